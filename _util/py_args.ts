@@ -1,0 +1,97 @@
+/**
+ * Python-style optional arguments.
+ *
+ * Every public function that mirrors a Python signature accepts its optional
+ * parameters either positionally, in Python's order, or as keywords in one
+ * trailing plain object (`quote(s, "")` or `quote(s, { safe: "" })`), or both
+ * (`quote(s, "", { encoding: "latin-1" })`). This module turns such an
+ * argument list into one record of named values, raising the `TypeError`s
+ * Python raises for a bad call.
+ *
+ * @module
+ */
+
+/** Options for {@linkcode pyArgs}. */
+export interface PyArgsSpec<T> {
+  /** The Python name of the function, used in error messages. */
+  readonly fn: string;
+  /** The optional parameters, in Python's positional order. */
+  readonly names: readonly (keyof T & string)[];
+  /** Values used for parameters that are not given (or given as `undefined`). */
+  readonly defaults: T;
+  /**
+   * Parameters whose values may themselves be plain objects (for example the
+   * `headers` of `Request`). A trailing plain object standing at such a
+   * parameter's position is taken positionally, not as keywords.
+   */
+  readonly objectParams?: readonly (keyof T & string)[];
+}
+
+/** Whether a value is a plain `{...}` object (the shape of a keywords bag). */
+export function isPlainObject(
+  value: unknown,
+): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Resolves the optional arguments `args` (everything after the required
+ * parameters) against `spec`, returning one record with every parameter set.
+ *
+ * @example Positional, keyword and mixed calls resolve alike
+ * ```ts
+ * import { pyArgs } from "./py_args.ts";
+ * const spec = { fn: "quote", names: ["safe", "encoding"] as const, defaults: { safe: "/", encoding: null as string | null } };
+ * console.assert(pyArgs(spec, [""]).safe === "");
+ * console.assert(pyArgs(spec, [{ encoding: "latin-1" }]).encoding === "latin-1");
+ * console.assert(pyArgs(spec, ["", { encoding: "latin-1" }]).safe === "");
+ * ```
+ */
+export function pyArgs<T extends object>(
+  spec: PyArgsSpec<T>,
+  args: readonly unknown[],
+): T {
+  const { fn, names, defaults } = spec;
+  const result = { ...defaults } as Record<string, unknown>;
+  let positional = args;
+  let keywords: Record<string, unknown> | undefined;
+  const lastIndex = args.length - 1;
+  const last = args[lastIndex];
+  if (
+    lastIndex >= 0 && isPlainObject(last) &&
+    !(spec.objectParams ?? []).includes(names[lastIndex] as keyof T & string)
+  ) {
+    positional = args.slice(0, lastIndex);
+    keywords = last;
+  }
+  if (positional.length > names.length) {
+    throw new TypeError(
+      `${fn}() takes at most ${names.length} optional arguments (${positional.length} given)`,
+    );
+  }
+  const given = new Set<string>();
+  positional.forEach((value, i) => {
+    if (value === undefined) return;
+    const name = names[i] as string;
+    result[name] = value;
+    given.add(name);
+  });
+  if (keywords) {
+    for (const [name, value] of Object.entries(keywords)) {
+      if (!(names as readonly string[]).includes(name)) {
+        throw new TypeError(
+          `${fn}() got an unexpected keyword argument '${name}'`,
+        );
+      }
+      if (given.has(name)) {
+        throw new TypeError(
+          `${fn}() got multiple values for argument '${name}'`,
+        );
+      }
+      if (value !== undefined) result[name] = value;
+    }
+  }
+  return result as T;
+}

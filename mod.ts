@@ -1,0 +1,14 @@
+/**
+ * Python's `http.server` and `urllib`, rebuilt for Deno with Python's names.
+ *
+ * @example Parse a URL as Python does
+ * ```ts
+ * import { urlparse } from "@pyport/web";
+ * const parts = urlparse("http://www.cwi.nl:80/%7Eguido/Python.html");
+ * console.assert(parts.netloc === "www.cwi.nl:80");
+ * console.assert(parts.port === 80);
+ * ```
+ *
+ * @module
+ */
+export * from "./urllib/parse/mod.ts";
