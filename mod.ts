@@ -12,3 +12,4 @@
  * @module
  */
 export * from "./urllib/parse/mod.ts";
+export * from "./_util/http_message.ts";

@@ -1,0 +1,440 @@
+/**
+ * The header container that Python's `http.client.HTTPMessage` (an
+ * `email.message.Message`) provides: case-insensitive look-up that keeps the
+ * order, the original spelling and every repeat of each header.
+ *
+ * @module
+ */
+
+/** A header as received or set: its name as spelled, and its value. */
+export type HeaderPair = readonly [name: string, value: string];
+
+const DEFAULT_CONTENT_TYPE = "text/plain";
+
+/**
+ * Headers of an HTTP request or response, with the methods of Python's
+ * `http.client.HTTPMessage`.
+ *
+ * Look-ups ignore case; iteration yields the header names in the order they
+ * were received, repeats included, as iterating a Python message does.
+ *
+ * @example
+ * ```ts
+ * import { HTTPMessage } from "@pyport/web";
+ * const msg = new HTTPMessage([
+ *   ["Content-Type", "text/html; charset=ISO-8859-1"],
+ *   ["Set-Cookie", "a=1"],
+ *   ["Set-Cookie", "b=2"],
+ * ]);
+ * console.assert(msg.get("content-type") === "text/html; charset=ISO-8859-1");
+ * console.assert(msg.get_all("set-cookie")?.length === 2);
+ * console.assert(msg.get_content_type() === "text/html");
+ * console.assert(msg.get_content_charset() === "iso-8859-1");
+ * console.assert(msg.get("X-Missing") === null);
+ * ```
+ */
+export class HTTPMessage implements Iterable<string> {
+  #pairs: [string, string][] = [];
+
+  /** Creates a message holding `pairs`, in order. */
+  constructor(pairs: Iterable<HeaderPair> = []) {
+    for (const [name, value] of pairs) this.#pairs.push([name, value]);
+  }
+
+  /**
+   * Copies a fetch `Headers` object. `Headers` has already joined repeated
+   * headers with ", " (all but `Set-Cookie`, which it keeps apart).
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = HTTPMessage.fromHeaders(new Headers({ "X-A": "1" }));
+   * console.assert(msg.get("x-a") === "1");
+   * ```
+   */
+  static fromHeaders(headers: Headers): HTTPMessage {
+    const msg = new HTTPMessage();
+    for (const [name, value] of headers) {
+      if (name === "set-cookie") continue;
+      msg.#pairs.push([name, value]);
+    }
+    for (const cookie of headers.getSetCookie()) {
+      msg.#pairs.push(["set-cookie", cookie]);
+    }
+    return msg;
+  }
+
+  /**
+   * The headers as a fetch `Headers` object (repeats appended).
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const h = new HTTPMessage([["A", "1"], ["A", "2"]]).toHeaders();
+   * console.assert(h.get("a") === "1, 2");
+   * ```
+   */
+  toHeaders(): Headers {
+    const headers = new Headers();
+    for (const [name, value] of this.#pairs) headers.append(name, value);
+    return headers;
+  }
+
+  /**
+   * The first value of header `name`, or `failobj` when there is none.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Host", "example.com"]]);
+   * console.assert(msg.get("HOST") === "example.com");
+   * console.assert(msg.get("Accept", "*\/*") === "*\/*");
+   * ```
+   */
+  get(name: string): string | null;
+  get<T>(name: string, failobj: T): string | T;
+  get<T>(name: string, failobj: T | null = null): string | T | null {
+    const wanted = name.toLowerCase();
+    for (const [key, value] of this.#pairs) {
+      if (key.toLowerCase() === wanted) return value;
+    }
+    return failobj;
+  }
+
+  /**
+   * Every value of header `name` in order, or `failobj` when there is none.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Via", "a"], ["via", "b"]]);
+   * console.assert(msg.get_all("VIA")?.join() === "a,b");
+   * console.assert(msg.get_all("X") === null);
+   * ```
+   */
+  get_all(name: string): string[] | null;
+  get_all<T>(name: string, failobj: T): string[] | T;
+  get_all<T>(name: string, failobj: T | null = null): string[] | T | null {
+    const wanted = name.toLowerCase();
+    const values = this.#pairs
+      .filter(([key]) => key.toLowerCase() === wanted)
+      .map(([, value]) => value);
+    return values.length > 0 ? values : failobj;
+  }
+
+  /**
+   * Whether header `name` is present (Python's `name in msg`).
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["ETag", "x"]]).has("etag"));
+   * ```
+   */
+  has(name: string): boolean {
+    const wanted = name.toLowerCase();
+    return this.#pairs.some(([key]) => key.toLowerCase() === wanted);
+  }
+
+  /**
+   * The number of headers, repeats included (Python's `len(msg)`).
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["A", "1"], ["A", "2"]]).length === 2);
+   * ```
+   */
+  get length(): number {
+    return this.#pairs.length;
+  }
+
+  /**
+   * The header names, in order, repeats included.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["A", "1"]]).keys()[0] === "A");
+   * ```
+   */
+  keys(): string[] {
+    return this.#pairs.map(([name]) => name);
+  }
+
+  /**
+   * The header values, in order.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["A", "1"]]).values()[0] === "1");
+   * ```
+   */
+  values(): string[] {
+    return this.#pairs.map(([, value]) => value);
+  }
+
+  /**
+   * The `[name, value]` pairs, in order.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const [[name, value]] = new HTTPMessage([["A", "1"]]).items() as [[string, string]];
+   * console.assert(name === "A" && value === "1");
+   * ```
+   */
+  items(): [string, string][] {
+    return this.#pairs.map(([name, value]) => [name, value]);
+  }
+
+  /**
+   * Iterates the header names, as iterating a Python message does.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert([...new HTTPMessage([["A", "1"], ["B", "2"]])].join() === "A,B");
+   * ```
+   */
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+
+  /**
+   * Appends a header (Python's `msg[name] = value` and `add_header`).
+   * Parameters become `; key="value"` (or `; key` for a `null` value).
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage();
+   * msg.add_header("Content-Disposition", "attachment", { filename: "a.txt" });
+   * console.assert(msg.get("content-disposition") === 'attachment; filename="a.txt"');
+   * ```
+   */
+  add_header(
+    name: string,
+    value: string,
+    params: Record<string, string | null> = {},
+  ): void {
+    const parts = [value];
+    for (const [key, param] of Object.entries(params)) {
+      const paramName = key.replaceAll("_", "-");
+      parts.push(
+        param === null ? paramName : `${paramName}="${quoteParam(param)}"`,
+      );
+    }
+    this.#pairs.push([name, parts.join("; ")]);
+  }
+
+  /**
+   * Replaces the value of the first header called `name`, keeping its place.
+   * Throws a `RangeError` (Python's `KeyError`) when there is none.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["A", "1"]]);
+   * msg.replace_header("a", "2");
+   * console.assert(msg.get("A") === "2");
+   * ```
+   */
+  replace_header(name: string, value: string): void {
+    const wanted = name.toLowerCase();
+    const pair = this.#pairs.find(([key]) => key.toLowerCase() === wanted);
+    if (!pair) throw new RangeError(`header not found: ${name}`);
+    pair[1] = value;
+  }
+
+  /**
+   * Removes every header called `name` (Python's `del msg[name]`); no error
+   * when there is none.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["A", "1"], ["a", "2"], ["B", "3"]]);
+   * msg.delete("A");
+   * console.assert(msg.length === 1);
+   * ```
+   */
+  delete(name: string): void {
+    const wanted = name.toLowerCase();
+    this.#pairs = this.#pairs.filter(([key]) => key.toLowerCase() !== wanted);
+  }
+
+  /**
+   * The media type of the `Content-Type` header, lowercased; `text/plain`
+   * when it is missing or malformed, as in Python.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["Content-Type", "Text/HTML; x=1"]]).get_content_type() === "text/html");
+   * console.assert(new HTTPMessage().get_content_type() === "text/plain");
+   * ```
+   */
+  get_content_type(): string {
+    const header = this.get("content-type");
+    if (header === null) return DEFAULT_CONTENT_TYPE;
+    const type = (splitParams(header)[0] ?? "").trim().toLowerCase();
+    return type.split("/").length === 2 ? type : DEFAULT_CONTENT_TYPE;
+  }
+
+  /**
+   * The part of the content type before the `/`.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["Content-Type", "image/png"]]).get_content_maintype() === "image");
+   * ```
+   */
+  get_content_maintype(): string {
+    return this.get_content_type().split("/")[0] as string;
+  }
+
+  /**
+   * The part of the content type after the `/`.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["Content-Type", "image/png"]]).get_content_subtype() === "png");
+   * ```
+   */
+  get_content_subtype(): string {
+    return this.get_content_type().split("/")[1] as string;
+  }
+
+  /**
+   * The parameters of `header` (default `Content-Type`) as `[key, value]`
+   * pairs, the first being the value itself with an empty string, as in
+   * Python; `failobj` when the header is missing.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Content-Type", 'text/html; charset="utf-8"']]);
+   * console.assert(JSON.stringify(msg.get_params()) === '[["text/html",""],["charset","utf-8"]]');
+   * ```
+   */
+  get_params(): [string, string][] | null;
+  get_params<T>(failobj: T, header?: string): [string, string][] | T;
+  get_params<T>(
+    failobj: T | null = null,
+    header = "content-type",
+  ): [string, string][] | T | null {
+    const value = this.get(header);
+    if (value === null) return failobj;
+    return splitParams(value).map((part) => {
+      const eq = part.indexOf("=");
+      if (eq < 0) return [part.trim(), ""];
+      return [
+        part.slice(0, eq).trim().toLowerCase(),
+        unquoteParam(part.slice(eq + 1).trim()),
+      ];
+    });
+  }
+
+  /**
+   * The value of parameter `param` of `header` (default `Content-Type`), or
+   * `failobj`.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Content-Type", "text/plain; format=flowed"]]);
+   * console.assert(msg.get_param("format") === "flowed");
+   * ```
+   */
+  get_param(param: string): string | null;
+  get_param<T>(param: string, failobj: T, header?: string): string | T;
+  get_param<T>(
+    param: string,
+    failobj: T | null = null,
+    header = "content-type",
+  ): string | T | null {
+    const wanted = param.toLowerCase();
+    const params = this.get_params(null, header) ?? [];
+    for (const [key, value] of params.slice(1)) {
+      if (key === wanted) return value;
+    }
+    return failobj;
+  }
+
+  /**
+   * The `charset` parameter of `Content-Type`, lowercased, or `failobj`.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Content-Type", "text/html; charset=UTF-8"]]);
+   * console.assert(msg.get_content_charset() === "utf-8");
+   * console.assert(new HTTPMessage().get_content_charset("latin-1") === "latin-1");
+   * ```
+   */
+  get_content_charset(): string | null;
+  get_content_charset<T>(failobj: T): string | T;
+  get_content_charset<T>(failobj: T | null = null): string | T | null {
+    const charset = this.get_param("charset", null);
+    return charset === null ? failobj : charset.toLowerCase();
+  }
+
+  /**
+   * The headers as Python's `str(msg)` shows them: one `Name: value` line
+   * each, then an empty line.
+   *
+   * @example
+   * ```ts
+   * import { HTTPMessage } from "@pyport/web";
+   * console.assert(new HTTPMessage([["A", "1"]]).as_string() === "A: 1\n\n");
+   * ```
+   */
+  as_string(): string {
+    return this.#pairs.map(([name, value]) => `${name}: ${value}\n`).join("") +
+      "\n";
+  }
+
+  /** Same as {@linkcode HTTPMessage.as_string}. */
+  toString(): string {
+    return this.as_string();
+  }
+
+  /** Shows the headers when the message is logged with `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    const lines = this.#pairs.map(([name, value]) => `  ${name}: ${value}`);
+    return `HTTPMessage {\n${lines.join("\n")}\n}`;
+  }
+}
+
+/** Splits a header value at the `;` that are outside quoted strings. */
+function splitParams(value: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === "\\" && quoted) i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (ch === ";" && !quoted) {
+      parts.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(value.slice(start));
+  return parts.filter((part, i) => i === 0 || part.trim() !== "");
+}
+
+function quoteParam(value: string): string {
+  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
+}
+
+function unquoteParam(value: string): string {
+  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) {
+    return value;
+  }
+  return value.slice(1, -1).replace(/\\(.)/g, "$1");
+}
