@@ -1,4 +1,7 @@
-import { deepEqual as assertEquals, throws as assertThrows } from "node:assert/strict";
+import {
+  deepEqual as assertEquals,
+  throws as assertThrows,
+} from "node:assert/strict";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
 
 const spec = {
