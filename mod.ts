@@ -3,10 +3,11 @@
  *
  * @example Parse a URL as Python does
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { urlparse } from "@pyport/web";
  * const parts = urlparse("http://www.cwi.nl:80/%7Eguido/Python.html");
- * console.assert(parts.netloc === "www.cwi.nl:80");
- * console.assert(parts.port === 80);
+ * assert(parts.netloc === "www.cwi.nl:80");
+ * assert(parts.port === 80);
  * ```
  *
  * @module

@@ -20,17 +20,18 @@ const DEFAULT_CONTENT_TYPE = "text/plain";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPMessage } from "@pyport/web";
  * const msg = new HTTPMessage([
  *   ["Content-Type", "text/html; charset=ISO-8859-1"],
  *   ["Set-Cookie", "a=1"],
  *   ["Set-Cookie", "b=2"],
  * ]);
- * console.assert(msg.get("content-type") === "text/html; charset=ISO-8859-1");
- * console.assert(msg.get_all("set-cookie")?.length === 2);
- * console.assert(msg.get_content_type() === "text/html");
- * console.assert(msg.get_content_charset() === "iso-8859-1");
- * console.assert(msg.get("X-Missing") === null);
+ * assert(msg.get("content-type") === "text/html; charset=ISO-8859-1");
+ * assert(msg.get_all("set-cookie")?.length === 2);
+ * assert(msg.get_content_type() === "text/html");
+ * assert(msg.get_content_charset() === "iso-8859-1");
+ * assert(msg.get("X-Missing") === null);
  * ```
  */
 export class HTTPMessage implements Iterable<string> {
@@ -47,9 +48,10 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = HTTPMessage.fromHeaders(new Headers({ "X-A": "1" }));
-   * console.assert(msg.get("x-a") === "1");
+   * assert(msg.get("x-a") === "1");
    * ```
    */
   static fromHeaders(headers: Headers): HTTPMessage {
@@ -69,9 +71,10 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const h = new HTTPMessage([["A", "1"], ["A", "2"]]).toHeaders();
-   * console.assert(h.get("a") === "1, 2");
+   * assert(h.get("a") === "1, 2");
    * ```
    */
   toHeaders(): Headers {
@@ -85,10 +88,11 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["Host", "example.com"]]);
-   * console.assert(msg.get("HOST") === "example.com");
-   * console.assert(msg.get("Accept", "*\/*") === "*\/*");
+   * assert(msg.get("HOST") === "example.com");
+   * assert(msg.get("Accept", "*\/*") === "*\/*");
    * ```
    */
   get(name: string): string | null;
@@ -106,10 +110,11 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["Via", "a"], ["via", "b"]]);
-   * console.assert(msg.get_all("VIA")?.join() === "a,b");
-   * console.assert(msg.get_all("X") === null);
+   * assert(msg.get_all("VIA")?.join() === "a,b");
+   * assert(msg.get_all("X") === null);
    * ```
    */
   get_all(name: string): string[] | null;
@@ -127,8 +132,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["ETag", "x"]]).has("etag"));
+   * assert(new HTTPMessage([["ETag", "x"]]).has("etag"));
    * ```
    */
   has(name: string): boolean {
@@ -141,8 +147,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["A", "1"], ["A", "2"]]).length === 2);
+   * assert(new HTTPMessage([["A", "1"], ["A", "2"]]).length === 2);
    * ```
    */
   get length(): number {
@@ -154,8 +161,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["A", "1"]]).keys()[0] === "A");
+   * assert(new HTTPMessage([["A", "1"]]).keys()[0] === "A");
    * ```
    */
   keys(): string[] {
@@ -167,8 +175,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["A", "1"]]).values()[0] === "1");
+   * assert(new HTTPMessage([["A", "1"]]).values()[0] === "1");
    * ```
    */
   values(): string[] {
@@ -180,9 +189,10 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const [[name, value]] = new HTTPMessage([["A", "1"]]).items() as [[string, string]];
-   * console.assert(name === "A" && value === "1");
+   * assert(name === "A" && value === "1");
    * ```
    */
   items(): [string, string][] {
@@ -194,8 +204,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert([...new HTTPMessage([["A", "1"], ["B", "2"]])].join() === "A,B");
+   * assert([...new HTTPMessage([["A", "1"], ["B", "2"]])].join() === "A,B");
    * ```
    */
   [Symbol.iterator](): Iterator<string> {
@@ -208,10 +219,11 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage();
    * msg.add_header("Content-Disposition", "attachment", { filename: "a.txt" });
-   * console.assert(msg.get("content-disposition") === 'attachment; filename="a.txt"');
+   * assert(msg.get("content-disposition") === 'attachment; filename="a.txt"');
    * ```
    */
   add_header(
@@ -235,10 +247,11 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["A", "1"]]);
    * msg.replace_header("a", "2");
-   * console.assert(msg.get("A") === "2");
+   * assert(msg.get("A") === "2");
    * ```
    */
   replace_header(name: string, value: string): void {
@@ -254,10 +267,11 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["A", "1"], ["a", "2"], ["B", "3"]]);
    * msg.delete("A");
-   * console.assert(msg.length === 1);
+   * assert(msg.length === 1);
    * ```
    */
   delete(name: string): void {
@@ -271,9 +285,10 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["Content-Type", "Text/HTML; x=1"]]).get_content_type() === "text/html");
-   * console.assert(new HTTPMessage().get_content_type() === "text/plain");
+   * assert(new HTTPMessage([["Content-Type", "Text/HTML; x=1"]]).get_content_type() === "text/html");
+   * assert(new HTTPMessage().get_content_type() === "text/plain");
    * ```
    */
   get_content_type(): string {
@@ -288,8 +303,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["Content-Type", "image/png"]]).get_content_maintype() === "image");
+   * assert(new HTTPMessage([["Content-Type", "image/png"]]).get_content_maintype() === "image");
    * ```
    */
   get_content_maintype(): string {
@@ -301,8 +317,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["Content-Type", "image/png"]]).get_content_subtype() === "png");
+   * assert(new HTTPMessage([["Content-Type", "image/png"]]).get_content_subtype() === "png");
    * ```
    */
   get_content_subtype(): string {
@@ -316,9 +333,10 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["Content-Type", 'text/html; charset="utf-8"']]);
-   * console.assert(JSON.stringify(msg.get_params()) === '[["text/html",""],["charset","utf-8"]]');
+   * assert(JSON.stringify(msg.get_params()) === '[["text/html",""],["charset","utf-8"]]');
    * ```
    */
   get_params(): [string, string][] | null;
@@ -345,9 +363,10 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["Content-Type", "text/plain; format=flowed"]]);
-   * console.assert(msg.get_param("format") === "flowed");
+   * assert(msg.get_param("format") === "flowed");
    * ```
    */
   get_param(param: string): string | null;
@@ -370,10 +389,11 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
    * const msg = new HTTPMessage([["Content-Type", "text/html; charset=UTF-8"]]);
-   * console.assert(msg.get_content_charset() === "utf-8");
-   * console.assert(new HTTPMessage().get_content_charset("latin-1") === "latin-1");
+   * assert(msg.get_content_charset() === "utf-8");
+   * assert(new HTTPMessage().get_content_charset("latin-1") === "latin-1");
    * ```
    */
   get_content_charset(): string | null;
@@ -389,8 +409,9 @@ export class HTTPMessage implements Iterable<string> {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { HTTPMessage } from "@pyport/web";
-   * console.assert(new HTTPMessage([["A", "1"]]).as_string() === "A: 1\n\n");
+   * assert(new HTTPMessage([["A", "1"]]).as_string() === "A: 1\n\n");
    * ```
    */
   as_string(): string {

@@ -42,11 +42,12 @@ export function isPlainObject(
  *
  * @example Positional, keyword and mixed calls resolve alike
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { pyArgs } from "./py_args.ts";
  * const spec = { fn: "quote", names: ["safe", "encoding"] as const, defaults: { safe: "/", encoding: null as string | null } };
- * console.assert(pyArgs(spec, [""]).safe === "");
- * console.assert(pyArgs(spec, [{ encoding: "latin-1" }]).encoding === "latin-1");
- * console.assert(pyArgs(spec, ["", { encoding: "latin-1" }]).safe === "");
+ * assert(pyArgs(spec, [""]).safe === "");
+ * assert(pyArgs(spec, [{ encoding: "latin-1" }]).encoding === "latin-1");
+ * assert(pyArgs(spec, ["", { encoding: "latin-1" }]).safe === "");
  * ```
  */
 export function pyArgs<T extends object>(

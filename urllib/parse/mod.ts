@@ -4,11 +4,12 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parse_qs, urlencode, urlsplit } from "@pyport/web/urllib/parse";
  * const parts = urlsplit("https://example.com/search?q=deno&page=2#top");
- * console.assert(parts.hostname === "example.com");
- * console.assert(parse_qs(parts.query)["q"]?.[0] === "deno");
- * console.assert(urlencode({ q: "a b", n: 1 }) === "q=a+b&n=1");
+ * assert(parts.hostname === "example.com");
+ * assert(parse_qs(parts.query)["q"]?.[0] === "deno");
+ * assert(urlencode({ q: "a b", n: 1 }) === "q=a+b&n=1");
  * ```
  *
  * @module
