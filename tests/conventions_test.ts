@@ -2,9 +2,10 @@
  * Checks on the tree itself: rules that keep the docs and examples honest.
  */
 import { deepEqual } from "node:assert/strict";
-import { fromFileUrl, join, relative } from "node:path";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const ROOT = fromFileUrl(new URL("../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SKIP_DIRS = new Set([".git", "node_modules", "fixtures", ".ci"]);
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
