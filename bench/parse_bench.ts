@@ -1,0 +1,327 @@
+/**
+ * urllib.parse benchmark: @pyport/web against CPython 3.13 on the same inputs,
+ * in one run.
+ *
+ *     deno run -A bench/parse_bench.ts [--quick] [--count=N] [--passes=N] [--seed=N]
+ *
+ * The inputs are generated here, written to a temporary JSON file and timed by
+ * `bench/parse_bench.py` too, so both sides see identical strings. Each side
+ * warms up, then reports the median of several timed passes over all inputs.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { isDeepStrictEqual } from "node:util";
+import {
+  parse_qsl,
+  quote,
+  unquote,
+  urlencode,
+  urljoin,
+  urlparse,
+  urlsplit,
+} from "../urllib/parse/mod.ts";
+import { makeParseInputs, type ParseInputs } from "./_parse_inputs.ts";
+
+/** The speed-up over CPython that every operation is meant to reach. */
+const GOAL = 5;
+const FULL = { count: 50_000, passes: 5, warmups: 2 };
+const QUICK = { count: 5_000, passes: 2, warmups: 1 };
+const SAMPLE_SIZE = 2_000;
+const PYTHON_SCRIPT = new URL("./parse_bench.py", import.meta.url);
+
+interface Settings {
+  count: number;
+  passes: number;
+  warmups: number;
+  seed: number;
+}
+
+/** One timed operation: a pass over its whole input set, and sample outputs. */
+interface Operation {
+  name: string;
+  size: number;
+  pass(): void;
+  sample(n: number): unknown[];
+}
+
+interface PythonResult {
+  python: string;
+  ns_per_op: Record<string, number>;
+  samples: Record<string, unknown[]>;
+}
+
+// Results are stored here so that V8 cannot prove a call's result unused and
+// drop the allocation (escape analysis) or the call itself.
+let sink: unknown;
+
+function operations(inputs: ParseInputs): Operation[] {
+  const { urls, joins, queries, forms, quotes, unquotes } = inputs;
+  const over = <T>(
+    name: string,
+    items: T[],
+    call: (item: T) => unknown,
+    view: (result: unknown) => unknown = (r) => r,
+  ): Operation => ({
+    name,
+    size: items.length,
+    pass() {
+      for (let i = 0; i < items.length; i++) sink = call(items[i] as T);
+    },
+    sample: (n) => items.slice(0, n).map((item) => view(call(item))),
+  });
+  return [
+    over("urlsplit", urls, (u) => urlsplit(u), (r) => {
+      const s = r as ReturnType<typeof urlsplit>;
+      return [s.scheme, s.netloc, s.path, s.query, s.fragment];
+    }),
+    over("urlparse", urls, (u) => urlparse(u), (r) => {
+      const p = r as ReturnType<typeof urlparse>;
+      return [p.scheme, p.netloc, p.path, p.params, p.query, p.fragment];
+    }),
+    over("urljoin", joins, ([base, ref]) => urljoin(base, ref)),
+    over("parse_qsl", queries, (q) => parse_qsl(q)),
+    over("urlencode", forms, (form) => urlencode(form)),
+    over("quote", quotes, (s) => quote(s)),
+    over("unquote", unquotes, (s) => unquote(s)),
+  ];
+}
+
+// The WHATWG parser, timed for scale on the urlsplit inputs it accepts.
+// Relative and scheme-relative references make it throw; they are counted
+// and left out, since timing exceptions would say nothing about parsing.
+function whatwgOperation(urls: string[]): Operation {
+  return {
+    name: "new URL()",
+    size: urls.length,
+    pass() {
+      for (let i = 0; i < urls.length; i++) sink = new URL(urls[i] as string);
+    },
+    sample: () => [],
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[mid] as number
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function timeOperation(op: Operation, settings: Settings): number {
+  sink = undefined;
+  for (let i = 0; i < settings.warmups; i++) op.pass();
+  const times: number[] = [];
+  for (let i = 0; i < settings.passes; i++) {
+    const start = performance.now();
+    op.pass();
+    times.push(performance.now() - start);
+  }
+  if (sink === undefined) throw new Error(`${op.name} returned nothing`);
+  return median(times) * 1e6 / op.size;
+}
+
+async function runPython(
+  inputs: ParseInputs,
+  settings: Settings,
+): Promise<PythonResult | string> {
+  const file = await Deno.makeTempFile({
+    prefix: "parse_bench_",
+    suffix: ".json",
+  });
+  try {
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        ...inputs,
+        passes: settings.passes,
+        sample_size: SAMPLE_SIZE,
+      }),
+    );
+    const command = new Deno.Command("python3", {
+      args: [PYTHON_SCRIPT.pathname, file],
+      env: { PYENV_VERSION: "3.13.0" },
+      stdout: "piped",
+      stderr: "piped",
+    });
+    let output: Deno.CommandOutput;
+    try {
+      output = await command.output();
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return "python3 not found";
+      throw error;
+    }
+    const stderr = new TextDecoder().decode(output.stderr).trim();
+    if (!output.success) {
+      const reason = stderr.split("\n").at(-1) || `exit code ${output.code}`;
+      return `PYENV_VERSION=3.13.0 python3 failed: ${reason}`;
+    }
+    return JSON.parse(new TextDecoder().decode(output.stdout)) as PythonResult;
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+// A fast wrong answer is no result: compare the first outputs of each
+// operation with CPython's and report any disagreement beside the timings.
+function compareSamples(ops: Operation[], python: PythonResult): string[] {
+  const lines: string[] = [];
+  for (const op of ops) {
+    const theirs = python.samples[op.name] ?? [];
+    const ours = op.sample(theirs.length);
+    const diffs = ours.flatMap((value, i) =>
+      isDeepStrictEqual(value, theirs[i]) ? [] : [i]
+    );
+    if (diffs.length === 0) continue;
+    const first = diffs[0] as number;
+    lines.push(
+      `  ${op.name}: ${diffs.length} of ${ours.length} differ; ` +
+        `first at input #${first}: Deno ${JSON.stringify(ours[first])}, ` +
+        `CPython ${JSON.stringify(theirs[first])}`,
+    );
+  }
+  return lines;
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en");
+}
+
+function formatNs(ns: number | undefined): string {
+  return ns === undefined ? "-" : ns.toFixed(1);
+}
+
+function formatRatio(ratio: number | undefined): string {
+  return ratio === undefined ? "-" : `${ratio.toFixed(1)}x`;
+}
+
+interface Row {
+  name: string;
+  deno: number;
+  python?: number | undefined;
+  ratio?: number | undefined;
+}
+
+function table(rows: Row[]): string {
+  const header = ["operation", "Deno ns/op", "CPython ns/op", "CPython/Deno"];
+  const cells = rows.map((r) => [
+    r.name,
+    formatNs(r.deno),
+    formatNs(r.python),
+    formatRatio(r.ratio),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...cells.map((c) => (c[i] as string).length))
+  );
+  const line = (c: string[]) =>
+    c.map((v, i) =>
+      i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number)
+    ).join("  ");
+  return [line(header), ...cells.map(line)].join("\n");
+}
+
+function parseSettings(args: string[]): Settings {
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: "boolean", default: false },
+      count: { type: "string" },
+      passes: { type: "string" },
+      seed: { type: "string", default: "20240324" },
+    },
+  });
+  const base = values.quick ? QUICK : FULL;
+  const positive = (
+    name: string,
+    raw: string | undefined,
+    fallback: number,
+  ) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`--${name} must be a positive integer, got ${raw}`);
+    }
+    return n;
+  };
+  return {
+    count: positive("count", values.count, base.count),
+    passes: positive("passes", values.passes, base.passes),
+    warmups: base.warmups,
+    seed: positive("seed", values.seed, 1),
+  };
+}
+
+async function main(args: string[]): Promise<void> {
+  const settings = parseSettings(args);
+  const inputs = makeParseInputs(settings.count, settings.seed);
+  const ops = operations(inputs);
+  const parseable = inputs.urls.filter((u) => URL.canParse(u));
+  const whatwg = whatwgOperation(parseable);
+
+  console.error(`timing @pyport/web on Deno ${Deno.version.deno}...`);
+  const denoNs = new Map(
+    ops.map((op) => [op.name, timeOperation(op, settings)]),
+  );
+  const whatwgNs = timeOperation(whatwg, settings);
+  console.error("timing CPython...");
+  const python = await runPython(inputs, settings);
+  const peer = typeof python === "string" ? undefined : python;
+
+  const rows: Row[] = [];
+  for (const op of ops) {
+    const deno = denoNs.get(op.name) as number;
+    const py = peer?.ns_per_op[op.name];
+    rows.push({
+      name: op.name,
+      deno,
+      python: py,
+      ratio: py === undefined ? undefined : py / deno,
+    });
+    if (op.name === "urlsplit") {
+      rows.push({ name: "  new URL()", deno: whatwgNs });
+    }
+  }
+
+  const peerName = peer ? `CPython ${peer.python}` : "CPython 3.13";
+  console.log(
+    `urllib.parse: @pyport/web on Deno ${Deno.version.deno} vs ${peerName}; ` +
+      `${count(settings.count)} distinct inputs per operation ` +
+      `(seed ${settings.seed}), median of ${settings.passes} passes`,
+  );
+  console.log();
+  console.log(table(rows));
+  console.log();
+  console.log(
+    `new URL(): timed on the ${count(parseable.length)} urlsplit inputs it ` +
+      `accepts; ${count(inputs.urls.length - parseable.length)} relative ` +
+      `references make it throw. Shown for scale, not part of the goal.`,
+  );
+  if (!peer) {
+    console.log(
+      `NOTE: CPython 3.13 unavailable (${python}); Deno figures only, ` +
+        `${GOAL}x goal not evaluated.`,
+    );
+    return;
+  }
+  const short = rows.filter((r) => r.ratio !== undefined && r.ratio < GOAL);
+  console.log(
+    short.length === 0
+      ? `Goal (every operation >= ${GOAL}x faster than CPython): MET`
+      : `Goal (every operation >= ${GOAL}x faster than CPython): NOT MET ` +
+        `(${short.map((r) => `${r.name} ${formatRatio(r.ratio)}`).join(", ")})`,
+  );
+  const diffs = compareSamples(ops, peer);
+  console.log(
+    diffs.length === 0
+      ? `Outputs: the first ${
+        Math.min(SAMPLE_SIZE, settings.count)
+      } results of every operation equal CPython's.`
+      : `WARNING: outputs differ from CPython:\n${diffs.join("\n")}`,
+  );
+}
+
+if (import.meta.main) {
+  await main(Deno.args);
+}
