@@ -106,7 +106,26 @@ const NON_ASCII = [
   "Zürich",
   "한국어",
 ];
-const PUNCTUATION = [" ", " ", " ", "&", "=", "?", "#", "+", ",", ":", "@"];
+const SEPARATORS = [
+  " ",
+  " ",
+  " ",
+  " ",
+  "/",
+  "/",
+  "-",
+  "_",
+  ".",
+  ", ",
+  "&",
+  "=",
+  "?",
+  "#",
+  "+",
+  ":",
+  "@",
+  "'",
+];
 const SCHEMES = [
   ["https", 50],
   ["http", 30],
@@ -282,14 +301,13 @@ class Gen {
   phrase(): string {
     // Mirrors what people quote by hand: path pieces, search phrases, names.
     let text = this.pick(WORDS);
-    const parts = 1 + this.int(5);
+    const parts = this.int(5);
     for (let i = 0; i < parts; i++) {
       const roll = this.rng();
-      if (roll < 0.3) text += this.pick(PUNCTUATION);
-      else if (roll < 0.45) text += "/";
-      else if (roll < 0.6) text += this.pick(NON_ASCII);
+      text += this.pick(SEPARATORS);
+      if (roll < 0.3) text += this.pick(NON_ASCII);
+      else if (roll < 0.5) text += String(this.int(10000));
       else text += this.pick(WORDS);
-      if (this.chance(0.5)) text += this.int(1000);
     }
     return text;
   }
@@ -353,7 +371,7 @@ export function makeParseInputs(count: number, seed: number): ParseInputs {
       return pairs;
     },
   );
-  const quotes = distinct(count, (s) => s, () => g.phrase() + g.int(10000));
+  const quotes = distinct(count, (s) => s, () => g.phrase());
   const unquotes = distinct(count, (s) => s, () => g.escaped());
   return { seed, urls, joins, queries, forms, quotes, unquotes };
 }

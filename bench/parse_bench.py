@@ -109,9 +109,10 @@ def main(argv):
     if len(argv) != 2:
         print("usage: parse_bench.py INPUTS.json", file=sys.stderr)
         return 2
-    if sys.version_info[:2] != WANTED:
-        print(f"needs CPython {WANTED[0]}.{WANTED[1]}, "
-              f"this is {platform.python_version()}", file=sys.stderr)
+    implementation = platform.python_implementation()
+    if sys.version_info[:2] != WANTED or implementation != "CPython":
+        print(f"needs CPython {WANTED[0]}.{WANTED[1]}, this is "
+              f"{implementation} {platform.python_version()}", file=sys.stderr)
         return EXIT_WRONG_PYTHON
     with open(argv[1], encoding="utf-8") as f:
         data = json.load(f)
@@ -123,7 +124,6 @@ def main(argv):
     }
     json.dump({
         "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
         "ns_per_op": ns_per_op,
         "samples": samples(data["sample_size"]),
     }, sys.stdout, ensure_ascii=False)
