@@ -1,0 +1,175 @@
+/**
+ * Differential test: CPython 3.13's `python3 -m http.server` and our `serve`
+ * get the same raw requests on the same folder; status, key headers,
+ * listing entries and bodies must match, except for the differences listed
+ * in `ALLOWANCES` (`_diff_cases.ts`), each with its reason.
+ *
+ * Skips when CPython 3.13 or our `serve` is absent. `DIFF_OURS=python`
+ * points "ours" at Python too, to check the harness itself.
+ */
+
+import { equal } from "node:assert/strict";
+import {
+  ALLOWANCES,
+  buildCases,
+  type Case,
+  type Difference,
+  statusOf,
+} from "./_diff_cases.ts";
+import { header, type RawResponse, sendRaw } from "./_diff_http.ts";
+import { parseListing } from "./_diff_listing.ts";
+import {
+  oursAvailable,
+  pythonAvailable,
+  type ServerProcess,
+  startServer,
+} from "./_diff_server.ts";
+import { buildTree } from "./_diff_tree.ts";
+
+const havePython = await pythonAvailable();
+const haveOurs = oursAvailable() || Deno.env.get("DIFF_OURS") === "python";
+
+const KEY_HEADERS = [
+  "content-type",
+  "content-length",
+  "location",
+  "last-modified",
+];
+
+function summarize(body: Uint8Array): string {
+  const text = new TextDecoder().decode(body.subarray(0, 80));
+  return `${body.length} bytes: ${JSON.stringify(text)}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function isListing(res: RawResponse): boolean {
+  return (header(res, "content-type") ?? "").startsWith("text/html") &&
+    new TextDecoder().decode(res.body).includes("Directory listing for");
+}
+
+/** Lists the fields that differ for one case. */
+function compare(c: Case, py: RawResponse, ours: RawResponse): Difference[] {
+  const diffs: Difference[] = [];
+  const push = (field: string, p: string, o: string) => {
+    if (p !== o) diffs.push({ case: c.name, field, python: p, ours: o });
+  };
+  push("status", String(statusOf(py)), String(statusOf(ours)));
+  for (const h of KEY_HEADERS) {
+    push(h, header(py, h) ?? "(none)", header(ours, h) ?? "(none)");
+  }
+  if (isListing(py) && isListing(ours)) {
+    const a = parseListing(new TextDecoder().decode(py.body));
+    const b = parseListing(new TextDecoder().decode(ours.body));
+    push("listing-title", a.title ?? "(none)", b.title ?? "(none)");
+    push("listing-h1", a.h1 ?? "(none)", b.h1 ?? "(none)");
+    const key = (e: { href: string; text: string }) => `${e.href} | ${e.text}`;
+    const ka = a.entries.map(key);
+    const kb = b.entries.map(key);
+    for (const e of ka) if (!kb.includes(e)) push("listing-entry", e, "(none)");
+    for (const e of kb) if (!ka.includes(e)) push("listing-entry", "(none)", e);
+    const common = ka.filter((e) => kb.includes(e));
+    const commonB = kb.filter((e) => ka.includes(e));
+    push("listing-order", common.join("\n"), commonB.join("\n"));
+    if (ka.join() === kb.join()) {
+      if (!sameBytes(py.body, ours.body)) {
+        diffs.push({
+          case: c.name,
+          field: "listing-html",
+          python: new TextDecoder().decode(py.body),
+          ours: new TextDecoder().decode(ours.body),
+        });
+      }
+    }
+  } else if (!sameBytes(py.body, ours.body)) {
+    diffs.push({
+      case: c.name,
+      field: "body",
+      python: summarize(py.body),
+      ours: summarize(ours.body),
+    });
+  }
+  return diffs;
+}
+
+async function runPool<T>(
+  items: T[],
+  size: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: size }, worker));
+}
+
+Deno.test({
+  name: "http.server differential: CPython 3.13 vs ours on the same tree",
+  ignore: !havePython || !haveOurs,
+  sanitizeResources: false,
+  async fn() {
+    await using tree = await buildTree();
+    const servers: ServerProcess[] = [];
+    try {
+      const [py, ours] = await Promise.all([
+        startServer("python", tree.root),
+        startServer("ours", tree.root),
+      ]);
+      servers.push(py, ours);
+      const cases = buildCases(tree);
+      const unallowed: Difference[] = [];
+      const allowedBy = new Map<string, Difference[]>();
+      const info: string[] = [];
+      await runPool(cases, 4, async (c) => {
+        const opts = { head: c.head ?? false, timeoutMs: 4000 };
+        const [rp, ro] = await Promise.all([
+          sendRaw(py, c.request, opts),
+          sendRaw(ours, c.request, opts),
+        ]);
+        if (ro.timedOut && !rp.timedOut) info.push(`${c.name}: ours timed out`);
+        for (const d of compare(c, rp, ro)) {
+          const a = ALLOWANCES.find((a) => a.allows(d, c, rp, ro));
+          if (a) {
+            const list = allowedBy.get(a.id) ?? [];
+            list.push(d);
+            allowedBy.set(a.id, list);
+          } else unallowed.push(d);
+        }
+      });
+
+      // Deno.serve answers some malformed requests itself: ours must still serve.
+      const after = await sendRaw(
+        ours,
+        "GET /notes.txt HTTP/1.0\r\n\r\n",
+      );
+      equal(after.status, 200, "ours stopped serving after the hostile cases");
+
+      console.log(`\n${cases.length} cases sent to both servers.`);
+      for (const a of ALLOWANCES) {
+        const list = allowedBy.get(a.id) ?? [];
+        if (!list.length) continue;
+        console.log(`allowed [${a.id}] x${list.length}: ${a.reason}`);
+        for (const d of list.slice(0, 50)) {
+          console.log(
+            `    ${d.case} :: ${d.field}: python=${d.python} ours=${d.ours}`,
+          );
+        }
+      }
+      for (const line of info) console.log(`note: ${line}`);
+      if (unallowed.length) {
+        const lines = unallowed.map((d) =>
+          `  ${d.case} :: ${d.field}\n    python: ${d.python}\n    ours:   ${d.ours}`
+        );
+        throw new Error(
+          `${unallowed.length} differences not in the allowance table:\n` +
+            lines.join("\n"),
+        );
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  },
+});
