@@ -1,0 +1,429 @@
+/**
+ * Replays the CPython fixture (`fixtures/cpython_3_13.json`, written by
+ * `fixtures/generate.py`) against our `urllib/parse` and reports every case
+ * whose outcome differs. Shared by `differential_test.ts` and
+ * `_differential_report.ts`.
+ *
+ * @module
+ */
+
+/** A JSON value as stored in the fixture. */
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | Json[]
+  | { [key: string]: Json };
+
+/** A Python exception as recorded: class, deciding base class, message. */
+export type PyError = [cls: string, kind: string, message: string];
+
+/** One recorded call and its CPython outcome. */
+export interface Case {
+  readonly id: string;
+  readonly src: string;
+  readonly fn: string;
+  readonly args: Json[];
+  readonly kw: Record<string, Json>;
+  readonly ok?: Json;
+  readonly err?: PyError;
+}
+
+/** The fixture file. */
+export interface Fixture {
+  readonly header: Record<string, Json>;
+  readonly cases: Case[];
+}
+
+/** A difference between CPython and us, with everything needed to debug it. */
+export interface Mismatch {
+  readonly case: Case;
+  /** Short category for grouping, e.g. `value`, `error class`, `attr port`. */
+  readonly kind: string;
+  readonly expected: Json;
+  readonly actual: Json;
+}
+
+/**
+ * A case we knowingly answer differently from CPython. Must stay empty
+ * unless truly justified; every entry is reported to the lead.
+ */
+export interface DeliberateDifference {
+  /** Case ids this entry covers. */
+  readonly ids?: readonly string[];
+  /** Or a predicate over cases. */
+  readonly when?: (c: Case) => boolean;
+  readonly reason: string;
+}
+
+/** Deliberate differences from CPython 3.13 (see {@linkcode DeliberateDifference}). */
+export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [];
+
+/** Where the committed fixture lives. */
+export const FIXTURE_URL = new URL(
+  "./fixtures/cpython_3_13.json",
+  import.meta.url,
+);
+
+/** Reads and parses a fixture file (the committed one by default). */
+export async function loadFixture(url: URL = FIXTURE_URL): Promise<Fixture> {
+  return JSON.parse(await Deno.readTextFile(url)) as Fixture;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+/** The module under test, looked up by Python function name. */
+export type Module = Readonly<Record<string, unknown>>;
+
+const RESULT_CLASSES = new Set([
+  "SplitResult",
+  "ParseResult",
+  "DefragResult",
+  "SplitResultBytes",
+  "ParseResultBytes",
+  "DefragResultBytes",
+]);
+const NETLOC_ATTRS = ["hostname", "port", "username", "password", "geturl"];
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
+
+// ---------------------------------------------------------------------------
+// Fixture values -> JavaScript arguments
+
+function isJsonObject(value: Json): value is { [key: string]: Json } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/**
+ * Turns a fixture value into the argument a JavaScript caller would pass:
+ * bytes become `Uint8Array`, dicts with plain string keys become plain
+ * objects (others a `Map`, since objects reorder integer-like keys), and
+ * `{"$fn": name}` becomes the function of that name.
+ */
+export function toArgument(value: Json, mod: Module): unknown {
+  if (Array.isArray(value)) return value.map((v) => toArgument(v, mod));
+  if (!isJsonObject(value)) return value;
+  if (typeof value.$bytes === "string") return fromBase64(value.$bytes);
+  if (typeof value.$fn === "string") return mod[value.$fn];
+  if (Array.isArray(value.$dict)) {
+    const pairs = value.$dict.map((pair) => {
+      const [k, v] = pair as [Json, Json];
+      return [toArgument(k, mod), toArgument(v, mod)] as const;
+    });
+    const plain = pairs.every(([k]) =>
+      typeof k === "string" && !ARRAY_INDEX.test(k) && k !== "__proto__"
+    );
+    return plain ? Object.fromEntries(pairs) : new Map<unknown, unknown>(pairs);
+  }
+  throw new Error(`unknown fixture value ${JSON.stringify(value)}`);
+}
+
+// ---------------------------------------------------------------------------
+// JavaScript results -> fixture-shaped values
+
+function thrown(error: unknown): Json {
+  if (error instanceof Error) {
+    return {
+      $throw: [error.constructor.name, errorBase(error), error.message],
+    };
+  }
+  return { $throw: ["(not an Error)", "", String(error)] };
+}
+
+function errorBase(error: Error): string {
+  if (error instanceof RangeError) return "RangeError";
+  if (error instanceof TypeError) return "TypeError";
+  return "Error";
+}
+
+function attribute(target: Record<string, unknown>, name: string): Json {
+  try {
+    if (name === "geturl") {
+      const geturl = target.geturl;
+      if (typeof geturl !== "function") return { $missing: "geturl()" };
+      return describe(geturl.call(target));
+    }
+    if (!(name in target)) return { $missing: name };
+    return describe(target[name]);
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+function describeResult(value: object, name: string): Json {
+  const record = value as Record<string, unknown>;
+  const iterable = value as Partial<Iterable<unknown>>;
+  const fields = typeof iterable[Symbol.iterator] === "function"
+    ? [...(value as Iterable<unknown>)].map(describe)
+    : { $missing: "iterator" };
+  const names = name.startsWith("Defrag") ? ["geturl"] : NETLOC_ATTRS;
+  const attrs: Record<string, Json> = {};
+  for (const attr of names) attrs[attr] = attribute(record, attr);
+  return { $result: name, fields, attrs };
+}
+
+function describeEntries(
+  entries: Iterable<[unknown, unknown]>,
+  unordered: boolean,
+): Json {
+  const pairs = [...entries].map(([k, v]) => [describe(k), describe(v)]);
+  return unordered ? { $dict: pairs, $unordered: true } : { $dict: pairs };
+}
+
+/** Describes a JavaScript value in the fixture's vocabulary. */
+export function describe(value: unknown): Json {
+  if (value === undefined) return { $undefined: true };
+  if (value === null || typeof value === "string") return value;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? value : { $number: String(value) };
+  }
+  if (value instanceof Uint8Array) return { $bytes: toBase64(value) };
+  if (Array.isArray(value)) return value.map(describe);
+  if (value instanceof Map) return describeEntries(value.entries(), false);
+  if (typeof value === "object") {
+    const name = value.constructor?.name ?? "";
+    if (RESULT_CLASSES.has(name)) return describeResult(value, name);
+    const proto = Object.getPrototypeOf(value);
+    if (proto === null || proto === Object.prototype) {
+      return describeEntries(
+        Object.entries(value as Record<string, unknown>),
+        true,
+      );
+    }
+    return { $object: `${name}: ${String(value)}` };
+  }
+  return { $other: `${typeof value}: ${String(value)}` };
+}
+
+// ---------------------------------------------------------------------------
+// Comparison
+
+/**
+ * The JavaScript error class a Python exception maps to: ValueError is a
+ * RangeError when the value is out of range (port numbers, max_num_fields)
+ * and a TypeError otherwise; UnicodeError and TypeError are TypeErrors.
+ * Anything else may be either.
+ */
+export function expectedErrorClass(error: PyError): string {
+  const [, kind, message] = error;
+  if (kind === "ValueError") {
+    return /out of range|max number of fields exceeded/i.test(message)
+      ? "RangeError"
+      : "TypeError";
+  }
+  if (kind === "UnicodeError" || kind === "TypeError") return "TypeError";
+  return "Error";
+}
+
+function errorMatches(expected: PyError, actual: Json): boolean {
+  if (!isJsonObject(actual) || !Array.isArray(actual.$throw)) return false;
+  const want = expectedErrorClass(expected);
+  const got = actual.$throw[1];
+  return want === "Error"
+    ? got === "TypeError" || got === "RangeError"
+    : got === want;
+}
+
+function sortedPairs(pairs: Json[]): Json[] {
+  return pairs
+    .map((pair) => [JSON.stringify((pair as Json[])[0]), pair] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, pair]) => pair);
+}
+
+/** Whether an actual value (from {@linkcode describe}) equals the expected one. */
+export function same(expected: Json, actual: Json): boolean {
+  if (expected === null || typeof expected !== "object") {
+    return expected === actual;
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && expected.length === actual.length &&
+      expected.every((e, i) => same(e, actual[i] as Json));
+  }
+  if (Array.isArray(expected.$error)) {
+    return errorMatches(expected.$error as PyError, actual);
+  }
+  if (!isJsonObject(actual)) return false;
+  if (Array.isArray(expected.$dict)) {
+    if (!Array.isArray(actual.$dict)) return false;
+    // A plain object cannot keep Python's order of integer-like keys.
+    const unordered = actual.$unordered === true;
+    const want = unordered ? sortedPairs(expected.$dict) : expected.$dict;
+    const got = unordered ? sortedPairs(actual.$dict) : actual.$dict;
+    return same(want, got);
+  }
+  const keys = Object.keys(expected);
+  return keys.length === Object.keys(actual).length &&
+    keys.every((k) =>
+      k in actual && same(expected[k] as Json, actual[k] as Json)
+    );
+}
+
+function resultKind(expected: Json, actual: Json): string {
+  if (!isJsonObject(expected) || !isJsonObject(actual)) return "value";
+  if (typeof expected.$result !== "string") return "value";
+  if (actual.$result !== expected.$result) return "result class";
+  if (!same(expected.fields as Json, actual.fields as Json)) return "fields";
+  const want = expected.attrs as Record<string, Json>;
+  const got = actual.attrs as Record<string, Json>;
+  const bad = Object.keys(want).find((k) =>
+    !same(want[k] as Json, got[k] as Json)
+  );
+  return bad === undefined ? "value" : `attr ${bad}`;
+}
+
+function compare(c: Case, actual: Json): Mismatch | undefined {
+  if (c.err) {
+    if (errorMatches(c.err, actual)) return undefined;
+    const expected: Json = { $error: c.err };
+    const kind = isJsonObject(actual) && Array.isArray(actual.$throw)
+      ? `error class (want ${expectedErrorClass(c.err)})`
+      : "returned instead of throwing";
+    return { case: c, kind, expected, actual };
+  }
+  const expected = c.ok ?? null;
+  if (same(expected, actual)) return undefined;
+  const kind = isJsonObject(actual) && Array.isArray(actual.$throw)
+    ? "threw unexpectedly"
+    : resultKind(expected, actual);
+  return { case: c, kind, expected, actual };
+}
+
+// ---------------------------------------------------------------------------
+// Replay
+
+/** Whether a case is covered by {@linkcode DELIBERATE_DIFFERENCES}. */
+export function isDeliberate(c: Case): boolean {
+  return DELIBERATE_DIFFERENCES.some((d) =>
+    (d.ids?.includes(c.id) ?? false) || (d.when?.(c) ?? false)
+  );
+}
+
+/** Runs one case against `mod`, returning its mismatch if any. */
+export function replayCase(c: Case, mod: Module): Mismatch | undefined {
+  const fn = mod[c.fn];
+  if (typeof fn !== "function") {
+    return {
+      case: c,
+      kind: "missing function",
+      expected: c.fn,
+      actual: { $missing: c.fn },
+    };
+  }
+  let actual: Json;
+  try {
+    const args = c.args.map((a) => toArgument(a, mod));
+    if (Object.keys(c.kw).length > 0) {
+      const options: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(c.kw)) {
+        options[k] = toArgument(v, mod);
+      }
+      args.push(options);
+    }
+    actual = describe((fn as Fn)(...args));
+  } catch (error) {
+    actual = thrown(error);
+  }
+  return compare(c, actual);
+}
+
+/** Replays every non-deliberate case; returns the mismatches in fixture order. */
+export function replayAll(cases: readonly Case[], mod: Module): Mismatch[] {
+  const out: Mismatch[] = [];
+  for (const c of cases) {
+    if (isDeliberate(c)) continue;
+    const m = replayCase(c, mod);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+function bytesLiteral(b64: string): string {
+  let out = "";
+  for (const b of fromBase64(b64)) {
+    const c = String.fromCharCode(b);
+    if (c === '"' || c === "\\") out += "\\" + c;
+    else if (b >= 0x20 && b < 0x7f) out += c;
+    else out += "\\x" + b.toString(16).padStart(2, "0");
+  }
+  return `b"${out}"`;
+}
+
+/** Renders a fixture-shaped value readably: bytes as `b"..."`, dicts as `{k: v}`. */
+export function show(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
+  if (!isJsonObject(value)) return JSON.stringify(value);
+  if (typeof value.$bytes === "string") return bytesLiteral(value.$bytes);
+  if (Array.isArray(value.$dict)) {
+    const pairs = value.$dict.map((p) => {
+      const [k, v] = p as [Json, Json];
+      return `${show(k)}: ${show(v)}`;
+    });
+    return `{${pairs.join(", ")}}`;
+  }
+  if (typeof value.$result === "string") {
+    const attrs = Object.entries(value.attrs as Record<string, Json>)
+      .map(([k, v]) => `${k}=${show(v)}`);
+    return `${value.$result}${show(value.fields as Json)} {${
+      attrs.join(", ")
+    }}`;
+  }
+  if (Array.isArray(value.$error)) {
+    const [cls, , message] = value.$error as PyError;
+    return `raises ${cls}(${JSON.stringify(message)}) -> JS ${
+      expectedErrorClass(value.$error as PyError)
+    }`;
+  }
+  if (Array.isArray(value.$throw)) {
+    const [cls, , message] = value.$throw as string[];
+    return `throws ${cls}(${JSON.stringify(message)})`;
+  }
+  const entries = Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`);
+  return `{${entries.join(", ")}}`;
+}
+
+/** Renders one mismatch with the call as Python would write it. */
+export function formatMismatch(m: Mismatch): string {
+  const c = m.case;
+  const args = c.args.map(show);
+  for (const [k, v] of Object.entries(c.kw)) args.push(`${k}=${show(v)}`);
+  return [
+    `[${c.id}] (${c.src}) ${m.kind}`,
+    `  call:     ${c.fn}(${args.join(", ")})`,
+    `  expected: ${show(m.expected)}`,
+    `  actual:   ${show(m.actual)}`,
+  ].join("\n");
+}
+
+/** A failure message: the total, counts by kind and the first `limit` mismatches. */
+export function summarize(
+  mismatches: readonly Mismatch[],
+  total: number,
+  limit = 30,
+): string {
+  const counts = new Map<string, number>();
+  for (const m of mismatches) {
+    const key = `${m.case.fn}: ${m.kind}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const lines = [
+    `${mismatches.length} of ${total} cases differ from CPython:`,
+    ...[...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${n}\t${k}`),
+    `first ${Math.min(limit, mismatches.length)}:`,
+    ...mismatches.slice(0, limit).map(formatMismatch),
+  ];
+  return lines.join("\n");
+}

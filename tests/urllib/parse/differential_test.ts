@@ -1,0 +1,93 @@
+/**
+ * Differential test: every call recorded from CPython 3.13 (its own
+ * test_urlparse plus seeded random inputs, see fixtures/generate.py) must
+ * give the same result, or the mapped error class, in our urllib.parse.
+ */
+import { equal, fail } from "node:assert/strict";
+import * as parse from "../../../urllib/parse/mod.ts";
+import {
+  type Case,
+  FIXTURE_URL,
+  loadFixture,
+  type Module,
+  replayAll,
+  summarize,
+} from "./_differential_replay.ts";
+
+const fixture = await loadFixture();
+const mod = parse as Module;
+
+function byFunction(cases: readonly Case[]): Map<string, Case[]> {
+  const groups = new Map<string, Case[]>();
+  for (const c of cases) {
+    const group = groups.get(c.fn) ?? [];
+    group.push(c);
+    groups.set(c.fn, group);
+  }
+  return groups;
+}
+
+Deno.test("differential: the fixture is big enough to mean something", () => {
+  const ids = new Set(fixture.cases.map((c) => c.id));
+  equal(ids.size, fixture.cases.length, "case ids must be unique");
+  if (fixture.cases.length < 10_000) {
+    fail(`only ${fixture.cases.length} cases in ${FIXTURE_URL.pathname}`);
+  }
+});
+
+for (const [fn, cases] of byFunction(fixture.cases)) {
+  Deno.test(`differential: ${fn} agrees with CPython 3.13 (${cases.length} cases)`, () => {
+    const mismatches = replayAll(cases, mod);
+    if (mismatches.length > 0) fail(summarize(mismatches, cases.length));
+  });
+}
+
+// The fixture must be what the generator writes today, or it has rotted.
+const PYTHON_ENV = { PYENV_VERSION: "3.13.0", PYTHONHASHSEED: "0" };
+
+function havePython313(): boolean {
+  try {
+    const { success } = new Deno.Command("python3", {
+      args: ["-c", "import sys; sys.exit(sys.version_info[:3] != (3, 13, 0))"],
+      env: PYTHON_ENV,
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return success;
+  } catch {
+    // No python3 on PATH, or no --allow-run: the check cannot run here.
+    return false;
+  }
+}
+
+Deno.test({
+  name: "differential: fixtures/cpython_3_13.json is what generate.py writes",
+  ignore: !havePython313(),
+  async fn() {
+    const generator = new URL("./fixtures/generate.py", import.meta.url);
+    const dir = await Deno.makeTempDir({ prefix: "pyport_fixture_" });
+    try {
+      const out = `${dir}/cpython_3_13.json`;
+      const { success, stderr } = await new Deno.Command("python3", {
+        args: [generator.pathname, "--out", out],
+        env: PYTHON_ENV,
+        stdout: "null",
+        stderr: "piped",
+        signal: AbortSignal.timeout(60_000),
+      }).output();
+      if (!success) {
+        fail(`generate.py failed:\n${new TextDecoder().decode(stderr)}`);
+      }
+      const fresh = await Deno.readTextFile(out);
+      const committed = await Deno.readTextFile(FIXTURE_URL);
+      if (fresh !== committed) {
+        fail(
+          "the committed fixture differs from generate.py's output; rerun " +
+            "`PYENV_VERSION=3.13.0 python3 tests/urllib/parse/fixtures/generate.py`",
+        );
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
