@@ -164,6 +164,18 @@ async function runPython(
   }
 }
 
+// Long outputs (a 20-pair urlencode) are cut to a window around the first
+// character where they part, which is the part worth reading.
+function aroundFirstDifference(a: string, b: string): [string, string] {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const start = Math.max(0, i - 50);
+  const cut = (s: string) =>
+    (start > 0 ? "..." : "") + s.slice(start, i + 50) +
+    (s.length > i + 50 ? "..." : "");
+  return [cut(a), cut(b)];
+}
+
 // A fast wrong answer is no result: compare the first outputs of each
 // operation with CPython's and report any disagreement beside the timings.
 function compareSamples(ops: Operation[], python: PythonResult): string[] {
@@ -176,10 +188,13 @@ function compareSamples(ops: Operation[], python: PythonResult): string[] {
     );
     if (diffs.length === 0) continue;
     const first = diffs[0] as number;
+    const [ourText, theirText] = aroundFirstDifference(
+      JSON.stringify(ours[first]),
+      JSON.stringify(theirs[first]),
+    );
     lines.push(
       `  ${op.name}: ${diffs.length} of ${ours.length} differ; ` +
-        `first at input #${first}: Deno ${JSON.stringify(ours[first])}, ` +
-        `CPython ${JSON.stringify(theirs[first])}`,
+        `first at input #${first}:\n    Deno:    ${ourText}\n    CPython: ${theirText}`,
     );
   }
   return lines;
