@@ -1,0 +1,117 @@
+/**
+ * Byte/text bridging and Python-style `repr` used by the split, join and
+ * result modules.
+ *
+ * @module
+ */
+
+const CHUNK = 0x2000;
+
+/** Decodes bytes as strict ASCII, raising Python's UnicodeDecodeError text. */
+export function asciiDecode(bytes: Uint8Array): string {
+  const len = bytes.length;
+  for (let i = 0; i < len; i++) {
+    const b = bytes[i] as number;
+    if (b > 0x7f) {
+      throw new TypeError(
+        `'ascii' codec can't decode byte 0x${
+          b.toString(16).padStart(2, "0")
+        } in position ${i}: ordinal not in range(128)`,
+      );
+    }
+  }
+  return latin1Decode(bytes);
+}
+
+/** Maps each byte to the code point of the same value (lossless). */
+export function latin1Decode(bytes: Uint8Array): string {
+  const len = bytes.length;
+  if (len <= CHUNK) {
+    return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
+  let out = "";
+  for (let i = 0; i < len; i += CHUNK) {
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, i + CHUNK) as unknown as number[],
+    );
+  }
+  return out;
+}
+
+/**
+ * Maps each code unit to one byte. Callers guarantee every code unit is
+ * below 0x100 (the text came from {@linkcode latin1Decode} or ASCII).
+ */
+export function latin1Encode(text: string): Uint8Array {
+  const len = text.length;
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Encodes text as strict ASCII, raising Python's UnicodeEncodeError text. */
+export function asciiEncode(text: string): Uint8Array {
+  const len = text.length;
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      const cp = text.codePointAt(i) as number;
+      throw new TypeError(
+        `'ascii' codec can't encode character ${
+          escapeCodePoint(cp)
+        } in position ${i}: ordinal not in range(128)`,
+      );
+    }
+    out[i] = c;
+  }
+  return out;
+}
+
+function escapeCodePoint(cp: number): string {
+  if (cp < 0x100) return `'\\x${cp.toString(16).padStart(2, "0")}'`;
+  if (cp < 0x10000) return `'\\u${cp.toString(16).padStart(4, "0")}'`;
+  return `'\\U${cp.toString(16).padStart(8, "0")}'`;
+}
+
+// Python's str.isprintable(): everything except these categories (but the
+// plain space is printable).
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+function quoteFor(text: string): string {
+  return text.includes("'") && !text.includes('"') ? '"' : "'";
+}
+
+/** Python's `repr()` of a str. */
+export function reprStr(text: string): string {
+  const quote = quoteFor(text);
+  let out = quote;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (cp === 0x20 || (cp > 0x20 && cp < 0x7f)) out += ch;
+    else if (cp < 0x7f || NON_PRINTABLE.test(ch)) {
+      out += escapeCodePoint(cp).slice(1, -1);
+    } else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python's `repr()` of a bytes object. */
+export function reprBytes(bytes: Uint8Array): string {
+  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? 0x22 : 0x27;
+  let out = "b" + String.fromCharCode(quote);
+  for (const b of bytes) {
+    if (b === quote || b === 0x5c) out += "\\" + String.fromCharCode(b);
+    else if (b === 0x09) out += "\\t";
+    else if (b === 0x0a) out += "\\n";
+    else if (b === 0x0d) out += "\\r";
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += "\\x" + b.toString(16).padStart(2, "0");
+  }
+  return out + String.fromCharCode(quote);
+}
