@@ -1,0 +1,546 @@
+/**
+ * An `http.cookiejar`-style cookie jar for `urllib.request`, storing and
+ * matching cookies with the `tough-cookie` library (RFC 6265) rather than a
+ * hand-written parser.
+ *
+ * @module
+ */
+import {
+  Cookie as ToughCookie,
+  CookieJar as ToughCookieJar,
+  MemoryCookieStore,
+} from "tough-cookie";
+import { pyArgs } from "../../_util/py_args.ts";
+
+/**
+ * The parts of a `Request` a {@linkcode CookieJar} reads and writes. The
+ * `Request` class of `urllib.request` has all of them.
+ */
+export interface CookieRequest {
+  /** The absolute URL the request is for. */
+  readonly full_url: string;
+  /** Whether a header of this name is already set. */
+  has_header(name: string): boolean;
+  /** Adds a header that is not carried over to redirected requests. */
+  add_unredirected_header(name: string, value: string): void;
+}
+
+/**
+ * The parts of a response a {@linkcode CookieJar} reads: its headers, as
+ * returned by `info()`.
+ */
+export interface CookieResponse {
+  /** The response headers. */
+  info(): { get_all(name: string): string[] | null } | null;
+}
+
+/** The fields of a {@linkcode Cookie}, as Python's `Cookie(...)` keywords. */
+export interface CookieInit {
+  /** `0` for Netscape cookies, `1` for RFC 2109 ones; `null` when unknown. */
+  version?: number | null;
+  /** The cookie name. */
+  name: string;
+  /** The cookie value; `null` for a bare `Set-Cookie: name`. */
+  value: string | null;
+  /** The ports of an RFC 2965 cookie (always `null` here). */
+  port?: string | null;
+  /** Whether a port was given. */
+  port_specified?: boolean;
+  /** The domain: a host, or `.example.com` for a domain cookie. */
+  domain: string;
+  /** Whether the server sent a `Domain` attribute. */
+  domain_specified?: boolean;
+  /** Whether that `Domain` attribute began with a dot. */
+  domain_initial_dot?: boolean;
+  /** The path the cookie applies under. */
+  path?: string;
+  /** Whether the server sent a `Path` attribute. */
+  path_specified?: boolean;
+  /** Whether the cookie is only sent over https. */
+  secure?: boolean;
+  /** Expiry in seconds since the epoch; `null` for a session cookie. */
+  expires?: number | null;
+  /** Whether the cookie ends with the session. Defaults to `expires === null`. */
+  discard?: boolean;
+  /** The RFC 2965 comment (always `null` for Netscape cookies). */
+  comment?: string | null;
+  /** The RFC 2965 comment URL (always `null` for Netscape cookies). */
+  comment_url?: string | null;
+  /** Other attributes, such as `HttpOnly` (value `null`) or `SameSite`. */
+  rest?: Record<string, string | null>;
+  /** Whether this was an RFC 2109 cookie treated as Netscape. */
+  rfc2109?: boolean;
+}
+
+function pyRepr(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") {
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    const body = value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n")
+      .replaceAll("\r", "\\r").replaceAll("\t", "\\t");
+    return quote + (quote === "'" ? body.replaceAll("'", "\\'") : body) +
+      quote;
+  }
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`);
+    return `{${entries.join(", ")}}`;
+  }
+  return String(value);
+}
+
+/**
+ * One HTTP cookie, with the attributes of Python's `http.cookiejar.Cookie`.
+ *
+ * Iterating a {@linkcode CookieJar} yields snapshots: changing a field of
+ * one does not change the jar; pass it to `jar.set_cookie()` to store it.
+ *
+ * @example Build a cookie and read it back
+ * ```ts
+ * import { equal, ok } from "node:assert/strict";
+ * import { Cookie } from "@pyport/web/urllib/request";
+ * const c = new Cookie({ name: "sid", value: "42", domain: "example.com" });
+ * ok(c.path === "/" && c.expires === null && c.discard);
+ * equal(String(c), "<Cookie sid=42 for example.com/>");
+ * ```
+ */
+export class Cookie {
+  /** `0` for Netscape cookies; `null` when unknown. */
+  version: number | null;
+  /** The cookie name. */
+  name: string;
+  /** The cookie value; `null` for a bare `Set-Cookie: name`. */
+  value: string | null;
+  /** RFC 2965 ports; always `null` here. */
+  port: string | null;
+  /** Whether a port was given. */
+  port_specified: boolean;
+  /** A host, or `.example.com` for a domain cookie. */
+  domain: string;
+  /** Whether the server sent a `Domain` attribute. */
+  domain_specified: boolean;
+  /** Whether that attribute began with a dot. */
+  domain_initial_dot: boolean;
+  /** The path the cookie applies under. */
+  path: string;
+  /** Whether the server sent a `Path` attribute. */
+  path_specified: boolean;
+  /** Whether the cookie is only sent over https. */
+  secure: boolean;
+  /** Expiry in whole seconds since the epoch; `null` for session cookies. */
+  expires: number | null;
+  /** Whether the cookie ends with the session. */
+  discard: boolean;
+  /** RFC 2965 comment; `null` here. */
+  comment: string | null;
+  /** RFC 2965 comment URL; `null` here. */
+  comment_url: string | null;
+  /** Whether this was an RFC 2109 cookie. */
+  rfc2109: boolean;
+  #rest: Map<string, string | null>;
+
+  /** Creates a cookie from Python's keyword fields. */
+  constructor(init: CookieInit) {
+    this.version = init.version === undefined ? 0 : init.version;
+    this.name = init.name;
+    this.value = init.value;
+    this.port = init.port ?? null;
+    this.port_specified = init.port_specified ?? false;
+    this.domain = init.domain.toLowerCase();
+    this.domain_specified = init.domain_specified ??
+      this.domain.startsWith(".");
+    this.domain_initial_dot = init.domain_initial_dot ?? false;
+    this.path = init.path ?? "/";
+    this.path_specified = init.path_specified ?? false;
+    this.secure = init.secure ?? false;
+    this.expires = init.expires === undefined || init.expires === null
+      ? null
+      : Math.trunc(init.expires);
+    this.discard = init.discard ?? this.expires === null;
+    this.comment = init.comment ?? null;
+    this.comment_url = init.comment_url ?? null;
+    this.rfc2109 = init.rfc2109 ?? false;
+    this.#rest = new Map(Object.entries(init.rest ?? {}));
+  }
+
+  /** Other attributes, such as `{ HttpOnly: null, SameSite: "Lax" }`. */
+  get rest(): Record<string, string | null> {
+    return Object.fromEntries(this.#rest);
+  }
+
+  /** Whether a non-standard attribute (case-insensitive) is present. */
+  has_nonstandard_attr(name: string): boolean {
+    return this.#findRest(name) !== undefined;
+  }
+
+  /** A non-standard attribute's value, or `failobj` when it is absent. */
+  get_nonstandard_attr(
+    name: string,
+    failobj: string | null = null,
+  ): string | null {
+    const key = this.#findRest(name);
+    return key === undefined ? failobj : this.#rest.get(key) ?? null;
+  }
+
+  /** Sets a non-standard attribute. */
+  set_nonstandard_attr(name: string, value: string | null): void {
+    this.#rest.set(this.#findRest(name) ?? name, value);
+  }
+
+  #findRest(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    for (const key of this.#rest.keys()) {
+      if (key.toLowerCase() === lower) return key;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the cookie has expired at `now` (seconds since the epoch,
+   * default the current time).
+   */
+  is_expired(now: number | null = null): boolean {
+    const at = now ?? Date.now() / 1000;
+    return this.expires !== null && this.expires <= at;
+  }
+
+  /** Python's `str(cookie)`: `<Cookie name=value for domain/path>`. */
+  toString(): string {
+    const where =
+      (this.port === null ? this.domain : `${this.domain}:${this.port}`) +
+      this.path;
+    const nameValue = this.value === null
+      ? this.name
+      : `${this.name}=${this.value}`;
+    return `<Cookie ${nameValue} for ${where}>`;
+  }
+
+  /** Python's `repr(cookie)`: `Cookie(version=0, name='a', …)`. */
+  repr(): string {
+    const fields: [string, unknown][] = [
+      ["version", this.version],
+      ["name", this.name],
+      ["value", this.value],
+      ["port", this.port],
+      ["port_specified", this.port_specified],
+      ["domain", this.domain],
+      ["domain_specified", this.domain_specified],
+      ["domain_initial_dot", this.domain_initial_dot],
+      ["path", this.path],
+      ["path_specified", this.path_specified],
+      ["secure", this.secure],
+      ["expires", this.expires],
+      ["discard", this.discard],
+      ["comment", this.comment],
+      ["comment_url", this.comment_url],
+      ["rest", this.rest],
+      ["rfc2109", this.rfc2109],
+    ];
+    return `Cookie(${fields.map(([k, v]) => `${k}=${pyRepr(v)}`).join(", ")})`;
+  }
+}
+
+/** Options for {@linkcode CookieJar.clear}, as Python's keywords. */
+export interface CookieClearOptions {
+  /** Only cookies of this domain (as shown by `cookie.domain`). */
+  domain?: string | null;
+  /** Only cookies of this path; needs `domain`. */
+  path?: string | null;
+  /** Only the cookie of this name; needs `domain` and `path`. */
+  name?: string | null;
+}
+
+/**
+ * Where a `Domain` attribute of a raw `Set-Cookie` value began with a dot.
+ * tough-cookie drops the dot while parsing, and Python reports it.
+ */
+function domainHadInitialDot(setCookie: string): boolean {
+  let dotted = false;
+  for (const attr of setCookie.split(";").slice(1)) {
+    const eq = attr.indexOf("=");
+    if (eq < 0) continue;
+    if (attr.slice(0, eq).trim().toLowerCase() !== "domain") continue;
+    dotted = attr.slice(eq + 1).trim().startsWith(".");
+  }
+  return dotted;
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const TOUGH_OPTIONS = {
+  looseMode: true,
+  rejectPublicSuffixes: true,
+  allowSecureOnLocal: false,
+  enforceSecureOriginOnStorage: true,
+  prefixSecurity: "silent",
+} as const;
+
+/**
+ * Holds the cookies of HTTP responses and adds the matching ones to later
+ * requests, like Python's `http.cookiejar.CookieJar`. Storage, domain and
+ * path matching, expiry and `Secure` handling follow RFC 6265 as
+ * implemented by `tough-cookie`.
+ *
+ * Iteration yields {@linkcode Cookie} snapshots grouped by domain, then
+ * path, in the order they were first stored, as Python does.
+ *
+ * @example Store a cookie from a response and send it back
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { CookieJar } from "@pyport/web/urllib/request";
+ * const jar = new CookieJar();
+ * const request = {
+ *   full_url: "http://example.com/app/login",
+ *   headers: new Map<string, string>(),
+ *   has_header(name: string) { return this.headers.has(name); },
+ *   add_unredirected_header(name: string, value: string) { this.headers.set(name, value); },
+ * };
+ * const response = {
+ *   info: () => ({ get_all: (_name: string) => ["sid=42; Path=/app"] }),
+ * };
+ * jar.extract_cookies(response, request);
+ * equal(jar.length, 1);
+ * const [cookie] = jar;
+ * equal(cookie?.name, "sid");
+ * equal(cookie?.domain, "example.com");
+ * jar.add_cookie_header(request);
+ * equal(request.headers.get("Cookie"), "sid=42");
+ * ```
+ */
+export class CookieJar implements Iterable<Cookie> {
+  #store = new MemoryCookieStore();
+  #jar = new ToughCookieJar(this.#store, TOUGH_OPTIONS);
+  #initialDot = new WeakSet<ToughCookie>();
+
+  /**
+   * Adds a `Cookie` header with the cookies that match `request`, unless
+   * the request already has one. Expired cookies are dropped first.
+   */
+  add_cookie_header(request: CookieRequest): void {
+    this.clear_expired_cookies();
+    if (request.has_header("Cookie")) return;
+    let header = "";
+    try {
+      header = this.#jar.getCookieStringSync(request.full_url);
+    } catch {
+      // A URL tough-cookie cannot place (no host) has no cookies to send.
+      return;
+    }
+    if (header) request.add_unredirected_header("Cookie", header);
+  }
+
+  /**
+   * Stores the cookies of `response`'s `Set-Cookie` headers that the
+   * rules allow for `request`. A cookie that arrives already expired
+   * deletes the stored one of the same name, domain and path.
+   */
+  extract_cookies(response: CookieResponse, request: CookieRequest): void {
+    for (const header of response.info()?.get_all("Set-Cookie") ?? []) {
+      this.#setFromHeader(header, request.full_url);
+    }
+    this.#dropExpired(Date.now());
+  }
+
+  /**
+   * The cookies `response` would set for `request`, without storing them.
+   */
+  make_cookies(response: CookieResponse, request: CookieRequest): Cookie[] {
+    const scratch = new CookieJar();
+    scratch.extract_cookies(response, request);
+    return [...scratch];
+  }
+
+  #setFromHeader(header: string, url: string): void {
+    let stored: ToughCookie | undefined;
+    try {
+      stored = this.#jar.setCookieSync(header, url, { ignoreError: true });
+    } catch {
+      // Malformed URLs and cookies are ignored, as Python ignores them.
+      return;
+    }
+    if (stored && !stored.hostOnly && domainHadInitialDot(header)) {
+      this.#initialDot.add(stored);
+    }
+  }
+
+  /** Stores `cookie`, replacing one with the same domain, path and name. */
+  set_cookie(cookie: Cookie): void {
+    const hostOnly = !cookie.domain.startsWith(".");
+    const tough = new ToughCookie({
+      key: cookie.value === null ? "" : cookie.name,
+      value: cookie.value === null ? cookie.name : cookie.value,
+      domain: hostOnly ? cookie.domain : cookie.domain.slice(1),
+      path: cookie.path,
+      secure: cookie.secure,
+      httpOnly: cookie.has_nonstandard_attr("HttpOnly"),
+      hostOnly,
+      pathIsDefault: !cookie.path_specified,
+      expires: cookie.expires === null
+        ? "Infinity"
+        : new Date(cookie.expires * 1000),
+    });
+    if (cookie.domain_initial_dot) this.#initialDot.add(tough);
+    this.#store.putCookie(tough, () => {});
+  }
+
+  /**
+   * Removes cookies: all of them; or those of one `domain`; or of one
+   * `domain` and `path`; or the one cookie with that `domain`, `path` and
+   * `name`.
+   *
+   * @throws {TypeError} When `path` is given without `domain`, or `name`
+   * without both.
+   * @throws {RangeError} When the given domain, path or name is not in
+   * the jar (Python's `KeyError`).
+   */
+  clear(): void;
+  clear(domain: string | null, options?: CookieClearOptions): void;
+  clear(
+    domain: string | null,
+    path: string | null,
+    options?: CookieClearOptions,
+  ): void;
+  clear(
+    domain: string | null,
+    path: string | null,
+    name: string | null,
+  ): void;
+  clear(options: CookieClearOptions): void;
+  clear(...args: unknown[]): void {
+    const { domain, path, name } = pyArgs({
+      fn: "clear",
+      names: ["domain", "path", "name"],
+      defaults: {
+        domain: null as string | null,
+        path: null as string | null,
+        name: null as string | null,
+      },
+    }, args);
+    if (name !== null && (domain === null || path === null)) {
+      throw new TypeError(
+        "clear(): domain and path must be given to remove a cookie by name",
+      );
+    }
+    if (path !== null && domain === null) {
+      throw new TypeError(
+        "clear(): domain must be given to remove cookies by path",
+      );
+    }
+    if (domain === null) {
+      this.#store.idx = Object.create(null);
+      return;
+    }
+    const before = this.length;
+    this.#removeWhere((c) =>
+      this.#viewDomain(c) === domain &&
+      (path === null || c.path === path) &&
+      (name === null || this.#viewName(c) === name)
+    );
+    if (this.length === before) {
+      const what = [domain, path, name].filter((x) => x !== null).join(", ");
+      throw new RangeError(`clear(): no cookies for ${what}`);
+    }
+  }
+
+  /** Removes every cookie that has no expiry (ends with the session). */
+  clear_session_cookies(): void {
+    this.#removeWhere((c) => !c.isPersistent());
+  }
+
+  /** Removes every cookie whose expiry has passed. */
+  clear_expired_cookies(): void {
+    this.#dropExpired(Date.now());
+  }
+
+  #dropExpired(now: number): void {
+    this.#removeWhere((c) => {
+      const expiry = c.expiryTime();
+      return expiry !== undefined && expiry <= now;
+    });
+  }
+
+  #removeWhere(predicate: (cookie: ToughCookie) => boolean): void {
+    for (const byPath of Object.values(this.#store.idx)) {
+      for (const byName of Object.values(byPath)) {
+        for (const [key, cookie] of Object.entries(byName)) {
+          if (predicate(cookie)) delete byName[key];
+        }
+      }
+    }
+  }
+
+  *#toughCookies(): Generator<ToughCookie> {
+    for (const byPath of Object.values(this.#store.idx)) {
+      for (const byName of Object.values(byPath)) {
+        yield* Object.values(byName);
+      }
+    }
+  }
+
+  #viewDomain(cookie: ToughCookie): string {
+    const domain = cookie.domain ?? "";
+    return cookie.hostOnly ? domain : `.${domain}`;
+  }
+
+  #viewName(cookie: ToughCookie): string {
+    return cookie.key === "" ? cookie.value : cookie.key;
+  }
+
+  #toCookie(cookie: ToughCookie): Cookie {
+    const rest: Record<string, string | null> = {};
+    if (cookie.httpOnly) rest["HttpOnly"] = null;
+    if (cookie.sameSite !== undefined && cookie.sameSite !== "none") {
+      rest["SameSite"] = capitalised(cookie.sameSite);
+    }
+    for (const ext of cookie.extensions ?? []) {
+      const eq = ext.indexOf("=");
+      if (eq < 0) rest[ext.trim()] = null;
+      else rest[ext.slice(0, eq).trim()] = ext.slice(eq + 1).trim();
+    }
+    const expiry = cookie.expiryTime();
+    const nameless = cookie.key === "";
+    return new Cookie({
+      name: nameless ? cookie.value : cookie.key,
+      value: nameless ? null : cookie.value,
+      domain: this.#viewDomain(cookie),
+      domain_specified: !cookie.hostOnly,
+      domain_initial_dot: this.#initialDot.has(cookie),
+      path: cookie.path ?? "/",
+      path_specified: !cookie.pathIsDefault,
+      secure: cookie.secure,
+      expires: expiry === undefined || !Number.isFinite(expiry)
+        ? null
+        : Math.floor(expiry / 1000),
+      rest,
+    });
+  }
+
+  /** The number of cookies stored (Python's `len(jar)`). */
+  get length(): number {
+    let count = 0;
+    for (const _ of this.#toughCookies()) count++;
+    return count;
+  }
+
+  /** Yields a snapshot of every stored cookie. */
+  *[Symbol.iterator](): Iterator<Cookie> {
+    for (const cookie of [...this.#toughCookies()]) {
+      yield this.#toCookie(cookie);
+    }
+  }
+
+  /** Python's `str(jar)`: `<CookieJar[<Cookie a=1 for host/>, …]>`. */
+  toString(): string {
+    return `<${this.constructor.name}[${[...this].join(", ")}]>`;
+  }
+
+  /** Python's `repr(jar)`, listing each cookie's `repr`. */
+  repr(): string {
+    const cookies = [...this].map((c) => c.repr()).join(", ");
+    return `<${this.constructor.name}[${cookies}]>`;
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * Python's `urllib.robotparser`: reads a site's `robots.txt` and answers
+ * whether a user agent may fetch a URL, with CPython 3.13's rules.
+ *
+ * @module
+ */
+import { quote, unquote, urlparse, urlunparse } from "../parse/mod.ts";
+import { HTTPError } from "../error.ts";
+import { urlopen } from "../request/opener.ts";
+
+/**
+ * The `Request-rate` of an entry: `requests` per `seconds` (Python's
+ * `RequestRate` named tuple).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { RequestRate } from "@pyport/web/urllib/robotparser";
+ * const rate = new RequestRate(3, 15);
+ * equal(rate.requests, 3);
+ * equal(String(rate), "RequestRate(requests=3, seconds=15)");
+ * ```
+ */
+export class RequestRate {
+  /** How many requests are allowed… */
+  readonly requests: number;
+  /** …in this many seconds. */
+  readonly seconds: number;
+
+  /** `new RequestRate(requests, seconds)`. */
+  constructor(requests: number, seconds: number) {
+    this.requests = requests;
+    this.seconds = seconds;
+  }
+
+  /** Python's `repr` of the named tuple. */
+  toString(): string {
+    return `RequestRate(requests=${this.requests}, seconds=${this.seconds})`;
+  }
+
+  /** Unpacks as the tuple `[requests, seconds]`. */
+  *[Symbol.iterator](): Iterator<number> {
+    yield this.requests;
+    yield this.seconds;
+  }
+}
+
+// Python's str.isspace() set; JavaScript's trim() differs (it strips U+FEFF,
+// keeps U+001C..U+001F and U+0085), which would change which lines parse.
+const PY_SPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" +
+  "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" +
+  "\u2028\u2029\u202f\u205f\u3000";
+
+function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && PY_SPACE.includes(s.charAt(start))) start++;
+  while (end > start && PY_SPACE.includes(s.charAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+// Python also breaks lines at the file, group and record separators.
+// deno-lint-ignore no-control-regex
+const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+
+/** Python's `str.splitlines()` (line breaks dropped). */
+function splitLines(text: string): string[] {
+  const lines = text.split(PY_LINE_BREAK);
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
+function isDigits(s: string): boolean {
+  return /^[0-9]+$/.test(s);
+}
+
+class RuleLine {
+  readonly path: string;
+  readonly allowance: boolean;
+
+  constructor(path: string, allowance: boolean) {
+    // An empty Disallow means everything is allowed.
+    this.allowance = path === "" && !allowance ? true : allowance;
+    this.path = quote(urlunparse(urlparse(path)));
+  }
+
+  appliesTo(filename: string): boolean {
+    return this.path === "*" || filename.startsWith(this.path);
+  }
+
+  toString(): string {
+    return `${this.allowance ? "Allow" : "Disallow"}: ${this.path}`;
+  }
+}
+
+class Entry {
+  readonly useragents: string[] = [];
+  readonly rulelines: RuleLine[] = [];
+  delay: number | null = null;
+  reqRate: RequestRate | null = null;
+
+  toString(): string {
+    const lines = this.useragents.map((agent) => `User-agent: ${agent}`);
+    if (this.delay !== null) lines.push(`Crawl-delay: ${this.delay}`);
+    if (this.reqRate !== null) {
+      lines.push(
+        `Request-rate: ${this.reqRate.requests}/${this.reqRate.seconds}`,
+      );
+    }
+    lines.push(...this.rulelines.map(String));
+    return lines.join("\n");
+  }
+
+  /** Matches the agent's name (before any `/version`) as a substring, ignoring case. */
+  appliesTo(useragent: string): boolean {
+    const name = (useragent.split("/")[0] ?? "").toLowerCase();
+    return this.useragents.some((agent) =>
+      agent === "*" || name.includes(agent.toLowerCase())
+    );
+  }
+
+  /** The first rule whose path prefixes `filename` decides; none means allowed. */
+  allowance(filename: string): boolean {
+    for (const line of this.rulelines) {
+      if (line.appliesTo(filename)) return line.allowance;
+    }
+    return true;
+  }
+}
+
+/**
+ * Reads and answers questions about one `robots.txt` file, with the rules
+ * of CPython 3.13's `urllib.robotparser.RobotFileParser`: the first entry
+ * whose user agent matches decides, the `*` entry is tried last, and in an
+ * entry the first matching `Allow`/`Disallow` line wins.
+ *
+ * Until `read()` or `parse()` has run, `can_fetch` answers `false`.
+ *
+ * @example Parse rules given as lines
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { RobotFileParser } from "@pyport/web/urllib/robotparser";
+ * const rp = new RobotFileParser();
+ * rp.parse([
+ *   "User-agent: *",
+ *   "Crawl-delay: 2",
+ *   "Disallow: /private/",
+ *   "Sitemap: https://example.com/sitemap.xml",
+ * ]);
+ * equal(rp.can_fetch("MyBot/1.0", "https://example.com/private/x"), false);
+ * equal(rp.can_fetch("MyBot/1.0", "https://example.com/public"), true);
+ * equal(rp.crawl_delay("MyBot"), 2);
+ * deepEqual(rp.site_maps(), ["https://example.com/sitemap.xml"]);
+ * ```
+ */
+export class RobotFileParser {
+  /** The URL of the `robots.txt` file. */
+  url = "";
+  /** The host (network location) of {@linkcode url}. */
+  host = "";
+  /** The path of {@linkcode url}. */
+  path = "";
+  /** Set by `read()` on a 401 or 403: every URL is refused. */
+  disallow_all = false;
+  /** Set by `read()` on any other 4xx: every URL is allowed. */
+  allow_all = false;
+  /** When the rules were last read or parsed (seconds since the epoch; 0 for never). */
+  last_checked = 0;
+  #entries: Entry[] = [];
+  #sitemaps: string[] = [];
+  #defaultEntry: Entry | null = null;
+
+  /** `new RobotFileParser(url?)`. */
+  constructor(url = "") {
+    this.set_url(url);
+  }
+
+  /** When the rules were last read or parsed, in seconds since the epoch (0 for never). */
+  mtime(): number {
+    return this.last_checked;
+  }
+
+  /** Records the current time as the time the rules were read. */
+  modified(): void {
+    this.last_checked = Date.now() / 1000;
+  }
+
+  /** Sets the URL `read()` fetches. */
+  set_url(url: string): void {
+    this.url = url;
+    const parts = urlparse(url);
+    this.host = parts.netloc;
+    this.path = parts.path;
+  }
+
+  /**
+   * Fetches {@linkcode url} and parses it. A 401 or 403 answer refuses
+   * every URL, any other 4xx allows every URL, and a 5xx leaves the parser
+   * unread (so `can_fetch` answers `false`), as in Python. Network errors
+   * are thrown as `URLError`.
+   */
+  async read(): Promise<void> {
+    let response;
+    try {
+      response = await urlopen(this.url);
+    } catch (error) {
+      if (!(error instanceof HTTPError)) throw error;
+      await error.fp?.close();
+      if (error.code === 401 || error.code === 403) {
+        this.disallow_all = true;
+      } else if (error.code >= 400 && error.code < 500) {
+        this.allow_all = true;
+      }
+      return;
+    }
+    try {
+      const raw = await response.read();
+      const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+        .decode(raw);
+      this.parse(splitLines(text));
+    } finally {
+      await response.close();
+    }
+  }
+
+  #addEntry(entry: Entry): void {
+    if (entry.useragents.includes("*")) {
+      // Only the first catch-all entry counts, and it is consulted last.
+      this.#defaultEntry ??= entry;
+    } else {
+      this.#entries.push(entry);
+    }
+  }
+
+  /**
+   * Parses the lines of a `robots.txt` file. An empty string (not a line
+   * of spaces, and not `"\n"`) ends the current entry, as in Python.
+   */
+  parse(lines: Iterable<string>): void {
+    // 0: expecting User-agent; 1: after User-agent; 2: after a rule.
+    let state = 0;
+    let entry = new Entry();
+    this.modified();
+    for (const rawLine of lines) {
+      if (rawLine === "") {
+        if (state === 1) {
+          entry = new Entry();
+          state = 0;
+        } else if (state === 2) {
+          this.#addEntry(entry);
+          entry = new Entry();
+          state = 0;
+        }
+      }
+      const hash = rawLine.indexOf("#");
+      const line = pyStrip(hash >= 0 ? rawLine.slice(0, hash) : rawLine);
+      if (!line) continue;
+      const colon = line.indexOf(":");
+      if (colon < 0) continue;
+      const field = pyStrip(line.slice(0, colon)).toLowerCase();
+      const value = unquote(pyStrip(line.slice(colon + 1)));
+      switch (field) {
+        case "user-agent":
+          if (state === 2) {
+            this.#addEntry(entry);
+            entry = new Entry();
+          }
+          entry.useragents.push(value);
+          state = 1;
+          break;
+        case "disallow":
+        case "allow":
+          if (state !== 0) {
+            entry.rulelines.push(new RuleLine(value, field === "allow"));
+            state = 2;
+          }
+          break;
+        case "crawl-delay":
+          if (state !== 0) {
+            const delay = pyStrip(value);
+            if (isDigits(delay)) entry.delay = Number(delay);
+            state = 2;
+          }
+          break;
+        case "request-rate":
+          if (state !== 0) {
+            const numbers = value.split("/").map(pyStrip);
+            const [requests, seconds] = numbers;
+            if (
+              numbers.length === 2 && requests !== undefined &&
+              seconds !== undefined && isDigits(requests) && isDigits(seconds)
+            ) {
+              entry.reqRate = new RequestRate(
+                Number(requests),
+                Number(seconds),
+              );
+            }
+            state = 2;
+          }
+          break;
+        case "sitemap":
+          // Sitemaps stand apart from user-agent groups, so the state stays.
+          this.#sitemaps.push(value);
+          break;
+      }
+    }
+    if (state === 2) this.#addEntry(entry);
+  }
+
+  /** Whether `useragent` may fetch `url` under the parsed rules. */
+  can_fetch(useragent: string, url: string): boolean {
+    if (this.disallow_all) return false;
+    if (this.allow_all) return true;
+    // Before the rules are known, refusing avoids false permissions.
+    if (!this.last_checked) return false;
+    const parsed = urlparse(unquote(url));
+    let target = quote(
+      urlunparse([
+        "",
+        "",
+        parsed.path,
+        parsed.params,
+        parsed.query,
+        parsed.fragment,
+      ]),
+    );
+    if (!target) target = "/";
+    const entry = this.#entryFor(useragent);
+    return entry === null ? true : entry.allowance(target);
+  }
+
+  #entryFor(useragent: string): Entry | null {
+    for (const entry of this.#entries) {
+      if (entry.appliesTo(useragent)) return entry;
+    }
+    return this.#defaultEntry;
+  }
+
+  /**
+   * The `Crawl-delay` (seconds) of the entry for `useragent`, or `null`
+   * when it has none or nothing has been read.
+   */
+  crawl_delay(useragent: string): number | null {
+    if (!this.mtime()) return null;
+    return this.#entryFor(useragent)?.delay ?? null;
+  }
+
+  /**
+   * The `Request-rate` of the entry for `useragent`, or `null` when it has
+   * none or nothing has been read.
+   */
+  request_rate(useragent: string): RequestRate | null {
+    if (!this.mtime()) return null;
+    return this.#entryFor(useragent)?.reqRate ?? null;
+  }
+
+  /** The `Sitemap` URLs, in order, or `null` when there are none. */
+  site_maps(): string[] | null {
+    return this.#sitemaps.length > 0 ? [...this.#sitemaps] : null;
+  }
+
+  /**
+   * Python's `str(parser)`: each entry as `User-agent:`, `Crawl-delay:`,
+   * `Request-rate:` and rule lines, the catch-all entry last, entries
+   * separated by a blank line.
+   */
+  toString(): string {
+    const entries = this.#defaultEntry === null
+      ? this.#entries
+      : [...this.#entries, this.#defaultEntry];
+    return entries.map(String).join("\n\n");
+  }
+}
