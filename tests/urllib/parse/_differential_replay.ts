@@ -110,13 +110,19 @@ function toBase64(bytes: Uint8Array): string {
  * Turns a fixture value into the argument a JavaScript caller would pass:
  * bytes become `Uint8Array`, dicts with plain string keys become plain
  * objects (others a `Map`, since objects reorder integer-like keys), and
- * `{"$fn": name}` becomes the function of that name.
+ * `{"$fn": name}` becomes the function of that name and
+ * `{"$new": cls, fields}` an instance of that result class.
  */
 export function toArgument(value: Json, mod: Module): unknown {
   if (Array.isArray(value)) return value.map((v) => toArgument(v, mod));
   if (!isJsonObject(value)) return value;
   if (typeof value.$bytes === "string") return fromBase64(value.$bytes);
   if (typeof value.$fn === "string") return mod[value.$fn];
+  if (typeof value.$new === "string") {
+    const fields = toArgument(value.fields as Json, mod) as unknown[];
+    const cls = mod[value.$new] as new (...fields: unknown[]) => unknown;
+    return new cls(...fields);
+  }
   if (Array.isArray(value.$dict)) {
     const pairs = value.$dict.map((pair) => {
       const [k, v] = pair as [Json, Json];
