@@ -220,8 +220,8 @@ export function describe(value: unknown): Json {
 /**
  * The JavaScript error class a Python exception maps to: ValueError is a
  * RangeError when the value is out of range (port numbers, max_num_fields)
- * and a TypeError otherwise; UnicodeError and TypeError are TypeErrors.
- * Anything else may be either.
+ * and a TypeError otherwise; UnicodeError, TypeError and AttributeError are
+ * TypeErrors. Anything else may be either.
  */
 export function expectedErrorClass(error: PyError): string {
   const [, kind, message] = error;
@@ -230,7 +230,10 @@ export function expectedErrorClass(error: PyError): string {
       ? "RangeError"
       : "TypeError";
   }
-  if (kind === "UnicodeError" || kind === "TypeError") return "TypeError";
+  // AttributeError only shows up for arguments of the wrong type.
+  if (["UnicodeError", "TypeError", "AttributeError"].includes(kind)) {
+    return "TypeError";
+  }
   return "Error";
 }
 
