@@ -56,6 +56,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Count body bytes without keeping them (large downloads). */
   discardBody?: boolean;
+  /** Return as soon as this many body bytes came (to abort a download). */
+  stopAfter?: number;
 }
 
 function indexOfCrlfCrlf(buf: Uint8Array, from: number): number {
@@ -250,6 +252,12 @@ export class RawConnection {
         const done = this.#takeBody(head, options, bodyParts);
         bodyLength += done.taken;
         if (done.complete) {
+          return this.#result(head, bodyParts, bodyLength, false, false);
+        }
+        if (
+          options.stopAfter !== undefined && bodyLength >= options.stopAfter
+        ) {
+          this.#bodySeen = 0;
           return this.#result(head, bodyParts, bodyLength, false, false);
         }
       }
