@@ -1,0 +1,73 @@
+/**
+ * The small URL-splitting steps urllib.request applies to `Request` URLs and
+ * proxy URLs (Python's private `_splittype`, `_splithost`, … helpers).
+ * They are looser than `urlsplit` on purpose: Request keeps whatever the
+ * caller wrote after the host as the selector.
+ *
+ * @module
+ */
+
+/** Strips `<...>` and a leading `URL:` around a URL. */
+export function unwrap(url: string): string {
+  let out = url.trim();
+  if (out.startsWith("<") && out.endsWith(">")) out = out.slice(1, -1).trim();
+  if (out.startsWith("URL:")) out = out.slice(4).trim();
+  return out;
+}
+
+/** `"http://h/p"` → `["http", "//h/p"]`; no scheme → `[null, url]`. */
+export function splitType(url: string): [string | null, string] {
+  const m = /^([^/:]+):([\s\S]*)$/.exec(url);
+  if (!m) return [null, url];
+  return [(m[1] as string).toLowerCase(), m[2] as string];
+}
+
+/** `"//h:1/p"` → `["h:1", "/p"]`; no authority → `[null, url]`. */
+export function splitHost(url: string): [string | null, string] {
+  const m = /^\/\/([^/#?]*)([\s\S]*)$/.exec(url);
+  if (!m) return [null, url];
+  let path = m[2] as string;
+  if (path && !path.startsWith("/")) path = "/" + path;
+  return [m[1] as string, path];
+}
+
+/** Splits off the last `#fragment`. */
+export function splitTag(url: string): [string, string | null] {
+  const i = url.lastIndexOf("#");
+  if (i < 0) return [url, null];
+  return [url.slice(0, i), url.slice(i + 1)];
+}
+
+/** `"user:pw@host"` → `["user:pw", "host"]`, split at the last `@`. */
+export function splitUser(host: string): [string | null, string] {
+  const i = host.lastIndexOf("@");
+  if (i < 0) return [null, host];
+  return [host.slice(0, i), host.slice(i + 1)];
+}
+
+/** `"user:pw"` → `["user", "pw"]`, split at the first `:`. */
+export function splitPasswd(user: string): [string, string | null] {
+  const i = user.indexOf(":");
+  if (i < 0) return [user, null];
+  return [user.slice(0, i), user.slice(i + 1)];
+}
+
+/** `"host:80"` → `["host", "80"]`; an empty or non-numeric port → `[host, null]`. */
+export function splitPort(host: string): [string, string | null] {
+  const m = /^([\s\S]*):([0-9]*)$/.exec(host);
+  if (m && m[2]) return [m[1] as string, m[2]];
+  return [host, null];
+}
+
+/** Python's `str.capitalize()`, the header-name form Request stores. */
+export function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1).toLowerCase();
+}
+
+/** Python's `str.title()` for header names: `content-type` → `Content-Type`. */
+export function titleCase(name: string): string {
+  return name.toLowerCase().replace(
+    /(^|[^a-z])([a-z])/g,
+    (_m, pre: string, ch: string) => pre + ch.toUpperCase(),
+  );
+}

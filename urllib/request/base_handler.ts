@@ -1,0 +1,48 @@
+/**
+ * Python's `urllib.request.BaseHandler`, the base of every handler an
+ * {@linkcode OpenerDirector} dispatches to.
+ *
+ * @module
+ */
+import type { OpenerDirector } from "./opener.ts";
+
+/**
+ * Python's `urllib.request.BaseHandler`.
+ *
+ * Subclass it and define methods named as in Python; the opener finds them
+ * by name when the handler is added:
+ * `<scheme>_open(req)`, `<protocol>_request(req)`,
+ * `<protocol>_response(req, response)`,
+ * `http_error_<code>(req, fp, code, msg, headers)`, `http_error_default(...)`,
+ * `default_open(req)`, `unknown_open(req)`. Each may return its result
+ * directly or as a Promise; returning `null` or `undefined` passes the
+ * request to the next handler, as returning `None` does in Python.
+ * Handlers run in ascending `handler_order` (500 by default).
+ *
+ * @example A handler that answers one scheme
+ * ```ts
+ * import { addinfourl, BaseHandler, build_opener, Request } from "@pyport/web/urllib/request";
+ * class HelloHandler extends BaseHandler {
+ *   hello_open(req: Request) {
+ *     const body = new TextEncoder().encode(`hi ${req.selector}`);
+ *     return new addinfourl(body, null, req.full_url, 200);
+ *   }
+ * }
+ * const resp = await build_opener(HelloHandler).open("hello:world");
+ * console.assert(new TextDecoder().decode(await resp.read()) === "hi world");
+ * ```
+ */
+export class BaseHandler {
+  /** Lower runs earlier; Python's default is 500. */
+  handler_order = 500;
+  /** The opener this handler was added to. */
+  parent!: OpenerDirector;
+
+  /** Called by `OpenerDirector.add_handler`; remembers the opener. */
+  add_parent(parent: OpenerDirector): void {
+    this.parent = parent;
+  }
+
+  /** Releases resources; the default does nothing. */
+  close(): void {}
+}

@@ -1,0 +1,78 @@
+/**
+ * Python's `HTTPErrorProcessor` and `HTTPDefaultErrorHandler`: turn
+ * non-2xx answers into handler calls and, finally, `HTTPError`.
+ *
+ * @module
+ */
+import type { HTTPMessage } from "../../_util/http_message.ts";
+import { HTTPError } from "../error.ts";
+import { BaseHandler } from "./base_handler.ts";
+import type { Request } from "./request.ts";
+import type { addinfourl } from "./response.ts";
+
+/**
+ * Python's `urllib.request.HTTPErrorProcessor` (order 1000): passes a
+ * non-2xx response to `parent.error("http", ...)`, which runs the
+ * `http_error_<code>` handlers.
+ *
+ * @example
+ * ```ts
+ * import { HTTPErrorProcessor } from "@pyport/web/urllib/request";
+ * console.assert(new HTTPErrorProcessor().handler_order === 1000);
+ * ```
+ */
+export class HTTPErrorProcessor extends BaseHandler {
+  override handler_order = 1000;
+
+  /** Hands a non-2xx response to the error handlers (async). */
+  async http_response(
+    request: Request,
+    response: addinfourl,
+  ): Promise<addinfourl> {
+    const code = response.status ?? 0;
+    if (!(code >= 200 && code < 300)) {
+      return await this.parent.error(
+        "http",
+        request,
+        response,
+        code,
+        response.msg ?? response.reason ?? "",
+        response.info(),
+      ) as addinfourl;
+    }
+    return response;
+  }
+
+  /** The same for `https:`. */
+  https_response(request: Request, response: addinfourl): Promise<addinfourl> {
+    return this.http_response(request, response);
+  }
+}
+
+/**
+ * Python's `urllib.request.HTTPDefaultErrorHandler`: the last resort,
+ * throwing {@linkcode HTTPError} (whose body is the response's).
+ *
+ * @example
+ * ```ts
+ * import { HTTPDefaultErrorHandler, Request } from "@pyport/web/urllib/request";
+ * import { HTTPError } from "@pyport/web/urllib/error";
+ * try {
+ *   new HTTPDefaultErrorHandler().http_error_default(new Request("http://h/"), null, 500, "Oops", null);
+ * } catch (e) {
+ *   console.assert(e instanceof HTTPError && e.code === 500);
+ * }
+ * ```
+ */
+export class HTTPDefaultErrorHandler extends BaseHandler {
+  /** Throws `HTTPError(req.full_url, code, msg, hdrs, fp)`. */
+  http_error_default(
+    req: Request,
+    fp: addinfourl | null,
+    code: number,
+    msg: string,
+    hdrs: HTTPMessage | null,
+  ): never {
+    throw new HTTPError(req.full_url, code, msg, hdrs, fp);
+  }
+}

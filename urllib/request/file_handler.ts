@@ -1,0 +1,134 @@
+/**
+ * Python's `FileHandler` for `file:` URLs on this machine.
+ *
+ * @module
+ */
+import mimeDb from "mime-db";
+import { HTTPMessage } from "../../_util/http_message.ts";
+import { URLError } from "../error.ts";
+import { BaseHandler } from "./base_handler.ts";
+import type { Request } from "./request.ts";
+import { addinfourl, type BodySource } from "./response.ts";
+import { url2pathname } from "./pathname.ts";
+import { splitPort } from "./_split.ts";
+
+let extensionTypes: Map<string, string> | null = null;
+
+/** The media type for a file name's extension, from mime-db. */
+export function guessType(filename: string): string | null {
+  if (extensionTypes === null) {
+    extensionTypes = new Map();
+    const db = mimeDb as Record<
+      string,
+      { extensions?: string[]; source?: string }
+    >;
+    for (const [type, entry] of Object.entries(db)) {
+      for (const ext of entry.extensions ?? []) {
+        // Prefer IANA registrations when several types claim an extension.
+        if (!extensionTypes.has(ext) || entry.source === "iana") {
+          extensionTypes.set(ext, type);
+        }
+      }
+    }
+  }
+  const base = filename.slice(filename.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  if (dot <= 0 && !base.startsWith(".")) return null;
+  return extensionTypes.get(base.slice(dot + 1).toLowerCase()) ?? null;
+}
+
+class FileSource implements BodySource {
+  #file: Deno.FsFile;
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+  readInto(buf: Uint8Array): Promise<number | null> {
+    return this.#file.read(buf);
+  }
+  close(): void {
+    try {
+      this.#file.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+function localAddresses(): Set<string> {
+  const names = new Set(["127.0.0.1", "::1", "localhost"]);
+  try {
+    for (const iface of Deno.networkInterfaces()) names.add(iface.address);
+  } catch {
+    // Without --allow-sys only the loopback names count as local.
+  }
+  return names;
+}
+
+/**
+ * Python's `urllib.request.FileHandler`: opens `file:` URLs naming this
+ * machine (no host, `localhost`, or one of its addresses), with Python's
+ * headers `Content-type` (guessed from the extension via mime-db, else
+ * `text/plain`), `Content-length` and `Last-modified`.
+ *
+ * @example
+ * ```ts
+ * import { pathname2url, urlopen } from "@pyport/web/urllib/request";
+ * const path = await Deno.makeTempFile({ suffix: ".txt" });
+ * await Deno.writeTextFile(path, "hello");
+ * await using resp = await urlopen("file://" + pathname2url(path));
+ * console.assert(resp.headers?.get("Content-type") === "text/plain");
+ * console.assert(resp.headers?.get("Content-length") === "5");
+ * console.assert(new TextDecoder().decode(await resp.read()) === "hello");
+ * await Deno.remove(path);
+ * ```
+ */
+export class FileHandler extends BaseHandler {
+  /** Opens a local file (async). */
+  async file_open(req: Request): Promise<addinfourl> {
+    const url = req.selector;
+    if (
+      url.startsWith("//") && url.charAt(2) !== "/" && req.host &&
+      req.host !== "localhost" && !this.get_names().includes(req.host)
+    ) {
+      throw new URLError("file:// scheme is supported only on localhost");
+    }
+    return await this.open_local_file(req);
+  }
+
+  /** The names and addresses that mean "this machine". */
+  get_names(): string[] {
+    return [...localAddresses()];
+  }
+
+  /** Python's `open_local_file`: stats and opens the file. */
+  async open_local_file(req: Request): Promise<addinfourl> {
+    let host = req.host;
+    const filename = req.selector;
+    const localfile = url2pathname(filename);
+    let headers: HTTPMessage;
+    let port: string | null = null;
+    try {
+      const stats = await Deno.stat(localfile);
+      if (stats.isDirectory) {
+        throw new Deno.errors.IsADirectory(`Is a directory: '${localfile}'`);
+      }
+      const modified = (stats.mtime ?? new Date(0)).toUTCString();
+      headers = new HTTPMessage([
+        ["Content-type", guessType(filename) ?? "text/plain"],
+        ["Content-length", String(stats.size)],
+        ["Last-modified", modified],
+      ]);
+      if (host) [host, port] = splitPort(host);
+      if (!host || (!port && this.get_names().includes(host))) {
+        const origurl = host
+          ? `file://${host}${filename}`
+          : `file://${filename}`;
+        const file = await Deno.open(localfile, { read: true });
+        return new addinfourl(new FileSource(file), headers, origurl);
+      }
+    } catch (err) {
+      throw new URLError(err);
+    }
+    throw new URLError("file not on local host");
+  }
+}

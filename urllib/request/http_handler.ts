@@ -1,0 +1,396 @@
+/**
+ * `HTTPHandler` and `HTTPSHandler`: urllib's HTTP(S) transport, Python's
+ * `AbstractHTTPHandler` request preparation and `http.client` wire format.
+ *
+ * @module
+ */
+import { InvalidURL, URLError } from "../error.ts";
+import { BaseHandler } from "./base_handler.ts";
+import type { Request } from "./request.ts";
+import { HTTPResponse } from "./response.ts";
+import type { SSLContext } from "./ssl_context.ts";
+import { splitHost, splitType, titleCase } from "./_split.ts";
+import {
+  bodySource,
+  Connection,
+  type ConnectOptions,
+  latin1Bytes,
+  readResponseHead,
+} from "./_http_conn.ts";
+import { pyRepr } from "./_repr.ts";
+
+const ENCODER = new TextEncoder();
+// http.client's rules: matching control characters is their whole point.
+// deno-lint-ignore no-control-regex
+const URL_FORBIDDEN = /[\x00-\x20\x7f]/;
+// deno-lint-ignore no-control-regex
+const METHOD_FORBIDDEN = /[\x00-\x1f]/;
+const NON_ASCII = /[^\t\n\r -~]/;
+const VALUE_FORBIDDEN = /[\r\n\0]/;
+
+function findControl(text: string, pattern: RegExp): string | null {
+  const m = pattern.exec(text);
+  return m ? m[0] : null;
+}
+
+function checkUrlPart(text: string): void {
+  const bad = findControl(text, URL_FORBIDDEN);
+  if (bad !== null) {
+    throw new InvalidURL(
+      `URL can't contain control characters. ${pyRepr(text)} (found at least ${
+        pyRepr(bad)
+      })`,
+    );
+  }
+  if (NON_ASCII.test(text)) {
+    throw new InvalidURL(
+      `URL can't contain non-ASCII characters: ${pyRepr(text)}`,
+    );
+  }
+}
+
+function checkHeader(name: string, value: string): void {
+  if (!/^[^:\s][^:\r\n]*$/.test(name)) {
+    throw new TypeError(`Invalid header name ${pyRepr(name)}`);
+  }
+  // Stricter than http.client, which lets "\r\n " folds through: any CR,
+  // LF or NUL in a value could split the header block.
+  if (VALUE_FORBIDDEN.test(value)) {
+    throw new TypeError(`Invalid header value ${pyRepr(value)}`);
+  }
+}
+
+/** Splits `host[:port]` as http.client does, with `[v6]` brackets removed. */
+export function hostPort(host: string, defaultPort: number): [string, number] {
+  let name = host;
+  let port = defaultPort;
+  const colon = host.lastIndexOf(":");
+  const bracket = host.lastIndexOf("]");
+  if (colon > bracket) {
+    const text = host.slice(colon + 1);
+    if (text !== "") {
+      if (!/^\d+$/.test(text)) {
+        throw new InvalidURL(`nonnumeric port: '${text}'`);
+      }
+      port = Number(text);
+      if (port > 65535) throw new InvalidURL(`port out of range: '${text}'`);
+    }
+    name = host.slice(0, colon);
+  }
+  if (name.startsWith("[") && name.endsWith("]")) name = name.slice(1, -1);
+  return [name, port];
+}
+
+/**
+ * Python's `AbstractHTTPHandler`: fills in the headers urllib adds
+ * (`do_request_`) and performs the exchange (`do_open`). Both HTTP
+ * handlers extend it.
+ *
+ * @example
+ * ```ts
+ * import { AbstractHTTPHandler, Request } from "@pyport/web/urllib/request";
+ * import { OpenerDirector } from "@pyport/web/urllib/request";
+ * const handler = new AbstractHTTPHandler();
+ * handler.add_parent(new OpenerDirector());
+ * const req = handler.do_request_(new Request("http://h.test/x", { data: new Uint8Array(3) }));
+ * console.assert(req.get_header("Content-length") === "3");
+ * console.assert(req.get_header("Host") === "h.test");
+ * ```
+ */
+export class AbstractHTTPHandler extends BaseHandler {
+  /** Kept for Python compatibility; this transport prints nothing. */
+  _debuglevel = 0;
+
+  /** Python's `set_http_debuglevel(level)`. */
+  set_http_debuglevel(level: number): void {
+    this._debuglevel = level;
+  }
+
+  /** Python's `do_request_`: adds Host, User-agent, Content-type and length. */
+  do_request_(request: Request): Request {
+    if (!request.host) throw new URLError("no host given");
+    const data = request.data;
+    if (data !== null) {
+      if (typeof data === "string") {
+        throw new TypeError(
+          "POST data should be bytes, an iterable of bytes, or a file object. It cannot be of type str.",
+        );
+      }
+      if (!request.has_header("Content-type")) {
+        request.add_unredirected_header(
+          "Content-type",
+          "application/x-www-form-urlencoded",
+        );
+      }
+      if (
+        !request.has_header("Content-length") &&
+        !request.has_header("Transfer-encoding")
+      ) {
+        if (data instanceof Uint8Array) {
+          request.add_unredirected_header(
+            "Content-length",
+            String(data.length),
+          );
+        } else {
+          request.add_unredirected_header("Transfer-encoding", "chunked");
+        }
+      }
+    }
+    let selHost = request.host;
+    if (request.has_proxy()) {
+      const [, sel] = splitType(request.selector);
+      selHost = splitHost(sel)[0] ?? selHost;
+    }
+    if (!request.has_header("Host")) {
+      request.add_unredirected_header("Host", selHost);
+    }
+    for (const [name, value] of this.parent?.addheaders ?? []) {
+      const key = name.charAt(0).toUpperCase() + name.slice(1).toLowerCase();
+      if (!request.has_header(key)) request.add_unredirected_header(key, value);
+    }
+    return request;
+  }
+
+  /**
+   * Python's `do_open`: connects (through a CONNECT tunnel when the request
+   * has one), sends the request and reads the status line and headers.
+   * Connection failures and send errors arrive as `URLError`; errors while
+   * waiting for the answer (a read timeout, a dropped connection) arrive
+   * bare, as in Python.
+   */
+  async do_open(
+    req: Request,
+    tls: boolean,
+    caCerts: string[] = [],
+  ): Promise<HTTPResponse> {
+    const host = req.host;
+    if (!host) throw new URLError("no host given");
+    const headers: Record<string, string> = { ...req.unredirected_hdrs };
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (!Object.hasOwn(headers, k)) headers[k] = v;
+    }
+    headers["Connection"] = "close";
+    const titled = new Map<string, string>();
+    for (const [k, v] of Object.entries(headers)) titled.set(titleCase(k), v);
+    const tunnelHeaders = new Map<string, string>();
+    if (req._tunnel_host) {
+      const auth = titled.get("Proxy-Authorization");
+      if (auth !== undefined) {
+        tunnelHeaders.set("Proxy-Authorization", auth);
+        titled.delete("Proxy-Authorization");
+      }
+    }
+    const method = req.get_method();
+    const head = this.#serialize(method, req.selector, titled, req.data);
+    const [hostname, port] = hostPort(host, tls ? 443 : 80);
+    checkUrlPart(hostname);
+    const opts: ConnectOptions = {
+      hostname,
+      port,
+      timeout: req.timeout,
+      tls: false,
+      caCerts,
+    };
+    let conn: Connection | null = null;
+    try {
+      try {
+        conn = await Connection.open(opts);
+        if (req._tunnel_host) {
+          await tunnel(conn, req._tunnel_host, tunnelHeaders);
+        }
+        if (tls) {
+          const tlsHost = req._tunnel_host
+            ? hostPort(req._tunnel_host, 443)[0]
+            : hostname;
+          await conn.startTls({ ...opts, tls: true, tlsHostname: tlsHost });
+        }
+        await sendRequest(conn, head, req.data, titled);
+      } catch (err) {
+        throw new URLError(err);
+      }
+      const resHead = await readResponseHead(conn);
+      const source = bodySource(conn, resHead, method);
+      return new HTTPResponse(
+        source,
+        resHead.headers,
+        req.get_full_url(),
+        resHead.status,
+        resHead.reason,
+        resHead.version,
+      );
+    } catch (err) {
+      conn?.close();
+      throw err;
+    }
+  }
+
+  #serialize(
+    method: string,
+    selector: string,
+    headers: Map<string, string>,
+    data: Request["data"],
+  ): Uint8Array {
+    const badMethod = findControl(method, METHOD_FORBIDDEN);
+    if (badMethod !== null) {
+      throw new TypeError(
+        `method can't contain control characters. ${
+          pyRepr(method)
+        } (found at least ${pyRepr(badMethod)})`,
+      );
+    }
+    checkUrlPart(selector);
+    const lower = new Set([...headers.keys()].map((k) => k.toLowerCase()));
+    const lines = [`${method} ${selector || "/"} HTTP/1.1`];
+    if (!lower.has("host")) throw new URLError("no host given");
+    if (!lower.has("accept-encoding")) lines.push("Accept-Encoding: identity");
+    if (!lower.has("content-length") && !lower.has("transfer-encoding")) {
+      if (
+        data === null && ["PATCH", "POST", "PUT"].includes(method.toUpperCase())
+      ) {
+        lines.push("Content-Length: 0");
+      }
+    }
+    for (const [name, value] of headers) {
+      checkHeader(name, value);
+      lines.push(`${name}: ${value}`);
+    }
+    return latin1Bytes(lines.join("\r\n") + "\r\n\r\n");
+  }
+}
+
+async function tunnel(
+  conn: Connection,
+  target: string,
+  headers: Map<string, string>,
+): Promise<void> {
+  const [host, port] = hostPort(target, 443);
+  const hostText = host.includes(":") ? `[${host}]` : host;
+  const lines = [`CONNECT ${hostText}:${port} HTTP/1.0`];
+  if (![...headers.keys()].some((k) => k.toLowerCase() === "host")) {
+    lines.push(`Host: ${hostText}:${port}`);
+  }
+  for (const [name, value] of headers) {
+    checkHeader(name, value);
+    lines.push(`${name}: ${value}`);
+  }
+  await conn.writeAll(latin1Bytes(lines.join("\r\n") + "\r\n\r\n"));
+  const head = await readResponseHead(conn);
+  if (head.status !== 200) {
+    conn.close();
+    throw new Deno.errors.ConnectionRefused(
+      `Tunnel connection failed: ${head.status} ${head.reason}`,
+    );
+  }
+}
+
+async function sendRequest(
+  conn: Connection,
+  head: Uint8Array,
+  data: Request["data"],
+  headers: Map<string, string>,
+): Promise<void> {
+  if (data === null) return await conn.writeAll(head);
+  if (data instanceof Uint8Array) {
+    const all = new Uint8Array(head.length + data.length);
+    all.set(head);
+    all.set(data, head.length);
+    return await conn.writeAll(all);
+  }
+  await conn.writeAll(head);
+  const chunked = [...headers].some(([k, v]) =>
+    k.toLowerCase() === "transfer-encoding" && v.toLowerCase() === "chunked"
+  );
+  for await (const chunk of data) {
+    if (chunk.length === 0) continue;
+    if (chunked) {
+      await conn.writeAll(
+        ENCODER.encode(`${chunk.length.toString(16).toUpperCase()}\r\n`),
+      );
+      await conn.writeAll(chunk);
+      await conn.writeAll(ENCODER.encode("\r\n"));
+    } else {
+      await conn.writeAll(chunk);
+    }
+  }
+  if (chunked) await conn.writeAll(ENCODER.encode("0\r\n\r\n"));
+}
+
+/**
+ * Python's `urllib.request.HTTPHandler`: opens `http:` URLs.
+ *
+ * @example
+ * ```ts
+ * import { HTTPHandler } from "@pyport/web/urllib/request";
+ * console.assert(typeof new HTTPHandler().http_open === "function");
+ * ```
+ */
+export class HTTPHandler extends AbstractHTTPHandler {
+  /** Opens an `http:` request (async). */
+  http_open(req: Request): Promise<HTTPResponse> {
+    return this.do_open(req, false);
+  }
+
+  /** Prepares an `http:` request before it is opened. */
+  http_request(req: Request): Request {
+    return this.do_request_(req);
+  }
+}
+
+/** The optional arguments of {@linkcode HTTPSHandler}. */
+export interface HTTPSHandlerOptions {
+  /** Kept for Python compatibility; unused. */
+  debuglevel?: number | null;
+  /** The TLS context: which authorities to trust. */
+  context?: SSLContext | null;
+  /** Accepted for compatibility; hostnames are always checked. */
+  check_hostname?: boolean | null;
+}
+
+/**
+ * Python's `urllib.request.HTTPSHandler`: opens `https:` URLs, trusting
+ * the authorities of `context` (or the default roots).
+ *
+ * @example
+ * ```ts
+ * import { create_default_context, HTTPSHandler } from "@pyport/web/urllib/request";
+ * const handler = new HTTPSHandler({ context: create_default_context() });
+ * console.assert(handler.context !== null);
+ * ```
+ */
+export class HTTPSHandler extends AbstractHTTPHandler {
+  /** The TLS context given, or `null`. */
+  context: SSLContext | null;
+
+  /** `new HTTPSHandler(debuglevel?, context?, check_hostname?)`. */
+  constructor(options?: HTTPSHandlerOptions);
+  /** Python's positional form. */
+  constructor(
+    debuglevel?: number | null,
+    context?: SSLContext | null,
+    check_hostname?: boolean | null,
+  );
+  constructor(
+    first?: number | null | HTTPSHandlerOptions,
+    context?: SSLContext | null,
+    _checkHostname?: boolean | null,
+  ) {
+    super();
+    if (first !== null && typeof first === "object") {
+      this.context = first.context ?? null;
+      this._debuglevel = first.debuglevel ?? 0;
+    } else {
+      this.context = context ?? null;
+      this._debuglevel = first ?? 0;
+    }
+  }
+
+  /** Opens an `https:` request (async). */
+  https_open(req: Request): Promise<HTTPResponse> {
+    return this.do_open(req, true, this.context?.caCerts ?? []);
+  }
+
+  /** Prepares an `https:` request before it is opened. */
+  https_request(req: Request): Request {
+    return this.do_request_(req);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Python's `ProxyHandler`, `getproxies` and `proxy_bypass` (the
+ * environment-variable forms Python uses on Linux).
+ *
+ * @module
+ */
+import { unquote } from "../parse/mod.ts";
+import { BaseHandler } from "./base_handler.ts";
+import type { Request } from "./request.ts";
+import type { addinfourl } from "./response.ts";
+import { splitPasswd, splitPort, splitType, splitUser } from "./_split.ts";
+
+function environment(): Record<string, string> {
+  try {
+    return Deno.env.toObject();
+  } catch {
+    // Without --allow-env there are no proxy settings to read.
+    return {};
+  }
+}
+
+/**
+ * Python's `getproxies()`: the `<scheme>_proxy` environment variables (any
+ * case; a lower-case one wins; an empty one removes the scheme) as a
+ * `{ scheme: url }` record. `no_proxy` appears as `no`. When
+ * `REQUEST_METHOD` is set (a CGI script) the upper-case `HTTP_PROXY` is
+ * ignored, as in Python.
+ *
+ * @example
+ * ```ts
+ * import { getproxies } from "@pyport/web/urllib/request";
+ * Deno.env.set("https_proxy", "http://127.0.0.1:3128");
+ * console.assert(getproxies()["https"] === "http://127.0.0.1:3128");
+ * Deno.env.delete("https_proxy");
+ * ```
+ */
+export function getproxies(): Record<string, string> {
+  const env = environment();
+  const proxies: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const lower = name.toLowerCase();
+    if (value && lower.endsWith("_proxy")) proxies[lower.slice(0, -6)] = value;
+  }
+  if ("REQUEST_METHOD" in env) delete proxies["http"];
+  for (const [name, value] of Object.entries(env)) {
+    if (name.endsWith("_proxy")) {
+      const key = name.toLowerCase().slice(0, -6);
+      if (value) proxies[key] = value;
+      else delete proxies[key];
+    }
+  }
+  return proxies;
+}
+
+/**
+ * Python's `proxy_bypass(host)`: whether `no_proxy` (from `proxies`, else
+ * the environment) says to reach `host` directly: `*`, an exact host
+ * (with or without port), or a domain suffix (`.example.com` or
+ * `example.com`).
+ *
+ * @example
+ * ```ts
+ * import { proxy_bypass } from "@pyport/web/urllib/request";
+ * const proxies = { no: "localhost, .internal.test" };
+ * console.assert(proxy_bypass("api.internal.test:8080", proxies));
+ * console.assert(!proxy_bypass("example.com", proxies));
+ * ```
+ */
+export function proxy_bypass(
+  host: string,
+  proxies: Record<string, string> | null = null,
+): boolean {
+  const noProxy = (proxies ?? getproxies())["no"];
+  if (noProxy === undefined) return false;
+  if (noProxy === "*") return true;
+  const full = host.toLowerCase();
+  const [hostonly] = splitPort(full);
+  for (const raw of noProxy.split(",")) {
+    let name = raw.trim();
+    if (!name) continue;
+    name = name.replace(/^\.+/, "").toLowerCase();
+    if (hostonly === name || full === name) return true;
+    name = "." + name;
+    if (hostonly.endsWith(name) || full.endsWith(name)) return true;
+  }
+  return false;
+}
+
+/** Python's `_parse_proxy`: `[scheme, user, password, hostport]`. */
+export function parseProxy(
+  proxy: string,
+): [string | null, string | null, string | null, string] {
+  let [scheme, rest] = splitType(proxy);
+  let authority: string;
+  if (!rest.startsWith("/")) {
+    scheme = null;
+    authority = proxy;
+  } else {
+    if (!rest.startsWith("//")) {
+      throw new TypeError(`proxy URL with no authority: '${proxy}'`);
+    }
+    const end = rest.indexOf("/", 2);
+    authority = rest.slice(2, end < 0 ? undefined : end);
+  }
+  const [userinfo, hostport] = splitUser(authority);
+  if (userinfo === null) return [scheme, null, null, hostport];
+  const [user, password] = splitPasswd(userinfo);
+  return [scheme, user, password, hostport];
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/**
+ * Python's `urllib.request.ProxyHandler` (order 100): sends each scheme's
+ * requests through its proxy. `proxies` maps schemes to proxy URLs
+ * (`{ http: "http://user:pw@127.0.0.1:3128" }`); by default they come from
+ * {@linkcode getproxies}. Credentials in the proxy URL are sent as
+ * `Proxy-Authorization: Basic …`; HTTPS goes through a CONNECT tunnel;
+ * hosts matched by `no_proxy` are reached directly.
+ *
+ * @example
+ * ```ts
+ * import { ProxyHandler } from "@pyport/web/urllib/request";
+ * const handler = new ProxyHandler({ http: "http://127.0.0.1:3128" });
+ * console.assert(typeof (handler as unknown as Record<string, unknown>)["http_open"] === "function");
+ * ```
+ */
+export class ProxyHandler extends BaseHandler {
+  override handler_order = 100;
+  /** The scheme → proxy URL mapping in use. */
+  proxies: Record<string, string>;
+
+  /** `new ProxyHandler(proxies?)`. */
+  constructor(proxies: Record<string, string> | null = null) {
+    super();
+    this.proxies = proxies ?? getproxies();
+    if (typeof this.proxies !== "object") {
+      throw new TypeError("proxies must be a mapping");
+    }
+    for (const [key, url] of Object.entries(this.proxies)) {
+      const type = key.toLowerCase();
+      // Python adds one `<scheme>_open` per proxied scheme to the instance.
+      Object.defineProperty(this, `${type}_open`, {
+        value: (r: Request) => this.proxy_open(r, url, type),
+        enumerable: false,
+        configurable: true,
+        writable: true,
+      });
+    }
+  }
+
+  /** Points `req` at `proxy`; re-opens it when the proxy's scheme differs. */
+  proxy_open(
+    req: Request,
+    proxy: string,
+    type: string,
+  ): Promise<addinfourl> | null {
+    const origType = req.type;
+    const [parsedType, user, password, hostport] = parseProxy(proxy);
+    const proxyType = parsedType ?? origType;
+    if (req.host && proxy_bypass(req.host)) return null;
+    if (user && password) {
+      const creds = base64(`${unquote(user)}:${unquote(password)}`);
+      req.add_header("Proxy-authorization", "Basic " + creds);
+    }
+    req.set_proxy(unquote(hostport), proxyType);
+    void type;
+    if (origType === proxyType || origType === "https") return null;
+    return this.parent.open(req, { timeout: req.timeout });
+  }
+}

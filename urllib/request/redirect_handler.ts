@@ -1,0 +1,200 @@
+/**
+ * Python's `HTTPRedirectHandler`, with one deliberate hardening: credentials
+ * are not carried to another origin.
+ *
+ * @module
+ */
+import type { HTTPMessage } from "../../_util/http_message.ts";
+import { quote, urljoin, urlparse, urlunparse } from "../parse/mod.ts";
+import { HTTPError } from "../error.ts";
+import { BaseHandler } from "./base_handler.ts";
+import { Request } from "./request.ts";
+import type { addinfourl } from "./response.ts";
+
+const PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+const CONTENT_HEADERS = new Set(["content-length", "content-type"]);
+const CREDENTIAL_HEADERS = new Set([
+  "authorization",
+  "cookie",
+  "proxy-authorization",
+]);
+
+function origin(url: string): string {
+  const parts = urlparse(url);
+  const scheme = parts.scheme.toLowerCase();
+  const port = parts.port ??
+    (scheme === "https" ? 443 : scheme === "http" ? 80 : null);
+  return `${scheme}://${(parts.hostname ?? "").toLowerCase()}:${port}`;
+}
+
+/**
+ * Python's `urllib.request.HTTPRedirectHandler` (3.13 rules): follows 301,
+ * 302, 303, 307 and 308 for GET and HEAD; 301/302/303 turn a POST into a
+ * GET without body or content headers; a POST answered with 307/308 is
+ * an `HTTPError`; at most `max_redirections` (10) hops and
+ * `max_repeats` (4) visits of one URL; only `http`, `https` and `ftp`
+ * targets.
+ *
+ * Better than Python: on a redirect to another origin (scheme, host or
+ * port), the `Authorization`, `Cookie` and `Proxy-Authorization` headers
+ * are dropped instead of being sent to the new host.
+ *
+ * @example
+ * ```ts
+ * import { HTTPRedirectHandler, Request } from "@pyport/web/urllib/request";
+ * const h = new HTTPRedirectHandler();
+ * const post = new Request("http://a.test/form", { data: new Uint8Array(1), headers: { Authorization: "x" } });
+ * const next = h.redirect_request(post, null, 303, "See Other", null, "http://b.test/done");
+ * console.assert(next?.get_method() === "GET" && next.data === null);
+ * console.assert(!next?.has_header("Authorization"));
+ * ```
+ */
+export class HTTPRedirectHandler extends BaseHandler {
+  /** How often one URL may be visited in one redirect chain. */
+  max_repeats = 4;
+  /** How many redirects one request may follow. */
+  max_redirections = 10;
+  /** The message prefix of the loop error, as Python's. */
+  inf_msg =
+    "The HTTP server returned a redirect error that would lead to an infinite loop.\nThe last 30x error message was:\n";
+
+  /**
+   * Python's `redirect_request`: the `Request` to follow, `null` to let
+   * another handler decide, or a thrown `HTTPError` to refuse.
+   */
+  redirect_request(
+    req: Request,
+    fp: addinfourl | null,
+    code: number,
+    msg: string,
+    headers: HTTPMessage | null,
+    newurl: string,
+  ): Request | null {
+    const m = req.get_method();
+    const allowed = ([301, 302, 303, 307, 308].includes(code) &&
+      (m === "GET" || m === "HEAD")) ||
+      ([301, 302, 303].includes(code) && m === "POST");
+    if (!allowed) throw new HTTPError(req.full_url, code, msg, headers, fp);
+    const target = newurl.replaceAll(" ", "%20");
+    const crossOrigin = origin(target) !== origin(req.full_url);
+    const newheaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      const lower = k.toLowerCase();
+      if (CONTENT_HEADERS.has(lower)) continue;
+      if (crossOrigin && CREDENTIAL_HEADERS.has(lower)) continue;
+      newheaders[k] = v;
+    }
+    return new Request(target, {
+      method: m === "HEAD" ? "HEAD" : "GET",
+      headers: newheaders,
+      origin_req_host: req.origin_req_host,
+      unverifiable: true,
+    });
+  }
+
+  /** Follows a 302 (and, through the aliases below, 301/303/307/308). Async. */
+  async http_error_302(
+    req: Request,
+    fp: addinfourl,
+    code: number,
+    msg: string,
+    headers: HTTPMessage,
+  ): Promise<addinfourl | null> {
+    const location = headers.get("location") ?? headers.get("uri");
+    if (location === null) return null;
+    const parts = urlparse(location);
+    if (!["http", "https", "ftp", ""].includes(parts.scheme)) {
+      throw new HTTPError(
+        location,
+        code,
+        `${msg} - Redirection to url '${location}' is not allowed`,
+        headers,
+        fp,
+      );
+    }
+    let fixed = location;
+    if (!parts.path && parts.netloc) {
+      fixed = urlunparse([
+        parts.scheme,
+        parts.netloc,
+        "/",
+        parts.params,
+        parts.query,
+        parts.fragment,
+      ]);
+    } else {
+      fixed = urlunparse(parts);
+    }
+    fixed = quote(fixed, { encoding: "iso-8859-1", safe: PUNCTUATION });
+    const newurl = urljoin(req.full_url, fixed);
+    const next = this.redirect_request(req, fp, code, msg, headers, newurl);
+    if (next === null) return null;
+    let visited = req.redirect_dict;
+    if (visited) {
+      next.redirect_dict = visited;
+      if (
+        (visited.get(newurl) ?? 0) >= this.max_repeats ||
+        visited.size >= this.max_redirections
+      ) {
+        throw new HTTPError(
+          req.full_url,
+          code,
+          this.inf_msg + msg,
+          headers,
+          fp,
+        );
+      }
+    } else {
+      visited = new Map();
+      next.redirect_dict = req.redirect_dict = visited;
+    }
+    visited.set(newurl, (visited.get(newurl) ?? 0) + 1);
+    await fp.read();
+    fp.close();
+    return await this.parent.open(next, { timeout: req.timeout });
+  }
+
+  /** Follows a 301. */
+  http_error_301(
+    req: Request,
+    fp: addinfourl,
+    code: number,
+    msg: string,
+    headers: HTTPMessage,
+  ): Promise<addinfourl | null> {
+    return this.http_error_302(req, fp, code, msg, headers);
+  }
+
+  /** Follows a 303. */
+  http_error_303(
+    req: Request,
+    fp: addinfourl,
+    code: number,
+    msg: string,
+    headers: HTTPMessage,
+  ): Promise<addinfourl | null> {
+    return this.http_error_302(req, fp, code, msg, headers);
+  }
+
+  /** Follows a 307. */
+  http_error_307(
+    req: Request,
+    fp: addinfourl,
+    code: number,
+    msg: string,
+    headers: HTTPMessage,
+  ): Promise<addinfourl | null> {
+    return this.http_error_302(req, fp, code, msg, headers);
+  }
+
+  /** Follows a 308. */
+  http_error_308(
+    req: Request,
+    fp: addinfourl,
+    code: number,
+    msg: string,
+    headers: HTTPMessage,
+  ): Promise<addinfourl | null> {
+    return this.http_error_302(req, fp, code, msg, headers);
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Python's `urllib.request.Request`: a URL plus the method, body and
+ * headers to send with it.
+ *
+ * @module
+ */
+import { unquote, urlparse } from "../parse/mod.ts";
+import { pyArgs } from "../../_util/py_args.ts";
+import {
+  capitalize,
+  splitHost,
+  splitTag,
+  splitType,
+  unwrap,
+} from "./_split.ts";
+
+/**
+ * A request body: bytes, or an iterable / async iterable of byte chunks
+ * (sent with `Transfer-Encoding: chunked` unless you set `Content-Length`).
+ * A `string` is refused when sending, as in Python.
+ */
+export type RequestData =
+  | Uint8Array
+  | Iterable<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** The optional arguments of {@linkcode Request}, in Python's order. */
+export interface RequestOptions {
+  /** The body; its presence makes the default method POST. */
+  data?: RequestData | null;
+  /** Headers to send, stored with Python's `str.capitalize()` names. */
+  headers?: Record<string, string>;
+  /** The host of the origin transaction (RFC 2965); defaults to this URL's host. */
+  origin_req_host?: string | null;
+  /** Whether the user could not approve this request (e.g. an image in a page). */
+  unverifiable?: boolean;
+  /** The HTTP method; by default GET, or POST when there is data. */
+  method?: string | null;
+}
+
+interface ResolvedOptions {
+  data: RequestData | null;
+  headers: Record<string, string>;
+  origin_req_host: string | null;
+  unverifiable: boolean;
+  method: string | null;
+}
+
+const SPEC = {
+  fn: "Request",
+  names: [
+    "data",
+    "headers",
+    "origin_req_host",
+    "unverifiable",
+    "method",
+  ] as const,
+  defaults: {
+    data: null,
+    headers: {},
+    origin_req_host: null,
+    unverifiable: false,
+    method: null,
+  } as ResolvedOptions,
+  objectParams: ["headers"] as const,
+};
+
+/**
+ * Python's `urllib.request.Request`.
+ *
+ * Header names are stored as Python stores them (`str.capitalize()`:
+ * `Content-type`, `User-agent`), and the header lookups are exact on that
+ * form, as in Python.
+ *
+ * @example
+ * ```ts
+ * import { Request } from "@pyport/web/urllib/request";
+ * const req = new Request("http://www.example.com/a?b=1#frag", {
+ *   data: new TextEncoder().encode("x=1"),
+ *   headers: { "content-TYPE": "text/plain" },
+ * });
+ * console.assert(req.type === "http" && req.host === "www.example.com");
+ * console.assert(req.selector === "/a?b=1" && req.fragment === "frag");
+ * console.assert(req.get_method() === "POST");
+ * console.assert(req.get_header("Content-type") === "text/plain");
+ * ```
+ */
+export class Request {
+  /** The URL scheme (`http`, `https`, `file`, `data`, …). */
+  type!: string;
+  /** The host (and port) the request goes to, percent-decoded. */
+  host!: string;
+  /** What follows the host: path and query (or the full URL through a proxy). */
+  selector!: string;
+  /** The `#fragment` of the URL, or `null`. */
+  fragment: string | null = null;
+  /** Headers sent on this request and copied to redirected requests. */
+  headers: Record<string, string> = {};
+  /** Headers sent on this request only (not copied on redirects). */
+  unredirected_hdrs: Record<string, string> = {};
+  /** The host of the origin transaction (RFC 2965). */
+  origin_req_host: string;
+  /** Whether the request is unverifiable (RFC 2965). */
+  unverifiable: boolean;
+  /** The method given to the constructor, or `null` for the default. */
+  method: string | null;
+  /** Seconds allowed for connecting and for each read; set by `OpenerDirector.open`. */
+  timeout: number | null = null;
+  /** For HTTPS through a proxy: the real `host:port` tunnelled with CONNECT. */
+  _tunnel_host: string | null = null;
+  /** URLs seen so far while following redirects (used by the redirect handler). */
+  redirect_dict?: Map<string, number>;
+  #fullUrl = "";
+  #data: RequestData | null = null;
+
+  /** `new Request(url, data?, headers?, origin_req_host?, unverifiable?, method?)`. */
+  constructor(url: string, options?: RequestOptions);
+  /** Python's positional form. */
+  constructor(
+    url: string,
+    data?: RequestData | null,
+    headers?: Record<string, string>,
+    origin_req_host?: string | null,
+    unverifiable?: boolean,
+    method?: string | null,
+    options?: RequestOptions,
+  );
+  constructor(url: string, ...args: unknown[]) {
+    const opts = pyArgs(SPEC, args);
+    this.full_url = url;
+    this.#data = opts.data;
+    for (const [key, value] of Object.entries(opts.headers)) {
+      this.add_header(key, value);
+    }
+    this.origin_req_host = opts.origin_req_host ?? request_host(this);
+    this.unverifiable = opts.unverifiable;
+    this.method = opts.method || null;
+  }
+
+  /** The URL, fragment included; setting it re-parses type, host and selector. */
+  get full_url(): string {
+    return this.fragment === null
+      ? this.#fullUrl
+      : `${this.#fullUrl}#${this.fragment}`;
+  }
+  set full_url(url: string) {
+    const [rest, tag] = splitTag(unwrap(url));
+    this.#fullUrl = rest;
+    this.fragment = tag;
+    this.#parse();
+  }
+
+  /** The body; setting a different one drops a stale `Content-length`. */
+  get data(): RequestData | null {
+    return this.#data;
+  }
+  set data(value: RequestData | null) {
+    if (value !== this.#data) {
+      this.#data = value;
+      if (this.has_header("Content-length")) {
+        this.remove_header("Content-length");
+      }
+    }
+  }
+
+  #parse(): void {
+    const [type, rest] = splitType(this.#fullUrl);
+    if (type === null) {
+      throw new TypeError(`unknown url type: '${this.full_url}'`);
+    }
+    this.type = type;
+    const [host, selector] = splitHost(rest);
+    this.host = host ? unquote(host) : (host ?? "");
+    this.selector = selector;
+  }
+
+  /** The method to use: the one given, else POST with data, else GET. */
+  get_method(): string {
+    return this.method ?? (this.#data !== null ? "POST" : "GET");
+  }
+
+  /** Python's `get_full_url()`: the same as `full_url`. */
+  get_full_url(): string {
+    return this.full_url;
+  }
+
+  /**
+   * Routes the request through the proxy at `host` speaking `type`. HTTPS
+   * requests keep their type and tunnel with CONNECT.
+   */
+  set_proxy(host: string, type: string): void {
+    if (this.type === "https" && !this._tunnel_host) {
+      this._tunnel_host = this.host;
+    } else {
+      this.type = type;
+      this.selector = this.full_url;
+    }
+    this.host = host;
+  }
+
+  /** Whether the selector is a full URL, i.e. the request goes via a plain HTTP proxy. */
+  has_proxy(): boolean {
+    return this.selector === this.full_url;
+  }
+
+  /** Adds (or replaces) a header, stored under its capitalized name. */
+  add_header(key: string, val: string): void {
+    this.headers[capitalize(key)] = val;
+  }
+
+  /** Adds a header that is not copied to redirected requests. */
+  add_unredirected_header(key: string, val: string): void {
+    this.unredirected_hdrs[capitalize(key)] = val;
+  }
+
+  /** Whether either header set has `header_name` (exact, capitalized form). */
+  has_header(header_name: string): boolean {
+    return Object.hasOwn(this.headers, header_name) ||
+      Object.hasOwn(this.unredirected_hdrs, header_name);
+  }
+
+  /** A header's value (redirected set first), else `default_`. */
+  get_header(
+    header_name: string,
+    default_: string | null = null,
+  ): string | null {
+    if (Object.hasOwn(this.headers, header_name)) {
+      return this.headers[header_name] as string;
+    }
+    if (Object.hasOwn(this.unredirected_hdrs, header_name)) {
+      return this.unredirected_hdrs[header_name] as string;
+    }
+    return default_;
+  }
+
+  /** Removes a header from both sets. */
+  remove_header(header_name: string): void {
+    delete this.headers[header_name];
+    delete this.unredirected_hdrs[header_name];
+  }
+
+  /** All headers as `[name, value]` pairs; redirected ones win on a clash. */
+  header_items(): [string, string][] {
+    const merged: Record<string, string> = {
+      ...this.unredirected_hdrs,
+      ...this.headers,
+    };
+    return Object.entries(merged);
+  }
+}
+
+/**
+ * Python's `urllib.request.request_host`: the request's host, lower-cased
+ * and without its port.
+ *
+ * @example
+ * ```ts
+ * import { Request, request_host } from "@pyport/web/urllib/request";
+ * console.assert(request_host(new Request("http://WWW.Example.com:8080/")) === "www.example.com");
+ * ```
+ */
+export function request_host(request: Request): string {
+  let host = urlparse(request.full_url).netloc;
+  if (host === "") host = request.get_header("Host", "") ?? "";
+  return host.replace(/:\d+$/, "").toLowerCase();
+}

@@ -1,0 +1,298 @@
+/**
+ * The response objects `urlopen` resolves to: Python's
+ * `urllib.response.addinfourl` and `http.client.HTTPResponse`, with async
+ * reads that pull only the bytes asked for.
+ *
+ * @module
+ */
+import type { HTTPMessage } from "../../_util/http_message.ts";
+import { IncompleteRead } from "../error.ts";
+
+/**
+ * Where a response's body bytes come from. `readInto` fills the start of
+ * `buf` and resolves to the count, or `null` at the end of the body.
+ */
+export interface BodySource {
+  /** Reads at most `buf.length` bytes into `buf`. */
+  readInto(buf: Uint8Array): Promise<number | null>;
+  /** Bytes still announced but not received when the body ended early. */
+  missing?(): number;
+  /** Releases the underlying connection or file. */
+  close(): void;
+}
+
+const LINE_CHUNK = 8192;
+const ALL_CHUNK = 65536;
+
+class BytesSource implements BodySource {
+  #data: Uint8Array;
+  #pos = 0;
+  constructor(data: Uint8Array) {
+    this.#data = data;
+  }
+  readInto(buf: Uint8Array): Promise<number | null> {
+    const left = this.#data.length - this.#pos;
+    if (left <= 0 || buf.length === 0) {
+      return Promise.resolve(left <= 0 ? null : 0);
+    }
+    const n = Math.min(left, buf.length);
+    buf.set(this.#data.subarray(this.#pos, this.#pos + n));
+    this.#pos += n;
+    return Promise.resolve(n);
+  }
+  close(): void {}
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * Python's `urllib.response.addinfourl`: a readable body with the URL,
+ * headers and status code it came with. `file:` and `data:` URLs resolve
+ * to one (their `status` is `null`, as in Python); HTTP(S) resolves to the
+ * subclass {@linkcode HTTPResponse}.
+ *
+ * All reads are async. `read(amt)` resolves to exactly `amt` bytes unless
+ * the body ends first (then fewer, then an empty array), as Python's
+ * blocking reads do.
+ *
+ * @example Reading lines of an in-memory body
+ * ```ts
+ * import { addinfourl } from "@pyport/web/urllib/request";
+ * const body = new TextEncoder().encode("one\ntwo\n");
+ * await using resp = new addinfourl(body, null, "data:,x");
+ * const lines: string[] = [];
+ * for await (const line of resp) lines.push(new TextDecoder().decode(line));
+ * console.assert(lines.join("|") === "one\n|two\n");
+ * ```
+ */
+export class addinfourl implements AsyncIterable<Uint8Array> {
+  /** The URL of the resource (after redirects). */
+  url: string;
+  /** The response headers. */
+  headers: HTTPMessage | null;
+  /** The status code, or `null` for non-HTTP URLs. */
+  status: number | null;
+  /** The reason phrase; `null` for non-HTTP URLs (Python has no attribute there). */
+  reason: string | null = null;
+  /** Python's `msg` attribute (the reason phrase once urllib has handled the response). */
+  msg: string | null = null;
+  #source: BodySource;
+  #peek: Uint8Array = new Uint8Array(0);
+  #closed = false;
+
+  /** `new addinfourl(fp, headers, url, code?)`: `fp` is bytes or a {@linkcode BodySource}. */
+  constructor(
+    fp: Uint8Array | BodySource,
+    headers: HTTPMessage | null,
+    url: string,
+    code: number | null = null,
+  ) {
+    this.#source = fp instanceof Uint8Array ? new BytesSource(fp) : fp;
+    this.headers = headers;
+    this.url = url;
+    this.status = code;
+  }
+
+  /** Python's `code` (the same as `status`). */
+  get code(): number | null {
+    return this.status;
+  }
+
+  /** Whether `close()` has been called or the body was fully read. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Python's `getcode()`. */
+  getcode(): number | null {
+    return this.status;
+  }
+
+  /** Python's `geturl()`: the final URL. */
+  geturl(): string {
+    return this.url;
+  }
+
+  /** Python's `info()`: the headers. */
+  info(): HTTPMessage | null {
+    return this.headers;
+  }
+
+  async #fill(buf: Uint8Array): Promise<number | null> {
+    if (this.#peek.length > 0) {
+      const n = Math.min(buf.length, this.#peek.length);
+      buf.set(this.#peek.subarray(0, n));
+      this.#peek = this.#peek.subarray(n);
+      return n;
+    }
+    if (this.#closed) return null;
+    const n = await this.#source.readInto(buf);
+    if (n === null) this.close();
+    return n;
+  }
+
+  /**
+   * Reads `amt` bytes (fewer only at the end of the body), or the whole
+   * rest of the body when `amt` is omitted, `null` or negative.
+   * Reading everything from a body cut short throws
+   * {@linkcode IncompleteRead}, as Python does.
+   */
+  async read(amt: number | null = null): Promise<Uint8Array> {
+    if (amt === null || amt < 0) return await this.#readAll();
+    const out = new Uint8Array(amt);
+    let filled = 0;
+    while (filled < amt) {
+      const n = await this.#fill(out.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return filled === amt ? out : out.slice(0, filled);
+  }
+
+  async #readAll(): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (true) {
+      const chunk = new Uint8Array(ALL_CHUNK);
+      const n = await this.#fill(chunk);
+      if (n === null) break;
+      parts.push(chunk.subarray(0, n));
+      total += n;
+    }
+    const missing = this.#source.missing?.() ?? 0;
+    const data = concat(parts, total);
+    if (missing > 0) throw new IncompleteRead(data, missing);
+    return data;
+  }
+
+  /** Reads into `b`, resolving to the count (0 at the end), as Python's `readinto`. */
+  async readinto(b: Uint8Array): Promise<number> {
+    let filled = 0;
+    while (filled < b.length) {
+      const n = await this.#fill(b.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return filled;
+  }
+
+  /** Reads one line, `\n` included; at most `limit` bytes when given. */
+  async readline(limit: number | null = null): Promise<Uint8Array> {
+    const max = limit === null || limit < 0 ? Infinity : limit;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (total < max) {
+      if (this.#peek.length === 0) {
+        const chunk = new Uint8Array(LINE_CHUNK);
+        const n = this.#closed ? null : await this.#source.readInto(chunk);
+        if (n === null) {
+          this.close();
+          break;
+        }
+        this.#peek = chunk.subarray(0, n);
+        continue;
+      }
+      const room = Math.min(this.#peek.length, max - total);
+      const nl = this.#peek.subarray(0, room).indexOf(10);
+      const take = nl < 0 ? room : nl + 1;
+      parts.push(this.#peek.slice(0, take));
+      this.#peek = this.#peek.subarray(take);
+      total += take;
+      if (nl >= 0) break;
+    }
+    return concat(parts, total);
+  }
+
+  /** Reads the remaining lines; stops once `hint` bytes were collected when given. */
+  async readlines(hint: number | null = null): Promise<Uint8Array[]> {
+    const lines: Uint8Array[] = [];
+    let total = 0;
+    while (true) {
+      const line = await this.readline();
+      if (line.length === 0) break;
+      lines.push(line);
+      total += line.length;
+      if (hint !== null && hint > 0 && total >= hint) break;
+    }
+    return lines;
+  }
+
+  /** `for await (const line of resp)`: the body's lines, as iterating in Python. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    while (true) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  /** Releases the connection; later reads return empty arrays. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#source.close();
+  }
+
+  /** `await using resp = await urlopen(...)` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Python's `http.client.HTTPResponse` as urllib returns it: an
+ * {@linkcode addinfourl} whose `status` and `reason` are the server's, with
+ * `version` (10 or 11) and Python's `getheader` / `getheaders`.
+ *
+ * @example
+ * ```ts
+ * import { HTTPResponse } from "@pyport/web/urllib/request";
+ * const resp = new HTTPResponse(new Uint8Array(0), null, "http://h/", 204, "No Content", 11);
+ * console.assert(resp.status === 204 && resp.reason === "No Content");
+ * ```
+ */
+export class HTTPResponse extends addinfourl {
+  /** The status code the server sent. */
+  declare status: number;
+  /** The reason phrase the server sent, unchanged. */
+  declare reason: string;
+  /** 10 for HTTP/1.0, 11 for HTTP/1.1. */
+  version: number;
+
+  /** Creates a response; used by the HTTP handlers. */
+  constructor(
+    fp: Uint8Array | BodySource,
+    headers: HTTPMessage | null,
+    url: string,
+    status: number,
+    reason: string,
+    version = 11,
+  ) {
+    super(fp, headers, url, status);
+    this.reason = reason;
+    this.msg = reason;
+    this.version = version;
+  }
+
+  /** Python's `getheader(name, default)`: values of `name` joined with ", ". */
+  getheader(name: string, default_: string | null = null): string | null {
+    const values = this.headers?.get_all(name) ?? null;
+    if (values === null || values.length === 0) return default_;
+    return values.join(", ");
+  }
+
+  /** Python's `getheaders()`: every header as a `[name, value]` pair. */
+  getheaders(): [string, string][] {
+    return this.headers?.items() ?? [];
+  }
+}

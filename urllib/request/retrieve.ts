@@ -1,0 +1,179 @@
+/**
+ * Python's `urlretrieve` and `urlcleanup`: download a URL to a file,
+ * streaming it to disk.
+ *
+ * @module
+ */
+import type { HTTPMessage } from "../../_util/http_message.ts";
+import { pyArgs } from "../../_util/py_args.ts";
+import { ContentTooShortError } from "../error.ts";
+import { _resetOpener, urlopen } from "./opener.ts";
+import type { RequestData } from "./request.ts";
+import { splitType } from "./_split.ts";
+
+/** Python's `reporthook(blocknum, blocksize, totalsize)`; `totalsize` is -1 when unknown. */
+export type ReportHook = (
+  blocknum: number,
+  blocksize: number,
+  totalsize: number,
+) => void;
+
+/** The optional arguments of {@linkcode urlretrieve}, in Python's order. */
+export interface UrlretrieveOptions {
+  /** Where to save; by default a temporary file that `urlcleanup()` removes. */
+  filename?: string | null;
+  /** Called once before the first block and after every block. */
+  reporthook?: ReportHook | null;
+  /** A body to POST. */
+  data?: RequestData | null;
+}
+
+const tempFiles: string[] = [];
+const BLOCK = 8192;
+
+/** POSIX `os.path.normpath`, enough for `file:` URL paths. */
+function normpath(path: string): string {
+  if (path === "") return ".";
+  const initial = path.startsWith("//") && !path.startsWith("///")
+    ? "//"
+    : path.startsWith("/")
+    ? "/"
+    : "";
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (
+      part !== ".." || (!initial && out.length === 0) ||
+      out[out.length - 1] === ".."
+    ) {
+      out.push(part);
+    } else if (out.length > 0) {
+      out.pop();
+    }
+  }
+  return initial + out.join("/") || ".";
+}
+
+/**
+ * Python's `urlretrieve(url, filename=None, reporthook=None, data=None)`:
+ * resolves to `[filename, headers]`. The body is written in 8192-byte
+ * blocks; `reporthook(0, 8192, size)` is called first, then once per
+ * block, as in Python. A body shorter than its `Content-Length` throws
+ * `ContentTooShortError` (the partial file stays). A local `file:` URL
+ * with no `filename` is not copied: its own path is returned.
+ *
+ * @example
+ * ```ts
+ * import { urlcleanup, urlretrieve } from "@pyport/web/urllib/request";
+ * const calls: number[] = [];
+ * const [path, headers] = await urlretrieve("data:,abc", { reporthook: (n) => calls.push(n) });
+ * console.assert(await Deno.readTextFile(path) === "abc");
+ * console.assert(headers?.get("Content-length") === "3" && calls.join() === "0,1");
+ * await urlcleanup();
+ * ```
+ */
+export function urlretrieve(
+  url: string,
+  options?: UrlretrieveOptions,
+): Promise<[string, HTTPMessage | null]>;
+/** Python's positional form. */
+export function urlretrieve(
+  url: string,
+  filename?: string | null,
+  reporthook?: ReportHook | null,
+  data?: RequestData | null,
+  options?: UrlretrieveOptions,
+): Promise<[string, HTTPMessage | null]>;
+export async function urlretrieve(
+  url: string,
+  ...args: unknown[]
+): Promise<[string, HTTPMessage | null]> {
+  const opts = pyArgs({
+    fn: "urlretrieve",
+    names: ["filename", "reporthook", "data"] as const,
+    defaults: { filename: null, reporthook: null, data: null } as {
+      filename: string | null;
+      reporthook: ReportHook | null;
+      data: RequestData | null;
+    },
+  }, args);
+  const [urlType, path] = splitType(url);
+  let size = -1;
+  let read = 0;
+  let result: [string, HTTPMessage | null];
+  const fp = await urlopen(url, opts.data);
+  try {
+    const headers = fp.info();
+    if (urlType === "file" && !opts.filename) return [normpath(path), headers];
+    let filename = opts.filename;
+    let out: Deno.FsFile;
+    if (filename) {
+      out = await Deno.open(filename, {
+        write: true,
+        create: true,
+        truncate: true,
+      });
+    } else {
+      filename = await Deno.makeTempFile();
+      tempFiles.push(filename);
+      out = await Deno.open(filename, { write: true, truncate: true });
+    }
+    try {
+      result = [filename, headers];
+      let blocknum = 0;
+      const length = headers?.get("Content-Length") ?? null;
+      if (length !== null) {
+        const parsed = Number(length.trim());
+        if (!Number.isInteger(parsed)) {
+          throw new TypeError(
+            `invalid literal for int() with base 10: '${length}'`,
+          );
+        }
+        size = parsed;
+      }
+      opts.reporthook?.(blocknum, BLOCK, size);
+      while (true) {
+        const block = await fp.read(BLOCK);
+        if (block.length === 0) break;
+        read += block.length;
+        let at = 0;
+        while (at < block.length) at += await out.write(block.subarray(at));
+        blocknum += 1;
+        opts.reporthook?.(blocknum, BLOCK, size);
+      }
+    } finally {
+      out.close();
+    }
+  } finally {
+    fp.close();
+  }
+  if (size >= 0 && read < size) {
+    throw new ContentTooShortError(
+      `retrieval incomplete: got only ${read} out of ${size} bytes`,
+      result,
+    );
+  }
+  return result;
+}
+
+/**
+ * Python's `urlcleanup()`: removes the temporary files `urlretrieve`
+ * made and forgets the opener `urlopen` built. Async because it deletes
+ * files.
+ *
+ * @example
+ * ```ts
+ * import { urlcleanup } from "@pyport/web/urllib/request";
+ * await urlcleanup();
+ * ```
+ */
+export async function urlcleanup(): Promise<void> {
+  for (const file of tempFiles.splice(0)) {
+    try {
+      await Deno.remove(file);
+    } catch {
+      // Already gone, as Python ignores OSError here.
+    }
+  }
+  _resetOpener();
+}

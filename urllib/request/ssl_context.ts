@@ -1,0 +1,86 @@
+/**
+ * The part of Python's `ssl.SSLContext` that `urlopen(url, {context})` and
+ * `HTTPSHandler` use here: which certificate authorities to trust.
+ *
+ * @module
+ */
+
+/**
+ * A TLS client context: Python's `ssl.SSLContext` reduced to the trust
+ * store. With no CA loaded the system / Mozilla roots Deno ships are used.
+ * Hostname checking is always on (Deno offers no switch on raw TLS
+ * sockets), so `check_hostname` is read-only `true`.
+ *
+ * @example Trusting a test CA
+ * ```ts
+ * import { SSLContext } from "@pyport/web/urllib/request";
+ * const ctx = new SSLContext();
+ * ctx.load_verify_locations({ cadata: "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n" });
+ * console.assert(ctx.caCerts.length === 1 && ctx.check_hostname);
+ * ```
+ */
+export class SSLContext {
+  /** PEM certificates of the authorities to trust (empty: the default roots). */
+  readonly caCerts: string[] = [];
+
+  /** Always `true`: hostnames are verified. */
+  get check_hostname(): boolean {
+    return true;
+  }
+
+  /**
+   * Python's `load_verify_locations(cafile=None, capath=None, cadata=None)`:
+   * adds PEM authorities from a file, every `.pem`/`.crt` file of a folder,
+   * or a string.
+   */
+  load_verify_locations(
+    cafile?: string | null | {
+      cafile?: string | null;
+      capath?: string | null;
+      cadata?: string | null;
+    },
+    capath?: string | null,
+    cadata?: string | null,
+  ): void {
+    let file = cafile;
+    if (file !== null && typeof file === "object") {
+      ({ cafile: file = null, capath = null, cadata = null } = file);
+    }
+    if (file) this.caCerts.push(Deno.readTextFileSync(file));
+    if (capath) {
+      for (const entry of Deno.readDirSync(capath)) {
+        if (entry.isFile && /\.(pem|crt)$/i.test(entry.name)) {
+          this.caCerts.push(Deno.readTextFileSync(`${capath}/${entry.name}`));
+        }
+      }
+    }
+    if (cadata) this.caCerts.push(cadata);
+    if (!file && !capath && !cadata) {
+      throw new TypeError("cafile, capath and cadata cannot be all omitted");
+    }
+  }
+}
+
+/**
+ * Python's `ssl.create_default_context(cafile=None, capath=None,
+ * cadata=None)` for client use.
+ *
+ * @example
+ * ```ts
+ * import { create_default_context } from "@pyport/web/urllib/request";
+ * console.assert(create_default_context().caCerts.length === 0);
+ * ```
+ */
+export function create_default_context(
+  options: {
+    cafile?: string | null;
+    capath?: string | null;
+    cadata?: string | null;
+  } = {},
+): SSLContext {
+  const ctx = new SSLContext();
+  if (options.cafile || options.capath || options.cadata) {
+    ctx.load_verify_locations(options);
+  }
+  return ctx;
+}
