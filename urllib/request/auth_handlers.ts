@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { HTTPError, URLError } from "../error.ts";
-import { urlparse } from "../parse/mod.ts";
+import { urlparse } from "../parse/split.ts";
 import {
   parseBasicChallenges,
   parseHttpList,

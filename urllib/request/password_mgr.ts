@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { urlsplit } from "../parse/mod.ts";
+import { urlsplit } from "../parse/split.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 
 /** A URI reduced to `[authority, path]`, as `reduce_uri` returns it. */
