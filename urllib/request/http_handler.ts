@@ -180,10 +180,10 @@ export class AbstractHTTPHandler extends BaseHandler {
         titled.delete("Proxy-Authorization");
       }
     }
-    const method = req.get_method();
-    const head = this.#serialize(method, req.selector, titled, req.data);
     const [hostname, port] = hostPort(host, tls ? 443 : 80);
     checkUrlPart(hostname);
+    const method = req.get_method();
+    const head = this.#serialize(method, req.selector, titled, req.data);
     const opts: ConnectOptions = {
       hostname,
       port,

@@ -1,0 +1,213 @@
+/**
+ * Local sites the urllib.request tests talk to: a Deno.serve app with the
+ * routes below, and a raw TCP server for replies Deno.serve cannot make
+ * (short bodies, custom reason phrases, silence).
+ *
+ * @module
+ */
+
+/** What the echo routes report about a request. */
+export interface Seen {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A running site: its base URL and the requests it saw. */
+export interface Site extends AsyncDisposable {
+  base: string;
+  port: number;
+  seen: Seen[];
+  close(): Promise<void>;
+}
+
+const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
+
+async function route(
+  req: Request,
+  base: string,
+  seen: Seen[],
+): Promise<Response> {
+  const url = new URL(req.url);
+  const headers: Record<string, string> = {};
+  req.headers.forEach((v, k) => (headers[k] = v));
+  const body = req.body
+    ? new TextDecoder().decode(await req.arrayBuffer())
+    : "";
+  const record = {
+    method: req.method,
+    url: url.pathname + url.search,
+    headers,
+    body,
+  };
+  seen.push(record);
+  const parts = url.pathname.split("/").filter(Boolean);
+  const [head, arg] = parts;
+  if (head === "echo") return Response.json(record);
+  if (head === "text") {
+    return new Response("line one\nline two\nlast", {
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  }
+  if (head === "status") {
+    return new Response(`status ${arg}`, { status: Number(arg) });
+  }
+  if (head === "redirect" && REDIRECT_CODES.has(Number(arg))) {
+    const to = url.searchParams.get("to") ?? "/echo";
+    return new Response("moving", {
+      status: Number(arg),
+      headers: { location: to },
+    });
+  }
+  if (head === "loop") {
+    return new Response("", { status: 302, headers: { location: "/loop" } });
+  }
+  if (head === "chain") {
+    const n = Number(arg);
+    const loc = n > 0 ? `/chain/${n - 1}` : "/echo";
+    return new Response("", { status: 302, headers: { location: loc } });
+  }
+  if (head === "bytes") {
+    const n = Number(arg);
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i++) data[i] = i % 251;
+    return new Response(data, {
+      headers: { "content-type": "application/octet-stream" },
+    });
+  }
+  if (head === "stream") {
+    const enc = new TextEncoder();
+    let i = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (i < 5) c.enqueue(enc.encode(`chunk${i++}\n`));
+        else c.close();
+      },
+    });
+    return new Response(stream);
+  }
+  if (head === "gzip") {
+    const gz = new Blob([new TextEncoder().encode("zipped!")]).stream()
+      .pipeThrough(new CompressionStream("gzip"));
+    return new Response(gz, { headers: { "content-encoding": "gzip" } });
+  }
+  if (head === "slow") {
+    await new Promise((r) => setTimeout(r, Number(arg ?? 2000)));
+    return new Response("late");
+  }
+  void base;
+  return new Response("not found", { status: 404 });
+}
+
+/** Starts the Deno.serve site on 127.0.0.1 (or `hostname`) at a free port. */
+export function startSite(
+  hostname = "127.0.0.1",
+  tls?: { cert: string; key: string },
+): Site {
+  const seen: Seen[] = [];
+  const ac = new AbortController();
+  let base = "";
+  const server = Deno.serve({
+    hostname,
+    port: 0,
+    signal: ac.signal,
+    onListen: () => {},
+    ...(tls ?? {}),
+  }, (req) => route(req, base, seen));
+  const port = server.addr.port;
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  base = `${tls ? "https" : "http"}://${host}:${port}`;
+  const close = async () => {
+    ac.abort();
+    await server.finished;
+  };
+  return { base, port, seen, close, [Symbol.asyncDispose]: close };
+}
+
+/** A raw server: `reply(requestText)` returns the bytes to send, or null to stay silent. */
+export interface RawServer extends AsyncDisposable {
+  base: string;
+  port: number;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Starts a TCP server on 127.0.0.1 that answers each connection with `reply`. */
+export function startRaw(
+  reply: (
+    request: string,
+  ) => Uint8Array | string | null | Promise<Uint8Array | string | null>,
+  hold = false,
+): RawServer {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const requests: string[] = [];
+  const conns = new Set<Deno.Conn>();
+  const pending: Promise<void>[] = [];
+  const serveOne = async (conn: Deno.Conn) => {
+    conns.add(conn);
+    try {
+      const buf = new Uint8Array(65536);
+      let text = "";
+      while (!text.includes("\r\n\r\n")) {
+        const n = await conn.read(buf);
+        if (n === null) return;
+        text += new TextDecoder("latin1").decode(buf.subarray(0, n));
+      }
+      requests.push(text);
+      const out = await reply(text);
+      if (out === null) {
+        await conn.read(buf).catch(() => null);
+        return;
+      }
+      const bytes = typeof out === "string"
+        ? Uint8Array.from(out, (c) => c.charCodeAt(0))
+        : out;
+      let at = 0;
+      while (at < bytes.length) at += await conn.write(bytes.subarray(at));
+      // Holding the connection open makes a stalled (not an ended) body.
+      if (hold) await conn.read(buf).catch(() => null);
+    } catch {
+      // The client went away; nothing to report.
+    } finally {
+      conns.delete(conn);
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  };
+  const loop = (async () => {
+    try {
+      for await (const conn of listener) pending.push(serveOne(conn));
+    } catch {
+      // Listener closed.
+    }
+  })();
+  const close = async () => {
+    listener.close();
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    await loop;
+    await Promise.allSettled(pending);
+  };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Decodes bytes as UTF-8. */
+export function text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}

@@ -1,0 +1,271 @@
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { HTTPResponse, Request, urlopen } from "../../../urllib/request/mod.ts";
+import {
+  HTTPError,
+  IncompleteRead,
+  InvalidURL,
+  RemoteDisconnected,
+  TimeoutError,
+  URLError,
+} from "../../../urllib/error.ts";
+import { type Seen, startRaw, startSite, text } from "./_site.ts";
+
+const enc = new TextEncoder();
+
+Deno.test("urlopen sends Python's headers and exposes the response", async () => {
+  await using site = startSite();
+  await using resp = await urlopen(`${site.base}/echo?q=1`);
+  ok(resp instanceof HTTPResponse);
+  equal(resp.status, 200);
+  equal(resp.reason, "OK");
+  equal(resp.getcode(), 200);
+  equal(resp.geturl(), `${site.base}/echo?q=1`);
+  equal(resp.url, resp.geturl());
+  equal(resp.info()?.get_content_type(), "application/json");
+  const seen = JSON.parse(text(await resp.read())) as Seen;
+  equal(seen.method, "GET");
+  equal(seen.url, "/echo?q=1");
+  deepEqual(seen.headers, {
+    "accept-encoding": "identity",
+    connection: "close",
+    host: `127.0.0.1:${site.port}`,
+    "user-agent": "Python-urllib/3.13",
+  });
+});
+
+Deno.test("the request bytes on the wire are http.client's", async () => {
+  await using raw = startRaw(() =>
+    "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"
+  );
+  await (await urlopen(
+    new Request(`${raw.base}/p?x=1`, {
+      data: enc.encode("a=1"),
+      headers: { "X-custom": "v" },
+    }),
+  )).read();
+  equal(
+    raw.requests[0],
+    "POST /p?x=1 HTTP/1.1\r\nAccept-Encoding: identity\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+      `Content-Length: 3\r\nHost: 127.0.0.1:${raw.port}\r\nUser-Agent: Python-urllib/3.13\r\nX-Custom: v\r\nConnection: close\r\n\r\na=1`,
+  );
+});
+
+Deno.test("POST bodies: bytes, chunked iterables, and a method override", async () => {
+  await using site = startSite();
+  const posted = JSON.parse(
+    text(await (await urlopen(`${site.base}/echo`, enc.encode("k=v"))).read()),
+  ) as Seen;
+  equal(posted.method, "POST");
+  equal(posted.body, "k=v");
+  equal(posted.headers["content-type"], "application/x-www-form-urlencoded");
+  equal(posted.headers["content-length"], "3");
+  const chunks = [enc.encode("ab"), new Uint8Array(0), enc.encode("cd")];
+  const chunked = JSON.parse(
+    text(
+      await (await urlopen(new Request(`${site.base}/echo`, { data: chunks })))
+        .read(),
+    ),
+  ) as Seen;
+  equal(chunked.body, "abcd");
+  equal(chunked.headers["transfer-encoding"], "chunked");
+  const put = JSON.parse(
+    text(
+      await (await urlopen(
+        new Request(`${site.base}/echo`, {
+          method: "PUT",
+          data: enc.encode("z"),
+        }),
+      )).read(),
+    ),
+  ) as Seen;
+  equal(put.method, "PUT");
+  await rejects(
+    urlopen(
+      new Request(`${site.base}/echo`, {
+        data: "text" as unknown as Uint8Array,
+      }),
+    ),
+    TypeError,
+  );
+});
+
+Deno.test("read(n), readline, readlines and for-await iterate the body", async () => {
+  await using site = startSite();
+  const resp = await urlopen(`${site.base}/text`);
+  equal(text(await resp.read(4)), "line");
+  equal(text(await resp.readline()), " one\n");
+  equal(text(await resp.readline(4)), "line");
+  deepEqual((await resp.readlines()).map(text), [" two\n", "last"]);
+  equal((await resp.read()).length, 0);
+  ok(resp.closed);
+  const lines: string[] = [];
+  for await (const line of await urlopen(`${site.base}/stream`)) {
+    lines.push(text(line));
+  }
+  deepEqual(lines, [
+    "chunk0\n",
+    "chunk1\n",
+    "chunk2\n",
+    "chunk3\n",
+    "chunk4\n",
+  ]);
+  const big = await urlopen(`${site.base}/bytes/200000`);
+  const first = await big.read(65536);
+  equal(first.length, 65536);
+  equal(first[300], 300 % 251);
+  equal((await big.read()).length, 200000 - 65536);
+});
+
+Deno.test("bodies arrive as sent: gzip stays compressed", async () => {
+  await using site = startSite();
+  const resp = await urlopen(`${site.base}/gzip`);
+  equal(resp.headers?.get("Content-Encoding"), "gzip");
+  const raw = await resp.read();
+  deepEqual([...raw.subarray(0, 2)], [0x1f, 0x8b]);
+  const plain = await new Response(
+    new Blob([raw.slice()]).stream().pipeThrough(
+      new DecompressionStream("gzip"),
+    ),
+  ).text();
+  equal(plain, "zipped!");
+});
+
+Deno.test("reason phrases and repeated headers are kept as the server sent them", async () => {
+  await using raw = startRaw(() =>
+    "HTTP/1.0 299 Fine Thanks\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Folded: one\r\n two\r\n\r\nbody-until-close"
+  );
+  const resp = await urlopen(raw.base);
+  equal(resp.status, 299);
+  equal(resp.reason, "Fine Thanks");
+  equal((resp as HTTPResponse).version, 10);
+  deepEqual(resp.headers?.get_all("set-cookie"), ["a=1", "b=2"]);
+  equal((resp as HTTPResponse).getheader("set-cookie"), "a=1, b=2");
+  equal(resp.headers?.get("x-folded"), "one two");
+  equal(text(await resp.read()), "body-until-close");
+});
+
+Deno.test("chunked responses are decoded", async () => {
+  await using raw = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer: x\r\n\r\n"
+  );
+  equal(text(await (await urlopen(raw.base)).read()), "hello, world");
+});
+
+Deno.test("a body shorter than Content-Length: read() throws IncompleteRead, read(n) ends", async () => {
+  await using raw = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"
+  );
+  await rejects((await urlopen(raw.base)).read(), (e) => {
+    ok(e instanceof IncompleteRead);
+    equal(text(e.partial), "abc");
+    equal(e.expected, 7);
+    return true;
+  });
+  const resp = await urlopen(raw.base);
+  equal(text(await resp.read(8)), "abc");
+  equal((await resp.read(8)).length, 0);
+});
+
+Deno.test("error statuses throw HTTPError, which is a readable response", async () => {
+  await using site = startSite();
+  const e = await urlopen(`${site.base}/status/418`).then(
+    () => null,
+    (err) => err,
+  );
+  {
+    ok(e instanceof HTTPError && e instanceof URLError);
+    equal(e.code, 418);
+    equal(e.reason, "I'm a teapot");
+    equal(e.message, "HTTP Error 418: I'm a teapot");
+    equal(e.geturl(), `${site.base}/status/418`);
+    equal(e.headers?.get("content-type"), "text/plain;charset=UTF-8");
+    equal(text(await e.read()), "status 418");
+  }
+});
+
+Deno.test("connection failures are URLError; a silent server is a bare TimeoutError", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await rejects(urlopen(`http://127.0.0.1:${port}/`), (e) => {
+    ok(e instanceof URLError);
+    ok(e.reason instanceof Deno.errors.ConnectionRefused);
+    return true;
+  });
+  await using silent = startRaw(() => null);
+  const started = performance.now();
+  await rejects(urlopen(silent.base, { timeout: 0.3 }), TimeoutError);
+  ok(performance.now() - started < 2000);
+  await using closer = startRaw(() => "");
+  await rejects(urlopen(closer.base), RemoteDisconnected);
+});
+
+Deno.test("timeout bounds every read of the body", async () => {
+  // Headers arrive, then the body stalls: the second read must time out.
+  await using stall = startRaw(
+    () => "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial",
+    true,
+  );
+  const resp = await urlopen(stall.base, { timeout: 0.3 });
+  equal(text(await resp.read(7)), "partial");
+  const started = performance.now();
+  await rejects(resp.read(1), TimeoutError);
+  ok(performance.now() - started < 2000);
+});
+
+Deno.test("CR/LF, raw spaces and control characters are refused before sending", async () => {
+  await using raw = startRaw(() => "HTTP/1.0 200 OK\r\n\r\n");
+  await rejects(urlopen(`${raw.base}/a b`), (e) => {
+    ok(e instanceof InvalidURL && e instanceof TypeError);
+    ok(e.message.startsWith("URL can't contain control characters. '/a b'"));
+    return true;
+  });
+  await rejects(urlopen(`${raw.base}/x\r\nX-Injected: 1`), InvalidURL);
+  await rejects(urlopen(`http://127.0.0.1\r\nX: 1:${raw.port}/`), InvalidURL);
+  await rejects(
+    urlopen(
+      new Request(raw.base, { headers: { "X-A": "v\r\nX-Injected: 1" } }),
+    ),
+    (e) =>
+      e instanceof TypeError && e.message.startsWith("Invalid header value"),
+  );
+  await rejects(
+    urlopen(new Request(raw.base, { headers: { "Bad Name:": "v" } })),
+    (e) =>
+      e instanceof TypeError && e.message.startsWith("Invalid header name"),
+  );
+  await rejects(
+    urlopen(new Request(raw.base, { method: "GET\r\nX" })),
+    TypeError,
+  );
+  await rejects(
+    urlopen(`http://127.0.0.1:port/`),
+    (e) => e instanceof InvalidURL && e.message === "nonnumeric port: 'port'",
+  );
+  equal(raw.requests.length, 0);
+});
+
+Deno.test("IPv6 loopback URLs work", async () => {
+  let site;
+  try {
+    site = startSite("::1");
+  } catch {
+    console.log("no IPv6 loopback here; skipped");
+    return;
+  }
+  try {
+    const seen = JSON.parse(
+      text(await (await urlopen(`${site.base}/echo`)).read()),
+    ) as Seen;
+    equal(seen.headers.host, `[::1]:${site.port}`);
+  } finally {
+    await site.close();
+  }
+});
+
+Deno.test("no host given is a URLError", async () => {
+  await rejects(
+    urlopen("http:///path"),
+    (e) => e instanceof URLError && e.reason === "no host given",
+  );
+});

@@ -1,0 +1,147 @@
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import {
+  addinfourl,
+  BaseHandler,
+  build_opener,
+  HTTPDefaultErrorHandler,
+  HTTPRedirectHandler,
+  install_opener,
+  OpenerDirector,
+  Request,
+  urlopen,
+} from "../../../urllib/request/mod.ts";
+import { URLError } from "../../../urllib/error.ts";
+import { startSite, text } from "./_site.ts";
+
+function body(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+Deno.test("OpenerDirector dispatches by method name and handler_order", async () => {
+  const calls: string[] = [];
+  class Early extends BaseHandler {
+    override handler_order = 100;
+    x_request(req: Request) {
+      calls.push("early_request");
+      req.add_header("X-Seen", "early");
+      return req;
+    }
+    x_open(_req: Request) {
+      calls.push("early_open");
+      return null;
+    }
+  }
+  class Late extends BaseHandler {
+    x_open(req: Request) {
+      calls.push("late_open");
+      return new addinfourl(
+        body(req.get_header("X-seen") ?? ""),
+        null,
+        req.full_url,
+        200,
+      );
+    }
+    async x_response(_req: Request, resp: addinfourl) {
+      await Promise.resolve();
+      calls.push("late_response");
+      return resp;
+    }
+  }
+  const opener = new OpenerDirector();
+  opener.add_handler(new Late());
+  opener.add_handler(new Early());
+  const resp = await opener.open("x:thing");
+  equal(text(await resp.read()), "early");
+  deepEqual(calls, [
+    "early_request",
+    "early_open",
+    "late_open",
+    "late_response",
+  ]);
+  deepEqual(opener.handlers.map((h) => h.handler_order), [100, 500]);
+});
+
+Deno.test("default_open and unknown_open frame the scheme chain", async () => {
+  const order: string[] = [];
+  class Default extends BaseHandler {
+    default_open() {
+      order.push("default");
+      return null;
+    }
+  }
+  class Unknown extends BaseHandler {
+    unknown_open(req: Request) {
+      order.push("unknown");
+      return new addinfourl(body(req.type), null, req.full_url);
+    }
+  }
+  const opener = new OpenerDirector();
+  opener.add_handler(new Unknown());
+  opener.add_handler(new Default());
+  const resp = await opener.open("zzz:1");
+  equal(text(await resp.read()), "zzz");
+  deepEqual(order, ["default", "unknown"]);
+});
+
+Deno.test("add_handler rejects non-handlers and ignores handlers with no methods", () => {
+  const opener = new OpenerDirector();
+  throws(() => opener.add_handler({} as BaseHandler), TypeError);
+  opener.add_handler(new BaseHandler());
+  equal(opener.handlers.length, 0);
+});
+
+Deno.test("build_opener replaces defaults by class and by instance", () => {
+  class MyRedirect extends HTTPRedirectHandler {}
+  const a = build_opener(MyRedirect);
+  equal(a.handlers.filter((h) => h instanceof HTTPRedirectHandler).length, 1);
+  ok(a.handlers.some((h) => h instanceof MyRedirect));
+  const b = build_opener(new HTTPDefaultErrorHandler());
+  equal(
+    b.handlers.filter((h) => h instanceof HTTPDefaultErrorHandler).length,
+    1,
+  );
+  // ProxyHandler has no methods (so is not kept) when no proxy is configured.
+  const names = build_opener().handlers.map((h) => h.constructor.name).filter((
+    n,
+  ) => n !== "ProxyHandler");
+  deepEqual(names.sort(), [
+    "DataHandler",
+    "FileHandler",
+    "HTTPDefaultErrorHandler",
+    "HTTPErrorProcessor",
+    "HTTPHandler",
+    "HTTPRedirectHandler",
+    "HTTPSHandler",
+    "UnknownHandler",
+  ]);
+});
+
+Deno.test("http_error_<code> handlers run before http_error_default", async () => {
+  await using site = startSite();
+  class Teapot extends BaseHandler {
+    http_error_404(_req: Request, fp: addinfourl) {
+      return fp;
+    }
+  }
+  const resp = await build_opener(Teapot).open(`${site.base}/nothing`);
+  equal(resp.status, 404);
+  equal(text(await resp.read()), "not found");
+});
+
+Deno.test("install_opener makes urlopen use that opener", async () => {
+  class Tagger extends BaseHandler {
+    tag_open(req: Request) {
+      return new addinfourl(body("tagged"), null, req.full_url);
+    }
+  }
+  install_opener(build_opener(Tagger));
+  try {
+    equal(text(await (await urlopen("tag:x")).read()), "tagged");
+  } finally {
+    install_opener(null);
+  }
+  await rejects(
+    urlopen("tag:x"),
+    (e) => e instanceof URLError && e.reason === "unknown url type: tag",
+  );
+});
