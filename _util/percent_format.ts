@@ -1,0 +1,350 @@
+/**
+ * Python's printf-style `%` string formatting (`"%s - %d" % (a, b)`), enough
+ * for the logging and error-page templates Python programs carry over:
+ * conversions `s r a d i u x X o f F e E g G c %`, the flags `- + 0 # space`,
+ * widths, precisions (including `*`) and `%(name)s` mapping keys.
+ *
+ * @module
+ */
+
+const CONVERSION =
+  /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])?/y;
+
+/** Python's `repr()` for the values a TypeScript caller passes. */
+export function pyRepr(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return pyNumberStr(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string") return reprString(value);
+  if (value instanceof Uint8Array) return reprBytes(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
+  if (value instanceof Error) {
+    return `${value.name}(${reprString(value.message)})`;
+  }
+  return String(value);
+}
+
+/** Python's `str()` for the values a TypeScript caller passes. */
+export function pyStr(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined || typeof value === "boolean") {
+    return pyRepr(value);
+  }
+  if (typeof value === "number") return pyNumberStr(value);
+  if (value instanceof Uint8Array || Array.isArray(value)) return pyRepr(value);
+  return String(value);
+}
+
+function pyNumberStr(n: number): string {
+  if (Number.isNaN(n)) return "nan";
+  if (n === Infinity) return "inf";
+  if (n === -Infinity) return "-inf";
+  return String(n);
+}
+
+function escapeChar(ch: string, quote: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (ch === "\\") return "\\\\";
+  if (ch === quote) return "\\" + ch;
+  if (ch === "\n") return "\\n";
+  if (ch === "\r") return "\\r";
+  if (ch === "\t") return "\\t";
+  if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
+    return "\\x" + code.toString(16).padStart(2, "0");
+  }
+  return ch;
+}
+
+function reprString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) out += escapeChar(ch, quote);
+  return out + quote;
+}
+
+function escapeByte(b: number): string {
+  if (b === 0x0a) return "\\n";
+  if (b === 0x0d) return "\\r";
+  if (b === 0x09) return "\\t";
+  return "\\x" + b.toString(16).padStart(2, "0");
+}
+
+function reprBytes(bytes: Uint8Array): string {
+  const hasSingle = bytes.includes(0x27);
+  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
+  let out = "b" + quote;
+  for (const b of bytes) {
+    out += b >= 0x20 && b < 0x7f
+      ? escapeChar(String.fromCharCode(b), quote)
+      : escapeByte(b);
+  }
+  return out + quote;
+}
+
+function toInteger(value: unknown, conv: string): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "boolean") return value ? 1n : 0n;
+  if (typeof value === "number" && Number.isFinite(value)) {
+    return BigInt(Math.trunc(value));
+  }
+  if (typeof value === "number") {
+    throw new RangeError(
+      `cannot convert float ${pyNumberStr(value)} to integer`,
+    );
+  }
+  const kind = conv === "x" || conv === "X" || conv === "o"
+    ? "an integer is required"
+    : "a real number is required";
+  throw new TypeError(`%${conv} format: ${kind}, not ${pyTypeName(value)}`);
+}
+
+function pyTypeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "string") return "str";
+  if (value instanceof Uint8Array) return "bytes";
+  if (Array.isArray(value)) return "list";
+  return typeof value;
+}
+
+interface Spec {
+  readonly flags: string;
+  readonly width: number;
+  readonly precision: number | undefined;
+}
+
+function pad(body: string, sign: string, spec: Spec, numeric: boolean): string {
+  const { flags, width } = spec;
+  const length = sign.length + body.length;
+  if (length >= width) return sign + body;
+  if (flags.includes("-")) return sign + body + " ".repeat(width - length);
+  if (numeric && flags.includes("0")) {
+    return sign + "0".repeat(width - length) + body;
+  }
+  return " ".repeat(width - length) + sign + body;
+}
+
+function signOf(negative: boolean, flags: string): string {
+  if (negative) return "-";
+  if (flags.includes("+")) return "+";
+  if (flags.includes(" ")) return " ";
+  return "";
+}
+
+function formatInteger(value: unknown, conv: string, spec: Spec): string {
+  const n = toInteger(value, conv);
+  const negative = n < 0n;
+  const magnitude = negative ? -n : n;
+  let digits: string;
+  let prefix = "";
+  if (conv === "x" || conv === "X") {
+    digits = magnitude.toString(16);
+    if (spec.flags.includes("#")) prefix = "0x";
+    if (conv === "X") {
+      digits = digits.toUpperCase();
+      prefix = prefix.toUpperCase();
+    }
+  } else if (conv === "o") {
+    digits = magnitude.toString(8);
+    if (spec.flags.includes("#")) prefix = "0o";
+  } else {
+    digits = magnitude.toString();
+  }
+  if (spec.precision !== undefined) {
+    digits = digits.padStart(spec.precision, "0");
+  }
+  return pad(prefix + digits, signOf(negative, spec.flags), spec, true);
+}
+
+function formatFloat(value: unknown, conv: string, spec: Spec): string {
+  let x: number;
+  if (typeof value === "number") x = value;
+  else if (typeof value === "bigint" || typeof value === "boolean") {
+    x = Number(value);
+  } else {
+    throw new TypeError(
+      `must be real number, not ${pyTypeName(value)}`,
+    );
+  }
+  const precision = spec.precision ?? 6;
+  const negative = x < 0 || Object.is(x, -0);
+  const magnitude = Math.abs(x);
+  let body: string;
+  if (!Number.isFinite(magnitude)) {
+    body = Number.isNaN(magnitude) ? "nan" : "inf";
+  } else if (conv === "f" || conv === "F") {
+    body = magnitude.toFixed(precision);
+  } else if (conv === "e" || conv === "E") {
+    body = pythonExponent(magnitude.toExponential(precision));
+  } else {
+    body = formatGeneral(
+      magnitude,
+      precision === 0 ? 1 : precision,
+      spec.flags,
+    );
+  }
+  if (conv === conv.toUpperCase()) body = body.toUpperCase();
+  return pad(
+    body,
+    signOf(negative && !Number.isNaN(x), spec.flags),
+    spec,
+    Number.isFinite(magnitude),
+  );
+}
+
+function pythonExponent(s: string): string {
+  // JavaScript writes "1e+5"; Python writes at least two exponent digits.
+  return s.replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+function formatGeneral(x: number, precision: number, flags: string): string {
+  if (x === 0) return flags.includes("#") ? (0).toFixed(precision - 1) : "0";
+  const exponent = Math.floor(Math.log10(x));
+  const rounded = Number(x.toExponential(precision - 1));
+  const exp = rounded === 0 ? exponent : Math.floor(Math.log10(rounded));
+  let body: string;
+  if (exp < -4 || exp >= precision) {
+    body = pythonExponent(x.toExponential(precision - 1));
+    if (!flags.includes("#")) body = body.replace(/\.?0+e/, "e");
+  } else {
+    body = x.toFixed(Math.max(0, precision - 1 - exp));
+    if (!flags.includes("#") && body.includes(".")) {
+      body = body.replace(/\.?0+$/, "");
+    }
+  }
+  return body;
+}
+
+function asciiOnly(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x80) out += ch;
+    else if (code <= 0xff) out += "\\x" + code.toString(16).padStart(2, "0");
+    else if (code <= 0xffff) out += "\\u" + code.toString(16).padStart(4, "0");
+    else out += "\\U" + code.toString(16).padStart(8, "0");
+  }
+  return out;
+}
+
+function formatOne(value: unknown, conv: string, spec: Spec): string {
+  switch (conv) {
+    case "s":
+    case "r":
+    case "a": {
+      let text = conv === "s" ? pyStr(value) : pyRepr(value);
+      if (conv === "a") {
+        text = asciiOnly(text);
+      }
+      if (spec.precision !== undefined) text = text.slice(0, spec.precision);
+      return pad(text, "", spec, false);
+    }
+    case "c": {
+      const ch = typeof value === "number"
+        ? String.fromCodePoint(value)
+        : String(value);
+      if ([...ch].length !== 1) {
+        throw new TypeError("%c requires an int or a unicode character");
+      }
+      return pad(ch, "", spec, false);
+    }
+    case "d":
+    case "i":
+    case "u":
+    case "x":
+    case "X":
+    case "o":
+      return formatInteger(value, conv, spec);
+    default:
+      return formatFloat(value, conv, spec);
+  }
+}
+
+/**
+ * Formats `format` with `args` as Python's `format % args` does. Pass an
+ * array for positional conversions (Python's tuple), or one plain object
+ * for `%(name)s` conversions (Python's dict).
+ *
+ * @throws {TypeError} When the arguments do not match the conversions, as
+ * Python's `TypeError`s, or a conversion is unknown (Python's `ValueError`).
+ *
+ * @example
+ * ```ts
+ * import { percentFormat } from "./percent_format.ts";
+ * console.assert(percentFormat("%s %d %r", ["a", 42, "b"]) === "a 42 'b'");
+ * console.assert(percentFormat("%05.1f|%-4s|%x", [3.14159, "ab", 255]) === "003.1|ab  |ff");
+ * console.assert(percentFormat("%(code)d %(msg)s", { code: 404, msg: "gone" }) === "404 gone");
+ * ```
+ */
+export function percentFormat(
+  format: string,
+  args: readonly unknown[] | Readonly<Record<string, unknown>>,
+): string {
+  const positional = Array.isArray(args) ? args : null;
+  const mapping = positional ? null : args as Readonly<Record<string, unknown>>;
+  let argIndex = 0;
+  const nextArg = (): unknown => {
+    if (!positional) {
+      throw new TypeError("format requires a mapping");
+    }
+    if (argIndex >= positional.length) {
+      throw new TypeError("not enough arguments for format string");
+    }
+    return positional[argIndex++];
+  };
+  let out = "";
+  let last = 0;
+  let i = format.indexOf("%");
+  while (i !== -1) {
+    out += format.slice(last, i);
+    CONVERSION.lastIndex = i;
+    const match = CONVERSION.exec(format);
+    const conv = match?.[5];
+    if (!match || conv === undefined) {
+      if (i + 1 >= format.length) throw new TypeError("incomplete format");
+      throw new TypeError(
+        `unsupported format character '${format[i + 1]}' (0x${
+          (format.codePointAt(i + 1) ?? 0).toString(16)
+        }) at index ${i + 1}`,
+      );
+    }
+    const [whole, key, flags = "", widthText, precisionText] = match;
+    if (conv === "%" && whole === "%%") {
+      out += "%";
+    } else {
+      let width = 0;
+      if (widthText === "*") width = Number(toInteger(nextArg(), "d"));
+      else if (widthText) width = Number(widthText);
+      let precision: number | undefined;
+      if (precisionText === "*") precision = Number(toInteger(nextArg(), "d"));
+      else if (precisionText !== undefined) {
+        precision = Number(precisionText || "0");
+      }
+      let allFlags = flags;
+      if (width < 0) {
+        allFlags += "-";
+        width = -width;
+      }
+      let value: unknown;
+      if (key !== undefined) {
+        if (!mapping) throw new TypeError("format requires a mapping");
+        if (!Object.hasOwn(mapping, key)) {
+          throw new TypeError(`format key not found: ${reprString(key)}`);
+        }
+        value = mapping[key];
+      } else {
+        value = nextArg();
+      }
+      out += conv === "%"
+        ? "%"
+        : formatOne(value, conv, { flags: allFlags, width, precision });
+    }
+    last = i + whole.length;
+    i = format.indexOf("%", last);
+  }
+  out += format.slice(last);
+  if (positional && argIndex < positional.length) {
+    throw new TypeError("not all arguments converted during string formatting");
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/**
+ * `Range` request header parsing (RFC 9110 §14), for one byte range.
+ *
+ * @module
+ */
+
+/** An inclusive byte range within a file. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Parses `Range` against a file of `size` bytes: the range to send, the
+ * string `"unsatisfiable"` (answer 416), or `null` to ignore the header and
+ * send the whole file (malformed, not `bytes`, or several ranges, which this
+ * server does not combine into multipart replies).
+ */
+export function parseRange(
+  header: string,
+  size: number,
+): ByteRange | "unsatisfiable" | null {
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match) return null;
+  const [, first = "", last = ""] = match;
+  if (first === "" && last === "") return null;
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === "" ? size - 1 : Number(last);
+  if (end < start) return null;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: Math.min(end, size - 1) };
+}

@@ -1,0 +1,77 @@
+/**
+ * Small text helpers the file server needs: URL percent-quoting and
+ * -unquoting as Python's `urllib.parse.quote`/`unquote` do them, and HTML
+ * escaping as `html.escape`.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const HEX = "0123456789ABCDEF";
+
+function isUnreserved(byte: number, safe: string): boolean {
+  return (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) ||
+    (byte >= 0x30 && byte <= 0x39) || byte === 0x5f || byte === 0x2e ||
+    byte === 0x2d || byte === 0x7e ||
+    (byte < 0x80 && safe.includes(String.fromCharCode(byte)));
+}
+
+/** Percent-encodes `text` as UTF-8, leaving letters, digits, `_.-~` and `safe`. */
+export function quote(text: string, safe = "/"): string {
+  let out = "";
+  for (const byte of encoder.encode(text)) {
+    out += isUnreserved(byte, safe)
+      ? String.fromCharCode(byte)
+      : "%" + HEX[byte >> 4] + HEX[byte & 15];
+  }
+  return out;
+}
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
+/**
+ * Decodes `%XX` escapes (as UTF-8, invalid sequences becoming U+FFFD);
+ * malformed escapes stay as they are.
+ */
+export function unquote(text: string): string {
+  if (!text.includes("%")) return text;
+  const bytes: number[] = [];
+  let out = "";
+  const flush = (): void => {
+    if (bytes.length === 0) return;
+    out += decoder.decode(new Uint8Array(bytes));
+    bytes.length = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x25 && i + 2 < text.length + 0) {
+      const hi = hexValue(text.charCodeAt(i + 1));
+      const lo = hexValue(text.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0) {
+        bytes.push(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    flush();
+    out += text[i];
+  }
+  flush();
+  return out;
+}
+
+/** Escapes `&`, `<` and `>` (and, with `quote`, both quote marks). */
+export function htmlEscape(text: string, quoteMarks = true): string {
+  let out = text.replaceAll("&", "&amp;").replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;");
+  if (quoteMarks) {
+    out = out.replaceAll('"', "&quot;").replaceAll("'", "&#x27;");
+  }
+  return out;
+}

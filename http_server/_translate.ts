@@ -1,0 +1,65 @@
+/**
+ * Request path to file system path, confined to the served folder.
+ *
+ * @module
+ */
+import { unquote } from "./_text.ts";
+
+const IS_WINDOWS = Deno.build.os === "windows";
+const SEP = IS_WINDOWS ? "\\" : "/";
+
+/**
+ * Python's `posixpath.normpath` over a `/`-separated path, for the path
+ * part of a URL.
+ */
+export function normalizeUrlPath(path: string): string {
+  if (path === "") return ".";
+  const absolute = path.startsWith("/");
+  const parts: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length > 0 && parts[parts.length - 1] !== "..") parts.pop();
+      else if (!absolute) parts.push(part);
+      continue;
+    }
+    parts.push(part);
+  }
+  const joined = parts.join("/");
+  if (absolute) return "/" + joined;
+  return joined === "" ? "." : joined;
+}
+
+/** Whether a decoded path segment is safe to use as one file name. */
+function isPlainName(word: string): boolean {
+  if (word === "." || word === "..") return false;
+  if (word.includes("\0")) return false;
+  // A colon would name a drive or an alternate data stream on Windows.
+  if (IS_WINDOWS && word.includes(":")) return false;
+  return true;
+}
+
+/**
+ * Maps URL `path` (query and fragment ignored, `%`-escapes decoded) to a
+ * file under `directory`. Segments that could leave the folder (`..`,
+ * encoded slashes, backslashes, NUL, drive letters) are dropped, as Python
+ * drops the ones it recognises. A trailing `/` is kept.
+ */
+export function translateUrlPath(path: string, directory: string): string {
+  let cut = path.indexOf("?");
+  if (cut !== -1) path = path.slice(0, cut);
+  cut = path.indexOf("#");
+  if (cut !== -1) path = path.slice(0, cut);
+  const trailingSlash = path.trimEnd().endsWith("/");
+  // Backslashes are separators on Windows; treat them as separators
+  // everywhere so the same URL means the same file on every system.
+  const decoded = unquote(path).replaceAll("\\", "/");
+  const words = normalizeUrlPath(decoded).split("/");
+  let out = directory;
+  for (const word of words) {
+    if (word === "" || !isPlainName(word)) continue;
+    out += (out.endsWith(SEP) || out.endsWith("/") ? "" : SEP) + word;
+  }
+  if (trailingSlash) out += "/";
+  return out;
+}

@@ -1,0 +1,298 @@
+/**
+ * The `serve` command: Python's `python -m http.server`, for Deno.
+ *
+ * ```sh
+ * deno run -A jsr:@pyport/web/serve [port] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { flushStderr } from "./_stderr.ts";
+import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
+import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
+
+const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
+             [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE]
+             [--follow-symlinks] [port]`;
+
+const HELP = `${USAGE}
+
+Serve the files of a folder over HTTP, as Python's "python -m http.server".
+
+positional arguments:
+  port                  bind to this port (default: 8000; 0 picks a free port)
+
+options:
+  -h, --help            show this help message and exit
+  -b, --bind ADDRESS    bind to this address (default: all interfaces,
+                        IPv6 and IPv4 where IPv6 exists)
+  -d, --directory DIRECTORY
+                        serve this directory (default: current directory)
+  -p, --protocol VERSION
+                        conform to this HTTP version: HTTP/1.0 or HTTP/1.1
+                        (keep-alive) (default: HTTP/1.0)
+  --tls-cert FILE       serve HTTPS with this PEM certificate chain
+  --tls-key FILE        the PEM private key for --tls-cert
+                        (default: the key inside the --tls-cert file)
+  --tls-password-file FILE
+                        read the private key's password from this file
+  --follow-symlinks     serve files behind symbolic links that lead outside
+                        the directory (refused by default; Python follows them)
+
+Python's --cgi option is left out: CGI support is deprecated in Python 3.13
+and removed in 3.15.`;
+
+/** A usage error: shown with the usage line, exit status 2 (as argparse). */
+class UsageError extends Error {}
+
+/** A start-up failure: one line saying what to do, exit status 1. */
+class StartError extends Error {}
+
+interface ServeOptions {
+  port: number;
+  bind: string | null;
+  directory: string;
+  protocol: string;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  tlsPasswordFile: string | null;
+  followSymlinks: boolean;
+}
+
+function parseCommandLine(args: string[]): ServeOptions | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        bind: { type: "string", short: "b" },
+        directory: { type: "string", short: "d" },
+        protocol: { type: "string", short: "p" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+        "tls-password-file": { type: "string" },
+        "follow-symlinks": { type: "boolean" },
+        cgi: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (values.cgi) {
+    throw new UsageError(
+      "--cgi is not supported: CGI is deprecated in Python 3.13 and removed in 3.15",
+    );
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `unrecognized arguments: ${positionals.slice(1).join(" ")}`,
+    );
+  }
+  const portText = positionals[0] ?? "8000";
+  if (!/^\d+$/.test(portText)) {
+    throw new UsageError(`argument port: invalid int value: '${portText}'`);
+  }
+  const port = Number(portText);
+  if (port > 65535) {
+    throw new UsageError(`argument port: ${port} is not a port (0-65535)`);
+  }
+  const protocol = values.protocol ?? "HTTP/1.0";
+  if (protocol !== "HTTP/1.0" && protocol !== "HTTP/1.1") {
+    throw new UsageError(
+      `argument -p/--protocol: '${protocol}' is not HTTP/1.0 or HTTP/1.1`,
+    );
+  }
+  const tlsCert = values["tls-cert"] ?? null;
+  const tlsKey = values["tls-key"] ?? null;
+  const tlsPasswordFile = values["tls-password-file"] ?? null;
+  if (!tlsCert && (tlsKey || tlsPasswordFile)) {
+    throw new UsageError("--tls-key and --tls-password-file need --tls-cert");
+  }
+  return {
+    port,
+    bind: values.bind ?? null,
+    directory: values.directory ?? Deno.cwd(),
+    protocol,
+    tlsCert,
+    tlsKey,
+    tlsPasswordFile,
+    followSymlinks: values["follow-symlinks"] ?? false,
+  };
+}
+
+async function checkDirectory(directory: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(directory);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new StartError(
+        `directory '${directory}' does not exist: give an existing folder with -d`,
+      );
+    }
+    throw new StartError(
+      `cannot read directory '${directory}': ${describe(error)}`,
+    );
+  }
+  if (!info.isDirectory) {
+    throw new StartError(
+      `'${directory}' is not a directory: give a folder with -d`,
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function bindError(error: unknown, host: string, port: number): StartError {
+  if (error instanceof Deno.errors.AddrInUse) {
+    return new StartError(
+      `port ${port} is already in use on ${host}: stop the program using it, or pick another port (e.g. "serve ${
+        port + 1
+      }", or "serve 0" for any free port)`,
+    );
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return new StartError(
+      `Deno needs permission to listen and read files: run with -A (or --allow-net --allow-read)`,
+    );
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new StartError(
+      `no permission to listen on port ${port}${
+        port < 1024 ? " (ports below 1024 need administrator rights)" : ""
+      }: pick a port above 1023, e.g. "serve 8000"`,
+    );
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return new StartError(
+      `cannot listen on ${host}: it is not an address of this machine; check -b`,
+    );
+  }
+  return new StartError(
+    `cannot listen on ${host} port ${port}: ${describe(error)}`,
+  );
+}
+
+async function readTLS(options: ServeOptions) {
+  if (!options.tlsCert) return null;
+  try {
+    const password = options.tlsPasswordFile
+      ? (await Deno.readTextFile(options.tlsPasswordFile)).replace(/\r?\n$/, "")
+      : null;
+    return await loadTLSFiles(options.tlsCert, options.tlsKey, password);
+  } catch (error) {
+    throw new StartError(
+      `cannot load TLS certificate or key: ${describe(error)}`,
+    );
+  }
+}
+
+function startServer(
+  options: ServeOptions,
+  tls: Awaited<ReturnType<typeof readTLS>>,
+): HTTPServer {
+  const Base = SimpleHTTPRequestHandler.partial({
+    directory: options.directory,
+    follow_symlinks: options.followSymlinks,
+  });
+  const protocol = options.protocol;
+  const Handler = class extends Base {
+    override protocol_version = protocol;
+  };
+  const hosts = options.bind !== null
+    ? [options.bind]
+    // "::" accepts IPv4 too (dual-stack); fall back where IPv6 is missing.
+    : ["::", "0.0.0.0"];
+  let lastError: unknown;
+  for (const host of hosts) {
+    try {
+      return tls
+        ? new HTTPSServer([host, options.port], Handler, tls)
+        : new HTTPServer([host, options.port], Handler);
+    } catch (error) {
+      lastError = error;
+      const noIPv6 = error instanceof Deno.errors.AddrNotAvailable ||
+        /address family|not supported/i.test(describe(error));
+      if (!(host === "::" && options.bind === null && noIPv6)) break;
+    }
+  }
+  throw bindError(lastError, hosts[hosts.length - 1] ?? "", options.port);
+}
+
+function startupLine(server: HTTPServer, tls: boolean): string {
+  const [host, port] = server.server_address;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const scheme = tls ? "HTTPS" : "HTTP";
+  return `Serving ${scheme} on ${host} port ${port} (${scheme.toLowerCase()}://${urlHost}:${port}/) ...`;
+}
+
+function waitForInterrupt(): Promise<void> {
+  return new Promise((resolve) => {
+    const signals: Deno.Signal[] = Deno.build.os === "windows"
+      ? ["SIGINT", "SIGBREAK"]
+      : ["SIGINT", "SIGTERM"];
+    for (const signal of signals) {
+      try {
+        Deno.addSignalListener(signal, () => resolve());
+      } catch {
+        // Signal not available here.
+      }
+    }
+  });
+}
+
+/**
+ * Runs the command with command-line `args` (without the program name) and
+ * resolves with the exit status: 0 after Ctrl-C or SIGTERM, 1 when the
+ * server cannot start, 2 for a bad command line.
+ *
+ * @example Show the help
+ * ```ts
+ * import { main } from "@pyport/web/serve";
+ * console.assert(typeof main === "function");
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  let options: ServeOptions | "help";
+  try {
+    options = parseCommandLine(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${USAGE}\nserve: error: ${error.message}`);
+    return 2;
+  }
+  if (options === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  let server: HTTPServer;
+  let tls;
+  try {
+    await checkDirectory(options.directory);
+    tls = await readTLS(options);
+    server = startServer(options, tls);
+  } catch (error) {
+    if (!(error instanceof StartError)) throw error;
+    console.error(`Error: ${error.message}`);
+    return 1;
+  }
+  console.log(startupLine(server, tls !== null));
+  const interrupted = waitForInterrupt();
+  server.serve_forever();
+  await interrupted;
+  flushStderr();
+  console.log("\nKeyboard interrupt received, exiting.");
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,558 @@
+/**
+ * `SimpleHTTPRequestHandler`: serves the files of one folder, as Python's,
+ * with streaming, ranges, validators and path confinement added.
+ *
+ * @module
+ */
+import { parseHttpDateUtc } from "./_dates.ts";
+import { internals } from "./_internal.ts";
+import { type ListingEntry, listingHtml, sortEntries } from "./_listing.ts";
+import { isTextType, lookupMimeType } from "./_mime.ts";
+import { parseRange } from "./_range.ts";
+import { translateUrlPath } from "./_translate.ts";
+import { BaseHTTPRequestHandler, type ClientAddress } from "./base_handler.ts";
+import type { ResponseWriter } from "./io.ts";
+import type { HTTPServer } from "./server.ts";
+
+const IS_WINDOWS = Deno.build.os === "windows";
+const SEP = IS_WINDOWS ? "\\" : "/";
+/** Files up to this size are read whole and sent with the head in one write. */
+const SMALL_FILE = 64 * 1024;
+const CHUNK = 64 * 1024;
+const encoder = new TextEncoder();
+
+/** An open file (or part of one) to send: its bytes as a stream. */
+export interface FileSource {
+  /** The bytes to send; reading it to the end or cancelling it closes the file. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Closes the file without sending it. */
+  close(): void;
+}
+
+/** What `send_head` returns for `copyfile` to send: bytes or an open file. */
+export type CopySource = Uint8Array | FileSource;
+
+/** Keyword options of {@linkcode SimpleHTTPRequestHandler}. */
+export interface SimpleHTTPRequestHandlerOptions {
+  /** The folder to serve (default: the current directory). */
+  directory?: string | null;
+  /**
+   * Serve files reached through symbolic links that resolve outside
+   * `directory` (default `false`: they get 404; Python follows them).
+   */
+  follow_symlinks?: boolean;
+}
+
+/** Python's extra `extensions_map` entries, for compressed files. */
+const DEFAULT_EXTENSIONS_MAP: Readonly<Record<string, string>> = Object.freeze({
+  ".gz": "application/gzip",
+  ".Z": "application/octet-stream",
+  ".bz2": "application/x-bzip2",
+  ".xz": "application/x-xz",
+});
+
+const realRoots = new Map<string, Promise<string>>();
+
+function realRoot(directory: string): Promise<string> {
+  let root = realRoots.get(directory);
+  if (!root) {
+    root = Deno.realPath(directory);
+    // A root that cannot be resolved now might exist later.
+    root.catch(() => realRoots.delete(directory));
+    realRoots.set(directory, root);
+  }
+  return root;
+}
+
+/** Python's `posixpath.splitext` extension: leading dots belong to the name. */
+function extensionOf(path: string): string {
+  const sep = Math.max(path.lastIndexOf("/"), path.lastIndexOf(SEP));
+  const dot = path.lastIndexOf(".");
+  if (dot <= sep) return "";
+  for (let i = sep + 1; i < dot; i++) {
+    if (path[i] !== ".") return path.slice(dot);
+  }
+  return "";
+}
+
+function joinPath(directory: string, name: string): string {
+  return directory.endsWith("/") || directory.endsWith(SEP)
+    ? directory + name
+    : directory + SEP + name;
+}
+
+function fileSlice(
+  file: Deno.FsFile,
+  start: number,
+  length: number,
+): FileSource {
+  let remaining = length;
+  let open = true;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    try {
+      file.close();
+    } catch {
+      // Already closed.
+    }
+  };
+  const readable = new ReadableStream<Uint8Array>({
+    async start() {
+      if (start > 0) await file.seek(start, Deno.SeekMode.Start);
+    },
+    async pull(controller) {
+      try {
+        const buffer = new Uint8Array(Math.min(CHUNK, remaining));
+        const read = remaining > 0 ? await file.read(buffer) : null;
+        if (read === null) {
+          close();
+          controller.close();
+          return;
+        }
+        remaining -= read;
+        controller.enqueue(buffer.subarray(0, read));
+        if (remaining <= 0) {
+          close();
+          controller.close();
+        }
+      } catch (error) {
+        close();
+        controller.error(error);
+      }
+    },
+    cancel: close,
+  });
+  return { readable, close };
+}
+
+function wholeFile(file: Deno.FsFile): FileSource {
+  return {
+    // The engine's file stream closes the file at its end or on cancel.
+    get readable() {
+      return file.readable;
+    },
+    close() {
+      try {
+        file.close();
+      } catch {
+        // Already closed.
+      }
+    },
+  };
+}
+
+async function readExactly(
+  file: Deno.FsFile,
+  start: number,
+  length: number,
+): Promise<Uint8Array | null> {
+  if (start > 0) await file.seek(start, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const read = await file.read(buffer.subarray(filled));
+    if (read === null) return null;
+    filled += read;
+  }
+  return buffer;
+}
+
+function entityTag(info: Deno.FileInfo): string {
+  const mtime = info.mtime?.getTime() ?? 0;
+  return `"${mtime.toString(16)}-${info.size.toString(16)}"`;
+}
+
+function etagMatches(header: string, etag: string): boolean {
+  const weak = (tag: string) => tag.trim().replace(/^W\//, "");
+  const target = weak(etag);
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || weak(t) === target;
+  });
+}
+
+/**
+ * Serves the files under `directory` (default: the current directory) for
+ * GET and HEAD, as Python's `http.server.SimpleHTTPRequestHandler`:
+ * `index.html` then `index.htm` for folders, else a listing in Python's
+ * HTML shape; a 301 adding the trailing slash to folder URLs (query kept);
+ * `Last-Modified` and `If-Modified-Since`; 404 for what is missing.
+ *
+ * Beyond Python, on by default: files stream (a large file is never held in
+ * memory, and a client that goes away closes it); `Range` requests (206,
+ * or 416 when unsatisfiable) with `Accept-Ranges`; `ETag` and
+ * `If-None-Match`; `; charset=utf-8` on text types; no request path
+ * leaves the folder (`..`, `%2e%2e`, encoded slashes, backslashes, NUL,
+ * drive letters), and a symbolic link resolving outside it gets 404 unless
+ * `follow_symlinks` is set.
+ *
+ * Give options the way Python uses `functools.partial`:
+ * `SimpleHTTPRequestHandler.partial({ directory: "public" })` returns a
+ * handler class bound to them.
+ *
+ * @example Serve a folder
+ * ```ts
+ * import { HTTPServer, SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World");
+ * class Quiet extends SimpleHTTPRequestHandler {
+ *   override log_message(): void {}
+ * }
+ * await using server = new HTTPServer(["127.0.0.1", 0], Quiet.partial({ directory: dir }));
+ * const done = server.serve_forever();
+ * const res = await fetch(`http://127.0.0.1:${server.server_port}/hello.txt`);
+ * console.assert(res.headers.get("content-type") === "text/plain; charset=utf-8");
+ * console.assert(await res.text() === "Hello World");
+ * await server.shutdown();
+ * await done;
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
+  override server_version = "SimpleHTTP/0.6";
+  /** File names served for a folder URL, first found wins. */
+  index_pages: readonly string[] = ["index.html", "index.htm"];
+  /** Extension to type entries consulted before the MIME database. */
+  extensions_map: Readonly<Record<string, string>> = DEFAULT_EXTENSIONS_MAP;
+  /** The folder served. */
+  directory: string;
+  /** Whether symbolic links may lead outside `directory`. */
+  follow_symlinks: boolean;
+
+  /**
+   * Creates the handler for one request; the server calls this. Bind
+   * options with {@linkcode SimpleHTTPRequestHandler.partial}.
+   */
+  constructor(
+    request: Request,
+    client_address: ClientAddress,
+    server: HTTPServer,
+    options: SimpleHTTPRequestHandlerOptions = {},
+  ) {
+    super(request, client_address, server);
+    this.directory = options.directory ?? Deno.cwd();
+    this.follow_symlinks = options.follow_symlinks ?? false;
+  }
+
+  /**
+   * A subclass of this class with `options` bound, to pass to
+   * `HTTPServer` (Python: `functools.partial(Handler, directory=...)`).
+   *
+   * @example
+   * ```ts
+   * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const Handler = SimpleHTTPRequestHandler.partial({ directory: "/srv/www" });
+   * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * console.assert(handler.directory === "/srv/www");
+   * ```
+   */
+  static partial<T extends typeof SimpleHTTPRequestHandler>(
+    this: T,
+    options: SimpleHTTPRequestHandlerOptions,
+  ): T {
+    const Base = this as typeof SimpleHTTPRequestHandler;
+    const Bound = class extends Base {
+      constructor(
+        request: Request,
+        client_address: ClientAddress,
+        server: HTTPServer,
+        more: SimpleHTTPRequestHandlerOptions = {},
+      ) {
+        super(request, client_address, server, { ...options, ...more });
+      }
+    };
+    Object.defineProperty(Bound, "name", { value: Base.name });
+    return Bound as unknown as T;
+  }
+
+  /** Serves a GET request: the head, then the file or listing. */
+  async do_GET(): Promise<void> {
+    const source = await this.send_head();
+    if (source) await this.copyfile(source, this.wfile);
+  }
+
+  /** Serves a HEAD request: the head GET would send. */
+  async do_HEAD(): Promise<void> {
+    const source = await this.send_head();
+    if (source && !(source instanceof Uint8Array)) source.close();
+  }
+
+  /**
+   * Sends the response head for GET and HEAD and returns the body to send
+   * (bytes, or an open file `copyfile` will stream and close), or `null`
+   * when there is nothing more to send (errors, redirects, 304).
+   */
+  async send_head(): Promise<CopySource | null> {
+    let path = this.translate_path(this.path);
+    let info = await Deno.stat(path).catch(() => null);
+    if (info && !this.follow_symlinks && !await this.#isInside(path)) {
+      this.send_error(404, "File not found");
+      return null;
+    }
+    if (info?.isDirectory) {
+      const [urlPath, rest] = splitQuery(this.path);
+      if (!urlPath.endsWith("/")) {
+        this.send_response(301);
+        this.send_header("Location", urlPath + "/" + rest);
+        this.send_header("Content-Length", "0");
+        this.end_headers();
+        return null;
+      }
+      let index: string | null = null;
+      for (const page of this.index_pages) {
+        const candidate = joinPath(path, page);
+        const pageInfo = await Deno.stat(candidate).catch(() => null);
+        if (pageInfo?.isFile) {
+          index = candidate;
+          info = pageInfo;
+          break;
+        }
+      }
+      if (index === null) return this.list_directory(path);
+      path = index;
+      if (!this.follow_symlinks && !await this.#isInside(path)) {
+        this.send_error(404, "File not found");
+        return null;
+      }
+    }
+    const ctype = this.guess_type(path);
+    if (path.endsWith("/")) {
+      this.send_error(404, "File not found");
+      return null;
+    }
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch {
+      this.send_error(404, "File not found");
+      return null;
+    }
+    try {
+      return await this.#sendFileHead(file, ctype);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+  }
+
+  async #sendFileHead(
+    file: Deno.FsFile,
+    ctype: string,
+  ): Promise<CopySource | null> {
+    const info = await file.stat();
+    if (!info.isFile) {
+      file.close();
+      this.send_error(404, "File not found");
+      return null;
+    }
+    const size = info.size;
+    const etag = entityTag(info);
+    const mtime = Math.floor((info.mtime?.getTime() ?? 0) / 1000);
+    if (this.#notModified(etag, mtime)) {
+      file.close();
+      this.send_response(304);
+      this.send_header("ETag", etag);
+      this.end_headers();
+      return null;
+    }
+    let start = 0;
+    let length = size;
+    let status = 200;
+    const rangeHeader = this.headers.get("Range");
+    if (rangeHeader !== null && this.#rangeApplies(etag, mtime)) {
+      const range = parseRange(rangeHeader, size);
+      if (range === "unsatisfiable") {
+        file.close();
+        this.send_response(416);
+        this.send_header("Content-Range", `bytes */${size}`);
+        this.send_header("Content-Length", "0");
+        this.end_headers();
+        return null;
+      }
+      if (range) {
+        status = 206;
+        start = range.start;
+        length = range.end - range.start + 1;
+      }
+    }
+    let body: CopySource;
+    if (this.command === "HEAD") {
+      body = wholeFile(file);
+    } else if (length <= SMALL_FILE) {
+      // Read before sending the head, so head and body leave together.
+      const bytes = await readExactly(file, start, length);
+      file.close();
+      if (bytes === null) {
+        this.send_error(500, "File changed while being read");
+        return null;
+      }
+      body = bytes;
+    } else if (start === 0 && length === size) {
+      body = wholeFile(file);
+    } else {
+      body = fileSlice(file, start, length);
+    }
+    this.send_response(status);
+    this.send_header(
+      "Content-type",
+      isTextType(ctype) ? ctype + "; charset=utf-8" : ctype,
+    );
+    this.send_header("Content-Length", String(length));
+    if (status === 206) {
+      this.send_header(
+        "Content-Range",
+        `bytes ${start}-${start + length - 1}/${size}`,
+      );
+    }
+    this.send_header("Last-Modified", this.date_time_string(mtime));
+    this.send_header("ETag", etag);
+    this.send_header("Accept-Ranges", "bytes");
+    this.end_headers();
+    return body;
+  }
+
+  #notModified(etag: string, mtime: number): boolean {
+    const ifNoneMatch = this.headers.get("If-None-Match");
+    if (ifNoneMatch !== null) return etagMatches(ifNoneMatch, etag);
+    const ifModifiedSince = this.headers.get("If-Modified-Since");
+    if (ifModifiedSince === null) return false;
+    const since = parseHttpDateUtc(ifModifiedSince);
+    return since !== null && mtime <= since;
+  }
+
+  #rangeApplies(etag: string, mtime: number): boolean {
+    const ifRange = this.headers.get("If-Range");
+    if (ifRange === null) return true;
+    if (ifRange.trim().startsWith('"')) return ifRange.trim() === etag;
+    const date = parseHttpDateUtc(ifRange);
+    return date !== null && date === mtime;
+  }
+
+  async #isInside(path: string): Promise<boolean> {
+    let root: string;
+    let real: string;
+    try {
+      root = await realRoot(this.directory);
+      real = await Deno.realPath(path);
+    } catch {
+      return false;
+    }
+    return real === root ||
+      real.startsWith(root.endsWith(SEP) ? root : root + SEP);
+  }
+
+  /**
+   * Sends the head of an HTML listing of folder `path` and returns its
+   * bytes; or sends 404 and returns `null` when it cannot be read.
+   */
+  async list_directory(path: string): Promise<CopySource | null> {
+    const entries: ListingEntry[] = [];
+    try {
+      for await (const entry of Deno.readDir(path)) {
+        let isDirectory = entry.isDirectory;
+        if (entry.isSymlink) {
+          const target = await Deno.stat(joinPath(path, entry.name)).catch(
+            () => null,
+          );
+          isDirectory = target?.isDirectory ?? false;
+        }
+        entries.push({
+          name: entry.name,
+          isDirectory,
+          isSymlink: entry.isSymlink,
+        });
+      }
+    } catch {
+      this.send_error(404, "No permission to list directory");
+      return null;
+    }
+    const encoded = encoder.encode(
+      listingHtml(this.path, sortEntries(entries)),
+    );
+    this.send_response(200);
+    this.send_header("Content-type", "text/html; charset=utf-8");
+    this.send_header("Content-Length", String(encoded.length));
+    this.end_headers();
+    return encoded;
+  }
+
+  /**
+   * Maps the URL path `path` to a file name under `directory`, never
+   * leaving it (see the class notes); a trailing `/` is kept.
+   *
+   * @example
+   * ```ts
+   * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const Handler = SimpleHTTPRequestHandler.partial({ directory: "/srv" });
+   * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * if (Deno.build.os !== "windows") {
+   *   console.assert(handler.translate_path("/a/%2e%2e/%2e%2e/etc/passwd?x") === "/srv/etc/passwd");
+   * }
+   * ```
+   */
+  translate_path(path: string): string {
+    return translateUrlPath(path, this.directory);
+  }
+
+  /**
+   * Sends `source` as the response body. An open file is streamed and
+   * closed when sent (or when the client goes away).
+   */
+  async copyfile(
+    source: CopySource,
+    outputfile: ResponseWriter,
+  ): Promise<void> {
+    if (source instanceof Uint8Array) {
+      outputfile.write(source);
+      return;
+    }
+    if (outputfile === this.wfile) {
+      await internals.state(this).sendStream(source.readable);
+      return;
+    }
+    const reader = source.readable.getReader();
+    try {
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        outputfile.write(value);
+        await outputfile.drain();
+      }
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+  }
+
+  /**
+   * The MIME type for file `path`: `extensions_map` first (exact, then
+   * lower-cased extension), then the MIME database with CPython 3.13's
+   * answers for common types, else `application/octet-stream`.
+   *
+   * @example
+   * ```ts
+   * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const handler = new SimpleHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * console.assert(handler.guess_type("app.js") === "text/javascript");
+   * console.assert(handler.guess_type("a.tar.gz") === "application/gzip");
+   * console.assert(handler.guess_type("README") === "application/octet-stream");
+   * ```
+   */
+  guess_type(path: string): string {
+    const ext = extensionOf(path);
+    const map = this.extensions_map;
+    if (Object.hasOwn(map, ext)) return map[ext] as string;
+    const lower = ext.toLowerCase();
+    if (Object.hasOwn(map, lower)) return map[lower] as string;
+    if (ext === "") return "application/octet-stream";
+    return lookupMimeType(ext) ?? "application/octet-stream";
+  }
+}
+
+/** Splits a request target into its path and the `?query#fragment` rest. */
+function splitQuery(target: string): [string, string] {
+  const q = target.indexOf("?");
+  const h = target.indexOf("#");
+  const cut = q === -1 ? h : h === -1 ? q : Math.min(q, h);
+  return cut === -1 ? [target, ""] : [target.slice(0, cut), target.slice(cut)];
+}
