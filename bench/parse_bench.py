@@ -24,11 +24,10 @@ WANTED = (3, 13)
 EXIT_WRONG_PYTHON = 3
 
 
-def time_passes(run, warmups, passes):
-    # Warm-up fills the quoter caches and specialises the bytecode, as the
-    # Deno side's warm-up lets V8 compile.
-    for _ in range(warmups):
-        run()
+def time_passes(run, passes):
+    # One warm-up pass fills the quoter caches and lets the interpreter
+    # specialise its bytecode; without a JIT, more would change nothing.
+    run()
     times = []
     for _ in range(passes):
         start = time.perf_counter_ns()
@@ -120,9 +119,9 @@ def main(argv):
     with open(argv[1], encoding="utf-8") as f:
         data = json.load(f)
     runs, counts, samples = make_runs(data)
-    warmups, passes = data["warmups"], data["passes"]
+    passes = data["passes"]
     ns_per_op = {
-        name: time_passes(run, warmups, passes) / counts[name]
+        name: time_passes(run, passes) / counts[name]
         for name, run in runs.items()
     }
     json.dump({
