@@ -44,7 +44,7 @@ export function oursAvailable(): boolean {
 
 /** A running server child process. */
 export interface ServerProcess extends AsyncDisposable {
-  kind: ServerKind;
+  kind: string;
   hostname: string;
   port: number;
   pid: number;
@@ -112,12 +112,26 @@ const STARTUP = /Serving HTTP on (\S+) port (\d+) \(/;
 const TAIL = 256 * 1024;
 
 /** Starts a server on `dir` and resolves once it printed its startup line. */
-export async function startServer(
+export function startServer(
   kind: ServerKind,
   dir: string,
   options: StartOptions = {},
 ): Promise<ServerProcess> {
   const { cmd, args, env } = commandFor(kind, dir, options);
+  return spawnServer(kind, cmd, args, env, options.timeoutMs);
+}
+
+/**
+ * Runs any command that prints Python's startup line, and resolves once it
+ * has (so benchmarks can start other servers the same way).
+ */
+export async function spawnServer<K extends string>(
+  kind: K,
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<ServerProcess & { kind: K }> {
   const child = new Deno.Command(cmd, {
     args,
     env,
@@ -144,7 +158,7 @@ export async function startServer(
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((r) => {
-    timer = setTimeout(() => r("timeout"), options.timeoutMs ?? 20_000);
+    timer = setTimeout(() => r("timeout"), timeoutMs);
   });
   const first = await Promise.race([started, status, timeout]);
   clearTimeout(timer);

@@ -1,0 +1,43 @@
+/**
+ * The benchmark's "Hello World" `BaseHTTPRequestHandler`: Python's tutorial
+ * handler, kept quiet (no per-request log line) so it measures the handler
+ * machinery, not stderr. HTTP/1.1 so the load generator keeps connections.
+ *
+ *     deno run -A bench/_hello_handler.ts [port] [-b ADDRESS]
+ *
+ * @module
+ */
+
+import { BaseHTTPRequestHandler, HTTPServer } from "../http_server/mod.ts";
+
+const BODY = new TextEncoder().encode("Hello World");
+
+class Hello extends BaseHTTPRequestHandler {
+  override protocol_version = "HTTP/1.1";
+
+  do_GET(): void {
+    this.send_response(200);
+    this.send_header("Content-Type", "text/plain");
+    this.send_header("Content-Length", String(BODY.length));
+    this.end_headers();
+    this.wfile.write(BODY);
+  }
+
+  override log_message(): void {}
+}
+
+if (import.meta.main) {
+  let port = 8000;
+  let host = "127.0.0.1";
+  for (let i = 0; i < Deno.args.length; i++) {
+    const a = Deno.args[i]!;
+    if (a === "-b") host = Deno.args[++i]!;
+    else if (/^\d+$/.test(a)) port = Number(a);
+  }
+  const server = new HTTPServer([host, port], Hello);
+  const [name, bound] = server.server_address;
+  console.log(
+    `Serving HTTP on ${name} port ${bound} (http://${name}:${bound}/) ...`,
+  );
+  await server.serve_forever();
+}

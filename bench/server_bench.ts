@@ -1,0 +1,423 @@
+/**
+ * http.server benchmark: our `serve`, CPython 3.13's `python3 -m http.server`
+ * and a bare `Deno.serve` file server (the ceiling), measured in one run on
+ * the same files with `wrk`, servers pinned to core 0 and wrk to core 1.
+ *
+ *     deno run -A bench/server_bench.ts [--quick]
+ *
+ * Figures: req/s and p99 for a 1 KiB file at 32 keep-alive connections
+ * (ours with `-p HTTP/1.1`; Python's HTTP/1.0 default closes every
+ * connection), req/s for a 200-entry listing, MB/s for a 100 MiB file, peak
+ * RSS (VmHWM) while serving a 1 GiB file, and a `do_GET` "Hello World"
+ * handler against a bare `Deno.serve` hello world. Installs wrk with apt-get
+ * when missing and run as root; otherwise says how and exits 0.
+ *
+ * @module
+ */
+
+import { RawConnection } from "../tests/http_server/_diff_http.ts";
+import {
+  oursAvailable,
+  pythonAvailable,
+  SERVE_TS,
+  type ServerProcess,
+  spawnServer,
+} from "../tests/http_server/_diff_server.ts";
+import { canPin, ensureWrk, runWrk, type WrkResult } from "./_server_wrk.ts";
+
+type Kind = "ours" | "bare" | "python";
+const KINDS: readonly Kind[] = ["ours", "bare", "python"];
+
+const BENCH_DIR = new URL(".", import.meta.url).pathname;
+const PY_ENV = { PYENV_VERSION: "3.13.0", PYTHONUNBUFFERED: "1" };
+
+const PY_HELLO = `
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Hello(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = b"Hello World"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+s = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+p = s.server_port
+print(f"Serving HTTP on 127.0.0.1 port {p} (http://127.0.0.1:{p}/) ...", flush=True)
+s.serve_forever()
+`;
+
+interface Settings {
+  seconds: number;
+  /** Smoke run: only the 1 KiB, RSS and hello figures, no warm-up. */
+  smoke: boolean;
+  bigSize: number;
+  prefix: string[];
+  pin: boolean;
+}
+
+function fileServerCommand(
+  kind: Kind,
+  dir: string,
+): { cmd: string; args: string[]; env: Record<string, string> } {
+  const common = ["0", "-b", "127.0.0.1", "-d", dir];
+  switch (kind) {
+    case "ours":
+      return {
+        cmd: Deno.execPath(),
+        args: ["run", "-A", SERVE_TS, ...common, "-p", "HTTP/1.1"],
+        env: {},
+      };
+    case "bare":
+      return {
+        cmd: Deno.execPath(),
+        args: ["run", "-A", `${BENCH_DIR}_bare_file_server.ts`, ...common],
+        env: {},
+      };
+    case "python":
+      return {
+        cmd: "python3",
+        args: ["-m", "http.server", ...common],
+        env: PY_ENV,
+      };
+  }
+}
+
+function helloCommand(
+  kind: Kind,
+): { cmd: string; args: string[]; env: Record<string, string> } {
+  switch (kind) {
+    case "ours":
+      return {
+        cmd: Deno.execPath(),
+        args: ["run", "-A", `${BENCH_DIR}_hello_handler.ts`, "0"],
+        env: {},
+      };
+    case "bare":
+      return {
+        cmd: Deno.execPath(),
+        args: ["run", "-A", `${BENCH_DIR}_bare_file_server.ts`, "0", "--hello"],
+        env: {},
+      };
+    case "python":
+      return { cmd: "python3", args: ["-c", PY_HELLO], env: PY_ENV };
+  }
+}
+
+function start(
+  kind: Kind,
+  command: { cmd: string; args: string[]; env: Record<string, string> },
+  settings: Settings,
+): Promise<ServerProcess> {
+  const [cmd, args] = settings.prefix.length
+    ? [settings.prefix[0]!, [
+      ...settings.prefix.slice(1),
+      command.cmd,
+      ...command.args,
+    ]]
+    : [command.cmd, command.args];
+  return spawnServer(kind, cmd, args, command.env);
+}
+
+async function makeFiles(bigSize: number): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "pyport_server_bench_" });
+  const kib = new Uint8Array(1024);
+  crypto.getRandomValues(kib);
+  await Deno.writeFile(`${dir}/1k.bin`, kib);
+  await Deno.mkdir(`${dir}/list`);
+  for (let i = 0; i < 200; i++) {
+    await Deno.writeTextFile(
+      `${dir}/list/entry ${String(i).padStart(3, "0")}.txt`,
+      "x",
+    );
+  }
+  // Sparse files: the same bytes for every server, no disk blocks.
+  for (
+    const [name, size] of [["100m.bin", 100 * 1024 ** 2], [
+      "big.bin",
+      bigSize,
+    ]] as const
+  ) {
+    const f = await Deno.open(`${dir}/${name}`, { create: true, write: true });
+    await f.truncate(size);
+    f.close();
+  }
+  return dir;
+}
+
+function peakRssBytes(pid: number): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Downloads `path` fully on `clients` parallel connections. */
+async function download(
+  server: ServerProcess,
+  path: string,
+  clients: number,
+): Promise<number> {
+  const one = async () => {
+    const conn = await RawConnection.open(server);
+    try {
+      await conn.write(
+        `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      );
+      const res = await conn.read({ discardBody: true, timeoutMs: 120_000 });
+      return res.bodyLength;
+    } finally {
+      conn.close();
+    }
+  };
+  const sizes = await Promise.all(Array.from({ length: clients }, one));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+interface Figures {
+  kib?: WrkResult;
+  listing?: WrkResult;
+  large?: WrkResult;
+  rss?: number;
+  hello?: WrkResult;
+  note?: string;
+}
+
+async function measureFiles(
+  kind: Kind,
+  dir: string,
+  settings: Settings,
+  fig: Figures,
+): Promise<void> {
+  const url = (s: ServerProcess, p: string) => `http://127.0.0.1:${s.port}${p}`;
+  {
+    await using server = await start(
+      kind,
+      fileServerCommand(kind, dir),
+      settings,
+    );
+    const wrk = (
+      path: string,
+      connections: number,
+      seconds = settings.seconds,
+    ) =>
+      runWrk({
+        url: url(server, path),
+        connections,
+        seconds,
+        pin: settings.pin,
+      });
+    if (!settings.smoke) await wrk("/1k.bin", 32, 1); // warm-up: JIT, page cache
+    fig.kib = await wrk("/1k.bin", 32);
+    if (!settings.smoke) {
+      fig.listing = await wrk("/list/", 32);
+      fig.large = await wrk("/100m.bin", 4);
+    }
+  }
+  {
+    // A fresh process, so the high-water mark is the big download's alone.
+    await using server = await start(
+      kind,
+      fileServerCommand(kind, dir),
+      settings,
+    );
+    const got = await download(server, "/big.bin", 2);
+    if (got !== 2 * settings.bigSize) {
+      fig.note = `big download cut: ${got} bytes`;
+    }
+    fig.rss = peakRssBytes(server.pid);
+  }
+}
+
+async function measureHello(kind: Kind, settings: Settings, fig: Figures) {
+  await using server = await start(kind, helloCommand(kind), settings);
+  const url = `http://127.0.0.1:${server.port}/`;
+  if (!settings.smoke) {
+    await runWrk({ url, connections: 32, seconds: 1, pin: settings.pin });
+  }
+  fig.hello = await runWrk({
+    url,
+    connections: 32,
+    seconds: settings.seconds,
+    pin: settings.pin,
+  });
+}
+
+const fmtNum = (n: number | undefined, digits = 0) =>
+  n === undefined || Number.isNaN(n) ? "n/a" : n.toLocaleString("en-US", {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || !b || Number.isNaN(a) ||
+    Number.isNaN(b)
+    ? undefined
+    : a / b;
+
+function errs(r: WrkResult | undefined): string {
+  return r && r.errors ? ` (${r.errors} err)` : "";
+}
+
+function report(results: Record<Kind, Figures>, settings: Settings): boolean {
+  const { ours, bare, python } = results;
+  const MiB = 1024 ** 2;
+  type Row = {
+    label: string;
+    get: (f: Figures) => number | undefined;
+    digits: number;
+    /** Higher is better (else lower is, and the ratio is inverted). */
+    higher: boolean;
+    wrk?: (f: Figures) => WrkResult | undefined;
+  };
+  const rows: Row[] = [
+    {
+      label: "1 KiB file, req/s (32 conns)",
+      get: (f) => f.kib?.requestsPerSec,
+      digits: 0,
+      higher: true,
+      wrk: (f) => f.kib,
+    },
+    {
+      label: "1 KiB file, p99 ms",
+      get: (f) => f.kib?.p99Ms,
+      digits: 2,
+      higher: false,
+    },
+    {
+      label: "200-entry listing, req/s",
+      get: (f) => f.listing?.requestsPerSec,
+      digits: 0,
+      higher: true,
+      wrk: (f) => f.listing,
+    },
+    {
+      label: "100 MiB file, MB/s (4 conns)",
+      get: (f) => f.large && f.large.bytesPerSec / MiB,
+      digits: 0,
+      higher: true,
+      wrk: (f) => f.large,
+    },
+    {
+      label: `peak RSS serving ${settings.bigSize / MiB} MiB, MiB`,
+      get: (f) => f.rss && f.rss / MiB,
+      digits: 1,
+      higher: false,
+    },
+    {
+      label: "do_GET Hello World, req/s",
+      get: (f) => f.hello?.requestsPerSec,
+      digits: 0,
+      higher: true,
+      wrk: (f) => f.hello,
+    },
+  ];
+  const lines = [
+    "| figure | ours | bare Deno.serve | python 3.13 | ours/bare | ours/python | goal |",
+    "|---|---:|---:|---:|---:|---:|---|",
+  ];
+  let allMet = true;
+  for (const row of rows) {
+    const o = row.get(ours);
+    const b = row.get(bare);
+    const p = row.get(python);
+    // "ours/bare" reads as relative performance: for lower-is-better figures it is bare/ours.
+    const vsBare = row.higher ? ratio(o, b) : ratio(b, o);
+    const vsPy = row.higher ? ratio(o, p) : ratio(p, o);
+    let goal: string;
+    if (row.label.startsWith("peak RSS")) {
+      const met = o !== undefined && o < 100;
+      goal = `< 100 MiB: ${met ? "met" : "NOT met"}`;
+      allMet &&= met;
+    } else {
+      const met = vsBare !== undefined && vsBare >= 0.9;
+      goal = `>= 90% of bare: ${met ? "met" : "NOT met"}`;
+      allMet &&= met;
+    }
+    const cell = (f: Figures, v: number | undefined) =>
+      fmtNum(v, row.digits) + (row.wrk ? errs(row.wrk(f)) : "");
+    lines.push(
+      `| ${row.label} | ${cell(ours, o)} | ${cell(bare, b)} | ${
+        cell(python, p)
+      } | ` +
+        `${vsBare === undefined ? "n/a" : `${(vsBare * 100).toFixed(0)}%`} | ` +
+        `${vsPy === undefined ? "n/a" : `${vsPy.toFixed(1)}x`} | ${goal} |`,
+    );
+  }
+  console.log(lines.join("\n"));
+  for (const k of KINDS) {
+    if (results[k].note) console.log(`note (${k}): ${results[k].note}`);
+  }
+  console.log(
+    `\nwrk -t1, ${settings.seconds} s per figure; servers ${
+      settings.pin
+        ? "pinned to core 0, wrk to core 1"
+        : "not pinned (no taskset or one core)"
+    }. ours: serve -p HTTP/1.1 (logs each request to stderr, as Python does); ` +
+      "python: python3 -m http.server (HTTP/1.0: a new connection per request; " +
+      "listen backlog 5); bare: bench/_bare_file_server.ts (no logging). " +
+      "Hello World handlers do not log. Sparse files.",
+  );
+  console.log(`goals: ${allMet ? "all met" : "NOT all met"}`);
+  return allMet;
+}
+
+async function main(args: string[]): Promise<number> {
+  const smoke = args.includes("--smoke");
+  const quick = smoke || args.includes("--quick");
+  const missing = await ensureWrk();
+  if (missing) {
+    console.log(`server bench skipped: ${missing}`);
+    return 0;
+  }
+  const pin = await canPin();
+  const settings: Settings = {
+    seconds: quick ? 1 : 5,
+    smoke,
+    bigSize: (smoke ? 32 : quick ? 256 : 1024) * 1024 ** 2,
+    prefix: pin ? ["taskset", "-c", "0"] : [],
+    pin,
+  };
+  const available: Record<Kind, boolean> = {
+    ours: oursAvailable(),
+    bare: true,
+    python: await pythonAvailable(),
+  };
+  const dir = await makeFiles(settings.bigSize);
+  const results: Record<Kind, Figures> = { ours: {}, bare: {}, python: {} };
+  try {
+    for (const kind of KINDS) {
+      if (kind === "python" && !available.python) {
+        results[kind].note = "CPython 3.13 not found";
+        continue;
+      }
+      if (available[kind]) {
+        try {
+          await measureFiles(kind, dir, settings, results[kind]);
+        } catch (error) {
+          results[kind].note = `file figures failed: ${error}`;
+        }
+      } else results[kind].note = "http_server/serve.ts not found";
+      // The hello handler needs only the library, not the serve command.
+      try {
+        await measureHello(kind, settings, results[kind]);
+      } catch (error) {
+        results[kind].note = `hello failed: ${error}`;
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  report(results, settings);
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
