@@ -40,7 +40,10 @@ export class URLError extends Error {
 
   /** Creates the error; `filename` is optional as in Python. */
   constructor(reason: unknown, filename?: string | null) {
-    super(`<urlopen error ${describe(reason)}>`, { cause: reason });
+    super(
+      `<urlopen error ${describe(reason)}>`,
+      reason instanceof Error ? { cause: reason } : undefined,
+    );
     this.name = "URLError";
     this.#reason = reason;
     if (filename !== undefined && filename !== null) this.filename = filename;

@@ -25,7 +25,7 @@ function decodeBase64(data: Uint8Array): Uint8Array {
   const body = text.replace(/=+$/, "");
   if (body.length % 4 === 1) {
     throw new TypeError(
-      "Invalid base64-encoded string: number of data characters cannot be 1 more than a multiple of 4",
+      `Invalid base64-encoded string: number of data characters (${body.length}) cannot be 1 more than a multiple of 4`,
     );
   }
   if ((body.length + (text.length - body.length)) % 4 !== 0) {

@@ -7,7 +7,7 @@ import {
   HTTPRedirectHandler,
   install_opener,
   OpenerDirector,
-  Request,
+  type Request,
   urlopen,
 } from "../../../urllib/request/mod.ts";
 import { URLError } from "../../../urllib/error.ts";

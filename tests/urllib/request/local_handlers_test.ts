@@ -1,0 +1,122 @@
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import {
+  DataHandler,
+  pathname2url,
+  Request,
+  url2pathname,
+  urlopen,
+} from "../../../urllib/request/mod.ts";
+import { URLError } from "../../../urllib/error.ts";
+import { text } from "./_site.ts";
+
+Deno.test("file: URLs carry Python's headers and the file's bytes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/a file.json`;
+    await Deno.writeTextFile(path, '{"a": 1}\nsecond\n');
+    const mtime = (await Deno.stat(path)).mtime as Date;
+    for (
+      const url of [
+        `file://${pathname2url(path)}`,
+        `file:${pathname2url(path)}`,
+        `file://localhost${pathname2url(path)}`,
+      ]
+    ) {
+      await using resp = await urlopen(url);
+      equal(resp.status, null);
+      deepEqual(resp.headers?.items(), [
+        ["Content-type", "application/json"],
+        ["Content-length", "16"],
+        ["Last-modified", mtime.toUTCString()],
+      ]);
+      equal(text(await resp.readline()), '{"a": 1}\n');
+      equal(text(await resp.read()), "second\n");
+    }
+    const plain = await urlopen(`file://${pathname2url(`${dir}`)}/`).catch((
+      e,
+    ) => e);
+    ok(plain instanceof URLError);
+    await Deno.writeTextFile(`${dir}/noext`, "x");
+    equal(
+      (await urlopen(`file://${dir}/noext`)).headers?.get("content-type"),
+      "text/plain",
+    );
+    equal(
+      (await urlopen(`file://${dir}/noext`)).geturl(),
+      `file://${dir}/noext`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("file: errors are URLError", async () => {
+  await rejects(urlopen("file:///definitely/not/here"), (e) => {
+    ok(e instanceof URLError);
+    ok(e.reason instanceof Deno.errors.NotFound);
+    return true;
+  });
+  await rejects(
+    urlopen("file://example.com/etc/hostname"),
+    (e) => e instanceof URLError && e.reason === "file not on local host",
+  );
+});
+
+Deno.test("data: URLs, percent and base64 forms", async () => {
+  const plain = await urlopen("data:,A%20brief%20note");
+  equal(text(await plain.read()), "A brief note");
+  deepEqual(plain.headers?.items(), [[
+    "Content-type",
+    "text/plain;charset=US-ASCII",
+  ], ["Content-length", "12"]]);
+  equal(plain.geturl(), "data:,A%20brief%20note");
+  const b64 = await urlopen(
+    "data:image/gif;base64,R0lGODdhMAAwAPAAAAAAAP%2F%2F%2Fw%3D%3D",
+  );
+  equal(b64.headers?.get("content-type"), "image/gif");
+  deepEqual([...(await b64.read()).subarray(0, 6)], [
+    0x47,
+    0x49,
+    0x46,
+    0x38,
+    0x37,
+    0x61,
+  ]);
+  const lines = await (await urlopen("data:text/plain;charset=utf-8,one%0Atwo"))
+    .readlines();
+  deepEqual(lines.map(text), ["one\n", "two"]);
+  throws(
+    () => new DataHandler().data_open(new Request("data:nocomma")),
+    TypeError,
+  );
+  throws(
+    () => new DataHandler().data_open(new Request("data:;base64,QUJDR")),
+    (e: unknown) =>
+      e instanceof TypeError &&
+      /characters \(5\) cannot be 1 more/.test((e as Error).message),
+  );
+});
+
+Deno.test("unknown schemes and ftp: are URLError", async () => {
+  for (
+    const [url, type] of [["nope://x/", "nope"], [
+      "ftp://127.0.0.1/file",
+      "ftp",
+    ]]
+  ) {
+    await rejects(
+      urlopen(url as string),
+      (e) => e instanceof URLError && e.reason === `unknown url type: ${type}`,
+    );
+  }
+  throws(
+    () => new Request("no-scheme-here"),
+    (e: unknown) =>
+      e instanceof TypeError && /unknown url type/.test((e as Error).message),
+  );
+});
+
+Deno.test("pathname2url and url2pathname mirror Python's POSIX forms", () => {
+  equal(pathname2url("/a b/ç?#.txt"), "/a%20b/%C3%A7%3F%23.txt");
+  equal(url2pathname("/a%20b/%C3%A7%3F%23.txt"), "/a b/ç?#.txt");
+});

@@ -1,0 +1,90 @@
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { urlcleanup, urlretrieve } from "../../../urllib/request/mod.ts";
+import { ContentTooShortError } from "../../../urllib/error.ts";
+import { startRaw, startSite } from "./_site.ts";
+
+Deno.test("urlretrieve streams to a temp file and reports 8192-byte blocks", async () => {
+  await using site = startSite();
+  const calls: [number, number, number][] = [];
+  const [path, headers] = await urlretrieve(`${site.base}/bytes/20000`, {
+    reporthook: (n, bs, total) => calls.push([n, bs, total]),
+  });
+  try {
+    equal(headers?.get("content-length"), "20000");
+    const data = await Deno.readFile(path);
+    equal(data.length, 20000);
+    equal(data[19999], 19999 % 251);
+    // Python's blocks are reads of up to 8192 bytes: 8192, 8192, 3616.
+    deepEqual(calls, [[0, 8192, 20000], [1, 8192, 20000], [2, 8192, 20000], [
+      3,
+      8192,
+      20000,
+    ]]);
+  } finally {
+    await urlcleanup();
+  }
+  await rejects(Deno.stat(path), Deno.errors.NotFound);
+});
+
+Deno.test("urlretrieve to a named file, size -1 when unknown", async () => {
+  await using site = startSite();
+  const dir = await Deno.makeTempDir();
+  try {
+    const calls: number[] = [];
+    const target = `${dir}/out.txt`;
+    const [path] = await urlretrieve(
+      `${site.base}/stream`,
+      target,
+      (_n, _bs, total) => calls.push(total),
+    );
+    equal(path, target);
+    equal(
+      await Deno.readTextFile(target),
+      "chunk0\nchunk1\nchunk2\nchunk3\nchunk4\n",
+    );
+    ok(calls.every((t) => t === -1));
+    await urlcleanup();
+    equal(
+      await Deno.readTextFile(target),
+      "chunk0\nchunk1\nchunk2\nchunk3\nchunk4\n",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a short body is ContentTooShortError carrying [filename, headers]", async () => {
+  await using raw = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n" + "x".repeat(9000)
+  );
+  try {
+    await rejects(urlretrieve(raw.base), (e) => {
+      ok(e instanceof ContentTooShortError);
+      equal(
+        e.message,
+        "<urlopen error retrieval incomplete: got only 9000 out of 10000 bytes>",
+      );
+      const [file, headers] = e.content as [
+        string,
+        { get(n: string): string | null },
+      ];
+      equal(Deno.statSync(file).size, 9000);
+      equal(headers.get("content-length"), "10000");
+      return true;
+    });
+  } finally {
+    await urlcleanup();
+  }
+});
+
+Deno.test("a local file: URL with no filename is not copied", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(path, "local");
+    const [got, headers] = await urlretrieve(`file://${path}`);
+    equal(got, path);
+    equal(headers?.get("content-length"), "5");
+  } finally {
+    await Deno.remove(path);
+  }
+});
