@@ -24,6 +24,7 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
+const BACKSLASH = 0x5c;
 
 function isBlank(code: number): boolean {
   return code === SPACE || code === TAB;
@@ -136,29 +137,30 @@ export function parseBasicChallenges(header: string): Challenge[] {
  */
 export function parseHttpList(s: string): string[] {
   const items: string[] = [];
-  let part: string[] = [];
+  // The current item is `done` plus s[start, i); escapes flush into `done`.
+  let done = "";
+  let start = 0;
   let inQuote = false;
-  let escaped = false;
-  for (const ch of s) {
-    if (escaped) {
-      part.push(ch);
-      escaped = false;
-    } else if (inQuote) {
-      if (ch === "\\") {
-        escaped = true;
-      } else {
-        if (ch === '"') inQuote = false;
-        part.push(ch);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inQuote) {
+      if (c === BACKSLASH) {
+        done += s.slice(start, i);
+        start = i + 1;
+        i++; // the escaped character is kept as it is
+      } else if (c === DQUOTE) {
+        inQuote = false;
       }
-    } else if (ch === ",") {
-      items.push(part.join(""));
-      part = [];
-    } else {
-      if (ch === '"') inQuote = true;
-      part.push(ch);
+    } else if (c === COMMA) {
+      items.push(done + s.slice(start, i));
+      done = "";
+      start = i + 1;
+    } else if (c === DQUOTE) {
+      inQuote = true;
     }
   }
-  if (part.length > 0) items.push(part.join(""));
+  const last = done + s.slice(start);
+  if (last) items.push(last);
   return items.map((item) => item.trim());
 }
 

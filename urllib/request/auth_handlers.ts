@@ -452,8 +452,11 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     const [H, KD] = this.get_algorithm_impls(algorithm);
     const [user, pw] = this.passwd.find_user_password(realm, req.full_url);
     if (user === null) return null;
+    // An empty selector goes on the wire as "/", so the digest must cover
+    // "/" too (Python uses "" here and servers then refuse the answer).
+    const uri = req.selector || "/";
     const a1 = `${user}:${realm}:${pw}`;
-    const a2 = `${req.get_method()}:${req.selector}`;
+    const a2 = `${req.get_method()}:${uri}`;
     let response: string;
     let qopPart = "";
     if (qop === undefined) {
@@ -469,7 +472,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
       throw new URLError(`qop '${qop}' is not supported.`);
     }
     let base = `username="${user}", realm="${realm}", nonce="${nonce}", ` +
-      `uri="${req.selector}", response="${response}"`;
+      `uri="${uri}", response="${response}"`;
     if (opaque) base += `, opaque="${opaque}"`;
     base += `, algorithm="${algorithm}"`;
     return base + qopPart;
