@@ -1,0 +1,132 @@
+/**
+ * Python's `str()` and `repr()` for the JavaScript values urlencode and
+ * parse_qsl meet, so query strings and error messages read as Python's.
+ *
+ * @module
+ */
+
+/** Python's `repr()` of a str: quotes chosen and characters escaped as CPython does. */
+export function reprStr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (cp < 0x20 || cp === 0x7f) out += "\\x" + hex(cp, 2);
+    else if (cp < 0x7f || isPrintable(ch)) out += ch;
+    else if (cp < 0x100) out += "\\x" + hex(cp, 2);
+    else if (cp < 0x10000) out += "\\u" + hex(cp, 4);
+    else out += "\\U" + hex(cp, 8);
+  }
+  return out + quote;
+}
+
+/** Python's `repr()` of bytes: `b'...'`. */
+export function reprBytes(bytes: Uint8Array): string {
+  const hasSingle = bytes.includes(0x27);
+  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
+  const q = quote.charCodeAt(0);
+  let out = "b" + quote;
+  for (const b of bytes) {
+    if (b === q || b === 0x5c) out += "\\" + String.fromCharCode(b);
+    else if (b === 0x09) out += "\\t";
+    else if (b === 0x0a) out += "\\n";
+    else if (b === 0x0d) out += "\\r";
+    else if (b < 0x20 || b >= 0x7f) out += "\\x" + hex(b, 2);
+    else out += String.fromCharCode(b);
+  }
+  return out + quote;
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, "0");
+}
+
+// Python treats other, separator and (non-ASCII) space categories as unprintable.
+const UNPRINTABLE = /^[\p{C}\p{Z}]$/u;
+
+function isPrintable(ch: string): boolean {
+  return !UNPRINTABLE.test(ch);
+}
+
+/**
+ * Python's `str()` of a number. Integral numbers print as Python ints
+ * (`1`, not `1.0`); others as Python floats, whose exponent form starts at
+ * 1e16 and below 1e-4 and has at least two exponent digits.
+ */
+export function pyNumberStr(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  if (Number.isInteger(value)) {
+    return Math.abs(value) < 1e21
+      ? String(value === 0 ? 0 : value)
+      : BigInt(value).toString();
+  }
+  const [mantissa, exponent] = value.toExponential().split("e") as [
+    string,
+    string,
+  ];
+  const exp = Number(exponent);
+  if (exp >= -4 && exp < 16) return String(value);
+  const sign = exp < 0 ? "-" : "+";
+  return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, "0")}`;
+}
+
+function isPlainRecord(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Python's `str()` for what a JavaScript caller may pass: `true` -> `True`,
+ * `null` and `undefined` -> `None`, arrays as lists, plain objects and Maps
+ * as dicts, Sets as sets, bytes as `b'...'`; other objects use their own
+ * `toString()`.
+ */
+export function pyStr(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+      return pyNumberStr(value);
+    case "bigint":
+      return value.toString();
+    case "boolean":
+      return value ? "True" : "False";
+    case "undefined":
+      return "None";
+    case "symbol":
+      throw new TypeError(`cannot convert ${String(value)} to str`);
+    case "function":
+      return String(value);
+  }
+  if (value === null) return "None";
+  if (value instanceof Uint8Array) return reprBytes(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
+  if (value instanceof Set) {
+    return value.size === 0
+      ? "set()"
+      : `{${[...value].map(pyRepr).join(", ")}}`;
+  }
+  if (value instanceof Map) return reprEntries(value.entries());
+  if (isPlainRecord(value as object)) {
+    return reprEntries(Object.entries(value as Record<string, unknown>));
+  }
+  return String(value);
+}
+
+function reprEntries(entries: Iterable<[unknown, unknown]>): string {
+  const parts: string[] = [];
+  for (const [k, v] of entries) parts.push(`${pyRepr(k)}: ${pyRepr(v)}`);
+  return `{${parts.join(", ")}}`;
+}
+
+/** Python's `repr()`: quoted str and bytes, otherwise {@linkcode pyStr}. */
+export function pyRepr(value: unknown): string {
+  if (typeof value === "string") return reprStr(value);
+  return pyStr(value);
+}

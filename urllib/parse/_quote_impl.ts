@@ -1,0 +1,372 @@
+/**
+ * The machinery behind quote.ts, shared with query.ts without becoming
+ * public API.
+ *
+ * @module
+ */
+import { decodeBytes, encodeText, lookupEncoding } from "../../_util/codec.ts";
+
+// ---------------------------------------------------------------------------
+// Safe-character tables
+
+/** `%XX` for every byte, upper-case hex as Python writes it. */
+const PERCENT: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => "%" + b.toString(16).toUpperCase().padStart(2, "0"),
+);
+
+const ALWAYS_SAFE =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
+
+interface SafeTable {
+  /** 1 for bytes left as they are. */
+  readonly safe: Uint8Array;
+  /** What each byte becomes: itself or `%XX`. */
+  readonly out: readonly string[];
+}
+
+const tableCache = new Map<string, SafeTable>();
+
+export function typeName(value: unknown): string {
+  if (value === null) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  if (value instanceof Uint8Array) return "bytes";
+  switch (typeof value) {
+    case "string":
+      return "str";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "boolean":
+      return "bool";
+    default:
+      return typeof value;
+  }
+}
+
+/**
+ * The table for a `safe` argument. Only ASCII can be safe: Python drops
+ * non-ASCII characters from a str `safe` and bytes >= 0x80 from a bytes one.
+ */
+function safeTable(safe: unknown): SafeTable {
+  let key: string;
+  if (typeof safe === "string") {
+    key = "s" + safe;
+  } else if (safe instanceof Uint8Array) {
+    key = "b" + String.fromCharCode(...safe);
+  } else {
+    throw new TypeError(
+      `quote() argument 'safe' must be str or bytes, not ${typeName(safe)}`,
+    );
+  }
+  let table = tableCache.get(key);
+  if (table) return table;
+  const flags = new Uint8Array(256);
+  for (let i = 0; i < ALWAYS_SAFE.length; i++) {
+    flags[ALWAYS_SAFE.charCodeAt(i)] = 1;
+  }
+  for (let i = 1; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x80) flags[c] = 1;
+  }
+  const out = PERCENT.map((pct, b) => flags[b] ? String.fromCharCode(b) : pct);
+  table = { safe: flags, out };
+  // Bound the cache: callers passing ever-new `safe` strings must not leak.
+  if (tableCache.size >= 64) tableCache.clear();
+  tableCache.set(key, table);
+  return table;
+}
+
+function quoteBytes(bytes: Uint8Array, table: SafeTable): string {
+  const { safe, out } = table;
+  let i = 0;
+  while (i < bytes.length && safe[bytes[i] as number]) i++;
+  let result = asciiString(bytes.subarray(0, i));
+  for (; i < bytes.length; i++) result += out[bytes[i] as number];
+  return result;
+}
+
+function asciiString(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return s;
+}
+
+/**
+ * UTF-8 quoting straight from the UTF-16 string, skipping the byte array.
+ * Returns null on a lone surrogate so the codec can apply `errors`.
+ */
+function quoteUtf8(text: string, table: SafeTable): string | null {
+  const { safe, out } = table;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 || !safe[c]) break;
+    i++;
+  }
+  if (i === n) return text;
+  let result = text.slice(0, i);
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      result += out[c];
+    } else if (c < 0x800) {
+      result += PERCENT[0xc0 | (c >> 6)]! + PERCENT[0x80 | (c & 0x3f)];
+    } else if (c < 0xd800 || c > 0xdfff) {
+      result += PERCENT[0xe0 | (c >> 12)]! +
+        PERCENT[0x80 | ((c >> 6) & 0x3f)] + PERCENT[0x80 | (c & 0x3f)];
+    } else {
+      const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || d < 0xdc00 || d > 0xdfff) return null;
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      result += PERCENT[0xf0 | (cp >> 18)]! +
+        PERCENT[0x80 | ((cp >> 12) & 0x3f)] +
+        PERCENT[0x80 | ((cp >> 6) & 0x3f)] + PERCENT[0x80 | (cp & 0x3f)];
+      i++;
+    }
+  }
+  return result;
+}
+
+const utf8Names = new Map<string, boolean>([["utf-8", true], ["utf8", true]]);
+
+/** Whether `encoding` names UTF-8 (unknown names fall to the codec's error). */
+function isUtf8(encoding: string): boolean {
+  let known = utf8Names.get(encoding);
+  if (known === undefined) {
+    try {
+      known = lookupEncoding(encoding) === "utf-8";
+    } catch {
+      known = false;
+    }
+    if (utf8Names.size < 64) utf8Names.set(encoding, known);
+  }
+  return known;
+}
+
+export function checkText(value: unknown, param: string, fn: string): string {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `${fn}() argument '${param}' must be str, not ${typeName(value)}`,
+    );
+  }
+  return value;
+}
+
+export function quoteImpl(
+  string: unknown,
+  safe: unknown,
+  encoding: unknown,
+  errors: unknown,
+): string {
+  if (typeof string === "string") {
+    if (!string) return string;
+    const enc = encoding === null
+      ? "utf-8"
+      : checkText(encoding, "encoding", "encode");
+    const err = errors === null
+      ? "strict"
+      : checkText(errors, "errors", "encode");
+    const table = safeTable(safe);
+    if (isUtf8(enc)) {
+      const quoted = quoteUtf8(string, table);
+      if (quoted !== null) return quoted;
+    }
+    return quoteBytes(encodeText(string, enc, err), table);
+  }
+  if (string instanceof Uint8Array) {
+    if (encoding !== null) {
+      throw new TypeError("quote() doesn't support 'encoding' for bytes");
+    }
+    if (errors !== null) {
+      throw new TypeError("quote() doesn't support 'errors' for bytes");
+    }
+  }
+  return quoteFromBytesImpl(string, safe);
+}
+
+export function quoteFromBytesImpl(bs: unknown, safe: unknown): string {
+  if (!(bs instanceof Uint8Array)) {
+    throw new TypeError("quote_from_bytes() expected bytes");
+  }
+  if (bs.length === 0) return "";
+  return quoteBytes(bs, safeTable(safe));
+}
+
+// ---------------------------------------------------------------------------
+// Unquoting
+
+/** Hex digit values for ASCII, -1 elsewhere. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX[0x41 + i] = 10 + i;
+  HEX[0x61 + i] = 10 + i;
+}
+
+export function hexValue(code: number): number {
+  return code < 0x80 ? HEX[code] as number : -1;
+}
+
+/** Decodes `%XX` escapes in bytes; anything else is copied. */
+export function unquoteBytes(bytes: Uint8Array): Uint8Array {
+  const first = bytes.indexOf(0x25);
+  if (first < 0) return bytes.slice();
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes.subarray(0, first));
+  let o = first;
+  for (let i = first; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b === 0x25 && i + 2 < bytes.length + 0) {
+      const hi = hexValue(bytes[i + 1] as number);
+      const lo = hexValue(bytes[i + 2] as number);
+      if (hi >= 0 && lo >= 0) {
+        out[o++] = (hi << 4) | lo;
+        i += 2;
+        continue;
+      }
+    }
+    out[o++] = b;
+  }
+  return out.slice(0, o);
+}
+
+/** Decodes `%XX` escapes in an all-ASCII string to bytes. */
+export function unquoteAsciiRun(
+  text: string,
+  start: number,
+  end: number,
+): Uint8Array {
+  const out = new Uint8Array(end - start);
+  let o = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x25 && i + 2 < end) {
+      const hi = hexValue(text.charCodeAt(i + 1));
+      const lo = hexValue(text.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0) {
+        out[o++] = (hi << 4) | lo;
+        i += 2;
+        continue;
+      }
+    }
+    out[o++] = c;
+  }
+  return out.subarray(0, o);
+}
+
+const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * UTF-8 with `errors="replace"`, the default. Decoding each run of escapes
+ * on its own gives the same text as Python's per-ASCII-run decoding, since
+ * a literal ASCII character always ends a UTF-8 sequence.
+ */
+function unquoteUtf8Replace(text: string, first: number): string {
+  const n = text.length;
+  let result = text.slice(0, first);
+  let buf: Uint8Array | undefined;
+  let i = first;
+  while (i < n) {
+    let len = 0;
+    let high = false;
+    let j = i;
+    while (j + 2 < n + 0 && text.charCodeAt(j) === 0x25) {
+      const hi = hexValue(text.charCodeAt(j + 1));
+      const lo = hexValue(text.charCodeAt(j + 2));
+      if (hi < 0 || lo < 0) break;
+      buf ??= new Uint8Array(n);
+      const b = (hi << 4) | lo;
+      buf[len++] = b;
+      if (b >= 0x80) high = true;
+      j += 3;
+    }
+    if (len > 0) {
+      const bytes = (buf as Uint8Array).subarray(0, len);
+      result += high
+        ? lenientUtf8.decode(bytes)
+        : String.fromCharCode(...bytes);
+      i = j;
+      continue;
+    }
+    const next = text.indexOf("%", i + 1);
+    const end = next < 0 ? n : next;
+    result += text.slice(i, end);
+    i = end;
+  }
+  return result;
+}
+
+/** Python's exact rule: each maximal ASCII run is unquoted and decoded. */
+function unquoteGeneric(
+  text: string,
+  encoding: string,
+  errors: string,
+): string {
+  let result = "";
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j < n && text.charCodeAt(j) >= 0x80) j++;
+    result += text.slice(i, j);
+    if (j === n) break;
+    let k = j;
+    while (k < n && text.charCodeAt(k) < 0x80) k++;
+    result += decodeBytes(unquoteAsciiRun(text, j, k), encoding, errors);
+    i = k;
+  }
+  return result;
+}
+
+export function unquoteImpl(
+  string: unknown,
+  encoding: unknown,
+  errors: unknown,
+): string {
+  if (string instanceof Uint8Array) {
+    return decodeBytes(
+      unquoteBytes(string),
+      checkText(encoding, "encoding", "decode"),
+      checkText(errors, "errors", "decode"),
+    );
+  }
+  if (typeof string !== "string") {
+    throw new TypeError(
+      `unquote() argument must be str or bytes, not ${typeName(string)}`,
+    );
+  }
+  const first = string.indexOf("%");
+  if (first < 0) return string;
+  const enc = encoding === null
+    ? "utf-8"
+    : checkText(encoding, "encoding", "decode");
+  const err = errors === null
+    ? "replace"
+    : checkText(errors, "errors", "decode");
+  if (err === "replace" && isUtf8(enc)) {
+    return unquoteUtf8Replace(string, first);
+  }
+  return unquoteGeneric(string, enc, err);
+}
+
+/** Python's quote_plus once its arguments are resolved. */
+export function quotePlusImpl(
+  string: string | Uint8Array,
+  safe: unknown,
+  encoding: unknown,
+  errors: unknown,
+): string {
+  const spaced = typeof string === "string"
+    ? string.includes(" ")
+    : string.includes(0x20);
+  if (!spaced) return quoteImpl(string, safe, encoding, errors);
+  let withSpace: unknown = safe;
+  if (typeof safe === "string") withSpace = safe + " ";
+  else if (safe instanceof Uint8Array) {
+    withSpace = new Uint8Array([...safe, 0x20]);
+  }
+  return quoteImpl(string, withSpace, encoding, errors).replaceAll(" ", "+");
+}
