@@ -78,6 +78,13 @@ export function joinArgs(a: unknown, b: unknown): boolean {
   return !!pyArgs(JOIN_SPEC, trimmed([a, b])).allow_fragments;
 }
 
+/** Thrown for a call with more arguments than Python's signature has. */
+export function tooManyArguments(fn: string, given: number): never {
+  throw new TypeError(
+    `${fn}() takes at most 3 positional arguments and one options object (${given} given)`,
+  );
+}
+
 /** Python truthiness of a str/bytes argument. */
 export function truthy(value: unknown): boolean {
   if (typeof value === "string") return value.length !== 0;

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { UnicodeDecodeError } from "../../_util/codec.ts";
+
 const CHUNK = 0x2000;
 
 /** Decodes bytes as strict ASCII, raising Python's UnicodeDecodeError text. */
@@ -13,10 +15,12 @@ export function asciiDecode(bytes: Uint8Array): string {
   for (let i = 0; i < len; i++) {
     const b = bytes[i] as number;
     if (b > 0x7f) {
-      throw new TypeError(
-        `'ascii' codec can't decode byte 0x${
-          b.toString(16).padStart(2, "0")
-        } in position ${i}: ordinal not in range(128)`,
+      throw new UnicodeDecodeError(
+        "ascii",
+        bytes,
+        i,
+        i + 1,
+        "ordinal not in range(128)",
       );
     }
   }
@@ -47,25 +51,6 @@ export function latin1Encode(text: string): Uint8Array {
   const len = text.length;
   const out = new Uint8Array(len);
   for (let i = 0; i < len; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-/** Encodes text as strict ASCII, raising Python's UnicodeEncodeError text. */
-export function asciiEncode(text: string): Uint8Array {
-  const len = text.length;
-  const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7f) {
-      const cp = text.codePointAt(i) as number;
-      throw new TypeError(
-        `'ascii' codec can't encode character ${
-          escapeCodePoint(cp)
-        } in position ${i}: ordinal not in range(128)`,
-      );
-    }
-    out[i] = c;
-  }
   return out;
 }
 

@@ -69,13 +69,16 @@ export function splitInto(
     const first = url.charCodeAt(0) | 0x20;
     if (first >= 97 && first <= 122) {
       let i = 1;
+      let upper = first !== url.charCodeAt(0);
       while (i < colon) {
         const c = url.charCodeAt(i);
         if (c > 127 || SCHEME_CHAR[c] === 0) break;
+        if (c >= 65 && c <= 90) upper = true;
         i++;
       }
       if (i === colon) {
-        scheme = url.slice(0, colon).toLowerCase();
+        scheme = url.slice(0, colon);
+        if (upper) scheme = scheme.toLowerCase();
         url = url.slice(colon + 1);
         len = url.length;
       }

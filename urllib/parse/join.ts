@@ -10,6 +10,7 @@ import {
   joinArgs,
   type JoinOptions,
   mixError,
+  tooManyArguments,
   truthy,
 } from "./_split_args.ts";
 import { latin1Encode } from "./_split_codec.ts";
@@ -151,6 +152,7 @@ export function urljoin(
   a?: unknown,
   b?: unknown,
 ): string | Uint8Array {
+  if (arguments.length > 4) tooManyArguments("urljoin", arguments.length);
   if (!truthy(base)) return url;
   if (!truthy(url)) return base;
   const allowFragments = joinArgs(a, b);

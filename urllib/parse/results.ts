@@ -8,7 +8,7 @@
 
 import { pyArgs } from "../../_util/py_args.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
-import { decodeField, encodeField } from "./_results_codec.ts";
+import { decodeBytes, encodeText } from "../../_util/codec.ts";
 import {
   latin1Decode,
   latin1Encode,
@@ -181,7 +181,7 @@ function encodeAll(
   args: readonly unknown[],
 ): Uint8Array[] {
   const { encoding, errors } = pyArgs(CODEC_SPEC, args);
-  return values.map((v) => encodeField(v, encoding, errors));
+  return values.map((v) => encodeText(v, encoding, errors));
 }
 
 function decodeAll(
@@ -189,7 +189,7 @@ function decodeAll(
   args: readonly unknown[],
 ): string[] {
   const { encoding, errors } = pyArgs(DECODE_SPEC, args);
-  return values.map((v) => decodeField(v, encoding, errors));
+  return values.map((v) => decodeBytes(v, encoding, errors));
 }
 
 function concatBytes(...parts: Uint8Array[]): Uint8Array {

@@ -12,6 +12,7 @@ import {
   splitArgs,
   type SplitOptions,
   strArgText,
+  tooManyArguments,
   truthy,
 } from "./_split_args.ts";
 import { asciiDecode, latin1Encode } from "./_split_codec.ts";
@@ -63,6 +64,13 @@ function splitUrl(
   b: unknown,
   c: unknown,
 ): boolean {
+  if (
+    typeof url === "string" && a === undefined && b === undefined &&
+    c === undefined
+  ) {
+    splitInto(parts, url, "", true);
+    return false;
+  }
   const { scheme, allowFragments } = splitArgs(fn, a, b, c);
   if (typeof url === "string") {
     splitInto(
@@ -115,6 +123,7 @@ export function urlsplit(
   b?: unknown,
   c?: unknown,
 ): SplitResult | SplitResultBytes {
+  if (arguments.length > 4) tooManyArguments("urlsplit", arguments.length);
   if (splitUrl("urlsplit", url, a, b, c)) {
     return new SplitResultBytes(
       latin1Encode(parts.scheme),
@@ -157,6 +166,7 @@ export function urlparse(
   b?: unknown,
   c?: unknown,
 ): ParseResult | ParseResultBytes {
+  if (arguments.length > 4) tooManyArguments("urlparse", arguments.length);
   const isBytes = splitUrl("urlparse", url, a, b, c);
   let path = parts.path;
   let params = "";
