@@ -182,10 +182,10 @@ function describeResult(value: object, name: string): Json {
 
 function describeEntries(
   entries: Iterable<[unknown, unknown]>,
-  unordered: boolean,
+  objectKeyed: boolean,
 ): Json {
   const pairs = [...entries].map(([k, v]) => [describe(k), describe(v)]);
-  return unordered ? { $dict: pairs, $unordered: true } : { $dict: pairs };
+  return objectKeyed ? { $dict: pairs, $plainObject: true } : { $dict: pairs };
 }
 
 /** Describes a JavaScript value in the fixture's vocabulary. */
@@ -246,11 +246,18 @@ function errorMatches(expected: PyError, actual: Json): boolean {
     : got === want;
 }
 
-function sortedPairs(pairs: Json[]): Json[] {
-  return pairs
-    .map((pair) => [JSON.stringify((pair as Json[])[0]), pair] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, pair]) => pair);
+// The order a plain object gives the same pairs: integer-like keys first,
+// ascending, then the other keys in insertion order.
+function objectOrder(pairs: Json[]): Json[] {
+  const index = (pair: Json): number | undefined => {
+    const key = (pair as Json[])[0];
+    return typeof key === "string" && ARRAY_INDEX.test(key)
+      ? Number(key)
+      : undefined;
+  };
+  const integers = pairs.filter((p) => index(p) !== undefined)
+    .sort((a, b) => (index(a) as number) - (index(b) as number));
+  return [...integers, ...pairs.filter((p) => index(p) === undefined)];
 }
 
 /** Whether an actual value (from {@linkcode describe}) equals the expected one. */
@@ -269,10 +276,10 @@ export function same(expected: Json, actual: Json): boolean {
   if (Array.isArray(expected.$dict)) {
     if (!Array.isArray(actual.$dict)) return false;
     // A plain object cannot keep Python's order of integer-like keys.
-    const unordered = actual.$unordered === true;
-    const want = unordered ? sortedPairs(expected.$dict) : expected.$dict;
-    const got = unordered ? sortedPairs(actual.$dict) : actual.$dict;
-    return same(want, got);
+    const want = actual.$plainObject === true
+      ? objectOrder(expected.$dict)
+      : expected.$dict;
+    return same(want, actual.$dict);
   }
   const keys = Object.keys(expected);
   return keys.length === Object.keys(actual).length &&
