@@ -473,12 +473,35 @@ export class CookieJar implements Iterable<Cookie> {
     }
   }
 
-  *#toughCookies(): Generator<ToughCookie> {
+  /**
+   * Every stored cookie, grouped as Python's jar iterates: by domain (a
+   * host-only and a domain cookie of one host are different groups), then
+   * path, each group in the order it first appeared. tough-cookie keeps a
+   * cookie's creation index when it is replaced, as Python keeps its slot.
+   */
+  #toughCookies(): ToughCookie[] {
+    const all: ToughCookie[] = [];
     for (const byPath of Object.values(this.#store.idx)) {
       for (const byName of Object.values(byPath)) {
-        yield* Object.values(byName);
+        all.push(...Object.values(byName));
       }
     }
+    all.sort((a, b) => a.creationIndex - b.creationIndex);
+    const domains = new Map<string, Map<string, ToughCookie[]>>();
+    for (const cookie of all) {
+      const domain = this.#viewDomain(cookie);
+      let paths = domains.get(domain);
+      if (!paths) domains.set(domain, paths = new Map());
+      const path = cookie.path ?? "/";
+      let group = paths.get(path);
+      if (!group) paths.set(path, group = []);
+      group.push(cookie);
+    }
+    const ordered: ToughCookie[] = [];
+    for (const paths of domains.values()) {
+      for (const group of paths.values()) ordered.push(...group);
+    }
+    return ordered;
   }
 
   #viewDomain(cookie: ToughCookie): string {
@@ -522,13 +545,17 @@ export class CookieJar implements Iterable<Cookie> {
   /** The number of cookies stored (Python's `len(jar)`). */
   get length(): number {
     let count = 0;
-    for (const _ of this.#toughCookies()) count++;
+    for (const byPath of Object.values(this.#store.idx)) {
+      for (const byName of Object.values(byPath)) {
+        count += Object.keys(byName).length;
+      }
+    }
     return count;
   }
 
   /** Yields a snapshot of every stored cookie. */
   *[Symbol.iterator](): Iterator<Cookie> {
-    for (const cookie of [...this.#toughCookies()]) {
+    for (const cookie of this.#toughCookies()) {
       yield this.#toCookie(cookie);
     }
   }
