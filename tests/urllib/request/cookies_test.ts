@@ -177,6 +177,13 @@ Deno.test("CookieJar: clear, clear_session_cookies, set_cookie, make_cookies, st
   deepEqual(made.map((c) => c.name), ["x"]);
   equal(jar.length, 0);
 
+  // A replaced cookie keeps its place, as in Python's dict-based jar.
+  const order = new CookieJar();
+  for (const v of ["a=1", "b=2", "a=3"]) {
+    order.extract_cookies(response(v), req);
+  }
+  deepEqual([...order].map((x) => `${x.name}=${x.value}`), ["a=3", "b=2"]);
+
   const c = new Cookie({
     name: "n",
     value: "v",
