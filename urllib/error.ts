@@ -19,6 +19,7 @@
  * @module
  */
 import type { HTTPMessage } from "../_util/http_message.ts";
+export type { HTTPMessage };
 
 /**
  * Python's `urllib.error.URLError`: a URL could not be opened. `reason` is

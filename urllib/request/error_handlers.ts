@@ -22,6 +22,7 @@ import type { addinfourl } from "./response.ts";
  * ```
  */
 export class HTTPErrorProcessor extends BaseHandler {
+  /** Runs after the other response processors (Python's 1000). */
   override handler_order = 1000;
 
   /** Hands a non-2xx response to the error handlers (async). */

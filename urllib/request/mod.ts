@@ -27,3 +27,5 @@ export * from "./data_handler.ts";
 export * from "./unknown_handler.ts";
 export * from "./retrieve.ts";
 export * from "./pathname.ts";
+// Python's http.client.HTTPMessage: the type of every response's headers.
+export { HTTPMessage } from "../../_util/http_message.ts";

@@ -27,7 +27,8 @@ export const __version__ = "3.13";
 // Python's dir() also reports these; they match the naming pattern by accident.
 const NOT_DISPATCHED = new Set(["redirect_request", "do_open", "proxy_open"]);
 
-type Chain = Map<string | number, BaseHandler[]>;
+/** Handlers by scheme, protocol, status code or kind, each list in `handler_order`. */
+export type Chain = Map<string | number, BaseHandler[]>;
 type HandlerMethod = (...args: unknown[]) => unknown;
 
 /** Every method name on `handler`, own and inherited, sorted as Python's `dir()`. */

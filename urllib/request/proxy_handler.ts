@@ -131,6 +131,7 @@ function base64(text: string): string {
  * ```
  */
 export class ProxyHandler extends BaseHandler {
+  /** Runs before the other handlers (Python's 100). */
   override handler_order = 100;
   /** The scheme → proxy URL mapping in use. */
   proxies: Record<string, string>;
