@@ -358,6 +358,13 @@ export interface Allowance {
   allows(d: Difference, c: Case, py: RawResponse, ours: RawResponse): boolean;
 }
 
+function requestLine(c: Case): string {
+  const text = typeof c.request === "string"
+    ? c.request
+    : new TextDecoder().decode(c.request);
+  return text.split("\r\n")[0] ?? "";
+}
+
 const TEXTY = /^(text\/|application\/(javascript|json|xml)|image\/svg\+xml)/i;
 
 function sameBodyRange(py: RawResponse, ours: RawResponse): boolean {
@@ -426,6 +433,20 @@ export const ALLOWANCES: readonly Allowance[] = [
     allows: (d) =>
       d.field === "content-type" && d.python === "application/xml" &&
       /^text\/xml(; charset=utf-8)?$/i.test(d.ours),
+  },
+  {
+    id: "backslash-separator",
+    reason:
+      "ours treats a backslash (raw or %5c) in the path as a separator on every system (documented in http_server/_translate.ts), so /%5cevil.com is /evil.com; Python on POSIX takes it as part of a file name",
+    allows: (_d, c) => /\\|%5c/i.test(requestLine(c)),
+  },
+  {
+    id: "nul-segment-dropped",
+    reason:
+      "ours drops a path segment holding a NUL (%00) as it drops '..' (documented in http_server/_translate.ts), so /notes.txt%00 names the root folder (301, then a listing); Python raises ValueError (no response) or 404s",
+    allows: (_d, c, py, ours) =>
+      /%00/.test(requestLine(c)) && (py.status === 0 || py.status === 404) &&
+      [200, 301, 400, 404].includes(ours.status),
   },
   {
     id: "leading-crlf",

@@ -173,3 +173,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "http.server: the documented improvements are really there",
+  ignore: !oursAvailable(),
+  sanitizeResources: false,
+  async fn() {
+    await using tree = await buildTree();
+    await using ours = await startServer("ours", tree.root);
+    const req = (extra: Record<string, string> = {}) =>
+      sendRaw(
+        ours,
+        `GET /notes.txt HTTP/1.0\r\n${
+          Object.entries(extra).map(([k, v]) => `${k}: ${v}\r\n`).join("")
+        }\r\n`,
+      );
+    const full = await req();
+    equal(full.status, 200);
+    equal(header(full, "accept-ranges"), "bytes");
+    equal(header(full, "content-type"), "text/plain; charset=utf-8");
+    const etag = header(full, "etag");
+    equal(typeof etag, "string", "no ETag");
+    equal((await req({ "If-None-Match": etag! })).status, 304);
+    equal((await req({ "If-None-Match": '"other"' })).status, 200);
+    const part = await req({ Range: "bytes=2-5" });
+    equal(part.status, 206);
+    equal(new TextDecoder().decode(part.body), "nten");
+    equal(header(part, "content-range"), `bytes 2-5/${full.body.length}`);
+    equal((await req({ Range: "bytes=999999-" })).status, 416);
+  },
+});
