@@ -1,0 +1,431 @@
+/**
+ * RobotFileParser.parse and the questions it answers: the behaviour cases of
+ * CPython's test_robotparser (same inputs, same expectations), plus a
+ * differential run of extra inputs against CPython 3.13.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import {
+  RequestRate,
+  RobotFileParser,
+} from "../../../urllib/robotparser/mod.ts";
+
+/** Python's `io.StringIO(text).readlines()`: lines keep their "\n". */
+function readlines(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+type Url = string | [agent: string, url: string];
+
+interface Case {
+  robots_txt: string;
+  agent?: string;
+  good?: Url[];
+  bad?: Url[];
+  site_maps?: string[] | null;
+  /** Only for the cases CPython checks rates on. */
+  rates?: { crawl_delay: number | null; request_rate: RequestRate | null };
+}
+
+function check(name: string, c: Case): void {
+  Deno.test(`robots.txt: ${name}`, () => {
+    const parser = new RobotFileParser();
+    parser.parse(readlines(c.robots_txt));
+    const agentAndUrl = (u: Url): [string, string] =>
+      typeof u === "string" ? [c.agent ?? "test_robotparser", u] : u;
+    for (const u of c.good ?? []) {
+      const [agent, url] = agentAndUrl(u);
+      equal(parser.can_fetch(agent, url), true, `good: ${agent} ${url}`);
+    }
+    for (const u of c.bad ?? []) {
+      const [agent, url] = agentAndUrl(u);
+      equal(parser.can_fetch(agent, url), false, `bad: ${agent} ${url}`);
+    }
+    deepEqual(parser.site_maps(), c.site_maps ?? null);
+    if (c.rates) {
+      for (const u of [...(c.good ?? []), ...(c.bad ?? [])]) {
+        const [agent] = agentAndUrl(u);
+        equal(parser.crawl_delay(agent), c.rates.crawl_delay, agent);
+        const rate = parser.request_rate(agent);
+        deepEqual(rate, c.rates.request_rate, agent);
+        if (c.rates.request_rate !== null) {
+          ok(rate instanceof RequestRate);
+          equal(rate.requests, c.rates.request_rate.requests);
+          equal(rate.seconds, c.rates.request_rate.seconds);
+        }
+      }
+    }
+  });
+}
+
+check("user-agent wildcard", {
+  robots_txt: `User-agent: *
+Disallow: /cyberworld/map/ # This is an infinite virtual URL space
+Disallow: /tmp/ # these will soon disappear
+Disallow: /foo.html
+    `,
+  good: ["/", "/test.html"],
+  bad: ["/cyberworld/map/index.html", "/tmp/xxx", "/foo.html"],
+});
+
+check("crawl delay and custom agent", {
+  robots_txt: `# robots.txt for http://www.example.com/
+
+User-agent: *
+Crawl-delay: 1
+Request-rate: 3/15
+Disallow: /cyberworld/map/ # This is an infinite virtual URL space
+
+# Cybermapper knows where to go.
+User-agent: cybermapper
+Disallow:
+    `,
+  good: ["/", "/test.html", ["cybermapper", "/cyberworld/map/index.html"]],
+  bad: ["/cyberworld/map/index.html"],
+});
+
+check("sitemaps", {
+  robots_txt: `# robots.txt for http://www.example.com/
+
+User-agent: *
+Sitemap: http://www.gstatic.com/s2/sitemaps/profiles-sitemap.xml
+Sitemap: http://www.google.com/hostednews/sitemap_index.xml
+Request-rate: 3/15
+Disallow: /cyberworld/map/ # This is an infinite virtual URL space
+
+    `,
+  good: ["/", "/test.html"],
+  bad: ["/cyberworld/map/index.html"],
+  site_maps: [
+    "http://www.gstatic.com/s2/sitemaps/profiles-sitemap.xml",
+    "http://www.google.com/hostednews/sitemap_index.xml",
+  ],
+});
+
+check("reject all robots", {
+  robots_txt: `# go away
+User-agent: *
+Disallow: /
+    `,
+  bad: ["/cyberworld/map/index.html", "/", "/tmp/"],
+});
+
+check("empty file", {
+  robots_txt: "",
+  good: ["/foo"],
+  rates: { crawl_delay: null, request_rate: null },
+});
+
+const figtree = `User-agent: figtree
+Crawl-delay: 3
+Request-rate: 9/30
+Disallow: /tmp
+Disallow: /a%3cd.html
+Disallow: /a%2fb.html
+Disallow: /%7ejoe/index.html
+    `;
+const figtreeBad = [
+  "/tmp",
+  "/tmp.html",
+  "/tmp/a.html",
+  "/a%3cd.html",
+  "/a%3Cd.html",
+  "/a%2fb.html",
+  "/~joe/index.html",
+];
+
+check("crawl delay and request rate", {
+  robots_txt: figtree,
+  agent: "figtree",
+  good: [["figtree", "/foo.html"]],
+  bad: figtreeBad,
+  rates: { crawl_delay: 3, request_rate: new RequestRate(9, 30) },
+});
+
+check("a different agent string naming figtree", {
+  robots_txt: figtree,
+  agent: "FigTree Robot libwww-perl/5.04",
+  good: [["figtree", "/foo.html"]],
+  bad: figtreeBad,
+  rates: { crawl_delay: 3, request_rate: new RequestRate(9, 30) },
+});
+
+check("invalid request rate", {
+  robots_txt: `User-agent: *
+Disallow: /tmp/
+Disallow: /a%3Cd.html
+Disallow: /a/b.html
+Disallow: /%7ejoe/index.html
+Crawl-delay: 3
+Request-rate: 9/banana
+    `,
+  good: ["/tmp"],
+  bad: [
+    "/tmp/",
+    "/tmp/a.html",
+    "/a%3cd.html",
+    "/a%3Cd.html",
+    "/a/b.html",
+    "/%7Ejoe/index.html",
+  ],
+});
+
+check("invalid crawl delay", {
+  robots_txt: `User-Agent: *
+Disallow: /.
+Crawl-delay: pears
+    `,
+  good: ["/foo.html"],
+});
+
+check("another invalid request rate; Allow and Disallow together", {
+  robots_txt: `User-agent: Googlebot
+Allow: /folder1/myfile.html
+Disallow: /folder1/
+Request-rate: whale/banana
+    `,
+  agent: "Googlebot",
+  good: ["/folder1/myfile.html"],
+  bad: ["/folder1/anotherfile.html"],
+});
+
+const ordering = `User-agent: Googlebot
+Disallow: /
+
+User-agent: Googlebot-Mobile
+Allow: /
+    `;
+
+check("user-agent ordering", {
+  robots_txt: ordering,
+  agent: "Googlebot",
+  bad: ["/something.jpg"],
+});
+check("user-agent ordering (Googlebot-Mobile matches Googlebot first)", {
+  robots_txt: ordering,
+  agent: "Googlebot-Mobile",
+  bad: ["/something.jpg"],
+});
+
+check("Google URL ordering", {
+  robots_txt: `User-agent: Googlebot
+Allow: /folder1/myfile.html
+Disallow: /folder1/
+    `,
+  agent: "googlebot",
+  good: ["/folder1/myfile.html"],
+  bad: ["/folder1/anotherfile.html"],
+});
+
+check("disallowed query string", {
+  robots_txt: `User-agent: *
+Disallow: /some/path?name=value
+    `,
+  good: ["/some/path"],
+  bad: ["/some/path?name=value"],
+});
+
+check("the first * entry is obeyed", {
+  robots_txt: `User-agent: *
+Disallow: /some/path
+
+User-agent: *
+Disallow: /another/path
+    `,
+  good: ["/another/path"],
+  bad: ["/some/path"],
+});
+
+check("empty query string", {
+  robots_txt: `User-agent: *
+Allow: /some/path?
+Disallow: /another/path?
+    `,
+  good: ["/some/path?"],
+  bad: ["/another/path?"],
+});
+
+check("default entry", {
+  robots_txt: `User-agent: *
+Crawl-delay: 1
+Request-rate: 3/15
+Disallow: /cyberworld/map/
+    `,
+  good: ["/", "/test.html"],
+  bad: ["/cyberworld/map/index.html"],
+  rates: { crawl_delay: 1, request_rate: new RequestRate(3, 15) },
+});
+
+Deno.test("robots.txt: str(parser) lists entries with the default entry last", () => {
+  const parser = new RobotFileParser();
+  parser.parse(readlines(`User-agent: *
+Crawl-delay: 1
+Request-rate: 3/15
+Disallow: /cyberworld/map/ # This is an infinite virtual URL space
+
+# Cybermapper knows where to go.
+User-agent: cybermapper
+Disallow: /some/path
+    `));
+  equal(
+    String(parser),
+    `User-agent: cybermapper
+Disallow: /some/path
+
+User-agent: *
+Crawl-delay: 1
+Request-rate: 3/15
+Disallow: /cyberworld/map/`,
+  );
+});
+
+Deno.test("robots.txt: nothing is allowed before the rules are read; mtime and modified", () => {
+  const parser = new RobotFileParser("http://example.com/robots.txt");
+  equal(parser.host, "example.com");
+  equal(parser.path, "/robots.txt");
+  equal(parser.mtime(), 0);
+  equal(parser.can_fetch("*", "http://example.com/"), false);
+  equal(parser.crawl_delay("*"), null);
+  equal(parser.request_rate("*"), null);
+  const before = Date.now() / 1000;
+  parser.modified();
+  ok(parser.mtime() >= before && parser.mtime() <= Date.now() / 1000 + 1);
+  // modified() alone marks the (empty) rules as read.
+  equal(parser.can_fetch("*", "http://example.com/"), true);
+  parser.set_url("https://other.test:8443/x/robots.txt");
+  equal(parser.url, "https://other.test:8443/x/robots.txt");
+  equal(parser.host, "other.test:8443");
+  deepEqual([...new RequestRate(2, 10)], [2, 10]);
+  equal(String(new RequestRate(2, 10)), "RequestRate(requests=2, seconds=10)");
+});
+
+Deno.test("robots.txt: blank lines end an entry only when truly empty (not a lone newline)", () => {
+  // With splitlines() a blank line is "" and closes the entry; with
+  // readlines() it is "\n" and does not, exactly as in Python.
+  const text = "User-agent: a\nDisallow: /x\n\nDisallow: /y\n";
+  const split = new RobotFileParser();
+  split.parse(text.split("\n"));
+  equal(split.can_fetch("a", "/y"), true);
+  const kept = new RobotFileParser();
+  kept.parse(readlines(text));
+  equal(kept.can_fetch("a", "/y"), false);
+});
+
+// ---------------------------------------------------------------------------
+// Differential: extra inputs through CPython's RobotFileParser.
+
+Deno.test("RobotFileParser agrees with CPython 3.13 on extra inputs", async (t) => {
+  const files = [
+    "User-agent: *\nDisallow: /a b\nAllow: /%E4%BD%A0/\nDisallow: /\u4f60/private",
+    "user-AGENT :  Bot \n  disallow : /x # c\nCRAWL-DELAY: 10\nrequest-rate: 1 / 5\n",
+    "Disallow: /before-agent\nUser-agent: *\nDisallow: /after",
+    "User-agent: one\nUser-agent: two\nDisallow: /shared\n\nUser-agent: *\nAllow: /",
+    "User-agent: *\nDisallow: *\n",
+    "User-agent: *\r\nDisallow: /crlf\r\n\r\nSitemap: /s.xml\r\n",
+    "User-agent: *\nDisallow: /q?a=1&b=2\nDisallow: /p;params\nDisallow: /f#frag",
+    "User-agent: Bot\nCrawl-delay: 3.5\nRequest-rate: 1/2/3\nDisallow: /\nUser-agent: *\nDisallow:",
+    "\ufeffUser-agent: *\nDisallow: /bom",
+    "User-agent: *\nDisallow: /%\nDisallow: /%zz\nDisallow: /%2F",
+  ];
+  const questions: [string, string][] = [
+    ["*", "/"],
+    ["*", "/a b"],
+    ["*", "/a%20b"],
+    ["*", "/\u4f60/"],
+    ["*", "/%E4%BD%A0/private"],
+    ["Bot/1.0", "/x"],
+    ["bot", "/x/y"],
+    ["two", "/shared/1"],
+    ["one", "/other"],
+    ["*", "/crlf"],
+    ["*", "/q?a=1&b=2"],
+    ["*", "/p;params"],
+    ["*", "/f"],
+    ["*", "http://example.com/after"],
+    ["*", "/bom"],
+    ["*", "/%"],
+    ["*", "/%2F"],
+    ["*", ""],
+    ["Other", "/anything"],
+  ];
+  const script = `
+import json, sys
+from urllib.robotparser import RobotFileParser
+data = json.load(sys.stdin)
+out = []
+for text in data["files"]:
+    for lines in (text.splitlines(), text.splitlines(True)):
+        p = RobotFileParser()
+        p.parse(lines)
+        rate = lambda a: (lambda r: None if r is None else [r.requests, r.seconds])(p.request_rate(a))
+        out.append({
+            "fetch": [p.can_fetch(a, u) for a, u in data["questions"]],
+            "delay": [p.crawl_delay(a) for a, _ in data["questions"]],
+            "rate": [rate(a) for a, _ in data["questions"]],
+            "maps": p.site_maps(),
+            "str": str(p),
+        })
+print(json.dumps(out))
+`;
+  let python: {
+    fetch: boolean[];
+    delay: (number | null)[];
+    rate: unknown[];
+    maps: unknown;
+    str: string;
+  }[];
+  try {
+    const child = new Deno.Command("python3", {
+      args: ["-c", script],
+      env: { PYENV_VERSION: "3.13.0" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(
+      new TextEncoder().encode(JSON.stringify({ files, questions })),
+    );
+    await writer.close();
+    const out = await child.output();
+    if (!out.success) throw new Error("python3 failed");
+    python = JSON.parse(new TextDecoder().decode(out.stdout));
+  } catch {
+    await t.step({
+      name: "CPython 3.13 not available",
+      ignore: true,
+      fn: () => {},
+    });
+    return;
+  }
+  let i = 0;
+  for (const text of files) {
+    const pyLines = text.split(/\r\n|\n/);
+    if (pyLines.at(-1) === "") pyLines.pop();
+    for (const lines of [pyLines, text.match(/[^\n]*\n|[^\n]+$/g) ?? []]) {
+      const p = new RobotFileParser();
+      p.parse(lines);
+      const expected = python[i++]!;
+      const label = JSON.stringify(text);
+      deepEqual(
+        questions.map(([a, u]) => p.can_fetch(a, u)),
+        expected.fetch,
+        label,
+      );
+      deepEqual(
+        questions.map(([a]) => p.crawl_delay(a)),
+        expected.delay,
+        label,
+      );
+      deepEqual(
+        questions.map(([a]) => {
+          const r = p.request_rate(a);
+          return r === null ? null : [r.requests, r.seconds];
+        }),
+        expected.rate,
+        label,
+      );
+      deepEqual(p.site_maps(), expected.maps, label);
+      equal(String(p), expected.str, label);
+    }
+  }
+});
