@@ -1,0 +1,164 @@
+/**
+ * Runs the same scenarios under CPython 3.13's urllib (`_diff_client.py`)
+ * and under ours against the same local servers, and compares status,
+ * reason, final URL, body, key response headers, exception class and the
+ * request headers the server saw. Each allowed difference is listed in
+ * IMPROVEMENTS with its reason. Skips when CPython 3.13 is absent.
+ */
+import { deepEqual, equal } from "node:assert/strict";
+import { type Outcome, runOurs, scenarios } from "./_diff_scenarios.ts";
+import { type Seen, startRaw, startSite } from "./_site.ts";
+
+const PYTHON = "python3";
+const PY_ENV = { PYENV_VERSION: "3.13.0" };
+
+async function pythonAvailable(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(PYTHON, {
+      args: ["-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
+      env: PY_ENV,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return out.success &&
+      new TextDecoder().decode(out.stdout).trim() === "True";
+  } catch {
+    return false;
+  }
+}
+
+/** Scenarios where we deliberately differ from CPython, and why. */
+const IMPROVEMENTS: Record<string, string> = {
+  "redirect-cross-origin-auth":
+    "CPython forwards Authorization to the redirect's other origin; we drop it (and Cookie, Proxy-Authorization)",
+  "header-obs-fold":
+    "http.client sends a value containing CR LF + space (an obsolete fold, which some servers split into a new header); we refuse any CR or LF",
+};
+
+/** Request headers (lower-cased) a client sent that matter for the comparison. */
+const KEY_HEADERS = [
+  "accept-encoding",
+  "authorization",
+  "connection",
+  "content-length",
+  "content-type",
+  "host",
+  "transfer-encoding",
+  "user-agent",
+  "x-thing",
+];
+
+function keyHeaders(seen: Seen): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of KEY_HEADERS) {
+    if (seen.headers[k] !== undefined) out[k] = seen.headers[k] as string;
+  }
+  return out;
+}
+
+Deno.test("differential: urllib.request against CPython 3.13 on the same local servers", async (t) => {
+  if (!(await pythonAvailable())) {
+    console.log(
+      "CPython 3.13 (PYENV_VERSION=3.13.0 python3) not available: skipped",
+    );
+    return;
+  }
+  await using site = startSite();
+  const echoSeen: Record<string, string[]> = {};
+  await using echo = startRaw((req) => {
+    const auth = /^authorization: (.*)$/im.exec(req)?.[1]?.trim() ?? "";
+    if (!req.startsWith("GET /fold")) (echoSeen["auth"] ??= []).push(auth);
+    return `HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${auth.length}\r\n\r\n${auth}`;
+  });
+  await using reason = startRaw(() =>
+    "HTTP/1.0 203 Fine And Dandy\r\nContent-Length: 2\r\n\r\nok"
+  );
+  await using short = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n" + "s".repeat(20)
+  );
+  await using silent = startRaw(() => null);
+  const closedListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = (closedListener.addr as Deno.NetAddr).port;
+  closedListener.close();
+  const file = await Deno.makeTempFile({ suffix: ".html" });
+  try {
+    await Deno.writeTextFile(file, "<p>local</p>");
+    const raw = {
+      echo: echo.base,
+      reason: reason.base,
+      short: short.base,
+      silent: silent.base,
+      closed: `http://127.0.0.1:${closedPort}/`,
+    };
+    const list = scenarios(site.base, raw, file);
+
+    const script = new URL("./_diff_client.py", import.meta.url).pathname;
+    const child = new Deno.Command(PYTHON, {
+      args: [script],
+      env: PY_ENV,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(JSON.stringify(list)));
+    await writer.close();
+    const result = await child.output();
+    equal(result.success, true, new TextDecoder().decode(result.stderr));
+    const theirs = JSON.parse(
+      new TextDecoder().decode(result.stdout),
+    ) as Outcome[];
+    const theirSeen = site.seen.splice(0);
+    const theirAuth = (echoSeen["auth"] ?? []).splice(0);
+
+    const ours: Outcome[] = [];
+    for (const s of list) ours.push(await runOurs(s));
+    const ourSeen = site.seen.splice(0);
+    const ourAuth = echoSeen["auth"] ?? [];
+
+    for (const [i, s] of list.entries()) {
+      await t.step(s.name, () => {
+        const a = theirs[i] as Outcome;
+        const b = ours[i] as Outcome;
+        if (s.name === "redirect-cross-origin-auth") {
+          // CPython sent the credentials to the other origin; we did not.
+          deepEqual(
+            [theirAuth, ourAuth],
+            [["Basic c2VjcmV0"], [""]],
+            IMPROVEMENTS[s.name],
+          );
+          deepEqual({ ...b, body_b64: null, headers: null }, {
+            ...a,
+            body_b64: null,
+            headers: null,
+          });
+          return;
+        }
+        if (s.name === "header-obs-fold") {
+          deepEqual([a.status, a.error], [200, null], IMPROVEMENTS[s.name]);
+          deepEqual(
+            [b.status, b.error],
+            [null, "ValueError"],
+            IMPROVEMENTS[s.name],
+          );
+          return;
+        }
+        deepEqual(b, a);
+      });
+    }
+    await t.step("the server saw the same requests", () => {
+      const norm = (seen: Seen[]) =>
+        seen
+          .filter((x) => !x.url.includes("s=fold"))
+          .map((x) => ({
+            method: x.method,
+            url: x.url,
+            body: x.body,
+            headers: keyHeaders(x),
+          }));
+      deepEqual(norm(ourSeen), norm(theirSeen));
+    });
+  } finally {
+    await Deno.remove(file);
+  }
+});
