@@ -35,11 +35,36 @@ const DEFAULT_CONTENT_TYPE = "text/plain";
  * ```
  */
 export class HTTPMessage implements Iterable<string> {
-  #pairs: [string, string][] = [];
+  /** Pairs, once materialised; until then `#source` answers look-ups. */
+  #list: [string, string][] | null = null;
+  #source: Headers | null = null;
 
-  /** Creates a message holding `pairs`, in order. */
-  constructor(pairs: Iterable<HeaderPair> = []) {
-    for (const [name, value] of pairs) this.#pairs.push([name, value]);
+  /**
+   * Creates a message holding `init`, in order. A fetch `Headers` object is
+   * wrapped, not copied, until the message is changed or iterated: the
+   * server hands every request's headers over this way at no cost.
+   */
+  constructor(init: Iterable<HeaderPair> | Headers = []) {
+    if (init instanceof Headers) {
+      this.#source = init;
+      return;
+    }
+    const list: [string, string][] = [];
+    for (const [name, value] of init) list.push([name, value]);
+    this.#list = list;
+  }
+
+  get #pairs(): [string, string][] {
+    if (this.#list === null) {
+      this.#list = pairsOf(this.#source ?? new Headers());
+      this.#source = null;
+    }
+    return this.#list;
+  }
+
+  set #pairs(pairs: [string, string][]) {
+    this.#list = pairs;
+    this.#source = null;
   }
 
   /**
@@ -55,15 +80,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   static fromHeaders(headers: Headers): HTTPMessage {
-    const msg = new HTTPMessage();
-    for (const [name, value] of headers) {
-      if (name === "set-cookie") continue;
-      msg.#pairs.push([name, value]);
-    }
-    for (const cookie of headers.getSetCookie()) {
-      msg.#pairs.push(["set-cookie", cookie]);
-    }
-    return msg;
+    return new HTTPMessage(pairsOf(headers));
   }
 
   /**
@@ -98,6 +115,7 @@ export class HTTPMessage implements Iterable<string> {
   get(name: string): string | null;
   get<T>(name: string, failobj: T): string | T;
   get<T>(name: string, failobj: T | null = null): string | T | null {
+    if (this.#source !== null) return this.#source.get(name) ?? failobj;
     const wanted = name.toLowerCase();
     for (const [key, value] of this.#pairs) {
       if (key.toLowerCase() === wanted) return value;
@@ -138,6 +156,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   has(name: string): boolean {
+    if (this.#source !== null) return this.#source.has(name);
     const wanted = name.toLowerCase();
     return this.#pairs.some(([key]) => key.toLowerCase() === wanted);
   }
@@ -429,6 +448,18 @@ export class HTTPMessage implements Iterable<string> {
     const lines = this.#pairs.map(([name, value]) => `  ${name}: ${value}`);
     return `HTTPMessage {\n${lines.join("\n")}\n}`;
   }
+}
+
+/** The pairs of a `Headers` object, each `Set-Cookie` kept apart. */
+function pairsOf(headers: Headers): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const [name, value] of headers) {
+    if (name !== "set-cookie") pairs.push([name, value]);
+  }
+  for (const cookie of headers.getSetCookie()) {
+    pairs.push(["set-cookie", cookie]);
+  }
+  return pairs;
 }
 
 /** Splits a header value at the `;` that are outside quoted strings. */

@@ -66,3 +66,17 @@ Deno.test("HTTPMessage: Headers round trip keeps each Set-Cookie", () => {
   equal(msg.as_string(), "x-y: z\nset-cookie: a=1\nset-cookie: b=2\n\n");
   equal(String(msg), msg.as_string());
 });
+
+Deno.test("HTTPMessage: wraps a Headers object until it is changed", () => {
+  const headers = new Headers({ "Content-Type": "text/plain", Accept: "a" });
+  const msg = new HTTPMessage(headers);
+  equal(msg.get("content-type"), "text/plain");
+  equal(msg.has("ACCEPT"), true);
+  headers.set("Accept", "b");
+  equal(msg.get("accept"), "b");
+  deepEqual(msg.get_all("accept"), ["b"]);
+  msg.add_header("X", "1");
+  headers.set("Accept", "c");
+  equal(msg.get("accept"), "b");
+  deepEqual(msg.keys(), ["accept", "content-type", "X"]);
+});
