@@ -411,16 +411,36 @@ export function show(value: Json): string {
   return `{${entries.join(", ")}}`;
 }
 
+function codePoint(ch: string | undefined): string {
+  if (ch === undefined) return "(end)";
+  const hex = (ch.codePointAt(0) as number).toString(16).toUpperCase();
+  return `U+${hex.padStart(4, "0")} ${JSON.stringify(ch)}`;
+}
+
+// Look-alike characters (Unicode case and NFKC cases) need code points.
+function firstDifference(expected: string, actual: string): string {
+  const want = [...expected];
+  const got = [...actual];
+  let i = 0;
+  while (i < want.length && want[i] === got[i]) i++;
+  const context = want.slice(Math.max(0, i - 12), i).join("");
+  return `after ${JSON.stringify(context)}: expected ${codePoint(want[i])}, ` +
+    `got ${codePoint(got[i])}`;
+}
+
 /** Renders one mismatch with the call as Python would write it. */
 export function formatMismatch(m: Mismatch): string {
   const c = m.case;
   const args = c.args.map(show);
   for (const [k, v] of Object.entries(c.kw)) args.push(`${k}=${show(v)}`);
+  const expected = show(m.expected);
+  const actual = show(m.actual);
   return [
     `[${c.id}] (${c.src}) ${m.kind}`,
     `  call:     ${c.fn}(${args.join(", ")})`,
-    `  expected: ${show(m.expected)}`,
-    `  actual:   ${show(m.actual)}`,
+    `  expected: ${expected}`,
+    `  actual:   ${actual}`,
+    `  differs   ${firstDifference(expected, actual)}`,
   ].join("\n");
 }
 
