@@ -9,7 +9,17 @@
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
 import { asciiDecode } from "./_split_codec.ts";
 
-/** Keyword options of `urlsplit` / `urlparse`. */
+/**
+ * Keyword options of `urlsplit` / `urlparse`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { urlsplit, type SplitOptions } from "@pyport/web/urllib/parse";
+ * const options: SplitOptions = { scheme: "https", allow_fragments: false };
+ * equal(urlsplit("//h/p#x", options).path, "/p#x");
+ * ```
+ */
 export interface SplitOptions {
   /** The scheme to use when the URL has none (default `""`). */
   scheme?: string | Uint8Array | undefined;
@@ -17,7 +27,17 @@ export interface SplitOptions {
   allow_fragments?: boolean | undefined;
 }
 
-/** Keyword options of `urljoin`. */
+/**
+ * Keyword options of `urljoin`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { type JoinOptions, urljoin } from "@pyport/web/urllib/parse";
+ * const options: JoinOptions = { allow_fragments: false };
+ * equal(urljoin("http://h/a/b", "c#d", options), "http://h/a/c#d");
+ * ```
+ */
 export interface JoinOptions {
   /** Whether to split off a `#fragment` (default `true`). */
   allow_fragments?: boolean | undefined;

@@ -20,7 +20,18 @@ import { unparseText, unsplitText } from "./_split_core.ts";
 const INSPECT = Symbol.for("Deno.customInspect");
 const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** The fields of a {@linkcode SplitResult}. */
+/**
+ * The fields of a {@linkcode SplitResult} (or, with `T = Uint8Array`, of a
+ * {@linkcode SplitResultBytes}).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { type SplitResultFields, urlsplit } from "@pyport/web/urllib/parse";
+ * const fields: SplitResultFields = urlsplit("http://h/p")._asdict();
+ * deepEqual(fields, { scheme: "http", netloc: "h", path: "/p", query: "", fragment: "" });
+ * ```
+ */
 export interface SplitResultFields<T = string> {
   /** The URL scheme, lower-cased (`"http"`). */
   scheme: T;
@@ -34,13 +45,35 @@ export interface SplitResultFields<T = string> {
   fragment: T;
 }
 
-/** The fields of a {@linkcode ParseResult}. */
+/**
+ * The fields of a {@linkcode ParseResult} (or of a
+ * {@linkcode ParseResultBytes}).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { type ParseResultFields, urlparse } from "@pyport/web/urllib/parse";
+ * const fields: ParseResultFields = urlparse("http://h/p;a")._asdict();
+ * equal(fields.params, "a");
+ * ```
+ */
 export interface ParseResultFields<T = string> extends SplitResultFields<T> {
   /** The parameters of the last path segment, without their `;`. */
   params: T;
 }
 
-/** The fields of a {@linkcode DefragResult}. */
+/**
+ * The fields of a {@linkcode DefragResult} (or of a
+ * {@linkcode DefragResultBytes}).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { type DefragResultFields, urldefrag } from "@pyport/web/urllib/parse";
+ * const fields: DefragResultFields = urldefrag("a#b")._asdict();
+ * equal(fields.fragment, "b");
+ * ```
+ */
 export interface DefragResultFields<T = string> {
   /** The URL without its fragment. */
   url: T;
@@ -66,7 +99,17 @@ const CODEC_SPEC = {
 };
 const DECODE_SPEC = { ...CODEC_SPEC, fn: "decode" };
 
-/** Optional arguments of `encode()` / `decode()` given as keywords. */
+/**
+ * Optional arguments of `encode()` / `decode()` given as keywords.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { type CodecOptions, urlsplit } from "@pyport/web/urllib/parse";
+ * const options: CodecOptions = { encoding: "utf-8" };
+ * equal(urlsplit("http://h/\u00e9").encode(options).path.length, 3);
+ * ```
+ */
 export interface CodecOptions {
   /** A codec name, as Python's (default `"ascii"`). */
   encoding?: string | undefined;

@@ -43,7 +43,17 @@ export {
   uses_relative,
 } from "./_split_schemes.ts";
 
-/** The optional arguments of `urlsplit` / `urlparse`, in any Python form. */
+/**
+ * The optional arguments of `urlsplit` / `urlparse`, in any Python form.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { type SplitArgs, urlparse } from "@pyport/web/urllib/parse";
+ * const args: SplitArgs = ["https", { allow_fragments: false }];
+ * equal(urlparse("//h/p#x", ...args).scheme, "https");
+ * ```
+ */
 export type SplitArgs =
   | [scheme?: string | Uint8Array, allow_fragments?: boolean]
   | [options: SplitOptions]
@@ -117,6 +127,11 @@ function splitUrl(
 export function urlsplit(url: string, ...args: SplitArgs): SplitResult;
 /** Splits a bytes URL (ASCII only), giving bytes fields. */
 export function urlsplit(url: Uint8Array, ...args: SplitArgs): SplitResultBytes;
+/** Splits a URL whose type is only known at run time. */
+export function urlsplit(
+  url: string | Uint8Array,
+  ...args: SplitArgs
+): SplitResult | SplitResultBytes;
 export function urlsplit(
   url: string | Uint8Array,
   a?: unknown,
@@ -160,6 +175,11 @@ export function urlsplit(
 export function urlparse(url: string, ...args: SplitArgs): ParseResult;
 /** Parses a bytes URL (ASCII only), giving bytes fields. */
 export function urlparse(url: Uint8Array, ...args: SplitArgs): ParseResultBytes;
+/** Parses a URL whose type is only known at run time. */
+export function urlparse(
+  url: string | Uint8Array,
+  ...args: SplitArgs
+): ParseResult | ParseResultBytes;
 export function urlparse(
   url: string | Uint8Array,
   a?: unknown,
@@ -327,6 +347,10 @@ function defragText(url: string): [string, string] {
 export function urldefrag(url: string): DefragResult;
 /** Splits the fragment off a bytes URL. */
 export function urldefrag(url: Uint8Array): DefragResultBytes;
+/** Defragments a URL whose type is only known at run time. */
+export function urldefrag(
+  url: string | Uint8Array,
+): DefragResult | DefragResultBytes;
 export function urldefrag(
   url: string | Uint8Array,
 ): DefragResult | DefragResultBytes {
