@@ -18,9 +18,7 @@ import {
 import { BaseHandler } from "./base_handler.ts";
 import { HTTPPasswordMgr } from "./password_mgr.ts";
 import type { Request } from "./request.ts";
-
-/** Whatever a handler hands back from `parent.open(...)`. */
-type OpenResult = Awaited<ReturnType<BaseHandler["parent"]["open"]>>;
+import type { addinfourl } from "./response.ts";
 
 /** A response passed to `http_response`: only its status is read. */
 export interface AuthResponse {
@@ -120,7 +118,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     host: string,
     req: Request,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     const values = headers.get_all(authreq);
     if (!values || values.length === 0) return null;
     let unsupported: string | null = null;
@@ -155,7 +153,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     host: string,
     req: Request,
     realm: string,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     const [user, pw] = this.passwd.find_user_password(realm, host);
     if (pw === null) return null;
     const auth = `Basic ${base64Utf8(`${user}:${pw}`)}`;
@@ -228,7 +226,7 @@ export class HTTPBasicAuthHandler extends AbstractBasicAuthHandler {
     _code: number,
     _msg: string,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     const retried = this.http_error_auth_reqed(
       "www-authenticate",
       req.full_url,
@@ -263,7 +261,7 @@ export class ProxyBasicAuthHandler extends AbstractBasicAuthHandler {
     _code: number,
     _msg: string,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     // The proxy is addressed by req.host once ProxyHandler has set it.
     const retried = this.http_error_auth_reqed(
       "proxy-authenticate",
@@ -282,9 +280,9 @@ export class ProxyBasicAuthHandler extends AbstractBasicAuthHandler {
  */
 async function closeWhenRetried(
   fp: unknown,
-  retried: Promise<OpenResult | null>,
-): Promise<OpenResult | null> {
-  let result: OpenResult | null;
+  retried: Promise<addinfourl | null>,
+): Promise<addinfourl | null> {
+  let result: addinfourl | null;
   try {
     result = await retried;
   } catch (error) {
@@ -295,7 +293,8 @@ async function closeWhenRetried(
   return result ?? null;
 }
 
-type HashFn = (text: string) => string;
+/** A digest hash: text (UTF-8) in, lowercase hex out. */
+export type HashFn = (text: string) => string;
 
 function hasher(name: string): HashFn {
   return (text) => createHash(name).update(text, "utf8").digest("hex");
@@ -379,7 +378,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     _host: string,
     req: Request,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     const authreq = headers.get(auth_header);
     if (this.retried > 5) {
       // Without a limit a server that keeps refusing would make us retry forever.
@@ -411,7 +410,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
   async retry_http_digest_auth(
     req: Request,
     auth: string,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     const space = auth.indexOf(" ");
     const challenge = space < 0 ? "" : auth.slice(space + 1);
     const chal = parseKeqvList(
@@ -514,7 +513,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     req: Request,
     fp: unknown,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     try {
       return await closeWhenRetried(
         fp,
@@ -551,7 +550,7 @@ export class HTTPDigestAuthHandler extends AbstractDigestAuthHandler {
     _code: number,
     _msg: string,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     const host = urlparse(req.full_url).netloc;
     return await this.answer("www-authenticate", host, req, fp, headers);
   }
@@ -580,7 +579,7 @@ export class ProxyDigestAuthHandler extends AbstractDigestAuthHandler {
     _code: number,
     _msg: string,
     headers: HTTPMessage,
-  ): Promise<OpenResult | null> {
+  ): Promise<addinfourl | null> {
     return await this.answer("proxy-authenticate", req.host, req, fp, headers);
   }
 }

@@ -398,17 +398,21 @@ export class CookieJar implements Iterable<Cookie> {
    * the jar (Python's `KeyError`).
    */
   clear(): void;
+  /** Removes the cookies of one domain (`path` and `name` as keywords). */
   clear(domain: string | null, options?: CookieClearOptions): void;
+  /** Removes the cookies of one domain and path (`name` as a keyword). */
   clear(
     domain: string | null,
     path: string | null,
     options?: CookieClearOptions,
   ): void;
+  /** Removes one cookie. */
   clear(
     domain: string | null,
     path: string | null,
     name: string | null,
   ): void;
+  /** Keyword form: `clear({ domain, path, name })`. */
   clear(options: CookieClearOptions): void;
   clear(...args: unknown[]): void {
     const { domain, path, name } = pyArgs({

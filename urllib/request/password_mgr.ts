@@ -54,7 +54,8 @@ function keyOf(uris: readonly ReducedURI[]): string {
  * const mgr = new HTTPPasswordMgr();
  * mgr.add_password("admin", "http://example.com/private/", "alice", "s3cret");
  * deepEqual(mgr.find_user_password("admin", "http://example.com/private/a/b"), ["alice", "s3cret"]);
- * deepEqual(mgr.find_user_password("admin", "example.com:80"), ["alice", "s3cret"]);
+ * deepEqual(mgr.find_user_password("admin", "http://example.com:80/private/"), ["alice", "s3cret"]);
+ * deepEqual(mgr.find_user_password("admin", "http://example.com/public"), [null, null]);
  * deepEqual(mgr.find_user_password("other", "http://example.com/private/"), [null, null]);
  * ```
  */
