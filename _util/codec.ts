@@ -600,29 +600,31 @@ function handleDecodeError(
   errors: string,
   errName: string,
   sink: TextSink,
-): void {
+): number {
   const fail = () => new UnicodeDecodeError(errName, bytes, start, end, reason);
   switch (errors) {
     case "strict":
       throw fail();
     case "ignore":
-      return;
+      return end;
     case "replace":
       sink.pushCp(0xfffd);
-      return;
+      return end;
     case "backslashreplace":
       for (let k = start; k < end; k++) {
         sink.pushStr("\\x" + hex2(bytes[k] as number));
       }
-      return;
+      return end;
     case "surrogateescape": {
-      for (let k = start; k < end; k++) {
-        if ((bytes[k] as number) < 0x80) throw fail();
-      }
-      for (let k = start; k < end; k++) {
+      // Python escapes at most four bytes, stopping at the first ASCII one,
+      // and resumes decoding there.
+      let k = start;
+      while (k < end && k - start < 4 && (bytes[k] as number) >= 0x80) {
         sink.pushCp(0xdc00 + (bytes[k] as number));
+        k++;
       }
-      return;
+      if (k === start) throw fail();
+      return k;
     }
     case "surrogatepass":
       throw fail();
@@ -744,11 +746,11 @@ function utf8DecodeSlow(
       cp = (cp << 6) | (c & 0x3f);
     }
     if (problem) {
-      handleDecodeError(bytes, i, j, problem, errors, errName, sink);
+      i = handleDecodeError(bytes, i, j, problem, errors, errName, sink);
     } else {
       sink.pushCp(cp);
+      i = j;
     }
-    i = j;
   }
   return sink.result();
 }
@@ -918,7 +920,6 @@ function charmapCodec(module: string, overrides: string): Codec {
 
 interface MultibyteSpec {
   readonly iconvName: string;
-  readonly maxLen: number;
   /** Rejects byte sequences that iconv-lite's table has but Python's lacks. */
   readonly accept?: (seq: Uint8Array) => boolean;
   /** `hexbytes:hexcodepoint` pairs where Python's table differs; `x` = undefined. */
@@ -934,7 +935,12 @@ interface MultibyteSpec {
     cp: number,
     decodeOne: (seq: Uint8Array) => number,
   ) => Uint8Array | undefined;
-  /** Sequences longer than `maxLen`: returns [code point, length]. */
+  /**
+   * How many bytes the sequence starting at `at` needs (default: two for
+   * any byte >= 0x80); decides Python's "incomplete" versus "illegal".
+   */
+  readonly leadLength?: (bytes: Uint8Array, at: number) => number;
+  /** Sequences too long for iconv-lite: returns [code point, length]. */
   readonly decodeLong?: (
     bytes: Uint8Array,
     at: number,
@@ -1065,7 +1071,8 @@ const isPua = (cp: number) => cp >= 0xe000 && cp <= 0xf8ff;
 const MULTIBYTE: Record<string, MultibyteSpec> = {
   shift_jis: {
     iconvName: "shift_jis",
-    maxLen: 2,
+    leadLength: sjisLeadLength(0xea),
+
     accept: (seq) =>
       seq.length === 1
         ? (seq[0] as number) < 0x80 || inRange(seq[0], 0xa1, 0xdf)
@@ -1076,7 +1083,8 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
   },
   cp932: {
     iconvName: "cp932",
-    maxLen: 2,
+    leadLength: sjisLeadLength(0xfc),
+
     overrides: "80:80 a0:f8f0 fd:f8f1 fe:f8f2 ff:f8f3",
     // Python maps the whole user-defined area F040-F9FC onto U+E000 onwards.
     extra: (seq) => {
@@ -1101,7 +1109,9 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
   },
   euc_jp: {
     iconvName: "euc-jp",
-    maxLen: 3,
+    leadLength: (bytes, at) =>
+      bytes[at] === 0x8f ? 3 : defaultLeadLength(bytes, at),
+
     accept: (seq) =>
       seq.length === 1
         ? (seq[0] as number) < 0x80
@@ -1115,7 +1125,7 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
   },
   gbk: {
     iconvName: "gbk",
-    maxLen: 2,
+
     accept: singleIsAscii,
     overrides: "a2e3:x a3a0:x a8bc:x a8bf:x",
     // GBK's additions after 1995 (ideographic description characters,
@@ -1126,7 +1136,7 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
   },
   gb2312: {
     iconvName: "gbk",
-    maxLen: 2,
+
     accept: (seq) =>
       seq.length === 1 ? (seq[0] as number) < 0x80 : isEucPair(seq) &&
         !(seq[0] === 0xa2 && (seq[1] as number) <= 0xaa) &&
@@ -1137,16 +1147,22 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
   },
   gb18030: {
     iconvName: "gb18030",
-    maxLen: 4,
+    leadLength: (bytes, at) =>
+      inRange(bytes[at + 1], 0x30, 0x39) ? 4 : defaultLeadLength(bytes, at),
+
     accept: singleIsAscii,
     overrides: "a3a0:e5e5 a8bc:e7c7 8135f437:1e3f 8431a437:fffd",
   },
-  big5: { iconvName: "cp950", maxLen: 2 },
-  big5hkscs: { iconvName: "big5hkscs", maxLen: 2 },
-  cp950: { iconvName: "cp950", maxLen: 2 },
+  big5: { iconvName: "cp950" },
+  big5hkscs: { iconvName: "big5hkscs" },
+  cp950: { iconvName: "cp950" },
   euc_kr: {
     iconvName: "euc-kr",
-    maxLen: 2,
+    leadLength: (bytes, at) =>
+      bytes[at] === 0xa4 && bytes[at + 1] === 0xd4
+        ? 8
+        : defaultLeadLength(bytes, at),
+
     accept: (seq) =>
       seq.length === 1 ? (seq[0] as number) < 0x80 : isEucPair(seq),
     overrides: "a4d4:x",
@@ -1164,8 +1180,19 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
       return cp === undefined ? undefined : [cp, 8];
     },
   },
-  cp949: { iconvName: "cp949", maxLen: 2 },
+  cp949: { iconvName: "cp949" },
 };
+
+function defaultLeadLength(bytes: Uint8Array, at: number): number {
+  return (bytes[at] as number) >= 0x80 ? 2 : 1;
+}
+
+function sjisLeadLength(lastLead: number) {
+  return (bytes: Uint8Array, at: number): number => {
+    const b = bytes[at] as number;
+    return inRange(b, 0x81, 0x9f) || inRange(b, 0xe0, lastLead) ? 2 : 1;
+  };
+}
 
 function seqKey(seq: Uint8Array): number {
   let key = seq.length;
@@ -1175,7 +1202,8 @@ function seqKey(seq: Uint8Array): number {
 
 function multibyte(errName: string): Codec {
   const spec = MULTIBYTE[errName] as MultibyteSpec;
-  const { iconvName, maxLen } = spec;
+  const { iconvName } = spec;
+  const leadLength = spec.leadLength ?? defaultLeadLength;
   const accept = spec.accept ?? (() => true);
   const acceptCp = spec.acceptCp ?? (() => true);
   const overrideDecode = new Map<number, number>();
@@ -1273,27 +1301,37 @@ function multibyte(errName: string): Codec {
           i += long[1];
           continue;
         }
-        let taken = 0;
-        for (let k = 1; k <= maxLen && i + k <= n; k++) {
-          const cp = decodeOne(bytes.subarray(i, i + k));
-          if (cp >= 0) {
-            sink.pushCp(cp);
-            taken = k;
-            break;
-          }
-        }
-        if (taken) {
-          i += taken;
+        const single = decodeOne(bytes.subarray(i, i + 1));
+        if (single >= 0) {
+          sink.pushCp(single);
+          i++;
           continue;
         }
-        const incomplete = i === n - 1 && b >= 0x81 && b <= 0xfe;
+        const need = leadLength(bytes, i);
+        if (i + need > n) {
+          // Python reports a truncated sequence once, covering the rest.
+          i = handleDecodeError(
+            bytes,
+            i,
+            n,
+            "incomplete multibyte sequence",
+            errors,
+            errName,
+            sink,
+          );
+          continue;
+        }
+        const cp = need > 1 ? decodeOne(bytes.subarray(i, i + need)) : -1;
+        if (cp >= 0) {
+          sink.pushCp(cp);
+          i += need;
+          continue;
+        }
         handleDecodeError(
           bytes,
           i,
-          incomplete ? n : i + 1,
-          incomplete
-            ? "incomplete multibyte sequence"
-            : "illegal multibyte sequence",
+          i + 1,
+          "illegal multibyte sequence",
           errors,
           errName,
           sink,

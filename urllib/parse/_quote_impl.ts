@@ -219,7 +219,7 @@ export function unquoteBytes(bytes: Uint8Array): Uint8Array {
   let o = first;
   for (let i = first; i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b === 0x25 && i + 2 < bytes.length + 0) {
+    if (b === 0x25 && i + 2 < bytes.length) {
       const hi = hexValue(bytes[i + 1] as number);
       const lo = hexValue(bytes[i + 2] as number);
       if (hi >= 0 && lo >= 0) {
@@ -257,44 +257,73 @@ export function unquoteAsciiRun(
   return out.subarray(0, o);
 }
 
-const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+/** The byte a `%XX` escape at `i` stands for, or -1. */
+function escapeAt(text: string, i: number, n: number): number {
+  if (i + 2 >= n || text.charCodeAt(i) !== 0x25) return -1;
+  const hi = hexValue(text.charCodeAt(i + 1));
+  const lo = hexValue(text.charCodeAt(i + 2));
+  return hi < 0 || lo < 0 ? -1 : (hi << 4) | lo;
+}
 
 /**
- * UTF-8 with `errors="replace"`, the default. Decoding each run of escapes
- * on its own gives the same text as Python's per-ASCII-run decoding, since
- * a literal ASCII character always ends a UTF-8 sequence.
+ * UTF-8 with `errors="replace"`, the default, decoded straight from the
+ * escapes. Each ill-formed sequence becomes one U+FFFD, cut at the first
+ * byte that cannot continue it (Unicode's "maximal subpart" rule, which
+ * CPython follows); a literal character always ends a sequence, as an
+ * ASCII byte would in Python's per-run decoding.
  */
 function unquoteUtf8Replace(text: string, first: number): string {
   const n = text.length;
   let result = text.slice(0, first);
-  let buf: Uint8Array | undefined;
   let i = first;
   while (i < n) {
-    let len = 0;
-    let high = false;
-    let j = i;
-    while (j + 2 < n + 0 && text.charCodeAt(j) === 0x25) {
-      const hi = hexValue(text.charCodeAt(j + 1));
-      const lo = hexValue(text.charCodeAt(j + 2));
-      if (hi < 0 || lo < 0) break;
-      buf ??= new Uint8Array(n);
-      const b = (hi << 4) | lo;
-      buf[len++] = b;
-      if (b >= 0x80) high = true;
-      j += 3;
-    }
-    if (len > 0) {
-      const bytes = (buf as Uint8Array).subarray(0, len);
-      result += high
-        ? lenientUtf8.decode(bytes)
-        : String.fromCharCode(...bytes);
-      i = j;
+    const b = escapeAt(text, i, n);
+    if (b < 0) {
+      const next = text.indexOf("%", i + 1);
+      const end = next < 0 ? n : next;
+      result += text.slice(i, end);
+      i = end;
       continue;
     }
-    const next = text.indexOf("%", i + 1);
-    const end = next < 0 ? n : next;
-    result += text.slice(i, end);
-    i = end;
+    i += 3;
+    if (b < 0x80) {
+      result += String.fromCharCode(b);
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    let cp: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      cp = b & 0x0f;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      cp = b & 0x07;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else {
+      result += "\ufffd";
+      continue;
+    }
+    let complete = true;
+    for (let k = 0; k < need; k++) {
+      const c = escapeAt(text, i, n);
+      if (c < lo || c > hi) {
+        complete = false;
+        break;
+      }
+      cp = (cp << 6) | (c & 0x3f);
+      lo = 0x80;
+      hi = 0xbf;
+      i += 3;
+    }
+    result += complete ? String.fromCodePoint(cp) : "\ufffd";
   }
   return result;
 }
