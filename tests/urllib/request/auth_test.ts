@@ -11,6 +11,7 @@ import {
   HTTPBasicAuthHandler,
   HTTPDigestAuthHandler,
   ProxyBasicAuthHandler,
+  ProxyDigestAuthHandler,
 } from "../../../urllib/request/auth_handlers.ts";
 import { build_opener } from "../../../urllib/request/opener.ts";
 import {
@@ -18,6 +19,7 @@ import {
   HTTPPasswordMgrWithPriorAuth,
 } from "../../../urllib/request/password_mgr.ts";
 import { ProxyHandler } from "../../../urllib/request/proxy_handler.ts";
+import { haveTinyproxy, startTinyproxy } from "./_tinyproxy.ts";
 import {
   parseBasicChallenges,
   parseHttpList,
@@ -689,5 +691,81 @@ Deno.test("ProxyBasicAuthHandler: wrong proxy credentials end in HTTPError 407",
       407,
     );
     equal(count, 2);
+  });
+});
+
+Deno.test({
+  name: "ProxyBasicAuthHandler answers a real tinyproxy's 407",
+  ignore: !haveTinyproxy(),
+}, async () => {
+  await using proxy = await startTinyproxy({ user: "me", password: "proxypw" });
+  await withServer(
+    (req) => new Response(`origin saw ${new URL(req.url).pathname}`),
+    async (base) => {
+      const auth = new ProxyBasicAuthHandler(
+        new HTTPPasswordMgrWithDefaultRealm(),
+      );
+      auth.add_password(null, `127.0.0.1:${proxy.port}`, "me", "proxypw");
+      const opener = build_opener(new ProxyHandler({ http: proxy.url }), auth);
+      equal(
+        await body(await opener.open(`${base}/through`, TIMEOUT)),
+        "origin saw /through",
+      );
+
+      const wrong = new ProxyBasicAuthHandler(
+        new HTTPPasswordMgrWithDefaultRealm(),
+      );
+      wrong.add_password(null, `127.0.0.1:${proxy.port}`, "me", "nope");
+      const refused = build_opener(
+        new ProxyHandler({ http: proxy.url }),
+        wrong,
+      );
+      // tinyproxy answers refused credentials with 401 (not a second 407);
+      // either way the handler does not loop.
+      const code =
+        (await httpError(refused.open(`${base}/through`, TIMEOUT))).code;
+      ok(code === 401 || code === 407, String(code));
+    },
+  );
+});
+
+Deno.test("ProxyDigestAuthHandler answers a proxy's Digest 407", async () => {
+  const nonce = crypto.randomUUID();
+  const seen: (string | null)[] = [];
+  await withServer((req) => {
+    const header = req.headers.get("proxy-authorization");
+    seen.push(header);
+    if (header?.startsWith("Digest ")) {
+      const p = authParams(header);
+      const ha1 = hashHex("MD5", `me:proxy:pw`);
+      // Through a proxy the selector (and so the digest uri) is the full URL.
+      const ha2 = hashHex("MD5", `GET:${p["uri"]}`);
+      const expected = hashHex(
+        "MD5",
+        `${ha1}:${nonce}:${p["nc"]}:${p["cnonce"]}:auth:${ha2}`,
+      );
+      if (p["uri"] === req.url && p["response"] === expected) {
+        return new Response("via proxy");
+      }
+    }
+    return new Response("", {
+      status: 407,
+      headers: {
+        "Proxy-Authenticate":
+          `Digest realm="proxy", nonce="${nonce}", qop="auth"`,
+      },
+    });
+  }, async (proxy) => {
+    const mgr = new HTTPPasswordMgrWithDefaultRealm();
+    mgr.add_password(null, "http://origin.test/", "me", "pw");
+    const opener = build_opener(
+      new ProxyHandler({ http: proxy }),
+      new ProxyDigestAuthHandler(mgr),
+    );
+    equal(
+      await body(await opener.open("http://origin.test/doc", TIMEOUT)),
+      "via proxy",
+    );
+    equal(seen.length, 2);
   });
 });
