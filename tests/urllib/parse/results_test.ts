@@ -83,6 +83,15 @@ Deno.test("results: hostname is lower-cased except an IPv6 zone id", () => {
     equal(urlsplit(`//${netloc}`).hostname, host, netloc);
   }
   equal(new SplitResult("", "\u00c9X", "", "", "").hostname, "\u00e9x");
+  // Letters cased only since Unicode 16 stay as they are, as in Python 3.13
+  // (whose database is Unicode 15.1); final sigma follows Python too.
+  for (const ch of ["\u1c89", "\ua7cb", "\ua7dc", "\u{10d50}", "\u{10d65}"]) {
+    equal(urlsplit(`//A${ch}B`).hostname, `a${ch}b`);
+  }
+  equal(urlsplit("//\u0391\u03a3").hostname, "\u03b1\u03c2");
+  equal(urlsplit("//\u0391\u03a3\u1c89").hostname, "\u03b1\u03c2\u1c89");
+  equal(urlsplit("//\u1c89\u03a3").hostname, "\u1c89\u03c3");
+  equal(urlsplit("//\u0130").hostname, "i\u0307");
 });
 
 Deno.test("results: port", () => {
@@ -227,6 +236,14 @@ Deno.test("results: repr like Python's", () => {
     "SplitResult(scheme='http', netloc='h', path='/\u00e9\\u200b\u{1f600}\\\\', query='', fragment='')",
   );
   equal(Deno.inspect(urldefrag("a#b")), "DefragResult(url='a', fragment='b')");
+  // Code points unassigned in Unicode 15.1 are escaped, as Python 3.13 does.
+  equal(
+    String(new DefragResult("\u1c89\u0416", "")),
+    "DefragResult(url='\\u1c89\u0416', fragment='')",
+  );
+  throws(() => urlsplit("//h:\u{1e5d0}").port, {
+    message: "Port could not be cast to integer value as '\\U0001e5d0'",
+  });
   equal(
     `${urlparse("x")}`,
     "ParseResult(scheme='', netloc='', path='x', params='', query='', fragment='')",
