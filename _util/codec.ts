@@ -15,15 +15,32 @@
  */
 import iconv from "iconv-lite";
 
-/** Python's `UnicodeEncodeError`: a `TypeError`, since Python's is a `ValueError`. */
+/**
+ * Python's `UnicodeEncodeError`: a `TypeError`, since Python's is a
+ * `ValueError`.
+ *
+ * @example
+ * ```ts
+ * import { equal, throws } from "node:assert/strict";
+ * import { encodeText, UnicodeEncodeError } from "./codec.ts";
+ * throws(() => encodeText("é", "ascii"), (e: unknown) => {
+ *   equal((e as UnicodeEncodeError).start, 0);
+ *   return e instanceof UnicodeEncodeError && e instanceof TypeError;
+ * });
+ * ```
+ */
 export class UnicodeEncodeError extends TypeError {
+  /** Python's class name. */
   override name = "UnicodeEncodeError";
   /**
+   * Builds the error with Python's message.
+   *
    * @param encoding codec name as Python reports it (`'charmap'` for code pages)
    * @param object the text being encoded
    * @param start first bad code point (counted in code points, as Python does)
    * @param end one past the last bad code point
    * @param reason Python's reason text
+   * @param badCodePoint the code point at `start`, quoted in the message
    */
   constructor(
     readonly encoding: string,
@@ -45,10 +62,26 @@ export class UnicodeEncodeError extends TypeError {
   }
 }
 
-/** Python's `UnicodeDecodeError`: a `TypeError`, since Python's is a `ValueError`. */
+/**
+ * Python's `UnicodeDecodeError`: a `TypeError`, since Python's is a
+ * `ValueError`.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { decodeBytes } from "./codec.ts";
+ * throws(() => decodeBytes(new Uint8Array([0xff])), {
+ *   name: "UnicodeDecodeError",
+ *   message: "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+ * });
+ * ```
+ */
 export class UnicodeDecodeError extends TypeError {
+  /** Python's class name. */
   override name = "UnicodeDecodeError";
   /**
+   * Builds the error with Python's message.
+   *
    * @param encoding codec name as Python reports it
    * @param object the bytes being decoded
    * @param start first bad byte
@@ -368,6 +401,15 @@ function getCodec(encoding: string): Codec {
  * e.g. `"latin1"` -> `"iso8859-1"`, `"windows-1252"` -> `"cp1252"`.
  * Throws `TypeError("unknown encoding: X")` for names Python (or this
  * port) does not know.
+ *
+ * @example
+ * ```ts
+ * import { equal, throws } from "node:assert/strict";
+ * import { lookupEncoding } from "./codec.ts";
+ * equal(lookupEncoding("Latin-1"), "iso8859-1");
+ * equal(lookupEncoding("windows-1252"), "cp1252");
+ * throws(() => lookupEncoding("klingon"), TypeError);
+ * ```
  */
 export function lookupEncoding(encoding: string): string {
   const module = findModule(encoding);
@@ -377,7 +419,20 @@ export function lookupEncoding(encoding: string): string {
   return (CODEC_SPECS[module] as CodecSpec).name;
 }
 
-/** Python's `str.encode(encoding, errors)`. */
+/**
+ * Python's `str.encode(encoding, errors)`. Lone surrogates in the string
+ * stand for Python's lone surrogates (so `surrogateescape` round-trips).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual, throws } from "node:assert/strict";
+ * import { encodeText } from "./codec.ts";
+ * deepEqual(encodeText("é"), new Uint8Array([0xc3, 0xa9]));
+ * deepEqual(encodeText("é€", "latin-1", "replace"), new Uint8Array([0xe9, 0x3f]));
+ * deepEqual(encodeText("\udcff", "utf-8", "surrogateescape"), new Uint8Array([0xff]));
+ * throws(() => encodeText("€", "ascii"), TypeError);
+ * ```
+ */
 export function encodeText(
   text: string,
   encoding = "utf-8",
@@ -386,7 +441,19 @@ export function encodeText(
   return getCodec(encoding).encode(text, errors);
 }
 
-/** Python's `bytes.decode(encoding, errors)`. */
+/**
+ * Python's `bytes.decode(encoding, errors)`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { decodeBytes } from "./codec.ts";
+ * equal(decodeBytes(new Uint8Array([0x61, 0xff]), "utf-8", "replace"), "a\ufffd");
+ * equal(decodeBytes(new Uint8Array([0xff]), "utf-8", "surrogateescape"), "\udcff");
+ * equal(decodeBytes(new Uint8Array([0x80]), "cp1252"), "€");
+ * equal(decodeBytes(new Uint8Array([0x82, 0xa0]), "shift_jis"), "あ");
+ * ```
+ */
 export function decodeBytes(
   bytes: Uint8Array,
   encoding = "utf-8",
@@ -461,6 +528,8 @@ interface CharEncoder {
   readonly errName: string;
   readonly reason: string;
   readonly groupRuns: boolean;
+  /** Whether `surrogateescape` may escape part of a run (CPython's fast encoders). */
+  readonly escapesPrefix?: boolean;
   /** Appends the encoding of `cp` to `sink`; false when it has none. */
   encodeCp(cp: number, sink: ByteSink): boolean;
 }
@@ -509,14 +578,14 @@ function handleEncodeError(
   enc: CharEncoder,
   sink: ByteSink,
 ): void {
-  const fail = () =>
+  const fail = (from = start) =>
     new UnicodeEncodeError(
       enc.errName,
       text,
-      start,
+      from,
       end,
       enc.reason,
-      cps[start] as number,
+      cps[from] as number,
     );
   switch (errors) {
     case "strict":
@@ -535,11 +604,20 @@ function handleEncodeError(
       }
       return;
     case "surrogateescape": {
-      for (let k = start; k < end; k++) {
+      const isEscape = (k: number) => {
         const cp = cps[k] as number;
-        if (cp < 0xdc80 || cp > 0xdcff) throw fail();
+        return cp >= 0xdc80 && cp <= 0xdcff;
+      };
+      if (!enc.escapesPrefix) {
+        for (let k = start; k < end; k++) if (!isEscape(k)) throw fail();
       }
-      for (let k = start; k < end; k++) sink.push((cps[k] as number) - 0xdc00);
+      // CPython's UTF-8, ASCII and Latin-1 encoders write the escaped
+      // prefix of the run and report only the rest.
+      let k = start;
+      for (; k < end && isEscape(k); k++) {
+        sink.push((cps[k] as number) - 0xdc00);
+      }
+      if (k < end) throw fail(k);
       return;
     }
     case "surrogatepass": {
@@ -649,6 +727,7 @@ const utf8Chars: CharEncoder = {
   errName: "utf-8",
   reason: "surrogates not allowed",
   groupRuns: true,
+  escapesPrefix: true,
   encodeCp(cp, sink) {
     if (cp < 0x80) {
       sink.push(cp);
@@ -780,6 +859,7 @@ function limitedChars(limit: number, errName: string): CharEncoder {
     errName,
     reason: `ordinal not in range(${limit})`,
     groupRuns: true,
+    escapesPrefix: true,
     encodeCp(cp, sink) {
       if (cp >= limit) return false;
       sink.push(cp);
