@@ -9,7 +9,7 @@ import type { ResponseState } from "./_response_writer.ts";
 /** Filled in by `BaseHTTPRequestHandler`'s static initialiser. */
 export const internals: {
   /** Runs a constructed handler and resolves with the engine's response. */
-  run: (handler: BaseHTTPRequestHandler) => Promise<Response>;
+  run: (handler: BaseHTTPRequestHandler) => Response | Promise<Response>;
   /** The response state behind a handler (for `sendStream`). */
   state: (handler: BaseHTTPRequestHandler) => ResponseState;
 } = {

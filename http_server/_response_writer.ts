@@ -19,6 +19,8 @@ export class ResponseState implements ResponseWriter {
   status = 0;
   statusText = "";
   headers: [string, string][] = [];
+  /** The `Content-Length` the handler sent, if any. */
+  contentLength: string | null = null;
   /** Whether `end_headers` has run: body writes are allowed from then on. */
   headEnded = false;
   /** Whether the engine has been handed its `Response`. */
@@ -35,11 +37,10 @@ export class ResponseState implements ResponseWriter {
   #closed = false;
   #drainWaiters: (() => void)[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #resolve: (response: Response) => void;
-
-  constructor(resolve: (response: Response) => void) {
-    this.#resolve = resolve;
-  }
+  /** The engine's response, once committed. */
+  response: Response | null = null;
+  /** Set when the engine is waiting for the response. */
+  onResponse: ((response: Response) => void) | null = null;
 
   get closed(): boolean {
     return this.#closed;
@@ -55,6 +56,7 @@ export class ResponseState implements ResponseWriter {
     this.status = 0;
     this.statusText = "";
     this.headers = [];
+    this.contentLength = null;
     this.headEnded = false;
     this.#chunks = [];
     this.#size = 0;
@@ -135,10 +137,6 @@ export class ResponseState implements ResponseWriter {
     }
   }
 
-  #buildHeaders(): Headers {
-    return new Headers(this.headers);
-  }
-
   #respond(body: BodyInit | null): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
@@ -151,13 +149,17 @@ export class ResponseState implements ResponseWriter {
       if (body instanceof ReadableStream) body.cancel().catch(() => {});
       body = null;
     }
-    this.#resolve(
-      new Response(body, {
-        status,
-        statusText: this.statusText,
-        headers: this.#buildHeaders(),
-      }),
-    );
+    const length = this.contentLength;
+    if (
+      length !== null &&
+      !(body instanceof Uint8Array && String(body.length) === length)
+    ) {
+      this.headers.push(["Content-Length", length]);
+    }
+    // No statusText: the engine sends the standard reason phrase anyway.
+    const response = new Response(body, { status, headers: this.headers });
+    this.response = response;
+    this.onResponse?.(response);
   }
 
   /** Hands the engine a streaming body now (once the head is complete). */
@@ -219,6 +221,14 @@ export class ResponseState implements ResponseWriter {
       }
     }
     this.#wakeDrainers();
+  }
+
+  /** Answers a bare 500 when no proper response could be built. */
+  fallback(): void {
+    if (this.committed) return;
+    this.reset();
+    this.status = 500;
+    this.#respond(null);
   }
 
   /** The handler failed after the head went out: abort the connection. */

@@ -33,7 +33,6 @@ export function normalizeUrlPath(path: string): string {
 /** Whether a decoded path segment is safe to use as one file name. */
 function isPlainName(word: string): boolean {
   if (word === "." || word === "..") return false;
-  if (word.includes("\0")) return false;
   // A colon would name a drive or an alternate data stream on Windows.
   if (IS_WINDOWS && word.includes(":")) return false;
   return true;
@@ -42,8 +41,9 @@ function isPlainName(word: string): boolean {
 /**
  * Maps URL `path` (query and fragment ignored, `%`-escapes decoded) to a
  * file under `directory`. Segments that could leave the folder (`..`,
- * encoded slashes, backslashes, NUL, drive letters) are dropped, as Python
- * drops the ones it recognises. A trailing `/` is kept.
+ * encoded slashes, backslashes, drive letters) are dropped, as Python drops
+ * the ones it recognises; a NUL is kept, so the file system refuses the
+ * name (404). A trailing `/` is kept.
  */
 export function translateUrlPath(path: string, directory: string): string {
   let cut = path.indexOf("?");

@@ -55,6 +55,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // deno-lint-ignore no-control-regex
 const LOG_UNSAFE = /[\x00-\x1f\x7f-\x9f\\]/g;
 
+function noop(): void {}
+
 function escapeLogChar(ch: string): string {
   if (ch === "\\") return "\\\\";
   return "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
@@ -127,50 +129,59 @@ export class BaseHTTPRequestHandler {
   /** The server that received the request. */
   readonly server: HTTPServer;
 
-  /** The request method, e.g. `"GET"` (`null` before parsing). */
-  command: string | null = null;
-  /** The request target: path and query, e.g. `"/a/b?x=1"`. */
-  path = "";
   /** The request's HTTP version; always `"HTTP/1.1"` (see above). */
-  request_version = "HTTP/1.1";
-  /** The request line as it appears in the log. */
-  requestline = "";
-  /** The request headers. */
-  headers: HTTPMessage;
-  /** The request body. */
-  readonly rfile: RequestReader;
+  declare request_version: string;
   /** The response body. */
   readonly wfile: ResponseWriter;
-  /**
-   * Whether the connection ends after this response (decides the
-   * `Connection` header sent).
-   */
-  close_connection = true;
 
+  // Python's class attributes live on the prototype (set below), so a
+  // request costs no copies of them, and both subclass fields
+  // (`override protocol_version = "HTTP/1.1"`) and prototype assignments
+  // override them.
   /** Server software name and version, first half of the `Server` header. */
-  server_version = "BaseHTTP/0.6";
+  declare server_version: string;
   /** Runtime name and version, second half of the `Server` header. */
-  sys_version = `Deno/${Deno.version.deno}`;
+  declare sys_version: string;
   /**
    * `"HTTP/1.0"` (default: one request per connection) or `"HTTP/1.1"`
    * (keep-alive).
    */
-  protocol_version = "HTTP/1.0";
+  declare protocol_version: string;
   /** The `%`-format template of error pages (`%(code)d`, `%(message)s`, `%(explain)s`). */
-  error_message_format: string = DEFAULT_ERROR_MESSAGE;
+  declare error_message_format: string;
   /** The `Content-Type` of error pages. */
-  error_content_type: string = DEFAULT_ERROR_CONTENT_TYPE;
+  declare error_content_type: string;
   /** Kept for Python compatibility; requests always carry a version here. */
-  default_request_version = "HTTP/0.9";
+  declare default_request_version: string;
   /** Status code to `[phrase, explanation]`. */
-  responses: Readonly<Record<number, readonly [string, string]>> = responses;
+  declare responses: Readonly<Record<number, readonly [string, string]>>;
   /** Month abbreviations used by the date helpers (index 1 to 12). */
-  monthname: readonly (string | null)[] = MONTH_NAMES;
+  declare monthname: readonly (string | null)[];
   /** Weekday abbreviations, Monday first. */
-  weekdayname: readonly string[] = WEEKDAY_NAMES;
+  declare weekdayname: readonly string[];
 
-  #state!: ResponseState;
-  #run: Promise<Response> | null = null;
+  static {
+    Object.assign(this.prototype, {
+      request_version: "HTTP/1.1",
+      server_version: "BaseHTTP/0.6",
+      sys_version: `Deno/${Deno.version.deno}`,
+      protocol_version: "HTTP/1.0",
+      error_message_format: DEFAULT_ERROR_MESSAGE,
+      error_content_type: DEFAULT_ERROR_CONTENT_TYPE,
+      default_request_version: "HTTP/0.9",
+      responses,
+      monthname: MONTH_NAMES,
+      weekdayname: WEEKDAY_NAMES,
+    });
+  }
+
+  readonly #state: ResponseState = new ResponseState();
+  #headers: HTTPMessage | null = null;
+  #rfile: RequestReader | null = null;
+  #command: string | null | undefined = undefined;
+  #path: string | undefined = undefined;
+  #requestline: string | undefined = undefined;
+  #closeConnection: boolean | undefined = undefined;
   #interim = false;
 
   static {
@@ -190,31 +201,122 @@ export class BaseHTTPRequestHandler {
     this.request = request;
     this.client_address = client_address;
     this.server = server;
-    this.headers = new HTTPMessage(request.headers);
-    this.rfile = new BodyReader(request.body);
-    this.#run = new Promise<Response>((resolve) => {
-      this.#state = new ResponseState(resolve);
-    });
     this.wfile = this.#state;
   }
 
-  #start(): Promise<Response> {
-    const response = this.#run as Promise<Response>;
-    this.#run = null;
-    this.#lifecycle().then(
-      () => this.#state.finish(),
-      (error) => this.#fail(error),
-    );
-    return response;
+  /** The request headers. */
+  get headers(): HTTPMessage {
+    return this.#headers ??= new HTTPMessage(this.request.headers);
+  }
+  set headers(value: HTTPMessage) {
+    this.#headers = value;
   }
 
-  async #lifecycle(): Promise<void> {
-    await this.setup();
-    try {
-      await this.handle();
-    } finally {
-      await this.finish();
+  /** The request body. */
+  get rfile(): RequestReader {
+    return this.#rfile ??= new BodyReader(this.request.body);
+  }
+  set rfile(value: RequestReader) {
+    this.#rfile = value;
+  }
+
+  /** The request method, e.g. `"GET"`. */
+  get command(): string | null {
+    if (this.#command === undefined) this.#command = this.request.method;
+    return this.#command;
+  }
+  set command(value: string | null) {
+    this.#command = value;
+  }
+
+  /**
+   * The request target: path and query, e.g. `"/a/b?x=1"`. Leading
+   * slashes are collapsed to one (so a `Location` built from it cannot
+   * name another host).
+   */
+  get path(): string {
+    if (this.#path === undefined) {
+      const target = requestTarget(this.request.url);
+      this.#path = target.startsWith("//")
+        ? "/" + target.replace(/^\/+/, "")
+        : target;
     }
+    return this.#path;
+  }
+  set path(value: string) {
+    this.#path = value;
+  }
+
+  /** The request line as it appears in the log: `GET /path HTTP/1.1`. */
+  get requestline(): string {
+    this.#requestline ??= `${this.command} ${
+      requestTarget(this.request.url)
+    } ${this.request_version}`;
+    return this.#requestline;
+  }
+  set requestline(value: string) {
+    this.#requestline = value;
+  }
+
+  /**
+   * Whether the connection ends after this response: true with
+   * `protocol_version` `HTTP/1.0` or when the client sent
+   * `Connection: close`. Decides the `Connection: close` header.
+   */
+  get close_connection(): boolean {
+    if (this.#closeConnection === undefined) {
+      if (this.protocol_version < "HTTP/1.1") return true;
+      const connection = this.request.headers.get("Connection");
+      return connection !== null && connection.toLowerCase() === "close";
+    }
+    return this.#closeConnection;
+  }
+  set close_connection(value: boolean) {
+    this.#closeConnection = value;
+  }
+
+  #start(): Response | Promise<Response> {
+    const state = this.#state;
+    state.isHead = this.command === "HEAD";
+    let pending: Promise<void> | undefined;
+    try {
+      const result = this.#lifecycle();
+      if (result instanceof Promise) pending = result;
+      else state.finish();
+    } catch (error) {
+      this.#fail(error);
+    }
+    if (pending) {
+      pending.then(() => state.finish(), (error) => this.#fail(error));
+    }
+    if (state.response) return state.response;
+    return new Promise((resolve) => {
+      state.onResponse = resolve;
+    });
+  }
+
+  #lifecycle(): void | Promise<void> {
+    const setup = this.setup();
+    if (setup instanceof Promise) {
+      return setup.then(() => this.#handleThenFinish());
+    }
+    return this.#handleThenFinish();
+  }
+
+  #handleThenFinish(): void | Promise<void> {
+    let handled;
+    try {
+      handled = this.handle();
+    } catch (error) {
+      const finished = this.finish();
+      if (finished instanceof Promise) {
+        return finished.then(() => Promise.reject(error));
+      }
+      throw error;
+    }
+    if (handled instanceof Promise) return handled.finally(() => this.finish());
+    const finished = this.finish();
+    if (finished instanceof Promise) return finished;
   }
 
   #fail(error: unknown): void {
@@ -230,6 +332,7 @@ export class BaseHTTPRequestHandler {
       state.finish();
     } catch (again) {
       state.abort(again);
+      if (!state.response) state.fallback();
     }
   }
 
@@ -243,16 +346,15 @@ export class BaseHTTPRequestHandler {
    * Handles the request: one `handle_one_request()` call (the engine
    * keeps connections alive between requests, not the handler).
    */
-  async handle(): Promise<void> {
-    this.close_connection = true;
-    await this.handle_one_request();
+  handle(): void | Promise<void> {
+    return this.handle_one_request();
   }
 
   /**
    * Parses the request and calls the matching `do_<COMMAND>` method, or
    * sends 501 when there is none.
    */
-  async handle_one_request(): Promise<void> {
+  handle_one_request(): void | Promise<void> {
     if (!this.parse_request()) return;
     const name = "do_" + this.command;
     const method = (this as unknown as Record<string, unknown>)[name];
@@ -264,37 +366,18 @@ export class BaseHTTPRequestHandler {
     if (result instanceof Promise) {
       this.#state.pending = true;
       if (this.#state.headEnded) this.#state.armStreamTimer();
-      await result;
+      return result.then(noop);
     }
   }
 
   /**
-   * Fills `command`, `path`, `request_version`, `requestline` and
-   * `close_connection` from the request; returns `false` after sending an
-   * error response when the request cannot be served.
+   * Prepares the request for handling; returns `false` after sending an
+   * error response when it cannot be served. The engine has parsed and
+   * validated the request already (malformed requests got a 400 there), and
+   * `command`, `path`, `requestline`, `headers` and `close_connection` are
+   * read from it on first use.
    */
   parse_request(): boolean {
-    const request = this.request;
-    const command = request.method;
-    const target = requestTarget(request.url);
-    this.command = command;
-    this.request_version = "HTTP/1.1";
-    this.requestline = `${command} ${target} HTTP/1.1`;
-    // A target starting with "//" would read as a host in a Location
-    // header built from it, so collapse the leading slashes.
-    this.path = target.startsWith("//")
-      ? "/" + target.replace(/^\/+/, "")
-      : target;
-    this.close_connection = this.protocol_version < "HTTP/1.1";
-    this.#state.isHead = command === "HEAD";
-    const connection = this.headers.get("Connection");
-    if (connection !== null) {
-      const lowered = connection.toLowerCase();
-      if (lowered === "close") this.close_connection = true;
-      else if (lowered === "keep-alive" && !this.close_connection) {
-        this.close_connection = false;
-      }
-    }
     return true;
   }
 
@@ -502,14 +585,26 @@ export class BaseHTTPRequestHandler {
       throw new Error("send_header: the response head was already ended");
     }
     if (this.#interim) return;
-    const lowered = keyword.toLowerCase();
-    if (lowered === "connection") {
-      const v = text.toLowerCase();
-      if (v === "close") this.close_connection = true;
-      else if (v === "keep-alive") this.close_connection = false;
-      // The engine owns connection management; the header is added at
-      // end_headers from close_connection.
-      return;
+    // Only a few names need a look; the first letter rules most out cheaply.
+    const initial = keyword.charCodeAt(0) | 0x20;
+    if (initial === 0x63 || initial === 0x64) {
+      const lowered = keyword.toLowerCase();
+      if (lowered === "connection") {
+        const v = text.toLowerCase();
+        if (v === "close") this.close_connection = true;
+        else if (v === "keep-alive") this.close_connection = false;
+        // The engine manages connections; end_headers adds
+        // `Connection: close` from close_connection.
+        return;
+      }
+      if (lowered === "content-length") {
+        // Kept aside: the engine writes it for a body it knows the size of.
+        state.contentLength = text;
+        return;
+      }
+      // The engine adds this very header itself; sending ours too would
+      // only cost time.
+      if (lowered === "date" && text === httpDate()) return;
     }
     state.headers.push([keyword, text]);
   }

@@ -160,40 +160,44 @@ export class HTTPServer implements AsyncDisposable {
   /** Python starts listening here; the engine already does in `server_bind`. */
   server_activate(): void {}
 
-  #accept(request: Request, remote: Deno.NetAddr): Promise<Response> {
+  #accept(
+    request: Request,
+    remote: Deno.NetAddr,
+  ): Response | Promise<Response> {
     const client: ClientAddress = [remote.hostname, remote.port];
     if (this.#serving) return this.#dispatch(request, client);
     const oneShot = this.#oneShot.shift();
     if (oneShot) {
-      const response = this.#dispatch(request, client);
+      const response = Promise.resolve(this.#dispatch(request, client));
       response.finally(oneShot);
       return response;
     }
     return new Promise((resolve) => {
       this.#waiting.push((onDone) => {
-        const response = this.#dispatch(request, client);
+        const response = Promise.resolve(this.#dispatch(request, client));
         if (onDone) response.finally(onDone);
         resolve(response);
       });
     });
   }
 
-  #dispatch(request: Request, client: ClientAddress): Promise<Response> {
-    if (this.#closed) {
-      return Promise.resolve(new Response(null, { status: 503 }));
-    }
+  #dispatch(
+    request: Request,
+    client: ClientAddress,
+  ): Response | Promise<Response> {
+    if (this.#closed) return new Response(null, { status: 503 });
     if (!this.verify_request(request, client)) {
-      request.body?.cancel().catch(() => {});
-      return Promise.resolve(
-        new Response(null, { status: 403, headers: { Connection: "close" } }),
-      );
+      return new Response(null, {
+        status: 403,
+        headers: { Connection: "close" },
+      });
     }
     let handler;
     try {
       handler = new this.RequestHandlerClass(request, client, this);
     } catch (error) {
       this.handle_error(request, client, error);
-      return Promise.resolve(new Response(null, { status: 500 }));
+      return new Response(null, { status: 500 });
     }
     return internals.run(handler);
   }

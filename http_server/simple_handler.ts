@@ -210,11 +210,18 @@ function etagMatches(header: string, etag: string): boolean {
  * ```
  */
 export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
-  override server_version = "SimpleHTTP/0.6";
   /** File names served for a folder URL, first found wins. */
-  index_pages: readonly string[] = ["index.html", "index.htm"];
+  declare index_pages: readonly string[];
   /** Extension to type entries consulted before the MIME database. */
-  extensions_map: Readonly<Record<string, string>> = DEFAULT_EXTENSIONS_MAP;
+  declare extensions_map: Readonly<Record<string, string>>;
+
+  static {
+    Object.assign(this.prototype, {
+      server_version: "SimpleHTTP/0.6",
+      index_pages: ["index.html", "index.htm"],
+      extensions_map: DEFAULT_EXTENSIONS_MAP,
+    });
+  }
   /** The folder served. */
   directory: string;
   /** Whether symbolic links may lead outside `directory`. */
@@ -294,7 +301,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       const [urlPath, rest] = splitQuery(this.path);
       if (!urlPath.endsWith("/")) {
         this.send_response(301);
-        this.send_header("Location", urlPath + "/" + rest);
+        this.send_header("Location", redirectTarget(urlPath) + "/" + rest);
         this.send_header("Content-Length", "0");
         this.end_headers();
         return null;
@@ -547,6 +554,15 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (ext === "") return "application/octet-stream";
     return lookupMimeType(ext) ?? "application/octet-stream";
   }
+}
+
+/**
+ * The path for a `Location` header: browsers read `//host` and `/\host` as
+ * another site, so backslashes are %-encoded (this server decodes them
+ * back) and leading slashes collapsed.
+ */
+function redirectTarget(urlPath: string): string {
+  return urlPath.replaceAll("\\", "%5C").replace(/^\/+/, "/");
 }
 
 /** Splits a request target into its path and the `?query#fragment` rest. */
