@@ -113,6 +113,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   get(name: string): string | null;
+  /** The first value of header `name`, or `failobj` when there is none. */
   get<T>(name: string, failobj: T): string | T;
   get<T>(name: string, failobj: T | null = null): string | T | null {
     if (this.#source !== null) return this.#source.get(name) ?? failobj;
@@ -136,6 +137,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   get_all(name: string): string[] | null;
+  /** Every value of header `name`, or `failobj` when there is none. */
   get_all<T>(name: string, failobj: T): string[] | T;
   get_all<T>(name: string, failobj: T | null = null): string[] | T | null {
     const wanted = name.toLowerCase();
@@ -359,6 +361,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   get_params(): [string, string][] | null;
+  /** The parameters of `header`, or `failobj` when it is missing. */
   get_params<T>(failobj: T, header?: string): [string, string][] | T;
   get_params<T>(
     failobj: T | null = null,
@@ -389,6 +392,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   get_param(param: string): string | null;
+  /** The value of parameter `param` of `header`, or `failobj`. */
   get_param<T>(param: string, failobj: T, header?: string): string | T;
   get_param<T>(
     param: string,
@@ -416,6 +420,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   get_content_charset(): string | null;
+  /** The `charset` parameter, lowercased, or `failobj`. */
   get_content_charset<T>(failobj: T): string | T;
   get_content_charset<T>(failobj: T | null = null): string | T | null {
     const charset = this.get_param("charset", null);
