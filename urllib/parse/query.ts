@@ -296,7 +296,7 @@ export function parse_qsl(
 /** Python's `parse_qsl` with `keep_blank_values` positional, the rest as keywords. */
 export function parse_qsl(
   qs: string | null,
-  keep_blank_values: boolean,
+  keep_blank_values: boolean | undefined,
   options: Omit<ParseQsOptions, "keep_blank_values">,
 ): [string, string][];
 /** Python's `parse_qsl` on bytes: bytes pairs. */
@@ -317,7 +317,7 @@ export function parse_qsl(
 /** Python's `parse_qsl` on bytes, `keep_blank_values` positional. */
 export function parse_qsl(
   qs: Uint8Array,
-  keep_blank_values: boolean,
+  keep_blank_values: boolean | undefined,
   options: Omit<ParseQsOptions, "keep_blank_values">,
 ): [Uint8Array, Uint8Array][];
 export function parse_qsl(
@@ -362,7 +362,7 @@ export function parse_qs(
 /** Python's `parse_qs` with `keep_blank_values` positional, the rest as keywords. */
 export function parse_qs(
   qs: string | null,
-  keep_blank_values: boolean,
+  keep_blank_values: boolean | undefined,
   options: Omit<ParseQsOptions, "keep_blank_values">,
 ): Record<string, string[]>;
 /** Python's `parse_qs` on bytes: a map from name bytes to value bytes. */
@@ -383,7 +383,7 @@ export function parse_qs(
 /** Python's `parse_qs` on bytes, `keep_blank_values` positional. */
 export function parse_qs(
   qs: Uint8Array,
-  keep_blank_values: boolean,
+  keep_blank_values: boolean | undefined,
   options: Omit<ParseQsOptions, "keep_blank_values">,
 ): BytesKeyMap<Uint8Array[]>;
 export function parse_qs(
@@ -526,7 +526,7 @@ export function urlencode(
 /** Python's `urlencode` with `doseq` positional and the rest as keywords. */
 export function urlencode(
   query: UrlencodeQuery,
-  doseq: boolean,
+  doseq: boolean | undefined,
   options: Omit<UrlencodeOptions, "doseq">,
 ): string;
 export function urlencode(query: UrlencodeQuery, ...args: unknown[]): string {

@@ -88,7 +88,7 @@ export function quote(
 /** Python's `quote` with `safe` positional and the rest as keywords. */
 export function quote(
   string: string | Uint8Array,
-  safe: string | Uint8Array,
+  safe: string | Uint8Array | undefined,
   options: Omit<QuoteOptions, "safe">,
 ): string;
 export function quote(string: string | Uint8Array, ...args: unknown[]): string {
@@ -124,7 +124,7 @@ export function quote_plus(
 /** Python's `quote_plus` with `safe` positional and the rest as keywords. */
 export function quote_plus(
   string: string | Uint8Array,
-  safe: string | Uint8Array,
+  safe: string | Uint8Array | undefined,
   options: Omit<QuoteOptions, "safe">,
 ): string;
 export function quote_plus(
@@ -201,7 +201,7 @@ export function unquote(
 /** Python's `unquote` with `encoding` positional and `errors` as a keyword. */
 export function unquote(
   string: string | Uint8Array,
-  encoding: string | null,
+  encoding: string | null | undefined,
   options: Omit<UnquoteOptions, "encoding">,
 ): string;
 export function unquote(
@@ -235,7 +235,7 @@ export function unquote_plus(string: string, options: UnquoteOptions): string;
 /** Python's `unquote_plus` with `encoding` positional and `errors` as a keyword. */
 export function unquote_plus(
   string: string,
-  encoding: string | null,
+  encoding: string | null | undefined,
   options: Omit<UnquoteOptions, "encoding">,
 ): string;
 export function unquote_plus(string: string, ...args: unknown[]): string {
