@@ -170,9 +170,9 @@ export class Cookie {
     return Object.fromEntries(this.#rest);
   }
 
-  /** Whether a non-standard attribute (case-insensitive) is present. */
+  /** Whether a non-standard attribute is present (case-sensitive, as in Python). */
   has_nonstandard_attr(name: string): boolean {
-    return this.#findRest(name) !== undefined;
+    return this.#rest.has(name);
   }
 
   /** A non-standard attribute's value, or `failobj` when it is absent. */
@@ -180,21 +180,12 @@ export class Cookie {
     name: string,
     failobj: string | null = null,
   ): string | null {
-    const key = this.#findRest(name);
-    return key === undefined ? failobj : this.#rest.get(key) ?? null;
+    return this.#rest.has(name) ? this.#rest.get(name) ?? null : failobj;
   }
 
   /** Sets a non-standard attribute. */
   set_nonstandard_attr(name: string, value: string | null): void {
-    this.#rest.set(this.#findRest(name) ?? name, value);
-  }
-
-  #findRest(name: string): string | undefined {
-    const lower = name.toLowerCase();
-    for (const key of this.#rest.keys()) {
-      if (key.toLowerCase() === lower) return key;
-    }
-    return undefined;
+    this.#rest.set(name, value);
   }
 
   /**
@@ -265,6 +256,24 @@ function domainHadInitialDot(setCookie: string): boolean {
     dotted = attr.slice(eq + 1).trim().startsWith(".");
   }
   return dotted;
+}
+
+/**
+ * Whether a cookie is HttpOnly. Set-Cookie gives `HttpOnly` and Python's
+ * cookies.txt loader `HTTPOnly`; Python's own save only knows the latter
+ * and so drops the flag of received cookies, which this keeps.
+ */
+function isHttpOnly(cookie: Cookie): boolean {
+  return Object.keys(cookie.rest).some((key) =>
+    key.toLowerCase() === "httponly"
+  );
+}
+
+function sameSiteOf(cookie: Cookie): string | undefined {
+  for (const [key, value] of Object.entries(cookie.rest)) {
+    if (key.toLowerCase() === "samesite" && value) return value.toLowerCase();
+  }
+  return undefined;
 }
 
 function capitalised(s: string): string {
@@ -376,12 +385,18 @@ export class CookieJar implements Iterable<Cookie> {
       domain: hostOnly ? cookie.domain : cookie.domain.slice(1),
       path: cookie.path,
       secure: cookie.secure,
-      httpOnly: cookie.has_nonstandard_attr("HttpOnly"),
+      httpOnly: isHttpOnly(cookie),
       hostOnly,
       pathIsDefault: !cookie.path_specified,
       expires: cookie.expires === null
         ? "Infinity"
         : new Date(cookie.expires * 1000),
+      sameSite: sameSiteOf(cookie),
+      // Other attributes ride along as tough-cookie extensions, which the
+      // jar reports back in `rest`.
+      extensions: Object.entries(cookie.rest)
+        .filter(([k]) => !["httponly", "samesite"].includes(k.toLowerCase()))
+        .map(([k, v]) => v === null ? k : `${k}=${v}`),
     });
     if (cookie.domain_initial_dot) this.#initialDot.add(tough);
     this.#store.putCookie(tough, () => {});
@@ -573,5 +588,304 @@ export class CookieJar implements Iterable<Cookie> {
   repr(): string {
     const cookies = [...this].map((c) => c.repr()).join(", ");
     return `<${this.constructor.name}[${cookies}]>`;
+  }
+}
+
+/**
+ * A cookies file could not be read: it is not in the expected format
+ * (Python's `http.cookiejar.LoadError`).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { LoadError } from "@pyport/web/urllib/request";
+ * equal(new LoadError("bad file").name, "LoadError");
+ * ```
+ */
+export class LoadError extends Error {
+  /** Creates the error with a message naming the file. */
+  constructor(message: string) {
+    super(message);
+    this.name = "LoadError";
+  }
+}
+
+/** Options of `save`, `load` and `revert`, as Python's keywords. */
+export interface CookieFileOptions {
+  /** The file; defaults to the jar's `filename`. */
+  filename?: string | null;
+  /** Also save or load session cookies. */
+  ignore_discard?: boolean;
+  /** Also save or load expired cookies. */
+  ignore_expires?: boolean;
+}
+
+const MISSING_FILENAME =
+  "a filename was not supplied (nor was the CookieJar instance initialised with one)";
+
+/**
+ * A {@linkcode CookieJar} that can be saved to and loaded from a file
+ * (Python's `http.cookiejar.FileCookieJar`). This base class has no file
+ * format: use {@linkcode MozillaCookieJar}. File access is async.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { FileCookieJar } from "@pyport/web/urllib/request";
+ * const jar = new FileCookieJar("cookies.txt");
+ * equal(jar.filename, "cookies.txt");
+ * equal(jar.delayload, false);
+ * ```
+ */
+export class FileCookieJar extends CookieJar {
+  /** The default file for `save`, `load` and `revert`. */
+  filename: string | null;
+  /** Kept for Python compatibility; loading is never delayed. */
+  delayload: boolean;
+
+  /** `new FileCookieJar(filename?, delayload?)`. Nothing is read until `load()`. */
+  constructor(filename?: string | null, delayload?: boolean);
+  /** Keyword form. */
+  constructor(options: { filename?: string | null; delayload?: boolean });
+  constructor(...args: unknown[]) {
+    super();
+    const { filename, delayload } = pyArgs({
+      fn: new.target.name,
+      names: ["filename", "delayload"],
+      defaults: { filename: null as string | null, delayload: false },
+    }, args);
+    this.filename = filename;
+    this.delayload = Boolean(delayload);
+  }
+
+  /** Resolves the arguments of `save`, `load` and `revert`. */
+  protected fileArgs(
+    fn: string,
+    args: readonly unknown[],
+  ): Required<CookieFileOptions> & { filename: string } {
+    const resolved = pyArgs({
+      fn,
+      names: ["filename", "ignore_discard", "ignore_expires"],
+      defaults: {
+        filename: null as string | null,
+        ignore_discard: false,
+        ignore_expires: false,
+      },
+    }, args);
+    const filename = resolved.filename ?? this.filename;
+    if (filename === null) throw new TypeError(`${fn}(): ${MISSING_FILENAME}`);
+    return { ...resolved, filename };
+  }
+
+  /**
+   * Writes the cookies to a file. The base class has no format.
+   *
+   * @throws {Error} Always, here (Python's `NotImplementedError`).
+   */
+  save(
+    filename?: string | null,
+    ignore_discard?: boolean,
+    ignore_expires?: boolean,
+  ): Promise<void>;
+  /** Keyword form. */
+  save(options: CookieFileOptions): Promise<void>;
+  save(..._args: unknown[]): Promise<void> {
+    return Promise.reject(
+      new Error(
+        `${this.constructor.name}.save() is not implemented; use MozillaCookieJar`,
+      ),
+    );
+  }
+
+  /**
+   * Adds the cookies of a file to the jar; session and expired cookies are
+   * skipped unless `ignore_discard` / `ignore_expires`.
+   *
+   * @throws {LoadError} When the file is not in the jar's format.
+   */
+  load(
+    filename?: string | null,
+    ignore_discard?: boolean,
+    ignore_expires?: boolean,
+  ): Promise<void>;
+  /** Keyword form. */
+  load(options: CookieFileOptions): Promise<void>;
+  async load(...args: unknown[]): Promise<void> {
+    const options = this.fileArgs("load", args);
+    const text = await Deno.readTextFile(options.filename);
+    this.loadText(text, options);
+  }
+
+  /** Parses file contents into the jar; subclasses implement their format. */
+  protected loadText(
+    _text: string,
+    options: Required<CookieFileOptions>,
+  ): void {
+    throw new LoadError(
+      `${
+        JSON.stringify(options.filename)
+      }: ${this.constructor.name} has no file format`,
+    );
+  }
+
+  /**
+   * Replaces the jar's cookies with those of the file. When reading fails
+   * the jar is left as it was.
+   */
+  revert(
+    filename?: string | null,
+    ignore_discard?: boolean,
+    ignore_expires?: boolean,
+  ): Promise<void>;
+  /** Keyword form. */
+  revert(options: CookieFileOptions): Promise<void>;
+  async revert(...args: unknown[]): Promise<void> {
+    const options = this.fileArgs("revert", args);
+    const text = await Deno.readTextFile(options.filename);
+    const before = [...this];
+    this.clear();
+    try {
+      this.loadText(text, options);
+    } catch (error) {
+      this.clear();
+      for (const cookie of before) this.set_cookie(cookie);
+      throw error;
+    }
+  }
+}
+
+const NETSCAPE_MAGIC = /^#( Netscape)? HTTP Cookie File/;
+const HTTPONLY_PREFIX = "#HttpOnly_";
+
+/**
+ * A {@linkcode FileCookieJar} using the Netscape `cookies.txt` format that
+ * curl, wget and browsers' exporters read and write (Python's
+ * `http.cookiejar.MozillaCookieJar`). `HttpOnly` cookies are written with
+ * the `#HttpOnly_` prefix.
+ *
+ * @example Save a jar and load it into another
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { Cookie, MozillaCookieJar } from "@pyport/web/urllib/request";
+ * const path = await Deno.makeTempFile();
+ * const jar = new MozillaCookieJar(path);
+ * jar.set_cookie(new Cookie({ name: "sid", value: "42", domain: ".example.com", expires: 4102444800 }));
+ * await jar.save();
+ * const again = new MozillaCookieJar();
+ * await again.load(path);
+ * equal(String(again), "<MozillaCookieJar[<Cookie sid=42 for .example.com/>]>");
+ * await Deno.remove(path);
+ * ```
+ */
+export class MozillaCookieJar extends FileCookieJar {
+  /**
+   * Writes the cookies in Netscape format (file mode 0600 when created).
+   * Session and expired cookies are left out unless `ignore_discard` /
+   * `ignore_expires`.
+   */
+  override save(
+    filename?: string | null,
+    ignore_discard?: boolean,
+    ignore_expires?: boolean,
+  ): Promise<void>;
+  /** Keyword form. */
+  override save(options: CookieFileOptions): Promise<void>;
+  override async save(...args: unknown[]): Promise<void> {
+    const { filename, ignore_discard, ignore_expires } = this.fileArgs(
+      "save",
+      args,
+    );
+    const now = Date.now() / 1000;
+    const lines = [
+      "# Netscape HTTP Cookie File",
+      "# Written by @pyport/web (urllib.request.MozillaCookieJar).",
+      "",
+    ];
+    for (const cookie of this) {
+      if (!ignore_discard && cookie.discard) continue;
+      if (!ignore_expires && cookie.is_expired(now)) continue;
+      // The format writes a bare `Set-Cookie: foo` as a nameless cookie.
+      const [name, value] = cookie.value === null
+        ? ["", cookie.name]
+        : [cookie.name, cookie.value];
+      const domain =
+        (cookie.has_nonstandard_attr("HttpOnly") ? HTTPONLY_PREFIX : "") +
+        cookie.domain;
+      lines.push([
+        domain,
+        cookie.domain.startsWith(".") ? "TRUE" : "FALSE",
+        cookie.path,
+        cookie.secure ? "TRUE" : "FALSE",
+        cookie.expires === null ? "" : String(cookie.expires),
+        name,
+        value,
+      ].join("\t"));
+    }
+    await Deno.writeTextFile(filename, lines.join("\n") + "\n", {
+      mode: 0o600,
+    });
+  }
+
+  /** Parses Netscape `cookies.txt` contents. */
+  protected override loadText(
+    text: string,
+    options: Required<CookieFileOptions>,
+  ): void {
+    const now = Date.now() / 1000;
+    const lines = text.split(/\r\n|\r|\n/);
+    if (!NETSCAPE_MAGIC.test(lines[0] ?? "")) {
+      throw new LoadError(
+        `${
+          JSON.stringify(options.filename)
+        } does not look like a Netscape format cookies file`,
+      );
+    }
+    for (let line of lines.slice(1)) {
+      const rest: Record<string, string | null> = {};
+      if (line.startsWith(HTTPONLY_PREFIX)) {
+        // Python's loader records the flag under this spelling.
+        rest["HTTPOnly"] = "";
+        line = line.slice(HTTPONLY_PREFIX.length);
+      }
+      const trimmed = line.trim();
+      if (
+        trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("$")
+      ) continue;
+      const fields = line.split("\t");
+      const expiresText = fields[4] ?? "";
+      if (
+        fields.length !== 7 ||
+        (expiresText !== "" && !/^\d+$/.test(expiresText))
+      ) {
+        throw new LoadError(
+          `invalid Netscape format cookies file ${
+            JSON.stringify(options.filename)
+          }: ${JSON.stringify(line)}`,
+        );
+      }
+      const [domain, , path, secure, , rawName, rawValue] = fields as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const cookie = new Cookie({
+        name: rawName === "" ? rawValue : rawName,
+        value: rawName === "" ? null : rawValue,
+        domain,
+        domain_specified: domain.startsWith("."),
+        domain_initial_dot: domain.startsWith("."),
+        path,
+        secure: secure === "TRUE",
+        expires: expiresText === "" ? null : Number(expiresText),
+        rest,
+      });
+      if (!options.ignore_discard && cookie.discard) continue;
+      if (!options.ignore_expires && cookie.is_expired(now)) continue;
+      this.set_cookie(cookie);
+    }
   }
 }

@@ -3,9 +3,15 @@
  * sessions against real local servers (cookies across requests, a login
  * flow with redirects, logout), then a differential run against CPython.
  */
-import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { HTTPMessage } from "../../../_util/http_message.ts";
-import { Cookie, CookieJar } from "../../../urllib/request/cookiejar.ts";
+import {
+  Cookie,
+  CookieJar,
+  FileCookieJar,
+  LoadError,
+  MozillaCookieJar,
+} from "../../../urllib/request/cookiejar.ts";
 import { HTTPCookieProcessor } from "../../../urllib/request/cookie_processor.ts";
 import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";
@@ -46,8 +52,10 @@ Deno.test("CookieJar stores what a response sets and sends it back where it appl
   ]);
   const [a] = jar;
   deepEqual(a?.rest, { HttpOnly: null, SameSite: "Lax" });
-  equal(a?.has_nonstandard_attr("httponly"), true);
-  equal(a?.get_nonstandard_attr("samesite"), "Lax");
+  equal(a?.has_nonstandard_attr("HttpOnly"), true);
+  equal(a?.has_nonstandard_attr("httponly"), false);
+  equal(a?.get_nonstandard_attr("SameSite"), "Lax");
+  equal(a?.get_nonstandard_attr("samesite", "none"), "none");
   const c = [...jar].find((x) => x.name === "c")!;
   ok(c.domain_specified && !c.domain_initial_dot && !c.discard);
   ok(c.expires !== null && Math.abs(c.expires - (Date.now() / 1000 + 100)) < 5);
@@ -404,4 +412,191 @@ print(json.dumps({"stored": stored, "sent": sent}))
   );
   deepEqual(stored, python.stored);
   deepEqual(sent, python.sent);
+});
+
+// ---------------------------------------------------------------------------
+// MozillaCookieJar: the Netscape cookies.txt format, both ways with CPython.
+
+const FUTURE = 4102444800; // 2100-01-01
+
+const httpOnly = (c: Cookie) =>
+  c.has_nonstandard_attr("HttpOnly") || c.has_nonstandard_attr("HTTPOnly");
+
+function sampleJar(path: string | null = null): MozillaCookieJar {
+  const jar = new MozillaCookieJar(path);
+  const req = new Request("https://www.example.com/app/page");
+  jar.extract_cookies(
+    response(
+      `persist=1; Path=/; Expires=${new Date(FUTURE * 1000).toUTCString()}`,
+      `dom=2; Domain=example.com; Path=/app; Secure; Max-Age=${
+        FUTURE - Math.floor(Date.now() / 1000)
+      }`,
+      `http=3; Path=/; HttpOnly; Expires=${
+        new Date(FUTURE * 1000).toUTCString()
+      }`,
+      "session=4; Path=/",
+    ),
+    req,
+  );
+  return jar;
+}
+
+Deno.test("MozillaCookieJar: save and load round trip, session cookies on request", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    await sampleJar(path).save();
+    const text = await Deno.readTextFile(path);
+    ok(text.startsWith("# Netscape HTTP Cookie File\n"));
+    ok(
+      text.includes(
+        `#HttpOnly_www.example.com\tFALSE\t/\tFALSE\t${FUTURE}\thttp\t3\n`,
+      ),
+    );
+    ok(!text.includes("session"));
+    equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+
+    const loaded = new MozillaCookieJar();
+    await loaded.load(path);
+    const fields = (
+      c: Cookie,
+    ) => [c.name, c.value, c.domain, c.path, c.secure, c.expires, httpOnly(c)];
+    deepEqual(
+      [...loaded].map(fields),
+      [...sampleJar()].filter((c) => !c.discard).map(fields),
+    );
+    deepEqual([...loaded].map((c) => c.name), ["persist", "http", "dom"]);
+    // Stored cookies report the flag as Set-Cookie spells it.
+    ok(
+      [...loaded].find((c) => c.name === "http")?.has_nonstandard_attr(
+        "HttpOnly",
+      ),
+    );
+    const custom = new CookieJar();
+    custom.set_cookie(
+      new Cookie({
+        name: "x",
+        value: "1",
+        domain: "h.test",
+        rest: { Priority: "High", Flag: null, SameSite: "Strict" },
+      }),
+    );
+    deepEqual([...custom][0]?.rest, {
+      SameSite: "Strict",
+      Priority: "High",
+      Flag: null,
+    });
+    equal(cookieHeader(loaded, "https://shop.example.com/app/x"), "dom=2");
+
+    await sampleJar(path).save({ ignore_discard: true });
+    const all = new MozillaCookieJar(path);
+    await all.load({ ignore_discard: true });
+    ok([...all].some((c) => c.name === "session" && c.discard));
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("MozillaCookieJar: bad files, revert, and missing file names", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    const jar = sampleJar(path);
+    await Deno.writeTextFile(path, "not a cookies file\n");
+    await rejects(jar.load(), LoadError);
+    await Deno.writeTextFile(
+      path,
+      "# Netscape HTTP Cookie File\nonly\tthree\tfields\n",
+    );
+    await rejects(jar.load(), LoadError);
+    // A failed revert leaves the jar as it was.
+    const before = String(jar);
+    await rejects(jar.revert(), LoadError);
+    equal(String(jar), before);
+    await Deno.writeTextFile(
+      path,
+      `# HTTP Cookie File\n\n# comment\n.h.test\tTRUE\t/\tFALSE\t${FUTURE}\t\tbare\n`,
+    );
+    await jar.revert();
+    deepEqual([...jar].map((c) => [c.name, c.value, c.domain]), [[
+      "bare",
+      null,
+      ".h.test",
+    ]]);
+    equal(cookieHeader(jar, "http://a.h.test/"), "bare");
+    await rejects(new MozillaCookieJar().save(), TypeError);
+    await rejects(new FileCookieJar(path).save(), Error);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("MozillaCookieJar files are read by CPython 3.13, and CPython's by us", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const ours = `${dir}/ours.txt`;
+    const theirs = `${dir}/theirs.txt`;
+    await sampleJar(ours).save();
+    const script = `
+import http.cookiejar, json, sys
+ours, theirs = sys.argv[1], sys.argv[2]
+jar = http.cookiejar.MozillaCookieJar()
+jar.load(ours)
+seen = sorted([c.name, c.value, c.domain, c.path, c.secure, int(c.expires), c.has_nonstandard_attr("HTTPOnly")] for c in jar)
+out = http.cookiejar.MozillaCookieJar(theirs)
+out.set_cookie(http.cookiejar.Cookie(0, "py", "1", None, False, ".example.org", True, True, "/p", True,
+    True, ${FUTURE}, False, None, None, {"HTTPOnly": ""}))
+out.set_cookie(http.cookiejar.Cookie(0, "host", "2", None, False, "www.example.org", False, False, "/", False,
+    False, ${FUTURE}, False, None, None, {}))
+out.save()
+print(json.dumps(seen))
+`;
+    const result = await new Deno.Command("python3", {
+      args: ["-c", script, ours, theirs],
+      env: { PYENV_VERSION: "3.13.0" },
+      stdout: "piped",
+      stderr: "null",
+    }).output().catch(() => null);
+    if (!result?.success) {
+      await t.step({
+        name: "CPython 3.13 not available",
+        ignore: true,
+        fn: () => {},
+      });
+      return;
+    }
+    const python = JSON.parse(new TextDecoder().decode(result.stdout));
+    const mine = [...sampleJar()].filter((c) => !c.discard).map((c) => [
+      c.name,
+      c.value,
+      c.domain,
+      c.path,
+      c.secure,
+      c.expires,
+      httpOnly(c),
+    ]).sort((a, b) => String(a[0]) < String(b[0]) ? -1 : 1);
+    deepEqual(python, mine);
+    const loaded = new MozillaCookieJar(theirs);
+    await loaded.load();
+    deepEqual(
+      [...loaded].map((
+        c,
+      ) => [
+        c.name,
+        c.domain,
+        c.path,
+        c.secure,
+        c.expires,
+        httpOnly(c),
+      ]),
+      [["py", ".example.org", "/p", true, FUTURE, true], [
+        "host",
+        "www.example.org",
+        "/",
+        false,
+        FUTURE,
+        false,
+      ]],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
