@@ -258,8 +258,12 @@ class Gen {
 
   absoluteUrl(schemes: readonly (readonly [string, number])[]): string {
     const scheme = this.weighted(schemes);
-    let url = `${scheme}://${this.authority()}${this.path(5)}`;
-    if (this.chance(0.03)) url += `;type=${this.pick(["a", "i", "d"])}`;
+    const path = this.path(5);
+    let url = `${scheme}://${this.authority()}${path}`;
+    // Params follow a path segment (ftp's ";type=a"), never the authority.
+    if (path && this.chance(0.03)) {
+      url += `;type=${this.pick(["a", "i", "d"])}`;
+    }
     if (this.chance(0.5)) url += "?" + this.query(1 + this.int(6));
     if (this.chance(0.15)) url += "#" + this.pick(WORDS) + this.int(100);
     return url;

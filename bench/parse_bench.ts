@@ -47,6 +47,8 @@ interface Operation {
   size: number;
   pass(): void;
   sample(n: number): unknown[];
+  /** Describes the first input the call throws on, if any. */
+  firstFailure(): string | undefined;
 }
 
 interface PythonResult {
@@ -59,92 +61,84 @@ interface PythonResult {
 // drop the allocation (escape analysis) or the call itself.
 let sink: unknown;
 
-// Each pass loop is written out rather than built by one shared helper: V8
-// shares call-site feedback between closures of one function literal, so a
-// shared loop would make every call megamorphic and never inline.
+// `call` serves the untimed work (samples, finding a failing input); the
+// timed `pass` loop is written out per operation because V8 shares call-site
+// feedback among closures of one function literal: one shared loop would make
+// every call megamorphic and stop V8 from inlining it.
+function define<T>(
+  name: string,
+  items: T[],
+  call: (item: T) => unknown,
+  pass: () => void,
+): Operation {
+  return {
+    name,
+    size: items.length,
+    pass,
+    sample: (n) => items.slice(0, n).map(call),
+    firstFailure() {
+      for (let i = 0; i < items.length; i++) {
+        try {
+          call(items[i] as T);
+        } catch (error) {
+          return `${name} threw "${error}" on input #${i}: ` +
+            JSON.stringify(items[i]);
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
 function operations(inputs: ParseInputs): Operation[] {
   const { urls, joins, queries, forms, quotes, unquotes } = inputs;
-  const split = (u: string) => {
-    const r = urlsplit(u);
-    return [r.scheme, r.netloc, r.path, r.query, r.fragment];
-  };
-  const parse = (u: string) => {
-    const r = urlparse(u);
-    return [r.scheme, r.netloc, r.path, r.params, r.query, r.fragment];
-  };
-  return [{
-    name: "urlsplit",
-    size: urls.length,
-    pass: () => {
+  return [
+    define("urlsplit", urls, (u) => {
+      const r = urlsplit(u);
+      return [r.scheme, r.netloc, r.path, r.query, r.fragment];
+    }, () => {
       for (let i = 0; i < urls.length; i++) sink = urlsplit(urls[i] as string);
-    },
-    sample: (n) => urls.slice(0, n).map(split),
-  }, {
-    name: "urlparse",
-    size: urls.length,
-    pass: () => {
+    }),
+    define("urlparse", urls, (u) => {
+      const r = urlparse(u);
+      return [r.scheme, r.netloc, r.path, r.params, r.query, r.fragment];
+    }, () => {
       for (let i = 0; i < urls.length; i++) sink = urlparse(urls[i] as string);
-    },
-    sample: (n) => urls.slice(0, n).map(parse),
-  }, {
-    name: "urljoin",
-    size: joins.length,
-    pass: () => {
+    }),
+    define("urljoin", joins, ([b, r]) => urljoin(b, r), () => {
       for (let i = 0; i < joins.length; i++) {
         const pair = joins[i] as [string, string];
         sink = urljoin(pair[0], pair[1]);
       }
-    },
-    sample: (n) => joins.slice(0, n).map(([b, r]) => urljoin(b, r)),
-  }, {
-    name: "parse_qsl",
-    size: queries.length,
-    pass: () => {
+    }),
+    define("parse_qsl", queries, (q) => parse_qsl(q), () => {
       for (let i = 0; i < queries.length; i++) {
         sink = parse_qsl(queries[i] as string);
       }
-    },
-    sample: (n) => queries.slice(0, n).map((q) => parse_qsl(q)),
-  }, {
-    name: "urlencode",
-    size: forms.length,
-    pass: () => {
+    }),
+    define("urlencode", forms, (f) => urlencode(f), () => {
       for (let i = 0; i < forms.length; i++) {
         sink = urlencode(forms[i] as [string, string][]);
       }
-    },
-    sample: (n) => forms.slice(0, n).map((f) => urlencode(f)),
-  }, {
-    name: "quote",
-    size: quotes.length,
-    pass: () => {
+    }),
+    define("quote", quotes, (s) => quote(s), () => {
       for (let i = 0; i < quotes.length; i++) sink = quote(quotes[i] as string);
-    },
-    sample: (n) => quotes.slice(0, n).map((s) => quote(s)),
-  }, {
-    name: "unquote",
-    size: unquotes.length,
-    pass: () => {
+    }),
+    define("unquote", unquotes, (s) => unquote(s), () => {
       for (let i = 0; i < unquotes.length; i++) {
         sink = unquote(unquotes[i] as string);
       }
-    },
-    sample: (n) => unquotes.slice(0, n).map((s) => unquote(s)),
-  }];
+    }),
+  ];
 }
 
 // The WHATWG parser, timed for scale on the urlsplit inputs it accepts.
 // Relative and scheme-relative references make it throw; they are counted
 // and left out, since timing exceptions would say nothing about parsing.
 function whatwgOperation(urls: string[]): Operation {
-  return {
-    name: "new URL()",
-    size: urls.length,
-    pass() {
-      for (let i = 0; i < urls.length; i++) sink = new URL(urls[i] as string);
-    },
-    sample: () => [],
-  };
+  return define("new URL()", urls, (u) => new URL(u).href, () => {
+    for (let i = 0; i < urls.length; i++) sink = new URL(urls[i] as string);
+  });
 }
 
 function median(values: number[]): number {
@@ -166,6 +160,18 @@ function timeOperation(op: Operation, settings: Settings): number {
   }
   if (sink === undefined) throw new Error(`${op.name} returned nothing`);
   return median(times) * 1e6 / op.size;
+}
+
+// Every input is valid for CPython (its side fails otherwise), so a throw
+// here is a bug in the port: name the input instead of a bare stack trace.
+function timeOrExplain(op: Operation, settings: Settings): number {
+  try {
+    return timeOperation(op, settings);
+  } catch (error) {
+    const failure = op.firstFailure();
+    if (failure === undefined) throw error;
+    throw new Error(failure, { cause: error });
+  }
 }
 
 async function runPython(
@@ -322,9 +328,9 @@ async function main(args: string[]): Promise<void> {
 
   console.error(`timing @pyport/web on Deno ${Deno.version.deno}...`);
   const denoNs = new Map(
-    ops.map((op) => [op.name, timeOperation(op, settings)]),
+    ops.map((op) => [op.name, timeOrExplain(op, settings)]),
   );
-  const whatwgNs = timeOperation(whatwg, settings);
+  const whatwgNs = timeOrExplain(whatwg, settings);
   console.error("timing CPython...");
   const python = await runPython(inputs, settings);
   const peer = typeof python === "string" ? undefined : python;
