@@ -30,6 +30,34 @@ export interface UrlretrieveOptions {
 
 const tempFiles: string[] = [];
 const BLOCK = 8192;
+const READ_BLOCKS = 8;
+
+/** Gathers small writes into 1 MiB ones: disk writes cost per call. */
+class StagedWriter {
+  #file: Deno.FsFile;
+  #buf = new Uint8Array(1 << 20);
+  #used = 0;
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+  async write(data: Uint8Array): Promise<void> {
+    if (this.#used + data.length > this.#buf.length) await this.flush();
+    if (data.length >= this.#buf.length) return await this.#writeAll(data);
+    this.#buf.set(data, this.#used);
+    this.#used += data.length;
+  }
+  get pending(): number {
+    return this.#used;
+  }
+  async flush(): Promise<void> {
+    await this.#writeAll(this.#buf.subarray(0, this.#used));
+    this.#used = 0;
+  }
+  async #writeAll(data: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < data.length) at += await this.#file.write(data.subarray(at));
+  }
+}
 
 /** POSIX `os.path.normpath`, enough for `file:` URL paths. */
 function normpath(path: string): string {
@@ -118,6 +146,7 @@ export async function urlretrieve(
       tempFiles.push(filename);
       out = await Deno.open(filename, { write: true, truncate: true });
     }
+    const sink = new StagedWriter(out);
     try {
       result = [filename, headers];
       let blocknum = 0;
@@ -133,15 +162,21 @@ export async function urlretrieve(
       }
       opts.reporthook?.(blocknum, BLOCK, size);
       while (true) {
-        const block = await fp.read(BLOCK);
-        if (block.length === 0) break;
-        read += block.length;
-        let at = 0;
-        while (at < block.length) at += await out.write(block.subarray(at));
-        blocknum += 1;
-        opts.reporthook?.(blocknum, BLOCK, size);
+        // Python reads 8192-byte blocks; reading eight at a time and
+        // reporting each block gives the same calls with 1/8 the I/O calls.
+        const chunk = await fp.read(BLOCK * READ_BLOCKS);
+        if (chunk.length === 0) break;
+        read += chunk.length;
+        await sink.write(chunk);
+        for (let done = 0; done < chunk.length; done += BLOCK) {
+          blocknum += 1;
+          opts.reporthook?.(blocknum, BLOCK, size);
+        }
       }
+      await sink.flush();
     } finally {
+      // On an error mid-body, keep what arrived, as Python's unbuffered writes do.
+      if (sink.pending > 0) await sink.flush().catch(() => {});
       out.close();
     }
   } finally {
