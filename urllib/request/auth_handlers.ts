@@ -294,13 +294,13 @@ async function closeWhenRetried(
 }
 
 /** A digest hash: text (UTF-8) in, lowercase hex out. */
-export type HashFn = (text: string) => string;
+export type DigestHash = (text: string) => string;
 
-function hasher(name: string): HashFn {
+function hasher(name: string): DigestHash {
   return (text) => createHash(name).update(text, "utf8").digest("hex");
 }
 
-const DIGEST_ALGORITHMS: Readonly<Record<string, HashFn>> = {
+const DIGEST_ALGORITHMS: Readonly<Record<string, DigestHash>> = {
   "MD5": hasher("md5"),
   "SHA": hasher("sha1"),
   "SHA-256": hasher("sha256"),
@@ -485,7 +485,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
    */
   get_algorithm_impls(
     algorithm: string,
-  ): [H: HashFn, KD: (secret: string, data: string) => string] {
+  ): [H: DigestHash, KD: (secret: string, data: string) => string] {
     const H = DIGEST_ALGORITHMS[algorithm.toUpperCase()];
     if (!H) {
       throw new RangeError(
