@@ -1,0 +1,142 @@
+/**
+ * Fetches a web page with `urlopen`, decodes it with the charset the
+ * response declares, and prints its title and every link in it as an
+ * absolute URL: the tutorial's `urlopen` + `re.search` scraper, grown up.
+ *
+ * Run it from a checkout:
+ *
+ * ```sh
+ * deno run -A examples/scrape_links.ts [URL]
+ * ```
+ *
+ * or straight from JSR:
+ *
+ * ```sh
+ * deno run -A jsr:@pyport/web/examples/scrape_links [URL]
+ * ```
+ *
+ * `URL` defaults to https://www.python.org/. The exit status is 1 when the
+ * page cannot be fetched (an HTTP error status or a network error).
+ *
+ * @module
+ */
+import { HTTPError, URLError } from "@pyport/web/urllib/error";
+import {
+  quote_from_bytes,
+  unquote,
+  urldefrag,
+  urljoin,
+} from "@pyport/web/urllib/parse";
+import { urlopen } from "@pyport/web/urllib/request";
+
+/**
+ * Decodes `body` with any codec Python knows (`utf-8`, `latin-1`,
+ * `shift_jis`, `gb2312`, `cp1252`, ...). Bytes that are not valid in that
+ * charset become U+FFFD, as `bytes.decode(charset, "replace")` does.
+ */
+function decode(body: Uint8Array, charset: string): string {
+  // The library's codecs are reached through unquote(): percent-encode
+  // every byte, then let unquote decode them with the charset's codec.
+  return unquote(quote_from_bytes(body, ""), {
+    encoding: charset,
+    errors: "replace",
+  });
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+};
+
+/** Undoes the character references an attribute value may hold (`&amp;`). */
+function unescapeHtml(text: string): string {
+  return text.replace(
+    /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi,
+    (whole, ref: string) => {
+      if (ref[0] === "#") {
+        const code = ref[1] === "x" || ref[1] === "X"
+          ? parseInt(ref.slice(2), 16)
+          : parseInt(ref.slice(1), 10);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return ENTITIES[ref.toLowerCase()] ?? whole;
+    },
+  );
+}
+
+// href="..." , href='...' or an unquoted href=value, on any tag.
+const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+const TITLE = /<title[^>]*>([\s\S]*?)<\/title\s*>/i;
+const BASE = /<base\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+
+async function main(args: string[]): Promise<number> {
+  const url = args[0] ?? "https://www.python.org/";
+  let finalUrl: string;
+  let charset: string;
+  let body: Uint8Array;
+  try {
+    await using resp = await urlopen(url, { timeout: 30 });
+    // After redirects, links are relative to where we ended up.
+    finalUrl = resp.geturl();
+    charset = resp.headers?.get_content_charset() ?? "utf-8";
+    body = await resp.read();
+  } catch (error) {
+    if (error instanceof HTTPError) {
+      console.error(`${url}: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof URLError) {
+      console.error(`${url}: cannot fetch: ${String(error.reason)}`);
+      return 1;
+    }
+    throw error;
+  }
+  let text: string;
+  try {
+    text = decode(body, charset);
+  } catch {
+    // A charset no codec knows: fall back, as browsers do, to UTF-8.
+    charset = "utf-8";
+    text = decode(body, charset);
+  }
+
+  const title = TITLE.exec(text)?.[1];
+  const baseMatch = BASE.exec(text);
+  const base = baseMatch
+    ? urljoin(
+      finalUrl,
+      unescapeHtml(baseMatch[1] ?? baseMatch[2] ?? baseMatch[3] ?? ""),
+    )
+    : finalUrl;
+
+  const links: string[] = [];
+  const seen = new Set<string>();
+  for (const match of text.matchAll(HREF)) {
+    const href = unescapeHtml((match[1] ?? match[2] ?? match[3] ?? "").trim());
+    if (href === "" || href.startsWith("#")) continue; // same-page anchors
+    // The fragment names a place in the page, not another page.
+    const absolute = urldefrag(urljoin(base, href)).url;
+    if (!seen.has(absolute)) {
+      seen.add(absolute);
+      links.push(absolute);
+    }
+  }
+
+  console.log(`URL: ${finalUrl}`);
+  console.log(`Charset: ${charset}`);
+  console.log(
+    `Title: ${
+      title === undefined
+        ? "(none)"
+        : unescapeHtml(title).replace(/\s+/g, " ").trim()
+    }`,
+  );
+  console.log(`Links (${links.length}):`);
+  for (const link of links) console.log(`  ${link}`);
+  return 0;
+}
+
+Deno.exit(await main(Deno.args));
