@@ -173,9 +173,9 @@ function formatFloat(value: unknown, conv: string, spec: Spec): string {
   if (!Number.isFinite(magnitude)) {
     body = Number.isNaN(magnitude) ? "nan" : "inf";
   } else if (conv === "f" || conv === "F") {
-    body = magnitude.toFixed(precision);
+    body = toFixedEven(magnitude, precision);
   } else if (conv === "e" || conv === "E") {
-    body = pythonExponent(magnitude.toExponential(precision));
+    body = pythonExponent(toExponentialEven(magnitude, precision));
   } else {
     body = formatGeneral(
       magnitude,
@@ -192,6 +192,45 @@ function formatFloat(value: unknown, conv: string, spec: Spec): string {
   );
 }
 
+/**
+ * `digits` of `text` (a decimal string) were rounded half-up by
+ * JavaScript; Python rounds exact ties to even. `exact` is the same number
+ * with more digits, to tell a true tie.
+ */
+function fixTie(rounded: string, exact: string, keep: number): string {
+  // `keep` characters of `exact` survive; a tie is "5" then only zeros.
+  const rest = exact.slice(keep).replace(/e.*$/, "").replace(".", "");
+  if (!/^50*$/.test(rest)) return rounded;
+  const kept = exact.slice(0, keep);
+  const lastDigit = kept.replace(/\D/g, "").slice(-1);
+  // Even last digit: truncating is the even choice; else JS was right.
+  if (Number(lastDigit) % 2 === 0) {
+    const exponent = /e.*$/.exec(rounded)?.[0] ?? "";
+    return kept.replace(/\.$/, "") +
+      (exponent ? exact.slice(exact.indexOf("e")) : "");
+  }
+  return rounded;
+}
+
+function toFixedEven(x: number, digits: number): string {
+  const rounded = x.toFixed(digits);
+  if (digits + 25 > 100) return rounded;
+  const exact = x.toFixed(digits + 25);
+  const point = exact.indexOf(".");
+  const keep = digits === 0 ? point : point + 1 + digits;
+  return fixTie(rounded, exact, keep);
+}
+
+function toExponentialEven(x: number, digits: number): string {
+  const rounded = x.toExponential(digits);
+  if (digits + 25 > 100) return rounded;
+  const exact = x.toExponential(digits + 25);
+  const keep = digits === 0 ? 1 : 2 + digits;
+  const fixed = fixTie(rounded, exact, keep);
+  if (fixed === rounded) return rounded;
+  return fixed;
+}
+
 function pythonExponent(s: string): string {
   // JavaScript writes "1e+5"; Python writes at least two exponent digits.
   return s.replace(/e([+-])(\d)$/, "e$10$2");
@@ -204,10 +243,10 @@ function formatGeneral(x: number, precision: number, flags: string): string {
   const exp = rounded === 0 ? exponent : Math.floor(Math.log10(rounded));
   let body: string;
   if (exp < -4 || exp >= precision) {
-    body = pythonExponent(x.toExponential(precision - 1));
+    body = pythonExponent(toExponentialEven(x, precision - 1));
     if (!flags.includes("#")) body = body.replace(/\.?0+e/, "e");
   } else {
-    body = x.toFixed(Math.max(0, precision - 1 - exp));
+    body = toFixedEven(x, Math.max(0, precision - 1 - exp));
     if (!flags.includes("#") && body.includes(".")) {
       body = body.replace(/\.?0+$/, "");
     }

@@ -48,6 +48,11 @@ const PYTHON_OVERRIDES: Readonly<Record<string, string>> = {
   ".rst": "text/x-rst",
   ".rtf": "text/rtf",
   ".sh": "application/x-sh",
+  ".ksh": "text/plain",
+  ".mp4": "video/mp4",
+  ".m3u": "application/vnd.apple.mpegurl",
+  ".sgml": "text/x-sgml",
+  ".h5": "application/x-hdf5",
 };
 
 function buildTable(): Map<string, string> {

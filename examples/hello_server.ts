@@ -1,0 +1,61 @@
+/**
+ * The "Hello World" server of Python's http.server tutorials, in TypeScript:
+ * GET answers "Hello World", POST echoes the submitted form back.
+ *
+ * Run it, then open http://127.0.0.1:8000/ or post a form to it:
+ *
+ *     deno run --allow-net examples/hello_server.ts [port]
+ *     curl -d "name=Ada&lang=py" http://127.0.0.1:8000/
+ *
+ * The Python original:
+ *
+ *     class SampleGet(BaseHTTPRequestHandler):
+ *         def do_GET(self): ...
+ *     HTTPServer(("127.0.0.1", 8000), SampleGet).serve_forever()
+ *
+ * @module
+ */
+import { BaseHTTPRequestHandler, HTTPServer } from "../http_server/mod.ts";
+
+const encoder = new TextEncoder();
+
+/** Answers GET with "Hello World" and POST with the form it received. */
+export class SampleGet extends BaseHTTPRequestHandler {
+  /** Sends "Hello World" as plain text. */
+  do_GET(): void {
+    const body = encoder.encode("Hello World");
+    this.send_response(200);
+    this.send_header("Content-type", "text/plain");
+    this.send_header("Content-Length", String(body.length));
+    this.end_headers();
+    this.wfile.write(body);
+  }
+
+  /** Reads the posted form (`Content-Length` bytes) and sends it back. */
+  async do_POST(): Promise<void> {
+    const length = Number(this.headers.get("Content-Length") ?? "0");
+    const form = await this.rfile.read(length);
+    this.send_response(200);
+    this.send_header(
+      "Content-type",
+      this.headers.get("Content-Type") ?? "application/octet-stream",
+    );
+    this.send_header("Content-Length", String(form.length));
+    this.end_headers();
+    this.wfile.write(form);
+  }
+}
+
+if (import.meta.main) {
+  const port = Number(Deno.args[0] ?? "8000");
+  const server = new HTTPServer(["127.0.0.1", port], SampleGet);
+  const [host, bound] = server.server_address;
+  console.log(
+    `Serving HTTP on ${host} port ${bound} (http://${host}:${bound}/) ...`,
+  );
+  Deno.addSignalListener("SIGINT", () => {
+    console.log("\nKeyboard interrupt received, exiting.");
+    Deno.exit(0);
+  });
+  await server.serve_forever();
+}

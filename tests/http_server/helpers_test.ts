@@ -1,0 +1,181 @@
+import { deepEqual, equal } from "node:assert/strict";
+import {
+  httpDate,
+  logDate,
+  parseHttpDateUtc,
+} from "../../http_server/_dates.ts";
+import { listingHtml, sortEntries } from "../../http_server/_listing.ts";
+import { isTextType, lookupMimeType } from "../../http_server/_mime.ts";
+import { parseRange } from "../../http_server/_range.ts";
+import { htmlEscape, quote, unquote } from "../../http_server/_text.ts";
+import {
+  normalizeUrlPath,
+  translateUrlPath,
+} from "../../http_server/_translate.ts";
+
+const WINDOWS = Deno.build.os === "windows";
+
+Deno.test("translateUrlPath: Python's cases", { ignore: WINDOWS }, () => {
+  const cases: [string, string][] = [
+    ["/", "/srv/"],
+    ["/a/b", "/srv/a/b"],
+    ["/a/b/", "/srv/a/b/"],
+    ["/a/b?x=1#f", "/srv/a/b"],
+    ["/a/./b/../c/", "/srv/a/c/"],
+    ["/caf%C3%A9.txt", "/srv/café.txt"],
+    ["/a%20b", "/srv/a b"],
+    ["", "/srv"],
+  ];
+  for (const [url, expected] of cases) {
+    equal(translateUrlPath(url, "/srv"), expected, url);
+  }
+});
+
+Deno.test(
+  "translateUrlPath: nothing escapes the folder",
+  { ignore: WINDOWS },
+  () => {
+    const hostile = [
+      "/../../etc/passwd",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/%2E%2E%2F%2E%2E%2Fetc/passwd",
+      "/a%2f..%2f..%2f..%2fetc/passwd",
+      "/..\\..\\etc\\passwd",
+      "/%5c..%5c..%5cetc/passwd",
+      "//etc/passwd",
+      "/./../.%2e/etc/passwd",
+      "/C:/Windows/win.ini",
+    ];
+    for (const url of hostile) {
+      const path = translateUrlPath(url, "/srv");
+      equal(
+        path.startsWith("/srv/") || path === "/srv",
+        true,
+        `${url} -> ${path}`,
+      );
+      equal(path.split("/").includes(".."), false, `${url} -> ${path}`);
+    }
+    // A NUL stays in the name, so the file system refuses it (404).
+    equal(translateUrlPath("/x%00y", "/srv"), "/srv/x\0y");
+  },
+);
+
+Deno.test("normalizeUrlPath: posixpath.normpath", () => {
+  deepEqual(
+    ["/a//b/./c/..", "a/../../b", "/..", "", "./", "/a/b/"].map(
+      normalizeUrlPath,
+    ),
+    ["/a/b", "../b", "/", ".", ".", "/a/b"],
+  );
+});
+
+Deno.test("listingHtml: Python's exact page", () => {
+  const entries = sortEntries([
+    { name: "Zed", isDirectory: false, isSymlink: false },
+    { name: "a b.txt", isDirectory: false, isSymlink: false },
+    { name: "Sub", isDirectory: true, isSymlink: false },
+    { name: "link", isDirectory: true, isSymlink: true },
+    { name: "dangling", isDirectory: false, isSymlink: true },
+    { name: "&<>'\".html", isDirectory: false, isSymlink: false },
+    { name: "café.txt", isDirectory: false, isSymlink: false },
+    { name: "100%.txt", isDirectory: false, isSymlink: false },
+    { name: "beta", isDirectory: false, isSymlink: false },
+  ]);
+  // Printed by CPython 3.13's list_directory for the same folder.
+  const expected =
+    '<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Directory listing for /dir x/?q=&lt;b&gt;</title>\n</head>\n<body>\n<h1>Directory listing for /dir x/?q=&lt;b&gt;</h1>\n<hr>\n<ul>\n<li><a href="%26%3C%3E%27%22.html">&amp;&lt;&gt;\'".html</a></li>\n<li><a href="100%25.txt">100%.txt</a></li>\n<li><a href="a%20b.txt">a b.txt</a></li>\n<li><a href="beta">beta</a></li>\n<li><a href="caf%C3%A9.txt">café.txt</a></li>\n<li><a href="dangling">dangling@</a></li>\n<li><a href="link/">link@</a></li>\n<li><a href="Sub/">Sub/</a></li>\n<li><a href="Zed">Zed</a></li>\n</ul>\n<hr>\n</body>\n</html>\n';
+  equal(listingHtml("/dir%20x/?q=<b>", entries), expected);
+});
+
+Deno.test("parseRange: single byte ranges", () => {
+  deepEqual(parseRange("bytes=0-9", 100), { start: 0, end: 9 });
+  deepEqual(parseRange("bytes=90-", 100), { start: 90, end: 99 });
+  deepEqual(parseRange("bytes=-10", 100), { start: 90, end: 99 });
+  deepEqual(parseRange("bytes=-1000", 100), { start: 0, end: 99 });
+  deepEqual(parseRange("bytes=50-1000", 100), { start: 50, end: 99 });
+  deepEqual(parseRange(" Bytes = 1 - 2 ", 100), { start: 1, end: 2 });
+});
+
+Deno.test("parseRange: unsatisfiable and ignored headers", () => {
+  equal(parseRange("bytes=100-", 100), "unsatisfiable");
+  equal(parseRange("bytes=200-300", 100), "unsatisfiable");
+  equal(parseRange("bytes=-0", 100), "unsatisfiable");
+  equal(parseRange("bytes=0-", 0), "unsatisfiable");
+  for (
+    const header of [
+      "bytes=5-1",
+      "bytes=-",
+      "items=0-1",
+      "bytes=0-1,5-6",
+      "bytes=a-b",
+      "",
+    ]
+  ) {
+    equal(parseRange(header, 100), null, header);
+  }
+});
+
+Deno.test("lookupMimeType: CPython 3.13's types for common files", () => {
+  const expected: Record<string, string> = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".wasm": "application/wasm",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".gif": "image/gif",
+    ".ico": "image/vnd.microsoft.icon",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+    ".mp4": "video/mp4",
+    ".py": "text/x-python",
+    ".xml": "text/xml",
+    ".csv": "text/csv",
+    ".md": "text/markdown",
+    ".webp": "image/webp",
+    ".woff2": "font/woff2",
+  };
+  for (const [ext, type] of Object.entries(expected)) {
+    equal(lookupMimeType(ext), type, ext);
+  }
+  equal(lookupMimeType(".HTML"), "text/html");
+  equal(lookupMimeType(".no-such-ext"), undefined);
+  equal(isTextType("text/html"), true);
+  equal(isTextType("application/json"), true);
+  equal(isTextType("image/png"), false);
+});
+
+Deno.test("dates: header dates, log dates, If-Modified-Since parsing", () => {
+  equal(httpDate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+  equal(httpDate(1_000_000_000.9), "Sun, 09 Sep 2001 01:46:40 GMT");
+  equal(
+    /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/.test(
+      httpDate(),
+    ),
+    true,
+  );
+  equal(/^\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d$/.test(logDate()), true);
+  equal(parseHttpDateUtc("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+  equal(parseHttpDateUtc("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
+  equal(parseHttpDateUtc("Sun Nov  6 08:49:37 1994"), 784111777);
+  equal(parseHttpDateUtc("Sun, 06 Nov 1994 08:49:37"), 784111777);
+  equal(parseHttpDateUtc("Sun, 06 Nov 1994 08:49:37 +0100"), null);
+  equal(parseHttpDateUtc("yesterday"), null);
+});
+
+Deno.test("quote, unquote, htmlEscape: urllib.parse and html semantics", () => {
+  equal(quote("a b/c&d~é"), "a%20b/c%26d~%C3%A9");
+  equal(quote("a/b", ""), "a%2Fb");
+  equal(unquote("a%20b%2F%C3%A9%zz%"), "a b/é%zz%");
+  equal(unquote("%ff"), "\ufffd");
+  equal(
+    htmlEscape(`<a href="x">'&'</a>`),
+    "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;",
+  );
+  equal(htmlEscape(`"'`, false), `"'`);
+});

@@ -1,0 +1,83 @@
+import { deepEqual, equal, throws } from "node:assert/strict";
+import { percentFormat, pyRepr } from "../../_util/percent_format.ts";
+
+// Expected values printed by CPython 3.13 (`format % args`).
+const CASES: [string, unknown[], string][] = [
+  ["%s", ["a"], "a"],
+  ["%d", [42], "42"],
+  ["%i", [-7], "-7"],
+  ["%r", ["it's"], `"it's"`],
+  ["%r", ["a\nb\u0000"], "'a\\nb\\x00'"],
+  ["%x|%X|%#x|%o", [255, 255, 255, 8], "ff|FF|0xff|10"],
+  ["%5s|%-5s|", ["ab", "cd"], "   ab|cd   |"],
+  ["%05d|%+d|% d", [42, 5, 5], "00042|+5| 5"],
+  ["%.2f|%8.3f|%-8.1f|", [3.14159, 2.5, 1.25], "3.14|   2.500|1.2     |"],
+  ["%e|%E", [12345.678, 0.000123], "1.234568e+04|1.230000E-04"],
+  ["%g|%g|%g|%g", [1e20, 0.0001, 123.456, 1e-5], "1e+20|0.0001|123.456|1e-05"],
+  ["%%|%c", [65], "%|A"],
+  ["%.3s", ["abcdef"], "abc"],
+  ["%*d|%-*d|", [5, 1, 4, 2], "    1|2   |"],
+  ["%s %s", [null, true], "None True"],
+  ["%d", [3.99], "3"],
+  ["%r", [null], "None"],
+  ["%a", ["café"], "'caf\\xe9'"],
+  ["%10.4f", [-3.14159], "   -3.1416"],
+  ["%s", [[1, "a"]], "[1, 'a']"],
+  [
+    "%.1f %.1f %.0f %.0f %.2f %.1e %.0e %.2f %.0f %.3g %g",
+    [1.25, 1.35, 0.5, 1.5, 2.675, 1.25, 2.5, 1.005, 2.5, 2.0625, 0.5],
+    "1.2 1.4 0 2 2.67 1.2e+00 2e+00 1.00 2 2.06 0.5",
+  ],
+  ['"%s" %s %s', ["GET / HTTP/1.1", "200", "-"], '"GET / HTTP/1.1" 200 -'],
+  [
+    "code %d, message %s",
+    [404, "File not found"],
+    "code 404, message File not found",
+  ],
+  ["no conversions", [], "no conversions"],
+];
+
+Deno.test("percentFormat: agrees with CPython on positional conversions", () => {
+  for (const [format, args, expected] of CASES) {
+    equal(
+      percentFormat(format, args),
+      expected,
+      `${format} % ${JSON.stringify(args)}`,
+    );
+  }
+});
+
+Deno.test("percentFormat: mapping keys, as error_message_format uses them", () => {
+  equal(
+    percentFormat("Error code: %(code)d, %(message)s; %(code)s", {
+      code: 404,
+      message: "Not Found",
+    }),
+    "Error code: 404, Not Found; 404",
+  );
+  throws(() => percentFormat("%(missing)s", { code: 1 }), TypeError);
+});
+
+Deno.test("percentFormat: argument count and type errors are TypeErrors", () => {
+  throws(() => percentFormat("%s %s", ["a"]), /not enough arguments/);
+  throws(() => percentFormat("%s", ["a", "b"]), /not all arguments converted/);
+  throws(
+    () => percentFormat("%d", ["x"]),
+    /%d format: a real number is required, not str/,
+  );
+  throws(() => percentFormat("%y", [1]), /unsupported format character 'y'/);
+  throws(() => percentFormat("abc %", []), /incomplete format/);
+});
+
+Deno.test("pyRepr: Python's repr for common values", () => {
+  deepEqual(
+    [
+      pyRepr("a'b"),
+      pyRepr('a"b'),
+      pyRepr(1.5),
+      pyRepr(false),
+      pyRepr(new Uint8Array([0, 65, 10])),
+    ],
+    [`"a'b"`, `'a"b'`, "1.5", "False", "b'\\x00A\\n'"],
+  );
+});
