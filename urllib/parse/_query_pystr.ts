@@ -53,25 +53,24 @@ function isPrintable(ch: string): boolean {
 }
 
 /**
- * Python's `str()` of a number. Integral numbers print as Python ints
- * (`1`, not `1.0`); others as Python floats, whose exponent form starts at
- * 1e16 and below 1e-4 and has at least two exponent digits.
+ * Python's `str()` of a number. Safe integers print as Python ints (`1`,
+ * not `1.0`); every other number as a Python float, whose exponent form
+ * starts at 1e16 and below 1e-4 and has at least two exponent digits.
  */
 export function pyNumberStr(value: number): string {
+  if (Number.isSafeInteger(value)) return String(value === 0 ? 0 : value);
   if (Number.isNaN(value)) return "nan";
   if (value === Infinity) return "inf";
   if (value === -Infinity) return "-inf";
-  if (Number.isInteger(value)) {
-    return Math.abs(value) < 1e21
-      ? String(value === 0 ? 0 : value)
-      : BigInt(value).toString();
-  }
   const [mantissa, exponent] = value.toExponential().split("e") as [
     string,
     string,
   ];
   const exp = Number(exponent);
-  if (exp >= -4 && exp < 16) return String(value);
+  if (exp >= -4 && exp < 16) {
+    const fixed = String(value);
+    return Number.isInteger(value) ? fixed + ".0" : fixed;
+  }
   const sign = exp < 0 ? "-" : "+";
   return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, "0")}`;
 }

@@ -529,6 +529,13 @@ export function urlencode(
   doseq: boolean | undefined,
   options: Omit<UrlencodeOptions, "doseq">,
 ): string;
+/** Python's `urlencode` with `doseq` and `safe` positional, the rest as keywords. */
+export function urlencode(
+  query: UrlencodeQuery,
+  doseq: boolean | undefined,
+  safe: string | Uint8Array | undefined,
+  options: Omit<UrlencodeOptions, "doseq" | "safe">,
+): string;
 export function urlencode(query: UrlencodeQuery, ...args: unknown[]): string {
   const a = args.length === 0
     ? URLENCODE_SPEC.defaults
