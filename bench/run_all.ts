@@ -1,10 +1,12 @@
 /**
  * Runs every `bench/*_bench.ts` script in turn, each printing its own table.
  *
- *     deno task bench [--quick] [name ...]
+ *     deno task bench [--quick] [name ...] [-- script args ...]
  *
- * Flags (`--quick`, ...) are passed to every script; bare words keep only the
- * scripts whose file name contains one of them (`deno task bench parse`).
+ * Flags (`--quick`, `--count=N`) are passed to every script; bare words keep
+ * only the scripts whose file name contains one of them
+ * (`deno task bench parse`); everything after `--` is passed on verbatim, for
+ * flags that take a separate value (`-- --runs 5`).
  * Scripts run in separate processes, one at a time, so that no benchmark
  * shares a CPU or a heap with another. Exits non-zero if any script fails.
  *
@@ -28,8 +30,13 @@ async function discover(dir: string): Promise<string[]> {
 }
 
 async function main(args: string[]): Promise<number> {
-  const flags = args.filter((a) => a.startsWith("-"));
-  const filters = args.filter((a) => !a.startsWith("-"));
+  const end = args.includes("--") ? args.indexOf("--") : args.length;
+  const own = args.slice(0, end);
+  const flags = [
+    ...own.filter((a) => a.startsWith("-")),
+    ...args.slice(end + 1),
+  ];
+  const filters = own.filter((a) => !a.startsWith("-"));
   const scripts = (await discover(BENCH_DIR)).filter((name) =>
     filters.length === 0 || filters.some((f) => name.includes(f))
   );
