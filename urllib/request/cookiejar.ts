@@ -292,7 +292,10 @@ const TOUGH_OPTIONS = {
  * Holds the cookies of HTTP responses and adds the matching ones to later
  * requests, like Python's `http.cookiejar.CookieJar`. Storage, domain and
  * path matching, expiry and `Secure` handling follow RFC 6265 as
- * implemented by `tough-cookie`.
+ * implemented by `tough-cookie`. Two rules are stricter than Python's
+ * default policy: cookies for a public suffix (`co.uk`) are refused, and
+ * a `Secure` cookie is only stored when it arrives over https (RFC 6265bis).
+ * Python's `policy` objects are not supported.
  *
  * Iteration yields {@linkcode Cookie} snapshots grouped by domain, then
  * path, in the order they were first stored, as Python does.
@@ -351,7 +354,6 @@ export class CookieJar implements Iterable<Cookie> {
     for (const header of response.info()?.get_all("Set-Cookie") ?? []) {
       this.#setFromHeader(header, request.full_url);
     }
-    this.#dropExpired(Date.now());
   }
 
   /**
@@ -371,7 +373,19 @@ export class CookieJar implements Iterable<Cookie> {
       // Malformed URLs and cookies are ignored, as Python ignores them.
       return;
     }
-    if (stored && !stored.hostOnly && domainHadInitialDot(header)) {
+    if (!stored) return;
+    const expiry = stored.expiryTime();
+    if (expiry !== undefined && expiry <= Date.now()) {
+      // tough-cookie stores it to replace the old one; Python stores neither.
+      this.#store.removeCookie(
+        stored.domain ?? "",
+        stored.path ?? "/",
+        stored.key,
+        () => {},
+      );
+      return;
+    }
+    if (!stored.hostOnly && domainHadInitialDot(header)) {
       this.#initialDot.add(stored);
     }
   }
