@@ -600,3 +600,30 @@ print(json.dumps(seen))
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("HTTPCookieProcessor: cookies do not leak to another host on a redirect", async () => {
+  const seenByOther: (string | null)[] = [];
+  await withServer((req) => {
+    seenByOther.push(req.headers.get("cookie"));
+    return new Response("other host");
+  }, async (other) => {
+    const otherByName = other.replace("127.0.0.1", "localhost");
+    await withServer(
+      () =>
+        new Response(null, {
+          status: 302,
+          headers: { Location: `${otherByName}/landing` },
+        }),
+      async (base) => {
+        const jar = new CookieJar();
+        jar.extract_cookies(
+          response("spam=eggs; Path=/"),
+          new Request(`${base}/`),
+        );
+        const opener = build_opener(new HTTPCookieProcessor(jar));
+        equal(await fetchText(opener, `${base}/go`), "other host");
+        deepEqual(seenByOther, [null]);
+      },
+    );
+  });
+});
