@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { HTTPError } from "../../../urllib/error.ts";
+import { HTTPError, URLError } from "../../../urllib/error.ts";
 import {
   HTTPBasicAuthHandler,
   HTTPDigestAuthHandler,
@@ -19,6 +19,7 @@ import {
   HTTPPasswordMgrWithPriorAuth,
 } from "../../../urllib/request/password_mgr.ts";
 import { ProxyHandler } from "../../../urllib/request/proxy_handler.ts";
+import { Request } from "../../../urllib/request/request.ts";
 import { haveTinyproxy, startTinyproxy } from "./_tinyproxy.ts";
 import {
   parseBasicChallenges,
@@ -912,4 +913,46 @@ Deno.test("documented difference: Digest for a URL with no path works here, fail
   }
   // CPython digests uri="" while sending "GET /", so a checking server refuses it.
   deepEqual(python, { status: null, error: 401, msg: "digest auth failed" });
+});
+
+Deno.test("HTTPDigestAuthHandler: a POST is answered for POST and its body re-sent", async () => {
+  const log: { auth: string | null; ok: boolean }[] = [];
+  const bodies: string[] = [];
+  const check = digestServer({}, log);
+  await withServer(async (req) => {
+    bodies.push(await req.text());
+    return check(req);
+  }, async (base) => {
+    const mgr = new HTTPPasswordMgrWithDefaultRealm();
+    mgr.add_password(null, base, "alice", "s3cret");
+    const opener = build_opener(new HTTPDigestAuthHandler(mgr));
+    const req = new Request(`${base}/form`, {
+      data: new TextEncoder().encode("a=1&b=2"),
+    });
+    equal(await body(await opener.open(req, TIMEOUT)), "welcome alice");
+    deepEqual(bodies, ["a=1&b=2", "a=1&b=2"]);
+    deepEqual(log.map((e) => e.ok), [false, true]);
+  });
+});
+
+Deno.test("HTTPDigestAuthHandler: a qop without auth (auth-int only) is a URLError", async () => {
+  await withServer(
+    () =>
+      new Response("", {
+        status: 401,
+        headers: {
+          "WWW-Authenticate": 'Digest realm="r", nonce="n", qop="auth-int"',
+        },
+      }),
+    async (base) => {
+      const mgr = new HTTPPasswordMgrWithDefaultRealm();
+      mgr.add_password(null, base, "u", "p");
+      await rejects(
+        build_opener(new HTTPDigestAuthHandler(mgr)).open(base, TIMEOUT),
+        (e) =>
+          e instanceof URLError && !(e instanceof HTTPError) &&
+          /auth-int/.test(String(e.reason)),
+      );
+    },
+  );
 });
