@@ -1,0 +1,297 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import {
+  HTTPServer,
+  SimpleHTTPRequestHandler,
+  type SimpleHTTPRequestHandlerOptions,
+} from "../../http_server/mod.ts";
+
+const WINDOWS = Deno.build.os === "windows";
+
+class Quiet extends SimpleHTTPRequestHandler {
+  override log_message(): void {}
+}
+
+async function makeTree(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "pyport_simple_" });
+  await Deno.mkdir(`${root}/www/sub/deeper`, { recursive: true });
+  await Deno.mkdir(`${root}/www/htm`);
+  await Deno.mkdir(`${root}/www/both`);
+  await Deno.mkdir(`${root}/www/empty`);
+  await Deno.writeTextFile(`${root}/www/hello.txt`, "Hello World\n");
+  await Deno.writeTextFile(`${root}/www/app.js`, "console.log(1);\n");
+  await Deno.writeTextFile(`${root}/www/data.json`, "{}");
+  await Deno.writeFile(
+    `${root}/www/image.png`,
+    new Uint8Array([137, 80, 78, 71]),
+  );
+  await Deno.writeTextFile(`${root}/www/htm/index.htm`, "htm index");
+  await Deno.writeTextFile(`${root}/www/both/index.html`, "html index");
+  await Deno.writeTextFile(`${root}/www/both/index.htm`, "htm index");
+  await Deno.writeTextFile(`${root}/www/sub/a b&c.txt`, "spaced");
+  await Deno.writeTextFile(`${root}/secret.txt`, "outside");
+  const big = new Uint8Array(300_000);
+  for (let i = 0; i < big.length; i++) big[i] = i % 251;
+  await Deno.writeFile(`${root}/www/big.bin`, big);
+  if (!WINDOWS) {
+    await Deno.symlink(`${root}/secret.txt`, `${root}/www/outside.txt`);
+    await Deno.symlink(`${root}/www/hello.txt`, `${root}/www/inside.txt`);
+  }
+  return root;
+}
+
+async function withFiles(
+  options: SimpleHTTPRequestHandlerOptions,
+  fn: (base: string) => Promise<void>,
+): Promise<void> {
+  await using server = new HTTPServer(["127.0.0.1", 0], Quiet.partial(options));
+  const done = server.serve_forever();
+  try {
+    await fn(`http://127.0.0.1:${server.server_port}`);
+  } finally {
+    await server.shutdown();
+    await done;
+  }
+}
+
+const root = await makeTree();
+const www = `${root}/www`;
+
+Deno.test({
+  name: "SimpleHTTPRequestHandler: files, types, validators",
+  async fn() {
+    await withFiles({ directory: www }, async (base) => {
+      let res = await fetch(`${base}/hello.txt`);
+      equal(res.status, 200);
+      equal(await res.text(), "Hello World\n");
+      equal(res.headers.get("content-type"), "text/plain; charset=utf-8");
+      equal(res.headers.get("content-length"), "12");
+      equal(res.headers.get("accept-ranges"), "bytes");
+      match(res.headers.get("server") ?? "", /^SimpleHTTP\/0\.6 /);
+      const lastModified = res.headers.get("last-modified") ?? "";
+      const etag = res.headers.get("etag") ?? "";
+      match(lastModified, / GMT$/);
+      match(etag, /^"[0-9a-f]+-c"$/);
+
+      res = await fetch(`${base}/app.js`);
+      equal(res.headers.get("content-type"), "text/javascript; charset=utf-8");
+      await res.body?.cancel();
+      res = await fetch(`${base}/image.png`);
+      equal(res.headers.get("content-type"), "image/png");
+      deepEqual([...new Uint8Array(await res.arrayBuffer())], [
+        137,
+        80,
+        78,
+        71,
+      ]);
+
+      res = await fetch(`${base}/hello.txt`, {
+        headers: { "If-None-Match": etag },
+      });
+      equal(res.status, 304);
+      equal(res.headers.get("etag"), etag);
+      equal(await res.text(), "");
+      res = await fetch(`${base}/hello.txt`, {
+        headers: { "If-Modified-Since": lastModified },
+      });
+      equal(res.status, 304);
+      await res.body?.cancel();
+      res = await fetch(`${base}/hello.txt`, {
+        headers: { "If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT" },
+      });
+      equal(res.status, 200);
+      await res.body?.cancel();
+      // If-None-Match wins over If-Modified-Since, as in Python.
+      res = await fetch(`${base}/hello.txt`, {
+        headers: {
+          "If-None-Match": '"other"',
+          "If-Modified-Since": lastModified,
+        },
+      });
+      equal(res.status, 200);
+      await res.body?.cancel();
+
+      res = await fetch(`${base}/hello.txt`, { method: "HEAD" });
+      equal(res.status, 200);
+      equal(res.headers.get("content-length"), "12");
+      equal(await res.text(), "");
+
+      res = await fetch(`${base}/nope.txt`);
+      equal(res.status, 404);
+      ok((await res.text()).includes("<p>Message: File not found.</p>"));
+      res = await fetch(`${base}/hello.txt/`);
+      equal(res.status, 404);
+      await res.body?.cancel();
+    });
+  },
+});
+
+Deno.test("SimpleHTTPRequestHandler: Range requests", async () => {
+  const big = await Deno.readFile(`${www}/big.bin`);
+  await withFiles({ directory: www }, async (base) => {
+    let res = await fetch(`${base}/hello.txt`, {
+      headers: { Range: "bytes=6-10" },
+    });
+    equal(res.status, 206);
+    equal(res.headers.get("content-range"), "bytes 6-10/12");
+    equal(await res.text(), "World");
+    res = await fetch(`${base}/hello.txt`, { headers: { Range: "bytes=-3" } });
+    equal(await res.text(), "ld\n");
+    res = await fetch(`${base}/hello.txt`, { headers: { Range: "bytes=50-" } });
+    equal(res.status, 416);
+    equal(res.headers.get("content-range"), "bytes */12");
+    await res.body?.cancel();
+    res = await fetch(`${base}/big.bin`, {
+      headers: { Range: "bytes=100000-299999" },
+    });
+    equal(res.status, 206);
+    deepEqual(
+      new Uint8Array(await res.arrayBuffer()),
+      big.subarray(100000, 300000),
+    );
+    res = await fetch(`${base}/big.bin`);
+    deepEqual(new Uint8Array(await res.arrayBuffer()), big);
+    // A stale If-Range gets the whole file.
+    res = await fetch(`${base}/hello.txt`, {
+      headers: { Range: "bytes=0-1", "If-Range": '"stale"' },
+    });
+    equal(res.status, 200);
+    await res.body?.cancel();
+  });
+});
+
+Deno.test("SimpleHTTPRequestHandler: folders, index pages, redirects, listing", async () => {
+  await withFiles({ directory: www }, async (base) => {
+    let res = await fetch(`${base}/sub?x=1`, { redirect: "manual" });
+    equal(res.status, 301);
+    equal(res.headers.get("location"), "/sub/?x=1");
+    await res.body?.cancel();
+    res = await fetch(`${base}//sub`, { redirect: "manual" });
+    equal(res.headers.get("location"), "/sub/");
+    await res.body?.cancel();
+    res = await fetch(`${base}/htm/`);
+    equal(await res.text(), "htm index");
+    res = await fetch(`${base}/both/`);
+    equal(await res.text(), "html index");
+    res = await fetch(`${base}/sub/`);
+    equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+    const page = await res.text();
+    ok(page.includes("<title>Directory listing for /sub/</title>"));
+    ok(page.includes('<li><a href="a%20b%26c.txt">a b&amp;c.txt</a></li>'));
+    ok(page.includes('<li><a href="deeper/">deeper/</a></li>'));
+    res = await fetch(`${base}/empty/`);
+    ok((await res.text()).includes("<ul>\n</ul>"));
+  });
+});
+
+Deno.test({
+  name:
+    "SimpleHTTPRequestHandler: symlinks out of the folder need follow_symlinks",
+  ignore: WINDOWS,
+  async fn() {
+    await withFiles({ directory: www }, async (base) => {
+      let res = await fetch(`${base}/outside.txt`);
+      equal(res.status, 404);
+      await res.body?.cancel();
+      res = await fetch(`${base}/inside.txt`);
+      equal(await res.text(), "Hello World\n");
+      res = await fetch(`${base}/`);
+      ok((await res.text()).includes('<a href="outside.txt">outside.txt@</a>'));
+    });
+    await withFiles({ directory: www, follow_symlinks: true }, async (base) => {
+      const res = await fetch(`${base}/outside.txt`);
+      equal(await res.text(), "outside");
+    });
+  },
+});
+
+Deno.test("SimpleHTTPRequestHandler: hostile paths stay inside", async () => {
+  await withFiles({ directory: www }, async (base) => {
+    const port = Number(new URL(base).port);
+    for (
+      const target of [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/sub/..%2f..%2fsecret.txt",
+        "/secret.txt%00",
+      ]
+    ) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(
+        new TextEncoder().encode(`GET ${target} HTTP/1.0\r\n\r\n`),
+      );
+      const chunks: Uint8Array[] = [];
+      const buffer = new Uint8Array(8192);
+      while (true) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        chunks.push(buffer.slice(0, n));
+      }
+      conn.close();
+      const text = new TextDecoder().decode(
+        chunks.reduce((a, b) => new Uint8Array([...a, ...b]), new Uint8Array()),
+      );
+      equal(text.includes("outside"), false, target);
+      match(text, /^HTTP\/1\.[01] 404 /, target);
+    }
+  });
+});
+
+Deno.test("SimpleHTTPRequestHandler: hooks can be overridden", async () => {
+  class Custom extends Quiet {
+    override index_pages = ["hello.txt"];
+    override extensions_map = { ".txt": "text/x-custom" };
+    override translate_path(path: string): string {
+      return super.translate_path(path.replace("/alias/", "/sub/"));
+    }
+  }
+  await using server = new HTTPServer(
+    ["127.0.0.1", 0],
+    Custom.partial({ directory: www }),
+  );
+  const done = server.serve_forever();
+  const base = `http://127.0.0.1:${server.server_port}`;
+  let res = await fetch(`${base}/`);
+  equal(await res.text(), "Hello World\n");
+  equal(res.headers.get("content-type"), "text/x-custom; charset=utf-8");
+  res = await fetch(`${base}/alias/a%20b%26c.txt`);
+  equal(await res.text(), "spaced");
+  const handler = new Custom(
+    new Request("http://x/"),
+    ["127.0.0.1", 1],
+    server,
+  );
+  equal(handler.guess_type("x.TXT"), "text/x-custom");
+  equal(handler.guess_type(".bashrc"), "application/octet-stream");
+  await server.shutdown();
+  await done;
+});
+
+Deno.test(
+  "SimpleHTTPRequestHandler: a client leaving mid-download leaks no file",
+  {
+    ignore: Deno.build.os !== "linux",
+  },
+  async () => {
+    const fds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+    await withFiles({ directory: www }, async (base) => {
+      const port = Number(new URL(base).port);
+      const before = fds();
+      for (let i = 0; i < 50; i++) {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        await conn.write(
+          new TextEncoder().encode("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"),
+        );
+        await conn.read(new Uint8Array(1024));
+        conn.close();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      ok(fds() <= before + 2, `fds ${before} -> ${fds()}`);
+    });
+  },
+);
+
+Deno.test("cleanup", async () => {
+  await Deno.remove(root, { recursive: true });
+});
