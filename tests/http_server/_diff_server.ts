@@ -131,13 +131,16 @@ export async function spawnServer<K extends string>(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 20_000,
+  keepStderr = true,
 ): Promise<ServerProcess & { kind: K }> {
   const child = new Deno.Command(cmd, {
     args,
     env,
     stdin: "null",
     stdout: "piped",
-    stderr: "piped",
+    // Benchmarks send the request log to /dev/null: reading it here would
+    // put our own process in the measurement.
+    stderr: keepStderr ? "piped" : "null",
   }).spawn();
   let out = "";
   let err = "";
@@ -148,9 +151,11 @@ export async function spawnServer<K extends string>(
     const m = STARTUP.exec(out);
     if (m) resolveStart(m);
   });
-  const errDone = drain(child.stderr, (t) => {
-    err = (err + t).slice(-TAIL);
-  });
+  const errDone = keepStderr
+    ? drain(child.stderr, (t) => {
+      err = (err + t).slice(-TAIL);
+    })
+    : Promise.resolve();
   let exited = false;
   const status = child.status.then((s) => {
     exited = true;
