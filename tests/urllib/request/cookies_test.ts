@@ -13,8 +13,11 @@ import {
   MozillaCookieJar,
 } from "../../../urllib/request/cookiejar.ts";
 import { HTTPCookieProcessor } from "../../../urllib/request/cookie_processor.ts";
+import { HTTPSHandler } from "../../../urllib/request/http_handler.ts";
 import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";
+import { create_default_context } from "../../../urllib/request/ssl_context.ts";
+import { makeCerts } from "./_tls.ts";
 
 function response(...setCookies: string[]) {
   const headers = new HTTPMessage(
@@ -626,4 +629,50 @@ Deno.test("HTTPCookieProcessor: cookies do not leak to another host on a redirec
       },
     );
   });
+});
+
+Deno.test("HTTPCookieProcessor over https: Secure cookies are kept and only sent over https", async () => {
+  const certs = await makeCerts();
+  if (!certs) return console.log("openssl missing: TLS cookie test skipped");
+  const seen: { scheme: string; cookie: string | null }[] = [];
+  const handler = (req: globalThis.Request) => {
+    seen.push({
+      scheme: new URL(req.url).protocol,
+      cookie: req.headers.get("cookie"),
+    });
+    return new Response("ok", {
+      headers: [["Set-Cookie", "sec=1; Secure; Path=/"], [
+        "Set-Cookie",
+        "plain=2; Path=/",
+      ]],
+    });
+  };
+  const tls = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: certs.cert,
+    key: certs.key,
+    onListen() {},
+  }, handler);
+  try {
+    await withServer(handler, async (plainBase) => {
+      const jar = new CookieJar();
+      const context = create_default_context({ cadata: certs.ca });
+      const opener = build_opener(
+        new HTTPSHandler({ context }),
+        new HTTPCookieProcessor(jar),
+      );
+      const tlsBase = `https://127.0.0.1:${tls.addr.port}`;
+      await fetchText(opener, `${tlsBase}/a`);
+      await fetchText(opener, `${tlsBase}/b`);
+      await fetchText(opener, `${plainBase}/c`);
+      deepEqual(seen.map((s) => s.cookie), [null, "sec=1; plain=2", "plain=2"]);
+      deepEqual([...jar].map((c) => [c.name, c.secure]), [["sec", true], [
+        "plain",
+        false,
+      ]]);
+    });
+  } finally {
+    await tls.shutdown();
+  }
 });
