@@ -1,0 +1,324 @@
+import { equal, match, ok } from "node:assert/strict";
+
+const SERVE = new URL("../../http_server/serve.ts", import.meta.url).pathname;
+const decoder = new TextDecoder();
+const WINDOWS = Deno.build.os === "windows";
+
+/** Runs `serve` to completion (for commands that exit by themselves). */
+async function run(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SERVE, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(20_000),
+  }).output();
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+/** A running `serve`: its startup line, port and output so far. */
+class Running implements AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+  stdout = "";
+  stderr = "";
+  #readers: Promise<void>[] = [];
+
+  constructor(args: string[]) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", SERVE, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#readers.push(
+      this.#collect(this.child.stdout, (t) => this.stdout += t),
+    );
+    this.#readers.push(
+      this.#collect(this.child.stderr, (t) => this.stderr += t),
+    );
+  }
+
+  async #collect(stream: ReadableStream<Uint8Array>, add: (t: string) => void) {
+    for await (const chunk of stream) add(decoder.decode(chunk));
+  }
+
+  async until(test: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!test()) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out waiting for ${what}: ${this.stdout}${this.stderr}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async started(): Promise<number> {
+    await this.until(() => this.stdout.includes(") ..."), "the startup line");
+    return Number(/ port (\d+) /.exec(this.stdout)?.[1]);
+  }
+
+  async stop(signal: Deno.Signal = "SIGINT"): Promise<number> {
+    this.child.kill(signal);
+    const status = await this.child.status;
+    await Promise.all(this.#readers);
+    return status.code;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await this.child.status;
+    await Promise.all(this.#readers).catch(() => {});
+  }
+}
+
+const dir = await Deno.makeTempDir({ prefix: "pyport_serve_" });
+await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");
+
+Deno.test({
+  name: "serve: startup line, one log line per request, Ctrl-C exits 0",
+  ignore: WINDOWS,
+  async fn() {
+    await using server = new Running(["0", "-b", "127.0.0.1", "-d", dir]);
+    const port = await server.started();
+    ok(port > 0);
+    equal(
+      server.stdout,
+      `Serving HTTP on 127.0.0.1 port ${port} (http://127.0.0.1:${port}/) ...\n`,
+    );
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    equal(await res.text(), "Hello World\n");
+    equal(res.headers.get("connection"), "close");
+    const missing = await fetch(`http://127.0.0.1:${port}/nope`);
+    await missing.body?.cancel();
+    await server.until(
+      () => server.stderr.split("\n").length > 3,
+      "the log lines",
+    );
+    const lines = server.stderr.trimEnd().split("\n");
+    match(
+      lines[0] ?? "",
+      /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4} \d\d:\d\d:\d\d\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/,
+    );
+    match(lines[1] ?? "", /\] code 404, message File not found$/);
+    match(lines[2] ?? "", /\] "GET \/nope HTTP\/1\.1" 404 -$/);
+    equal(await server.stop("SIGINT"), 0);
+    ok(server.stdout.endsWith("\nKeyboard interrupt received, exiting.\n"));
+  },
+});
+
+Deno.test({
+  name: "serve: SIGTERM also exits 0; -p HTTP/1.1 keeps connections",
+  ignore: WINDOWS,
+  async fn() {
+    await using server = new Running([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "-p",
+      "HTTP/1.1",
+    ]);
+    const port = await server.started();
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    equal(res.headers.has("connection"), false);
+    await res.body?.cancel();
+    equal(await server.stop("SIGTERM"), 0);
+    ok(server.stdout.includes("Keyboard interrupt received, exiting."));
+  },
+});
+
+Deno.test({
+  name:
+    "serve: default address is all interfaces, dual-stack where IPv6 exists",
+  ignore: WINDOWS,
+  async fn() {
+    await using server = new Running(["0", "-d", dir]);
+    const port = await server.started();
+    match(
+      server.stdout,
+      /^Serving HTTP on (:: port \d+ \(http:\/\/\[::\]:\d+\/\)|0\.0\.0\.0 port \d+ \(http:\/\/0\.0\.0\.0:\d+\/\)) \.\.\.\n$/,
+    );
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    equal(res.status, 200);
+    await res.body?.cancel();
+    await server.stop();
+  },
+});
+
+Deno.test("serve: --help mentions every flag and the missing --cgi", async () => {
+  const { code, stdout } = await run(["--help"]);
+  equal(code, 0);
+  for (
+    const flag of [
+      "-b",
+      "-d",
+      "-p",
+      "--tls-cert",
+      "--tls-key",
+      "--tls-password-file",
+      "--follow-symlinks",
+      "--cgi",
+    ]
+  ) {
+    ok(stdout.includes(flag), flag);
+  }
+  match(stdout, /deprecated/);
+});
+
+Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
+  for (
+    const [args, message] of [
+      [["--bogus"], /serve: error: .*bogus/],
+      [["notaport"], /invalid int value: 'notaport'/],
+      [["70000"], /not a port/],
+      [["-p", "HTTP/2"], /not HTTP\/1\.0 or HTTP\/1\.1/],
+      [["--cgi"], /--cgi is not supported/],
+      [["--tls-key", "k.pem"], /need --tls-cert/],
+      [["1", "2"], /unrecognized arguments: 2/],
+    ] as const
+  ) {
+    const { code, stderr, stdout } = await run([...args]);
+    equal(code, 2, args.join(" "));
+    match(stderr, message);
+    equal(stdout, "");
+    equal(stderr.includes("    at "), false, "no stack trace");
+  }
+});
+
+Deno.test("serve: start-up failures exit 1 with one line saying what to do", async () => {
+  let result = await run(["0", "-d", `${dir}/missing`]);
+  equal(result.code, 1);
+  equal(
+    result.stderr,
+    `Error: directory '${dir}/missing' does not exist: give an existing folder with -d\n`,
+  );
+
+  result = await run(["0", "-d", `${dir}/hello.txt`]);
+  equal(result.code, 1);
+  match(result.stderr, /is not a directory/);
+
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  result = await run([String(port), "-b", "127.0.0.1", "-d", dir]);
+  equal(result.code, 1);
+  match(
+    result.stderr,
+    new RegExp(
+      `^Error: port ${port} is already in use on 127\\.0\\.0\\.1: .*pick another port`,
+    ),
+  );
+  equal(result.stderr.trimEnd().split("\n").length, 1);
+
+  result = await run(["0", "-b", "203.0.113.7", "-d", dir]);
+  equal(result.code, 1);
+  match(result.stderr, /^Error: cannot listen on 203\.0\.113\.7/);
+
+  result = await run(["0", "-d", dir, "--tls-cert", `${dir}/hello.txt`]);
+  equal(result.code, 1);
+  match(
+    result.stderr,
+    /^Error: cannot load TLS certificate or key: no PEM certificate/,
+  );
+});
+
+async function hasOpenssl(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("openssl", {
+      args: ["version"],
+      stdout: "null",
+      stderr: "null",
+    }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name:
+    "serve: HTTPS with --tls-cert, --tls-key and an encrypted key's --tls-password-file",
+  ignore: WINDOWS || !await hasOpenssl(),
+  async fn() {
+    const openssl = (args: string[]) =>
+      new Deno.Command("openssl", { args, stdout: "null", stderr: "null" })
+        .output();
+    await openssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${dir}/key.pem`,
+      "-out",
+      `${dir}/cert.pem`,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
+    ]);
+    await openssl([
+      "pkey",
+      "-in",
+      `${dir}/key.pem`,
+      "-aes256",
+      "-passout",
+      "pass:s3cret",
+      "-out",
+      `${dir}/enc.pem`,
+    ]);
+    await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
+    await using server = new Running([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/enc.pem`,
+      "--tls-password-file",
+      `${dir}/pw.txt`,
+    ]);
+    const port = await server.started();
+    equal(
+      server.stdout,
+      `Serving HTTPS on 127.0.0.1 port ${port} (https://127.0.0.1:${port}/) ...\n`,
+    );
+    using client = Deno.createHttpClient({
+      caCerts: [await Deno.readTextFile(`${dir}/cert.pem`)],
+    });
+    const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, { client });
+    equal(await res.text(), "Hello World\n");
+    equal(await server.stop(), 0);
+
+    const wrong = await run([
+      "0",
+      "-d",
+      dir,
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/enc.pem`,
+    ]);
+    equal(wrong.code, 1);
+    match(wrong.stderr, /encrypted: give its password/);
+  },
+});
+
+Deno.test("cleanup", async () => {
+  await Deno.remove(dir, { recursive: true });
+});
