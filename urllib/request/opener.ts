@@ -182,6 +182,12 @@ export class OpenerDirector {
    * return `None`).
    */
   open(fullurl: string | Request, options?: OpenOptions): Promise<addinfourl>;
+  /** Data positionally, timeout as a keyword. */
+  open(
+    fullurl: string | Request,
+    data: RequestData | null,
+    options: OpenOptions,
+  ): Promise<addinfourl>;
   /** Python's positional form. */
   open(
     fullurl: string | Request,
@@ -384,6 +390,12 @@ export interface UrlopenOptions extends OpenOptions {
 export function urlopen(
   url: string | Request,
   options?: UrlopenOptions,
+): Promise<addinfourl>;
+/** Data positionally, the rest as keywords. */
+export function urlopen(
+  url: string | Request,
+  data: RequestData | null,
+  options: UrlopenOptions,
 ): Promise<addinfourl>;
 /** Python's positional form. */
 export function urlopen(

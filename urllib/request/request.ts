@@ -115,6 +115,15 @@ export class Request {
 
   /** `new Request(url, data?, headers?, origin_req_host?, unverifiable?, method?)`. */
   constructor(url: string, options?: RequestOptions);
+  /** Data positionally, the rest as keywords. */
+  constructor(url: string, data: RequestData | null, options: RequestOptions);
+  /** Data and headers positionally, the rest as keywords. */
+  constructor(
+    url: string,
+    data: RequestData | null,
+    headers: Record<string, string>,
+    options: RequestOptions,
+  );
   /** Python's positional form. */
   constructor(
     url: string,

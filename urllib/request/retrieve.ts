@@ -104,6 +104,12 @@ export function urlretrieve(
   url: string,
   options?: UrlretrieveOptions,
 ): Promise<[string, HTTPMessage | null]>;
+/** The file name positionally, the rest as keywords. */
+export function urlretrieve(
+  url: string,
+  filename: string | null,
+  options: UrlretrieveOptions,
+): Promise<[string, HTTPMessage | null]>;
 /** Python's positional form. */
 export function urlretrieve(
   url: string,

@@ -1,0 +1,85 @@
+import { equal, ok } from "node:assert/strict";
+import {
+  BadStatusLine,
+  ContentTooShortError,
+  HTTPError,
+  IncompleteRead,
+  InvalidURL,
+  RemoteDisconnected,
+  TimeoutError,
+  URLError,
+} from "../../urllib/error.ts";
+import { addinfourl, HTTPMessage } from "../../urllib/request/mod.ts";
+
+Deno.test("URLError keeps its reason and Python's str()", () => {
+  const cause = new Deno.errors.ConnectionRefused(
+    "Connection refused (os error 111)",
+  );
+  const err = new URLError(cause, "f.txt");
+  equal(err.name, "URLError");
+  equal(err.reason, cause);
+  equal(err.cause, cause);
+  equal(err.filename, "f.txt");
+  equal(err.message, "<urlopen error Connection refused (os error 111)>");
+  ok(err instanceof Error);
+  equal(new URLError("no host given").message, "<urlopen error no host given>");
+});
+
+Deno.test("HTTPError is a URLError and a readable response", async () => {
+  const headers = new HTTPMessage([["Content-Type", "text/plain"]]);
+  const fp = new addinfourl(
+    new TextEncoder().encode("line 1\nline 2\n"),
+    headers,
+    "http://h/x",
+    503,
+  );
+  const err = new HTTPError(
+    "http://h/x",
+    503,
+    "Service Unavailable",
+    headers,
+    fp,
+  );
+  ok(err instanceof URLError);
+  equal(err.name, "HTTPError");
+  equal(err.message, "HTTP Error 503: Service Unavailable");
+  equal(String(err), "HTTPError: HTTP Error 503: Service Unavailable");
+  equal(err.reason, "Service Unavailable");
+  equal(err.status, 503);
+  equal(err.getcode(), 503);
+  equal(err.geturl(), "http://h/x");
+  equal(err.info(), headers);
+  equal(err.headers, err.hdrs);
+  equal(new TextDecoder().decode(await err.readline()), "line 1\n");
+  equal(new TextDecoder().decode(await err.read()), "line 2\n");
+  await err.close();
+  const empty = new HTTPError("http://h/", 500, "x", null, null);
+  equal((await empty.read()).length, 0);
+  await empty[Symbol.asyncDispose]();
+});
+
+Deno.test("ContentTooShortError, InvalidURL, IncompleteRead, RemoteDisconnected, BadStatusLine, TimeoutError", () => {
+  const short = new ContentTooShortError(
+    "retrieval incomplete: got only 1 out of 2 bytes",
+    ["f", null],
+  );
+  ok(short instanceof URLError);
+  equal(short.name, "ContentTooShortError");
+  equal(short.reason, "retrieval incomplete: got only 1 out of 2 bytes");
+  equal((short.content as unknown[])[0], "f");
+  ok(new InvalidURL("x") instanceof TypeError);
+  equal(
+    new IncompleteRead(new Uint8Array(2)).message,
+    "IncompleteRead(2 bytes read)",
+  );
+  ok(new RemoteDisconnected() instanceof Deno.errors.ConnectionReset);
+  equal(
+    new RemoteDisconnected().message,
+    "Remote end closed connection without response",
+  );
+  equal(new BadStatusLine("junk").line, "junk");
+  const t = new TimeoutError();
+  ok(t instanceof Deno.errors.TimedOut);
+  equal(t.name, "TimeoutError");
+  equal(t.message, "timed out");
+});
