@@ -409,6 +409,7 @@ export class BaseHTTPRequestHandler {
     message?: string | null,
     explain?: string | null,
   ): void;
+  /** `send_error()` with `message` and `explain` given as keywords. */
   send_error(
     code: number,
     options: { message?: string | null; explain?: string | null },
@@ -671,10 +672,14 @@ export class BaseHTTPRequestHandler {
    * @example
    * ```ts
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
-   * class Quiet extends BaseHTTPRequestHandler {
-   *   override log_message(): void {}
+   * const lines: string[] = [];
+   * class Collecting extends BaseHTTPRequestHandler {
+   *   override log_message(format: string, ...args: unknown[]): void {
+   *     lines.push(`${format} ${args.join(" ")}`);
+   *   }
    * }
-   * console.assert(new Quiet(new Request("http://x/"), ["127.0.0.1", 1], null!).log_message("x") === undefined);
+   * new Collecting(new Request("http://x/"), ["127.0.0.1", 1], null!).log_error("code %d", 404);
+   * console.assert(lines[0] === "code %d 404");
    * ```
    */
   log_message(format: string, ...args: unknown[]): void {

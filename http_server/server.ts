@@ -97,6 +97,7 @@ export class HTTPServer implements AsyncDisposable {
     RequestHandlerClass: RequestHandlerClass,
     bind_and_activate?: boolean,
   );
+  /** Creates the server, with `bind_and_activate` given as a keyword. */
   constructor(
     server_address: ServerAddress,
     RequestHandlerClass: RequestHandlerClass,
@@ -216,6 +217,7 @@ export class HTTPServer implements AsyncDisposable {
    * polls.
    */
   serve_forever(poll_interval?: number): Promise<void>;
+  /** `serve_forever()` with `poll_interval` given as a keyword. */
   serve_forever(options: { poll_interval?: number }): Promise<void>;
   serve_forever(..._args: unknown[]): Promise<void> {
     if (this.#serving) {
