@@ -145,6 +145,36 @@ const CODEC_SPECS: Record<string, CodecSpec> = {
     make: () => utf8Codec,
   },
   utf_8_sig: { name: "utf-8-sig", aliases: "", make: () => utf8SigCodec },
+  utf_16: {
+    name: "utf-16",
+    aliases: "u16 utf16",
+    make: () => wideCodec(2, null),
+  },
+  utf_16_le: {
+    name: "utf-16-le",
+    aliases: "unicodelittleunmarked utf_16le",
+    make: () => wideCodec(2, "le"),
+  },
+  utf_16_be: {
+    name: "utf-16-be",
+    aliases: "unicodebigunmarked utf_16be",
+    make: () => wideCodec(2, "be"),
+  },
+  utf_32: {
+    name: "utf-32",
+    aliases: "u32 utf32",
+    make: () => wideCodec(4, null),
+  },
+  utf_32_le: {
+    name: "utf-32-le",
+    aliases: "utf_32le",
+    make: () => wideCodec(4, "le"),
+  },
+  utf_32_be: {
+    name: "utf-32-be",
+    aliases: "utf_32be",
+    make: () => wideCodec(4, "be"),
+  },
   ascii: {
     name: "ascii",
     aliases:
@@ -530,8 +560,21 @@ interface CharEncoder {
   readonly groupRuns: boolean;
   /** Whether `surrogateescape` may escape part of a run (CPython's fast encoders). */
   readonly escapesPrefix?: boolean;
+  /** Bytes per code unit: replacement text is encoded, not copied as ASCII. */
+  readonly unitSize?: number;
+  /** Writes a surrogate as `surrogatepass` wants; absent: not allowed. */
+  passSurrogate?(cp: number, sink: ByteSink): void;
   /** Appends the encoding of `cp` to `sink`; false when it has none. */
   encodeCp(cp: number, sink: ByteSink): boolean;
+}
+
+/** Writes handler output (always ASCII) through the codec itself. */
+function pushReplacement(enc: CharEncoder, text: string, sink: ByteSink): void {
+  if (!enc.unitSize) {
+    sink.pushAscii(text);
+    return;
+  }
+  for (let i = 0; i < text.length; i++) enc.encodeCp(text.charCodeAt(i), sink);
 }
 
 function encodeSlow(
@@ -593,14 +636,16 @@ function handleEncodeError(
     case "ignore":
       return;
     case "replace":
-      for (let k = start; k < end; k++) sink.push(0x3f);
+      for (let k = start; k < end; k++) pushReplacement(enc, "?", sink);
       return;
     case "xmlcharrefreplace":
-      for (let k = start; k < end; k++) sink.pushAscii(`&#${cps[k]};`);
+      for (let k = start; k < end; k++) {
+        pushReplacement(enc, `&#${cps[k]};`, sink);
+      }
       return;
     case "backslashreplace":
       for (let k = start; k < end; k++) {
-        sink.pushAscii(escapeCodePoint(cps[k] as number));
+        pushReplacement(enc, escapeCodePoint(cps[k] as number), sink);
       }
       return;
     case "surrogateescape": {
@@ -608,6 +653,8 @@ function handleEncodeError(
         const cp = cps[k] as number;
         return cp >= 0xdc80 && cp <= 0xdcff;
       };
+      // Single escaped bytes cannot stand in a UTF-16/32 stream.
+      if (enc.unitSize) throw fail();
       if (!enc.escapesPrefix) {
         for (let k = start; k < end; k++) if (!isEscape(k)) throw fail();
       }
@@ -621,13 +668,13 @@ function handleEncodeError(
       return;
     }
     case "surrogatepass": {
-      if (enc.errName !== "utf-8") throw fail();
+      if (!enc.passSurrogate) throw fail();
       for (let k = start; k < end; k++) {
         const cp = cps[k] as number;
         if (cp < 0xd800 || cp > 0xdfff) throw fail();
-        sink.push(0xe0 | (cp >> 12));
-        sink.push(0x80 | ((cp >> 6) & 0x3f));
-        sink.push(0x80 | (cp & 0x3f));
+      }
+      for (let k = start; k < end; k++) {
+        enc.passSurrogate(cps[k] as number, sink);
       }
       return;
     }
@@ -728,6 +775,11 @@ const utf8Chars: CharEncoder = {
   reason: "surrogates not allowed",
   groupRuns: true,
   escapesPrefix: true,
+  passSurrogate(cp, sink) {
+    sink.push(0xe0 | (cp >> 12));
+    sink.push(0x80 | ((cp >> 6) & 0x3f));
+    sink.push(0x80 | (cp & 0x3f));
+  },
   encodeCp(cp, sink) {
     if (cp < 0x80) {
       sink.push(cp);
@@ -850,6 +902,209 @@ const utf8SigCodec: Codec = {
     return utf8Decode(bom ? bytes.subarray(3) : bytes, errors);
   },
 };
+
+// ---------------------------------------------------------------------------
+// UTF-16 and UTF-32
+
+type Endian = "le" | "be";
+
+/**
+ * UTF-16 (`size` 2) or UTF-32 (`size` 4). With `endian` null the codec is
+ * Python's BOM-writing `utf-16`/`utf-32`: it encodes little-endian (the
+ * native order here) after a BOM and decodes by the BOM, little-endian
+ * without one.
+ */
+function wideCodec(size: 2 | 4, endian: Endian | null): Codec {
+  const bits = size * 8;
+  const codecName = (e: Endian) => `utf-${bits}-${e}`;
+  const writeUnit = (sink: ByteSink, unit: number, e: Endian) => {
+    for (let k = 0; k < size; k++) {
+      const shift = e === "le" ? 8 * k : 8 * (size - 1 - k);
+      sink.push((unit >>> shift) & 0xff);
+    }
+  };
+  const chars = (e: Endian): CharEncoder => ({
+    errName: endian ? codecName(e) : `utf-${bits}`,
+    reason: "surrogates not allowed",
+    groupRuns: false,
+    unitSize: size,
+    passSurrogate: (cp, sink) => writeUnit(sink, cp, e),
+    encodeCp(cp, sink) {
+      if (cp >= 0xd800 && cp <= 0xdfff) return false;
+      if (size === 4 || cp < 0x10000) {
+        writeUnit(sink, cp, e);
+      } else {
+        const v = cp - 0x10000;
+        writeUnit(sink, 0xd800 | (v >> 10), e);
+        writeUnit(sink, 0xdc00 | (v & 0x3ff), e);
+      }
+      return true;
+    },
+  });
+  return {
+    encode(text, errors) {
+      const e = endian ?? "le";
+      const enc = chars(e);
+      const sink = new ByteSink(text.length * size + size);
+      if (!endian) writeUnit(sink, 0xfeff, e);
+      const body = encodeSlow(text, errors, enc);
+      sink.pushAll(body);
+      return sink.result();
+    },
+    decode(bytes, errors) {
+      let e = endian ?? "le";
+      let start = 0;
+      if (!endian && bytes.length >= size) {
+        const first = readUnit(bytes, 0, size, "le");
+        if (first === 0xfeff) start = size;
+        else if (readUnit(bytes, 0, size, "be") === 0xfeff) {
+          e = "be";
+          start = size;
+        }
+      }
+      return size === 2
+        ? decodeUtf16(bytes, start, e, errors, codecName(e))
+        : decodeUtf32(bytes, start, e, errors, codecName(e));
+    },
+  };
+}
+
+function readUnit(
+  bytes: Uint8Array,
+  at: number,
+  size: number,
+  e: Endian,
+): number {
+  let unit = 0;
+  for (let k = 0; k < size; k++) {
+    const b = bytes[e === "le" ? at + size - 1 - k : at + k] as number;
+    unit = unit * 256 + b;
+  }
+  return unit;
+}
+
+function decodeUtf16(
+  bytes: Uint8Array,
+  start: number,
+  e: Endian,
+  errors: string,
+  errName: string,
+): string {
+  const sink = new TextSink();
+  const n = bytes.length;
+  const pass = errors === "surrogatepass";
+  let i = start;
+  while (i < n) {
+    if (i + 2 > n) {
+      i = handleDecodeError(
+        bytes,
+        i,
+        n,
+        "truncated data",
+        errors,
+        errName,
+        sink,
+      );
+      continue;
+    }
+    const unit = readUnit(bytes, i, 2, e);
+    const low = i + 4 <= n ? readUnit(bytes, i + 2, 2, e) : -1;
+    const paired = unit >= 0xd800 && unit < 0xdc00 && low >= 0xdc00 &&
+      low <= 0xdfff;
+    if (unit < 0xd800 || unit > 0xdfff || (!paired && pass)) {
+      sink.pushCp(unit);
+      i += 2;
+    } else if (unit >= 0xdc00) {
+      i = handleDecodeError(
+        bytes,
+        i,
+        i + 2,
+        "illegal encoding",
+        errors,
+        errName,
+        sink,
+      );
+    } else if (i + 4 > n) {
+      i = handleDecodeError(
+        bytes,
+        i,
+        n,
+        "unexpected end of data",
+        errors,
+        errName,
+        sink,
+      );
+    } else {
+      if (paired) {
+        sink.pushCp(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00));
+        i += 4;
+      } else {
+        i = handleDecodeError(
+          bytes,
+          i,
+          i + 2,
+          "illegal UTF-16 surrogate",
+          errors,
+          errName,
+          sink,
+        );
+      }
+    }
+  }
+  return sink.result();
+}
+
+function decodeUtf32(
+  bytes: Uint8Array,
+  start: number,
+  e: Endian,
+  errors: string,
+  errName: string,
+): string {
+  const sink = new TextSink();
+  const n = bytes.length;
+  let i = start;
+  while (i < n) {
+    if (i + 4 > n) {
+      i = handleDecodeError(
+        bytes,
+        i,
+        n,
+        "truncated data",
+        errors,
+        errName,
+        sink,
+      );
+      continue;
+    }
+    const cp = readUnit(bytes, i, 4, e);
+    if (cp > 0x10ffff) {
+      i = handleDecodeError(
+        bytes,
+        i,
+        i + 4,
+        "code point not in range(0x110000)",
+        errors,
+        errName,
+        sink,
+      );
+    } else if (cp >= 0xd800 && cp <= 0xdfff && errors !== "surrogatepass") {
+      i = handleDecodeError(
+        bytes,
+        i,
+        i + 4,
+        "code point in surrogate code point range(0xd800, 0xe000)",
+        errors,
+        errName,
+        sink,
+      );
+    } else {
+      sink.pushCp(cp);
+      i += 4;
+    }
+  }
+  return sink.result();
+}
 
 // ---------------------------------------------------------------------------
 // ASCII and Latin-1
@@ -1142,9 +1397,26 @@ function isEucPair(seq: Uint8Array): boolean {
     inRange(seq[1], 0xa1, 0xfe);
 }
 
+/**
+ * Four-byte GB 18030 sequences count linearly; only the stretch covering
+ * the rest of the BMP and the one from 0x90308130 covering the supplementary
+ * planes are assigned.
+ */
+function isGb18030Four(seq: Uint8Array): boolean {
+  const [a, b, c, d] = seq as unknown as [number, number, number, number];
+  const linear = (((a - 0x81) * 10 + (b - 0x30)) * 126 + (c - 0x81)) * 10 +
+    (d - 0x30);
+  return (linear >= 0 && linear <= 39419) ||
+    (linear >= 189000 && linear <= 189000 + 0xfffff);
+}
+
 function singleIsAscii(seq: Uint8Array): boolean {
   return seq.length > 1 || (seq[0] as number) < 0x80;
 }
+
+/** Where Python's Big5 tables keep the older (non-Microsoft) characters. */
+const BIG5_OVERRIDES = "a145:2022 a14e:ff64 a1c2:203e a1e3:223c a1f2:2641 " +
+  "a1f3:2609 a241:ff0f a242:ff3c a244:a5 a246:a2 a247:a3";
 
 const isPua = (cp: number) => cp >= 0xe000 && cp <= 0xf8ff;
 
@@ -1230,11 +1502,17 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
     leadLength: (bytes, at) =>
       inRange(bytes[at + 1], 0x30, 0x39) ? 4 : defaultLeadLength(bytes, at),
 
-    accept: singleIsAscii,
+    accept: (seq) => seq.length === 4 ? isGb18030Four(seq) : singleIsAscii(seq),
     overrides: "a3a0:e5e5 a8bc:e7c7 8135f437:1e3f 8431a437:fffd",
   },
-  big5: { iconvName: "cp950" },
-  big5hkscs: { iconvName: "big5hkscs" },
+  // Approximate: iconv-lite lacks the ETEN rows C6A1-C7FC that Python's
+  // big5/cp950 have, and its HKSCS edition differs in a few hundred places.
+  big5: {
+    iconvName: "cp950",
+    accept: (seq) => !(seq[0] === 0xf9 && (seq[1] as number) >= 0xd6),
+    overrides: BIG5_OVERRIDES + " a3e1:x",
+  },
+  big5hkscs: { iconvName: "big5hkscs", overrides: BIG5_OVERRIDES },
   cp950: { iconvName: "cp950" },
   euc_kr: {
     iconvName: "euc-kr",

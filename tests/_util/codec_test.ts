@@ -395,6 +395,39 @@ Deno.test("every supported encoding round-trips ASCII and its own decoding", () 
   }
 });
 
+Deno.test("UTF-16 and UTF-32: BOMs, byte order and Python's errors", () => {
+  equal(hex(encodeText("a\u{1f600}", "utf-16")), "ff fe 61 00 3d d8 00 de");
+  equal(hex(encodeText("a", "utf-16-be")), "00 61");
+  equal(hex(encodeText("a", "utf-32")), "ff fe 00 00 61 00 00 00");
+  equal(hex(encodeText("a", "UTF-32BE")), "00 00 00 61");
+  equal(decodeBytes(bytes(0xfe, 0xff, 0x00, 0x61), "utf-16"), "a");
+  equal(decodeBytes(bytes(0xff, 0xfe, 0x61, 0x00), "utf-16-le"), "\ufeffa");
+  equal(decodeBytes(bytes(0x3d, 0xd8, 0x00, 0xde), "utf-16"), "\u{1f600}");
+  equal(hex(encodeText("?\ud800", "utf-16-le", "replace")), "3f 00 3f 00");
+  equal(hex(encodeText("\ud800", "utf-16-le", "surrogatepass")), "00 d8");
+  throwsMessage(
+    () => encodeText("a\ud800\ud800", "utf-16"),
+    "UnicodeEncodeError",
+    "'utf-16' codec can't encode character '\\ud800' in position 1: surrogates not allowed",
+  );
+  throwsMessage(
+    () => decodeBytes(bytes(0x61, 0x00, 0x62), "utf-16"),
+    "UnicodeDecodeError",
+    "'utf-16-le' codec can't decode byte 0x62 in position 2: truncated data",
+  );
+  throwsMessage(
+    () => decodeBytes(bytes(0x00, 0xd8, 0x61, 0x00), "utf-16-le"),
+    "UnicodeDecodeError",
+    "'utf-16-le' codec can't decode bytes in position 0-1: illegal UTF-16 surrogate",
+  );
+  throwsMessage(
+    () => decodeBytes(bytes(0x00, 0x00, 0x11, 0x00), "utf-32-le"),
+    "UnicodeDecodeError",
+    "'utf-32-le' codec can't decode bytes in position 0-3: code point not in range(0x110000)",
+  );
+  equal(decodeBytes(bytes(0x00, 0xdc), "utf-16-le", "surrogatepass"), "\udc00");
+});
+
 // Differential check against CPython, when it is installed.
 const PYTHON_ENV = { PYENV_VERSION: "3.13.0" };
 
@@ -415,7 +448,8 @@ const GENERATOR = `
 import json, random, sys
 rng = random.Random(int(sys.argv[1]))
 codecs_ = ["utf-8", "ascii", "latin-1", "cp1252", "koi8-r", "mac-roman", "shift_jis", "cp932",
-           "euc_jp", "gbk", "gb2312", "gb18030", "euc_kr", "cp949"]
+           "euc_jp", "gbk", "gb2312", "gb18030", "euc_kr", "cp949", "utf-16", "utf-16-be",
+           "utf-32-le"]
 handlers = ["strict", "replace", "ignore", "backslashreplace", "surrogateescape"]
 out = []
 for _ in range(3000):
