@@ -57,6 +57,8 @@ class FileSource implements BodySource {
 function localAddresses(): Set<string> {
   const names = new Set(["127.0.0.1", "::1", "localhost"]);
   try {
+    const query = { name: "sys", kind: "networkInterfaces" } as const;
+    if (Deno.permissions.querySync(query).state !== "granted") return names;
     for (const iface of Deno.networkInterfaces()) names.add(iface.address);
   } catch {
     // Without --allow-sys only the loopback names count as local.

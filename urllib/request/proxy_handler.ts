@@ -12,6 +12,11 @@ import { splitPasswd, splitPort, splitType, splitUser } from "./_split.ts";
 
 function environment(): Record<string, string> {
   try {
+    // Asking first keeps urlopen from raising a permission prompt: without
+    // env access there are simply no proxy settings.
+    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
+      return {};
+    }
     return Deno.env.toObject();
   } catch {
     // Without --allow-env there are no proxy settings to read.
