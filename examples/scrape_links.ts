@@ -67,8 +67,10 @@ function unescapeHtml(text: string): string {
   );
 }
 
-// href="..." , href='...' or an unquoted href=value, on any tag.
-const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+// The href="..." , href='...' or unquoted href=value of any tag; group 1
+// is the tag name, so <base href> (not a link itself) can be told apart.
+const HREF =
+  /<([a-z][a-z0-9-]*)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 const TITLE = /<title[^>]*>([\s\S]*?)<\/title\s*>/i;
 const BASE = /<base\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 
@@ -115,7 +117,8 @@ async function main(args: string[]): Promise<number> {
   const links: string[] = [];
   const seen = new Set<string>();
   for (const match of text.matchAll(HREF)) {
-    const href = unescapeHtml((match[1] ?? match[2] ?? match[3] ?? "").trim());
+    if (match[1]?.toLowerCase() === "base") continue;
+    const href = unescapeHtml((match[2] ?? match[3] ?? match[4] ?? "").trim());
     if (href === "" || href.startsWith("#")) continue; // same-page anchors
     // The fragment names a place in the page, not another page.
     const absolute = urldefrag(urljoin(base, href)).url;

@@ -1,0 +1,62 @@
+/**
+ * examples/parse_tour.ts prints what its Python twin prints, line by line.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { ROOT, runExample } from "./_run.ts";
+
+function python(args: string[]): Promise<Deno.CommandOutput> {
+  return new Deno.Command("python3", {
+    args,
+    cwd: ROOT,
+    env: { PYENV_VERSION: "3.13.0", PYTHONIOENCODING: "utf-8" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+}
+
+async function havePython313(): Promise<boolean> {
+  try {
+    const out = await python([
+      "-c",
+      "import sys; sys.exit(sys.version_info[:2] != (3, 13))",
+    ]);
+    return out.success;
+  } catch {
+    return false; // no python3 at all
+  }
+}
+
+Deno.test("parse_tour.ts prints Python's reprs for the tutorial's calls", async () => {
+  const { code, stdout, stderr } = await runExample("parse_tour.ts");
+  equal(code, 0, stderr);
+  const lines = stdout.split("\n");
+  // The values the tutorial (seed 000) shows, as Python shows them.
+  for (
+    const expected of [
+      "urlparse(doc): ParseResult(scheme='https', netloc='docs.python.org', path='/3/library/urllib.parse.html', params='', query='highlight=params', fragment='url-parsing')",
+      "parse_qs(shop): {'q': ['apple'], 'category': ['fruits'], 'page': ['1']}",
+      "urlencode(dict): 'spam=1&eggs=2&bacon=0'",
+      "quote: 'hello%2C%20world%21'",
+      "unquote: '你好'",
+      "urljoin(base, '../g'): 'http://a/b/g'",
+    ]
+  ) {
+    ok(lines.includes(expected), `missing line: ${expected}\n${stdout}`);
+  }
+});
+
+Deno.test("parse_tour.ts and parse_tour.py print the same lines", async () => {
+  if (!await havePython313()) {
+    console.log(
+      "CPython 3.13 (PYENV_VERSION=3.13.0 python3) not found: skipped",
+    );
+    return;
+  }
+  const py = await python(["examples/parse_tour.py"]);
+  const decoder = new TextDecoder();
+  equal(py.code, 0, decoder.decode(py.stderr));
+  const { code, stdout, stderr } = await runExample("parse_tour.ts");
+  equal(code, 0, stderr);
+  // Line arrays, so a failure shows which lines differ.
+  deepEqual(stdout.split("\n"), decoder.decode(py.stdout).split("\n"));
+});
