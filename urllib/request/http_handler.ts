@@ -165,6 +165,11 @@ export class AbstractHTTPHandler extends BaseHandler {
   ): Promise<HTTPResponse> {
     const host = req.host;
     if (!host) throw new URLError("no host given");
+    if (req.timeout !== null && !(req.timeout >= 0)) {
+      throw new RangeError(
+        `Timeout value must be non-negative: ${req.timeout}`,
+      );
+    }
     const headers: Record<string, string> = { ...req.unredirected_hdrs };
     for (const [k, v] of Object.entries(req.headers)) {
       if (!Object.hasOwn(headers, k)) headers[k] = v;

@@ -263,6 +263,11 @@ Deno.test("IPv6 loopback URLs work", async () => {
   }
 });
 
+Deno.test("a negative timeout is a RangeError (Python's ValueError)", async () => {
+  await using site = startSite();
+  await rejects(urlopen(site.base, { timeout: -1 }), RangeError);
+});
+
 Deno.test("no host given is a URLError", async () => {
   await rejects(
     urlopen("http:///path"),
