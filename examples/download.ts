@@ -55,7 +55,7 @@ function terminalWidth(): number {
 /** Draws the bar; call `update` from the reporthook and `finish` at the end. */
 class ProgressBar {
   #start = performance.now();
-  #lastDraw = 0;
+  #lastDraw = -Infinity;
   #lastWidth = 0;
   #width = terminalWidth();
 

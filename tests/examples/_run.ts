@@ -24,6 +24,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** `deno run` permission flags (default `-A`, as the headers say). */
   permissions?: string[];
+  /**
+   * Run in this folder instead of the repository root (for examples that
+   * write files); the example is then named by its absolute path.
+   */
+  cwd?: string;
 }
 
 /**
@@ -46,10 +51,10 @@ export async function runExample(
     args: [
       "run",
       ...(options.permissions ?? ["-A"]),
-      `examples/${name}`,
+      options.cwd ? `${ROOT}examples/${name}` : `examples/${name}`,
       ...args,
     ],
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     clearEnv: true,
     env,
     stdin: "null",
@@ -75,12 +80,19 @@ export async function runExample(
   }
 }
 
+/** What a local site saw of one request (Deno's Request is gone once answered). */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+}
+
 /** A local HTTP server for one test. */
 export interface LocalSite extends AsyncDisposable {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   url: string;
   /** The requests seen so far. */
-  requests: Request[];
+  requests: SeenRequest[];
   close(): Promise<void>;
 }
 
@@ -88,11 +100,15 @@ export interface LocalSite extends AsyncDisposable {
 export function serveLocal(
   handler: (req: Request) => Response | Promise<Response>,
 ): LocalSite {
-  const requests: Request[] = [];
+  const requests: SeenRequest[] = [];
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (req) => {
-      requests.push(req);
+      requests.push({
+        method: req.method,
+        url: req.url,
+        headers: new Headers(req.headers),
+      });
       return handler(req);
     },
   );
