@@ -1,6 +1,6 @@
 /**
  * Download benchmark: a 1 GiB local file (64 MiB with `--quick`) served
- * by Deno.serve in its own process, fetched by each client in its own
+ * by a lean raw-TCP server in its own process, fetched by each client in its own
  * process: plain `fetch`, `node:http` (the other transport considered),
  * our `urlopen` + `read(65536)` loop, the same with `readinto` into one
  * reused buffer, our `urlretrieve`, and CPython
