@@ -159,7 +159,7 @@ const fetchRate = best.get("fetch")
 console.log(
   `download of ${
     mib(SIZE)
-  } MiB from a local Deno.serve, best of ${runs} run(s), each client in its own process`,
+  } MiB from a local raw-TCP file server, best of ${runs} run(s), each client in its own process`,
 );
 console.log("client                      MiB/s   vs fetch   peak RSS MiB");
 for (const [name] of clients) {
