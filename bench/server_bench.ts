@@ -432,7 +432,7 @@ async function main(args: string[]): Promise<number> {
   const pin = await canPin();
   const settings: Settings = {
     seconds: quick ? 1 : 3,
-    rounds: smoke ? 1 : 2,
+    rounds: smoke ? 1 : 3,
     smoke,
     bigSize: (smoke ? 32 : quick ? 256 : 1024) * 1024 ** 2,
     prefix: pin ? ["taskset", "-c", "0"] : [],
