@@ -56,10 +56,10 @@ Deno.test("download.ts saves the file and draws a percent bar on one line", asyn
       JSON.stringify(stderr),
     );
     const frames = stderr.slice(1, -1).split("\r").map((f) => f.trimEnd());
-    match(frames[0] ?? "", /^\[-{10,}\]\s+0\.0%  0 B \/ 195\.3 KiB  /);
+    match(frames[0] ?? "", /^\[-{10,}\]\s+0\.0% {2}0 B \/ 195\.3 KiB {2}/);
     match(
       frames.at(-1) ?? "",
-      /^\[#{10,}\] 100\.0%  195\.3 KiB \/ 195\.3 KiB  [\d.]+ \S*B\/s$/,
+      /^\[#{10,}\] 100\.0% {2}195\.3 KiB \/ 195\.3 KiB {2}[\d.]+ \S*B\/s$/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -83,7 +83,7 @@ Deno.test("download.ts without a size shows bytes and speed; FILE defaults to th
     deepEqual(await Deno.readFile(`${dir}/stream`), BODY);
     ok(!stderr.includes("%"), JSON.stringify(stderr));
     const frames = stderr.slice(1, -1).split("\r").map((f) => f.trimEnd());
-    match(frames.at(-1) ?? "", /^195\.3 KiB  [\d.]+ \S*B\/s$/);
+    match(frames.at(-1) ?? "", /^195\.3 KiB {2}[\d.]+ \S*B\/s$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

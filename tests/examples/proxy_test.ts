@@ -1,0 +1,127 @@
+/**
+ * examples/proxy.ts: direct and proxied fetches of a local page, through a
+ * stand-in proxy (always) and a real tinyproxy (when installed).
+ */
+import { equal, ok } from "node:assert/strict";
+import { haveTinyproxy, startTinyproxy } from "../urllib/request/_tinyproxy.ts";
+import { runExample, serveLocal } from "./_run.ts";
+
+function origin() {
+  return serveLocal(() => new Response("origin page\n"));
+}
+
+/** Answers every request itself, saying which URL it was asked for. */
+function fakeProxy() {
+  return serveLocal((req) =>
+    new Response(`fake proxy fetched ${req.url}\n`, {
+      headers: { via: "1.1 fakeproxy" },
+    })
+  );
+}
+
+Deno.test("proxy.ts: direct, then through the proxy named on the command line", async () => {
+  await using site = origin();
+  await using proxy = fakeProxy();
+  const { code, stdout, stderr } = await runExample("proxy.ts", [
+    `${site.url}/x`,
+    proxy.url,
+  ]);
+  equal(code, 0, stderr);
+  equal(
+    stdout,
+    [
+      "direct: 200 OK, 12 bytes",
+      "  first line: origin page",
+      `proxy for http: ${proxy.url}`,
+      `proxy for https: ${proxy.url}`,
+      `via proxy: 200 OK, ${`fake proxy fetched ${site.url}/x\n`.length} bytes`,
+      "  Via: 1.1 fakeproxy",
+      `  first line: fake proxy fetched ${site.url}/x`,
+      "",
+    ].join("\n"),
+  );
+  equal(site.requests.length, 1);
+  equal(proxy.requests.length, 1);
+  equal(proxy.requests[0]?.url, `${site.url}/x`);
+});
+
+Deno.test("proxy.ts: the proxy from http_proxy, and no_proxy going around it", async () => {
+  await using site = origin();
+  await using proxy = fakeProxy();
+  const viaEnv = await runExample("proxy.ts", [`${site.url}/y`], {
+    env: { http_proxy: `http://user:pw@${proxy.url.slice(7)}` },
+  });
+  equal(viaEnv.code, 0, viaEnv.stderr);
+  // The password is not printed.
+  ok(
+    viaEnv.stdout.includes(
+      `proxy for http: http://user:***@${proxy.url.slice(7)}\n`,
+    ),
+    viaEnv.stdout,
+  );
+  ok(
+    viaEnv.stdout.includes(`  first line: fake proxy fetched ${site.url}/y\n`),
+    viaEnv.stdout,
+  );
+  equal(
+    proxy.requests[0]?.headers.get("proxy-authorization"),
+    `Basic ${btoa("user:pw")}`,
+  );
+
+  const bypass = await runExample("proxy.ts", [`${site.url}/z`], {
+    env: { http_proxy: proxy.url, no_proxy: "127.0.0.1" },
+  });
+  equal(bypass.code, 0, bypass.stderr);
+  ok(
+    bypass.stdout.endsWith(
+      "via proxy: 200 OK, 12 bytes\n  first line: origin page\n",
+    ),
+    bypass.stdout,
+  );
+  equal(proxy.requests.length, 1);
+  equal(site.requests.length, 3);
+});
+
+Deno.test("proxy.ts: no proxy anywhere skips; a dead proxy exits 1", async () => {
+  await using site = origin();
+  const none = await runExample("proxy.ts", [`${site.url}/`]);
+  equal(none.code, 0, none.stderr);
+  ok(
+    none.stdout.endsWith(
+      "no proxy given and none in the environment: skipping the proxied fetch\n",
+    ),
+  );
+
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const dead = await runExample("proxy.ts", [
+    `${site.url}/`,
+    `http://127.0.0.1:${port}`,
+  ]);
+  equal(dead.code, 1);
+  ok(dead.stdout.startsWith("direct: 200 OK"), dead.stdout);
+  ok(dead.stdout.includes("via proxy: failed: <urlopen error"), dead.stdout);
+});
+
+Deno.test({
+  name: "proxy.ts through a real tinyproxy",
+  ignore: !haveTinyproxy(),
+  async fn() {
+    await using site = origin();
+    await using proxy = await startTinyproxy();
+    const { code, stdout, stderr } = await runExample("proxy.ts", [
+      `${site.url}/through-tinyproxy`,
+      proxy.url,
+    ]);
+    equal(code, 0, stderr);
+    ok(
+      stdout.endsWith(
+        "via proxy: 200 OK, 12 bytes\n  first line: origin page\n",
+      ),
+      stdout,
+    );
+    equal(site.requests.length, 2);
+    ok((await proxy.log()).includes("/through-tinyproxy"), await proxy.log());
+  },
+});

@@ -1,0 +1,259 @@
+/**
+ * examples/static_hosting.md: the serve commands it shows, run from the
+ * checkout as it says (`deno run -A http_server/serve.ts ...`).
+ */
+import { equal, match, ok } from "node:assert/strict";
+import { ROOT } from "./_run.ts";
+
+interface Running {
+  port: number;
+  /** Sends Ctrl-C (SIGINT) and waits for the exit. */
+  stop(): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/** Starts the serve command and waits for its "Serving ..." line. */
+async function startServe(args: string[]): Promise<Running> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "http_server/serve.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let stdout = "";
+  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const rest = async () => {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      stdout += r.value;
+    }
+  };
+  const finish = async () => {
+    await rest();
+    const { code } = await child.status;
+    clearTimeout(killer);
+    return { code, stdout, stderr: await stderr };
+  };
+  while (!stdout.includes("\n")) {
+    const r = await reader.read();
+    if (r.done) {
+      const result = await finish();
+      throw new Error(`serve exited early (${result.code}): ${result.stderr}`);
+    }
+    stdout += r.value;
+  }
+  const port = Number(/ port (\d+) /.exec(stdout)?.[1]);
+  return {
+    port,
+    stop: () => {
+      child.kill("SIGINT");
+      return finish();
+    },
+  };
+}
+
+async function siteDir(): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/index.html`, "<h1>Home</h1>\n");
+  await Deno.mkdir(`${dir}/docs`);
+  await Deno.writeTextFile(`${dir}/docs/notes.txt`, "notes\n");
+  return dir;
+}
+
+Deno.test("serve -b 127.0.0.1 -d DIR -p HTTP/1.1: index page, listing, Ctrl-C", async () => {
+  const dir = await siteDir();
+  try {
+    const server = await startServe([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "-p",
+      "HTTP/1.1",
+    ]);
+    let result;
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const home = await fetch(`${base}/`);
+      equal(home.status, 200);
+      equal(await home.text(), "<h1>Home</h1>\n");
+      const listing = await fetch(`${base}/docs/`);
+      equal(listing.status, 200);
+      ok((await listing.text()).includes('<a href="notes.txt">notes.txt</a>'));
+      const missing = await fetch(`${base}/nothing`);
+      equal(missing.status, 404);
+      await missing.body?.cancel();
+    } finally {
+      result = await server.stop();
+    }
+    equal(result.code, 0, result.stderr);
+    equal(
+      result.stdout,
+      `Serving HTTP on 127.0.0.1 port ${server.port} (http://127.0.0.1:${server.port}/) ...\n` +
+        "\nKeyboard interrupt received, exiting.\n",
+    );
+    // The access log goes to stderr, in Python's format.
+    match(
+      result.stderr,
+      /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 -$/m,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("serve --help lists every option static_hosting.md uses", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "http_server/serve.ts", "--help"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  equal(out.code, 0);
+  const help = new TextDecoder().decode(out.stdout);
+  const doc = await Deno.readTextFile(`${ROOT}examples/static_hosting.md`);
+  const used = new Set<string>();
+  // The flags written after the command's name, continuation lines joined.
+  const commands = doc.replaceAll("\\\n", " ").split("\n")
+    .map((line) =>
+      /(?:jsr:@pyport\/web\/serve|http_server\/serve\.ts)( .*)$/.exec(line)?.[1]
+    )
+    .filter((tail) => tail !== undefined);
+  for (const tail of commands) {
+    for (const m of tail.matchAll(/ (--?[a-z][a-z-]*)/g)) {
+      used.add(m[1] as string);
+    }
+  }
+  ok(
+    used.has("--tls-cert") && used.has("-d") && used.has("-p"),
+    [...used].join(" "),
+  );
+  for (const flag of used) {
+    ok(help.includes(flag), `${flag} is not in serve --help`);
+  }
+});
+
+Deno.test("serve over HTTPS with the self-signed certificate the doc makes", async (t) => {
+  const dir = await siteDir();
+  try {
+    // The exact openssl command of static_hosting.md.
+    const made = await new Deno.Command("openssl", {
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-addext",
+        "basicConstraints=critical,CA:FALSE",
+      ],
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => null);
+    if (!made?.success) {
+      console.log("openssl not available: skipped");
+      return;
+    }
+    const server = await startServe([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/key.pem`,
+    ]);
+    let result;
+    try {
+      const ca = await Deno.readTextFile(`${dir}/cert.pem`);
+      const client = Deno.createHttpClient({ caCerts: [ca] });
+      try {
+        const res = await fetch(`https://localhost:${server.port}/`, {
+          client,
+        });
+        equal(await res.text(), "<h1>Home</h1>\n");
+      } finally {
+        client.close();
+      }
+      await t.step("and urlopen trusts it with deno run --cert", async () => {
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            "--cert",
+            `${dir}/cert.pem`,
+            "examples/scrape_links.ts",
+            `https://localhost:${server.port}/`,
+          ],
+          cwd: ROOT,
+          env: { NO_COLOR: "1" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const text = new TextDecoder().decode(out.stdout);
+        equal(out.code, 0, new TextDecoder().decode(out.stderr));
+        ok(text.startsWith(`URL: https://localhost:${server.port}/\n`), text);
+      });
+    } finally {
+      result = await server.stop();
+    }
+    equal(result.code, 0, result.stderr);
+    ok(
+      result.stdout.startsWith(
+        `Serving HTTPS on 127.0.0.1 port ${server.port} `,
+      ),
+      result.stdout,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "serve 80 without the privilege says what to do",
+  // Only meaningful where port 80 really is privileged for this user.
+  ignore: Deno.uid() === 0 || unprivilegedStart() <= 80,
+  async fn() {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "http_server/serve.ts", "80", "-b", "127.0.0.1"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    equal(out.code, 1);
+    ok(
+      new TextDecoder().decode(out.stderr).includes(
+        "Error: no permission to listen on port 80 (ports below 1024 need administrator rights)",
+      ),
+    );
+  },
+});
+
+function unprivilegedStart(): number {
+  try {
+    return Number(
+      Deno.readTextFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+        .trim(),
+    );
+  } catch {
+    return 0; // not Linux: no such rule to test
+  }
+}
