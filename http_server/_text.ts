@@ -19,6 +19,7 @@ function isUnreserved(byte: number, safe: string): boolean {
 
 /** Percent-encodes `text` as UTF-8, leaving letters, digits, `_.-~` and `safe`. */
 export function quote(text: string, safe = "/"): string {
+  if (safe === "/" && /^[A-Za-z0-9_.\-~/]*$/.test(text)) return text;
   let out = "";
   for (const byte of encoder.encode(text)) {
     out += isUnreserved(byte, safe)
@@ -68,6 +69,7 @@ export function unquote(text: string): string {
 
 /** Escapes `&`, `<` and `>` (and, with `quote`, both quote marks). */
 export function htmlEscape(text: string, quoteMarks = true): string {
+  if (!/[&<>"']/.test(text)) return text;
   let out = text.replaceAll("&", "&amp;").replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;");
   if (quoteMarks) {

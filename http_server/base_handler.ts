@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { percentFormat, pyRepr } from "../_util/percent_format.ts";
+import { percentFormat, pyRepr, pyStr } from "../_util/percent_format.ts";
 import { httpDate, logDate, MONTH_NAMES, WEEKDAY_NAMES } from "./_dates.ts";
 import { internals } from "./_internal.ts";
 import { BodyReader } from "./_request_reader.ts";
@@ -48,6 +48,7 @@ export const DEFAULT_ERROR_MESSAGE: string = `<!DOCTYPE HTML>
 export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
 
 const encoder = new TextEncoder();
+const REQUEST_FORMAT = '"%s" %s %s';
 // Header names are RFC 9110 tokens.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Control characters and the backslash are escaped in log lines, so a
@@ -683,13 +684,21 @@ export class BaseHTTPRequestHandler {
    * ```
    */
   log_message(format: string, ...args: unknown[]): void {
-    const message = args.length === 0 && !format.includes("%")
-      ? format
-      : percentFormat(format, args);
+    let message: string;
+    if (format === REQUEST_FORMAT && args.length === 3) {
+      // The line logged for every request: skip the format parser.
+      message = `"${pyStr(args[0])}" ${pyStr(args[1])} ${pyStr(args[2])}`;
+    } else if (args.length === 0 && !format.includes("%")) {
+      message = format;
+    } else {
+      message = percentFormat(format, args);
+    }
+    LOG_UNSAFE.lastIndex = 0;
+    if (LOG_UNSAFE.test(message)) {
+      message = message.replace(LOG_UNSAFE, escapeLogChar);
+    }
     writeStderr(
-      `${this.address_string()} - - [${this.log_date_time_string()}] ${
-        message.replace(LOG_UNSAFE, escapeLogChar)
-      }\n`,
+      `${this.address_string()} - - [${this.log_date_time_string()}] ${message}\n`,
     );
   }
 

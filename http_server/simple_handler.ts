@@ -142,6 +142,55 @@ function wholeFile(file: Deno.FsFile): FileSource {
   };
 }
 
+/** Folders up to this size (in directory bytes) are read synchronously. */
+const SMALL_DIRECTORY = 64 * 1024;
+
+/**
+ * The entries of folder `path`, symlinks resolved to tell folders apart.
+ * Deno's async reader costs one operation per entry, so a folder of modest
+ * size is read in one synchronous call; a huge one is read asynchronously so
+ * it cannot stall other requests.
+ */
+async function readEntries(
+  path: string,
+  knownSize: number | null,
+): Promise<ListingEntry[]> {
+  const size = knownSize ?? (await Deno.stat(path)).size;
+  const raw: Deno.DirEntry[] = [];
+  if (size <= SMALL_DIRECTORY) raw.push(...Deno.readDirSync(path));
+  else for await (const entry of Deno.readDir(path)) raw.push(entry);
+  const entries: ListingEntry[] = [];
+  for (const entry of raw) {
+    let isDirectory = entry.isDirectory;
+    if (entry.isSymlink) {
+      const target = await Deno.stat(joinPath(path, entry.name)).catch(
+        () => null,
+      );
+      isDirectory = target?.isDirectory ?? false;
+    }
+    entries.push({ name: entry.name, isDirectory, isSymlink: entry.isSymlink });
+  }
+  return entries;
+}
+
+/** Opens `path` for reading with its metadata, or `null` if it cannot be. */
+async function openWithInfo(
+  path: string,
+): Promise<{ file: Deno.FsFile; info: Deno.FileInfo } | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    return { file, info: await file.stat() };
+  } catch {
+    file.close();
+    return null;
+  }
+}
+
 async function readExactly(
   file: Deno.FsFile,
   start: number,
@@ -226,6 +275,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   directory: string;
   /** Whether symbolic links may lead outside `directory`. */
   follow_symlinks: boolean;
+  #listed: { path: string; size: number } | null = null;
 
   /**
    * Creates the handler for one request; the server calls this. Bind
@@ -292,12 +342,22 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    */
   async send_head(): Promise<CopySource | null> {
     let path = this.translate_path(this.path);
-    let info = await Deno.stat(path).catch(() => null);
+    // Opening first answers "folder or file?" and "how big?" with one open
+    // and one fstat (Python stats, opens, then fstats).
+    let opened = await openWithInfo(path);
+    let info = opened?.info ?? null;
+    if (!opened && IS_WINDOWS) {
+      // Windows cannot open a folder as a file.
+      info = await Deno.stat(path).catch(() => null);
+    }
     if (info && !this.follow_symlinks && !await this.#isInside(path)) {
+      opened?.file.close();
       this.send_error(404, "File not found");
       return null;
     }
     if (info?.isDirectory) {
+      opened?.file.close();
+      opened = null;
       const [urlPath, rest] = splitQuery(this.path);
       if (!urlPath.endsWith("/")) {
         this.send_response(301);
@@ -306,53 +366,45 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         this.end_headers();
         return null;
       }
-      let index: string | null = null;
       for (const page of this.index_pages) {
         const candidate = joinPath(path, page);
-        const pageInfo = await Deno.stat(candidate).catch(() => null);
-        if (pageInfo?.isFile) {
-          index = candidate;
-          info = pageInfo;
+        const index = await openWithInfo(candidate);
+        if (index?.info.isFile) {
+          opened = index;
+          path = candidate;
           break;
         }
+        index?.file.close();
       }
-      if (index === null) return this.list_directory(path);
-      path = index;
+      if (!opened) {
+        this.#listed = { path, size: info.size };
+        return this.list_directory(path);
+      }
       if (!this.follow_symlinks && !await this.#isInside(path)) {
+        opened.file.close();
         this.send_error(404, "File not found");
         return null;
       }
     }
     const ctype = this.guess_type(path);
-    if (path.endsWith("/")) {
-      this.send_error(404, "File not found");
-      return null;
-    }
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(path, { read: true });
-    } catch {
+    if (!opened || path.endsWith("/") || !opened.info.isFile) {
+      opened?.file.close();
       this.send_error(404, "File not found");
       return null;
     }
     try {
-      return await this.#sendFileHead(file, ctype);
+      return await this.#sendFileHead(opened.file, opened.info, ctype);
     } catch (error) {
-      file.close();
+      opened.file.close();
       throw error;
     }
   }
 
   async #sendFileHead(
     file: Deno.FsFile,
+    info: Deno.FileInfo,
     ctype: string,
   ): Promise<CopySource | null> {
-    const info = await file.stat();
-    if (!info.isFile) {
-      file.close();
-      this.send_error(404, "File not found");
-      return null;
-    }
     const size = info.size;
     const etag = entityTag(info);
     const mtime = Math.floor((info.mtime?.getTime() ?? 0) / 1000);
@@ -454,22 +506,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * bytes; or sends 404 and returns `null` when it cannot be read.
    */
   async list_directory(path: string): Promise<CopySource | null> {
-    const entries: ListingEntry[] = [];
+    let entries: ListingEntry[];
     try {
-      for await (const entry of Deno.readDir(path)) {
-        let isDirectory = entry.isDirectory;
-        if (entry.isSymlink) {
-          const target = await Deno.stat(joinPath(path, entry.name)).catch(
-            () => null,
-          );
-          isDirectory = target?.isDirectory ?? false;
-        }
-        entries.push({
-          name: entry.name,
-          isDirectory,
-          isSymlink: entry.isSymlink,
-        });
-      }
+      const known = this.#listed?.path === path ? this.#listed.size : null;
+      entries = await readEntries(path, known);
     } catch {
       this.send_error(404, "No permission to list directory");
       return null;
