@@ -35,13 +35,11 @@ import { HTTPError, URLError } from "@pyport/web/urllib/error";
 import { parse_qs, urlencode, urlparse } from "@pyport/web/urllib/parse";
 import {
   build_opener,
+  CookieJar,
+  HTTPCookieProcessor,
   type OpenerDirector,
   Request,
 } from "@pyport/web/urllib/request";
-// Workaround: the urllib.request barrel does not export the cookie classes
-// yet; once it does, import them from "@pyport/web/urllib/request" above.
-import { HTTPCookieProcessor } from "../urllib/request/cookie_processor.ts";
-import { CookieJar } from "../urllib/request/cookiejar.ts";
 
 const USER_AGENT = "Mozilla/5.0 (pyport login example)";
 const decoder = new TextDecoder();

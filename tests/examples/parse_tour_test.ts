@@ -27,7 +27,9 @@ async function havePython313(): Promise<boolean> {
 }
 
 Deno.test("parse_tour.ts prints Python's reprs for the tutorial's calls", async () => {
-  const { code, stdout, stderr } = await runExample("parse_tour.ts");
+  const { code, stdout, stderr } = await runExample("parse_tour.ts", [], {
+    permissions: [],
+  });
   equal(code, 0, stderr);
   const lines = stdout.split("\n");
   // The values the tutorial (seed 000) shows, as Python shows them.
@@ -55,7 +57,9 @@ Deno.test("parse_tour.ts and parse_tour.py print the same lines", async () => {
   const py = await python(["examples/parse_tour.py"]);
   const decoder = new TextDecoder();
   equal(py.code, 0, decoder.decode(py.stderr));
-  const { code, stdout, stderr } = await runExample("parse_tour.ts");
+  const { code, stdout, stderr } = await runExample("parse_tour.ts", [], {
+    permissions: [],
+  });
   equal(code, 0, stderr);
   // Line arrays, so a failure shows which lines differ.
   deepEqual(stdout.split("\n"), decoder.decode(py.stdout).split("\n"));
