@@ -74,6 +74,11 @@ class ProgressBar {
     this.#draw(done, totalsize, now);
   }
 
+  /** Ends a half-drawn line, so an error message starts on its own. */
+  abort(): void {
+    if (this.#lastWidth > 0) Deno.stderr.writeSync(encoder.encode("\n"));
+  }
+
   /** Draws the final state with the real size and ends the line. */
   finish(bytes: number, totalsize: number): void {
     this.#draw(bytes, totalsize, performance.now());
@@ -132,8 +137,8 @@ async function main(args: string[]): Promise<number> {
     console.log(`saved ${url} to ${path} (${size} bytes, ${type})`);
     return 0;
   } catch (error) {
+    bar.abort();
     if (error instanceof ContentTooShortError) {
-      Deno.stderr.writeSync(encoder.encode("\n"));
       console.error(`download incomplete: ${String(error.reason)}`);
       return 1;
     }
@@ -149,4 +154,5 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-Deno.exit(await main(Deno.args));
+// Run as a program, not when imported.
+if (import.meta.main) Deno.exit(await main(Deno.args));

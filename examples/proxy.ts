@@ -97,4 +97,5 @@ async function main(args: string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-Deno.exit(await main(Deno.args));
+// Run as a program, not when imported.
+if (import.meta.main) Deno.exit(await main(Deno.args));

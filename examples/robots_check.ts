@@ -95,4 +95,5 @@ async function main(args: string[]): Promise<number> {
   return refused > 0 ? 1 : 0;
 }
 
-Deno.exit(await main(Deno.args));
+// Run as a program, not when imported.
+if (import.meta.main) Deno.exit(await main(Deno.args));
