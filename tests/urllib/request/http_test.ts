@@ -200,6 +200,44 @@ Deno.test("connection failures are URLError; a silent server is a bare TimeoutEr
   await rejects(urlopen(closer.base), RemoteDisconnected);
 });
 
+Deno.test("timeout bounds connecting: URLError wrapping TimeoutError", async () => {
+  // A listener that never accepts: once its backlog (511 on Linux) is
+  // full, the next connection attempt waits for a SYN-ACK that never comes.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const fillers: Deno.Conn[] = [];
+  const stuck: Promise<unknown>[] = [];
+  try {
+    for (let i = 0; i < 2048; i++) {
+      const attempt = Deno.connect({ hostname: "127.0.0.1", port });
+      const conn = await Promise.race([
+        attempt,
+        new Promise<null>((r) => setTimeout(() => r(null), 200)),
+      ]);
+      if (conn === null) {
+        stuck.push(attempt.then((c) => c.close(), () => {}));
+        break;
+      }
+      fillers.push(conn);
+    }
+    if (stuck.length === 0) return console.log("backlog never filled; skipped");
+    const started = performance.now();
+    await rejects(
+      urlopen(`http://127.0.0.1:${port}/`, { timeout: 0.3 }),
+      (e) => {
+        ok(e instanceof URLError);
+        ok(e.reason instanceof TimeoutError);
+        return true;
+      },
+    );
+    ok(performance.now() - started < 2000);
+  } finally {
+    for (const c of fillers) c.close();
+    listener.close();
+    await Promise.all(stuck);
+  }
+});
+
 Deno.test("timeout bounds every read of the body", async () => {
   // Headers arrive, then the body stalls: the second read must time out.
   await using stall = startRaw(
