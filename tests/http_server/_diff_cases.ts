@@ -410,16 +410,9 @@ export const ALLOWANCES: readonly Allowance[] = [
       (ours.status === 403 || ours.status === 404),
   },
   {
-    id: "listing-outside-symlink",
-    reason: "ours may leave symlinks pointing outside the root out of listings",
-    allows: (d) =>
-      d.field.startsWith("listing-") &&
-      /link_outside|link_up_out/.test(d.python) && d.ours === "(none)",
-  },
-  {
     id: "engine-4xx",
     reason:
-      "Deno.serve (hyper) parses the request itself and answers a malformed or unusual one (bad version, tab separators, header without colon or with space before it, bad Content-Length, over-long line, too many headers, target not starting with '/') with a bare 400 before any handler runs; Python answers its own HTML error page, or is more lenient and serves it",
+      "Deno.serve (hyper) parses the request itself and answers a malformed or unusual one (bad version, tab separators, header without colon or with space before it, bad Content-Length, over-long line, too many headers, target not starting with '/', HTTP/0.9) with a bare 400 before any handler runs; Python answers its own HTML error page, or is more lenient and serves it",
     allows: (d, c, _py, ours) =>
       !!c.tags?.includes("engine") && ours.status >= 400 &&
       ours.status < 500 &&
@@ -439,14 +432,6 @@ export const ALLOWANCES: readonly Allowance[] = [
     reason:
       "ours treats a backslash (raw or %5c) in the path as a separator on every system (documented in http_server/_translate.ts), so /%5cevil.com is /evil.com; Python on POSIX takes it as part of a file name",
     allows: (_d, c) => /\\|%5c/i.test(requestLine(c)),
-  },
-  {
-    id: "nul-segment-dropped",
-    reason:
-      "ours drops a path segment holding a NUL (%00) as it drops '..' (documented in http_server/_translate.ts), so /notes.txt%00 names the root folder (301, then a listing); Python raises ValueError (no response) or 404s",
-    allows: (_d, c, py, ours) =>
-      /%00/.test(requestLine(c)) && (py.status === 0 || py.status === 404) &&
-      [200, 301, 400, 404].includes(ours.status),
   },
   {
     id: "leading-crlf",
@@ -479,14 +464,5 @@ export const ALLOWANCES: readonly Allowance[] = [
     allows: (_d, _c, py, ours) =>
       py.status === 0 && py.body.length === 0 && ours.status >= 400 &&
       ours.status < 500,
-  },
-  {
-    id: "http09",
-    reason:
-      "Deno.serve does not speak HTTP/0.9: it answers 400 or closes without a response; Python serves the bare body",
-    allows: (_d, c, _py, ours) =>
-      !!c.tags?.includes("http09") &&
-      ((ours.status >= 400 && ours.status < 500) ||
-        (ours.status === 0 && ours.body.length === 0)),
   },
 ];
