@@ -15,7 +15,7 @@ import { IncompleteRead } from "../error.ts";
 export interface BodySource {
   /** Reads at most `buf.length` bytes into `buf`. */
   readInto(buf: Uint8Array): Promise<number | null>;
-  /** Bytes still announced but not received when the body ended early. */
+  /** Bytes announced (by Content-Length) and not received yet. */
   missing?(): number;
   /** Releases the underlying connection or file. */
   close(): void;
@@ -161,6 +161,17 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   async #readAll(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     let total = 0;
+    // With a known length, one exact buffer avoids collecting and copying chunks.
+    const announced = this.#source.missing?.() ?? 0;
+    if (announced > 0) {
+      const first = new Uint8Array(this.#peek.length + announced);
+      while (total < first.length) {
+        const n = await this.#fill(first.subarray(total));
+        if (n === null) break;
+        total += n;
+      }
+      parts.push(first.subarray(0, total));
+    }
     while (true) {
       const chunk = new Uint8Array(ALL_CHUNK);
       const n = await this.#fill(chunk);
