@@ -175,7 +175,6 @@ export class ProxyHandler extends BaseHandler {
       req.add_header("Proxy-authorization", "Basic " + creds);
     }
     req.set_proxy(unquote(hostport), proxyType);
-    void type;
     if (origType === proxyType || origType === "https") return null;
     return this.parent.open(req, { timeout: req.timeout });
   }
