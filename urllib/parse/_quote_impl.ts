@@ -43,11 +43,21 @@ export function typeName(value: unknown): string {
   }
 }
 
+/** The last table of each kind, so repeated calls skip the cache key. */
+const lastTables: [unknown, SafeTable | undefined][] = [
+  [undefined, undefined],
+  [undefined, undefined],
+];
+
 /**
  * The table for a `safe` argument. Only ASCII can be safe: Python drops
  * non-ASCII characters from a str `safe` and bytes >= 0x80 from a bytes one.
+ * With `plus`, a space becomes `+`, which is what quote_plus's "quote with
+ * a space made safe, then swap spaces for `+`" amounts to.
  */
-function safeTable(safe: unknown): SafeTable {
+function safeTable(safe: unknown, plus: boolean): SafeTable {
+  const last = lastTables[plus ? 1 : 0] as [unknown, SafeTable | undefined];
+  if (last[0] === safe && last[1]) return last[1];
   let key: string;
   if (typeof safe === "string") {
     key = "s" + safe;
@@ -58,22 +68,35 @@ function safeTable(safe: unknown): SafeTable {
       `quote() argument 'safe' must be str or bytes, not ${typeName(safe)}`,
     );
   }
+  if (plus) key = "+" + key;
   let table = tableCache.get(key);
-  if (table) return table;
+  if (!table) {
+    table = buildTable(key.slice(plus ? 2 : 1), plus);
+    // Bound the cache: callers passing ever-new `safe` strings must not leak.
+    if (tableCache.size >= 64) tableCache.clear();
+    tableCache.set(key, table);
+  }
+  last[0] = safe;
+  last[1] = table;
+  return table;
+}
+
+function buildTable(safeChars: string, plus: boolean): SafeTable {
   const flags = new Uint8Array(256);
   for (let i = 0; i < ALWAYS_SAFE.length; i++) {
     flags[ALWAYS_SAFE.charCodeAt(i)] = 1;
   }
-  for (let i = 1; i < key.length; i++) {
-    const c = key.charCodeAt(i);
+  for (let i = 0; i < safeChars.length; i++) {
+    const c = safeChars.charCodeAt(i);
     if (c < 0x80) flags[c] = 1;
   }
   const out = PERCENT.map((pct, b) => flags[b] ? String.fromCharCode(b) : pct);
-  table = { safe: flags, out };
-  // Bound the cache: callers passing ever-new `safe` strings must not leak.
-  if (tableCache.size >= 64) tableCache.clear();
-  tableCache.set(key, table);
-  return table;
+  if (plus) {
+    // Not flagged safe: the fast paths copy safe characters verbatim.
+    flags[0x20] = 0;
+    out[0x20] = "+";
+  }
+  return { safe: flags, out };
 }
 
 function quoteBytes(bytes: Uint8Array, table: SafeTable): string {
@@ -160,6 +183,7 @@ export function quoteImpl(
   safe: unknown,
   encoding: unknown,
   errors: unknown,
+  plus = false,
 ): string {
   if (typeof string === "string") {
     if (!string) return string;
@@ -169,7 +193,7 @@ export function quoteImpl(
     const err = errors === null
       ? "strict"
       : checkText(errors, "errors", "encode");
-    const table = safeTable(safe);
+    const table = safeTable(safe, plus);
     if (isUtf8(enc)) {
       const quoted = quoteUtf8(string, table);
       if (quoted !== null) return quoted;
@@ -184,15 +208,19 @@ export function quoteImpl(
       throw new TypeError("quote() doesn't support 'errors' for bytes");
     }
   }
-  return quoteFromBytesImpl(string, safe);
+  return quoteFromBytesImpl(string, safe, plus);
 }
 
-export function quoteFromBytesImpl(bs: unknown, safe: unknown): string {
+export function quoteFromBytesImpl(
+  bs: unknown,
+  safe: unknown,
+  plus = false,
+): string {
   if (!(bs instanceof Uint8Array)) {
     throw new TypeError("quote_from_bytes() expected bytes");
   }
   if (bs.length === 0) return "";
-  return quoteBytes(bs, safeTable(safe));
+  return quoteBytes(bs, safeTable(safe, plus));
 }
 
 // ---------------------------------------------------------------------------
@@ -388,14 +416,5 @@ export function quotePlusImpl(
   encoding: unknown,
   errors: unknown,
 ): string {
-  const spaced = typeof string === "string"
-    ? string.includes(" ")
-    : string.includes(0x20);
-  if (!spaced) return quoteImpl(string, safe, encoding, errors);
-  let withSpace: unknown = safe;
-  if (typeof safe === "string") withSpace = safe + " ";
-  else if (safe instanceof Uint8Array) {
-    withSpace = new Uint8Array([...safe, 0x20]);
-  }
-  return quoteImpl(string, withSpace, encoding, errors).replaceAll(" ", "+");
+  return quoteImpl(string, safe, encoding, errors, true);
 }
