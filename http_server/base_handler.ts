@@ -283,12 +283,12 @@ export class BaseHTTPRequestHandler {
     try {
       const result = this.#lifecycle();
       if (result instanceof Promise) pending = result;
-      else state.finish();
+      else this.#complete();
     } catch (error) {
       this.#fail(error);
     }
     if (pending) {
-      pending.then(() => state.finish(), (error) => this.#fail(error));
+      pending.then(() => this.#complete(), (error) => this.#fail(error));
     }
     if (state.response) return state.response;
     return new Promise((resolve) => {
@@ -318,6 +318,17 @@ export class BaseHTTPRequestHandler {
     if (handled instanceof Promise) return handled.finally(() => this.finish());
     const finished = this.finish();
     if (finished instanceof Promise) return finished;
+  }
+
+  #complete(): void {
+    const state = this.#state;
+    if (state.status === 0 && !state.committed) {
+      // Python would close the connection without a word; an HTTP engine
+      // must answer something, so say what went wrong.
+      state.reset();
+      this.send_error(500, "The handler sent no response");
+    }
+    state.finish();
   }
 
   #fail(error: unknown): void {
@@ -621,7 +632,11 @@ export class BaseHTTPRequestHandler {
     if (state.status === 0) {
       throw new Error("end_headers: call send_response() first");
     }
-    if (this.close_connection) state.headers.push(["Connection", "close"]);
+    // Reading close_connection's getter would parse the request headers;
+    // a client's own "Connection: close" is honoured by the engine anyway.
+    const close = this.#closeConnection ??
+      this.protocol_version < "HTTP/1.1";
+    if (close) state.headers.push(["Connection", "close"]);
     state.headersEnded();
   }
 

@@ -495,3 +495,14 @@ Deno.test("HTTPServer: handle_request, bind_and_activate, address in use", async
     }
   }, /already running/);
 });
+
+Deno.test("a handler that sends nothing gets a 500 saying so", async () => {
+  class Silent extends Recording {
+    do_GET(): void {}
+  }
+  await withServer(Silent, async (base) => {
+    const res = await fetch(base);
+    equal(res.status, 500);
+    ok((await res.text()).includes("The handler sent no response"));
+  });
+});
