@@ -14,6 +14,16 @@ const encoder = new TextEncoder();
 /** Above this many buffered bytes the body starts streaming. */
 const STREAM_THRESHOLD = 64 * 1024;
 
+/** Responses of still-running async handlers, to start streaming soon. */
+let armed: ResponseState[] = [];
+
+function startArmed(): void {
+  const due = armed;
+  armed = [];
+  // Responses completed meanwhile are committed: startStreaming skips them.
+  for (const state of due) state.startStreaming();
+}
+
 /** Response state shared by a handler and its `wfile`. */
 export class ResponseState implements ResponseWriter {
   status = 0;
@@ -36,7 +46,7 @@ export class ResponseState implements ResponseWriter {
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   #closed = false;
   #drainWaiters: (() => void)[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armed = false;
   /** The engine's response, once committed. */
   response: Response | null = null;
   /** Set when the engine is waiting for the response. */
@@ -106,11 +116,11 @@ export class ResponseState implements ResponseWriter {
    * kept waiting for the head.
    */
   armStreamTimer(): void {
-    if (this.committed || this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.startStreaming();
-    }, 0);
+    if (this.committed || this.#armed) return;
+    this.#armed = true;
+    armed.push(this);
+    // One timer serves every response armed in this turn of the loop.
+    if (armed.length === 1) setTimeout(startArmed, 0);
   }
 
   /**
@@ -138,10 +148,6 @@ export class ResponseState implements ResponseWriter {
   }
 
   #respond(body: BodyInit | null): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     this.committed = true;
     const status = this.status || 200;
     // The engine forbids a body on these statuses.
@@ -233,8 +239,6 @@ export class ResponseState implements ResponseWriter {
 
   /** The handler failed after the head went out: abort the connection. */
   abort(error: unknown): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
     if (!this.#closed) {
       this.#closed = true;
       try {
