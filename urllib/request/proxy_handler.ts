@@ -164,7 +164,7 @@ export class ProxyHandler extends BaseHandler {
   proxy_open(
     req: Request,
     proxy: string,
-    type: string,
+    _type: string,
   ): Promise<addinfourl> | null {
     const origType = req.type;
     const [parsedType, user, password, hostport] = parseProxy(proxy);
