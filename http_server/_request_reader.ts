@@ -85,13 +85,4 @@ export class BodyReader implements RequestReader {
       if (hint > 0 && total >= hint) return lines;
     }
   }
-
-  /** Cancels the unread rest of the body. */
-  discard(): void {
-    if (this.#done) return;
-    this.#done = true;
-    const reader = this.#reader;
-    if (reader) reader.cancel().catch(() => {});
-    else this.#body?.cancel().catch(() => {});
-  }
 }
