@@ -27,6 +27,7 @@ interface SafeTable {
 
 const tableCache = new Map<string, SafeTable>();
 
+/** The Python type name of a value, for Python-worded TypeErrors. */
 export function typeName(value: unknown): string {
   if (value === null) return "NoneType";
   if (Array.isArray(value)) return "list";
@@ -169,6 +170,7 @@ function isUtf8(encoding: string): boolean {
   return known;
 }
 
+/** `value` if it is a string, else Python's TypeError for `fn(param=...)`. */
 export function checkText(value: unknown, param: string, fn: string): string {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -178,6 +180,10 @@ export function checkText(value: unknown, param: string, fn: string): string {
   return value;
 }
 
+/**
+ * Python's quote once its arguments are resolved (`null` = not given);
+ * `plus` gives quote_plus.
+ */
 export function quoteImpl(
   string: unknown,
   safe: unknown,
@@ -211,6 +217,7 @@ export function quoteImpl(
   return quoteFromBytesImpl(string, safe, plus);
 }
 
+/** Python's quote_from_bytes once its arguments are resolved. */
 export function quoteFromBytesImpl(
   bs: unknown,
   safe: unknown,
@@ -234,6 +241,7 @@ for (let i = 0; i < 6; i++) {
   HEX[0x61 + i] = 10 + i;
 }
 
+/** The value of an ASCII hex digit, or -1. */
 export function hexValue(code: number): number {
   return code < 0x80 ? HEX[code] as number : -1;
 }
@@ -378,6 +386,7 @@ function unquoteGeneric(
   return result;
 }
 
+/** Python's unquote once its arguments are resolved (`null` = default). */
 export function unquoteImpl(
   string: unknown,
   encoding: unknown,
