@@ -11,7 +11,7 @@ import { BodyReader } from "./_request_reader.ts";
 import { ResponseState } from "./_response_writer.ts";
 import { writeStderr } from "./_stderr.ts";
 import type { RequestReader, ResponseWriter } from "./io.ts";
-import { HTTPMessage } from "./message.ts";
+import { HTTPMessage } from "../_util/http_message.ts";
 import { responses } from "./responses.ts";
 import type { HTTPServer } from "./server.ts";
 

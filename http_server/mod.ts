@@ -27,7 +27,7 @@
  */
 export * from "./server.ts";
 export * from "./base_handler.ts";
-export * from "./message.ts";
+export { HTTPMessage } from "../_util/http_message.ts";
 export * from "./io.ts";
 export * from "./responses.ts";
 export * from "./simple_handler.ts";
