@@ -31,9 +31,5 @@ export * from "./cookiejar.ts";
 export * from "./cookie_processor.ts";
 export * from "./password_mgr.ts";
 export * from "./auth_handlers.ts";
-export * from "./cookiejar.ts";
-export * from "./cookie_processor.ts";
-export * from "./password_mgr.ts";
-export * from "./auth_handlers.ts";
 // Python's http.client.HTTPMessage: the type of every response's headers.
 export { HTTPMessage } from "../../_util/http_message.ts";
