@@ -167,11 +167,15 @@ export async function urlretrieve(
         size = parsed;
       }
       opts.reporthook?.(blocknum, BLOCK, size);
+      const scratch = new Uint8Array(BLOCK * READ_BLOCKS);
       while (true) {
         // Python reads 8192-byte blocks; reading eight at a time and
         // reporting each block gives the same calls with 1/8 the I/O calls.
-        const chunk = await fp.read(BLOCK * READ_BLOCKS);
-        if (chunk.length === 0) break;
+        // One reused buffer: the writer copies out of it, and fresh arrays
+        // per read would only wait for the garbage collector.
+        const got = await fp.readinto(scratch);
+        if (got === 0) break;
+        const chunk = scratch.subarray(0, got);
         read += chunk.length;
         await sink.write(chunk);
         for (let done = 0; done < chunk.length; done += BLOCK) {
