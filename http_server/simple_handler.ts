@@ -374,7 +374,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
       if (!opened) {
         this.#listed = { path, size: info.size };
-        return this.list_directory(path);
+        return await this.list_directory(path);
       }
       if (!this.follow_symlinks && !this.#isInside(path)) {
         opened.file?.close();
@@ -389,18 +389,18 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       return null;
     }
     try {
-      return await this.#sendFileHead(opened.file, opened.info, ctype);
+      return this.#sendFileHead(opened.file, opened.info, ctype);
     } catch (error) {
       opened.file?.close();
       throw error;
     }
   }
 
-  async #sendFileHead(
+  #sendFileHead(
     file: Deno.FsFile,
     info: Deno.FileInfo,
     ctype: string,
-  ): Promise<CopySource | null> {
+  ): CopySource | null {
     const size = info.size;
     const etag = entityTag(info);
     const mtime = Math.floor((info.mtime?.getTime() ?? 0) / 1000);
