@@ -18,7 +18,10 @@ import type { BodySource } from "./response.ts";
 
 const MAX_LINE = 65536;
 const MAX_HEADERS = 100;
-const BUF_SIZE = 16384;
+// Socket reads go through a 256 KiB buffer: one read call then serves
+// several read(65536) calls, and each call into Deno costs more than a copy.
+// It bounds how far ahead of the caller the body is pulled.
+const BUF_SIZE = 262144;
 
 /** Where to connect and how. */
 export interface ConnectOptions {
