@@ -309,10 +309,11 @@ function formatOne(value: unknown, conv: string, spec: Spec): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { percentFormat } from "./percent_format.ts";
- * console.assert(percentFormat("%s %d %r", ["a", 42, "b"]) === "a 42 'b'");
- * console.assert(percentFormat("%05.1f|%-4s|%x", [3.14159, "ab", 255]) === "003.1|ab  |ff");
- * console.assert(percentFormat("%(code)d %(msg)s", { code: 404, msg: "gone" }) === "404 gone");
+ * assert(percentFormat("%s %d %r", ["a", 42, "b"]) === "a 42 'b'");
+ * assert(percentFormat("%05.1f|%-4s|%x", [3.14159, "ab", 255]) === "003.1|ab  |ff");
+ * assert(percentFormat("%(code)d %(msg)s", { code: 404, msg: "gone" }) === "404 gone");
  * ```
  */
 export function percentFormat(

@@ -102,6 +102,7 @@ function requestTarget(url: string): string {
  *
  * @example A handler that answers every GET with "Hello World"
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
  * class Hello extends BaseHTTPRequestHandler {
  *   do_GET(): void {
@@ -117,7 +118,7 @@ function requestTarget(url: string): string {
  * await using server = new HTTPServer(["127.0.0.1", 0], Hello);
  * const done = server.serve_forever();
  * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
- * console.assert(await res.text() === "Hello World");
+ * assert(await res.text() === "Hello World");
  * await server.shutdown();
  * await done;
  * ```
@@ -400,6 +401,7 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
    * class Teapot extends BaseHTTPRequestHandler {
    *   do_GET(): void {
@@ -410,8 +412,8 @@ export class BaseHTTPRequestHandler {
    * await using server = new HTTPServer(["127.0.0.1", 0], Teapot);
    * const done = server.serve_forever();
    * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
-   * console.assert(res.status === 418);
-   * console.assert((await res.text()).includes("<p>Message: Short and stout.</p>"));
+   * assert(res.status === 418);
+   * assert((await res.text()).includes("<p>Message: Short and stout.</p>"));
    * await server.shutdown();
    * await done;
    * ```
@@ -474,6 +476,7 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
    * class Created extends BaseHTTPRequestHandler {
    *   do_PUT(): void {
@@ -486,7 +489,7 @@ export class BaseHTTPRequestHandler {
    * await using server = new HTTPServer(["127.0.0.1", 0], Created);
    * const done = server.serve_forever();
    * const res = await fetch(`http://127.0.0.1:${server.server_port}/`, { method: "PUT" });
-   * console.assert(res.status === 201 && res.headers.get("server")?.startsWith("BaseHTTP/0.6"));
+   * assert(res.status === 201 && res.headers.get("server")?.startsWith("BaseHTTP/0.6"));
    * await res.body?.cancel();
    * await server.shutdown();
    * await done;
@@ -508,6 +511,7 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
    * class Bare extends BaseHTTPRequestHandler {
    *   do_GET(): void {
@@ -518,7 +522,7 @@ export class BaseHTTPRequestHandler {
    * await using server = new HTTPServer(["127.0.0.1", 0], Bare);
    * const done = server.serve_forever();
    * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
-   * console.assert(res.status === 204 && !res.headers.has("server"));
+   * assert(res.status === 204 && !res.headers.has("server"));
    * await server.shutdown();
    * await done;
    * ```
@@ -551,6 +555,7 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
    * class Safe extends BaseHTTPRequestHandler {
    *   do_GET(): void {
@@ -569,7 +574,7 @@ export class BaseHTTPRequestHandler {
    * await using server = new HTTPServer(["127.0.0.1", 0], Safe);
    * const done = server.serve_forever();
    * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
-   * console.assert(res.headers.get("x-rejected") === "true");
+   * assert(res.headers.get("x-rejected") === "true");
    * await res.body?.cancel();
    * await server.shutdown();
    * await done;
@@ -653,8 +658,9 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
-   * console.assert(typeof BaseHTTPRequestHandler.prototype.log_request === "function");
+   * assert(typeof BaseHTTPRequestHandler.prototype.log_request === "function");
    * ```
    */
   log_request(code: number | string = "-", size: number | string = "-"): void {
@@ -671,8 +677,9 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
-   * console.assert(typeof BaseHTTPRequestHandler.prototype.log_error === "function");
+   * assert(typeof BaseHTTPRequestHandler.prototype.log_error === "function");
    * ```
    */
   log_error(format: string, ...args: unknown[]): void {
@@ -687,6 +694,7 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
    * const lines: string[] = [];
    * class Collecting extends BaseHTTPRequestHandler {
@@ -695,7 +703,7 @@ export class BaseHTTPRequestHandler {
    *   }
    * }
    * new Collecting(new Request("http://x/"), ["127.0.0.1", 1], null!).log_error("code %d", 404);
-   * console.assert(lines[0] === "code %d 404");
+   * assert(lines[0] === "code %d 404");
    * ```
    */
   log_message(format: string, ...args: unknown[]): void {
@@ -722,9 +730,10 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
    * const handler = new BaseHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * console.assert(handler.version_string().startsWith("BaseHTTP/0.6 Deno/"));
+   * assert(handler.version_string().startsWith("BaseHTTP/0.6 Deno/"));
    * ```
    */
   version_string(): string {
@@ -737,9 +746,10 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
    * const handler = new BaseHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * console.assert(handler.date_time_string(0) === "Thu, 01 Jan 1970 00:00:00 GMT");
+   * assert(handler.date_time_string(0) === "Thu, 01 Jan 1970 00:00:00 GMT");
    * ```
    */
   date_time_string(timestamp?: number | null): string {
@@ -751,9 +761,10 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
    * const handler = new BaseHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * console.assert(/^\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d$/.test(handler.log_date_time_string()));
+   * assert(/^\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d$/.test(handler.log_date_time_string()));
    * ```
    */
   log_date_time_string(): string {
@@ -765,9 +776,10 @@ export class BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
    * const handler = new BaseHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * console.assert(handler.address_string() === "127.0.0.1");
+   * assert(handler.address_string() === "127.0.0.1");
    * ```
    */
   address_string(): string {

@@ -11,11 +11,12 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import type { RequestReader } from "@pyport/web/http/server";
  * async function firstLine(rfile: RequestReader): Promise<string> {
  *   return new TextDecoder().decode(await rfile.readline());
  * }
- * console.assert(typeof firstLine === "function");
+ * assert(typeof firstLine === "function");
  * ```
  */
 export interface RequestReader {
@@ -42,11 +43,12 @@ export interface RequestReader {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import type { ResponseWriter } from "@pyport/web/http/server";
  * function hello(wfile: ResponseWriter): number {
  *   return wfile.write("Hello World");
  * }
- * console.assert(typeof hello === "function");
+ * assert(typeof hello === "function");
  * ```
  */
 export interface ResponseWriter {

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
  * class Hello extends BaseHTTPRequestHandler {
  *   do_GET(): void {
@@ -18,7 +19,7 @@
  * await using server = new HTTPServer(["127.0.0.1", 0], Hello);
  * const done = server.serve_forever();
  * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
- * console.assert(await res.text() === "Hello World");
+ * assert(await res.text() === "Hello World");
  * await server.shutdown();
  * await done;
  * ```

@@ -12,9 +12,10 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { responses } from "@pyport/web/http/server";
- * console.assert(responses[404]?.[0] === "Not Found");
- * console.assert(responses[404]?.[1] === "Nothing matches the given URI");
+ * assert(responses[404]?.[0] === "Not Found");
+ * assert(responses[404]?.[1] === "Nothing matches the given URI");
  * ```
  */
 export const responses: Readonly<Record<number, readonly [string, string]>> = {

@@ -258,8 +258,9 @@ function waitForInterrupt(): Promise<void> {
  *
  * @example Show the help
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { main } from "@pyport/web/serve";
- * console.assert(typeof main === "function");
+ * assert(typeof main === "function");
  * ```
  */
 export async function main(args: string[]): Promise<number> {

@@ -42,6 +42,7 @@ type Queued = (onDone?: Waiter) => void;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
  * class Ok extends BaseHTTPRequestHandler {
  *   do_GET(): void {
@@ -53,10 +54,10 @@ type Queued = (onDone?: Waiter) => void;
  *   override log_message(): void {}
  * }
  * await using server = new HTTPServer(["127.0.0.1", 0], Ok);
- * console.assert(server.server_port > 0);
+ * assert(server.server_port > 0);
  * const done = server.serve_forever();
  * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
- * console.assert(await res.text() === "ok");
+ * assert(await res.text() === "ok");
  * await server.shutdown();
  * await done;
  * ```
@@ -327,9 +328,10 @@ export class HTTPServer implements AsyncDisposable {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, ThreadingHTTPServer } from "@pyport/web/http/server";
  * await using server = new ThreadingHTTPServer(["127.0.0.1", 0], BaseHTTPRequestHandler);
- * console.assert(server.daemon_threads);
+ * assert(server.daemon_threads);
  * ```
  */
 export class ThreadingHTTPServer extends HTTPServer {
@@ -360,9 +362,10 @@ async function decryptKey(pem: string, password: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { loadTLSFiles } from "@pyport/web/http/server";
  * const rejected = await loadTLSFiles("/nonexistent.pem").then(() => false, () => true);
- * console.assert(rejected);
+ * assert(rejected);
  * ```
  */
 export async function loadTLSFiles(
@@ -402,8 +405,9 @@ export async function loadTLSFiles(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPSServer } from "@pyport/web/http/server";
- * console.assert(typeof HTTPSServer === "function" && typeof BaseHTTPRequestHandler === "function");
+ * assert(typeof HTTPSServer === "function" && typeof BaseHTTPRequestHandler === "function");
  * ```
  */
 export class HTTPSServer extends HTTPServer {

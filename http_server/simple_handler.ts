@@ -241,6 +241,7 @@ function etagMatches(header: string, etag: string): boolean {
  *
  * @example Serve a folder
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPServer, SimpleHTTPRequestHandler } from "@pyport/web/http/server";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World");
@@ -250,8 +251,8 @@ function etagMatches(header: string, etag: string): boolean {
  * await using server = new HTTPServer(["127.0.0.1", 0], Quiet.partial({ directory: dir }));
  * const done = server.serve_forever();
  * const res = await fetch(`http://127.0.0.1:${server.server_port}/hello.txt`);
- * console.assert(res.headers.get("content-type") === "text/plain; charset=utf-8");
- * console.assert(await res.text() === "Hello World");
+ * assert(res.headers.get("content-type") === "text/plain; charset=utf-8");
+ * assert(await res.text() === "Hello World");
  * await server.shutdown();
  * await done;
  * await Deno.remove(dir, { recursive: true });
@@ -297,10 +298,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
    * const Handler = SimpleHTTPRequestHandler.partial({ directory: "/srv/www" });
    * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * console.assert(handler.directory === "/srv/www");
+   * assert(handler.directory === "/srv/www");
    * ```
    */
   static partial<T extends typeof SimpleHTTPRequestHandler>(
@@ -526,11 +528,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
    * const Handler = SimpleHTTPRequestHandler.partial({ directory: "/srv" });
    * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
    * if (Deno.build.os !== "windows") {
-   *   console.assert(handler.translate_path("/a/%2e%2e/%2e%2e/etc/passwd?x") === "/srv/etc/passwd");
+   *   assert(handler.translate_path("/a/%2e%2e/%2e%2e/etc/passwd?x") === "/srv/etc/passwd");
    * }
    * ```
    */
@@ -574,11 +577,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
+   * import { ok as assert } from "node:assert/strict";
    * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
    * const handler = new SimpleHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * console.assert(handler.guess_type("app.js") === "text/javascript");
-   * console.assert(handler.guess_type("a.tar.gz") === "application/gzip");
-   * console.assert(handler.guess_type("README") === "application/octet-stream");
+   * assert(handler.guess_type("app.js") === "text/javascript");
+   * assert(handler.guess_type("a.tar.gz") === "application/gzip");
+   * assert(handler.guess_type("README") === "application/octet-stream");
    * ```
    */
   guess_type(path: string): string {
