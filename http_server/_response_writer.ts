@@ -40,12 +40,13 @@ export class ResponseState implements ResponseWriter {
   /** The request method is HEAD: the engine drops any body. */
   isHead = false;
 
-  #chunks: Uint8Array[] = [];
+  // Allocated on first use: most responses write once or not at all.
+  #chunks: Uint8Array[] | null = null;
   #size = 0;
   #direct: ReadableStream<Uint8Array> | null = null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   #closed = false;
-  #drainWaiters: (() => void)[] = [];
+  #drainWaiters: (() => void)[] | null = null;
   #armed = false;
   /** The engine's response, once committed. */
   response: Response | null = null;
@@ -68,7 +69,7 @@ export class ResponseState implements ResponseWriter {
     this.headers = [];
     this.contentLength = null;
     this.headEnded = false;
-    this.#chunks = [];
+    this.#chunks = null;
     this.#size = 0;
     this.#direct?.cancel().catch(() => {});
     this.#direct = null;
@@ -83,7 +84,7 @@ export class ResponseState implements ResponseWriter {
     if (this.#controller) {
       this.#controller.enqueue(bytes);
     } else {
-      this.#chunks.push(bytes);
+      (this.#chunks ??= []).push(bytes);
       this.#size += bytes.length;
       if (this.#size > STREAM_THRESHOLD && this.headEnded) {
         this.startStreaming();
@@ -101,7 +102,7 @@ export class ResponseState implements ResponseWriter {
     if (this.#closed || !controller || (controller.desiredSize ?? 1) > 0) {
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return new Promise((resolve) => (this.#drainWaiters ??= []).push(resolve));
   }
 
   /** Called when the head is complete. */
@@ -171,8 +172,8 @@ export class ResponseState implements ResponseWriter {
   /** Hands the engine a streaming body now (once the head is complete). */
   startStreaming(): void {
     if (this.committed || !this.headEnded) return;
-    const chunks = this.#chunks;
-    this.#chunks = [];
+    const chunks = this.#chunks ?? [];
+    this.#chunks = null;
     this.#size = 0;
     const direct = this.#direct;
     this.#direct = null;
@@ -193,8 +194,8 @@ export class ResponseState implements ResponseWriter {
 
   #wakeDrainers(): void {
     const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
+    if (waiters === null) return;
+    this.#drainWaiters = null;
     for (const wake of waiters) wake();
   }
 
@@ -207,13 +208,13 @@ export class ResponseState implements ResponseWriter {
         this.#closed = true;
         return;
       }
-      const chunks = this.#chunks;
+      const chunks = this.#chunks ?? [];
       const body = chunks.length === 0
         ? null
         : chunks.length === 1
         ? chunks[0] as Uint8Array
         : concatChunks(chunks, this.#size);
-      this.#chunks = [];
+      this.#chunks = null;
       this.#respond(body as Uint8Array<ArrayBuffer> | null);
       this.#closed = true;
       return;

@@ -51,6 +51,9 @@ const encoder = new TextEncoder();
 const REQUEST_FORMAT = '"%s" %s %s';
 // Header names are RFC 9110 tokens.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Header injection (CR, LF, NUL) or characters Latin-1 cannot carry.
+// deno-lint-ignore no-control-regex
+const BAD_HEADER_VALUE = /[\r\n\0]|[^\x00-\xff]/;
 // Control characters and the backslash are escaped in log lines, so a
 // request cannot forge lines or terminal escapes in the log.
 // deno-lint-ignore no-control-regex
@@ -585,17 +588,15 @@ export class BaseHTTPRequestHandler {
     if (!TOKEN.test(keyword)) {
       throw new TypeError(`invalid header name ${pyRepr(keyword)}`);
     }
-    if (/[\r\n\0]/.test(text)) {
+    if (BAD_HEADER_VALUE.test(text)) {
       throw new TypeError(
-        `invalid header value ${
-          pyRepr(text)
-        } for ${keyword}: CR, LF and NUL are not allowed`,
-      );
-    }
-    // deno-lint-ignore no-control-regex
-    if (/[^\x00-\xff]/.test(text)) {
-      throw new TypeError(
-        `header value ${pyRepr(text)} for ${keyword} is not Latin-1 encodable`,
+        /[\r\n\0]/.test(text)
+          ? `invalid header value ${
+            pyRepr(text)
+          } for ${keyword}: CR, LF and NUL are not allowed`
+          : `header value ${
+            pyRepr(text)
+          } for ${keyword} is not Latin-1 encodable`,
       );
     }
     const state = this.#state;
