@@ -15,7 +15,7 @@ import { splitPort } from "./_split.ts";
 let extensionTypes: Map<string, string> | null = null;
 
 /** The media type for a file name's extension, from mime-db. */
-export function guessType(filename: string): string | null {
+function guessType(filename: string): string | null {
   if (extensionTypes === null) {
     extensionTypes = new Map();
     const db = mimeDb as Record<

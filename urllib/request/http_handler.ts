@@ -61,7 +61,7 @@ function checkHeader(name: string, value: string): void {
 }
 
 /** Splits `host[:port]` as http.client does, with `[v6]` brackets removed. */
-export function hostPort(host: string, defaultPort: number): [string, number] {
+function hostPort(host: string, defaultPort: number): [string, number] {
   let name = host;
   let port = defaultPort;
   const colon = host.lastIndexOf(":");

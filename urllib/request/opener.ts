@@ -361,11 +361,6 @@ export function install_opener(opener: OpenerDirector | null): void {
   installed = opener;
 }
 
-/** Forgets the opener `urlopen` built or was given (used by `urlcleanup`). */
-export function _resetOpener(): void {
-  installed = null;
-}
-
 /** The optional arguments of {@linkcode urlopen}. */
 export interface UrlopenOptions extends OpenOptions {
   /** A TLS context for `https:` URLs (for example one trusting a test CA). */

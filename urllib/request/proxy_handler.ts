@@ -92,7 +92,7 @@ export function proxy_bypass(
 }
 
 /** Python's `_parse_proxy`: `[scheme, user, password, hostport]`. */
-export function parseProxy(
+function parseProxy(
   proxy: string,
 ): [string | null, string | null, string | null, string] {
   let [scheme, rest] = splitType(proxy);

@@ -7,7 +7,7 @@
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { ContentTooShortError } from "../error.ts";
-import { _resetOpener, urlopen } from "./opener.ts";
+import { install_opener, urlopen } from "./opener.ts";
 import type { RequestData } from "./request.ts";
 import { splitType } from "./_split.ts";
 
@@ -220,5 +220,5 @@ export async function urlcleanup(): Promise<void> {
       // Already gone, as Python ignores OSError here.
     }
   }
-  _resetOpener();
+  install_opener(null);
 }
