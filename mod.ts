@@ -1,6 +1,10 @@
 /**
  * Python's `http.server` and `urllib`, rebuilt for Deno with Python's names.
  *
+ * Every public name of `urllib.parse`, `urllib.request`, `urllib.error`,
+ * `urllib.robotparser` and `http.server` is exported here; each module is
+ * also importable on its own (`@pyport/web/urllib/parse`, …).
+ *
  * @example Parse a URL as Python does
  * ```ts
  * import { ok as assert } from "node:assert/strict";
@@ -13,4 +17,7 @@
  * @module
  */
 export * from "./urllib/parse/mod.ts";
+export * from "./urllib/request/mod.ts";
+export * from "./urllib/error.ts";
+export * from "./urllib/robotparser/mod.ts";
 export * from "./_util/http_message.ts";
