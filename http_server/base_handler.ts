@@ -96,12 +96,20 @@ function requestTarget(url: string): string {
  * - the engine writes the status line: its HTTP version is the request's and
  *   its reason phrase is the standard one for the code (a custom `message`
  *   still appears in the log and error page);
- * - header names go out lower-cased; `request_version` is always
- *   `HTTP/1.1`, because the engine does not expose it;
+ * - `request_version` is always `HTTP/1.1` (the engine does not expose
+ *   it), and repeated request headers arrive joined with `, `;
+ * - the engine writes `Date` and `Content-Length` itself (lower-cased) when
+ *   they match what the handler sent;
  * - with `protocol_version` `HTTP/1.0` (the default) responses carry
  *   `Connection: close`, and clients close the connection;
+ * - the response head and body are handed to the engine, so writing a raw
+ *   status line to `wfile` does not work, and 1xx interim responses are
+ *   left to the engine (it answers `Expect: 100-continue`);
+ * - malformed requests are answered (400) by the engine before any handler
+ *   runs;
  * - a `do_` method that throws gets a 500 response (Python just drops the
- *   connection), with the traceback on stderr as Python prints it.
+ *   connection), with the traceback on stderr as Python prints it; one that
+ *   sends nothing gets a 500 too.
  *
  * @example A handler that answers every GET with "Hello World"
  * ```ts
