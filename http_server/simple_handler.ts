@@ -235,6 +235,16 @@ function etagMatches(header: string, etag: string): boolean {
  * drive letters), and a symbolic link resolving outside it gets 404 unless
  * `follow_symlinks` is set.
  *
+ * Other differences: a backslash in a URL separates path segments on every
+ * system (so a file whose name holds one cannot be served); a request for
+ * several ranges gets the whole file (200); only regular files are opened
+ * (a FIFO or device gets 404 instead of hanging the server); MIME types
+ * come from CPython 3.13's built-in table for common extensions and the
+ * `mime-db` package for the rest, never from the host's `/etc/mime.types`
+ * (which a Python on that host would read). Metadata and files up to
+ * 64 KiB are read with synchronous calls, as Python reads them, which is
+ * fastest on a local disk.
+ *
  * Give options the way Python uses `functools.partial`:
  * `SimpleHTTPRequestHandler.partial({ directory: "public" })` returns a
  * handler class bound to them.
