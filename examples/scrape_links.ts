@@ -21,26 +21,17 @@
  * @module
  */
 import { HTTPError, URLError } from "@pyport/web/urllib/error";
-import {
-  quote_from_bytes,
-  unquote,
-  urldefrag,
-  urljoin,
-} from "@pyport/web/urllib/parse";
+import { urldefrag, urljoin } from "@pyport/web/urllib/parse";
 import { urlopen } from "@pyport/web/urllib/request";
 
 /**
- * Decodes `body` with any codec Python knows (`utf-8`, `latin-1`,
- * `shift_jis`, `gb2312`, `cp1252`, ...). Bytes that are not valid in that
- * charset become U+FFFD, as `bytes.decode(charset, "replace")` does.
+ * Decodes `body` with the page's charset (`utf-8`, `shift_jis`, `gb2312`,
+ * `windows-1252`, ...: every label browsers know). Bytes that are not valid
+ * in that charset become U+FFFD, as `bytes.decode(charset, "replace")` does;
+ * an unknown label throws a `RangeError`.
  */
 function decode(body: Uint8Array, charset: string): string {
-  // The library's codecs are reached through unquote(): percent-encode
-  // every byte, then let unquote decode them with the charset's codec.
-  return unquote(quote_from_bytes(body, ""), {
-    encoding: charset,
-    errors: "replace",
-  });
+  return new TextDecoder(charset).decode(body);
 }
 
 const ENTITIES: Record<string, string> = {
