@@ -51,7 +51,7 @@ export function unquote(text: string): string {
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 0x25 && i + 2 < text.length + 0) {
+    if (ch === 0x25 && i + 2 < text.length) {
       const hi = hexValue(text.charCodeAt(i + 1));
       const lo = hexValue(text.charCodeAt(i + 2));
       if (hi >= 0 && lo >= 0) {
