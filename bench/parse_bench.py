@@ -3,8 +3,9 @@
 Usage: PYENV_VERSION=3.13.0 python3 bench/parse_bench.py INPUTS.json
 
 Reads the inputs the Deno side generated, times each urllib.parse operation
-over all of them with the same pass scheme (warm-up, then the fastest of
-the timed passes), and prints one JSON object on stdout:
+over all of them with the Deno side's scheme (warm-up, then the fastest of
+the timed passes, taken in rounds over the operations), and prints one JSON
+object on stdout:
 
     {"python": "3.13.0", "ns_per_op": {...}, "samples": {...}}
 
@@ -23,16 +24,19 @@ WANTED = (3, 13)
 EXIT_WRONG_PYTHON = 3
 
 
-def time_passes(run, passes):
+def time_all(runs, passes):
+    """Fastest pass per operation, in ns; passes go round the operations."""
     # One warm-up pass fills the quoter caches and lets the interpreter
     # specialise its bytecode; without a JIT, more would change nothing.
-    run()
-    times = []
-    for _ in range(passes):
-        start = time.perf_counter_ns()
+    for run in runs.values():
         run()
-        times.append(time.perf_counter_ns() - start)
-    return min(times)
+    best = {name: float("inf") for name in runs}
+    for _ in range(passes):
+        for name, run in runs.items():
+            start = time.perf_counter_ns()
+            run()
+            best[name] = min(best[name], time.perf_counter_ns() - start)
+    return best
 
 
 def make_runs(data):
@@ -118,11 +122,8 @@ def main(argv):
     with open(argv[1], encoding="utf-8") as f:
         data = json.load(f)
     runs, counts, samples = make_runs(data)
-    passes = data["passes"]
-    ns_per_op = {
-        name: time_passes(run, passes) / counts[name]
-        for name, run in runs.items()
-    }
+    best = time_all(runs, data["passes"])
+    ns_per_op = {name: best[name] / counts[name] for name in runs}
     json.dump({
         "python": platform.python_version(),
         "ns_per_op": ns_per_op,
