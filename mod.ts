@@ -20,4 +20,5 @@ export * from "./urllib/parse/mod.ts";
 export * from "./urllib/request/mod.ts";
 export * from "./urllib/error.ts";
 export * from "./urllib/robotparser/mod.ts";
+export * from "./http_server/mod.ts";
 export * from "./_util/http_message.ts";

@@ -9,11 +9,12 @@
  *
  * @example Catching an HTTP error and reading its body
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPError, URLError } from "@pyport/web/urllib/error";
  * const err = new HTTPError("http://h/x", 404, "Not Found", null, null);
- * console.assert(err instanceof URLError && err.code === 404);
- * console.assert(String(err) === "HTTPError: HTTP Error 404: Not Found");
- * console.assert((await err.read()).length === 0);
+ * assert(err instanceof URLError && err.code === 404);
+ * assert(String(err) === "HTTPError: HTTP Error 404: Not Found");
+ * assert((await err.read()).length === 0);
  * ```
  *
  * @module
@@ -28,10 +29,11 @@ export type { HTTPMessage };
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { URLError } from "@pyport/web/urllib/error";
  * const err = new URLError("unknown url type: foo");
- * console.assert(err.name === "URLError");
- * console.assert(err.message === "<urlopen error unknown url type: foo>");
+ * assert(err.name === "URLError");
+ * assert(err.message === "<urlopen error unknown url type: foo>");
  * ```
  */
 export class URLError extends Error {
@@ -90,6 +92,7 @@ const EMPTY_BODY: ErrorBody = {
  *
  * @example Reading the error page
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPError } from "@pyport/web/urllib/error";
  * import { HTTPMessage } from "@pyport/web";
  * const body = new TextEncoder().encode("gone");
@@ -100,8 +103,8 @@ const EMPTY_BODY: ErrorBody = {
  *   close: () => {},
  * };
  * const err = new HTTPError("http://h/x", 410, "Gone", new HTTPMessage(), fp);
- * console.assert(err.reason === "Gone" && err.getcode() === 410);
- * console.assert(new TextDecoder().decode(await err.read()) === "gone");
+ * assert(err.reason === "Gone" && err.getcode() === 410);
+ * assert(new TextDecoder().decode(await err.read()) === "gone");
  * ```
  */
 export class HTTPError extends URLError {
@@ -198,9 +201,10 @@ export class HTTPError extends URLError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ContentTooShortError, URLError } from "@pyport/web/urllib/error";
  * const err = new ContentTooShortError("retrieval incomplete", ["f", null]);
- * console.assert(err instanceof URLError && err.name === "ContentTooShortError");
+ * assert(err instanceof URLError && err.name === "ContentTooShortError");
  * ```
  */
 export class ContentTooShortError extends URLError {
@@ -222,9 +226,10 @@ export class ContentTooShortError extends URLError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { InvalidURL } from "@pyport/web/urllib/error";
  * const err = new InvalidURL("URL can't contain control characters.");
- * console.assert(err instanceof TypeError && err.name === "InvalidURL");
+ * assert(err instanceof TypeError && err.name === "InvalidURL");
  * ```
  */
 export class InvalidURL extends TypeError {
@@ -241,9 +246,10 @@ export class InvalidURL extends TypeError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { IncompleteRead } from "@pyport/web/urllib/error";
  * const err = new IncompleteRead(new Uint8Array(3), 7);
- * console.assert(err.message === "IncompleteRead(3 bytes read, 7 more expected)");
+ * assert(err.message === "IncompleteRead(3 bytes read, 7 more expected)");
  * ```
  */
 export class IncompleteRead extends Error {
@@ -269,8 +275,9 @@ export class IncompleteRead extends Error {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { RemoteDisconnected } from "@pyport/web/urllib/error";
- * console.assert(new RemoteDisconnected() instanceof Deno.errors.ConnectionReset);
+ * assert(new RemoteDisconnected() instanceof Deno.errors.ConnectionReset);
  * ```
  */
 export class RemoteDisconnected extends Deno.errors.ConnectionReset {
@@ -287,8 +294,9 @@ export class RemoteDisconnected extends Deno.errors.ConnectionReset {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { BadStatusLine } from "@pyport/web/urllib/error";
- * console.assert(new BadStatusLine("SSH-2.0").name === "BadStatusLine");
+ * assert(new BadStatusLine("SSH-2.0").name === "BadStatusLine");
  * ```
  */
 export class BadStatusLine extends Error {
@@ -310,9 +318,10 @@ export class BadStatusLine extends Error {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { TimeoutError } from "@pyport/web/urllib/error";
  * const err = new TimeoutError();
- * console.assert(err instanceof Deno.errors.TimedOut && err.message === "timed out");
+ * assert(err instanceof Deno.errors.TimedOut && err.message === "timed out");
  * ```
  */
 export class TimeoutError extends Deno.errors.TimedOut {

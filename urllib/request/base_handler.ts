@@ -21,6 +21,7 @@ import type { OpenerDirector } from "./opener.ts";
  *
  * @example A handler that answers one scheme
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { addinfourl, BaseHandler, build_opener, Request } from "@pyport/web/urllib/request";
  * class HelloHandler extends BaseHandler {
  *   hello_open(req: Request) {
@@ -29,7 +30,7 @@ import type { OpenerDirector } from "./opener.ts";
  *   }
  * }
  * const resp = await build_opener(HelloHandler).open("hello:world");
- * console.assert(new TextDecoder().decode(await resp.read()) === "hi world");
+ * assert(new TextDecoder().decode(await resp.read()) === "hi world");
  * ```
  */
 export class BaseHandler {

@@ -42,10 +42,11 @@ function decodeBase64(data: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { urlopen } from "@pyport/web/urllib/request";
  * const resp = await urlopen("data:text/plain;base64,SGk=");
- * console.assert(resp.headers?.get("content-type") === "text/plain");
- * console.assert(new TextDecoder().decode(await resp.read()) === "Hi");
+ * assert(resp.headers?.get("content-type") === "text/plain");
+ * assert(new TextDecoder().decode(await resp.read()) === "Hi");
  * ```
  */
 export class DataHandler extends BaseHandler {

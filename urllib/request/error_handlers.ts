@@ -17,8 +17,9 @@ import type { addinfourl } from "./response.ts";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPErrorProcessor } from "@pyport/web/urllib/request";
- * console.assert(new HTTPErrorProcessor().handler_order === 1000);
+ * assert(new HTTPErrorProcessor().handler_order === 1000);
  * ```
  */
 export class HTTPErrorProcessor extends BaseHandler {
@@ -56,12 +57,13 @@ export class HTTPErrorProcessor extends BaseHandler {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPDefaultErrorHandler, Request } from "@pyport/web/urllib/request";
  * import { HTTPError } from "@pyport/web/urllib/error";
  * try {
  *   new HTTPDefaultErrorHandler().http_error_default(new Request("http://h/"), null, 500, "Oops", null);
  * } catch (e) {
- *   console.assert(e instanceof HTTPError && e.code === 500);
+ *   assert(e instanceof HTTPError && e.code === 500);
  * }
  * ```
  */

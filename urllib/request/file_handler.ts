@@ -74,13 +74,14 @@ function localAddresses(): Set<string> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { pathname2url, urlopen } from "@pyport/web/urllib/request";
  * const path = await Deno.makeTempFile({ suffix: ".txt" });
  * await Deno.writeTextFile(path, "hello");
  * await using resp = await urlopen("file://" + pathname2url(path));
- * console.assert(resp.headers?.get("Content-type") === "text/plain");
- * console.assert(resp.headers?.get("Content-length") === "5");
- * console.assert(new TextDecoder().decode(await resp.read()) === "hello");
+ * assert(resp.headers?.get("Content-type") === "text/plain");
+ * assert(resp.headers?.get("Content-length") === "5");
+ * assert(new TextDecoder().decode(await resp.read()) === "hello");
  * await Deno.remove(path);
  * ```
  */

@@ -88,13 +88,14 @@ function hostPort(host: string, defaultPort: number): [string, number] {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { AbstractHTTPHandler, Request } from "@pyport/web/urllib/request";
  * import { OpenerDirector } from "@pyport/web/urllib/request";
  * const handler = new AbstractHTTPHandler();
  * handler.add_parent(new OpenerDirector());
  * const req = handler.do_request_(new Request("http://h.test/x", { data: new Uint8Array(3) }));
- * console.assert(req.get_header("Content-length") === "3");
- * console.assert(req.get_header("Host") === "h.test");
+ * assert(req.get_header("Content-length") === "3");
+ * assert(req.get_header("Host") === "h.test");
  * ```
  */
 export class AbstractHTTPHandler extends BaseHandler {
@@ -325,8 +326,9 @@ async function sendRequest(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPHandler } from "@pyport/web/urllib/request";
- * console.assert(typeof new HTTPHandler().http_open === "function");
+ * assert(typeof new HTTPHandler().http_open === "function");
  * ```
  */
 export class HTTPHandler extends AbstractHTTPHandler {
@@ -357,9 +359,10 @@ export interface HTTPSHandlerOptions {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { create_default_context, HTTPSHandler } from "@pyport/web/urllib/request";
  * const handler = new HTTPSHandler({ context: create_default_context() });
- * console.assert(handler.context !== null);
+ * assert(handler.context !== null);
  * ```
  */
 export class HTTPSHandler extends AbstractHTTPHandler {

@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { Request, urlopen } from "@pyport/web/urllib/request";
  * const req = new Request("data:text/plain,hello");
  * await using resp = await urlopen(req);
- * console.assert(new TextDecoder().decode(await resp.read()) === "hello");
+ * assert(new TextDecoder().decode(await resp.read()) === "hello");
  * ```
  *
  * @module

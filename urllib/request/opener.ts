@@ -79,6 +79,7 @@ export interface OpenOptions {
  *
  * @example An opener with one custom handler
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { addinfourl, BaseHandler, OpenerDirector, Request } from "@pyport/web/urllib/request";
  * class Echo extends BaseHandler {
  *   echo_open(req: Request) {
@@ -88,7 +89,7 @@ export interface OpenOptions {
  * const opener = new OpenerDirector();
  * opener.add_handler(new Echo());
  * const resp = await opener.open("echo:hello");
- * console.assert(new TextDecoder().decode(await resp.read()) === "hello");
+ * assert(new TextDecoder().decode(await resp.read()) === "hello");
  * ```
  */
 export class OpenerDirector {
@@ -311,12 +312,13 @@ const DEFAULT_CLASSES: (new () => BaseHandler)[] = [
  *
  * @example Replacing the redirect handler
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { build_opener, HTTPRedirectHandler } from "@pyport/web/urllib/request";
  * class NoRedirect extends HTTPRedirectHandler {
  *   override redirect_request() { return null; }
  * }
  * const opener = build_opener(NoRedirect);
- * console.assert(opener.handlers.filter((h) => h instanceof HTTPRedirectHandler).length === 1);
+ * assert(opener.handlers.filter((h) => h instanceof HTTPRedirectHandler).length === 1);
  * ```
  */
 export function build_opener(...handlers: HandlerSpec[]): OpenerDirector {
@@ -377,9 +379,10 @@ export interface UrlopenOptions extends OpenOptions {
  *
  * @example Opening a data: URL
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { urlopen } from "@pyport/web/urllib/request";
  * await using resp = await urlopen("data:,Hello%2C%20World!");
- * console.assert(new TextDecoder().decode(await resp.read()) === "Hello, World!");
+ * assert(new TextDecoder().decode(await resp.read()) === "Hello, World!");
  * ```
  */
 export function urlopen(

@@ -11,8 +11,9 @@ import { quote, unquote } from "../parse/mod.ts";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { pathname2url } from "@pyport/web/urllib/request";
- * console.assert(pathname2url("/tmp/a b.txt") === "/tmp/a%20b.txt");
+ * assert(pathname2url("/tmp/a b.txt") === "/tmp/a%20b.txt");
  * ```
  */
 export function pathname2url(pathname: string): string {
@@ -25,8 +26,9 @@ export function pathname2url(pathname: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { url2pathname } from "@pyport/web/urllib/request";
- * console.assert(url2pathname("/tmp/a%20b.txt") === "/tmp/a b.txt");
+ * assert(url2pathname("/tmp/a%20b.txt") === "/tmp/a b.txt");
  * ```
  */
 export function url2pathname(pathname: string): string {

@@ -33,9 +33,10 @@ function environment(): Record<string, string> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { getproxies } from "@pyport/web/urllib/request";
  * Deno.env.set("https_proxy", "http://127.0.0.1:3128");
- * console.assert(getproxies()["https"] === "http://127.0.0.1:3128");
+ * assert(getproxies()["https"] === "http://127.0.0.1:3128");
  * Deno.env.delete("https_proxy");
  * ```
  */
@@ -65,10 +66,11 @@ export function getproxies(): Record<string, string> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { proxy_bypass } from "@pyport/web/urllib/request";
  * const proxies = { no: "localhost, .internal.test" };
- * console.assert(proxy_bypass("api.internal.test:8080", proxies));
- * console.assert(!proxy_bypass("example.com", proxies));
+ * assert(proxy_bypass("api.internal.test:8080", proxies));
+ * assert(!proxy_bypass("example.com", proxies));
  * ```
  */
 export function proxy_bypass(
@@ -130,9 +132,10 @@ function base64(text: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ProxyHandler } from "@pyport/web/urllib/request";
  * const handler = new ProxyHandler({ http: "http://127.0.0.1:3128" });
- * console.assert(typeof (handler as unknown as Record<string, unknown>)["http_open"] === "function");
+ * assert(typeof (handler as unknown as Record<string, unknown>)["http_open"] === "function");
  * ```
  */
 export class ProxyHandler extends BaseHandler {

@@ -41,12 +41,13 @@ function origin(url: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPRedirectHandler, Request } from "@pyport/web/urllib/request";
  * const h = new HTTPRedirectHandler();
  * const post = new Request("http://a.test/form", { data: new Uint8Array(1), headers: { Authorization: "x" } });
  * const next = h.redirect_request(post, null, 303, "See Other", null, "http://b.test/done");
- * console.assert(next?.get_method() === "GET" && next.data === null);
- * console.assert(!next?.has_header("Authorization"));
+ * assert(next?.get_method() === "GET" && next.data === null);
+ * assert(!next?.has_header("Authorization"));
  * ```
  */
 export class HTTPRedirectHandler extends BaseHandler {

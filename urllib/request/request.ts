@@ -74,15 +74,16 @@ const SPEC = {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { Request } from "@pyport/web/urllib/request";
  * const req = new Request("http://www.example.com/a?b=1#frag", {
  *   data: new TextEncoder().encode("x=1"),
  *   headers: { "content-TYPE": "text/plain" },
  * });
- * console.assert(req.type === "http" && req.host === "www.example.com");
- * console.assert(req.selector === "/a?b=1" && req.fragment === "frag");
- * console.assert(req.get_method() === "POST");
- * console.assert(req.get_header("Content-type") === "text/plain");
+ * assert(req.type === "http" && req.host === "www.example.com");
+ * assert(req.selector === "/a?b=1" && req.fragment === "frag");
+ * assert(req.get_method() === "POST");
+ * assert(req.get_header("Content-type") === "text/plain");
  * ```
  */
 export class Request {
@@ -264,8 +265,9 @@ export class Request {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { Request, request_host } from "@pyport/web/urllib/request";
- * console.assert(request_host(new Request("http://WWW.Example.com:8080/")) === "www.example.com");
+ * assert(request_host(new Request("http://WWW.Example.com:8080/")) === "www.example.com");
  * ```
  */
 export function request_host(request: Request): string {

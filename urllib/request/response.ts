@@ -66,12 +66,13 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
  *
  * @example Reading lines of an in-memory body
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { addinfourl } from "@pyport/web/urllib/request";
  * const body = new TextEncoder().encode("one\ntwo\n");
  * await using resp = new addinfourl(body, null, "data:,x");
  * const lines: string[] = [];
  * for await (const line of resp) lines.push(new TextDecoder().decode(line));
- * console.assert(lines.join("|") === "one\n|two\n");
+ * assert(lines.join("|") === "one\n|two\n");
  * ```
  */
 export class addinfourl implements AsyncIterable<Uint8Array> {
@@ -267,9 +268,10 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { HTTPResponse } from "@pyport/web/urllib/request";
  * const resp = new HTTPResponse(new Uint8Array(0), null, "http://h/", 204, "No Content", 11);
- * console.assert(resp.status === 204 && resp.reason === "No Content");
+ * assert(resp.status === 204 && resp.reason === "No Content");
  * ```
  */
 export class HTTPResponse extends addinfourl {

@@ -92,11 +92,12 @@ function normpath(path: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { urlcleanup, urlretrieve } from "@pyport/web/urllib/request";
  * const calls: number[] = [];
  * const [path, headers] = await urlretrieve("data:,abc", { reporthook: (n) => calls.push(n) });
- * console.assert(await Deno.readTextFile(path) === "abc");
- * console.assert(headers?.get("Content-length") === "3" && calls.join() === "0,1");
+ * assert(await Deno.readTextFile(path) === "abc");
+ * assert(headers?.get("Content-length") === "3" && calls.join() === "0,1");
  * await urlcleanup();
  * ```
  */

@@ -13,10 +13,11 @@
  *
  * @example Trusting a test CA
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { SSLContext } from "@pyport/web/urllib/request";
  * const ctx = new SSLContext();
  * ctx.load_verify_locations({ cadata: "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n" });
- * console.assert(ctx.caCerts.length === 1 && ctx.check_hostname);
+ * assert(ctx.caCerts.length === 1 && ctx.check_hostname);
  * ```
  */
 export class SSLContext {
@@ -67,8 +68,9 @@ export class SSLContext {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { create_default_context } from "@pyport/web/urllib/request";
- * console.assert(create_default_context().caCerts.length === 0);
+ * assert(create_default_context().caCerts.length === 0);
  * ```
  */
 export function create_default_context(

@@ -14,12 +14,13 @@ import type { Request } from "./request.ts";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { urlopen } from "@pyport/web/urllib/request";
  * import { URLError } from "@pyport/web/urllib/error";
  * try {
  *   await urlopen("gopher://example.com/");
  * } catch (e) {
- *   console.assert(e instanceof URLError && e.reason === "unknown url type: gopher");
+ *   assert(e instanceof URLError && e.reason === "unknown url type: gopher");
  * }
  * ```
  */
