@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { HTTPMessage } from "../../_util/http_message.ts";
+import { HTTPMessage } from "../../_util/http_message.ts";
 import { IncompleteRead } from "../error.ts";
 
 /**
@@ -78,8 +78,8 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 export class addinfourl implements AsyncIterable<Uint8Array> {
   /** The URL of the resource (after redirects). */
   url: string;
-  /** The response headers. */
-  headers: HTTPMessage | null;
+  /** The response headers (empty when the resource has none). */
+  headers: HTTPMessage;
   /** The status code, or `null` for non-HTTP URLs. */
   status: number | null;
   /** The reason phrase; `null` for non-HTTP URLs (Python has no attribute there). */
@@ -98,7 +98,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     code: number | null = null,
   ) {
     this.#source = fp instanceof Uint8Array ? new BytesSource(fp) : fp;
-    this.headers = headers;
+    this.headers = headers ?? new HTTPMessage();
     this.url = url;
     this.status = code;
   }
@@ -124,7 +124,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** Python's `info()`: the headers. */
-  info(): HTTPMessage | null {
+  info(): HTTPMessage {
     return this.headers;
   }
 
