@@ -80,9 +80,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
       },
     });
   } catch (error) {
-    throw new UsageError(
-      error instanceof Error ? error.message : String(error),
-    );
+    throw new UsageError(argparseWording(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -147,6 +145,24 @@ async function checkDirectory(directory: string): Promise<void> {
       `'${directory}' is not a directory: give a folder with -d`,
     );
   }
+}
+
+/**
+ * Says what `parseArgs` rejected the way argparse does, since node's own
+ * messages explain its API rather than the command.
+ */
+function argparseWording(error: unknown): string {
+  const message = describe(error);
+  const option = /'(-[^']*)'/.exec(message)?.[1] ?? "";
+  const code = (error as { code?: string }).code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    return `unrecognized arguments: ${option}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const names = option.replace(/ <value>$/, "").replace(", ", "/");
+    return `argument ${names}: expected one argument`;
+  }
+  return message;
 }
 
 function describe(error: unknown): string {

@@ -177,7 +177,11 @@ Deno.test("serve: --help mentions every flag and the missing --cgi", async () =>
 Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
   for (
     const [args, message] of [
-      [["--bogus"], /serve: error: .*bogus/],
+      [["--bogus"], /serve: error: unrecognized arguments: --bogus$/m],
+      [
+        ["-d"],
+        /serve: error: argument -d\/--directory: expected one argument$/m,
+      ],
       [["notaport"], /invalid int value: 'notaport'/],
       [["70000"], /not a port/],
       [["-p", "HTTP/2"], /not HTTP\/1\.0 or HTTP\/1\.1/],
