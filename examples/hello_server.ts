@@ -5,6 +5,7 @@
  * Run it, then open http://127.0.0.1:8000/ or post a form to it:
  *
  *     deno run --allow-net examples/hello_server.ts [port]
+ *     deno run --allow-net jsr:@pyport/web/examples/hello_server [port]
  *     curl -d "name=Ada&lang=py" http://127.0.0.1:8000/
  *
  * The Python original:
@@ -15,7 +16,7 @@
  *
  * @module
  */
-import { BaseHTTPRequestHandler, HTTPServer } from "../http_server/mod.ts";
+import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
 
 const encoder = new TextEncoder();
 
