@@ -1,11 +1,14 @@
 /**
  * The ceiling for the server benchmark: the least a `Deno.serve` file server
  * can do. It streams files, lists folders in Python's HTML shape, and with
- * `--hello` answers every request with "Hello World". It takes the `serve`
- * command's flags and prints Python's startup line, so the benchmark starts
- * all servers alike.
+ * `--hello` answers every request with "Hello World" and no headers of its
+ * own. With `--hello-headers` it sends the headers our `do_GET` Hello World
+ * handler puts on the wire (`Server` and `Content-Type`; the engine adds
+ * `content-length` and `date` to both): the fair ceiling for that handler.
+ * It takes the `serve` command's flags and prints Python's startup line, so
+ * the benchmark starts all servers alike.
  *
- *     deno run -A bench/_bare_file_server.ts [port] [-b ADDRESS] [-d DIR] [--hello]
+ *     deno run -A bench/_bare_file_server.ts [port] [-b ADDRESS] [-d DIR] [--hello | --hello-headers]
  *
  * @module
  */
@@ -14,13 +17,14 @@ function parseArgs(args: string[]) {
   let port = 8000;
   let hostname = "127.0.0.1";
   let dir = Deno.cwd();
-  let hello = false;
+  let hello: "" | "bare" | "headers" = "";
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "-b") hostname = args[++i]!;
     else if (a === "-d") dir = args[++i]!;
     else if (a === "-p") i++; // Deno.serve keeps HTTP/1.1 connections alive anyway
-    else if (a === "--hello") hello = true;
+    else if (a === "--hello") hello = "bare";
+    else if (a === "--hello-headers") hello = "headers";
     else if (/^\d+$/.test(a)) port = Number(a);
   }
   return { port, hostname, dir, hello };
@@ -70,6 +74,22 @@ async function serveFile(root: string, req: Request): Promise<Response> {
   });
 }
 
+const HELLO = new TextEncoder().encode("Hello World");
+// What BaseHTTPRequestHandler's send_response and the handler's send_header
+// calls leave for the engine: Date and Content-Length match what the engine
+// writes itself, so they are left to it, here as there.
+const HELLO_HEADERS: [string, string][] = [
+  ["Server", `BaseHTTP/0.6 Deno/${Deno.version.deno}`],
+  ["Content-Type", "text/plain"],
+];
+
+function helloHandler(kind: "bare" | "headers"): Deno.ServeHandler {
+  // The bare one takes no parameters, as the shortest Deno hello world does.
+  return kind === "bare"
+    ? () => new Response("Hello World")
+    : (_request) => new Response(HELLO, { headers: HELLO_HEADERS });
+}
+
 if (import.meta.main) {
   const { port, hostname, dir, hello } = parseArgs(Deno.args);
   const root = await Deno.realPath(dir);
@@ -81,5 +101,5 @@ if (import.meta.main) {
         `Serving HTTP on ${hostname} port ${port} (http://${hostname}:${port}/) ...`,
       );
     },
-  }, hello ? () => new Response("Hello World") : (req) => serveFile(root, req));
+  }, hello ? helloHandler(hello) : (req) => serveFile(root, req));
 }

@@ -9,7 +9,9 @@
  * (ours with `-p HTTP/1.1`; Python's HTTP/1.0 default closes every
  * connection), req/s for a 200-entry listing, MB/s for a 100 MiB file, peak
  * RSS (VmHWM) while serving a 1 GiB file, and a `do_GET` "Hello World"
- * handler against a bare `Deno.serve` hello world. Installs wrk with apt-get
+ * handler against two bare `Deno.serve` hello worlds: one sending no headers
+ * of its own, and one sending the headers ours sends (the fair ceiling: in
+ * Deno every extra response header costs time). Installs wrk with apt-get
  * when missing and run as root; otherwise says how and exits 0.
  *
  * @module
@@ -25,7 +27,8 @@ import {
 } from "../tests/http_server/_diff_server.ts";
 import { canPin, ensureWrk, runWrk, type WrkResult } from "./_server_wrk.ts";
 
-type Kind = "ours" | "bare" | "python";
+/** "fair": the bare hello world with our handler's headers (hello only). */
+type Kind = "ours" | "bare" | "python" | "fair";
 const KINDS: readonly Kind[] = ["ours", "bare", "python"];
 
 const BENCH_DIR = new URL(".", import.meta.url).pathname;
@@ -74,6 +77,7 @@ function fileServerCommand(
         env: {},
       };
     case "bare":
+    case "fair":
       return {
         cmd: Deno.execPath(),
         args: ["run", "-A", `${BENCH_DIR}_bare_file_server.ts`, ...common],
@@ -102,6 +106,18 @@ function helloCommand(
       return {
         cmd: Deno.execPath(),
         args: ["run", "-A", `${BENCH_DIR}_bare_file_server.ts`, "0", "--hello"],
+        env: {},
+      };
+    case "fair":
+      return {
+        cmd: Deno.execPath(),
+        args: [
+          "run",
+          "-A",
+          `${BENCH_DIR}_bare_file_server.ts`,
+          "0",
+          "--hello-headers",
+        ],
         env: {},
       };
     case "python":
@@ -402,7 +418,21 @@ function report(results: Record<Kind, Figures>, settings: Settings): boolean {
     );
   }
   console.log(lines.join("\n"));
-  for (const k of KINDS) {
+  const oursHello = ours.hello?.requestsPerSec;
+  const pct = (r: number | undefined) =>
+    r === undefined ? "n/a" : `${(r * 100).toFixed(0)}%`;
+  console.log(
+    `\ndo_GET Hello World, req/s: ours ${fmtNum(oursHello)}; ` +
+      `bare Deno.serve hello world (no headers of its own) ${
+        fmtNum(bare.hello?.requestsPerSec)
+      }, ours/bare ${pct(ratio(oursHello, bare.hello?.requestsPerSec))}; ` +
+      `bare Deno.serve sending our headers (Server, Content-Type) ${
+        fmtNum(results.fair.hello?.requestsPerSec)
+      }, ours/that ${
+        pct(ratio(oursHello, results.fair.hello?.requestsPerSec))
+      } (the goal above counts against the header-less one)`,
+  );
+  for (const k of [...KINDS, "fair"] as const) {
     if (results[k].note) console.log(`note (${k}): ${results[k].note}`);
   }
   console.log(
@@ -442,15 +472,24 @@ async function main(args: string[]): Promise<number> {
     ours: oursAvailable(),
     bare: true,
     python: await pythonAvailable(),
+    fair: true,
   };
   const dir = await makeFiles(settings.bigSize);
-  const results: Record<Kind, Figures> = { ours: {}, bare: {}, python: {} };
+  const results: Record<Kind, Figures> = {
+    ours: {},
+    bare: {},
+    python: {},
+    fair: {},
+  };
   try {
     if (!available.python) results.python.note = "CPython 3.13 not found";
     if (!available.ours) results.ours.note = "http_server/serve.ts not found";
     const fileKinds = KINDS.filter((k) => available[k]);
     // The hello handler needs only the library, not the serve command.
-    const helloKinds = KINDS.filter((k) => k !== "python" || available.python);
+    const helloKinds: Kind[] = [
+      ...KINDS.filter((k) => k !== "python" || available.python),
+      "fair",
+    ];
     await measureThroughput(fileKinds, helloKinds, dir, settings, results);
     for (const kind of fileKinds) {
       try {

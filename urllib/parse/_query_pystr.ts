@@ -5,52 +5,7 @@
  * @module
  */
 
-/** Python's `repr()` of a str: quotes chosen and characters escaped as CPython does. */
-export function reprStr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (cp < 0x20 || cp === 0x7f) out += "\\x" + hex(cp, 2);
-    else if (cp < 0x7f || isPrintable(ch)) out += ch;
-    else if (cp < 0x100) out += "\\x" + hex(cp, 2);
-    else if (cp < 0x10000) out += "\\u" + hex(cp, 4);
-    else out += "\\U" + hex(cp, 8);
-  }
-  return out + quote;
-}
-
-/** Python's `repr()` of bytes: `b'...'`. */
-export function reprBytes(bytes: Uint8Array): string {
-  const hasSingle = bytes.includes(0x27);
-  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
-  const q = quote.charCodeAt(0);
-  let out = "b" + quote;
-  for (const b of bytes) {
-    if (b === q || b === 0x5c) out += "\\" + String.fromCharCode(b);
-    else if (b === 0x09) out += "\\t";
-    else if (b === 0x0a) out += "\\n";
-    else if (b === 0x0d) out += "\\r";
-    else if (b < 0x20 || b >= 0x7f) out += "\\x" + hex(b, 2);
-    else out += String.fromCharCode(b);
-  }
-  return out + quote;
-}
-
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, "0");
-}
-
-// Python treats other, separator and (non-ASCII) space categories as unprintable.
-const UNPRINTABLE = /^[\p{C}\p{Z}]$/u;
-
-function isPrintable(ch: string): boolean {
-  return !UNPRINTABLE.test(ch);
-}
+import { reprBytes, reprStr } from "./_split_codec.ts";
 
 /**
  * Python's `str()` of a number. Safe integers print as Python ints (`1`,

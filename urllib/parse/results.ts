@@ -160,25 +160,41 @@ function defineTuple(
   });
 }
 
-function replaced<F extends object>(
-  self: F,
-  fields: readonly (keyof F & string)[],
-  changes: Partial<F>,
-): F {
-  const unknown = Object.keys(changes).filter((k) =>
-    !(fields as readonly string[]).includes(k)
-  );
+function checkFieldNames(
+  fields: readonly string[],
+  changes: object,
+): void {
+  const unknown = Object.keys(changes).filter((k) => !fields.includes(k));
   if (unknown.length > 0) {
     throw new TypeError(
       `Got unexpected field names: [${unknown.map(reprStr).join(", ")}]`,
     );
   }
+}
+
+/** The field values in tuple order, each taken from `changes` when given there. */
+function replacedValues<F extends object>(
+  self: F,
+  fields: readonly (keyof F & string)[],
+  changes: Partial<F>,
+): F[keyof F][] {
+  checkFieldNames(fields, changes);
+  return fields.map((f) => changes[f] === undefined ? self[f] : changes[f]!);
+}
+
+function asDict<F extends object>(
+  self: F,
+  fields: readonly (keyof F & string)[],
+): F {
   const values: Record<string, unknown> = {};
-  for (const f of fields) {
-    const v = changes[f];
-    values[f] = v === undefined ? self[f] : v;
-  }
+  for (const f of fields) values[f] = self[f];
   return values as F;
+}
+
+// One constructor call for every arity, so `_make`, `_replace`, `encode` and
+// `decode` need not spell out each class's fields.
+function build<T, R>(ctor: new (...values: T[]) => R, values: readonly T[]): R {
+  return new ctor(...values);
 }
 
 function fromIterable<T>(
@@ -317,8 +333,7 @@ export class SplitResult implements SplitResultFields, Iterable<string> {
    * ```
    */
   static _make(iterable: Iterable<string>): SplitResult {
-    const [a, b, c, d, e] = fromIterable(iterable, 5, "SplitResult");
-    return new SplitResult(a!, b!, c!, d!, e!);
+    return build(SplitResult, fromIterable(iterable, 5, "SplitResult"));
   }
 
   /** The user name in the netloc, or null when there is no `@`. */
@@ -366,13 +381,15 @@ export class SplitResult implements SplitResultFields, Iterable<string> {
    * ```
    */
   _replace(changes: Partial<SplitResultFields>): SplitResult {
-    const v = replaced<SplitResultFields>(this, SPLIT_FIELDS, changes);
-    return new SplitResult(v.scheme, v.netloc, v.path, v.query, v.fragment);
+    return build(
+      SplitResult,
+      replacedValues<SplitResultFields>(this, SPLIT_FIELDS, changes),
+    );
   }
 
   /** The fields as a plain object. */
   _asdict(): SplitResultFields {
-    return replaced<SplitResultFields>(this, SPLIT_FIELDS, {});
+    return asDict<SplitResultFields>(this, SPLIT_FIELDS);
   }
 
   /**
@@ -389,8 +406,7 @@ export class SplitResult implements SplitResultFields, Iterable<string> {
   /** The bytes twin, with keyword options. */
   encode(options: CodecOptions): SplitResultBytes;
   encode(...args: unknown[]): SplitResultBytes {
-    const [a, b, c, d, e] = encodeAll([...this], args);
-    return new SplitResultBytes(a!, b!, c!, d!, e!);
+    return build(SplitResultBytes, encodeAll([...this], args));
   }
 }
 
@@ -469,8 +485,7 @@ export class ParseResult implements ParseResultFields, Iterable<string> {
    * ```
    */
   static _make(iterable: Iterable<string>): ParseResult {
-    const [a, b, c, d, e, f] = fromIterable(iterable, 6, "ParseResult");
-    return new ParseResult(a!, b!, c!, d!, e!, f!);
+    return build(ParseResult, fromIterable(iterable, 6, "ParseResult"));
   }
 
   /** The user name in the netloc, or null when there is no `@`. */
@@ -519,20 +534,15 @@ export class ParseResult implements ParseResultFields, Iterable<string> {
    * ```
    */
   _replace(changes: Partial<ParseResultFields>): ParseResult {
-    const v = replaced<ParseResultFields>(this, PARSE_FIELDS, changes);
-    return new ParseResult(
-      v.scheme,
-      v.netloc,
-      v.path,
-      v.params,
-      v.query,
-      v.fragment,
+    return build(
+      ParseResult,
+      replacedValues<ParseResultFields>(this, PARSE_FIELDS, changes),
     );
   }
 
   /** The fields as a plain object. */
   _asdict(): ParseResultFields {
-    return replaced<ParseResultFields>(this, PARSE_FIELDS, {});
+    return asDict<ParseResultFields>(this, PARSE_FIELDS);
   }
 
   /**
@@ -549,8 +559,7 @@ export class ParseResult implements ParseResultFields, Iterable<string> {
   /** The bytes twin, with keyword options. */
   encode(options: CodecOptions): ParseResultBytes;
   encode(...args: unknown[]): ParseResultBytes {
-    const [a, b, c, d, e, f] = encodeAll([...this], args);
-    return new ParseResultBytes(a!, b!, c!, d!, e!, f!);
+    return build(ParseResultBytes, encodeAll([...this], args));
   }
 }
 
@@ -599,8 +608,7 @@ export class DefragResult implements DefragResultFields, Iterable<string> {
    * ```
    */
   static _make(iterable: Iterable<string>): DefragResult {
-    const [a, b] = fromIterable(iterable, 2, "DefragResult");
-    return new DefragResult(a!, b!);
+    return build(DefragResult, fromIterable(iterable, 2, "DefragResult"));
   }
 
   /** The URL with its fragment put back (when it is not empty). */
@@ -619,13 +627,15 @@ export class DefragResult implements DefragResultFields, Iterable<string> {
    * ```
    */
   _replace(changes: Partial<DefragResultFields>): DefragResult {
-    const v = replaced<DefragResultFields>(this, DEFRAG_FIELDS, changes);
-    return new DefragResult(v.url, v.fragment);
+    return build(
+      DefragResult,
+      replacedValues<DefragResultFields>(this, DEFRAG_FIELDS, changes),
+    );
   }
 
   /** The fields as a plain object. */
   _asdict(): DefragResultFields {
-    return replaced<DefragResultFields>(this, DEFRAG_FIELDS, {});
+    return asDict<DefragResultFields>(this, DEFRAG_FIELDS);
   }
 
   /**
@@ -642,8 +652,7 @@ export class DefragResult implements DefragResultFields, Iterable<string> {
   /** The bytes twin, with keyword options. */
   encode(options: CodecOptions): DefragResultBytes;
   encode(...args: unknown[]): DefragResultBytes {
-    const [a, b] = encodeAll([...this], args);
-    return new DefragResultBytes(a!, b!);
+    return build(DefragResultBytes, encodeAll([...this], args));
   }
 }
 
@@ -718,8 +727,10 @@ export class SplitResultBytes
    * ```
    */
   static _make(iterable: Iterable<Uint8Array>): SplitResultBytes {
-    const [a, b, c, d, e] = fromIterable(iterable, 5, "SplitResultBytes");
-    return new SplitResultBytes(a!, b!, c!, d!, e!);
+    return build(
+      SplitResultBytes,
+      fromIterable(iterable, 5, "SplitResultBytes"),
+    );
   }
 
   /** The user name in the netloc, or null when there is no `@`. */
@@ -764,23 +775,19 @@ export class SplitResultBytes
    * ```
    */
   _replace(changes: Partial<SplitResultFields<Uint8Array>>): SplitResultBytes {
-    const v = replaced<SplitResultFields<Uint8Array>>(
-      this,
-      SPLIT_FIELDS,
-      changes,
-    );
-    return new SplitResultBytes(
-      v.scheme,
-      v.netloc,
-      v.path,
-      v.query,
-      v.fragment,
+    return build(
+      SplitResultBytes,
+      replacedValues<SplitResultFields<Uint8Array>>(
+        this,
+        SPLIT_FIELDS,
+        changes,
+      ),
     );
   }
 
   /** The fields as a plain object. */
   _asdict(): SplitResultFields<Uint8Array> {
-    return replaced<SplitResultFields<Uint8Array>>(this, SPLIT_FIELDS, {});
+    return asDict<SplitResultFields<Uint8Array>>(this, SPLIT_FIELDS);
   }
 
   /**
@@ -797,8 +804,7 @@ export class SplitResultBytes
   /** The text twin, with keyword options. */
   decode(options: CodecOptions): SplitResult;
   decode(...args: unknown[]): SplitResult {
-    const [a, b, c, d, e] = decodeAll([...this], args);
-    return new SplitResult(a!, b!, c!, d!, e!);
+    return build(SplitResult, decodeAll([...this], args));
   }
 }
 
@@ -876,8 +882,10 @@ export class ParseResultBytes
    * ```
    */
   static _make(iterable: Iterable<Uint8Array>): ParseResultBytes {
-    const [a, b, c, d, e, f] = fromIterable(iterable, 6, "ParseResultBytes");
-    return new ParseResultBytes(a!, b!, c!, d!, e!, f!);
+    return build(
+      ParseResultBytes,
+      fromIterable(iterable, 6, "ParseResultBytes"),
+    );
   }
 
   /** The user name in the netloc, or null when there is no `@`. */
@@ -921,24 +929,19 @@ export class ParseResultBytes
    * ```
    */
   _replace(changes: Partial<ParseResultFields<Uint8Array>>): ParseResultBytes {
-    const v = replaced<ParseResultFields<Uint8Array>>(
-      this,
-      PARSE_FIELDS,
-      changes,
-    );
-    return new ParseResultBytes(
-      v.scheme,
-      v.netloc,
-      v.path,
-      v.params,
-      v.query,
-      v.fragment,
+    return build(
+      ParseResultBytes,
+      replacedValues<ParseResultFields<Uint8Array>>(
+        this,
+        PARSE_FIELDS,
+        changes,
+      ),
     );
   }
 
   /** The fields as a plain object. */
   _asdict(): ParseResultFields<Uint8Array> {
-    return replaced<ParseResultFields<Uint8Array>>(this, PARSE_FIELDS, {});
+    return asDict<ParseResultFields<Uint8Array>>(this, PARSE_FIELDS);
   }
 
   /**
@@ -955,8 +958,7 @@ export class ParseResultBytes
   /** The text twin, with keyword options. */
   decode(options: CodecOptions): ParseResult;
   decode(...args: unknown[]): ParseResult {
-    const [a, b, c, d, e, f] = decodeAll([...this], args);
-    return new ParseResult(a!, b!, c!, d!, e!, f!);
+    return build(ParseResult, decodeAll([...this], args));
   }
 }
 
@@ -1007,8 +1009,10 @@ export class DefragResultBytes
    * ```
    */
   static _make(iterable: Iterable<Uint8Array>): DefragResultBytes {
-    const [a, b] = fromIterable(iterable, 2, "DefragResultBytes");
-    return new DefragResultBytes(a!, b!);
+    return build(
+      DefragResultBytes,
+      fromIterable(iterable, 2, "DefragResultBytes"),
+    );
   }
 
   /** The URL with its fragment put back (when it is not empty). */
@@ -1032,17 +1036,19 @@ export class DefragResultBytes
   _replace(
     changes: Partial<DefragResultFields<Uint8Array>>,
   ): DefragResultBytes {
-    const v = replaced<DefragResultFields<Uint8Array>>(
-      this,
-      DEFRAG_FIELDS,
-      changes,
+    return build(
+      DefragResultBytes,
+      replacedValues<DefragResultFields<Uint8Array>>(
+        this,
+        DEFRAG_FIELDS,
+        changes,
+      ),
     );
-    return new DefragResultBytes(v.url, v.fragment);
   }
 
   /** The fields as a plain object. */
   _asdict(): DefragResultFields<Uint8Array> {
-    return replaced<DefragResultFields<Uint8Array>>(this, DEFRAG_FIELDS, {});
+    return asDict<DefragResultFields<Uint8Array>>(this, DEFRAG_FIELDS);
   }
 
   /**
@@ -1059,8 +1065,7 @@ export class DefragResultBytes
   /** The text twin, with keyword options. */
   decode(options: CodecOptions): DefragResult;
   decode(...args: unknown[]): DefragResult {
-    const [a, b] = decodeAll([...this], args);
-    return new DefragResult(a!, b!);
+    return build(DefragResult, decodeAll([...this], args));
   }
 }
 
