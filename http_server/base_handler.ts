@@ -61,6 +61,33 @@ const LOG_UNSAFE = /[\x00-\x1f\x7f-\x9f\\]/g;
 
 function noop(): void {}
 
+// Handlers send the same few header names on every response: remember the
+// ones already checked (bounded, so a handler echoing client data cannot grow
+// it without limit).
+const checkedNames = new Set<string>();
+const CHECKED_NAMES_MAX = 256;
+
+function isHeaderName(name: string): boolean {
+  if (checkedNames.has(name)) return true;
+  if (!TOKEN.test(name)) return false;
+  if (checkedNames.size < CHECKED_NAMES_MAX) checkedNames.add(name);
+  return true;
+}
+
+// Method names are few; the common ones skip a string concatenation.
+const DO_METHOD: Readonly<Record<string, string>> = Object.assign(
+  Object.create(null),
+  {
+    GET: "do_GET",
+    HEAD: "do_HEAD",
+    POST: "do_POST",
+    PUT: "do_PUT",
+    DELETE: "do_DELETE",
+    OPTIONS: "do_OPTIONS",
+    PATCH: "do_PATCH",
+  },
+);
+
 function escapeLogChar(ch: string): string {
   if (ch === "\\") return "\\\\";
   return "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
@@ -380,7 +407,8 @@ export class BaseHTTPRequestHandler {
    */
   handle_one_request(): void | Promise<void> {
     if (!this.parse_request()) return;
-    const name = "do_" + this.command;
+    const command = this.command;
+    const name = (command !== null && DO_METHOD[command]) || "do_" + command;
     const method = (this as unknown as Record<string, unknown>)[name];
     if (typeof method !== "function") {
       this.send_error(501, `Unsupported method (${pyRepr(this.command)})`);
@@ -592,8 +620,8 @@ export class BaseHTTPRequestHandler {
    * ```
    */
   send_header(keyword: string, value: string | number): void {
-    const text = String(value);
-    if (!TOKEN.test(keyword)) {
+    const text = typeof value === "string" ? value : String(value);
+    if (!isHeaderName(keyword)) {
       throw new TypeError(`invalid header name ${pyRepr(keyword)}`);
     }
     if (BAD_HEADER_VALUE.test(text)) {
@@ -612,9 +640,10 @@ export class BaseHTTPRequestHandler {
       throw new Error("send_header: the response head was already ended");
     }
     if (this.#interim) return;
-    // Only a few names need a look; the first letter rules most out cheaply.
-    const initial = keyword.charCodeAt(0) | 0x20;
-    if (initial === 0x63 || initial === 0x64) {
+    // Only a few names need a look ("connection", "content-length",
+    // "date"); their lengths rule most others out without lower-casing.
+    const size = keyword.length;
+    if (size === 10 || size === 14 || size === 4) {
       const lowered = keyword.toLowerCase();
       if (lowered === "connection") {
         const v = text.toLowerCase();
