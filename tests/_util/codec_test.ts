@@ -6,6 +6,7 @@ import {
   UnicodeDecodeError,
   UnicodeEncodeError,
 } from "../../_util/codec.ts";
+import { havePython313, PYTHON_ENV } from "../_python.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const hex = (b: Uint8Array) =>
@@ -429,21 +430,6 @@ Deno.test("UTF-16 and UTF-32: BOMs, byte order and Python's errors", () => {
 });
 
 // Differential check against CPython, when it is installed.
-const PYTHON_ENV = { PYENV_VERSION: "3.13.0" };
-
-function havePython313(): boolean {
-  try {
-    return new Deno.Command("python3", {
-      args: ["-c", "import sys; sys.exit(sys.version_info[:2] != (3, 13))"],
-      env: PYTHON_ENV,
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
 const GENERATOR = `
 import json, random, sys
 rng = random.Random(int(sys.argv[1]))

@@ -3,6 +3,7 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { ROOT, runExample } from "./_run.ts";
+import { havePython313 } from "../_python.ts";
 
 function python(args: string[]): Promise<Deno.CommandOutput> {
   return new Deno.Command("python3", {
@@ -12,18 +13,6 @@ function python(args: string[]): Promise<Deno.CommandOutput> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-}
-
-async function havePython313(): Promise<boolean> {
-  try {
-    const out = await python([
-      "-c",
-      "import sys; sys.exit(sys.version_info[:2] != (3, 13))",
-    ]);
-    return out.success;
-  } catch {
-    return false; // no python3 at all
-  }
 }
 
 Deno.test("parse_tour.ts prints Python's reprs for the tutorial's calls", async () => {
@@ -48,7 +37,7 @@ Deno.test("parse_tour.ts prints Python's reprs for the tutorial's calls", async 
 });
 
 Deno.test("parse_tour.ts and parse_tour.py print the same lines", async () => {
-  if (!await havePython313()) {
+  if (!havePython313()) {
     console.log(
       "CPython 3.13 (PYENV_VERSION=3.13.0 python3) not found: skipped",
     );

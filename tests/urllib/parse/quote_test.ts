@@ -7,6 +7,7 @@ import {
   unquote_plus,
   unquote_to_bytes,
 } from "../../../urllib/parse/mod.ts";
+import { havePython313, PYTHON_ENV } from "../../_python.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -201,21 +202,6 @@ Deno.test("quote and unquote round-trip any text", () => {
 });
 
 // Differential check against CPython, when it is installed.
-const PYTHON_ENV = { PYENV_VERSION: "3.13.0" };
-
-function havePython313(): boolean {
-  try {
-    return new Deno.Command("python3", {
-      args: ["-c", "import sys; sys.exit(sys.version_info[:2] != (3, 13))"],
-      env: PYTHON_ENV,
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
 const GENERATOR = `
 import json, random, sys, urllib.parse as p
 rng = random.Random(int(sys.argv[1]))

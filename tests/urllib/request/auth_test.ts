@@ -26,6 +26,7 @@ import {
   parseHttpList,
   parseKeqvList,
 } from "../../../urllib/request/_auth_header.ts";
+import { pythonJson, skipWithoutPython } from "../../_python.ts";
 
 const REALM = "realm2@example.com";
 const DIGEST = `Digest realm="${REALM}", qop="auth, auth-int", ` +
@@ -165,27 +166,11 @@ for s in json.load(sys.stdin):
     out.append([found, parse_http_list(s)])
 print(json.dumps(out))
 `;
-  let python: [[string, string | null, boolean][], string[]][];
-  try {
-    const child = new Deno.Command("python3", {
-      args: ["-c", script],
-      env: { PYENV_VERSION: "3.13.0" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(headers)));
-    await writer.close();
-    const out = await child.output();
-    if (!out.success) throw new Error("python3 failed");
-    python = JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch {
-    await t.step({
-      name: "CPython 3.13 not available",
-      ignore: true,
-      fn: () => {},
-    });
+  const python = await pythonJson<
+    [[string, string | null, boolean][], string[]][]
+  >(script, headers);
+  if (python === null) {
+    await skipWithoutPython(t);
     return;
   }
   headers.forEach((header, i) => {
@@ -796,26 +781,10 @@ except urllib.error.HTTPError as e:
     print(json.dumps({"status": None, "error": e.code, "msg": e.reason}))
 `;
 
-async function runPython(
+function runPython(
   cfg: Record<string, string>,
 ): Promise<Omit<Outcome, "requests"> | null> {
-  try {
-    const child = new Deno.Command("python3", {
-      args: ["-c", PY_CLIENT],
-      env: { PYENV_VERSION: "3.13.0" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(cfg)));
-    await writer.close();
-    const out = await child.output();
-    if (!out.success) return null;
-    return JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch {
-    return null;
-  }
+  return pythonJson(PY_CLIENT, cfg);
 }
 
 async function runOurs(
@@ -877,11 +846,7 @@ Deno.test("Basic and Digest outcomes match CPython 3.13 against the same servers
         result = await client({ ...cfg, url: `${base}/area/page`, user: "u" });
       });
       if (result === null) {
-        await t.step({
-          name: "CPython 3.13 not available",
-          ignore: true,
-          fn: () => {},
-        });
+        await skipWithoutPython(t);
         return;
       }
       results.push({ ...result as Omit<Outcome, "requests">, requests });
@@ -904,11 +869,7 @@ Deno.test("documented difference: Digest for a URL with no path works here, fail
     });
   });
   if (python === null) {
-    await t.step({
-      name: "CPython 3.13 not available",
-      ignore: true,
-      fn: () => {},
-    });
+    await skipWithoutPython(t);
     return;
   }
   // CPython digests uri="" while sending "GET /", so a checking server refuses it.

@@ -18,6 +18,7 @@ import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";
 import { create_default_context } from "../../../urllib/request/ssl_context.ts";
 import { makeCerts } from "./_tls.ts";
+import { pythonJson, pythonOutput, skipWithoutPython } from "../../_python.ts";
 
 function response(...setCookies: string[]) {
   const headers = new HTTPMessage(
@@ -379,27 +380,12 @@ for url in data["ask"]:
     sent.append(sorted((r.get_header("Cookie") or "").split("; ")))
 print(json.dumps({"stored": stored, "sent": sent}))
 `;
-  let python: { stored: unknown[]; sent: string[][] };
-  try {
-    const child = new Deno.Command("python3", {
-      args: ["-c", script],
-      env: { PYENV_VERSION: "3.13.0" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(scenario)));
-    await writer.close();
-    const out = await child.output();
-    if (!out.success) throw new Error("python3 failed");
-    python = JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch {
-    await t.step({
-      name: "CPython 3.13 not available",
-      ignore: true,
-      fn: () => {},
-    });
+  const python = await pythonJson<{ stored: unknown[]; sent: string[][] }>(
+    script,
+    scenario,
+  );
+  if (python === null) {
+    await skipWithoutPython(t);
     return;
   }
   const jar = new CookieJar();
@@ -552,18 +538,9 @@ out.set_cookie(http.cookiejar.Cookie(0, "host", "2", None, False, "www.example.o
 out.save()
 print(json.dumps(seen))
 `;
-    const result = await new Deno.Command("python3", {
-      args: ["-c", script, ours, theirs],
-      env: { PYENV_VERSION: "3.13.0" },
-      stdout: "piped",
-      stderr: "null",
-    }).output().catch(() => null);
+    const result = await pythonOutput(["-c", script, ours, theirs]);
     if (!result?.success) {
-      await t.step({
-        name: "CPython 3.13 not available",
-        ignore: true,
-        fn: () => {},
-      });
+      await skipWithoutPython(t);
       return;
     }
     const python = JSON.parse(new TextDecoder().decode(result.stdout));

@@ -8,6 +8,7 @@ import {
   HTTPPasswordMgrWithDefaultRealm,
   HTTPPasswordMgrWithPriorAuth,
 } from "../../../urllib/request/password_mgr.ts";
+import { pythonJson, skipWithoutPython } from "../../_python.ts";
 
 Deno.test("HTTPPasswordMgr: the highest path wins, sub-paths inherit, ports count", () => {
   const mgr = new HTTPPasswordMgr();
@@ -169,12 +170,7 @@ Deno.test("password managers agree with CPython 3.13 on reduce_uri and lookups",
     "/just/a/path",
     "",
   ];
-  let python: {
-    reduced: [string, string][];
-    found: ([string, string] | [null, null])[];
-  };
-  try {
-    const script = `
+  const script = `
 import json, sys
 from urllib.request import HTTPPasswordMgr
 uris = json.load(sys.stdin)
@@ -185,25 +181,12 @@ out = {"reduced": [list(m.reduce_uri(u, d)) for u in uris for d in (True, False)
        "found": [list(m.find_user_password("r", u)) for u in uris]}
 print(json.dumps(out))
 `;
-    const child = new Deno.Command("python3", {
-      args: ["-c", script],
-      env: { PYENV_VERSION: "3.13.0" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(uris)));
-    await writer.close();
-    const out = await child.output();
-    if (!out.success) throw new Error("python3 failed");
-    python = JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch {
-    await t.step({
-      name: "CPython 3.13 not available",
-      ignore: true,
-      fn: () => {},
-    });
+  const python = await pythonJson<{
+    reduced: [string, string][];
+    found: ([string, string] | [null, null])[];
+  }>(script, uris);
+  if (python === null) {
+    await skipWithoutPython(t);
     return;
   }
   const mgr = new HTTPPasswordMgr();

@@ -8,6 +8,7 @@ import {
   RequestRate,
   RobotFileParser,
 } from "../../../urllib/robotparser/mod.ts";
+import { pythonJson, skipWithoutPython } from "../../_python.ts";
 
 /** Python's `io.StringIO(text).readlines()`: lines keep their "\n". */
 function readlines(text: string): string[] {
@@ -366,35 +367,16 @@ for text in data["files"]:
         })
 print(json.dumps(out))
 `;
-  let python: {
+  type PyRow = {
     fetch: boolean[];
     delay: (number | null)[];
     rate: unknown[];
     maps: unknown;
     str: string;
-  }[];
-  try {
-    const child = new Deno.Command("python3", {
-      args: ["-c", script],
-      env: { PYENV_VERSION: "3.13.0" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(
-      new TextEncoder().encode(JSON.stringify({ files, questions })),
-    );
-    await writer.close();
-    const out = await child.output();
-    if (!out.success) throw new Error("python3 failed");
-    python = JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch {
-    await t.step({
-      name: "CPython 3.13 not available",
-      ignore: true,
-      fn: () => {},
-    });
+  };
+  const python = await pythonJson<PyRow[]>(script, { files, questions });
+  if (python === null) {
+    await skipWithoutPython(t);
     return;
   }
   let i = 0;
@@ -404,7 +386,7 @@ print(json.dumps(out))
     for (const lines of [pyLines, text.match(/[^\n]*\n|[^\n]+$/g) ?? []]) {
       const p = new RobotFileParser();
       p.parse(lines);
-      const expected = python[i++]!;
+      const expected: PyRow = python[i++]!;
       const label = JSON.stringify(text);
       deepEqual(
         questions.map(([a, u]) => p.can_fetch(a, u)),
