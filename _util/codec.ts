@@ -187,64 +187,35 @@ const CODEC_SPECS: Record<string, CodecSpec> = {
       "8859 cp819 csisolatin1 ibm819 iso8859 iso8859_1 iso_8859_1 iso_8859_1_1987 iso_ir_100 l1 latin latin1",
     make: () => latin1Codec,
   },
-  shift_jis: {
-    name: "shift_jis",
-    aliases: "csshiftjis s_jis shiftjis sjis x_mac_japanese",
-    make: () => multibyte("shift_jis"),
-  },
-  cp932: {
-    name: "cp932",
-    aliases: "932 ms932 ms_kanji mskanji windows_31j",
-    make: () => multibyte("cp932"),
-  },
-  euc_jp: {
-    name: "euc_jp",
-    aliases: "eucjp u_jis ujis",
-    make: () => multibyte("euc_jp"),
-  },
-  gbk: {
-    name: "gbk",
-    aliases: "936 cp936 ms936",
-    make: () => multibyte("gbk"),
-  },
-  gb2312: {
-    name: "gb2312",
-    aliases:
-      "chinese csiso58gb231280 euc_cn euccn eucgb2312_cn gb2312_1980 gb2312_80 iso_ir_58 x_mac_simp_chinese",
-    make: () => multibyte("gb2312"),
-  },
-  gb18030: {
-    name: "gb18030",
-    aliases: "gb18030_2000",
-    make: () => multibyte("gb18030"),
-  },
-  big5: {
-    name: "big5",
-    aliases: "big5_tw csbig5 x_mac_trad_chinese",
-    make: () => multibyte("big5"),
-  },
-  big5hkscs: {
-    name: "big5hkscs",
-    aliases: "big5_hkscs hkscs",
-    make: () => multibyte("big5hkscs"),
-  },
-  cp950: {
-    name: "cp950",
-    aliases: "950 ms950",
-    make: () => multibyte("cp950"),
-  },
-  euc_kr: {
-    name: "euc_kr",
-    aliases:
-      "euckr korean ks_c_5601 ks_c_5601_1987 ks_x_1001 ksc5601 ksx1001 x_mac_korean",
-    make: () => multibyte("euc_kr"),
-  },
-  cp949: {
-    name: "cp949",
-    aliases: "949 ms949 uhc",
-    make: () => multibyte("cp949"),
-  },
 };
+
+/**
+ * CJK multibyte codecs: module name (also Python's codec name and the name
+ * handed to the iconv-lite bridge) -> aliases.
+ */
+const MULTIBYTE_ALIASES: Record<string, string> = {
+  shift_jis: "csshiftjis s_jis shiftjis sjis x_mac_japanese",
+  cp932: "932 ms932 ms_kanji mskanji windows_31j",
+  euc_jp: "eucjp u_jis ujis",
+  gbk: "936 cp936 ms936",
+  gb2312:
+    "chinese csiso58gb231280 euc_cn euccn eucgb2312_cn gb2312_1980 gb2312_80 iso_ir_58 x_mac_simp_chinese",
+  gb18030: "gb18030_2000",
+  big5: "big5_tw csbig5 x_mac_trad_chinese",
+  big5hkscs: "big5_hkscs hkscs",
+  cp950: "950 ms950",
+  euc_kr:
+    "euckr korean ks_c_5601 ks_c_5601_1987 ks_x_1001 ksc5601 ksx1001 x_mac_korean",
+  cp949: "949 ms949 uhc",
+};
+
+for (const [module, aliases] of Object.entries(MULTIBYTE_ALIASES)) {
+  CODEC_SPECS[module] = {
+    name: module,
+    aliases,
+    make: () => multibyte(module),
+  };
+}
 
 /**
  * Single-byte code pages: module name -> [lookup name, aliases, overrides].
@@ -767,6 +738,51 @@ function handleDecodeError(
 // UTF-8
 
 const textEncoder = new TextEncoder();
+
+/** What a UTF-8 lead byte promises about the bytes after it. */
+export interface Utf8Lead {
+  /** How many continuation bytes follow (1-3). */
+  readonly need: number;
+  /** The payload bits of the lead byte itself. */
+  readonly mask: number;
+  /** The lowest byte allowed as the first continuation. */
+  readonly lo: number;
+  /** The highest byte allowed as the first continuation. */
+  readonly hi: number;
+}
+
+// The first continuation byte's range is where UTF-8 rules out overlong
+// forms (E0, F0), code points past U+10FFFF (F4) and surrogates (ED).
+function utf8LeadTable(surrogates: boolean): readonly (Utf8Lead | undefined)[] {
+  const table: (Utf8Lead | undefined)[] = new Array(256).fill(undefined);
+  for (let b = 0xc2; b <= 0xf4; b++) {
+    const need = b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b === 0xe0) lo = 0xa0;
+    if (b === 0xed && !surrogates) hi = 0x9f;
+    if (b === 0xf0) lo = 0x90;
+    if (b === 0xf4) hi = 0x8f;
+    table[b] = { need, mask: 0x7f >> (need + 1), lo, hi };
+  }
+  return table;
+}
+
+/**
+ * UTF-8 lead bytes by value (`undefined`: ASCII, or a byte that cannot
+ * start a sequence), shared by the codec and unquote's fast path.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { UTF8_LEADS } from "./codec.ts";
+ * equal(UTF8_LEADS[0xe0]?.lo, 0xa0);
+ * equal(UTF8_LEADS[0xc0], undefined);
+ * ```
+ */
+export const UTF8_LEADS = utf8LeadTable(false);
+/** {@linkcode UTF8_LEADS} with encoded surrogates admitted ("surrogatepass"). */
+const UTF8_LEADS_SURROGATEPASS = utf8LeadTable(true);
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
@@ -823,7 +839,9 @@ function utf8DecodeSlow(
 ): string {
   const sink = new TextSink();
   const n = bytes.length;
-  const passSurrogates = errors === "surrogatepass";
+  const leads = errors === "surrogatepass"
+    ? UTF8_LEADS_SURROGATEPASS
+    : UTF8_LEADS;
   let i = 0;
   while (i < n) {
     const b = bytes[i] as number;
@@ -832,24 +850,8 @@ function utf8DecodeSlow(
       i++;
       continue;
     }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    let cp: number;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      cp = b & 0x0f;
-      if (b === 0xe0) lo = 0xa0;
-      if (b === 0xed && !passSurrogates) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      cp = b & 0x07;
-      if (b === 0xf0) lo = 0x90;
-      if (b === 0xf4) hi = 0x8f;
-    } else {
+    const lead = leads[b];
+    if (lead === undefined) {
       handleDecodeError(
         bytes,
         i,
@@ -862,6 +864,8 @@ function utf8DecodeSlow(
       i++;
       continue;
     }
+    const { need, lo, hi } = lead;
+    let cp = b & lead.mask;
     let j = i + 1;
     let problem: string | undefined;
     for (let k = 0; k < need; k++, j++) {

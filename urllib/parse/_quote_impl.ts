@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { decodeBytes, encodeText, lookupEncoding } from "../../_util/codec.ts";
+import {
+  decodeBytes,
+  encodeText,
+  lookupEncoding,
+  UTF8_LEADS,
+} from "../../_util/codec.ts";
 
 // ---------------------------------------------------------------------------
 // Safe-character tables
@@ -326,27 +331,14 @@ function unquoteUtf8Replace(text: string, first: number): string {
       result += String.fromCharCode(b);
       continue;
     }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    let cp: number;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      cp = b & 0x0f;
-      if (b === 0xe0) lo = 0xa0;
-      else if (b === 0xed) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      cp = b & 0x07;
-      if (b === 0xf0) lo = 0x90;
-      else if (b === 0xf4) hi = 0x8f;
-    } else {
+    const lead = UTF8_LEADS[b];
+    if (lead === undefined) {
       result += "\ufffd";
       continue;
     }
+    const need = lead.need;
+    let { lo, hi } = lead;
+    let cp = b & lead.mask;
     let complete = true;
     for (let k = 0; k < need; k++) {
       const c = escapeAt(text, i, n);
