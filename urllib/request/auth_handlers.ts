@@ -54,13 +54,38 @@ async function discard(fp: unknown): Promise<void> {
   }
 }
 
-function managerArg(fn: string, args: readonly unknown[]): HTTPPasswordMgr {
-  const { password_mgr } = pyArgs({
+/**
+ * The password manager given to a handler's constructor (Basic calls the
+ * parameter `password_mgr`, Digest `passwd`, as Python does), or a new one.
+ */
+function managerArg(
+  fn: string,
+  name: string,
+  args: readonly unknown[],
+): HTTPPasswordMgr {
+  const given = pyArgs({
     fn,
-    names: ["password_mgr"],
-    defaults: { password_mgr: null as HTTPPasswordMgr | null },
-  }, args);
-  return password_mgr ?? new HTTPPasswordMgr();
+    names: [name],
+    defaults: { [name]: null as HTTPPasswordMgr | null },
+  }, args)[name];
+  return given ?? new HTTPPasswordMgr();
+}
+
+/** A handler's `add_password`: handed on to its password manager. */
+function forwardAddPassword(
+  mgr: HTTPPasswordMgr,
+  args: readonly unknown[],
+): void {
+  const add = mgr.add_password as (...args: unknown[]) => void;
+  add.call(mgr, ...args);
+}
+
+function unsupportedScheme(handler: object, scheme: string): RangeError {
+  return new RangeError(
+    `${handler.constructor.name} does not support the following scheme: ${
+      JSON.stringify(scheme)
+    }`,
+  );
 }
 
 /**
@@ -90,7 +115,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
   constructor(options: { password_mgr?: HTTPPasswordMgr | null });
   constructor(...args: unknown[]) {
     super();
-    this.passwd = managerArg(new.target.name, args);
+    this.passwd = managerArg(new.target.name, "password_mgr", args);
   }
 
   /** Forwards to the password manager's `add_password`. */
@@ -101,8 +126,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     passwd: string,
     ...rest: unknown[]
   ): void {
-    const add = this.passwd.add_password as (...args: unknown[]) => void;
-    add.call(this.passwd, realm, uri, user, passwd, ...rest);
+    forwardAddPassword(this.passwd, [realm, uri, user, passwd, ...rest]);
   }
 
   /**
@@ -135,11 +159,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
       }
     }
     if (unsupported !== null) {
-      throw new RangeError(
-        `${this.constructor.name} does not support the following scheme: ${
-          JSON.stringify(unsupported)
-        }`,
-      );
+      throw unsupportedScheme(this, unsupported);
     }
     return null;
   }
@@ -340,12 +360,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
   constructor(options: { passwd?: HTTPPasswordMgr | null });
   constructor(...args: unknown[]) {
     super();
-    const { passwd } = pyArgs({
-      fn: new.target.name,
-      names: ["passwd"],
-      defaults: { passwd: null as HTTPPasswordMgr | null },
-    }, args);
-    this.passwd = passwd ?? new HTTPPasswordMgr();
+    this.passwd = managerArg(new.target.name, "passwd", args);
   }
 
   /** Forwards to the password manager's `add_password`. */
@@ -356,8 +371,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     passwd: string,
     ...rest: unknown[]
   ): void {
-    const add = this.passwd.add_password as (...args: unknown[]) => void;
-    add.call(this.passwd, realm, uri, user, passwd, ...rest);
+    forwardAddPassword(this.passwd, [realm, uri, user, passwd, ...rest]);
   }
 
   /** Starts counting retries afresh. */
@@ -397,11 +411,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
       return await this.retry_http_digest_auth(req, authreq);
     }
     if (scheme.toLowerCase() !== "basic") {
-      throw new RangeError(
-        `${this.constructor.name} does not support the following scheme: ${
-          JSON.stringify(scheme)
-        }`,
-      );
+      throw unsupportedScheme(this, scheme);
     }
     return null;
   }
