@@ -4,6 +4,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { ROOT } from "./_run.ts";
+import { ServeProcess } from "../_server.ts";
 
 interface Running {
   port: number;
@@ -11,45 +12,28 @@ interface Running {
   stop(): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-/** Starts the serve command and waits for its "Serving ..." line. */
+/**
+ * Starts the serve command as the document shows it (relative path, from
+ * the checkout) and waits for its "Serving ..." line.
+ */
 async function startServe(args: string[]): Promise<Running> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "http_server/serve.ts", ...args],
+  const server = new ServeProcess(args, {
+    script: "http_server/serve.ts",
     cwd: ROOT,
     env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let stdout = "";
-  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  const rest = async () => {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      stdout += r.value;
-    }
-  };
-  const finish = async () => {
-    await rest();
-    const { code } = await child.status;
-    clearTimeout(killer);
-    return { code, stdout, stderr: await stderr };
-  };
-  while (!stdout.includes("\n")) {
-    const r = await reader.read();
-    if (r.done) {
-      const result = await finish();
-      throw new Error(`serve exited early (${result.code}): ${result.stderr}`);
-    }
-    stdout += r.value;
+  });
+  let port: number;
+  try {
+    port = await server.started();
+  } catch (error) {
+    await server[Symbol.asyncDispose]();
+    throw error;
   }
-  const port = Number(/ port (\d+) /.exec(stdout)?.[1]);
   return {
     port,
-    stop: () => {
-      child.kill("SIGINT");
-      return finish();
+    stop: async () => {
+      const code = await server.stop();
+      return { code, stdout: server.stdout, stderr: server.stderr };
     },
   };
 }

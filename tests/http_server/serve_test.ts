@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
+import { SERVE, ServeProcess } from "../_server.ts";
 
-const SERVE = new URL("../../http_server/serve.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 const WINDOWS = Deno.build.os === "windows";
 
@@ -19,66 +19,6 @@ async function run(args: string[]) {
   };
 }
 
-/** A running `serve`: its startup line, port and output so far. */
-class Running implements AsyncDisposable {
-  readonly child: Deno.ChildProcess;
-  stdout = "";
-  stderr = "";
-  #readers: Promise<void>[] = [];
-
-  constructor(args: string[]) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", SERVE, ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#readers.push(
-      this.#collect(this.child.stdout, (t) => this.stdout += t),
-    );
-    this.#readers.push(
-      this.#collect(this.child.stderr, (t) => this.stderr += t),
-    );
-  }
-
-  async #collect(stream: ReadableStream<Uint8Array>, add: (t: string) => void) {
-    for await (const chunk of stream) add(decoder.decode(chunk));
-  }
-
-  async until(test: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (!test()) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out waiting for ${what}: ${this.stdout}${this.stderr}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  async started(): Promise<number> {
-    await this.until(() => this.stdout.includes(") ..."), "the startup line");
-    return Number(/ port (\d+) /.exec(this.stdout)?.[1]);
-  }
-
-  async stop(signal: Deno.Signal = "SIGINT"): Promise<number> {
-    this.child.kill(signal);
-    const status = await this.child.status;
-    await Promise.all(this.#readers);
-    return status.code;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    try {
-      this.child.kill("SIGKILL");
-    } catch {
-      // Already gone.
-    }
-    await this.child.status;
-    await Promise.all(this.#readers).catch(() => {});
-  }
-}
-
 const dir = await Deno.makeTempDir({ prefix: "pyport_serve_" });
 await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");
 
@@ -86,7 +26,7 @@ Deno.test({
   name: "serve: startup line, one log line per request, Ctrl-C exits 0",
   ignore: WINDOWS,
   async fn() {
-    await using server = new Running(["0", "-b", "127.0.0.1", "-d", dir]);
+    await using server = new ServeProcess(["0", "-b", "127.0.0.1", "-d", dir]);
     const port = await server.started();
     ok(port > 0);
     equal(
@@ -118,7 +58,7 @@ Deno.test({
   name: "serve: SIGTERM also exits 0; -p HTTP/1.1 keeps connections",
   ignore: WINDOWS,
   async fn() {
-    await using server = new Running([
+    await using server = new ServeProcess([
       "0",
       "-b",
       "127.0.0.1",
@@ -141,7 +81,7 @@ Deno.test({
     "serve: default address is all interfaces, dual-stack where IPv6 exists",
   ignore: WINDOWS,
   async fn() {
-    await using server = new Running(["0", "-d", dir]);
+    await using server = new ServeProcess(["0", "-d", dir]);
     const port = await server.started();
     match(
       server.stdout,
@@ -284,7 +224,7 @@ Deno.test({
       `${dir}/enc.pem`,
     ]);
     await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
-    await using server = new Running([
+    await using server = new ServeProcess([
       "0",
       "-b",
       "127.0.0.1",
