@@ -116,15 +116,7 @@ export class HTTPServer implements AsyncDisposable {
     }, rest);
     this.server_address = [server_address[0], server_address[1]];
     this.RequestHandlerClass = RequestHandlerClass;
-    if (bind_and_activate) {
-      try {
-        this.server_bind();
-        this.server_activate();
-      } catch (error) {
-        this.server_close();
-        throw error;
-      }
-    }
+    if (bind_and_activate) bindAndActivate(this);
   }
 
   /**
@@ -322,6 +314,20 @@ export class HTTPServer implements AsyncDisposable {
 }
 
 /**
+ * Python's `bind_and_activate=True` step of a constructor: bind and listen,
+ * closing the half-made server if either fails.
+ */
+function bindAndActivate(server: HTTPServer): void {
+  try {
+    server.server_bind();
+    server.server_activate();
+  } catch (error) {
+    server.server_close();
+    throw error;
+  }
+}
+
+/**
  * Python's `ThreadingHTTPServer`. Deno handles requests concurrently on its
  * event loop already, so this is `HTTPServer` under the name Python
  * programs use.
@@ -423,14 +429,6 @@ export class HTTPSServer extends HTTPServer {
   ) {
     super(server_address, RequestHandlerClass, { bind_and_activate: false });
     this._tls = tls;
-    if (options.bind_and_activate ?? true) {
-      try {
-        this.server_bind();
-        this.server_activate();
-      } catch (error) {
-        this.server_close();
-        throw error;
-      }
-    }
+    if (options.bind_and_activate ?? true) bindAndActivate(this);
   }
 }
