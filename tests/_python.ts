@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { equal } from "node:assert/strict";
 
 /** The environment that selects CPython 3.13 through pyenv. */
 export const PYTHON_ENV = { PYENV_VERSION: "3.13.0" };
@@ -50,6 +51,26 @@ export async function pythonJson<T>(
   } catch {
     return null;
   }
+}
+
+/**
+ * Runs a generator `script` (which prints JSON) with `args` under CPython
+ * 3.13, for at most 60 s, and returns what it printed. A failing script
+ * fails the calling test, with its stderr as the message.
+ */
+export async function pythonGenerated<T>(
+  script: string,
+  ...args: string[]
+): Promise<T> {
+  const { success, stdout, stderr } = await new Deno.Command("python3", {
+    args: ["-c", script, ...args],
+    env: PYTHON_ENV,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  equal(success, true, new TextDecoder().decode(stderr));
+  return JSON.parse(new TextDecoder().decode(stdout));
 }
 
 /**

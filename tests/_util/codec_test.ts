@@ -6,7 +6,7 @@ import {
   UnicodeDecodeError,
   UnicodeEncodeError,
 } from "../../_util/codec.ts";
-import { havePython313, PYTHON_ENV } from "../_python.ts";
+import { havePython313, pythonGenerated } from "../_python.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const hex = (b: Uint8Array) =>
@@ -467,16 +467,8 @@ Deno.test({
     "codec agrees with CPython 3.13 on random input (skipped without Python)",
   ignore: !havePython313(),
   async fn() {
-    const { success, stdout, stderr } = await new Deno.Command("python3", {
-      args: ["-c", GENERATOR, "20251124"],
-      env: PYTHON_ENV,
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    equal(success, true, new TextDecoder().decode(stderr));
     type Row = [string, string, string, number[] | string, [string, unknown]];
-    const rows = JSON.parse(new TextDecoder().decode(stdout)) as Row[];
+    const rows = await pythonGenerated<Row[]>(GENERATOR, "20251124");
     const failures: string[] = [];
     for (const [op, enc, errors, input, [status, want]] of rows) {
       let got: [string, unknown];

@@ -22,6 +22,25 @@ export interface Site extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `fn` against a local Deno.serve app answering with `handler`, given
+ * its base URL, and shuts the app down afterwards, even when `fn` throws.
+ */
+export async function withServer(
+  handler: (req: Request) => Response | Promise<Response>,
+  fn: (base: string) => Promise<void>,
+): Promise<void> {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    handler,
+  );
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}`);
+  } finally {
+    await server.shutdown();
+  }
+}
+
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
 async function route(

@@ -26,6 +26,7 @@ import {
   parseHttpList,
   parseKeqvList,
 } from "../../../urllib/request/_auth_header.ts";
+import { withServer } from "./_site.ts";
 import { pythonJson, skipWithoutPython } from "../../_python.ts";
 
 const REALM = "realm2@example.com";
@@ -219,21 +220,6 @@ Deno.test("100 kB hostile WWW-Authenticate headers parse in linear time (CVE-202
 // Against real local servers.
 
 type Handler = (req: globalThis.Request) => Response | Promise<Response>;
-
-async function withServer(
-  handler: Handler,
-  fn: (base: string) => Promise<void>,
-): Promise<void> {
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    handler,
-  );
-  try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    await server.shutdown();
-  }
-}
 
 const TIMEOUT = { timeout: 5 };
 

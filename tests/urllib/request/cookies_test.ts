@@ -18,6 +18,7 @@ import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";
 import { create_default_context } from "../../../urllib/request/ssl_context.ts";
 import { makeCerts } from "./_tls.ts";
+import { withServer } from "./_site.ts";
 import { pythonJson, pythonOutput, skipWithoutPython } from "../../_python.ts";
 
 function response(...setCookies: string[]) {
@@ -214,21 +215,6 @@ Deno.test("CookieJar: clear, clear_session_cookies, set_cookie, make_cookies, st
 
 // ---------------------------------------------------------------------------
 // Sessions against real local servers.
-
-async function withServer(
-  handler: (req: globalThis.Request) => Response | Promise<Response>,
-  fn: (base: string) => Promise<void>,
-): Promise<void> {
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    handler,
-  );
-  try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    await server.shutdown();
-  }
-}
 
 async function fetchText(
   opener: ReturnType<typeof build_opener>,
