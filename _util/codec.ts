@@ -112,7 +112,7 @@ function hex2(n: number): string {
 }
 
 /** The `\xNN`, `\uNNNN` or `\UNNNNNNNN` spelling Python uses for a code point. */
-function escapeCodePoint(cp: number): string {
+export function escapeCodePoint(cp: number): string {
   if (cp < 0x100) return "\\x" + hex2(cp);
   if (cp < 0x10000) return "\\u" + cp.toString(16).padStart(4, "0");
   return "\\U" + cp.toString(16).padStart(8, "0");
@@ -145,36 +145,6 @@ const CODEC_SPECS: Record<string, CodecSpec> = {
     make: () => utf8Codec,
   },
   utf_8_sig: { name: "utf-8-sig", aliases: "", make: () => utf8SigCodec },
-  utf_16: {
-    name: "utf-16",
-    aliases: "u16 utf16",
-    make: () => wideCodec(2, null),
-  },
-  utf_16_le: {
-    name: "utf-16-le",
-    aliases: "unicodelittleunmarked utf_16le",
-    make: () => wideCodec(2, "le"),
-  },
-  utf_16_be: {
-    name: "utf-16-be",
-    aliases: "unicodebigunmarked utf_16be",
-    make: () => wideCodec(2, "be"),
-  },
-  utf_32: {
-    name: "utf-32",
-    aliases: "u32 utf32",
-    make: () => wideCodec(4, null),
-  },
-  utf_32_le: {
-    name: "utf-32-le",
-    aliases: "utf_32le",
-    make: () => wideCodec(4, "le"),
-  },
-  utf_32_be: {
-    name: "utf-32-be",
-    aliases: "utf_32be",
-    make: () => wideCodec(4, "be"),
-  },
   ascii: {
     name: "ascii",
     aliases:
@@ -188,6 +158,27 @@ const CODEC_SPECS: Record<string, CodecSpec> = {
     make: () => latin1Codec,
   },
 };
+
+/**
+ * UTF-16 and UTF-32: module name -> [unit size, byte order (null: by BOM),
+ * aliases]. Python's codec name is the module name with `-` for `_`.
+ */
+const WIDE: Record<string, readonly [2 | 4, Endian | null, string]> = {
+  utf_16: [2, null, "u16 utf16"],
+  utf_16_le: [2, "le", "unicodelittleunmarked utf_16le"],
+  utf_16_be: [2, "be", "unicodebigunmarked utf_16be"],
+  utf_32: [4, null, "u32 utf32"],
+  utf_32_le: [4, "le", "utf_32le"],
+  utf_32_be: [4, "be", "utf_32be"],
+};
+
+for (const [module, [size, endian, aliases]] of Object.entries(WIDE)) {
+  CODEC_SPECS[module] = {
+    name: module.replaceAll("_", "-"),
+    aliases,
+    make: () => wideCodec(size, endian),
+  };
+}
 
 /**
  * CJK multibyte codecs: module name (also Python's codec name and the name
@@ -995,20 +986,14 @@ function decodeUtf16(
   errName: string,
 ): string {
   const sink = new TextSink();
+  const fail = (from: number, to: number, reason: string) =>
+    handleDecodeError(bytes, from, to, reason, errors, errName, sink);
   const n = bytes.length;
   const pass = errors === "surrogatepass";
   let i = start;
   while (i < n) {
     if (i + 2 > n) {
-      i = handleDecodeError(
-        bytes,
-        i,
-        n,
-        "truncated data",
-        errors,
-        errName,
-        sink,
-      );
+      i = fail(i, n, "truncated data");
       continue;
     }
     const unit = readUnit(bytes, i, 2, e);
@@ -1019,39 +1004,15 @@ function decodeUtf16(
       sink.pushCp(unit);
       i += 2;
     } else if (unit >= 0xdc00) {
-      i = handleDecodeError(
-        bytes,
-        i,
-        i + 2,
-        "illegal encoding",
-        errors,
-        errName,
-        sink,
-      );
+      i = fail(i, i + 2, "illegal encoding");
     } else if (i + 4 > n) {
-      i = handleDecodeError(
-        bytes,
-        i,
-        n,
-        "unexpected end of data",
-        errors,
-        errName,
-        sink,
-      );
+      i = fail(i, n, "unexpected end of data");
     } else {
       if (paired) {
         sink.pushCp(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00));
         i += 4;
       } else {
-        i = handleDecodeError(
-          bytes,
-          i,
-          i + 2,
-          "illegal UTF-16 surrogate",
-          errors,
-          errName,
-          sink,
-        );
+        i = fail(i, i + 2, "illegal UTF-16 surrogate");
       }
     }
   }
@@ -1066,41 +1027,23 @@ function decodeUtf32(
   errName: string,
 ): string {
   const sink = new TextSink();
+  const fail = (from: number, to: number, reason: string) =>
+    handleDecodeError(bytes, from, to, reason, errors, errName, sink);
   const n = bytes.length;
   let i = start;
   while (i < n) {
     if (i + 4 > n) {
-      i = handleDecodeError(
-        bytes,
-        i,
-        n,
-        "truncated data",
-        errors,
-        errName,
-        sink,
-      );
+      i = fail(i, n, "truncated data");
       continue;
     }
     const cp = readUnit(bytes, i, 4, e);
     if (cp > 0x10ffff) {
-      i = handleDecodeError(
-        bytes,
-        i,
-        i + 4,
-        "code point not in range(0x110000)",
-        errors,
-        errName,
-        sink,
-      );
+      i = fail(i, i + 4, "code point not in range(0x110000)");
     } else if (cp >= 0xd800 && cp <= 0xdfff && errors !== "surrogatepass") {
-      i = handleDecodeError(
-        bytes,
+      i = fail(
         i,
         i + 4,
         "code point in surrogate code point range(0xd800, 0xe000)",
-        errors,
-        errName,
-        sink,
       );
     } else {
       sink.pushCp(cp);
