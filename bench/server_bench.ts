@@ -176,6 +176,23 @@ function peakRssBytes(pid: number): number {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used, in seconds. Requests per
+ * CPU-second do not depend on how much of its core a server got, so they
+ * compare servers fairly on a machine with other load.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields overall, in clock ticks (100 per second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Downloads `path` fully on `clients` parallel connections. */
 async function download(
   server: ServerProcess,
@@ -204,6 +221,8 @@ interface Figures {
   large?: WrkResult;
   rss?: number;
   hello?: WrkResult;
+  /** Hello World requests per CPU-second of the server process (best round). */
+  helloPerCpu?: number;
   note?: string;
 }
 
@@ -284,8 +303,17 @@ async function measureThroughput(
         for (let i = 0; i < order.length; i++) {
           const [kind, server] = order[(i + round) % order.length]!;
           try {
+            const cpuBefore = cpuSeconds(server.pid);
             const r = await run(server, f, settings.seconds);
+            const cpu = cpuSeconds(server.pid) - cpuBefore;
             results[kind][f.key] = best(results[kind][f.key], r);
+            if (f.hello && cpu > 0) {
+              const perCpu = r.requestsPerSec * settings.seconds / cpu;
+              results[kind].helloPerCpu = Math.max(
+                results[kind].helloPerCpu ?? 0,
+                perCpu,
+              );
+            }
           } catch (error) {
             results[kind].note = `${f.key} failed: ${error}`;
           }
@@ -431,6 +459,17 @@ function report(results: Record<Kind, Figures>, settings: Settings): boolean {
       }, ours/that ${
         pct(ratio(oursHello, results.fair.hello?.requestsPerSec))
       } (the goal above counts against the header-less one)`,
+  );
+  const perCpu = (f: Figures) => f.helloPerCpu;
+  console.log(
+    `do_GET Hello World, requests per server CPU-second (steadier than req/s ` +
+      `when other processes share the server's core): ours ${
+        fmtNum(perCpu(ours))
+      }; bare ${fmtNum(perCpu(bare))}, ours/bare ${
+        pct(ratio(perCpu(ours), perCpu(bare)))
+      }; bare with our headers ${fmtNum(perCpu(results.fair))}, ours/that ${
+        pct(ratio(perCpu(ours), perCpu(results.fair)))
+      }`,
   );
   for (const k of [...KINDS, "fair"] as const) {
     if (results[k].note) console.log(`note (${k}): ${results[k].note}`);
