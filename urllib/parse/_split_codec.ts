@@ -5,7 +5,7 @@
  * @module
  */
 
-import { UnicodeDecodeError } from "../../_util/codec.ts";
+import { escapeCodePoint, UnicodeDecodeError } from "../../_util/codec.ts";
 
 const CHUNK = 0x2000;
 
@@ -54,12 +54,6 @@ export function latin1Encode(text: string): Uint8Array {
   return out;
 }
 
-function escapeCodePoint(cp: number): string {
-  if (cp < 0x100) return `'\\x${cp.toString(16).padStart(2, "0")}'`;
-  if (cp < 0x10000) return `'\\u${cp.toString(16).padStart(4, "0")}'`;
-  return `'\\U${cp.toString(16).padStart(8, "0")}'`;
-}
-
 // Python's str.isprintable(): everything except these categories (but the
 // plain space is printable).
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
@@ -103,7 +97,7 @@ export function reprStr(text: string): string {
     else if (
       cp < 0x7f || NON_PRINTABLE.test(ch) || NEWER_ASSIGNED.test(ch)
     ) {
-      out += escapeCodePoint(cp).slice(1, -1);
+      out += escapeCodePoint(cp);
     } else out += ch;
   }
   return out + quote;
