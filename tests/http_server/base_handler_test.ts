@@ -506,3 +506,37 @@ Deno.test("a handler that sends nothing gets a 500 saying so", async () => {
     ok((await res.text()).includes("The handler sent no response"));
   });
 });
+
+Deno.test("send_header: special names in any case, names checked every time", async () => {
+  class Mixed extends Recording {
+    override protocol_version = "HTTP/1.1";
+    do_GET(): void {
+      this.send_response(200);
+      // Twice: a remembered valid name must not let a bad one through.
+      for (let i = 0; i < 2; i++) {
+        throws(() => this.send_header("Bad Name", "x"), TypeError);
+        throws(() => this.send_header("X-Ok", "a\r\nb"), TypeError);
+        this.send_header("X-Ok", "1");
+      }
+      this.send_header("CONNECTION", "Close");
+      this.send_header("content-LENGTH", "2");
+      this.send_header("DATE", this.date_time_string(0));
+      this.send_header("Etag", '"e"'); // as long as "date": still sent
+      this.end_headers();
+      this.wfile.write("ok");
+    }
+  }
+  await withServer(Mixed, async (_base, server) => {
+    const reply = await rawExchange(
+      server.server_port,
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    match(reply, /^HTTP\/1\.1 200 OK\r\n/);
+    match(reply, /\r\nconnection: close\r\n/i);
+    match(reply, /\r\ncontent-length: 2\r\n/i);
+    match(reply, /\r\ndate: Thu, 01 Jan 1970 00:00:00 GMT\r\n/i);
+    match(reply, /\r\netag: "e"\r\n/i);
+    equal(reply.match(/^x-ok: 1\r$/gim)?.length, 2);
+    ok(reply.endsWith("\r\n\r\nok"));
+  });
+});
