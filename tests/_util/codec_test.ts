@@ -5,7 +5,7 @@ import {
   lookupEncoding,
   UnicodeDecodeError,
   UnicodeEncodeError,
-} from "../../_util/codec.ts";
+} from "../../_util/codec/mod.ts";
 import { havePython313, pythonGenerated } from "../_python.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);

@@ -9,7 +9,7 @@ import {
   encodeText,
   lookupEncoding,
   UTF8_LEADS,
-} from "../../_util/codec.ts";
+} from "../../_util/codec/mod.ts";
 
 // ---------------------------------------------------------------------------
 // Safe-character tables

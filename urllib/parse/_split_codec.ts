@@ -5,7 +5,7 @@
  * @module
  */
 
-import { escapeCodePoint, UnicodeDecodeError } from "../../_util/codec.ts";
+import { escapeCodePoint, UnicodeDecodeError } from "../../_util/codec/mod.ts";
 
 const CHUNK = 0x2000;
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { decodeBytes, encodeText } from "../../_util/codec.ts";
+import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
 import {
   quotePlusImpl,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { encodeText } from "../../_util/codec.ts";
+import { encodeText } from "../../_util/codec/mod.ts";
 import {
   quoteFromBytesImpl,
   quoteImpl,

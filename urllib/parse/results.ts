@@ -8,7 +8,7 @@
 
 import { pyArgs } from "../../_util/py_args.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
-import { decodeBytes, encodeText } from "../../_util/codec.ts";
+import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import {
   latin1Decode,
   latin1Encode,
