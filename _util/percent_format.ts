@@ -7,80 +7,10 @@
  * @module
  */
 
+import { pyAscii, pyRepr, pyStr } from "./py_repr.ts";
+
 const CONVERSION =
   /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([diouxXeEfFgGcrsa%])?/y;
-
-/** Python's `repr()` for the values a TypeScript caller passes. */
-export function pyRepr(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number") return pyNumberStr(value);
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "string") return reprString(value);
-  if (value instanceof Uint8Array) return reprBytes(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
-  if (value instanceof Error) {
-    return `${value.name}(${reprString(value.message)})`;
-  }
-  return String(value);
-}
-
-/** Python's `str()` for the values a TypeScript caller passes. */
-export function pyStr(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value === null || value === undefined || typeof value === "boolean") {
-    return pyRepr(value);
-  }
-  if (typeof value === "number") return pyNumberStr(value);
-  if (value instanceof Uint8Array || Array.isArray(value)) return pyRepr(value);
-  return String(value);
-}
-
-function pyNumberStr(n: number): string {
-  if (Number.isNaN(n)) return "nan";
-  if (n === Infinity) return "inf";
-  if (n === -Infinity) return "-inf";
-  return String(n);
-}
-
-function escapeChar(ch: string, quote: string): string {
-  const code = ch.codePointAt(0) ?? 0;
-  if (ch === "\\") return "\\\\";
-  if (ch === quote) return "\\" + ch;
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (ch === "\t") return "\\t";
-  if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
-    return "\\x" + code.toString(16).padStart(2, "0");
-  }
-  return ch;
-}
-
-function reprString(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) out += escapeChar(ch, quote);
-  return out + quote;
-}
-
-function escapeByte(b: number): string {
-  if (b === 0x0a) return "\\n";
-  if (b === 0x0d) return "\\r";
-  if (b === 0x09) return "\\t";
-  return "\\x" + b.toString(16).padStart(2, "0");
-}
-
-function reprBytes(bytes: Uint8Array): string {
-  const hasSingle = bytes.includes(0x27);
-  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
-  let out = "b" + quote;
-  for (const b of bytes) {
-    out += b >= 0x20 && b < 0x7f
-      ? escapeChar(String.fromCharCode(b), quote)
-      : escapeByte(b);
-  }
-  return out + quote;
-}
 
 function toInteger(value: unknown, conv: string): bigint {
   if (typeof value === "bigint") return value;
@@ -90,7 +20,9 @@ function toInteger(value: unknown, conv: string): bigint {
   }
   if (typeof value === "number") {
     throw new RangeError(
-      `cannot convert float ${pyNumberStr(value)} to integer`,
+      `cannot convert float ${
+        Number.isNaN(value) ? "NaN" : "infinity"
+      } to integer`,
     );
   }
   const kind = conv === "x" || conv === "X" || conv === "o"
@@ -254,29 +186,25 @@ function formatGeneral(x: number, precision: number, flags: string): string {
   return body;
 }
 
-function asciiOnly(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code < 0x80) out += ch;
-    else if (code <= 0xff) out += "\\x" + code.toString(16).padStart(2, "0");
-    else if (code <= 0xffff) out += "\\u" + code.toString(16).padStart(4, "0");
-    else out += "\\U" + code.toString(16).padStart(8, "0");
-  }
-  return out;
-}
-
 function formatOne(value: unknown, conv: string, spec: Spec): string {
   switch (conv) {
     case "s":
     case "r":
     case "a": {
-      let text = conv === "s" ? pyStr(value) : pyRepr(value);
-      if (conv === "a") {
-        text = asciiOnly(text);
-      }
-      if (spec.precision !== undefined) text = text.slice(0, spec.precision);
-      return pad(text, "", spec, false);
+      const text = conv === "s"
+        ? pyStr(value)
+        : conv === "r"
+        ? pyRepr(value)
+        : pyAscii(value);
+      // The precision counts code points, as Python's does.
+      return pad(
+        spec.precision === undefined
+          ? text
+          : [...text].slice(0, spec.precision).join(""),
+        "",
+        spec,
+        false,
+      );
     }
     case "c": {
       const ch = typeof value === "number"
@@ -369,7 +297,7 @@ export function percentFormat(
       if (key !== undefined) {
         if (!mapping) throw new TypeError("format requires a mapping");
         if (!Object.hasOwn(mapping, key)) {
-          throw new TypeError(`format key not found: ${reprString(key)}`);
+          throw new TypeError(`format key not found: ${pyRepr(key)}`);
         }
         value = mapping[key];
       } else {

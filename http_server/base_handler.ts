@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { percentFormat, pyRepr, pyStr } from "../_util/percent_format.ts";
+import { percentFormat } from "../_util/percent_format.ts";
+import { pyRepr, pyStr } from "../_util/py_repr.ts";
 import { httpDate, logDate, MONTH_NAMES, WEEKDAY_NAMES } from "./_dates.ts";
 import { internals } from "./_internal.ts";
 import { BodyReader } from "./_request_reader.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { pyArgs } from "../_util/py_args.ts";
-import { pyRepr } from "../_util/percent_format.ts";
+import { pyRepr } from "../_util/py_repr.ts";
 import { internals } from "./_internal.ts";
 import { flushStderr, writeStderr } from "./_stderr.ts";
 import type { ClientAddress, RequestHandlerClass } from "./base_handler.ts";

@@ -1,5 +1,6 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { percentFormat, pyRepr } from "../../_util/percent_format.ts";
+import { percentFormat } from "../../_util/percent_format.ts";
+import { pyRepr } from "../../_util/py_repr.ts";
 
 // Expected values printed by CPython 3.13 (`format % args`).
 const CASES: [string, unknown[], string][] = [
@@ -80,4 +81,23 @@ Deno.test("pyRepr: Python's repr for common values", () => {
     ],
     [`"a'b"`, `'a"b'`, "1.5", "False", "b'\\x00A\\n'"],
   );
+});
+
+Deno.test("percentFormat: %s, %r and %a print as Python's str, repr and ascii", () => {
+  equal(
+    percentFormat("%s|%r|%a", [1e16, 1e-5, "caf\u00e9\u00a0"]),
+    "1e+16|1e-05|'caf\\xe9\\xa0'",
+  );
+  equal(percentFormat("%r", ["\u2028"]), "'\\u2028'");
+  equal(percentFormat("%s", [new TypeError("bad")]), "bad");
+  // The precision counts code points.
+  equal(percentFormat("%.1s|", ["\u{1f600}x"]), "\u{1f600}|");
+  throws(() => percentFormat("%d", [NaN]), {
+    name: "RangeError",
+    message: "cannot convert float NaN to integer",
+  });
+  throws(() => percentFormat("%d", [-Infinity]), {
+    name: "RangeError",
+    message: "cannot convert float infinity to integer",
+  });
 });
