@@ -7,8 +7,8 @@
  *
  * @module
  */
+import { escapeCodePoint } from "../py_repr.ts";
 import {
-  escapeCodePoint,
   hex2,
   UnicodeDecodeError,
   UnicodeEncodeError,

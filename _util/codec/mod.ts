@@ -18,9 +18,5 @@
  * @module
  */
 export { decodeBytes, encodeText, lookupEncoding } from "./names.ts";
-export {
-  escapeCodePoint,
-  UnicodeDecodeError,
-  UnicodeEncodeError,
-} from "./unicode_errors.ts";
+export { UnicodeDecodeError, UnicodeEncodeError } from "./unicode_errors.ts";
 export { UTF8_LEADS, type Utf8Lead } from "./utf8.ts";

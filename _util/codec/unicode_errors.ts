@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { escapeCodePoint } from "../py_repr.ts";
 
 /**
  * Python's `UnicodeEncodeError`: a `TypeError`, since Python's is a
@@ -100,11 +101,4 @@ export class UnicodeDecodeError extends TypeError {
 /** Two lower-case hex digits, as Python prints a byte (`0x%02x`). */
 export function hex2(n: number): string {
   return n.toString(16).padStart(2, "0");
-}
-
-/** The `\xNN`, `\uNNNN` or `\UNNNNNNNN` spelling Python uses for a code point. */
-export function escapeCodePoint(cp: number): string {
-  if (cp < 0x100) return "\\x" + hex2(cp);
-  if (cp < 0x10000) return "\\u" + cp.toString(16).padStart(4, "0");
-  return "\\U" + cp.toString(16).padStart(8, "0");
 }

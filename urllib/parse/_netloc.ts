@@ -5,7 +5,7 @@
  * @module
  */
 
-import { reprStr } from "./_split_codec.ts";
+import { reprStr } from "../../_util/py_repr.ts";
 
 function invalidIPv6(): TypeError {
   return new TypeError("Invalid IPv6 URL");

@@ -12,8 +12,7 @@ import {
   unquoteBytes,
   unquoteImpl,
 } from "./_quote_impl.ts";
-import { pyStr } from "./_query_pystr.ts";
-import { reprBytes, reprStr } from "./_split_codec.ts";
+import { pyStr, reprBytes, reprStr } from "../../_util/py_repr.ts";
 import { quote_plus } from "./quote.ts";
 
 /** Keyword options of {@linkcode parse_qsl} and {@linkcode parse_qs}. */

@@ -9,12 +9,8 @@
 import { pyArgs } from "../../_util/py_args.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
-import {
-  latin1Decode,
-  latin1Encode,
-  reprBytes,
-  reprStr,
-} from "./_split_codec.ts";
+import { reprBytes, reprStr } from "../../_util/py_repr.ts";
+import { latin1Decode, latin1Encode } from "./_split_codec.ts";
 import { unparseText, unsplitText } from "./_split_core.ts";
 
 const INSPECT = Symbol.for("Deno.customInspect");
