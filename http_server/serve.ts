@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyRepr } from "../_util/py_repr.ts";
 import { parseArgs } from "node:util";
 import { flushStderr } from "./_stderr.ts";
 import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
@@ -96,7 +97,9 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
   }
   const portText = positionals[0] ?? "8000";
   if (!/^\d+$/.test(portText)) {
-    throw new UsageError(`argument port: invalid int value: '${portText}'`);
+    throw new UsageError(
+      `argument port: invalid int value: ${pyRepr(portText)}`,
+    );
   }
   const port = Number(portText);
   if (port > 65535) {
@@ -105,7 +108,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
   const protocol = values.protocol ?? "HTTP/1.0";
   if (protocol !== "HTTP/1.0" && protocol !== "HTTP/1.1") {
     throw new UsageError(
-      `argument -p/--protocol: '${protocol}' is not HTTP/1.0 or HTTP/1.1`,
+      `argument -p/--protocol: ${pyRepr(protocol)} is not HTTP/1.0 or HTTP/1.1`,
     );
   }
   const tlsCert = values["tls-cert"] ?? null;
@@ -133,16 +136,18 @@ async function checkDirectory(directory: string): Promise<void> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new StartError(
-        `directory '${directory}' does not exist: give an existing folder with -d`,
+        `directory ${
+          pyRepr(directory)
+        } does not exist: give an existing folder with -d`,
       );
     }
     throw new StartError(
-      `cannot read directory '${directory}': ${describe(error)}`,
+      `cannot read directory ${pyRepr(directory)}: ${describe(error)}`,
     );
   }
   if (!info.isDirectory) {
     throw new StartError(
-      `'${directory}' is not a directory: give a folder with -d`,
+      `${pyRepr(directory)} is not a directory: give a folder with -d`,
     );
   }
 }

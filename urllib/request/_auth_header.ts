@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 
 /** One challenge found by {@linkcode parseBasicChallenges}. */
 export interface Challenge {
@@ -176,7 +177,7 @@ export function parseKeqvList(items: Iterable<string>): Record<string, string> {
     const eq = item.indexOf("=");
     if (eq < 0) {
       throw new TypeError(
-        `parse_keqv_list(): item ${JSON.stringify(item)} has no '='`,
+        `parse_keqv_list(): item ${pyRepr(item)} has no '='`,
       );
     }
     let value = item.slice(eq + 1);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { escapeCodePoint } from "../../_util/py_repr.ts";
 import { HTTPMessage } from "../../_util/http_message.ts";
 import {
   BadStatusLine,
@@ -223,7 +224,9 @@ export function latin1Bytes(text: string): Uint8Array {
     const code = text.charCodeAt(i);
     if (code > 0xff) {
       throw new TypeError(
-        `'latin-1' codec can't encode character '${text[i]}' in position ${i}`,
+        `'latin-1' codec can't encode character '${
+          escapeCodePoint(text.codePointAt(i) as number)
+        }' in position ${i}: ordinal not in range(256)`,
       );
     }
     out[i] = code;

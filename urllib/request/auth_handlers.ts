@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import { createHash } from "node:crypto";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
@@ -83,7 +84,7 @@ function forwardAddPassword(
 function unsupportedScheme(handler: object, scheme: string): RangeError {
   return new RangeError(
     `${handler.constructor.name} does not support the following scheme: ${
-      JSON.stringify(scheme)
+      pyRepr(scheme)
     }`,
   );
 }
@@ -499,9 +500,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     const H = DIGEST_ALGORITHMS[algorithm.toUpperCase()];
     if (!H) {
       throw new RangeError(
-        `Unsupported digest authentication algorithm ${
-          JSON.stringify(algorithm)
-        }`,
+        `Unsupported digest authentication algorithm ${pyRepr(algorithm)}`,
       );
     }
     return [H, (secret, data) => H(`${secret}:${data}`)];

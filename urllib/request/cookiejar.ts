@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import {
   Cookie as ToughCookie,
   CookieJar as ToughCookieJar,
@@ -70,25 +71,6 @@ export interface CookieInit {
   rest?: Record<string, string | null>;
   /** Whether this was an RFC 2109 cookie treated as Netscape. */
   rfc2109?: boolean;
-}
-
-function pyRepr(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number") return String(value);
-  if (typeof value === "string") {
-    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    const body = value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n")
-      .replaceAll("\r", "\\r").replaceAll("\t", "\\t");
-    return quote + (quote === "'" ? body.replaceAll("'", "\\'") : body) +
-      quote;
-  }
-  if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`);
-    return `{${entries.join(", ")}}`;
-  }
-  return String(value);
 }
 
 /**
@@ -737,7 +719,7 @@ export class FileCookieJar extends CookieJar {
   ): void {
     throw new LoadError(
       `${
-        JSON.stringify(options.filename)
+        pyRepr(options.filename)
       }: ${this.constructor.name} has no file format`,
     );
   }
@@ -850,7 +832,7 @@ export class MozillaCookieJar extends FileCookieJar {
     if (!NETSCAPE_MAGIC.test(lines[0] ?? "")) {
       throw new LoadError(
         `${
-          JSON.stringify(options.filename)
+          pyRepr(options.filename)
         } does not look like a Netscape format cookies file`,
       );
     }
@@ -872,9 +854,9 @@ export class MozillaCookieJar extends FileCookieJar {
         (expiresText !== "" && !/^\d+$/.test(expiresText))
       ) {
         throw new LoadError(
-          `invalid Netscape format cookies file ${
-            JSON.stringify(options.filename)
-          }: ${JSON.stringify(line)}`,
+          `invalid Netscape format cookies file ${pyRepr(options.filename)}: ${
+            pyRepr(line)
+          }`,
         );
       }
       const [domain, , path, secure, , rawName, rawValue] = fields as [

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import { HTTPMessage } from "../../_util/http_message.ts";
 import { unquote_to_bytes } from "../parse/mod.ts";
 import { BaseHandler } from "./base_handler.ts";
@@ -58,7 +59,7 @@ export class DataHandler extends BaseHandler {
     const comma = rest.indexOf(",");
     if (comma < 0) {
       throw new TypeError(
-        `data URL has no comma separating the media type: '${url}'`,
+        `data URL has no comma separating the media type: ${pyRepr(url)}`,
       );
     }
     let mediatype = rest.slice(0, comma);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import mimeDb from "mime-db";
 import { HTTPMessage } from "../../_util/http_message.ts";
 import { URLError } from "../error.ts";
@@ -113,7 +114,9 @@ export class FileHandler extends BaseHandler {
     try {
       const stats = await Deno.stat(localfile);
       if (stats.isDirectory) {
-        throw new Deno.errors.IsADirectory(`Is a directory: '${localfile}'`);
+        throw new Deno.errors.IsADirectory(
+          `Is a directory: ${pyRepr(localfile)}`,
+        );
       }
       const modified = (stats.mtime ?? new Date(0)).toUTCString();
       headers = new HTTPMessage([

@@ -17,7 +17,7 @@ import {
   latin1Bytes,
   readResponseHead,
 } from "./_http_conn.ts";
-import { pyRepr } from "./_repr.ts";
+import { pyRepr } from "../../_util/py_repr.ts";
 
 const ENCODER = new TextEncoder();
 // http.client's rules: matching control characters is their whole point.

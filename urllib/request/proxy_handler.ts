@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote } from "../parse/mod.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
@@ -104,7 +105,7 @@ function parseProxy(
     authority = proxy;
   } else {
     if (!rest.startsWith("//")) {
-      throw new TypeError(`proxy URL with no authority: '${proxy}'`);
+      throw new TypeError(`proxy URL with no authority: ${pyRepr(proxy)}`);
     }
     const end = rest.indexOf("/", 2);
     authority = rest.slice(2, end < 0 ? undefined : end);

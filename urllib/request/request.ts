@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, urlparse } from "../parse/mod.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import {
@@ -176,7 +177,7 @@ export class Request {
   #parse(): void {
     const [type, rest] = splitType(this.#fullUrl);
     if (type === null) {
-      throw new TypeError(`unknown url type: '${this.full_url}'`);
+      throw new TypeError(`unknown url type: ${pyRepr(this.full_url)}`);
     }
     this.type = type;
     const [host, selector] = splitHost(rest);

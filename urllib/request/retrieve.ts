@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { ContentTooShortError } from "../error.ts";
@@ -162,7 +163,7 @@ export async function urlretrieve(
         const parsed = Number(length.trim());
         if (!Number.isInteger(parsed)) {
           throw new TypeError(
-            `invalid literal for int() with base 10: '${length}'`,
+            `invalid literal for int() with base 10: ${pyRepr(length)}`,
           );
         }
         size = parsed;

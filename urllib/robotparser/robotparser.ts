@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pyRepr } from "../../_util/py_repr.ts";
 import { quote, unquote, urlparse, urlunparse } from "../parse/mod.ts";
 import { HTTPError } from "../error.ts";
 import { urlopen } from "../request/opener.ts";
@@ -35,7 +36,9 @@ export class RequestRate {
 
   /** Python's `repr` of the named tuple. */
   toString(): string {
-    return `RequestRate(requests=${this.requests}, seconds=${this.seconds})`;
+    return `RequestRate(requests=${pyRepr(this.requests)}, seconds=${
+      pyRepr(this.seconds)
+    })`;
   }
 
   /** Unpacks as the tuple `[requests, seconds]`. */

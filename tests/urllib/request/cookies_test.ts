@@ -476,12 +476,20 @@ Deno.test("MozillaCookieJar: bad files, revert, and missing file names", async (
   try {
     const jar = sampleJar(path);
     await Deno.writeTextFile(path, "not a cookies file\n");
-    await rejects(jar.load(), LoadError);
+    // Python's messages, quoting with repr().
+    await rejects(jar.load(), {
+      name: "LoadError",
+      message: `'${path}' does not look like a Netscape format cookies file`,
+    });
     await Deno.writeTextFile(
       path,
       "# Netscape HTTP Cookie File\nonly\tthree\tfields\n",
     );
-    await rejects(jar.load(), LoadError);
+    await rejects(jar.load(), {
+      name: "LoadError",
+      message:
+        `invalid Netscape format cookies file '${path}': 'only\\tthree\\tfields'`,
+    });
     // A failed revert leaves the jar as it was.
     const before = String(jar);
     await rejects(jar.revert(), LoadError);
