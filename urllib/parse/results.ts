@@ -3,18 +3,28 @@
  * Python's field names, tuple-style indexing and iteration, and the derived
  * `username` / `password` / `hostname` / `port` properties.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py` (the result classes): each
+ * concern is written once, in a base class generic over the field type
+ * (`string` for str results, `Uint8Array` for bytes results):
+ * {@linkcode _ResultBase} the tuple behaviour, {@linkcode _NetlocResultMixinBase}
+ * the netloc attributes, and {@linkcode _SplitResultBase},
+ * {@linkcode _ParseResultBase} and {@linkcode _DefragResultBase} the fields
+ * of each kind. The six public classes only pick the field type and the
+ * twin; `pairTwins` gives str results their `encode` and bytes results
+ * their `decode`, as Python pairs them in `_fix_result_transcoding`.
+ *
  * @module
  */
 
 import { pyArgs } from "../../_util/py_args.ts";
-import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
+import { pyRepr } from "../../_util/py_repr.ts";
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
-import { reprBytes, reprStr } from "../../_util/py_repr.ts";
+import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
 import { latin1Decode, latin1Encode } from "./_split_codec.ts";
 import { unparseText, unsplitText } from "./_split_core.ts";
 
-const INSPECT = Symbol.for("Deno.customInspect");
-const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** What a result field is: `string` in str results, `Uint8Array` in bytes results. */
+type Field = string | Uint8Array;
 
 /**
  * The fields of a {@linkcode SplitResult} (or, with `T = Uint8Array`, of a
@@ -77,24 +87,6 @@ export interface DefragResultFields<T = string> {
   fragment: T;
 }
 
-const SPLIT_FIELDS = ["scheme", "netloc", "path", "query", "fragment"] as const;
-const PARSE_FIELDS = [
-  "scheme",
-  "netloc",
-  "path",
-  "params",
-  "query",
-  "fragment",
-] as const;
-const DEFRAG_FIELDS = ["url", "fragment"] as const;
-
-const CODEC_SPEC = {
-  fn: "encode",
-  names: ["encoding", "errors"] as const,
-  defaults: { encoding: "ascii", errors: "strict" },
-};
-const DECODE_SPEC = { ...CODEC_SPEC, fn: "decode" };
-
 /**
  * Optional arguments of `encode()` / `decode()` given as keywords.
  *
@@ -113,150 +105,465 @@ export interface CodecOptions {
   errors?: string | undefined;
 }
 
-// Index getters live on the prototype so construction only sets named
-// fields; a tuple subclass of Array would cost far more per result.
-function defineTuple(
-  proto: object,
-  fields: readonly string[],
-  name: string,
-  repr: (value: never) => string,
-): void {
-  fields.forEach((field, i) => {
-    Object.defineProperty(proto, i, {
-      get(this: Record<string, unknown>) {
-        return this[field];
-      },
-      enumerable: false,
-      configurable: true,
-    });
-  });
-  Object.defineProperty(proto, "length", {
-    value: fields.length,
-    enumerable: false,
-  });
-  const show = function (this: Record<string, unknown>): string {
-    const body = fields.map((f) => `${f}=${repr(this[f] as never)}`);
-    return `${name}(${body.join(", ")})`;
-  };
-  for (const key of [INSPECT, NODE_INSPECT, "toString"]) {
-    Object.defineProperty(proto, key, {
-      value: show,
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
+/**
+ * The `encode` of a str result and the `decode` of a bytes result: its twin
+ * of the other type, each field encoded or decoded (default ASCII, strict).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { urlsplit } from "@pyport/web/urllib/parse";
+ * const r = urlsplit("http://h/\u00e9");
+ * deepEqual(r.encode("utf-8").path, new TextEncoder().encode("/\u00e9"));
+ * deepEqual(r.encode({ encoding: "latin-1" }).path, new Uint8Array([0x2f, 0xe9]));
+ * equal(r.encode("utf-8").decode("utf-8").path, "/\u00e9");
+ * ```
+ */
+export interface Transcode<R> {
+  /** The twin, with Python's positional `encoding` and `errors`. */
+  (encoding?: string, errors?: string): R;
+  /** The twin, with keyword options. */
+  (options: CodecOptions): R;
+}
+
+const CODEC_NAMES = ["encoding", "errors"] as const;
+const CODEC_DEFAULTS = { encoding: "ascii", errors: "strict" };
+
+/** A result class as its constructor: one argument per field, in order. */
+type FieldsConstructor<T, R> = new (...fields: T[]) => R;
+
+/** The field names of the result class `ctor`, in tuple order. */
+function fieldsOf(ctor: unknown): readonly string[] {
+  return (ctor as { _fields: readonly string[] })._fields;
+}
+
+/** The text a field stands for: a bytes field read as Latin-1, losslessly. */
+function textOf(field: Field): string {
+  return typeof field === "string" ? field : latin1Decode(field);
+}
+
+/** `text` as a field of the same type as `like` (null stays null). */
+function sameType<T extends Field>(like: T, text: string | null): T | null {
+  if (text === null || typeof like === "string") return text as T | null;
+  return latin1Encode(text) as T;
+}
+
+/** The fields of `result`, in tuple order. */
+function valuesOf<T>(result: Iterable<T>): T[] {
+  const record = result as unknown as Record<string, T>;
+  return fieldsOf(result.constructor).map((name) => record[name] as T);
+}
+
+/**
+ * What `geturl` gives: `join` applied to the fields of `result` as text
+ * (bytes read as Latin-1), in the fields' type.
+ */
+function rejoined<T extends string | Uint8Array>(
+  result: Iterable<T>,
+  join: (...texts: string[]) => string,
+): T {
+  const values = valuesOf(result);
+  if (typeof values[0] === "string") return join(...values as string[]) as T;
+  return latin1Encode(join(...values.map(textOf))) as T;
+}
+
+/** A defragmented URL with its fragment put back (when it is not empty). */
+function defragJoin(url: string, fragment: string): string {
+  return fragment !== "" ? url + "#" + fragment : url;
+}
+
+/**
+ * The twin of class `ctor`: each field of `result` passed through `convert`
+ * (`str.encode` or `bytes.decode`) with the `encoding` and `errors` that
+ * `args` give Python's method `fn`.
+ */
+function transcoded<V, W, R>(
+  result: Iterable<V>,
+  ctor: FieldsConstructor<W, R>,
+  fn: "encode" | "decode",
+  convert: (value: V, encoding: string, errors: string) => W,
+  args: readonly unknown[],
+): R {
+  const spec = { fn, names: CODEC_NAMES, defaults: CODEC_DEFAULTS };
+  const { encoding, errors } = pyArgs(spec, args);
+  return new ctor(...valuesOf(result).map((v) => convert(v, encoding, errors)));
+}
+
+const INSPECT = [
+  Symbol.for("Deno.customInspect"),
+  Symbol.for("nodejs.util.inspect.custom"),
+];
+
+/**
+ * What every result shares, as Python's named tuples do: the fields as a
+ * tuple (`r[0]`, `r.length`, `[...r]`), `_make`, `_replace`, `_asdict` and
+ * Python's `repr`. `T` is the field type, `F` the named fields and `W` the
+ * twin class of the other field type.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { _ResultBase, urlsplit } from "@pyport/web/urllib/parse";
+ * const r = urlsplit("http://h/p");
+ * equal(r instanceof _ResultBase, true);
+ * equal(r._replace({ path: "/q" })[2], "/q");
+ * ```
+ */
+export abstract class _ResultBase<
+  T extends string | Uint8Array,
+  F extends object,
+  W,
+> implements Iterable<T> {
+  /** The number of fields, as the tuple's `len()`. */
+  declare readonly length: number;
+  /**
+   * Python's `encode`, on str results only: the bytes twin `W`, each field
+   * encoded (default ASCII, strict).
+   */
+  declare encode: T extends string ? Transcode<W> : undefined;
+  /**
+   * Python's `decode`, on bytes results only: the str twin `W`, each field
+   * decoded (default ASCII, strict).
+   */
+  declare decode: T extends string ? undefined : Transcode<W>;
+
+  /**
+   * Builds a result of this class from any iterable of its fields, in
+   * tuple order.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { DefragResult, SplitResult } from "@pyport/web/urllib/parse";
+   * equal(SplitResult._make(["http", "h", "/", "", ""]).geturl(), "http://h/");
+   * equal(DefragResult._make(["http://h/", "x"]).geturl(), "http://h/#x");
+   * ```
+   */
+  static _make<T, R>(
+    this: FieldsConstructor<T, R>,
+    iterable: Iterable<T>,
+  ): R {
+    const values = Array.from(iterable);
+    const count = fieldsOf(this).length;
+    if (values.length !== count) {
+      throw new TypeError(
+        `${this.name}._make() expected ${count} arguments, got ${values.length}`,
+      );
+    }
+    return new this(...values);
   }
-  Object.defineProperty(proto, Symbol.iterator, {
-    value: function (this: Record<string, unknown>): Iterator<unknown> {
-      return fields.map((f) => this[f])[Symbol.iterator]();
-    },
-    enumerable: false,
+
+  /** Iterates the fields in tuple order. */
+  [Symbol.iterator](): Iterator<T> {
+    return valuesOf<T>(this)[Symbol.iterator]();
+  }
+
+  /**
+   * A copy with some fields replaced.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { urldefrag, urlparse, urlsplit } from "@pyport/web/urllib/parse";
+   * equal(urlsplit("http://a/b")._replace({ scheme: "https" }).geturl(), "https://a/b");
+   * equal(urlparse("http://a/b")._replace({ params: "x" }).geturl(), "http://a/b;x");
+   * equal(urldefrag("http://h/#a")._replace({ fragment: "b" }).geturl(), "http://h/#b");
+   * ```
+   */
+  _replace(changes: Partial<F>): this {
+    const names = fieldsOf(this.constructor);
+    const unknown = Object.keys(changes).filter((k) => !names.includes(k));
+    if (unknown.length > 0) {
+      throw new TypeError(
+        `Got unexpected field names: ${pyRepr(unknown)}`,
+      );
+    }
+    const given = changes as Record<string, T | undefined>;
+    const values = valuesOf<T>(this).map((value, i) => {
+      const change = given[names[i] as string];
+      return change === undefined ? value : change;
+    });
+    const ctor = this.constructor as FieldsConstructor<T, this>;
+    return new ctor(...values);
+  }
+
+  /** The fields as a plain object. */
+  _asdict(): F {
+    const names = fieldsOf(this.constructor);
+    const values = valuesOf<T>(this);
+    return Object.fromEntries(names.map((name, i) => [name, values[i]])) as F;
+  }
+
+  /** Python's `repr`: `SplitResult(scheme='http', netloc='h', …)`. */
+  toString(): string {
+    const values = valuesOf<T>(this);
+    const body = fieldsOf(this.constructor).map((name, i) =>
+      `${name}=${pyRepr(values[i])}`
+    );
+    return `${this.constructor.name}(${body.join(", ")})`;
+  }
+
+  /** The URL put back together (`urlunsplit`, `urlunparse` or the fragment rejoined). */
+  abstract geturl(): T;
+}
+
+for (const symbol of INSPECT) {
+  Object.defineProperty(_ResultBase.prototype, symbol, {
+    value: _ResultBase.prototype.toString,
     configurable: true,
     writable: true,
   });
 }
 
-function checkFieldNames(
+/**
+ * Gives the instances of `ctor` the tuple view of `fields` (`r[0]`,
+ * `r.length`) and returns `fields`, for `_fields`. The index getters live on
+ * the prototype, so construction only sets the named fields; a tuple
+ * subclass of Array would cost far more per result.
+ */
+function tupleFields(
+  ctor: { prototype: object },
   fields: readonly string[],
-  changes: object,
-): void {
-  const unknown = Object.keys(changes).filter((k) => !fields.includes(k));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `Got unexpected field names: [${unknown.map(reprStr).join(", ")}]`,
-    );
+): readonly string[] {
+  const proto = ctor.prototype;
+  fields.forEach((field, i) => {
+    Object.defineProperty(proto, i, {
+      get(this: Record<string, unknown>) {
+        return this[field];
+      },
+      configurable: true,
+    });
+  });
+  Object.defineProperty(proto, "length", { value: fields.length });
+  return fields;
+}
+
+/**
+ * What split and parse results share: the attributes Python derives from
+ * the netloc, and the fields both have (a parse result adds `params`).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { urlsplit } from "@pyport/web/urllib/parse";
+ * const r = urlsplit("https://User:pw@Example.COM:8080/a");
+ * equal(r.username, "User");
+ * equal(r.password, "pw");
+ * equal(r.hostname, "example.com");
+ * equal(r.port, 8080);
+ * deepEqual(urlsplit(new TextEncoder().encode("//H:81")).hostname, new Uint8Array([0x68]));
+ * ```
+ */
+export abstract class _NetlocResultMixinBase<
+  T extends string | Uint8Array,
+  F extends SplitResultFields<T>,
+  W,
+> extends _ResultBase<T, F, W> implements SplitResultFields<T> {
+  /** The URL scheme. */
+  declare readonly scheme: T;
+  /** The network location. */
+  declare readonly netloc: T;
+  /** The path. */
+  declare readonly path: T;
+  /** The query, without `?`. */
+  declare readonly query: T;
+  /** The fragment, without `#`. */
+  declare readonly fragment: T;
+  /** Same as `scheme`. */
+  declare readonly 0: T;
+  /** Same as `netloc`. */
+  declare readonly 1: T;
+  /** Same as `path`. */
+  declare readonly 2: T;
+
+  /**
+   * Sets the fields in Python's order; `params` is null for a split result,
+   * which has none.
+   */
+  protected constructor(
+    scheme: T,
+    netloc: T,
+    path: T,
+    params: T | null,
+    query: T,
+    fragment: T,
+  ) {
+    super();
+    const fields: Partial<ParseResultFields<T>> = this;
+    fields.scheme = scheme;
+    fields.netloc = netloc;
+    fields.path = path;
+    if (params !== null) fields.params = params;
+    fields.query = query;
+    fields.fragment = fragment;
+  }
+
+  /** The user name in the netloc, or null when there is no `@`. */
+  get username(): T | null {
+    return sameType(this.netloc, userInfo(textOf(this.netloc))[0]);
+  }
+
+  /** The password in the netloc, or null when there is none. */
+  get password(): T | null {
+    return sameType(this.netloc, userInfo(textOf(this.netloc))[1]);
+  }
+
+  /**
+   * The host, lower-cased (an IPv6 zone id keeps its case; bytes are
+   * lower-cased in ASCII only), or null.
+   */
+  get hostname(): T | null {
+    const host = hostInfo(textOf(this.netloc))[0];
+    if (host === "") return null;
+    const bytes = typeof this.netloc !== "string";
+    return sameType(this.netloc, lowerHostname(host, bytes));
+  }
+
+  /**
+   * The port as a number, or null. Throws TypeError for a non-numeric port
+   * and RangeError outside 0-65535, as Python raises ValueError.
+   */
+  get port(): number | null {
+    const port = hostInfo(textOf(this.netloc))[1];
+    if (port === null) return null;
+    return portNumber(port, pyRepr(sameType(this.netloc, port)));
   }
 }
 
-/** The field values in tuple order, each taken from `changes` when given there. */
-function replacedValues<F extends object>(
-  self: F,
-  fields: readonly (keyof F & string)[],
-  changes: Partial<F>,
-): F[keyof F][] {
-  checkFieldNames(fields, changes);
-  return fields.map((f) => changes[f] === undefined ? self[f] : changes[f]!);
-}
+const SPLIT_FIELDS = ["scheme", "netloc", "path", "query", "fragment"] as const;
+const PARSE_FIELDS = [
+  "scheme",
+  "netloc",
+  "path",
+  "params",
+  "query",
+  "fragment",
+] as const;
+const DEFRAG_FIELDS = ["url", "fragment"] as const;
 
-function asDict<F extends object>(
-  self: F,
-  fields: readonly (keyof F & string)[],
-): F {
-  const values: Record<string, unknown> = {};
-  for (const f of fields) values[f] = self[f];
-  return values as F;
-}
+/**
+ * The two fields of {@linkcode DefragResult} and
+ * {@linkcode DefragResultBytes}, as Python's `_DefragResultBase` named
+ * tuple.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { urldefrag } from "@pyport/web/urllib/parse";
+ * const r = urldefrag("http://h/p#top");
+ * equal(r[1], "top");
+ * equal(r.length, 2);
+ * ```
+ */
+export abstract class _DefragResultBase<T extends string | Uint8Array, W>
+  extends _ResultBase<T, DefragResultFields<T>, W>
+  implements DefragResultFields<T> {
+  /** The names of the fields, in tuple order. */
+  static readonly _fields: readonly string[] = tupleFields(this, DEFRAG_FIELDS);
+  /** The URL without its fragment. */
+  readonly url: T;
+  /** The fragment, without `#`. */
+  readonly fragment: T;
+  /** Same as `url`. */
+  declare readonly 0: T;
+  /** Same as `fragment`. */
+  declare readonly 1: T;
+  /** Always 2, as the tuple's `len()`. */
+  declare readonly length: 2;
 
-// One constructor call for every arity, so `_make`, `_replace`, `encode` and
-// `decode` need not spell out each class's fields.
-function build<T, R>(ctor: new (...values: T[]) => R, values: readonly T[]): R {
-  return new ctor(...values);
-}
-
-function fromIterable<T>(
-  iterable: Iterable<T>,
-  count: number,
-  name: string,
-): T[] {
-  const values = Array.from(iterable);
-  if (values.length !== count) {
-    throw new TypeError(
-      `${name}._make() expected ${count} arguments, got ${values.length}`,
-    );
+  /** Builds a result from its two fields. */
+  constructor(url: T, fragment: T) {
+    super();
+    this.url = url;
+    this.fragment = fragment;
   }
-  return values;
-}
 
-function strHostname(netloc: string): string | null {
-  const host = hostInfo(netloc)[0];
-  return host === "" ? null : lowerHostname(host, false);
-}
-
-function strPort(netloc: string): number | null {
-  const port = hostInfo(netloc)[1];
-  return port === null ? null : portNumber(port, reprStr(port));
-}
-
-function bytesOrNull(text: string | null): Uint8Array | null {
-  return text === null ? null : latin1Encode(text);
-}
-
-function bytesHostname(netloc: Uint8Array): Uint8Array | null {
-  const host = hostInfo(latin1Decode(netloc))[0];
-  return host === "" ? null : latin1Encode(lowerHostname(host, true));
-}
-
-function bytesPort(netloc: Uint8Array): number | null {
-  const port = hostInfo(latin1Decode(netloc))[1];
-  return port === null ? null : portNumber(port, reprBytes(latin1Encode(port)));
-}
-
-function encodeAll(
-  values: readonly string[],
-  args: readonly unknown[],
-): Uint8Array[] {
-  const { encoding, errors } = pyArgs(CODEC_SPEC, args);
-  return values.map((v) => encodeText(v, encoding, errors));
-}
-
-function decodeAll(
-  values: readonly Uint8Array[],
-  args: readonly unknown[],
-): string[] {
-  const { encoding, errors } = pyArgs(DECODE_SPEC, args);
-  return values.map((v) => decodeBytes(v, encoding, errors));
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  /** The URL with its fragment put back (when it is not empty). */
+  geturl(): T {
+    return rejoined(this, defragJoin);
   }
-  return out;
+}
+
+/**
+ * The five fields of {@linkcode SplitResult} and
+ * {@linkcode SplitResultBytes}, as Python's `_SplitResultBase` named tuple.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { urlsplit } from "@pyport/web/urllib/parse";
+ * const r = urlsplit("https://h/a?b#c");
+ * equal(r[2], "/a");
+ * deepEqual([...r], ["https", "h", "/a", "b", "c"]);
+ * ```
+ */
+export abstract class _SplitResultBase<T extends string | Uint8Array, W>
+  extends _NetlocResultMixinBase<T, SplitResultFields<T>, W> {
+  /** The names of the fields, in tuple order. */
+  static readonly _fields: readonly string[] = tupleFields(this, SPLIT_FIELDS);
+  /** Same as `query`. */
+  declare readonly 3: T;
+  /** Same as `fragment`. */
+  declare readonly 4: T;
+  /** Always 5, as the tuple's `len()`. */
+  declare readonly length: 5;
+
+  /** Builds a result from its five fields. */
+  constructor(scheme: T, netloc: T, path: T, query: T, fragment: T) {
+    super(scheme, netloc, path, null, query, fragment);
+  }
+
+  /** The URL put back together by {@linkcode urlunsplit}. */
+  geturl(): T {
+    return rejoined(this, unsplitText as (...texts: string[]) => string);
+  }
+}
+
+/**
+ * The six fields of {@linkcode ParseResult} and
+ * {@linkcode ParseResultBytes}, as Python's `_ParseResultBase` named tuple.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { urlparse } from "@pyport/web/urllib/parse";
+ * const r = urlparse("http://[::1]:80/p;x=1?q");
+ * equal(r[3], "x=1");
+ * equal(r.length, 6);
+ * ```
+ */
+export abstract class _ParseResultBase<T extends string | Uint8Array, W>
+  extends _NetlocResultMixinBase<T, ParseResultFields<T>, W>
+  implements ParseResultFields<T> {
+  /** The names of the fields, in tuple order. */
+  static readonly _fields: readonly string[] = tupleFields(this, PARSE_FIELDS);
+  /** The last segment's parameters, without `;`. */
+  declare readonly params: T;
+  /** Same as `params`. */
+  declare readonly 3: T;
+  /** Same as `query`. */
+  declare readonly 4: T;
+  /** Same as `fragment`. */
+  declare readonly 5: T;
+  /** Always 6, as the tuple's `len()`. */
+  declare readonly length: 6;
+
+  /** Builds a result from its six fields. */
+  constructor(
+    scheme: T,
+    netloc: T,
+    path: T,
+    params: T,
+    query: T,
+    fragment: T,
+  ) {
+    super(scheme, netloc, path, params, query, fragment);
+  }
+
+  /** The URL put back together by {@linkcode urlunparse}. */
+  geturl(): T {
+    return rejoined(this, unparseText as (...texts: string[]) => string);
+  }
 }
 
 /**
@@ -275,382 +582,7 @@ function concatBytes(...parts: Uint8Array[]): Uint8Array {
  * equal(r.geturl(), "https://User:pw@Example.COM:8080/a?b#c");
  * ```
  */
-export class SplitResult implements SplitResultFields, Iterable<string> {
-  /** The names of the fields, in tuple order. */
-  static readonly _fields: readonly string[] = SPLIT_FIELDS;
-  /** The URL scheme. */
-  readonly scheme: string;
-  /** The network location. */
-  readonly netloc: string;
-  /** The path. */
-  readonly path: string;
-  /** The query, without `?`. */
-  readonly query: string;
-  /** The fragment, without `#`. */
-  readonly fragment: string;
-  /** Same as `scheme`. */
-  declare readonly 0: string;
-  /** Same as `netloc`. */
-  declare readonly 1: string;
-  /** Same as `path`. */
-  declare readonly 2: string;
-  /** Same as `query`. */
-  declare readonly 3: string;
-  /** Same as `fragment`. */
-  declare readonly 4: string;
-  /** Always 5, as the tuple's `len()`. */
-  declare readonly length: 5;
-  /** Iterates the fields in tuple order. */
-  declare [Symbol.iterator]: () => Iterator<string>;
-
-  /** Builds a result from its five fields. */
-  constructor(
-    scheme: string,
-    netloc: string,
-    path: string,
-    query: string,
-    fragment: string,
-  ) {
-    this.scheme = scheme;
-    this.netloc = netloc;
-    this.path = path;
-    this.query = query;
-    this.fragment = fragment;
-  }
-
-  /**
-   * Builds a result from any iterable of five strings.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { SplitResult } from "@pyport/web/urllib/parse";
-   * equal(SplitResult._make(["http", "h", "/", "", ""]).geturl(), "http://h/");
-   * ```
-   */
-  static _make(iterable: Iterable<string>): SplitResult {
-    return build(SplitResult, fromIterable(iterable, 5, "SplitResult"));
-  }
-
-  /** The user name in the netloc, or null when there is no `@`. */
-  get username(): string | null {
-    return userInfo(this.netloc)[0];
-  }
-
-  /** The password in the netloc, or null when there is none. */
-  get password(): string | null {
-    return userInfo(this.netloc)[1];
-  }
-
-  /** The host, lower-cased (an IPv6 zone id keeps its case), or null. */
-  get hostname(): string | null {
-    return strHostname(this.netloc);
-  }
-
-  /**
-   * The port as a number, or null. Throws TypeError for a non-numeric port
-   * and RangeError outside 0-65535, as Python raises ValueError.
-   */
-  get port(): number | null {
-    return strPort(this.netloc);
-  }
-
-  /** The URL put back together by {@linkcode urlunsplit}. */
-  geturl(): string {
-    return unsplitText(
-      this.scheme,
-      this.netloc,
-      this.path,
-      this.query,
-      this.fragment,
-    );
-  }
-
-  /**
-   * A copy with some fields replaced.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urlsplit } from "@pyport/web/urllib/parse";
-   * equal(urlsplit("http://a/b")._replace({ scheme: "https" }).geturl(), "https://a/b");
-   * ```
-   */
-  _replace(changes: Partial<SplitResultFields>): SplitResult {
-    return build(
-      SplitResult,
-      replacedValues<SplitResultFields>(this, SPLIT_FIELDS, changes),
-    );
-  }
-
-  /** The fields as a plain object. */
-  _asdict(): SplitResultFields {
-    return asDict<SplitResultFields>(this, SPLIT_FIELDS);
-  }
-
-  /**
-   * The bytes twin, each field encoded (default ASCII, strict).
-   *
-   * @example
-   * ```ts
-   * import { deepEqual } from "node:assert/strict";
-   * import { urlsplit } from "@pyport/web/urllib/parse";
-   * deepEqual(urlsplit("http://h/").encode().netloc, new TextEncoder().encode("h"));
-   * ```
-   */
-  encode(encoding?: string, errors?: string): SplitResultBytes;
-  /** The bytes twin, with keyword options. */
-  encode(options: CodecOptions): SplitResultBytes;
-  encode(...args: unknown[]): SplitResultBytes {
-    return build(SplitResultBytes, encodeAll([...this], args));
-  }
-}
-
-/**
- * The result of {@linkcode urlparse} on a string: a 6-tuple
- * `(scheme, netloc, path, params, query, fragment)`.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { urlparse } from "@pyport/web/urllib/parse";
- * const r = urlparse("http://[::1]:80/p;x=1?q");
- * equal(r.params, "x=1");
- * equal(r.hostname, "::1");
- * equal(r.length, 6);
- * equal(String(r), "ParseResult(scheme='http', netloc='[::1]:80', path='/p', params='x=1', query='q', fragment='')");
- * ```
- */
-export class ParseResult implements ParseResultFields, Iterable<string> {
-  /** The names of the fields, in tuple order. */
-  static readonly _fields: readonly string[] = PARSE_FIELDS;
-  /** The URL scheme. */
-  readonly scheme: string;
-  /** The network location. */
-  readonly netloc: string;
-  /** The path. */
-  readonly path: string;
-  /** The last segment's parameters, without `;`. */
-  readonly params: string;
-  /** The query, without `?`. */
-  readonly query: string;
-  /** The fragment, without `#`. */
-  readonly fragment: string;
-  /** Same as `scheme`. */
-  declare readonly 0: string;
-  /** Same as `netloc`. */
-  declare readonly 1: string;
-  /** Same as `path`. */
-  declare readonly 2: string;
-  /** Same as `params`. */
-  declare readonly 3: string;
-  /** Same as `query`. */
-  declare readonly 4: string;
-  /** Same as `fragment`. */
-  declare readonly 5: string;
-  /** Always 6, as the tuple's `len()`. */
-  declare readonly length: 6;
-  /** Iterates the fields in tuple order. */
-  declare [Symbol.iterator]: () => Iterator<string>;
-
-  /** Builds a result from its six fields. */
-  constructor(
-    scheme: string,
-    netloc: string,
-    path: string,
-    params: string,
-    query: string,
-    fragment: string,
-  ) {
-    this.scheme = scheme;
-    this.netloc = netloc;
-    this.path = path;
-    this.params = params;
-    this.query = query;
-    this.fragment = fragment;
-  }
-
-  /**
-   * Builds a result from any iterable of six strings.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { ParseResult } from "@pyport/web/urllib/parse";
-   * equal(ParseResult._make(["http", "h", "/p", "a", "", ""]).geturl(), "http://h/p;a");
-   * ```
-   */
-  static _make(iterable: Iterable<string>): ParseResult {
-    return build(ParseResult, fromIterable(iterable, 6, "ParseResult"));
-  }
-
-  /** The user name in the netloc, or null when there is no `@`. */
-  get username(): string | null {
-    return userInfo(this.netloc)[0];
-  }
-
-  /** The password in the netloc, or null when there is none. */
-  get password(): string | null {
-    return userInfo(this.netloc)[1];
-  }
-
-  /** The host, lower-cased (an IPv6 zone id keeps its case), or null. */
-  get hostname(): string | null {
-    return strHostname(this.netloc);
-  }
-
-  /**
-   * The port as a number, or null. Throws TypeError for a non-numeric port
-   * and RangeError outside 0-65535, as Python raises ValueError.
-   */
-  get port(): number | null {
-    return strPort(this.netloc);
-  }
-
-  /** The URL put back together by {@linkcode urlunparse}. */
-  geturl(): string {
-    return unparseText(
-      this.scheme,
-      this.netloc,
-      this.path,
-      this.params,
-      this.query,
-      this.fragment,
-    );
-  }
-
-  /**
-   * A copy with some fields replaced.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urlparse } from "@pyport/web/urllib/parse";
-   * equal(urlparse("http://a/b")._replace({ params: "x" }).geturl(), "http://a/b;x");
-   * ```
-   */
-  _replace(changes: Partial<ParseResultFields>): ParseResult {
-    return build(
-      ParseResult,
-      replacedValues<ParseResultFields>(this, PARSE_FIELDS, changes),
-    );
-  }
-
-  /** The fields as a plain object. */
-  _asdict(): ParseResultFields {
-    return asDict<ParseResultFields>(this, PARSE_FIELDS);
-  }
-
-  /**
-   * The bytes twin, each field encoded (default ASCII, strict).
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urlparse } from "@pyport/web/urllib/parse";
-   * equal(urlparse("http://h/").encode("ascii").length, 6);
-   * ```
-   */
-  encode(encoding?: string, errors?: string): ParseResultBytes;
-  /** The bytes twin, with keyword options. */
-  encode(options: CodecOptions): ParseResultBytes;
-  encode(...args: unknown[]): ParseResultBytes {
-    return build(ParseResultBytes, encodeAll([...this], args));
-  }
-}
-
-/**
- * The result of {@linkcode urldefrag} on a string: `(url, fragment)`.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { urldefrag } from "@pyport/web/urllib/parse";
- * const [url, fragment] = urldefrag("http://h/p#top");
- * equal(url, "http://h/p");
- * equal(fragment, "top");
- * ```
- */
-export class DefragResult implements DefragResultFields, Iterable<string> {
-  /** The names of the fields, in tuple order. */
-  static readonly _fields: readonly string[] = DEFRAG_FIELDS;
-  /** The URL without its fragment. */
-  readonly url: string;
-  /** The fragment, without `#`. */
-  readonly fragment: string;
-  /** Same as `url`. */
-  declare readonly 0: string;
-  /** Same as `fragment`. */
-  declare readonly 1: string;
-  /** Always 2, as the tuple's `len()`. */
-  declare readonly length: 2;
-  /** Iterates the fields in tuple order. */
-  declare [Symbol.iterator]: () => Iterator<string>;
-
-  /** Builds a result from its two fields. */
-  constructor(url: string, fragment: string) {
-    this.url = url;
-    this.fragment = fragment;
-  }
-
-  /**
-   * Builds a result from any iterable of two strings.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { DefragResult } from "@pyport/web/urllib/parse";
-   * equal(DefragResult._make(["http://h/", "x"]).geturl(), "http://h/#x");
-   * ```
-   */
-  static _make(iterable: Iterable<string>): DefragResult {
-    return build(DefragResult, fromIterable(iterable, 2, "DefragResult"));
-  }
-
-  /** The URL with its fragment put back (when it is not empty). */
-  geturl(): string {
-    return this.fragment !== "" ? this.url + "#" + this.fragment : this.url;
-  }
-
-  /**
-   * A copy with some fields replaced.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urldefrag } from "@pyport/web/urllib/parse";
-   * equal(urldefrag("http://h/#a")._replace({ fragment: "b" }).geturl(), "http://h/#b");
-   * ```
-   */
-  _replace(changes: Partial<DefragResultFields>): DefragResult {
-    return build(
-      DefragResult,
-      replacedValues<DefragResultFields>(this, DEFRAG_FIELDS, changes),
-    );
-  }
-
-  /** The fields as a plain object. */
-  _asdict(): DefragResultFields {
-    return asDict<DefragResultFields>(this, DEFRAG_FIELDS);
-  }
-
-  /**
-   * The bytes twin, each field encoded (default ASCII, strict).
-   *
-   * @example
-   * ```ts
-   * import { deepEqual } from "node:assert/strict";
-   * import { urldefrag } from "@pyport/web/urllib/parse";
-   * deepEqual(urldefrag("a#b").encode().fragment, new Uint8Array([98]));
-   * ```
-   */
-  encode(encoding?: string, errors?: string): DefragResultBytes;
-  /** The bytes twin, with keyword options. */
-  encode(options: CodecOptions): DefragResultBytes;
-  encode(...args: unknown[]): DefragResultBytes {
-    return build(DefragResultBytes, encodeAll([...this], args));
-  }
-}
+export class SplitResult extends _SplitResultBase<string, SplitResultBytes> {}
 
 /**
  * The result of {@linkcode urlsplit} on bytes: {@linkcode SplitResult}
@@ -668,141 +600,24 @@ export class DefragResult implements DefragResultFields, Iterable<string> {
  * ```
  */
 export class SplitResultBytes
-  implements SplitResultFields<Uint8Array>, Iterable<Uint8Array> {
-  /** The names of the fields, in tuple order. */
-  static readonly _fields: readonly string[] = SPLIT_FIELDS;
-  /** The URL scheme. */
-  readonly scheme: Uint8Array;
-  /** The network location. */
-  readonly netloc: Uint8Array;
-  /** The path. */
-  readonly path: Uint8Array;
-  /** The query, without `?`. */
-  readonly query: Uint8Array;
-  /** The fragment, without `#`. */
-  readonly fragment: Uint8Array;
-  /** Same as `scheme`. */
-  declare readonly 0: Uint8Array;
-  /** Same as `netloc`. */
-  declare readonly 1: Uint8Array;
-  /** Same as `path`. */
-  declare readonly 2: Uint8Array;
-  /** Same as `query`. */
-  declare readonly 3: Uint8Array;
-  /** Same as `fragment`. */
-  declare readonly 4: Uint8Array;
-  /** Always 5, as the tuple's `len()`. */
-  declare readonly length: 5;
-  /** Iterates the fields in tuple order. */
-  declare [Symbol.iterator]: () => Iterator<Uint8Array>;
+  extends _SplitResultBase<Uint8Array, SplitResult> {}
 
-  /** Builds a result from its five fields. */
-  constructor(
-    scheme: Uint8Array,
-    netloc: Uint8Array,
-    path: Uint8Array,
-    query: Uint8Array,
-    fragment: Uint8Array,
-  ) {
-    this.scheme = scheme;
-    this.netloc = netloc;
-    this.path = path;
-    this.query = query;
-    this.fragment = fragment;
-  }
-
-  /**
-   * Builds a result from any iterable of five byte strings.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { SplitResultBytes } from "@pyport/web/urllib/parse";
-   * const e = new Uint8Array(0);
-   * equal(SplitResultBytes._make([e, e, new Uint8Array([47]), e, e]).path.length, 1);
-   * ```
-   */
-  static _make(iterable: Iterable<Uint8Array>): SplitResultBytes {
-    return build(
-      SplitResultBytes,
-      fromIterable(iterable, 5, "SplitResultBytes"),
-    );
-  }
-
-  /** The user name in the netloc, or null when there is no `@`. */
-  get username(): Uint8Array | null {
-    return bytesOrNull(userInfo(latin1Decode(this.netloc))[0]);
-  }
-
-  /** The password in the netloc, or null when there is none. */
-  get password(): Uint8Array | null {
-    return bytesOrNull(userInfo(latin1Decode(this.netloc))[1]);
-  }
-
-  /** The host, ASCII-lower-cased (an IPv6 zone id keeps its case), or null. */
-  get hostname(): Uint8Array | null {
-    return bytesHostname(this.netloc);
-  }
-
-  /**
-   * The port as a number, or null. Throws TypeError for a non-numeric port
-   * and RangeError outside 0-65535, as Python raises ValueError.
-   */
-  get port(): number | null {
-    return bytesPort(this.netloc);
-  }
-
-  /** The URL put back together by {@linkcode urlunsplit}. */
-  geturl(): Uint8Array {
-    const [a, b, c, d, e] = [...this].map(latin1Decode);
-    return latin1Encode(unsplitText(a!, b!, c!, d!, e!));
-  }
-
-  /**
-   * A copy with some fields replaced.
-   *
-   * @example
-   * ```ts
-   * import { deepEqual } from "node:assert/strict";
-   * import { urlsplit } from "@pyport/web/urllib/parse";
-   * const enc = new TextEncoder();
-   * const r = urlsplit(enc.encode("http://a/b"))._replace({ path: enc.encode("/c") });
-   * deepEqual(r.geturl(), enc.encode("http://a/c"));
-   * ```
-   */
-  _replace(changes: Partial<SplitResultFields<Uint8Array>>): SplitResultBytes {
-    return build(
-      SplitResultBytes,
-      replacedValues<SplitResultFields<Uint8Array>>(
-        this,
-        SPLIT_FIELDS,
-        changes,
-      ),
-    );
-  }
-
-  /** The fields as a plain object. */
-  _asdict(): SplitResultFields<Uint8Array> {
-    return asDict<SplitResultFields<Uint8Array>>(this, SPLIT_FIELDS);
-  }
-
-  /**
-   * The text twin, each field decoded (default ASCII, strict).
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urlsplit } from "@pyport/web/urllib/parse";
-   * equal(urlsplit(new TextEncoder().encode("http://h/")).decode().netloc, "h");
-   * ```
-   */
-  decode(encoding?: string, errors?: string): SplitResult;
-  /** The text twin, with keyword options. */
-  decode(options: CodecOptions): SplitResult;
-  decode(...args: unknown[]): SplitResult {
-    return build(SplitResult, decodeAll([...this], args));
-  }
-}
+/**
+ * The result of {@linkcode urlparse} on a string: a 6-tuple
+ * `(scheme, netloc, path, params, query, fragment)`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { urlparse } from "@pyport/web/urllib/parse";
+ * const r = urlparse("http://[::1]:80/p;x=1?q");
+ * equal(r.params, "x=1");
+ * equal(r.hostname, "::1");
+ * equal(r.length, 6);
+ * equal(String(r), "ParseResult(scheme='http', netloc='[::1]:80', path='/p', params='x=1', query='q', fragment='')");
+ * ```
+ */
+export class ParseResult extends _ParseResultBase<string, ParseResultBytes> {}
 
 /**
  * The result of {@linkcode urlparse} on bytes: {@linkcode ParseResult}
@@ -817,146 +632,22 @@ export class SplitResultBytes
  * ```
  */
 export class ParseResultBytes
-  implements ParseResultFields<Uint8Array>, Iterable<Uint8Array> {
-  /** The names of the fields, in tuple order. */
-  static readonly _fields: readonly string[] = PARSE_FIELDS;
-  /** The URL scheme. */
-  readonly scheme: Uint8Array;
-  /** The network location. */
-  readonly netloc: Uint8Array;
-  /** The path. */
-  readonly path: Uint8Array;
-  /** The last segment's parameters, without `;`. */
-  readonly params: Uint8Array;
-  /** The query, without `?`. */
-  readonly query: Uint8Array;
-  /** The fragment, without `#`. */
-  readonly fragment: Uint8Array;
-  /** Same as `scheme`. */
-  declare readonly 0: Uint8Array;
-  /** Same as `netloc`. */
-  declare readonly 1: Uint8Array;
-  /** Same as `path`. */
-  declare readonly 2: Uint8Array;
-  /** Same as `params`. */
-  declare readonly 3: Uint8Array;
-  /** Same as `query`. */
-  declare readonly 4: Uint8Array;
-  /** Same as `fragment`. */
-  declare readonly 5: Uint8Array;
-  /** Always 6, as the tuple's `len()`. */
-  declare readonly length: 6;
-  /** Iterates the fields in tuple order. */
-  declare [Symbol.iterator]: () => Iterator<Uint8Array>;
+  extends _ParseResultBase<Uint8Array, ParseResult> {}
 
-  /** Builds a result from its six fields. */
-  constructor(
-    scheme: Uint8Array,
-    netloc: Uint8Array,
-    path: Uint8Array,
-    params: Uint8Array,
-    query: Uint8Array,
-    fragment: Uint8Array,
-  ) {
-    this.scheme = scheme;
-    this.netloc = netloc;
-    this.path = path;
-    this.params = params;
-    this.query = query;
-    this.fragment = fragment;
-  }
-
-  /**
-   * Builds a result from any iterable of six byte strings.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { ParseResultBytes } from "@pyport/web/urllib/parse";
-   * const e = new Uint8Array(0);
-   * equal(ParseResultBytes._make([e, e, e, e, e, e]).geturl().length, 0);
-   * ```
-   */
-  static _make(iterable: Iterable<Uint8Array>): ParseResultBytes {
-    return build(
-      ParseResultBytes,
-      fromIterable(iterable, 6, "ParseResultBytes"),
-    );
-  }
-
-  /** The user name in the netloc, or null when there is no `@`. */
-  get username(): Uint8Array | null {
-    return bytesOrNull(userInfo(latin1Decode(this.netloc))[0]);
-  }
-
-  /** The password in the netloc, or null when there is none. */
-  get password(): Uint8Array | null {
-    return bytesOrNull(userInfo(latin1Decode(this.netloc))[1]);
-  }
-
-  /** The host, ASCII-lower-cased (an IPv6 zone id keeps its case), or null. */
-  get hostname(): Uint8Array | null {
-    return bytesHostname(this.netloc);
-  }
-
-  /**
-   * The port as a number, or null. Throws TypeError for a non-numeric port
-   * and RangeError outside 0-65535, as Python raises ValueError.
-   */
-  get port(): number | null {
-    return bytesPort(this.netloc);
-  }
-
-  /** The URL put back together by {@linkcode urlunparse}. */
-  geturl(): Uint8Array {
-    const [a, b, c, d, e, f] = [...this].map(latin1Decode);
-    return latin1Encode(unparseText(a!, b!, c!, d!, e!, f!));
-  }
-
-  /**
-   * A copy with some fields replaced.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urlparse } from "@pyport/web/urllib/parse";
-   * const r = urlparse(new TextEncoder().encode("http://a/b"));
-   * equal(r._replace({ query: new Uint8Array([113]) }).geturl().length, 12);
-   * ```
-   */
-  _replace(changes: Partial<ParseResultFields<Uint8Array>>): ParseResultBytes {
-    return build(
-      ParseResultBytes,
-      replacedValues<ParseResultFields<Uint8Array>>(
-        this,
-        PARSE_FIELDS,
-        changes,
-      ),
-    );
-  }
-
-  /** The fields as a plain object. */
-  _asdict(): ParseResultFields<Uint8Array> {
-    return asDict<ParseResultFields<Uint8Array>>(this, PARSE_FIELDS);
-  }
-
-  /**
-   * The text twin, each field decoded (default ASCII, strict).
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urlparse } from "@pyport/web/urllib/parse";
-   * equal(urlparse(new TextEncoder().encode("http://h/")).decode().path, "/");
-   * ```
-   */
-  decode(encoding?: string, errors?: string): ParseResult;
-  /** The text twin, with keyword options. */
-  decode(options: CodecOptions): ParseResult;
-  decode(...args: unknown[]): ParseResult {
-    return build(ParseResult, decodeAll([...this], args));
-  }
-}
+/**
+ * The result of {@linkcode urldefrag} on a string: `(url, fragment)`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { urldefrag } from "@pyport/web/urllib/parse";
+ * const [url, fragment] = urldefrag("http://h/p#top");
+ * equal(url, "http://h/p");
+ * equal(fragment, "top");
+ * ```
+ */
+export class DefragResult
+  extends _DefragResultBase<string, DefragResultBytes> {}
 
 /**
  * The result of {@linkcode urldefrag} on bytes: {@linkcode DefragResult}
@@ -971,118 +662,33 @@ export class ParseResultBytes
  * ```
  */
 export class DefragResultBytes
-  implements DefragResultFields<Uint8Array>, Iterable<Uint8Array> {
-  /** The names of the fields, in tuple order. */
-  static readonly _fields: readonly string[] = DEFRAG_FIELDS;
-  /** The URL without its fragment. */
-  readonly url: Uint8Array;
-  /** The fragment, without `#`. */
-  readonly fragment: Uint8Array;
-  /** Same as `url`. */
-  declare readonly 0: Uint8Array;
-  /** Same as `fragment`. */
-  declare readonly 1: Uint8Array;
-  /** Always 2, as the tuple's `len()`. */
-  declare readonly length: 2;
-  /** Iterates the fields in tuple order. */
-  declare [Symbol.iterator]: () => Iterator<Uint8Array>;
+  extends _DefragResultBase<Uint8Array, DefragResult> {}
 
-  /** Builds a result from its two fields. */
-  constructor(url: Uint8Array, fragment: Uint8Array) {
-    this.url = url;
-    this.fragment = fragment;
-  }
-
-  /**
-   * Builds a result from any iterable of two byte strings.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { DefragResultBytes } from "@pyport/web/urllib/parse";
-   * const r = DefragResultBytes._make([new Uint8Array([97]), new Uint8Array([98])]);
-   * equal(r.geturl().length, 3);
-   * ```
-   */
-  static _make(iterable: Iterable<Uint8Array>): DefragResultBytes {
-    return build(
-      DefragResultBytes,
-      fromIterable(iterable, 2, "DefragResultBytes"),
-    );
-  }
-
-  /** The URL with its fragment put back (when it is not empty). */
-  geturl(): Uint8Array {
-    return this.fragment.length !== 0
-      ? concatBytes(this.url, new Uint8Array([0x23]), this.fragment)
-      : this.url;
-  }
-
-  /**
-   * A copy with some fields replaced.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urldefrag } from "@pyport/web/urllib/parse";
-   * const r = urldefrag(new TextEncoder().encode("a#b"));
-   * equal(r._replace({ fragment: new Uint8Array(0) }).geturl().length, 1);
-   * ```
-   */
-  _replace(
-    changes: Partial<DefragResultFields<Uint8Array>>,
-  ): DefragResultBytes {
-    return build(
-      DefragResultBytes,
-      replacedValues<DefragResultFields<Uint8Array>>(
-        this,
-        DEFRAG_FIELDS,
-        changes,
-      ),
-    );
-  }
-
-  /** The fields as a plain object. */
-  _asdict(): DefragResultFields<Uint8Array> {
-    return asDict<DefragResultFields<Uint8Array>>(this, DEFRAG_FIELDS);
-  }
-
-  /**
-   * The text twin, each field decoded (default ASCII, strict).
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { urldefrag } from "@pyport/web/urllib/parse";
-   * equal(urldefrag(new TextEncoder().encode("a#b")).decode().fragment, "b");
-   * ```
-   */
-  decode(encoding?: string, errors?: string): DefragResult;
-  /** The text twin, with keyword options. */
-  decode(options: CodecOptions): DefragResult;
-  decode(...args: unknown[]): DefragResult {
-    return build(DefragResult, decodeAll([...this], args));
-  }
+/**
+ * Gives each str result class its `encode` and each bytes result class its
+ * `decode`, building the twin, as Python's `_fix_result_transcoding` pairs
+ * them.
+ */
+function pairTwins<S extends Iterable<string>, B extends Iterable<Uint8Array>>(
+  str: FieldsConstructor<string, S>,
+  bytes: FieldsConstructor<Uint8Array, B>,
+): void {
+  Object.defineProperty(str.prototype, "encode", {
+    value: function encode(this: S, ...args: unknown[]): B {
+      return transcoded(this, bytes, "encode", encodeText, args);
+    },
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(bytes.prototype, "decode", {
+    value: function decode(this: B, ...args: unknown[]): S {
+      return transcoded(this, str, "decode", decodeBytes, args);
+    },
+    configurable: true,
+    writable: true,
+  });
 }
 
-defineTuple(SplitResult.prototype, SPLIT_FIELDS, "SplitResult", reprStr);
-defineTuple(ParseResult.prototype, PARSE_FIELDS, "ParseResult", reprStr);
-defineTuple(DefragResult.prototype, DEFRAG_FIELDS, "DefragResult", reprStr);
-defineTuple(
-  SplitResultBytes.prototype,
-  SPLIT_FIELDS,
-  "SplitResultBytes",
-  reprBytes,
-);
-defineTuple(
-  ParseResultBytes.prototype,
-  PARSE_FIELDS,
-  "ParseResultBytes",
-  reprBytes,
-);
-defineTuple(
-  DefragResultBytes.prototype,
-  DEFRAG_FIELDS,
-  "DefragResultBytes",
-  reprBytes,
-);
+pairTwins(SplitResult, SplitResultBytes);
+pairTwins(ParseResult, ParseResultBytes);
+pairTwins(DefragResult, DefragResultBytes);
