@@ -3,13 +3,8 @@
  *
  * @module
  */
-import {
-  type CharEncoder,
-  type Codec,
-  encodeSlow,
-  handleDecodeError,
-  TextSink,
-} from "./error_handlers.ts";
+import type { CharEncoder, Codec } from "./error_handlers.ts";
+import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
 
 function limitedChars(limit: number, errName: string): CharEncoder {
   return {

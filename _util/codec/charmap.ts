@@ -5,13 +5,8 @@
  * @module
  */
 import iconv from "iconv-lite";
-import {
-  type CharEncoder,
-  type Codec,
-  encodeSlow,
-  handleDecodeError,
-  TextSink,
-} from "./error_handlers.ts";
+import type { CharEncoder, Codec } from "./error_handlers.ts";
+import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
 
 const UNDEFINED = 0xfffe;
 

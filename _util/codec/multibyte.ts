@@ -8,13 +8,8 @@
  */
 import iconv from "iconv-lite";
 import { encodeNarrow } from "./ascii_latin1.ts";
-import {
-  type CharEncoder,
-  type Codec,
-  encodeSlow,
-  handleDecodeError,
-  TextSink,
-} from "./error_handlers.ts";
+import type { CharEncoder, Codec } from "./error_handlers.ts";
+import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
 
 interface MultibyteSpec {
   readonly iconvName: string;

@@ -3,10 +3,9 @@
  *
  * @module
  */
+import type { CharEncoder, Codec } from "./error_handlers.ts";
 import {
   ByteSink,
-  type CharEncoder,
-  type Codec,
   encodeSlow,
   handleDecodeError,
   TextSink,
@@ -69,9 +68,10 @@ export function wideCodec(size: 2 | 4, endian: Endian | null): Codec {
           start = size;
         }
       }
-      return size === 2
-        ? decodeUtf16(bytes, start, e, errors, codecName(e))
-        : decodeUtf32(bytes, start, e, errors, codecName(e));
+      const pass = errors === "surrogatepass";
+      const units = size === 2 ? utf16Units : utf32Units;
+      const step = units(bytes, e, pass);
+      return decodeUnits(bytes, start, size, errors, codecName(e), step);
     },
   };
 }
@@ -90,77 +90,71 @@ function readUnit(
   return unit;
 }
 
-function decodeUtf16(
+/**
+ * Decodes the `size`-byte units from `start` on: `step` decodes the unit at
+ * `i` into `sink` (or reports it through `fail`) and returns where the next
+ * starts; a tail shorter than a unit is Python's "truncated data".
+ */
+function decodeUnits(
   bytes: Uint8Array,
   start: number,
-  e: Endian,
+  size: 2 | 4,
   errors: string,
   errName: string,
+  step: UnitStep,
 ): string {
   const sink = new TextSink();
-  const fail = (from: number, to: number, reason: string) =>
+  const fail: DecodeFailure = (from, to, reason) =>
     handleDecodeError(bytes, from, to, reason, errors, errName, sink);
   const n = bytes.length;
-  const pass = errors === "surrogatepass";
   let i = start;
   while (i < n) {
-    if (i + 2 > n) {
-      i = fail(i, n, "truncated data");
-      continue;
-    }
+    i = i + size > n ? fail(i, n, "truncated data") : step(i, sink, fail);
+  }
+  return sink.result();
+}
+
+/** Reports bytes `from`-`to` as undecodable; returns where to resume. */
+type DecodeFailure = (from: number, to: number, reason: string) => number;
+
+/** Decodes the unit at `i` into `sink` (or fails); returns the next offset. */
+type UnitStep = (i: number, sink: TextSink, fail: DecodeFailure) => number;
+
+/** UTF-16 units: surrogate pairs joined, lone surrogates refused unless `pass`. */
+function utf16Units(bytes: Uint8Array, e: Endian, pass: boolean): UnitStep {
+  const n = bytes.length;
+  return (i, sink, fail) => {
     const unit = readUnit(bytes, i, 2, e);
     const low = i + 4 <= n ? readUnit(bytes, i + 2, 2, e) : -1;
     const paired = unit >= 0xd800 && unit < 0xdc00 && low >= 0xdc00 &&
       low <= 0xdfff;
     if (unit < 0xd800 || unit > 0xdfff || (!paired && pass)) {
       sink.pushCp(unit);
-      i += 2;
-    } else if (unit >= 0xdc00) {
-      i = fail(i, i + 2, "illegal encoding");
-    } else if (i + 4 > n) {
-      i = fail(i, n, "unexpected end of data");
-    } else {
-      if (paired) {
-        sink.pushCp(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00));
-        i += 4;
-      } else {
-        i = fail(i, i + 2, "illegal UTF-16 surrogate");
-      }
+      return i + 2;
     }
-  }
-  return sink.result();
+    if (unit >= 0xdc00) return fail(i, i + 2, "illegal encoding");
+    if (i + 4 > n) return fail(i, n, "unexpected end of data");
+    if (!paired) return fail(i, i + 2, "illegal UTF-16 surrogate");
+    sink.pushCp(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00));
+    return i + 4;
+  };
 }
 
-function decodeUtf32(
-  bytes: Uint8Array,
-  start: number,
-  e: Endian,
-  errors: string,
-  errName: string,
-): string {
-  const sink = new TextSink();
-  const fail = (from: number, to: number, reason: string) =>
-    handleDecodeError(bytes, from, to, reason, errors, errName, sink);
-  const n = bytes.length;
-  let i = start;
-  while (i < n) {
-    if (i + 4 > n) {
-      i = fail(i, n, "truncated data");
-      continue;
-    }
+/** UTF-32 units: code points, surrogates refused unless `pass`. */
+function utf32Units(bytes: Uint8Array, e: Endian, pass: boolean): UnitStep {
+  return (i, sink, fail) => {
     const cp = readUnit(bytes, i, 4, e);
     if (cp > 0x10ffff) {
-      i = fail(i, i + 4, "code point not in range(0x110000)");
-    } else if (cp >= 0xd800 && cp <= 0xdfff && errors !== "surrogatepass") {
-      i = fail(
+      return fail(i, i + 4, "code point not in range(0x110000)");
+    }
+    if (cp >= 0xd800 && cp <= 0xdfff && !pass) {
+      return fail(
         i,
         i + 4,
         "code point in surrogate code point range(0xd800, 0xe000)",
       );
-    } else {
-      sink.pushCp(cp);
-      i += 4;
     }
-  }
-  return sink.result();
+    sink.pushCp(cp);
+    return i + 4;
+  };
 }

@@ -4,13 +4,8 @@
  *
  * @module
  */
-import {
-  type CharEncoder,
-  type Codec,
-  encodeSlow,
-  handleDecodeError,
-  TextSink,
-} from "./error_handlers.ts";
+import type { CharEncoder, Codec } from "./error_handlers.ts";
+import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
 
 const textEncoder = new TextEncoder();
 

@@ -13,7 +13,7 @@ import {
   reprFloat,
 } from "../../_util/py_repr.ts";
 import { NONPRINTABLE_RANGES } from "../../_util/_py_printable_table.ts";
-import { havePython313, PYTHON_ENV } from "../_python.ts";
+import { havePython313, pythonOutput } from "../_python.ts";
 
 type Tagged =
   | { str: string }
@@ -197,16 +197,9 @@ Deno.test({
     try {
       const out = `${dir}/fixture.json`;
       const table = `${dir}/table.ts`;
-      const { success, stderr } = await new Deno.Command("python3", {
-        args: [GENERATOR.pathname, "--out", out, "--table", table],
-        env: PYTHON_ENV,
-        stdout: "null",
-        stderr: "piped",
-        signal: AbortSignal.timeout(60_000),
-      }).output();
-      if (!success) {
-        fail(`py_repr.py failed:\n${new TextDecoder().decode(stderr)}`);
-      }
+      const args = [GENERATOR.pathname, "--out", out, "--table", table];
+      const output = await pythonOutput(args);
+      equal(output?.success, true, `python3 ${args.join(" ")} failed`);
       equal(await Deno.readTextFile(out), await Deno.readTextFile(FIXTURE));
       equal(await Deno.readTextFile(table), await Deno.readTextFile(TABLE));
     } finally {
