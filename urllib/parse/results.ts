@@ -376,28 +376,6 @@ export abstract class _NetlocResultMixinBase<
   /** Same as `path`. */
   declare readonly 2: T;
 
-  /**
-   * Sets the fields in Python's order; `params` is null for a split result,
-   * which has none.
-   */
-  protected constructor(
-    scheme: T,
-    netloc: T,
-    path: T,
-    params: T | null,
-    query: T,
-    fragment: T,
-  ) {
-    super();
-    const fields: Partial<ParseResultFields<T>> = this;
-    fields.scheme = scheme;
-    fields.netloc = netloc;
-    fields.path = path;
-    if (params !== null) fields.params = params;
-    fields.query = query;
-    fields.fragment = fragment;
-  }
-
   /** The user name in the netloc, or null when there is no `@`. */
   get username(): T | null {
     return sameType(this.netloc, userInfo(textOf(this.netloc))[0]);
@@ -428,6 +406,27 @@ export abstract class _NetlocResultMixinBase<
     if (port === null) return null;
     return portNumber(port, pyRepr(sameType(this.netloc, port)));
   }
+}
+
+/**
+ * Sets the fields of a split or parse result in Python's order, where the
+ * netloc base declares them; `params` is null for a split result.
+ */
+function setFields<T>(
+  result: Partial<ParseResultFields<T>>,
+  scheme: T,
+  netloc: T,
+  path: T,
+  params: T | null,
+  query: T,
+  fragment: T,
+): void {
+  result.scheme = scheme;
+  result.netloc = netloc;
+  result.path = path;
+  if (params !== null) result.params = params;
+  result.query = query;
+  result.fragment = fragment;
 }
 
 const SPLIT_FIELDS = ["scheme", "netloc", "path", "query", "fragment"] as const;
@@ -510,7 +509,8 @@ export abstract class _SplitResultBase<T extends string | Uint8Array, W>
 
   /** Builds a result from its five fields. */
   constructor(scheme: T, netloc: T, path: T, query: T, fragment: T) {
-    super(scheme, netloc, path, null, query, fragment);
+    super();
+    setFields(this, scheme, netloc, path, null, query, fragment);
   }
 
   /** The URL put back together by {@linkcode urlunsplit}. */
@@ -557,7 +557,8 @@ export abstract class _ParseResultBase<T extends string | Uint8Array, W>
     query: T,
     fragment: T,
   ) {
-    super(scheme, netloc, path, params, query, fragment);
+    super();
+    setFields(this, scheme, netloc, path, params, query, fragment);
   }
 
   /** The URL put back together by {@linkcode urlunparse}. */
