@@ -15,11 +15,10 @@ import {
   sendRaw,
 } from "./_diff_http.ts";
 import { LISTING_TAGS, parseListing, unescapeHtml } from "./_diff_listing.ts";
-import { oursAvailable, startServer } from "./_diff_server.ts";
+import { startServer } from "./_diff_server.ts";
 import { buildTree, type Tree } from "./_diff_tree.ts";
 
-const haveOurs = oursAvailable() || Deno.env.get("DIFF_OURS") === "python";
-const opts = { ignore: !haveOurs, sanitizeResources: false };
+const opts = { sanitizeResources: false };
 
 function get(target: string): string {
   return buildRequest("GET", target, { Host: "localhost" });
