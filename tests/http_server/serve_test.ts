@@ -1,5 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { SERVE, ServeProcess } from "../_server.ts";
+import { encryptKey, haveOpenssl, makeCerts } from "../_tls.ts";
 
 const decoder = new TextDecoder();
 const WINDOWS = Deno.build.os === "windows";
@@ -174,55 +175,17 @@ Deno.test("serve: start-up failures exit 1 with one line saying what to do", asy
   );
 });
 
-async function hasOpenssl(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("openssl", {
-      args: ["version"],
-      stdout: "null",
-      stderr: "null",
-    }).output()).success;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test({
   name:
     "serve: HTTPS with --tls-cert, --tls-key and an encrypted key's --tls-password-file",
-  ignore: WINDOWS || !await hasOpenssl(),
+  ignore: WINDOWS || !haveOpenssl,
   async fn() {
-    const openssl = (args: string[]) =>
-      new Deno.Command("openssl", { args, stdout: "null", stderr: "null" })
-        .output();
-    await openssl([
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-    ]);
-    await openssl([
-      "pkey",
-      "-in",
-      `${dir}/key.pem`,
-      "-aes256",
-      "-passout",
-      "pass:s3cret",
-      "-out",
+    const certs = await makeCerts();
+    await Deno.writeTextFile(`${dir}/cert.pem`, certs.cert);
+    await Deno.writeTextFile(
       `${dir}/enc.pem`,
-    ]);
+      await encryptKey(certs.key, "s3cret"),
+    );
     await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
     await using server = new ServeProcess([
       "0",
@@ -242,9 +205,7 @@ Deno.test({
       server.stdout,
       `Serving HTTPS on 127.0.0.1 port ${port} (https://127.0.0.1:${port}/) ...\n`,
     );
-    using client = Deno.createHttpClient({
-      caCerts: [await Deno.readTextFile(`${dir}/cert.pem`)],
-    });
+    using client = Deno.createHttpClient({ caCerts: [certs.ca] });
     const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, { client });
     equal(await res.text(), "Hello World\n");
     equal(await server.stop(), 0);
