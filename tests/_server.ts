@@ -21,6 +21,8 @@ export interface ServeOptions {
   cwd?: string;
   /** Variables added to the inherited environment. */
   env?: Record<string, string>;
+  /** `deno run` permission flags (default `-A`). */
+  permissions?: string[];
 }
 
 /** A running `serve`: its output so far, its port once started. */
@@ -34,7 +36,12 @@ export class ServeProcess implements AsyncDisposable {
 
   constructor(args: string[], options: ServeOptions = {}) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", options.script ?? SERVE, ...args],
+      args: [
+        "run",
+        ...(options.permissions ?? ["-A"]),
+        options.script ?? SERVE,
+        ...args,
+      ],
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.env === undefined ? {} : { env: options.env }),
       stdin: "null",
