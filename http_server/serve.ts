@@ -274,9 +274,10 @@ function waitForInterrupt(): Promise<void> {
  *
  * @example Show the help
  * ```ts
- * import { ok as assert } from "node:assert/strict";
+ * import { equal } from "node:assert/strict";
  * import { main } from "@pyport/web/serve";
- * assert(typeof main === "function");
+ * equal(await main(["--help"]), 0); // prints the usage, exits 0
+ * equal(await main(["--no-such-flag"]), 2); // a usage error, as argparse
  * ```
  */
 export async function main(args: string[]): Promise<number> {

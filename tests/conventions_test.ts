@@ -29,6 +29,50 @@ Deno.test("doc examples assert with node:assert, never console.assert (which onl
   deepEqual(offenders, []);
 });
 
+/** The names a block imports from node:assert, as it calls them. */
+function assertNames(code: string): string[] {
+  const names: string[] = [];
+  for (
+    const m of code.matchAll(/import \{([^}]*)\} from "node:assert[^"]*"/g)
+  ) {
+    for (const part of (m[1] as string).split(",")) {
+      const name = part.trim().split(/\s+as\s+/).at(-1);
+      if (name) names.push(name);
+    }
+  }
+  return names;
+}
+
+Deno.test("every doc example (JSDoc and Markdown) asserts something", async () => {
+  const silent: string[] = [];
+  for await (const path of sourceFiles(ROOT)) {
+    const rel = relative(ROOT, path);
+    if (rel.startsWith("tests/") || rel.startsWith("bench/")) continue;
+    const text = await Deno.readTextFile(path);
+    for (
+      const m of text.matchAll(/```(?:ts|typescript)([^\n]*)\n([\s\S]*?)```/g)
+    ) {
+      if (/\bignore\b/.test(m[1] as string)) continue;
+      const code = (m[2] as string).replace(/^\s*\* ?/gm, "");
+      const called = assertNames(code).some((name) =>
+        new RegExp(`\\b${name}\\s*\\(`).test(
+          code.replace(/^import .*$/gm, ""),
+        )
+      );
+      // `typeof main === "function"` of an import is true by construction.
+      const tautology = /typeof \w+ === "function"/.test(code);
+      if (!called || tautology) {
+        silent.push(`${rel}:${text.slice(0, m.index).split("\n").length}`);
+      }
+    }
+  }
+  deepEqual(
+    silent,
+    [],
+    `these examples assert nothing about the code: ${silent.join(", ")}`,
+  );
+});
+
 Deno.test("every deno.json export points at a file that exists", async () => {
   const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
   const missing = Object.values(config.exports as Record<string, string>)

@@ -351,9 +351,26 @@ let installed: OpenerDirector | null = null;
  *
  * @example
  * ```ts
- * import { build_opener, install_opener } from "@pyport/web/urllib/request";
- * install_opener(build_opener());
- * install_opener(null);
+ * import { equal, rejects } from "node:assert/strict";
+ * import {
+ *   addinfourl,
+ *   BaseHandler,
+ *   build_opener,
+ *   install_opener,
+ *   type Request,
+ *   urlopen,
+ * } from "@pyport/web/urllib/request";
+ * import { URLError } from "@pyport/web/urllib/error";
+ * class HelloHandler extends BaseHandler {
+ *   hello_open(req: Request) {
+ *     return new addinfourl(new TextEncoder().encode("hi"), null, req.full_url);
+ *   }
+ * }
+ * install_opener(build_opener(HelloHandler));
+ * await using resp = await urlopen("hello:world");
+ * equal(new TextDecoder().decode(await resp.read()), "hi");
+ * install_opener(null); // back to the default opener
+ * await rejects(urlopen("hello:world"), URLError);
  * ```
  */
 export function install_opener(opener: OpenerDirector | null): void {

@@ -209,8 +209,11 @@ export async function urlretrieve(
  *
  * @example
  * ```ts
- * import { urlcleanup } from "@pyport/web/urllib/request";
+ * import { rejects } from "node:assert/strict";
+ * import { urlcleanup, urlretrieve } from "@pyport/web/urllib/request";
+ * const [path] = await urlretrieve("data:,abc"); // a temporary file
  * await urlcleanup();
+ * await rejects(Deno.stat(path), Deno.errors.NotFound);
  * ```
  */
 export async function urlcleanup(): Promise<void> {
