@@ -6,9 +6,6 @@
  * @module
  */
 
-/** A header as received or set: its name as spelled, and its value. */
-export type HeaderPair = readonly [name: string, value: string];
-
 const DEFAULT_CONTENT_TYPE = "text/plain";
 
 /**
@@ -44,7 +41,10 @@ export class HTTPMessage implements Iterable<string> {
    * wrapped, not copied, until the message is changed or iterated: the
    * server hands every request's headers over this way at no cost.
    */
-  constructor(init: Iterable<HeaderPair> | Headers = []) {
+  constructor(
+    // Each header as received or set: its name as spelled, and its value.
+    init: Iterable<readonly [name: string, value: string]> | Headers = [],
+  ) {
     if (init instanceof Headers) {
       this.#source = init;
       return;

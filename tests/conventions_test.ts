@@ -85,3 +85,24 @@ Deno.test("every deno.json export points at a file that exists", async () => {
     });
   deepEqual(missing, []);
 });
+
+Deno.test("no export * except the root mod.ts re-exporting the module entry points", async () => {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  const entries = new Set(
+    Object.values(config.exports as Record<string, string>)
+      .map((target) => join(ROOT, target)),
+  );
+  const offenders: string[] = [];
+  for await (const path of sourceFiles(ROOT)) {
+    if (!path.endsWith(".ts")) continue;
+    const rel = relative(ROOT, path);
+    const text = await Deno.readTextFile(path);
+    for (const m of text.matchAll(/^export \* from "([^"]+)"/gm)) {
+      const target = join(path, "..", m[1] as string);
+      if (rel !== "mod.ts" || !entries.has(target)) {
+        offenders.push(`${rel}: export * from "${m[1]}"`);
+      }
+    }
+  }
+  deepEqual(offenders, []);
+});
