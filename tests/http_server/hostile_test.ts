@@ -106,6 +106,8 @@ Deno.test({
         "GET http://127.0.0.1/%2e%2e/secret.txt HTTP/1.0\r\n\r\n",
         "GET file:///etc/passwd HTTP/1.0\r\n\r\n",
         "GET ../secret.txt HTTP/1.0\r\n\r\n",
+        "GET a/../../secret.txt HTTP/1.0\r\n\r\n",
+        "GET ../../../../../../etc/passwd HTTP/1.0\r\n\r\n",
         "GET /../secret.txt HTTP/1.1\r\nHost: ..\r\nConnection: close\r\n\r\n",
         "GET /secret.txt HTTP/1.1\r\nHost: localhost/..\r\nConnection: close\r\n\r\n",
       ]
