@@ -55,8 +55,13 @@ const EC_KEY = [
   "-nodes",
 ];
 
-/** Makes a CA and a server certificate for 127.0.0.1 and localhost. */
-export async function makeCerts(): Promise<TestCerts> {
+/**
+ * Makes a CA and a server certificate it signs, naming `subjectAltName`
+ * (by default 127.0.0.1 and localhost).
+ */
+export async function makeCerts(
+  subjectAltName = "DNS:localhost,IP:127.0.0.1",
+): Promise<TestCerts> {
   const dir = await Deno.makeTempDir({ prefix: "pyport_certs_" });
   try {
     await openssl([
@@ -88,7 +93,7 @@ export async function makeCerts(): Promise<TestCerts> {
     ], dir);
     await Deno.writeTextFile(
       `${dir}/ext.cnf`,
-      "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+      `subjectAltName=${subjectAltName}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
     );
     await openssl([
       "x509",

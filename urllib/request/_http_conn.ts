@@ -37,6 +37,8 @@ export interface ConnectOptions {
   /** The name TLS verifies (the tunnelled host when going through a proxy). */
   tlsHostname?: string;
   caCerts?: string[];
+  /** Whether the certificate must name `tlsHostname` (default true). */
+  checkHostname?: boolean;
 }
 
 /** Races `p` against `timeout` seconds, running `onTimeout` when it loses. */
@@ -100,6 +102,9 @@ export class Connection {
     const hostname = opts.tlsHostname ?? opts.hostname;
     const tlsOpts: Deno.StartTlsOptions = { hostname };
     if (opts.caCerts && opts.caCerts.length > 0) tlsOpts.caCerts = opts.caCerts;
+    if (opts.checkHostname === false) {
+      tlsOpts.unsafelyDisableHostnameVerification = true;
+    }
     const tls = await Deno.startTls(this.#conn as Deno.TcpConn, tlsOpts);
     this.#conn = tls;
     await withTimeout(tls.handshake(), this.#timeout, () => this.close());

@@ -168,6 +168,39 @@ Deno.test({
 
 Deno.test({
   name:
+    "SSLContext.check_hostname = false accepts a certificate for another name, still checking its chain",
+  ignore: !haveOpenssl,
+}, async () => {
+  const other = await makeCerts("DNS:other.test");
+  await using site = startSite("127.0.0.1", {
+    cert: other.cert,
+    key: other.key,
+  });
+  const context = create_default_context({ cadata: other.ca });
+  equal(context.check_hostname, true);
+  await rejects(
+    urlopen(`${site.base}/echo`, { context }),
+    (e) => e instanceof URLError && /certificate|name/i.test(String(e.reason)),
+  );
+  context.check_hostname = false;
+  const resp = await urlopen(`${site.base}/echo`, { context });
+  equal(resp.status, 200);
+  await resp.close();
+  // The handler's check_hostname argument sets the context's, as in Python.
+  const strict = create_default_context({ cadata: other.ca });
+  const lax = new HTTPSHandler({ context: strict, check_hostname: false });
+  equal(strict.check_hostname, false);
+  const viaHandler = await build_opener(lax).open(`${site.base}/echo`);
+  equal(viaHandler.status, 200);
+  await viaHandler.close();
+  // The chain is still verified: an untrusted authority is refused.
+  const untrusted = create_default_context();
+  untrusted.check_hostname = false;
+  await rejects(urlopen(`${site.base}/echo`, { context: untrusted }), URLError);
+});
+
+Deno.test({
+  name:
     "HTTPS through the proxy with CONNECT (env https_proxy with credentials)",
   ...proxyTest,
   ignore: proxyTest.ignore || !haveOpenssl,
