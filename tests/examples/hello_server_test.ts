@@ -3,7 +3,7 @@
  * GET says Hello World, POST echoes the form, Ctrl-C stops it cleanly.
  */
 import { equal, match } from "node:assert/strict";
-import { ServeProcess } from "../_server.ts";
+import { CLIENT_TIMEOUT_MS, ServeProcess } from "../_server.ts";
 
 const EXAMPLE =
   new URL("../../examples/hello_server.ts", import.meta.url).pathname;
@@ -21,7 +21,7 @@ Deno.test({
       server.stdout,
       `Serving HTTP on 127.0.0.1 port ${port} (http://127.0.0.1:${port}/) ...\n`,
     );
-    const signal = AbortSignal.timeout(10_000);
+    const signal = AbortSignal.timeout(CLIENT_TIMEOUT_MS);
     let res = await fetch(`http://127.0.0.1:${port}/`, { signal });
     equal(res.status, 200);
     equal(res.headers.get("content-type"), "text/plain");

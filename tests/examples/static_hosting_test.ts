@@ -4,7 +4,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { ROOT } from "./_run.ts";
-import { ServeProcess } from "../_server.ts";
+import { CLIENT_TIMEOUT_MS, ServeProcess } from "../_server.ts";
 import { haveOpenssl, openssl } from "../_tls.ts";
 
 interface Running {
@@ -62,13 +62,19 @@ Deno.test("serve -b 127.0.0.1 -d DIR -p HTTP/1.1: index page, listing, Ctrl-C", 
     let result;
     try {
       const base = `http://127.0.0.1:${server.port}`;
-      const home = await fetch(`${base}/`);
+      const home = await fetch(`${base}/`, {
+        signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      });
       equal(home.status, 200);
       equal(await home.text(), "<h1>Home</h1>\n");
-      const listing = await fetch(`${base}/docs/`);
+      const listing = await fetch(`${base}/docs/`, {
+        signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      });
       equal(listing.status, 200);
       ok((await listing.text()).includes('<a href="notes.txt">notes.txt</a>'));
-      const missing = await fetch(`${base}/nothing`);
+      const missing = await fetch(`${base}/nothing`, {
+        signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      });
       equal(missing.status, 404);
       await missing.body?.cancel();
     } finally {
@@ -159,6 +165,7 @@ Deno.test({
       try {
         const res = await fetch(`https://localhost:${server.port}/`, {
           client,
+          signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
         });
         equal(await res.text(), "<h1>Home</h1>\n");
       } finally {

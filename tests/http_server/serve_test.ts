@@ -1,5 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { SERVE, ServeProcess } from "../_server.ts";
+import { CLIENT_TIMEOUT_MS, SERVE, ServeProcess } from "../_server.ts";
 import { encryptKey, haveOpenssl, makeCerts } from "../_tls.ts";
 
 const decoder = new TextDecoder();
@@ -34,10 +34,14 @@ Deno.test({
       server.stdout,
       `Serving HTTP on 127.0.0.1 port ${port} (http://127.0.0.1:${port}/) ...\n`,
     );
-    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(await res.text(), "Hello World\n");
     equal(res.headers.get("connection"), "close");
-    const missing = await fetch(`http://127.0.0.1:${port}/nope`);
+    const missing = await fetch(`http://127.0.0.1:${port}/nope`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     await missing.body?.cancel();
     await server.until(
       () => server.stderr.split("\n").length > 3,
@@ -69,7 +73,9 @@ Deno.test({
       "HTTP/1.1",
     ]);
     const port = await server.started();
-    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(res.headers.has("connection"), false);
     await res.body?.cancel();
     equal(await server.stop("SIGTERM"), 0);
@@ -88,7 +94,9 @@ Deno.test({
       server.stdout,
       /^Serving HTTP on (:: port \d+ \(http:\/\/\[::\]:\d+\/\)|0\.0\.0\.0 port \d+ \(http:\/\/0\.0\.0\.0:\d+\/\)) \.\.\.\n$/,
     );
-    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(res.status, 200);
     await res.body?.cancel();
     await server.stop();
@@ -206,7 +214,10 @@ Deno.test({
       `Serving HTTPS on 127.0.0.1 port ${port} (https://127.0.0.1:${port}/) ...\n`,
     );
     using client = Deno.createHttpClient({ caCerts: [certs.ca] });
-    const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, { client });
+    const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, {
+      client,
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(await res.text(), "Hello World\n");
     equal(await server.stop(), 0);
 
