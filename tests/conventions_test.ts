@@ -106,3 +106,26 @@ Deno.test("no export * except the root mod.ts re-exporting the module entry poin
   }
   deepEqual(offenders, []);
 });
+
+Deno.test("bench scripts do their work only when run (import.meta.main), never at import", async () => {
+  // A statement at the top level that awaits, loops or calls something
+  // runs at import: a type-check tool or a stray `deno bench` would start
+  // the benchmark.
+  const topLevelWork =
+    /^(await |for |while |if \((?!import\.meta\.main\))|(const|let) [^=]+= await |[\w.]+\()/;
+  const offenders: string[] = [];
+  for await (const entry of Deno.readDir(join(ROOT, "bench"))) {
+    if (!entry.name.endsWith(".ts")) continue;
+    const lines = (await Deno.readTextFile(join(ROOT, "bench", entry.name)))
+      .split("\n");
+    let inTemplate = false;
+    lines.forEach((line, i) => {
+      // Skip the insides of multi-line template strings (embedded Python).
+      if ((line.match(/`/g)?.length ?? 0) % 2 === 1) inTemplate = !inTemplate;
+      else if (!inTemplate && topLevelWork.test(line)) {
+        offenders.push(`bench/${entry.name}:${i + 1}: ${line}`);
+      }
+    });
+  }
+  deepEqual(offenders, []);
+});
