@@ -35,9 +35,10 @@ function environment(): Record<string, string> {
  * ```ts
  * import { ok as assert } from "node:assert/strict";
  * import { getproxies } from "@pyport/web/urllib/request";
- * Deno.env.set("https_proxy", "http://127.0.0.1:3128");
- * assert(getproxies()["https"] === "http://127.0.0.1:3128");
- * Deno.env.delete("https_proxy");
+ * // (ftp_proxy, which nothing here uses: the environment is process-wide.)
+ * Deno.env.set("ftp_proxy", "http://127.0.0.1:3128");
+ * assert(getproxies()["ftp"] === "http://127.0.0.1:3128");
+ * Deno.env.delete("ftp_proxy");
  * ```
  */
 export function getproxies(): Record<string, string> {
