@@ -35,7 +35,6 @@ function environment(): Record<string, string> {
  * ```ts
  * import { ok as assert } from "node:assert/strict";
  * import { getproxies } from "@pyport/web/urllib/request";
- * // (ftp_proxy, which nothing here uses: the environment is process-wide.)
  * Deno.env.set("ftp_proxy", "http://127.0.0.1:3128");
  * assert(getproxies()["ftp"] === "http://127.0.0.1:3128");
  * Deno.env.delete("ftp_proxy");
