@@ -3,6 +3,10 @@
  * `email.message.Message`) provides: case-insensitive look-up that keeps the
  * order, the original spelling and every repeat of each header.
  *
+ * Follows CPython 3.13 `Lib/http/client.py`, `HTTPMessage`, and the parts of
+ * `Lib/email/message.py`'s `Message` it inherits (`get`, `get_all`,
+ * `get_content_type`, `get_param`, …).
+ *
  * @module
  */
 

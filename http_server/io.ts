@@ -2,6 +2,9 @@
  * The two streams a request handler works with: `rfile`, the request body,
  * and `wfile`, the response body.
  *
+ * Follows CPython 3.13 `Lib/socketserver.py`, the `rfile` / `wfile` of
+ * `StreamRequestHandler`.
+ *
  * @module
  */
 

@@ -5,6 +5,9 @@
  * deno run -A jsr:@pyport/web/serve [port] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
  * ```
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `test()` and the `__main__`
+ * command line.
+ *
  * @module
  */
 import { parseArgs } from "node:util";

@@ -2,6 +2,10 @@
  * `HTTPServer` and `ThreadingHTTPServer`: Python's server classes, on
  * `Deno.serve`.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `HTTPServer` and
+ * `ThreadingHTTPServer` (and 3.14's `HTTPSServer`), over
+ * `Lib/socketserver.py`'s `BaseServer` / `TCPServer`.
+ *
  * @module
  */
 import { pyArgs } from "../_util/py_args.ts";

@@ -3,6 +3,10 @@
  * Python's field names, tuple-style indexing and iteration, and the derived
  * `username` / `password` / `hostname` / `port` properties.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, the result classes
+ * (`_ResultMixinStr` / `_ResultMixinBytes`, `_NetlocResultMixinBase`,
+ * `SplitResult` … `DefragResultBytes`).
+ *
  * @module
  */
 

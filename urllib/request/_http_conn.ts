@@ -5,6 +5,10 @@
  * wire are Python's (header names, order, no extra defaults) and the
  * response keeps the server's reason phrase and repeated headers.
  *
+ * Follows CPython 3.13 `Lib/http/client.py`, `HTTPConnection` (request,
+ * `_tunnel`) and `HTTPResponse` (`_read_status`, headers, chunked and sized
+ * bodies).
+ *
  * @module
  */
 import { HTTPMessage } from "../../_util/http_message.ts";

@@ -2,6 +2,9 @@
  * `HTTPHandler` and `HTTPSHandler`: urllib's HTTP(S) transport, Python's
  * `AbstractHTTPHandler` request preparation and `http.client` wire format.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `AbstractHTTPHandler`,
+ * `HTTPHandler` and `HTTPSHandler`.
+ *
  * @module
  */
 import { InvalidURL, URLError } from "../error.ts";

@@ -2,6 +2,9 @@
  * Python's `OpenerDirector`, `build_opener`, `install_opener` and
  * `urlopen`: the dispatcher that runs a request through its handlers.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `OpenerDirector`,
+ * `build_opener`, `install_opener` and `urlopen`.
+ *
  * @module
  */
 import { URLError } from "../error.ts";

@@ -2,6 +2,9 @@
  * Python's `ProxyHandler`, `getproxies` and `proxy_bypass` (the
  * environment-variable forms Python uses on Linux).
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `ProxyHandler`,
+ * `getproxies_environment` and `proxy_bypass_environment`.
+ *
  * @module
  */
 import { unquote } from "../parse/mod.ts";

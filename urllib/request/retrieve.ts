@@ -2,6 +2,8 @@
  * Python's `urlretrieve` and `urlcleanup`: download a URL to a file,
  * streaming it to disk.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `urlretrieve` and `urlcleanup`.
+ *
  * @module
  */
 import type { HTTPMessage } from "../../_util/http_message.ts";

@@ -3,6 +3,9 @@
  * `HTTPSHandler` use here: which certificate authorities to trust, and
  * whether the server's name is checked.
  *
+ * Follows CPython 3.13 `Lib/ssl.py`, `SSLContext` and `create_default_context`
+ * (the client's trust settings).
+ *
  * @module
  */
 
