@@ -79,6 +79,9 @@ async function measure(
   }
 }
 
+/** A client to measure: its name, command, arguments and extra environment. */
+type Client = [string, string, string[], Record<string, string>?];
+
 /** Runs the benchmark with the command line `args` and prints the table. */
 async function main(args: string[]): Promise<void> {
   const quick = args.includes("--quick");
@@ -88,42 +91,18 @@ async function main(args: string[]): Promise<void> {
   const path = await makeFile(SIZE);
   const [server, port] = await startServer(path);
   const url = `http://127.0.0.1:${port}/file`;
-  const clients: [string, string, string[], Record<string, string>?][] = [
-    ["fetch", Deno.execPath(), [
-      "run",
-      "-A",
-      `${here}_download_client.ts`,
-      "fetch",
-      url,
-    ]],
-    ["node:http", Deno.execPath(), [
-      "run",
-      "-A",
-      `${here}_download_client.ts`,
-      "node-http",
-      url,
-    ]],
-    ["urlopen read(65536)", Deno.execPath(), [
-      "run",
-      "-A",
-      `${here}_download_client.ts`,
-      "urlopen",
-      url,
-    ]],
-    ["urlopen readinto(64 KiB)", Deno.execPath(), [
-      "run",
-      "-A",
-      `${here}_download_client.ts`,
-      "readinto",
-      url,
-    ]],
-    ["urlretrieve", Deno.execPath(), [
-      "run",
-      "-A",
-      `${here}_download_client.ts`,
-      "urlretrieve",
-      url,
-    ]],
+  // Each Deno client is _download_client.ts in one of its modes.
+  const deno = (name: string, mode: string): Client => [
+    name,
+    Deno.execPath(),
+    ["run", "-A", `${here}_download_client.ts`, mode, url],
+  ];
+  const clients: Client[] = [
+    deno("fetch", "fetch"),
+    deno("node:http", "node-http"),
+    deno("urlopen read(65536)", "urlopen"),
+    deno("urlopen readinto(64 KiB)", "readinto"),
+    deno("urlretrieve", "urlretrieve"),
     ["CPython 3.13 urlopen", "python3", [`${here}_download_client.py`, url], {
       PYENV_VERSION: "3.13.0",
     }],
