@@ -167,4 +167,12 @@ Deno.test("each ported file's module doc names the CPython 3.13 file it follows"
     [],
     `add "Follows CPython 3.13 \`Lib/...\`, <part>." to ${missing.join(", ")}`,
   );
+  const stale = Object.keys(NOT_PORTED).filter((rel) => {
+    try {
+      return !Deno.statSync(join(ROOT, rel)).isFile;
+    } catch {
+      return true;
+    }
+  });
+  deepEqual(stale, [], "NOT_PORTED names files that are gone");
 });
