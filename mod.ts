@@ -16,9 +16,10 @@
  *
  * @module
  */
+// The union of the module entry points, each of which names its exports;
+// tests/exports_test.ts checks both against CPython's `__all__`.
 export * from "./urllib/parse/mod.ts";
 export * from "./urllib/request/mod.ts";
 export * from "./urllib/error.ts";
 export * from "./urllib/robotparser/mod.ts";
 export * from "./http_server/mod.ts";
-export * from "./_util/http_message.ts";

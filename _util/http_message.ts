@@ -3,11 +3,12 @@
  * `email.message.Message`) provides: case-insensitive look-up that keeps the
  * order, the original spelling and every repeat of each header.
  *
+ * Follows CPython 3.13 `Lib/http/client.py`, `HTTPMessage`, and the parts of
+ * `Lib/email/message.py`'s `Message` it inherits (`get`, `get_all`,
+ * `get_content_type`, `get_param`, …).
+ *
  * @module
  */
-
-/** A header as received or set: its name as spelled, and its value. */
-export type HeaderPair = readonly [name: string, value: string];
 
 const DEFAULT_CONTENT_TYPE = "text/plain";
 
@@ -44,7 +45,10 @@ export class HTTPMessage implements Iterable<string> {
    * wrapped, not copied, until the message is changed or iterated: the
    * server hands every request's headers over this way at no cost.
    */
-  constructor(init: Iterable<HeaderPair> | Headers = []) {
+  constructor(
+    // Each header as received or set: its name as spelled, and its value.
+    init: Iterable<readonly [name: string, value: string]> | Headers = [],
+  ) {
     if (init instanceof Headers) {
       this.#source = init;
       return;

@@ -4,6 +4,9 @@
  * conversions `s r a d i u x X o f F e E g G c %`, the flags `- + 0 # space`,
  * widths, precisions (including `*`) and `%(name)s` mapping keys.
  *
+ * Follows CPython 3.13 `Objects/unicodeobject.c`, `PyUnicode_Format` (the
+ * printf-style `str % args`).
+ *
  * @module
  */
 

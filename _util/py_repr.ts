@@ -28,6 +28,8 @@
  * not V8's newer one: code points assigned since then are escaped as
  * Python escapes them.
  *
+ * Follows CPython 3.13 `Objects/unicodeobject.c` (`unicode_repr`), `Objects/floatobject.c` (`float_repr`) and `Objects/bytesobject.c` (bytes repr).
+ *
  * @module
  */
 import { NONPRINTABLE_RANGES } from "./_py_printable_table.ts";

@@ -9,13 +9,8 @@
 import { urlcleanup, urlopen, urlretrieve } from "../urllib/request/mod.ts";
 import http from "node:http";
 
-const [mode, url] = Deno.args;
-if (!mode || !url) {
-  throw new TypeError("usage: _download_client.ts <mode> <url>");
-}
-
-async function viaFetch(): Promise<number> {
-  const resp = await fetch(url as string, {
+async function viaFetch(url: string): Promise<number> {
+  const resp = await fetch(url, {
     headers: { "accept-encoding": "identity" },
   });
   const reader = (resp.body as ReadableStream<Uint8Array>).getReader();
@@ -27,8 +22,8 @@ async function viaFetch(): Promise<number> {
   }
 }
 
-async function viaUrlopen(): Promise<number> {
-  await using resp = await urlopen(url as string);
+async function viaUrlopen(url: string): Promise<number> {
+  await using resp = await urlopen(url);
   let total = 0;
   while (true) {
     const block = await resp.read(65536);
@@ -37,8 +32,8 @@ async function viaUrlopen(): Promise<number> {
   }
 }
 
-async function viaReadinto(): Promise<number> {
-  await using resp = await urlopen(url as string);
+async function viaReadinto(url: string): Promise<number> {
+  await using resp = await urlopen(url);
   const buf = new Uint8Array(65536);
   let total = 0;
   while (true) {
@@ -48,17 +43,17 @@ async function viaReadinto(): Promise<number> {
   }
 }
 
-async function viaUrlretrieve(): Promise<number> {
-  const [path] = await urlretrieve(url as string);
+async function viaUrlretrieve(url: string): Promise<number> {
+  const [path] = await urlretrieve(url);
   const size = (await Deno.stat(path)).size;
   await urlcleanup();
   return size;
 }
 
-function viaNodeHttp(): Promise<number> {
+function viaNodeHttp(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     http.get(
-      url as string,
+      url,
       { headers: { "accept-encoding": "identity" } },
       (res) => {
         let total = 0;
@@ -75,16 +70,22 @@ function peakRssKiB(): number {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? "0");
 }
 
-const runners: Record<string, () => Promise<number>> = {
+const runners: Record<string, (url: string) => Promise<number>> = {
   fetch: viaFetch,
   urlopen: viaUrlopen,
   readinto: viaReadinto,
   urlretrieve: viaUrlretrieve,
   "node-http": viaNodeHttp,
 };
-const run = runners[mode];
-if (!run) throw new TypeError(`unknown mode ${mode}`);
-const started = performance.now();
-const bytes = await run();
-const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ bytes, seconds, peak_rss_kib: peakRssKiB() }));
+if (import.meta.main) {
+  const [mode, url] = Deno.args;
+  if (!mode || !url) {
+    throw new TypeError("usage: _download_client.ts <mode> <url>");
+  }
+  const run = runners[mode];
+  if (!run) throw new TypeError(`unknown mode ${mode}`);
+  const started = performance.now();
+  const bytes = await run(url);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ bytes, seconds, peak_rss_kib: peakRssKiB() }));
+}

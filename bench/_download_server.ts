@@ -9,18 +9,17 @@
  *
  * @module
  */
-const path = Deno.args[0];
-if (!path) throw new TypeError("usage: _download_server.ts <path>");
-const size = (await Deno.stat(path)).size;
-const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-console.log((listener.addr as Deno.NetAddr).port);
 
 async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
   let at = 0;
   while (at < data.length) at += await conn.write(data.subarray(at));
 }
 
-async function serve(conn: Deno.Conn): Promise<void> {
+async function serve(
+  conn: Deno.Conn,
+  path: string,
+  size: number,
+): Promise<void> {
   const buf = new Uint8Array(1 << 20);
   try {
     let head = "";
@@ -35,7 +34,7 @@ async function serve(conn: Deno.Conn): Promise<void> {
         `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`,
       ),
     );
-    using file = await Deno.open(path as string, { read: true });
+    using file = await Deno.open(path, { read: true });
     while (true) {
       const n = await file.read(buf);
       if (n === null) break;
@@ -48,4 +47,11 @@ async function serve(conn: Deno.Conn): Promise<void> {
   }
 }
 
-for await (const conn of listener) serve(conn);
+if (import.meta.main) {
+  const path = Deno.args[0];
+  if (!path) throw new TypeError("usage: _download_server.ts <path>");
+  const size = (await Deno.stat(path)).size;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  console.log((listener.addr as Deno.NetAddr).port);
+  for await (const conn of listener) serve(conn, path, size);
+}

@@ -19,12 +19,11 @@
 
 import { RawConnection } from "../tests/http_server/_diff_http.ts";
 import {
-  oursAvailable,
-  pythonAvailable,
   SERVE_TS,
   type ServerProcess,
   spawnServer,
 } from "../tests/http_server/_diff_server.ts";
+import { havePython313, PYTHON_ENV } from "../tests/_python.ts";
 import { canPin, ensureWrk, runWrk, type WrkResult } from "./_server_wrk.ts";
 
 /** "fair": the bare hello world with our handler's headers (hello only). */
@@ -32,7 +31,6 @@ type Kind = "ours" | "bare" | "python" | "fair";
 const KINDS: readonly Kind[] = ["ours", "bare", "python"];
 
 const BENCH_DIR = new URL(".", import.meta.url).pathname;
-const PY_ENV = { PYENV_VERSION: "3.13.0", PYTHONUNBUFFERED: "1" };
 
 const PY_HELLO = `
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,7 +85,7 @@ function fileServerCommand(
       return {
         cmd: "python3",
         args: ["-m", "http.server", ...common],
-        env: PY_ENV,
+        env: { ...PYTHON_ENV },
       };
   }
 }
@@ -121,7 +119,7 @@ function helloCommand(
         env: {},
       };
     case "python":
-      return { cmd: "python3", args: ["-c", PY_HELLO], env: PY_ENV };
+      return { cmd: "python3", args: ["-c", PY_HELLO], env: { ...PYTHON_ENV } };
   }
 }
 
@@ -508,9 +506,9 @@ async function main(args: string[]): Promise<number> {
     pin,
   };
   const available: Record<Kind, boolean> = {
-    ours: oursAvailable(),
+    ours: true,
     bare: true,
-    python: await pythonAvailable(),
+    python: havePython313(),
     fair: true,
   };
   const dir = await makeFiles(settings.bigSize);
@@ -522,7 +520,6 @@ async function main(args: string[]): Promise<number> {
   };
   try {
     if (!available.python) results.python.note = "CPython 3.13 not found";
-    if (!available.ours) results.ours.note = "http_server/serve.ts not found";
     const fileKinds = KINDS.filter((k) => available[k]);
     // The hello handler needs only the library, not the serve command.
     const helloKinds: Kind[] = [

@@ -2,6 +2,10 @@
  * Date strings for headers and log lines, cached per second because every
  * response needs one.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`,
+ * `BaseHTTPRequestHandler.date_time_string` and `log_date_time_string`, and the
+ * `If-Modified-Since` parsing of `SimpleHTTPRequestHandler.send_head`.
+ *
  * @module
  */
 

@@ -2,6 +2,9 @@
  * The directory listing page, in the exact shape Python's
  * `SimpleHTTPRequestHandler.list_directory` produces.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`,
+ * `SimpleHTTPRequestHandler.list_directory`.
+ *
  * @module
  */
 import { htmlEscape, quote, unquote } from "./_text.ts";

@@ -3,6 +3,9 @@
  * corrected where CPython 3.13's built-in table answers differently for
  * common files, so both servers label the same file the same way.
  *
+ * Follows CPython 3.13 `Lib/mimetypes.py`, the built-in table of
+ * `_types_map_default` (where it differs from `mime-db`).
+ *
  * @module
  */
 import db from "mime-db";

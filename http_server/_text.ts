@@ -3,6 +3,9 @@
  * -unquoting as Python's `urllib.parse.quote`/`unquote` do them, and HTML
  * escaping as `html.escape`.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py` (`quote`, `unquote`) and
+ * `Lib/html/__init__.py` (`escape`).
+ *
  * @module
  */
 

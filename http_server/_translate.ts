@@ -1,6 +1,10 @@
 /**
  * Request path to file system path, confined to the served folder.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`,
+ * `SimpleHTTPRequestHandler.translate_path` (with `Lib/posixpath.py`'s
+ * `normpath`).
+ *
  * @module
  */
 import { unquote } from "./_text.ts";

@@ -2,6 +2,9 @@
  * `BaseHTTPRequestHandler`: Python's request handler base class, running on
  * `Deno.serve`. Subclass it and add `do_GET`, `do_POST`, … methods.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `BaseHTTPRequestHandler` and
+ * `DEFAULT_ERROR_MESSAGE`.
+ *
  * @module
  */
 import { percentFormat } from "../_util/percent_format.ts";

@@ -2,6 +2,9 @@
  * The two streams a request handler works with: `rfile`, the request body,
  * and `wfile`, the response body.
  *
+ * Follows CPython 3.13 `Lib/socketserver.py`, the `rfile` / `wfile` of
+ * `StreamRequestHandler`.
+ *
  * @module
  */
 
@@ -9,14 +12,35 @@
  * The request body as a handler reads it (`self.rfile`). Python's reads
  * block; these return promises, so write `await this.rfile.read(n)`.
  *
- * @example
+ * @example A handler that answers with the first line of the body
  * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import type { RequestReader } from "@pyport/web/http/server";
- * async function firstLine(rfile: RequestReader): Promise<string> {
- *   return new TextDecoder().decode(await rfile.readline());
+ * import { equal } from "node:assert/strict";
+ * import {
+ *   BaseHTTPRequestHandler,
+ *   HTTPServer,
+ *   type RequestReader,
+ * } from "@pyport/web/http/server";
+ * class FirstLine extends BaseHTTPRequestHandler {
+ *   async do_POST(): Promise<void> {
+ *     const rfile: RequestReader = this.rfile;
+ *     const line = await rfile.readline();
+ *     this.send_response(200);
+ *     this.send_header("Content-Length", String(line.length));
+ *     this.end_headers();
+ *     this.wfile.write(line);
+ *   }
+ *   override log_message(): void {}
  * }
- * assert(typeof firstLine === "function");
+ * await using server = new HTTPServer(["127.0.0.1", 0], FirstLine);
+ * const done = server.serve_forever();
+ * const res = await fetch(`http://127.0.0.1:${server.server_port}/`, {
+ *   method: "POST",
+ *   body: "one\ntwo\n",
+ *   signal: AbortSignal.timeout(10_000),
+ * });
+ * equal(await res.text(), "one\n");
+ * await server.shutdown();
+ * await done;
  * ```
  */
 export interface RequestReader {
@@ -41,14 +65,34 @@ export interface RequestReader {
  * piece together with the headers once the handler returns, while an
  * `async` handler that keeps writing streams to the client as it goes.
  *
- * @example
+ * @example `write` returns the number of bytes it queued
  * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import type { ResponseWriter } from "@pyport/web/http/server";
- * function hello(wfile: ResponseWriter): number {
- *   return wfile.write("Hello World");
+ * import { equal } from "node:assert/strict";
+ * import {
+ *   BaseHTTPRequestHandler,
+ *   HTTPServer,
+ *   type ResponseWriter,
+ * } from "@pyport/web/http/server";
+ * const written: number[] = [];
+ * class Hello extends BaseHTTPRequestHandler {
+ *   do_GET(): void {
+ *     this.send_response(200);
+ *     this.send_header("Content-Length", "12");
+ *     this.end_headers();
+ *     const wfile: ResponseWriter = this.wfile;
+ *     written.push(wfile.write("Hello "), wfile.write("Wörld"));
+ *   }
+ *   override log_message(): void {}
  * }
- * assert(typeof hello === "function");
+ * await using server = new HTTPServer(["127.0.0.1", 0], Hello);
+ * const done = server.serve_forever();
+ * const res = await fetch(`http://127.0.0.1:${server.server_port}/`, {
+ *   signal: AbortSignal.timeout(10_000),
+ * });
+ * equal(await res.text(), "Hello Wörld");
+ * equal(written.join(), "6,6"); // "ö" is two bytes in UTF-8
+ * await server.shutdown();
+ * await done;
  * ```
  */
 export interface ResponseWriter {

@@ -26,9 +26,28 @@
  *
  * @module
  */
-export * from "./server.ts";
-export * from "./base_handler.ts";
+export {
+  HTTPServer,
+  type HTTPServerOptions,
+  HTTPSServer,
+  type ServerAddress,
+  ThreadingHTTPServer,
+  type TLSOptions,
+} from "./server.ts";
+export {
+  BaseHTTPRequestHandler,
+  type ClientAddress,
+  DEFAULT_ERROR_CONTENT_TYPE,
+  DEFAULT_ERROR_MESSAGE,
+  type RequestHandlerClass,
+} from "./base_handler.ts";
+// Python's http.client.HTTPMessage: the type of a handler's `headers`.
 export { HTTPMessage } from "../_util/http_message.ts";
-export * from "./io.ts";
-export * from "./responses.ts";
-export * from "./simple_handler.ts";
+export type { RequestReader, ResponseWriter } from "./io.ts";
+export { responses } from "./responses.ts";
+export {
+  type CopySource,
+  type FileSource,
+  SimpleHTTPRequestHandler,
+  type SimpleHTTPRequestHandlerOptions,
+} from "./simple_handler.ts";

@@ -2,6 +2,9 @@
  * The status codes Python's `http.server` knows, each with its reason phrase
  * and a one-line explanation, as `BaseHTTPRequestHandler.responses` holds them.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `BaseHTTPRequestHandler.responses`
+ * (from `Lib/http/__init__.py`'s `HTTPStatus`).
+ *
  * @module
  */
 

@@ -5,6 +5,9 @@
  * deno run -A jsr:@pyport/web/serve [port] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
  * ```
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `test()` and the `__main__`
+ * command line.
+ *
  * @module
  */
 import { pyRepr } from "../_util/py_repr.ts";
@@ -279,9 +282,10 @@ function waitForInterrupt(): Promise<void> {
  *
  * @example Show the help
  * ```ts
- * import { ok as assert } from "node:assert/strict";
+ * import { equal } from "node:assert/strict";
  * import { main } from "@pyport/web/serve";
- * assert(typeof main === "function");
+ * equal(await main(["--help"]), 0); // prints the usage, exits 0
+ * equal(await main(["--no-such-flag"]), 2); // a usage error, as argparse
  * ```
  */
 export async function main(args: string[]): Promise<number> {

@@ -2,6 +2,10 @@
  * `HTTPServer` and `ThreadingHTTPServer`: Python's server classes, on
  * `Deno.serve`.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `HTTPServer` and
+ * `ThreadingHTTPServer` (and 3.14's `HTTPSServer`), over
+ * `Lib/socketserver.py`'s `BaseServer` / `TCPServer`.
+ *
  * @module
  */
 import { pyArgs } from "../_util/py_args.ts";
@@ -362,17 +366,10 @@ async function decryptKey(pem: string, password: string): Promise<string> {
 
 /**
  * Loads TLS material the way `HTTPSServer` needs it: the certificate chain
- * and the private key as PEM text, the key decrypted with `password`.
+ * and the private key as PEM text, the key decrypted with `password`. Used
+ * by `serve`; not part of the public API.
  *
  * @throws {TypeError} When the files hold no certificate or no key.
- *
- * @example
- * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import { loadTLSFiles } from "@pyport/web/http/server";
- * const rejected = await loadTLSFiles("/nonexistent.pem").then(() => false, () => true);
- * assert(rejected);
- * ```
  */
 export async function loadTLSFiles(
   certfile: string,
@@ -406,14 +403,19 @@ export async function loadTLSFiles(
 
 /**
  * Serves HTTPS: an {@linkcode HTTPServer} with TLS, as Python 3.14's
- * `HTTPSServer`. Give the PEM text already loaded (see
- * {@linkcode loadTLSFiles}) as `tls`.
+ * `HTTPSServer`. Give the PEM text already loaded as `tls`, e.g.
+ * `{ cert: await Deno.readTextFile("cert.pem"), key: await
+ * Deno.readTextFile("key.pem") }`.
  *
- * @example
+ * @example Text that is not PEM is refused when the server binds
  * ```ts
- * import { ok as assert } from "node:assert/strict";
+ * import { throws } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPSServer } from "@pyport/web/http/server";
- * assert(typeof HTTPSServer === "function" && typeof BaseHTTPRequestHandler === "function");
+ * const tls = { cert: "not PEM", key: "not PEM" };
+ * throws(
+ *   () => new HTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, tls),
+ *   /certificate/i,
+ * );
  * ```
  */
 export class HTTPSServer extends HTTPServer {

@@ -2,6 +2,8 @@
  * `SimpleHTTPRequestHandler`: serves the files of one folder, as Python's,
  * with streaming, ranges, validators and path confinement added.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `SimpleHTTPRequestHandler`.
+ *
  * @module
  */
 import { parseHttpDateUtc } from "./_dates.ts";

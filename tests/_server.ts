@@ -1,10 +1,93 @@
 /**
- * Running the `serve` command (http_server/serve.ts) as a child process in
- * tests: its output as it comes, its port once it has started, and a bounded
- * stop so that a server that ignores its signal cannot hang the suite.
+ * Servers in tests, each with a deadline so that a bug fails fast instead
+ * of hanging the suite:
+ *
+ * - {@linkcode withHTTPServer}: our `HTTPServer` in this process, for
+ *   handler tests;
+ * - {@linkcode ServeProcess}: the `serve` command (http_server/serve.ts) as
+ *   a child process: its output as it comes, its port once it has started,
+ *   and a bounded stop so that a server that ignores its signal cannot hang
+ *   the suite;
+ * - {@linkcode within} and {@linkcode deadline}: the time limits themselves,
+ *   for any other test that waits on a server.
  *
  * @module
  */
+import { HTTPServer, type RequestHandlerClass } from "../http_server/mod.ts";
+
+/** How long one server test may run before it fails as hung. */
+export const TEST_DEADLINE_MS = 20_000;
+
+/**
+ * How long one client call to a server child process may take: give it as
+ * `signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS)`, so a hung server fails
+ * the call and `await using` still stops the child.
+ */
+export const CLIENT_TIMEOUT_MS = 10_000;
+
+/** How long a server may take to shut down once its test is done. */
+const SHUTDOWN_MS = 5_000;
+
+/**
+ * `promise`, or a rejection naming `what` once `ms` have passed: the caller
+ * fails at once instead of waiting on a hang.
+ */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} took longer than ${ms} ms: hung?`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A test function that fails once `ms` have passed:
+ * `Deno.test("...", deadline(async () => { ... }))`.
+ */
+export function deadline(
+  fn: (t: Deno.TestContext) => Promise<void>,
+  ms: number = TEST_DEADLINE_MS,
+): (t: Deno.TestContext) => Promise<void> {
+  return (t) => within(fn(t), ms, "the test");
+}
+
+/**
+ * Serves `Handler` on 127.0.0.1 (a free port) while `fn` runs with the base
+ * URL, then shuts the server down. `fn` has `ms` to finish and the shutdown
+ * five seconds: past either, the server is closed (ending any hung client
+ * call) and the test fails.
+ */
+export async function withHTTPServer(
+  Handler: RequestHandlerClass,
+  fn: (base: string, server: HTTPServer) => Promise<void>,
+  ms: number = TEST_DEADLINE_MS,
+): Promise<void> {
+  const server = new HTTPServer(["127.0.0.1", 0], Handler);
+  const done = server.serve_forever();
+  const base = `http://127.0.0.1:${server.server_port}`;
+  const errors: unknown[] = [];
+  await within(fn(base, server), ms, "the test").catch((e) => errors.push(e));
+  const stopped = (async () => {
+    await server.shutdown();
+    await done;
+    await server.server_close();
+  })();
+  await within(stopped, SHUTDOWN_MS, "shutting the server down")
+    .catch((e) => errors.push(e));
+  // The test's own failure first: a hang there also delays the shutdown.
+  if (errors.length > 0) throw errors[0];
+}
 
 /** serve.ts by absolute path, so tests run from any working directory. */
 export const SERVE = new URL("../http_server/serve.ts", import.meta.url)
@@ -21,6 +104,8 @@ export interface ServeOptions {
   cwd?: string;
   /** Variables added to the inherited environment. */
   env?: Record<string, string>;
+  /** `deno run` permission flags (default `-A`). */
+  permissions?: string[];
 }
 
 /** A running `serve`: its output so far, its port once started. */
@@ -34,7 +119,12 @@ export class ServeProcess implements AsyncDisposable {
 
   constructor(args: string[], options: ServeOptions = {}) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", options.script ?? SERVE, ...args],
+      args: [
+        "run",
+        ...(options.permissions ?? ["-A"]),
+        options.script ?? SERVE,
+        ...args,
+      ],
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.env === undefined ? {} : { env: options.env }),
       stdin: "null",

@@ -29,6 +29,50 @@ Deno.test("doc examples assert with node:assert, never console.assert (which onl
   deepEqual(offenders, []);
 });
 
+/** The names a block imports from node:assert, as it calls them. */
+function assertNames(code: string): string[] {
+  const names: string[] = [];
+  for (
+    const m of code.matchAll(/import \{([^}]*)\} from "node:assert[^"]*"/g)
+  ) {
+    for (const part of (m[1] as string).split(",")) {
+      const name = part.trim().split(/\s+as\s+/).at(-1);
+      if (name) names.push(name);
+    }
+  }
+  return names;
+}
+
+Deno.test("every doc example (JSDoc and Markdown) asserts something", async () => {
+  const silent: string[] = [];
+  for await (const path of sourceFiles(ROOT)) {
+    const rel = relative(ROOT, path);
+    if (rel.startsWith("tests/") || rel.startsWith("bench/")) continue;
+    const text = await Deno.readTextFile(path);
+    for (
+      const m of text.matchAll(/```(?:ts|typescript)([^\n]*)\n([\s\S]*?)```/g)
+    ) {
+      if (/\bignore\b/.test(m[1] as string)) continue;
+      const code = (m[2] as string).replace(/^\s*\* ?/gm, "");
+      const called = assertNames(code).some((name) =>
+        new RegExp(`\\b${name}\\s*\\(`).test(
+          code.replace(/^import .*$/gm, ""),
+        )
+      );
+      // `typeof main === "function"` of an import is true by construction.
+      const tautology = /typeof \w+ === "function"/.test(code);
+      if (!called || tautology) {
+        silent.push(`${rel}:${text.slice(0, m.index).split("\n").length}`);
+      }
+    }
+  }
+  deepEqual(
+    silent,
+    [],
+    `these examples assert nothing about the code: ${silent.join(", ")}`,
+  );
+});
+
 Deno.test("every deno.json export points at a file that exists", async () => {
   const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
   const missing = Object.values(config.exports as Record<string, string>)
@@ -40,4 +84,91 @@ Deno.test("every deno.json export points at a file that exists", async () => {
       }
     });
   deepEqual(missing, []);
+});
+
+Deno.test("no export * except the root mod.ts re-exporting the module entry points", async () => {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  const entries = new Set(
+    Object.values(config.exports as Record<string, string>)
+      .map((target) => join(ROOT, target)),
+  );
+  const offenders: string[] = [];
+  for await (const path of sourceFiles(ROOT)) {
+    if (!path.endsWith(".ts")) continue;
+    const rel = relative(ROOT, path);
+    const text = await Deno.readTextFile(path);
+    for (const m of text.matchAll(/^export \* from "([^"]+)"/gm)) {
+      const target = join(path, "..", m[1] as string);
+      if (rel !== "mod.ts" || !entries.has(target)) {
+        offenders.push(`${rel}: export * from "${m[1]}"`);
+      }
+    }
+  }
+  deepEqual(offenders, []);
+});
+
+Deno.test("bench scripts do their work only when run (import.meta.main), never at import", async () => {
+  // A statement at the top level that awaits, loops or calls something
+  // runs at import: a type-check tool or a stray `deno bench` would start
+  // the benchmark.
+  const topLevelWork =
+    /^(await |for |while |if \((?!import\.meta\.main\))|(const|let) [^=]+= await |[\w.]+\()/;
+  const offenders: string[] = [];
+  for await (const entry of Deno.readDir(join(ROOT, "bench"))) {
+    if (!entry.name.endsWith(".ts")) continue;
+    const lines = (await Deno.readTextFile(join(ROOT, "bench", entry.name)))
+      .split("\n");
+    let inTemplate = false;
+    lines.forEach((line, i) => {
+      // Skip the insides of multi-line template strings (embedded Python).
+      if ((line.match(/`/g)?.length ?? 0) % 2 === 1) inTemplate = !inTemplate;
+      else if (!inTemplate && topLevelWork.test(line)) {
+        offenders.push(`bench/${entry.name}:${i + 1}: ${line}`);
+      }
+    });
+  }
+  deepEqual(offenders, []);
+});
+
+/**
+ * Source files that port no CPython 3.13 code, each with why. Every other
+ * file under urllib/, http_server/ and _util/ (the mod.ts barrels aside)
+ * says in its module doc which CPython file and part it follows.
+ */
+const NOT_PORTED: Record<string, string> = {
+  "_util/py_args.ts": "our convention for Python's optional arguments",
+  "http_server/_internal.ts": "plumbing of the Deno.serve engine (issue 9)",
+  "http_server/_request_reader.ts": "plumbing of the Deno.serve engine",
+  "http_server/_response_writer.ts": "plumbing of the Deno.serve engine",
+  "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",
+  "http_server/_stderr.ts": "log batching, no CPython counterpart",
+  "_util/_py_printable_table.ts":
+    "generated from CPython 3.13 by tests/_util/fixtures/py_repr.py, not ported",
+};
+
+Deno.test("each ported file's module doc names the CPython 3.13 file it follows", async () => {
+  const missing: string[] = [];
+  for await (const path of sourceFiles(ROOT)) {
+    const rel = relative(ROOT, path);
+    if (!/^(urllib|http_server|_util)\/.*\.ts$/.test(rel)) continue;
+    if (rel.endsWith("/mod.ts") || rel in NOT_PORTED) continue;
+    const text = await Deno.readTextFile(path);
+    const moduleDoc = /^\/\*\*[\s\S]*?\*\//.exec(text)?.[0] ?? "";
+    if (!/Follows CPython 3\.13 `(Lib|Objects|Python)\//.test(moduleDoc)) {
+      missing.push(rel);
+    }
+  }
+  deepEqual(
+    missing,
+    [],
+    `add "Follows CPython 3.13 \`Lib/...\`, <part>." to ${missing.join(", ")}`,
+  );
+  const stale = Object.keys(NOT_PORTED).filter((rel) => {
+    try {
+      return !Deno.statSync(join(ROOT, rel)).isFile;
+    } catch {
+      return true;
+    }
+  });
+  deepEqual(stale, [], "NOT_PORTED names files that are gone");
 });

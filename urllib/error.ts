@@ -7,6 +7,9 @@
  * {@linkcode IncompleteRead}, {@linkcode TimeoutError}), since this package
  * has no `http.client` module.
  *
+ * Follows CPython 3.13 `Lib/urllib/error.py`, and `Lib/http/client.py`'s
+ * `InvalidURL`, `IncompleteRead`, `RemoteDisconnected` and `BadStatusLine`.
+ *
  * @example Catching an HTTP error and reading its body
  * ```ts
  * import { ok as assert } from "node:assert/strict";

@@ -1,6 +1,8 @@
 /**
  * The ASCII and Latin-1 codecs.
  *
+ * Follows CPython 3.13 `Objects/unicodeobject.c`, the ASCII and Latin-1 codecs.
+ *
  * @module
  */
 import type { CharEncoder, Codec } from "./error_handlers.ts";

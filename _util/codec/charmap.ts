@@ -2,6 +2,8 @@
  * Single-byte code pages (`cp1252`, `iso8859-2`, `koi8-r`, …): tables taken
  * from iconv-lite and corrected where they differ from Python's.
  *
+ * Follows CPython 3.13 `Lib/encodings/` (the single-byte charmap codecs such as `cp1252.py`).
+ *
  * @module
  */
 import iconv from "iconv-lite";

@@ -5,6 +5,8 @@
  * `surrogatepass`, `xmlcharrefreplace`, `backslashreplace`) with Python's
  * results and messages.
  *
+ * Follows CPython 3.13 `Python/codecs.c`, the standard error handlers.
+ *
  * @module
  */
 import { escapeCodePoint } from "../py_repr.ts";

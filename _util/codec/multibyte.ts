@@ -4,6 +4,8 @@
  * encode or decode reaches the error handler instead of being silently
  * substituted.
  *
+ * Follows CPython 3.13 `Lib/encodings/` (the CJK codecs: `shift_jis.py`, `gbk.py`, `euc_kr.py`, `big5.py` …).
+ *
  * @module
  */
 import iconv from "iconv-lite";

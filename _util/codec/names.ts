@@ -4,6 +4,8 @@
  * {@linkcode encodeText} and {@linkcode decodeBytes} that pick a codec by
  * name.
  *
+ * Follows CPython 3.13 `Lib/encodings/__init__.py` (`normalize_encoding`) and `Lib/encodings/aliases.py`.
+ *
  * @module
  */
 import { asciiCodec, latin1Codec } from "./ascii_latin1.ts";

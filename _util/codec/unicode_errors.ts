@@ -2,6 +2,8 @@
  * Python's `UnicodeEncodeError` and `UnicodeDecodeError`, with the messages
  * CPython 3.13 gives them.
  *
+ * Follows CPython 3.13 `Objects/exceptions.c`, `UnicodeEncodeError` and `UnicodeDecodeError`.
+ *
  * @module
  */
 import { escapeCodePoint } from "../py_repr.ts";

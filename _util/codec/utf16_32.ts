@@ -1,6 +1,8 @@
 /**
  * The UTF-16 and UTF-32 codecs, BOM-writing and fixed-order.
  *
+ * Follows CPython 3.13 `Objects/unicodeobject.c`, the UTF-16 and UTF-32 codecs.
+ *
  * @module
  */
 import type { CharEncoder, Codec } from "./error_handlers.ts";

@@ -2,6 +2,8 @@
  * The UTF-8 codec (strict, with every Python error handler) and
  * `utf-8-sig`.
  *
+ * Follows CPython 3.13 `Objects/unicodeobject.c`, the UTF-8 codec.
+ *
  * @module
  */
 import type { CharEncoder, Codec } from "./error_handlers.ts";

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { PYTHON, PYTHON_ENV } from "../_python.ts";
+
 /** Which server to start. */
 export type ServerKind = "python" | "ours";
 
@@ -14,33 +16,6 @@ export const SERVE_TS: string = new URL(
   "../../http_server/serve.ts",
   import.meta.url,
 ).pathname;
-
-const PY_ENV = { PYENV_VERSION: "3.13.0", PYTHONUNBUFFERED: "1" };
-
-/** Whether CPython 3.13 can be run as `python3`. */
-export async function pythonAvailable(): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("python3", {
-      args: ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-      env: PY_ENV,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success &&
-      new TextDecoder().decode(out.stdout).trim() === "3.13";
-  } catch {
-    return false;
-  }
-}
-
-/** Whether our `serve` command exists yet. */
-export function oursAvailable(): boolean {
-  try {
-    return Deno.statSync(SERVE_TS).isFile;
-  } catch {
-    return false;
-  }
-}
 
 /** A running server child process. */
 export interface ServerProcess extends AsyncDisposable {
@@ -78,9 +53,9 @@ function commandFor(
   let args: string[];
   let env: Record<string, string> = {};
   if (kind === "python" || oursIsPython) {
-    cmd = "python3";
+    cmd = PYTHON;
     args = ["-u", "-m", "http.server", ...common];
-    env = PY_ENV;
+    env = { ...PYTHON_ENV };
   } else {
     cmd = Deno.execPath();
     args = ["run", "-A", options.script ?? SERVE_TS, ...common];

@@ -11,8 +11,8 @@ import {
   BaseHTTPRequestHandler,
   type ClientAddress,
   HTTPServer,
-  type RequestHandlerClass,
 } from "../../http_server/mod.ts";
+import { deadline, withHTTPServer as withServer } from "../_server.ts";
 
 const decoder = new TextDecoder();
 
@@ -21,20 +21,6 @@ class Recording extends BaseHTTPRequestHandler {
   static logs: string[] = [];
   override log_message(format: string, ...args: unknown[]): void {
     Recording.logs.push(percentFormat(format, args));
-  }
-}
-
-async function withServer(
-  Handler: RequestHandlerClass,
-  fn: (base: string, server: HTTPServer) => Promise<void>,
-): Promise<void> {
-  await using server = new HTTPServer(["127.0.0.1", 0], Handler);
-  const done = server.serve_forever();
-  try {
-    await fn(`http://127.0.0.1:${server.server_port}`, server);
-  } finally {
-    await server.shutdown();
-    await done;
   }
 }
 
@@ -365,48 +351,51 @@ Deno.test("log_message: writes Python's line to stderr, control characters escap
   match(lines[1] ?? "", /\] "GET \/ HTTP\/1\.1" 200 -$/);
 });
 
-Deno.test("a throwing handler gets a 500, is logged, and the server keeps serving", async () => {
-  const handled: unknown[] = [];
-  class Boom extends Recording {
-    do_GET(): void {
-      if (this.path === "/boom") throw new Error("kaboom");
-      this.send_response(200);
-      this.end_headers();
-      this.wfile.write("fine");
+Deno.test(
+  "a throwing handler gets a 500, is logged, and the server keeps serving",
+  deadline(async () => {
+    const handled: unknown[] = [];
+    class Boom extends Recording {
+      do_GET(): void {
+        if (this.path === "/boom") throw new Error("kaboom");
+        this.send_response(200);
+        this.end_headers();
+        this.wfile.write("fine");
+      }
+      async do_POST(): Promise<void> {
+        this.send_response(200);
+        this.send_header("X-Discarded", "1");
+        await Promise.resolve();
+        throw new RangeError("late");
+      }
     }
-    async do_POST(): Promise<void> {
-      this.send_response(200);
-      this.send_header("X-Discarded", "1");
-      await Promise.resolve();
-      throw new RangeError("late");
+    class Server extends HTTPServer {
+      override handle_error(
+        _r: Request | null,
+        _c: ClientAddress | null,
+        error?: unknown,
+      ): void {
+        handled.push(error);
+      }
     }
-  }
-  class Server extends HTTPServer {
-    override handle_error(
-      _r: Request | null,
-      _c: ClientAddress | null,
-      error?: unknown,
-    ): void {
-      handled.push(error);
-    }
-  }
-  await using server = new Server(["127.0.0.1", 0], Boom);
-  const done = server.serve_forever();
-  const base = `http://127.0.0.1:${server.server_port}`;
-  let res = await fetch(`${base}/boom`);
-  equal(res.status, 500);
-  ok((await res.text()).includes("Internal Server Error"));
-  res = await fetch(base, { method: "POST", body: "x" });
-  equal(res.status, 500);
-  equal(res.headers.has("x-discarded"), false);
-  await res.body?.cancel();
-  res = await fetch(`${base}/ok`);
-  equal(await res.text(), "fine");
-  equal(handled.length, 2);
-  match(String(handled[0]), /kaboom/);
-  await server.shutdown();
-  await done;
-});
+    await using server = new Server(["127.0.0.1", 0], Boom);
+    const done = server.serve_forever();
+    const base = `http://127.0.0.1:${server.server_port}`;
+    let res = await fetch(`${base}/boom`);
+    equal(res.status, 500);
+    ok((await res.text()).includes("Internal Server Error"));
+    res = await fetch(base, { method: "POST", body: "x" });
+    equal(res.status, 500);
+    equal(res.headers.has("x-discarded"), false);
+    await res.body?.cancel();
+    res = await fetch(`${base}/ok`);
+    equal(await res.text(), "fine");
+    equal(handled.length, 2);
+    match(String(handled[0]), /kaboom/);
+    await server.shutdown();
+    await done;
+  }),
+);
 
 Deno.test("handle_error: Python's block on stderr", async () => {
   const script = `
@@ -450,51 +439,54 @@ Deno.test("version_string, date_time_string, log_date_time_string, responses", (
   throws(() => handler.send_response_only(42), RangeError);
 });
 
-Deno.test("HTTPServer: handle_request, bind_and_activate, address in use", async () => {
-  class One extends Recording {
-    do_GET(): void {
-      this.send_response(200);
-      this.end_headers();
-      this.wfile.write(this.path);
+Deno.test(
+  "HTTPServer: handle_request, bind_and_activate, address in use",
+  deadline(async () => {
+    class One extends Recording {
+      do_GET(): void {
+        this.send_response(200);
+        this.end_headers();
+        this.wfile.write(this.path);
+      }
     }
-  }
-  const server = new HTTPServer(["127.0.0.1", 0], One);
-  try {
-    equal(server.server_address[0], "127.0.0.1");
-    ok(server.server_port > 0);
-    equal(server.server_address[1], server.server_port);
-    // Requests wait for handle_request(), as in Python's listen queue.
-    const pending = fetch(`http://127.0.0.1:${server.server_port}/first`);
-    await new Promise((r) => setTimeout(r, 50));
-    await server.handle_request();
-    equal(await (await pending).text(), "/first");
-    throws(
-      () => new HTTPServer(["127.0.0.1", server.server_port], One),
-      Deno.errors.AddrInUse,
-    );
-  } finally {
-    await server.server_close();
-  }
-  const unbound = new HTTPServer(["127.0.0.1", 0], One, {
-    bind_and_activate: false,
-  });
-  equal(unbound.socket, null);
-  unbound.server_bind();
-  unbound.server_activate();
-  ok(unbound.server_port > 0);
-  await unbound.server_close();
-  throws(() => new HTTPServer(["127.0.0.1", 70000], One), RangeError);
-  await rejects(async () => {
-    await using s = new HTTPServer(["127.0.0.1", 0], One);
-    const first = s.serve_forever();
+    const server = new HTTPServer(["127.0.0.1", 0], One);
     try {
-      await s.serve_forever();
+      equal(server.server_address[0], "127.0.0.1");
+      ok(server.server_port > 0);
+      equal(server.server_address[1], server.server_port);
+      // Requests wait for handle_request(), as in Python's listen queue.
+      const pending = fetch(`http://127.0.0.1:${server.server_port}/first`);
+      await new Promise((r) => setTimeout(r, 50));
+      await server.handle_request();
+      equal(await (await pending).text(), "/first");
+      throws(
+        () => new HTTPServer(["127.0.0.1", server.server_port], One),
+        Deno.errors.AddrInUse,
+      );
     } finally {
-      await s.shutdown();
-      await first;
+      await server.server_close();
     }
-  }, /already running/);
-});
+    const unbound = new HTTPServer(["127.0.0.1", 0], One, {
+      bind_and_activate: false,
+    });
+    equal(unbound.socket, null);
+    unbound.server_bind();
+    unbound.server_activate();
+    ok(unbound.server_port > 0);
+    await unbound.server_close();
+    throws(() => new HTTPServer(["127.0.0.1", 70000], One), RangeError);
+    await rejects(async () => {
+      await using s = new HTTPServer(["127.0.0.1", 0], One);
+      const first = s.serve_forever();
+      try {
+        await s.serve_forever();
+      } finally {
+        await s.shutdown();
+        await first;
+      }
+    }, /already running/);
+  }),
+);
 
 Deno.test("a handler that sends nothing gets a 500 saying so", async () => {
   class Silent extends Recording {

@@ -4,7 +4,7 @@
  * listing entries and bodies must match, except for the differences listed
  * in `ALLOWANCES` (`_diff_cases.ts`), each with its reason.
  *
- * Skips when CPython 3.13 or our `serve` is absent. `DIFF_OURS=python`
+ * Ignored when CPython 3.13 is absent. `DIFF_OURS=python`
  * points "ours" at Python too, to check the harness itself.
  */
 
@@ -23,16 +23,9 @@ import {
   sendRaw,
 } from "./_diff_http.ts";
 import { parseListing } from "./_diff_listing.ts";
-import {
-  oursAvailable,
-  pythonAvailable,
-  type ServerProcess,
-  startServer,
-} from "./_diff_server.ts";
+import { type ServerProcess, startServer } from "./_diff_server.ts";
+import { havePython313 } from "../_python.ts";
 import { buildTree } from "./_diff_tree.ts";
-
-const havePython = await pythonAvailable();
-const haveOurs = oursAvailable() || Deno.env.get("DIFF_OURS") === "python";
 
 const KEY_HEADERS = [
   "content-type",
@@ -174,7 +167,7 @@ for (const protocol of ["HTTP/1.0", "HTTP/1.1"]) {
   Deno.test({
     name:
       `http.server differential: CPython 3.13 vs ours on the same tree, -p ${protocol}`,
-    ignore: !havePython || !haveOurs,
+    ignore: !havePython313(),
     sanitizeResources: false,
     fn: () => differential(protocol),
   });
@@ -272,7 +265,6 @@ async function differential(protocol: string): Promise<void> {
 
 Deno.test({
   name: "http.server: the documented improvements are really there",
-  ignore: !oursAvailable(),
   sanitizeResources: false,
   async fn() {
     await using tree = await buildTree();

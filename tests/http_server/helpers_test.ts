@@ -1,4 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
+import { posix } from "node:path";
 import {
   httpDate,
   logDate,
@@ -45,11 +46,19 @@ Deno.test(
       "//etc/passwd",
       "/./../.%2e/etc/passwd",
       "/C:/Windows/win.ini",
+      // Relative targets: no leading slash, so normalizing keeps the `..`.
+      "../../etc/passwd",
+      "a/../../x",
+      "..",
+      "../",
+      "%2e%2e/%2e%2e/etc/passwd",
+      "a/b/../../../../etc/passwd",
     ];
     for (const url of hostile) {
       const path = translateUrlPath(url, "/srv");
+      const resolved = posix.resolve(path);
       equal(
-        path.startsWith("/srv/") || path === "/srv",
+        resolved.startsWith("/srv/") || resolved === "/srv",
         true,
         `${url} -> ${path}`,
       );

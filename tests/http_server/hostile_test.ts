@@ -15,11 +15,10 @@ import {
   sendRaw,
 } from "./_diff_http.ts";
 import { LISTING_TAGS, parseListing, unescapeHtml } from "./_diff_listing.ts";
-import { oursAvailable, startServer } from "./_diff_server.ts";
+import { startServer } from "./_diff_server.ts";
 import { buildTree, type Tree } from "./_diff_tree.ts";
 
-const haveOurs = oursAvailable() || Deno.env.get("DIFF_OURS") === "python";
-const opts = { ignore: !haveOurs, sanitizeResources: false };
+const opts = { sanitizeResources: false };
 
 function get(target: string): string {
   return buildRequest("GET", target, { Host: "localhost" });
@@ -107,6 +106,8 @@ Deno.test({
         "GET http://127.0.0.1/%2e%2e/secret.txt HTTP/1.0\r\n\r\n",
         "GET file:///etc/passwd HTTP/1.0\r\n\r\n",
         "GET ../secret.txt HTTP/1.0\r\n\r\n",
+        "GET a/../../secret.txt HTTP/1.0\r\n\r\n",
+        "GET ../../../../../../etc/passwd HTTP/1.0\r\n\r\n",
         "GET /../secret.txt HTTP/1.1\r\nHost: ..\r\nConnection: close\r\n\r\n",
         "GET /secret.txt HTTP/1.1\r\nHost: localhost/..\r\nConnection: close\r\n\r\n",
       ]

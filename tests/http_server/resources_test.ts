@@ -8,9 +8,8 @@
 
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { buildRequest, header, RawConnection, sendRaw } from "./_diff_http.ts";
-import { oursAvailable, startServer } from "./_diff_server.ts";
+import { startServer } from "./_diff_server.ts";
 
-const haveOurs = oursAvailable() || Deno.env.get("DIFF_OURS") === "python";
 const linux = Deno.build.os === "linux";
 
 const BIG = 256 * 1024 * 1024;
@@ -57,7 +56,7 @@ const get = (target: string, extra: Record<string, string> = {}) =>
 Deno.test({
   name:
     "resources: open-file count stays flat over 10,000 full, aborted and ranged requests",
-  ignore: !haveOurs || !linux,
+  ignore: !linux,
   sanitizeResources: false,
   async fn() {
     const root = await makeRoot();
@@ -171,7 +170,6 @@ Deno.test({
 Deno.test({
   name:
     "resources: 200 idle keep-alive connections do not block other requests",
-  ignore: !haveOurs,
   sanitizeResources: false,
   async fn() {
     const root = await makeRoot();

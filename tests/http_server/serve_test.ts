@@ -1,5 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
-import { SERVE, ServeProcess } from "../_server.ts";
+import { CLIENT_TIMEOUT_MS, SERVE, ServeProcess } from "../_server.ts";
+import { encryptKey, haveOpenssl, makeCerts } from "../_tls.ts";
 
 const decoder = new TextDecoder();
 const WINDOWS = Deno.build.os === "windows";
@@ -33,10 +34,14 @@ Deno.test({
       server.stdout,
       `Serving HTTP on 127.0.0.1 port ${port} (http://127.0.0.1:${port}/) ...\n`,
     );
-    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(await res.text(), "Hello World\n");
     equal(res.headers.get("connection"), "close");
-    const missing = await fetch(`http://127.0.0.1:${port}/nope`);
+    const missing = await fetch(`http://127.0.0.1:${port}/nope`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     await missing.body?.cancel();
     await server.until(
       () => server.stderr.split("\n").length > 3,
@@ -68,7 +73,9 @@ Deno.test({
       "HTTP/1.1",
     ]);
     const port = await server.started();
-    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(res.headers.has("connection"), false);
     await res.body?.cancel();
     equal(await server.stop("SIGTERM"), 0);
@@ -87,7 +94,9 @@ Deno.test({
       server.stdout,
       /^Serving HTTP on (:: port \d+ \(http:\/\/\[::\]:\d+\/\)|0\.0\.0\.0 port \d+ \(http:\/\/0\.0\.0\.0:\d+\/\)) \.\.\.\n$/,
     );
-    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
     equal(res.status, 200);
     await res.body?.cancel();
     await server.stop();
@@ -174,55 +183,17 @@ Deno.test("serve: start-up failures exit 1 with one line saying what to do", asy
   );
 });
 
-async function hasOpenssl(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("openssl", {
-      args: ["version"],
-      stdout: "null",
-      stderr: "null",
-    }).output()).success;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test({
   name:
     "serve: HTTPS with --tls-cert, --tls-key and an encrypted key's --tls-password-file",
-  ignore: WINDOWS || !await hasOpenssl(),
+  ignore: WINDOWS || !haveOpenssl,
   async fn() {
-    const openssl = (args: string[]) =>
-      new Deno.Command("openssl", { args, stdout: "null", stderr: "null" })
-        .output();
-    await openssl([
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-    ]);
-    await openssl([
-      "pkey",
-      "-in",
-      `${dir}/key.pem`,
-      "-aes256",
-      "-passout",
-      "pass:s3cret",
-      "-out",
+    const certs = await makeCerts();
+    await Deno.writeTextFile(`${dir}/cert.pem`, certs.cert);
+    await Deno.writeTextFile(
       `${dir}/enc.pem`,
-    ]);
+      await encryptKey(certs.key, "s3cret"),
+    );
     await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
     await using server = new ServeProcess([
       "0",
@@ -242,10 +213,11 @@ Deno.test({
       server.stdout,
       `Serving HTTPS on 127.0.0.1 port ${port} (https://127.0.0.1:${port}/) ...\n`,
     );
-    using client = Deno.createHttpClient({
-      caCerts: [await Deno.readTextFile(`${dir}/cert.pem`)],
+    using client = Deno.createHttpClient({ caCerts: [certs.ca] });
+    const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, {
+      client,
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
     });
-    const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, { client });
     equal(await res.text(), "Hello World\n");
     equal(await server.stop(), 0);
 

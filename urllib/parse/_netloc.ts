@@ -2,6 +2,10 @@
  * Netloc validation (what `urlsplit` rejects) and netloc decomposition (what
  * the result classes expose as `username`, `hostname`, `port`...).
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `_checknetloc`,
+ * `_check_bracketed_host` (with the gh-105704 bracket rule of later 3.13
+ * releases) and `_NetlocResultMixinBase`.
+ *
  * @module
  */
 

@@ -2,6 +2,9 @@
  * The machinery behind quote.ts, shared with query.ts without becoming
  * public API.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `_Quoter`, `quote_from_bytes` and
+ * `_unquote_impl`.
+ *
  * @module
  */
 import {

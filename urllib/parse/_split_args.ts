@@ -3,6 +3,8 @@
  * functions, following Python's rule that one call is all-str or all-bytes
  * (an empty value of the other kind is tolerated).
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `_coerce_args`.
+ *
  * @module
  */
 

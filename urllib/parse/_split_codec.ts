@@ -1,6 +1,8 @@
 /**
  * Byte/text bridging used by the split, join and result modules.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `_coerce_args` and the str/bytes codec helpers.
+ *
  * @module
  */
 

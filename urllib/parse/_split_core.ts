@@ -2,6 +2,9 @@
  * Text-only splitting and unsplitting shared by `urlsplit`, `urlparse`,
  * `urljoin` and the result classes. Bytes are bridged by the callers.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `urlsplit`, `urlunsplit`,
+ * `urlunparse`, `_splitparams` and `_splitnetloc`.
+ *
  * @module
  */
 

@@ -2,6 +2,8 @@
  * Python's `urljoin`: RFC 3986 reference resolution with Python's
  * `uses_relative` / `uses_netloc` rules.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `urljoin`.
+ *
  * @module
  */
 

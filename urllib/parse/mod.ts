@@ -14,8 +14,60 @@
  *
  * @module
  */
-export * from "./split.ts";
-export * from "./join.ts";
-export * from "./results.ts";
-export * from "./quote.ts";
-export * from "./query.ts";
+export {
+  non_hierarchical,
+  scheme_chars,
+  type SplitArgs,
+  type SplitOptions,
+  unwrap,
+  urldefrag,
+  urlparse,
+  urlsplit,
+  urlunparse,
+  urlunsplit,
+  uses_fragment,
+  uses_netloc,
+  uses_params,
+  uses_query,
+  uses_relative,
+} from "./split.ts";
+export { type JoinOptions, urljoin } from "./join.ts";
+export {
+  _DefragResultBase,
+  _NetlocResultMixinBase,
+  _ParseResultBase,
+  _ResultBase,
+  _SplitResultBase,
+  type CodecOptions,
+  DefragResult,
+  DefragResultBytes,
+  type DefragResultFields,
+  ParseResult,
+  ParseResultBytes,
+  type ParseResultFields,
+  SplitResult,
+  SplitResultBytes,
+  type SplitResultFields,
+  type Transcode,
+} from "./results.ts";
+export {
+  quote,
+  quote_from_bytes,
+  quote_plus,
+  type QuoteFromBytesOptions,
+  type QuoteOptions,
+  unquote,
+  unquote_plus,
+  unquote_to_bytes,
+  type UnquoteOptions,
+} from "./quote.ts";
+export {
+  BytesKeyMap,
+  parse_qs,
+  parse_qsl,
+  type ParseQsOptions,
+  type QuoteVia,
+  urlencode,
+  type UrlencodeOptions,
+  type UrlencodeQuery,
+} from "./query.ts";

@@ -2,6 +2,9 @@
  * Query strings as Python's `urllib.parse` handles them: `parse_qsl`,
  * `parse_qs` and `urlencode`.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `parse_qs`, `parse_qsl` and
+ * `urlencode`.
+ *
  * @module
  */
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";

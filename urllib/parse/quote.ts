@@ -3,6 +3,8 @@
  * `quote_plus`, `quote_from_bytes`, `unquote`, `unquote_plus` and
  * `unquote_to_bytes`.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `quote` … `unquote_to_bytes`.
+ *
  * @module
  */
 import { encodeText } from "../../_util/codec/mod.ts";

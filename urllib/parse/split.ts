@@ -2,6 +2,9 @@
  * Python's `urlsplit`, `urlparse`, `urlunsplit`, `urlunparse`,
  * `urldefrag` and `unwrap`, with CPython 3.13's security behaviour.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `urlsplit`, `urlparse`,
+ * `urlunsplit`, `urlunparse`, `urldefrag` and `unwrap`.
+ *
  * @module
  */
 

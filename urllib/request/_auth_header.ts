@@ -6,6 +6,9 @@
  * so a hostile header costs time proportional to its length; CPython's
  * CVE-2020-8492 was a backtracking regex on this exact input.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `AbstractBasicAuthHandler.rx` /
+ * `_parse_realm`, `parse_http_list` and `parse_keqv_list`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

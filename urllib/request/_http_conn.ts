@@ -5,6 +5,10 @@
  * wire are Python's (header names, order, no extra defaults) and the
  * response keeps the server's reason phrase and repeated headers.
  *
+ * Follows CPython 3.13 `Lib/http/client.py`, `HTTPConnection` (request,
+ * `_tunnel`) and `HTTPResponse` (`_read_status`, headers, chunked and sized
+ * bodies).
+ *
  * @module
  */
 import { escapeCodePoint } from "../../_util/py_repr.ts";
@@ -38,6 +42,8 @@ export interface ConnectOptions {
   /** The name TLS verifies (the tunnelled host when going through a proxy). */
   tlsHostname?: string;
   caCerts?: string[];
+  /** Whether the certificate must name `tlsHostname` (default true). */
+  checkHostname?: boolean;
 }
 
 /** Races `p` against `timeout` seconds, running `onTimeout` when it loses. */
@@ -101,6 +107,9 @@ export class Connection {
     const hostname = opts.tlsHostname ?? opts.hostname;
     const tlsOpts: Deno.StartTlsOptions = { hostname };
     if (opts.caCerts && opts.caCerts.length > 0) tlsOpts.caCerts = opts.caCerts;
+    if (opts.checkHostname === false) {
+      tlsOpts.unsafelyDisableHostnameVerification = true;
+    }
     const tls = await Deno.startTls(this.#conn as Deno.TcpConn, tlsOpts);
     this.#conn = tls;
     await withTimeout(tls.handshake(), this.#timeout, () => this.close());

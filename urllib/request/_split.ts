@@ -4,6 +4,9 @@
  * They are looser than `urlsplit` on purpose: Request keeps whatever the
  * caller wrote after the host as the selector.
  *
+ * Follows CPython 3.13 `Lib/urllib/parse.py`, `_splittype`, `_splithost`,
+ * `_splittag`, `_splituser`, `_splitpasswd` and `_splitport`.
+ *
  * @module
  */
 

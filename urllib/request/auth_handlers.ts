@@ -2,6 +2,9 @@
  * Python's HTTP authentication handlers for `urllib.request`: Basic and
  * Digest, for servers (401) and proxies (407).
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `AbstractBasicAuthHandler` …
+ * `ProxyDigestAuthHandler`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

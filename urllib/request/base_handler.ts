@@ -2,6 +2,8 @@
  * Python's `urllib.request.BaseHandler`, the base of every handler an
  * {@linkcode OpenerDirector} dispatches to.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `BaseHandler`.
+ *
  * @module
  */
 import type { OpenerDirector } from "./opener.ts";

@@ -1,6 +1,8 @@
 /**
  * Python's `urllib.request.HTTPCookieProcessor`.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `HTTPCookieProcessor`.
+ *
  * @module
  */
 import { pyArgs } from "../../_util/py_args.ts";

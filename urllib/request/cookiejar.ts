@@ -3,6 +3,10 @@
  * matching cookies with the `tough-cookie` library (RFC 6265) rather than a
  * hand-written parser.
  *
+ * Follows CPython 3.13 `Lib/http/cookiejar.py`, `Cookie`, `CookieJar`,
+ * `FileCookieJar`, `MozillaCookieJar` and `LoadError` (the API; the cookie
+ * rules are RFC 6265's, through `tough-cookie`).
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

@@ -1,6 +1,8 @@
 /**
  * Python's `DataHandler` for RFC 2397 `data:` URLs.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `DataHandler`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

@@ -2,6 +2,9 @@
  * Python's `HTTPErrorProcessor` and `HTTPDefaultErrorHandler`: turn
  * non-2xx answers into handler calls and, finally, `HTTPError`.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `HTTPErrorProcessor` and
+ * `HTTPDefaultErrorHandler`.
+ *
  * @module
  */
 import type { HTTPMessage } from "../../_util/http_message.ts";

@@ -1,6 +1,8 @@
 /**
  * Python's `FileHandler` for `file:` URLs on this machine.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `FileHandler`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

@@ -2,13 +2,16 @@
  * `HTTPHandler` and `HTTPSHandler`: urllib's HTTP(S) transport, Python's
  * `AbstractHTTPHandler` request preparation and `http.client` wire format.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `AbstractHTTPHandler`,
+ * `HTTPHandler` and `HTTPSHandler`.
+ *
  * @module
  */
 import { InvalidURL, URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import { HTTPResponse } from "./response.ts";
-import type { SSLContext } from "./ssl_context.ts";
+import { SSLContext } from "./ssl_context.ts";
 import { splitHost, splitType, titleCase } from "./_split.ts";
 import {
   bodySource,
@@ -157,12 +160,13 @@ export class AbstractHTTPHandler extends BaseHandler {
    * has one), sends the request and reads the status line and headers.
    * Connection failures and send errors arrive as `URLError`; errors while
    * waiting for the answer (a read timeout, a dropped connection) arrive
-   * bare, as in Python.
+   * bare, as in Python. For TLS, `context` gives the authorities to trust
+   * and whether the server's name is checked.
    */
   async do_open(
     req: Request,
     tls: boolean,
-    caCerts: string[] = [],
+    context: SSLContext | null = null,
   ): Promise<HTTPResponse> {
     const host = req.host;
     if (!host) throw new URLError("no host given");
@@ -195,7 +199,8 @@ export class AbstractHTTPHandler extends BaseHandler {
       port,
       timeout: req.timeout,
       tls: false,
-      caCerts,
+      caCerts: context?.caCerts ?? [],
+      checkHostname: context?.check_hostname ?? true,
     };
     let conn: Connection | null = null;
     try {
@@ -347,9 +352,9 @@ export class HTTPHandler extends AbstractHTTPHandler {
 export interface HTTPSHandlerOptions {
   /** Kept for Python compatibility; unused. */
   debuglevel?: number | null;
-  /** The TLS context: which authorities to trust. */
+  /** The TLS context: which authorities to trust, and whether names are checked. */
   context?: SSLContext | null;
-  /** Accepted for compatibility; hostnames are always checked. */
+  /** When given, sets `context.check_hostname` (as in Python). */
   check_hostname?: boolean | null;
 }
 
@@ -380,21 +385,26 @@ export class HTTPSHandler extends AbstractHTTPHandler {
   constructor(
     first?: number | null | HTTPSHandlerOptions,
     context?: SSLContext | null,
-    _checkHostname?: boolean | null,
+    check_hostname?: boolean | null,
   ) {
     super();
     if (first !== null && typeof first === "object") {
-      this.context = first.context ?? null;
+      ({ context, check_hostname } = first);
       this._debuglevel = first.debuglevel ?? 0;
     } else {
-      this.context = context ?? null;
       this._debuglevel = first ?? 0;
+    }
+    this.context = context ?? null;
+    if (check_hostname !== null && check_hostname !== undefined) {
+      // As Python: the flag is set on the context, made if none was given.
+      this.context ??= new SSLContext();
+      this.context.check_hostname = check_hostname;
     }
   }
 
   /** Opens an `https:` request (async). */
   https_open(req: Request): Promise<HTTPResponse> {
-    return this.do_open(req, true, this.context?.caCerts ?? []);
+    return this.do_open(req, true, this.context);
   }
 
   /** Prepares an `https:` request before it is opened. */

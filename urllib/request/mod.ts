@@ -14,23 +14,79 @@
  *
  * @module
  */
-export * from "./request.ts";
-export * from "./response.ts";
-export * from "./base_handler.ts";
-export * from "./opener.ts";
-export * from "./http_handler.ts";
-export * from "./ssl_context.ts";
-export * from "./error_handlers.ts";
-export * from "./redirect_handler.ts";
-export * from "./proxy_handler.ts";
-export * from "./file_handler.ts";
-export * from "./data_handler.ts";
-export * from "./unknown_handler.ts";
-export * from "./retrieve.ts";
-export * from "./pathname.ts";
-export * from "./cookiejar.ts";
-export * from "./cookie_processor.ts";
-export * from "./password_mgr.ts";
-export * from "./auth_handlers.ts";
+export {
+  Request,
+  request_host,
+  type RequestData,
+  type RequestOptions,
+} from "./request.ts";
+export { addinfourl, type BodySource, HTTPResponse } from "./response.ts";
+export { BaseHandler } from "./base_handler.ts";
+export {
+  __version__,
+  build_opener,
+  type Chain,
+  type HandlerSpec,
+  install_opener,
+  OpenerDirector,
+  type OpenOptions,
+  urlopen,
+  type UrlopenOptions,
+} from "./opener.ts";
+export {
+  AbstractHTTPHandler,
+  HTTPHandler,
+  HTTPSHandler,
+  type HTTPSHandlerOptions,
+} from "./http_handler.ts";
+export { create_default_context, SSLContext } from "./ssl_context.ts";
+export {
+  HTTPDefaultErrorHandler,
+  HTTPErrorProcessor,
+} from "./error_handlers.ts";
+export { HTTPRedirectHandler } from "./redirect_handler.ts";
+export { getproxies, proxy_bypass, ProxyHandler } from "./proxy_handler.ts";
+export { FileHandler } from "./file_handler.ts";
+export { DataHandler } from "./data_handler.ts";
+export { UnknownHandler } from "./unknown_handler.ts";
+export {
+  type ReportHook,
+  urlcleanup,
+  urlretrieve,
+  type UrlretrieveOptions,
+} from "./retrieve.ts";
+export { pathname2url, url2pathname } from "./pathname.ts";
+export {
+  Cookie,
+  type CookieClearOptions,
+  type CookieFileOptions,
+  type CookieInit,
+  CookieJar,
+  type CookieRequest,
+  type CookieResponse,
+  FileCookieJar,
+  LoadError,
+  MozillaCookieJar,
+} from "./cookiejar.ts";
+export { HTTPCookieProcessor } from "./cookie_processor.ts";
+export {
+  HTTPPasswordMgr,
+  HTTPPasswordMgrWithDefaultRealm,
+  HTTPPasswordMgrWithPriorAuth,
+  type ReducedURI,
+  type UserPassword,
+} from "./password_mgr.ts";
+export {
+  AbstractBasicAuthHandler,
+  AbstractDigestAuthHandler,
+  type AuthResponse,
+  type DigestHash,
+  HTTPBasicAuthHandler,
+  HTTPDigestAuthHandler,
+  parse_http_list,
+  parse_keqv_list,
+  ProxyBasicAuthHandler,
+  ProxyDigestAuthHandler,
+} from "./auth_handlers.ts";
 // Python's http.client.HTTPMessage: the type of every response's headers.
 export { HTTPMessage } from "../../_util/http_message.ts";

@@ -2,6 +2,9 @@
  * Python's `OpenerDirector`, `build_opener`, `install_opener` and
  * `urlopen`: the dispatcher that runs a request through its handlers.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `OpenerDirector`,
+ * `build_opener`, `install_opener` and `urlopen`.
+ *
  * @module
  */
 import { URLError } from "../error.ts";
@@ -351,9 +354,26 @@ let installed: OpenerDirector | null = null;
  *
  * @example
  * ```ts
- * import { build_opener, install_opener } from "@pyport/web/urllib/request";
- * install_opener(build_opener());
- * install_opener(null);
+ * import { equal, rejects } from "node:assert/strict";
+ * import {
+ *   addinfourl,
+ *   BaseHandler,
+ *   build_opener,
+ *   install_opener,
+ *   type Request,
+ *   urlopen,
+ * } from "@pyport/web/urllib/request";
+ * import { URLError } from "@pyport/web/urllib/error";
+ * class HelloHandler extends BaseHandler {
+ *   hello_open(req: Request) {
+ *     return new addinfourl(new TextEncoder().encode("hi"), null, req.full_url);
+ *   }
+ * }
+ * install_opener(build_opener(HelloHandler));
+ * await using resp = await urlopen("hello:world");
+ * equal(new TextDecoder().decode(await resp.read()), "hi");
+ * install_opener(null); // back to the default opener
+ * await rejects(urlopen("hello:world"), URLError);
  * ```
  */
 export function install_opener(opener: OpenerDirector | null): void {

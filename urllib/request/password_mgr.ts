@@ -2,6 +2,9 @@
  * Python's password managers for HTTP authentication: `HTTPPasswordMgr`,
  * `HTTPPasswordMgrWithDefaultRealm` and `HTTPPasswordMgrWithPriorAuth`.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `HTTPPasswordMgr` …
+ * `HTTPPasswordMgrWithPriorAuth`.
+ *
  * @module
  */
 import { urlsplit } from "../parse/split.ts";

@@ -1,6 +1,9 @@
 /**
  * Python's `pathname2url` and `url2pathname` (POSIX forms, as in 3.13).
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `pathname2url` and
+ * `url2pathname` (POSIX).
+ *
  * @module
  */
 import { quote, unquote } from "../parse/mod.ts";

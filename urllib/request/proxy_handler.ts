@@ -2,6 +2,9 @@
  * Python's `ProxyHandler`, `getproxies` and `proxy_bypass` (the
  * environment-variable forms Python uses on Linux).
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `ProxyHandler`,
+ * `getproxies_environment` and `proxy_bypass_environment`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
@@ -36,9 +39,9 @@ function environment(): Record<string, string> {
  * ```ts
  * import { ok as assert } from "node:assert/strict";
  * import { getproxies } from "@pyport/web/urllib/request";
- * Deno.env.set("https_proxy", "http://127.0.0.1:3128");
- * assert(getproxies()["https"] === "http://127.0.0.1:3128");
- * Deno.env.delete("https_proxy");
+ * Deno.env.set("ftp_proxy", "http://127.0.0.1:3128");
+ * assert(getproxies()["ftp"] === "http://127.0.0.1:3128");
+ * Deno.env.delete("ftp_proxy");
  * ```
  */
 export function getproxies(): Record<string, string> {

@@ -2,6 +2,8 @@
  * Python's `HTTPRedirectHandler`, with one deliberate hardening: credentials
  * are not carried to another origin.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `HTTPRedirectHandler`.
+ *
  * @module
  */
 import type { HTTPMessage } from "../../_util/http_message.ts";

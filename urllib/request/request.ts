@@ -2,6 +2,8 @@
  * Python's `urllib.request.Request`: a URL plus the method, body and
  * headers to send with it.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `Request` and `request_host`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

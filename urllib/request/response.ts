@@ -3,6 +3,9 @@
  * `urllib.response.addinfourl` and `http.client.HTTPResponse`, with async
  * reads that pull only the bytes asked for.
  *
+ * Follows CPython 3.13 `Lib/urllib/response.py`, `addinfourl`, and
+ * `Lib/http/client.py`, `HTTPResponse`.
+ *
  * @module
  */
 import { HTTPMessage } from "../../_util/http_message.ts";

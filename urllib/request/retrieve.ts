@@ -2,6 +2,8 @@
  * Python's `urlretrieve` and `urlcleanup`: download a URL to a file,
  * streaming it to disk.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `urlretrieve` and `urlcleanup`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
@@ -210,8 +212,11 @@ export async function urlretrieve(
  *
  * @example
  * ```ts
- * import { urlcleanup } from "@pyport/web/urllib/request";
+ * import { rejects } from "node:assert/strict";
+ * import { urlcleanup, urlretrieve } from "@pyport/web/urllib/request";
+ * const [path] = await urlretrieve("data:,abc"); // a temporary file
  * await urlcleanup();
+ * await rejects(Deno.stat(path), Deno.errors.NotFound);
  * ```
  */
 export async function urlcleanup(): Promise<void> {

@@ -1,15 +1,22 @@
 /**
  * The part of Python's `ssl.SSLContext` that `urlopen(url, {context})` and
- * `HTTPSHandler` use here: which certificate authorities to trust.
+ * `HTTPSHandler` use here: which certificate authorities to trust, and
+ * whether the server's name is checked.
+ *
+ * Follows CPython 3.13 `Lib/ssl.py`, `SSLContext` and `create_default_context`
+ * (the client's trust settings).
  *
  * @module
  */
 
 /**
  * A TLS client context: Python's `ssl.SSLContext` reduced to the trust
- * store. With no CA loaded the system / Mozilla roots Deno ships are used.
- * Hostname checking is always on (Deno offers no switch on raw TLS
- * sockets), so `check_hostname` is read-only `true`.
+ * store and `check_hostname`. With no CA loaded the system / Mozilla roots
+ * Deno ships are used.
+ *
+ * The certificate chain is always verified: there is no `verify_mode`, as
+ * Deno has no per-connection switch for it (`deno run
+ * --unsafely-ignore-certificate-errors=HOST` is the way to skip it).
  *
  * @example Trusting a test CA
  * ```ts
@@ -24,10 +31,23 @@ export class SSLContext {
   /** PEM certificates of the authorities to trust (empty: the default roots). */
   readonly caCerts: string[] = [];
 
-  /** Always `true`: hostnames are verified. */
-  get check_hostname(): boolean {
-    return true;
-  }
+  /**
+   * Whether the server's certificate must name the host connected to
+   * (default `true`, as in `create_default_context()`). Set it to `false`,
+   * as Python scripts do, to accept a certificate for another name; the
+   * chain is still verified against the trusted authorities.
+   *
+   * @example Accepting a certificate issued for another name
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { create_default_context } from "@pyport/web/urllib/request";
+   * const ctx = create_default_context();
+   * equal(ctx.check_hostname, true);
+   * ctx.check_hostname = false;
+   * equal(ctx.check_hostname, false);
+   * ```
+   */
+  check_hostname = true;
 
   /**
    * Python's `load_verify_locations(cafile=None, capath=None, cadata=None)`:

@@ -1,6 +1,8 @@
 /**
  * Python's `UnknownHandler`: the last handler in the open chain.
  *
+ * Follows CPython 3.13 `Lib/urllib/request.py`, `UnknownHandler`.
+ *
  * @module
  */
 import { URLError } from "../error.ts";

@@ -15,4 +15,4 @@
  *
  * @module
  */
-export * from "./robotparser.ts";
+export { RequestRate, RobotFileParser } from "./robotparser.ts";

@@ -2,6 +2,9 @@
  * Python's `urllib.robotparser`: reads a site's `robots.txt` and answers
  * whether a user agent may fetch a URL, with CPython 3.13's rules.
  *
+ * Follows CPython 3.13 `Lib/urllib/robotparser.py`, `RobotFileParser`,
+ * `RuleLine` and `Entry`.
+ *
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { TEST_DEADLINE_MS, within } from "../../_server.ts";
 
 /** What the echo routes report about a request. */
 export interface Seen {
@@ -25,6 +26,7 @@ export interface Site extends AsyncDisposable {
 /**
  * Runs `fn` against a local Deno.serve app answering with `handler`, given
  * its base URL, and shuts the app down afterwards, even when `fn` throws.
+ * `fn` has the test deadline: a client call that hangs fails the test.
  */
 export async function withServer(
   handler: (req: Request) => Response | Promise<Response>,
@@ -34,11 +36,13 @@ export async function withServer(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     handler,
   );
-  try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
-  } finally {
-    await server.shutdown();
-  }
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const errors: unknown[] = [];
+  await within(fn(base), TEST_DEADLINE_MS, "the test")
+    .catch((e) => errors.push(e));
+  await within(server.shutdown(), 5_000, "shutting the server down")
+    .catch((e) => errors.push(e));
+  if (errors.length > 0) throw errors[0];
 }
 
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);

@@ -53,12 +53,29 @@ export function haveTinyproxy(): boolean {
   return false;
 }
 
-/** Starts tinyproxy; `auth` makes it demand `Proxy-Authorization: Basic`. */
+/**
+ * Starts tinyproxy; `auth` makes it demand `Proxy-Authorization: Basic`.
+ * The port is picked free, then handed to tinyproxy's configuration: a
+ * test file running in parallel may take it in between, so a start that
+ * fails is retried on another port.
+ */
 export async function startTinyproxy(
   auth?: { user: string; password: string },
 ): Promise<Proxy> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startOn(freePort(), auth);
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOn(
+  port: number,
+  auth?: { user: string; password: string },
+): Promise<Proxy> {
   const dir = await Deno.makeTempDir();
-  const port = freePort();
   const lines = [
     `Port ${port}`,
     "Listen 127.0.0.1",

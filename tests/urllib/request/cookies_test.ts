@@ -17,9 +17,9 @@ import { HTTPSHandler } from "../../../urllib/request/http_handler.ts";
 import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";
 import { create_default_context } from "../../../urllib/request/ssl_context.ts";
-import { makeCerts } from "./_tls.ts";
+import { haveOpenssl, makeCerts } from "../../_tls.ts";
 import { withServer } from "./_site.ts";
-import { pythonJson, pythonOutput, skipWithoutPython } from "../../_python.ts";
+import { havePython313, pythonJson } from "../../_python.ts";
 
 function response(...setCookies: string[]) {
   const headers = new HTTPMessage(
@@ -322,7 +322,10 @@ Deno.test("HTTPCookieProcessor: a login flow with a redirect, a protected page a
 // ---------------------------------------------------------------------------
 // Differential: the same Set-Cookie headers through CPython's CookieJar.
 
-Deno.test("CookieJar agrees with CPython 3.13 on what is stored and sent", async (t) => {
+Deno.test({
+  name: "CookieJar agrees with CPython 3.13 on what is stored and sent",
+  ignore: !havePython313(),
+}, async () => {
   const scenario = {
     set: [
       ["http://www.example.com/a/b/c", "plain=1"],
@@ -368,12 +371,8 @@ print(json.dumps({"stored": stored, "sent": sent}))
 `;
   const python = await pythonJson<{ stored: unknown[]; sent: string[][] }>(
     script,
-    scenario,
+    { input: scenario },
   );
-  if (python === null) {
-    await skipWithoutPython(t);
-    return;
-  }
   const jar = new CookieJar();
   for (const [url, value] of scenario.set) {
     jar.extract_cookies(response(value!), new Request(url!));
@@ -512,7 +511,10 @@ Deno.test("MozillaCookieJar: bad files, revert, and missing file names", async (
   }
 });
 
-Deno.test("MozillaCookieJar files are read by CPython 3.13, and CPython's by us", async (t) => {
+Deno.test({
+  name: "MozillaCookieJar files are read by CPython 3.13, and CPython's by us",
+  ignore: !havePython313(),
+}, async () => {
   const dir = await Deno.makeTempDir();
   try {
     const ours = `${dir}/ours.txt`;
@@ -532,12 +534,7 @@ out.set_cookie(http.cookiejar.Cookie(0, "host", "2", None, False, "www.example.o
 out.save()
 print(json.dumps(seen))
 `;
-    const result = await pythonOutput(["-c", script, ours, theirs]);
-    if (!result?.success) {
-      await skipWithoutPython(t);
-      return;
-    }
-    const python = JSON.parse(new TextDecoder().decode(result.stdout));
+    const python = await pythonJson(script, { args: [ours, theirs] });
     const mine = [...sampleJar()].filter((c) => !c.discard).map((c) => [
       c.name,
       c.value,
@@ -602,9 +599,12 @@ Deno.test("HTTPCookieProcessor: cookies do not leak to another host on a redirec
   });
 });
 
-Deno.test("HTTPCookieProcessor over https: Secure cookies are kept and only sent over https", async () => {
+Deno.test({
+  name:
+    "HTTPCookieProcessor over https: Secure cookies are kept and only sent over https",
+  ignore: !haveOpenssl,
+}, async () => {
   const certs = await makeCerts();
-  if (!certs) return console.log("openssl missing: TLS cookie test skipped");
   const seen: { scheme: string; cookie: string | null }[] = [];
   const handler = (req: globalThis.Request) => {
     seen.push({

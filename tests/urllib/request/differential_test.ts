@@ -3,29 +3,12 @@
  * and under ours against the same local servers, and compares status,
  * reason, final URL, body, key response headers, exception class and the
  * request headers the server saw. Each allowed difference is listed in
- * IMPROVEMENTS with its reason. Skips when CPython 3.13 is absent.
+ * IMPROVEMENTS with its reason. Ignored when CPython 3.13 is absent.
  */
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual } from "node:assert/strict";
 import { type Outcome, runOurs, scenarios } from "./_diff_scenarios.ts";
 import { type Seen, startRaw, startSite } from "./_site.ts";
-
-const PYTHON = "python3";
-const PY_ENV = { PYENV_VERSION: "3.13.0" };
-
-async function pythonAvailable(): Promise<boolean> {
-  try {
-    const out = await new Deno.Command(PYTHON, {
-      args: ["-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
-      env: PY_ENV,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success &&
-      new TextDecoder().decode(out.stdout).trim() === "True";
-  } catch {
-    return false;
-  }
-}
+import { havePython313, pythonOutput } from "../../_python.ts";
 
 /** Scenarios where we deliberately differ from CPython, and why. */
 const IMPROVEMENTS: Record<string, string> = {
@@ -56,13 +39,11 @@ function keyHeaders(seen: Seen): Record<string, string> {
   return out;
 }
 
-Deno.test("differential: urllib.request against CPython 3.13 on the same local servers", async (t) => {
-  if (!(await pythonAvailable())) {
-    console.log(
-      "CPython 3.13 (PYENV_VERSION=3.13.0 python3) not available: skipped",
-    );
-    return;
-  }
+Deno.test({
+  name:
+    "differential: urllib.request against CPython 3.13 on the same local servers",
+  ignore: !havePython313(),
+}, async (t) => {
   await using site = startSite();
   const echoSeen: Record<string, string[]> = {};
   await using echo = startRaw((req) => {
@@ -93,18 +74,7 @@ Deno.test("differential: urllib.request against CPython 3.13 on the same local s
     const list = scenarios(site.base, raw, file);
 
     const script = new URL("./_diff_client.py", import.meta.url).pathname;
-    const child = new Deno.Command(PYTHON, {
-      args: [script],
-      env: PY_ENV,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(list)));
-    await writer.close();
-    const result = await child.output();
-    equal(result.success, true, new TextDecoder().decode(result.stderr));
+    const result = await pythonOutput([script], { input: list });
     const theirs = JSON.parse(
       new TextDecoder().decode(result.stdout),
     ) as Outcome[];

@@ -1,8 +1,8 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import {
   build_opener,
   create_default_context,
-  getproxies,
   HTTPSHandler,
   proxy_bypass,
   ProxyHandler,
@@ -12,66 +12,103 @@ import {
 import { HTTPError, URLError } from "../../../urllib/error.ts";
 import { type Seen, startSite, text } from "./_site.ts";
 import { haveTinyproxy, startTinyproxy } from "./_tinyproxy.ts";
-import { makeCerts, type TestCerts } from "./_tls.ts";
+import { haveOpenssl, makeCerts, type TestCerts } from "../../_tls.ts";
 
-const PROXY_VARS = [
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "REQUEST_METHOD",
-];
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const REQUEST_MODULE =
+  new URL("../../../urllib/request/mod.ts", import.meta.url).href;
+/** What a child Deno needs from our environment to find its cache. */
+const KEPT_VARS = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"];
 
-/** Runs `fn` with exactly `vars` as the proxy environment, restoring it after. */
-async function withEnv(
+/**
+ * Runs `body` (TypeScript with `request` bound to urllib.request, ending
+ * in `console.log(JSON.stringify(...))`) in a child Deno whose environment
+ * holds exactly `vars` besides what Deno needs, and returns what it
+ * printed. The proxy settings live in the environment, which test files
+ * running in parallel share: changing ours here would reroute their
+ * requests, so each setting gets its own process.
+ */
+async function inEnv<T>(
   vars: Record<string, string>,
-  fn: () => Promise<void> | void,
-): Promise<void> {
-  const saved = new Map(PROXY_VARS.map((k) => [k, Deno.env.get(k)]));
-  for (const k of PROXY_VARS) Deno.env.delete(k);
-  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
-  try {
-    await fn();
-  } finally {
-    for (const [k, v] of saved) {
-      v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
-    }
+  body: string,
+): Promise<T> {
+  const env: Record<string, string> = { NO_COLOR: "1", ...vars };
+  for (const name of KEPT_VARS) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
   }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      "--ext=ts",
+      `import * as request from ${JSON.stringify(REQUEST_MODULE)};\n${body}`,
+    ],
+    cwd: ROOT,
+    clearEnv: true,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+  const decoder = new TextDecoder();
+  equal(out.success, true, decoder.decode(out.stderr));
+  return JSON.parse(decoder.decode(out.stdout));
 }
 
-let certs: TestCerts | null | undefined;
-async function getCerts(): Promise<TestCerts | null> {
-  if (certs === undefined) certs = await makeCerts();
-  return certs;
+interface ProxySettings {
+  proxies: Record<string, string>;
+  bypass: Record<string, boolean>;
+}
+
+/** `getproxies()` and `proxy_bypass(host)` under `vars`. */
+function proxySettings(vars: Record<string, string>): Promise<ProxySettings> {
+  return inEnv(
+    vars,
+    `const hosts = ["localhost:8080", "a.corp.test", "corp.test.evil", "anything"];
+console.log(JSON.stringify({
+  proxies: request.getproxies(),
+  bypass: Object.fromEntries(hosts.map((h) => [h, request.proxy_bypass(h)])),
+}));`,
+  );
+}
+
+let certs: Promise<TestCerts> | undefined;
+function getCerts(): Promise<TestCerts> {
+  return certs ??= makeCerts();
 }
 
 Deno.test("getproxies and proxy_bypass read the environment as Python does", async () => {
-  await withEnv({
+  let settings = await proxySettings({
     HTTP_PROXY: "http://upper:1",
     https_proxy: "http://lower:2",
     NO_PROXY: "localhost,.corp.test",
-  }, () => {
-    deepEqual(getproxies(), {
-      http: "http://upper:1",
-      https: "http://lower:2",
-      no: "localhost,.corp.test",
-    });
-    ok(proxy_bypass("localhost:8080"));
-    ok(proxy_bypass("a.corp.test"));
-    ok(!proxy_bypass("corp.test.evil"));
   });
-  await withEnv(
-    { HTTP_PROXY: "http://upper:1", http_proxy: "http://lower:1" },
-    () => {
-      equal(getproxies()["http"], "http://lower:1");
-    },
-  );
-  await withEnv({ HTTP_PROXY: "http://upper:1", REQUEST_METHOD: "GET" }, () => {
-    equal(getproxies()["http"], undefined);
+  deepEqual(settings.proxies, {
+    http: "http://upper:1",
+    https: "http://lower:2",
+    no: "localhost,.corp.test",
   });
-  await withEnv({ no_proxy: "*" }, () => ok(proxy_bypass("anything")));
+  deepEqual(settings.bypass, {
+    "localhost:8080": true,
+    "a.corp.test": true,
+    "corp.test.evil": false,
+    anything: false,
+  });
+  settings = await proxySettings({
+    HTTP_PROXY: "http://upper:1",
+    http_proxy: "http://lower:1",
+  });
+  equal(settings.proxies["http"], "http://lower:1");
+  settings = await proxySettings({
+    HTTP_PROXY: "http://upper:1",
+    REQUEST_METHOD: "GET",
+  });
+  equal(settings.proxies["http"], undefined);
+  settings = await proxySettings({ no_proxy: "*" });
+  equal(settings.bypass["anything"], true);
+  // Explicit settings need no environment.
+  ok(proxy_bypass("a.corp.test", { no: ".corp.test" }));
+  ok(!proxy_bypass("corp.test.evil", { no: ".corp.test" }));
 });
 
 const proxyTest = { ignore: !haveTinyproxy(), sanitizeResources: true };
@@ -101,15 +138,17 @@ Deno.test({
 }, async () => {
   await using site = startSite();
   await using proxy = await startTinyproxy();
-  await withEnv({ http_proxy: proxy.url }, async () => {
-    await (await build_opener().open(`${site.base}/echo?n=1`)).read();
-  });
+  const fetchVia = (vars: Record<string, string>, url: string) =>
+    inEnv<number>(
+      vars,
+      `const resp = await request.build_opener().open(${JSON.stringify(url)});
+console.log(JSON.stringify((await resp.read()).length));`,
+    );
+  await fetchVia({ http_proxy: proxy.url }, `${site.base}/echo?n=1`);
   ok((await proxy.log()).includes(`GET ${site.base}/echo?n=1`));
-  await withEnv(
+  await fetchVia(
     { HTTP_PROXY: proxy.url, no_proxy: "example.test, 127.0.0.1" },
-    async () => {
-      await (await build_opener().open(`${site.base}/echo?n=2`)).read();
-    },
+    `${site.base}/echo?n=2`,
   );
   ok(!(await proxy.log()).includes("/echo?n=2"));
   equal(site.seen.length, 2);
@@ -141,9 +180,11 @@ Deno.test({
   equal(site.seen.length, 1);
 });
 
-Deno.test("HTTPS with a context trusting a test CA; untrusted is a URLError", async () => {
+Deno.test({
+  name: "HTTPS with a context trusting a test CA; untrusted is a URLError",
+  ignore: !haveOpenssl,
+}, async () => {
   const pem = await getCerts();
-  if (!pem) return console.log("openssl missing: TLS test skipped");
   await using site = startSite("127.0.0.1", { cert: pem.cert, key: pem.key });
   const context = create_default_context({ cadata: pem.ca });
   const resp = await urlopen(`${site.base}/echo`, { context });
@@ -167,35 +208,73 @@ Deno.test("HTTPS with a context trusting a test CA; untrusted is a URLError", as
 
 Deno.test({
   name:
+    "SSLContext.check_hostname = false accepts a certificate for another name, still checking its chain",
+  ignore: !haveOpenssl,
+}, async () => {
+  const other = await makeCerts("DNS:other.test");
+  await using site = startSite("127.0.0.1", {
+    cert: other.cert,
+    key: other.key,
+  });
+  const context = create_default_context({ cadata: other.ca });
+  equal(context.check_hostname, true);
+  await rejects(
+    urlopen(`${site.base}/echo`, { context }),
+    (e) => e instanceof URLError && /certificate|name/i.test(String(e.reason)),
+  );
+  context.check_hostname = false;
+  const resp = await urlopen(`${site.base}/echo`, { context });
+  equal(resp.status, 200);
+  await resp.close();
+  // The handler's check_hostname argument sets the context's, as in Python.
+  const strict = create_default_context({ cadata: other.ca });
+  const lax = new HTTPSHandler({ context: strict, check_hostname: false });
+  equal(strict.check_hostname, false);
+  const viaHandler = await build_opener(lax).open(`${site.base}/echo`);
+  equal(viaHandler.status, 200);
+  await viaHandler.close();
+  // The chain is still verified: an untrusted authority is refused.
+  const untrusted = create_default_context();
+  untrusted.check_hostname = false;
+  await rejects(urlopen(`${site.base}/echo`, { context: untrusted }), URLError);
+});
+
+Deno.test({
+  name:
     "HTTPS through the proxy with CONNECT (env https_proxy with credentials)",
   ...proxyTest,
+  ignore: proxyTest.ignore || !haveOpenssl,
 }, async () => {
   const pem = await getCerts();
-  if (!pem) return console.log("openssl missing: TLS test skipped");
   await using site = startSite("127.0.0.1", { cert: pem.cert, key: pem.key });
   await using proxy = await startTinyproxy({ user: "bob", password: "pw" });
-  const context = create_default_context({ cadata: pem.ca });
-  await withEnv(
-    { https_proxy: `http://bob:pw@127.0.0.1:${proxy.port}` },
-    async () => {
-      const resp = await build_opener(new HTTPSHandler({ context })).open(
-        `${site.base}/echo?tls=1`,
-      );
-      const seen = JSON.parse(text(await resp.read())) as Seen;
-      equal(seen.url, "/echo?tls=1");
-      // The credentials went to the proxy on CONNECT, not to the site.
-      equal(seen.headers["proxy-authorization"], undefined);
-    },
-  );
-  ok((await proxy.log()).includes(`CONNECT 127.0.0.1:${site.port}`));
-  await withEnv({ https_proxy: proxy.url }, async () => {
-    await rejects(
-      build_opener(new HTTPSHandler({ context })).open(`${site.base}/echo`),
-      (e) =>
-        e instanceof URLError &&
-        /Tunnel connection failed: 407/.test(
-          String((e.reason as Error).message),
-        ),
+  // The body prints the site's echo, or the error's reason.
+  const openVia = (vars: Record<string, string>, url: string) =>
+    inEnv<{ seen?: Seen; reason?: string }>(
+      vars,
+      `const context = request.create_default_context({
+  cadata: ${JSON.stringify(pem.ca)},
+});
+const opener = request.build_opener(new request.HTTPSHandler({ context }));
+try {
+  const resp = await opener.open(${JSON.stringify(url)});
+  const seen = JSON.parse(new TextDecoder().decode(await resp.read()));
+  console.log(JSON.stringify({ seen }));
+} catch (e) {
+  console.log(JSON.stringify({ reason: String(e.reason?.message ?? e) }));
+}`,
     );
-  });
+  const { seen } = await openVia(
+    { https_proxy: `http://bob:pw@127.0.0.1:${proxy.port}` },
+    `${site.base}/echo?tls=1`,
+  );
+  equal(seen?.url, "/echo?tls=1");
+  // The credentials went to the proxy on CONNECT, not to the site.
+  equal(seen?.headers["proxy-authorization"], undefined);
+  ok((await proxy.log()).includes(`CONNECT 127.0.0.1:${site.port}`));
+  const refused = await openVia(
+    { https_proxy: proxy.url },
+    `${site.base}/echo`,
+  );
+  match(refused.reason ?? "", /Tunnel connection failed: 407/);
 });
