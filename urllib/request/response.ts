@@ -6,7 +6,7 @@
  * @module
  */
 import { HTTPMessage } from "../../_util/http_message.ts";
-import { IncompleteRead } from "../error.ts";
+import { IncompleteRead, URLError } from "../error.ts";
 
 /**
  * Where a response's body bytes come from. `readInto` fills the start of
@@ -145,7 +145,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     try {
       n = await this.#source.readInto(buf);
     } catch (error) {
-      this.close();
+      // An aborted request (the only URLError a body read throws) keeps
+      // rejecting later reads; any other failure ends the body, as in Python.
+      if (!(error instanceof URLError)) this.close();
       throw error;
     }
     if (n === null) this.close();
@@ -170,7 +172,10 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * Reads `amt` bytes (fewer only at the end of the body), or the whole
    * rest of the body when `amt` is omitted, `null` or negative.
    * Reading everything from a body cut short throws
-   * {@linkcode IncompleteRead}, as Python does.
+   * {@linkcode IncompleteRead}, as Python does (for a chunked body, any
+   * read that meets the cut: `partial` holds the complete chunks it got).
+   * Once the request's `signal` has aborted, every read rejects with
+   * `URLError(signal.reason)`.
    */
   async read(amt: number | null = null): Promise<Uint8Array> {
     if (amt === null || amt < 0) return await this.#readAll();
@@ -180,6 +185,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   async #readAll(): Promise<Uint8Array> {
+    // A closed response reads as empty, whatever was left unread (Python).
+    if (this.#closed && this.#peek.length === 0) return new Uint8Array(0);
     const parts: Uint8Array[] = [];
     let total = 0;
     try {

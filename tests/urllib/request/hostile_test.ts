@@ -13,8 +13,15 @@ import {
   IncompleteRead,
   LineTooLong,
   UnknownProtocol,
+  URLError,
 } from "../../../urllib/error.ts";
-import { HTTPResponse, Request, urlopen } from "../../../urllib/request/mod.ts";
+import {
+  build_opener,
+  HTTPResponse,
+  ProxyHandler,
+  Request,
+  urlopen,
+} from "../../../urllib/request/mod.ts";
 import { UnicodeEncodeError } from "../../../_util/codec.ts";
 import { repeated, startHostile } from "./_hostile.ts";
 
@@ -288,6 +295,43 @@ Deno.test("a header value beyond Latin-1 is Python's UnicodeEncodeError, before 
     },
   );
   equal(server.sent, 0);
+});
+
+Deno.test("timeout 0 means a non-blocking socket: URLError(BlockingIOError) every time, as CPython", async () => {
+  let connections = 0;
+  await using server = startHostile(async (wire) => {
+    connections += 1;
+    await wire.write(`${OK}Content-Length: 0\r\n\r\n`);
+  });
+  for (let i = 0; i < 5; i++) {
+    await rejects(urlopen(server.url, { timeout: 0 }), (e: unknown) => {
+      ok(e instanceof URLError, String(e));
+      ok(e.reason instanceof Deno.errors.WouldBlock, String(e.reason));
+      equal(e.message, "<urlopen error [Errno 115] Operation now in progress>");
+      return true;
+    });
+  }
+  equal(connections, 0);
+});
+
+Deno.test("a proxy refusing CONNECT with 407: URLError whose reason is Python's OSError", async () => {
+  await using proxy = startHostile(async (wire) => {
+    await wire.write(
+      "HTTP/1.0 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n",
+    );
+  });
+  const opener = build_opener(new ProxyHandler({ https: proxy.url }));
+  await rejects(opener.open("https://example.invalid/x"), (e: unknown) => {
+    ok(e instanceof URLError, String(e));
+    const reason = e.reason as Error;
+    equal(reason.name, "OSError");
+    ok(!(reason instanceof Deno.errors.ConnectionRefused));
+    equal(
+      reason.message,
+      "Tunnel connection failed: 407 Proxy Authentication Required",
+    );
+    return true;
+  });
 });
 
 Deno.test({
