@@ -107,6 +107,20 @@ function normpath(path: string): string {
  * assert(headers?.get("Content-length") === "3" && calls.join() === "0,1");
  * await urlcleanup();
  * ```
+ *
+ * @example Cancelling with an AbortSignal
+ * ```ts
+ * import { ok as assert, rejects } from "node:assert/strict";
+ * import { URLError } from "@pyport/web/urllib/error";
+ * import { urlretrieve } from "@pyport/web/urllib/request";
+ * const controller = new AbortController();
+ * controller.abort("user cancelled");
+ * await rejects(
+ *   urlretrieve("data:,abc", { signal: controller.signal }),
+ *   (e) => e instanceof URLError && e.reason === "user cancelled",
+ * );
+ * assert(controller.signal.aborted);
+ * ```
  */
 export function urlretrieve(
   url: string,
