@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidURL, URLError } from "../error.ts";
+import { HTTPException, InvalidURL, URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import { HTTPResponse } from "./response.ts";
@@ -59,6 +59,12 @@ function checkHeader(name: string, value: string): void {
   if (VALUE_FORBIDDEN.test(value)) {
     throw new TypeError(`Invalid header value ${pyRepr(value)}`);
   }
+}
+
+/** An `http.client` error that is not also an OSError (RemoteDisconnected is). */
+function isProtocolError(err: unknown): boolean {
+  return err instanceof HTTPException &&
+    !(err instanceof Deno.errors.ConnectionReset);
 }
 
 /** Splits `host[:port]` as http.client does, with `[v6]` brackets removed. */
@@ -217,8 +223,10 @@ export class AbstractHTTPHandler extends BaseHandler {
         }
         await sendRequest(conn, head, req.data, titled);
       } catch (err) {
-        // An abort is already a URLError carrying the signal's reason.
-        throw err instanceof URLError ? err : new URLError(err);
+        // Python wraps only OSErrors: an abort is already a URLError, and a
+        // proxy's unreadable answer to CONNECT an HTTPException.
+        if (err instanceof URLError || isProtocolError(err)) throw err;
+        throw new URLError(err);
       }
       const resHead = await readResponseHead(conn);
       const source = bodySource(conn, resHead, method);

@@ -334,6 +334,18 @@ Deno.test("a proxy refusing CONNECT with 407: URLError whose reason is Python's 
   });
 });
 
+Deno.test("a proxy whose answer to CONNECT is not HTTP: the HTTPException arrives bare, as in Python", async () => {
+  await using proxy = startHostile(async (wire) => {
+    await wire.flood(repeated("X-Flood: 1\r\n", 4096), FLOOD);
+  });
+  const opener = build_opener(new ProxyHandler({ https: proxy.url }));
+  await rejectsWith(
+    opener.open("https://example.invalid/x"),
+    BadStatusLine,
+    /^X-Flood: 1$/,
+  );
+});
+
 Deno.test({
   name:
     "peak memory stays under 100 MiB whatever the server sends (child process)",
