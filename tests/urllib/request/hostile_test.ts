@@ -17,7 +17,7 @@ import {
 } from "../../../urllib/error.ts";
 import {
   build_opener,
-  HTTPResponse,
+  type HTTPResponse,
   ProxyHandler,
   Request,
   urlopen,
