@@ -194,6 +194,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       const announced = this.#source.missing?.() ?? 0;
       if (announced > 0) {
         const first = new Uint8Array(this.#peek.length + announced);
+        // parts[0] follows what arrived, for the error if the body breaks off.
         parts.push(first.subarray(0, 0));
         while (total < first.length) {
           const n = await this.#fill(first.subarray(total));
