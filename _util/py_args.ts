@@ -17,6 +17,11 @@ export interface PyArgsSpec<T> {
   readonly fn: string;
   /** The optional parameters, in Python's positional order. */
   readonly names: readonly (keyof T & string)[];
+  /**
+   * Parameters that may only be given by keyword (Python's after `*`, and
+   * additions such as `signal`).
+   */
+  readonly keywordOnly?: readonly (keyof T & string)[];
   /** Values used for parameters that are not given (or given as `undefined`). */
   readonly defaults: T;
   /**
@@ -48,6 +53,21 @@ export function isPlainObject(
  * assert(pyArgs(spec, [""]).safe === "");
  * assert(pyArgs(spec, [{ encoding: "latin-1" }]).encoding === "latin-1");
  * assert(pyArgs(spec, ["", { encoding: "latin-1" }]).safe === "");
+ * ```
+ *
+ * @example A keyword-only parameter
+ * ```ts
+ * import { ok as assert, throws } from "node:assert/strict";
+ * import { pyArgs } from "./py_args.ts";
+ * const spec = {
+ *   fn: "open",
+ *   names: ["data"] as const,
+ *   keywordOnly: ["signal"] as const,
+ *   defaults: { data: null as string | null, signal: null as AbortSignal | null },
+ * };
+ * const signal = new AbortController().signal;
+ * assert(pyArgs(spec, ["x", { signal }]).signal === signal);
+ * throws(() => pyArgs(spec, ["x", "y"]), /at most 1/);
  * ```
  */
 export function pyArgs<T extends object>(
@@ -81,7 +101,7 @@ export function pyArgs<T extends object>(
   });
   if (keywords) {
     for (const [name, value] of Object.entries(keywords)) {
-      if (!(names as readonly string[]).includes(name)) {
+      if (!accepts(spec, name)) {
         throw new TypeError(
           `${fn}() got an unexpected keyword argument '${name}'`,
         );
@@ -95,4 +115,11 @@ export function pyArgs<T extends object>(
     }
   }
   return result as T;
+}
+
+function accepts<T extends object>(spec: PyArgsSpec<T>, name: string): boolean {
+  const known: readonly string[] = spec.names;
+  return known.includes(name) ||
+    (spec.keywordOnly as readonly string[] | undefined)?.includes(name) ===
+      true;
 }

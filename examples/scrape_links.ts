@@ -1,7 +1,9 @@
 /**
  * Fetches a web page with `urlopen`, decodes it with the charset the
- * response declares, and prints its title and every link in it as an
- * absolute URL: the tutorial's `urlopen` + `re.search` scraper, grown up.
+ * response declares (or, when it declares none, the page's own
+ * `<meta charset>`, as browsers find it), and prints its title and every
+ * link in it as an absolute URL: the tutorial's `urlopen` + `re.search`
+ * scraper, grown up.
  *
  * Run it from a checkout:
  *
@@ -20,9 +22,21 @@
  *
  * @module
  */
+import sniffEncoding from "html-encoding-sniffer";
 import { HTTPError, URLError } from "@pyport/web/urllib/error";
 import { urldefrag, urljoin } from "@pyport/web/urllib/parse";
 import { urlopen } from "@pyport/web/urllib/request";
+
+/**
+ * The HTML Standard's encoding sniffing (jsdom's `html-encoding-sniffer`,
+ * which ships no types): a byte order mark, else a `<meta charset>` or
+ * `<meta http-equiv="Content-Type">` within the first 1024 bytes, else
+ * `defaultEncoding`. Answers with the encoding's standard name.
+ */
+const sniffHtmlEncoding = sniffEncoding as (
+  bytes: Uint8Array,
+  options: { defaultEncoding: string },
+) => string;
 
 /**
  * Decodes `body` with the page's charset (`utf-8`, `shift_jis`, `gb2312`,
@@ -68,13 +82,13 @@ const BASE = /<base\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 async function main(args: string[]): Promise<number> {
   const url = args[0] ?? "https://www.python.org/";
   let finalUrl: string;
-  let charset: string;
+  let charset: string | null;
   let body: Uint8Array;
   try {
     await using resp = await urlopen(url, { timeout: 30 });
     // After redirects, links are relative to where we ended up.
     finalUrl = resp.geturl();
-    charset = resp.headers?.get_content_charset() ?? "utf-8";
+    charset = resp.headers?.get_content_charset() ?? null;
     body = await resp.read();
   } catch (error) {
     if (error instanceof HTTPError) {
@@ -87,6 +101,11 @@ async function main(args: string[]): Promise<number> {
     }
     throw error;
   }
+  // No charset in the response (python -m http.server sends none): the
+  // page's own, found as browsers find it, else UTF-8. A page declaring
+  // iso-8859-1 gets windows-1252, its superset, as in every browser.
+  charset ??= sniffHtmlEncoding(body, { defaultEncoding: "UTF-8" })
+    .toLowerCase();
   let text: string;
   try {
     text = decode(body, charset);

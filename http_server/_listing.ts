@@ -7,7 +7,10 @@
  *
  * @module
  */
+import { encodeText } from "../_util/codec/mod.ts";
 import { htmlEscape, quote, unquote } from "./_text.ts";
+
+const encoder = new TextEncoder();
 
 /** One listed entry. */
 export interface ListingEntry {
@@ -16,6 +19,23 @@ export interface ListingEntry {
   readonly isDirectory: boolean;
   /** Is a symbolic link: shown with an `@`. */
   readonly isSymlink: boolean;
+  /** The server cannot open this name: shown without a link. */
+  readonly unreachable?: boolean | undefined;
+}
+
+/**
+ * Compares as Python compares `str`: by code point. (JavaScript's `<`
+ * compares UTF-16 units, which puts U+10000 and above before U+E000–U+FFFF
+ * and before the lone surrogates that stand for bytes of non-UTF-8 names.)
+ */
+function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+      return (a.codePointAt(i) as number) - (b.codePointAt(i) as number);
+    }
+  }
+  return a.length - b.length;
 }
 
 /** Sorts entries as Python does: by lower-cased name, stable. */
@@ -24,8 +44,23 @@ export function sortEntries(entries: ListingEntry[]): ListingEntry[] {
     key: entry.name.toLowerCase(),
     entry,
   }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.sort((a, b) => compareCodePoints(a.key, b.key));
   return keyed.map((k) => k.entry);
+}
+
+/**
+ * The listing page's bytes: UTF-8, with the escaped bytes of names that are
+ * not UTF-8 written back as those bytes (Python's `surrogateescape`).
+ */
+export function encodeListing(html: string): Uint8Array {
+  if (html.isWellFormed()) return encoder.encode(html);
+  try {
+    return encodeText(html, "utf-8", "surrogateescape");
+  } catch {
+    // A surrogate that stands for no byte (from a crafted URL): Python
+    // fails the request here; show U+FFFD instead.
+    return encoder.encode(html);
+  }
 }
 
 /** The listing HTML for request path `urlPath` and sorted `entries`. */
@@ -43,7 +78,7 @@ export function listingHtml(
     `<body>\n<h1>${title}</h1>`,
     "<hr>\n<ul>",
   ];
-  for (const { name, isDirectory, isSymlink } of entries) {
+  for (const { name, isDirectory, isSymlink, unreachable } of entries) {
     let display = name;
     let link = name;
     if (isDirectory) {
@@ -51,6 +86,11 @@ export function listingHtml(
       link = name + "/";
     }
     if (isSymlink) display = name + "@";
+    if (unreachable) {
+      // Its real name is lost to this runtime: no link that would 404.
+      lines.push(`<li>${htmlEscape(display, false)}</li>`);
+      continue;
+    }
     lines.push(
       `<li><a href="${quote(link)}">${htmlEscape(display, false)}</a></li>`,
     );

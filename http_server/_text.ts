@@ -9,9 +9,35 @@
  * @module
  */
 
+import { decodeBytes, encodeText } from "../_util/codec/mod.ts";
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 const HEX = "0123456789ABCDEF";
+
+/**
+ * UTF-8 bytes of `text`, with lone surrogates (escaped bytes of a file name
+ * that is not UTF-8) encoded as Python's `errors="surrogatepass"` does.
+ */
+function utf8(text: string): Uint8Array {
+  return text.isWellFormed()
+    ? encoder.encode(text)
+    : encodeText(text, "utf-8", "surrogatepass");
+}
+
+/**
+ * Decodes `%`-escaped bytes as Python's `unquote(errors="surrogatepass")`:
+ * UTF-8, where encoded surrogates (how a listing links a name that is not
+ * UTF-8) decode to lone surrogates; anything else invalid throws.
+ */
+function decodePassing(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return decodeBytes(bytes, "utf-8", "surrogatepass");
+  }
+}
 
 function isUnreserved(byte: number, safe: string): boolean {
   return (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) ||
@@ -20,11 +46,14 @@ function isUnreserved(byte: number, safe: string): boolean {
     (byte < 0x80 && safe.includes(String.fromCharCode(byte)));
 }
 
-/** Percent-encodes `text` as UTF-8, leaving letters, digits, `_.-~` and `safe`. */
+/**
+ * Percent-encodes `text` as UTF-8, leaving letters, digits, `_.-~` and
+ * `safe`; lone surrogates are encoded as Python's `errors="surrogatepass"`.
+ */
 export function quote(text: string, safe = "/"): string {
   if (safe === "/" && /^[A-Za-z0-9_.\-~/]*$/.test(text)) return text;
   let out = "";
-  for (const byte of encoder.encode(text)) {
+  for (const byte of utf8(text)) {
     out += isUnreserved(byte, safe)
       ? String.fromCharCode(byte)
       : "%" + HEX[byte >> 4] + HEX[byte & 15];
@@ -40,16 +69,29 @@ function hexValue(code: number): number {
 }
 
 /**
- * Decodes `%XX` escapes (as UTF-8, invalid sequences becoming U+FFFD);
- * malformed escapes stay as they are.
+ * Decodes `%XX` escapes as Python's file server does: UTF-8 with
+ * `errors="surrogatepass"` (so a listing's link to a name that is not UTF-8
+ * leads back to it), or, when that fails anywhere, with invalid sequences
+ * becoming U+FFFD. Malformed escapes stay as they are.
  */
 export function unquote(text: string): string {
   if (!text.includes("%")) return text;
+  try {
+    return unquoteWith(text, decodePassing);
+  } catch {
+    return unquoteWith(text, (bytes) => decoder.decode(bytes));
+  }
+}
+
+function unquoteWith(
+  text: string,
+  decode: (bytes: Uint8Array) => string,
+): string {
   const bytes: number[] = [];
   let out = "";
   const flush = (): void => {
     if (bytes.length === 0) return;
-    out += decoder.decode(new Uint8Array(bytes));
+    out += decode(new Uint8Array(bytes));
     bytes.length = 0;
   };
   for (let i = 0; i < text.length; i++) {

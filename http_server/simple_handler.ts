@@ -8,10 +8,17 @@
  */
 import { parseHttpDateUtc } from "./_dates.ts";
 import { internals } from "./_internal.ts";
-import { type ListingEntry, listingHtml, sortEntries } from "./_listing.ts";
+import {
+  encodeListing,
+  type ListingEntry,
+  listingHtml,
+  sortEntries,
+} from "./_listing.ts";
 import { isTextType, lookupMimeType } from "./_mime.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
+// File names that are not UTF-8: calls that take and give them exactly.
+import * as byteNames from "./_byte_names.ts";
 import { BaseHTTPRequestHandler, type ClientAddress } from "./base_handler.ts";
 import type { ResponseWriter } from "./io.ts";
 import type { HTTPServer } from "./server.ts";
@@ -21,7 +28,6 @@ const SEP = IS_WINDOWS ? "\\" : "/";
 /** Files up to this size are read whole and sent with the head in one write. */
 const SMALL_FILE = 64 * 1024;
 const CHUNK = 64 * 1024;
-const encoder = new TextEncoder();
 
 /** An open file (or part of one) to send: its bytes as a stream. */
 export interface FileSource {
@@ -156,19 +162,20 @@ async function readEntries(
   knownSize: number | null,
 ): Promise<ListingEntry[]> {
   const size = knownSize ?? (await Deno.stat(path)).size;
-  const raw: Deno.DirEntry[] = [];
-  if (size <= SMALL_DIRECTORY) raw.push(...Deno.readDirSync(path));
-  else for await (const entry of Deno.readDir(path)) raw.push(entry);
+  const raw: byteNames.ExactDirEntry[] = [];
+  if (size <= SMALL_DIRECTORY) raw.push(...byteNames.readDirSync(path));
+  else for await (const entry of byteNames.readDir(path)) raw.push(entry);
   const entries: ListingEntry[] = [];
   for (const entry of raw) {
     let isDirectory = entry.isDirectory;
     if (entry.isSymlink) {
-      const target = await Deno.stat(joinPath(path, entry.name)).catch(
+      const target = await byteNames.stat(joinPath(path, entry.name)).catch(
         () => null,
       );
       isDirectory = target?.isDirectory ?? false;
     }
-    entries.push({ name: entry.name, isDirectory, isSymlink: entry.isSymlink });
+    const { name, isSymlink, unreachable } = entry;
+    entries.push({ name, isDirectory, isSymlink, unreachable });
   }
   return entries;
 }
@@ -179,14 +186,14 @@ function openWithInfo(
 ): { file: Deno.FsFile | null; info: Deno.FileInfo } | null {
   let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(path);
+    info = byteNames.statSync(path);
   } catch {
     return null;
   }
   // Only regular files are opened: opening a FIFO or device could block.
   if (!info.isFile) return { file: null, info };
   try {
-    return { file: Deno.openSync(path, { read: true }), info };
+    return { file: byteNames.openSync(path, { read: true }), info };
   } catch {
     return null;
   }
@@ -503,7 +510,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let real: string;
     try {
       root = realRoot(this.directory);
-      real = Deno.realPathSync(path);
+      real = byteNames.realPathSync(path);
     } catch {
       return false;
     }
@@ -524,7 +531,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       this.send_error(404, "No permission to list directory");
       return null;
     }
-    const encoded = encoder.encode(
+    const encoded = encodeListing(
       listingHtml(this.path, sortEntries(entries)),
     );
     this.send_response(200);

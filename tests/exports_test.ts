@@ -129,7 +129,10 @@ const ROWS: readonly Row[] = [
     entry: "urllib/error.ts",
     added: {
       BadStatusLine: "http.client",
+      HTTPException: "http.client",
       IncompleteRead: "http.client",
+      LineTooLong: "http.client",
+      UnknownProtocol: "http.client",
       InvalidURL: "http.client",
       RemoteDisconnected: "http.client",
       TimeoutError: "builtins",

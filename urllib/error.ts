@@ -2,10 +2,12 @@
  * Python's `urllib.error`: the exceptions `urlopen` throws, with Python's
  * class names as each error's `name`.
  *
- * Also home to the few `http.client` / built-in exceptions a Python
- * programmer catches around `urlopen` ({@linkcode InvalidURL},
- * {@linkcode IncompleteRead}, {@linkcode TimeoutError}), since this package
- * has no `http.client` module.
+ * Also home to the `http.client` / built-in exceptions a Python programmer
+ * catches around `urlopen` ({@linkcode HTTPException} and its subclasses
+ * {@linkcode InvalidURL}, {@linkcode IncompleteRead},
+ * {@linkcode BadStatusLine}, {@linkcode LineTooLong},
+ * {@linkcode UnknownProtocol}, {@linkcode RemoteDisconnected}; and
+ * {@linkcode TimeoutError}), since this package has no `http.client` module.
  *
  * Follows CPython 3.13 `Lib/urllib/error.py`, and `Lib/http/client.py`'s
  * `InvalidURL`, `IncompleteRead`, `RemoteDisconnected` and `BadStatusLine`.
@@ -222,17 +224,76 @@ export class ContentTooShortError extends URLError {
   }
 }
 
+// JavaScript classes have one parent, but some of Python's exceptions have
+// two (InvalidURL is a TypeError here by the package's ValueError rule;
+// RemoteDisconnected is a ConnectionReset). These tables make
+// `instanceof` answer as Python's isinstance would for them.
+type ErrorClass = abstract new (...args: never[]) => Error;
+const extraSubclasses = new Map<ErrorClass, ErrorClass[]>();
+const ownInstanceOf = Function.prototype[Symbol.hasInstance];
+
+function isInstance(cls: ErrorClass, value: unknown): boolean {
+  if (ownInstanceOf.call(cls, value)) return true;
+  return (extraSubclasses.get(cls) ?? []).some((sub) =>
+    ownInstanceOf.call(sub, value)
+  );
+}
+
+function registerSubclass(parent: ErrorClass, child: ErrorClass): void {
+  const list = extraSubclasses.get(parent) ?? [];
+  list.push(child);
+  extraSubclasses.set(parent, list);
+}
+
+/**
+ * Python's `http.client.HTTPException`: the base of every error about the
+ * HTTP exchange itself ({@linkcode BadStatusLine}, {@linkcode LineTooLong},
+ * {@linkcode UnknownProtocol}, {@linkcode IncompleteRead},
+ * {@linkcode RemoteDisconnected}, {@linkcode InvalidURL}). Thrown bare (not
+ * wrapped in a {@linkcode URLError}) when the server's answer cannot be
+ * read, for example `got more than 100 headers`.
+ *
+ * @example Every http.client error is an HTTPException
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import {
+ *   HTTPException,
+ *   InvalidURL,
+ *   LineTooLong,
+ *   RemoteDisconnected,
+ * } from "@pyport/web/urllib/error";
+ * assert(new LineTooLong("header line") instanceof HTTPException);
+ * assert(new RemoteDisconnected() instanceof HTTPException);
+ * assert(new InvalidURL("bad port") instanceof HTTPException);
+ * assert(new HTTPException("got more than 100 headers").name === "HTTPException");
+ * ```
+ */
+export class HTTPException extends Error {
+  /** Creates the error. */
+  constructor(message = "") {
+    super(message);
+    this.name = "HTTPException";
+  }
+
+  /** `instanceof` as Python's `isinstance`, for the classes with two parents. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, value);
+  }
+}
+
 /**
  * Python's `http.client.InvalidURL`: a URL that cannot be sent (a control
  * character, a raw space, a bad port). A `TypeError`, following this
- * package's mapping of Python's `ValueError`-like failures.
+ * package's mapping of Python's `ValueError`-like failures, and also an
+ * {@linkcode HTTPException} for `instanceof`, as in Python.
  *
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { InvalidURL } from "@pyport/web/urllib/error";
+ * import { HTTPException, InvalidURL } from "@pyport/web/urllib/error";
  * const err = new InvalidURL("URL can't contain control characters.");
  * assert(err instanceof TypeError && err.name === "InvalidURL");
+ * assert(err instanceof HTTPException);
  * ```
  */
 export class InvalidURL extends TypeError {
@@ -242,20 +303,24 @@ export class InvalidURL extends TypeError {
     this.name = "InvalidURL";
   }
 }
+registerSubclass(HTTPException, InvalidURL);
 
 /**
  * Python's `http.client.IncompleteRead`: the connection ended before the
- * announced body was complete. `partial` holds the bytes received.
+ * body was complete. `partial` holds the bytes this read received (for a
+ * chunked body: its complete chunks), and `expected` how many more a
+ * `Content-Length` announced (`null` for chunked bodies), as in Python.
  *
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { IncompleteRead } from "@pyport/web/urllib/error";
+ * import { HTTPException, IncompleteRead } from "@pyport/web/urllib/error";
  * const err = new IncompleteRead(new Uint8Array(3), 7);
  * assert(err.message === "IncompleteRead(3 bytes read, 7 more expected)");
+ * assert(err instanceof HTTPException);
  * ```
  */
-export class IncompleteRead extends Error {
+export class IncompleteRead extends HTTPException {
   /** The bytes read before the connection ended. */
   partial: Uint8Array;
   /** How many more bytes were expected, when known. */
@@ -272,46 +337,99 @@ export class IncompleteRead extends Error {
 }
 
 /**
- * Python's `http.client.RemoteDisconnected`: the server closed the
- * connection without sending a status line. Also a
- * `Deno.errors.ConnectionReset`, as Python's is a `ConnectionResetError`.
+ * Python's `http.client.BadStatusLine`: the server's first line is not an
+ * HTTP status line (`HTTP/1.1 200 OK`), or its code is outside 100–999.
  *
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { RemoteDisconnected } from "@pyport/web/urllib/error";
+ * import { BadStatusLine, HTTPException } from "@pyport/web/urllib/error";
+ * const err = new BadStatusLine("SSH-2.0");
+ * assert(err.name === "BadStatusLine" && err.line === "SSH-2.0");
+ * assert(err instanceof HTTPException);
+ * ```
+ */
+export class BadStatusLine extends HTTPException {
+  /** The offending line; `''` (quoted, as Python's repr) when it was empty. */
+  line: string;
+  /** Creates the error. */
+  constructor(line: string) {
+    const shown = line === "" ? "''" : line;
+    super(shown);
+    this.name = "BadStatusLine";
+    this.line = shown;
+  }
+}
+
+/**
+ * Python's `http.client.LineTooLong`: a status, header, chunk-size or
+ * trailer line longer than 65,536 bytes.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { LineTooLong } from "@pyport/web/urllib/error";
+ * const err = new LineTooLong("header line");
+ * assert(err.message === "got more than 65536 bytes when reading header line");
+ * ```
+ */
+export class LineTooLong extends HTTPException {
+  /** Creates the error for the kind of line being read (`"header line"`). */
+  constructor(line_type: string) {
+    super(`got more than 65536 bytes when reading ${line_type}`);
+    this.name = "LineTooLong";
+  }
+}
+
+/**
+ * Python's `http.client.UnknownProtocol`: the status line names an HTTP
+ * version other than 0.9 and 1.x (`HTTP/2.0`, `HTTP/x`).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { UnknownProtocol } from "@pyport/web/urllib/error";
+ * const err = new UnknownProtocol("HTTP/2.0");
+ * assert(err.version === "HTTP/2.0" && err.message === "HTTP/2.0");
+ * ```
+ */
+export class UnknownProtocol extends HTTPException {
+  /** The version the server named. */
+  version: string;
+  /** Creates the error. */
+  constructor(version: string) {
+    super(version);
+    this.name = "UnknownProtocol";
+    this.version = version;
+  }
+}
+
+/**
+ * Python's `http.client.RemoteDisconnected`: the server closed the
+ * connection without sending a status line. A
+ * `Deno.errors.ConnectionReset`, as Python's is a `ConnectionResetError`,
+ * and also a {@linkcode BadStatusLine} (so an {@linkcode HTTPException})
+ * for `instanceof`.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { BadStatusLine, RemoteDisconnected } from "@pyport/web/urllib/error";
  * assert(new RemoteDisconnected() instanceof Deno.errors.ConnectionReset);
+ * assert(new RemoteDisconnected() instanceof BadStatusLine);
  * ```
  */
 export class RemoteDisconnected extends Deno.errors.ConnectionReset {
+  /** Python's `line` attribute: the empty line, quoted. */
+  line = "''";
   /** Creates the error with Python's message. */
   constructor(message = "Remote end closed connection without response") {
     super(message);
     this.name = "RemoteDisconnected";
   }
 }
-
-/**
- * Python's `http.client.BadStatusLine` (and its other protocol errors): the
- * server's reply is not HTTP this client can read.
- *
- * @example
- * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import { BadStatusLine } from "@pyport/web/urllib/error";
- * assert(new BadStatusLine("SSH-2.0").name === "BadStatusLine");
- * ```
- */
-export class BadStatusLine extends Error {
-  /** The offending line (or a description). */
-  line: string;
-  /** Creates the error. */
-  constructor(line: string) {
-    super(line);
-    this.name = "BadStatusLine";
-    this.line = line;
-  }
-}
+registerSubclass(HTTPException, RemoteDisconnected);
+registerSubclass(BadStatusLine, RemoteDisconnected);
 
 /**
  * Python's built-in `TimeoutError` ("timed out"): a connect or a read took

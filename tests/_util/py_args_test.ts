@@ -62,3 +62,27 @@ Deno.test("isPlainObject", () => {
   assertEquals(isPlainObject(null), false);
   assertEquals(isPlainObject([]), false);
 });
+
+Deno.test("pyArgs: keyword-only parameters are taken by keyword only", () => {
+  const open = {
+    fn: "open",
+    names: ["data", "timeout"] as const,
+    keywordOnly: ["signal"] as const,
+    defaults: {
+      data: null as string | null,
+      timeout: null as number | null,
+      signal: null as string | null,
+    },
+  };
+  assertEquals(pyArgs(open, ["d", 5, { signal: "s" }]), {
+    data: "d",
+    timeout: 5,
+    signal: "s",
+  });
+  assertEquals(pyArgs(open, [{ signal: "s" }]).signal, "s");
+  assertThrows(() => pyArgs(open, ["d", 5, "s"]), /at most 2/);
+  assertThrows(
+    () => pyArgs(open, [{ signals: "s" }]),
+    /unexpected keyword argument 'signals'/,
+  );
+});

@@ -53,6 +53,43 @@ function site() {
         { headers: { "content-type": "text/html" } },
       );
     }
+    if (path === "/meta-latin1") {
+      // What python -m http.server sends: text/html, no charset; the page
+      // names its own, and the title is Latin-1 bytes ("café", "naïve").
+      return new Response(
+        new Uint8Array([
+          ...encoder.encode(
+            '<!DOCTYPE html><html><head><meta charset="iso-8859-1">\n<title>',
+          ),
+          ...CP1252_CAFE.slice(0, 4),
+          ...encoder.encode(" na"),
+          0xef,
+          ...encoder.encode("ve</title></head></html>\n"),
+        ]),
+        { headers: { "content-type": "text/html" } },
+      );
+    }
+    if (path === "/meta-http-equiv") {
+      return new Response(
+        new Uint8Array([
+          ...encoder.encode(
+            '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><title>',
+          ),
+          0xf0, // "П" in KOI8-R
+          ...encoder.encode("</title>"),
+        ]),
+        { headers: { "content-type": "text/html" } },
+      );
+    }
+    if (path === "/meta-too-late") {
+      // Browsers look for the meta in the first 1024 bytes only.
+      return new Response(
+        encoder.encode(
+          `<!--${"x".repeat(1100)}--><meta charset="koi8-r"><title>Ünï</title>`,
+        ),
+        { headers: { "content-type": "text/html" } },
+      );
+    }
     if (path === "/old") {
       return Response.redirect(new URL("/jp/page.html", req.url), 301);
     }
@@ -118,4 +155,22 @@ Deno.test("scrape_links.ts exits 1 on an HTTP error or an unreachable host", asy
   ]);
   equal(down.code, 1);
   ok(down.stderr.includes("cannot fetch"), down.stderr);
+});
+
+Deno.test("scrape_links.ts: no charset in the response, so the page's own <meta charset>", async () => {
+  await using s = site();
+  const latin = await runExample("scrape_links.ts", [`${s.url}/meta-latin1`]);
+  equal(latin.code, 0, latin.stderr);
+  ok(
+    latin.stdout.includes("Charset: windows-1252\nTitle: café naïve\n"),
+    latin.stdout,
+  );
+  const equiv = await runExample("scrape_links.ts", [
+    `${s.url}/meta-http-equiv`,
+  ]);
+  equal(equiv.code, 0, equiv.stderr);
+  ok(equiv.stdout.includes("Charset: koi8-r\nTitle: П\n"), equiv.stdout);
+  const late = await runExample("scrape_links.ts", [`${s.url}/meta-too-late`]);
+  equal(late.code, 0, late.stderr);
+  ok(late.stdout.includes("Charset: utf-8\nTitle: Ünï\n"), late.stdout);
 });

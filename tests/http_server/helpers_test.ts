@@ -5,7 +5,11 @@ import {
   logDate,
   parseHttpDateUtc,
 } from "../../http_server/_dates.ts";
-import { listingHtml, sortEntries } from "../../http_server/_listing.ts";
+import {
+  encodeListing,
+  listingHtml,
+  sortEntries,
+} from "../../http_server/_listing.ts";
 import { isTextType, lookupMimeType } from "../../http_server/_mime.ts";
 import { parseRange } from "../../http_server/_range.ts";
 import { htmlEscape, quote, unquote } from "../../http_server/_text.ts";
@@ -187,4 +191,42 @@ Deno.test("quote, unquote, htmlEscape: urllib.parse and html semantics", () => {
     "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;",
   );
   equal(htmlEscape(`"'`, false), `"'`);
+});
+
+Deno.test("names that are not UTF-8: Python's surrogatepass links, surrogateescape page, code point order", () => {
+  // caf\xe9.txt as Python's os.listdir gives it: the byte as U+DCE9.
+  const name = "caf\udce9.txt";
+  equal(quote(name), "caf%ED%B3%A9.txt");
+  equal(unquote("/caf%ED%B3%A9.txt"), "/caf\udce9.txt");
+  // A raw byte that is not UTF-8 cannot be passed through: U+FFFD, as Python.
+  equal(unquote("/caf%E9.txt"), "/caf\ufffd.txt");
+  equal(unquote("/%C3%A9/caf%E9"), "/\u00e9/caf\ufffd");
+  equal(
+    translateUrlPath("/sub%ED%B3%BF/in%ED%B3%BE.bin", "/srv"),
+    "/srv/sub\udcff/in\udcfe.bin",
+  );
+  const page = listingHtml("/", [
+    { name, isDirectory: false, isSymlink: false },
+    {
+      name: "lost\ufffd",
+      isDirectory: false,
+      isSymlink: false,
+      unreachable: true,
+    },
+  ]);
+  const bytes = encodeListing(page);
+  const text = new TextDecoder("latin1").decode(bytes);
+  equal(
+    text.includes('<li><a href="caf%ED%B3%A9.txt">caf\xe9.txt</a></li>'),
+    true,
+  );
+  equal(text.includes("<li>lost\xef\xbf\xbd</li>"), true);
+  // Python sorts by code point: U+1F600 after U+FF21 and after U+DCE9.
+  const names = ["\u{1F600}", "\uFF21", "\udce9", "a"];
+  deepEqual(
+    sortEntries(
+      names.map((n) => ({ name: n, isDirectory: false, isSymlink: false })),
+    ).map((e) => e.name),
+    ["a", "\udce9", "\uFF21", "\u{1F600}"],
+  );
 });

@@ -1,12 +1,15 @@
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import {
   BadStatusLine,
   ContentTooShortError,
   HTTPError,
+  HTTPException,
   IncompleteRead,
   InvalidURL,
+  LineTooLong,
   RemoteDisconnected,
   TimeoutError,
+  UnknownProtocol,
   URLError,
 } from "../../urllib/error.ts";
 import { addinfourl, HTTPMessage } from "../../urllib/request/mod.ts";
@@ -82,4 +85,40 @@ Deno.test("ContentTooShortError, InvalidURL, IncompleteRead, RemoteDisconnected,
   ok(t instanceof Deno.errors.TimedOut);
   equal(t.name, "TimeoutError");
   equal(t.message, "timed out");
+});
+
+Deno.test("http.client's exceptions keep Python's hierarchy and messages", () => {
+  const tooLong = new LineTooLong("status line");
+  equal(tooLong.name, "LineTooLong");
+  equal(tooLong.message, "got more than 65536 bytes when reading status line");
+  const unknown = new UnknownProtocol("HTTP/2.0");
+  deepEqual([unknown.name, unknown.version, unknown.message], [
+    "UnknownProtocol",
+    "HTTP/2.0",
+    "HTTP/2.0",
+  ]);
+  for (
+    const err of [
+      tooLong,
+      unknown,
+      new BadStatusLine("x"),
+      new IncompleteRead(new Uint8Array(0)),
+      new RemoteDisconnected(),
+      new InvalidURL("x"),
+    ]
+  ) {
+    ok(err instanceof HTTPException, err.name);
+    ok(!(err instanceof URLError), err.name);
+  }
+  // The second parents JavaScript cannot express, answered by instanceof.
+  ok(new RemoteDisconnected() instanceof BadStatusLine);
+  equal(new RemoteDisconnected().line, "''");
+  ok(new InvalidURL("x") instanceof TypeError);
+  // Nothing else is taken in: subclasses are still told apart.
+  ok(!(new BadStatusLine("x") instanceof RemoteDisconnected));
+  ok(!(new RemoteDisconnected() instanceof LineTooLong));
+  ok(!(new TypeError("x") instanceof HTTPException));
+  ok(!(new Deno.errors.ConnectionReset("x") instanceof HTTPException));
+  equal(new BadStatusLine("").line, "''");
+  equal(new HTTPException("got more than 100 headers").name, "HTTPException");
 });

@@ -1,9 +1,11 @@
 /**
- * The HTTP/1.1 client transport behind HTTPHandler and HTTPSHandler: one
- * TCP (or TLS) connection per request, as Python's urllib uses with
- * `Connection: close`, written and parsed by hand so that the bytes on the
- * wire are Python's (header names, order, no extra defaults) and the
- * response keeps the server's reason phrase and repeated headers.
+ * The socket under HTTPHandler and HTTPSHandler: one TCP (or TLS)
+ * connection per request, as Python's urllib uses with `Connection: close`,
+ * read through a buffer, with Python's per-operation `timeout` and an
+ * `AbortSignal` that ends the connection at any point.
+ *
+ * Every wait here is bounded: by the timeout, by the signal, and, for line
+ * reads, by http.client's 65,536-byte line limit.
  *
  * Follows CPython 3.13 `Lib/http/client.py`, `HTTPConnection` (request,
  * `_tunnel`) and `HTTPResponse` (`_read_status`, headers, chunked and sized
@@ -11,18 +13,10 @@
  *
  * @module
  */
-import { escapeCodePoint } from "../../_util/py_repr.ts";
-import { HTTPMessage } from "../../_util/http_message.ts";
-import {
-  BadStatusLine,
-  IncompleteRead,
-  RemoteDisconnected,
-  TimeoutError,
-} from "../error.ts";
-import type { BodySource } from "./response.ts";
+import { encodeText } from "../../_util/codec/mod.ts";
+import { LineTooLong, TimeoutError, URLError } from "../error.ts";
+import { MAX_LINE } from "./_response_head.ts";
 
-const MAX_LINE = 65536;
-const MAX_HEADERS = 100;
 // Socket reads go through a buffer that starts at 16 KiB and grows (up to
 // 1 MiB) while reads keep filling it: a big download then needs one call
 // into Deno per 1 MiB rather than per 64 KiB read, and each call costs far
@@ -38,6 +32,8 @@ export interface ConnectOptions {
   port: number;
   /** Seconds for connecting and for each read, or `null` for no limit. */
   timeout: number | null;
+  /** Ends the connection, whatever it is doing, when it aborts. */
+  signal?: AbortSignal | null;
   tls: boolean;
   /** The name TLS verifies (the tunnelled host when going through a proxy). */
   tlsHostname?: string;
@@ -46,98 +42,159 @@ export interface ConnectOptions {
   checkHostname?: boolean;
 }
 
-/** Races `p` against `timeout` seconds, running `onTimeout` when it loses. */
-export function withTimeout<T>(
-  p: Promise<T>,
-  timeout: number | null,
-  onTimeout: () => void,
-): Promise<T> {
-  if (timeout === null) return p;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new TimeoutError());
-    }, Math.max(0, timeout * 1000));
-  });
-  p.catch(() => {});
-  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+/** The error every operation rejects with once `signal` has aborted. */
+export function abortError(signal: AbortSignal): URLError {
+  return new URLError(signal.reason);
 }
 
-/** A buffered connection with per-read timeouts. */
+/**
+ * Waits for `op`, for at most `timeout` seconds (rejecting with
+ * {@linkcode TimeoutError}) and until `signal` aborts (rejecting with
+ * `URLError(signal.reason)`); `giveUp` runs when either comes first, and
+ * should make `op` end (by closing its socket).
+ */
+export function guard<T>(
+  op: Promise<T>,
+  timeout: number | null,
+  signal: AbortSignal | null,
+  giveUp: () => void,
+): Promise<T> {
+  if (timeout === null && signal === null) return op;
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const fail = (error: unknown) => {
+      settle();
+      giveUp();
+      reject(error);
+    };
+    const onAbort = () => fail(abortError(signal as AbortSignal));
+    op.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error) => {
+        settle();
+        // An op ended by an abort (its socket closed under it) reports the abort.
+        reject(signal?.aborted ? abortError(signal) : error);
+      },
+    );
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (timeout !== null) {
+      timer = setTimeout(() => fail(new TimeoutError()), timeout * 1000);
+    }
+  });
+}
+
+/**
+ * Python's `timeout=0`: a non-blocking socket, whose `connect` fails at once
+ * with `BlockingIOError` (EINPROGRESS), every time; here a
+ * `Deno.errors.WouldBlock`, before any connection is attempted.
+ */
+function nonBlockingConnect(): Error {
+  return new Deno.errors.WouldBlock("[Errno 115] Operation now in progress");
+}
+
+/** A buffered connection with per-operation timeouts and an abort signal. */
 export class Connection {
   #conn: Deno.Conn;
   #timeout: number | null;
+  #signal: AbortSignal | null;
+  #aborted = false;
   #buf = new Uint8Array(MIN_BUF);
   #nextSize = MIN_BUF;
   #start = 0;
   #end = 0;
   #closed = false;
+  #onAbort = (): void => {
+    this.#aborted = true;
+    this.close();
+  };
 
-  private constructor(conn: Deno.Conn, timeout: number | null) {
+  private constructor(
+    conn: Deno.Conn,
+    timeout: number | null,
+    signal: AbortSignal | null,
+  ) {
     this.#conn = conn;
     this.#timeout = timeout;
+    this.#signal = signal;
+    // An abort closes the socket even while nobody is reading, and later
+    // reads report it.
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   /** Connects (and completes the TLS handshake when asked). */
   static async open(opts: ConnectOptions): Promise<Connection> {
-    let raw: Deno.Conn | null = null;
-    let timedOut = false;
-    const connecting = (async () => {
-      const tcp = await Deno.connect({
-        hostname: opts.hostname,
-        port: opts.port,
-      });
-      raw = tcp;
-      if (timedOut) tcp.close();
-      tcp.setNoDelay(true);
+    if (opts.timeout === 0) throw nonBlockingConnect();
+    const signal = opts.signal ?? null;
+    if (signal?.aborted) throw abortError(signal);
+    const cancel = new AbortController();
+    let gaveUp = false;
+    const connecting = Deno.connect({
+      hostname: opts.hostname,
+      port: opts.port,
+      signal: cancel.signal,
+    }).then((tcp) => {
+      // Connected just as the wait gave up: nobody will use it.
+      if (gaveUp) tcp.close();
       return tcp;
-    })();
-    const tcp = await withTimeout(connecting, opts.timeout, () => {
-      timedOut = true;
-      (raw as Deno.Conn | null)?.close();
     });
-    const conn = new Connection(tcp, opts.timeout);
+    const tcp = await guard(connecting, opts.timeout, signal, () => {
+      gaveUp = true;
+      cancel.abort();
+    });
+    tcp.setNoDelay(true);
+    const conn = new Connection(tcp, opts.timeout, signal);
     if (opts.tls) await conn.startTls(opts);
     return conn;
   }
 
   /** Upgrades this connection to TLS (after a CONNECT, or right away for https). */
   async startTls(opts: ConnectOptions): Promise<void> {
+    this.#checkAborted();
     const hostname = opts.tlsHostname ?? opts.hostname;
     const tlsOpts: Deno.StartTlsOptions = { hostname };
     if (opts.caCerts && opts.caCerts.length > 0) tlsOpts.caCerts = opts.caCerts;
     if (opts.checkHostname === false) {
       tlsOpts.unsafelyDisableHostnameVerification = true;
     }
-    const tls = await Deno.startTls(this.#conn as Deno.TcpConn, tlsOpts);
+    const tls = await this.#wait(
+      Deno.startTls(this.#conn as Deno.TcpConn, tlsOpts),
+    );
     this.#conn = tls;
-    await withTimeout(tls.handshake(), this.#timeout, () => this.close());
+    await this.#wait(tls.handshake());
+  }
+
+  #checkAborted(): void {
+    if (this.#aborted) throw abortError(this.#signal as AbortSignal);
+  }
+
+  #wait<T>(op: Promise<T>): Promise<T> {
+    return guard(op, this.#timeout, this.#signal, () => this.close());
   }
 
   /** Writes every byte of `data`. */
   async writeAll(data: Uint8Array): Promise<void> {
     let at = 0;
     while (at < data.length) {
-      const n = await withTimeout(
-        this.#conn.write(data.subarray(at)),
-        this.#timeout,
-        () => this.close(),
-      );
-      at += n;
+      this.#checkAborted();
+      at += await this.#wait(this.#conn.write(data.subarray(at)));
     }
   }
 
   async #socketRead(dst: Uint8Array): Promise<number | null> {
+    this.#checkAborted();
     if (this.#closed) return null;
     try {
-      return await withTimeout(
-        this.#conn.read(dst),
-        this.#timeout,
-        () => this.close(),
-      );
+      return await this.#wait(this.#conn.read(dst));
     } catch (err) {
-      if (err instanceof TimeoutError) throw err;
+      if (err instanceof TimeoutError || err instanceof URLError) throw err;
       if (this.#closed && err instanceof Deno.errors.BadResource) return null;
       throw err;
     }
@@ -145,6 +202,7 @@ export class Connection {
 
   /** Reads at most `dst.length` bytes: buffered ones first, then straight from the socket. */
   async readInto(dst: Uint8Array): Promise<number | null> {
+    this.#checkAborted();
     if (dst.length === 0) return 0;
     if (this.#start < this.#end) {
       const n = Math.min(dst.length, this.#end - this.#start);
@@ -182,27 +240,27 @@ export class Connection {
     return out.subarray(0, filled);
   }
 
-  /** Reads one line with its `\n` (empty at EOF); longer than 64 KiB is an error. */
-  async readLine(): Promise<string> {
-    const parts: Uint8Array[] = [];
+  /**
+   * Reads one line with its `\n` as Latin-1 text (`""` at EOF), as
+   * http.client's `readline(65537)`: longer than 65,536 bytes throws
+   * {@linkcode LineTooLong} naming `what` (`"header line"`), after reading
+   * no more than that.
+   */
+  async readLine(what: string): Promise<string> {
+    let text = "";
     let total = 0;
-    while (true) {
+    while (total <= MAX_LINE) {
       if (this.#start >= this.#end && await this.#refill() === null) break;
       const view = this.#buf.subarray(this.#start, this.#end);
-      const nl = view.indexOf(10);
-      const take = nl < 0 ? view.length : nl + 1;
-      parts.push(view.slice(0, take));
+      const room = Math.min(view.length, MAX_LINE + 1 - total);
+      const nl = view.subarray(0, room).indexOf(10);
+      const take = nl < 0 ? room : nl + 1;
+      text += latin1(view.subarray(0, take));
       this.#start += take;
       total += take;
-      if (total > MAX_LINE) {
-        throw new BadStatusLine(
-          "got more than 65536 bytes when reading a line",
-        );
-      }
-      if (nl >= 0) break;
+      if (nl >= 0) return text;
     }
-    let text = "";
-    for (const part of parts) text += latin1(part);
+    if (total > MAX_LINE) throw new LineTooLong(what);
     return text;
   }
 
@@ -210,6 +268,7 @@ export class Connection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
     try {
       this.#conn.close();
     } catch {
@@ -226,197 +285,16 @@ function latin1(bytes: Uint8Array): string {
   return out;
 }
 
-/** Encodes text whose characters are all below U+0100, as Python's latin-1 headers. */
+/**
+ * Encodes text whose characters are all below U+0100, as Python's Latin-1
+ * headers; anything else throws Python's `UnicodeEncodeError`.
+ */
 export function latin1Bytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code > 0xff) {
-      throw new TypeError(
-        `'latin-1' codec can't encode character '${
-          escapeCodePoint(text.codePointAt(i) as number)
-        }' in position ${i}: ordinal not in range(256)`,
-      );
-    }
+    if (code > 0xff) return encodeText(text, "latin-1");
     out[i] = code;
   }
   return out;
-}
-
-/** A parsed status line and header block. */
-export interface ResponseHead {
-  version: number;
-  status: number;
-  reason: string;
-  headers: HTTPMessage;
-}
-
-async function readStatus(conn: Connection): Promise<[number, number, string]> {
-  const line = await conn.readLine();
-  if (line === "") throw new RemoteDisconnected();
-  const trimmed = line.replace(/\r?\n$/, "");
-  const m = /^(\S+)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(trimmed.trim());
-  if (!m) throw new BadStatusLine(trimmed);
-  const [, versionText = "", codeText = "", reason = ""] = m;
-  if (!versionText.startsWith("HTTP/")) throw new BadStatusLine(trimmed);
-  if (!/^\d{3}$/.test(codeText)) throw new BadStatusLine(trimmed);
-  const version = versionText === "HTTP/1.0" ? 10 : 11;
-  if (!/^HTTP\/1\.\d$/.test(versionText)) throw new BadStatusLine(trimmed);
-  return [version, Number(codeText), reason.trim()];
-}
-
-async function readHeaders(conn: Connection): Promise<HTTPMessage> {
-  const pairs: [string, string][] = [];
-  while (true) {
-    const line = await conn.readLine();
-    if (line === "" || line === "\r\n" || line === "\n") break;
-    const text = line.replace(/\r?\n$/, "");
-    const last = pairs[pairs.length - 1];
-    if (/^[ \t]/.test(text) && last) {
-      // An obsolete folded continuation line: join it to the previous value.
-      last[1] = `${last[1]} ${text.trim()}`;
-      continue;
-    }
-    if (pairs.length >= MAX_HEADERS) {
-      throw new BadStatusLine(`got more than ${MAX_HEADERS} headers`);
-    }
-    const colon = text.indexOf(":");
-    if (colon <= 0) continue;
-    pairs.push([text.slice(0, colon), text.slice(colon + 1).trim()]);
-  }
-  return new HTTPMessage(pairs);
-}
-
-/** Reads the status line and headers, skipping `100 Continue` interim replies. */
-export async function readResponseHead(
-  conn: Connection,
-): Promise<ResponseHead> {
-  while (true) {
-    const [version, status, reason] = await readStatus(conn);
-    const headers = await readHeaders(conn);
-    if (status !== 100) return { version, status, reason, headers };
-  }
-}
-
-class LengthBody implements BodySource {
-  #conn: Connection;
-  #left: number;
-  constructor(conn: Connection, length: number) {
-    this.#conn = conn;
-    this.#left = length;
-  }
-  async readInto(buf: Uint8Array): Promise<number | null> {
-    if (this.#left <= 0) return null;
-    const n = await this.#conn.readInto(
-      buf.subarray(0, Math.min(buf.length, this.#left)),
-    );
-    if (n === null) return null;
-    this.#left -= n;
-    return n;
-  }
-  missing(): number {
-    return this.#left;
-  }
-  close(): void {
-    this.#conn.close();
-  }
-}
-
-class UntilCloseBody implements BodySource {
-  #conn: Connection;
-  constructor(conn: Connection) {
-    this.#conn = conn;
-  }
-  readInto(buf: Uint8Array): Promise<number | null> {
-    return this.#conn.readInto(buf);
-  }
-  close(): void {
-    this.#conn.close();
-  }
-}
-
-class ChunkedBody implements BodySource {
-  #conn: Connection;
-  #chunkLeft = 0;
-  #done = false;
-  constructor(conn: Connection) {
-    this.#conn = conn;
-  }
-  async #nextChunk(): Promise<void> {
-    const line = await this.#conn.readLine();
-    const size = line.split(";", 1)[0]?.trim() ?? "";
-    if (!/^[0-9a-fA-F]+$/.test(size)) {
-      this.close();
-      throw new IncompleteRead(new Uint8Array(0));
-    }
-    this.#chunkLeft = parseInt(size, 16);
-    if (this.#chunkLeft === 0) {
-      // Trailers end with an empty line (or the connection's end).
-      while (true) {
-        const trailer = await this.#conn.readLine();
-        if (trailer === "" || trailer === "\r\n" || trailer === "\n") break;
-      }
-      this.#done = true;
-    }
-  }
-  async readInto(buf: Uint8Array): Promise<number | null> {
-    if (this.#done) return null;
-    if (this.#chunkLeft === 0) {
-      await this.#nextChunk();
-      if (this.#done) return null;
-    }
-    const n = await this.#conn.readInto(
-      buf.subarray(0, Math.min(buf.length, this.#chunkLeft)),
-    );
-    if (n === null) throw new IncompleteRead(new Uint8Array(0));
-    this.#chunkLeft -= n;
-    if (this.#chunkLeft === 0) await this.#conn.readExactly(2);
-    return n;
-  }
-  close(): void {
-    this.#conn.close();
-  }
-}
-
-class EmptyBody implements BodySource {
-  #conn: Connection;
-  constructor(conn: Connection) {
-    this.#conn = conn;
-  }
-  readInto(): Promise<number | null> {
-    return Promise.resolve(null);
-  }
-  close(): void {
-    this.#conn.close();
-  }
-}
-
-/** The body framing http.client picks for this response. */
-export function bodySource(
-  conn: Connection,
-  head: ResponseHead,
-  method: string,
-): BodySource {
-  const { status, headers } = head;
-  if (
-    status === 204 || status === 304 || (status >= 100 && status < 200) ||
-    method === "HEAD"
-  ) {
-    conn.close();
-    return new EmptyBody(conn);
-  }
-  const te = headers.get("transfer-encoding");
-  if (te !== null && te.toLowerCase() === "chunked") {
-    return new ChunkedBody(conn);
-  }
-  const lengthText = headers.get("content-length");
-  if (lengthText !== null && /^\s*[+]?\d+\s*$/.test(lengthText)) {
-    const length = Number(lengthText.trim());
-    if (length === 0) {
-      conn.close();
-      return new EmptyBody(conn);
-    }
-    return new LengthBody(conn, length);
-  }
-  return new UntilCloseBody(conn);
 }

@@ -183,7 +183,10 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     const auth = `Basic ${base64Utf8(`${user}:${pw}`)}`;
     if (req.get_header(this.auth_header, null) === auth) return null;
     req.add_unredirected_header(this.auth_header, auth);
-    return await this.parent.open(req, { timeout: req.timeout });
+    return await this.parent.open(req, {
+      timeout: req.timeout,
+      signal: req.signal,
+    });
   }
 
   /**
@@ -435,7 +438,10 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     const value = `Digest ${answer}`;
     if (req.headers[this.auth_header] === value) return null;
     req.add_unredirected_header(this.auth_header, value);
-    return await this.parent.open(req, { timeout: req.timeout });
+    return await this.parent.open(req, {
+      timeout: req.timeout,
+      signal: req.signal,
+    });
   }
 
   /** A fresh client nonce: 16 hex digits from a random source. */

@@ -7,20 +7,16 @@
  *
  * @module
  */
-import { InvalidURL, URLError } from "../error.ts";
+import { HTTPException, InvalidURL, URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import { HTTPResponse } from "./response.ts";
 import { SSLContext } from "./ssl_context.ts";
 import { splitHost, splitType, titleCase } from "./_split.ts";
-import {
-  bodySource,
-  Connection,
-  type ConnectOptions,
-  latin1Bytes,
-  readResponseHead,
-} from "./_http_conn.ts";
+import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
+import { bodySource, readResponseHead } from "./_http_body.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
+import { encodeText } from "../../_util/codec/mod.ts";
 
 const ENCODER = new TextEncoder();
 // http.client's rules: matching control characters is their whole point.
@@ -30,6 +26,7 @@ const URL_FORBIDDEN = /[\x00-\x20\x7f]/;
 const METHOD_FORBIDDEN = /[\x00-\x1f]/;
 const NON_ASCII = /[^\t\n\r -~]/;
 const VALUE_FORBIDDEN = /[\r\n\0]/;
+const NON_LATIN1 = /[^\0-\xff]/;
 
 function findControl(text: string, pattern: RegExp): string | null {
   const m = pattern.exec(text);
@@ -53,14 +50,24 @@ function checkUrlPart(text: string): void {
 }
 
 function checkHeader(name: string, value: string): void {
+  // http.client sends names as ASCII and values as Latin-1: anything else
+  // is Python's UnicodeEncodeError.
+  if (NON_ASCII.test(name)) encodeText(name, "ascii");
   if (!/^[^:\s][^:\r\n]*$/.test(name)) {
     throw new TypeError(`Invalid header name ${pyRepr(name)}`);
   }
+  if (NON_LATIN1.test(value)) encodeText(value, "latin-1");
   // Stricter than http.client, which lets "\r\n " folds through: any CR,
   // LF or NUL in a value could split the header block.
   if (VALUE_FORBIDDEN.test(value)) {
     throw new TypeError(`Invalid header value ${pyRepr(value)}`);
   }
+}
+
+/** An `http.client` error that is not also an OSError (RemoteDisconnected is). */
+function isProtocolError(err: unknown): boolean {
+  return err instanceof HTTPException &&
+    !(err instanceof Deno.errors.ConnectionReset);
 }
 
 /** Splits `host[:port]` as http.client does, with `[v6]` brackets removed. */
@@ -159,9 +166,12 @@ export class AbstractHTTPHandler extends BaseHandler {
    * Python's `do_open`: connects (through a CONNECT tunnel when the request
    * has one), sends the request and reads the status line and headers.
    * Connection failures and send errors arrive as `URLError`; errors while
-   * waiting for the answer (a read timeout, a dropped connection) arrive
-   * bare, as in Python. For TLS, `context` gives the authorities to trust
-   * and whether the server's name is checked.
+   * waiting for the answer (a read timeout, a dropped connection, an
+   * `HTTPException` for a reply that is not HTTP) arrive bare, as
+   * in Python. For TLS, `context` gives the authorities to trust
+   * and whether the server's name is checked. When `req.signal` aborts, at
+   * any point, the socket is closed and the call (or a later read of the
+   * body) rejects with `URLError(signal.reason)`.
    */
   async do_open(
     req: Request,
@@ -198,6 +208,7 @@ export class AbstractHTTPHandler extends BaseHandler {
       hostname,
       port,
       timeout: req.timeout,
+      signal: req.signal,
       tls: false,
       caCerts: context?.caCerts ?? [],
       checkHostname: context?.check_hostname ?? true,
@@ -217,6 +228,9 @@ export class AbstractHTTPHandler extends BaseHandler {
         }
         await sendRequest(conn, head, req.data, titled);
       } catch (err) {
+        // Python wraps only OSErrors: an abort is already a URLError, and a
+        // proxy's unreadable answer to CONNECT an HTTPException.
+        if (err instanceof URLError || isProtocolError(err)) throw err;
         throw new URLError(err);
       }
       const resHead = await readResponseHead(conn);
@@ -249,6 +263,7 @@ export class AbstractHTTPHandler extends BaseHandler {
         } (found at least ${pyRepr(badMethod)})`,
       );
     }
+    if (NON_ASCII.test(method)) encodeText(method, "ascii");
     checkUrlPart(selector);
     const lower = new Set([...headers.keys()].map((k) => k.toLowerCase()));
     const lines = [`${method} ${selector || "/"} HTTP/1.1`];
@@ -288,10 +303,20 @@ async function tunnel(
   const head = await readResponseHead(conn);
   if (head.status !== 200) {
     conn.close();
-    throw new Deno.errors.ConnectionRefused(
+    throw tunnelFailed(
       `Tunnel connection failed: ${head.status} ${head.reason}`,
     );
   }
+}
+
+/**
+ * Python's `OSError("Tunnel connection failed: 407 ...")`: a plain `Error`
+ * named `OSError`, since the proxy answered (nothing was refused).
+ */
+function tunnelFailed(message: string): Error {
+  const error = new Error(message);
+  error.name = "OSError";
+  return error;
 }
 
 async function sendRequest(

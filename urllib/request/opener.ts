@@ -71,6 +71,15 @@ export interface OpenOptions {
   data?: RequestData | null;
   /** Seconds for connecting and for each read; `null` waits forever. */
   timeout?: number | null;
+  /**
+   * Not in Python (keyword only): cancels the request when it aborts,
+   * at any point (connecting, TLS, sending, the headers, the body, and
+   * every redirect or retry on the way). The socket is closed and the call,
+   * or a later `read()` of the response, rejects with a `URLError` whose
+   * `reason` is `signal.reason`. `AbortSignal.timeout(ms)` gives a total
+   * deadline, which `timeout` (per read) does not.
+   */
+  signal?: AbortSignal | null;
 }
 
 /**
@@ -203,14 +212,17 @@ export class OpenerDirector {
     fullurl: string | Request,
     ...args: unknown[]
   ): Promise<addinfourl> {
-    const { data, timeout } = pyArgs({
+    const { data, timeout, signal } = pyArgs({
       fn: "open",
       names: ["data", "timeout"] as const,
-      defaults: { data: null, timeout: null } as {
+      keywordOnly: ["signal"] as const,
+      defaults: { data: null, timeout: null, signal: null } as {
         data: RequestData | null;
         timeout: number | null;
+        signal: AbortSignal | null;
       },
     }, args);
+    if (signal?.aborted) throw new URLError(signal.reason);
     let req: Request;
     if (typeof fullurl === "string") {
       req = new Request(fullurl, data);
@@ -219,6 +231,7 @@ export class OpenerDirector {
       if (data !== null) req.data = data;
     }
     req.timeout = timeout;
+    req.signal = signal;
     const protocol = req.type;
     for (const processor of this.process_request.get(protocol) ?? []) {
       req = await method(processor, `${protocol}_request`)(req) as Request;
@@ -390,12 +403,19 @@ export interface UrlopenOptions extends OpenOptions {
 }
 
 /**
- * Python's `urlopen(url, data=None, timeout, *, context=None)`. Resolves
- * to an {@linkcode HTTPResponse} for HTTP(S) and an {@linkcode addinfourl}
- * for other schemes; throws `HTTPError` for error statuses.
+ * Python's `urlopen(url, data=None, timeout, *, context=None)`, plus a
+ * keyword-only `signal`. Resolves to an {@linkcode HTTPResponse} for
+ * HTTP(S) and an {@linkcode addinfourl} for other schemes; throws
+ * `HTTPError` for error statuses.
  *
  * Python's User-Agent (`Python-urllib/3.13`), `Accept-Encoding: identity`
  * and `Connection: close` are sent; bodies are never decompressed.
+ *
+ * `timeout` bounds connecting and each read (as in Python, a server that
+ * sends a byte now and then never trips it; `timeout: 0` means a
+ * non-blocking socket, which cannot connect: `URLError` whose reason is a
+ * `Deno.errors.WouldBlock`, Python's `BlockingIOError`). `signal` bounds the
+ * whole exchange: see {@linkcode OpenOptions.signal}.
  *
  * @example Opening a data: URL
  * ```ts
@@ -403,6 +423,24 @@ export interface UrlopenOptions extends OpenOptions {
  * import { urlopen } from "@pyport/web/urllib/request";
  * await using resp = await urlopen("data:,Hello%2C%20World!");
  * assert(new TextDecoder().decode(await resp.read()) === "Hello, World!");
+ * ```
+ *
+ * @example A total deadline with an AbortSignal
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { URLError } from "@pyport/web/urllib/error";
+ * import { urlopen } from "@pyport/web/urllib/request";
+ * // A server that accepts connections and never answers.
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const url = `http://127.0.0.1:${listener.addr.port}/`;
+ * const signal = AbortSignal.timeout(200);
+ * try {
+ *   await urlopen(url, { signal });
+ *   assert(false, "no answer was expected");
+ * } catch (e) {
+ *   assert(e instanceof URLError && e.reason === signal.reason);
+ *   assert((e.reason as DOMException).name === "TimeoutError");
+ * }
  * ```
  */
 export function urlopen(
@@ -426,13 +464,15 @@ export function urlopen(
   url: string | Request,
   ...args: unknown[]
 ): Promise<addinfourl> {
-  const { data, timeout, context } = pyArgs({
+  const { data, timeout, context, signal } = pyArgs({
     fn: "urlopen",
-    names: ["data", "timeout", "context"] as const,
-    defaults: { data: null, timeout: null, context: null } as {
+    names: ["data", "timeout"] as const,
+    keywordOnly: ["context", "signal"] as const,
+    defaults: { data: null, timeout: null, context: null, signal: null } as {
       data: RequestData | null;
       timeout: number | null;
       context: SSLContext | null;
+      signal: AbortSignal | null;
     },
   }, args);
   let opener: OpenerDirector;
@@ -442,5 +482,5 @@ export function urlopen(
     installed ??= build_opener();
     opener = installed;
   }
-  return opener.open(url, data, timeout);
+  return opener.open(url, data, timeout, { signal });
 }

@@ -183,6 +183,9 @@ export class ProxyHandler extends BaseHandler {
     }
     req.set_proxy(unquote(hostport), proxyType);
     if (origType === proxyType || origType === "https") return null;
-    return this.parent.open(req, { timeout: req.timeout });
+    return this.parent.open(req, {
+      timeout: req.timeout,
+      signal: req.signal,
+    });
   }
 }

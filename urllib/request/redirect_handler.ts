@@ -152,9 +152,11 @@ export class HTTPRedirectHandler extends BaseHandler {
       next.redirect_dict = req.redirect_dict = visited;
     }
     visited.set(newurl, (visited.get(newurl) ?? 0) + 1);
-    await fp.read();
-    fp.close();
-    return await this.parent.open(next, { timeout: req.timeout });
+    await discardBody(fp);
+    return await this.parent.open(next, {
+      timeout: req.timeout,
+      signal: req.signal,
+    });
   }
 
   /** Follows a 301. */
@@ -199,5 +201,27 @@ export class HTTPRedirectHandler extends BaseHandler {
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
     return this.http_error_302(req, fp, code, msg, headers);
+  }
+}
+
+/** The most of a redirect's body read before following it. */
+const MAX_DISCARD = 1 << 20;
+
+/**
+ * Reads the redirect's body away and closes it, as Python does before
+ * following, through one reused buffer and at most 1 MiB: a redirect page
+ * is small, and a server sending one without end must not hold us.
+ */
+async function discardBody(fp: addinfourl): Promise<void> {
+  const scratch = new Uint8Array(65536);
+  try {
+    let read = 0;
+    while (read < MAX_DISCARD) {
+      const n = await fp.readinto(scratch);
+      if (n === 0) break;
+      read += n;
+    }
+  } finally {
+    fp.close();
   }
 }

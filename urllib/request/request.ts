@@ -110,6 +110,12 @@ export class Request {
   method: string | null;
   /** Seconds allowed for connecting and for each read; set by `OpenerDirector.open`. */
   timeout: number | null = null;
+  /**
+   * Not in Python: the `AbortSignal` given to `OpenerDirector.open` /
+   * `urlopen`, which cancels the request (and reading its response) when
+   * it aborts; set by `OpenerDirector.open`.
+   */
+  signal: AbortSignal | null = null;
   /** For HTTPS through a proxy: the real `host:port` tunnelled with CONNECT. */
   _tunnel_host: string | null = null;
   /** URLs seen so far while following redirects (used by the redirect handler). */

@@ -9,7 +9,7 @@
  * @module
  */
 import { HTTPMessage } from "../../_util/http_message.ts";
-import { IncompleteRead } from "../error.ts";
+import { IncompleteRead, URLError } from "../error.ts";
 
 /**
  * Where a response's body bytes come from. `readInto` fills the start of
@@ -20,6 +20,11 @@ export interface BodySource {
   readInto(buf: Uint8Array): Promise<number | null>;
   /** Bytes announced (by Content-Length) and not received yet. */
   missing?(): number;
+  /**
+   * Bytes already read of a chunk whose data never all arrived: Python's
+   * `IncompleteRead.partial` leaves them out.
+   */
+  unfinishedChunk?(): number;
   /** Releases the underlying connection or file. */
   close(): void;
 }
@@ -139,49 +144,77 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       return n;
     }
     if (this.#closed) return null;
-    const n = await this.#source.readInto(buf);
+    let n: number | null;
+    try {
+      n = await this.#source.readInto(buf);
+    } catch (error) {
+      // An aborted request (the only URLError a body read throws) keeps
+      // rejecting later reads; any other failure ends the body, as in Python.
+      if (!(error instanceof URLError)) this.close();
+      throw error;
+    }
     if (n === null) this.close();
     return n;
+  }
+
+  /**
+   * The error for a read that met `error` after `got` bytes of `data`: an
+   * {@linkcode IncompleteRead} from a chunked body becomes Python's, whose
+   * `partial` holds the complete chunks this read received.
+   */
+  #failedRead(error: unknown, data: Uint8Array, got: number): unknown {
+    if (!(error instanceof IncompleteRead)) return error;
+    const unfinished = this.#source.unfinishedChunk?.() ?? 0;
+    return new IncompleteRead(
+      data.slice(0, got - Math.min(got, unfinished)),
+      error.expected,
+    );
   }
 
   /**
    * Reads `amt` bytes (fewer only at the end of the body), or the whole
    * rest of the body when `amt` is omitted, `null` or negative.
    * Reading everything from a body cut short throws
-   * {@linkcode IncompleteRead}, as Python does.
+   * {@linkcode IncompleteRead}, as Python does (for a chunked body, any
+   * read that meets the cut: `partial` holds the complete chunks it got).
+   * Once the request's `signal` has aborted, every read rejects with
+   * `URLError(signal.reason)`.
    */
   async read(amt: number | null = null): Promise<Uint8Array> {
     if (amt === null || amt < 0) return await this.#readAll();
     const out = new Uint8Array(amt);
-    let filled = 0;
-    while (filled < amt) {
-      const n = await this.#fill(out.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
+    const filled = await this.readinto(out);
     return filled === amt ? out : out.slice(0, filled);
   }
 
   async #readAll(): Promise<Uint8Array> {
+    // A closed response reads as empty, whatever was left unread (Python).
+    if (this.#closed && this.#peek.length === 0) return new Uint8Array(0);
     const parts: Uint8Array[] = [];
     let total = 0;
-    // With a known length, one exact buffer avoids collecting and copying chunks.
-    const announced = this.#source.missing?.() ?? 0;
-    if (announced > 0) {
-      const first = new Uint8Array(this.#peek.length + announced);
-      while (total < first.length) {
-        const n = await this.#fill(first.subarray(total));
+    try {
+      // With a known length, one exact buffer avoids collecting and copying chunks.
+      const announced = this.#source.missing?.() ?? 0;
+      if (announced > 0) {
+        const first = new Uint8Array(this.#peek.length + announced);
+        // parts[0] follows what arrived, for the error if the body breaks off.
+        parts.push(first.subarray(0, 0));
+        while (total < first.length) {
+          const n = await this.#fill(first.subarray(total));
+          if (n === null) break;
+          total += n;
+          parts[0] = first.subarray(0, total);
+        }
+      }
+      while (true) {
+        const chunk = new Uint8Array(ALL_CHUNK);
+        const n = await this.#fill(chunk);
         if (n === null) break;
+        parts.push(chunk.subarray(0, n));
         total += n;
       }
-      parts.push(first.subarray(0, total));
-    }
-    while (true) {
-      const chunk = new Uint8Array(ALL_CHUNK);
-      const n = await this.#fill(chunk);
-      if (n === null) break;
-      parts.push(chunk.subarray(0, n));
-      total += n;
+    } catch (error) {
+      throw this.#failedRead(error, concat(parts, total), total);
     }
     const missing = this.#source.missing?.() ?? 0;
     const data = concat(parts, total);
@@ -192,10 +225,14 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   /** Reads into `b`, resolving to the count (0 at the end), as Python's `readinto`. */
   async readinto(b: Uint8Array): Promise<number> {
     let filled = 0;
-    while (filled < b.length) {
-      const n = await this.#fill(b.subarray(filled));
-      if (n === null) break;
-      filled += n;
+    try {
+      while (filled < b.length) {
+        const n = await this.#fill(b.subarray(filled));
+        if (n === null) break;
+        filled += n;
+      }
+    } catch (error) {
+      throw this.#failedRead(error, b, filled);
     }
     return filled;
   }
@@ -208,11 +245,13 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     while (total < max) {
       if (this.#peek.length === 0) {
         const chunk = new Uint8Array(LINE_CHUNK);
-        const n = this.#closed ? null : await this.#source.readInto(chunk);
-        if (n === null) {
-          this.close();
-          break;
+        let n: number | null;
+        try {
+          n = await this.#fill(chunk);
+        } catch (error) {
+          throw this.#failedRead(error, concat(parts, total), total);
         }
+        if (n === null) break;
         this.#peek = chunk.subarray(0, n);
         continue;
       }

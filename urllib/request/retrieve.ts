@@ -29,6 +29,11 @@ export interface UrlretrieveOptions {
   reporthook?: ReportHook | null;
   /** A body to POST. */
   data?: RequestData | null;
+  /**
+   * Not in Python (keyword only): cancels the download when it aborts, as
+   * `urlopen`'s `signal` does; what was written so far stays in the file.
+   */
+  signal?: AbortSignal | null;
 }
 
 const tempFiles: string[] = [];
@@ -91,7 +96,9 @@ function normpath(path: string): string {
  * blocks; `reporthook(0, 8192, size)` is called first, then once per
  * block, as in Python. A body shorter than its `Content-Length` throws
  * `ContentTooShortError` (the partial file stays). A local `file:` URL
- * with no `filename` is not copied: its own path is returned.
+ * with no `filename` is not copied: its own path is returned. A `signal`
+ * (keyword only, not in Python) cancels the download at any point with a
+ * `URLError` whose `reason` is the signal's.
  *
  * @example
  * ```ts
@@ -102,6 +109,20 @@ function normpath(path: string): string {
  * assert(await Deno.readTextFile(path) === "abc");
  * assert(headers?.get("Content-length") === "3" && calls.join() === "0,1");
  * await urlcleanup();
+ * ```
+ *
+ * @example Cancelling with an AbortSignal
+ * ```ts
+ * import { ok as assert, rejects } from "node:assert/strict";
+ * import { URLError } from "@pyport/web/urllib/error";
+ * import { urlretrieve } from "@pyport/web/urllib/request";
+ * const controller = new AbortController();
+ * controller.abort("user cancelled");
+ * await rejects(
+ *   urlretrieve("data:,abc", { signal: controller.signal }),
+ *   (e) => e instanceof URLError && e.reason === "user cancelled",
+ * );
+ * assert(controller.signal.aborted);
  * ```
  */
 export function urlretrieve(
@@ -129,17 +150,24 @@ export async function urlretrieve(
   const opts = pyArgs({
     fn: "urlretrieve",
     names: ["filename", "reporthook", "data"] as const,
-    defaults: { filename: null, reporthook: null, data: null } as {
+    keywordOnly: ["signal"] as const,
+    defaults: {
+      filename: null,
+      reporthook: null,
+      data: null,
+      signal: null,
+    } as {
       filename: string | null;
       reporthook: ReportHook | null;
       data: RequestData | null;
+      signal: AbortSignal | null;
     },
   }, args);
   const [urlType, path] = splitType(url);
   let size = -1;
   let read = 0;
   let result: [string, HTTPMessage | null];
-  const fp = await urlopen(url, opts.data);
+  const fp = await urlopen(url, opts.data, { signal: opts.signal });
   try {
     const headers = fp.info();
     if (urlType === "file" && !opts.filename) return [normpath(path), headers];

@@ -4,9 +4,11 @@ Input (stdin): a JSON list of scenarios
   {"name", "url", "method"?, "data_b64"?, "headers"?, "timeout"?, "read"?}
 where "read" is "all" (default) or a byte count for a single read(n).
 Output (stdout): a JSON list of outcomes
-  {"name", "status", "reason", "url", "body_b64", "headers", "error", "error_code", "error_reason"}
+  {"name", "status", "reason", "url", "body_b64", "headers", "error", "error_code", "error_reason",
+   "partial_b64"}
 """
 import base64
+import http.client
 import json
 import sys
 import urllib.error
@@ -16,7 +18,7 @@ import urllib.request
 def run(scenario):
     out = {"name": scenario["name"], "status": None, "reason": None, "url": None,
            "body_b64": None, "headers": None, "error": None, "error_code": None,
-           "error_reason": None}
+           "error_reason": None, "partial_b64": None}
     data = None
     if scenario.get("data_b64") is not None:
         data = base64.b64decode(scenario["data_b64"])
@@ -47,6 +49,8 @@ def run(scenario):
         out["error_reason"] = type(e.reason).__name__ if isinstance(e.reason, BaseException) else str(e.reason)
     except Exception as e:  # the class name is the outcome
         out["error"] = type(e).__name__
+        if isinstance(e, http.client.IncompleteRead):
+            out["partial_b64"] = base64.b64encode(e.partial).decode("ascii")
     return out
 
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { Request, urlopen } from "../../../urllib/request/mod.ts";
-import { HTTPError, URLError } from "../../../urllib/error.ts";
+import { HTTPError, IncompleteRead, URLError } from "../../../urllib/error.ts";
 
 /** One request to make. */
 export interface Scenario {
@@ -30,6 +30,8 @@ export interface Outcome {
   error: string | null;
   error_code: number | null;
   error_reason: string | null;
+  /** `IncompleteRead.partial` (base64), when that was the error. */
+  partial_b64: string | null;
 }
 
 /** Python exception names our classes stand for, by our `name`. */
@@ -56,6 +58,7 @@ function reasonName(reason: unknown): string {
       ConnectionRefused: "ConnectionRefusedError",
       NotFound: "FileNotFoundError",
       TimedOut: "TimeoutError",
+      WouldBlock: "BlockingIOError",
     };
     return map[reason.name] ?? reason.name;
   }
@@ -74,6 +77,7 @@ export async function runOurs(s: Scenario): Promise<Outcome> {
     error: null,
     error_code: null,
     error_reason: null,
+    partial_b64: null,
   };
   try {
     const req = new Request(s.url, {
@@ -106,6 +110,7 @@ export async function runOurs(s: Scenario): Promise<Outcome> {
       out.error_reason = reasonName(e.reason);
     } else if (e instanceof Error) {
       out.error = PYTHON_NAMES[e.name] ?? e.name;
+      if (e instanceof IncompleteRead) out.partial_b64 = b64(e.partial);
     } else {
       throw e;
     }
@@ -180,6 +185,7 @@ export function scenarios(
     { name: "short-body", url: raw["short"] as string },
     { name: "short-body-read-n", url: raw["short"] as string, read: 100 },
     { name: "timeout", url: raw["silent"] as string, timeout: 0.3 },
+    { name: "timeout-zero", url: `${base}/echo?s=zero`, timeout: 0 },
     { name: "refused", url: raw["closed"] as string },
   ];
   for (const code of [301, 302, 303, 307, 308]) {
@@ -198,5 +204,54 @@ export function scenarios(
       method: "HEAD",
     });
   }
+  for (const path of HOSTILE_PATHS) {
+    list.push({ name: `hostile${path}`, url: `${raw["hostile"]}${path}` });
+  }
   return list;
 }
+
+const OK = "HTTP/1.1 200 OK\r\n";
+const CHUNKED = `${OK}Transfer-Encoding: chunked\r\n\r\n`;
+const lines = (n: number, line: (i: number) => string) =>
+  Array.from({ length: n }, (_, i) => line(i)).join("");
+
+/** What the hostile raw server answers, by path: replies that break the rules. */
+export const HOSTILE_REPLIES: Record<string, string> = {
+  "/status-099": "HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\nok",
+  "/status-1000": "HTTP/1.1 1000 High\r\nContent-Length: 2\r\n\r\nok",
+  "/status-999": "HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok",
+  "/http2": "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+  "/http09": "HTTP/0.9 200 OK\r\nContent-Length: 2\r\n\r\nok",
+  "/status-junk": "SSH-2.0-OpenSSH_9.6\r\n",
+  "/long-status": `HTTP/1.1 200 ${"r".repeat(70000)}\r\n\r\n`,
+  "/long-header": `${OK}X-Long: ${"h".repeat(70000)}\r\n\r\n`,
+  "/headers-99": `${OK}${lines(98, (i) => `X-${i}: v\r\n`)}` +
+    "Content-Length: 2\r\n\r\nok",
+  "/headers-100": `${OK}${lines(99, (i) => `X-${i}: v\r\n`)}` +
+    "Content-Length: 2\r\n\r\nok",
+  "/folds": `${OK}X-A: a\r\n${lines(150, () => " folded\r\n")}\r\nok`,
+  "/colonless-flood": `${OK}${lines(150, () => "no colon\r\n")}\r\nok`,
+  "/lead-ws": `${OK} X-Lead: 1\r\nContent-Type: text/x-lead\r\n` +
+    "Content-Length: 2\r\n\r\nok",
+  "/lf-only":
+    "HTTP/1.1 200 OK\nContent-Type: text/x-lf\nContent-Length: 2\n\nok",
+  "/continue": "HTTP/1.1 100 Continue\r\n\r\n".repeat(3) +
+    `${OK}Content-Length: 2\r\n\r\nok`,
+  "/chunk-cut": `${CHUNKED}5\r\nhello\r\n3\r\nabc\r\n10\r\nxy`,
+  "/chunk-cut-size": `${CHUNKED}5\r\nhello\r\n3\r\nabc\r\n`,
+  "/chunk-bad-size": `${CHUNKED}5\r\nhello\r\nzz\r\n`,
+  "/chunk-long-size": `${CHUNKED}5\r\nhello\r\n${"0".repeat(70000)}\r\n`,
+  "/chunk-long-trailer": `${CHUNKED}5\r\nhello\r\n0\r\n${
+    "t".repeat(70000)
+  }\r\n\r\n`,
+  "/length-cut": `${OK}Content-Length: 10\r\n\r\nabc`,
+  // Deliberate differences (see IMPROVEMENTS in differential_test.ts).
+  "/bare-cr": `${OK}X-A: a\rContent-Type: text/injected\r\n` +
+    "Content-Length: 2\r\n\r\nok",
+  "/space-before-colon": `${OK}Content-Type : text/x\r\n` +
+    "Content-Length: 2\r\n\r\nok",
+  "/colonless": `${OK}Content-Type: text/x\r\nno colon\r\n` +
+    "Content-Length: 2\r\n\r\nok",
+};
+
+const HOSTILE_PATHS = Object.keys(HOSTILE_REPLIES);

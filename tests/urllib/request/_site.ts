@@ -6,6 +6,7 @@
  * @module
  */
 import { TEST_DEADLINE_MS, within } from "../../_server.ts";
+import { startHostile } from "./_hostile.ts";
 
 /** What the echo routes report about a request. */
 export interface Seen {
@@ -163,70 +164,21 @@ export function startRaw(
   ) => Uint8Array | string | null | Promise<Uint8Array | string | null>,
   hold = false,
 ): RawServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
   const requests: string[] = [];
-  const conns = new Set<Deno.Conn>();
-  const pending: Promise<void>[] = [];
-  const serveOne = async (conn: Deno.Conn) => {
-    conns.add(conn);
-    try {
-      const buf = new Uint8Array(65536);
-      let text = "";
-      while (!text.includes("\r\n\r\n")) {
-        const n = await conn.read(buf);
-        if (n === null) return;
-        text += new TextDecoder("latin1").decode(buf.subarray(0, n));
-      }
-      requests.push(text);
-      const out = await reply(text);
-      if (out === null) {
-        await conn.read(buf).catch(() => null);
-        return;
-      }
-      const bytes = typeof out === "string"
-        ? Uint8Array.from(out, (c) => c.charCodeAt(0))
-        : out;
-      let at = 0;
-      while (at < bytes.length) at += await conn.write(bytes.subarray(at));
-      // Holding the connection open makes a stalled (not an ended) body.
-      if (hold) await conn.read(buf).catch(() => null);
-    } catch {
-      // The client went away; nothing to report.
-    } finally {
-      conns.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
-    }
-  };
-  const loop = (async () => {
-    try {
-      for await (const conn of listener) pending.push(serveOne(conn));
-    } catch {
-      // Listener closed.
-    }
-  })();
-  const close = async () => {
-    listener.close();
-    for (const c of conns) {
-      try {
-        c.close();
-      } catch {
-        // Already closed.
-      }
-    }
-    await loop;
-    await Promise.allSettled(pending);
-  };
+  const server = startHostile(async (wire) => {
+    requests.push(wire.request);
+    const out = await reply(wire.request);
+    if (out !== null) await wire.write(out);
+    // Silence, or holding the connection open, makes a stalled (not an
+    // ended) reply, until the client goes.
+    if (out === null || hold) await wire.closedByClient();
+  });
   return {
-    base: `http://127.0.0.1:${port}`,
-    port,
+    base: `http://127.0.0.1:${server.port}`,
+    port: server.port,
     requests,
-    close,
-    [Symbol.asyncDispose]: close,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 }
 

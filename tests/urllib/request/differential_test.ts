@@ -6,7 +6,12 @@
  * IMPROVEMENTS with its reason. Ignored when CPython 3.13 is absent.
  */
 import { deepEqual } from "node:assert/strict";
-import { type Outcome, runOurs, scenarios } from "./_diff_scenarios.ts";
+import {
+  HOSTILE_REPLIES,
+  type Outcome,
+  runOurs,
+  scenarios,
+} from "./_diff_scenarios.ts";
 import { type Seen, startRaw, startSite } from "./_site.ts";
 import { havePython313, pythonOutput } from "../../_python.ts";
 
@@ -16,6 +21,22 @@ const IMPROVEMENTS: Record<string, string> = {
     "CPython forwards Authorization to the redirect's other origin; we drop it (and Cookie, Proxy-Authorization)",
   "header-obs-fold":
     "http.client sends a value containing CR LF + space (an obsolete fold, which some servers split into a new header); we refuse any CR or LF",
+  "hostile/bare-cr":
+    "http.client's parser splits a header at a bare CR (so the server injects a header: here a second Content-Type); we refuse the response",
+  "hostile/space-before-colon":
+    "http.client's parser stops reading headers at `Content-Type :` and silently drops it and every later one; we refuse the response",
+  "hostile/colonless":
+    "http.client's parser stops reading headers at a line without a colon and silently drops every later one (here Content-Length); we refuse the response",
+};
+
+/** What CPython gives for the hostile IMPROVEMENTS, and the error we give instead. */
+const REFUSED: Record<
+  string,
+  { theirs: [number, string | null]; ours: string }
+> = {
+  "hostile/bare-cr": { theirs: [200, "text/injected"], ours: "HTTPException" },
+  "hostile/space-before-colon": { theirs: [200, null], ours: "HTTPException" },
+  "hostile/colonless": { theirs: [200, "text/x"], ours: "HTTPException" },
 };
 
 /** Request headers (lower-cased) a client sent that matter for the comparison. */
@@ -58,6 +79,10 @@ Deno.test({
     "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n" + "s".repeat(20)
   );
   await using silent = startRaw(() => null);
+  await using hostile = startRaw((req) => {
+    const path = req.slice(req.indexOf(" ") + 1, req.indexOf(" HTTP/"));
+    return HOSTILE_REPLIES[path] ?? "HTTP/1.0 404 Not Found\r\n\r\n";
+  });
   const closedListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const closedPort = (closedListener.addr as Deno.NetAddr).port;
   closedListener.close();
@@ -69,6 +94,7 @@ Deno.test({
       reason: reason.base,
       short: short.base,
       silent: silent.base,
+      hostile: hostile.base,
       closed: `http://127.0.0.1:${closedPort}/`,
     };
     const list = scenarios(site.base, raw, file);
@@ -111,6 +137,17 @@ Deno.test({
             [null, "ValueError"],
             IMPROVEMENTS[s.name],
           );
+          return;
+        }
+        const refused = REFUSED[s.name];
+        if (refused) {
+          const contentType = a.headers?.find(([k]) => k === "content-type");
+          deepEqual(
+            [a.status, contentType?.[1] ?? null, a.error],
+            [...refused.theirs, null],
+            IMPROVEMENTS[s.name],
+          );
+          deepEqual([b.status, b.error], [null, refused.ours]);
           return;
         }
         deepEqual(b, a);

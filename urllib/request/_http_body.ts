@@ -1,0 +1,215 @@
+/**
+ * Reading a response off a {@linkcode Connection}: the status line and
+ * headers (skipping `100 Continue`), then the body framing http.client
+ * picks (chunked, `Content-Length`, or until the connection closes).
+ *
+ * Follows CPython 3.13 `Lib/http/client.py`, `HTTPResponse`'s body reading (`_read_chunked`, `_safe_read`, `IncompleteRead`).
+ *
+ * @module
+ */
+import { HTTPMessage } from "../../_util/http_message.ts";
+import { HTTPException, IncompleteRead, RemoteDisconnected } from "../error.ts";
+import type { Connection } from "./_http_conn.ts";
+import {
+  HeaderBlock,
+  MAX_HEADERS,
+  parseStatusLine,
+  protocolVersion,
+} from "./_response_head.ts";
+import type { BodySource } from "./response.ts";
+
+/** How many `100 Continue` replies may come before the real one. */
+const MAX_INTERIM = 100;
+const EMPTY = new Uint8Array(0);
+
+/** A parsed status line and header block. */
+export interface ResponseHead {
+  version: number;
+  status: number;
+  reason: string;
+  headers: HTTPMessage;
+}
+
+async function readHeaderPairs(conn: Connection): Promise<[string, string][]> {
+  const block = new HeaderBlock();
+  while (!block.feed(await conn.readLine("header line")));
+  return block.pairs;
+}
+
+/** Reads the status line and headers, skipping `100 Continue` interim replies. */
+export async function readResponseHead(
+  conn: Connection,
+): Promise<ResponseHead> {
+  for (let interim = 0;; interim++) {
+    const line = await conn.readLine("status line");
+    if (line === "") throw new RemoteDisconnected();
+    const { versionText, status, reason } = parseStatusLine(line);
+    if (status === 100) {
+      if (interim >= MAX_INTERIM) {
+        throw new HTTPException(
+          `got more than ${MAX_INTERIM} interim responses`,
+        );
+      }
+      await readHeaderPairs(conn);
+      continue;
+    }
+    const version = protocolVersion(versionText);
+    const headers = new HTTPMessage(await readHeaderPairs(conn));
+    return { version, status, reason, headers };
+  }
+}
+
+class LengthBody implements BodySource {
+  #conn: Connection;
+  #left: number;
+  constructor(conn: Connection, length: number) {
+    this.#conn = conn;
+    this.#left = length;
+  }
+  async readInto(buf: Uint8Array): Promise<number | null> {
+    if (this.#left <= 0) return null;
+    const n = await this.#conn.readInto(
+      buf.subarray(0, Math.min(buf.length, this.#left)),
+    );
+    if (n === null) return null;
+    this.#left -= n;
+    return n;
+  }
+  missing(): number {
+    return this.#left;
+  }
+  close(): void {
+    this.#conn.close();
+  }
+}
+
+class UntilCloseBody implements BodySource {
+  #conn: Connection;
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+  readInto(buf: Uint8Array): Promise<number | null> {
+    return this.#conn.readInto(buf);
+  }
+  close(): void {
+    this.#conn.close();
+  }
+}
+
+/** A chunk size line's number, or `null` when it is not hex digits (after any `;ext`). */
+export function parseChunkSize(line: string): number | null {
+  const text = line.split(";", 1)[0]?.trim() ?? "";
+  // 13 hex digits stay exact as a number; nobody sends a bigger chunk.
+  if (!/^[0-9a-fA-F]{1,13}$/.test(text)) return null;
+  return parseInt(text, 16);
+}
+
+/**
+ * A chunked body, read as http.client reads it: the CR LF after a chunk is
+ * skipped when the next one is wanted; the trailer is read and dropped.
+ */
+class ChunkedBody implements BodySource {
+  #conn: Connection;
+  // Bytes left in the current chunk; null before a chunk-size line.
+  #left: number | null = null;
+  // Bytes handed out of a chunk whose data has not all arrived.
+  #unfinished = 0;
+  #done = false;
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  #cut(): IncompleteRead {
+    this.close();
+    return new IncompleteRead(EMPTY);
+  }
+
+  /** Bytes left in the current chunk, reading the next size line when needed; null at the end. */
+  async #chunkLeft(): Promise<number | null> {
+    if (this.#left === 0) {
+      if ((await this.#conn.readExactly(2)).length < 2) throw this.#cut();
+      this.#left = null;
+    }
+    if (this.#left === null) {
+      const size = parseChunkSize(await this.#conn.readLine("chunk size"));
+      if (size === null) throw this.#cut();
+      if (size === 0) {
+        await this.#discardTrailer();
+        this.#done = true;
+        this.close();
+        return null;
+      }
+      this.#left = size;
+    }
+    return this.#left;
+  }
+
+  /** Reads the trailer up to its empty line: at most 100 lines, as a header block. */
+  async #discardTrailer(): Promise<void> {
+    for (let lines = 1;; lines++) {
+      if (lines > MAX_HEADERS) {
+        throw new HTTPException(`got more than ${MAX_HEADERS} trailer lines`);
+      }
+      const line = await this.#conn.readLine("trailer line");
+      if (line === "" || line === "\r\n" || line === "\n") return;
+    }
+  }
+
+  async readInto(buf: Uint8Array): Promise<number | null> {
+    if (this.#done) return null;
+    const left = await this.#chunkLeft();
+    if (left === null) return null;
+    const n = await this.#conn.readInto(
+      buf.subarray(0, Math.min(buf.length, left)),
+    );
+    if (n === null) throw this.#cut();
+    this.#left = left - n;
+    this.#unfinished = this.#left === 0 ? 0 : this.#unfinished + n;
+    return n;
+  }
+
+  unfinishedChunk(): number {
+    return this.#unfinished;
+  }
+
+  close(): void {
+    this.#conn.close();
+  }
+}
+
+class EmptyBody implements BodySource {
+  readInto(): Promise<number | null> {
+    return Promise.resolve(null);
+  }
+  close(): void {}
+}
+
+/** The body framing http.client picks for this response. */
+export function bodySource(
+  conn: Connection,
+  head: ResponseHead,
+  method: string,
+): BodySource {
+  const { status, headers } = head;
+  if (
+    status === 204 || status === 304 || (status >= 100 && status < 200) ||
+    method === "HEAD"
+  ) {
+    conn.close();
+    return new EmptyBody();
+  }
+  const te = headers.get("transfer-encoding");
+  if (te !== null && te.toLowerCase() === "chunked") {
+    return new ChunkedBody(conn);
+  }
+  const lengthText = headers.get("content-length");
+  if (lengthText !== null && /^\s*[+]?\d+\s*$/.test(lengthText)) {
+    const length = Number(lengthText.trim());
+    if (length === 0) {
+      conn.close();
+      return new EmptyBody();
+    }
+    return new LengthBody(conn, length);
+  }
+  return new UntilCloseBody(conn);
+}
