@@ -32,3 +32,5 @@ export { HTTPMessage } from "../_util/http_message.ts";
 export * from "./io.ts";
 export * from "./responses.ts";
 export * from "./simple_handler.ts";
+export * from "./hosting_handler.ts";
+export * from "./live_reload.ts";
