@@ -99,7 +99,8 @@ function header(label: string, key: SortKey, order: ListingOrder): string {
   const active = order.key === key;
   const next = active && !order.descending ? "desc" : "asc";
   const arrow = active ? (order.descending ? " ▼" : " ▲") : "";
-  return `<th><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
+  const numeric = key === "name" ? "" : ' class="n"';
+  return `<th${numeric}><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
 }
 
 function row(entry: DetailedEntry): string {
