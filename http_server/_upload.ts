@@ -249,7 +249,9 @@ export async function receiveForm(
   } catch (error) {
     throw new UploadError(400, `not a multipart form: ${describe(error)}`);
   }
-  const received: ReceivedFile[] = [];
+  // One slot per file part, taken when the part starts: files finish
+  // writing in any order, but are returned in form order.
+  const slots: (ReceivedFile | null)[] = [];
   const names = new Set<string>();
   const writes: Promise<void>[] = [];
   const open = new Set<{ destroy(error?: Error): void }>();
@@ -259,6 +261,7 @@ export async function receiveForm(
   };
   parser.on("file", (_field, stream, filename) => {
     open.add(stream);
+    const slot = slots.push(null) - 1;
     writes.push((async () => {
       try {
         if (failure) throw failure;
@@ -267,10 +270,10 @@ export async function receiveForm(
           throw new UploadError(400, `the form holds ${filename} twice`);
         }
         names.add(filename);
-        received.push({
+        slots[slot] = {
           name: filename,
           temp: await writeTemporary(folder, stream),
-        });
+        };
       } catch (error) {
         fail(error);
         stream.resume();
@@ -310,6 +313,7 @@ export async function receiveForm(
     for (const stream of open) stream.destroy(new Error("upload aborted"));
   }
   await Promise.all(writes);
+  const received = slots.filter((file) => file !== null);
   if (failure === null && received.length === 0) {
     failure = new UploadError(400, "the form holds no file");
   }
