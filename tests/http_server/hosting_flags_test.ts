@@ -4,25 +4,8 @@
  * and exit status 2 (argparse's convention), before anything is served.
  */
 import { equal, match, ok } from "node:assert/strict";
-import { SERVE } from "../_server.ts";
+import { runServe as run } from "../_server.ts";
 import { makeSite } from "./_hosting.ts";
-
-const decoder = new TextDecoder();
-
-async function run(args: string[], cwd?: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVE, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    ...(cwd === undefined ? {} : { cwd }),
-    signal: AbortSignal.timeout(20_000),
-  }).output();
-  return {
-    code: out.code,
-    stdout: decoder.decode(out.stdout),
-    stderr: decoder.decode(out.stderr),
-  };
-}
 
 Deno.test("serve --help lists the hosting flags after Python's own", async () => {
   const { code, stdout } = await run(["--help"]);

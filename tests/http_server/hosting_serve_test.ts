@@ -30,6 +30,18 @@ function raw(
   );
 }
 
+/** What a browser sends before a cross-origin GET with `headers`. */
+function preflightFor(url: string, headers: string) {
+  return fetchText(url, {
+    method: "OPTIONS",
+    headers: {
+      Origin: "https://app.example",
+      "Access-Control-Request-Method": "GET",
+      "Access-Control-Request-Headers": headers,
+    },
+  });
+}
+
 Deno.test({
   name:
     "no hosting flag: Python's handler, nothing added (OPTIONS/PUT 501, dotfiles served)",
@@ -142,14 +154,10 @@ Deno.test({
     deepEqual(names, [".well-known", "sub", "404.html", "a.txt"]);
 
     // Preflight and plain OPTIONS.
-    const preflight = await fetchText(server.url("/a.txt"), {
-      method: "OPTIONS",
-      headers: {
-        Origin: "https://app.example",
-        "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "x-token, range",
-      },
-    });
+    const preflight = await preflightFor(
+      server.url("/a.txt"),
+      "x-token, range",
+    );
     equal(preflight.res.status, 204);
     equal(
       preflight.res.headers.get("access-control-allow-methods"),
@@ -426,14 +434,7 @@ Deno.test({
     const head = await get(server.url("/a.txt"), { method: "HEAD" });
     equal(head.status, 401);
     // A CORS preflight carries no credentials and needs none.
-    const preflight = await fetchText(server.url("/a.txt"), {
-      method: "OPTIONS",
-      headers: {
-        Origin: "https://x.example",
-        "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "authorization",
-      },
-    });
+    const preflight = await preflightFor(server.url("/a.txt"), "authorization");
     equal(preflight.res.status, 204);
     equal(
       preflight.res.headers.get("access-control-allow-headers"),

@@ -18,6 +18,7 @@ import {
   listTree,
   makeSite,
   serve,
+  type Served,
   type Site,
 } from "./_hosting.ts";
 
@@ -47,14 +48,17 @@ async function assertContained(site: Site): Promise<void> {
   deepEqual(leftovers, []);
 }
 
+/** PUTs `body` to `target` over a raw socket; resolves with the status. */
 function put(
   port: number,
   target: string,
   body: string,
+  headers: Record<string, string> = {},
 ): Promise<number> {
   const request = buildRequest("PUT", target, {
     Host: "localhost",
     "Content-Length": String(encoder.encode(body).length),
+    ...headers,
   }) + body;
   return sendRaw({ hostname: "127.0.0.1", port }, request).then((r) =>
     r.status
@@ -79,6 +83,30 @@ function rawForm(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
     `Content-Type: text/plain\r\n\r\n${content}\r\n--${boundary}--\r\n`;
   return { type: `multipart/form-data; boundary=${boundary}`, body };
+}
+
+/**
+ * PUTs two different bodies of `size` bytes to `/race.txt` at once, checks
+ * that the stored file is one of them whole, and returns both statuses.
+ */
+async function raceUploads(
+  server: Served,
+  site: Site,
+  size: number,
+): Promise<number[]> {
+  const bodies = ["a", "b"].map((c) => c.repeat(size));
+  const statuses = await Promise.all(bodies.map(async (body) => {
+    const res = await fetch(server.url("/race.txt"), {
+      method: "PUT",
+      body,
+      signal: AbortSignal.timeout(20_000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  }));
+  const stored = await Deno.readTextFile(`${site.root}/race.txt`);
+  ok(stored === bodies[0] || stored === bodies[1], "one upload, whole");
+  return statuses;
 }
 
 Deno.test({
@@ -106,23 +134,9 @@ Deno.test({
     equal(again.res.status, 409);
     equal(await Deno.readTextFile(`${site.root}/existing.txt`), "original");
 
-    equal(
-      (await fetchText(server.url("/nowhere/x.txt"), {
-        method: "PUT",
-        body: "x",
-      })).res.status,
-      409,
-    );
-    equal(
-      (await fetchText(server.url("/docs/"), { method: "PUT", body: "x" })).res
-        .status,
-      400,
-    );
-    equal(
-      (await fetchText(server.url("/docs"), { method: "PUT", body: "x" })).res
-        .status,
-      409,
-    );
+    equal(await put(server.port, "/nowhere/x.txt", "x"), 409);
+    equal(await put(server.port, "/docs/", "x"), 400);
+    equal(await put(server.port, "/docs", "x"), 409);
     const chunked = await fetchText(server.url("/chunked.txt"), {
       method: "PUT",
       body: ReadableStream.from([encoder.encode("no length")]),
@@ -315,20 +329,8 @@ Deno.test({
   async fn() {
     await using site = await uploadSite();
     await using server = await serve(site.root, ["--upload"]);
-    const size = 4 * 1024 * 1024;
-    const bodies = ["a", "b"].map((c) => c.repeat(size));
-    const statuses = await Promise.all(bodies.map(async (body) => {
-      const res = await fetch(server.url("/race.txt"), {
-        method: "PUT",
-        body,
-        signal: AbortSignal.timeout(20_000),
-      });
-      await res.body?.cancel();
-      return res.status;
-    }));
+    const statuses = await raceUploads(server, site, 4 * 1024 * 1024);
     deepEqual(statuses.sort(), [201, 409]);
-    const stored = await Deno.readTextFile(`${site.root}/race.txt`);
-    ok(stored === bodies[0] || stored === bodies[1], "one upload, whole");
     await assertContained(site);
   },
 });
@@ -352,32 +354,11 @@ Deno.test({
     });
     equal(posted.res.status, 200);
     equal(await Deno.readTextFile(`${site.root}/existing.txt`), "newer");
-    equal(
-      (await fetchText(server.url("/victim-link"), {
-        method: "PUT",
-        body: "x",
-      })).res.status,
-      204,
-    );
+    equal(await put(server.port, "/victim-link", "x"), 204);
     equal((await Deno.lstat(`${site.root}/victim-link`)).isSymlink, false);
-    equal(
-      (await fetchText(server.url("/docs"), { method: "PUT", body: "x" })).res
-        .status,
-      409,
-    );
-    const size = 2 * 1024 * 1024;
-    const bodies = ["c", "d"].map((c) => c.repeat(size));
-    await Promise.all(bodies.map(async (body) => {
-      const res = await fetch(server.url("/race.txt"), {
-        method: "PUT",
-        body,
-        signal: AbortSignal.timeout(20_000),
-      });
-      await res.body?.cancel();
-      ok(res.status === 201 || res.status === 204);
-    }));
-    const stored = await Deno.readTextFile(`${site.root}/race.txt`);
-    ok(stored === bodies[0] || stored === bodies[1], "never interleaved");
+    equal(await put(server.port, "/docs", "x"), 409);
+    const statuses = await raceUploads(server, site, 2 * 1024 * 1024);
+    ok(statuses.every((status) => status === 201 || status === 204));
     await assertContained(site);
   },
 });
@@ -401,36 +382,15 @@ Deno.test({
     });
     equal(anonymous.res.status, 401);
     const headers = { Authorization: "Basic " + btoa("ada:pw") };
-    equal(
-      (await fetchText(server.url("/.env"), {
-        method: "PUT",
-        body: "x",
-        headers,
-      })).res.status,
-      403,
-    );
-    equal(
-      (await fetchText(server.url("/.git/hooks"), {
-        method: "PUT",
-        body: "x",
-        headers,
-      })).res.status,
-      403,
-    );
+    equal(await put(server.port, "/.env", "x", headers), 403);
+    equal(await put(server.port, "/.git/hooks", "x", headers), 403);
     const hidden = await fetchText(server.url("/"), {
       method: "POST",
       body: form([[".htaccess", "x"]]),
       headers,
     });
     equal(hidden.res.status, 403);
-    equal(
-      (await fetchText(server.url("/ok.txt"), {
-        method: "PUT",
-        body: "fine",
-        headers,
-      })).res.status,
-      201,
-    );
+    equal(await put(server.port, "/ok.txt", "fine", headers), 201);
     deepEqual(
       (await listTree(site.root)).filter((p) => !p.startsWith("docs/")),
       ["existing.txt", "link-out", "ok.txt", "victim-link"],
