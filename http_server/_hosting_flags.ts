@@ -185,6 +185,19 @@ function checked<T>(option: string, read: () => T): T {
   }
 }
 
+async function checkedAsync<T>(
+  option: string,
+  make: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await make();
+  } catch (error) {
+    return checked(option, () => {
+      throw error;
+    });
+  }
+}
+
 /**
  * Reads the hosting flags from `values` (`parseArgs` output); `null` when
  * none is given, so `serve` stays Python's `SimpleHTTPRequestHandler`.
@@ -344,7 +357,9 @@ export async function prepareHosting(
   const notFound = flags.notFound === null
     ? null
     : await pageInside("--404", flags.notFound, directory);
-  const tls = flags.selfSigned ? await makeSelfSigned() : null;
+  const tls = flags.selfSigned
+    ? await checkedAsync("--tls-self-signed", makeSelfSigned)
+    : null;
   const notices: string[] = [];
   if (tls) {
     notices.push(
@@ -373,7 +388,10 @@ export async function prepareHosting(
       upload: flags.upload,
       overwrite: flags.overwrite,
       max_upload: flags.maxUpload,
-      live_reload: flags.watch ? new LiveReload(directory) : null,
+      // Too many files for the system's watch limit fails here, not later.
+      live_reload: flags.watch
+        ? checked("--watch", () => new LiveReload(directory))
+        : null,
     },
     tls,
     notices,
