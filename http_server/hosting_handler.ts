@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { pyRepr } from "../_util/percent_format.ts";
 import {
   authorized,
   basicChallenge,
@@ -760,9 +759,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     return methods;
   }
 
-  /** Python's answer to a method the handler does not offer. */
+  /**
+   * Python's answer to a method the handler does not offer (only PUT, POST
+   * and OPTIONS get here, so the name needs no escaping in its repr).
+   */
   #unsupported(): void {
-    this.send_error(501, `Unsupported method (${pyRepr(this.command)})`);
+    this.send_error(501, `Unsupported method ('${this.command}')`);
   }
 
   // ---- Uploads --------------------------------------------------------

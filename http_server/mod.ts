@@ -32,5 +32,11 @@ export { HTTPMessage } from "../_util/http_message.ts";
 export * from "./io.ts";
 export * from "./responses.ts";
 export * from "./simple_handler.ts";
-export * from "./hosting_handler.ts";
-export * from "./live_reload.ts";
+export {
+  type BasicAuthUser,
+  DEFAULT_MAX_UPLOAD,
+  HostingHTTPRequestHandler,
+  type HostingHTTPRequestHandlerOptions,
+  type ListingStyle,
+} from "./hosting_handler.ts";
+export { type ChangeListener, LiveReload } from "./live_reload.ts";
