@@ -259,6 +259,15 @@ Deno.test({
     });
     equal(json.res.status, 404);
     equal((await fetchText(server.url("/files/a.txt"))).text, "a");
+    // Methods no flag turned on still get Python's 501.
+    for (const method of ["PUT", "POST", "OPTIONS"]) {
+      const r = await fetchText(server.url("/files/a.txt"), {
+        method,
+        body: method === "OPTIONS" ? null : "x",
+      });
+      equal(r.res.status, 501, method);
+      ok(r.text.includes(`Unsupported method ('${method}')`), r.text);
+    }
   },
 });
 
