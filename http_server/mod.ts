@@ -51,3 +51,11 @@ export {
   SimpleHTTPRequestHandler,
   type SimpleHTTPRequestHandlerOptions,
 } from "./simple_handler.ts";
+export {
+  type BasicAuthUser,
+  DEFAULT_MAX_UPLOAD,
+  HostingHTTPRequestHandler,
+  type HostingHTTPRequestHandlerOptions,
+  type ListingStyle,
+} from "./hosting_handler.ts";
+export { type ChangeListener, LiveReload } from "./live_reload.ts";

@@ -12,13 +12,27 @@
  */
 import { pyRepr } from "../_util/py_repr.ts";
 import { parseArgs } from "node:util";
+import {
+  expandOptionalValues,
+  HOSTING_HELP,
+  HOSTING_OPTIONS,
+  HOSTING_USAGE,
+  HostingFlagError,
+  type HostingFlags,
+  parseHostingFlags,
+  type PreparedHosting,
+  prepareHosting,
+} from "./_hosting_flags.ts";
 import { flushStderr } from "./_stderr.ts";
+import { HostingHTTPRequestHandler } from "./hosting_handler.ts";
 import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
 const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
              [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE]
-             [--follow-symlinks] [port]`;
+             [--follow-symlinks]
+             ${HOSTING_USAGE}
+             [port]`;
 
 const HELP = `${USAGE}
 
@@ -44,6 +58,8 @@ options:
   --follow-symlinks     serve files behind symbolic links that lead outside
                         the directory (refused by default; Python follows them)
 
+${HOSTING_HELP}
+
 Python's --cgi option is left out: CGI support is deprecated in Python 3.13
 and removed in 3.15.`;
 
@@ -62,13 +78,15 @@ interface ServeOptions {
   tlsKey: string | null;
   tlsPasswordFile: string | null;
   followSymlinks: boolean;
+  /** The hosting flags, or null when none is given (Python's handler). */
+  hosting: HostingFlags | null;
 }
 
 function parseCommandLine(args: string[]): ServeOptions | "help" {
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: expandOptionalValues(args),
       allowPositionals: true,
       strict: true,
       options: {
@@ -81,6 +99,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
         "tls-password-file": { type: "string" },
         "follow-symlinks": { type: "boolean" },
         cgi: { type: "boolean" },
+        ...HOSTING_OPTIONS,
       },
     });
   } catch (error) {
@@ -129,6 +148,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     tlsKey,
     tlsPasswordFile,
     followSymlinks: values["follow-symlinks"] ?? false,
+    hosting: parseHostingFlags(values),
   };
 }
 
@@ -171,6 +191,12 @@ function argparseWording(error: unknown): string {
     return `argument ${names}: expected one argument`;
   }
   return message;
+}
+
+/** Prints the usage and `message` as argparse does; exit status 2. */
+function usageFailure(message: string): number {
+  console.error(`${USAGE}\nserve: error: ${message}`);
+  return 2;
 }
 
 function describe(error: unknown): string {
@@ -224,11 +250,15 @@ async function readTLS(options: ServeOptions) {
 function startServer(
   options: ServeOptions,
   tls: Awaited<ReturnType<typeof readTLS>>,
+  hosting: PreparedHosting | null,
 ): HTTPServer {
-  const Base = SimpleHTTPRequestHandler.partial({
+  const bound = {
     directory: options.directory,
     follow_symlinks: options.followSymlinks,
-  });
+  };
+  const Base: typeof SimpleHTTPRequestHandler = hosting
+    ? HostingHTTPRequestHandler.partial({ ...hosting.options, ...bound })
+    : SimpleHTTPRequestHandler.partial(bound);
   const protocol = options.protocol;
   const Handler = class extends Base {
     override protocol_version = protocol;
@@ -293,9 +323,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     options = parseCommandLine(args);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${USAGE}\nserve: error: ${error.message}`);
-    return 2;
+    if (!(error instanceof UsageError || error instanceof HostingFlagError)) {
+      throw error;
+    }
+    return usageFailure(error.message);
   }
   if (options === "help") {
     console.log(HELP);
@@ -303,15 +334,22 @@ export async function main(args: string[]): Promise<number> {
   }
   let server: HTTPServer;
   let tls;
+  let hosting: PreparedHosting | null = null;
   try {
     await checkDirectory(options.directory);
-    tls = await readTLS(options);
-    server = startServer(options, tls);
+    if (options.hosting) {
+      hosting = await prepareHosting(options.hosting, options.directory);
+    }
+    tls = hosting?.tls ?? await readTLS(options);
+    server = startServer(options, tls, hosting);
   } catch (error) {
+    if (error instanceof HostingFlagError) return usageFailure(error.message);
     if (!(error instanceof StartError)) throw error;
     console.error(`Error: ${error.message}`);
     return 1;
   }
+  for (const line of hosting?.warnings ?? []) console.error(line);
+  for (const line of hosting?.notices ?? []) console.log(line);
   console.log(startupLine(server, tls !== null));
   const interrupted = waitForInterrupt();
   server.serve_forever();

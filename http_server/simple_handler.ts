@@ -7,6 +7,7 @@
  * @module
  */
 import { parseHttpDateUtc } from "./_dates.ts";
+import { etagMatches } from "./_etag.ts";
 import { internals } from "./_internal.ts";
 import {
   encodeListing,
@@ -218,15 +219,6 @@ function readExactly(
 function entityTag(info: Deno.FileInfo): string {
   const mtime = info.mtime?.getTime() ?? 0;
   return `"${mtime.toString(16)}-${info.size.toString(16)}"`;
-}
-
-function etagMatches(header: string, etag: string): boolean {
-  const weak = (tag: string) => tag.trim().replace(/^W\//, "");
-  const target = weak(etag);
-  return header.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || weak(t) === target;
-  });
 }
 
 /**

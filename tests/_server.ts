@@ -108,6 +108,36 @@ export interface ServeOptions {
   permissions?: string[];
 }
 
+/** What a `serve` that exited by itself printed, and its exit code. */
+export interface ServeOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `serve` with `args` to completion (for commands that exit by
+ * themselves: `--help`, bad flags, startup failures), killed after 20 s.
+ */
+export async function runServe(
+  args: string[],
+  options: ServeOptions = {},
+): Promise<ServeOutput> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", options.script ?? SERVE, ...args],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(20_000),
+  }).output();
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
 /** A running `serve`: its output so far, its port once started. */
 export class ServeProcess implements AsyncDisposable {
   readonly child: Deno.ChildProcess;

@@ -142,6 +142,36 @@ const NOT_PORTED: Record<string, string> = {
   "http_server/_response_writer.ts": "plumbing of the Deno.serve engine",
   "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",
   "http_server/_stderr.ts": "log batching, no CPython counterpart",
+  "http_server/hosting_handler.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/live_reload.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_auth.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_compress.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_cors.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_directory_entries.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_etag.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_extra_headers.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_hosting_flags.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_hosting_paths.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_live_reload.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_negotiate.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_rich_listing.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_self_signed.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_upload.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
   "_util/_py_printable_table.ts":
     "generated from CPython 3.13 by tests/_util/fixtures/py_repr.py, not ported",
 };

@@ -157,12 +157,21 @@ const ROWS: readonly Row[] = [
       HTTPSServer: `${OURS}Python 3.14's http.server.HTTPSServer`,
       responses:
         `${OURS}BaseHTTPRequestHandler.responses, as a module constant too`,
+      HostingHTTPRequestHandler:
+        `${OURS}serve's hosting flags (CORS, SPA, auth, upload, …) for library users`,
+      DEFAULT_MAX_UPLOAD:
+        `${OURS}HostingHTTPRequestHandler's default upload cap`,
+      LiveReload: `${OURS}the file watcher behind serve --watch`,
     },
     types: [
+      "BasicAuthUser",
+      "ChangeListener",
       "ClientAddress",
       "CopySource",
       "FileSource",
+      "HostingHTTPRequestHandlerOptions",
       "HTTPServerOptions",
+      "ListingStyle",
       "RequestHandlerClass",
       "RequestReader",
       "ResponseWriter",

@@ -1,24 +1,12 @@
 import { equal, match, ok } from "node:assert/strict";
-import { CLIENT_TIMEOUT_MS, SERVE, ServeProcess } from "../_server.ts";
+import {
+  CLIENT_TIMEOUT_MS,
+  runServe as run,
+  ServeProcess,
+} from "../_server.ts";
 import { encryptKey, haveOpenssl, makeCerts } from "../_tls.ts";
 
-const decoder = new TextDecoder();
 const WINDOWS = Deno.build.os === "windows";
-
-/** Runs `serve` to completion (for commands that exit by themselves). */
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVE, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(20_000),
-  }).output();
-  return {
-    code: out.code,
-    stdout: decoder.decode(out.stdout),
-    stderr: decoder.decode(out.stderr),
-  };
-}
 
 const dir = await Deno.makeTempDir({ prefix: "pyport_serve_" });
 await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");

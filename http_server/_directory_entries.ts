@@ -1,0 +1,67 @@
+/**
+ * The entries of a folder with their size and modification time, for the
+ * rich and JSON listings (Python's listing needs names only).
+ *
+ * @module
+ */
+import type { ListingEntry } from "./_listing.ts";
+
+const IS_WINDOWS = Deno.build.os === "windows";
+const SEP = IS_WINDOWS ? "\\" : "/";
+/** Entries examined at once: bounded, so a huge folder cannot open a flood. */
+const BATCH = 64;
+
+/** A listed entry with what `stat` tells of it. */
+export interface DetailedEntry extends ListingEntry {
+  /** Is (or links to) a regular file. */
+  readonly isFile: boolean;
+  /** Size in bytes; `null` for folders. */
+  readonly size: number | null;
+  /** Last modification, when the file system keeps it. */
+  readonly mtime: Date | null;
+}
+
+async function describe(folder: string, entry: Deno.DirEntry) {
+  const path = folder.endsWith(SEP) || folder.endsWith("/")
+    ? folder + entry.name
+    : folder + SEP + entry.name;
+  let info: Deno.FileInfo | null = null;
+  try {
+    // Follows a symlink, so a link to a folder lists as a folder.
+    info = await Deno.stat(path);
+  } catch {
+    // A dangling symlink, or an entry gone since the folder was read.
+  }
+  const isDirectory = info?.isDirectory ?? false;
+  return {
+    name: entry.name,
+    isDirectory,
+    isSymlink: entry.isSymlink,
+    isFile: info?.isFile ?? false,
+    size: info === null || isDirectory ? null : info.size,
+    mtime: info?.mtime ?? null,
+  };
+}
+
+/**
+ * The entries of folder `path` (unsorted), skipping names for which
+ * `hidden` says true.
+ */
+export async function readDetailedEntries(
+  path: string,
+  hidden: (name: string) => boolean,
+): Promise<DetailedEntry[]> {
+  const out: DetailedEntry[] = [];
+  let batch: Deno.DirEntry[] = [];
+  const flush = async () => {
+    out.push(...await Promise.all(batch.map((e) => describe(path, e))));
+    batch = [];
+  };
+  for await (const entry of Deno.readDir(path)) {
+    if (hidden(entry.name)) continue;
+    batch.push(entry);
+    if (batch.length === BATCH) await flush();
+  }
+  await flush();
+  return out;
+}

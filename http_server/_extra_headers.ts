@@ -1,0 +1,59 @@
+/**
+ * Headers the operator adds to every response (`-H "Name: Value"`, curl's
+ * form): parsed and checked once, at startup.
+ *
+ * @module
+ */
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// deno-lint-ignore no-control-regex
+const BAD_VALUE = /[\r\n\0]|[^\x00-\xff]/;
+
+/** Names the server must set itself: they frame the message or the connection. */
+const RESERVED = new Set([
+  "connection",
+  "content-length",
+  "keep-alive",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/**
+ * Checks header `name: value` as one to add to every response.
+ *
+ * @throws {TypeError} For a name that is not a token or that the server
+ * must set itself (`Content-Length`, `Connection`, …), or a value holding
+ * CR, LF, NUL or a character beyond Latin-1.
+ */
+export function checkExtraHeader(name: string, value: string): void {
+  if (!TOKEN.test(name)) {
+    throw new TypeError(`${JSON.stringify(name)} is not a valid header name`);
+  }
+  if (RESERVED.has(name.toLowerCase())) {
+    throw new TypeError(`${name} is set by the server and cannot be added`);
+  }
+  if (BAD_VALUE.test(value)) {
+    throw new TypeError(
+      `the value of ${name} holds CR, LF, NUL or a character beyond Latin-1`,
+    );
+  }
+}
+
+/**
+ * Reads curl's `"Name: Value"` form (spaces around the value dropped) and
+ * checks it with {@linkcode checkExtraHeader}.
+ *
+ * @throws {TypeError} Without a colon, or as `checkExtraHeader` does.
+ */
+export function parseExtraHeader(text: string): [string, string] {
+  const colon = text.indexOf(":");
+  if (colon === -1) {
+    throw new TypeError(`${JSON.stringify(text)} is not "Name: Value"`);
+  }
+  const name = text.slice(0, colon).trim();
+  const value = text.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+  checkExtraHeader(name, value);
+  return [name, value];
+}

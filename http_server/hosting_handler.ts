@@ -1,0 +1,986 @@
+/**
+ * `HostingHTTPRequestHandler`: `SimpleHTTPRequestHandler` with the
+ * features people expect of a static-hosting server, each one off until
+ * asked for.
+ *
+ * @module
+ */
+import {
+  authorized,
+  basicChallenge,
+  type StoredUser,
+  storeUser,
+} from "./_auth.ts";
+import {
+  compress,
+  COMPRESS_LIMIT,
+  type Encoding,
+  ENCODING_SUFFIX,
+  ENCODINGS,
+  isCompressible,
+} from "./_compress.ts";
+import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
+import {
+  type DetailedEntry,
+  readDetailedEntries,
+} from "./_directory_entries.ts";
+import { etagMatches, variantETag } from "./_etag.ts";
+import { checkExtraHeader } from "./_extra_headers.ts";
+import {
+  hasExtension,
+  isHiddenName,
+  isHiddenPath,
+  pathOnly,
+} from "./_hosting_paths.ts";
+import { listingHtml, sortEntries } from "./_listing.ts";
+import { injectLiveReload } from "./_live_reload.ts";
+import { isTextType } from "./_mime.ts";
+import {
+  acceptedEncodings,
+  namesMediaType,
+  preferredMediaType,
+} from "./_negotiate.ts";
+import {
+  listingJson,
+  listingOrder,
+  richListingHtml,
+  sortDetailed,
+} from "./_rich_listing.ts";
+import { htmlEscape, quote, unquote } from "./_text.ts";
+import {
+  bodyChunks,
+  checkFileName,
+  discard,
+  joinName,
+  moveIntoPlace,
+  type ReceivedFile,
+  receiveForm,
+  UploadError,
+  writeTemporary,
+} from "./_upload.ts";
+import type { ClientAddress } from "./base_handler.ts";
+import type { LiveReload } from "./live_reload.ts";
+import type { HTTPServer } from "./server.ts";
+import {
+  type CopySource,
+  type FileSource,
+  SimpleHTTPRequestHandler,
+  type SimpleHTTPRequestHandlerOptions,
+} from "./simple_handler.ts";
+
+const IS_WINDOWS = Deno.build.os === "windows";
+const SEP = IS_WINDOWS ? "\\" : "/";
+const encoder = new TextEncoder();
+
+/** Bodies smaller than this are not worth compressing. */
+const COMPRESS_MIN = 1024;
+/** An idle event stream gets a comment this often, to notice a gone client. */
+const HEARTBEAT_MS = 15_000;
+/** The default `max_upload`: 1 GiB. */
+export const DEFAULT_MAX_UPLOAD: number = 1024 ** 3;
+
+/**
+ * One user `auth` accepts: a name with its password, or with the SHA-256
+ * of its password (64 hex digits), so the password itself need not be
+ * stored anywhere.
+ */
+export type BasicAuthUser =
+  | { readonly user: string; readonly password: string }
+  | { readonly user: string; readonly sha256: string };
+
+/** The listing styles of {@linkcode HostingHTTPRequestHandlerOptions.listing}. */
+export type ListingStyle = "python" | "rich" | "off";
+
+/** Keyword options of {@linkcode HostingHTTPRequestHandler}. */
+export interface HostingHTTPRequestHandlerOptions
+  extends SimpleHTTPRequestHandlerOptions {
+  /** Let every origin read every response, and answer CORS preflights. */
+  cors?: boolean;
+  /** Headers added to every response, replacing the server's own of the same name. */
+  extra_headers?: readonly (readonly [name: string, value: string])[];
+  /**
+   * Single-page-app fallback: a GET for a missing path without a file
+   * extension, from a client that accepts `text/html`, gets this file (a
+   * path relative to `directory`) with status 200.
+   */
+  spa?: string | null;
+  /** A file (relative to `directory`) sent with status 404 for missing paths. */
+  not_found_page?: string | null;
+  /** A `Cache-Control` value sent with files and listings. */
+  cache_control?: string | null;
+  /** Leave names starting with `.` out of listings and answer 404 for them (`.well-known` excepted). */
+  hide_dotfiles?: boolean;
+  /** `"python"` (default: Python's page), `"rich"` (sizes, dates, sorting) or `"off"` (404). */
+  listing?: ListingStyle;
+  /** Compress compressible types with Brotli or gzip, as the client accepts. */
+  compress?: boolean;
+  /** Send `x.br` or `x.gz` for `x` where one exists and the client accepts it. */
+  precompressed?: boolean;
+  /** Require HTTP Basic authentication by one of these users. */
+  auth?: readonly BasicAuthUser[] | null;
+  /** The realm named in the `WWW-Authenticate` challenge (default `"serve"`). */
+  auth_realm?: string;
+  /** Accept `PUT` of a file and `multipart/form-data` `POST` to a folder. */
+  upload?: boolean;
+  /** Let uploads replace existing files. */
+  overwrite?: boolean;
+  /** Largest upload request body, in bytes (default 1 GiB). */
+  max_upload?: number;
+  /** Inject a reload script into HTML pages and serve its event stream. */
+  live_reload?: LiveReload | null;
+}
+
+/** A response head held back by `send_head`, to be changed and then sent. */
+interface HeldHead {
+  status: [code: number, message: string | null | undefined] | null;
+  headers: [string, string][];
+}
+
+// Derived once per options array (options objects are copied per request,
+// the arrays in them are not).
+const storedUsers = new WeakMap<readonly BasicAuthUser[], StoredUser[]>();
+const replacedNames = new WeakMap<
+  readonly (readonly [string, string])[],
+  Set<string>
+>();
+
+function usersOf(auth: readonly BasicAuthUser[]): StoredUser[] {
+  let users = storedUsers.get(auth);
+  if (users === undefined) {
+    users = auth.map(storeUser);
+    storedUsers.set(auth, users);
+  }
+  return users;
+}
+
+function namesOf(headers: readonly (readonly [string, string])[]): Set<string> {
+  let names = replacedNames.get(headers);
+  if (names === undefined) {
+    for (const [name, value] of headers) checkExtraHeader(name, value);
+    names = new Set(headers.map(([name]) => name.toLowerCase()));
+    replacedNames.set(headers, names);
+  }
+  return names;
+}
+
+function headerOf(held: HeldHead, name: string): string | null {
+  const lower = name.toLowerCase();
+  return held.headers.find(([k]) => k.toLowerCase() === lower)?.[1] ?? null;
+}
+
+function setHeader(held: HeldHead, name: string, value: string | null): void {
+  const lower = name.toLowerCase();
+  held.headers = held.headers.filter(([k]) => k.toLowerCase() !== lower);
+  if (value !== null) held.headers.push([name, value]);
+}
+
+async function readWhole(source: CopySource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  return new Uint8Array(await new Response(source.readable).arrayBuffer());
+}
+
+function closeSource(source: CopySource | null): void {
+  if (source !== null && !(source instanceof Uint8Array)) {
+    (source as FileSource).close();
+  }
+}
+
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function isMissing(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory;
+  }
+}
+
+/**
+ * Serves a folder as {@linkcode SimpleHTTPRequestHandler} does, plus the
+ * features static hosting asks for, each off until its option is given
+ * (bind them with `HostingHTTPRequestHandler.partial({ ... })`):
+ *
+ * - `cors`: `Access-Control-Allow-Origin: *` (and `Expose-Headers: *`) on
+ *   every response; `OPTIONS` answers preflights with the methods offered
+ *   and the headers asked for (without it `OPTIONS` gets 501, as Python).
+ * - `extra_headers`: added to every response, replacing the server's own
+ *   header of the same name.
+ * - `spa`: the single-page-app fallback; `not_found_page`: a 404 page.
+ * - `cache_control`: sent with files and listings (with `live_reload` the
+ *   default is `no-cache`, so a reload fetches fresh scripts and styles).
+ * - `hide_dotfiles`: names starting with `.` are not listed and get 404.
+ * - `listing`: `"rich"` or `"off"`. Every listing also answers
+ *   `Accept: application/json` with `[{ name, type, size, mtime, href }]`.
+ * - `compress`: Brotli or gzip for compressible types of 1 KiB to 8 MiB,
+ *   compressed whole in memory (so `Content-Length` stays exact); never for
+ *   a request with `Range`; the `ETag` gets the coding added (`"…-gzip"`)
+ *   and `Vary: Accept-Encoding` is sent. `precompressed`: `x.br` / `x.gz`
+ *   served for `x` where present (also not for `Range` requests).
+ * - `auth`: HTTP Basic on every request (a CORS preflight excepted),
+ *   compared in constant time; 401 with `WWW-Authenticate` otherwise. The
+ *   log line never shows the credentials.
+ * - `upload`: `PUT /folder/name` stores a file (201 created, 204
+ *   replaced), and a `multipart/form-data` `POST` to a folder stores each
+ *   file of the form (201; the rich listing shows a form for it). Bodies
+ *   stream to a hidden temporary file in the target folder, then move into
+ *   place in one step, so an aborted upload leaves nothing. The target
+ *   folder must exist inside `directory` (symbolic links are resolved and
+ *   must stay inside, even with `follow_symlinks`); an existing file is
+ *   never replaced unless `overwrite` (409); bodies above `max_upload` get
+ *   413 before a byte is read; `Content-Length` is required (411).
+ * - `live_reload`: HTML pages (files and listings) get a script that
+ *   reloads them when {@linkcode LiveReload} sees the folder change.
+ *
+ * Without options it behaves exactly as `SimpleHTTPRequestHandler`.
+ *
+ * @example Serve a folder with CORS and a custom 404 page
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { HostingHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/404.html`, "<h1>Lost?</h1>");
+ * class Quiet extends HostingHTTPRequestHandler {
+ *   override log_message(): void {}
+ * }
+ * const Handler = Quiet.partial({ directory: dir, cors: true, not_found_page: "404.html" });
+ * await using server = new HTTPServer(["127.0.0.1", 0], Handler);
+ * const done = server.serve_forever();
+ * const res = await fetch(`http://127.0.0.1:${server.server_port}/nowhere`);
+ * assert(res.status === 404 && (await res.text()) === "<h1>Lost?</h1>");
+ * assert(res.headers.get("access-control-allow-origin") === "*");
+ * await server.shutdown();
+ * await done;
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
+  /** Whether CORS is on. */
+  cors: boolean;
+  /** Headers added to every response. */
+  extra_headers: readonly (readonly [string, string])[];
+  /** The single-page-app fallback file, relative to `directory`. */
+  spa: string | null;
+  /** The 404 page, relative to `directory`. */
+  not_found_page: string | null;
+  /** The `Cache-Control` value of files and listings. */
+  cache_control: string | null;
+  /** Whether hidden names are left out and answer 404. */
+  hide_dotfiles: boolean;
+  /** The listing style. */
+  listing: ListingStyle;
+  /** Whether responses are compressed on the fly. */
+  compress: boolean;
+  /** Whether `.br` / `.gz` siblings are served. */
+  precompressed: boolean;
+  /** The users Basic authentication accepts, or `null` for no authentication. */
+  auth: readonly BasicAuthUser[] | null;
+  /** The realm of the Basic challenge. */
+  auth_realm: string;
+  /** Whether uploads are accepted. */
+  upload: boolean;
+  /** Whether uploads may replace files. */
+  overwrite: boolean;
+  /** The largest upload body, in bytes. */
+  max_upload: number;
+  /** The live reload watcher, if any. */
+  live_reload: LiveReload | null;
+
+  #held: HeldHead | null = null;
+  #pending: [string, string][] = [];
+  #inSendHead = false;
+  /** A file to serve in place of the request's path (fallback or sibling). */
+  #substitute: string | null = null;
+  /** The coding of a precompressed sibling being served, and its original. */
+  #variant: { encoding: Encoding; original: string } | null = null;
+  #status = 0;
+
+  /**
+   * Creates the handler for one request; the server calls this. Bind
+   * options with {@linkcode HostingHTTPRequestHandler.partial}.
+   */
+  constructor(
+    request: Request,
+    client_address: ClientAddress,
+    server: HTTPServer,
+    options: HostingHTTPRequestHandlerOptions = {},
+  ) {
+    super(request, client_address, server, options);
+    this.cors = options.cors ?? false;
+    this.extra_headers = options.extra_headers ?? [];
+    this.spa = options.spa ?? null;
+    this.not_found_page = options.not_found_page ?? null;
+    this.cache_control = options.cache_control ?? null;
+    this.hide_dotfiles = options.hide_dotfiles ?? false;
+    this.listing = options.listing ?? "python";
+    this.compress = options.compress ?? false;
+    this.precompressed = options.precompressed ?? false;
+    this.auth = options.auth ?? null;
+    this.auth_realm = options.auth_realm ?? "serve";
+    this.upload = options.upload ?? false;
+    this.overwrite = options.overwrite ?? false;
+    this.max_upload = options.max_upload ?? DEFAULT_MAX_UPLOAD;
+    this.live_reload = options.live_reload ?? null;
+  }
+
+  /**
+   * A subclass of this class with `options` bound, to pass to
+   * `HTTPServer` (Python: `functools.partial(Handler, ...)`).
+   *
+   * @example
+   * ```ts
+   * import { ok as assert } from "node:assert/strict";
+   * import { HostingHTTPRequestHandler } from "@pyport/web/http/server";
+   * const Handler = HostingHTTPRequestHandler.partial({ directory: "/srv", cors: true });
+   * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * assert(handler.cors && handler.directory === "/srv");
+   * ```
+   */
+  static override partial<T extends typeof SimpleHTTPRequestHandler>(
+    this: T,
+    options: HostingHTTPRequestHandlerOptions,
+  ): T {
+    return SimpleHTTPRequestHandler.partial.call(this, options) as T;
+  }
+
+  // ---- Authentication -------------------------------------------------
+
+  /**
+   * Prepares the request as `SimpleHTTPRequestHandler` does, then checks
+   * the credentials when `auth` is set (401 and `false` when they fail).
+   */
+  override parse_request(): boolean {
+    if (!super.parse_request()) return false;
+    if (this.auth === null || this.#isPreflight()) return true;
+    const header = this.headers.get("Authorization");
+    if (authorized(header, usersOf(this.auth))) return true;
+    this.#pending.push(["WWW-Authenticate", basicChallenge(this.auth_realm)]);
+    this.send_error(401);
+    return false;
+  }
+
+  #isPreflight(): boolean {
+    return this.cors && this.command === "OPTIONS" &&
+      this.headers.get("Access-Control-Request-Method") !== null;
+  }
+
+  // ---- Response head --------------------------------------------------
+
+  /** Records status `code` as `SimpleHTTPRequestHandler` does. */
+  override send_response_only(code: number, message?: string | null): void {
+    this.#status = code;
+    super.send_response_only(code, message);
+  }
+
+  /** Starts the response (held back while `send_head` may still change it). */
+  override send_response(code: number, message?: string | null): void {
+    if (this.#held) {
+      this.#held.status = [code, message];
+      return;
+    }
+    super.send_response(code, message);
+  }
+
+  /**
+   * Adds a header (held back while `send_head` may still change it); a
+   * name that `extra_headers` replaces is dropped.
+   */
+  override send_header(keyword: string, value: string | number): void {
+    if (this.#held) {
+      this.#held.headers.push([keyword, String(value)]);
+      return;
+    }
+    if (
+      this.extra_headers.length > 0 &&
+      namesOf(this.extra_headers).has(keyword.toLowerCase())
+    ) return;
+    super.send_header(keyword, value);
+  }
+
+  /**
+   * Ends the head, adding `extra_headers`, the CORS headers and, on files
+   * and listings, `Cache-Control`.
+   */
+  override end_headers(): void {
+    if (this.#held) return;
+    const replaced = this.extra_headers.length > 0
+      ? namesOf(this.extra_headers)
+      : null;
+    const add = (name: string, value: string) => {
+      if (!replaced?.has(name.toLowerCase())) super.send_header(name, value);
+    };
+    for (const [name, value] of this.#pending) add(name, value);
+    this.#pending = [];
+    if (this.cors) {
+      for (const [name, value] of CORS_HEADERS) {
+        add(name, value);
+      }
+    }
+    const cacheControl = this.cache_control ??
+      (this.live_reload ? "no-cache" : null);
+    if (
+      cacheControl !== null && this.#inSendHead &&
+      (this.#status === 200 || this.#status === 206 || this.#status === 304)
+    ) {
+      add("Cache-Control", cacheControl);
+    }
+    for (const [name, value] of this.extra_headers) {
+      super.send_header(name, value);
+    }
+    super.end_headers();
+  }
+
+  /**
+   * Sends an error response as Python does, or `not_found_page` for a 404
+   * to GET or HEAD when it is set.
+   */
+  override send_error(
+    code: number,
+    message?: string | null,
+    explain?: string | null,
+  ): void;
+  /** `send_error()` with `message` and `explain` given as keywords. */
+  override send_error(
+    code: number,
+    options: { message?: string | null; explain?: string | null },
+  ): void;
+  override send_error(
+    code: number,
+    messageOrOptions?: string | null | {
+      message?: string | null;
+      explain?: string | null;
+    },
+    explain?: string | null,
+  ): void {
+    // Nothing held back has been sent: the error replaces it.
+    this.#held = null;
+    const message = messageOrOptions !== null &&
+        typeof messageOrOptions === "object"
+      ? messageOrOptions.message
+      : messageOrOptions;
+    if (code === 404 && this.#sendNotFoundPage(message ?? null)) return;
+    if (messageOrOptions !== null && typeof messageOrOptions === "object") {
+      super.send_error(code, messageOrOptions);
+    } else {
+      super.send_error(code, messageOrOptions, explain);
+    }
+  }
+
+  #sendNotFoundPage(message: string | null): boolean {
+    const page = this.not_found_page;
+    if (page === null || (this.command !== "GET" && this.command !== "HEAD")) {
+      return false;
+    }
+    const path = joinName(this.directory, page);
+    let body: Uint8Array;
+    try {
+      body = Deno.readFileSync(path);
+    } catch {
+      return false; // Gone since startup: Python's page instead.
+    }
+    const text = message ?? this.responses[404]?.[0] ?? "Not Found";
+    this.log_error("code %d, message %s", 404, text);
+    this.send_response(404, message);
+    const type = this.guess_type(path);
+    this.send_header(
+      "Content-Type",
+      isTextType(type) ? type + "; charset=utf-8" : type,
+    );
+    this.send_header("Content-Length", String(body.length));
+    this.end_headers();
+    if (this.command !== "HEAD") this.wfile.write(body);
+    return true;
+  }
+
+  // ---- GET and HEAD ---------------------------------------------------
+
+  /** Serves a GET request, or the live reload event stream. */
+  override async do_GET(): Promise<void> {
+    if (this.live_reload && pathOnly(this.path) === this.live_reload.path) {
+      await this.#streamChanges(this.live_reload);
+      return;
+    }
+    await super.do_GET();
+  }
+
+  /**
+   * Maps a URL path to a file as `SimpleHTTPRequestHandler` does; while a
+   * fallback page or a precompressed sibling is being served, to that.
+   */
+  override translate_path(path: string): string {
+    return this.#substitute ?? super.translate_path(path);
+  }
+
+  /**
+   * Sends the head for GET and HEAD as `SimpleHTTPRequestHandler` does,
+   * with hidden names refused, the single-page-app fallback, precompressed
+   * siblings, compression and the live reload script applied.
+   */
+  override async send_head(): Promise<CopySource | null> {
+    this.#inSendHead = true;
+    try {
+      const target = this.translate_path(this.path);
+      if (this.hide_dotfiles && isHiddenPath(this.#relative(target))) {
+        this.send_error(404, "File not found");
+        return null;
+      }
+      this.#substitute = this.#fallbackFor(target);
+      const sibling = this.#precompressedSibling(this.#substitute ?? target);
+      if (sibling !== null) this.#substitute = sibling;
+      if (!this.compress && !this.live_reload && this.#variant === null) {
+        return await super.send_head();
+      }
+      return await this.#sendHeldHead();
+    } finally {
+      this.#inSendHead = false;
+      this.#substitute = null;
+      this.#variant = null;
+    }
+  }
+
+  #relative(path: string): string {
+    const root = this.directory;
+    return path.startsWith(root) ? path.slice(root.length) : path;
+  }
+
+  /** The single-page-app file when this request should get it, else null. */
+  #fallbackFor(target: string): string | null {
+    if (this.spa === null) return null;
+    if (this.command !== "GET" && this.command !== "HEAD") return null;
+    if (!namesMediaType(this.headers.get("Accept"), "text/html")) return null;
+    if (hasExtension(unquote(pathOnly(this.path)))) return null;
+    if (!isMissing(target)) return null;
+    return joinName(this.directory, this.spa);
+  }
+
+  /** A `.br` / `.gz` file beside the file `target` names, if one fits. */
+  #precompressedSibling(target: string): string | null {
+    if (!this.precompressed || this.headers.get("Range") !== null) return null;
+    const codings = acceptedEncodings(
+      this.headers.get("Accept-Encoding"),
+      ENCODINGS,
+    );
+    if (codings.length === 0) return null;
+    let file = target;
+    const info = statOrNull(target);
+    if (info?.isDirectory) {
+      if (!target.endsWith("/")) return null; // The 301 comes first.
+      const index = this.index_pages
+        .map((page) => joinName(target, page))
+        .find((path) => statOrNull(path)?.isFile);
+      if (index === undefined) return null;
+      file = index;
+    } else if (!info?.isFile) {
+      return null;
+    }
+    for (const encoding of codings) {
+      const sibling = file + ENCODING_SUFFIX[encoding];
+      if (statOrNull(sibling)?.isFile) {
+        this.#variant = { encoding, original: file };
+        return sibling;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Runs `SimpleHTTPRequestHandler.send_head` with its head held back,
+   * then changes the held head and body (sibling's type and coding,
+   * live reload script, compression, variant ETag) and sends it.
+   */
+  async #sendHeldHead(): Promise<CopySource | null> {
+    const held: HeldHead = { status: null, headers: [] };
+    this.#held = held;
+    let body: CopySource | null;
+    try {
+      body = await super.send_head();
+    } finally {
+      // send_error clears #held when it takes over.
+      if (this.#held === held) this.#held = null;
+      else held.status = null;
+    }
+    if (held.status === null) return body;
+    return await this.#sendChanged(held, body);
+  }
+
+  async #sendChanged(
+    held: HeldHead,
+    source: CopySource | null,
+  ): Promise<CopySource | null> {
+    let [code, message] = held.status as [number, string | null | undefined];
+    let body = source;
+    const type = headerOf(held, "Content-type") ?? "";
+    const length = Number(headerOf(held, "Content-Length") ?? NaN);
+    const small = length <= COMPRESS_LIMIT;
+    const variant = this.#variant;
+    const inject = code === 200 && this.live_reload !== null && small &&
+      type.startsWith("text/html");
+    let encoding: Encoding | null = variant?.encoding ?? null;
+    if (
+      encoding === null && this.compress && code === 200 && small &&
+      length >= COMPRESS_MIN && this.headers.get("Range") === null &&
+      isCompressible(type)
+    ) {
+      encoding = acceptedEncodings(
+        this.headers.get("Accept-Encoding"),
+        ENCODINGS,
+      )[0] ?? null;
+    }
+    const suffixes = [
+      ...(inject ? ["lr"] : []),
+      ...(encoding ? [encoding] : []),
+    ];
+    const etag = headerOf(held, "ETag");
+    if (etag !== null && suffixes.length > 0) {
+      setHeader(held, "ETag", variantETag(etag, suffixes.join("-")));
+    }
+    const changedTag = headerOf(held, "ETag");
+    const ifNoneMatch = this.headers.get("If-None-Match");
+    if (
+      code === 200 && suffixes.length > 0 && changedTag !== null &&
+      ifNoneMatch !== null && etagMatches(ifNoneMatch, changedTag)
+    ) {
+      closeSource(body);
+      body = null;
+      code = 304;
+      message = undefined;
+      held.headers = [["ETag", changedTag]];
+    } else if (code === 200 && body !== null) {
+      if (variant) {
+        const original = this.guess_type(variant.original);
+        setHeader(
+          held,
+          "Content-type",
+          isTextType(original) ? original + "; charset=utf-8" : original,
+        );
+      }
+      if (inject || (encoding !== null && !variant)) {
+        let bytes = await readWhole(body);
+        if (inject) bytes = injectLiveReload(bytes);
+        if (encoding !== null && !variant) {
+          bytes = await compress(bytes, encoding);
+        }
+        body = bytes;
+        setHeader(held, "Content-Length", String(bytes.length));
+      }
+      if (encoding !== null) setHeader(held, "Content-Encoding", encoding);
+    }
+    if (
+      (this.compress || this.precompressed) &&
+      (code === 200 || code === 206 || code === 304)
+    ) {
+      held.headers.push(["Vary", "Accept-Encoding"]);
+    }
+    this.send_response(code, message);
+    for (const [name, value] of held.headers) this.send_header(name, value);
+    this.end_headers();
+    return body;
+  }
+
+  // ---- Listings -------------------------------------------------------
+
+  /**
+   * Sends a listing of folder `path`: Python's page, the rich page, or
+   * JSON when the client prefers `application/json`; 404 when listings
+   * are off.
+   */
+  override async list_directory(path: string): Promise<CopySource | null> {
+    if (this.listing === "off") {
+      this.send_error(404, "File not found");
+      return null;
+    }
+    const json = preferredMediaType(this.headers.get("Accept"), [
+      "text/html",
+      "application/json",
+    ]) === "application/json";
+    if (!json && this.listing === "python" && !this.hide_dotfiles) {
+      this.#pending.push(["Vary", "Accept"]);
+      return await super.list_directory(path);
+    }
+    let entries: DetailedEntry[];
+    try {
+      entries = await readDetailedEntries(
+        path,
+        this.hide_dotfiles ? isHiddenName : () => false,
+      );
+    } catch {
+      this.send_error(404, "No permission to list directory");
+      return null;
+    }
+    const order = listingOrder(this.path.slice(pathOnly(this.path).length + 1));
+    let text: string;
+    if (json) {
+      text = listingJson(sortDetailed(entries, order));
+    } else if (this.listing === "rich") {
+      text = richListingHtml(this.path, sortDetailed(entries, order), order, {
+        upload: this.upload,
+      });
+    } else {
+      text = listingHtml(this.path, sortEntries(entries));
+    }
+    const body = encoder.encode(text);
+    this.send_response(200);
+    this.send_header(
+      "Content-type",
+      json ? "application/json" : "text/html; charset=utf-8",
+    );
+    this.send_header("Content-Length", String(body.length));
+    this.send_header("Vary", "Accept");
+    this.end_headers();
+    return body;
+  }
+
+  // ---- OPTIONS --------------------------------------------------------
+
+  /** Answers `OPTIONS` (CORS preflights) when `cors` is on; else 501. */
+  do_OPTIONS(): void {
+    if (!this.cors) return this.#unsupported();
+    this.send_response(204);
+    const request = {
+      method: this.headers.get("Access-Control-Request-Method"),
+      headers: this.headers.get("Access-Control-Request-Headers"),
+    };
+    for (const [name, value] of optionsHeaders(request, this.#methods())) {
+      this.send_header(name, value);
+    }
+    this.end_headers();
+  }
+
+  #methods(): string[] {
+    const methods = ["GET", "HEAD", "OPTIONS"];
+    if (this.upload) methods.push("PUT", "POST");
+    return methods;
+  }
+
+  /**
+   * Python's answer to a method the handler does not offer (only PUT, POST
+   * and OPTIONS get here, so the name needs no escaping in its repr).
+   */
+  #unsupported(): void {
+    this.send_error(501, `Unsupported method ('${this.command}')`);
+  }
+
+  // ---- Uploads --------------------------------------------------------
+
+  /** Stores the request body as the file the path names, when `upload` is on. */
+  async do_PUT(): Promise<void> {
+    if (!this.upload) return this.#unsupported();
+    await this.#answerUpload(async () => {
+      const target = this.translate_path(this.path);
+      if (target.endsWith("/")) {
+        throw new UploadError(400, "PUT needs a file name, not a folder");
+      }
+      const cut = Math.max(target.lastIndexOf(SEP), target.lastIndexOf("/"));
+      const folder = target.slice(0, cut);
+      checkFileName(target.slice(cut + 1), this.hide_dotfiles);
+      await this.#checkUploadFolder(folder, 409);
+      const length = this.#uploadLength();
+      if (!this.overwrite && !isMissing(target)) {
+        throw new UploadError(409, `${pathOnly(this.path)} already exists`);
+      }
+      const temp = await writeTemporary(
+        folder,
+        bodyChunks((size) => this.rfile.read(size), length),
+      );
+      const outcome = await moveIntoPlace(temp, target, this.overwrite);
+      this.send_response(outcome === "created" ? 201 : 204);
+      if (outcome === "created") {
+        this.send_header("Location", pathOnly(this.path));
+      }
+      this.send_header("Content-Length", "0");
+      this.end_headers();
+    });
+  }
+
+  /** Stores the files of a `multipart/form-data` form in the folder the path names. */
+  async do_POST(): Promise<void> {
+    if (!this.upload) return this.#unsupported();
+    await this.#answerUpload(async () => {
+      const folder = this.translate_path(this.path).replace(/[/\\]$/, "");
+      await this.#checkUploadFolder(folder, 404);
+      const type = this.headers.get("Content-Type") ?? "";
+      if (!/^multipart\/form-data\s*;/i.test(type)) {
+        throw new UploadError(415, "expected a multipart/form-data form");
+      }
+      const length = this.#uploadLength();
+      const files = await receiveForm(
+        bodyChunks((size) => this.rfile.read(size), length),
+        type,
+        folder,
+        (name) => checkFileName(name, this.hide_dotfiles),
+      );
+      const outcomes = await this.#placeAll(files, folder);
+      this.#sendUploaded(outcomes);
+    });
+  }
+
+  async #answerUpload(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof UploadError)) throw error;
+      this.send_error(error.status, error.message);
+    }
+  }
+
+  #uploadLength(): number {
+    const header = this.headers.get("Content-Length");
+    if (header === null) {
+      throw new UploadError(411, "an upload needs a Content-Length");
+    }
+    if (!/^\d+$/.test(header.trim())) {
+      throw new UploadError(400, "bad Content-Length");
+    }
+    const length = Number(header.trim());
+    if (length > this.max_upload) {
+      throw new UploadError(
+        413,
+        `the upload is larger than the limit of ${this.max_upload} bytes`,
+      );
+    }
+    return length;
+  }
+
+  /**
+   * Checks that uploads may write in `folder`: an existing folder (else
+   * `missing`), not hidden when `hide_dotfiles`, inside `directory` once
+   * every symbolic link is resolved (403 otherwise, `follow_symlinks` or
+   * not).
+   */
+  async #checkUploadFolder(folder: string, missing: number): Promise<void> {
+    if (this.hide_dotfiles && isHiddenPath(this.#relative(folder))) {
+      throw new UploadError(403, "hidden folders do not accept uploads");
+    }
+    let real: string;
+    try {
+      real = await Deno.realPath(folder);
+      if (!(await Deno.stat(real)).isDirectory) throw new Error("not a folder");
+    } catch {
+      throw new UploadError(missing, "the folder does not exist");
+    }
+    const root = await Deno.realPath(this.directory);
+    const inside = real === root ||
+      real.startsWith(root.endsWith(SEP) ? root : root + SEP);
+    if (!inside) {
+      throw new UploadError(403, "the folder is outside the served folder");
+    }
+  }
+
+  /** Moves received files into place, refusing before any move if one exists. */
+  async #placeAll(
+    files: ReceivedFile[],
+    folder: string,
+  ): Promise<{ name: string; outcome: "created" | "replaced" }[]> {
+    const taken = this.overwrite
+      ? undefined
+      : files.find((f) => !isMissing(joinName(folder, f.name)));
+    if (taken) {
+      await Promise.all(files.map((f) => discard(f.temp)));
+      throw new UploadError(409, `${taken.name} already exists`);
+    }
+    const done: { name: string; outcome: "created" | "replaced" }[] = [];
+    for (const [index, file] of files.entries()) {
+      try {
+        const target = joinName(folder, file.name);
+        done.push({
+          name: file.name,
+          outcome: await moveIntoPlace(file.temp, target, this.overwrite),
+        });
+      } catch (error) {
+        // Another upload took a name meanwhile: keep what is stored.
+        await Promise.all(files.slice(index + 1).map((f) => discard(f.temp)));
+        throw error;
+      }
+    }
+    return done;
+  }
+
+  #sendUploaded(
+    outcomes: { name: string; outcome: "created" | "replaced" }[],
+  ): void {
+    const base = pathOnly(this.path).replace(/\/?$/, "/");
+    const items = outcomes.map(({ name, outcome }) => ({
+      name,
+      href: base + quote(name),
+      status: outcome,
+    }));
+    const html = preferredMediaType(this.headers.get("Accept"), [
+      "application/json",
+      "text/html",
+    ]) === "text/html";
+    const text = html
+      ? `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Uploaded</title>\n</head>\n<body>\n<p>Uploaded:</p>\n<ul>\n${
+        items.map((i) =>
+          `<li><a href="${htmlEscape(i.href)}">${
+            htmlEscape(i.name)
+          }</a> (${i.status})</li>`
+        ).join("\n")
+      }\n</ul>\n<p><a href="${
+        htmlEscape(base)
+      }">Back to the folder</a></p>\n</body>\n</html>\n`
+      : JSON.stringify(items);
+    const body = encoder.encode(text);
+    const created = outcomes.some((o) => o.outcome === "created");
+    this.send_response(created ? 201 : 200);
+    if (created && items.length === 1) {
+      this.send_header("Location", items[0]?.href ?? base);
+    }
+    this.send_header(
+      "Content-Type",
+      html ? "text/html; charset=utf-8" : "application/json",
+    );
+    this.send_header("Content-Length", String(body.length));
+    this.end_headers();
+    this.wfile.write(body);
+  }
+
+  // ---- Live reload ----------------------------------------------------
+
+  /**
+   * The live reload event stream: open until the client goes or the
+   * watcher closes; a `change` event per settled burst of changes. It has
+   * no length, so the connection closes after it.
+   */
+  async #streamChanges(live: LiveReload): Promise<void> {
+    this.send_response(200);
+    this.send_header("Content-Type", "text/event-stream");
+    this.send_header("Cache-Control", "no-store");
+    this.send_header("Connection", "close");
+    this.end_headers();
+    if (live.closed) return;
+    await new Promise<void>((resolve) => {
+      let stopped = false;
+      let unsubscribe = () => {};
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        resolve();
+      };
+      const send = (text: string) => {
+        if (stopped) return;
+        try {
+          if (this.wfile.closed) throw new Error("client gone");
+          this.wfile.write(text);
+          this.wfile.flush();
+        } catch {
+          stop();
+        }
+      };
+      const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
+      unsubscribe = live.subscribe(
+        (paths) => send(`event: change\ndata: ${JSON.stringify(paths)}\n\n`),
+        stop,
+      );
+      send("retry: 1000\n\n");
+    });
+  }
+}

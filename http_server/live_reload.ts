@@ -1,0 +1,151 @@
+/**
+ * `LiveReload`: watches a served folder and tells open pages to reload.
+ *
+ * @module
+ */
+import { LIVE_RELOAD_PATH } from "./_live_reload.ts";
+
+/** Changes closer together than this are sent as one reload. */
+const SETTLE_MS = 100;
+
+/** Called with the changed paths (relative, `/`-separated). */
+export type ChangeListener = (paths: readonly string[]) => void;
+
+function relativeTo(roots: readonly string[], path: string): string | null {
+  for (const root of roots) {
+    if (path === root) return "";
+    const prefix = root.endsWith("/") || root.endsWith("\\")
+      ? root
+      : root + "/";
+    const alt = prefix.replaceAll("/", "\\");
+    if (path.startsWith(prefix) || path.startsWith(alt)) {
+      return path.slice(prefix.length).replaceAll("\\", "/");
+    }
+  }
+  return null;
+}
+
+/** Hidden names (`.git/…`, editor swap files, upload temporaries) never reload. */
+function ignored(relative: string): boolean {
+  return relative.split("/").some((part) => part.startsWith("."));
+}
+
+/**
+ * Watches `directory` (recursively, with `Deno.watchFs`) for
+ * {@linkcode HostingHTTPRequestHandler}'s live reload: HTML pages it serves
+ * get a small script that opens an event stream at {@linkcode path}, and
+ * each change in the folder sends every open page a `change` event, so it
+ * reloads. Changes under hidden names (`.git/`, editor swap files) are
+ * ignored, and a burst of changes (a build writing many files) makes one
+ * reload.
+ *
+ * Close it (or `using` it) to stop watching; open event streams then end.
+ *
+ * @example Hear about a change
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { LiveReload } from "@pyport/web/http/server";
+ * const dir = await Deno.makeTempDir();
+ * using live = new LiveReload(dir);
+ * const changed = new Promise<readonly string[]>((resolve) => live.subscribe(resolve));
+ * await new Promise((r) => setTimeout(r, 100)); // let the watcher start
+ * await Deno.writeTextFile(`${dir}/page.html`, "<p>new</p>");
+ * assert((await changed).includes("page.html"));
+ * live.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class LiveReload implements Disposable {
+  /** The folder watched. */
+  readonly directory: string;
+  /** The URL path of the event stream pages listen to. */
+  readonly path: string = LIVE_RELOAD_PATH;
+  readonly #watcher: Deno.FsWatcher;
+  readonly #roots: string[];
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #closers = new Set<() => void>();
+  readonly #pending = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  /** Starts watching `directory`. */
+  constructor(directory: string) {
+    this.directory = directory;
+    this.#roots = [directory];
+    try {
+      this.#roots.push(Deno.realPathSync(directory));
+    } catch {
+      // Reported by watchFs below.
+    }
+    this.#watcher = Deno.watchFs(directory, { recursive: true });
+    this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      for await (const event of this.#watcher) {
+        if (event.kind === "access") continue;
+        for (const path of event.paths) {
+          const relative = relativeTo(this.#roots, path);
+          if (relative !== null && !ignored(relative)) {
+            this.#pending.add(relative);
+          }
+        }
+        if (this.#pending.size > 0 && this.#timer === undefined) {
+          this.#timer = setTimeout(() => this.#send(), SETTLE_MS);
+        }
+      }
+    } catch {
+      // The watcher failed (folder removed): no more reloads.
+    }
+  }
+
+  #send(): void {
+    this.#timer = undefined;
+    const paths = [...this.#pending];
+    this.#pending.clear();
+    for (const listener of this.#listeners) listener(paths);
+  }
+
+  /** Whether {@linkcode close} has run. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Calls `listener` after each settled burst of changes, and `onClose`
+   * when watching stops; returns a function that unsubscribes both.
+   */
+  subscribe(listener: ChangeListener, onClose?: () => void): () => void {
+    this.#listeners.add(listener);
+    if (onClose) {
+      if (this.#closed) onClose();
+      else this.#closers.add(onClose);
+    }
+    return () => {
+      this.#listeners.delete(listener);
+      if (onClose) this.#closers.delete(onClose);
+    };
+  }
+
+  /** Stops watching and ends every subscription. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    try {
+      this.#watcher.close();
+    } catch {
+      // Already closed.
+    }
+    this.#listeners.clear();
+    for (const onClose of this.#closers) onClose();
+    this.#closers.clear();
+  }
+
+  /** Same as {@linkcode close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

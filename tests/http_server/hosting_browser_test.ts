@@ -1,0 +1,231 @@
+/**
+ * serve's hosting flags in a real headless Chromium (Debian's `chromium`,
+ * driven by puppeteer-core): live reload, the single-page-app fallback, the
+ * rich listing (sorting without JavaScript, dark mode) and its upload form.
+ *
+ * Skips with a message when no Chromium is installed (`.ci/setup_services`
+ * installs it); CHROMIUM_PATH names another binary.
+ */
+import { equal, ok } from "node:assert/strict";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { listTree, makeSite, serve } from "./_hosting.ts";
+
+function findChromium(): string | null {
+  const candidates = [
+    Deno.env.get("CHROMIUM_PATH"),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+  ];
+  for (const path of candidates) {
+    if (!path) continue;
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
+}
+
+const CHROMIUM = Deno.build.os === "linux" ? findChromium() : null;
+if (CHROMIUM === null) {
+  console.warn(
+    "hosting_browser_test: no Chromium (apt-get install chromium, or set CHROMIUM_PATH): browser tests skipped",
+  );
+}
+
+/** Bounds every wait in the browser, so a bug fails instead of hanging. */
+const WAIT = { timeout: 15_000 };
+
+async function launch(profile: string): Promise<Browser> {
+  return await puppeteer.launch({
+    executablePath: CHROMIUM as string,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--user-data-dir=${profile}`,
+    ],
+    timeout: 30_000,
+  });
+}
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return await page.$eval(selector, (el) => el.textContent ?? "");
+}
+
+Deno.test({
+  name:
+    "browser: --watch reloads, --spa routes, rich listing sorts and uploads",
+  ignore: CHROMIUM === null,
+  // puppeteer keeps its own sockets and timers until the browser is closed.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const profile = await Deno.makeTempDir({ prefix: "pyport_chromium_" });
+    const browser = await launch(profile);
+    try {
+      await t.step(
+        "--watch: a page reloads when its file changes",
+        async () => {
+          await using site = await makeSite({
+            "index.html": "<html><body><h1>version 1</h1></body></html>",
+          });
+          await using server = await serve(site.root, ["--watch"]);
+          const page = await browser.newPage();
+          await page.goto(server.url("/"), WAIT);
+          equal(await textOf(page, "h1"), "version 1");
+          // The page's event stream is open before the file changes.
+          await server.process.until(
+            () => server.process.stderr.includes('"GET /__serve/live-reload '),
+            "the page to open its event stream",
+          );
+          await Deno.writeTextFile(
+            `${site.root}/index.html`,
+            "<html><body><h1>version 2</h1></body></html>",
+          );
+          // A string runs in the page (this file has no DOM types).
+          await page.waitForFunction(
+            `document.querySelector("h1")?.textContent === "version 2"`,
+            WAIT,
+          );
+          await page.close();
+        },
+      );
+
+      await t.step(
+        "--spa: deep links load the app; assets still 404",
+        async () => {
+          await using site = await makeSite({
+            "index.html": `<!DOCTYPE html><html><body><p id="route"></p>
+<a id="go" href="/settings/profile">settings</a>
+<script>
+  const show = () => document.getElementById("route").textContent = location.pathname;
+  document.getElementById("go").addEventListener("click", (e) => {
+    e.preventDefault();
+    history.pushState(null, "", e.target.getAttribute("href"));
+    show();
+  });
+  show();
+</script></body></html>`,
+          });
+          await using server = await serve(site.root, ["--spa"]);
+          const page = await browser.newPage();
+          const deep = await page.goto(server.url("/users/42"), WAIT);
+          equal(deep?.status(), 200);
+          equal(await textOf(page, "#route"), "/users/42");
+          await page.click("#go");
+          equal(await textOf(page, "#route"), "/settings/profile");
+          const reloaded = await page.reload(WAIT);
+          equal(reloaded?.status(), 200);
+          equal(await textOf(page, "#route"), "/settings/profile");
+          const asset = await page.goto(server.url("/missing.js"), WAIT);
+          equal(asset?.status(), 404);
+          await page.close();
+        },
+      );
+
+      await t.step(
+        "--listing rich: sorting by links without JavaScript, dark mode",
+        async () => {
+          await using site = await makeSite({
+            "a.txt": "a".repeat(300),
+            "b.txt": "b".repeat(10),
+            "c.txt": "c".repeat(5000),
+            "folder/x.txt": "x",
+          });
+          await using server = await serve(site.root, ["--listing", "rich"]);
+          const page = await browser.newPage();
+          await page.setJavaScriptEnabled(false);
+          await page.goto(server.url("/"), WAIT);
+          const names = () =>
+            page.$$eval(
+              "tbody td:first-child a",
+              (links) => links.map((a) => a.textContent),
+            );
+          equal((await names()).join(" "), "folder/ a.txt b.txt c.txt");
+          await Promise.all([
+            page.waitForNavigation(WAIT),
+            page.click("th:nth-child(2) a"),
+          ]);
+          ok(page.url().endsWith("?sort=size&order=asc"), page.url());
+          equal((await names()).join(" "), "folder/ b.txt a.txt c.txt");
+          await Promise.all([
+            page.waitForNavigation(WAIT),
+            page.click("th:nth-child(2) a"),
+          ]);
+          equal((await names()).join(" "), "folder/ c.txt a.txt b.txt");
+          await Promise.all([
+            page.waitForNavigation(WAIT),
+            page.click("tbody a[href='folder/']"),
+          ]);
+          ok(page.url().endsWith("/folder/"));
+          equal(await textOf(page, "h1"), "/ folder/");
+          const background = () =>
+            page.evaluate(`getComputedStyle(document.body).backgroundColor`);
+          await page.emulateMediaFeatures([{
+            name: "prefers-color-scheme",
+            value: "light",
+          }]);
+          equal(await background(), "rgb(255, 255, 255)");
+          await page.emulateMediaFeatures([{
+            name: "prefers-color-scheme",
+            value: "dark",
+          }]);
+          equal(await background(), "rgb(22, 24, 28)");
+          await page.close();
+        },
+      );
+
+      await t.step(
+        "--upload: the rich listing's form stores the chosen files",
+        async () => {
+          await using site = await makeSite({ "existing.txt": "e" });
+          const local = `${site.outside}/from browser.txt`;
+          await Deno.writeTextFile(local, "chosen in the file dialog\n");
+          await using server = await serve(site.root, [
+            "--listing",
+            "rich",
+            "--upload",
+          ]);
+          const page = await browser.newPage();
+          await page.goto(server.url("/"), WAIT);
+          const input = await page.$("input[type=file]");
+          ok(input, "the listing has an upload form");
+          await input.uploadFile(local);
+          const [response] = await Promise.all([
+            page.waitForNavigation(WAIT),
+            page.click("form button[type=submit]"),
+          ]);
+          equal(response?.status(), 201);
+          ok(
+            (await textOf(page, "body")).includes("from browser.txt (created)"),
+          );
+          equal(
+            await Deno.readTextFile(`${site.root}/from browser.txt`),
+            "chosen in the file dialog\n",
+          );
+          await Promise.all([
+            page.waitForNavigation(WAIT),
+            page.click("p:last-child a"),
+          ]);
+          ok((await textOf(page, "tbody")).includes("from browser.txt"));
+          equal(
+            (await listTree(site.root)).join(","),
+            "existing.txt,from browser.txt",
+          );
+          await page.close();
+        },
+      );
+    } finally {
+      await browser.close();
+      await Deno.remove(profile, { recursive: true }).catch(() => {});
+    }
+  },
+});

@@ -1,0 +1,324 @@
+/**
+ * The pure rules behind serve's hosting flags: negotiation, CORS, Basic
+ * auth, extra headers, hidden names, listings, live reload injection,
+ * compressible types and flag parsing.
+ */
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { createHash } from "node:crypto";
+import {
+  authorized,
+  basicChallenge,
+  parseAuthFile,
+  parseUserPass,
+  storeUser,
+} from "../../http_server/_auth.ts";
+import { isCompressible } from "../../http_server/_compress.ts";
+import { optionsHeaders } from "../../http_server/_cors.ts";
+import type { DetailedEntry } from "../../http_server/_directory_entries.ts";
+import { etagMatches, variantETag } from "../../http_server/_etag.ts";
+import { parseExtraHeader } from "../../http_server/_extra_headers.ts";
+import {
+  expandOptionalValues,
+  parseByteSize,
+  parseHostingFlags,
+} from "../../http_server/_hosting_flags.ts";
+import {
+  hasExtension,
+  isHiddenPath,
+} from "../../http_server/_hosting_paths.ts";
+import { injectLiveReload } from "../../http_server/_live_reload.ts";
+import {
+  acceptedEncodings,
+  namesMediaType,
+  preferredMediaType,
+} from "../../http_server/_negotiate.ts";
+import {
+  humanSize,
+  listingJson,
+  listingOrder,
+  richListingHtml,
+  sortDetailed,
+} from "../../http_server/_rich_listing.ts";
+
+const text = new TextDecoder();
+const bytes = new TextEncoder();
+
+function basic(user: string, password: string): string {
+  const raw = bytes.encode(`${user}:${password}`);
+  return "Basic " + btoa(String.fromCharCode(...raw));
+}
+
+Deno.test("negotiation: Accept picks JSON only when preferred; Accept-Encoding by q", () => {
+  const offers = ["text/html", "application/json"] as const;
+  equal(preferredMediaType(null, offers), "text/html");
+  equal(preferredMediaType("*/*", offers), "text/html");
+  equal(preferredMediaType("application/json", offers), "application/json");
+  equal(
+    preferredMediaType(
+      "text/html,application/xhtml+xml,*/*;q=0.8",
+      offers,
+    ),
+    "text/html",
+  );
+  equal(
+    preferredMediaType("text/html;q=0.1, application/json", offers),
+    "application/json",
+  );
+  ok(namesMediaType("text/html,*/*;q=0.8", "text/html"));
+  ok(!namesMediaType("*/*", "text/html"));
+  ok(!namesMediaType("text/html;q=0", "text/html"));
+  deepEqual(acceptedEncodings("gzip, deflate, br", ["br", "gzip"]), [
+    "br",
+    "gzip",
+  ]);
+  deepEqual(acceptedEncodings("gzip;q=1, br;q=0.5", ["br", "gzip"]), [
+    "gzip",
+    "br",
+  ]);
+  deepEqual(acceptedEncodings("br;q=0, *", ["br", "gzip"]), ["gzip"]);
+  deepEqual(acceptedEncodings("identity", ["br", "gzip"]), []);
+  deepEqual(acceptedEncodings(null, ["br", "gzip"]), []);
+});
+
+Deno.test("CORS: a plain OPTIONS gets Allow; a preflight also the CORS answers", () => {
+  deepEqual(optionsHeaders({ method: null, headers: null }, ["GET", "HEAD"]), [
+    ["Allow", "GET, HEAD"],
+  ]);
+  const preflight = new Map(
+    optionsHeaders({ method: "PUT", headers: "content-type, x-token" }, [
+      "GET",
+      "PUT",
+    ]),
+  );
+  equal(preflight.get("Access-Control-Allow-Methods"), "GET, PUT");
+  equal(preflight.get("Access-Control-Allow-Headers"), "content-type, x-token");
+  equal(preflight.get("Vary"), "Access-Control-Request-Headers");
+  // Something that is not a header name is not echoed back.
+  const odd = new Map(
+    optionsHeaders({ method: "GET", headers: "a b" }, ["GET"]),
+  );
+  equal(odd.has("Access-Control-Allow-Headers"), false);
+});
+
+Deno.test("auth: USER:PASS, auth files, digests, constant-time check", () => {
+  deepEqual(parseUserPass("ada:se:cret"), { user: "ada", password: "se:cret" });
+  for (const bad of ["ada", ":pw", "ada:", ""]) {
+    throws(() => parseUserPass(bad), TypeError);
+  }
+  const digest = createHash("sha256").update("hunter2").digest("hex");
+  const users = parseAuthFile(
+    `# team\n\nada:lovelace\r\nbob:sha256:${digest}\n`,
+  );
+  deepEqual(users, [
+    { user: "ada", password: "lovelace" },
+    { user: "bob", sha256: digest },
+  ]);
+  throws(() => parseAuthFile("ada:ok\nnocolon\n"), /line 2 /);
+  throws(() => parseAuthFile("# nobody\n"), /no user/);
+  const stored = users.map(storeUser);
+  ok(authorized(basic("ada", "lovelace"), stored));
+  ok(authorized(basic("bob", "hunter2"), stored));
+  ok(!authorized(basic("bob", `sha256:${digest}`), stored));
+  ok(!authorized(basic("ada", "hunter2"), stored));
+  ok(!authorized(basic("eve", "lovelace"), stored));
+  ok(!authorized(null, stored));
+  ok(!authorized("Bearer abc", stored));
+  ok(!authorized("Basic !!!", stored));
+  ok(
+    authorized(basic("zoë", "pässword"), [
+      storeUser({ user: "zoë", password: "pässword" }),
+    ]),
+  );
+  equal(basicChallenge('a "b"'), 'Basic realm="a \\"b\\"", charset="UTF-8"');
+});
+
+Deno.test("extra headers: curl's form; injection and framing names refused", () => {
+  deepEqual(parseExtraHeader("X-Frame-Options:  DENY "), [
+    "X-Frame-Options",
+    "DENY",
+  ]);
+  deepEqual(parseExtraHeader("X-Empty:"), ["X-Empty", ""]);
+  throws(() => parseExtraHeader("NoColon"), /not "Name: Value"/);
+  throws(() => parseExtraHeader("Bad Name: x"), /not a valid header name/);
+  throws(() => parseExtraHeader("X: a\r\nSet-Cookie: y"), /CR, LF/);
+  throws(() => parseExtraHeader("X: a\0b"), /NUL/);
+  throws(() => parseExtraHeader("X: ☃"), /Latin-1/);
+  throws(() => parseExtraHeader("Content-Length: 5"), /set by the server/);
+  throws(() => parseExtraHeader("transfer-encoding: chunked"), /set by/);
+});
+
+Deno.test("paths: hidden segments (.well-known excepted); file extensions", () => {
+  ok(isHiddenPath("/.env"));
+  ok(isHiddenPath("/a/.git/config"));
+  ok(isHiddenPath("\\a\\.git"));
+  ok(!isHiddenPath("/.well-known/security.txt"));
+  ok(isHiddenPath("/.well-known/.secret"));
+  ok(!isHiddenPath("/a.b/c"));
+  ok(hasExtension("/app.js"));
+  ok(!hasExtension("/users/42"));
+  ok(!hasExtension("/.profile"));
+  ok(!hasExtension("/a.b/route"));
+});
+
+function entry(
+  name: string,
+  size: number | null,
+  mtime: number,
+  isDirectory = false,
+): DetailedEntry {
+  return {
+    name,
+    isDirectory,
+    isSymlink: false,
+    isFile: !isDirectory,
+    size,
+    mtime: new Date(mtime),
+  };
+}
+
+Deno.test("rich listing: sorting by links, escaping, breadcrumbs, parent, form", () => {
+  const entries = [
+    entry("b.txt", 10, 3000),
+    entry("A.txt", 2000, 1000),
+    entry("sub", null, 2000, true),
+    entry('<img src=x onerror="alert(1)">.txt', 5, 500),
+  ];
+  deepEqual(listingOrder(""), { key: "name", descending: false });
+  deepEqual(listingOrder("sort=size&order=desc"), {
+    key: "size",
+    descending: true,
+  });
+  deepEqual(listingOrder("sort=evil"), { key: "name", descending: false });
+  const bySize = sortDetailed(entries, { key: "size", descending: true });
+  deepEqual(bySize.map((e) => e.name), [
+    "sub",
+    "A.txt",
+    "b.txt",
+    '<img src=x onerror="alert(1)">.txt',
+  ]);
+  const byDate = sortDetailed(entries, { key: "mtime", descending: false });
+  deepEqual(byDate.map((e) => e.name).slice(1), [
+    '<img src=x onerror="alert(1)">.txt',
+    "A.txt",
+    "b.txt",
+  ]);
+  const html = richListingHtml(
+    "/docs/a%20b/?sort=size",
+    bySize,
+    { key: "size", descending: true },
+    { upload: true },
+  );
+  ok(!html.includes("<img"), "names are escaped");
+  ok(html.includes("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.txt"));
+  ok(
+    html.includes(
+      'href="%3Cimg%20src%3Dx%20onerror%3D%22alert%281%29%22%3E.txt"',
+    ),
+  );
+  ok(html.includes('<a href="/docs/a%20b/">a b</a>/'), "breadcrumbs");
+  ok(html.includes('<a href="../">../</a>'), "parent link");
+  ok(html.includes('href="?sort=size&amp;order=asc">Size ▼'), "toggles");
+  ok(html.includes("prefers-color-scheme:dark"));
+  ok(html.includes('enctype="multipart/form-data"'));
+  ok(!html.includes("<script"), "no JavaScript");
+  const root = richListingHtml("/", [], listingOrder(""), { upload: false });
+  ok(!root.includes('href="../"'));
+  ok(!root.includes("<form"));
+  equal(humanSize(0), "0 bytes");
+  equal(humanSize(1536), "1.5 KiB");
+  equal(humanSize(5 * 1024 ** 3), "5.0 GiB");
+});
+
+Deno.test("JSON listing: name, type, size, mtime, href", () => {
+  const json = JSON.parse(listingJson([
+    entry("sub dir", null, 0, true),
+    entry("a&b.txt", 3, 86_400_000),
+  ]));
+  deepEqual(json, [
+    {
+      name: "sub dir",
+      type: "directory",
+      size: null,
+      mtime: "1970-01-01T00:00:00.000Z",
+      href: "sub%20dir/",
+    },
+    {
+      name: "a&b.txt",
+      type: "file",
+      size: 3,
+      mtime: "1970-01-02T00:00:00.000Z",
+      href: "a%26b.txt",
+    },
+  ]);
+});
+
+Deno.test("live reload script goes before the last </body>, or at the end", () => {
+  const page = injectLiveReload(bytes.encode("<p>é</p></BODY></html>"));
+  const out = text.decode(page);
+  ok(out.startsWith("<p>é</p><script>"));
+  ok(out.endsWith("</script>\n</BODY></html>"));
+  ok(out.includes('new EventSource("/__serve/live-reload")'));
+  ok(
+    text.decode(injectLiveReload(bytes.encode("<p>x"))).startsWith(
+      "<p>x<script>",
+    ),
+  );
+});
+
+Deno.test("ETag variants differ from the file's own tag and match as such", () => {
+  equal(variantETag('"5f-1a"', "gzip"), '"5f-1a-gzip"');
+  equal(variantETag('W/"5f"', "lr-br"), 'W/"5f-lr-br"');
+  ok(etagMatches('"x", "5f-1a-gzip"', '"5f-1a-gzip"'));
+  ok(!etagMatches('"5f-1a"', '"5f-1a-gzip"'));
+});
+
+Deno.test("compressible: mime-db's flag, text-like types; images and unknown files not", () => {
+  ok(isCompressible("text/html; charset=utf-8"));
+  ok(isCompressible("text/javascript"));
+  ok(isCompressible("application/json"));
+  ok(isCompressible("image/svg+xml"));
+  ok(isCompressible("application/vnd.custom+json"));
+  ok(!isCompressible("image/png"));
+  ok(!isCompressible("application/zip"));
+  ok(!isCompressible("application/octet-stream"));
+});
+
+Deno.test("flags: --spa's optional FILE, sizes, combinations", () => {
+  deepEqual(expandOptionalValues(["--spa", "8000"]), ["--spa=", "8000"]);
+  deepEqual(expandOptionalValues(["--spa", "app.html", "8000"]), [
+    "--spa=app.html",
+    "8000",
+  ]);
+  deepEqual(expandOptionalValues(["--spa", "-d", "x"]), ["--spa=", "-d", "x"]);
+  deepEqual(expandOptionalValues(["--spa"]), ["--spa="]);
+  deepEqual(expandOptionalValues(["--", "--spa"]), ["--", "--spa"]);
+  equal(parseByteSize("1024"), 1024);
+  equal(parseByteSize("500M"), 500 * 1024 ** 2);
+  equal(parseByteSize("2GiB"), 2 * 1024 ** 3);
+  equal(parseByteSize("1k"), 1024);
+  for (const bad of ["0", "-5", "1.5G", "lots", "", "9".repeat(30)]) {
+    throws(() => parseByteSize(bad), TypeError, bad);
+  }
+  equal(parseHostingFlags({}), null);
+  equal(parseHostingFlags({ bind: "127.0.0.1" }), null);
+  const flags = parseHostingFlags({ spa: "", listing: "rich", upload: true });
+  equal(flags?.spa, "index.html");
+  equal(flags?.listing, "rich");
+  equal(flags?.maxUpload, 1024 ** 3);
+  throws(
+    () => parseHostingFlags({ overwrite: true }),
+    /--overwrite: needs --upload/,
+  );
+  throws(
+    () => parseHostingFlags({ listing: "rich", "no-listing": true }),
+    /not allowed with/,
+  );
+  throws(
+    () => parseHostingFlags({ "tls-self-signed": true, "tls-cert": "c.pem" }),
+    /not allowed with argument --tls-cert/,
+  );
+  throws(
+    () => parseHostingFlags({ "cache-control": "a\nb" }),
+    /--cache-control/,
+  );
+});

@@ -1,0 +1,581 @@
+/**
+ * serve's hosting flags, each through the real `serve` process and a real
+ * client (fetch, raw sockets, openssl).
+ */
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import {
+  buildRequest,
+  header,
+  type RawResponse,
+  sendRaw,
+} from "./_diff_http.ts";
+import { fetchText, get, listTree, makeSite, serve } from "./_hosting.ts";
+
+const WINDOWS = Deno.build.os === "windows";
+const opts = { ignore: WINDOWS };
+const text = new TextDecoder();
+
+function raw(
+  port: number,
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  return sendRaw(
+    { hostname: "127.0.0.1", port },
+    buildRequest(method, target, { Host: "localhost", ...headers }),
+    { head: method === "HEAD" },
+  );
+}
+
+/** What a browser sends before a cross-origin GET with `headers`. */
+function preflightFor(url: string, headers: string) {
+  return fetchText(url, {
+    method: "OPTIONS",
+    headers: {
+      Origin: "https://app.example",
+      "Access-Control-Request-Method": "GET",
+      "Access-Control-Request-Headers": headers,
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "no hosting flag: Python's handler, nothing added (OPTIONS/PUT 501, dotfiles served)",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ ".env": "SECRET=1\n", "a.txt": "a" });
+    await using server = await serve(site.root, []);
+    const { res, text: body } = await fetchText(server.url("/"));
+    ok(body.includes(".env"));
+    equal(res.headers.has("vary"), false);
+    equal(res.headers.has("access-control-allow-origin"), false);
+    equal((await fetchText(server.url("/.env"))).text, "SECRET=1\n");
+    for (const method of ["OPTIONS", "PUT", "POST"]) {
+      const r = await fetchText(server.url("/a.txt"), {
+        method,
+        body: method === "OPTIONS" ? null : "x",
+      });
+      equal(r.res.status, 501, method);
+    }
+    const json = await get(server.url("/"), {
+      headers: { Accept: "application/json" },
+    });
+    ok((await json.text()).startsWith("<!DOCTYPE HTML>"), "Python's page");
+  },
+});
+
+Deno.test({
+  name: "--cors, -H, --cache-control, --no-dotfiles, --404, --listing rich",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "a.txt": "hello",
+      ".env": "SECRET=1",
+      ".git/config": "[core]",
+      ".well-known/security.txt": "Contact: x",
+      "404.html": "<h1>Not here</h1>",
+      "sub/b.txt": "bbb",
+    });
+    await using server = await serve(site.root, [
+      "--cors",
+      "-H",
+      "X-Frame-Options: DENY",
+      "--header",
+      "Server: hosted",
+      "--cache-control",
+      "max-age=60",
+      "--no-dotfiles",
+      "--404",
+      "404.html",
+      "--listing",
+      "rich",
+    ]);
+    const file = await fetchText(server.url("/a.txt"));
+    equal(file.text, "hello");
+    equal(file.res.headers.get("access-control-allow-origin"), "*");
+    equal(file.res.headers.get("access-control-expose-headers"), "*");
+    equal(file.res.headers.get("x-frame-options"), "DENY");
+    equal(file.res.headers.get("server"), "hosted", "-H replaces Server");
+    equal(file.res.headers.get("cache-control"), "max-age=60");
+
+    const etag = file.res.headers.get("etag") ?? "";
+    const revalidated = await fetchText(server.url("/a.txt"), {
+      headers: { "If-None-Match": etag },
+    });
+    equal(revalidated.res.status, 304);
+    equal(revalidated.res.headers.get("cache-control"), "max-age=60");
+
+    // A missing file: the --404 page, with CORS but no Cache-Control.
+    const missing = await fetchText(server.url("/nope.txt"));
+    equal(missing.res.status, 404);
+    equal(missing.text, "<h1>Not here</h1>");
+    equal(missing.res.headers.get("content-type"), "text/html; charset=utf-8");
+    equal(missing.res.headers.get("access-control-allow-origin"), "*");
+    equal(missing.res.headers.has("cache-control"), false);
+    const missingHead = await get(server.url("/nope.txt"), { method: "HEAD" });
+    equal(missingHead.status, 404);
+    equal(missingHead.headers.get("content-length"), "17");
+
+    // Hidden names are missing, however spelled; .well-known is not hidden.
+    for (
+      const path of [
+        "/.env",
+        "/.git/config",
+        "/%2Eenv",
+        "/sub/../.env",
+        "/.git/",
+      ]
+    ) {
+      const r = await fetchText(server.url(path));
+      equal(r.res.status, 404, path);
+      equal(r.text, "<h1>Not here</h1>", path);
+    }
+    equal(
+      (await fetchText(server.url("/.well-known/security.txt"))).text,
+      "Contact: x",
+    );
+    const listing = await fetchText(server.url("/"));
+    ok(!listing.text.includes(".env") && !listing.text.includes(".git"));
+    ok(listing.text.includes(".well-known/"));
+    ok(listing.text.includes("Modified (UTC)"), "the rich listing");
+    equal(listing.res.headers.get("cache-control"), "max-age=60");
+    equal(listing.res.headers.get("vary"), "Accept");
+    const json = await fetchText(server.url("/"), {
+      headers: { Accept: "application/json" },
+    });
+    equal(json.res.headers.get("content-type"), "application/json");
+    const names = (JSON.parse(json.text) as { name: string }[]).map((e) =>
+      e.name
+    );
+    deepEqual(names, [".well-known", "sub", "404.html", "a.txt"]);
+
+    // Preflight and plain OPTIONS.
+    const preflight = await preflightFor(
+      server.url("/a.txt"),
+      "x-token, range",
+    );
+    equal(preflight.res.status, 204);
+    equal(
+      preflight.res.headers.get("access-control-allow-methods"),
+      "GET, HEAD, OPTIONS",
+    );
+    equal(
+      preflight.res.headers.get("access-control-allow-headers"),
+      "x-token, range",
+    );
+    equal(preflight.res.headers.get("access-control-allow-origin"), "*");
+    const plain = await fetchText(server.url("/"), { method: "OPTIONS" });
+    equal(plain.res.status, 204);
+    equal(plain.res.headers.get("allow"), "GET, HEAD, OPTIONS");
+    equal(plain.res.headers.has("access-control-allow-methods"), false);
+  },
+});
+
+Deno.test({
+  name:
+    "--spa: extension-less paths from browsers get the app; assets and other clients 404",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "index.html": "<div id=app></div>",
+      "shell.html": "<div id=shell></div>",
+      "404.html": "gone",
+      "real.txt": "real",
+    });
+    const browser = { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    {
+      await using server = await serve(site.root, ["--spa"]);
+      const route = await fetchText(server.url("/users/42?tab=1"), {
+        headers: browser,
+      });
+      equal(route.res.status, 200);
+      equal(route.text, "<div id=app></div>");
+      const head = await get(server.url("/users/42"), {
+        method: "HEAD",
+        headers: browser,
+      });
+      equal(head.status, 200);
+      equal(
+        (await fetchText(server.url("/users/42"), {
+          headers: { Accept: "*/*" },
+        })).res.status,
+        404,
+      );
+      equal(
+        (await fetchText(server.url("/app.js"), { headers: browser })).res
+          .status,
+        404,
+      );
+      equal(
+        (await fetchText(server.url("/real.txt"), { headers: browser })).text,
+        "real",
+      );
+      // An existing folder still lists; the fallback is only for what is missing.
+      equal(
+        (await fetchText(server.url("/"), { headers: browser })).text,
+        "<div id=app></div>",
+      );
+    }
+    {
+      await using server = await serve(site.root, [
+        "--spa",
+        "shell.html",
+        "--404",
+        "404.html",
+      ]);
+      equal(
+        (await fetchText(server.url("/deep/route"), { headers: browser })).text,
+        "<div id=shell></div>",
+      );
+      const asset = await fetchText(server.url("/missing.png"), {
+        headers: browser,
+      });
+      equal(asset.res.status, 404);
+      equal(asset.text, "gone");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "--no-listing: folders without an index answer 404; index pages still served",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "index.html": "home",
+      "files/a.txt": "a",
+    });
+    await using server = await serve(site.root, ["--no-listing"]);
+    equal((await fetchText(server.url("/"))).text, "home");
+    const folder = await fetchText(server.url("/files/"));
+    equal(folder.res.status, 404);
+    ok(!folder.text.includes("a.txt"));
+    const json = await fetchText(server.url("/files/"), {
+      headers: { Accept: "application/json" },
+    });
+    equal(json.res.status, 404);
+    equal((await fetchText(server.url("/files/a.txt"))).text, "a");
+    // Methods no flag turned on still get Python's 501.
+    for (const method of ["PUT", "POST", "OPTIONS"]) {
+      const r = await fetchText(server.url("/files/a.txt"), {
+        method,
+        body: method === "OPTIONS" ? null : "x",
+      });
+      equal(r.res.status, 501, method);
+      ok(r.text.includes(`Unsupported method ('${method}')`), r.text);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "--compress: gzip and Brotli with exact Content-Length, Vary, ETag per coding; never for Range",
+  ...opts,
+  async fn() {
+    const script = "export const answer = 42;\n".repeat(200);
+    await using site = await makeSite({
+      "app.js": script,
+      "tiny.txt": "small",
+      "logo.png": new Uint8Array(4096).fill(7),
+    });
+    await using server = await serve(site.root, ["--compress"]);
+    const plain = await raw(server.port, "GET", "/app.js");
+    equal(header(plain, "content-encoding"), null);
+    equal(header(plain, "vary"), "Accept-Encoding");
+    const identityTag = header(plain, "etag") ?? "";
+
+    const gz = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+    });
+    equal(gz.status, 200);
+    equal(header(gz, "content-encoding"), "gzip");
+    equal(header(gz, "vary"), "Accept-Encoding");
+    equal(Number(header(gz, "content-length")), gz.body.length);
+    ok(gz.body.length < script.length / 10);
+    equal(text.decode(gunzipSync(gz.body)), script);
+    const gzTag = header(gz, "etag") ?? "";
+    equal(gzTag, identityTag.slice(0, -1) + '-gzip"');
+
+    const br = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip, deflate, br",
+    });
+    equal(header(br, "content-encoding"), "br");
+    equal(text.decode(brotliDecompressSync(br.body)), script);
+    ok(header(br, "etag") !== gzTag);
+
+    const head = await raw(server.port, "HEAD", "/app.js", {
+      "Accept-Encoding": "gzip",
+    });
+    equal(header(head, "content-length"), header(gz, "content-length"));
+
+    const revalidate = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+      "If-None-Match": gzTag,
+    });
+    equal(revalidate.status, 304);
+    equal(header(revalidate, "etag"), gzTag);
+    equal(revalidate.body.length, 0);
+
+    const range = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+      Range: "bytes=0-9",
+    });
+    equal(range.status, 206);
+    equal(header(range, "content-encoding"), null);
+    equal(text.decode(range.body), script.slice(0, 10));
+
+    for (const path of ["/tiny.txt", "/logo.png"]) {
+      const r = await raw(server.port, "GET", path, {
+        "Accept-Encoding": "gzip, br",
+      });
+      equal(r.status, 200);
+      equal(header(r, "content-encoding"), null, path);
+    }
+    // fetch decodes it as a browser would.
+    equal((await fetchText(server.url("/app.js"))).text, script);
+  },
+});
+
+Deno.test({
+  name:
+    "--precompressed: x.br / x.gz beside x by Accept-Encoding, with x's type; not for Range",
+  ...opts,
+  async fn() {
+    const js = "console.log('identity');\n".repeat(50);
+    await using site = await makeSite({
+      "app.js": js,
+      "app.js.br": "BROTLI-BYTES",
+      "app.js.gz": "GZIP-BYTES",
+      "index.html": "<p>home</p>",
+      "index.html.gz": "GZIPPED-HOME",
+    });
+    await using server = await serve(site.root, ["--precompressed"]);
+    const br = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip, br",
+    });
+    equal(text.decode(br.body), "BROTLI-BYTES");
+    equal(header(br, "content-encoding"), "br");
+    equal(header(br, "content-type"), "text/javascript; charset=utf-8");
+    equal(header(br, "vary"), "Accept-Encoding");
+    match(header(br, "etag") ?? "", /-br"$/);
+    const gz = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+    });
+    equal(text.decode(gz.body), "GZIP-BYTES");
+    const q = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "br;q=0.5, gzip",
+    });
+    equal(text.decode(q.body), "GZIP-BYTES");
+    const none = await raw(server.port, "GET", "/app.js");
+    equal(text.decode(none.body), js);
+    equal(header(none, "content-encoding"), null);
+    const range = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "br",
+      Range: "bytes=0-6",
+    });
+    equal(range.status, 206);
+    equal(text.decode(range.body), "console");
+    const home = await raw(server.port, "GET", "/", {
+      "Accept-Encoding": "gzip",
+    });
+    equal(text.decode(home.body), "GZIPPED-HOME");
+    equal(header(home, "content-type"), "text/html; charset=utf-8");
+    const tag = header(gz, "etag") ?? "";
+    const again = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+      "If-None-Match": tag,
+    });
+    equal(again.status, 304);
+  },
+});
+
+Deno.test({
+  name:
+    "--auth / --auth-file: 401 with a Basic challenge, users from both, no credential logged",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ "a.txt": "private" });
+    const digest = createHash("sha256").update("s3cret-pw").digest("hex");
+    const authFile = `${site.outside}/users`;
+    await Deno.writeTextFile(authFile, `# users\nbob:sha256:${digest}\n`);
+    await using server = await serve(site.root, [
+      "--auth",
+      "ada:lovelace-pw",
+      "--auth-file",
+      authFile,
+      "--cors",
+    ]);
+    const basic = (pair: string) => ({ Authorization: "Basic " + btoa(pair) });
+    const anonymous = await fetchText(server.url("/a.txt"));
+    equal(anonymous.res.status, 401);
+    equal(
+      anonymous.res.headers.get("www-authenticate"),
+      'Basic realm="serve", charset="UTF-8"',
+    );
+    ok(!anonymous.text.includes("private"));
+    equal(
+      (await fetchText(server.url("/a.txt"), { headers: basic("ada:wrong") }))
+        .res.status,
+      401,
+    );
+    equal(
+      (await fetchText(server.url("/a.txt"), {
+        headers: basic("bob:lovelace-pw"),
+      })).res.status,
+      401,
+    );
+    equal(
+      (await fetchText(server.url("/a.txt"), {
+        headers: basic("ada:lovelace-pw"),
+      })).text,
+      "private",
+    );
+    equal(
+      (await fetchText(server.url("/a.txt"), {
+        headers: basic("bob:s3cret-pw"),
+      })).text,
+      "private",
+    );
+    const head = await get(server.url("/a.txt"), { method: "HEAD" });
+    equal(head.status, 401);
+    // A CORS preflight carries no credentials and needs none.
+    const preflight = await preflightFor(server.url("/a.txt"), "authorization");
+    equal(preflight.res.status, 204);
+    equal(
+      preflight.res.headers.get("access-control-allow-headers"),
+      "authorization",
+    );
+    await server.process.until(
+      () => server.process.stderr.split("\n").length > 7,
+      "the log lines",
+    );
+    const log = server.process.stderr;
+    match(log, /"GET \/a\.txt HTTP\/1\.1" 401 -/);
+    for (
+      const secret of [
+        "lovelace-pw",
+        "s3cret-pw",
+        btoa("ada:lovelace-pw"),
+        btoa("ada:wrong"),
+      ]
+    ) {
+      ok(!log.includes(secret), `the log shows ${secret}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "--watch: HTML pages get the script, an event stream reports changes, no-cache by default",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "index.html": "<html><body><h1>v1</h1></body></html>",
+      "notes.txt": "plain",
+    });
+    await using server = await serve(site.root, ["--watch"]);
+    const page = await fetchText(server.url("/"));
+    ok(page.text.includes('new EventSource("/__serve/live-reload")'));
+    ok(page.text.endsWith("</script>\n</body></html>"));
+    equal(
+      Number(page.res.headers.get("content-length")),
+      new TextEncoder().encode(page.text).length,
+    );
+    equal(page.res.headers.get("cache-control"), "no-cache");
+    match(page.res.headers.get("etag") ?? "", /-lr"$/);
+    equal((await fetchText(server.url("/notes.txt"))).text, "plain");
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 10_000);
+    try {
+      const events = await fetch(server.url("/__serve/live-reload"), {
+        signal: controller.signal,
+      });
+      equal(events.headers.get("content-type"), "text/event-stream");
+      equal(events.headers.get("connection"), "close");
+      const reader = events.body!.getReader();
+      let received = text.decode((await reader.read()).value);
+      ok(received.startsWith("retry: 1000"));
+      await Deno.writeTextFile(`${site.root}/index.html`, "<h1>v2</h1>");
+      await Deno.writeTextFile(`${site.root}/.hidden-swap`, "ignored");
+      while (!received.includes("event: change")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += text.decode(value);
+      }
+      match(received, /event: change\ndata: \[.*"index\.html".*\]\n\n/);
+      ok(!received.includes(".hidden-swap"));
+      await reader.cancel();
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "--tls-self-signed: HTTPS for localhost and 127.0.0.1, fingerprint printed, nothing written",
+  ignore: WINDOWS ||
+    new Deno.Command("openssl", { args: ["version"], stdout: "null" })
+        .outputSync().code !== 0,
+  async fn() {
+    await using site = await makeSite({ "a.txt": "over tls" });
+    await using server = await serve(site.root, ["--tls-self-signed"], {
+      scheme: "https",
+      cwd: site.outside,
+    });
+    const out = server.process.stdout;
+    match(
+      out,
+      /Serving HTTPS on 127\.0\.0\.1 port \d+ \(https:\/\/127\.0\.0\.1:\d+\/\) \.\.\./,
+    );
+    const printed = /SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/
+      .exec(out)?.[1];
+    ok(printed, out);
+    ok(
+      out.includes("localhost") && out.includes("127.0.0.1") &&
+        out.includes("::1"),
+    );
+    const shown = await new Deno.Command("openssl", {
+      args: [
+        "s_client",
+        "-connect",
+        `127.0.0.1:${server.port}`,
+        "-servername",
+        "localhost",
+        "-showcerts",
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(10_000),
+    }).output();
+    const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
+      .exec(text.decode(shown.stdout))?.[0];
+    ok(pem, "openssl read a certificate");
+    const der = Uint8Array.from(
+      atob(pem.split("\n").slice(1, -1).join("")),
+      (c) => c.charCodeAt(0),
+    );
+    const digest = createHash("sha256").update(der).digest("hex").toUpperCase()
+      .match(/../g)!.join(":");
+    equal(digest, printed);
+    using client = Deno.createHttpClient({ caCerts: [pem] });
+    for (const host of ["localhost", "127.0.0.1"]) {
+      const { res, text: body } = await fetchText(
+        `https://${host}:${server.port}/a.txt`,
+        { client },
+      );
+      equal(res.status, 200, host);
+      equal(body, "over tls");
+    }
+    // Nothing written where it runs or where it serves.
+    deepEqual(await listTree(site.outside), []);
+    deepEqual(await listTree(site.root), ["a.txt"]);
+  },
+});

@@ -1,0 +1,466 @@
+/**
+ * serve --upload through the real process: PUT and multipart POST, the
+ * statuses HTTP prescribes, and the attacks an upload endpoint meets. After
+ * each attack nothing is outside the served folder and no temporary file
+ * is left behind.
+ */
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import {
+  checkFileName,
+  moveIntoPlace,
+  type UploadError,
+  writeTemporary,
+} from "../../http_server/_upload.ts";
+import { buildRequest, RawConnection, sendRaw } from "./_diff_http.ts";
+import {
+  eventually,
+  fetchText,
+  listTree,
+  makeSite,
+  serve,
+  type Served,
+  type Site,
+} from "./_hosting.ts";
+
+const WINDOWS = Deno.build.os === "windows";
+const opts = { ignore: WINDOWS };
+const encoder = new TextEncoder();
+
+/** A site with a folder, an existing file and links that lead outside. */
+async function uploadSite(): Promise<Site> {
+  const site = await makeSite({
+    "docs/readme.txt": "docs",
+    "existing.txt": "original",
+  });
+  await Deno.writeTextFile(`${site.outside}/victim.txt`, "outside");
+  await Deno.symlink(site.outside, `${site.root}/link-out`);
+  await Deno.symlink(`${site.outside}/victim.txt`, `${site.root}/victim-link`);
+  return site;
+}
+
+/** Nothing new outside; no temporary file anywhere inside. */
+async function assertContained(site: Site): Promise<void> {
+  deepEqual(await listTree(site.outside), ["victim.txt"]);
+  equal(await Deno.readTextFile(`${site.outside}/victim.txt`), "outside");
+  const leftovers = (await listTree(site.root)).filter((p) =>
+    p.includes(".upload-")
+  );
+  deepEqual(leftovers, []);
+}
+
+/** PUTs `body` to `target` over a raw socket; resolves with the status. */
+function put(
+  port: number,
+  target: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const request = buildRequest("PUT", target, {
+    Host: "localhost",
+    "Content-Length": String(encoder.encode(body).length),
+    ...headers,
+  }) + body;
+  return sendRaw({ hostname: "127.0.0.1", port }, request).then((r) =>
+    r.status
+  );
+}
+
+function form(files: [name: string, content: string][]): FormData {
+  const data = new FormData();
+  for (const [name, content] of files) {
+    data.append("file", new File([content], name));
+  }
+  return data;
+}
+
+/** A multipart body built by hand, so file names are exactly as given. */
+function rawForm(
+  filename: string,
+  content: string,
+): { type: string; body: string } {
+  const boundary = "----pyportBoundary7MA4YWxk";
+  const body =
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+    `Content-Type: text/plain\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+  return { type: `multipart/form-data; boundary=${boundary}`, body };
+}
+
+/**
+ * PUTs two different bodies of `size` bytes to `/race.txt` at once, checks
+ * that the stored file is one of them whole, and returns both statuses.
+ */
+async function raceUploads(
+  server: Served,
+  site: Site,
+  size: number,
+): Promise<number[]> {
+  const bodies = ["a", "b"].map((c) => c.repeat(size));
+  const statuses = await Promise.all(bodies.map(async (body) => {
+    const res = await fetch(server.url("/race.txt"), {
+      method: "PUT",
+      body,
+      signal: AbortSignal.timeout(20_000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  }));
+  const stored = await Deno.readTextFile(`${site.root}/race.txt`);
+  ok(stored === bodies[0] || stored === bodies[1], "one upload, whole");
+  return statuses;
+}
+
+Deno.test({
+  name:
+    "upload: PUT creates (201) and never replaces (409); POST stores a form's files",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, ["--upload"]);
+    match(server.process.stderr, /^Warning: --upload without --auth/);
+
+    const created = await fetchText(server.url("/docs/new%20file.txt"), {
+      method: "PUT",
+      body: "fresh",
+    });
+    equal(created.res.status, 201);
+    equal(created.res.headers.get("location"), "/docs/new%20file.txt");
+    equal(await Deno.readTextFile(`${site.root}/docs/new file.txt`), "fresh");
+    equal((await fetchText(server.url("/docs/new%20file.txt"))).text, "fresh");
+
+    const again = await fetchText(server.url("/existing.txt"), {
+      method: "PUT",
+      body: "clobber",
+    });
+    equal(again.res.status, 409);
+    equal(await Deno.readTextFile(`${site.root}/existing.txt`), "original");
+
+    equal(await put(server.port, "/nowhere/x.txt", "x"), 409);
+    equal(await put(server.port, "/docs/", "x"), 400);
+    equal(await put(server.port, "/docs", "x"), 409);
+    const chunked = await fetchText(server.url("/chunked.txt"), {
+      method: "PUT",
+      body: ReadableStream.from([encoder.encode("no length")]),
+    });
+    equal(chunked.res.status, 411);
+
+    const posted = await fetchText(server.url("/docs/"), {
+      method: "POST",
+      body: form([["a.txt", "A"], ["ünï code.txt", "U"]]),
+    });
+    equal(posted.res.status, 201);
+    deepEqual(JSON.parse(posted.text), [
+      { name: "a.txt", href: "/docs/a.txt", status: "created" },
+      {
+        name: "ünï code.txt",
+        href: "/docs/%C3%BCn%C3%AF%20code.txt",
+        status: "created",
+      },
+    ]);
+    equal(await Deno.readTextFile(`${site.root}/docs/ünï code.txt`), "U");
+
+    // One name taken: the whole form is refused, nothing of it stored.
+    const clash = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([["brand-new.txt", "N"], ["existing.txt", "E"]]),
+    });
+    equal(clash.res.status, 409);
+    equal(await Deno.readTextFile(`${site.root}/existing.txt`), "original");
+    deepEqual(
+      (await listTree(site.root)).filter((p) => p.startsWith("brand")),
+      [],
+    );
+
+    const twice = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([["dup.txt", "1"], ["dup.txt", "2"]]),
+    });
+    equal(twice.res.status, 400);
+    const notForm = await fetchText(server.url("/"), {
+      method: "POST",
+      body: "x=1",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    equal(notForm.res.status, 415);
+    equal(
+      (await fetchText(server.url("/existing.txt"), {
+        method: "POST",
+        body: form([["z.txt", "z"]]),
+      })).res.status,
+      404,
+    );
+    equal(
+      (await fetchText(server.url("/"), {
+        method: "POST",
+        body: new FormData(),
+      })).res.status,
+      400,
+    );
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
+    "upload attacks: traversal, absolute names, NUL, symlinked folders, oversize, cut-off body, races",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, [
+      "--upload",
+      "--max-upload",
+      "1K",
+    ]);
+    const port = server.port;
+
+    // Traversal in the path: lands inside the folder or is refused.
+    for (
+      const target of [
+        "/../escape1.txt",
+        "/%2e%2e/%2e%2e/escape2.txt",
+        "/docs/..%2f..%2fescape3.txt",
+        "/..%5c..%5cescape4.txt",
+      ]
+    ) {
+      const status = await put(port, target, "x");
+      ok(
+        status === 201 || status === 400 || status === 409,
+        `${target}: ${status}`,
+      );
+    }
+    deepEqual((await listTree(site.root)).filter((p) => p.includes("escape")), [
+      "escape1.txt",
+      "escape2.txt",
+      "escape3.txt",
+      "escape4.txt",
+    ]);
+
+    // Names in a form: a path is cut to its last part; `..` and NUL refused.
+    const names: [string, number][] = [
+      ["../../form-escape.txt", 201],
+      ["/etc/abs-name.txt", 201],
+      ["C:\\\\Windows\\\\win-name.txt", 201],
+      ["..", 400],
+      ["a\u0000b.txt", 400],
+      ["line\nbreak.txt", 400],
+    ];
+    for (const [name, expected] of names) {
+      const { type, body } = rawForm(name, "payload");
+      const res = await fetchText(server.url("/docs/"), {
+        method: "POST",
+        body,
+        headers: { "Content-Type": type },
+      });
+      equal(res.res.status, expected, JSON.stringify(name));
+    }
+    const docs = await listTree(`${site.root}/docs`);
+    ok(
+      docs.includes("form-escape.txt") && docs.includes("abs-name.txt") &&
+        docs.includes("win-name.txt"),
+      String(docs),
+    );
+
+    // NUL in the path.
+    equal(await put(port, "/nul%00byte.txt", "x"), 400);
+
+    // A folder that is a symlink leading outside: refused.
+    equal(await put(port, "/link-out/planted.txt", "x"), 403);
+    const viaLink = await fetchText(server.url("/link-out/"), {
+      method: "POST",
+      body: form([["planted.txt", "x"]]),
+    });
+    equal(viaLink.res.status, 403);
+    // A file that is a symlink leading outside: never written through.
+    equal(await put(port, "/victim-link", "x"), 409);
+
+    // Larger than --max-upload: 413 before the body is read.
+    equal(await put(port, "/big.txt", "x".repeat(1025)), 413);
+    const bigForm = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([["big.txt", "x".repeat(2000)]]),
+    });
+    equal(bigForm.res.status, 413);
+    equal(await put(port, "/fits.txt", "x".repeat(1024)), 201);
+
+    // A client that stops mid-body leaves nothing behind.
+    const conn = await RawConnection.open({ hostname: "127.0.0.1", port });
+    await conn.write(
+      buildRequest("PUT", "/cut.txt", {
+        Host: "localhost",
+        "Content-Length": "1000",
+      }) + "y".repeat(300),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    conn.close();
+    const formConn = await RawConnection.open({ hostname: "127.0.0.1", port });
+    const { type, body } = rawForm("cut-form.txt", "z".repeat(500));
+    await formConn.write(
+      buildRequest("POST", "/", {
+        Host: "localhost",
+        "Content-Type": type,
+        "Content-Length": String(body.length),
+      }) + body.slice(0, 300),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    formConn.close();
+    await eventually(async () => {
+      const tree = await listTree(site.root);
+      return !tree.some((p) => p.includes(".upload-"));
+    }, "the temporary files of the cut-off uploads to go");
+    const tree = await listTree(site.root);
+    ok(
+      !tree.includes("cut.txt") && !tree.includes("cut-form.txt"),
+      String(tree),
+    );
+    // The handler saw both bodies end early (not an engine refusal).
+    await server.process.until(
+      () =>
+        server.process.stderr.includes('"PUT /cut.txt HTTP/1.1" 400') &&
+        server.process.stderr.includes('"POST / HTTP/1.1" 400'),
+      "the log lines of the cut-off uploads",
+    );
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
+    "upload races: two uploads of one name at once; one wins whole, the other gets 409",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, ["--upload"]);
+    const statuses = await raceUploads(server, site, 4 * 1024 * 1024);
+    deepEqual(statuses.sort(), [201, 409]);
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
+    "upload --overwrite: replaces (204 for PUT, 200 for a form), a symlink is replaced not followed",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, ["--upload", "--overwrite"]);
+    const replaced = await fetchText(server.url("/existing.txt"), {
+      method: "PUT",
+      body: "new",
+    });
+    equal(replaced.res.status, 204);
+    equal(await Deno.readTextFile(`${site.root}/existing.txt`), "new");
+    const posted = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([["existing.txt", "newer"]]),
+    });
+    equal(posted.res.status, 200);
+    equal(await Deno.readTextFile(`${site.root}/existing.txt`), "newer");
+    equal(await put(server.port, "/victim-link", "x"), 204);
+    equal((await Deno.lstat(`${site.root}/victim-link`)).isSymlink, false);
+    equal(await put(server.port, "/docs", "x"), 409);
+    const statuses = await raceUploads(server, site, 2 * 1024 * 1024);
+    ok(statuses.every((status) => status === 201 || status === 204));
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
+    "upload with --auth and --no-dotfiles: no credentials no write; hidden names refused",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, [
+      "--upload",
+      "--auth",
+      "ada:pw",
+      "--no-dotfiles",
+    ]);
+    equal(server.process.stderr, "");
+    const anonymous = await fetchText(server.url("/anon.txt"), {
+      method: "PUT",
+      body: "x",
+    });
+    equal(anonymous.res.status, 401);
+    const headers = { Authorization: "Basic " + btoa("ada:pw") };
+    equal(await put(server.port, "/.env", "x", headers), 403);
+    equal(await put(server.port, "/.git/hooks", "x", headers), 403);
+    const hidden = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([[".htaccess", "x"]]),
+      headers,
+    });
+    equal(hidden.res.status, 403);
+    equal(await put(server.port, "/ok.txt", "fine", headers), 201);
+    deepEqual(
+      (await listTree(site.root)).filter((p) => !p.startsWith("docs/")),
+      ["existing.txt", "link-out", "ok.txt", "victim-link"],
+    );
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
+    "moveIntoPlace: of two temporaries racing for one name, exactly one lands",
+  ...opts,
+  async fn() {
+    await using site = await makeSite();
+    for (let round = 0; round < 20; round++) {
+      const target = `${site.root}/race-${round}.txt`;
+      const temps = await Promise.all(
+        ["one", "two"].map((body) =>
+          writeTemporary(site.root, ReadableStream.from([encoder.encode(body)]))
+        ),
+      );
+      const results = await Promise.allSettled(
+        temps.map((temp) => moveIntoPlace(temp, target, false)),
+      );
+      const outcomes = results.map((r) =>
+        r.status === "fulfilled" ? r.value : (r.reason as UploadError).status
+      );
+      deepEqual(outcomes.sort(), [409, "created"].sort());
+      ok(["one", "two"].includes(await Deno.readTextFile(target)));
+    }
+    deepEqual(
+      (await listTree(site.root)).filter((p) => p.includes(".upload-")),
+      [],
+    );
+  },
+});
+
+Deno.test("checkFileName: what a new file may be called", () => {
+  for (
+    const good of ["a.txt", "ünï code.txt", "..a", "a..b", "x".repeat(255)]
+  ) {
+    checkFileName(good, false);
+  }
+  checkFileName(".env", false);
+  for (
+    const bad of [
+      "",
+      ".",
+      "..",
+      "a/b",
+      "a\\b",
+      "a\0b",
+      "a\nb",
+      "x".repeat(256),
+      "é".repeat(128),
+    ]
+  ) {
+    let status = 0;
+    try {
+      checkFileName(bad, false);
+    } catch (error) {
+      status = (error as UploadError).status;
+    }
+    equal(status, 400, JSON.stringify(bad));
+  }
+  let hidden = 0;
+  try {
+    checkFileName(".env", true);
+  } catch (error) {
+    hidden = (error as UploadError).status;
+  }
+  equal(hidden, 403);
+});
