@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { flushStderr } from "./_stderr.ts";
+import { flushStderr } from "../_util/stderr.ts";
 import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
