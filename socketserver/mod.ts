@@ -1,8 +1,15 @@
 /**
- * Python's `socketserver` for Deno: `TCPServer`, `UnixStreamServer`,
- * `ThreadingMixIn` and the request handler classes, with Python's names and
- * behaviour on Deno's own sockets. I/O returns promises: `await
+ * Python's `socketserver` for Deno: `TCPServer`, `UDPServer`,
+ * `UnixStreamServer`, `UnixDatagramServer`, `ThreadingMixIn` and the
+ * threading servers, and the request handler classes, with Python's names
+ * and behaviour on Deno's own sockets. I/O returns promises: `await
  * this.rfile.readline()`, `await server.serve_forever()`.
+ *
+ * UDP runs on `node:dgram` (no unstable flag needed); Unix datagram
+ * sockets need Deno's `--unstable-net`. `ForkingMixIn`, `ForkingTCPServer`,
+ * `ForkingUDPServer` and the forking Unix servers are not available: Python
+ * defines them only where `os.fork` exists, and Deno cannot fork. Use the
+ * threading servers (one task per request) instead.
  *
  * @example A line-echo server and a client
  * ```ts
@@ -51,5 +58,17 @@ export {
   ThreadingMixIn,
   type ThreadingServer,
   ThreadingTCPServer,
+  ThreadingUDPServer,
+  ThreadingUnixDatagramServer,
   ThreadingUnixStreamServer,
 } from "./threading.ts";
+export {
+  type DatagramRequest,
+  type DatagramSocket,
+  UDPServer,
+  UnixDatagramServer,
+} from "./udp_server.ts";
+export {
+  DatagramRequestHandler,
+  PacketWriter,
+} from "./datagram_request_handler.ts";

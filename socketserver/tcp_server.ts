@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { pyArgs } from "../_util/py_args.ts";
 import { pyRepr } from "../_util/percent_format.ts";
 import type { StreamConnection } from "./_socket_io.ts";
+import { inetAddress } from "./_address.ts";
+import { bindOnConstruction } from "./_bind.ts";
 import {
   type Address,
   BaseServer,
@@ -27,17 +28,6 @@ export interface TCPServerOptions {
  * addresses.
  */
 export type AcceptedConnection = Deno.Conn;
-
-/** Python's `bind_and_activate=True` step: bind and listen, closing the half-made server if either fails. */
-function bindAndActivate(server: TCPServer): void {
-  try {
-    server.server_bind();
-    server.server_activate();
-  } catch (error) {
-    server.server_close();
-    throw error;
-  }
-}
 
 /**
  * Python's `socketserver.TCPServer`: listens on `[host, port]` (`""` for
@@ -128,28 +118,15 @@ export class TCPServer extends BaseServer<StreamConnection> {
     ...rest: unknown[]
   ) {
     super(server_address, RequestHandlerClass);
-    const { bind_and_activate } = pyArgs({
-      fn: this.constructor.name,
-      names: ["bind_and_activate"],
-      defaults: { bind_and_activate: true as boolean },
-    }, rest);
-    if (bind_and_activate) bindAndActivate(this);
+    bindOnConstruction(this, rest);
   }
 
   /** The options `Deno.listen` gets; `HTTPSServer` adds TLS to them. */
   protected listenOptions(): Deno.TcpListenOptions {
-    const address = this.server_address;
-    if (typeof address === "string") {
-      throw new TypeError(
-        `${this.constructor.name} needs a [host, port] address, not ${
-          pyRepr(address)
-        }`,
-      );
-    }
-    const [host, port] = address;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new RangeError(`port must be 0-65535, not ${pyRepr(port)}`);
-    }
+    const [host, port] = inetAddress(
+      this.server_address,
+      this.constructor.name,
+    );
     const options: Deno.TcpListenOptions & { reusePort?: boolean } = {
       hostname: host === "" ? "0.0.0.0" : host,
       port,

@@ -3,12 +3,14 @@
  * handled as its own concurrent task on Deno's event loop.
  *
  * Follows CPython 3.13 `Lib/socketserver.py`, `ThreadingMixIn`,
- * `ThreadingTCPServer` and `ThreadingUnixStreamServer`.
+ * `ThreadingTCPServer`, `ThreadingUDPServer`, `ThreadingUnixStreamServer`
+ * and `ThreadingUnixDatagramServer`.
  *
  * @module
  */
 import type { Address, BaseServer } from "./base_server.ts";
 import { TCPServer, UnixStreamServer } from "./tcp_server.ts";
+import { UDPServer, UnixDatagramServer } from "./udp_server.ts";
 
 /** A concrete or abstract server class, the argument of {@linkcode ThreadingMixIn}. */
 // A mixin's base must take `any[]` (TypeScript's rule for mixins), and any
@@ -166,3 +168,53 @@ export class ThreadingTCPServer extends ThreadingTCPServerBase {}
  * ```
  */
 export class ThreadingUnixStreamServer extends ThreadingUnixStreamServerBase {}
+
+const ThreadingUDPServerBase: ThreadingServerClass<typeof UDPServer> =
+  ThreadingMixIn(UDPServer);
+const ThreadingUnixDatagramServerBase: ThreadingServerClass<
+  typeof UnixDatagramServer
+> = ThreadingMixIn(UnixDatagramServer);
+
+/**
+ * Python's `socketserver.ThreadingUDPServer`: a {@linkcode UDPServer} that
+ * handles each datagram as its own task, so a slow answer does not hold up
+ * the next datagram.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import dgram from "node:dgram";
+ * import { DatagramRequestHandler, ThreadingUDPServer } from "@pyport/web/socketserver";
+ * class Echo extends DatagramRequestHandler {
+ *   override async handle(): Promise<void> {
+ *     this.wfile.write(await this.rfile.read());
+ *   }
+ * }
+ * await using server = new ThreadingUDPServer(["127.0.0.1", 0], Echo);
+ * void server.serve_forever();
+ * const [host, port] = server.server_address as [string, number];
+ * const client = dgram.createSocket("udp4");
+ * const reply = new Promise<string>((resolve) =>
+ *   client.once("message", (msg) => resolve(String(msg)))
+ * );
+ * client.send("ping", port, host);
+ * equal(await reply, "ping");
+ * client.close();
+ * ```
+ */
+export class ThreadingUDPServer extends ThreadingUDPServerBase {}
+
+/**
+ * Python's `socketserver.ThreadingUnixDatagramServer`: a
+ * {@linkcode UnixDatagramServer} handling each datagram as its own task
+ * (needs `--unstable-net`, as `UnixDatagramServer` does).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { ThreadingUnixDatagramServer, UnixDatagramServer } from "@pyport/web/socketserver";
+ * assert(ThreadingUnixDatagramServer.prototype instanceof UnixDatagramServer);
+ * ```
+ */
+export class ThreadingUnixDatagramServer
+  extends ThreadingUnixDatagramServerBase {}
