@@ -111,6 +111,9 @@ export function ThreadingMixIn<T extends ServerClass>(
 
     override async server_close(): Promise<void> {
       await super.server_close();
+      // The base constructor calls this when binding fails, before this
+      // class's fields exist: there is nothing to wait for then.
+      if (!(#running in this)) return;
       if (this.block_on_close && !this.daemon_threads) {
         await Promise.allSettled([...this.#running]);
       }
