@@ -8,7 +8,9 @@
  * `Deno.listenDatagram({ transport: "unixpacket" })`, which needs that
  * flag (`node:dgram` has no Unix sockets, and binding libc through FFI would
  * mean per-platform socket structures and a thread per receive); without it
- * binding fails with one clear `Deno.errors.NotSupported`.
+ * binding fails with one clear `Deno.errors.NotSupported`. Deno's Unix
+ * datagram socket refuses to send while a receive is waiting ("Busy"), so
+ * `UnixDatagramServer` starts a receive only between requests.
  *
  * @module
  */

@@ -190,7 +190,10 @@ export class UDPServer extends BaseServer<DatagramRequest> {
  * Deno offers Unix datagram sockets only through `Deno.listenDatagram`,
  * which needs the `--unstable-net` flag (or `"unstable": ["net"]` in
  * deno.json); without it the constructor throws `Deno.errors.NotSupported`
- * saying so.
+ * saying so. That socket cannot send while a receive is waiting, so the
+ * next datagram is received only once the previous request is finished
+ * (its reply sent): with {@linkcode ThreadingUnixDatagramServer} too,
+ * handlers do not overlap.
  *
  * @example
  * ```ts
@@ -225,5 +228,27 @@ export class UnixDatagramServer extends UDPServer {
       );
     }
     this.socket = bindUnixDatagram(path);
+  }
+
+  #inFlight = 0;
+  #whenIdle: (() => void)[] = [];
+
+  /** Receives the next datagram once the previous request is finished (see above). */
+  protected override async get_request(): Promise<
+    [DatagramRequest, Address]
+  > {
+    while (this.#inFlight > 0) {
+      await new Promise<void>((resolve) => this.#whenIdle.push(resolve));
+    }
+    const next = await super.get_request();
+    this.#inFlight++;
+    return next;
+  }
+
+  /** Marks the request finished, letting the next receive start. */
+  override shutdown_request(request: DatagramRequest): void | Promise<void> {
+    this.#inFlight--;
+    for (const wake of this.#whenIdle.splice(0)) wake();
+    return super.shutdown_request(request);
   }
 }
