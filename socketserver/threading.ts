@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { writeStderr } from "../_util/stderr.ts";
 import type { Address, BaseServer } from "./base_server.ts";
 import { TCPServer, UnixStreamServer } from "./tcp_server.ts";
 import { UDPServer, UnixDatagramServer } from "./udp_server.ts";
@@ -26,6 +27,19 @@ export interface ThreadingServer<R> {
   block_on_close: boolean;
   /** Handles one request in its own task: `finish_request`, `handle_error`, `shutdown_request`. */
   process_request_thread(request: R, client_address: Address): Promise<void>;
+}
+
+/**
+ * What Python's `threading.excepthook` does for an exception that escapes
+ * a request's thread (here: `handle_error` or `shutdown_request` threw):
+ * report it on stderr; the server goes on. Unreported, the rejection
+ * would end the process.
+ */
+function reportUncaught(error: unknown): void {
+  const trace = error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : `Error: ${String(error)}`;
+  writeStderr(`Exception in thread process_request_thread:\n${trace}\n`);
 }
 
 /**
@@ -86,7 +100,8 @@ export function ThreadingMixIn<T extends ServerClass>(
       request: unknown,
       client_address: Address,
     ): Promise<void> {
-      const task = this.process_request_thread(request, client_address);
+      const task = this.process_request_thread(request, client_address)
+        .catch(reportUncaught);
       this.#running.add(task);
       task.finally(() => this.#running.delete(task));
       return Promise.resolve();

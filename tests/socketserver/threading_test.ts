@@ -13,7 +13,7 @@
  * `_threads` list; ours forgets each task as it ends and is private);
  * the Forking variants (Deno cannot fork).
  */
-import { deepEqual, equal, throws } from "node:assert/strict";
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import {
   type Address,
   BaseRequestHandler,
@@ -26,6 +26,7 @@ import {
 } from "../../socketserver/mod.ts";
 import {
   connect,
+  decoder,
   encoder,
   makeStreamServer,
   readUntil,
@@ -211,4 +212,57 @@ serverTest(
     await server.shutdown();
     await serving;
   },
+);
+
+serverTest(
+  "test_threading_not_handled, in spirit: an error escaping a request task is reported, not fatal",
+  async () => {
+    // Python's thread prints it (threading.excepthook) and the server goes
+    // on; an unhandled rejection here would end the whole process.
+    const mod = new URL("../../socketserver/mod.ts", import.meta.url).href;
+    const script = `
+    import { StreamRequestHandler, ThreadingTCPServer } from "${mod}";
+    class Bad extends StreamRequestHandler {
+      async handle() {
+        const line = new TextDecoder().decode(await this.rfile.readline());
+        if (line === "fail\\n") throw new RangeError("in handler");
+        this.wfile.write(line);
+      }
+    }
+    class Server extends ThreadingTCPServer {
+      handle_error(_r, _a, error) { throw new TypeError("handle_error gave up"); }
+    }
+    const server = new Server(["127.0.0.1", 0], Bad);
+    const [, port] = server.server_address;
+    const loop = server.serve_forever(0.01);
+    const talk = async (text) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(new TextEncoder().encode(text));
+      const buf = new Uint8Array(64);
+      const n = await conn.read(buf);
+      conn.close();
+      return new TextDecoder().decode(buf.subarray(0, n ?? 0));
+    };
+    await talk("fail\\n");
+    console.log(JSON.stringify(await talk("next\\n")));
+    await server.shutdown();
+    await loop;
+    await server.server_close();
+  `;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--ext=js", script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = decoder.decode(out.stderr);
+    equal(out.code, 0, stderr);
+    equal(decoder.decode(out.stdout), '"next\\n"\n');
+    ok(
+      stderr.startsWith(
+        "Exception in thread process_request_thread:\nTypeError: handle_error gave up\n",
+      ),
+      stderr,
+    );
+  },
+  { timeoutMs: 30_000 },
 );
