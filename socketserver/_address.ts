@@ -1,5 +1,5 @@
 /**
- * Checking a `[host, port]` server address, shared by the TCP and UDP
+ * Checking a server address, shared by the TCP, UDP and Unix socket
  * servers.
  *
  * @module
@@ -26,6 +26,21 @@ export function inetAddress(
   const port = address[1];
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be 0-65535, not ${pyRepr(port)}`);
+  }
+  return address;
+}
+
+/**
+ * `address` as a Unix socket path, checked: `server` names the class in
+ * the error a `[host, port]` address gets.
+ *
+ * @throws {TypeError} When `address` is not a path.
+ */
+export function unixPath(address: Address, server: string): string {
+  if (typeof address !== "string") {
+    throw new TypeError(
+      `${server} needs a socket path, not ${pyRepr(address)}`,
+    );
   }
   return address;
 }

@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { pyRepr } from "../_util/percent_format.ts";
 import type { StreamConnection } from "./_socket_io.ts";
-import { inetAddress } from "./_address.ts";
+import { inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
 import {
   type Address,
@@ -236,12 +235,7 @@ export class UnixStreamServer extends TCPServer {
 
   /** Listens on the Unix socket at `server_address` (a path). */
   override server_bind(): void {
-    const path = this.server_address;
-    if (typeof path !== "string") {
-      throw new TypeError(
-        `UnixStreamServer needs a socket path, not ${pyRepr(path)}`,
-      );
-    }
+    const path = unixPath(this.server_address, this.constructor.name);
     this.socket = Deno.listen({ transport: "unix", path });
   }
 }

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { pyRepr } from "../_util/percent_format.ts";
-import { inetAddress } from "./_address.ts";
+import { inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
 import {
   bindUdp,
@@ -221,13 +220,9 @@ export class UnixDatagramServer extends UDPServer {
    * @throws {Deno.errors.NotSupported} Without `--unstable-net`.
    */
   override server_bind(): void {
-    const path = this.server_address;
-    if (typeof path !== "string") {
-      throw new TypeError(
-        `UnixDatagramServer needs a socket path, not ${pyRepr(path)}`,
-      );
-    }
-    this.socket = bindUnixDatagram(path);
+    this.socket = bindUnixDatagram(
+      unixPath(this.server_address, this.constructor.name),
+    );
   }
 
   #inFlight = 0;

@@ -341,3 +341,37 @@ export function makeDatagramServer(
   deepEqual(server.server_address, server.socket?.getsockname());
   return server;
 }
+
+/** The module under test, as a URL a child script can import. */
+export const MOD_URL: string =
+  new URL("../../socketserver/mod.ts", import.meta.url).href;
+
+/**
+ * Runs `script` (JavaScript that may import {@linkcode MOD_URL}) in a child
+ * `deno eval`, for what only a whole process shows: its stderr, or that it
+ * survives an error; resolves with its exit code and output.
+ */
+export async function runScript(
+  script: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=js", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+/** Sends `text` to a stream server and returns the first line it answers. */
+export async function echoOnce(
+  address: Address,
+  text: string,
+): Promise<string> {
+  using conn = await connect(address);
+  await conn.write(encoder.encode(text));
+  return await readUntil(conn, "\n");
+}

@@ -11,7 +11,6 @@
  * `handle_error`).
  */
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import {
   type Address,
   BaseRequestHandler,
@@ -22,24 +21,16 @@ import {
 import {
   connect,
   decoder,
+  echoOnce,
   encoder,
+  LineEcho,
+  MOD_URL,
   readAll,
   readUntil,
+  runScript,
   serverTest,
   sleep,
 } from "./_helpers.ts";
-
-class LineEcho extends StreamRequestHandler {
-  override async handle(): Promise<void> {
-    this.wfile.write(await this.rfile.readline());
-  }
-}
-
-async function echoOnce(address: Address, text: string): Promise<string> {
-  using conn = await connect(address);
-  await conn.write(encoder.encode(text));
-  return await readUntil(conn, "\n");
-}
 
 serverTest(
   "test_shutdown: shutdown() always makes serve_forever() return",
@@ -286,9 +277,8 @@ serverTest(
 serverTest(
   "the default handle_error prints Python's dashed block on stderr",
   async () => {
-    const mod = new URL("../../socketserver/mod.ts", import.meta.url).href;
     const script = `
-    import { StreamRequestHandler, TCPServer } from "${mod}";
+    import { StreamRequestHandler, TCPServer } from "${MOD_URL}";
     class Bad extends StreamRequestHandler {
       handle() { throw new RangeError("boom"); }
     }
@@ -298,14 +288,8 @@ serverTest(
     await server.handle_request();
     await server.server_close();
   `;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "--ext=ts", script],
-      cwd: fileURLToPath(new URL(".", import.meta.url)),
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = decoder.decode(out.stderr);
-    equal(out.code, 0, stderr);
+    const { code, stderr } = await runScript(script);
+    equal(code, 0, stderr);
     const rule = "-".repeat(40);
     match(
       stderr,

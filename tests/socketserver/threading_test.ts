@@ -26,10 +26,11 @@ import {
 } from "../../socketserver/mod.ts";
 import {
   connect,
-  decoder,
   encoder,
   makeStreamServer,
+  MOD_URL,
   readUntil,
+  runScript,
   runServer,
   serverTest,
   sleep,
@@ -219,9 +220,8 @@ serverTest(
   async () => {
     // Python's thread prints it (threading.excepthook) and the server goes
     // on; an unhandled rejection here would end the whole process.
-    const mod = new URL("../../socketserver/mod.ts", import.meta.url).href;
     const script = `
-    import { StreamRequestHandler, ThreadingTCPServer } from "${mod}";
+    import { StreamRequestHandler, ThreadingTCPServer } from "${MOD_URL}";
     class Bad extends StreamRequestHandler {
       async handle() {
         const line = new TextDecoder().decode(await this.rfile.readline());
@@ -249,14 +249,9 @@ serverTest(
     await loop;
     await server.server_close();
   `;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "--ext=js", script],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = decoder.decode(out.stderr);
-    equal(out.code, 0, stderr);
-    equal(decoder.decode(out.stdout), '"next\\n"\n');
+    const { code, stdout, stderr } = await runScript(script);
+    equal(code, 0, stderr);
+    equal(stdout, '"next\\n"\n');
     ok(
       stderr.startsWith(
         "Exception in thread process_request_thread:\nTypeError: handle_error gave up\n",
