@@ -57,6 +57,7 @@ export {
   type ServerClass,
   ThreadingMixIn,
   type ThreadingServer,
+  type ThreadingServerClass,
   ThreadingTCPServer,
   ThreadingUDPServer,
   ThreadingUnixDatagramServer,

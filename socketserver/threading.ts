@@ -43,6 +43,17 @@ function reportUncaught(error: unknown): void {
 }
 
 /**
+ * The class {@linkcode ThreadingMixIn} returns: `Base`'s statics and
+ * constructor arguments, building `Base`'s instances with
+ * {@linkcode ThreadingServer}'s members added.
+ */
+export type ThreadingServerClass<T extends ServerClass> =
+  & Omit<T, "prototype">
+  & (new (
+    ...args: ConstructorParameters<T>
+  ) => InstanceType<T> & ThreadingServer<unknown>);
+
+/**
  * Python's `socketserver.ThreadingMixIn`, as a function: it returns a
  * subclass of `Base` whose `process_request` starts each request as its own
  * task and returns at once, so `serve_forever()` accepts the next request
@@ -65,22 +76,6 @@ function reportUncaught(error: unknown): void {
  * assert(server.block_on_close && !server.daemon_threads);
  * ```
  */
-/** The instance type of a possibly abstract class. */
-// deno-lint-ignore no-explicit-any
-type InstanceOf<T> = T extends abstract new (...args: any) => infer I ? I
-  : never;
-
-/**
- * The class {@linkcode ThreadingMixIn} returns: `Base`'s statics and
- * constructor arguments, building `Base`'s instances with
- * {@linkcode ThreadingServer}'s members added.
- */
-export type ThreadingServerClass<T extends ServerClass> =
-  & Omit<T, "prototype">
-  & (new (
-    ...args: ConstructorParameters<T>
-  ) => InstanceOf<T> & ThreadingServer<unknown>);
-
 export function ThreadingMixIn<T extends ServerClass>(
   Base: T,
 ): ThreadingServerClass<T> {
