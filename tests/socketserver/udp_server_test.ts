@@ -37,6 +37,7 @@ import {
   makeDatagramServer,
   runServer,
   serverTest,
+  sleep,
   tempDir,
   udpClient,
 } from "./_helpers.ts";
@@ -265,4 +266,35 @@ serverTest(
     deepEqual(sizes, [8192]);
   },
   { ignore: !HAS_UNSTABLE_NET },
+);
+
+serverTest(
+  "a flood of datagrams nobody receives is bounded: at most 1024 are kept",
+  async () => {
+    let handled = 0;
+    class Count extends BaseRequestHandler<DatagramRequest> {
+      override handle(): void {
+        handled++;
+      }
+    }
+    class Quick extends UDPServer {
+      static {
+        Object.assign(this.prototype, { timeout: 0.1 });
+      }
+      override handle_timeout(): void {
+        timedOut = true;
+      }
+    }
+    let timedOut = false;
+    await using server = new Quick(["127.0.0.1", 0], Count);
+    await using client = udpClient();
+    for (let i = 1; i <= 1500; i++) {
+      await client.send("x", server.server_address);
+      // Pauses keep the kernel's own receive buffer from overflowing first.
+      if (i % 50 === 0) await sleep(5);
+    }
+    await sleep(50);
+    while (!timedOut) await server.handle_request();
+    equal(handled, 1024);
+  },
 );
