@@ -2,7 +2,7 @@
  * Python's `http.server` and `urllib`, rebuilt for Deno with Python's names.
  *
  * Every public name of `urllib.parse`, `urllib.request`, `urllib.error`,
- * `urllib.robotparser` and `http.server` is exported here; each module is
+ * `urllib.robotparser`, `socketserver` and `http.server` is exported here; each module is
  * also importable on its own (`@pyport/web/urllib/parse`, …).
  *
  * @example Parse a URL as Python does
@@ -22,4 +22,7 @@ export * from "./urllib/parse/mod.ts";
 export * from "./urllib/request/mod.ts";
 export * from "./urllib/error.ts";
 export * from "./urllib/robotparser/mod.ts";
+export * from "./socketserver/mod.ts";
 export * from "./http_server/mod.ts";
+// Both modules name a handler-class type; the root's is http.server's.
+export type { RequestHandlerClass } from "./http_server/mod.ts";

@@ -13,7 +13,7 @@ import { httpDate, logDate, MONTH_NAMES, WEEKDAY_NAMES } from "./_dates.ts";
 import { internals } from "./_internal.ts";
 import { BodyReader } from "./_request_reader.ts";
 import { ResponseState } from "./_response_writer.ts";
-import { writeStderr } from "./_stderr.ts";
+import { writeStderr } from "../_util/stderr.ts";
 import type { RequestReader, ResponseWriter } from "./io.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
 import { responses } from "./responses.ts";

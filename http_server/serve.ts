@@ -23,7 +23,7 @@ import {
   type PreparedHosting,
   prepareHosting,
 } from "./_hosting_flags.ts";
-import { flushStderr } from "./_stderr.ts";
+import { flushStderr } from "../_util/stderr.ts";
 import { HostingHTTPRequestHandler } from "./hosting_handler.ts";
 import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";

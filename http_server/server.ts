@@ -11,7 +11,7 @@
 import { pyArgs } from "../_util/py_args.ts";
 import { pyRepr } from "../_util/py_repr.ts";
 import { internals } from "./_internal.ts";
-import { flushStderr, writeStderr } from "./_stderr.ts";
+import { flushStderr, writeStderr } from "../_util/stderr.ts";
 import type { ClientAddress, RequestHandlerClass } from "./base_handler.ts";
 
 /** `[host, port]` to listen on; port 0 picks a free port. */

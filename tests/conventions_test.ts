@@ -141,7 +141,7 @@ const NOT_PORTED: Record<string, string> = {
   "http_server/_request_reader.ts": "plumbing of the Deno.serve engine",
   "http_server/_response_writer.ts": "plumbing of the Deno.serve engine",
   "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",
-  "http_server/_stderr.ts": "log batching, no CPython counterpart",
+  "_util/stderr.ts": "log batching, no CPython counterpart",
   "http_server/hosting_handler.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/live_reload.ts":
@@ -180,7 +180,9 @@ Deno.test("each ported file's module doc names the CPython 3.13 file it follows"
   const missing: string[] = [];
   for await (const path of sourceFiles(ROOT)) {
     const rel = relative(ROOT, path);
-    if (!/^(urllib|http_server|_util)\/.*\.ts$/.test(rel)) continue;
+    if (!/^(urllib|http_server|socketserver|_util)\/.*\.ts$/.test(rel)) {
+      continue;
+    }
     if (rel.endsWith("/mod.ts") || rel in NOT_PORTED) continue;
     const text = await Deno.readTextFile(path);
     const moduleDoc = /^\/\*\*[\s\S]*?\*\//.exec(text)?.[0] ?? "";

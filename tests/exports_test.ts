@@ -145,6 +145,39 @@ const ROWS: readonly Row[] = [
     added: { RequestRate: "urllib.robotparser" },
   },
   {
+    python: "socketserver",
+    entry: "socketserver/mod.ts",
+    omitted: {
+      ForkingMixIn:
+        "Deno cannot fork (Python defines it only where os.fork exists)",
+      ForkingTCPServer: "Deno cannot fork",
+      ForkingUDPServer: "Deno cannot fork",
+      ForkingUnixDatagramServer: "Deno cannot fork",
+      ForkingUnixStreamServer: "Deno cannot fork",
+    },
+    added: {
+      SocketReader:
+        `${OURS}the class of a stream handler's rfile (Python: socket.makefile's BufferedReader)`,
+      SocketWriter:
+        `${OURS}the class of a stream handler's wfile (Python: socketserver._SocketWriter)`,
+      PacketWriter:
+        `${OURS}the class of a datagram handler's wfile (Python: an io.BytesIO)`,
+    },
+    types: [
+      "AcceptedConnection",
+      "Address",
+      "DatagramRequest",
+      "DatagramSocket",
+      "RequestHandlerClass",
+      "ServeForeverOptions",
+      "ServerClass",
+      "StreamConnection",
+      "TCPServerOptions",
+      "ThreadingServer",
+      "ThreadingServerClass",
+    ],
+  },
+  {
     python: "http.server",
     entry: "http_server/mod.ts",
     omitted: {

@@ -1,0 +1,48 @@
+/**
+ * Checking a server address, shared by the TCP, UDP and Unix socket
+ * servers.
+ *
+ * Follows CPython 3.13 `Lib/socketserver.py`, the `server_address` a TCP, UDP or Unix server binds.
+ *
+ * @module
+ */
+import { pyRepr } from "../_util/py_repr.ts";
+import type { Address } from "./base_server.ts";
+
+/**
+ * `address` as `[host, port]`, checked: `server` names the class in the
+ * error a path or a bad port gets.
+ *
+ * @throws {TypeError} When `address` is a path.
+ * @throws {RangeError} When the port is not an integer in 0-65535.
+ */
+export function inetAddress(
+  address: Address,
+  server: string,
+): readonly [host: string, port: number] {
+  if (typeof address === "string") {
+    throw new TypeError(
+      `${server} needs a [host, port] address, not ${pyRepr(address)}`,
+    );
+  }
+  const port = address[1];
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`port must be 0-65535, not ${pyRepr(port)}`);
+  }
+  return address;
+}
+
+/**
+ * `address` as a Unix socket path, checked: `server` names the class in
+ * the error a `[host, port]` address gets.
+ *
+ * @throws {TypeError} When `address` is not a path.
+ */
+export function unixPath(address: Address, server: string): string {
+  if (typeof address !== "string") {
+    throw new TypeError(
+      `${server} needs a socket path, not ${pyRepr(address)}`,
+    );
+  }
+  return address;
+}

@@ -1,0 +1,535 @@
+/**
+ * `rfile` and `wfile` over a stream connection: the buffered reader and the
+ * writer that Python's `socket.makefile()` gives a `StreamRequestHandler`,
+ * with promises where Python blocks.
+ *
+ * Follows CPython 3.13 `Lib/socketserver.py` (`StreamRequestHandler.setup`,
+ * `_SocketWriter`) and the `io.BufferedReader` methods it relies on.
+ *
+ * @module
+ */
+
+/**
+ * What the handlers need of a connection: a `Deno.Conn` (TCP, TLS or Unix)
+ * has all of it, and so does the in-memory connection of the fetch adapter.
+ */
+export interface StreamConnection {
+  /** Reads into `p`; `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p`, resolving with how much. */
+  write(p: Uint8Array): Promise<number>;
+  /** Closes both directions. */
+  close(): void;
+  /** Half-closes: sends FIN, keeps reading (Python: `shutdown(SHUT_WR)`). */
+  closeWrite?(): Promise<void>;
+  /** Turns Nagle's algorithm off (`TCP_NODELAY`). */
+  setNoDelay?(noDelay?: boolean): void;
+}
+
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+/** Default size of the read buffer (Python: `io.DEFAULT_BUFFER_SIZE` is 8 KiB; sockets gain from more). */
+const READ_BUFFER = 64 * 1024;
+/** Writes queued within one turn are joined into one system call up to this size. */
+const COALESCE_LIMIT = 64 * 1024;
+/** `drain()` waits while more than this is queued. */
+const HIGH_WATER_MARK = 256 * 1024;
+
+/** Python's `TimeoutError` (`socket.timeout`) for a read or write that took too long. */
+function timeoutError(what: string, seconds: number): Error {
+  return new Deno.errors.TimedOut(`${what} timed out after ${seconds}s`);
+}
+
+/**
+ * Runs `operation` with a deadline of `seconds`; `null` means none. The
+ * operation keeps running after a timeout (a socket read cannot be
+ * cancelled), so callers keep its promise.
+ */
+function withTimeout<T>(
+  operation: Promise<T>,
+  seconds: number | null,
+  what: string,
+): Promise<T> {
+  if (seconds === null) return operation;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(timeoutError(what, seconds)),
+      Math.max(0, seconds * 1000),
+    );
+  });
+  return Promise.race([operation, expiry]).finally(() => clearTimeout(timer));
+}
+
+/** Decodes bytes as ISO-8859-1 (each byte one code point), as Python's HTTP code does. */
+export function latin1(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+): string {
+  let text = "";
+  for (let i = start; i < end; i += 8192) {
+    text += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
+    );
+  }
+  return text;
+}
+
+/**
+ * The buffered reader behind `rfile` (Python: `socket.makefile("rb")`).
+ * Reads return promises; `read(n)` waits for `n` bytes unless the stream
+ * ends first, as Python's `BufferedReader.read` does.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { SocketReader } from "./_socket_io.ts";
+ * const chunks = [new TextEncoder().encode("one\ntwo\nrest")];
+ * const conn = {
+ *   read(p: Uint8Array) {
+ *     const next = chunks.shift();
+ *     if (!next) return Promise.resolve(null);
+ *     p.set(next);
+ *     return Promise.resolve(next.length);
+ *   },
+ *   write: (p: Uint8Array) => Promise.resolve(p.length),
+ *   close() {},
+ * };
+ * const rfile = new SocketReader(conn);
+ * equal(new TextDecoder().decode(await rfile.readline()), "one\n");
+ * equal((await rfile.readlines()).length, 2);
+ * ```
+ */
+export class SocketReader implements AsyncIterable<Uint8Array> {
+  /** Seconds a single read may wait; `null`: for ever (Python: the socket timeout). */
+  timeout: number | null = null;
+  readonly #conn: StreamConnection;
+  #buffer: Uint8Array;
+  #start = 0;
+  #end = 0;
+  #eof = false;
+  #closed = false;
+  /** A socket read that outlived its timeout, still writing into `#buffer`. */
+  #inFlight: Promise<number | null> | null = null;
+  /** Bytes handed to callers so far. */
+  #taken = 0;
+
+  /** Wraps `conn`; `bufferSize` as Python's `rbufsize` (-1 or 0: the default). */
+  constructor(conn: StreamConnection, bufferSize = -1) {
+    this.#conn = conn;
+    this.#buffer = new Uint8Array(bufferSize > 0 ? bufferSize : READ_BUFFER);
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** How many bytes reads have returned so far (to account for a request body). */
+  get position(): number {
+    return this.#taken;
+  }
+
+  /** How many bytes are buffered and not yet read. */
+  get buffered(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Whether the peer has closed its side and everything buffered was read. */
+  get atEof(): boolean {
+    return this.#eof && this.#start === this.#end;
+  }
+
+  /** Stops reading (Python: `rfile.close()`); the connection stays open. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new TypeError("I/O operation on closed file");
+  }
+
+  /**
+   * Reads more from the connection into the buffer, making room first.
+   * Resolves `false` at end of stream.
+   */
+  async #fill(): Promise<boolean> {
+    if (this.#eof) return false;
+    let pending = this.#inFlight;
+    if (pending === null) {
+      this.#makeRoom();
+      pending = this.#conn.read(this.#buffer.subarray(this.#end));
+      // A read abandoned by a timeout must not become an unhandled rejection.
+      pending.catch(() => {});
+    }
+    this.#inFlight = pending;
+    let count: number | null;
+    try {
+      count = await withTimeout(pending, this.timeout, "read");
+    } catch (error) {
+      // After a timeout the read is still in flight: the next fill waits
+      // for it instead of starting another into the same buffer.
+      if (!(error instanceof Deno.errors.TimedOut)) this.#inFlight = null;
+      throw error;
+    }
+    this.#inFlight = null;
+    if (count === null || count === 0) {
+      this.#eof = true;
+      return false;
+    }
+    this.#end += count;
+    return true;
+  }
+
+  /** Compacts or grows the buffer so that a read has room to land. */
+  #makeRoom(): void {
+    const buffer = this.#buffer;
+    if (this.#start === this.#end) {
+      this.#start = this.#end = 0;
+      return;
+    }
+    if (this.#end < buffer.length) return;
+    const used = this.#end - this.#start;
+    if (this.#start > 0) {
+      buffer.copyWithin(0, this.#start, this.#end);
+    } else {
+      const grown = new Uint8Array(buffer.length * 2);
+      grown.set(buffer.subarray(0, used));
+      this.#buffer = grown;
+    }
+    this.#start = 0;
+    this.#end = used;
+  }
+
+  /** Takes `count` buffered bytes as a copy. */
+  #take(count: number): Uint8Array {
+    const out = this.#buffer.slice(this.#start, this.#start + count);
+    this.#start += count;
+    this.#taken += count;
+    return out;
+  }
+
+  /**
+   * Up to `size` bytes, fewer only at end of stream; everything until the
+   * end of stream when `size` is negative or left out. An empty array means
+   * the stream has ended.
+   */
+  async read(size = -1): Promise<Uint8Array> {
+    this.#checkOpen();
+    if (size < 0) return this.#readAll();
+    if (size === 0) return EMPTY;
+    while (this.buffered < size && await this.#fill());
+    return this.#take(Math.min(size, this.buffered));
+  }
+
+  async #readAll(): Promise<Uint8Array> {
+    while (await this.#fill());
+    return this.#take(this.buffered);
+  }
+
+  /**
+   * At most `size` bytes with at most one read from the connection (Python's
+   * `read1`): what is buffered, or else what one read brings.
+   */
+  async read1(size = -1): Promise<Uint8Array> {
+    this.#checkOpen();
+    if (this.buffered === 0) await this.#fill();
+    const available = this.buffered;
+    return this.#take(size < 0 ? available : Math.min(size, available));
+  }
+
+  /** Fills `b` as far as the stream allows; resolves with the count (0 at its end). */
+  async readinto(b: Uint8Array): Promise<number> {
+    this.#checkOpen();
+    while (this.buffered < b.length && await this.#fill());
+    const count = Math.min(b.length, this.buffered);
+    b.set(this.#buffer.subarray(this.#start, this.#start + count));
+    this.#start += count;
+    this.#taken += count;
+    return count;
+  }
+
+  /**
+   * Where the next line ends (one past its `\n`) if it is complete within
+   * the buffer and `limit`; -1 otherwise.
+   */
+  #lineEnd(limit: number): number {
+    const searchEnd = limit < 0
+      ? this.#end
+      : Math.min(this.#end, this.#start + limit);
+    const newline = this.#buffer.subarray(this.#start, searchEnd).indexOf(10);
+    return newline === -1 ? -1 : this.#start + newline + 1;
+  }
+
+  /** Length of the next line to return, reading as needed; 0 at end of stream. */
+  async #lineLength(limit: number): Promise<number> {
+    while (true) {
+      const end = this.#lineEnd(limit);
+      if (end !== -1) return end - this.#start;
+      if (limit >= 0 && this.buffered >= limit) return limit;
+      if (!await this.#fill()) return this.buffered;
+    }
+  }
+
+  /**
+   * One line including its `\n` (the rest of the stream if it has none), at
+   * most `size` bytes when `size` is not negative. Empty at end of stream.
+   */
+  async readline(size = -1): Promise<Uint8Array> {
+    this.#checkOpen();
+    return this.#take(await this.#lineLength(size));
+  }
+
+  /**
+   * A line as ISO-8859-1 text, as `readline(limit)` would return it: the
+   * HTTP parser's path, which avoids a copy. Tries the buffer first, so a
+   * request already read costs no await per line.
+   */
+  readLineLatin1(limit: number): string | Promise<string> {
+    this.#checkOpen();
+    const end = this.#lineEnd(limit);
+    if (end !== -1) return this.#takeLatin1(end - this.#start);
+    return this.#lineLength(limit).then((n) => this.#takeLatin1(n));
+  }
+
+  #takeLatin1(count: number): string {
+    const text = latin1(this.#buffer, this.#start, this.#start + count);
+    this.#start += count;
+    this.#taken += count;
+    return text;
+  }
+
+  /** All remaining lines; stops once more than `hint` bytes were read, if `hint` > 0. */
+  async readlines(hint = -1): Promise<Uint8Array[]> {
+    const lines: Uint8Array[] = [];
+    let total = 0;
+    while (true) {
+      const line = await this.readline();
+      if (line.length === 0) return lines;
+      lines.push(line);
+      total += line.length;
+      if (hint > 0 && total >= hint) return lines;
+    }
+  }
+
+  /**
+   * Discards up to `count` bytes (a request body nobody read); resolves with
+   * how many were discarded, fewer only at end of stream.
+   */
+  async skip(count: number): Promise<number> {
+    let skipped = 0;
+    while (skipped < count) {
+      if (this.buffered === 0 && !await this.#fill()) break;
+      const n = Math.min(count - skipped, this.buffered);
+      this.#start += n;
+      this.#taken += n;
+      skipped += n;
+    }
+    return skipped;
+  }
+
+  /** Waits until at least one byte is buffered; `false` at end of stream. */
+  async waitForData(): Promise<boolean> {
+    return this.buffered > 0 || await this.#fill();
+  }
+
+  /** Iterates over lines, as `for line in rfile` does in Python. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    while (true) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+}
+
+/**
+ * The writer behind `wfile`. `write()` queues and returns at once (Python's
+ * blocks); what is written in one turn of the event loop leaves in one
+ * system call, so a response head and a small body go together. With
+ * `bufferSize` 0 (Python's `wbufsize = 0`, the default) queued bytes are sent
+ * as soon as the current code yields; with a positive size they wait for
+ * `flush()` or until that many are queued. `flush()` resolves once the
+ * connection has taken everything; `drain()` gives back-pressure to a writer
+ * of large streams.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { SocketWriter } from "./_socket_io.ts";
+ * const sent: Uint8Array[] = [];
+ * const conn = {
+ *   read: () => Promise.resolve(null),
+ *   write(p: Uint8Array) {
+ *     sent.push(p.slice());
+ *     return Promise.resolve(p.length);
+ *   },
+ *   close() {},
+ * };
+ * const wfile = new SocketWriter(conn);
+ * equal(wfile.write("HTTP/1.0 200 OK\r\n\r\n"), 19);
+ * wfile.write("Hello World");
+ * await wfile.flush();
+ * equal(sent.length, 1); // one write for both
+ * ```
+ */
+export class SocketWriter {
+  /** Seconds a single socket write may wait; `null`: for ever. */
+  timeout: number | null = null;
+  readonly #conn: StreamConnection;
+  readonly #bufferSize: number;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #pumping: Promise<void> | null = null;
+  #scheduled = false;
+  #error: unknown = null;
+  #closed = false;
+  #drainWaiters: (() => void)[] = [];
+
+  /** Wraps `conn`; `bufferSize` as Python's `wbufsize`. */
+  constructor(conn: StreamConnection, bufferSize = 0) {
+    this.#conn = conn;
+    this.#bufferSize = bufferSize < 0 ? COALESCE_LIMIT : bufferSize;
+  }
+
+  /** Whether `close()` was called or the connection failed. */
+  get closed(): boolean {
+    return this.#closed || this.#error !== null;
+  }
+
+  /** Bytes queued and not yet taken by the connection. */
+  get pending(): number {
+    return this.#queued;
+  }
+
+  /**
+   * Queues `data` (bytes, or text as UTF-8) and returns its length in bytes.
+   *
+   * @throws {Deno.errors.BrokenPipe} (or the connection's own error) once a
+   * write has failed, e.g. because the client went away.
+   * @throws {TypeError} After `close()`.
+   */
+  write(data: Uint8Array | string): number {
+    if (this.#closed) throw new TypeError("I/O operation on closed file");
+    if (this.#error !== null) throw this.#error;
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    if (bytes.length === 0) return 0;
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    if (this.#bufferSize === 0) this.#schedule();
+    else if (this.#queued >= this.#bufferSize) this.#startPump();
+    return bytes.length;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#pumping) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#startPump();
+    });
+  }
+
+  #startPump(): Promise<void> {
+    this.#pumping ??= this.#pump().finally(() => {
+      this.#pumping = null;
+      this.#wakeDrainers();
+      // Bytes queued while the last write was in flight.
+      if (this.#queue.length > 0 && this.#error === null) this.#startPump();
+    });
+    return this.#pumping;
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const chunk = this.#nextChunk();
+        await this.#writeAll(chunk);
+        this.#queued -= chunk.length;
+        if (this.#queued <= HIGH_WATER_MARK) this.#wakeDrainers();
+      }
+    } catch (error) {
+      this.#error = error;
+      this.#queue = [];
+      this.#queued = 0;
+    }
+  }
+
+  /** The next bytes to write: small queued pieces joined into one. */
+  #nextChunk(): Uint8Array {
+    const queue = this.#queue;
+    const first = queue[0] as Uint8Array;
+    if (queue.length === 1 || first.length >= COALESCE_LIMIT) {
+      queue.shift();
+      return first;
+    }
+    let count = 0;
+    let size = 0;
+    for (const piece of queue) {
+      if (count > 0 && size + piece.length > COALESCE_LIMIT) break;
+      size += piece.length;
+      count++;
+    }
+    if (count === 1) {
+      queue.shift();
+      return first;
+    }
+    const joined = new Uint8Array(size);
+    let offset = 0;
+    for (const piece of queue.splice(0, count)) {
+      joined.set(piece, offset);
+      offset += piece.length;
+    }
+    return joined;
+  }
+
+  async #writeAll(chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      offset += await withTimeout(
+        this.#conn.write(chunk.subarray(offset)),
+        this.timeout,
+        "write",
+      );
+    }
+  }
+
+  #wakeDrainers(): void {
+    const waiters = this.#drainWaiters;
+    if (waiters.length === 0) return;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /**
+   * Sends everything queued; resolves once the connection has taken it.
+   *
+   * @throws The connection's error if a write failed.
+   */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#pumping) {
+      await this.#startPump();
+    }
+    if (this.#error !== null) throw this.#error;
+  }
+
+  /**
+   * Resolves once fewer than 256 KiB are queued: await it between large
+   * writes so a slow client holds back the writer instead of filling memory.
+   */
+  drain(): Promise<void> {
+    if (this.#queued <= HIGH_WATER_MARK || this.#error !== null) {
+      return Promise.resolve();
+    }
+    this.#startPump();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Stops writing; call `flush()` first to send what is queued. */
+  close(): void {
+    this.#closed = true;
+    this.#wakeDrainers();
+  }
+}

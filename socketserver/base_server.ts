@@ -1,0 +1,322 @@
+/**
+ * `BaseServer`: the request loop every server class of Python's
+ * `socketserver` shares — wait for a request, verify it, process it, close
+ * it — with `serve_forever`, `handle_request` and `shutdown` as promises.
+ *
+ * Follows CPython 3.13 `Lib/socketserver.py`, `BaseServer`.
+ *
+ * @module
+ */
+import { pyRepr } from "../_util/py_repr.ts";
+import { flushStderr, writeStderr } from "../_util/stderr.ts";
+import type { BaseRequestHandler } from "./request_handler.ts";
+import { runHandler } from "./_run.ts";
+
+/**
+ * An address as Python's `socket` module gives it: `[host, port]` for
+ * TCP and UDP, a path for Unix sockets.
+ */
+export type Address = readonly [host: string, port: number] | string;
+
+/**
+ * A request handler class: constructed with `(request, client_address,
+ * server)` for each request (or connection), then run.
+ */
+export type RequestHandlerClass<R = unknown> = new (
+  request: R,
+  client_address: Address,
+  server: BaseServer<R>,
+) => BaseRequestHandler<R>;
+
+/** The `poll_interval` keyword of `serve_forever()`. */
+export interface ServeForeverOptions {
+  /** Seconds between calls of `service_actions()` while idle (default 0.5). */
+  poll_interval?: number;
+}
+
+const SHUTDOWN = Symbol("shutdown");
+const POLL = Symbol("poll");
+
+/**
+ * Python's `socketserver.BaseServer`: the loop that waits for a request,
+ * checks it with `verify_request`, hands it to `process_request` and closes
+ * it with `shutdown_request`, calling `handle_error` when handling throws.
+ * Subclasses provide `get_request()`; see {@linkcode TCPServer}.
+ *
+ * As in Python, a plain server handles one request at a time: the next is
+ * accepted once the previous one is finished. {@linkcode ThreadingMixIn}
+ * makes each request its own concurrent task.
+ *
+ * Differences from Python: `serve_forever()`, `handle_request()`,
+ * `shutdown()` and `server_close()` return promises; `shutdown()` may be
+ * awaited from a handler or anywhere else (Python's deadlocks when called
+ * from the serving thread); `handle_error` also receives the error, since
+ * JavaScript has no `sys.exc_info()`.
+ *
+ * @example A server whose requests are numbers, handled one at a time
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { BaseRequestHandler, BaseServer } from "@pyport/web/socketserver";
+ * const seen: number[] = [];
+ * class Numbers extends BaseServer<number> {
+ *   #next = 0;
+ *   protected override get_request(): Promise<[number, string]> {
+ *     return Promise.resolve([this.#next++, "local"]);
+ *   }
+ * }
+ * class Record extends BaseRequestHandler<number> {
+ *   override handle(): void {
+ *     seen.push(this.request);
+ *   }
+ * }
+ * const server = new Numbers("local", Record);
+ * await server.handle_request();
+ * await server.handle_request();
+ * deepEqual(seen, [0, 1]);
+ * ```
+ */
+export abstract class BaseServer<R = unknown> implements AsyncDisposable {
+  /** Seconds `handle_request()` waits for a request; `null`: for ever. */
+  declare timeout: number | null;
+  /** The address served (for most servers, the real one once bound). */
+  server_address: Address;
+  /** The class instantiated to handle each request. */
+  RequestHandlerClass: RequestHandlerClass<R>;
+
+  static {
+    Object.assign(this.prototype, { timeout: null });
+  }
+
+  #shutdownRequested = false;
+  #wakeForShutdown: (() => void) | null = null;
+  #loopDone: Promise<void> | null = null;
+  #nextRequest: Promise<[R, Address]> | null = null;
+
+  /** Records the address and handler class; binds nothing. */
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<R>,
+  ) {
+    this.server_address = server_address;
+    this.RequestHandlerClass = RequestHandlerClass;
+  }
+
+  /** Waits for and returns the next request and its client's address. */
+  protected abstract get_request(): Promise<[R, Address]>;
+
+  /** Whether the server can no longer produce requests (it was closed). */
+  protected get_request_closed(): boolean {
+    return false;
+  }
+
+  /** Called by constructors to start listening; a hook (no-op here). */
+  server_activate(): void {}
+
+  /**
+   * Handles requests one after another until `shutdown()` is called, then
+   * resolves. `service_actions()` runs after each request and every
+   * `poll_interval` seconds while idle.
+   */
+  serve_forever(poll_interval?: number): Promise<void>;
+  /** `serve_forever()` with `poll_interval` given as a keyword. */
+  serve_forever(options: ServeForeverOptions): Promise<void>;
+  serve_forever(arg?: number | ServeForeverOptions): Promise<void> {
+    if (this.#loopDone) {
+      return Promise.reject(new Error("serve_forever() is already running"));
+    }
+    const poll = typeof arg === "number" ? arg : (arg?.poll_interval ?? 0.5);
+    const done = this.#serve(poll).finally(() => {
+      this.#shutdownRequested = false;
+      this.#loopDone = null;
+    });
+    this.#loopDone = done;
+    return done;
+  }
+
+  async #serve(pollInterval: number): Promise<void> {
+    // Python's loop wakes every poll_interval so that service_actions() runs
+    // while idle; only a server that overrides it needs the timer.
+    const polls = this.service_actions !== BaseServer.prototype.service_actions;
+    const shutdown = new Promise<typeof SHUTDOWN>((resolve) => {
+      this.#wakeForShutdown = () => resolve(SHUTDOWN);
+    });
+    try {
+      while (!this.#shutdownRequested) {
+        const next = await this.#waitForRequest(
+          shutdown,
+          polls ? pollInterval : null,
+        );
+        if (next === SHUTDOWN || this.#shutdownRequested) break;
+        if (next === null) {
+          // The server was closed under the loop; or accepting failed (out
+          // of file descriptors, say): wait a moment rather than spin.
+          if (this.get_request_closed()) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        } else if (next !== POLL) {
+          await this.#handleRequest(next);
+        }
+        this.service_actions();
+      }
+    } finally {
+      this.#wakeForShutdown = null;
+    }
+  }
+
+  /**
+   * The next request, or `SHUTDOWN`, or `POLL` when `seconds` pass first,
+   * or `null` when getting it failed. A request that arrives after a
+   * shutdown or timeout is kept for the next call, as a listen queue would.
+   */
+  async #waitForRequest(
+    shutdown: Promise<typeof SHUTDOWN> | null,
+    seconds: number | null,
+  ): Promise<[R, Address] | typeof SHUTDOWN | typeof POLL | null> {
+    this.#nextRequest ??= this.get_request();
+    const request = this.#nextRequest;
+    const racers: Promise<[R, Address] | typeof SHUTDOWN | typeof POLL>[] = [
+      request,
+    ];
+    if (shutdown) racers.push(shutdown);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (seconds !== null) {
+      racers.push(
+        new Promise((resolve) => {
+          timer = setTimeout(() => resolve(POLL), Math.max(0, seconds * 1000));
+        }),
+      );
+    }
+    try {
+      const winner = racers.length === 1
+        ? await request
+        : await Promise.race(racers);
+      if (winner !== SHUTDOWN && winner !== POLL) this.#nextRequest = null;
+      return winner;
+    } catch {
+      // Python ignores an accept() that fails (OSError) and waits again.
+      this.#nextRequest = null;
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Python's `_handle_request_noblock`: verify, process, clean up. */
+  async #handleRequest([request, client]: [R, Address]): Promise<void> {
+    if (!this.verify_request(request, client)) {
+      await this.shutdown_request(request);
+      return;
+    }
+    try {
+      await this.process_request(request, client);
+    } catch (error) {
+      this.handle_error(request, client, error);
+      await this.shutdown_request(request);
+    }
+  }
+
+  /**
+   * Stops `serve_forever()`; resolves once its loop has ended (at once if
+   * it is not running). A request being handled by a plain server finishes
+   * first.
+   */
+  shutdown(): Promise<void> {
+    const loop = this.#loopDone;
+    if (!loop) return Promise.resolve();
+    this.#shutdownRequested = true;
+    this.#wakeForShutdown?.();
+    return loop;
+  }
+
+  /** Called by `serve_forever()` after each request and while idle; a hook (no-op). */
+  service_actions(): void {}
+
+  /**
+   * Waits for one request (at most `timeout` seconds, else calls
+   * `handle_timeout()`) and handles it; resolves when it is done.
+   */
+  async handle_request(): Promise<void> {
+    while (true) {
+      const next = await this.#waitForRequest(null, this.timeout);
+      if (next === POLL) return this.handle_timeout();
+      if (next === null) {
+        if (this.get_request_closed()) return;
+        continue;
+      }
+      if (next !== SHUTDOWN) return await this.#handleRequest(next);
+    }
+  }
+
+  /** Called when `handle_request()` waited `timeout` seconds in vain; a hook (no-op). */
+  handle_timeout(): void {}
+
+  /** Whether to handle `request` (default `true`); a `false` closes it unhandled. */
+  verify_request(_request: R, _client_address: Address): boolean {
+    return true;
+  }
+
+  /**
+   * Handles `request` and closes it: `finish_request` then
+   * `shutdown_request`. {@linkcode ThreadingMixIn} overrides it to run
+   * concurrently.
+   */
+  async process_request(
+    request: R,
+    client_address: Address,
+  ): Promise<void> {
+    await this.finish_request(request, client_address);
+    await this.shutdown_request(request);
+  }
+
+  /** Cleans up the server (no-op here; `TCPServer` closes its socket). */
+  server_close(): void | Promise<void> {
+    flushStderr();
+  }
+
+  /**
+   * Handles `request` by constructing `RequestHandlerClass` and running its
+   * `setup()`, `handle()` and `finish()`; resolves when they are done. An
+   * override should return (or await) `super.finish_request(...)`.
+   */
+  async finish_request(request: R, client_address: Address): Promise<void> {
+    await runHandler(
+      new this.RequestHandlerClass(request, client_address, this),
+    );
+  }
+
+  /** Shuts down and closes `request` (here: `close_request`). */
+  shutdown_request(request: R): void | Promise<void> {
+    return this.close_request(request);
+  }
+
+  /** Closes `request` (no-op here). */
+  close_request(_request: R): void | Promise<void> {}
+
+  /**
+   * Reports an error raised while handling a request and carries on: a
+   * dashed block on stderr naming the client, then the stack, as Python
+   * prints it.
+   */
+  handle_error(
+    _request: R | null,
+    client_address: Address | null,
+    error?: unknown,
+  ): void {
+    const client = typeof client_address === "string" ||
+        client_address === null
+      ? pyRepr(client_address)
+      : `(${pyRepr(client_address[0])}, ${client_address[1]})`;
+    const trace = error instanceof Error
+      ? (error.stack ?? `${error.name}: ${error.message}`)
+      : `Error: ${String(error)}`;
+    const rule = "-".repeat(40);
+    writeStderr(
+      `${rule}\nException occurred during processing of request from ${client}\nTraceback (most recent call last):\n${trace}\n${rule}\n`,
+    );
+  }
+
+  /** Stops serving and closes the server: `await using server = ...`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+    await this.server_close();
+  }
+}

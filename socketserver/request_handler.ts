@@ -1,0 +1,152 @@
+/**
+ * Request handlers: `BaseRequestHandler` (`setup`, `handle`, `finish`) and
+ * `StreamRequestHandler`, which gives a connection's handler `rfile` and
+ * `wfile`.
+ *
+ * Follows CPython 3.13 `Lib/socketserver.py`, `BaseRequestHandler` and
+ * `StreamRequestHandler`.
+ *
+ * @module
+ */
+import {
+  SocketReader,
+  SocketWriter,
+  type StreamConnection,
+} from "./_socket_io.ts";
+import type { Address, BaseServer } from "./base_server.ts";
+
+export { SocketReader, SocketWriter, type StreamConnection };
+
+/**
+ * Python's `socketserver.BaseRequestHandler`: one instance per request (per
+ * connection for stream servers). The server constructs it with `request`,
+ * `client_address` and `server`, then calls `setup()`, `handle()` and
+ * `finish()` — each may be `async`. Override `handle()`.
+ *
+ * Unlike Python, the constructor itself does not handle the request (so
+ * that subclass fields are set when `handle()` runs); the server runs the
+ * three methods right after constructing it.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { BaseRequestHandler } from "@pyport/web/socketserver";
+ * class Greeter extends BaseRequestHandler<string> {
+ *   reply = "";
+ *   override handle(): void {
+ *     this.reply = `hello ${this.request}`;
+ *   }
+ * }
+ * const handler = new Greeter("world", ["127.0.0.1", 1], null!);
+ * handler.handle();
+ * equal(handler.reply, "hello world");
+ * ```
+ */
+export class BaseRequestHandler<R = unknown> {
+  /** The request: a connection for stream servers, `[data, socket]` for datagram ones. */
+  request: R;
+  /** The client's address. */
+  client_address: Address;
+  /** The server handling the request. */
+  server: BaseServer<R>;
+
+  /** Records the request; the server runs the handler afterwards. */
+  constructor(request: R, client_address: Address, server: BaseServer<R>) {
+    this.request = request;
+    this.client_address = client_address;
+    this.server = server;
+  }
+
+  /** Called before `handle()`; a hook (no-op). */
+  setup(): void | Promise<void> {}
+
+  /** Handles the request; override it (no-op here). */
+  handle(): void | Promise<void> {}
+
+  /** Called after `handle()`, even when it threw; a hook (no-op). */
+  finish(): void | Promise<void> {}
+}
+
+/**
+ * Python's `socketserver.StreamRequestHandler`: `setup()` wraps the
+ * connection in `rfile` (buffered reads: `read`, `readline`, `readlines`,
+ * `readinto`, `for await (const line of this.rfile)`) and `wfile` (`write`,
+ * `flush`), and `finish()` sends what is left and closes both.
+ *
+ * Class attributes as in Python: `rbufsize`, `wbufsize` (0: each write is
+ * sent as soon as the handler yields; positive: held until `flush()` or that
+ * many bytes), `timeout` (seconds any single read or write may take, then it
+ * throws `Deno.errors.TimedOut`, Python's `TimeoutError`), and
+ * `disable_nagle_algorithm` (`TCP_NODELAY`).
+ *
+ * @example An echo server, as in the tutorials
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { StreamRequestHandler, TCPServer } from "@pyport/web/socketserver";
+ * class Echo extends StreamRequestHandler {
+ *   override async handle(): Promise<void> {
+ *     for await (const line of this.rfile) this.wfile.write(line);
+ *   }
+ * }
+ * await using server = new TCPServer(["127.0.0.1", 0], Echo);
+ * const served = server.handle_request();
+ * const [, port] = server.server_address as [string, number];
+ * const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+ * await conn.write(new TextEncoder().encode("hello\n"));
+ * await conn.closeWrite();
+ * const reply = new Uint8Array(16);
+ * const n = await conn.read(reply);
+ * equal(new TextDecoder().decode(reply.subarray(0, n ?? 0)), "hello\n");
+ * conn.close();
+ * await served;
+ * ```
+ */
+export class StreamRequestHandler extends BaseRequestHandler<StreamConnection> {
+  /** Size of `rfile`'s buffer; -1 (default) or 0: the default size. */
+  declare rbufsize: number;
+  /** 0 (default): writes leave as soon as the handler yields; else the buffer size. */
+  declare wbufsize: number;
+  /** Seconds a single read or write may take; `null` (default): for ever. */
+  declare timeout: number | null;
+  /** Whether to set `TCP_NODELAY` on the connection (default `false`). */
+  declare disable_nagle_algorithm: boolean;
+
+  static {
+    Object.assign(this.prototype, {
+      rbufsize: -1,
+      wbufsize: 0,
+      timeout: null,
+      disable_nagle_algorithm: false,
+    });
+  }
+
+  /** The connection (set by `setup()`; the same object as `request`). */
+  declare connection: StreamConnection;
+  /** Reads from the client (set by `setup()`). */
+  declare rfile: SocketReader;
+  /** Writes to the client (set by `setup()`). */
+  declare wfile: SocketWriter;
+
+  /** Wraps the connection in `rfile` and `wfile`, applying the class attributes. */
+  override setup(): void {
+    const connection = this.request;
+    this.connection = connection;
+    if (this.disable_nagle_algorithm) connection.setNoDelay?.(true);
+    this.rfile = new SocketReader(connection, this.rbufsize);
+    this.wfile = new SocketWriter(connection, this.wbufsize);
+    this.rfile.timeout = this.wfile.timeout = this.timeout;
+  }
+
+  /** Sends whatever `wfile` still holds (ignoring a connection already gone) and closes both. */
+  override async finish(): Promise<void> {
+    if (!this.wfile.closed) {
+      try {
+        await this.wfile.flush();
+      } catch {
+        // The client is gone; there is nobody left to tell.
+      }
+    }
+    this.wfile.close();
+    this.rfile.close();
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Stream servers on Deno's sockets: `TCPServer` (`Deno.listen`) and
+ * `UnixStreamServer` (a Unix socket path).
+ *
+ * Follows CPython 3.13 `Lib/socketserver.py`, `TCPServer` and
+ * `UnixStreamServer`.
+ *
+ * @module
+ */
+import type { StreamConnection } from "./_socket_io.ts";
+import { inetAddress, unixPath } from "./_address.ts";
+import { bindOnConstruction } from "./_bind.ts";
+import {
+  type Address,
+  BaseServer,
+  type RequestHandlerClass,
+} from "./base_server.ts";
+
+/** The `bind_and_activate` keyword of the stream server constructors. */
+export interface TCPServerOptions {
+  /** Bind and listen in the constructor (default `true`). */
+  bind_and_activate?: boolean;
+}
+
+/**
+ * The connection a stream server accepts: a `Deno.Conn` with its
+ * addresses.
+ */
+export type AcceptedConnection = Deno.Conn;
+
+/**
+ * Python's `socketserver.TCPServer`: listens on `[host, port]` (`""` for
+ * every IPv4 address, `"::"` for every address, port 0 for a free one) and
+ * hands each accepted connection to a new `RequestHandlerClass`, one
+ * connection at a time; see {@linkcode ThreadingTCPServer} for one task per
+ * connection.
+ *
+ * `server_bind()` binds and listens at once (Deno has no separate
+ * `listen()`), so `server_activate()` does nothing and `request_queue_size`
+ * is not applied: the kernel's default backlog is used. Deno always sets
+ * `SO_REUSEADDR` on listening sockets, whatever `allow_reuse_address` says;
+ * `allow_reuse_port` (`SO_REUSEPORT`) needs Deno's `--unstable-net` flag.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { StreamRequestHandler, TCPServer } from "@pyport/web/socketserver";
+ * class Upper extends StreamRequestHandler {
+ *   override async handle(): Promise<void> {
+ *     const line = await this.rfile.readline();
+ *     this.wfile.write(new TextDecoder().decode(line).toUpperCase());
+ *   }
+ * }
+ * await using server = new TCPServer(["127.0.0.1", 0], Upper);
+ * void server.serve_forever();
+ * const [, port] = server.server_address as [string, number];
+ * const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+ * await conn.write(new TextEncoder().encode("quiet\n"));
+ * const reply = new Uint8Array(16);
+ * const n = await conn.read(reply);
+ * equal(new TextDecoder().decode(reply.subarray(0, n ?? 0)), "QUIET\n");
+ * conn.close();
+ * ```
+ */
+export class TCPServer extends BaseServer<StreamConnection> {
+  /** Python's address family name, informational: `"AF_INET"`. */
+  declare address_family: string;
+  /** Python's socket type name, informational: `"SOCK_STREAM"`. */
+  declare socket_type: string;
+  /** Python's listen backlog; kept for compatibility (see above). */
+  declare request_queue_size: number;
+  /** Kept for compatibility: Deno always reuses the address. */
+  declare allow_reuse_address: boolean;
+  /** Bind with `SO_REUSEPORT`, so several processes share the port (needs `--unstable-net`). */
+  declare allow_reuse_port: boolean;
+
+  static {
+    Object.assign(this.prototype, {
+      address_family: "AF_INET",
+      socket_type: "SOCK_STREAM",
+      request_queue_size: 5,
+      allow_reuse_address: false,
+      allow_reuse_port: false,
+    });
+  }
+
+  /** The listening socket once bound, else `null`. */
+  socket: Deno.Listener | null = null;
+
+  /**
+   * Creates the server; binds and listens now unless `bind_and_activate`
+   * is `false` (then call `server_bind()` and `server_activate()`).
+   *
+   * @throws {Deno.errors.AddrInUse} When the address is taken.
+   * @throws {Deno.errors.PermissionDenied} When the port needs privileges.
+   */
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    bind_and_activate?: boolean,
+  );
+  /** Creates the server, with `bind_and_activate` given as a keyword. */
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    options: TCPServerOptions,
+  );
+  /** Either form (listed last so that mixins see both). */
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    bind_and_activate?: boolean | TCPServerOptions,
+  );
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    ...rest: unknown[]
+  ) {
+    super(server_address, RequestHandlerClass);
+    bindOnConstruction(this, rest);
+  }
+
+  /** The options `Deno.listen` gets; `HTTPSServer` adds TLS to them. */
+  protected listenOptions(): Deno.TcpListenOptions {
+    const [host, port] = inetAddress(
+      this.server_address,
+      this.constructor.name,
+    );
+    const options: Deno.TcpListenOptions & { reusePort?: boolean } = {
+      hostname: host === "" ? "0.0.0.0" : host,
+      port,
+    };
+    if (this.allow_reuse_port) options.reusePort = true;
+    return options;
+  }
+
+  /** Opens the listening socket (Deno binds and listens at once) and records the real address. */
+  server_bind(): void {
+    const listener = this.listen(this.listenOptions());
+    this.socket = listener;
+    const addr = listener.addr as Deno.NetAddr;
+    this.server_address = [addr.hostname, addr.port];
+  }
+
+  /** Creates the listener; `HTTPSServer` overrides it to listen with TLS. */
+  protected listen(options: Deno.TcpListenOptions): Deno.Listener {
+    return Deno.listen(options);
+  }
+
+  /** Python starts listening here; Deno already did in `server_bind()`. */
+  override server_activate(): void {}
+
+  /** Stops listening. Connections already accepted are not touched. */
+  override server_close(): void | Promise<void> {
+    const socket = this.socket;
+    this.socket = null;
+    try {
+      socket?.close();
+    } catch {
+      // Already closed.
+    }
+    return super.server_close();
+  }
+
+  /** Whether the listening socket was closed (the serving loop then ends). */
+  protected override get_request_closed(): boolean {
+    return this.socket === null;
+  }
+
+  /** Accepts the next connection: `[connection, client_address]`. */
+  protected override async get_request(): Promise<[StreamConnection, Address]> {
+    const socket = this.socket;
+    if (socket === null) throw new Deno.errors.BadResource("server closed");
+    const conn = await socket.accept();
+    return [conn, clientAddress(conn)];
+  }
+
+  /** Half-closes the connection (so the client sees the end), then closes it. */
+  override async shutdown_request(request: StreamConnection): Promise<void> {
+    try {
+      await request.closeWrite?.();
+    } catch {
+      // Already closed by the client (Python ignores ENOTCONN here too).
+    }
+    await this.close_request(request);
+  }
+
+  /** Closes the connection. */
+  override close_request(request: StreamConnection): void {
+    try {
+      request.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+/** `[host, port]` of a TCP peer, the path of a Unix one (`""` when unnamed, as Python). */
+function clientAddress(conn: Deno.Conn): Address {
+  const remote = conn.remoteAddr;
+  if (remote.transport === "tcp" || remote.transport === "udp") {
+    return [remote.hostname, remote.port];
+  }
+  return "path" in remote ? (remote.path ?? "") : "";
+}
+
+/**
+ * Python's `socketserver.UnixStreamServer`: a stream server on a Unix
+ * socket, whose `server_address` is the socket's path. The path must not
+ * exist yet; remove it after `server_close()` if you want it gone.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { StreamRequestHandler, UnixStreamServer } from "@pyport/web/socketserver";
+ * class Hi extends StreamRequestHandler {
+ *   override handle(): void {
+ *     this.wfile.write("hi\n");
+ *   }
+ * }
+ * const path = `${await Deno.makeTempDir()}/hi.sock`;
+ * await using server = new UnixStreamServer(path, Hi);
+ * const served = server.handle_request();
+ * const conn = await Deno.connect({ transport: "unix", path });
+ * const reply = new Uint8Array(8);
+ * const n = await conn.read(reply);
+ * equal(new TextDecoder().decode(reply.subarray(0, n ?? 0)), "hi\n");
+ * conn.close();
+ * await served;
+ * ```
+ */
+export class UnixStreamServer extends TCPServer {
+  static {
+    Object.assign(this.prototype, { address_family: "AF_UNIX" });
+  }
+
+  /** Listens on the Unix socket at `server_address` (a path). */
+  override server_bind(): void {
+    const path = unixPath(this.server_address, this.constructor.name);
+    this.socket = Deno.listen({ transport: "unix", path });
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * `ThreadingMixIn` and the server classes built with it: each request
+ * handled as its own concurrent task on Deno's event loop.
+ *
+ * Follows CPython 3.13 `Lib/socketserver.py`, `ThreadingMixIn`,
+ * `ThreadingTCPServer`, `ThreadingUDPServer`, `ThreadingUnixStreamServer`
+ * and `ThreadingUnixDatagramServer`.
+ *
+ * @module
+ */
+import { writeStderr } from "../_util/stderr.ts";
+import type { Address, BaseServer } from "./base_server.ts";
+import { TCPServer, UnixStreamServer } from "./tcp_server.ts";
+import {
+  type DatagramRequest,
+  UDPServer,
+  UnixDatagramServer,
+} from "./udp_server.ts";
+import type { StreamConnection } from "./_socket_io.ts";
+
+/** A concrete or abstract server class, the argument of {@linkcode ThreadingMixIn}. */
+// A mixin's base must take `any[]` (TypeScript's rule for mixins), and any
+// request type: the mixin only passes requests through.
+// deno-lint-ignore no-explicit-any
+export type ServerClass = abstract new (...args: any[]) => BaseServer<any>;
+
+/** What {@linkcode ThreadingMixIn} adds to a server class. */
+export interface ThreadingServer<R> {
+  /** When `true`, `server_close()` does not wait for requests still running (default `false`). */
+  daemon_threads: boolean;
+  /** When `true` (default), `server_close()` waits for requests still running. */
+  block_on_close: boolean;
+  /** Handles one request in its own task: `finish_request`, `handle_error`, `shutdown_request`. */
+  process_request_thread(request: R, client_address: Address): Promise<void>;
+}
+
+/**
+ * What Python's `threading.excepthook` does for an exception that escapes
+ * a request's thread (here: `handle_error` or `shutdown_request` threw):
+ * report it on stderr; the server goes on. Unreported, the rejection
+ * would end the process.
+ */
+function reportUncaught(error: unknown): void {
+  const trace = error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : `Error: ${String(error)}`;
+  writeStderr(`Exception in thread process_request_thread:\n${trace}\n`);
+}
+
+/**
+ * The class {@linkcode ThreadingMixIn} returns: `Base`'s statics and
+ * constructor arguments, building `Base`'s instances with
+ * {@linkcode ThreadingServer}'s members added.
+ */
+export type ThreadingServerClass<T extends ServerClass> =
+  & Omit<T, "prototype">
+  & (new (
+    ...args: ConstructorParameters<T>
+  ) => InstanceType<T> & ThreadingServer<unknown>);
+
+/**
+ * Python's `socketserver.ThreadingMixIn`, as a function: it returns a
+ * subclass of `Base` whose `process_request` starts each request as its own
+ * task and returns at once, so `serve_forever()` accepts the next request
+ * while earlier ones are still running. Write Python's
+ * `class S(ThreadingMixIn, UDPServer)` as
+ * `class S extends ThreadingMixIn(UDPServer) {}`.
+ *
+ * There are no threads: tasks share one event loop, so a handler that
+ * computes for a long time without awaiting still holds up the others.
+ * `block_on_close` is honoured (`server_close()` resolves once the tasks
+ * have ended); with `daemon_threads`, `server_close()` does not wait, but
+ * running tasks still keep the process alive until their connections close.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { TCPServer, ThreadingMixIn } from "@pyport/web/socketserver";
+ * class MyThreadingServer extends ThreadingMixIn(TCPServer) {}
+ * const server = new MyThreadingServer(["127.0.0.1", 0], class {} as never, false);
+ * assert(server.block_on_close && !server.daemon_threads);
+ * ```
+ */
+export function ThreadingMixIn<T extends ServerClass>(
+  Base: T,
+): ThreadingServerClass<T> {
+  abstract class Threading extends Base {}
+  installThreading(Threading, Base);
+  return Threading as unknown as ThreadingServerClass<T>;
+}
+
+type Threaded = BaseServer<unknown> & ThreadingServer<unknown>;
+
+/** Each threading server's running request tasks. */
+const runningTasks = new WeakMap<BaseServer<unknown>, Set<Promise<void>>>();
+
+/**
+ * Gives `cls` (a subclass of `Base`) what `ThreadingMixIn` adds. The named
+ * classes below get it this way rather than by extending
+ * `ThreadingMixIn(Base)`, so that each is a plain subclass of its base in
+ * the published types (JSR's documentation cannot follow a computed base).
+ */
+function installThreading(cls: ServerClass, Base: ServerClass): void {
+  const closeBase = Base.prototype.server_close;
+  const members: ThreadingServer<unknown> & ThisType<Threaded> & {
+    process_request(request: unknown, client_address: Address): Promise<void>;
+    server_close(): Promise<void>;
+  } = {
+    daemon_threads: false,
+    block_on_close: true,
+    process_request(request, client_address) {
+      const tasks = runningTasks.get(this) ?? new Set();
+      runningTasks.set(this, tasks);
+      const task = this.process_request_thread(request, client_address)
+        .catch(reportUncaught);
+      tasks.add(task);
+      task.finally(() => tasks.delete(task));
+      return Promise.resolve();
+    },
+    async process_request_thread(request, client_address) {
+      try {
+        await this.finish_request(request, client_address);
+      } catch (error) {
+        this.handle_error(request, client_address, error);
+      } finally {
+        try {
+          await this.shutdown_request(request);
+        } catch (error) {
+          this.handle_error(request, client_address, error);
+        }
+      }
+    },
+    async server_close() {
+      await closeBase.call(this);
+      const tasks = runningTasks.get(this);
+      if (tasks && this.block_on_close && !this.daemon_threads) {
+        await Promise.allSettled([...tasks]);
+      }
+    },
+  };
+  Object.assign(cls.prototype, members);
+}
+
+/**
+ * Python's `socketserver.ThreadingTCPServer`: a {@linkcode TCPServer} that
+ * handles each connection as its own task, so many clients are served at
+ * once (a chat server, say).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { StreamRequestHandler, ThreadingTCPServer } from "@pyport/web/socketserver";
+ * class Echo extends StreamRequestHandler {
+ *   override async handle(): Promise<void> {
+ *     for await (const line of this.rfile) this.wfile.write(line);
+ *   }
+ * }
+ * await using server = new ThreadingTCPServer(["127.0.0.1", 0], Echo);
+ * void server.serve_forever();
+ * const [, port] = server.server_address as [string, number];
+ * // Two clients at once: the second is answered while the first stays open.
+ * const first = await Deno.connect({ hostname: "127.0.0.1", port });
+ * const second = await Deno.connect({ hostname: "127.0.0.1", port });
+ * await second.write(new TextEncoder().encode("two\n"));
+ * const reply = new Uint8Array(8);
+ * const n = await second.read(reply);
+ * equal(new TextDecoder().decode(reply.subarray(0, n ?? 0)), "two\n");
+ * first.close();
+ * second.close();
+ * await server.shutdown();
+ * ```
+ */
+export class ThreadingTCPServer extends TCPServer {
+  static {
+    installThreading(this, TCPServer);
+  }
+}
+
+/** What {@linkcode ThreadingMixIn} gives `ThreadingTCPServer`: `daemon_threads`, `block_on_close`, `process_request_thread`. */
+export interface ThreadingTCPServer extends ThreadingServer<StreamConnection> {}
+
+/**
+ * Python's `socketserver.ThreadingUnixStreamServer`: a
+ * {@linkcode UnixStreamServer} handling each connection as its own task.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import {
+ *   StreamRequestHandler,
+ *   ThreadingUnixStreamServer,
+ *   UnixStreamServer,
+ * } from "@pyport/web/socketserver";
+ * const path = `${await Deno.makeTempDir()}/chat.sock`;
+ * const server = new ThreadingUnixStreamServer(path, StreamRequestHandler, false);
+ * assert(server instanceof UnixStreamServer && server.block_on_close);
+ * ```
+ */
+export class ThreadingUnixStreamServer extends UnixStreamServer {
+  static {
+    installThreading(this, UnixStreamServer);
+  }
+}
+
+/** What {@linkcode ThreadingMixIn} gives `ThreadingUnixStreamServer`: `daemon_threads`, `block_on_close`, `process_request_thread`. */
+export interface ThreadingUnixStreamServer
+  extends ThreadingServer<StreamConnection> {}
+
+/**
+ * Python's `socketserver.ThreadingUDPServer`: a {@linkcode UDPServer} that
+ * handles each datagram as its own task, so a slow answer does not hold up
+ * the next datagram.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import dgram from "node:dgram";
+ * import { DatagramRequestHandler, ThreadingUDPServer } from "@pyport/web/socketserver";
+ * class Echo extends DatagramRequestHandler {
+ *   override async handle(): Promise<void> {
+ *     this.wfile.write(await this.rfile.read());
+ *   }
+ * }
+ * await using server = new ThreadingUDPServer(["127.0.0.1", 0], Echo);
+ * void server.serve_forever();
+ * const [host, port] = server.server_address as [string, number];
+ * const client = dgram.createSocket("udp4");
+ * const reply = new Promise<string>((resolve) =>
+ *   client.once("message", (msg) => resolve(String(msg)))
+ * );
+ * client.send("ping", port, host);
+ * equal(await reply, "ping");
+ * client.close();
+ * ```
+ */
+export class ThreadingUDPServer extends UDPServer {
+  static {
+    installThreading(this, UDPServer);
+  }
+}
+
+/** What {@linkcode ThreadingMixIn} gives `ThreadingUDPServer`: `daemon_threads`, `block_on_close`, `process_request_thread`. */
+export interface ThreadingUDPServer extends ThreadingServer<DatagramRequest> {}
+
+/**
+ * Python's `socketserver.ThreadingUnixDatagramServer`: a
+ * {@linkcode UnixDatagramServer} handling each datagram as its own task
+ * (needs `--unstable-net`, as `UnixDatagramServer` does).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { ThreadingUnixDatagramServer, UnixDatagramServer } from "@pyport/web/socketserver";
+ * assert(ThreadingUnixDatagramServer.prototype instanceof UnixDatagramServer);
+ * ```
+ */
+export class ThreadingUnixDatagramServer extends UnixDatagramServer {
+  static {
+    installThreading(this, UnixDatagramServer);
+  }
+}
+
+/** What {@linkcode ThreadingMixIn} gives `ThreadingUnixDatagramServer`: `daemon_threads`, `block_on_close`, `process_request_thread`. */
+export interface ThreadingUnixDatagramServer
+  extends ThreadingServer<DatagramRequest> {}

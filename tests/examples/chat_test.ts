@@ -1,0 +1,77 @@
+/**
+ * examples/chat_server.ts and examples/chat_client.ts, run as their
+ * headers say: two clients see each other's messages through the
+ * ThreadingTCPServer, a third with a name in use is turned away, `quit`
+ * and the end of input both leave, Ctrl-C stops the server.
+ */
+import { equal, match, ok } from "node:assert/strict";
+import { runExample, startExample } from "./_run.ts";
+
+const STAMP = String.raw`\[\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\]`;
+
+Deno.test("chat: alice and bob see each other's messages; a second alice is refused", async () => {
+  await using server = startExample("chat_server.ts", ["0"]);
+  const [, port] = await server.waitFor(
+    /^Listening on \('127\.0\.0\.1', (\d+)\)\nwaiting for connection\.\.\.\n/,
+  );
+  await using alice = startExample("chat_client.ts", ["-u", "alice", port!], {
+    interactive: true,
+  });
+  await alice.waitFor(/^用户 alice 成功登录\n> /);
+  await using bob = startExample(
+    "chat_client.ts",
+    ["--username", "bob", port!],
+    {
+      interactive: true,
+    },
+  );
+  await bob.waitFor(/^用户 bob 成功登录\n> /);
+  await server.waitFor(/用户 bob 登录成功\n/);
+
+  const again = await runExample("chat_client.ts", ["-u", "alice", port!]);
+  equal(again.code, 1, again.stderr);
+  equal(again.stdout, "用户已经 alice 登录\n");
+
+  await alice.type("hello bob\n");
+  await bob.waitFor(
+    new RegExp(`received from server ${STAMP} alice: hello bob\n`),
+  );
+  await bob.type("hi alice\n");
+  await alice.waitFor(
+    new RegExp(`received from server ${STAMP} bob: hi alice\n`),
+  );
+
+  await alice.type("quit\n");
+  const a = await alice.exited();
+  equal(a.code, 0, a.stderr);
+  ok(!a.stdout.includes("alice: hello bob"), "nobody hears themselves");
+  await bob.endInput(); // Ctrl-D: bob leaves too
+  const b = await bob.exited();
+  equal(b.code, 0, b.stderr);
+
+  const s = await server.stop();
+  equal(s.code, 0, s.stderr);
+  for (
+    const line of [
+      /\.\.\.connected from: \('127\.0\.0\.1', \d+\)\n/,
+      /用户 alice 登录成功\n/,
+      /received from \[ alice {2}\]-- hello bob\n/,
+      /received from \[ bob {2}\]-- hi alice\n/,
+      /received from \[ alice {2}\]-- quit\n/,
+      /received from \[ bob {2}\]-- quit\n/,
+      /\nKeyboard interrupt received, exiting\.\n$/,
+    ]
+  ) match(s.stdout, line);
+});
+
+Deno.test("chat_client.ts -h prints the help; an unknown option is refused", async () => {
+  const help = await runExample("chat_client.ts", ["-h"]);
+  equal(help.code, 0);
+  match(
+    help.stdout,
+    /^chat_client\.ts \[ -h \| --help \| -u \| --username\] username/,
+  );
+  const bad = await runExample("chat_client.ts", ["--nope"]);
+  equal(bad.code, 2);
+  match(bad.stdout, /^未知选项 --nope\n/);
+});

@@ -1,0 +1,302 @@
+/**
+ * BaseServer's loop, ported from CPython 3.13
+ * `Lib/test/test_socketserver.py`: test_shutdown (20 servers shut down as
+ * soon as they serve) and `ErrorHandlerTest.test_sync_handled`; plus the
+ * rest of the contract: shutdown semantics, handle_request with a timeout,
+ * serve_forever re-entry, the process_request / verify_request /
+ * shutdown_request hooks, service_actions, and Python's error report.
+ *
+ * Left out: test_sync_not_handled (JavaScript has no SystemExit or
+ * KeyboardInterrupt that bypasses `except Exception`: every throw reaches
+ * `handle_error`).
+ */
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import {
+  type Address,
+  BaseRequestHandler,
+  type StreamConnection,
+  StreamRequestHandler,
+  TCPServer,
+} from "../../socketserver/mod.ts";
+import {
+  connect,
+  decoder,
+  echoOnce,
+  encoder,
+  LineEcho,
+  MOD_URL,
+  readAll,
+  readUntil,
+  runScript,
+  serverTest,
+  sleep,
+} from "./_helpers.ts";
+
+serverTest(
+  "test_shutdown: shutdown() always makes serve_forever() return",
+  async () => {
+    const servers = Array.from(
+      { length: 20 },
+      () => new TCPServer(["127.0.0.1", 0], StreamRequestHandler),
+    );
+    const loops = servers.map((s) => s.serve_forever({ poll_interval: 0.01 }));
+    await Promise.all(servers.map((s) => s.shutdown()));
+    await Promise.all(loops);
+    await Promise.all(servers.map((s) => s.server_close()));
+  },
+);
+
+serverTest(
+  "shutdown() resolves at once when not serving, and after the loop ended when serving",
+  async () => {
+    await using server = new TCPServer(["127.0.0.1", 0], LineEcho);
+    await server.shutdown();
+    let ended = false;
+    const loop = server.serve_forever().then(() => ended = true);
+    equal(await echoOnce(server.server_address, "a\n"), "a\n");
+    await server.shutdown();
+    equal(ended, true);
+    await loop;
+  },
+);
+
+serverTest(
+  "shutdown() lets the request in hand finish first (a plain server)",
+  async () => {
+    const events: string[] = [];
+    let shutdownDone!: Promise<void>;
+    class Slow extends StreamRequestHandler {
+      override async handle(): Promise<void> {
+        shutdownDone = this.server.shutdown().then(() => {
+          events.push("shutdown resolved");
+        });
+        await sleep(20);
+        events.push("handler done");
+        this.wfile.write("bye\n");
+      }
+    }
+    await using server = new TCPServer(["127.0.0.1", 0], Slow);
+    const loop = server.serve_forever(0.01);
+    using conn = await connect(server.server_address);
+    equal(await readUntil(conn, "\n"), "bye\n");
+    await loop;
+    await shutdownDone;
+    // Called from inside a handler (Python would deadlock), it resolves once
+    // the loop has ended, which is after the handler.
+    deepEqual(events, ["handler done", "shutdown resolved"]);
+  },
+);
+
+serverTest(
+  "serve_forever() twice at once is refused; after shutdown it can serve again",
+  async () => {
+    await using server = new TCPServer(["127.0.0.1", 0], LineEcho);
+    const first = server.serve_forever(0.01);
+    await rejects(
+      server.serve_forever(),
+      /serve_forever\(\) is already running/,
+    );
+    equal(await echoOnce(server.server_address, "one\n"), "one\n");
+    await server.shutdown();
+    await first;
+    // A connection made while nobody serves waits in the queue for the next
+    // loop, including an accept that lost its race with shutdown().
+    const waiting = echoOnce(server.server_address, "queued\n");
+    await sleep(20);
+    const second = server.serve_forever(0.01);
+    equal(await waiting, "queued\n");
+    equal(await echoOnce(server.server_address, "two\n"), "two\n");
+    await server.shutdown();
+    await second;
+  },
+);
+
+serverTest(
+  "handle_request() with a timeout calls handle_timeout() and returns",
+  async () => {
+    const calls: string[] = [];
+    class Timed extends TCPServer {
+      static {
+        Object.assign(this.prototype, { timeout: 0.05 });
+      }
+      override handle_timeout(): void {
+        calls.push("timeout");
+      }
+    }
+    await using server = new Timed(["127.0.0.1", 0], LineEcho);
+    const started = Date.now();
+    await server.handle_request();
+    ok(Date.now() - started >= 40);
+    deepEqual(calls, ["timeout"]);
+    // A request that comes within the timeout is handled instead.
+    const reply = echoOnce(server.server_address, "in time\n");
+    await server.handle_request();
+    equal(await reply, "in time\n");
+    deepEqual(calls, ["timeout"]);
+  },
+);
+
+serverTest(
+  "handle_request() without a timeout waits for the request",
+  async () => {
+    await using server = new TCPServer(["127.0.0.1", 0], LineEcho);
+    equal(server.timeout, null);
+    const handled = server.handle_request();
+    await sleep(30);
+    equal(await echoOnce(server.server_address, "late\n"), "late\n");
+    await handled;
+  },
+);
+
+serverTest(
+  "test_sync_handled: handle_error is called, the connection closed, and serving goes on",
+  async () => {
+    const log: string[] = [];
+    class BadHandler extends StreamRequestHandler {
+      override async handle(): Promise<void> {
+        const line = decoder.decode(await this.rfile.readline());
+        log.push("Handler called");
+        if (line === "fail\n") throw new TypeError("Test error");
+        this.wfile.write(line);
+      }
+    }
+    class Server extends TCPServer {
+      override handle_error(
+        request: StreamConnection | null,
+        client: Address | null,
+        error?: unknown,
+      ): void {
+        ok(request !== null);
+        equal((client as [string, number])[0], "127.0.0.1");
+        equal((error as Error).message, "Test error");
+        log.push("Error handled");
+      }
+    }
+    await using server = new Server(["127.0.0.1", 0], BadHandler);
+    const loop = server.serve_forever(0.01);
+    {
+      using conn = await connect(server.server_address);
+      await conn.write(encoder.encode("fail\n"));
+      equal(await readAll(conn), "");
+    }
+    equal(
+      await echoOnce(server.server_address, "still here\n"),
+      "still here\n",
+    );
+    await server.shutdown();
+    await loop;
+    deepEqual(log, ["Handler called", "Error handled", "Handler called"]);
+  },
+);
+
+serverTest(
+  "the hooks run in Python's order: verify_request, process_request, finish_request, shutdown_request, service_actions",
+  async () => {
+    const calls: string[] = [];
+    class Hooked extends TCPServer {
+      override verify_request(request: StreamConnection, client: Address) {
+        calls.push("verify_request");
+        return super.verify_request(request, client);
+      }
+      override async process_request(
+        request: StreamConnection,
+        client: Address,
+      ) {
+        calls.push("process_request");
+        await super.process_request(request, client);
+      }
+      override async finish_request(
+        request: StreamConnection,
+        client: Address,
+      ) {
+        calls.push("finish_request");
+        await super.finish_request(request, client);
+      }
+      override async shutdown_request(request: StreamConnection) {
+        calls.push("shutdown_request");
+        await super.shutdown_request(request);
+      }
+      override service_actions(): void {
+        calls.push("service_actions");
+      }
+    }
+    class Handler extends BaseRequestHandler<StreamConnection> {
+      override setup(): void {
+        calls.push("setup");
+      }
+      override handle(): void {
+        calls.push("handle");
+      }
+      override finish(): void {
+        calls.push("finish");
+      }
+    }
+    await using server = new Hooked(["127.0.0.1", 0], Handler);
+    const loop = server.serve_forever(0.01);
+    {
+      using conn = await connect(server.server_address);
+      equal(await readAll(conn), "");
+    }
+    await server.shutdown();
+    await loop;
+    const start = calls.indexOf("verify_request");
+    deepEqual(
+      calls.slice(start, start + 8),
+      [
+        "verify_request",
+        "process_request",
+        "finish_request",
+        "setup",
+        "handle",
+        "finish",
+        "shutdown_request",
+        "service_actions",
+      ],
+    );
+  },
+);
+
+serverTest(
+  "service_actions() runs every poll_interval while idle",
+  async () => {
+    let count = 0;
+    class Ticking extends TCPServer {
+      override service_actions(): void {
+        count++;
+      }
+    }
+    await using server = new Ticking(["127.0.0.1", 0], LineEcho);
+    const loop = server.serve_forever(0.01);
+    await sleep(100);
+    await server.shutdown();
+    await loop;
+    ok(count >= 3, `service_actions ran ${count} times`);
+  },
+);
+
+serverTest(
+  "the default handle_error prints Python's dashed block on stderr",
+  async () => {
+    const script = `
+    import { StreamRequestHandler, TCPServer } from "${MOD_URL}";
+    class Bad extends StreamRequestHandler {
+      handle() { throw new RangeError("boom"); }
+    }
+    const server = new TCPServer(["127.0.0.1", 0], Bad);
+    const [, port] = server.server_address;
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    await server.handle_request();
+    await server.server_close();
+  `;
+    const { code, stderr } = await runScript(script);
+    equal(code, 0, stderr);
+    const rule = "-".repeat(40);
+    match(
+      stderr,
+      new RegExp(
+        `^${rule}\nException occurred during processing of request from \\('127\\.0\\.0\\.1', \\d+\\)\nTraceback \\(most recent call last\\):\nRangeError: boom\n[^]*\n${rule}\n$`,
+      ),
+    );
+  },
+  { timeoutMs: 30_000 },
+);

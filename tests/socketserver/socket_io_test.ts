@@ -1,0 +1,223 @@
+/**
+ * The reader and writer behind `rfile` and `wfile`, on scripted
+ * connections that hand out exactly the chunks a case needs (a real socket
+ * cannot be made to split a line where a test wants it): a line longer
+ * than the buffer, many one-byte reads, end of stream mid-line, a read
+ * that times out and then succeeds, the writer's coalescing, buffering,
+ * back-pressure and errors. Python's semantics were checked against
+ * CPython 3.13's `socket.makefile("rb")` (BufferedReader).
+ */
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import { SocketReader, SocketWriter } from "../../socketserver/_socket_io.ts";
+import {
+  decoder,
+  type ReadStep,
+  ScriptedConnection,
+  serverTest,
+  sleep,
+} from "./_helpers.ts";
+
+function reader(steps: ReadStep[], bufferSize = -1) {
+  const conn = new ScriptedConnection(steps);
+  return { conn, rfile: new SocketReader(conn, bufferSize) };
+}
+
+const text = (bytes: Uint8Array) => decoder.decode(bytes);
+
+serverTest(
+  "a line longer than the buffer is returned whole (the buffer grows)",
+  async () => {
+    const long = "x".repeat(100);
+    const { rfile } = reader([`${long}\nnext\n`], 16);
+    equal(text(await rfile.readline()), `${long}\n`);
+    equal(text(await rfile.readline()), "next\n");
+    equal(text(await rfile.readline()), "");
+  },
+);
+
+serverTest(
+  "readline(limit) stops at the limit; the rest of the line comes next",
+  async () => {
+    const { rfile } = reader(["abcdefgh\nij\n"]);
+    equal(text(await rfile.readline(3)), "abc");
+    equal(text(await rfile.readline(100)), "defgh\n");
+    equal(text(await rfile.readline(0)), "");
+    equal(text(await rfile.readline(-1)), "ij\n");
+  },
+);
+
+serverTest(
+  "many one-byte reads: readline and read(n) wait for what they need",
+  async () => {
+    const bytes = [..."hello\nworld!"];
+    const { conn, rfile } = reader(bytes);
+    equal(text(await rfile.readline()), "hello\n");
+    equal(conn.readCalls, 6);
+    equal(text(await rfile.read(5)), "world");
+    equal(text(await rfile.read(5)), "!");
+    equal(text(await rfile.read(5)), "");
+    equal(rfile.position, 12);
+  },
+);
+
+serverTest("end of stream mid-line: the partial line, then empty", async () => {
+  const { rfile } = reader(["one\ntw", "o-and-no-newline"]);
+  equal(text(await rfile.readline()), "one\n");
+  equal(text(await rfile.readline()), "two-and-no-newline");
+  equal(rfile.atEof, true);
+  equal(text(await rfile.readline()), "");
+  deepEqual(await rfile.readlines(), []);
+});
+
+serverTest(
+  "a timed-out read throws TimedOut; the next read gets the data (same socket read)",
+  async () => {
+    const { conn, rfile } = reader([{ after: 80, data: "late\n" }]);
+    rfile.timeout = 0.02;
+    await rejects(rfile.readline(), Deno.errors.TimedOut);
+    rfile.timeout = null;
+    equal(text(await rfile.readline()), "late\n");
+    // The read abandoned by the timeout was reused, not doubled.
+    equal(conn.readCalls, 1);
+    equal(text(await rfile.read()), "");
+  },
+);
+
+serverTest(
+  "read() to the end, read1, readinto, readlines(hint), iteration",
+  async () => {
+    let { rfile } = reader(["ab", "cd", "ef"]);
+    equal(text(await rfile.read()), "abcdef");
+
+    ({ rfile } = reader(["ab", "cd"]));
+    equal(text(await rfile.read1(10)), "ab"); // one socket read at most
+    equal(text(await rfile.read1()), "cd");
+    equal(text(await rfile.read1()), "");
+
+    ({ rfile } = reader(["ab", "cd", "e"]));
+    const into = new Uint8Array(4);
+    equal(await rfile.readinto(into), 4); // waits to fill, as Python's
+    equal(text(into), "abcd");
+    equal(await rfile.readinto(into), 1);
+    equal(await rfile.readinto(into), 0);
+
+    ({ rfile } = reader(["a\nbb\nccc\ndddd\n"]));
+    deepEqual((await rfile.readlines(4)).map(text), ["a\n", "bb\n"]);
+    deepEqual((await rfile.readlines(0)).map(text), ["ccc\n", "dddd\n"]);
+
+    ({ rfile } = reader(["x\ny", "\nz"]));
+    const lines: string[] = [];
+    for await (const line of rfile) lines.push(text(line));
+    deepEqual(lines, ["x\n", "y\n", "z"]);
+  },
+);
+
+serverTest(
+  "skip, waitForData, buffered, position and the latin-1 line fast path",
+  async () => {
+    const { rfile } = reader(["GET / HTTP/1.0\r\nHost: \xe9\r\n", "body"]);
+    ok(await rfile.waitForData());
+    const first = rfile.readLineLatin1(100);
+    equal(typeof first, "string"); // already buffered: no promise
+    equal(first, "GET / HTTP/1.0\r\n");
+    equal(await rfile.readLineLatin1(100), "Host: \xc3\xa9\r\n");
+    equal(rfile.buffered, 0);
+    equal(await rfile.skip(2), 2);
+    equal(text(await rfile.read()), "dy");
+    equal(await rfile.skip(10), 0);
+    equal(rfile.position, 30);
+    equal(await rfile.waitForData(), false);
+  },
+);
+
+serverTest("a closed reader refuses reads with Python's message", async () => {
+  const { rfile } = reader(["data\n"]);
+  rfile.close();
+  equal(rfile.closed, true);
+  await rejects(rfile.readline(), /I\/O operation on closed file/);
+  await rejects(rfile.read(1), TypeError);
+});
+
+serverTest(
+  "wbufsize 0: what one turn writes leaves in one socket write, without flush()",
+  async () => {
+    const conn = new ScriptedConnection();
+    const wfile = new SocketWriter(conn);
+    equal(wfile.write("HTTP/1.0 200 OK\r\n"), 17);
+    equal(wfile.write(new TextEncoder().encode("\r\nbody")), 6);
+    equal(wfile.write(""), 0);
+    await sleep(0);
+    await sleep(0);
+    equal(conn.writes.length, 1);
+    equal(conn.written, "HTTP/1.0 200 OK\r\n\r\nbody");
+    equal(wfile.pending, 0);
+  },
+);
+
+serverTest(
+  "a positive buffer size holds writes until flush() or until it is full",
+  async () => {
+    const conn = new ScriptedConnection();
+    const wfile = new SocketWriter(conn, 8);
+    wfile.write("abc");
+    await sleep(5);
+    equal(conn.writes.length, 0);
+    equal(wfile.pending, 3);
+    await wfile.flush();
+    equal(conn.written, "abc");
+    wfile.write("0123456789"); // more than the buffer: sent at once
+    await sleep(5);
+    equal(conn.written, "abc0123456789");
+  },
+);
+
+serverTest(
+  "after a failed write, flush() rejects and write() throws the connection's error",
+  async () => {
+    const conn = new ScriptedConnection();
+    conn.failWrites = new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    const wfile = new SocketWriter(conn);
+    wfile.write("lost");
+    await rejects(wfile.flush(), Deno.errors.BrokenPipe);
+    equal(wfile.closed, true);
+    throws(() => wfile.write("more"), Deno.errors.BrokenPipe);
+    await wfile.drain(); // no waiting on a dead connection
+  },
+);
+
+serverTest(
+  "a write that takes longer than timeout fails with TimedOut",
+  async () => {
+    const conn = new ScriptedConnection();
+    conn.writeDelayMs = 200;
+    const wfile = new SocketWriter(conn);
+    wfile.timeout = 0.02;
+    wfile.write("slow");
+    await rejects(wfile.flush(), Deno.errors.TimedOut);
+    throws(() => wfile.write("x"), Deno.errors.TimedOut);
+    await sleep(250); // let the slow write settle
+  },
+);
+
+serverTest("drain() waits while more than 256 KiB are queued", async () => {
+  const conn = new ScriptedConnection();
+  conn.writeDelayMs = 5;
+  const wfile = new SocketWriter(conn);
+  const chunk = new Uint8Array(64 * 1024);
+  for (let i = 0; i < 8; i++) wfile.write(chunk);
+  ok(wfile.pending > 256 * 1024);
+  await wfile.drain();
+  ok(wfile.pending <= 256 * 1024);
+  await wfile.flush();
+  equal(conn.writes.reduce((n, w) => n + w.length, 0), 8 * 64 * 1024);
+});
+
+serverTest(
+  "close() stops writing: write() throws Python's TypeError",
+  async () => {
+    const wfile = new SocketWriter(new ScriptedConnection());
+    wfile.close();
+    throws(() => wfile.write("x"), /I\/O operation on closed file/);
+    await wfile.flush();
+  },
+);

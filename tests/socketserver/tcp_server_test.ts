@@ -1,0 +1,166 @@
+/**
+ * TCPServer and UnixStreamServer, ported from CPython 3.13
+ * `Lib/test/test_socketserver.py` (`SocketServerTest`: test_TCPServer,
+ * test_UnixStreamServer, test_tcpserver_bind_leak, test_context_manager;
+ * `MiscTestCase.test_shutdown_request_called_if_verify_request_false`),
+ * plus what binding does here.
+ *
+ * Left out: the Forking variants (Deno cannot fork; Python defines them
+ * only where `os.fork` exists).
+ */
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import {
+  type StreamConnection,
+  StreamRequestHandler,
+  TCPServer,
+  UnixStreamServer,
+} from "../../socketserver/mod.ts";
+import {
+  connect,
+  makeStreamServer,
+  readAll,
+  runServer,
+  serverTest,
+  streamExamine,
+  tempDir,
+} from "./_helpers.ts";
+
+serverTest("test_TCPServer: three clients in turn, each echoed", async () => {
+  const server = makeStreamServer(TCPServer, ["127.0.0.1", 0]);
+  await runServer(server as never, streamExamine);
+});
+
+serverTest("test_UnixStreamServer: the same over a Unix socket", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/stream.sock`;
+  const server = makeStreamServer(UnixStreamServer, path);
+  equal(server.server_address, path);
+  await runServer(server as never, streamExamine);
+});
+
+serverTest(
+  "test_tcpserver_bind_leak: a bad port fails before any socket is opened",
+  () => {
+    // Python raises OverflowError for port -1; ours is a RangeError. The
+    // resource sanitizer checks that nothing leaked across the 1024 tries.
+    for (let i = 0; i < 1024; i++) {
+      throws(
+        () => new TCPServer(["127.0.0.1", -1], StreamRequestHandler),
+        RangeError,
+      );
+    }
+    throws(
+      () => new TCPServer(["127.0.0.1", 65536], StreamRequestHandler),
+      /port must be 0-65535, not 65536/,
+    );
+    throws(
+      () => new TCPServer("/tmp/x.sock", StreamRequestHandler),
+      /TCPServer needs a \[host, port\] address, not '\/tmp\/x.sock'/,
+    );
+  },
+);
+
+serverTest(
+  "test_context_manager: await using closes the listening socket",
+  async () => {
+    let port = 0;
+    {
+      await using server = new TCPServer(
+        ["127.0.0.1", 0],
+        StreamRequestHandler,
+      );
+      port = (server.server_address as [string, number])[1];
+      ok(server.socket !== null);
+    }
+    // Closed: nobody listens there any more.
+    await rejects(
+      Deno.connect({ hostname: "127.0.0.1", port }),
+      Deno.errors.ConnectionRefused,
+    );
+  },
+);
+
+serverTest("test_shutdown_request_called_if_verify_request_false", async () => {
+  let shutdownCalled = 0;
+  let handled = 0;
+  class MyServer extends TCPServer {
+    override verify_request(): boolean {
+      return false;
+    }
+    override shutdown_request(request: StreamConnection): Promise<void> {
+      shutdownCalled++;
+      return super.shutdown_request(request);
+    }
+  }
+  class Counting extends StreamRequestHandler {
+    override handle(): void {
+      handled++;
+    }
+  }
+  await using server = new MyServer(["127.0.0.1", 0], Counting);
+  using conn = await connect(server.server_address);
+  await server.handle_request();
+  equal(shutdownCalled, 1);
+  equal(handled, 0);
+  // The refused connection was closed: the client reads its end.
+  equal(await readAll(conn), "");
+});
+
+serverTest(
+  "binding a taken port throws AddrInUse and closes the half-made server",
+  async () => {
+    await using first = new TCPServer(["127.0.0.1", 0], StreamRequestHandler);
+    let closed = 0;
+    class Counting extends TCPServer {
+      override server_close(): void | Promise<void> {
+        closed++;
+        return super.server_close();
+      }
+    }
+    throws(
+      () => new Counting(first.server_address, StreamRequestHandler),
+      Deno.errors.AddrInUse,
+    );
+    equal(closed, 1);
+  },
+);
+
+serverTest(
+  "bind_and_activate=false binds nothing until server_bind(), positional or keyword",
+  async () => {
+    for (const arg of [false, { bind_and_activate: false }] as const) {
+      await using server = new TCPServer(
+        ["127.0.0.1", 0],
+        StreamRequestHandler,
+        arg,
+      );
+      equal(server.socket, null);
+      deepEqual(server.server_address, ["127.0.0.1", 0]);
+      server.server_bind();
+      server.server_activate();
+      ok((server.server_address as [string, number])[1] > 0);
+    }
+    throws(
+      () =>
+        new TCPServer(["127.0.0.1", 0], StreamRequestHandler, {
+          bind_and_active: false,
+        } as never),
+      /TCPServer\(\) got an unexpected keyword argument 'bind_and_active'/,
+    );
+  },
+);
+
+serverTest("class attributes are Python's defaults", () => {
+  const server = new TCPServer(["127.0.0.1", 0], StreamRequestHandler, false);
+  equal(server.address_family, "AF_INET");
+  equal(server.socket_type, "SOCK_STREAM");
+  equal(server.request_queue_size, 5);
+  equal(server.allow_reuse_address, false);
+  equal(server.allow_reuse_port, false);
+  equal(server.timeout, null);
+  equal(
+    new UnixStreamServer("/nonexistent", StreamRequestHandler, false)
+      .address_family,
+    "AF_UNIX",
+  );
+});
