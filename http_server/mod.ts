@@ -32,3 +32,8 @@ export { HTTPMessage } from "../_util/http_message.ts";
 export * from "./io.ts";
 export * from "./responses.ts";
 export * from "./simple_handler.ts";
+export {
+  type CacheInfo,
+  FileCache,
+  type FileCacheOptions,
+} from "./file_cache.ts";
