@@ -10,11 +10,12 @@
 import { parseArgs } from "node:util";
 import { flushStderr } from "./_stderr.ts";
 import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
+import { FileCache } from "./file_cache.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
 const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
              [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE]
-             [--follow-symlinks] [port]`;
+             [--follow-symlinks] [--no-cache] [port]`;
 
 const HELP = `${USAGE}
 
@@ -39,6 +40,9 @@ options:
                         read the private key's password from this file
   --follow-symlinks     serve files behind symbolic links that lead outside
                         the directory (refused by default; Python follows them)
+  --no-cache            read every file from disk on every request (by default
+                        files up to 64 KiB and listings are kept in memory, up
+                        to 64 MiB, and never served stale)
 
 Python's --cgi option is left out: CGI support is deprecated in Python 3.13
 and removed in 3.15.`;
@@ -58,6 +62,7 @@ interface ServeOptions {
   tlsKey: string | null;
   tlsPasswordFile: string | null;
   followSymlinks: boolean;
+  cache: boolean;
 }
 
 function parseCommandLine(args: string[]): ServeOptions | "help" {
@@ -76,6 +81,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
         "tls-key": { type: "string" },
         "tls-password-file": { type: "string" },
         "follow-symlinks": { type: "boolean" },
+        "no-cache": { type: "boolean" },
         cgi: { type: "boolean" },
       },
     });
@@ -123,6 +129,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     tlsKey,
     tlsPasswordFile,
     followSymlinks: values["follow-symlinks"] ?? false,
+    cache: !values["no-cache"],
   };
 }
 
@@ -220,6 +227,7 @@ function startServer(
   const Base = SimpleHTTPRequestHandler.partial({
     directory: options.directory,
     follow_symlinks: options.followSymlinks,
+    cache: options.cache ? new FileCache() : null,
   });
   const protocol = options.protocol;
   const Handler = class extends Base {
