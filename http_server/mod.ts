@@ -37,3 +37,8 @@ export {
   FileCache,
   type FileCacheOptions,
 } from "./file_cache.ts";
+export {
+  serve_workers,
+  type ServeWorkersOptions,
+  type WorkerGroup,
+} from "./workers.ts";
