@@ -2,9 +2,15 @@
  * The supervisor side of running one server in several processes (see
  * `_worker.ts` for the other): it starts the program again N times as
  * workers listening on one address with `SO_REUSEPORT` (Linux spreads the
- * connections among them), merges their output into its own line by line,
- * reports a worker that dies (and starts another in its place), and stops
- * them all on SIGINT, SIGTERM or `stop()`.
+ * connections among them), reports a worker that dies (and starts another
+ * in its place), and stops them all on SIGINT, SIGTERM or `stop()`.
+ *
+ * The workers write their request log straight to the stderr they share
+ * with the supervisor, each write whole lines of at most 4 KiB
+ * (`_stderr.ts`), which a pipe, a terminal or a file takes in one piece:
+ * one merged log, with no copy through the supervisor (which would cost it
+ * CPU time on every request). Their stdout is read by the supervisor, to
+ * learn when each one listens.
  *
  * @module
  */
@@ -60,31 +66,35 @@ function permissionFlags(host: string, port: number): string[] {
   return flags;
 }
 
-/** Copies a stream's complete lines to `write`, a chunk at a time. */
-async function forwardLines(
+/**
+ * Copies a worker's stdout to ours in whole lines, taking out the line
+ * that says it listens (and calling `onReady` then).
+ */
+async function forwardStdout(
   stream: ReadableStream<Uint8Array>,
-  write: (text: string) => void,
-  onLine?: (line: string) => boolean,
+  onReady: () => void,
 ): Promise<void> {
-  const decoder = new TextDecoder();
   let rest = "";
-  for await (const chunk of stream) {
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const cut = text.lastIndexOf("\n") + 1;
-    rest = text.slice(cut);
-    if (cut === 0) continue;
-    let lines = text.slice(0, cut);
-    if (onLine) {
-      lines = lines.split("\n").slice(0, -1).filter((l) => !onLine(l))
-        .map((l) => l + "\n").join("");
-    }
-    if (lines) write(lines);
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop()!;
+    const shown = lines.filter((line) => {
+      if (!line.startsWith(READY_PREFIX)) return true;
+      onReady();
+      return false;
+    });
+    if (shown.length) toStdout(shown.map((line) => line + "\n").join(""));
   }
-  if (rest) write(rest + "\n");
+  if (rest) toStdout(rest + "\n");
 }
 
-function writeAll(file: { writeSync(p: Uint8Array): number }, text: string) {
-  const bytes = new TextEncoder().encode(text);
+function writeAll(
+  file: { writeSync(p: Uint8Array): number },
+  data: string | Uint8Array,
+) {
+  const bytes = typeof data === "string"
+    ? new TextEncoder().encode(data)
+    : data;
   try {
     for (let done = 0; done < bytes.length;) {
       done += file.writeSync(bytes.subarray(done));
@@ -176,7 +186,7 @@ export class Supervisor {
       env: { [WORKER_ENV]: formatSlot({ index, host, port }) },
       stdin: "piped",
       stdout: "piped",
-      stderr: "piped",
+      stderr: "inherit",
     }).spawn();
     let ready = () => {};
     const listening = new Promise<void>((resolve, reject) => {
@@ -186,14 +196,7 @@ export class Supervisor {
       );
     });
     listening.catch(() => {});
-    const drained = Promise.all([
-      forwardLines(child.stdout, toStdout, (line) => {
-        if (!line.startsWith(READY_PREFIX)) return false;
-        ready();
-        return true;
-      }),
-      forwardLines(child.stderr, toStderr),
-    ]).then(() => {}, () => {});
+    const drained = forwardStdout(child.stdout, () => ready()).catch(() => {});
     const worker = { index, child, startedAt: Date.now(), listening, drained };
     this.#workers.set(index, worker);
     child.status.then((status) => this.#exited(worker, status));
