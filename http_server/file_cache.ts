@@ -9,7 +9,7 @@ import { attachStore, CacheStore } from "./_file_cache.ts";
 
 /** Keyword options of {@linkcode FileCache}. */
 export interface FileCacheOptions {
-  /** Most bytes held, files and listings together (default 64 MiB). */
+  /** Most bytes held, files and listings together (default 32 MiB). */
   max_bytes?: number;
   /** Most files and listings held (default 32,768). */
   max_entries?: number;
@@ -34,7 +34,7 @@ export interface CacheInfo {
 }
 
 const DEFAULTS = {
-  max_bytes: 64 * 1024 * 1024,
+  max_bytes: 32 * 1024 * 1024,
   max_entries: 32_768,
   max_file_size: 64 * 1024,
 } as const;
@@ -129,7 +129,7 @@ export class FileCache {
    * import { FileCache } from "@pyport/web/http/server";
    * const info = new FileCache().cache_info();
    * equal(info.entries, 0);
-   * equal(info.max_bytes, 64 * 1024 * 1024);
+   * equal(info.max_bytes, 32 * 1024 * 1024);
    * ```
    */
   cache_info(): CacheInfo {

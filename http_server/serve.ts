@@ -44,7 +44,7 @@ options:
                         the directory (refused by default; Python follows them)
   --no-cache            read every file from disk on every request (by default
                         files up to 64 KiB and listings are kept in memory, up
-                        to 64 MiB, and never served stale)
+                        to 32 MiB, and never served stale)
   --workers N           serve with N processes on the same port, or "auto"
                         for one per CPU (default: 1; more needs Linux)
 

@@ -54,7 +54,7 @@ Deno.test("FileCache: bad bounds are refused", () => {
     entries: 0,
     bytes: 0,
     max_entries: 3,
-    max_bytes: 64 * 1024 * 1024,
+    max_bytes: 32 * 1024 * 1024,
   });
 });
 
