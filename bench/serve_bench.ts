@@ -33,6 +33,7 @@
  */
 
 import { SETTLE_MS } from "../http_server/_file_stamp.ts";
+import { freePort, startDaemon } from "../tests/_daemon.ts";
 import { RawConnection } from "../tests/http_server/_diff_http.ts";
 import {
   pythonAvailable,
@@ -275,26 +276,6 @@ async function nginxPath(): Promise<string | null> {
   return null;
 }
 
-function freePort(): number {
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  return listener.addr.port;
-}
-
-async function waitForPort(port: number, child: Deno.ChildProcess) {
-  let exited = false;
-  child.status.then(() => (exited = true));
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && !exited) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`nginx did not start on port ${port}`);
-}
-
 async function startNginx(root: string, settings: Settings): Promise<Server> {
   const nginx = await nginxPath();
   if (!nginx) throw new Error("nginx is not installed (apt-get install nginx)");
@@ -309,28 +290,13 @@ async function startNginx(root: string, settings: Settings): Promise<Server> {
     "-e",
     `${dir}/error.log`,
   ]);
-  const child = new Deno.Command(run.cmd, {
-    args: run.args,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const close = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Gone already.
-    }
-    await child.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const daemon = await startDaemon("nginx", run.cmd, run.args, port, dir);
+  return {
+    port,
+    pid: daemon.child.pid,
+    close: daemon.close,
+    [Symbol.asyncDispose]: daemon.close,
   };
-  try {
-    await waitForPort(port, child);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { port, pid: child.pid, close, [Symbol.asyncDispose]: close };
 }
 
 function start(kind: Kind, root: string, settings: Settings): Promise<Server> {

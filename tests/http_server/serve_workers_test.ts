@@ -56,17 +56,14 @@ async function getOnce(port: number, path: string): Promise<string> {
 const dir = await Deno.makeTempDir({ prefix: "pyport_workers_" });
 await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");
 
-async function startWorkers(...flags: string[]) {
-  const server = new ServeProcess([
-    "0",
-    "-b",
-    "127.0.0.1",
-    "-d",
-    dir,
-    "--workers",
-    "2",
-    ...flags,
-  ]);
+/** `serve` on 127.0.0.1 `port`, serving `dir` with two workers. */
+function twoWorkers(port: number): ServeProcess {
+  const args = ["-b", "127.0.0.1", "-d", dir, "--workers", "2"];
+  return new ServeProcess([String(port), ...args]);
+}
+
+async function startWorkers() {
+  const server = twoWorkers(0);
   const port = await server.started();
   await until(() => childPids(server.child.pid).length === 2, "two workers");
   return { server, port, workers: childPids(server.child.pid) };
@@ -181,15 +178,7 @@ Deno.test({
       match(server.stderr, /serve: error: argument --workers: /);
     }
     using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    await using server = new ServeProcess([
-      String(taken.addr.port),
-      "-b",
-      "127.0.0.1",
-      "-d",
-      dir,
-      "--workers",
-      "2",
-    ]);
+    await using server = twoWorkers(taken.addr.port);
     await server.until(() => server.exitCode !== null, "the exit");
     equal(server.exitCode, 1);
     match(server.stderr, /^Error: port \d+ is already in use on 127\.0\.0\.1/);
