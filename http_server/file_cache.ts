@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { pyRepr } from "../_util/percent_format.ts";
 import { attachStore, CacheStore } from "./_file_cache.ts";
 
 /** Keyword options of {@linkcode FileCache}. */
@@ -45,11 +44,15 @@ function limit(
 ): number {
   const value = options[name] ?? DEFAULTS[name];
   if (typeof value !== "number") {
-    throw new TypeError(`${name} must be a number, not ${pyRepr(value)}`);
+    throw new TypeError(
+      `${name} must be a number, not ${JSON.stringify(value)}`,
+    );
   }
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(
-      `${name} must be a whole number of at least 0, not ${pyRepr(value)}`,
+      `${name} must be a whole number of at least 0, not ${
+        JSON.stringify(value)
+      }`,
     );
   }
   return value;

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { pyRepr } from "../_util/percent_format.ts";
 import { Supervisor } from "./_supervisor.ts";
 import { serveAsWorker, workerSlot } from "./_worker.ts";
 import type { RequestHandlerClass } from "./base_handler.ts";
@@ -46,7 +45,7 @@ function workerCount(workers: number | "auto"): number {
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new RangeError(
       `workers must be "auto" or a whole number of at least 1, not ${
-        pyRepr(workers)
+        JSON.stringify(workers)
       }`,
     );
   }
