@@ -55,6 +55,9 @@ async function getOnce(port: number, path: string): Promise<string> {
 
 const dir = await Deno.makeTempDir({ prefix: "pyport_workers_" });
 await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");
+globalThis.addEventListener("unload", () => {
+  Deno.removeSync(dir, { recursive: true });
+});
 
 /** `serve` on 127.0.0.1 `port`, serving `dir` with two workers. */
 function twoWorkers(port: number): ServeProcess {
