@@ -1,12 +1,18 @@
 /**
- * Log output to stderr. Lines written in one burst of requests leave in one
- * write at the end of the current macrotask, so a busy server does not pay a
- * system call per request; order is kept.
+ * Log output to stderr. Lines written in one burst of requests leave
+ * together at the end of the current macrotask, so a busy server does not
+ * pay a system call per request; order is kept. Each write is whole lines
+ * of at most 4 KiB where it can be (a longer line goes alone): the size a
+ * pipe takes in one piece, so that the lines of several worker processes
+ * sharing one stderr never mix.
  *
  * @module
  */
 
 const encoder = new TextEncoder();
+/** PIPE_BUF on Linux: a write up to this size reaches a pipe in one piece. */
+const ATOMIC_WRITE = 4096;
+const NEWLINE = 0x0a;
 let pending: string[] = [];
 let scheduled = false;
 
@@ -16,14 +22,31 @@ export function flushStderr(): void {
   if (pending.length === 0) return;
   const bytes = encoder.encode(pending.join(""));
   pending = [];
-  let offset = 0;
   try {
-    while (offset < bytes.length) {
-      offset += Deno.stderr.writeSync(bytes.subarray(offset));
+    for (let start = 0; start < bytes.length;) {
+      const end = pieceEnd(bytes, start);
+      for (let done = start; done < end;) {
+        done += Deno.stderr.writeSync(bytes.subarray(done, end));
+      }
+      start = end;
     }
   } catch {
     // stderr closed (e.g. a finished pipe): logging must never break serving.
   }
+}
+
+/**
+ * Where the write starting at `start` ends: after the last newline within
+ * {@linkcode ATOMIC_WRITE} bytes, or after the first one when a single line
+ * is longer.
+ */
+export function pieceEnd(bytes: Uint8Array, start: number): number {
+  const limit = start + ATOMIC_WRITE;
+  if (limit >= bytes.length) return bytes.length;
+  const last = bytes.lastIndexOf(NEWLINE, limit - 1);
+  if (last >= start) return last + 1;
+  const next = bytes.indexOf(NEWLINE, limit);
+  return next === -1 ? bytes.length : next + 1;
 }
 
 /** Queues `text` for stderr. */

@@ -5,10 +5,13 @@
  * own. With `--hello-headers` it sends the headers our `do_GET` Hello World
  * handler puts on the wire (`Server` and `Content-Type`; the engine adds
  * `content-length` and `date` to both): the fair ceiling for that handler.
+ * With `--memory` it reads every file up to 1 MiB and renders every
+ * listing at startup, and answers those from memory (the ceiling for a
+ * server with a perfect cache); larger files still stream.
  * It takes the `serve` command's flags and prints Python's startup line, so
  * the benchmark starts all servers alike.
  *
- *     deno run -A bench/_bare_file_server.ts [port] [-b ADDRESS] [-d DIR] [--hello | --hello-headers]
+ *     deno run -A bench/_bare_file_server.ts [port] [-b ADDRESS] [-d DIR] [--hello | --hello-headers | --memory]
  *
  * @module
  */
@@ -18,6 +21,7 @@ function parseArgs(args: string[]) {
   let hostname = "127.0.0.1";
   let dir = Deno.cwd();
   let hello: "" | "bare" | "headers" = "";
+  let memory = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "-b") hostname = args[++i]!;
@@ -25,16 +29,17 @@ function parseArgs(args: string[]) {
     else if (a === "-p") i++; // Deno.serve keeps HTTP/1.1 connections alive anyway
     else if (a === "--hello") hello = "bare";
     else if (a === "--hello-headers") hello = "headers";
+    else if (a === "--memory") memory = true;
     else if (/^\d+$/.test(a)) port = Number(a);
   }
-  return { port, hostname, dir, hello };
+  return { port, hostname, dir, hello, memory };
 }
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-async function listing(path: string, urlPath: string): Promise<Response> {
+async function listingPage(path: string, urlPath: string): Promise<string> {
   const names: string[] = [];
   for await (const e of Deno.readDir(path)) {
     names.push(e.isDirectory ? e.name + "/" : e.name);
@@ -44,12 +49,50 @@ async function listing(path: string, urlPath: string): Promise<Response> {
   const items = names.map((n) =>
     `<li><a href="${encodeURI(n)}">${escapeHtml(n)}</a></li>`
   ).join("\n");
-  const html = `<!DOCTYPE HTML>\n<html lang="en">\n<head>\n` +
+  return `<!DOCTYPE HTML>\n<html lang="en">\n<head>\n` +
     `<meta charset="utf-8">\n<title>${title}</title>\n</head>\n<body>\n` +
     `<h1>${title}</h1>\n<hr>\n<ul>\n${items}\n</ul>\n<hr>\n</body>\n</html>\n`;
-  return new Response(html, {
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
+}
+
+const HTML = { "content-type": "text/html; charset=utf-8" };
+const BINARY = { "content-type": "application/octet-stream" };
+
+async function listing(path: string, urlPath: string): Promise<Response> {
+  return new Response(await listingPage(path, urlPath), { headers: HTML });
+}
+
+/** What `--memory` holds: URL path to body and whether it is a listing. */
+type Preloaded = Map<string, { body: Uint8Array<ArrayBuffer>; html: boolean }>;
+
+const MEMORY_LIMIT = 1024 * 1024;
+
+async function preload(
+  root: string,
+  urlPath = "/",
+  into: Preloaded = new Map(),
+) {
+  const path = root + urlPath;
+  const page = await listingPage(path, urlPath);
+  into.set(urlPath, { body: new TextEncoder().encode(page), html: true });
+  for await (const entry of Deno.readDir(path)) {
+    const child = urlPath + entry.name;
+    if (entry.isDirectory) await preload(root, child + "/", into);
+    else if ((await Deno.stat(root + child)).size <= MEMORY_LIMIT) {
+      into.set(child, { body: await Deno.readFile(root + child), html: false });
+    }
+  }
+  return into;
+}
+
+function fromMemory(
+  preloaded: Preloaded,
+  root: string,
+): (req: Request) => Response | Promise<Response> {
+  return (req) => {
+    const hit = preloaded.get(decodeURIComponent(new URL(req.url).pathname));
+    if (!hit) return serveFile(root, req);
+    return new Response(hit.body, { headers: hit.html ? HTML : BINARY });
+  };
 }
 
 async function serveFile(root: string, req: Request): Promise<Response> {
@@ -67,10 +110,7 @@ async function serveFile(root: string, req: Request): Promise<Response> {
   if (info.isDirectory) return await listing(path, urlPath);
   const file = await Deno.open(path);
   return new Response(file.readable, {
-    headers: {
-      "content-type": "application/octet-stream",
-      "content-length": String(info.size),
-    },
+    headers: { ...BINARY, "content-length": String(info.size) },
   });
 }
 
@@ -91,8 +131,13 @@ function helloHandler(kind: "bare" | "headers"): Deno.ServeHandler {
 }
 
 if (import.meta.main) {
-  const { port, hostname, dir, hello } = parseArgs(Deno.args);
+  const { port, hostname, dir, hello, memory } = parseArgs(Deno.args);
   const root = await Deno.realPath(dir);
+  const handler = hello
+    ? helloHandler(hello)
+    : memory
+    ? fromMemory(await preload(root), root)
+    : (req: Request) => serveFile(root, req);
   Deno.serve({
     port,
     hostname,
@@ -101,5 +146,5 @@ if (import.meta.main) {
         `Serving HTTP on ${hostname} port ${port} (http://${hostname}:${port}/) ...`,
       );
     },
-  }, hello ? helloHandler(hello) : (req) => serveFile(root, req));
+  }, handler);
 }

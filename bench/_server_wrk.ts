@@ -69,6 +69,8 @@ export interface WrkResult {
   p99Ms: number;
   /** Socket errors and non-2xx/3xx responses. */
   errors: number;
+  /** Requests completed in the run. */
+  requests: number;
   raw: string;
 }
 
@@ -98,6 +100,7 @@ export function parseWrk(text: string): WrkResult {
     /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
       .exec(text);
   if (socket) errors += socket.slice(1).reduce((n, x) => n + Number(x), 0);
+  const total = /(\d+) requests in /.exec(text);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
   if (non2xx) errors += Number(non2xx[1]);
   return {
@@ -105,7 +108,21 @@ export function parseWrk(text: string): WrkResult {
     bytesPerSec: transfer ? Number(transfer[1]) * UNITS[transfer[2]!]! : 0,
     p99Ms: p99 ? toMs(p99[1]!, p99[2]!) : NaN,
     errors,
+    requests: total ? Number(total[1]) : 0,
     raw: text,
+  };
+}
+
+/** Keeps the better of two runs: more req/s, lower p99. */
+export function best(a: WrkResult | undefined, b: WrkResult): WrkResult {
+  if (!a) return b;
+  return {
+    requestsPerSec: Math.max(a.requestsPerSec, b.requestsPerSec),
+    bytesPerSec: Math.max(a.bytesPerSec, b.bytesPerSec),
+    p99Ms: Math.min(a.p99Ms, b.p99Ms),
+    errors: Math.min(a.errors, b.errors),
+    requests: Math.max(a.requests, b.requests),
+    raw: b.raw,
   };
 }
 
@@ -116,6 +133,10 @@ export interface WrkOptions {
   seconds: number;
   /** Pin wrk to core 1 (the servers run on core 0). */
   pin: boolean;
+  /** A Lua script (`-s`), e.g. to pick request paths. */
+  script?: string;
+  /** Extra request headers (`-H`), e.g. `Connection: close`. */
+  headers?: readonly string[];
 }
 
 /** Runs wrk once and returns its figures. */
@@ -127,6 +148,8 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     "--timeout",
     "5s",
     "--latency",
+    ...(options.script ? ["-s", options.script] : []),
+    ...(options.headers ?? []).flatMap((h) => ["-H", h]),
     options.url,
   ];
   const [cmd, args] = options.pin

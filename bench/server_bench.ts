@@ -24,7 +24,14 @@ import {
   spawnServer,
 } from "../tests/http_server/_diff_server.ts";
 import { havePython313, PYTHON_ENV } from "../tests/_python.ts";
-import { canPin, ensureWrk, runWrk, type WrkResult } from "./_server_wrk.ts";
+import { cpuSeconds, peakRssBytes } from "./_proc.ts";
+import {
+  best,
+  canPin,
+  ensureWrk,
+  runWrk,
+  type WrkResult,
+} from "./_server_wrk.ts";
 
 /** "fair": the bare hello world with our handler's headers (hello only). */
 type Kind = "ours" | "bare" | "python" | "fair";
@@ -164,33 +171,6 @@ async function makeFiles(bigSize: number): Promise<string> {
   return dir;
 }
 
-function peakRssBytes(pid: number): number {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/**
- * CPU time (user + system) a process has used, in seconds. Requests per
- * CPU-second do not depend on how much of its core a server got, so they
- * compare servers fairly on a machine with other load.
- */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // Fields after the parenthesised command name; utime and stime are the
-    // 14th and 15th fields overall, in clock ticks (100 per second on Linux).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
 /** Downloads `path` fully on `clients` parallel connections. */
 async function download(
   server: ServerProcess,
@@ -222,18 +202,6 @@ interface Figures {
   /** Hello World requests per CPU-second of the server process (best round). */
   helloPerCpu?: number;
   note?: string;
-}
-
-/** Keeps the better of two runs: more req/s, lower p99. */
-function best(a: WrkResult | undefined, b: WrkResult): WrkResult {
-  if (!a) return b;
-  return {
-    requestsPerSec: Math.max(a.requestsPerSec, b.requestsPerSec),
-    bytesPerSec: Math.max(a.bytesPerSec, b.bytesPerSec),
-    p99Ms: Math.min(a.p99Ms, b.p99Ms),
-    errors: Math.min(a.errors, b.errors),
-    raw: b.raw,
-  };
 }
 
 type Measured = "kib" | "listing" | "large" | "hello";

@@ -1,23 +1,59 @@
 /**
- * Entity tags: matching `If-None-Match` lists, and tags for the variants
- * of one file (compressed, or with a script added) that must differ from
- * the file's own.
+ * Entity tags for served files, and `If-None-Match` / `If-Range` matching.
+ *
+ * A file's tag must change whenever its bytes may have: a tag from its
+ * settled stamp (see `_file_stamp.ts`) counts the change time, which no
+ * tool can put back (`cp -p`, `tar x` and `rsync -t` put back the
+ * modification time only). Before the stamp settles, a small file gets a
+ * tag from a hash of its bytes instead, and a large one gets none.
  *
  * @module
  */
+import { createHash } from "node:crypto";
+import type { FileStamp } from "./_file_stamp.ts";
 
-/** Whether `If-None-Match` value `header` matches `etag` (weak comparison). */
-export function etagMatches(header: string, etag: string): boolean {
-  const weak = (tag: string) => tag.trim().replace(/^W\//, "");
-  const target = weak(etag);
-  return header.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || weak(t) === target;
+/** The tag of a file with a settled stamp: mtime, size and ctime. */
+export function stampTag(stamp: FileStamp): string {
+  return `"${stamp.mtimeMs.toString(16)}-${stamp.size.toString(16)}-${
+    stamp.ctimeMs.toString(16)
+  }"`;
+}
+
+const CONTENT_PREFIX = '"c-';
+
+/** The tag of `bytes` from their SHA-1: `"c-<base64url>"`. */
+export function contentTag(bytes: Uint8Array): string {
+  return CONTENT_PREFIX + createHash("sha1").update(bytes).digest("base64url") +
+    '"';
+}
+
+/** Whether some tag in `header` (a list, or `*`) is a content tag. */
+export function mentionsContentTag(header: string): boolean {
+  return header.includes(CONTENT_PREFIX);
+}
+
+function opaque(tag: string): string {
+  const trimmed = tag.trim();
+  return trimmed.startsWith("W/") ? trimmed.slice(2) : trimmed;
+}
+
+/**
+ * Whether `If-None-Match` value `header` matches any of `tags` (weak
+ * comparison, as RFC 9110 asks for `If-None-Match`), or is `*`.
+ */
+export function etagMatches(
+  header: string,
+  ...tags: readonly (string | null)[]
+): boolean {
+  return header.split(",").some((item) => {
+    const tag = opaque(item);
+    return tag === "*" || tags.some((t) => t !== null && opaque(t) === tag);
   });
 }
 
 /**
- * The tag of a variant of the representation tagged `etag`: `suffix`
+ * The tag of a variant of the representation tagged `etag` (compressed, or
+ * with a script added), which must differ from the file's own: `suffix`
  * added inside the quotes, so `"5f-1a"` becomes `"5f-1a-gzip"`.
  */
 export function variantETag(etag: string, suffix: string): string {

@@ -59,3 +59,13 @@ export {
   type ListingStyle,
 } from "./hosting_handler.ts";
 export { type ChangeListener, LiveReload } from "./live_reload.ts";
+export {
+  type CacheInfo,
+  FileCache,
+  type FileCacheOptions,
+} from "./file_cache.ts";
+export {
+  serve_workers,
+  type ServeWorkersOptions,
+  type WorkerGroup,
+} from "./workers.ts";

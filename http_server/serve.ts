@@ -25,12 +25,15 @@ import {
 } from "./_hosting_flags.ts";
 import { flushStderr } from "../_util/stderr.ts";
 import { HostingHTTPRequestHandler } from "./hosting_handler.ts";
+import { Supervisor } from "./_supervisor.ts";
+import { serveAsWorker, workerSlot } from "./_worker.ts";
 import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
+import { FileCache } from "./file_cache.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
 const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
              [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE]
-             [--follow-symlinks]
+             [--follow-symlinks] [--no-cache] [--workers N]
              ${HOSTING_USAGE}
              [port]`;
 
@@ -57,6 +60,11 @@ options:
                         read the private key's password from this file
   --follow-symlinks     serve files behind symbolic links that lead outside
                         the directory (refused by default; Python follows them)
+  --no-cache            read every file from disk on every request (by default
+                        files up to 64 KiB and listings are kept in memory, up
+                        to 32 MiB, and never served stale)
+  --workers N           serve with N processes on the same port, or "auto"
+                        for one per CPU (default: 1; more needs Linux)
 
 ${HOSTING_HELP}
 
@@ -80,6 +88,8 @@ interface ServeOptions {
   followSymlinks: boolean;
   /** The hosting flags, or null when none is given (Python's handler). */
   hosting: HostingFlags | null;
+  cache: boolean;
+  workers: number;
 }
 
 function parseCommandLine(args: string[]): ServeOptions | "help" {
@@ -98,6 +108,8 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
         "tls-key": { type: "string" },
         "tls-password-file": { type: "string" },
         "follow-symlinks": { type: "boolean" },
+        "no-cache": { type: "boolean" },
+        workers: { type: "string" },
         cgi: { type: "boolean" },
         ...HOSTING_OPTIONS,
       },
@@ -149,7 +161,22 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     tlsPasswordFile,
     followSymlinks: values["follow-symlinks"] ?? false,
     hosting: parseHostingFlags(values),
+    cache: !values["no-cache"],
+    workers: parseWorkers(values.workers ?? "1"),
   };
+}
+
+/** Most worker processes `--workers` starts. */
+const MAX_WORKERS = 256;
+
+function parseWorkers(text: string): number {
+  const count = text === "auto" ? navigator.hardwareConcurrency : Number(text);
+  if (!/^(\d+|auto)$/.test(text) || count < 1 || count > MAX_WORKERS) {
+    throw new UsageError(
+      `argument --workers: '${text}' is not a number of processes (1-${MAX_WORKERS}) or auto`,
+    );
+  }
+  return count;
 }
 
 async function checkDirectory(directory: string): Promise<void> {
@@ -251,10 +278,12 @@ function startServer(
   options: ServeOptions,
   tls: Awaited<ReturnType<typeof readTLS>>,
   hosting: PreparedHosting | null,
+  reusePort = false,
 ): HTTPServer {
   const bound = {
     directory: options.directory,
     follow_symlinks: options.followSymlinks,
+    cache: options.cache ? new FileCache() : null,
   };
   const Base: typeof SimpleHTTPRequestHandler = hosting
     ? HostingHTTPRequestHandler.partial({ ...hosting.options, ...bound })
@@ -269,10 +298,15 @@ function startServer(
     : ["::", "0.0.0.0"];
   let lastError: unknown;
   for (const host of hosts) {
+    const unbound = { bind_and_activate: false };
+    const server = tls
+      ? new HTTPSServer([host, options.port], Handler, tls, unbound)
+      : new HTTPServer([host, options.port], Handler, unbound);
+    server.allow_reuse_port = reusePort;
     try {
-      return tls
-        ? new HTTPSServer([host, options.port], Handler, tls)
-        : new HTTPServer([host, options.port], Handler);
+      server.server_bind();
+      server.server_activate();
+      return server;
     } catch (error) {
       lastError = error;
       const noIPv6 = error instanceof Deno.errors.AddrNotAvailable ||
@@ -306,6 +340,54 @@ function waitForInterrupt(): Promise<void> {
 }
 
 /**
+ * The `deno run` flags that let workers read what this process may read,
+ * when it may not read everything.
+ */
+function readGrants(options: ServeOptions): string[] {
+  if (Deno.permissions.querySync({ name: "read" }).state === "granted") {
+    return [];
+  }
+  const paths = [
+    options.directory,
+    options.tlsCert,
+    options.tlsKey,
+    options.tlsPasswordFile,
+  ].filter((path) => path !== null);
+  return [`--allow-read=${paths.join(",")}`];
+}
+
+/**
+ * Serves with `options.workers` processes on the address `server` (bound
+ * here to check it, the way a single server reports a port in use) has
+ * found, one banner for all; resolves with the exit status.
+ */
+async function superviseWorkers(
+  server: HTTPServer,
+  options: ServeOptions,
+  tls: unknown,
+): Promise<number> {
+  const [host, port] = server.server_address;
+  const banner = startupLine(server, tls !== null);
+  await server.server_close();
+  const supervisor = new Supervisor({
+    workers: options.workers,
+    host,
+    port,
+    denoArgs: readGrants(options),
+  });
+  try {
+    await supervisor.start();
+  } catch (error) {
+    console.error(`Error: cannot start the workers: ${describe(error)}`);
+    return 1;
+  }
+  console.log(banner);
+  const code = await supervisor.untilStopped();
+  if (code === 0) console.log("\nKeyboard interrupt received, exiting.");
+  return code;
+}
+
+/**
  * Runs the command with command-line `args` (without the program name) and
  * resolves with the exit status: 0 after Ctrl-C or SIGTERM, 1 when the
  * server cannot start, 2 for a bad command line.
@@ -332,6 +414,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const slot = workerSlot();
   let server: HTTPServer;
   let tls;
   let hosting: PreparedHosting | null = null;
@@ -341,15 +424,33 @@ export async function main(args: string[]): Promise<number> {
       hosting = await prepareHosting(options.hosting, options.directory);
     }
     tls = hosting?.tls ?? await readTLS(options);
-    server = startServer(options, tls, hosting);
+    server = slot
+      ? startServer(
+        { ...options, bind: slot.host, port: slot.port },
+        tls,
+        hosting,
+        true,
+      )
+      : startServer(options, tls, hosting);
+    if (!slot && options.workers > 1 && Deno.build.os !== "linux") {
+      await server.server_close();
+      throw new StartError(
+        "--workers above 1 needs Linux (only there does the kernel share one port among processes)",
+      );
+    }
   } catch (error) {
     if (error instanceof HostingFlagError) return usageFailure(error.message);
     if (!(error instanceof StartError)) throw error;
     console.error(`Error: ${error.message}`);
     return 1;
   }
+  if (slot) {
+    await serveAsWorker(server);
+    return 0;
+  }
   for (const line of hosting?.warnings ?? []) console.error(line);
   for (const line of hosting?.notices ?? []) console.log(line);
+  if (options.workers > 1) return await superviseWorkers(server, options, tls);
   console.log(startupLine(server, tls !== null));
   const interrupted = waitForInterrupt();
   server.serve_forever();

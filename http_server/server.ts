@@ -79,6 +79,13 @@ export class HTTPServer implements AsyncDisposable {
   timeout: number | null = null;
   /** Kept for Python compatibility; Deno always reuses the address. */
   allow_reuse_address = true;
+  /**
+   * Python's `allow_reuse_port`: bind with `SO_REUSEPORT`, so several
+   * processes can listen on the same port and Linux spreads connections
+   * among them. Needs Deno's `--unstable-net`; set it before binding
+   * (`bind_and_activate: false`).
+   */
+  allow_reuse_port = false;
   /** The engine's server once bound (Python: `socket`). */
   socket: Deno.HttpServer<Deno.NetAddr> | null = null;
 
@@ -141,6 +148,7 @@ export class HTTPServer implements AsyncDisposable {
         return new Response("Internal Server Error", { status: 500 });
       },
     };
+    if (this.allow_reuse_port) options.reusePort = true;
     if (this._tls) {
       options.cert = this._tls.cert;
       options.key = this._tls.key;

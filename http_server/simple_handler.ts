@@ -7,7 +7,19 @@
  * @module
  */
 import { parseHttpDateUtc } from "./_dates.ts";
-import { etagMatches } from "./_etag.ts";
+import {
+  contentTag,
+  etagMatches,
+  mentionsContentTag,
+  stampTag,
+} from "./_etag.ts";
+import {
+  type CachedFile,
+  lookupFile,
+  storeFile,
+  storeOf,
+} from "./_file_cache.ts";
+import { fileStamp, isSettled } from "./_file_stamp.ts";
 import { internals } from "./_internal.ts";
 import {
   encodeListing,
@@ -15,12 +27,19 @@ import {
   listingHtml,
   sortEntries,
 } from "./_listing.ts";
+import {
+  type CachedListing,
+  listingPage,
+  lookupListing,
+  storeListing,
+} from "./_listing_cache.ts";
 import { isTextType, lookupMimeType } from "./_mime.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
 import { BaseHTTPRequestHandler, type ClientAddress } from "./base_handler.ts";
+import { FileCache } from "./file_cache.ts";
 import type { ResponseWriter } from "./io.ts";
 import type { HTTPServer } from "./server.ts";
 
@@ -50,6 +69,12 @@ export interface SimpleHTTPRequestHandlerOptions {
    * `directory` (default `false`: they get 404; Python follows them).
    */
   follow_symlinks?: boolean;
+  /**
+   * Hold small files and folder listings in memory, never stale: a
+   * {@linkcode FileCache}, or `true` for one shared default instance
+   * (default `null`: read from disk on every request, as Python).
+   */
+  cache?: FileCache | boolean | null;
 }
 
 /** Python's extra `extensions_map` entries, for compressed files. */
@@ -181,20 +206,19 @@ async function readEntries(
   return entries;
 }
 
-/** Opens `path` for reading with its metadata, or `null` if it cannot be. */
-function openWithInfo(
-  path: string,
-): { file: Deno.FsFile | null; info: Deno.FileInfo } | null {
-  let info: Deno.FileInfo;
+/** The metadata of `path` (symlinks followed), or `null` if it has none. */
+function statOrNull(path: string): Deno.FileInfo | null {
   try {
-    info = byteNames.statSync(path);
+    return byteNames.statSync(path);
   } catch {
     return null;
   }
-  // Only regular files are opened: opening a FIFO or device could block.
-  if (!info.isFile) return { file: null, info };
+}
+
+/** Opens `path` for reading, or `null` if it cannot be. */
+function openOrNull(path: string): Deno.FsFile | null {
   try {
-    return { file: byteNames.openSync(path, { read: true }), info };
+    return byteNames.openSync(path, { read: true });
   } catch {
     return null;
   }
@@ -216,9 +240,33 @@ function readExactly(
   return buffer;
 }
 
-function entityTag(info: Deno.FileInfo): string {
-  const mtime = info.mtime?.getTime() ?? 0;
-  return `"${mtime.toString(16)}-${info.size.toString(16)}"`;
+/** Reads the whole of `file` (`size` bytes), or `null` if it is shorter. */
+async function readWhole(
+  file: Deno.FsFile,
+  size: number,
+): Promise<Uint8Array | null> {
+  if (size <= SMALL_FILE) return readExactly(file, 0, size);
+  const buffer = new Uint8Array(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = await file.read(buffer.subarray(filled));
+    if (read === null) return null;
+    filled += read;
+  }
+  return buffer;
+}
+
+/** What `send_head` knows of a file it is about to answer for. */
+interface FileState {
+  readonly info: Deno.FileInfo;
+  /** The whole file, when it is in memory (cached or small). */
+  readonly bytes: Uint8Array | null;
+  /** The open file, when it is not. */
+  readonly file: Deno.FsFile | null;
+  /** Its entity tag, if one can be trusted (see `_etag.ts`). */
+  readonly etag: string | null;
+  /** Its content tag, computed on demand (`null` when not in memory). */
+  readonly contentTag: () => string | null;
 }
 
 /**
@@ -286,7 +334,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   directory: string;
   /** Whether symbolic links may lead outside `directory`. */
   follow_symlinks: boolean;
-  #listed: { path: string; size: number } | null = null;
+  /** The in-memory cache of files and listings, or `null` for none. */
+  cache: FileCache | null;
+  #listed: {
+    path: string;
+    info: Deno.FileInfo;
+    checkedAt: number;
+    cached: CachedListing | null;
+  } | null = null;
 
   /**
    * Creates the handler for one request; the server calls this. Bind
@@ -301,6 +356,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     super(request, client_address, server);
     this.directory = options.directory ?? Deno.cwd();
     this.follow_symlinks = options.follow_symlinks ?? false;
+    const cache = options.cache ?? null;
+    this.cache = cache === true ? sharedCache() : cache || null;
   }
 
   /**
@@ -354,19 +411,19 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    */
   async send_head(): Promise<CopySource | null> {
     let path = this.translate_path(this.path);
+    // Taken before the stat: how long ago a file last changed, seen from
+    // here, decides whether its stat can be trusted to reveal the next
+    // change (see FileCache).
+    const checkedAt = Date.now();
     // Metadata and small files are read with synchronous calls, as Python
     // does: on a local disk they take microseconds, far less than handing
     // each one to a worker thread.
-    let opened = openWithInfo(path);
-    const info = opened?.info ?? null;
+    let info = statOrNull(path);
     if (info && !this.follow_symlinks && !this.#isInside(path)) {
-      opened?.file?.close();
       this.send_error(404, "File not found");
       return null;
     }
     if (info?.isDirectory) {
-      opened?.file?.close();
-      opened = null;
       const [urlPath, rest] = splitQuery(this.path);
       if (!urlPath.endsWith("/")) {
         this.send_response(301);
@@ -375,52 +432,105 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         this.end_headers();
         return null;
       }
-      for (const page of this.index_pages) {
-        const candidate = joinPath(path, page);
-        const index = openWithInfo(candidate);
-        if (index?.info.isFile) {
-          opened = index;
-          path = candidate;
-          break;
-        }
-        index?.file?.close();
-      }
-      if (!opened) {
-        this.#listed = { path, size: info.size };
+      const store = storeOf(this.cache);
+      const cached = store &&
+        lookupListing(store, path, info, this.index_pages);
+      // A cached listing means the folder is known to have no index page.
+      const index = cached ? null : this.#findIndex(path);
+      if (!index) {
+        this.#listed = { path, info, checkedAt, cached };
         return await this.list_directory(path);
       }
+      [path, info] = index;
       if (!this.follow_symlinks && !this.#isInside(path)) {
-        opened.file?.close();
         this.send_error(404, "File not found");
         return null;
       }
     }
     const ctype = this.guess_type(path);
-    if (!opened?.file || path.endsWith("/")) {
-      opened?.file?.close();
+    // Only regular files are opened: opening a FIFO or device could block.
+    if (!info?.isFile || path.endsWith("/")) {
       this.send_error(404, "File not found");
       return null;
     }
+    const state = await this.#fileState(path, info, checkedAt);
+    if (!state) return null;
     try {
-      return this.#sendFileHead(opened.file, opened.info, ctype);
+      return this.#sendFileHead(state, ctype);
     } catch (error) {
-      opened.file?.close();
+      state.file?.close();
       throw error;
     }
   }
 
-  #sendFileHead(
-    file: Deno.FsFile,
+  /** The first of `index_pages` in folder `path` that is a regular file. */
+  #findIndex(path: string): [string, Deno.FileInfo] | null {
+    for (const page of this.index_pages) {
+      const candidate = joinPath(path, page);
+      const info = statOrNull(candidate);
+      if (info?.isFile) return [candidate, info];
+    }
+    return null;
+  }
+
+  /**
+   * The bytes of regular file `path` from the cache when `info` (just
+   * taken) shows them current; else read from disk when small (and cached
+   * when safe), or the open file. `null` after sending an error.
+   */
+  async #fileState(
+    path: string,
     info: Deno.FileInfo,
-    ctype: string,
-  ): CopySource | null {
+    checkedAt: number,
+  ): Promise<FileState | null> {
+    const store = storeOf(this.cache);
+    let entry: CachedFile | null = store && lookupFile(store, path, info);
+    let bytes = entry?.bytes ?? null;
+    let file: Deno.FsFile | null = null;
+    if (bytes === null) {
+      file = openOrNull(path);
+      if (!file) {
+        this.send_error(404, "File not found");
+        return null;
+      }
+      if (info.size <= Math.max(SMALL_FILE, store?.maxFileSize ?? 0)) {
+        try {
+          bytes = await readWhole(file, info.size);
+        } finally {
+          file.close();
+          file = null;
+        }
+        if (bytes === null) {
+          this.send_error(500, "File changed while being read");
+          return null;
+        }
+        if (store) entry = storeFile(store, path, info, checkedAt, bytes);
+      }
+    }
+    const stamp = entry || isSettled(info, checkedAt) ? fileStamp(info) : null;
+    const inMemory = bytes;
+    let tag: string | null = null;
+    return {
+      info,
+      bytes,
+      file,
+      etag: entry?.etag ??
+        (stamp ? stampTag(stamp) : inMemory && contentTag(inMemory)),
+      contentTag: () => {
+        if (entry) return entry.contentTag ??= contentTag(entry.bytes);
+        return inMemory && (tag ??= contentTag(inMemory));
+      },
+    };
+  }
+
+  #sendFileHead(state: FileState, ctype: string): CopySource | null {
+    const { info, bytes, file, etag } = state;
     const size = info.size;
-    const etag = entityTag(info);
     const mtime = Math.floor((info.mtime?.getTime() ?? 0) / 1000);
-    if (this.#notModified(etag, mtime)) {
-      file.close();
+    if (this.#notModified(state, mtime)) {
+      file?.close();
       this.send_response(304);
-      this.send_header("ETag", etag);
+      if (etag !== null) this.send_header("ETag", etag);
       this.end_headers();
       return null;
     }
@@ -428,10 +538,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let length = size;
     let status = 200;
     const rangeHeader = this.headers.get("Range");
-    if (rangeHeader !== null && this.#rangeApplies(etag, mtime)) {
+    if (rangeHeader !== null && this.#rangeApplies(state, mtime)) {
       const range = parseRange(rangeHeader, size);
       if (range === "unsatisfiable") {
-        file.close();
+        file?.close();
         this.send_response(416);
         this.send_header("Content-Range", `bytes */${size}`);
         this.send_header("Content-Length", "0");
@@ -445,21 +555,23 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
     }
     let body: CopySource;
-    if (this.command === "HEAD") {
-      body = wholeFile(file);
+    if (bytes !== null) {
+      body = length === size ? bytes : bytes.subarray(start, start + length);
+    } else if (this.command === "HEAD") {
+      body = wholeFile(file!);
     } else if (length <= SMALL_FILE) {
       // Read before sending the head, so head and body leave together.
-      const bytes = readExactly(file, start, length);
-      file.close();
-      if (bytes === null) {
+      const part = readExactly(file!, start, length);
+      file!.close();
+      if (part === null) {
         this.send_error(500, "File changed while being read");
         return null;
       }
-      body = bytes;
+      body = part;
     } else if (start === 0 && length === size) {
-      body = wholeFile(file);
+      body = wholeFile(file!);
     } else {
-      body = fileSlice(file, start, length);
+      body = fileSlice(file!, start, length);
     }
     this.send_response(status);
     this.send_header(
@@ -474,25 +586,38 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       );
     }
     this.send_header("Last-Modified", this.date_time_string(mtime));
-    this.send_header("ETag", etag);
+    if (etag !== null) this.send_header("ETag", etag);
     this.send_header("Accept-Ranges", "bytes");
     this.end_headers();
     return body;
   }
 
-  #notModified(etag: string, mtime: number): boolean {
+  /**
+   * Whether the client's copy is current: `If-None-Match` names the file's
+   * tag (or its content tag, which a client holds when it fetched the file
+   * just after a change), else `If-Modified-Since` is not before `mtime`.
+   */
+  #notModified(state: FileState, mtime: number): boolean {
     const ifNoneMatch = this.headers.get("If-None-Match");
-    if (ifNoneMatch !== null) return etagMatches(ifNoneMatch, etag);
+    if (ifNoneMatch !== null) {
+      return etagMatches(ifNoneMatch, state.etag) ||
+        (mentionsContentTag(ifNoneMatch) &&
+          etagMatches(ifNoneMatch, state.contentTag()));
+    }
     const ifModifiedSince = this.headers.get("If-Modified-Since");
     if (ifModifiedSince === null) return false;
     const since = parseHttpDateUtc(ifModifiedSince);
     return since !== null && mtime <= since;
   }
 
-  #rangeApplies(etag: string, mtime: number): boolean {
+  #rangeApplies(state: FileState, mtime: number): boolean {
     const ifRange = this.headers.get("If-Range");
     if (ifRange === null) return true;
-    if (ifRange.trim().startsWith('"')) return ifRange.trim() === etag;
+    const tag = ifRange.trim();
+    if (tag.startsWith('"')) {
+      return tag === state.etag ||
+        (mentionsContentTag(tag) && tag === state.contentTag());
+    }
     const date = parseHttpDateUtc(ifRange);
     return date !== null && date === mtime;
   }
@@ -515,17 +640,38 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * bytes; or sends 404 and returns `null` when it cannot be read.
    */
   async list_directory(path: string): Promise<CopySource | null> {
-    let entries: ListingEntry[];
-    try {
-      const known = this.#listed?.path === path ? this.#listed.size : null;
-      entries = await readEntries(path, known);
-    } catch {
-      this.send_error(404, "No permission to list directory");
-      return null;
+    const listed = this.#listed?.path === path ? this.#listed : null;
+    let listing = listed?.cached ?? null;
+    let entries: readonly ListingEntry[];
+    if (listing) {
+      entries = listing.entries;
+    } else {
+      try {
+        entries = sortEntries(
+          await readEntries(path, listed?.info.size ?? null),
+        );
+      } catch {
+        this.send_error(404, "No permission to list directory");
+        return null;
+      }
+      const store = storeOf(this.cache);
+      if (listed && store) {
+        // send_head found no index page in the folder before calling here.
+        const { info, checkedAt } = listed;
+        listing = storeListing(
+          store,
+          path,
+          info,
+          checkedAt,
+          entries,
+          this.index_pages,
+        );
+      }
     }
-    const encoded = encodeListing(
-      listingHtml(this.path, sortEntries(entries)),
-    );
+    const render = () => encodeListing(listingHtml(this.path, entries));
+    const encoded = listing
+      ? listingPage(listing, this.path, render)
+      : render();
     this.send_response(200);
     this.send_header("Content-type", "text/html; charset=utf-8");
     this.send_header("Content-Length", String(encoded.length));
@@ -605,6 +751,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (ext === "") return "application/octet-stream";
     return lookupMimeType(ext) ?? "application/octet-stream";
   }
+}
+
+let sharedFileCache: FileCache | null = null;
+
+/** The cache `cache: true` stands for, made on first use. */
+function sharedCache(): FileCache {
+  return sharedFileCache ??= new FileCache();
 }
 
 /**

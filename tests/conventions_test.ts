@@ -172,6 +172,24 @@ const NOT_PORTED: Record<string, string> = {
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_upload.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/workers.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/file_cache.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_listing_cache.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_worker.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_supervisor.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_local_fs.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_file_stamp.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_file_cache.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_lru.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
   "_util/_py_printable_table.ts":
     "generated from CPython 3.13 by tests/_util/fixtures/py_repr.py, not ported",
 };

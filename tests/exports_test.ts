@@ -195,12 +195,18 @@ const ROWS: readonly Row[] = [
       DEFAULT_MAX_UPLOAD:
         `${OURS}HostingHTTPRequestHandler's default upload cap`,
       LiveReload: `${OURS}the file watcher behind serve --watch`,
+      FileCache:
+        `${OURS}never-stale in-memory cache of small files and listings for SimpleHTTPRequestHandler`,
+      serve_workers:
+        `${OURS}one server on N processes sharing the port (serve --workers)`,
     },
     types: [
       "BasicAuthUser",
+      "CacheInfo",
       "ChangeListener",
       "ClientAddress",
       "CopySource",
+      "FileCacheOptions",
       "FileSource",
       "HostingHTTPRequestHandlerOptions",
       "HTTPServerOptions",
@@ -209,8 +215,10 @@ const ROWS: readonly Row[] = [
       "RequestReader",
       "ResponseWriter",
       "ServerAddress",
+      "ServeWorkersOptions",
       "SimpleHTTPRequestHandlerOptions",
       "TLSOptions",
+      "WorkerGroup",
     ],
   },
 ];

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { freePort, startDaemon } from "../../_daemon.ts";
 
 /** A running proxy. */
 export interface Proxy extends AsyncDisposable {
@@ -13,31 +14,6 @@ export interface Proxy extends AsyncDisposable {
   /** The proxy's log so far (connections it handled). */
   log(): Promise<string>;
   close(): Promise<void>;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function waitForPort(
-  port: number,
-  child: Deno.ChildProcess,
-): Promise<void> {
-  const deadline = Date.now() + 5000;
-  let exited = false;
-  child.status.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error("tinyproxy did not start listening");
 }
 
 /** Whether the tinyproxy binary is installed. */
@@ -90,26 +66,13 @@ async function startOn(
   if (Deno.uid() === 0) lines.push("User nobody", "Group nogroup");
   await Deno.writeTextFile(`${dir}/proxy.conf`, lines.join("\n") + "\n");
   await Deno.chmod(dir, 0o777);
-  const child = new Deno.Command("tinyproxy", {
-    args: ["-d", "-c", `${dir}/proxy.conf`],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const close = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-    await child.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
-  try {
-    await waitForPort(port, child);
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const { close } = await startDaemon(
+    "tinyproxy",
+    "tinyproxy",
+    ["-d", "-c", `${dir}/proxy.conf`],
+    port,
+    dir,
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -1,0 +1,687 @@
+/**
+ * `serve` benchmark: our static file server against nginx, a bare
+ * `Deno.serve` answering from memory, and `python3 -m http.server`, on the
+ * same files in one run, with `wrk`.
+ *
+ *     deno run -A bench/serve_bench.ts [--quick]
+ *
+ * Servers (each pinned to core 0 with taskset, wrk to core 1; every one
+ * writes its request log to /dev/null):
+ * - nginx: one worker, `sendfile on`, `autoindex on`, from a config made in
+ *   a temp folder (skipped with a note when `nginx` is not installed);
+ * - bare: `bench/_bare_file_server.ts --memory`, a `Deno.serve` that read
+ *   every file up to 1 MiB and rendered every listing at startup;
+ * - ours: `serve -p HTTP/1.1` (the file cache on, as by default);
+ * - ours uncached: `serve -p HTTP/1.1 --no-cache`;
+ * - ours default: `serve` (HTTP/1.0: the client opens a connection per
+ *   request, sent `Connection: close`);
+ * - python: `python3 -m http.server` (CPython 3.13, HTTP/1.0, likewise).
+ *
+ * Figures: req/s at 32 connections for a 1 KiB file, a 64 KiB file, a
+ * 200-entry listing, a 10,000-file tree (1 KiB files) fetched at random
+ * (a wrk Lua script), the same shape with 16 KiB files (160 MiB, above the
+ * cache's 32 MiB budget: misses and evictions); MB/s and peak RSS while two
+ * clients download a 1 GiB file from a fresh server; ours' peak RSS after
+ * the big tree (cache full); and `--workers 2` against one worker, in
+ * requests per server CPU-second on the 1 KiB file (both pinned to one
+ * core: a 2-core machine has no free core for a second worker).
+ * Best of alternating rounds. Files are made, then left a moment so that
+ * their change time is more than a second old, as files served in earnest
+ * are (a file changed in the last second is read from disk each time).
+ *
+ * @module
+ */
+
+import { SETTLE_MS } from "../http_server/_file_stamp.ts";
+import { havePython313 } from "../tests/_python.ts";
+import { freePort, startDaemon } from "../tests/_daemon.ts";
+import { RawConnection } from "../tests/http_server/_diff_http.ts";
+import {
+  SERVE_TS,
+  type ServerProcess,
+  spawnServer,
+} from "../tests/http_server/_diff_server.ts";
+import { peakRssBytes, processTree, treeCpuSeconds } from "./_proc.ts";
+import {
+  best,
+  canPin,
+  ensureWrk,
+  runWrk,
+  type WrkResult,
+} from "./_server_wrk.ts";
+
+type Kind = "nginx" | "bare" | "ours" | "uncached" | "ours10" | "python";
+const KINDS: readonly Kind[] = [
+  "nginx",
+  "bare",
+  "ours",
+  "uncached",
+  "ours10",
+  "python",
+];
+const LABELS: Record<Kind, string> = {
+  nginx: "nginx",
+  bare: "bare Deno.serve",
+  ours: "ours",
+  uncached: "ours uncached",
+  ours10: "ours default",
+  python: "python 3.13",
+};
+/** Kinds whose clients open a connection per request (HTTP/1.0 servers). */
+const CLOSING: ReadonlySet<Kind> = new Set(["ours10", "python"]);
+
+const BENCH_DIR = new URL(".", import.meta.url).pathname;
+const PY_ENV = { PYENV_VERSION: "3.13.0", PYTHONUNBUFFERED: "1" };
+const MiB = 1024 ** 2;
+
+interface Settings {
+  seconds: number;
+  rounds: number;
+  /** Tree shapes: folders x files per folder. */
+  tree: number;
+  bigTree: number;
+  bigFile: number;
+  pin: boolean;
+}
+
+/** A running server: its port, its process (and the processes below it). */
+interface Server extends AsyncDisposable {
+  readonly port: number;
+  readonly pid: number;
+  close(): Promise<void>;
+}
+
+type Figure = "kib" | "k64" | "listing" | "tree" | "bigTree";
+interface FigureSpec {
+  key: Figure;
+  label: string;
+  path: string;
+}
+
+function figures(settings: Settings): FigureSpec[] {
+  const count = (n: number) => (n * n).toLocaleString("en-US");
+  return [
+    { key: "kib", label: "1 KiB file", path: "/1k.bin" },
+    { key: "k64", label: "64 KiB file", path: "/64k.bin" },
+    { key: "listing", label: "200-entry listing", path: "/list/" },
+    {
+      key: "tree",
+      label: `${count(settings.tree)} files of 1 KiB at random`,
+      path: "/",
+    },
+    {
+      key: "bigTree",
+      label: `${count(settings.bigTree)} files of 16 KiB at random (> cache)`,
+      path: "/",
+    },
+  ];
+}
+
+interface Results {
+  wrk: Partial<Record<Figure, WrkResult>>;
+  /** Requests per CPU-second of the server's processes (best round). */
+  perCpu: Partial<Record<Figure, number>>;
+  downloadMBs?: number;
+  downloadRss?: number;
+  note?: string;
+}
+
+// ---- the files ----------------------------------------------------------
+
+async function sparse(path: string, size: number): Promise<void> {
+  using file = await Deno.open(path, { create: true, write: true });
+  await file.truncate(size);
+}
+
+function twoDigits(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** A `folders` x `folders` tree of files of `size` bytes, and its Lua script. */
+async function makeTree(
+  root: string,
+  name: string,
+  folders: number,
+  size: number,
+  random: boolean,
+): Promise<string> {
+  for (let d = 0; d < folders; d++) {
+    const dir = `${root}/${name}/d${twoDigits(d)}`;
+    await Deno.mkdir(dir, { recursive: true });
+    for (let f = 0; f < folders; f++) {
+      const path = `${dir}/f${twoDigits(f)}.bin`;
+      if (random) {
+        await Deno.writeFile(
+          path,
+          crypto.getRandomValues(new Uint8Array(size)),
+        );
+      } else await sparse(path, size);
+    }
+  }
+  const script = `${root}/${name}.lua`;
+  await Deno.writeTextFile(
+    script,
+    `-- a random file of /${name}/ on every request
+request = function()
+  return wrk.format(nil, string.format("/${name}/d%02d/f%02d.bin",
+    math.random(0, ${folders - 1}), math.random(0, ${folders - 1})))
+end
+`,
+  );
+  return script;
+}
+
+async function makeFiles(
+  root: string,
+  settings: Settings,
+): Promise<Record<"tree" | "bigTree", string>> {
+  await Deno.writeFile(
+    `${root}/1k.bin`,
+    crypto.getRandomValues(new Uint8Array(1024)),
+  );
+  await Deno.writeFile(
+    `${root}/64k.bin`,
+    crypto.getRandomValues(new Uint8Array(64 * 1024)),
+  );
+  await Deno.mkdir(`${root}/list`);
+  for (let i = 0; i < 200; i++) {
+    await Deno.writeTextFile(
+      `${root}/list/entry ${String(i).padStart(3, "0")}.txt`,
+      "x",
+    );
+  }
+  await sparse(`${root}/big.bin`, settings.bigFile);
+  const tree = await makeTree(root, "tree", settings.tree, 1024, true);
+  // Sparse: the same bytes for every server, and no disk blocks.
+  const bigTree = await makeTree(
+    root,
+    "bigtree",
+    settings.bigTree,
+    16 * 1024,
+    false,
+  );
+  // Old enough to be cached, as files served in earnest are.
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 100));
+  return { tree, bigTree };
+}
+
+// ---- the servers --------------------------------------------------------
+
+function pinned(settings: Settings, cmd: string, args: string[]) {
+  return settings.pin
+    ? { cmd: "taskset", args: ["-c", "0", cmd, ...args] }
+    : { cmd, args };
+}
+
+function fromProcess(process: ServerProcess): Server {
+  return {
+    port: process.port,
+    pid: process.pid,
+    close: () => process.close(),
+    [Symbol.asyncDispose]: () => process.close(),
+  };
+}
+
+async function startSpawned(
+  kind: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  settings: Settings,
+): Promise<Server> {
+  const run = pinned(settings, cmd, args);
+  return fromProcess(
+    await spawnServer(kind, run.cmd, run.args, env, 20_000, false),
+  );
+}
+
+function oursArgs(dir: string, ...flags: string[]): string[] {
+  return ["run", "-A", SERVE_TS, "0", "-b", "127.0.0.1", "-d", dir, ...flags];
+}
+
+const NGINX_CONF = (dir: string, root: string, port: number) => `
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log /dev/null;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    autoindex on;
+  }
+}
+`;
+
+async function nginxPath(): Promise<string | null> {
+  for (const path of ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]) {
+    try {
+      if ((await Deno.stat(path)).isFile) return path;
+    } catch {
+      // Not there.
+    }
+  }
+  return null;
+}
+
+async function startNginx(root: string, settings: Settings): Promise<Server> {
+  const nginx = await nginxPath();
+  if (!nginx) throw new Error("nginx is not installed (apt-get install nginx)");
+  const dir = await Deno.makeTempDir({ prefix: "pyport_nginx_" });
+  const port = freePort();
+  await Deno.writeTextFile(`${dir}/nginx.conf`, NGINX_CONF(dir, root, port));
+  const run = pinned(settings, nginx, [
+    "-p",
+    dir,
+    "-c",
+    `${dir}/nginx.conf`,
+    "-e",
+    `${dir}/error.log`,
+  ]);
+  const daemon = await startDaemon("nginx", run.cmd, run.args, port, dir);
+  return {
+    port,
+    pid: daemon.child.pid,
+    close: daemon.close,
+    [Symbol.asyncDispose]: daemon.close,
+  };
+}
+
+function start(kind: Kind, root: string, settings: Settings): Promise<Server> {
+  const deno = Deno.execPath();
+  switch (kind) {
+    case "nginx":
+      return startNginx(root, settings);
+    case "bare":
+      return startSpawned(
+        kind,
+        deno,
+        [
+          "run",
+          "-A",
+          `${BENCH_DIR}_bare_file_server.ts`,
+          "0",
+          "-d",
+          root,
+          "--memory",
+        ],
+        {},
+        settings,
+      );
+    case "ours":
+      return startSpawned(
+        kind,
+        deno,
+        oursArgs(root, "-p", "HTTP/1.1"),
+        {},
+        settings,
+      );
+    case "uncached":
+      return startSpawned(
+        kind,
+        deno,
+        oursArgs(root, "-p", "HTTP/1.1", "--no-cache"),
+        {},
+        settings,
+      );
+    case "ours10":
+      return startSpawned(kind, deno, oursArgs(root), {}, settings);
+    case "python":
+      return startSpawned(
+        kind,
+        "python3",
+        [
+          "-m",
+          "http.server",
+          "0",
+          "-b",
+          "127.0.0.1",
+          "-d",
+          root,
+        ],
+        PY_ENV,
+        settings,
+      );
+  }
+}
+
+// ---- measuring ----------------------------------------------------------
+
+async function measureThroughput(
+  kinds: Kind[],
+  root: string,
+  scripts: Record<"tree" | "bigTree", string>,
+  settings: Settings,
+  results: Record<Kind, Results>,
+): Promise<number> {
+  const servers = new Map<Kind, Server>();
+  let oursRss = NaN;
+  try {
+    for (const kind of kinds) {
+      try {
+        servers.set(kind, await start(kind, root, settings));
+      } catch (error) {
+        results[kind].note = String(error);
+      }
+    }
+    const run = (kind: Kind, server: Server, f: FigureSpec) =>
+      runWrk({
+        url: `http://127.0.0.1:${server.port}${f.path}`,
+        connections: 32,
+        seconds: settings.seconds,
+        pin: settings.pin,
+        ...(f.key === "tree" || f.key === "bigTree"
+          ? { script: scripts[f.key] }
+          : {}),
+        headers: CLOSING.has(kind) ? ["Connection: close"] : [],
+      });
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const f of figures(settings)) {
+        const order = [...servers];
+        for (let i = 0; i < order.length; i++) {
+          const [kind, server] = order[(i + round) % order.length]!;
+          console.error(`round ${round + 1}: ${f.label}, ${LABELS[kind]}`);
+          try {
+            const cpuBefore = treeCpuSeconds(server.pid);
+            const r = await run(kind, server, f);
+            const cpu = treeCpuSeconds(server.pid) - cpuBefore;
+            const result = results[kind];
+            result.wrk[f.key] = best(result.wrk[f.key], r);
+            if (cpu > 0) {
+              result.perCpu[f.key] = Math.max(
+                result.perCpu[f.key] ?? 0,
+                r.requests / cpu,
+              );
+            }
+          } catch (error) {
+            results[kind].note = `${f.key} failed: ${error}`;
+          }
+        }
+      }
+    }
+    const ours = servers.get("ours");
+    if (ours) oursRss = peakRssBytes(ours.pid);
+  } finally {
+    for (const server of servers.values()) await server.close();
+  }
+  return oursRss;
+}
+
+/** Downloads `path` on `clients` parallel connections; returns the bytes. */
+async function download(
+  port: number,
+  path: string,
+  clients: number,
+): Promise<number> {
+  const one = async () => {
+    const conn = await RawConnection.open({ hostname: "127.0.0.1", port });
+    try {
+      await conn.write(
+        `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      );
+      const res = await conn.read({ discardBody: true, timeoutMs: 300_000 });
+      return res.bodyLength;
+    } finally {
+      conn.close();
+    }
+  };
+  const sizes = await Promise.all(Array.from({ length: clients }, one));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** MB/s and peak RSS of a fresh server while two clients fetch the big file. */
+async function measureDownload(
+  kind: Kind,
+  root: string,
+  settings: Settings,
+  result: Results,
+): Promise<void> {
+  await using server = await start(kind, root, settings);
+  const started = performance.now();
+  const got = await download(server.port, "/big.bin", 2);
+  const seconds = (performance.now() - started) / 1000;
+  if (got !== 2 * settings.bigFile) result.note = `big download cut: ${got}`;
+  result.downloadMBs = got / MiB / seconds;
+  result.downloadRss = Math.max(
+    ...processTree(server.pid).map(peakRssBytes).filter((n) => !isNaN(n)),
+  );
+}
+
+/** Requests per server CPU-second on the 1 KiB file: one worker, then two. */
+async function measureWorkers(
+  root: string,
+  settings: Settings,
+): Promise<[number, number]> {
+  const perCpu: [number, number] = [0, 0];
+  const servers = [
+    await start("ours", root, settings),
+    await startSpawned(
+      "workers",
+      Deno.execPath(),
+      oursArgs(root, "-p", "HTTP/1.1", "--workers", "2"),
+      {},
+      settings,
+    ),
+  ];
+  try {
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const [i, server] of servers.entries()) {
+        const before = treeCpuSeconds(server.pid);
+        const r = await runWrk({
+          url: `http://127.0.0.1:${server.port}/1k.bin`,
+          connections: 32,
+          seconds: settings.seconds,
+          pin: settings.pin,
+        });
+        const cpu = treeCpuSeconds(server.pid) - before;
+        if (cpu > 0) perCpu[i] = Math.max(perCpu[i]!, r.requests / cpu);
+      }
+    }
+  } finally {
+    for (const server of servers) await server.close();
+  }
+  return perCpu;
+}
+
+// ---- the report ---------------------------------------------------------
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined || Number.isNaN(n) ? "n/a" : n.toLocaleString("en-US", {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+
+function ratio(a: number | undefined, b: number | undefined): number | null {
+  return a === undefined || b === undefined || !a || !b ? null : a / b;
+}
+
+const times = (r: number | null) => r === null ? "n/a" : `${r.toFixed(2)}x`;
+
+function goal(
+  what: string,
+  value: number | null,
+  target: number,
+  lowerIsBetter = false,
+): [string, boolean] {
+  const met = value !== null &&
+    (lowerIsBetter ? value < target : value >= target);
+  const shown = value === null ? "n/a" : value.toFixed(2);
+  return [
+    `${what}: ${shown} (goal ${lowerIsBetter ? "<" : ">="} ${target}) ${
+      met ? "met" : "NOT met"
+    }`,
+    met,
+  ];
+}
+
+function report(
+  kinds: Kind[],
+  results: Record<Kind, Results>,
+  oursRss: number,
+  workers: [number, number],
+  settings: Settings,
+): void {
+  const rps = (kind: Kind, f: Figure) => results[kind].wrk[f]?.requestsPerSec;
+  const perCpu = (kind: Kind, f: Figure) => results[kind].perCpu[f];
+  const errors = (kind: Kind, f: Figure) => {
+    const n = results[kind].wrk[f]?.errors ?? 0;
+    return n ? ` (${n} err)` : "";
+  };
+  const table = (
+    title: string,
+    value: (kind: Kind, f: Figure) => number | undefined,
+  ) => {
+    const lines = [
+      `| ${title} | ${
+        kinds.map((k) => LABELS[k]).join(" | ")
+      } | ours/nginx | ours/bare | ours/uncached | default/python |`,
+      `|---|${kinds.map(() => "---:").join("|")}|---:|---:|---:|---:|`,
+    ];
+    for (const f of figures(settings)) {
+      const cells = kinds.map((k) => fmt(value(k, f.key)) + errors(k, f.key));
+      const vs = (a: Kind, b: Kind) =>
+        times(ratio(value(a, f.key), value(b, f.key)));
+      lines.push(
+        `| ${f.label} | ${cells.join(" | ")} | ${vs("ours", "nginx")} | ${
+          vs("ours", "bare")
+        } | ${vs("ours", "uncached")} | ${vs("ours10", "python")} |`,
+      );
+    }
+    return lines;
+  };
+  const lines = table("req/s", rps);
+  const big = `${settings.bigFile / MiB} MiB file`;
+  lines.push(
+    `| ${big}, MB/s (2 clients) | ${
+      kinds.map((k) => fmt(results[k].downloadMBs)).join(" | ")
+    } | | | | |`,
+    `| ${big}, peak RSS MiB | ${
+      kinds.map((k) => fmt((results[k].downloadRss ?? NaN) / MiB, 1)).join(
+        " | ",
+      )
+    } | | | | |`,
+  );
+  console.log(lines.join("\n"));
+  console.log(
+    "\nRequests per CPU-second of the server's processes (steadier than " +
+      "req/s when other programs share the server's core):\n",
+  );
+  console.log(table("req/CPU-s", perCpu).join("\n"));
+  const [one, two] = workers;
+  console.log(
+    `\nours after the big tree (cache full): peak RSS ${
+      fmt(oursRss / MiB, 1)
+    } MiB`,
+  );
+  console.log(
+    `--workers 2 vs one worker, 1 KiB file, requests per server CPU-second: ` +
+      `${fmt(two)} vs ${fmt(one)} (${times(ratio(two, one))})`,
+  );
+  const goals = [
+    goal(
+      "1 KiB file, ours/nginx",
+      ratio(rps("ours", "kib"), rps("nginx", "kib")),
+      1.0,
+    ),
+    goal(
+      "200-entry listing, ours/nginx",
+      ratio(rps("ours", "listing"), rps("nginx", "listing")),
+      1.5,
+    ),
+    goal(
+      "files > cache at random, ours/uncached",
+      ratio(rps("ours", "bigTree"), rps("uncached", "bigTree")),
+      0.9,
+    ),
+    goal(
+      "default mode 1 KiB, ours/python",
+      ratio(rps("ours10", "kib"), rps("python", "kib")),
+      5,
+    ),
+    goal("peak RSS with the cache full, MiB", oursRss / MiB, 150, true),
+    goal("--workers 2 CPU efficiency vs one", ratio(two, one), 1.0),
+  ];
+  for (const [line] of goals) console.log(`goal ${line}`);
+  for (const kind of kinds) {
+    if (results[kind].note) {
+      console.log(`note (${LABELS[kind]}): ${results[kind].note}`);
+    }
+  }
+  console.log(
+    `\nwrk -t1 -c32, best of ${settings.rounds} alternating ${settings.seconds} s rounds; servers ${
+      settings.pin
+        ? "pinned to core 0, wrk to core 1"
+        : "not pinned (no taskset or one core)"
+    }. "ours default" and python get a new connection per request ` +
+      `(Connection: close); the others keep connections alive.`,
+  );
+  console.log(
+    `goals: ${goals.every(([, met]) => met) ? "all met" : "NOT all met"}`,
+  );
+}
+
+async function main(args: string[]): Promise<number> {
+  const quick = args.includes("--quick");
+  const missing = await ensureWrk();
+  if (missing) {
+    console.log(`serve bench skipped: ${missing}`);
+    return 0;
+  }
+  const settings: Settings = {
+    seconds: quick ? 1 : 3,
+    rounds: quick ? 1 : 3,
+    tree: quick ? 20 : 100,
+    // Files of 16 KiB: 50 x 50 make 40 MiB and 100 x 100 160 MiB, both
+    // above the cache's 32 MiB.
+    bigTree: quick ? 50 : 100,
+    bigFile: (quick ? 64 : 1024) * MiB,
+    pin: await canPin(),
+  };
+  const kinds = KINDS.filter((k) => k !== "python") as Kind[];
+  if (havePython313()) kinds.push("python");
+  const results = Object.fromEntries(
+    KINDS.map((k) => [k, { wrk: {}, perCpu: {} }]),
+  ) as unknown as Record<Kind, Results>;
+  if (!kinds.includes("python")) results.python.note = "CPython 3.13 not found";
+  const root = await Deno.makeTempDir({ prefix: "pyport_serve_bench_" });
+  // nginx's worker runs as an unprivileged user: let it read the files.
+  await Deno.chmod(root, 0o755);
+  try {
+    const scripts = await makeFiles(root, settings);
+    const oursRss = await measureThroughput(
+      kinds,
+      root,
+      scripts,
+      settings,
+      results,
+    );
+    for (const kind of kinds) {
+      try {
+        await measureDownload(kind, root, settings, results[kind]);
+      } catch (error) {
+        results[kind].note = `download failed: ${error}`;
+      }
+    }
+    const workers = await measureWorkers(root, settings);
+    report(kinds, results, oursRss, workers, settings);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,148 @@
+/**
+ * The store behind `FileCache`: small files' bytes and entity tags per path,
+ * kept only while a `stat` shows the file unchanged.
+ *
+ * The handler still runs every check on every request (translate_path, the
+ * stat, the symlink confinement, regular files only); a cached file only
+ * replaces the open and read that follow, and only when the stat the handler
+ * has just taken matches the stamp stored with the bytes (see
+ * `_file_stamp.ts` for why a settled stamp reveals every change).
+ *
+ * @module
+ */
+import { stampTag } from "./_etag.ts";
+import {
+  type FileStamp,
+  fileStamp,
+  isSettled,
+  sameStamp,
+} from "./_file_stamp.ts";
+import { trustsChangeTime } from "./_local_fs.ts";
+import { type Costed, Lru } from "./_lru.ts";
+
+/** Bytes of bookkeeping counted per entry beside its data. */
+export const ENTRY_OVERHEAD = 256;
+
+/** A cached file: its bytes as of `stamp`. */
+export interface CachedFile extends Costed {
+  readonly kind: "file";
+  readonly stamp: FileStamp;
+  readonly bytes: Uint8Array;
+  /** Its entity tag (from the settled stamp). */
+  readonly etag: string;
+  /** Its content tag, once computed (see `_etag.ts`). */
+  contentTag?: string;
+}
+
+/** Any value the store holds (files, and listings from `_listing_cache.ts`). */
+export interface CacheEntry extends Costed {
+  readonly kind: string;
+  readonly stamp: FileStamp;
+}
+
+/** Limits of a store. */
+export interface StoreLimits {
+  readonly maxBytes: number;
+  readonly maxEntries: number;
+  readonly maxFileSize: number;
+}
+
+/** One budget for files and listings, and hit counters. */
+export class CacheStore {
+  readonly lru: Lru<CacheEntry>;
+  readonly maxFileSize: number;
+  hits = 0;
+  misses = 0;
+
+  constructor(limits: StoreLimits) {
+    this.lru = new Lru(limits.maxBytes, limits.maxEntries);
+    this.maxFileSize = limits.maxFileSize;
+  }
+
+  /**
+   * The entry of `kind` under `key` if `info` (a stat just taken) shows the
+   * file or folder unchanged since it was stored, and `stillValid` (for
+   * what the stamp does not cover) agrees; any other entry there is dropped.
+   */
+  lookup(
+    key: string,
+    kind: string,
+    info: Deno.FileInfo,
+    stillValid?: (entry: CacheEntry) => boolean,
+  ): CacheEntry | null {
+    const entry = this.lru.get(key);
+    if (entry !== undefined) {
+      if (
+        entry.kind === kind && sameStamp(entry.stamp, info) &&
+        (stillValid === undefined || stillValid(entry))
+      ) {
+        this.hits++;
+        return entry;
+      }
+      this.lru.delete(key);
+    }
+    this.misses++;
+    return null;
+  }
+
+  /**
+   * The stamp to store with data read after `info` was taken at time
+   * `checkedAt`, or `null` when it cannot be trusted to reveal the next
+   * change: not settled yet, or on a file system without reliable ctime.
+   */
+  trustedStamp(info: Deno.FileInfo, checkedAt: number): FileStamp | null {
+    if (!isSettled(info, checkedAt) || !trustsChangeTime(info.dev)) {
+      return null;
+    }
+    return fileStamp(info);
+  }
+}
+
+const stores = new WeakMap<object, CacheStore>();
+
+/** Ties `store` to its public owner (a `FileCache`). */
+export function attachStore(owner: object, store: CacheStore): void {
+  stores.set(owner, store);
+}
+
+/** The store of a `FileCache`, or `null` for anything else. */
+export function storeOf(owner: object | null): CacheStore | null {
+  return owner === null ? null : stores.get(owner) ?? null;
+}
+
+/** The cached bytes of file `path` if `info` shows it unchanged. */
+export function lookupFile(
+  store: CacheStore,
+  path: string,
+  info: Deno.FileInfo,
+): CachedFile | null {
+  return store.lookup(path, "file", info) as CachedFile | null;
+}
+
+/**
+ * Stores `bytes`, read from file `path` after `info` was taken at time
+ * `checkedAt`, when that is safe; returns the entry, or `null` if not
+ * stored.
+ */
+export function storeFile(
+  store: CacheStore,
+  path: string,
+  info: Deno.FileInfo,
+  checkedAt: number,
+  bytes: Uint8Array,
+): CachedFile | null {
+  if (bytes.length !== info.size || bytes.length > store.maxFileSize) {
+    return null;
+  }
+  const stamp = store.trustedStamp(info, checkedAt);
+  if (stamp === null) return null;
+  const entry: CachedFile = {
+    kind: "file",
+    stamp,
+    bytes,
+    etag: stampTag(stamp),
+    cost: bytes.length + 2 * path.length + ENTRY_OVERHEAD,
+  };
+  store.lru.set(path, entry);
+  return entry;
+}

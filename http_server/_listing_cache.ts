@@ -1,0 +1,138 @@
+/**
+ * Folder listings in the file cache: a folder's sorted entries, and whether
+ * it has an index page, kept while a `stat` of the folder shows it unchanged.
+ *
+ * Adding, removing or renaming an entry changes the folder's stamp. What the
+ * folder's stamp does not cover is where its symbolic links lead (a link's
+ * target can become a folder, a file, or disappear): those targets are
+ * looked at again on every use, and a listing with many links is not
+ * cached.
+ *
+ * @module
+ */
+// File names that are not UTF-8: calls that take and give them exactly.
+import * as byteNames from "./_byte_names.ts";
+import {
+  type CacheEntry,
+  type CacheStore,
+  ENTRY_OVERHEAD,
+} from "./_file_cache.ts";
+import type { FileStamp } from "./_file_stamp.ts";
+import type { ListingEntry } from "./_listing.ts";
+
+/** What a symbolic link leads to. */
+type TargetKind = "file" | "directory" | "other" | "missing";
+
+/** Listings with more symbolic links than this are not cached. */
+const MAX_LINKS = 16;
+
+/** The longest request path whose rendered page is remembered. */
+const MAX_MEMO_PATH = 256;
+
+/**
+ * Cost counted for the request path in a remembered page: its title shows
+ * it twice, and escaping can make each character six.
+ */
+const PATH_ALLOWANCE = 12 * MAX_MEMO_PATH;
+
+const SEP = Deno.build.os === "windows" ? "\\" : "/";
+
+/** A cached listing. */
+export interface CachedListing extends CacheEntry {
+  readonly kind: "listing";
+  readonly stamp: FileStamp;
+  /** The entries, sorted as listed. */
+  readonly entries: readonly ListingEntry[];
+  /** The `index_pages` found missing, as one key. */
+  readonly indexKey: string;
+  /** Each symbolic link's name and what it led to. */
+  readonly links: readonly (readonly [string, TargetKind])[];
+  /** The page last rendered, for the request path it was rendered for. */
+  page: { readonly urlPath: string; readonly bytes: Uint8Array } | null;
+}
+
+function targetKind(folder: string, name: string): TargetKind {
+  const path = folder.endsWith("/") || folder.endsWith(SEP)
+    ? folder + name
+    : folder + SEP + name;
+  try {
+    const info = byteNames.statSync(path);
+    return info.isDirectory ? "directory" : info.isFile ? "file" : "other";
+  } catch {
+    return "missing";
+  }
+}
+
+function indexKeyOf(indexPages: readonly string[]): string {
+  // "/" cannot occur in a file name.
+  return indexPages.join("/");
+}
+
+/**
+ * The cached listing of folder `path` if `info` (a stat just taken) shows
+ * it unchanged, its links lead where they did, and it was stored for the
+ * same `indexPages`.
+ */
+export function lookupListing(
+  store: CacheStore,
+  path: string,
+  info: Deno.FileInfo,
+  indexPages: readonly string[],
+): CachedListing | null {
+  const indexKey = indexKeyOf(indexPages);
+  return store.lookup(path, "listing", info, (entry) => {
+    const listing = entry as CachedListing;
+    return listing.indexKey === indexKey &&
+      listing.links.every(([name, kind]) => targetKind(path, name) === kind);
+  }) as CachedListing | null;
+}
+
+/**
+ * Stores the sorted `entries` of folder `path`, read after `info` was taken
+ * at time `checkedAt` and found without any of `indexPages`, when that is
+ * safe. Returns the entry, or `null` if not stored.
+ */
+export function storeListing(
+  store: CacheStore,
+  path: string,
+  info: Deno.FileInfo,
+  checkedAt: number,
+  entries: readonly ListingEntry[],
+  indexPages: readonly string[],
+): CachedListing | null {
+  const linked = entries.filter((entry) => entry.isSymlink);
+  if (linked.length > MAX_LINKS) return null;
+  const stamp = store.trustedStamp(info, checkedAt);
+  if (stamp === null) return null;
+  // Each entry: the object, its name (UTF-16), and its line of the page.
+  let cost = ENTRY_OVERHEAD + 2 * path.length + PATH_ALLOWANCE;
+  for (const entry of entries) cost += 128 + 4 * entry.name.length;
+  const listing: CachedListing = {
+    kind: "listing",
+    stamp,
+    entries,
+    indexKey: indexKeyOf(indexPages),
+    links: linked.map((entry) => [entry.name, targetKind(path, entry.name)]),
+    page: null,
+    cost,
+  };
+  store.lru.set(path, listing);
+  return listing;
+}
+
+/**
+ * The listing page for request path `urlPath`: the one rendered last if it
+ * was for the same path, else `render()`'s, remembered in its place unless
+ * the path is long (the page's title holds it, and the cost counted for
+ * the listing only allows for a short one).
+ */
+export function listingPage(
+  listing: CachedListing,
+  urlPath: string,
+  render: () => Uint8Array,
+): Uint8Array {
+  if (listing.page?.urlPath === urlPath) return listing.page.bytes;
+  const bytes = render();
+  if (urlPath.length <= MAX_MEMO_PATH) listing.page = { urlPath, bytes };
+  return bytes;
+}

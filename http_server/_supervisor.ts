@@ -1,0 +1,272 @@
+/**
+ * The supervisor side of running one server in several processes (see
+ * `_worker.ts` for the other): it starts the program again N times as
+ * workers listening on one address with `SO_REUSEPORT` (Linux spreads the
+ * connections among them), reports a worker that dies (and starts another
+ * in its place), and stops them all on SIGINT, SIGTERM or `stop()`.
+ *
+ * The workers write their request log straight to the stderr they share
+ * with the supervisor, each write whole lines of at most 4 KiB
+ * (`_stderr.ts`), which a pipe, a terminal or a file takes in one piece:
+ * one merged log, with no copy through the supervisor (which would cost it
+ * CPU time on every request). Their stdout is read by the supervisor, to
+ * learn when each one listens.
+ *
+ * @module
+ */
+import { formatSlot, READY_PREFIX, WORKER_ENV } from "./_worker.ts";
+
+/** How long workers get to listen, and then to stop, before giving up. */
+const START_MS = 30_000;
+const STOP_MS = 5_000;
+/** A worker that dies sooner than this after starting is not replaced. */
+const MIN_LIFE_MS = 2_000;
+
+const PERMISSIONS = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "sys",
+  "run",
+  "ffi",
+  "import",
+] as const;
+
+/** How to start workers. */
+export interface SupervisorOptions {
+  /** How many. */
+  readonly workers: number;
+  /** Where they all listen (a port already chosen, not 0). */
+  readonly host: string;
+  readonly port: number;
+  /** More `deno run` flags, e.g. `--allow-read=/srv` for a partial grant. */
+  readonly denoArgs?: readonly string[];
+}
+
+/**
+ * The `deno run` permission flags a worker gets: each permission this
+ * process holds in full, plus the two every worker needs (its address and
+ * its slot variable). A worker never gets more than its supervisor.
+ */
+function permissionFlags(host: string, port: number): string[] {
+  const flags: string[] = [];
+  const granted = (name: (typeof PERMISSIONS)[number]) =>
+    Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
+      .state === "granted";
+  for (const name of PERMISSIONS) {
+    if (granted(name)) flags.push(`--allow-${name}`);
+  }
+  if (!granted("env")) flags.push(`--allow-env=${WORKER_ENV}`);
+  if (!granted("net")) {
+    flags.push(
+      `--allow-net=${host.includes(":") ? `[${host}]` : host}:${port}`,
+    );
+  }
+  return flags;
+}
+
+/**
+ * Copies a worker's stdout to ours in whole lines, taking out the line
+ * that says it listens (and calling `onReady` then).
+ */
+async function forwardStdout(
+  stream: ReadableStream<Uint8Array>,
+  onReady: () => void,
+): Promise<void> {
+  let rest = "";
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop()!;
+    const shown = lines.filter((line) => {
+      if (!line.startsWith(READY_PREFIX)) return true;
+      onReady();
+      return false;
+    });
+    if (shown.length) toStdout(shown.map((line) => line + "\n").join(""));
+  }
+  if (rest) toStdout(rest + "\n");
+}
+
+function writeAll(
+  file: { writeSync(p: Uint8Array): number },
+  data: string | Uint8Array,
+) {
+  const bytes = typeof data === "string"
+    ? new TextEncoder().encode(data)
+    : data;
+  try {
+    for (let done = 0; done < bytes.length;) {
+      done += file.writeSync(bytes.subarray(done));
+    }
+  } catch {
+    // Our own output closed: never let that stop the workers.
+  }
+}
+
+const toStdout = (text: string) => writeAll(Deno.stdout, text);
+const toStderr = (text: string) => writeAll(Deno.stderr, text);
+
+function describeExit(status: Deno.CommandStatus): string {
+  return status.signal
+    ? `was killed by ${status.signal}`
+    : `exited with code ${status.code}`;
+}
+
+interface Worker {
+  readonly index: number;
+  readonly child: Deno.ChildProcess;
+  readonly startedAt: number;
+  /** Resolves once it listens; rejects if it exits first. */
+  readonly listening: Promise<void>;
+  /** Resolves once its output is all forwarded. */
+  readonly drained: Promise<void>;
+}
+
+/** Starts, watches and stops the workers of one address. */
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #workers = new Map<number, Worker>();
+  #running = false;
+  #stopping = false;
+  #finish: (code: number) => void = () => {};
+  /** Resolves with the exit status once every worker has stopped. */
+  readonly done: Promise<number>;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.done = new Promise((resolve) => (this.#finish = resolve));
+  }
+
+  /** The process ids of the running workers. */
+  get pids(): number[] {
+    return [...this.#workers.values()].map((w) => w.child.pid);
+  }
+
+  /**
+   * Starts every worker and resolves once all of them listen; if one
+   * fails first, stops the others and throws.
+   */
+  async start(): Promise<void> {
+    const { workers } = this.#options;
+    const started = Array.from({ length: workers }, (_, i) => this.#spawn(i));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`workers did not start within ${START_MS} ms`)),
+        START_MS,
+      );
+    });
+    try {
+      await Promise.race([
+        Promise.all(started.map((w) => w.listening)),
+        timeout,
+      ]);
+      this.#running = true;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #spawn(index: number): Worker {
+    const { host, port, denoArgs = [] } = this.#options;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--unstable-net",
+        "--no-prompt",
+        ...permissionFlags(host, port),
+        ...denoArgs,
+        Deno.mainModule,
+        ...Deno.args,
+      ],
+      env: { [WORKER_ENV]: formatSlot({ index, host, port }) },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    let ready = () => {};
+    const listening = new Promise<void>((resolve, reject) => {
+      ready = resolve;
+      child.status.then((s) =>
+        reject(new Error(`worker ${index + 1} ${describeExit(s)}`))
+      );
+    });
+    listening.catch(() => {});
+    const drained = forwardStdout(child.stdout, () => ready()).catch(() => {});
+    const worker = { index, child, startedAt: Date.now(), listening, drained };
+    this.#workers.set(index, worker);
+    child.status.then((status) => this.#exited(worker, status));
+    return worker;
+  }
+
+  async #exited(worker: Worker, status: Deno.CommandStatus): Promise<void> {
+    await worker.drained;
+    if (this.#workers.get(worker.index) === worker) {
+      this.#workers.delete(worker.index);
+    }
+    // Before all listen, start() reports; once stopping, nothing to say.
+    if (!this.#running || this.#stopping) return;
+    const { index, child, startedAt } = worker;
+    const what = `worker ${index + 1} (pid ${child.pid}) ${
+      describeExit(status)
+    }`;
+    if (Date.now() - startedAt >= MIN_LIFE_MS) {
+      const next = this.#spawn(index);
+      toStderr(`${what}; started another (pid ${next.child.pid})\n`);
+      return;
+    }
+    toStderr(
+      `${what} within ${MIN_LIFE_MS / 1000} s of starting; not restarted\n`,
+    );
+    if (this.#workers.size === 0) {
+      this.#stopping = true;
+      this.#finish(1);
+    }
+  }
+
+  /** Stops every worker (SIGTERM, then SIGKILL after 5 s); resolves once all have exited. */
+  async stop(): Promise<void> {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      const workers = [...this.#workers.values()];
+      for (const { child } of workers) {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
+      const killer = setTimeout(() => {
+        for (const { child } of workers) {
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // Already gone.
+          }
+        }
+      }, STOP_MS);
+      await Promise.all(
+        workers.map((w) => w.child.status.then(() => w.drained)),
+      );
+      clearTimeout(killer);
+      this.#finish(0);
+    }
+    await this.done;
+  }
+
+  /** Stops on SIGINT or SIGTERM; resolves with the exit status once all have stopped. */
+  async untilStopped(): Promise<number> {
+    const signals = ["SIGINT", "SIGTERM"] as const;
+    const stop = () => void this.stop();
+    for (const signal of signals) Deno.addSignalListener(signal, stop);
+    try {
+      return await this.done;
+    } finally {
+      for (const signal of signals) Deno.removeSignalListener(signal, stop);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The worker side of running one server in several processes: a worker is
+ * the same program started again by its supervisor (`_supervisor.ts`), with
+ * an environment variable saying which slot it fills and where to listen.
+ * It listens with `SO_REUSEPORT` beside its siblings, says so on a line of
+ * its own, and stops quietly on SIGINT, SIGTERM, or when its supervisor goes
+ * away (its stdin, a pipe from the supervisor, ends).
+ *
+ * @module
+ */
+import { flushStderr } from "../_util/stderr.ts";
+import type { HTTPServer } from "./server.ts";
+
+/** The variable naming a worker's slot and address: `"<slot> <port> <host>"`. */
+export const WORKER_ENV = "PYPORT_WORKER";
+
+/**
+ * Starts the line a worker prints once it listens; a NUL cannot begin a
+ * line of ordinary output, so the supervisor can take it out.
+ */
+export const READY_PREFIX = "\0pyport-worker-listening ";
+
+/** Where a worker is told to listen. */
+export interface WorkerSlot {
+  /** 0 to N-1. */
+  readonly index: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `WORKER_ENV`'s value for `slot`. */
+export function formatSlot(slot: WorkerSlot): string {
+  return `${slot.index} ${slot.port} ${slot.host}`;
+}
+
+/** The slot this process was started for, or `null` when it is no worker. */
+export function workerSlot(): WorkerSlot | null {
+  // Never prompt for a permission the program was not started with.
+  const env = Deno.permissions.querySync({ name: "env", variable: WORKER_ENV });
+  if (env.state !== "granted") return null;
+  const match = /^(\d+) (\d+) (.+)$/.exec(Deno.env.get(WORKER_ENV) ?? "");
+  if (!match) return null;
+  return { index: Number(match[1]), port: Number(match[2]), host: match[3]! };
+}
+
+/**
+ * Resolves on SIGINT, SIGTERM or the end of stdin, then lets go of all
+ * three so that nothing keeps the process alive.
+ */
+async function untilStopped(): Promise<void> {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  // The supervisor holds the other end of stdin: it closing, even by a
+  // crash or SIGKILL, ends the worker too, so none is left orphaned.
+  const stdin = Deno.stdin.readable.getReader();
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  for (const signal of signals) Deno.addSignalListener(signal, stop);
+  (async () => {
+    while (!(await stdin.read()).done) {
+      // Whatever the supervisor sends is ignored.
+    }
+  })().catch(() => {}).finally(stop);
+  await stopped;
+  for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  await stdin.cancel().catch(() => {});
+}
+
+/**
+ * Runs `server` (bound with `allow_reuse_port`) as a worker: reports its
+ * address to the supervisor, serves until told to stop, then closes it.
+ */
+export async function serveAsWorker(server: HTTPServer): Promise<void> {
+  const stopped = untilStopped();
+  const [host, port] = server.server_address;
+  console.log(`${READY_PREFIX}${port} ${host}`);
+  const serving = server.serve_forever();
+  await stopped;
+  await server.shutdown();
+  await serving;
+  await server.server_close();
+  flushStderr();
+}

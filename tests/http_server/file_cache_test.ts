@@ -1,0 +1,346 @@
+/**
+ * FileCache in process: hits are real (counted), every kind of change is
+ * served fresh on the very next request, conditional and partial requests
+ * are answered from memory, the budget holds, and the symlink rules stay as
+ * strict as without the cache.
+ */
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
+import {
+  FileCache,
+  HTTPServer,
+  SimpleHTTPRequestHandler,
+  type SimpleHTTPRequestHandlerOptions,
+} from "../../http_server/mod.ts";
+import { get, settle } from "./_cache_tree.ts";
+
+const POSIX = Deno.build.os !== "windows";
+const LINUX = Deno.build.os === "linux";
+
+class Quiet extends SimpleHTTPRequestHandler {
+  override log_message(): void {}
+}
+
+async function withServer(
+  options: SimpleHTTPRequestHandlerOptions,
+  fn: (base: string) => Promise<void>,
+): Promise<void> {
+  await using server = new HTTPServer(["127.0.0.1", 0], Quiet.partial(options));
+  const done = server.serve_forever();
+  try {
+    await fn(`http://127.0.0.1:${server.server_port}`);
+  } finally {
+    await server.shutdown();
+    await done;
+  }
+}
+
+async function tempTree(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "pyport_cache_" });
+  await Deno.mkdir(`${root}/www/list`, { recursive: true });
+  return root;
+}
+
+Deno.test("FileCache: bad bounds are refused", () => {
+  throws(() => new FileCache({ max_bytes: -1 }), RangeError);
+  throws(() => new FileCache({ max_entries: 1.5 }), RangeError);
+  throws(
+    // @ts-expect-error: a string where a number belongs
+    () => new FileCache({ max_file_size: "64k" }),
+    TypeError,
+  );
+  deepEqual(new FileCache({ max_entries: 3 }).cache_info(), {
+    hits: 0,
+    misses: 0,
+    entries: 0,
+    bytes: 0,
+    max_entries: 3,
+    max_bytes: 32 * 1024 * 1024,
+  });
+});
+
+Deno.test({
+  name: "FileCache: every change is served fresh on the very next request",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const www = `${root}/www`;
+    const names = ["grow", "same", "restored", "renamed", "deleted"];
+    for (const name of names) {
+      await Deno.writeTextFile(`${www}/${name}.txt`, "v1-aaaa");
+    }
+    await settle(...names.map((n) => `${www}/${n}.txt`));
+    const cache = new FileCache();
+    await withServer({ directory: www, cache }, async (base) => {
+      // Two requests each: the first fills the cache, the second is a hit.
+      for (const name of names) {
+        equal((await get(`${base}/${name}.txt`)).text, "v1-aaaa");
+        equal((await get(`${base}/${name}.txt`)).text, "v1-aaaa");
+      }
+      equal(
+        cache.cache_info().hits,
+        names.length,
+        "the second requests were hits",
+      );
+      const before = Deno.statSync(`${www}/restored.txt`);
+
+      // Each change right after the hit: within the same second as it.
+      await Deno.writeTextFile(`${www}/grow.txt`, "v2-bbbbbbbb");
+      equal((await get(`${base}/grow.txt`)).text, "v2-bbbbbbbb");
+
+      await Deno.writeTextFile(`${www}/same.txt`, "v2-bbbb");
+      equal((await get(`${base}/same.txt`)).text, "v2-bbbb");
+
+      // Same size, and the modification time put back (touch -d, cp -p).
+      await Deno.writeTextFile(`${www}/restored.txt`, "v2-bbbb");
+      await Deno.utime(`${www}/restored.txt`, before.atime!, before.mtime!);
+      equal(
+        Deno.statSync(`${www}/restored.txt`).mtime?.getTime(),
+        before.mtime?.getTime(),
+      );
+      equal((await get(`${base}/restored.txt`)).text, "v2-bbbb");
+
+      await Deno.writeTextFile(`${root}/new.txt`, "v2-bbbb");
+      await Deno.rename(`${root}/new.txt`, `${www}/renamed.txt`);
+      equal((await get(`${base}/renamed.txt`)).text, "v2-bbbb");
+
+      await Deno.remove(`${www}/deleted.txt`);
+      equal((await get(`${base}/deleted.txt`)).status, 404);
+
+      // A second same-size rewrite within the same second as the first,
+      // mtime put back: the stamp cannot tell them apart, so a file changed
+      // this recently must not have been cached.
+      const v2 = Deno.statSync(`${www}/same.txt`);
+      await Deno.writeTextFile(`${www}/same.txt`, "v3-cccc");
+      await Deno.utime(`${www}/same.txt`, v2.atime!, v2.mtime!);
+      equal((await get(`${base}/same.txt`)).text, "v3-cccc");
+    });
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "FileCache: listings follow entries added, removed and links retargeted",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const list = `${root}/www/list`;
+    await Deno.writeTextFile(`${list}/a.txt`, "a");
+    await Deno.mkdir(`${root}/target`);
+    await Deno.symlink(`${root}/target`, `${list}/link`);
+    await settle(list, `${list}/a.txt`);
+    const cache = new FileCache();
+    await withServer(
+      { directory: `${root}/www`, cache, follow_symlinks: true },
+      async (base) => {
+        const page = async () => (await get(`${base}/list/`)).text;
+        match(await page(), /href="a\.txt"/);
+        const hits = cache.cache_info().hits;
+        match(await page(), /href="link\/">link@</);
+        equal(
+          cache.cache_info().hits,
+          hits + 1,
+          "the second listing was a hit",
+        );
+
+        await Deno.writeTextFile(`${list}/b.txt`, "b");
+        match(await page(), /href="b\.txt"/);
+
+        await Deno.remove(`${list}/a.txt`);
+        equal((await page()).includes("a.txt"), false);
+
+        // The folder itself does not change when a link's target does.
+        await settle(list);
+        await page();
+        await Deno.remove(`${root}/target`);
+        await Deno.writeTextFile(`${root}/target`, "now a file");
+        match(await page(), /href="link">link@</);
+
+        // An index page appearing turns the listing into that page.
+        await Deno.writeTextFile(`${list}/index.html`, "<p>index</p>");
+        equal(await page(), "<p>index</p>");
+      },
+    );
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "FileCache: HEAD, Range, If-None-Match and If-Modified-Since from memory",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const path = `${root}/www/data.txt`;
+    await Deno.writeTextFile(path, "0123456789");
+    await settle(path);
+    const cache = new FileCache();
+    await withServer({ directory: `${root}/www`, cache }, async (base) => {
+      const url = `${base}/data.txt`;
+      const full = await get(url);
+      const etag = full.headers.get("etag")!;
+      match(etag, /^"[0-9a-f]+-a-[0-9a-f]+"$/);
+      const lastModified = full.headers.get("last-modified")!;
+      const hits = cache.cache_info().hits;
+
+      const head = await get(url, { method: "HEAD" });
+      equal(head.status, 200);
+      equal(head.headers.get("content-length"), "10");
+      equal(head.headers.get("etag"), etag);
+      equal(head.text, "");
+
+      const part = await get(url, { headers: { Range: "bytes=2-4" } });
+      equal(part.status, 206);
+      equal(part.text, "234");
+      equal(part.headers.get("content-range"), "bytes 2-4/10");
+
+      equal((await get(url, { headers: { Range: "bytes=99-" } })).status, 416);
+      equal(
+        (await get(url, { headers: { "If-None-Match": etag } })).status,
+        304,
+      );
+      equal(
+        (await get(url, { headers: { "If-Modified-Since": lastModified } }))
+          .status,
+        304,
+      );
+      const ifRange = await get(url, {
+        headers: { Range: "bytes=0-0", "If-Range": '"other"' },
+      });
+      equal(ifRange.status, 200);
+      equal(cache.cache_info().hits, hits + 6, "all answered from memory");
+
+      // The old validator no longer matches once the bytes change.
+      await Deno.writeTextFile(path, "abcdefghij");
+      const changed = await get(url, { headers: { "If-None-Match": etag } });
+      equal(changed.status, 200);
+      equal(changed.text, "abcdefghij");
+    });
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "FileCache: a file just changed is read from disk, with a content tag",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const path = `${root}/www/fresh.txt`;
+    await Deno.writeTextFile(path, "fresh");
+    const cache = new FileCache();
+    await withServer({ directory: `${root}/www`, cache }, async (base) => {
+      const first = await get(`${base}/fresh.txt`);
+      const tag = first.headers.get("etag")!;
+      match(tag, /^"c-[\w-]{27}"$/);
+      await get(`${base}/fresh.txt`);
+      equal(cache.cache_info().entries, 0, "not cached while unsettled");
+      equal(cache.cache_info().hits, 0);
+      // Once settled the file gets its stamp tag, and the content tag the
+      // client holds still validates the same bytes.
+      await settle(path);
+      const later = await get(`${base}/fresh.txt`, {
+        headers: { "If-None-Match": tag },
+      });
+      equal(later.status, 304);
+      match(later.headers.get("etag") ?? "", /^"[0-9a-f]+-5-[0-9a-f]+"$/);
+      equal(cache.cache_info().entries, 1);
+    });
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "FileCache: stays within its bounds when the files do not fit",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const www = `${root}/www`;
+    const size = 8 * 1024;
+    for (let i = 0; i < 40; i++) {
+      await Deno.writeFile(`${www}/f${i}.bin`, new Uint8Array(size).fill(i));
+    }
+    await settle(`${www}/f39.bin`);
+    const cache = new FileCache({ max_bytes: 64 * 1024, max_entries: 5 });
+    const bySize = new FileCache({ max_bytes: 40 * 1024 });
+    for (const c of [cache, bySize]) {
+      await withServer({ directory: www, cache: c }, async (base) => {
+        for (let i = 0; i < 40; i++) {
+          const res = await fetch(`${base}/f${i}.bin`, {
+            signal: AbortSignal.timeout(10_000),
+          });
+          const body = new Uint8Array(await res.arrayBuffer());
+          equal(body.length, size);
+          equal(body[size - 1], i);
+        }
+      });
+      const info = c.cache_info();
+      ok(info.bytes <= info.max_bytes, JSON.stringify(info));
+      ok(info.entries <= info.max_entries, JSON.stringify(info));
+      ok(info.entries >= 1, "something was cached");
+    }
+    equal(cache.cache_info().entries, 5);
+    equal(bySize.cache_info().entries, 4);
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "FileCache: symlink and folder boundary rules hold for cached files",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const www = `${root}/www`;
+    await Deno.mkdir(`${www}/sub`);
+    await Deno.writeTextFile(`${www}/sub/page.txt`, "inside");
+    await Deno.writeTextFile(`${www}/swap.txt`, "inside too");
+    await Deno.writeTextFile(`${root}/secret.txt`, "secret");
+    await settle(`${www}/sub/page.txt`, `${www}/swap.txt`);
+    const cache = new FileCache();
+    await withServer({ directory: www, cache }, async (base) => {
+      for (let i = 0; i < 2; i++) {
+        equal((await get(`${base}/sub/page.txt`)).text, "inside");
+        equal((await get(`${base}/swap.txt`)).text, "inside too");
+      }
+      equal(cache.cache_info().hits, 2);
+      // The same (unchanged) file moved out of the folder, a link left in
+      // its place: its stamp still matches, but it is outside now.
+      await Deno.rename(`${www}/sub`, `${root}/moved-out`);
+      await Deno.symlink(`${root}/moved-out`, `${www}/sub`);
+      equal((await get(`${base}/sub/page.txt`)).status, 404);
+      // A cached name replaced by a link to a file outside.
+      await Deno.remove(`${www}/swap.txt`);
+      await Deno.symlink(`${root}/secret.txt`, `${www}/swap.txt`);
+      equal((await get(`${base}/swap.txt`)).status, 404);
+      // Traversal stays refused.
+      equal((await get(`${base}/../secret.txt`)).status, 404);
+      equal((await get(`${base}/%2e%2e/secret.txt`)).status, 404);
+    });
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "FileCache: cache: true shares one default instance; none by default",
+  ignore: !POSIX,
+  fn() {
+    const request = new Request("http://x/");
+    const a = new (Quiet.partial({ cache: true }))(
+      request,
+      ["127.0.0.1", 1],
+      null!,
+    );
+    const b = new (Quiet.partial({ cache: true }))(
+      request,
+      ["127.0.0.1", 1],
+      null!,
+    );
+    ok(a.cache instanceof FileCache);
+    equal(a.cache, b.cache);
+    equal(new Quiet(request, ["127.0.0.1", 1], null!).cache, null);
+    equal(
+      new (Quiet.partial({ cache: false }))(request, ["127.0.0.1", 1], null!)
+        .cache,
+      null,
+    );
+  },
+});

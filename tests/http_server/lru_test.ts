@@ -1,0 +1,62 @@
+import { deepEqual, equal } from "node:assert/strict";
+import { Lru } from "../../http_server/_lru.ts";
+
+const item = (cost: number) => ({ cost });
+
+function keys(lru: Lru<{ cost: number }>, candidates: string[]): string[] {
+  // Peeking with get() would reorder, so test membership on a copy of the
+  // candidate list, in order, and put each back as it was found.
+  return candidates.filter((k) => lru.get(k) !== undefined);
+}
+
+Deno.test("Lru: evicts the least recently used past the cost bound", () => {
+  const lru = new Lru(100, 10);
+  lru.set("a", item(40));
+  lru.set("b", item(40));
+  lru.get("a"); // a is now the most recently used
+  lru.set("c", item(40)); // 120 > 100: b goes
+  equal(lru.cost, 80);
+  equal(lru.size, 2);
+  deepEqual(keys(lru, ["a", "b", "c"]), ["a", "c"]);
+});
+
+Deno.test("Lru: evicts past the entry bound", () => {
+  const lru = new Lru(1_000, 3);
+  for (const k of ["a", "b", "c", "d"]) lru.set(k, item(1));
+  equal(lru.size, 3);
+  equal(lru.get("a"), undefined);
+  equal(lru.cost, 3);
+});
+
+Deno.test("Lru: replacing a key counts its cost once", () => {
+  const lru = new Lru(100, 10);
+  lru.set("a", item(60));
+  lru.set("a", item(30));
+  equal(lru.cost, 30);
+  equal(lru.size, 1);
+});
+
+Deno.test("Lru: a value bigger than the budget is not kept, nor the old one", () => {
+  const lru = new Lru(100, 10);
+  lru.set("a", item(10));
+  lru.set("b", item(10));
+  lru.set("a", item(101));
+  equal(lru.get("a"), undefined);
+  equal(lru.cost, 10);
+  deepEqual(keys(lru, ["b"]), ["b"]);
+  const none = new Lru(100, 0);
+  none.set("x", item(1));
+  equal(none.size, 0);
+});
+
+Deno.test("Lru: delete and clear", () => {
+  const lru = new Lru(100, 10);
+  lru.set("a", item(10));
+  lru.set("b", item(20));
+  lru.delete("a");
+  lru.delete("missing");
+  equal(lru.cost, 20);
+  lru.clear();
+  equal(lru.cost, 0);
+  equal(lru.size, 0);
+});

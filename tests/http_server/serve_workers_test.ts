@@ -1,0 +1,189 @@
+/**
+ * `serve --workers N` with real processes: the workers serve,
+ * log one line per request, share the connections, replace a worker that
+ * dies, and stop cleanly (no process left behind) on SIGINT, on SIGTERM,
+ * and even when the supervisor itself is killed.
+ */
+import { equal, match } from "node:assert/strict";
+import { ServeProcess } from "../_server.ts";
+
+const LINUX = Deno.build.os === "linux";
+const LOG_LINE =
+  /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4} \d\d:\d\d:\d\d\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/;
+
+/** The ids of the processes whose parent is `pid`. */
+function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) children.push(Number(entry.name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\S+ \(.*\) Z/.test(stat); // a zombie has exited
+  } catch {
+    return false;
+  }
+}
+
+async function until(test: () => boolean, what: string, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One request on a fresh connection; resolves with the body. */
+async function getOnce(port: number, path: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: { Connection: "close" },
+    signal: AbortSignal.timeout(10_000),
+  });
+  return await res.text();
+}
+
+const dir = await Deno.makeTempDir({ prefix: "pyport_workers_" });
+await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");
+globalThis.addEventListener("unload", () => {
+  Deno.removeSync(dir, { recursive: true });
+});
+
+/** `serve` on 127.0.0.1 `port`, serving `dir` with two workers. */
+function twoWorkers(port: number): ServeProcess {
+  const args = ["-b", "127.0.0.1", "-d", dir, "--workers", "2"];
+  return new ServeProcess([String(port), ...args]);
+}
+
+async function startWorkers() {
+  const server = twoWorkers(0);
+  const port = await server.started();
+  await until(() => childPids(server.child.pid).length === 2, "two workers");
+  return { server, port, workers: childPids(server.child.pid) };
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test({
+    name:
+      `serve --workers 2: serves, one log line per request, ${signal} stops all`,
+    ignore: !LINUX,
+    async fn() {
+      const { server, port, workers } = await startWorkers();
+      await using _ = server;
+      equal(
+        server.stdout,
+        `Serving HTTP on 127.0.0.1 port ${port} (http://127.0.0.1:${port}/) ...\n`,
+      );
+      // 200 requests, 20 at a time: the workers log concurrently, and the
+      // merged log must still be whole lines.
+      const requests = 200;
+      for (let i = 0; i < requests; i += 20) {
+        const bodies = await Promise.all(
+          Array.from({ length: 20 }, () => getOnce(port, "/hello.txt")),
+        );
+        for (const body of bodies) equal(body, "Hello World\n");
+      }
+      await server.until(
+        () => server.stderr.split("\n").length > requests,
+        "the log lines",
+      );
+      const lines = server.stderr.trimEnd().split("\n");
+      equal(lines.length, requests, server.stderr);
+      for (const line of lines) match(line, LOG_LINE);
+      // Ctrl-C in a terminal signals the whole process group at once.
+      if (signal === "SIGINT") {
+        for (const pid of workers) Deno.kill(pid, signal);
+      }
+      equal(await server.stop(signal), 0);
+      equal(
+        server.stdout.split("Keyboard interrupt received, exiting.").length,
+        2,
+      );
+      equal(
+        server.stderr.trimEnd().split("\n").length,
+        requests,
+        "nothing else logged",
+      );
+      for (const pid of workers) {
+        equal(alive(pid), false, `worker ${pid} left running`);
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "serve --workers 2: a worker that dies is reported and replaced",
+  ignore: !LINUX,
+  async fn() {
+    const { server, port, workers } = await startWorkers();
+    await using _ = server;
+    // Workers that die within 2 s of starting are not replaced.
+    await new Promise((r) => setTimeout(r, 2_100));
+    Deno.kill(workers[0]!, "SIGKILL");
+    await server.until(
+      () => server.stderr.includes("started another"),
+      "the report",
+    );
+    match(
+      server.stderr,
+      new RegExp(
+        `^worker \\d \\(pid ${
+          workers[0]
+        }\\) was killed by SIGKILL; started another \\(pid \\d+\\)$`,
+        "m",
+      ),
+    );
+    await until(
+      () => childPids(server.child.pid).length === 2,
+      "the new worker",
+    );
+    for (let i = 0; i < 6; i++) {
+      equal(await getOnce(port, "/hello.txt"), "Hello World\n");
+    }
+    equal(await server.stop("SIGTERM"), 0);
+  },
+});
+
+Deno.test({
+  name:
+    "serve --workers 2: the workers stop by themselves when the supervisor is killed",
+  ignore: !LINUX,
+  async fn() {
+    const { server, workers } = await startWorkers();
+    await using _ = server;
+    Deno.kill(server.child.pid, "SIGKILL");
+    await server.child.status;
+    await until(
+      () => workers.every((pid) => !alive(pid)),
+      "the orphaned workers to stop",
+    );
+  },
+});
+
+Deno.test({
+  name: "serve --workers: bad counts exit 2, a port in use exits 1",
+  ignore: !LINUX,
+  async fn() {
+    for (const bad of ["0", "-1", "two", "1000"]) {
+      await using server = new ServeProcess(["0", "-d", dir, "--workers", bad]);
+      await server.until(() => server.exitCode !== null, "the exit");
+      equal(server.exitCode, 2, bad);
+      match(server.stderr, /serve: error: argument --workers: /);
+    }
+    using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    await using server = twoWorkers(taken.addr.port);
+    await server.until(() => server.exitCode !== null, "the exit");
+    equal(server.exitCode, 1);
+    match(server.stderr, /^Error: port \d+ is already in use on 127\.0\.0\.1/);
+  },
+});
