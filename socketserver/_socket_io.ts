@@ -240,6 +240,18 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     return this.#take(size < 0 ? available : Math.min(size, available));
   }
 
+  /**
+   * Buffered bytes, without consuming them (Python's `BufferedReader.peek`):
+   * a copy of what is buffered, after at most one read from the connection
+   * when nothing is; empty at end of stream. `size` is accepted for
+   * Python's signature; as there, the result may be shorter or longer.
+   */
+  async peek(_size = 0): Promise<Uint8Array> {
+    this.#checkOpen();
+    if (this.buffered === 0) await this.#fill();
+    return this.#buffer.slice(this.#start, this.#end);
+  }
+
   /** Fills `b` as far as the stream allows; resolves with the count (0 at its end). */
   async readinto(b: Uint8Array): Promise<number> {
     this.#checkOpen();
@@ -414,7 +426,11 @@ export class SocketWriter {
   write(data: Uint8Array | string): number {
     if (this.#closed) throw new TypeError("I/O operation on closed file");
     if (this.#error !== null) throw this.#error;
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    // Copied, as Python's write has sent the bytes when it returns: the
+    // caller may reuse its buffer (a readinto loop does) at once.
+    const bytes = typeof data === "string"
+      ? encoder.encode(data)
+      : data.slice();
     if (bytes.length === 0) return 0;
     this.#queue.push(bytes);
     this.#queued += bytes.length;

@@ -28,8 +28,12 @@ export interface TCPServerOptions {
  */
 export type AcceptedConnection = Deno.Conn;
 
-/** Python's `bind_and_activate=True` step: bind and listen, closing the half-made server if either fails. */
-function bindAndActivate(server: TCPServer): void {
+/**
+ * Python's `bind_and_activate=True` step: bind and listen, closing the
+ * half-made server if either fails. Exported for subclasses (`HTTPSServer`)
+ * that bind once their own settings are in place.
+ */
+export function bindAndActivate(server: TCPServer): void {
   try {
     server.server_bind();
     server.server_activate();
