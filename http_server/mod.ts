@@ -1,7 +1,9 @@
 /**
  * Python's `http.server` for Deno: `HTTPServer`, `BaseHTTPRequestHandler`
- * and `SimpleHTTPRequestHandler`, with Python's names and behaviour, on
- * `Deno.serve`.
+ * and `SimpleHTTPRequestHandler`, with Python's names and behaviour, built
+ * as CPython builds them on `socketserver` (this package's, on Deno's own
+ * sockets). `createFetchHandler` runs the same handlers under `Deno.serve`
+ * or `deno serve`.
  *
  * @example
  * ```ts
@@ -32,3 +34,4 @@ export { HTTPMessage } from "../_util/http_message.ts";
 export * from "./io.ts";
 export * from "./responses.ts";
 export * from "./simple_handler.ts";
+export * from "./fetch_handler.ts";

@@ -9,7 +9,12 @@
  */
 import { parseArgs } from "node:util";
 import { flushStderr } from "../_util/stderr.ts";
-import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
+import {
+  type HTTPServer,
+  loadTLSFiles,
+  ThreadingHTTPServer,
+  ThreadingHTTPSServer,
+} from "./server.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
 const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
@@ -42,6 +47,15 @@ options:
 
 Python's --cgi option is left out: CGI support is deprecated in Python 3.13
 and removed in 3.15.`;
+
+/**
+ * Seconds a client may take to send a request head (nginx's
+ * `client_header_timeout` and Node's `headersTimeout` are 60 s too): a
+ * client sending a head byte by byte cannot hold a connection for longer.
+ */
+const HEADERS_TIMEOUT = 60;
+/** Seconds a kept-alive connection may sit idle (Node's and Apache's 5 s). */
+const KEEP_ALIVE_TIMEOUT = 5;
 
 /** A usage error: shown with the usage line, exit status 2 (as argparse). */
 class UsageError extends Error {}
@@ -224,6 +238,8 @@ function startServer(
   const protocol = options.protocol;
   const Handler = class extends Base {
     override protocol_version = protocol;
+    override headers_timeout = HEADERS_TIMEOUT;
+    override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
   };
   const hosts = options.bind !== null
     ? [options.bind]
@@ -233,8 +249,8 @@ function startServer(
   for (const host of hosts) {
     try {
       return tls
-        ? new HTTPSServer([host, options.port], Handler, tls)
-        : new HTTPServer([host, options.port], Handler);
+        ? new ThreadingHTTPSServer([host, options.port], Handler, tls)
+        : new ThreadingHTTPServer([host, options.port], Handler);
     } catch (error) {
       lastError = error;
       const noIPv6 = error instanceof Deno.errors.AddrNotAvailable ||
