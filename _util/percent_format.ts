@@ -43,6 +43,13 @@ function pyNumberStr(n: number): string {
   return String(n);
 }
 
+/**
+ * Characters Python's `str.isprintable()` rejects (other than the space):
+ * controls, format characters, surrogates, private use, unassigned code
+ * points and separators, such as U+00A0 and U+00AD.
+ */
+const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
+
 function escapeChar(ch: string, quote: string): string {
   const code = ch.codePointAt(0) ?? 0;
   if (ch === "\\") return "\\\\";
@@ -50,10 +57,11 @@ function escapeChar(ch: string, quote: string): string {
   if (ch === "\n") return "\\n";
   if (ch === "\r") return "\\r";
   if (ch === "\t") return "\\t";
-  if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
-    return "\\x" + code.toString(16).padStart(2, "0");
-  }
-  return ch;
+  if (code >= 0x20 && code < 0x7f) return ch;
+  if (!NON_PRINTABLE.test(ch)) return ch;
+  if (code < 0x100) return "\\x" + code.toString(16).padStart(2, "0");
+  if (code < 0x10000) return "\\u" + code.toString(16).padStart(4, "0");
+  return "\\U" + code.toString(16).padStart(8, "0");
 }
 
 function reprString(s: string): string {

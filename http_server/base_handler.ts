@@ -12,7 +12,11 @@ import {
   SocketWriter,
   StreamRequestHandler,
 } from "../socketserver/request_handler.ts";
-import type { Address } from "../socketserver/base_server.ts";
+import type {
+  Address,
+  RequestHandlerClass as HandlerClass,
+} from "../socketserver/base_server.ts";
+import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import {
   type ConnectionTracker,
   Phase,
@@ -40,6 +44,12 @@ import type { HTTPServer } from "./server.ts";
 
 /** A client's `[host, port]`, as Python's `client_address`. */
 export type ClientAddress = readonly [host: string, port: number];
+
+/**
+ * What `HTTPServer` needs of a handler class: constructible with
+ * `(request, client_address, server)` for each connection.
+ */
+export type RequestHandlerClass = HandlerClass<StreamConnection>;
 
 /** Python's default `error_message_format` (an HTML page). */
 export const DEFAULT_ERROR_MESSAGE: string = `<!DOCTYPE HTML>

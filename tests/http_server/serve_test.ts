@@ -1,5 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { SERVE, ServeProcess } from "../_server.ts";
+import { RawConnection } from "./_diff_http.ts";
 
 const decoder = new TextDecoder();
 const WINDOWS = Deno.build.os === "windows";
@@ -35,11 +36,17 @@ Deno.test({
     );
     const res = await fetch(`http://127.0.0.1:${port}/hello.txt`);
     equal(await res.text(), "Hello World\n");
-    equal(res.headers.get("connection"), "close");
+    // HTTP/1.0, as Python: one request per connection, closed by the server.
+    const conn = await RawConnection.open({ hostname: "127.0.0.1", port });
+    await conn.write("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+    const raw = await conn.read();
+    equal(raw.statusLine, "HTTP/1.0 200 OK");
+    equal(await conn.waitClosed(2000), true);
+    conn.close();
     const missing = await fetch(`http://127.0.0.1:${port}/nope`);
     await missing.body?.cancel();
     await server.until(
-      () => server.stderr.split("\n").length > 3,
+      () => server.stderr.split("\n").length > 4,
       "the log lines",
     );
     const lines = server.stderr.trimEnd().split("\n");
@@ -47,8 +54,9 @@ Deno.test({
       lines[0] ?? "",
       /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4} \d\d:\d\d:\d\d\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/,
     );
-    match(lines[1] ?? "", /\] code 404, message File not found$/);
-    match(lines[2] ?? "", /\] "GET \/nope HTTP\/1\.1" 404 -$/);
+    match(lines[1] ?? "", /\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/);
+    match(lines[2] ?? "", /\] code 404, message File not found$/);
+    match(lines[3] ?? "", /\] "GET \/nope HTTP\/1\.1" 404 -$/);
     equal(await server.stop("SIGINT"), 0);
     ok(server.stdout.endsWith("\nKeyboard interrupt received, exiting.\n"));
   },
