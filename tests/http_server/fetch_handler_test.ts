@@ -5,7 +5,7 @@
  */
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import {
-  BaseHTTPRequestHandler,
+  type BaseHTTPRequestHandler,
   createFetchHandler,
   HTTPServer,
 } from "../../http_server/mod.ts";
