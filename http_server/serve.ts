@@ -9,17 +9,19 @@
  */
 import { parseArgs } from "node:util";
 import { flushStderr } from "../_util/stderr.ts";
+import { createFetchHandler, type FetchHandler } from "./fetch_handler.ts";
 import {
-  type HTTPServer,
   loadTLSFiles,
+  type ServerAddress,
   ThreadingHTTPServer,
   ThreadingHTTPSServer,
+  type TLSOptions,
 } from "./server.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
 const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
              [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE]
-             [--follow-symlinks] [port]`;
+             [--http2] [--follow-symlinks] [port]`;
 
 const HELP = `${USAGE}
 
@@ -42,11 +44,14 @@ options:
                         (default: the key inside the --tls-cert file)
   --tls-password-file FILE
                         read the private key's password from this file
+  --http2               with --tls-cert: serve HTTP/2 too (and HTTP/1.1),
+                        through Deno.serve and the fetch adapter
   --follow-symlinks     serve files behind symbolic links that lead outside
                         the directory (refused by default; Python follows them)
 
 Python's --cgi option is left out: CGI support is deprecated in Python 3.13
-and removed in 3.15.`;
+and removed in 3.15. A request head must arrive within 60 seconds and a
+kept-alive connection may stay idle for 5 seconds.`;
 
 /**
  * Seconds a client may take to send a request head (nginx's
@@ -71,6 +76,7 @@ interface ServeOptions {
   tlsCert: string | null;
   tlsKey: string | null;
   tlsPasswordFile: string | null;
+  http2: boolean;
   followSymlinks: boolean;
 }
 
@@ -89,6 +95,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "tls-password-file": { type: "string" },
+        http2: { type: "boolean" },
         "follow-symlinks": { type: "boolean" },
         cgi: { type: "boolean" },
       },
@@ -128,6 +135,12 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
   if (!tlsCert && (tlsKey || tlsPasswordFile)) {
     throw new UsageError("--tls-key and --tls-password-file need --tls-cert");
   }
+  const http2 = values.http2 ?? false;
+  if (http2 && !tlsCert) {
+    throw new UsageError(
+      "--http2 needs --tls-cert (browsers speak HTTP/2 over TLS only)",
+    );
+  }
   return {
     port,
     bind: values.bind ?? null,
@@ -136,6 +149,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     tlsCert,
     tlsKey,
     tlsPasswordFile,
+    http2,
     followSymlinks: values["follow-symlinks"] ?? false,
   };
 }
@@ -227,10 +241,39 @@ async function readTLS(options: ServeOptions) {
   }
 }
 
+/** A server that is listening: where, and how to start serving. */
+interface Listening {
+  address: ServerAddress;
+  serve(): void;
+}
+
+/**
+ * HTTP/2 (and HTTP/1.1) over TLS through `Deno.serve`, the handler run by
+ * the fetch adapter: what `--http2` asks for.
+ */
+function listenHttp2(
+  host: string,
+  port: number,
+  tls: TLSOptions,
+  Handler: typeof SimpleHTTPRequestHandler,
+): Listening {
+  let handler: FetchHandler | null = null;
+  let address: ServerAddress = [host, port];
+  const server = Deno.serve(
+    { hostname: host, port, cert: tls.cert, key: tls.key, onListen() {} },
+    (request, info) => {
+      handler ??= createFetchHandler(Handler, { server_address: address });
+      return handler(request, info);
+    },
+  );
+  address = [server.addr.hostname, server.addr.port];
+  return { address, serve() {} };
+}
+
 function startServer(
   options: ServeOptions,
-  tls: Awaited<ReturnType<typeof readTLS>>,
-): HTTPServer {
+  tls: TLSOptions | null,
+): Listening {
   const Base = SimpleHTTPRequestHandler.partial({
     directory: options.directory,
     follow_symlinks: options.followSymlinks,
@@ -241,6 +284,18 @@ function startServer(
     override headers_timeout = HEADERS_TIMEOUT;
     override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
   };
+  const listen = (host: string): Listening => {
+    if (tls && options.http2) {
+      return listenHttp2(host, options.port, tls, Handler);
+    }
+    const server = tls
+      ? new ThreadingHTTPSServer([host, options.port], Handler, tls)
+      : new ThreadingHTTPServer([host, options.port], Handler);
+    return {
+      address: server.server_address,
+      serve: () => void server.serve_forever(),
+    };
+  };
   const hosts = options.bind !== null
     ? [options.bind]
     // "::" accepts IPv4 too (dual-stack); fall back where IPv6 is missing.
@@ -248,9 +303,7 @@ function startServer(
   let lastError: unknown;
   for (const host of hosts) {
     try {
-      return tls
-        ? new ThreadingHTTPSServer([host, options.port], Handler, tls)
-        : new ThreadingHTTPServer([host, options.port], Handler);
+      return listen(host);
     } catch (error) {
       lastError = error;
       const noIPv6 = error instanceof Deno.errors.AddrNotAvailable ||
@@ -261,8 +314,7 @@ function startServer(
   throw bindError(lastError, hosts[hosts.length - 1] ?? "", options.port);
 }
 
-function startupLine(server: HTTPServer, tls: boolean): string {
-  const [host, port] = server.server_address;
+function startupLine([host, port]: ServerAddress, tls: boolean): string {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const scheme = tls ? "HTTPS" : "HTTP";
   return `Serving ${scheme} on ${host} port ${port} (${scheme.toLowerCase()}://${urlHost}:${port}/) ...`;
@@ -308,7 +360,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  let server: HTTPServer;
+  let server: Listening;
   let tls;
   try {
     await checkDirectory(options.directory);
@@ -319,9 +371,9 @@ export async function main(args: string[]): Promise<number> {
     console.error(`Error: ${error.message}`);
     return 1;
   }
-  console.log(startupLine(server, tls !== null));
+  console.log(startupLine(server.address, tls !== null));
   const interrupted = waitForInterrupt();
-  server.serve_forever();
+  server.serve();
   await interrupted;
   flushStderr();
   console.log("\nKeyboard interrupt received, exiting.");

@@ -114,6 +114,7 @@ Deno.test("serve: --help mentions every flag and the missing --cgi", async () =>
       "--tls-key",
       "--tls-password-file",
       "--follow-symlinks",
+      "--http2",
       "--cgi",
     ]
   ) {
@@ -135,6 +136,7 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
       [["-p", "HTTP/2"], /not HTTP\/1\.0 or HTTP\/1\.1/],
       [["--cgi"], /--cgi is not supported/],
       [["--tls-key", "k.pem"], /need --tls-cert/],
+      [["--http2"], /--http2 needs --tls-cert/],
       [["1", "2"], /unrecognized arguments: 2/],
     ] as const
   ) {
@@ -256,6 +258,38 @@ Deno.test({
     const res = await fetch(`https://127.0.0.1:${port}/hello.txt`, { client });
     equal(await res.text(), "Hello World\n");
     equal(await server.stop(), 0);
+
+    // --http2: Deno.serve and the fetch adapter; ALPN offers h2 first.
+    await using h2 = new ServeProcess([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/key.pem`,
+      "--http2",
+    ]);
+    const h2Port = await h2.started();
+    const tls = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port: h2Port,
+      caCerts: [await Deno.readTextFile(`${dir}/cert.pem`)],
+      alpnProtocols: ["h2", "http/1.1"],
+    });
+    equal((await tls.handshake()).alpnProtocol, "h2");
+    tls.close();
+    const viaH2 = await fetch(`https://127.0.0.1:${h2Port}/hello.txt`, {
+      client,
+    });
+    equal(await viaH2.text(), "Hello World\n");
+    await h2.until(
+      () => h2.stderr.includes('"GET /hello.txt HTTP/1.1" 200'),
+      "the log line",
+    );
+    equal(await h2.stop(), 0);
 
     const wrong = await run([
       "0",
