@@ -15,9 +15,9 @@ import { pyRepr } from "../_util/percent_format.ts";
  */
 const SPACE_CHARS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0";
 const PY_WHITESPACE = new RegExp(`[${SPACE_CHARS}]+`);
-/** The line has nothing but single plain spaces between its words. */
-const PLAIN_LINE = new RegExp(`^[^${SPACE_CHARS}]+(?: [^${SPACE_CHARS}]+)*$`);
 const DIGITS = /^[0-9]{1,10}$/;
+const V11 = [1, 1] as const;
+const V10 = [1, 0] as const;
 
 /** What the request line asks for, or why it is refused. */
 export type RequestLine =
@@ -59,12 +59,39 @@ export function stripLineEnd(line: string): string {
 
 /** Python's `str.split()` with no arguments. */
 export function splitWords(line: string): string[] {
-  if (PLAIN_LINE.test(line)) return line.split(" ");
-  return line.split(PY_WHITESPACE).filter((word) => word !== "");
+  return threeWords(line) ??
+    line.split(PY_WHITESPACE).filter((word) => word !== "");
+}
+
+/**
+ * The usual request line, `METHOD TARGET VERSION` with single spaces and
+ * no other whitespace or control character, split without a regular
+ * expression (it is on every request); `null` for anything else.
+ */
+function threeWords(line: string): string[] | null {
+  const first = line.indexOf(" ");
+  const second = line.indexOf(" ", first + 1);
+  if (first <= 0 || second <= first + 1 || second === line.length - 1) {
+    return null;
+  }
+  if (line.indexOf(" ", second + 1) !== -1) return null;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if ((code < 0x21 && code !== 0x20) || code === 0x85 || code === 0xa0) {
+      return null;
+    }
+  }
+  return [
+    line.slice(0, first),
+    line.slice(first + 1, second),
+    line.slice(second + 1),
+  ];
 }
 
 /** `[major, minor]` of `HTTP/x.y`, or `null` where Python raises ValueError. */
-function versionNumber(version: string): [number, number] | null {
+function versionNumber(version: string): readonly [number, number] | null {
+  if (version === "HTTP/1.1") return V11;
+  if (version === "HTTP/1.0") return V10;
   if (!version.startsWith("HTTP/")) return null;
   const parts = version.slice(5).split(".");
   if (parts.length !== 2) return null;

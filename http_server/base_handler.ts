@@ -261,8 +261,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** The request line as read, line end included (decoded as Latin-1). */
   #rawLine = "";
-  /** Python's `_headers_buffer`: `null` until the first response line. */
-  #head: string[] | null = null;
+  /** Python's `_headers_buffer` (as one string): `null` until the first line. */
+  #head: string | null = null;
   #headerLines: string[] = [];
   #headerCount = 0;
   #framing: BodyFraming | null = null;
@@ -365,7 +365,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   async #handleOneRequest(): Promise<void> {
     this.#requestLineRead = false;
     try {
-      if (!await this.#nextRequestStarted()) {
+      let started = this.#nextRequestStarted();
+      if (typeof started !== "boolean") started = await started;
+      if (!started) {
         this.close_connection = true;
         return;
       }
@@ -415,21 +417,23 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * connection ended first (end of stream, a reset, a shutdown or
    * `keep_alive_timeout`): normal traffic, not worth a word.
    */
-  async #nextRequestStarted(): Promise<boolean> {
-    const rfile = this.rfile;
-    if (rfile.buffered === 0) {
-      if (this.#tracker?.draining) return false;
-      const seconds = this.#firstRequest
-        ? this.headers_timeout
-        : this.keep_alive_timeout;
-      this.#setPhase(Phase.Idle, seconds);
-      try {
-        if (!await rfile.waitForData()) return false;
-      } catch (error) {
+  #nextRequestStarted(): boolean | Promise<boolean> {
+    if (this.rfile.buffered > 0) return this.#requestStarted();
+    if (this.#tracker?.draining) return false;
+    const seconds = this.#firstRequest
+      ? this.headers_timeout
+      : this.keep_alive_timeout;
+    this.#setPhase(Phase.Idle, seconds);
+    return this.rfile.waitForData().then(
+      (more) => more && this.#requestStarted(),
+      (error) => {
         if (error instanceof Deno.errors.TimedOut) throw error;
         return false;
-      }
-    }
+      },
+    );
+  }
+
+  #requestStarted(): true {
     this.#firstRequest = false;
     this.#setPhase(Phase.Head, this.headers_timeout);
     return true;
@@ -842,7 +846,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       code,
       message ?? this.responses[code]?.[0] ?? "",
     );
-    if (this.request_version !== "HTTP/0.9") (this.#head ??= []).push(line);
+    if (this.request_version !== "HTTP/0.9") {
+      this.#head = (this.#head ?? "") + line;
+    }
   }
 
   /**
@@ -880,7 +886,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   send_header(keyword: string, value: string | number): void {
     const text = typeof value === "string" ? value : pyStr(value);
     const line = headerLine(keyword, text);
-    if (this.request_version !== "HTTP/0.9") (this.#head ??= []).push(line);
+    if (this.request_version !== "HTTP/0.9") {
+      this.#head = (this.#head ?? "") + line;
+    }
     if (keyword.length === 10 && keyword.toLowerCase() === "connection") {
       const lowered = text.toLowerCase();
       if (lowered === "close") this.close_connection = true;
@@ -900,20 +908,18 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.#head === null) {
       throw new Error("end_headers: call send_response() first");
     }
-    this.#head.push("\r\n");
+    this.#head += "\r\n";
     this.flush_headers();
   }
 
   /** Writes the buffered head lines to `wfile` and empties the buffer. */
   flush_headers(): void {
     const head = this.#head;
-    if (head === null) return;
-    if (head.length > 0) {
-      this.wfile.write(
-        latin1Bytes(head.length === 1 ? head[0]! : head.join("")),
-      );
-      head.length = 0;
-    }
+    if (head === null || head === "") return;
+    // ASCII, the usual case, is the same in UTF-8: the writer encodes it
+    // straight into its buffer.
+    this.wfile.write(NON_ASCII.test(head) ? latin1Bytes(head) : head);
+    this.#head = "";
   }
 
   /**
@@ -1066,3 +1072,5 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 }
 
 const NO_BODY: BodyFraming = { kind: "none" };
+// deno-lint-ignore no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
