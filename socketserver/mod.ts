@@ -50,6 +50,7 @@ export {
   type ServerClass,
   ThreadingMixIn,
   type ThreadingServer,
+  type ThreadingServerClass,
   ThreadingTCPServer,
   ThreadingUnixStreamServer,
 } from "./threading.ts";

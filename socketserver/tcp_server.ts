@@ -190,6 +190,7 @@ export class TCPServer extends BaseServer<StreamConnection> {
     return super.server_close();
   }
 
+  /** Whether the listening socket was closed. */
   protected override get_request_closed(): boolean {
     return this.socket === null;
   }

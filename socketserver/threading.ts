@@ -27,6 +27,17 @@ export interface ThreadingServer<R> {
 }
 
 /**
+ * The class {@linkcode ThreadingMixIn} returns: `Base`'s statics and
+ * constructor arguments, building `Base`'s instances with
+ * {@linkcode ThreadingServer}'s members added.
+ */
+export type ThreadingServerClass<T extends ServerClass> =
+  & Omit<T, "prototype">
+  & (new (
+    ...args: ConstructorParameters<T>
+  ) => InstanceType<T> & ThreadingServer<unknown>);
+
+/**
  * Python's `socketserver.ThreadingMixIn`, as a function: it returns a
  * subclass of `Base` whose `process_request` starts each request as its own
  * task and returns at once, so `serve_forever()` accepts the next request
@@ -49,22 +60,6 @@ export interface ThreadingServer<R> {
  * assert(server.block_on_close && !server.daemon_threads);
  * ```
  */
-/** The instance type of a possibly abstract class. */
-// deno-lint-ignore no-explicit-any
-type InstanceOf<T> = T extends abstract new (...args: any) => infer I ? I
-  : never;
-
-/**
- * The class {@linkcode ThreadingMixIn} returns: `Base`'s statics and
- * constructor arguments, building `Base`'s instances with
- * {@linkcode ThreadingServer}'s members added.
- */
-export type ThreadingServerClass<T extends ServerClass> =
-  & Omit<T, "prototype">
-  & (new (
-    ...args: ConstructorParameters<T>
-  ) => InstanceOf<T> & ThreadingServer<unknown>);
-
 export function ThreadingMixIn<T extends ServerClass>(
   Base: T,
 ): ThreadingServerClass<T> {
@@ -117,12 +112,6 @@ export function ThreadingMixIn<T extends ServerClass>(
   return Threading as unknown as ThreadingServerClass<T>;
 }
 
-const ThreadingTCPServerBase: ThreadingServerClass<typeof TCPServer> =
-  ThreadingMixIn(TCPServer);
-const ThreadingUnixStreamServerBase: ThreadingServerClass<
-  typeof UnixStreamServer
-> = ThreadingMixIn(UnixStreamServer);
-
 /**
  * Python's `socketserver.ThreadingTCPServer`: a {@linkcode TCPServer} that
  * handles each connection as its own task, so many clients are served at
@@ -152,7 +141,7 @@ const ThreadingUnixStreamServerBase: ThreadingServerClass<
  * await server.shutdown();
  * ```
  */
-export class ThreadingTCPServer extends ThreadingTCPServerBase {}
+export class ThreadingTCPServer extends ThreadingMixIn(TCPServer) {}
 
 /**
  * Python's `socketserver.ThreadingUnixStreamServer`: a
@@ -165,4 +154,5 @@ export class ThreadingTCPServer extends ThreadingTCPServerBase {}
  * assert(typeof ThreadingUnixStreamServer === "function");
  * ```
  */
-export class ThreadingUnixStreamServer extends ThreadingUnixStreamServerBase {}
+export class ThreadingUnixStreamServer
+  extends ThreadingMixIn(UnixStreamServer) {}
