@@ -243,9 +243,6 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     });
   }
 
-  /** Reads the request (set by `setup()`). */
-  declare rfile: HTTPReader;
-
   /** The request method, e.g. `"GET"`; `null` until a request line is accepted. */
   declare command: string | null;
   /** The request target as sent (`/a/b?x=1`), leading slashes collapsed to one. */
@@ -272,6 +269,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #firstRequest = true;
   #requestLineRead = false;
   #tracker: ConnectionTracker | null = null;
+  /** `rfile`, with its watch on chunked bodies. */
+  #reader!: HTTPReader;
   #tracked: TrackedConnection | null = null;
   #expiry: Promise<never> | null = null;
   #expire: ((error: HeadTimeout) => void) | null = null;
@@ -314,7 +313,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const connection = this.request;
     this.connection = connection;
     if (this.disable_nagle_algorithm) connection.setNoDelay?.(true);
-    this.rfile = new HTTPReader(connection, this.rbufsize);
+    this.rfile = this.#reader = new HTTPReader(connection, this.rbufsize);
     this.wfile = new SocketWriter(connection, this.wbufsize);
     this.rfile.timeout = this.wfile.timeout = this.timeout;
     this.#bufferedWrites = this.wbufsize !== 0;
@@ -615,7 +614,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     }
     this.#framing = framing;
     this.#bodyStart = this.rfile.position;
-    if (framing.kind === "chunked") this.rfile.watchChunked();
+    if (framing.kind === "chunked") this.#reader.watchChunked();
     if (
       expect !== null && expect.toLowerCase() === "100-continue" &&
       this.protocol_version >= "HTTP/1.1" &&
@@ -646,7 +645,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const framing = this.#framing;
     if (framing === null) return;
     this.#framing = null;
-    const rfile = this.rfile;
+    const rfile = this.#reader;
     const read = rfile.position - this.#bodyStart;
     if (framing.kind === "length") {
       const left = framing.length - read;

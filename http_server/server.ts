@@ -17,10 +17,7 @@ import {
   TCPServer,
   type TCPServerOptions,
 } from "../socketserver/tcp_server.ts";
-import {
-  ThreadingMixIn,
-  type ThreadingServerClass,
-} from "../socketserver/threading.ts";
+import { ThreadingMixIn } from "../socketserver/threading.ts";
 import { existingTrackerOf } from "./_connections.ts";
 
 /** `[host, port]` to listen on; port 0 picks a free port. */
@@ -181,9 +178,6 @@ export class HTTPServer extends TCPServer {
   }
 }
 
-const ThreadingHTTPServerBase: ThreadingServerClass<typeof HTTPServer> =
-  ThreadingMixIn(HTTPServer);
-
 /**
  * Python's `ThreadingHTTPServer`: an {@linkcode HTTPServer} that handles
  * each connection as its own task, so that a slow or kept-alive client does
@@ -212,7 +206,7 @@ const ThreadingHTTPServerBase: ThreadingServerClass<typeof HTTPServer> =
  * equal(texts.join(), "ok,ok");
  * ```
  */
-export class ThreadingHTTPServer extends ThreadingHTTPServerBase {
+export class ThreadingHTTPServer extends ThreadingMixIn(HTTPServer) {
   static {
     Object.assign(this.prototype, { daemon_threads: true });
   }
@@ -325,9 +319,6 @@ export class HTTPSServer extends HTTPServer {
   }
 }
 
-const ThreadingHTTPSServerBase: ThreadingServerClass<typeof HTTPSServer> =
-  ThreadingMixIn(HTTPSServer);
-
 /**
  * Python 3.14's `ThreadingHTTPSServer`: an {@linkcode HTTPSServer} handling
  * each connection as its own task (`daemon_threads` is `true`).
@@ -342,7 +333,7 @@ const ThreadingHTTPSServerBase: ThreadingServerClass<typeof HTTPSServer> =
  * ok(server.daemon_threads);
  * ```
  */
-export class ThreadingHTTPSServer extends ThreadingHTTPSServerBase {
+export class ThreadingHTTPSServer extends ThreadingMixIn(HTTPSServer) {
   static {
     Object.assign(this.prototype, { daemon_threads: true });
   }
