@@ -51,7 +51,16 @@ export type ClientAddress = readonly [host: string, port: number];
  */
 export type RequestHandlerClass = HandlerClass<StreamConnection>;
 
-/** Python's default `error_message_format` (an HTML page). */
+/**
+ * Python's default `error_message_format` (an HTML page).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { DEFAULT_ERROR_MESSAGE } from "@pyport/web/http/server";
+ * ok(DEFAULT_ERROR_MESSAGE.includes("<p>Error code: %(code)d</p>"));
+ * ```
+ */
 export const DEFAULT_ERROR_MESSAGE: string = `<!DOCTYPE HTML>
 <html lang="en">
     <head>
@@ -67,7 +76,16 @@ export const DEFAULT_ERROR_MESSAGE: string = `<!DOCTYPE HTML>
 </html>
 `;
 
-/** Python's default `error_content_type`. */
+/**
+ * Python's default `error_content_type`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { DEFAULT_ERROR_CONTENT_TYPE } from "@pyport/web/http/server";
+ * equal(DEFAULT_ERROR_CONTENT_TYPE, "text/html;charset=utf-8");
+ * ```
+ */
 export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
 
 const encoder = new TextEncoder();
@@ -293,7 +311,27 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.close_connection = true;
   }
 
-  /** The request line as read, line end included (Python's bytes). */
+  /**
+   * The request line as read, line end included (Python's bytes).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+   * class Raw extends BaseHTTPRequestHandler {
+   *   do_GET(): void {
+   *     const line = this.raw_requestline;
+   *     this.send_response(200);
+   *     this.send_header("Content-Length", String(line.length));
+   *     this.end_headers();
+   *     this.wfile.write(line);
+   *   }
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Raw)(new Request("http://localhost/a?b"));
+   * equal(await res.text(), "GET /a?b HTTP/1.1\r\n");
+   * ```
+   */
   get raw_requestline(): Uint8Array {
     return latin1Bytes(this.#rawLine);
   }
@@ -494,6 +532,25 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * `command`, `path`, `request_version`, `headers` and `close_connection`;
    * answers `Expect: 100-continue`. Resolves `false` after sending the error
    * a malformed request deserves (or with none, for an empty line).
+   *
+   * @example Refuse some requests before any `do_` method runs
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+   * class Guarded extends BaseHTTPRequestHandler {
+   *   override async parse_request(): Promise<boolean> {
+   *     if (!await super.parse_request()) return false;
+   *     if (this.path.startsWith("/private")) {
+   *       this.send_error(403);
+   *       return false;
+   *     }
+   *     return true;
+   *   }
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Guarded)(new Request("http://localhost/private/x"));
+   * equal(res.status, 403);
+   * ```
    */
   parse_request(): Promise<boolean> {
     return Promise.resolve(this.#parseRequest());
@@ -629,6 +686,29 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Decides about `Expect: 100-continue` (HTTP/1.1 on both sides): sends
    * `100 Continue` and returns `true` (the default), or sends an error and
    * returns `false` to refuse the body. May be `async`.
+   *
+   * @example Refuse large uploads before they are sent
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+   * class Small extends BaseHTTPRequestHandler {
+   *   override protocol_version = "HTTP/1.1";
+   *   override handle_expect_100(): boolean {
+   *     if (Number(this.headers.get("Content-Length")) > 1000) {
+   *       this.send_error(413);
+   *       return false;
+   *     }
+   *     return super.handle_expect_100() as boolean;
+   *   }
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Small)(new Request("http://localhost/", {
+   *   method: "PUT",
+   *   headers: { "Expect": "100-continue", "Content-Length": "5000" },
+   *   body: "x".repeat(5000),
+   * }));
+   * equal(res.status, 413);
+   * ```
    */
   handle_expect_100(): boolean | Promise<boolean> {
     this.send_response_only(100);
@@ -899,6 +979,22 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Ends the response head: buffers the blank line and sends the head
    * (`flush_headers()`). Body writes to `wfile` follow.
    *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+   * class Ok extends BaseHTTPRequestHandler {
+   *   do_GET(): void {
+   *     this.send_response(200);
+   *     this.send_header("Content-Length", "2");
+   *     this.end_headers();
+   *     this.wfile.write("ok");
+   *   }
+   *   override log_message(): void {}
+   * }
+   * equal(await (await createFetchHandler(Ok)(new Request("http://localhost/"))).text(), "ok");
+   * ```
+   *
    * @throws {Error} When nothing was buffered on this connection yet
    * (Python's `AttributeError`): call `send_response()` first.
    */
@@ -911,7 +1007,26 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.flush_headers();
   }
 
-  /** Writes the buffered head lines to `wfile` and empties the buffer. */
+  /**
+   * Writes the buffered head lines to `wfile` and empties the buffer
+   * (`end_headers()` calls it after adding the blank line).
+   *
+   * @example The head so far, then the rest written raw
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+   * class Parts extends BaseHTTPRequestHandler {
+   *   do_GET(): void {
+   *     this.send_response_only(200);
+   *     this.send_header("Content-Length", "2");
+   *     this.flush_headers();
+   *     this.wfile.write("\r\nok"); // the blank line and the body
+   *   }
+   * }
+   * const res = await createFetchHandler(Parts)(new Request("http://localhost/"));
+   * equal(await res.text(), "ok");
+   * ```
+   */
   flush_headers(): void {
     const head = this.#head;
     if (head === null || head === "") return;

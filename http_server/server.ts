@@ -164,6 +164,29 @@ export class HTTPServer extends TCPServer {
   /**
    * Stops `serve_forever()` and closes idle kept-alive connections;
    * resolves once the loop has ended.
+   *
+   * @example A kept-alive client does not hold up the shutdown
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
+   * class KeepAlive extends BaseHTTPRequestHandler {
+   *   override protocol_version = "HTTP/1.1";
+   *   do_GET(): void {
+   *     this.send_response(204);
+   *     this.end_headers();
+   *   }
+   *   override log_message(): void {}
+   * }
+   * await using server = new HTTPServer(["127.0.0.1", 0], KeepAlive);
+   * const done = server.serve_forever();
+   * const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.server_port });
+   * await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+   * await conn.read(new Uint8Array(1024)); // the 204; the connection stays open
+   * await server.shutdown();
+   * await done;
+   * equal(await conn.read(new Uint8Array(1024)), null); // closed by the server
+   * conn.close();
+   * ```
    */
   override shutdown(): Promise<void> {
     const done = super.shutdown();

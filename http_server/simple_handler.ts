@@ -415,6 +415,23 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * (bytes, or an open file `copyfile` streams and the caller closes), or
    * `null` when there is nothing more to send (errors, redirects, 304).
    * Returns a promise only when it must wait (a huge folder's listing).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { createFetchHandler, SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * await Deno.mkdir(`${dir}/docs`);
+   * class Quiet extends SimpleHTTPRequestHandler {
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Quiet.partial({ directory: dir }))(
+   *   new Request("http://localhost/docs?x=1", { redirect: "manual" }),
+   * );
+   * equal(res.status, 301);
+   * equal(res.headers.get("location"), "/docs/?x=1");
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
   send_head(): CopySource | null | Promise<CopySource | null> {
     let path = this.translate_path(this.path);
@@ -574,6 +591,21 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * Sends the head of an HTML listing of folder `path` and returns its
    * bytes; or sends 404 and returns `null` when it cannot be read. Returns
    * a promise only for a huge folder, read without blocking.
+   *
+   * @example
+   * ```ts
+   * import { ok } from "node:assert/strict";
+   * import { createFetchHandler, SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * await Deno.writeTextFile(`${dir}/a b.txt`, "x");
+   * class Quiet extends SimpleHTTPRequestHandler {
+   *   override log_message(): void {}
+   * }
+   * const fetchFiles = createFetchHandler(Quiet.partial({ directory: dir }));
+   * const page = await (await fetchFiles(new Request("http://localhost/"))).text();
+   * ok(page.includes('<li><a href="a%20b.txt">a b.txt</a></li>'));
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
   list_directory(path: string): CopySource | null | Promise<CopySource | null> {
     let entries: ListingEntry[] | Promise<ListingEntry[]>;
@@ -631,6 +663,40 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * Sends `source` as the response body: bytes at once, an open file a
    * chunk at a time, waiting (`drain()`) whenever much is queued, so a
    * large file streams in bounded memory. The caller closes the source.
+   *
+   * @example A subclass that counts the bytes it sends
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import {
+   *   type CopySource,
+   *   createFetchHandler,
+   *   type ResponseWriter,
+   *   SimpleHTTPRequestHandler,
+   * } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * await Deno.writeFile(`${dir}/big.bin`, new Uint8Array(300_000));
+   * let sent = 0;
+   * class Counting extends SimpleHTTPRequestHandler {
+   *   override copyfile(source: CopySource, out: ResponseWriter) {
+   *     const counted: ResponseWriter = {
+   *       write: (data) => (sent += out.write(data), data.length),
+   *       flush: () => out.flush(),
+   *       drain: () => out.drain(),
+   *       get closed() {
+   *         return out.closed;
+   *       },
+   *     };
+   *     return super.copyfile(source, counted);
+   *   }
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Counting.partial({ directory: dir }))(
+   *   new Request("http://localhost/big.bin"),
+   * );
+   * equal((await res.arrayBuffer()).byteLength, 300_000);
+   * equal(sent, 300_000);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
   copyfile(
     source: CopySource,
