@@ -34,7 +34,9 @@ const READ_BUFFER = 64 * 1024;
 const COALESCE_LIMIT = 64 * 1024;
 /** The smallest staging buffer; it doubles as writes need, up to the coalesce limit. */
 const MIN_STAGE = 4 * 1024;
-/** The buffers of staging buffers, so that written ones can be reused. */
+/** How many copies of large writes a writer keeps for reuse. */
+const LARGE_SPARES = 2;
+/** The buffers of staging buffers and copies, so that written ones can be reused. */
 const STAGES = new WeakSet<ArrayBufferLike>();
 /** `drain()` waits while more than this is queued. */
 const HIGH_WATER_MARK = 256 * 1024;
@@ -403,6 +405,8 @@ export class SocketWriter {
   #staged = 0;
   /** A staging buffer already written out, kept for the next batch. */
   #spare: Uint8Array | null = null;
+  /** Copies of large writes already written out, kept for the next ones. */
+  #spareLarge: Uint8Array[] = [];
   #queued = 0;
   #pumping: Promise<void> | null = null;
   #scheduled = false;
@@ -462,7 +466,9 @@ export class SocketWriter {
         this.#staged += count;
       } else {
         this.#closeStage();
-        this.#queue.push(data.slice());
+        const copy = this.#largeCopy(count);
+        copy.set(data);
+        this.#queue.push(copy);
       }
     }
     this.#queued += count;
@@ -500,6 +506,25 @@ export class SocketWriter {
     return stage;
   }
 
+  /**
+   * A buffer for a copy of a large write: one written out before if its
+   * size fits (a stream of equal chunks reuses a couple of them, so
+   * streaming a large file makes no garbage), else a new one.
+   */
+  #largeCopy(size: number): Uint8Array {
+    const spares = this.#spareLarge;
+    for (let i = 0; i < spares.length; i++) {
+      const spare = spares[i] as Uint8Array;
+      if (spare.length === size) {
+        spares.splice(i, 1);
+        return spare;
+      }
+    }
+    const copy = new Uint8Array(size);
+    STAGES.add(copy.buffer);
+    return copy;
+  }
+
   /** Queues what is staged as one piece. */
   #closeStage(): void {
     if (this.#stage !== null && this.#staged > 0) {
@@ -509,9 +534,16 @@ export class SocketWriter {
     this.#staged = 0;
   }
 
-  /** Keeps a written staging buffer for reuse. */
+  /** Keeps a written staging buffer or large copy for reuse. */
   #recycle(piece: Uint8Array): void {
     if (!STAGES.has(piece.buffer)) return;
+    if (
+      piece.buffer.byteLength >= COALESCE_LIMIT && piece.byteOffset === 0 &&
+      piece.length === piece.buffer.byteLength
+    ) {
+      if (this.#spareLarge.length < LARGE_SPARES) this.#spareLarge.push(piece);
+      return;
+    }
     const spare = this.#spare;
     if (spare === null || spare.length < piece.buffer.byteLength) {
       this.#spare = new Uint8Array(piece.buffer);
