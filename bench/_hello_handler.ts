@@ -8,7 +8,10 @@
  * @module
  */
 
-import { BaseHTTPRequestHandler, HTTPServer } from "../http_server/mod.ts";
+import {
+  BaseHTTPRequestHandler,
+  ThreadingHTTPServer,
+} from "../http_server/mod.ts";
 
 const BODY = new TextEncoder().encode("Hello World");
 
@@ -34,7 +37,9 @@ if (import.meta.main) {
     if (a === "-b") host = Deno.args[++i]!;
     else if (/^\d+$/.test(a)) port = Number(a);
   }
-  const server = new HTTPServer([host, port], Hello);
+  // As Python's own benchmark server: a plain HTTPServer serves one
+  // kept-alive connection at a time.
+  const server = new ThreadingHTTPServer([host, port], Hello);
   const [name, bound] = server.server_address;
   console.log(
     `Serving HTTP on ${name} port ${bound} (http://${name}:${bound}/) ...`,

@@ -18,7 +18,11 @@ const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
 /** Files up to this size are read whole and sent with the head in one write. */
 const SMALL_FILE = 64 * 1024;
-const CHUNK = 64 * 1024;
+/**
+ * Bytes per read when a file is streamed: large enough that the reads and
+ * writes cost little, small enough that a connection holds little.
+ */
+const CHUNK = 256 * 1024;
 const encoder = new TextEncoder();
 
 /** An open file (or part of one) to send: its bytes as a stream. */
