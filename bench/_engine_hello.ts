@@ -17,29 +17,13 @@
  *
  * @module
  */
-import {
-  BaseHTTPRequestHandler,
-  ThreadingHTTPServer,
-} from "../http_server/mod.ts";
+import { ThreadingHTTPServer } from "../http_server/mod.ts";
+import { helloHandler } from "./_hello_handler.ts";
 
 /** The body every server sends. */
 export const BODY: Uint8Array<ArrayBuffer> = new TextEncoder().encode(
   "x".repeat(1023) + "\n",
 );
-
-class Hello extends BaseHTTPRequestHandler {
-  override protocol_version = "HTTP/1.1";
-
-  do_GET(): void {
-    this.send_response(200);
-    this.send_header("Content-Type", "text/plain");
-    this.send_header("Content-Length", String(BODY.length));
-    this.end_headers();
-    this.wfile.write(BODY);
-  }
-
-  override log_message(): void {}
-}
 
 function announce(host: string, port: number): void {
   console.log(
@@ -51,7 +35,10 @@ if (import.meta.main) {
   const [kind, portText = "0"] = Deno.args;
   const port = Number(portText);
   if (kind === "ours") {
-    const server = new ThreadingHTTPServer(["127.0.0.1", port], Hello);
+    const server = new ThreadingHTTPServer(
+      ["127.0.0.1", port],
+      helloHandler(BODY),
+    );
     announce(...server.server_address);
     await server.serve_forever();
   } else if (kind === "bare" || kind === "bare-headers") {

@@ -22,6 +22,7 @@ import {
   spawnServer,
 } from "../tests/http_server/_diff_server.ts";
 import { cpuSeconds } from "./_process_stats.ts";
+import { pythonHelloScript } from "./_python_hello.ts";
 import { canPin, ensureWrk, runWrk } from "./_server_wrk.ts";
 
 type Kind = "ours" | "bare" | "bare-headers" | "python";
@@ -30,24 +31,7 @@ const HELLO = new URL("./_engine_hello.ts", import.meta.url).pathname;
 const CONNECTIONS = 32;
 const GOAL = 1.5;
 
-const PY_HELLO = `
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-BODY = b"x" * 1023 + b"\\n"
-class Hello(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(BODY)))
-        self.end_headers()
-        self.wfile.write(BODY)
-    def log_message(self, *args):
-        pass
-s = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
-p = s.server_port
-print(f"Serving HTTP on 127.0.0.1 port {p} (http://127.0.0.1:{p}/) ...", flush=True)
-s.serve_forever()
-`;
+const PY_HELLO = pythonHelloScript('b"x" * 1023 + b"\\n"');
 
 interface Figure {
   /** Best requests per second. */

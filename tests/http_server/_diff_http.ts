@@ -255,20 +255,9 @@ export class RawConnection {
       if (head) {
         const done = this.#takeBody(head, options, bodyParts);
         bodyLength += done.taken;
-        if (done.complete) {
-          return this.#result(
-            head,
-            bodyParts,
-            bodyLength,
-            false,
-            false,
-            interim,
-          );
-        }
-        if (
-          options.stopAfter !== undefined && bodyLength >= options.stopAfter
-        ) {
-          this.#bodySeen = 0;
+        const stopped = options.stopAfter !== undefined &&
+          bodyLength >= options.stopAfter;
+        if (done.complete || stopped) {
           return this.#result(
             head,
             bodyParts,

@@ -234,19 +234,18 @@ Deno.test({
       `${dir}/enc.pem`,
     ]);
     await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
-    await using server = new ServeProcess([
-      "0",
-      "-b",
-      "127.0.0.1",
-      "-d",
-      dir,
-      "--tls-cert",
-      `${dir}/cert.pem`,
+    /** serve with this certificate, on a free port of 127.0.0.1. */
+    const serveTls = (...more: string[]) =>
+      new ServeProcess(
+        ["0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", `${dir}/cert.pem`]
+          .concat(more),
+      );
+    await using server = serveTls(
       "--tls-key",
       `${dir}/enc.pem`,
       "--tls-password-file",
       `${dir}/pw.txt`,
-    ]);
+    );
     const port = await server.started();
     equal(
       server.stdout,
@@ -260,18 +259,7 @@ Deno.test({
     equal(await server.stop(), 0);
 
     // --http2: Deno.serve and the fetch adapter; ALPN offers h2 first.
-    await using h2 = new ServeProcess([
-      "0",
-      "-b",
-      "127.0.0.1",
-      "-d",
-      dir,
-      "--tls-cert",
-      `${dir}/cert.pem`,
-      "--tls-key",
-      `${dir}/key.pem`,
-      "--http2",
-    ]);
+    await using h2 = serveTls("--tls-key", `${dir}/key.pem`, "--http2");
     const h2Port = await h2.started();
     const tls = await Deno.connectTls({
       hostname: "127.0.0.1",
