@@ -73,9 +73,9 @@ export interface Exchange {
 }
 
 /**
- * Feeds `raw` (then the end of stream, unless `keepOpen`) to `Handler` over
- * an in-memory connection, runs it as a server would, and returns what it
- * wrote. `pieces` splits the input into separate reads.
+ * Feeds `raw` (then the end of stream) to `Handler` over an in-memory
+ * connection, runs it as a server would, and returns what it wrote. An
+ * array of pieces arrives as that many separate reads.
  */
 export async function exchange(
   Handler: HandlerClass,
