@@ -17,7 +17,10 @@ import {
   TCPServer,
   type TCPServerOptions,
 } from "../socketserver/tcp_server.ts";
-import { ThreadingMixIn } from "../socketserver/threading.ts";
+import {
+  threadingClass,
+  type ThreadingServerClass,
+} from "../socketserver/threading.ts";
 import { existingTrackerOf } from "./_connections.ts";
 
 /** `[host, port]` to listen on; port 0 picks a free port. */
@@ -229,11 +232,10 @@ export class HTTPServer extends TCPServer {
  * equal(texts.join(), "ok,ok");
  * ```
  */
-export class ThreadingHTTPServer extends ThreadingMixIn(HTTPServer) {
-  static {
-    Object.assign(this.prototype, { daemon_threads: true });
-  }
-}
+export const ThreadingHTTPServer: ThreadingServerClass<typeof HTTPServer> =
+  threadingClass(HTTPServer, "ThreadingHTTPServer", { daemon_threads: true });
+/** An instance of {@linkcode ThreadingHTTPServer}. */
+export type ThreadingHTTPServer = InstanceType<typeof ThreadingHTTPServer>;
 
 const PEM_KEY =
   /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
@@ -356,8 +358,9 @@ export class HTTPSServer extends HTTPServer {
  * ok(server.daemon_threads);
  * ```
  */
-export class ThreadingHTTPSServer extends ThreadingMixIn(HTTPSServer) {
-  static {
-    Object.assign(this.prototype, { daemon_threads: true });
-  }
-}
+export const ThreadingHTTPSServer: ThreadingServerClass<typeof HTTPSServer> =
+  threadingClass(HTTPSServer, "ThreadingHTTPSServer", {
+    daemon_threads: true,
+  });
+/** An instance of {@linkcode ThreadingHTTPSServer}. */
+export type ThreadingHTTPSServer = InstanceType<typeof ThreadingHTTPSServer>;

@@ -113,6 +113,25 @@ export function ThreadingMixIn<T extends ServerClass>(
 }
 
 /**
+ * `ThreadingMixIn(Base)` under Python's class `name`, with class attributes
+ * `defaults` on its prototype: how the `Threading*` server classes are
+ * made. They are constants of a constructor type rather than class
+ * declarations so that their types stay explicit (JSR's fast-check rule
+ * refuses a computed superclass); `new`, `extends` and `instanceof` work
+ * on them as on classes.
+ */
+export function threadingClass<T extends ServerClass>(
+  Base: T,
+  name: string,
+  defaults: Record<string, unknown> = {},
+): ThreadingServerClass<T> {
+  const made = ThreadingMixIn(Base);
+  Object.defineProperty(made, "name", { value: name });
+  Object.assign((made as unknown as { prototype: object }).prototype, defaults);
+  return made;
+}
+
+/**
  * Python's `socketserver.ThreadingTCPServer`: a {@linkcode TCPServer} that
  * handles each connection as its own task, so many clients are served at
  * once (a chat server, say).
@@ -141,7 +160,10 @@ export function ThreadingMixIn<T extends ServerClass>(
  * await server.shutdown();
  * ```
  */
-export class ThreadingTCPServer extends ThreadingMixIn(TCPServer) {}
+export const ThreadingTCPServer: ThreadingServerClass<typeof TCPServer> =
+  threadingClass(TCPServer, "ThreadingTCPServer");
+/** An instance of {@linkcode ThreadingTCPServer}. */
+export type ThreadingTCPServer = InstanceType<typeof ThreadingTCPServer>;
 
 /**
  * Python's `socketserver.ThreadingUnixStreamServer`: a
@@ -154,5 +176,10 @@ export class ThreadingTCPServer extends ThreadingMixIn(TCPServer) {}
  * assert(typeof ThreadingUnixStreamServer === "function");
  * ```
  */
-export class ThreadingUnixStreamServer
-  extends ThreadingMixIn(UnixStreamServer) {}
+export const ThreadingUnixStreamServer: ThreadingServerClass<
+  typeof UnixStreamServer
+> = threadingClass(UnixStreamServer, "ThreadingUnixStreamServer");
+/** An instance of {@linkcode ThreadingUnixStreamServer}. */
+export type ThreadingUnixStreamServer = InstanceType<
+  typeof ThreadingUnixStreamServer
+>;
