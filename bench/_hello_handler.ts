@@ -8,22 +8,31 @@
  * @module
  */
 
-import { BaseHTTPRequestHandler, HTTPServer } from "../http_server/mod.ts";
+import {
+  BaseHTTPRequestHandler,
+  ThreadingHTTPServer,
+} from "../http_server/mod.ts";
 
 const BODY = new TextEncoder().encode("Hello World");
 
-class Hello extends BaseHTTPRequestHandler {
-  override protocol_version = "HTTP/1.1";
+/**
+ * Python's tutorial handler answering every GET with `body` as text/plain,
+ * with HTTP/1.1 keep-alive and no log line.
+ */
+export function helloHandler(body: Uint8Array): typeof BaseHTTPRequestHandler {
+  return class Hello extends BaseHTTPRequestHandler {
+    override protocol_version = "HTTP/1.1";
 
-  do_GET(): void {
-    this.send_response(200);
-    this.send_header("Content-Type", "text/plain");
-    this.send_header("Content-Length", String(BODY.length));
-    this.end_headers();
-    this.wfile.write(BODY);
-  }
+    do_GET(): void {
+      this.send_response(200);
+      this.send_header("Content-Type", "text/plain");
+      this.send_header("Content-Length", String(body.length));
+      this.end_headers();
+      this.wfile.write(body);
+    }
 
-  override log_message(): void {}
+    override log_message(): void {}
+  };
 }
 
 if (import.meta.main) {
@@ -34,7 +43,9 @@ if (import.meta.main) {
     if (a === "-b") host = Deno.args[++i]!;
     else if (/^\d+$/.test(a)) port = Number(a);
   }
-  const server = new HTTPServer([host, port], Hello);
+  // As Python's own benchmark server: a plain HTTPServer serves one
+  // kept-alive connection at a time.
+  const server = new ThreadingHTTPServer([host, port], helloHandler(BODY));
   const [name, bound] = server.server_address;
   console.log(
     `Serving HTTP on ${name} port ${bound} (http://${name}:${bound}/) ...`,

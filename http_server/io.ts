@@ -1,6 +1,9 @@
 /**
- * The two streams a request handler works with: `rfile`, the request body,
- * and `wfile`, the response body.
+ * The two streams a request handler works with, as types: `rfile`, what the
+ * client sends, and `wfile`, what goes back. A handler's own `rfile` and
+ * `wfile` are `socketserver`'s `SocketReader` and `SocketWriter`, which have
+ * more (`read1`, `readinto`, `peek`, iteration, `pending`); these types say
+ * what `copyfile` and similar hooks need.
  *
  * Follows CPython 3.13 `Lib/socketserver.py`, the `rfile` / `wfile` of
  * `StreamRequestHandler`.
@@ -9,8 +12,9 @@
  */
 
 /**
- * The request body as a handler reads it (`self.rfile`). Python's reads
- * block; these return promises, so write `await this.rfile.read(n)`.
+ * The connection's input as a handler reads it (`self.rfile`), positioned
+ * at the request body once the head is parsed. Python's reads block; these
+ * return promises, so write `await this.rfile.read(n)`.
  *
  * @example A handler that answers with the first line of the body
  * ```ts
@@ -60,10 +64,9 @@ export interface RequestReader {
 }
 
 /**
- * The response body as a handler writes it (`self.wfile`). Writes after
- * `end_headers()` are streamed to the client: small responses leave in one
- * piece together with the headers once the handler returns, while an
- * `async` handler that keeps writing streams to the client as it goes.
+ * The connection's output as a handler writes it (`self.wfile`): raw bytes,
+ * as in Python. `write` queues and returns at once; what is written in one
+ * synchronous run (a response head and a small body) leaves in one write.
  *
  * @example `write` returns the number of bytes it queued
  * ```ts
@@ -102,16 +105,13 @@ export interface ResponseWriter {
    * once the client has gone away.
    */
   write(data: Uint8Array | string): number;
+  /** Sends what is queued; resolves once the connection has taken it. */
+  flush(): void | Promise<void>;
   /**
-   * Sends what is queued now, without waiting for the handler to return.
-   * Only an `async` handler can gain from it.
-   */
-  flush(): void;
-  /**
-   * Resolves once the client has taken in what was queued (back-pressure
-   * for handlers writing large streams).
+   * Resolves once little enough is queued (back-pressure for handlers
+   * writing large streams).
    */
   drain(): Promise<void>;
-  /** Whether the client has disconnected (or the response is complete). */
+  /** Whether the writer was closed or the connection failed. */
   readonly closed: boolean;
 }

@@ -1,7 +1,9 @@
 /**
  * Python's `http.server` for Deno: `HTTPServer`, `BaseHTTPRequestHandler`
- * and `SimpleHTTPRequestHandler`, with Python's names and behaviour, on
- * `Deno.serve`.
+ * and `SimpleHTTPRequestHandler`, with Python's names and behaviour, built
+ * as CPython builds them on `socketserver` (this package's, on Deno's own
+ * sockets). `createFetchHandler` runs the same handlers under `Deno.serve`
+ * or `deno serve`.
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ export {
   HTTPSServer,
   type ServerAddress,
   ThreadingHTTPServer,
+  ThreadingHTTPSServer,
   type TLSOptions,
 } from "./server.ts";
 export {
@@ -69,3 +72,8 @@ export {
   type ServeWorkersOptions,
   type WorkerGroup,
 } from "./workers.ts";
+export {
+  createFetchHandler,
+  type FetchHandler,
+  type FetchHandlerOptions,
+} from "./fetch_handler.ts";

@@ -27,13 +27,22 @@ import { flushStderr } from "../_util/stderr.ts";
 import { HostingHTTPRequestHandler } from "./hosting_handler.ts";
 import { Supervisor } from "./_supervisor.ts";
 import { serveAsWorker, workerSlot } from "./_worker.ts";
-import { HTTPServer, HTTPSServer, loadTLSFiles } from "./server.ts";
 import { FileCache } from "./file_cache.ts";
+import { bindAndActivate } from "../socketserver/_bind.ts";
+import { createFetchHandler, type FetchHandler } from "./fetch_handler.ts";
+import {
+  type HTTPServer,
+  loadTLSFiles,
+  type ServerAddress,
+  ThreadingHTTPServer,
+  ThreadingHTTPSServer,
+  type TLSOptions,
+} from "./server.ts";
 import { SimpleHTTPRequestHandler } from "./simple_handler.ts";
 
 const USAGE = `usage: serve [-h] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]
              [--tls-cert FILE] [--tls-key FILE] [--tls-password-file FILE]
-             [--follow-symlinks] [--no-cache] [--workers N]
+             [--http2] [--follow-symlinks] [--no-cache] [--workers N]
              ${HOSTING_USAGE}
              [port]`;
 
@@ -58,6 +67,8 @@ options:
                         (default: the key inside the --tls-cert file)
   --tls-password-file FILE
                         read the private key's password from this file
+  --http2               with --tls-cert: serve HTTP/2 too (and HTTP/1.1),
+                        through Deno.serve and the fetch adapter
   --follow-symlinks     serve files behind symbolic links that lead outside
                         the directory (refused by default; Python follows them)
   --no-cache            read every file from disk on every request (by default
@@ -69,7 +80,17 @@ options:
 ${HOSTING_HELP}
 
 Python's --cgi option is left out: CGI support is deprecated in Python 3.13
-and removed in 3.15.`;
+and removed in 3.15. A request head must arrive within 60 seconds and a
+kept-alive connection may stay idle for 5 seconds.`;
+
+/**
+ * Seconds a client may take to send a request head (nginx's
+ * `client_header_timeout` and Node's `headersTimeout` are 60 s too): a
+ * client sending a head byte by byte cannot hold a connection for longer.
+ */
+const HEADERS_TIMEOUT = 60;
+/** Seconds a kept-alive connection may sit idle (Node's and Apache's 5 s). */
+const KEEP_ALIVE_TIMEOUT = 5;
 
 /** A usage error: shown with the usage line, exit status 2 (as argparse). */
 class UsageError extends Error {}
@@ -85,6 +106,7 @@ interface ServeOptions {
   tlsCert: string | null;
   tlsKey: string | null;
   tlsPasswordFile: string | null;
+  http2: boolean;
   followSymlinks: boolean;
   /** The hosting flags, or null when none is given (Python's handler). */
   hosting: HostingFlags | null;
@@ -107,6 +129,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "tls-password-file": { type: "string" },
+        http2: { type: "boolean" },
         "follow-symlinks": { type: "boolean" },
         "no-cache": { type: "boolean" },
         workers: { type: "string" },
@@ -151,6 +174,12 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
   if (!tlsCert && (tlsKey || tlsPasswordFile)) {
     throw new UsageError("--tls-key and --tls-password-file need --tls-cert");
   }
+  const http2 = values.http2 ?? false;
+  if (http2 && !tlsCert) {
+    throw new UsageError(
+      "--http2 needs --tls-cert (browsers speak HTTP/2 over TLS only)",
+    );
+  }
   return {
     port,
     bind: values.bind ?? null,
@@ -159,6 +188,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     tlsCert,
     tlsKey,
     tlsPasswordFile,
+    http2,
     followSymlinks: values["follow-symlinks"] ?? false,
     hosting: parseHostingFlags(values),
     cache: !values["no-cache"],
@@ -274,12 +304,43 @@ async function readTLS(options: ServeOptions) {
   }
 }
 
+/** A server that is listening: where, and how to start serving. */
+interface Listening {
+  address: ServerAddress;
+  /** The socket server; `null` for `--http2`, which runs on `Deno.serve`. */
+  server: HTTPServer | null;
+  serve(): void;
+}
+
+/**
+ * HTTP/2 (and HTTP/1.1) over TLS through `Deno.serve`, the handler run by
+ * the fetch adapter: what `--http2` asks for.
+ */
+function listenHttp2(
+  host: string,
+  port: number,
+  tls: TLSOptions,
+  Handler: typeof SimpleHTTPRequestHandler,
+): Listening {
+  let handler: FetchHandler | null = null;
+  let address: ServerAddress = [host, port];
+  const server = Deno.serve(
+    { hostname: host, port, cert: tls.cert, key: tls.key, onListen() {} },
+    (request, info) => {
+      handler ??= createFetchHandler(Handler, { server_address: address });
+      return handler(request, info);
+    },
+  );
+  address = [server.addr.hostname, server.addr.port];
+  return { address, server: null, serve() {} };
+}
+
 function startServer(
   options: ServeOptions,
-  tls: Awaited<ReturnType<typeof readTLS>>,
+  tls: TLSOptions | null,
   hosting: PreparedHosting | null,
   reusePort = false,
-): HTTPServer {
+): Listening {
   const bound = {
     directory: options.directory,
     follow_symlinks: options.followSymlinks,
@@ -291,6 +352,24 @@ function startServer(
   const protocol = options.protocol;
   const Handler = class extends Base {
     override protocol_version = protocol;
+    override headers_timeout = HEADERS_TIMEOUT;
+    override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
+  };
+  const listen = (host: string): Listening => {
+    if (tls && options.http2) {
+      return listenHttp2(host, options.port, tls, Handler);
+    }
+    const unbound = { bind_and_activate: false };
+    const server = tls
+      ? new ThreadingHTTPSServer([host, options.port], Handler, tls, unbound)
+      : new ThreadingHTTPServer([host, options.port], Handler, unbound);
+    server.allow_reuse_port = reusePort;
+    bindAndActivate(server);
+    return {
+      address: server.server_address,
+      server,
+      serve: () => void server.serve_forever(),
+    };
   };
   const hosts = options.bind !== null
     ? [options.bind]
@@ -298,15 +377,8 @@ function startServer(
     : ["::", "0.0.0.0"];
   let lastError: unknown;
   for (const host of hosts) {
-    const unbound = { bind_and_activate: false };
-    const server = tls
-      ? new HTTPSServer([host, options.port], Handler, tls, unbound)
-      : new HTTPServer([host, options.port], Handler, unbound);
-    server.allow_reuse_port = reusePort;
     try {
-      server.server_bind();
-      server.server_activate();
-      return server;
+      return listen(host);
     } catch (error) {
       lastError = error;
       const noIPv6 = error instanceof Deno.errors.AddrNotAvailable ||
@@ -317,8 +389,7 @@ function startServer(
   throw bindError(lastError, hosts[hosts.length - 1] ?? "", options.port);
 }
 
-function startupLine(server: HTTPServer, tls: boolean): string {
-  const [host, port] = server.server_address;
+function startupLine([host, port]: ServerAddress, tls: boolean): string {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const scheme = tls ? "HTTPS" : "HTTP";
   return `Serving ${scheme} on ${host} port ${port} (${scheme.toLowerCase()}://${urlHost}:${port}/) ...`;
@@ -367,7 +438,7 @@ async function superviseWorkers(
   tls: unknown,
 ): Promise<number> {
   const [host, port] = server.server_address;
-  const banner = startupLine(server, tls !== null);
+  const banner = startupLine(server.server_address, tls !== null);
   await server.server_close();
   const supervisor = new Supervisor({
     workers: options.workers,
@@ -415,7 +486,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   const slot = workerSlot();
-  let server: HTTPServer;
+  let server: Listening;
   let tls;
   let hosting: PreparedHosting | null = null;
   try {
@@ -432,11 +503,16 @@ export async function main(args: string[]): Promise<number> {
         true,
       )
       : startServer(options, tls, hosting);
-    if (!slot && options.workers > 1 && Deno.build.os !== "linux") {
-      await server.server_close();
-      throw new StartError(
-        "--workers above 1 needs Linux (only there does the kernel share one port among processes)",
-      );
+    if (!slot && options.workers > 1) {
+      await server.server?.server_close();
+      if (!server.server) {
+        throw new StartError("--workers does not combine with --http2");
+      }
+      if (Deno.build.os !== "linux") {
+        throw new StartError(
+          "--workers above 1 needs Linux (only there does the kernel share one port among processes)",
+        );
+      }
     }
   } catch (error) {
     if (error instanceof HostingFlagError) return usageFailure(error.message);
@@ -445,15 +521,17 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   }
   if (slot) {
-    await serveAsWorker(server);
+    await serveAsWorker(server.server as HTTPServer);
     return 0;
   }
   for (const line of hosting?.warnings ?? []) console.error(line);
   for (const line of hosting?.notices ?? []) console.log(line);
-  if (options.workers > 1) return await superviseWorkers(server, options, tls);
-  console.log(startupLine(server, tls !== null));
+  if (options.workers > 1) {
+    return await superviseWorkers(server.server as HTTPServer, options, tls);
+  }
+  console.log(startupLine(server.address, tls !== null));
   const interrupted = waitForInterrupt();
-  server.serve_forever();
+  server.serve();
   await interrupted;
   flushStderr();
   console.log("\nKeyboard interrupt received, exiting.");

@@ -1,6 +1,7 @@
 /**
- * `HTTPServer` and `ThreadingHTTPServer`: Python's server classes, on
- * `Deno.serve`.
+ * `HTTPServer`, `ThreadingHTTPServer`, `HTTPSServer` and
+ * `ThreadingHTTPSServer`: Python's server classes, on the `socketserver`
+ * classes of this package as in CPython (`HTTPServer(TCPServer)`).
  *
  * Follows CPython 3.13 `Lib/http/server.py`, `HTTPServer` and
  * `ThreadingHTTPServer` (and 3.14's `HTTPSServer`), over
@@ -8,22 +9,31 @@
  *
  * @module
  */
-import { pyArgs } from "../_util/py_args.ts";
 import { pyRepr } from "../_util/py_repr.ts";
-import { internals } from "./_internal.ts";
-import { flushStderr, writeStderr } from "../_util/stderr.ts";
-import type { ClientAddress, RequestHandlerClass } from "./base_handler.ts";
+import type {
+  Address,
+  RequestHandlerClass,
+  ServeForeverOptions,
+} from "../socketserver/base_server.ts";
+import type { StreamConnection } from "../socketserver/_socket_io.ts";
+import { bindAndActivate } from "../socketserver/_bind.ts";
+import {
+  TCPServer,
+  type TCPServerOptions,
+} from "../socketserver/tcp_server.ts";
+import {
+  installThreading,
+  type ThreadingServer,
+} from "../socketserver/threading.ts";
+import { existingTrackerOf } from "./_connections.ts";
 
 /** `[host, port]` to listen on; port 0 picks a free port. */
 export type ServerAddress = readonly [host: string, port: number];
 
 /** Keyword options of {@linkcode HTTPServer}. */
-export interface HTTPServerOptions {
-  /** Bind and start listening in the constructor (default `true`). */
-  bind_and_activate?: boolean;
-}
+export interface HTTPServerOptions extends TCPServerOptions {}
 
-/** TLS settings (Python 3.14's `HTTPSServer` keywords). */
+/** TLS settings (Python 3.14's `HTTPSServer` keywords, already loaded). */
 export interface TLSOptions {
   /** PEM certificate chain, as text. */
   readonly cert: string;
@@ -31,22 +41,41 @@ export interface TLSOptions {
   readonly key: string;
 }
 
-type Waiter = () => void;
-type Queued = (onDone?: Waiter) => void;
+/**
+ * Python's `socket.getfqdn` for the wildcard addresses (the machine's
+ * name); other addresses are kept as they are, as Deno has no synchronous
+ * reverse lookup. The name is read only when permission is already given,
+ * so that binding never prompts.
+ */
+function serverName(host: string): string {
+  if (host !== "" && host !== "0.0.0.0" && host !== "::") return host;
+  try {
+    const sys = Deno.permissions.querySync({ name: "sys", kind: "hostname" });
+    if (sys.state === "granted") return Deno.hostname();
+  } catch {
+    // No permission API here: keep the address.
+  }
+  return host;
+}
 
 /**
- * Serves HTTP on one address, creating an instance of `RequestHandlerClass`
- * for each request, as Python's `http.server.HTTPServer`.
+ * Serves HTTP on `[host, port]`, as Python's `http.server.HTTPServer`: a
+ * {@linkcode TCPServer} that handles one connection at a time, each with a
+ * new `RequestHandlerClass` (see {@linkcode ThreadingHTTPServer} for many
+ * at once). It listens from construction (unless `bind_and_activate` is
+ * `false`); `serve_forever()` resolves after `shutdown()`; `await using`
+ * closes it.
  *
- * It listens from construction (unless `bind_and_activate` is `false`), but
- * requests wait until `serve_forever()` or `handle_request()` runs, as with
- * Python's listen queue. Requests are handled concurrently, as Deno's event
- * loop interleaves them; `serve_forever()` returns a promise that resolves
- * after `shutdown()`. `await using` closes the server.
+ * Unlike Python's, `shutdown()` and `server_close()` also close the
+ * kept-alive connections that are waiting for a request and let the
+ * others end after their current response, so that neither waits for an
+ * idle client to leave and a finished program exits. `server_name` is the
+ * machine's name for a wildcard address and the address itself otherwise
+ * (Python looks up the address's DNS name).
  *
  * @example
  * ```ts
- * import { ok as assert } from "node:assert/strict";
+ * import { equal, ok } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
  * class Ok extends BaseHTTPRequestHandler {
  *   do_GET(): void {
@@ -58,44 +87,30 @@ type Queued = (onDone?: Waiter) => void;
  *   override log_message(): void {}
  * }
  * await using server = new HTTPServer(["127.0.0.1", 0], Ok);
- * assert(server.server_port > 0);
+ * ok(server.server_port > 0);
  * const done = server.serve_forever();
  * const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
- * assert(await res.text() === "ok");
+ * equal(await res.text(), "ok");
  * await server.shutdown();
  * await done;
  * ```
  */
-export class HTTPServer implements AsyncDisposable {
+export class HTTPServer extends TCPServer {
   /** The address listened on, with the real port once bound. */
-  server_address: [string, number];
-  /** The handler class instantiated per request. */
-  readonly RequestHandlerClass: RequestHandlerClass;
-  /** The host name of the listening address. */
-  server_name = "";
-  /** The port listened on (the real one once bound). */
-  server_port = 0;
-  /** Seconds `handle_request()` waits before `handle_timeout()`; `null`: forever. */
-  timeout: number | null = null;
-  /** Kept for Python compatibility; Deno always reuses the address. */
-  allow_reuse_address = true;
-  /**
-   * Python's `allow_reuse_port`: bind with `SO_REUSEPORT`, so several
-   * processes can listen on the same port and Linux spreads connections
-   * among them. Needs Deno's `--unstable-net`; set it before binding
-   * (`bind_and_activate: false`).
-   */
-  allow_reuse_port = false;
-  /** The engine's server once bound (Python: `socket`). */
-  socket: Deno.HttpServer<Deno.NetAddr> | null = null;
+  declare server_address: [string, number];
+  /** The host name of the listening address (set by `server_bind()`). */
+  declare server_name: string;
+  /** The port listened on (set by `server_bind()`). */
+  declare server_port: number;
 
-  /** TLS settings, set by `HTTPSServer` before binding. */
-  protected _tls: TLSOptions | null = null;
-  #serving = false;
-  #oneShot: Waiter[] = [];
-  #waiting: Queued[] = [];
-  #stop: (() => void) | null = null;
-  #closed = false;
+  static {
+    // On the prototype: the constructor binds before subclass fields exist.
+    Object.assign(this.prototype, {
+      allow_reuse_address: true,
+      server_name: "",
+      server_port: 0,
+    });
+  }
 
   /**
    * Creates the server; binds and listens now unless `bind_and_activate` is
@@ -106,256 +121,131 @@ export class HTTPServer implements AsyncDisposable {
    */
   constructor(
     server_address: ServerAddress,
-    RequestHandlerClass: RequestHandlerClass,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
     bind_and_activate?: boolean,
   );
   /** Creates the server, with `bind_and_activate` given as a keyword. */
   constructor(
     server_address: ServerAddress,
-    RequestHandlerClass: RequestHandlerClass,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
     options: HTTPServerOptions,
+  );
+  /** Either form (listed last so that mixins see both). */
+  constructor(
+    server_address: ServerAddress,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    bind_and_activate?: boolean | HTTPServerOptions,
   );
   constructor(
     server_address: ServerAddress,
-    RequestHandlerClass: RequestHandlerClass,
-    ...rest: unknown[]
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    bind_and_activate?: boolean | HTTPServerOptions,
   ) {
-    const { bind_and_activate } = pyArgs({
-      fn: "HTTPServer",
-      names: ["bind_and_activate"],
-      defaults: { bind_and_activate: true as boolean },
-    }, rest);
-    this.server_address = [server_address[0], server_address[1]];
-    this.RequestHandlerClass = RequestHandlerClass;
-    if (bind_and_activate) bindAndActivate(this);
-  }
-
-  /**
-   * Binds and listens (the engine does both at once), then records the
-   * real address in `server_address`, `server_name` and `server_port`.
-   */
-  server_bind(): void {
-    const [hostname, port] = this.server_address;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new RangeError(`port must be 0-65535, not ${pyRepr(port)}`);
-    }
-    const options: Deno.ServeTcpOptions & Partial<Deno.TlsCertifiedKeyPem> = {
-      hostname: hostname === "" ? "0.0.0.0" : hostname,
-      port,
-      onListen: () => {},
-      onError: (error) => {
-        this.handle_error(null, null, error);
-        return new Response("Internal Server Error", { status: 500 });
-      },
-    };
-    if (this.allow_reuse_port) options.reusePort = true;
-    if (this._tls) {
-      options.cert = this._tls.cert;
-      options.key = this._tls.key;
-    }
-    this.socket = Deno.serve(
-      options,
-      (request, info) => this.#accept(request, info.remoteAddr),
-    );
-    const addr = this.socket.addr;
-    this.server_address = [addr.hostname, addr.port];
-    this.server_name = addr.hostname;
-    this.server_port = addr.port;
-  }
-
-  /** Python starts listening here; the engine already does in `server_bind`. */
-  server_activate(): void {}
-
-  #accept(
-    request: Request,
-    remote: Deno.NetAddr,
-  ): Response | Promise<Response> {
-    const client: ClientAddress = [remote.hostname, remote.port];
-    if (this.#serving) return this.#dispatch(request, client);
-    const oneShot = this.#oneShot.shift();
-    if (oneShot) {
-      const response = Promise.resolve(this.#dispatch(request, client));
-      response.finally(oneShot);
-      return response;
-    }
-    return new Promise((resolve) => {
-      this.#waiting.push((onDone) => {
-        const response = Promise.resolve(this.#dispatch(request, client));
-        if (onDone) response.finally(onDone);
-        resolve(response);
-      });
-    });
-  }
-
-  #dispatch(
-    request: Request,
-    client: ClientAddress,
-  ): Response | Promise<Response> {
-    if (this.#closed) return new Response(null, { status: 503 });
-    if (!this.verify_request(request, client)) {
-      return new Response(null, {
-        status: 403,
-        headers: { Connection: "close" },
-      });
-    }
-    let handler;
-    try {
-      handler = new this.RequestHandlerClass(request, client, this);
-    } catch (error) {
-      this.handle_error(request, client, error);
-      return new Response(null, { status: 500 });
-    }
-    return internals.run(handler);
-  }
-
-  /**
-   * Whether to handle a request (default `true`); a `false` answer gets a
-   * bare 403.
-   */
-  verify_request(_request: Request, _client_address: ClientAddress): boolean {
-    return true;
-  }
-
-  /**
-   * Handles requests until `shutdown()` is called; resolves then.
-   * `poll_interval` is accepted for compatibility and unused: nothing
-   * polls.
-   */
-  serve_forever(poll_interval?: number): Promise<void>;
-  /** `serve_forever()` with `poll_interval` given as a keyword. */
-  serve_forever(options: { poll_interval?: number }): Promise<void>;
-  serve_forever(..._args: unknown[]): Promise<void> {
-    if (this.#serving) {
-      return Promise.reject(new Error("serve_forever() is already running"));
-    }
-    this.#serving = true;
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const release of waiting) release();
-    return new Promise((resolve) => {
-      this.#stop = () => {
-        this.#serving = false;
-        this.#stop = null;
-        resolve();
-      };
-    });
-  }
-
-  /**
-   * Handles one request (waiting up to `timeout` seconds for it; then
-   * calls `handle_timeout()`), resolving once its response is complete.
-   */
-  handle_request(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const queued = this.#waiting.shift();
-      if (queued) {
-        queued(resolve);
-        return;
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done: Waiter = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        resolve();
-      };
-      this.#oneShot.push(done);
-      if (this.timeout !== null) {
-        timer = setTimeout(() => {
-          const i = this.#oneShot.indexOf(done);
-          if (i !== -1) this.#oneShot.splice(i, 1);
-          this.handle_timeout();
-          resolve();
-        }, this.timeout * 1000);
-      }
-    });
-  }
-
-  /** Called when `handle_request()` times out (no-op). */
-  handle_timeout(): void {}
-
-  /** Stops `serve_forever()`; requests already running complete. */
-  shutdown(): Promise<void> {
-    this.#stop?.();
-    return Promise.resolve();
-  }
-
-  /**
-   * Stops listening and closes idle connections; resolves once requests in
-   * progress have completed.
-   */
-  async server_close(): Promise<void> {
-    this.#closed = true;
-    this.#serving = false;
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const release of waiting) release();
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) await socket.shutdown();
-    flushStderr();
-  }
-
-  /**
-   * Logs an exception raised while handling a request, in Python's shape:
-   * a dashed block with the client address and the stack.
-   */
-  handle_error(
-    _request: Request | null,
-    client_address: ClientAddress | null,
-    error?: unknown,
-  ): void {
-    const address = client_address
-      ? `(${pyRepr(client_address[0])}, ${client_address[1]})`
-      : "an unknown client";
-    const trace = error instanceof Error
-      ? (error.stack ?? `${error.name}: ${error.message}`)
-      : `Error: ${String(error)}`;
-    writeStderr(
-      `${
-        "-".repeat(40)
-      }\nException occurred during processing of request from ${address}\nTraceback (most recent call last):\n${trace}\n${
-        "-".repeat(40)
-      }\n`,
+    super(
+      [server_address[0], server_address[1]] as Address,
+      RequestHandlerClass,
+      bind_and_activate,
     );
   }
 
-  /** Stops serving and closes the server (`await using`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.shutdown();
-    if (!this.#closed) await this.server_close();
+  /** Binds and listens, then records `server_name` and `server_port`. */
+  override server_bind(): void {
+    super.server_bind();
+    const [host, port] = this.server_address;
+    this.server_name = serverName(host);
+    this.server_port = port;
+  }
+
+  /**
+   * Handles connections until `shutdown()` is called; resolves then.
+   * `poll_interval` (seconds, default 0.5) paces `service_actions()`.
+   */
+  override serve_forever(
+    poll_interval?: number | ServeForeverOptions,
+  ): Promise<void> {
+    const tracker = existingTrackerOf(this);
+    if (tracker) tracker.draining = false;
+    return super.serve_forever(poll_interval as number);
+  }
+
+  /**
+   * Stops `serve_forever()` and closes idle kept-alive connections;
+   * resolves once the loop has ended.
+   *
+   * @example A kept-alive client does not hold up the shutdown
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
+   * class KeepAlive extends BaseHTTPRequestHandler {
+   *   override protocol_version = "HTTP/1.1";
+   *   do_GET(): void {
+   *     this.send_response(204);
+   *     this.end_headers();
+   *   }
+   *   override log_message(): void {}
+   * }
+   * await using server = new HTTPServer(["127.0.0.1", 0], KeepAlive);
+   * const done = server.serve_forever();
+   * const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.server_port });
+   * await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+   * await conn.read(new Uint8Array(1024)); // the 204; the connection stays open
+   * await server.shutdown();
+   * await done;
+   * equal(await conn.read(new Uint8Array(1024)), null); // closed by the server
+   * conn.close();
+   * ```
+   */
+  override shutdown(): Promise<void> {
+    const done = super.shutdown();
+    existingTrackerOf(this)?.drain();
+    return done;
+  }
+
+  /** Stops listening and closes idle kept-alive connections. */
+  override server_close(): void | Promise<void> {
+    existingTrackerOf(this)?.drain();
+    return super.server_close();
   }
 }
 
 /**
- * Python's `bind_and_activate=True` step of a constructor: bind and listen,
- * closing the half-made server if either fails.
- */
-function bindAndActivate(server: HTTPServer): void {
-  try {
-    server.server_bind();
-    server.server_activate();
-  } catch (error) {
-    server.server_close();
-    throw error;
-  }
-}
-
-/**
- * Python's `ThreadingHTTPServer`. Deno handles requests concurrently on its
- * event loop already, so this is `HTTPServer` under the name Python
- * programs use.
+ * Python's `ThreadingHTTPServer`: an {@linkcode HTTPServer} that handles
+ * each connection as its own task, so that a slow or kept-alive client does
+ * not hold up the others. `daemon_threads` is `true`, as in Python:
+ * `server_close()` does not wait for connections still being served.
  *
  * @example
  * ```ts
- * import { ok as assert } from "node:assert/strict";
+ * import { equal, ok } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, ThreadingHTTPServer } from "@pyport/web/http/server";
- * await using server = new ThreadingHTTPServer(["127.0.0.1", 0], BaseHTTPRequestHandler);
- * assert(server.daemon_threads);
+ * class Ok extends BaseHTTPRequestHandler {
+ *   override protocol_version = "HTTP/1.1";
+ *   do_GET(): void {
+ *     this.send_response(200);
+ *     this.send_header("Content-Length", "2");
+ *     this.end_headers();
+ *     this.wfile.write("ok");
+ *   }
+ *   override log_message(): void {}
+ * }
+ * await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Ok);
+ * ok(server.daemon_threads);
+ * void server.serve_forever();
+ * const url = `http://127.0.0.1:${server.server_port}/`;
+ * const texts = await Promise.all([fetch(url), fetch(url)].map(async (r) => (await r).text()));
+ * equal(texts.join(), "ok,ok");
  * ```
  */
 export class ThreadingHTTPServer extends HTTPServer {
-  /** Kept for Python compatibility; there are no threads. */
-  daemon_threads = true;
+  static {
+    installThreading(this, HTTPServer);
+    this.prototype.daemon_threads = true;
+  }
 }
+
+/** What `ThreadingMixIn` gives `ThreadingHTTPServer`: `daemon_threads`, `block_on_close`, `process_request_thread`. */
+export interface ThreadingHTTPServer
+  extends ThreadingServer<StreamConnection> {}
 
 const PEM_KEY =
   /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
@@ -410,35 +300,74 @@ export async function loadTLSFiles(
 }
 
 /**
- * Serves HTTPS: an {@linkcode HTTPServer} with TLS, as Python 3.14's
- * `HTTPSServer`. Give the PEM text already loaded as `tls`, e.g.
- * `{ cert: await Deno.readTextFile("cert.pem"), key: await
- * Deno.readTextFile("key.pem") }`.
+ * Serves HTTPS: an {@linkcode HTTPServer} listening with TLS
+ * (`Deno.listenTls`, ALPN `http/1.1`), as Python 3.14's `HTTPSServer`. Give
+ * the PEM text already loaded (see {@linkcode loadTLSFiles}) as `tls`. A
+ * client whose TLS handshake fails is dropped quietly; the server carries
+ * on.
  *
  * @example Text that is not PEM is refused when the server binds
  * ```ts
- * import { throws } from "node:assert/strict";
+ * import { ok } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPSServer } from "@pyport/web/http/server";
- * const tls = { cert: "not PEM", key: "not PEM" };
- * throws(
- *   () => new HTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, tls),
- *   /certificate/i,
- * );
+ * const server = new HTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, { cert: "", key: "" }, {
+ *   bind_and_activate: false,
+ * });
+ * ok(server.socket === null); // binds once server_bind() is called
  * ```
  */
 export class HTTPSServer extends HTTPServer {
+  #tls: TLSOptions | null = null;
+
   /**
    * Creates the server with TLS material `tls`; binds and listens now
    * unless `bind_and_activate` is `false`.
    */
   constructor(
     server_address: ServerAddress,
-    RequestHandlerClass: RequestHandlerClass,
+    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
     tls: TLSOptions,
     options: HTTPServerOptions = {},
   ) {
     super(server_address, RequestHandlerClass, { bind_and_activate: false });
-    this._tls = tls;
+    this.#tls = tls;
     if (options.bind_and_activate ?? true) bindAndActivate(this);
   }
+
+  /** Listens with TLS. */
+  protected override listen(options: Deno.TcpListenOptions): Deno.Listener {
+    const tls = this.#tls;
+    if (tls === null) throw new TypeError("HTTPSServer needs TLS settings");
+    return Deno.listenTls({
+      ...options,
+      cert: tls.cert,
+      key: tls.key,
+      alpnProtocols: ["http/1.1"],
+    });
+  }
 }
+
+/**
+ * Python 3.14's `ThreadingHTTPSServer`: an {@linkcode HTTPSServer} handling
+ * each connection as its own task (`daemon_threads` is `true`).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { BaseHTTPRequestHandler, ThreadingHTTPSServer } from "@pyport/web/http/server";
+ * const server = new ThreadingHTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, { cert: "", key: "" }, {
+ *   bind_and_activate: false,
+ * });
+ * ok(server.daemon_threads);
+ * ```
+ */
+export class ThreadingHTTPSServer extends HTTPSServer {
+  static {
+    installThreading(this, HTTPSServer);
+    this.prototype.daemon_threads = true;
+  }
+}
+
+/** What `ThreadingMixIn` gives `ThreadingHTTPSServer`: `daemon_threads`, `block_on_close`, `process_request_thread`. */
+export interface ThreadingHTTPSServer
+  extends ThreadingServer<StreamConnection> {}

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { Address, BaseServer } from "../socketserver/base_server.ts";
+import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import { parseHttpDateUtc } from "./_dates.ts";
 import {
   contentTag,
@@ -20,7 +22,6 @@ import {
   storeOf,
 } from "./_file_cache.ts";
 import { fileStamp, isSettled } from "./_file_stamp.ts";
-import { internals } from "./_internal.ts";
 import {
   encodeListing,
   type ListingEntry,
@@ -38,16 +39,19 @@ import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
-import { BaseHTTPRequestHandler, type ClientAddress } from "./base_handler.ts";
+import { BaseHTTPRequestHandler } from "./base_handler.ts";
 import { FileCache } from "./file_cache.ts";
 import type { ResponseWriter } from "./io.ts";
-import type { HTTPServer } from "./server.ts";
 
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
 /** Files up to this size are read whole and sent with the head in one write. */
 const SMALL_FILE = 64 * 1024;
-const CHUNK = 64 * 1024;
+/**
+ * Bytes per read when a file is streamed: large enough that the reads and
+ * writes cost little, small enough that a connection holds little.
+ */
+const CHUNK = 256 * 1024;
 
 /** An open file (or part of one) to send: its bytes as a stream. */
 export interface FileSource {
@@ -113,75 +117,100 @@ function joinPath(directory: string, name: string): string {
     : directory + SEP + name;
 }
 
-function fileSlice(
-  file: Deno.FsFile,
-  start: number,
-  length: number,
-): FileSource {
-  let remaining = length;
-  let open = true;
-  const close = (): void => {
-    if (!open) return;
-    open = false;
+/**
+ * A file opened by `send_head`, or the part of it a range asks for. Its
+ * `readable` is made on first use; `copyfile` reads the file directly.
+ */
+class OpenFile implements FileSource {
+  readonly #file: Deno.FsFile;
+  readonly #start: number;
+  readonly #length: number;
+  #open = true;
+
+  constructor(file: Deno.FsFile, start: number, length: number) {
+    this.#file = file;
+    this.#start = start;
+    this.#length = length;
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    const file = this.#file;
+    let remaining = this.#length;
+    let positioned = this.#start === 0;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        try {
+          if (!positioned) {
+            await file.seek(this.#start, Deno.SeekMode.Start);
+            positioned = true;
+          }
+          const buffer = new Uint8Array(Math.min(CHUNK, remaining));
+          const read = remaining > 0 ? await file.read(buffer) : null;
+          if (read === null) {
+            this.close();
+            controller.close();
+            return;
+          }
+          remaining -= read;
+          controller.enqueue(buffer.subarray(0, read));
+          if (remaining <= 0) {
+            this.close();
+            controller.close();
+          }
+        } catch (error) {
+          this.close();
+          controller.error(error);
+        }
+      },
+      cancel: () => this.close(),
+    });
+  }
+
+  /**
+   * Sends the file to `output` a chunk at a time, waiting for the client
+   * whenever much is queued (so memory stays bounded), then closes it.
+   */
+  async copyTo(output: ResponseWriter): Promise<void> {
+    const file = this.#file;
     try {
-      file.close();
+      if (this.#start > 0) await file.seek(this.#start, Deno.SeekMode.Start);
+      // One buffer for the whole copy: wfile.write copies what it queues.
+      const buffer = new Uint8Array(Math.min(CHUNK, this.#length));
+      let remaining = this.#length;
+      while (remaining > 0) {
+        const read = await file.read(
+          remaining < buffer.length ? buffer.subarray(0, remaining) : buffer,
+        );
+        if (read === null) break;
+        output.write(buffer.subarray(0, read));
+        remaining -= read;
+        await output.drain();
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      this.#file.close();
     } catch {
       // Already closed.
     }
-  };
-  const readable = new ReadableStream<Uint8Array>({
-    async start() {
-      if (start > 0) await file.seek(start, Deno.SeekMode.Start);
-    },
-    async pull(controller) {
-      try {
-        const buffer = new Uint8Array(Math.min(CHUNK, remaining));
-        const read = remaining > 0 ? await file.read(buffer) : null;
-        if (read === null) {
-          close();
-          controller.close();
-          return;
-        }
-        remaining -= read;
-        controller.enqueue(buffer.subarray(0, read));
-        if (remaining <= 0) {
-          close();
-          controller.close();
-        }
-      } catch (error) {
-        close();
-        controller.error(error);
-      }
-    },
-    cancel: close,
-  });
-  return { readable, close };
-}
-
-function wholeFile(file: Deno.FsFile): FileSource {
-  return {
-    // The engine's file stream closes the file at its end or on cancel.
-    get readable() {
-      return file.readable;
-    },
-    close() {
-      try {
-        file.close();
-      } catch {
-        // Already closed.
-      }
-    },
-  };
+  }
 }
 
 /** Folders up to this size (in directory bytes) are read synchronously. */
 const SMALL_DIRECTORY = 64 * 1024;
 
 /**
- * The entries of folder `path`, symlinks resolved to tell folders apart.
- * Deno's async reader costs one operation per entry, so a folder of modest
- * size is read in one synchronous call; a huge one is read asynchronously so
- * it cannot stall other requests.
+ * The entries of folder `path`, symlinks resolved to tell folders apart. A
+ * folder of modest size is read with synchronous calls (Deno's async
+ * reader costs one operation per entry, and the head then leaves with the
+ * page in one write); a huge one asynchronously, so that it cannot stall
+ * other requests.
  */
 async function readEntries(
   path: string,
@@ -344,13 +373,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   } | null = null;
 
   /**
-   * Creates the handler for one request; the server calls this. Bind
+   * Creates the handler for one connection; the server calls this. Bind
    * options with {@linkcode SimpleHTTPRequestHandler.partial}.
    */
   constructor(
-    request: Request,
-    client_address: ClientAddress,
-    server: HTTPServer,
+    request: StreamConnection,
+    client_address: Address,
+    server: BaseServer<StreamConnection>,
     options: SimpleHTTPRequestHandlerOptions = {},
   ) {
     super(request, client_address, server);
@@ -366,11 +395,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    *
    * @example
    * ```ts
-   * import { ok as assert } from "node:assert/strict";
+   * import { equal } from "node:assert/strict";
    * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
    * const Handler = SimpleHTTPRequestHandler.partial({ directory: "/srv/www" });
-   * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
-   * assert(handler.directory === "/srv/www");
+   * const handler = new Handler(null!, ["127.0.0.1", 1], null!);
+   * equal(handler.directory, "/srv/www");
    * ```
    */
   static partial<T extends typeof SimpleHTTPRequestHandler>(
@@ -380,9 +409,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const Base = this as typeof SimpleHTTPRequestHandler;
     const Bound = class extends Base {
       constructor(
-        request: Request,
-        client_address: ClientAddress,
-        server: HTTPServer,
+        request: StreamConnection,
+        client_address: Address,
+        server: BaseServer<StreamConnection>,
         more: SimpleHTTPRequestHandlerOptions = {},
       ) {
         super(request, client_address, server, { ...options, ...more });
@@ -392,22 +421,66 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     return Bound as unknown as T;
   }
 
-  /** Serves a GET request: the head, then the file or listing. */
-  async do_GET(): Promise<void> {
-    const source = await this.send_head();
-    if (source) await this.copyfile(source, this.wfile);
+  /**
+   * Serves a GET request: the head, then the file or listing. A small file
+   * or listing is read before its head is sent, so both leave in one write.
+   */
+  do_GET(): void | Promise<void> {
+    const source = this.send_head();
+    if (source instanceof Promise) {
+      return source.then((ready) => this.#copyAndClose(ready));
+    }
+    return this.#copyAndClose(source);
+  }
+
+  #copyAndClose(source: CopySource | null): void | Promise<void> {
+    if (source === null) return;
+    let copied;
+    try {
+      copied = this.copyfile(source, this.wfile);
+    } catch (error) {
+      closeSource(source);
+      throw error;
+    }
+    if (copied instanceof Promise) {
+      return copied.finally(() => closeSource(source));
+    }
+    closeSource(source);
   }
 
   /** Serves a HEAD request: the head GET would send. */
-  async do_HEAD(): Promise<void> {
-    const source = await this.send_head();
-    if (source && !(source instanceof Uint8Array)) source.close();
+  do_HEAD(): void | Promise<void> {
+    const source = this.send_head();
+    if (source instanceof Promise) {
+      return source.then((ready) => {
+        if (ready) closeSource(ready);
+      });
+    }
+    if (source) closeSource(source);
   }
 
   /**
    * Sends the response head for GET and HEAD and returns the body to send
-   * (bytes, or an open file `copyfile` will stream and close), or `null`
-   * when there is nothing more to send (errors, redirects, 304).
+   * (bytes, or an open file `copyfile` streams and the caller closes), or
+   * `null` when there is nothing more to send (errors, redirects, 304).
+   * Returns a promise only when it must wait (a huge folder's listing).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { createFetchHandler, SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * await Deno.mkdir(`${dir}/docs`);
+   * class Quiet extends SimpleHTTPRequestHandler {
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Quiet.partial({ directory: dir }))(
+   *   new Request("http://localhost/docs?x=1", { redirect: "manual" }),
+   * );
+   * equal(res.status, 301);
+   * equal(res.headers.get("location"), "/docs/?x=1");
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
   async send_head(): Promise<CopySource | null> {
     let path = this.translate_path(this.path);
@@ -557,9 +630,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let body: CopySource;
     if (bytes !== null) {
       body = length === size ? bytes : bytes.subarray(start, start + length);
-    } else if (this.command === "HEAD") {
-      body = wholeFile(file!);
-    } else if (length <= SMALL_FILE) {
+    } else if (this.command !== "HEAD" && length <= SMALL_FILE) {
       // Read before sending the head, so head and body leave together.
       const part = readExactly(file!, start, length);
       file!.close();
@@ -568,10 +639,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         return null;
       }
       body = part;
-    } else if (start === 0 && length === size) {
-      body = wholeFile(file!);
     } else {
-      body = fileSlice(file!, start, length);
+      body = new OpenFile(file!, start, length);
     }
     this.send_response(status);
     this.send_header(
@@ -637,7 +706,23 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * Sends the head of an HTML listing of folder `path` and returns its
-   * bytes; or sends 404 and returns `null` when it cannot be read.
+   * bytes; or sends 404 and returns `null` when it cannot be read. Returns
+   * a promise only for a huge folder, read without blocking.
+   *
+   * @example
+   * ```ts
+   * import { ok } from "node:assert/strict";
+   * import { createFetchHandler, SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * await Deno.writeTextFile(`${dir}/a b.txt`, "x");
+   * class Quiet extends SimpleHTTPRequestHandler {
+   *   override log_message(): void {}
+   * }
+   * const fetchFiles = createFetchHandler(Quiet.partial({ directory: dir }));
+   * const page = await (await fetchFiles(new Request("http://localhost/"))).text();
+   * ok(page.includes('<li><a href="a%20b.txt">a b.txt</a></li>'));
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
   async list_directory(path: string): Promise<CopySource | null> {
     const listed = this.#listed?.path === path ? this.#listed : null;
@@ -688,7 +773,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * import { ok as assert } from "node:assert/strict";
    * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
    * const Handler = SimpleHTTPRequestHandler.partial({ directory: "/srv" });
-   * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * const handler = new Handler(null!, ["127.0.0.1", 1], null!);
    * if (Deno.build.os !== "windows") {
    *   assert(handler.translate_path("/a/%2e%2e/%2e%2e/etc/passwd?x") === "/srv/etc/passwd");
    * }
@@ -699,32 +784,54 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * Sends `source` as the response body. An open file is streamed and
-   * closed when sent (or when the client goes away).
+   * Sends `source` as the response body: bytes at once, an open file a
+   * chunk at a time, waiting (`drain()`) whenever much is queued, so a
+   * large file streams in bounded memory. The caller closes the source.
+   *
+   * @example A subclass that counts the bytes it sends
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import {
+   *   type CopySource,
+   *   createFetchHandler,
+   *   type ResponseWriter,
+   *   SimpleHTTPRequestHandler,
+   * } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * await Deno.writeFile(`${dir}/big.bin`, new Uint8Array(300_000));
+   * let sent = 0;
+   * class Counting extends SimpleHTTPRequestHandler {
+   *   override copyfile(source: CopySource, out: ResponseWriter) {
+   *     const counted: ResponseWriter = {
+   *       write: (data) => (sent += out.write(data), data.length),
+   *       flush: () => out.flush(),
+   *       drain: () => out.drain(),
+   *       get closed() {
+   *         return out.closed;
+   *       },
+   *     };
+   *     return super.copyfile(source, counted);
+   *   }
+   *   override log_message(): void {}
+   * }
+   * const res = await createFetchHandler(Counting.partial({ directory: dir }))(
+   *   new Request("http://localhost/big.bin"),
+   * );
+   * equal((await res.arrayBuffer()).byteLength, 300_000);
+   * equal(sent, 300_000);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
-  async copyfile(
+  copyfile(
     source: CopySource,
     outputfile: ResponseWriter,
-  ): Promise<void> {
+  ): void | Promise<void> {
     if (source instanceof Uint8Array) {
       outputfile.write(source);
       return;
     }
-    if (outputfile === this.wfile) {
-      await internals.state(this).sendStream(source.readable);
-      return;
-    }
-    const reader = source.readable.getReader();
-    try {
-      while (true) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        outputfile.write(value);
-        await outputfile.drain();
-      }
-    } finally {
-      await reader.cancel().catch(() => {});
-    }
+    if (source instanceof OpenFile) return source.copyTo(outputfile);
+    return pipeTo(source.readable, outputfile);
   }
 
   /**
@@ -736,7 +843,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * ```ts
    * import { ok as assert } from "node:assert/strict";
    * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
-   * const handler = new SimpleHTTPRequestHandler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * const handler = new SimpleHTTPRequestHandler(null!, ["127.0.0.1", 1], null!);
    * assert(handler.guess_type("app.js") === "text/javascript");
    * assert(handler.guess_type("a.tar.gz") === "application/gzip");
    * assert(handler.guess_type("README") === "application/octet-stream");
@@ -758,6 +865,28 @@ let sharedFileCache: FileCache | null = null;
 /** The cache `cache: true` stands for, made on first use. */
 function sharedCache(): FileCache {
   return sharedFileCache ??= new FileCache();
+}
+
+function closeSource(source: CopySource): void {
+  if (!(source instanceof Uint8Array)) source.close();
+}
+
+/** Copies a stream to `output`, waiting for the client when much is queued. */
+async function pipeTo(
+  stream: ReadableStream<Uint8Array>,
+  output: ResponseWriter,
+): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      output.write(value);
+      await output.drain();
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
 }
 
 /**

@@ -29,7 +29,15 @@ export function bindOnConstruction(
     names: ["bind_and_activate"],
     defaults: { bind_and_activate: true as boolean },
   }, args);
-  if (!bind_and_activate) return;
+  if (bind_and_activate) bindAndActivate(server);
+}
+
+/**
+ * Python's `bind_and_activate=True` step: binds and activates `server`,
+ * closing the half-made server when either step fails. Subclasses that bind
+ * once their own settings are in place (`HTTPSServer`) call it themselves.
+ */
+export function bindAndActivate(server: Bindable): void {
   try {
     server.server_bind();
     server.server_activate();

@@ -32,6 +32,12 @@ const encoder = new TextEncoder();
 const READ_BUFFER = 64 * 1024;
 /** Writes queued within one turn are joined into one system call up to this size. */
 const COALESCE_LIMIT = 64 * 1024;
+/** The smallest staging buffer; it doubles as writes need, up to the coalesce limit. */
+const MIN_STAGE = 4 * 1024;
+/** How many copies of large writes a writer keeps for reuse. */
+const LARGE_SPARES = 2;
+/** The buffers of staging buffers and copies, so that written ones can be reused. */
+const STAGES = new WeakSet<ArrayBufferLike>();
 /** `drain()` waits while more than this is queued. */
 const HIGH_WATER_MARK = 256 * 1024;
 
@@ -240,6 +246,18 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     return this.#take(size < 0 ? available : Math.min(size, available));
   }
 
+  /**
+   * Buffered bytes, without consuming them (Python's `BufferedReader.peek`):
+   * a copy of what is buffered, after at most one read from the connection
+   * when nothing is; empty at end of stream. `size` is accepted for
+   * Python's signature; as there, the result may be shorter or longer.
+   */
+  async peek(_size = 0): Promise<Uint8Array> {
+    this.#checkOpen();
+    if (this.buffered === 0) await this.#fill();
+    return this.#buffer.slice(this.#start, this.#end);
+  }
+
   /** Fills `b` as far as the stream allows; resolves with the count (0 at its end). */
   async readinto(b: Uint8Array): Promise<number> {
     this.#checkOpen();
@@ -380,7 +398,15 @@ export class SocketWriter {
   timeout: number | null = null;
   readonly #conn: StreamConnection;
   readonly #bufferSize: number;
+  /** Pieces ready to be written, in order. */
   #queue: Uint8Array[] = [];
+  /** The staging buffer small writes are copied into, and how much of it is used. */
+  #stage: Uint8Array | null = null;
+  #staged = 0;
+  /** A staging buffer already written out, kept for the next batch. */
+  #spare: Uint8Array | null = null;
+  /** Copies of large writes already written out, kept for the next ones. */
+  #spareLarge: Uint8Array[] = [];
   #queued = 0;
   #pumping: Promise<void> | null = null;
   #scheduled = false;
@@ -406,6 +432,10 @@ export class SocketWriter {
 
   /**
    * Queues `data` (bytes, or text as UTF-8) and returns its length in bytes.
+   * The bytes are copied, as Python's `write` has sent them when it
+   * returns: the caller may reuse its buffer (a `readinto` loop does) at
+   * once. Writes smaller than 64 KiB are copied into one staging buffer,
+   * which becomes the single system call that sends them.
    *
    * @throws {Deno.errors.BrokenPipe} (or the connection's own error) once a
    * write has failed, e.g. because the client went away.
@@ -414,22 +444,126 @@ export class SocketWriter {
   write(data: Uint8Array | string): number {
     if (this.#closed) throw new TypeError("I/O operation on closed file");
     if (this.#error !== null) throw this.#error;
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    if (bytes.length === 0) return 0;
-    this.#queue.push(bytes);
-    this.#queued += bytes.length;
+    let count: number;
+    if (typeof data === "string") {
+      if (data.length === 0) return 0;
+      // UTF-8 takes at most three bytes per UTF-16 unit.
+      if (data.length * 3 < COALESCE_LIMIT) {
+        const stage = this.#room(data.length * 3);
+        count = encoder.encodeInto(data, stage.subarray(this.#staged)).written;
+        this.#staged += count;
+      } else {
+        const bytes = encoder.encode(data);
+        count = bytes.length;
+        this.#closeStage();
+        this.#queue.push(bytes);
+      }
+    } else {
+      count = data.length;
+      if (count === 0) return 0;
+      if (count < COALESCE_LIMIT) {
+        this.#room(count).set(data, this.#staged);
+        this.#staged += count;
+      } else {
+        this.#closeStage();
+        const copy = this.#largeCopy(count);
+        copy.set(data);
+        this.#queue.push(copy);
+      }
+    }
+    this.#queued += count;
     if (this.#bufferSize === 0) this.#schedule();
     else if (this.#queued >= this.#bufferSize) this.#startPump();
-    return bytes.length;
+    return count;
+  }
+
+  /** The staging buffer, with room for `size` more bytes. */
+  #room(size: number): Uint8Array {
+    const stage = this.#stage;
+    const needed = this.#staged + size;
+    if (stage !== null && needed <= stage.length) return stage;
+    if (stage !== null && needed <= COALESCE_LIMIT) {
+      // Grow it: the batch still leaves in one write.
+      const grown = this.#newStage(needed);
+      grown.set(stage.subarray(0, this.#staged));
+      this.#spare = stage;
+      return this.#stage = grown;
+    }
+    this.#closeStage();
+    return this.#stage = this.#newStage(size);
+  }
+
+  #newStage(size: number): Uint8Array {
+    const spare = this.#spare;
+    if (spare !== null && spare.length >= size) {
+      this.#spare = null;
+      return spare;
+    }
+    let capacity = MIN_STAGE;
+    while (capacity < size) capacity *= 2;
+    const stage = new Uint8Array(Math.min(capacity, COALESCE_LIMIT));
+    STAGES.add(stage.buffer);
+    return stage;
+  }
+
+  /**
+   * A buffer for a copy of a large write: one written out before if its
+   * size fits (a stream of equal chunks reuses a couple of them, so
+   * streaming a large file makes no garbage), else a new one.
+   */
+  #largeCopy(size: number): Uint8Array {
+    const spares = this.#spareLarge;
+    for (let i = 0; i < spares.length; i++) {
+      const spare = spares[i] as Uint8Array;
+      if (spare.length === size) {
+        spares.splice(i, 1);
+        return spare;
+      }
+    }
+    const copy = new Uint8Array(size);
+    STAGES.add(copy.buffer);
+    return copy;
+  }
+
+  /** Queues what is staged as one piece. */
+  #closeStage(): void {
+    if (this.#stage !== null && this.#staged > 0) {
+      this.#queue.push(this.#stage.subarray(0, this.#staged));
+    }
+    this.#stage = null;
+    this.#staged = 0;
+  }
+
+  /** Keeps a written staging buffer or large copy for reuse. */
+  #recycle(piece: Uint8Array): void {
+    if (!STAGES.has(piece.buffer)) return;
+    if (
+      piece.buffer.byteLength >= COALESCE_LIMIT && piece.byteOffset === 0 &&
+      piece.length === piece.buffer.byteLength
+    ) {
+      if (this.#spareLarge.length < LARGE_SPARES) this.#spareLarge.push(piece);
+      return;
+    }
+    const spare = this.#spare;
+    if (spare === null || spare.length < piece.buffer.byteLength) {
+      this.#spare = new Uint8Array(piece.buffer);
+    }
   }
 
   #schedule(): void {
     if (this.#scheduled || this.#pumping) return;
     this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      this.#startPump();
-    });
+    queueMicrotask(this.#pumpSoon);
+  }
+
+  /** `#schedule`'s task, made once rather than per write. */
+  readonly #pumpSoon = (): void => {
+    this.#scheduled = false;
+    this.#startPump();
+  };
+
+  #hasWork(): boolean {
+    return this.#queue.length > 0 || this.#staged > 0;
   }
 
   #startPump(): Promise<void> {
@@ -437,52 +571,28 @@ export class SocketWriter {
       this.#pumping = null;
       this.#wakeDrainers();
       // Bytes queued while the last write was in flight.
-      if (this.#queue.length > 0 && this.#error === null) this.#startPump();
+      if (this.#hasWork() && this.#error === null) this.#startPump();
     });
     return this.#pumping;
   }
 
   async #pump(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
-        const chunk = this.#nextChunk();
+      while (this.#hasWork()) {
+        if (this.#queue.length === 0) this.#closeStage();
+        const chunk = this.#queue.shift() as Uint8Array;
         await this.#writeAll(chunk);
         this.#queued -= chunk.length;
+        this.#recycle(chunk);
         if (this.#queued <= HIGH_WATER_MARK) this.#wakeDrainers();
       }
     } catch (error) {
       this.#error = error;
       this.#queue = [];
+      this.#stage = null;
+      this.#staged = 0;
       this.#queued = 0;
     }
-  }
-
-  /** The next bytes to write: small queued pieces joined into one. */
-  #nextChunk(): Uint8Array {
-    const queue = this.#queue;
-    const first = queue[0] as Uint8Array;
-    if (queue.length === 1 || first.length >= COALESCE_LIMIT) {
-      queue.shift();
-      return first;
-    }
-    let count = 0;
-    let size = 0;
-    for (const piece of queue) {
-      if (count > 0 && size + piece.length > COALESCE_LIMIT) break;
-      size += piece.length;
-      count++;
-    }
-    if (count === 1) {
-      queue.shift();
-      return first;
-    }
-    const joined = new Uint8Array(size);
-    let offset = 0;
-    for (const piece of queue.splice(0, count)) {
-      joined.set(piece, offset);
-      offset += piece.length;
-    }
-    return joined;
   }
 
   async #writeAll(chunk: Uint8Array): Promise<void> {
@@ -509,7 +619,7 @@ export class SocketWriter {
    * @throws The connection's error if a write failed.
    */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#pumping) {
+    while (this.#hasWork() || this.#pumping) {
       await this.#startPump();
     }
     if (this.#error !== null) throw this.#error;

@@ -100,7 +100,7 @@ const runningTasks = new WeakMap<BaseServer<unknown>, Set<Promise<void>>>();
  * `ThreadingMixIn(Base)`, so that each is a plain subclass of its base in
  * the published types (JSR's documentation cannot follow a computed base).
  */
-function installThreading(cls: ServerClass, Base: ServerClass): void {
+export function installThreading(cls: ServerClass, Base: ServerClass): void {
   const closeBase = Base.prototype.server_close;
   const members: ThreadingServer<unknown> & ThisType<Threaded> & {
     process_request(request: unknown, client_address: Address): Promise<void>;

@@ -20,6 +20,8 @@ export interface RawResponse {
   reason: string;
   /** Header fields in order, names as sent. */
   headers: [string, string][];
+  /** Interim (1xx) status lines that came before this response. */
+  interim: string[];
   /** The body (decoded from chunked when chunked); empty when discarded. */
   body: Uint8Array;
   /** Body bytes received, also counted when the body is discarded. */
@@ -228,6 +230,7 @@ export class RawConnection {
     let head: Head | null = null;
     let bodyLength = 0;
     const bodyParts: Uint8Array[] = [];
+    const interim: string[] = [];
     let timedOut = false;
     for (;;) {
       if (headEnd < 0) {
@@ -238,8 +241,9 @@ export class RawConnection {
           if (!head) headEnd = -1;
           else {
             this.#buf = this.#buf.subarray(headEnd + 4);
-            // Interim 100 Continue: skip it and read the real response.
-            if (head.status === 100) {
+            // Interim 1xx: note it and read the real response.
+            if (head.status >= 100 && head.status < 200) {
+              interim.push(head.statusLine);
               headEnd = -1;
               scanned = 0;
               head = null;
@@ -251,14 +255,17 @@ export class RawConnection {
       if (head) {
         const done = this.#takeBody(head, options, bodyParts);
         bodyLength += done.taken;
-        if (done.complete) {
-          return this.#result(head, bodyParts, bodyLength, false, false);
-        }
-        if (
-          options.stopAfter !== undefined && bodyLength >= options.stopAfter
-        ) {
-          this.#bodySeen = 0;
-          return this.#result(head, bodyParts, bodyLength, false, false);
+        const stopped = options.stopAfter !== undefined &&
+          bodyLength >= options.stopAfter;
+        if (done.complete || stopped) {
+          return this.#result(
+            head,
+            bodyParts,
+            bodyLength,
+            false,
+            false,
+            interim,
+          );
         }
       }
       if (timedOut) break;
@@ -273,7 +280,7 @@ export class RawConnection {
         if (!options.discardBody) bodyParts.push(this.#buf);
         this.#buf = new Uint8Array(0);
       }
-      return this.#result(head, bodyParts, bodyLength, true, timedOut);
+      return this.#result(head, bodyParts, bodyLength, true, timedOut, interim);
     }
     // No status line: HTTP/0.9-style bare body, or nothing at all.
     const body = this.#buf;
@@ -284,6 +291,7 @@ export class RawConnection {
       status: 0,
       reason: "",
       headers: [],
+      interim,
       body,
       bodyLength: body.length,
       closed: true,
@@ -331,10 +339,12 @@ export class RawConnection {
     bodyLength: number,
     closed: boolean,
     timedOut: boolean,
+    interim: string[],
   ): RawResponse {
     this.#bodySeen = 0;
     return {
       ...head,
+      interim,
       body: concat(parts),
       bodyLength,
       closed: closed || this.#eof,
@@ -350,6 +360,15 @@ export class RawConnection {
       if (r === "timeout") return false;
     }
     return this.#eof;
+  }
+
+  /** Half-closes: the server sees the end of the request stream. */
+  async closeWrite(): Promise<void> {
+    try {
+      await this.#conn.closeWrite();
+    } catch {
+      // Already closed.
+    }
   }
 
   /** Closes our side (idempotent). */

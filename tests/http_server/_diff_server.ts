@@ -25,6 +25,8 @@ export interface ServerProcess extends AsyncDisposable {
   pid: number;
   /** Everything written to stderr so far (the tail, capped). */
   stderr(): string;
+  /** How many bytes were written to stderr so far (not capped). */
+  stderrBytes(): number;
   /** Stops the process and waits for it. */
   close(): Promise<void>;
 }
@@ -119,6 +121,7 @@ export async function spawnServer<K extends string>(
   }).spawn();
   let out = "";
   let err = "";
+  let errBytes = 0;
   let resolveStart: (m: RegExpExecArray) => void = () => {};
   const started = new Promise<RegExpExecArray>((r) => (resolveStart = r));
   const outDone = drain(child.stdout, (t) => {
@@ -129,6 +132,7 @@ export async function spawnServer<K extends string>(
   const errDone = keepStderr
     ? drain(child.stderr, (t) => {
       err = (err + t).slice(-TAIL);
+      errBytes += t.length;
     })
     : Promise.resolve();
   let exited = false;
@@ -181,6 +185,7 @@ export async function spawnServer<K extends string>(
     port: Number(first[2]),
     pid: child.pid,
     stderr: () => err,
+    stderrBytes: () => errBytes,
     close,
     [Symbol.asyncDispose]: close,
   };

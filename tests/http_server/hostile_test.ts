@@ -15,6 +15,7 @@ import {
   sendRaw,
 } from "./_diff_http.ts";
 import { LISTING_TAGS, parseListing, unescapeHtml } from "./_diff_listing.ts";
+import { statusOf } from "./_diff_cases.ts";
 import { startServer } from "./_diff_server.ts";
 import { buildTree, type Tree } from "./_diff_tree.ts";
 
@@ -280,7 +281,8 @@ const MALFORMED: string[] = [
 ];
 
 Deno.test({
-  name: "hostile: malformed requests get a 4xx and the server keeps serving",
+  name:
+    "hostile: malformed requests get an answer (Python's error or its lenient 200) and the server keeps serving",
   ...opts,
   async fn() {
     await using tree = await buildTree();
@@ -291,14 +293,13 @@ Deno.test({
     for (const raw of MALFORMED) {
       const res = await sendRaw(server, raw, { timeoutMs: 3000 });
       const label = JSON.stringify(raw.slice(0, 60));
-      // Two Host headers is legal for Deno.serve (merged); others must fail.
-      const fine = raw.includes("Host: b");
-      // Deno.serve itself drops the connection, unanswered, on a bad chunk
-      // size (a bare Deno.serve does the same): accepted, reported.
-      const engineCloses = raw.endsWith("\r\n\r\nzz\r\n") && res.status === 0 &&
-        res.closed && !res.timedOut;
-      if (!fine && !engineCloses && !(res.status >= 400 && res.status <= 505)) {
-        problems.push(`${label}: got ${res.status || "no response"}`);
+      // Python answers a request it rejects before learning its version
+      // with the error page alone (statusOf reads the code from it), and
+      // serves some malformed ones (a header line without a colon ends
+      // the headers, say); the differential test compares each with it.
+      const status = statusOf(res);
+      if (!(status === 200 || (status >= 400 && status <= 505))) {
+        problems.push(`${label}: got ${status || "no response"}`);
       }
       if (res.timedOut) problems.push(`${label}: server hung`);
       const next = await sendRaw(server, get("/notes.txt"));
@@ -336,14 +337,19 @@ Deno.test({
       for (const conn of stalled.splice(0)) conn.close();
       const after = await sendRaw(server, get("/notes.txt"));
       equal(after.status, 200);
-      // Keep-alive: the connection survives a 404 and serves the next request.
+      // Keep-alive serves request after request; an error closes the
+      // connection (Python's send_error says Connection: close).
       const conn = await RawConnection.open(server);
       try {
+        const get11 = (target: string) =>
+          buildRequest("GET", target, { Host: "a" }, "HTTP/1.1");
         await conn.write(
-          "GET /nope HTTP/1.1\r\nHost: a\r\n\r\nGET /notes.txt HTTP/1.1\r\nHost: a\r\n\r\n",
+          get11("/notes.txt") + get11("/notes.txt") + get11("/nope"),
         );
-        equal((await conn.read()).status, 404);
         equal((await conn.read()).status, 200);
+        equal((await conn.read()).status, 200);
+        equal((await conn.read()).status, 404);
+        equal(await conn.waitClosed(2000), true);
       } finally {
         conn.close();
       }

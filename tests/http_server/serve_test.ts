@@ -5,6 +5,7 @@ import {
   ServeProcess,
 } from "../_server.ts";
 import { encryptKey, haveOpenssl, makeCerts } from "../_tls.ts";
+import { RawConnection } from "./_diff_http.ts";
 
 const WINDOWS = Deno.build.os === "windows";
 
@@ -26,13 +27,19 @@ Deno.test({
       signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
     });
     equal(await res.text(), "Hello World\n");
-    equal(res.headers.get("connection"), "close");
+    // HTTP/1.0, as Python: one request per connection, closed by the server.
+    const conn = await RawConnection.open({ hostname: "127.0.0.1", port });
+    await conn.write("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+    const raw = await conn.read();
+    equal(raw.statusLine, "HTTP/1.0 200 OK");
+    equal(await conn.waitClosed(2000), true);
+    conn.close();
     const missing = await fetch(`http://127.0.0.1:${port}/nope`, {
       signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
     });
     await missing.body?.cancel();
     await server.until(
-      () => server.stderr.split("\n").length > 3,
+      () => server.stderr.split("\n").length > 4,
       "the log lines",
     );
     const lines = server.stderr.trimEnd().split("\n");
@@ -40,8 +47,9 @@ Deno.test({
       lines[0] ?? "",
       /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4} \d\d:\d\d:\d\d\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/,
     );
-    match(lines[1] ?? "", /\] code 404, message File not found$/);
-    match(lines[2] ?? "", /\] "GET \/nope HTTP\/1\.1" 404 -$/);
+    match(lines[1] ?? "", /\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/);
+    match(lines[2] ?? "", /\] code 404, message File not found$/);
+    match(lines[3] ?? "", /\] "GET \/nope HTTP\/1\.1" 404 -$/);
     equal(await server.stop("SIGINT"), 0);
     ok(server.stdout.endsWith("\nKeyboard interrupt received, exiting.\n"));
   },
@@ -103,6 +111,7 @@ Deno.test("serve: --help mentions every flag and the missing --cgi", async () =>
       "--tls-key",
       "--tls-password-file",
       "--follow-symlinks",
+      "--http2",
       "--cgi",
     ]
   ) {
@@ -124,6 +133,7 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
       [["-p", "HTTP/2"], /not HTTP\/1\.0 or HTTP\/1\.1/],
       [["--cgi"], /--cgi is not supported/],
       [["--tls-key", "k.pem"], /need --tls-cert/],
+      [["--http2"], /--http2 needs --tls-cert/],
       [["1", "2"], /unrecognized arguments: 2/],
     ] as const
   ) {
@@ -183,19 +193,18 @@ Deno.test({
       await encryptKey(certs.key, "s3cret"),
     );
     await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
-    await using server = new ServeProcess([
-      "0",
-      "-b",
-      "127.0.0.1",
-      "-d",
-      dir,
-      "--tls-cert",
-      `${dir}/cert.pem`,
+    /** serve with this certificate, on a free port of 127.0.0.1. */
+    const serveTls = (...more: string[]) =>
+      new ServeProcess(
+        ["0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", `${dir}/cert.pem`]
+          .concat(more),
+      );
+    await using server = serveTls(
       "--tls-key",
       `${dir}/enc.pem`,
       "--tls-password-file",
       `${dir}/pw.txt`,
-    ]);
+    );
     const port = await server.started();
     equal(
       server.stdout,
@@ -208,6 +217,27 @@ Deno.test({
     });
     equal(await res.text(), "Hello World\n");
     equal(await server.stop(), 0);
+
+    // --http2: Deno.serve and the fetch adapter; ALPN offers h2 first.
+    await using h2 = serveTls("--tls-key", `${dir}/key.pem`, "--http2");
+    const h2Port = await h2.started();
+    const tls = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port: h2Port,
+      caCerts: [await Deno.readTextFile(`${dir}/cert.pem`)],
+      alpnProtocols: ["h2", "http/1.1"],
+    });
+    equal((await tls.handshake()).alpnProtocol, "h2");
+    tls.close();
+    const viaH2 = await fetch(`https://127.0.0.1:${h2Port}/hello.txt`, {
+      client,
+    });
+    equal(await viaH2.text(), "Hello World\n");
+    await h2.until(
+      () => h2.stderr.includes('"GET /hello.txt HTTP/1.1" 200'),
+      "the log line",
+    );
+    equal(await h2.stop(), 0);
 
     const wrong = await run([
       "0",

@@ -1,0 +1,120 @@
+/**
+ * The HTTP connections of one server: which of them are waiting for their
+ * next request (so that `shutdown()` and `server_close()` can close those
+ * and let the others finish their response), and the deadlines that bound
+ * how long a client may take to send a request head or stay idle between
+ * requests. One timer per server checks every deadline, so a request costs
+ * no timer of its own.
+ *
+ * @module
+ */
+
+/** What a connection is doing, for its deadline. */
+export const Phase = {
+  /** Running a handler or sending a response: never timed out. */
+  Busy: 0,
+  /** Waiting for the first byte of the next request on a kept-alive connection. */
+  Idle: 1,
+  /** Reading a request head (or the first request of a connection). */
+  Head: 2,
+} as const;
+
+/** One of {@linkcode Phase}. */
+export type Phase = typeof Phase[keyof typeof Phase];
+
+/** A connection as the tracker sees it. */
+export interface TrackedConnection {
+  /** What it is doing. */
+  phase: Phase;
+  /** `performance.now()` value after which the current phase has lasted too long. */
+  deadline: number;
+  /** Called once a deadline passed, or when an idle connection must close. */
+  expire(phase: Phase): void;
+}
+
+/** Seconds between checks: a fraction of the shortest timeout, within bounds. */
+function checkInterval(shortestSeconds: number): number {
+  return Math.min(1000, Math.max(25, shortestSeconds * 1000 / 4));
+}
+
+/** The connections of one server. */
+export class ConnectionTracker {
+  readonly #connections = new Set<TrackedConnection>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #interval = Infinity;
+  /** Connections close after their current response (shutdown in progress). */
+  draining = false;
+
+  /** Starts tracking; `shortestTimeout` (seconds) sets how often deadlines are checked. */
+  add(connection: TrackedConnection, shortestTimeout: number | null): void {
+    this.#connections.add(connection);
+    if (shortestTimeout === null) return;
+    const interval = checkInterval(shortestTimeout);
+    if (this.#timer === null || interval < this.#interval) {
+      this.#startTimer(interval);
+    }
+  }
+
+  /** Stops tracking. */
+  delete(connection: TrackedConnection): void {
+    this.#connections.delete(connection);
+    if (this.#connections.size === 0) this.#stopTimer();
+  }
+
+  /**
+   * Closes the connections waiting for a request and makes the others
+   * close after their response.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const connection of this.#connections) {
+      if (connection.phase === Phase.Idle) connection.expire(Phase.Idle);
+    }
+  }
+
+  #startTimer(interval: number): void {
+    this.#stopTimer();
+    this.#interval = interval;
+    const timer = setInterval(() => this.#check(), interval);
+    // Deadlines must not keep a finished program running.
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#interval = Infinity;
+  }
+
+  #check(): void {
+    const now = performance.now();
+    for (const connection of this.#connections) {
+      if (connection.phase !== Phase.Busy && now >= connection.deadline) {
+        const phase = connection.phase;
+        connection.phase = Phase.Busy;
+        connection.deadline = Infinity;
+        connection.expire(phase);
+      }
+    }
+  }
+}
+
+const trackers = new WeakMap<object, ConnectionTracker>();
+
+/** The tracker of `server` (made on first use). */
+export function trackerOf(server: object): ConnectionTracker {
+  let tracker = trackers.get(server);
+  if (tracker === undefined) {
+    tracker = new ConnectionTracker();
+    trackers.set(server, tracker);
+  }
+  return tracker;
+}
+
+/** The tracker of `server` if it has one. */
+export function existingTrackerOf(
+  server: object,
+): ConnectionTracker | undefined {
+  return trackers.get(server);
+}

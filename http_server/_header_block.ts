@@ -1,0 +1,142 @@
+/**
+ * Request header lines to `[name, value]` pairs, by the rules CPython 3.13
+ * applies: `http.client.parse_headers` reads the lines (at most 100, each
+ * at most 65,536 bytes), then the `email` package's feed parser splits
+ * them into fields. Pure: the handler reads the lines from `rfile`.
+ *
+ * @module
+ */
+
+/** Longest request line or header line, in bytes (Python's `_MAXLINE`). */
+export const MAX_LINE = 65536;
+/**
+ * Python's `_MAXHEADERS`: reading fails once more than this many lines
+ * (the blank line ending the block included) have been read.
+ */
+export const MAX_HEADERS = 100;
+
+/**
+ * What the feed parser takes for the start of a header line: a name of
+ * printable ASCII without `:` followed by `:`, a continuation (leading
+ * space or tab), or an mbox `From ` line.
+ */
+const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[\t ])/;
+/** Any line break the feed parser splits on (it reads lines universally). */
+const BREAK = /\r\n|\r|\n/g;
+
+/** Whether `line` ends the header block (Python's `(b'\r\n', b'\n', b'')`). */
+export function isBlockEnd(line: string): boolean {
+  return line === "\r\n" || line === "\n" || line === "";
+}
+
+/**
+ * Splits one line as read from the socket into the lines the feed parser
+ * sees: it breaks at a lone CR as well as at LF and CRLF, keeping each
+ * line's ending.
+ */
+function feedLines(line: string, into: string[]): void {
+  const cr = line.indexOf("\r");
+  if (cr === -1 || (cr === line.length - 2 && line.endsWith("\n"))) {
+    into.push(line);
+    return;
+  }
+  let start = 0;
+  BREAK.lastIndex = 0;
+  for (let m = BREAK.exec(line); m !== null; m = BREAK.exec(line)) {
+    const end = m.index + m[0].length;
+    into.push(line.slice(start, end));
+    start = end;
+  }
+  if (start < line.length) into.push(line.slice(start));
+}
+
+/** Python's `str.lstrip(' \t')`. */
+function stripLeadingBlanks(text: string): string {
+  let i = 0;
+  while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+  return i === 0 ? text : text.slice(i);
+}
+
+/** Python's `str.rstrip('\r\n')`. */
+function stripTrailingBreaks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === "\r" || text[end - 1] === "\n")) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** The `compat32` policy's `header_source_parse`: name as is, value joined. */
+function field(sourceLines: readonly string[]): [string, string] {
+  const first = sourceLines[0] as string;
+  const colon = first.indexOf(":");
+  let value = stripLeadingBlanks(first.slice(colon + 1));
+  for (let i = 1; i < sourceLines.length; i++) value += sourceLines[i];
+  return [first.slice(0, colon), stripTrailingBreaks(value)];
+}
+
+/**
+ * The header fields of the lines read for one request (the terminating
+ * blank line excluded), as Python's `HTTPMessage` holds them: in order,
+ * names as sent, repeats kept, continuation lines joined to their field
+ * with their line breaks. The block ends at the first line that does not
+ * look like a header; what follows it is ignored, as Python ignores it.
+ */
+export function parseHeaderLines(lines: readonly string[]): [string, string][] {
+  return simpleFields(lines) ?? feedParserFields(lines);
+}
+
+/** A name of the feed parser's characters, a colon, a value; one CRLF at the end. */
+const SIMPLE_LINE = /^[\x21-\x39\x3b-\x7e]+:[^\r]*\r?\n?$/;
+
+/**
+ * The fields when every line is a plain `Name: value` line (no folding, no
+ * stray CR, no `From `), as in nearly every request; `null` otherwise.
+ */
+function simpleFields(lines: readonly string[]): [string, string][] | null {
+  const fields: [string, string][] = [];
+  for (const line of lines) {
+    if (!SIMPLE_LINE.test(line) || line.startsWith("From ")) return null;
+    const colon = line.indexOf(":");
+    fields.push([
+      line.slice(0, colon),
+      stripTrailingBreaks(stripLeadingBlanks(line.slice(colon + 1))),
+    ]);
+  }
+  return fields;
+}
+
+/** The general case, line by line as `email.feedparser` goes. */
+function feedParserFields(lines: readonly string[]): [string, string][] {
+  const split: string[] = [];
+  for (const line of lines) feedLines(line, split);
+  const block: string[] = [];
+  for (const line of split) {
+    if (!HEADER_START.test(line)) break;
+    block.push(line);
+  }
+  const fields: [string, string][] = [];
+  let current: string[] | null = null;
+  for (let i = 0; i < block.length; i++) {
+    const line = block[i] as string;
+    const first = line[0];
+    if (first === " " || first === "\t") {
+      // A continuation; one before any field is a defect, dropped.
+      current?.push(line);
+      continue;
+    }
+    if (current !== null) {
+      fields.push(field(current));
+      current = null;
+    }
+    if (line.startsWith("From ")) {
+      // An mbox envelope line: the feed parser keeps it out of the fields
+      // (as the Unix-from on the first line, as the body on the last).
+      if (i === block.length - 1 && i !== 0) break;
+      continue;
+    }
+    // A line starting with ":" has no name: a defect, dropped.
+    if (line[0] === ":") continue;
+    current = [line];
+  }
+  if (current !== null) fields.push(field(current));
+  return fields;
+}

@@ -1,0 +1,85 @@
+/**
+ * A connection in memory: what a handler reads comes from an async source
+ * of bytes, what it writes goes to a sink. The fetch adapter runs handlers
+ * over it (a `Request` in, a `Response` out) through the same code as a
+ * socket, and tests use it to exchange raw bytes with a handler without a
+ * socket.
+ *
+ * @module
+ */
+import type { StreamConnection } from "../socketserver/_socket_io.ts";
+
+/** Where a memory connection's output goes. */
+export interface ByteSink {
+  /**
+   * Takes bytes the handler wrote (the connection never reuses them);
+   * resolves when more may be written.
+   */
+  write(bytes: Uint8Array): void | Promise<void>;
+  /** The handler's side is done writing (half-close or close). */
+  end(): void;
+}
+
+/** A {@linkcode StreamConnection} over an async source and a sink. */
+export class MemoryConnection implements StreamConnection {
+  readonly #source: AsyncIterator<Uint8Array>;
+  readonly #sink: ByteSink;
+  #rest: Uint8Array | null = null;
+  #readEnded = false;
+  #writeEnded = false;
+
+  /** Reads come from `source`; writes go to `sink`. */
+  constructor(source: AsyncIterable<Uint8Array>, sink: ByteSink) {
+    this.#source = source[Symbol.asyncIterator]();
+    this.#sink = sink;
+  }
+
+  /** Copies the next input into `p`; `null` once the source is exhausted. */
+  async read(p: Uint8Array): Promise<number | null> {
+    let chunk = this.#rest;
+    this.#rest = null;
+    while (chunk === null || chunk.length === 0) {
+      if (this.#readEnded) return null;
+      const next = await this.#source.next();
+      if (next.done) {
+        this.#readEnded = true;
+        return null;
+      }
+      chunk = next.value;
+    }
+    const count = Math.min(p.length, chunk.length);
+    p.set(chunk.subarray(0, count));
+    if (count < chunk.length) this.#rest = chunk.subarray(count);
+    return count;
+  }
+
+  /** Hands `p` to the sink; fails once the writing side has ended. */
+  async write(p: Uint8Array): Promise<number> {
+    if (this.#writeEnded) {
+      throw new Deno.errors.BrokenPipe("the connection was closed");
+    }
+    await this.#sink.write(p);
+    return p.length;
+  }
+
+  /** Ends the output (Python's `shutdown(SHUT_WR)`). */
+  closeWrite(): Promise<void> {
+    this.#endWrite();
+    return Promise.resolve();
+  }
+
+  /** Ends both directions. */
+  close(): void {
+    this.#endWrite();
+    if (!this.#readEnded) {
+      this.#readEnded = true;
+      this.#source.return?.().catch(() => {});
+    }
+  }
+
+  #endWrite(): void {
+    if (this.#writeEnded) return;
+    this.#writeEnded = true;
+    this.#sink.end();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The lines of a response head, as `send_response_only` and `send_header`
+ * buffer them (`"%s %d %s\r\n"`, `"%s: %s\r\n"`, encoded as Latin-1), with
+ * the checks Python leaves out: no CR, LF or NUL anywhere (header
+ * injection), header names that are tokens. Pure.
+ *
+ * @module
+ */
+import { pyRepr } from "../_util/py_repr.ts";
+
+const encoder = new TextEncoder();
+/** Header names are RFC 9110 tokens. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Header injection (CR, LF, NUL) or characters Latin-1 cannot carry. */
+// deno-lint-ignore no-control-regex
+const UNSAFE_TEXT = /[\r\n\0]|[^\x00-\xff]/;
+const LINE_BREAKS = /[\r\n\0]/;
+
+// Handlers send the same few header names on every response: remember the
+// ones already checked (bounded, so a handler echoing client data cannot
+// grow it without limit).
+const checkedNames = new Set<string>();
+const CHECKED_NAMES_MAX = 256;
+
+function isHeaderName(name: string): boolean {
+  if (checkedNames.has(name)) return true;
+  if (!TOKEN.test(name)) return false;
+  if (checkedNames.size < CHECKED_NAMES_MAX) checkedNames.add(name);
+  return true;
+}
+
+function unsafeText(what: string, text: string): TypeError {
+  return new TypeError(
+    LINE_BREAKS.test(text)
+      ? `invalid ${what} ${pyRepr(text)}: CR, LF and NUL are not allowed`
+      : `${what} ${pyRepr(text)} is not Latin-1 encodable`,
+  );
+}
+
+/**
+ * `HTTP/1.0 200 OK\r\n`.
+ *
+ * @throws {RangeError} When `code` is not an integer from 100 to 999.
+ * @throws {TypeError} When `message` holds CR, LF or NUL, or a character
+ * beyond Latin-1.
+ */
+export function statusLine(
+  protocolVersion: string,
+  code: number,
+  message: string,
+): string {
+  if (!Number.isInteger(code) || code < 100 || code > 999) {
+    throw new RangeError(`invalid status code ${pyRepr(code)}`);
+  }
+  if (UNSAFE_TEXT.test(message)) throw unsafeText("reason phrase", message);
+  return `${protocolVersion} ${code} ${message}\r\n`;
+}
+
+/**
+ * `Name: value\r\n`.
+ *
+ * @throws {TypeError} When `keyword` is not a token, or `value` holds CR,
+ * LF or NUL, or a character beyond Latin-1.
+ */
+export function headerLine(keyword: string, value: string): string {
+  if (!isHeaderName(keyword)) {
+    throw new TypeError(`invalid header name ${pyRepr(keyword)}`);
+  }
+  if (UNSAFE_TEXT.test(value)) {
+    throw unsafeText(`header value for ${keyword}:`, value);
+  }
+  return `${keyword}: ${value}\r\n`;
+}
+
+/** `text` (every character below U+0100) as Latin-1 bytes. */
+export function latin1Bytes(text: string): Uint8Array {
+  // ASCII, the usual case, is the same in UTF-8, which is native and fast;
+  // any other character makes the UTF-8 form longer.
+  const utf8 = encoder.encode(text);
+  if (utf8.length === text.length) return utf8;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+// Control characters and the backslash are escaped in log lines, so a
+// request cannot forge lines or terminal escapes in the log.
+// deno-lint-ignore no-control-regex
+const LOG_UNSAFE = /[\x00-\x1f\x7f-\x9f\\]/g;
+
+function escapeLogChar(ch: string): string {
+  if (ch === "\\") return "\\\\";
+  return "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
+}
+
+/** Python's `message.translate(_control_char_table)` for log lines. */
+export function escapeLogMessage(message: string): string {
+  LOG_UNSAFE.lastIndex = 0;
+  if (!LOG_UNSAFE.test(message)) return message;
+  return message.replace(LOG_UNSAFE, escapeLogChar);
+}

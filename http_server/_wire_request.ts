@@ -1,0 +1,118 @@
+/**
+ * A fetch `Request` as the HTTP/1.1 bytes a client would have sent for it:
+ * request line, headers, then the body, streamed. A body of known length
+ * keeps its `Content-Length`; one sent chunked (or of unknown length beyond
+ * a small prefix) is re-encoded chunked, as it would be on the wire.
+ *
+ * @module
+ */
+import { latin1Bytes } from "./_response_head.ts";
+
+const encoder = new TextEncoder();
+const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+/** A body without a length up to this size is sent with `Content-Length`. */
+const SMALL_BODY = 64 * 1024;
+
+/** The request line and headers, ending with the blank line. */
+export function requestHead(
+  request: Request,
+  framing: { contentLength: number } | "chunked" | null,
+): string {
+  const url = new URL(request.url);
+  let head = `${request.method} ${url.pathname}${url.search} HTTP/1.1\r\n`;
+  if (!request.headers.has("host")) head += `Host: ${url.host}\r\n`;
+  for (const [name, value] of request.headers) {
+    if (name === "content-length" || name === "transfer-encoding") continue;
+    head += `${name}: ${value}\r\n`;
+  }
+  if (framing === "chunked") head += "Transfer-Encoding: chunked\r\n";
+  else if (framing !== null) {
+    head += `Content-Length: ${framing.contentLength}\r\n`;
+  }
+  return head + "\r\n";
+}
+
+/** One chunk of the chunked coding around `data`. */
+export function encodeChunk(data: Uint8Array): Uint8Array {
+  const size = encoder.encode(data.length.toString(16) + "\r\n");
+  const out = new Uint8Array(size.length + data.length + 2);
+  out.set(size);
+  out.set(data, size.length);
+  out.set([13, 10], size.length + data.length);
+  return out;
+}
+
+/** Reads up to `limit` bytes of `reader`; `ended` when the body ended within them. */
+async function readPrefix(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  limit: number,
+): Promise<{ chunks: Uint8Array[]; size: number; ended: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const { value, done } = await reader.read();
+    if (done) return { chunks, size, ended: true };
+    chunks.push(value);
+    size += value.length;
+  }
+  return { chunks, size, ended: false };
+}
+
+/** The bytes of `request` on the wire, in pieces as its body arrives. */
+export async function* requestBytes(
+  request: Request,
+): AsyncGenerator<Uint8Array> {
+  const body = request.body;
+  if (body === null) {
+    yield latin1Bytes(requestHead(request, null));
+    return;
+  }
+  const reader = body.getReader();
+  let complete = false;
+  try {
+    const declared = request.headers.get("content-length");
+    if (declared !== null && !request.headers.has("transfer-encoding")) {
+      yield latin1Bytes(
+        requestHead(request, { contentLength: Number(declared) }),
+      );
+      yield* rest(reader, (chunk) => chunk);
+      complete = true;
+      return;
+    }
+    let prefix: Uint8Array[] = [];
+    if (!request.headers.has("transfer-encoding")) {
+      // A Request made in code has no length; a client would have sent one
+      // for a body it had in full, so a small body gets one here too.
+      const read = await readPrefix(reader, SMALL_BODY);
+      if (read.ended) {
+        yield latin1Bytes(
+          requestHead(request, { contentLength: read.size }),
+        );
+        yield* read.chunks;
+        complete = true;
+        return;
+      }
+      prefix = read.chunks;
+    }
+    yield latin1Bytes(requestHead(request, "chunked"));
+    for (const chunk of prefix) if (chunk.length > 0) yield encodeChunk(chunk);
+    yield* rest(reader, (chunk) => encodeChunk(chunk));
+    yield LAST_CHUNK;
+    complete = true;
+  } finally {
+    // The handler stopped reading early: the rest of the body is not wanted.
+    if (!complete) reader.cancel().catch(() => {});
+    else reader.releaseLock();
+  }
+}
+
+async function* rest(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  encode: (chunk: Uint8Array) => Uint8Array,
+): AsyncGenerator<Uint8Array> {
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    if (value.length > 0) yield encode(value);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `createFetchHandler`: a request handler class as a fetch handler,
+ * `(Request) => Promise<Response>`, for `Deno.serve`, `deno serve` and
+ * hosts that have no raw sockets. An addition to Python's API.
+ *
+ * @module
+ */
+import type {
+  Address,
+  RequestHandlerClass,
+} from "../socketserver/base_server.ts";
+import type { StreamConnection } from "../socketserver/_socket_io.ts";
+import { MemoryConnection } from "./_memory_connection.ts";
+import { requestBytes } from "./_wire_request.ts";
+import { ResponseAssembler } from "./_wire_response.ts";
+import { HTTPServer, type ServerAddress } from "./server.ts";
+
+/** Options of {@linkcode createFetchHandler}. */
+export interface FetchHandlerOptions {
+  /**
+   * What handlers see as `server.server_address` (and `server_name`,
+   * `server_port`); default `["127.0.0.1", 0]`.
+   */
+  server_address?: ServerAddress;
+}
+
+/**
+ * A fetch handler: what `Deno.serve` and `deno serve` call with each
+ * request. The second argument, when it carries `remoteAddr` (as
+ * `Deno.serve`'s does), gives the handler its `client_address`.
+ */
+export type FetchHandler = (
+  request: Request,
+  info?: unknown,
+) => Promise<Response>;
+
+function clientAddress(info: unknown): Address {
+  const remote = (info as { remoteAddr?: Partial<Deno.NetAddr> } | undefined)
+    ?.remoteAddr;
+  if (typeof remote?.hostname === "string" && typeof remote.port === "number") {
+    return [remote.hostname, remote.port];
+  }
+  return ["127.0.0.1", 0];
+}
+
+/** What `BaseServer` does with an accepted connection. */
+async function serveConnection(
+  server: HTTPServer,
+  connection: StreamConnection,
+  client: Address,
+): Promise<void> {
+  if (!server.verify_request(connection, client)) {
+    await server.shutdown_request(connection);
+    return;
+  }
+  try {
+    await server.process_request(connection, client);
+  } catch (error) {
+    server.handle_error(connection, client, error);
+    await server.shutdown_request(connection);
+  }
+}
+
+/**
+ * Turns `RequestHandlerClass` (a {@linkcode BaseHTTPRequestHandler}
+ * subclass, say) into a fetch handler. Each `Request` becomes the bytes a
+ * client would send for it (a body without a length streamed chunked), the
+ * handler runs on them through the same code as on a socket, and the bytes
+ * it writes become the `Response`, its body streamed as the handler writes
+ * it (with back-pressure).
+ *
+ * What differs from a socket: the request line always says `HTTP/1.1`
+ * (even for an HTTP/2 request) and header names arrive lower-cased, with
+ * repeats already joined by the fetch API (`get_all` returns one value);
+ * a 100 Continue a handler sends is dropped (the server in front answers
+ * `Expect` itself); the status text is the handler's reason phrase, which
+ * the server in front may replace with the standard one; hop-by-hop
+ * headers (`Connection`, `Keep-Alive`, `Transfer-Encoding`, `Upgrade`, …)
+ * are left to that server, so `close_connection` has no effect; status 101
+ * and codes above 599 cannot be expressed (the promise rejects), nor can
+ * HTTP/0.9. A handler that ends without a complete response rejects the
+ * promise (`Deno.serve` then answers 500).
+ *
+ * @example With `Deno.serve` (or `export default { fetch }` for `deno serve`)
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+ * class Hello extends BaseHTTPRequestHandler {
+ *   do_GET(): void {
+ *     const body = new TextEncoder().encode(`Hello from ${this.path}`);
+ *     this.send_response(200);
+ *     this.send_header("Content-Length", String(body.length));
+ *     this.end_headers();
+ *     this.wfile.write(body);
+ *   }
+ *   override log_message(): void {}
+ * }
+ * const fetchHandler = createFetchHandler(Hello);
+ * await using server = Deno.serve({ port: 0, onListen() {} }, fetchHandler);
+ * const res = await fetch(`http://localhost:${server.addr.port}/there?x=1`);
+ * equal(await res.text(), "Hello from /there?x=1");
+ * // Or without any server at all:
+ * const direct = await fetchHandler(new Request("http://localhost/here"));
+ * equal(await direct.text(), "Hello from /here");
+ * ```
+ */
+export function createFetchHandler(
+  RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+  options: FetchHandlerOptions = {},
+): FetchHandler {
+  const [host, port] = options.server_address ?? ["127.0.0.1", 0];
+  const server = new HTTPServer([host, port], RequestHandlerClass, false);
+  server.server_name = host;
+  server.server_port = port;
+  return (request, info) => {
+    const output = new ResponseAssembler(request.method === "HEAD");
+    const connection = new MemoryConnection(requestBytes(request), output);
+    void serveConnection(server, connection, clientAddress(info));
+    return output.response;
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * createFetchHandler: handlers behind `Deno.serve`, `deno serve` and
+ * directly, through the same code as on a socket. Bodies stream both ways
+ * with back-pressure; the remaining differences are as documented.
+ */
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import {
+  type BaseHTTPRequestHandler,
+  createFetchHandler,
+  HTTPServer,
+} from "../../http_server/mod.ts";
+import { fetchFrom, Logged } from "./_harness.ts";
+
+const decoder = new TextDecoder();
+
+class Echo extends Logged {
+  override protocol_version = "HTTP/1.1";
+  do_GET(): void {
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        path: this.path,
+        version: this.request_version,
+        host: this.headers.get("Host"),
+        client: this.client_address,
+      }),
+    );
+    this.send_response(200, "Fine Thanks");
+    this.send_header("Content-Type", "application/json");
+    this.send_header("Content-Length", String(body.length));
+    this.send_header("Set-Cookie", "a=1");
+    this.send_header("Set-Cookie", "b=2");
+    this.send_header("Connection", "keep-alive");
+    this.end_headers();
+    if (this.command !== "HEAD") this.wfile.write(body);
+  }
+  do_HEAD(): void {
+    this.do_GET();
+  }
+  async do_POST(): Promise<void> {
+    let body: Uint8Array;
+    const length = this.headers.get("Content-Length");
+    if (length !== null) body = await this.rfile.read(Number(length));
+    else body = await readChunked(this);
+    const text = `${
+      this.headers.get("Transfer-Encoding") ?? "length"
+    }:${body.length}:${decoder.decode(body.subarray(0, 5))}`;
+    this.send_response(200);
+    this.send_header("Content-Length", String(text.length));
+    this.end_headers();
+    this.wfile.write(text);
+  }
+}
+
+async function readChunked(
+  handler: BaseHTTPRequestHandler,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  while (true) {
+    const size = parseInt(decoder.decode(await handler.rfile.readline()), 16);
+    if (size === 0) break;
+    parts.push(await handler.rfile.read(size));
+    await handler.rfile.readline();
+  }
+  await handler.rfile.readline();
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+Deno.test("fetch adapter under Deno.serve: head, reason, cookies, hop-by-hop headers, client address", async () => {
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    createFetchHandler(Echo, { server_address: ["127.0.0.1", 8000] }),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const res = await fetch(`${url}/a/b?c=1`);
+  equal(res.status, 200);
+  deepEqual(res.headers.getSetCookie(), ["a=1", "b=2"]);
+  equal(res.headers.get("content-type"), "application/json");
+  const seen = await res.json();
+  equal(seen.path, "/a/b?c=1");
+  equal(seen.version, "HTTP/1.1");
+  equal(seen.host, `127.0.0.1:${server.addr.port}`);
+  equal(seen.client[0], "127.0.0.1");
+  ok(seen.client[1] > 0);
+  const head = await fetch(url, { method: "HEAD" });
+  // HEAD keeps the length the handler declared, without a body.
+  ok(Number(head.headers.get("content-length")) > 50);
+  equal(await head.text(), "");
+});
+
+Deno.test("fetch adapter directly: reason phrase kept, hop-by-hop dropped", async () => {
+  const res = await fetchFrom(Echo, "/x");
+  equal(res.statusText, "Fine Thanks");
+  equal(res.headers.has("connection"), false);
+  equal(JSON.parse(await res.text()).host, "localhost");
+});
+
+Deno.test("fetch adapter: request bodies with a length, without one, and streamed chunked", async () => {
+  let res = await fetchFrom(Echo, "/", { method: "POST", body: "hello there" });
+  equal(await res.text(), "length:11:hello");
+  // A stream of unknown length beyond 64 KiB arrives chunked, as on the wire.
+  const big = new Uint8Array(200_000).fill(0x61);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < big.length; i += 50_000) {
+        controller.enqueue(big.subarray(i, i + 50_000));
+      }
+      controller.close();
+    },
+  });
+  res = await fetchFrom(Echo, "/", { method: "POST", body: stream });
+  equal(await res.text(), "chunked:200000:aaaaa");
+  // Through Deno.serve, a chunked upload stays chunked.
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    createFetchHandler(Echo),
+  );
+  const upload = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode("strea"));
+      controller.enqueue(new TextEncoder().encode("med"));
+      controller.close();
+    },
+  });
+  res = await fetch(`http://127.0.0.1:${server.addr.port}/`, {
+    method: "POST",
+    body: upload,
+  });
+  equal(await res.text(), "chunked:8:strea");
+});
+
+Deno.test("fetch adapter: a large response streams with back-pressure", async () => {
+  const total = 32 * 1024 * 1024;
+  let written = 0;
+  let maxAhead = 0;
+  let consumed = 0;
+  class Big extends Logged {
+    async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.send_header("Content-Length", String(total));
+      this.end_headers();
+      const chunk = new Uint8Array(64 * 1024);
+      while (written < total) {
+        this.wfile.write(chunk);
+        written += chunk.length;
+        maxAhead = Math.max(maxAhead, written - consumed);
+        await this.wfile.drain();
+      }
+    }
+  }
+  const res = await fetchFrom(Big, "/");
+  const reader = res.body!.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    consumed += r.value.length;
+    if (consumed % (4 * 1024 * 1024) < r.value.length) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  equal(consumed, total);
+  ok(maxAhead < 2 * 1024 * 1024, `the handler ran ${maxAhead} bytes ahead`);
+});
+
+Deno.test("fetch adapter: chunked and close-delimited responses, interim 100 skipped", async () => {
+  class Raw extends Logged {
+    override protocol_version = "HTTP/1.1";
+    do_GET(): void {
+      if (this.path === "/chunked") {
+        this.send_response(200);
+        this.send_header("Transfer-Encoding", "chunked");
+        this.end_headers();
+        this.wfile.write("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+        return;
+      }
+      this.wfile.write("HTTP/1.1 100 Continue\r\n\r\n");
+      this.send_response_only(200);
+      this.end_headers();
+      this.wfile.write("until the end");
+      this.close_connection = true;
+    }
+  }
+  let res = await fetchFrom(Raw, "/chunked");
+  equal(res.headers.has("transfer-encoding"), false);
+  equal(await res.text(), "hello world");
+  res = await fetchFrom(Raw, "/close");
+  equal(res.status, 200);
+  equal(await res.text(), "until the end");
+});
+
+Deno.test("fetch adapter: a handler that fails or sends nothing rejects; handle_error reports it", async () => {
+  const reported: unknown[] = [];
+  class Boom extends Logged {
+    do_GET(): void {
+      throw new Error("kaboom");
+    }
+    do_PUT(): void {}
+    do_DELETE(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", "100");
+      this.end_headers();
+      this.wfile.write("short");
+    }
+  }
+  const originalHandleError = HTTPServer.prototype.handle_error;
+  HTTPServer.prototype.handle_error = (_r, _c, error) => reported.push(error);
+  try {
+    await rejects(fetchFrom(Boom, "/"), /without a complete response/);
+    await rejects(
+      fetchFrom(Boom, "/", { method: "PUT" }),
+      /without a complete response/,
+    );
+    const truncated = await fetchFrom(Boom, "/", { method: "DELETE" });
+    await rejects(truncated.text(), /middle of the body/);
+  } finally {
+    HTTPServer.prototype.handle_error = originalHandleError;
+  }
+  equal(reported.length, 1);
+  match(String(reported[0]), /kaboom/);
+});
+
+Deno.test("fetch adapter: a client that goes away stops the handler's writes", async () => {
+  let failure: unknown = null;
+  class Endless extends Logged {
+    async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.end_headers();
+      try {
+        for (let i = 0; i < 100_000; i++) {
+          this.wfile.write(new Uint8Array(16 * 1024));
+          await this.wfile.drain();
+        }
+      } catch (error) {
+        failure = error;
+      }
+    }
+  }
+  const res = await fetchFrom(Endless, "/");
+  const reader = res.body!.getReader();
+  await reader.read();
+  await reader.cancel();
+  for (let i = 0; i < 100 && failure === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  ok(failure instanceof Deno.errors.BrokenPipe, String(failure));
+});
+
+Deno.test("fetch adapter: `deno serve` runs a handler module's default export", async () => {
+  const dir = await Deno.makeTempDir();
+  const mod = new URL("../../http_server/mod.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    `${dir}/app.ts`,
+    `import { BaseHTTPRequestHandler, createFetchHandler } from ${
+      JSON.stringify(mod)
+    };
+class Hello extends BaseHTTPRequestHandler {
+  do_GET(): void {
+    this.send_response(200);
+    this.send_header("Content-Length", "5");
+    this.end_headers();
+    this.wfile.write("hello");
+  }
+}
+export default { fetch: createFetchHandler(Hello) };
+`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "-A",
+      "--config",
+      new URL("../../deno.json", import.meta.url).pathname,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      `${dir}/app.ts`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(20_000),
+  }).spawn();
+  try {
+    let out = "";
+    const reader = child.stderr.pipeThrough(new TextDecoderStream())
+      .getReader();
+    const stdout = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let port = 0;
+    const deadline = Date.now() + 15_000;
+    while (port === 0 && Date.now() < deadline) {
+      const next = await Promise.race([reader.read(), stdout.read()]);
+      if (next.done) break;
+      out += next.value;
+      port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
+    }
+    ok(port > 0, out);
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    equal(await res.text(), "hello");
+    reader.cancel();
+    stdout.cancel();
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
