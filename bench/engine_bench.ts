@@ -16,8 +16,8 @@
  * @module
  */
 
+import { havePython313 } from "../tests/_python.ts";
 import {
-  pythonAvailable,
   type ServerProcess,
   spawnServer,
 } from "../tests/http_server/_diff_server.ts";
@@ -79,7 +79,7 @@ async function main(args: string[]): Promise<number> {
   const pin = await canPin();
   const prefix = pin ? ["taskset", "-c", "0"] : [];
   const kinds: Kind[] = ["ours", "bare", "bare-headers"];
-  if (await pythonAvailable()) kinds.push("python");
+  if (havePython313()) kinds.push("python");
   const servers = new Map<Kind, ServerProcess>();
   const figures = new Map<Kind, Figure>();
   try {

@@ -6,6 +6,8 @@
  * requests. One timer per server checks every deadline, so a request costs
  * no timer of its own.
  *
+ * Follows CPython 3.13 `Lib/socketserver.py` (the server's connections); the deadlines are ours (CPython has only the socket timeout).
+ *
  * @module
  */
 

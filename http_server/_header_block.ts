@@ -4,6 +4,8 @@
  * at most 65,536 bytes), then the `email` package's feed parser splits
  * them into fields. Pure: the handler reads the lines from `rfile`.
  *
+ * Follows CPython 3.13 `Lib/http/client.py` (`parse_headers`, its limits) and `Lib/email/feedparser.py` (which lines are headers).
+ *
  * @module
  */
 

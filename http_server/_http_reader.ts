@@ -4,6 +4,8 @@
  * knows afterwards whether the body was read to its exact end (then the
  * connection can carry the next request) or not.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `handle_one_request` (reading `raw_requestline` and the head from `rfile`).
+ *
  * @module
  */
 import { SocketReader } from "../socketserver/_socket_io.ts";

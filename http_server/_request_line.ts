@@ -4,6 +4,8 @@
  * 505), HTTP/0.9 recognised, leading slashes of the path collapsed. Pure:
  * the handler applies the result.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `BaseHTTPRequestHandler.parse_request` (the request line and version checks).
+ *
  * @module
  */
 import { pyRepr } from "../_util/py_repr.ts";

@@ -4,6 +4,8 @@
  * the checks Python leaves out: no CR, LF or NUL anywhere (header
  * injection), header names that are tokens. Pure.
  *
+ * Follows CPython 3.13 `Lib/http/server.py`, `send_response_only`, `send_header` and `end_headers` (the head's bytes).
+ *
  * @module
  */
 import { pyRepr } from "../_util/py_repr.ts";

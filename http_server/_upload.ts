@@ -260,6 +260,10 @@ export async function receiveForm(
     failure ??= error;
   };
   parser.on("file", (_field, stream, filename) => {
+    // Its errors reach the write below (or nobody, once it is done): without
+    // a listener, a stream destroyed on failure would throw out of the
+    // event emitter and end the process.
+    stream.on("error", () => {});
     open.add(stream);
     const slot = slots.push(null) - 1;
     writes.push((async () => {

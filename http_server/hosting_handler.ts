@@ -58,9 +58,9 @@ import {
   UploadError,
   writeTemporary,
 } from "./_upload.ts";
-import type { ClientAddress } from "./base_handler.ts";
+import type { Address, BaseServer } from "../socketserver/base_server.ts";
+import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import type { LiveReload } from "./live_reload.ts";
-import type { HTTPServer } from "./server.ts";
 import {
   type CopySource,
   type FileSource,
@@ -307,9 +307,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * options with {@linkcode HostingHTTPRequestHandler.partial}.
    */
   constructor(
-    request: Request,
-    client_address: ClientAddress,
-    server: HTTPServer,
+    request: StreamConnection,
+    client_address: Address,
+    server: BaseServer<StreamConnection>,
     options: HostingHTTPRequestHandlerOptions = {},
   ) {
     super(request, client_address, server, options);
@@ -339,7 +339,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * import { ok as assert } from "node:assert/strict";
    * import { HostingHTTPRequestHandler } from "@pyport/web/http/server";
    * const Handler = HostingHTTPRequestHandler.partial({ directory: "/srv", cors: true });
-   * const handler = new Handler(new Request("http://x/"), ["127.0.0.1", 1], null!);
+   * const handler = new Handler(null!, ["127.0.0.1", 1], null!);
    * assert(handler.cors && handler.directory === "/srv");
    * ```
    */
@@ -356,8 +356,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * Prepares the request as `SimpleHTTPRequestHandler` does, then checks
    * the credentials when `auth` is set (401 and `false` when they fail).
    */
-  override parse_request(): boolean {
-    if (!super.parse_request()) return false;
+  override async parse_request(): Promise<boolean> {
+    if (!await super.parse_request()) return false;
     if (this.auth === null || this.#isPreflight()) return true;
     const header = this.headers.get("Authorization");
     if (authorized(header, usersOf(this.auth))) return true;

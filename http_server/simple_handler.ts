@@ -296,6 +296,13 @@ interface FileState {
   readonly etag: string | null;
   /** Its content tag, computed on demand (`null` when not in memory). */
   readonly contentTag: () => string | null;
+  /**
+   * Whether its last change is more than a second old. A date validator
+   * (`If-Modified-Since`, a date in `If-Range`) has one-second resolution, so
+   * for a file changed within the second it cannot tell the versions apart
+   * (RFC 9110 §8.8.2.2): such a file is always sent whole.
+   */
+  readonly settled: boolean;
 }
 
 /**
@@ -587,6 +594,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       info,
       bytes,
       file,
+      settled: stamp !== null,
       etag: entry?.etag ??
         (stamp ? stampTag(stamp) : inMemory && contentTag(inMemory)),
       contentTag: () => {
@@ -674,7 +682,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
           etagMatches(ifNoneMatch, state.contentTag()));
     }
     const ifModifiedSince = this.headers.get("If-Modified-Since");
-    if (ifModifiedSince === null) return false;
+    if (ifModifiedSince === null || !state.settled) return false;
     const since = parseHttpDateUtc(ifModifiedSince);
     return since !== null && mtime <= since;
   }
@@ -688,7 +696,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         (mentionsContentTag(tag) && tag === state.contentTag());
     }
     const date = parseHttpDateUtc(ifRange);
-    return date !== null && date === mtime;
+    return state.settled && date !== null && date === mtime;
   }
 
   #isInside(path: string): boolean {

@@ -137,9 +137,6 @@ Deno.test("bench scripts do their work only when run (import.meta.main), never a
  */
 const NOT_PORTED: Record<string, string> = {
   "_util/py_args.ts": "our convention for Python's optional arguments",
-  "http_server/_internal.ts": "plumbing of the Deno.serve engine (issue 9)",
-  "http_server/_request_reader.ts": "plumbing of the Deno.serve engine",
-  "http_server/_response_writer.ts": "plumbing of the Deno.serve engine",
   "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",
   "_util/stderr.ts": "log batching, no CPython counterpart",
   "http_server/hosting_handler.ts":
@@ -190,6 +187,17 @@ const NOT_PORTED: Record<string, string> = {
     "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_lru.ts":
     "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_wire_response.ts":
+    "the fetch adapter's response parser: no CPython counterpart",
+  "http_server/_wire_request.ts":
+    "the fetch adapter's request serializer: no CPython counterpart",
+  "http_server/_chunked.ts":
+    "chunked framing for the fetch adapter and request bodies: CPython's server does not decode it",
+  "http_server/_memory_connection.ts":
+    "the fetch adapter's in-memory connection: no CPython counterpart",
+  "http_server/_framing.ts":
+    "request framing checks against smuggling: CPython has none",
+  "http_server/fetch_handler.ts": "the fetch adapter: no CPython counterpart",
   "_util/_py_printable_table.ts":
     "generated from CPython 3.13 by tests/_util/fixtures/py_repr.py, not ported",
 };

@@ -188,6 +188,10 @@ const ROWS: readonly Row[] = [
       DEFAULT_ERROR_MESSAGE: "http.server",
       HTTPMessage: "http.client",
       HTTPSServer: `${OURS}Python 3.14's http.server.HTTPSServer`,
+      ThreadingHTTPSServer:
+        `${OURS}Python 3.14's http.server.ThreadingHTTPSServer`,
+      createFetchHandler:
+        `${OURS}a handler class as a fetch handler, for Deno.serve and hosts without sockets`,
       responses:
         `${OURS}BaseHTTPRequestHandler.responses, as a module constant too`,
       HostingHTTPRequestHandler:
@@ -206,6 +210,8 @@ const ROWS: readonly Row[] = [
       "ChangeListener",
       "ClientAddress",
       "CopySource",
+      "FetchHandler",
+      "FetchHandlerOptions",
       "FileCacheOptions",
       "FileSource",
       "HostingHTTPRequestHandlerOptions",

@@ -6,14 +6,11 @@
  * and the raw bytes they answer compared (Date and runtime version made
  * constant), with their log lines. Skipped without CPython 3.13.
  */
+import { havePython313 } from "../_python.ts";
 import { deepEqual, equal, ok } from "node:assert/strict";
-import {
-  pythonAvailable,
-  type ServerProcess,
-  spawnServer,
-} from "./_diff_server.ts";
+import { type ServerProcess, spawnServer } from "./_diff_server.ts";
 
-const havePython = await pythonAvailable();
+const havePython = havePython313();
 
 const PY_APP = `
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

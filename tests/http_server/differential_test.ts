@@ -12,6 +12,7 @@
  * Python too, to check the harness itself.
  */
 
+import { havePython313 } from "../_python.ts";
 import { equal, ok } from "node:assert/strict";
 import {
   ALLOWANCES,
@@ -26,16 +27,8 @@ import {
   type RawResponse,
   sendRaw,
 } from "./_diff_http.ts";
-import {
-  oursAvailable,
-  pythonAvailable,
-  type ServerProcess,
-  startServer,
-} from "./_diff_server.ts";
+import { type ServerProcess, startServer } from "./_diff_server.ts";
 import { buildTree } from "./_diff_tree.ts";
-
-const havePython = await pythonAvailable();
-const haveOurs = oursAvailable() || Deno.env.get("DIFF_OURS") === "python";
 
 const PROBE = "GET /notes.txt HTTP/1.1\r\nHost: probe\r\n\r\n";
 const READ_MS = 4000;

@@ -323,7 +323,8 @@ Deno.test({
   name: "FileCache: cache: true shares one default instance; none by default",
   ignore: !POSIX,
   fn() {
-    const request = new Request("http://x/");
+    // Constructing a handler does not touch its connection.
+    const request = null!;
     const a = new (Quiet.partial({ cache: true }))(
       request,
       ["127.0.0.1", 1],

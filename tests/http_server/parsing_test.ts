@@ -137,8 +137,7 @@ Deno.test({
       close: boolean;
       requestline: string;
     };
-    const expected = await pythonJson<Py[]>(PY_REQUEST_LINE, inputs);
-    if (expected === null) throw new Error("CPython did not answer");
+    const expected = await pythonJson<Py[]>(PY_REQUEST_LINE, { input: inputs });
     inputs.forEach(([line, protocol], i) => {
       const py = expected[i]!;
       const requestline = stripLineEnd(line + "\r\n");
@@ -205,7 +204,7 @@ Deno.test({
   async fn() {
     const expected = await pythonJson<[string, string][][]>(
       PY_HEADERS,
-      HEADER_BLOCKS,
+      { input: HEADER_BLOCKS },
     );
     if (expected === null) throw new Error("CPython did not answer");
     HEADER_BLOCKS.forEach((lines, i) => {

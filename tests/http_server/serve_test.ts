@@ -188,6 +188,7 @@ Deno.test({
   async fn() {
     const certs = await makeCerts();
     await Deno.writeTextFile(`${dir}/cert.pem`, certs.cert);
+    await Deno.writeTextFile(`${dir}/key.pem`, certs.key);
     await Deno.writeTextFile(
       `${dir}/enc.pem`,
       await encryptKey(certs.key, "s3cret"),
@@ -224,13 +225,14 @@ Deno.test({
     const tls = await Deno.connectTls({
       hostname: "127.0.0.1",
       port: h2Port,
-      caCerts: [await Deno.readTextFile(`${dir}/cert.pem`)],
+      caCerts: [certs.ca],
       alpnProtocols: ["h2", "http/1.1"],
     });
     equal((await tls.handshake()).alpnProtocol, "h2");
     tls.close();
     const viaH2 = await fetch(`https://127.0.0.1:${h2Port}/hello.txt`, {
       client,
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
     });
     equal(await viaH2.text(), "Hello World\n");
     await h2.until(

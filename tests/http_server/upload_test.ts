@@ -314,8 +314,8 @@ Deno.test({
     // The handler saw both bodies end early (not an engine refusal).
     await server.process.until(
       () =>
-        server.process.stderr.includes('"PUT /cut.txt HTTP/1.1" 400') &&
-        server.process.stderr.includes('"POST / HTTP/1.1" 400'),
+        server.process.stderr.includes('"PUT /cut.txt HTTP/1.0" 400') &&
+        server.process.stderr.includes('"POST / HTTP/1.0" 400'),
       "the log lines of the cut-off uploads",
     );
     await assertContained(site);
