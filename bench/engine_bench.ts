@@ -21,7 +21,7 @@ import {
   type ServerProcess,
   spawnServer,
 } from "../tests/http_server/_diff_server.ts";
-import { cpuSeconds } from "./_process_stats.ts";
+import { cpuSeconds } from "./_proc.ts";
 import { pythonHelloScript } from "./_python_hello.ts";
 import { canPin, ensureWrk, runWrk } from "./_server_wrk.ts";
 

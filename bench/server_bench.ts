@@ -25,6 +25,7 @@ import {
 } from "../tests/http_server/_diff_server.ts";
 import { havePython313, PYTHON_ENV } from "../tests/_python.ts";
 import { cpuSeconds, peakRssBytes } from "./_proc.ts";
+import { pythonHelloScript } from "./_python_hello.ts";
 import {
   best,
   canPin,
@@ -39,24 +40,7 @@ const KINDS: readonly Kind[] = ["ours", "bare", "python"];
 
 const BENCH_DIR = new URL(".", import.meta.url).pathname;
 
-const PY_HELLO = `
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-class Hello(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_GET(self):
-        body = b"Hello World"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *args):
-        pass
-s = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
-p = s.server_port
-print(f"Serving HTTP on 127.0.0.1 port {p} (http://127.0.0.1:{p}/) ...", flush=True)
-s.serve_forever()
-`;
+const PY_HELLO = pythonHelloScript('b"Hello World"');
 
 interface Settings {
   seconds: number;
