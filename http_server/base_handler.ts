@@ -282,6 +282,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #rawLine = "";
   /** Python's `_headers_buffer` (as one string): `null` until the first line. */
   #head: string | null = null;
+  /** Whether the status being sent is an interim (1xx) one. */
+  #interim = false;
   #headerLines: string[] = [];
   #headerCount = 0;
   #framing: BodyFraming | null = null;
@@ -443,6 +445,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       }
       const result: unknown = method.call(this);
       if (result instanceof Promise) await result;
+      // A head held by end_headers with no body after it goes out now.
+      this.wfile.release();
       if (this.#bufferedWrites) await this.wfile.flush();
       else if (this.wfile.pending > PIPELINE_LIMIT) await this.wfile.drain();
     } catch (error) {
@@ -450,6 +454,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       if (!(error instanceof Deno.errors.TimedOut)) throw error;
       this.log_error("Request timed out: %r", TIMEOUT_REPR);
       this.close_connection = true;
+    } finally {
+      // Whatever way the request ended (an error page, a HEAD answer), a
+      // head that end_headers held goes out now.
+      if (!this.wfile.closed) this.wfile.release();
     }
   }
 
@@ -932,6 +940,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.request_version !== "HTTP/0.9") {
       this.#head = (this.#head ?? "") + line;
     }
+    this.#interim = code < 200;
   }
 
   /**
@@ -1008,7 +1017,21 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       throw new Error("end_headers: call send_response() first");
     }
     this.#head += "\r\n";
-    this.flush_headers();
+    // Python's end_headers calls flush_headers, which sends the head at
+    // once. Unless a subclass overrides that hook, the head is held instead
+    // and leaves in one system call with the body (a body written after an
+    // `await`, as `copyfile` writes it, would otherwise follow in a second
+    // packet), or when the handler returns.
+    // An interim response (100 Continue) goes at once: the client waits
+    // for it before it sends the body.
+    if (
+      this.#interim ||
+      this.flush_headers !== BaseHTTPRequestHandler.prototype.flush_headers
+    ) {
+      this.flush_headers();
+    } else {
+      this.#sendHead(true);
+    }
   }
 
   /**
@@ -1032,11 +1055,18 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * ```
    */
   flush_headers(): void {
+    this.#sendHead(false);
+  }
+
+  /** Queues the buffered head for the client; `hold`: with what follows. */
+  #sendHead(hold: boolean): void {
     const head = this.#head;
     if (head === null || head === "") return;
     // ASCII, the usual case, is the same in UTF-8: the writer encodes it
     // straight into its buffer.
-    this.wfile.write(NON_ASCII.test(head) ? latin1Bytes(head) : head);
+    const data = NON_ASCII.test(head) ? latin1Bytes(head) : head;
+    if (hold) this.wfile.hold(data);
+    else this.wfile.write(data);
     this.#head = "";
   }
 

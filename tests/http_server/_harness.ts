@@ -66,6 +66,8 @@ export interface Exchange {
   output: string;
   /** The same bytes. */
   bytes: Uint8Array;
+  /** How many writes to the connection carried them (system calls on a socket). */
+  writes: number;
   /** The error the handler's run ended with, if any. */
   error: unknown;
   /** Whether the handler half-closed the connection. */
@@ -120,7 +122,7 @@ export async function exchange(
   }
   let output = "";
   for (const byte of bytes) output += String.fromCharCode(byte);
-  return { output, bytes, error, halfClosed };
+  return { output, bytes, writes: written.length, error, halfClosed };
 }
 
 /** `output` with the `Date` and `Server` values made constant, for comparisons. */

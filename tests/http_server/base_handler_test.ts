@@ -503,3 +503,25 @@ Deno.test("fetch adapter: the same handler answers a Request", async () => {
   equal(res.headers.get("content-type"), "text/plain");
   equal(await res.text(), "Hello World");
 });
+
+Deno.test("a head and a body written after an await leave in one write; a lone head still leaves", async () => {
+  class Later extends Logged {
+    async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.send_header("Content-Length", "5");
+      this.end_headers();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      this.wfile.write("later");
+    }
+    do_HEAD(): void {
+      this.send_response(204);
+      this.end_headers();
+    }
+  }
+  const get = await exchange(Later, "GET / HTTP/1.0\r\n\r\n");
+  ok(get.output.endsWith("\r\n\r\nlater"), get.output);
+  equal(get.writes, 1);
+  const head = await exchange(Later, "HEAD / HTTP/1.0\r\n\r\n");
+  match(head.output, /^HTTP\/1\.0 204 No Content\r\n/);
+  equal(head.writes, 1);
+});

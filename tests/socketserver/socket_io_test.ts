@@ -221,3 +221,22 @@ serverTest(
     await wfile.flush();
   },
 );
+
+Deno.test("SocketWriter.hold: held bytes leave with the next write, in one system call, or on release()", async () => {
+  const conn = new ScriptedConnection();
+  const wfile = new SocketWriter(conn);
+  equal(wfile.hold("HEAD\r\n\r\n"), 8);
+  // Nothing is sent while only held bytes are queued, even across a turn.
+  await sleep(5);
+  equal(conn.writes.length, 0);
+  wfile.write("body");
+  await wfile.flush();
+  deepEqual(conn.writes.map((w) => decoder.decode(w)), ["HEAD\r\n\r\nbody"]);
+  wfile.hold("next head\r\n\r\n");
+  wfile.release();
+  await sleep(5);
+  deepEqual(
+    conn.writes.map((w) => decoder.decode(w)),
+    ["HEAD\r\n\r\nbody", "next head\r\n\r\n"],
+  );
+});
