@@ -28,8 +28,14 @@ export interface StreamConnection {
 
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
-/** Default size of the read buffer (Python: `io.DEFAULT_BUFFER_SIZE` is 8 KiB; sockets gain from more). */
-const READ_BUFFER = 64 * 1024;
+/**
+ * The read buffer starts at Python's `io.DEFAULT_BUFFER_SIZE` (8 KiB: a
+ * connection per request then allocates little) and doubles, up to
+ * `READ_BUFFER_MAX`, while reads keep filling it (a large body then takes
+ * few system calls).
+ */
+const READ_BUFFER = 8 * 1024;
+const READ_BUFFER_MAX = 64 * 1024;
 /** Writes queued within one turn are joined into one system call up to this size. */
 const COALESCE_LIMIT = 64 * 1024;
 /** The smallest staging buffer; it doubles as writes need, up to the coalesce limit. */
@@ -119,6 +125,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   #closed = false;
   /** A socket read that outlived its timeout, still writing into `#buffer`. */
   #inFlight: Promise<number | null> | null = null;
+  /** The last read filled the buffer: grow it before the next. */
+  #growNext = false;
   /** Bytes handed to callers so far. */
   #taken = 0;
 
@@ -186,12 +194,27 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
       return false;
     }
     this.#end += count;
+    if (
+      this.#end === this.#buffer.length && this.#buffer.length < READ_BUFFER_MAX
+    ) {
+      this.#growNext = true;
+    }
     return true;
   }
 
   /** Compacts or grows the buffer so that a read has room to land. */
   #makeRoom(): void {
     const buffer = this.#buffer;
+    if (this.#growNext) {
+      // The last read filled the buffer: the peer sends more than it holds.
+      this.#growNext = false;
+      const grown = new Uint8Array(buffer.length * 2);
+      grown.set(buffer.subarray(this.#start, this.#end));
+      this.#end -= this.#start;
+      this.#start = 0;
+      this.#buffer = grown;
+      return;
+    }
     if (this.#start === this.#end) {
       this.#start = this.#end = 0;
       return;
