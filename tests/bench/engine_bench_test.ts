@@ -4,23 +4,18 @@
  * installs it.
  */
 
-import { equal, match } from "node:assert/strict";
-import { haveWrk } from "../../bench/_server_wrk.ts";
-
-const BENCH = new URL("../../bench/engine_bench.ts", import.meta.url).pathname;
+import { match } from "node:assert/strict";
+import { benchOutput, CANNOT_BENCH } from "./_smoke.ts";
 
 Deno.test({
   name: "bench/engine_bench.ts --quick prints its table",
-  ignore: Deno.build.os !== "linux" || !(await haveWrk()),
+  ignore: CANNOT_BENCH,
   async fn() {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", BENCH, "--quick", "--seconds=1", "--rounds=1"],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(40_000),
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const text = await benchOutput("engine_bench.ts", [
+      "--quick",
+      "--seconds=1",
+      "--rounds=1",
+    ], 40_000);
     match(
       text,
       /\| ours: do_GET on ThreadingHTTPServer \| [\d,]+ \| [\d.]+ \|/,

@@ -4,23 +4,14 @@
  * installed: the test never installs it.
  */
 
-import { equal, match } from "node:assert/strict";
-import { haveWrk } from "../../bench/_server_wrk.ts";
-
-const BENCH = new URL("../../bench/serve_bench.ts", import.meta.url).pathname;
+import { match } from "node:assert/strict";
+import { benchOutput, CANNOT_BENCH } from "./_smoke.ts";
 
 Deno.test({
   name: "bench/serve_bench.ts --quick prints its tables and goals",
-  ignore: Deno.build.os !== "linux" || !(await haveWrk()),
+  ignore: CANNOT_BENCH,
   async fn() {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", BENCH, "--quick"],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(150_000),
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const text = await benchOutput("serve_bench.ts", ["--quick"], 150_000);
     match(
       text,
       /^\| req\/s \| (nginx \| )?bare Deno\.serve \| ours \| ours uncached \| ours default \|/m,
