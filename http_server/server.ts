@@ -302,18 +302,25 @@ export async function loadTLSFiles(
 /**
  * Serves HTTPS: an {@linkcode HTTPServer} listening with TLS
  * (`Deno.listenTls`, ALPN `http/1.1`), as Python 3.14's `HTTPSServer`. Give
- * the PEM text already loaded (see {@linkcode loadTLSFiles}) as `tls`. A
+ * the PEM text already loaded as `tls` (`{ cert: await
+ * Deno.readTextFile("cert.pem"), key: await Deno.readTextFile("key.pem") }`). A
  * client whose TLS handshake fails is dropped quietly; the server carries
  * on.
  *
  * @example Text that is not PEM is refused when the server binds
  * ```ts
- * import { ok } from "node:assert/strict";
+ * import { ok, throws } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, HTTPSServer } from "@pyport/web/http/server";
- * const server = new HTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, { cert: "", key: "" }, {
+ * const tls = { cert: "not PEM", key: "not PEM" };
+ * throws(
+ *   () => new HTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, tls),
+ *   /certificate/i,
+ * );
+ * // With bind_and_activate false, nothing is bound until server_bind().
+ * const later = new HTTPSServer(["127.0.0.1", 0], BaseHTTPRequestHandler, tls, {
  *   bind_and_activate: false,
  * });
- * ok(server.socket === null); // binds once server_bind() is called
+ * ok(later.socket === null);
  * ```
  */
 export class HTTPSServer extends HTTPServer {
