@@ -970,7 +970,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         try {
           if (this.wfile.closed) throw new Error("client gone");
           this.wfile.write(text);
-          this.wfile.flush();
+          // A client gone since the last event fails the flush: stop then
+          // (unhandled, the rejection would end the server).
+          this.wfile.flush().catch(stop);
         } catch {
           stop();
         }

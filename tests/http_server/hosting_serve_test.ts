@@ -519,6 +519,35 @@ Deno.test({
 
 Deno.test({
   name:
+    "--watch: a reader of the event stream that went away is dropped when the folder changes; the server goes on",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ "index.html": "<h1>v1</h1>" });
+    await using server = await serve(site.root, ["--watch"]);
+    for (let i = 0; i < 3; i++) {
+      const conn = await Deno.connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+      });
+      await conn.write(
+        new TextEncoder().encode("GET /__serve/live-reload HTTP/1.0\r\n\r\n"),
+      );
+      await conn.read(new Uint8Array(1024)); // the head and "retry"
+      conn.close();
+    }
+    // Each change is sent to the readers that left: their writes fail.
+    for (let i = 2; i <= 3; i++) {
+      await Deno.writeTextFile(`${site.root}/index.html`, `<h1>v${i}</h1>`);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+    const page = await fetchText(server.url("/"));
+    equal(page.res.status, 200);
+    ok(page.text.includes("<h1>v3</h1>"));
+  },
+});
+
+Deno.test({
+  name:
     "--tls-self-signed: HTTPS for localhost and 127.0.0.1, fingerprint printed, nothing written",
   ignore: WINDOWS ||
     new Deno.Command("openssl", { args: ["version"], stdout: "null" })
