@@ -36,6 +36,10 @@ export interface ServeForeverOptions {
 
 const SHUTDOWN = Symbol("shutdown");
 const POLL = Symbol("poll");
+const NOTHING = Symbol("nothing");
+
+/** An accepted request, or `null` when accepting failed. */
+type Accepted<R> = [R, Address] | null;
 
 /**
  * Python's `socketserver.BaseServer`: the loop that waits for a request,
@@ -90,7 +94,12 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   #shutdownRequested = false;
   #wakeForShutdown: (() => void) | null = null;
   #loopDone: Promise<void> | null = null;
-  #nextRequest: Promise<[R, Address]> | null = null;
+  /** Whether a `get_request()` is in progress. */
+  #accepting = false;
+  /** What an accept brought while no wait was waiting for it. */
+  #acceptedEarly: Accepted<R> | typeof NOTHING = NOTHING;
+  /** Hands the next request to the wait in progress. */
+  #deliver: ((next: Accepted<R>) => void) | null = null;
 
   /** Records the address and handler class; binds nothing. */
   constructor(
@@ -137,13 +146,10 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     // Python's loop wakes every poll_interval so that service_actions() runs
     // while idle; only a server that overrides it needs the timer.
     const polls = this.service_actions !== BaseServer.prototype.service_actions;
-    const shutdown = new Promise<typeof SHUTDOWN>((resolve) => {
-      this.#wakeForShutdown = () => resolve(SHUTDOWN);
-    });
     try {
       while (!this.#shutdownRequested) {
         const next = await this.#waitForRequest(
-          shutdown,
+          true,
           polls ? pollInterval : null,
         );
         if (next === SHUTDOWN || this.#shutdownRequested) break;
@@ -163,41 +169,52 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   }
 
   /**
-   * The next request, or `SHUTDOWN`, or `POLL` when `seconds` pass first,
-   * or `null` when getting it failed. A request that arrives after a
-   * shutdown or timeout is kept for the next call, as a listen queue would.
+   * The next request, or `SHUTDOWN` (when `shutdown()` may wake it), or
+   * `POLL` when `seconds` pass first, or `null` when getting it failed. A
+   * request that arrives after a shutdown or timeout is kept for the next
+   * call, as a listen queue would.
    */
-  async #waitForRequest(
-    shutdown: Promise<typeof SHUTDOWN> | null,
+  #waitForRequest(
+    wakesOnShutdown: boolean,
     seconds: number | null,
-  ): Promise<[R, Address] | typeof SHUTDOWN | typeof POLL | null> {
-    this.#nextRequest ??= this.get_request();
-    const request = this.#nextRequest;
-    const racers: Promise<[R, Address] | typeof SHUTDOWN | typeof POLL>[] = [
-      request,
-    ];
-    if (shutdown) racers.push(shutdown);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (seconds !== null) {
-      racers.push(
-        new Promise((resolve) => {
-          timer = setTimeout(() => resolve(POLL), Math.max(0, seconds * 1000));
-        }),
-      );
+  ): Promise<Accepted<R> | typeof SHUTDOWN | typeof POLL> {
+    const early = this.#acceptedEarly;
+    if (early !== NOTHING) {
+      this.#acceptedEarly = NOTHING;
+      return Promise.resolve(early);
     }
-    try {
-      const winner = racers.length === 1
-        ? await request
-        : await Promise.race(racers);
-      if (winner !== SHUTDOWN && winner !== POLL) this.#nextRequest = null;
-      return winner;
-    } catch {
-      // Python ignores an accept() that fails (OSError) and waits again.
-      this.#nextRequest = null;
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (next: Accepted<R> | typeof SHUTDOWN | typeof POLL) => {
+        this.#deliver = this.#wakeForShutdown = null;
+        clearTimeout(timer);
+        resolve(next);
+      };
+      this.#deliver = settle;
+      if (wakesOnShutdown) this.#wakeForShutdown = () => settle(SHUTDOWN);
+      if (seconds !== null) {
+        timer = setTimeout(() => settle(POLL), Math.max(0, seconds * 1000));
+      }
+      // One accept at a time, with one reaction: a wait that ends first
+      // (shutdown, poll) leaves it running for the next wait. Racing each
+      // wait against long-lived promises would leave a reaction on them per
+      // wait, kept for as long as the server runs.
+      if (!this.#accepting) {
+        this.#accepting = true;
+        this.get_request().then(
+          (request) => this.#arrived(request),
+          // Python ignores an accept() that fails (OSError) and waits again.
+          () => this.#arrived(null),
+        );
+      }
+    });
+  }
+
+  #arrived(next: Accepted<R>): void {
+    this.#accepting = false;
+    const deliver = this.#deliver;
+    if (deliver !== null) deliver(next);
+    else this.#acceptedEarly = next;
   }
 
   /** Python's `_handle_request_noblock`: verify, process, clean up. */
@@ -236,7 +253,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
    */
   async handle_request(): Promise<void> {
     while (true) {
-      const next = await this.#waitForRequest(null, this.timeout);
+      const next = await this.#waitForRequest(false, this.timeout);
       if (next === POLL) return this.handle_timeout();
       if (next === null) {
         if (this.get_request_closed()) return;

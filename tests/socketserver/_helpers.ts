@@ -349,13 +349,16 @@ export const MOD_URL: string =
 /**
  * Runs `script` (JavaScript that may import {@linkcode MOD_URL}) in a child
  * `deno eval`, for what only a whole process shows: its stderr, or that it
- * survives an error; resolves with its exit code and output.
+ * survives an error, or its heap (`v8Flags` such as `--expose-gc`);
+ * resolves with its exit code and output.
  */
 export async function runScript(
   script: string,
+  v8Flags: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const flags = v8Flags.length ? [`--v8-flags=${v8Flags.join(",")}`] : [];
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--ext=js", script],
+    args: ["eval", ...flags, "--ext=js", script],
     stdout: "piped",
     stderr: "piped",
   }).output();
