@@ -26,6 +26,8 @@ export interface StreamConnection {
   setNoDelay?(noDelay?: boolean): void;
 }
 
+import { BufferPool } from "./_buffer_pool.ts";
+
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 /**
@@ -42,8 +44,12 @@ const COALESCE_LIMIT = 64 * 1024;
 const MIN_STAGE = 4 * 1024;
 /** How many copies of large writes a writer keeps for reuse. */
 const LARGE_SPARES = 2;
-/** The buffers of staging buffers and copies, so that written ones can be reused. */
-const STAGES = new WeakSet<ArrayBufferLike>();
+/**
+ * Read buffers and smallest staging buffers of closed connections, for the
+ * next ones (256 of each: 3 MiB at most).
+ */
+const READ_BUFFERS = new BufferPool(READ_BUFFER, 256);
+const STAGE_BUFFERS = new BufferPool(MIN_STAGE, 256);
 /** `drain()` waits while more than this is queued. */
 const HIGH_WATER_MARK = 256 * 1024;
 
@@ -133,7 +139,9 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   /** Wraps `conn`; `bufferSize` as Python's `rbufsize` (-1 or 0: the default). */
   constructor(conn: StreamConnection, bufferSize = -1) {
     this.#conn = conn;
-    this.#buffer = new Uint8Array(bufferSize > 0 ? bufferSize : READ_BUFFER);
+    this.#buffer = bufferSize > 0
+      ? new Uint8Array(bufferSize)
+      : READ_BUFFERS.take();
   }
 
   /** Whether `close()` was called. */
@@ -159,6 +167,13 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   /** Stops reading (Python: `rfile.close()`); the connection stays open. */
   close(): void {
     this.#closed = true;
+    // The buffer goes to the next connection, unless a read abandoned by a
+    // timeout may still land in it.
+    if (this.#inFlight !== null) return;
+    READ_BUFFERS.give(this.#buffer as Uint8Array<ArrayBuffer>);
+    this.#buffer = EMPTY;
+    this.#start = this.#end = 0;
+    this.#eof = true;
   }
 
   #checkOpen(): void {
@@ -543,11 +558,10 @@ export class SocketWriter {
       this.#spare = null;
       return spare;
     }
+    if (size <= MIN_STAGE) return STAGE_BUFFERS.take();
     let capacity = MIN_STAGE;
     while (capacity < size) capacity *= 2;
-    const stage = new Uint8Array(Math.min(capacity, COALESCE_LIMIT));
-    STAGES.add(stage.buffer);
-    return stage;
+    return new Uint8Array(Math.min(capacity, COALESCE_LIMIT));
   }
 
   /**
@@ -564,9 +578,7 @@ export class SocketWriter {
         return spare;
       }
     }
-    const copy = new Uint8Array(size);
-    STAGES.add(copy.buffer);
-    return copy;
+    return new Uint8Array(size);
   }
 
   /** Queues what is staged as one piece. */
@@ -578,9 +590,11 @@ export class SocketWriter {
     this.#staged = 0;
   }
 
-  /** Keeps a written staging buffer or large copy for reuse. */
+  /**
+   * Keeps a written piece's buffer for reuse: every queued piece is the
+   * writer's own (a staging buffer, a copy, or encoded text).
+   */
   #recycle(piece: Uint8Array): void {
-    if (!STAGES.has(piece.buffer)) return;
     if (
       piece.buffer.byteLength >= COALESCE_LIMIT && piece.byteOffset === 0 &&
       piece.length === piece.buffer.byteLength
@@ -685,5 +699,16 @@ export class SocketWriter {
   close(): void {
     this.#closed = true;
     this.#wakeDrainers();
+    // The staging buffers go to the next connection when no write can
+    // still be sending from them (after a failed or timed-out write, one may).
+    if (this.#pumping !== null || this.#hasWork() || this.#error !== null) {
+      return;
+    }
+    for (const buffer of [this.#spare, this.#stage]) {
+      if (buffer !== null) {
+        STAGE_BUFFERS.give(buffer as Uint8Array<ArrayBuffer>);
+      }
+    }
+    this.#spare = this.#stage = null;
   }
 }

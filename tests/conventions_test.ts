@@ -139,6 +139,8 @@ const NOT_PORTED: Record<string, string> = {
   "_util/py_args.ts": "our convention for Python's optional arguments",
   "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",
   "_util/stderr.ts": "log batching, no CPython counterpart",
+  "socketserver/_buffer_pool.ts":
+    "buffer reuse between connections, no CPython counterpart",
   "http_server/hosting_handler.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/live_reload.ts":
