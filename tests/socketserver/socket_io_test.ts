@@ -8,9 +8,14 @@
  * CPython 3.13's `socket.makefile("rb")` (BufferedReader).
  */
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { SocketReader, SocketWriter } from "../../socketserver/_socket_io.ts";
+import {
+  SocketReader,
+  SocketWriter,
+  type StreamConnection,
+} from "../../socketserver/_socket_io.ts";
 import {
   decoder,
+  encoder,
   type ReadStep,
   ScriptedConnection,
   serverTest,
@@ -240,3 +245,63 @@ Deno.test("SocketWriter.hold: held bytes leave with the next write, in one syste
     ["HEAD\r\n\r\nbody", "next head\r\n\r\n"],
   );
 });
+
+/** A connection whose reads and writes wait until the test lets them finish. */
+class HeldConnection implements StreamConnection {
+  heldRead: { p: Uint8Array; finish(data: string): void } | null = null;
+  heldWrite: Uint8Array | null = null;
+  read(p: Uint8Array): Promise<number | null> {
+    return new Promise((resolve) => {
+      this.heldRead = {
+        p,
+        finish(data: string) {
+          const bytes = encoder.encode(data);
+          p.set(bytes);
+          resolve(bytes.length);
+        },
+      };
+    });
+  }
+  write(p: Uint8Array): Promise<number> {
+    this.heldWrite = p;
+    return new Promise(() => {});
+  }
+  close(): void {}
+}
+
+serverTest(
+  "a read abandoned by a timeout never lands in another connection's buffer",
+  async () => {
+    const late = new HeldConnection();
+    const abandoned = new SocketReader(late);
+    abandoned.timeout = 0.01;
+    await rejects(abandoned.readline(), Deno.errors.TimedOut);
+    abandoned.close();
+    // The next connection's reader takes a buffer while the read is in flight.
+    const next = new SocketReader(
+      new ScriptedConnection(["hello ", { after: 30, data: "world\n" }]),
+    );
+    const line = next.readline();
+    await sleep(10);
+    late.heldRead!.finish("EVIL!!");
+    equal(decoder.decode(await line), "hello world\n");
+  },
+);
+
+serverTest(
+  "a write abandoned by a timeout never sends another connection's bytes",
+  async () => {
+    const stuck = new HeldConnection();
+    const abandoned = new SocketWriter(stuck);
+    abandoned.timeout = 0.01;
+    abandoned.write("mine");
+    await rejects(abandoned.flush(), Deno.errors.TimedOut);
+    abandoned.close();
+    // The stuck write still sends from its buffer: another writer must not
+    // be given it.
+    const next = new SocketWriter(new ScriptedConnection());
+    next.write("THEIRS");
+    equal(decoder.decode(stuck.heldWrite!), "mine");
+    await next.flush();
+  },
+);
