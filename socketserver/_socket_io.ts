@@ -184,8 +184,32 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * Reads more from the connection into the buffer, making room first.
    * Resolves `false` at end of stream.
    */
-  async #fill(): Promise<boolean> {
-    if (this.#eof) return false;
+  #fill(): Promise<boolean> {
+    if (this.#eof) return Promise.resolve(false);
+    if (this.timeout !== null || this.#inFlight !== null) {
+      return this.#fillWithTimeout();
+    }
+    this.#makeRoom();
+    const end = this.#end;
+    const read = this.#conn.read(
+      end === 0 ? this.#buffer : this.#buffer.subarray(end),
+    );
+    this.#inFlight = read;
+    return read.then(this.#onRead, this.#onReadFailed);
+  }
+
+  readonly #onRead = (count: number | null): boolean => {
+    this.#inFlight = null;
+    return this.#landed(count);
+  };
+
+  readonly #onReadFailed = (error: unknown): never => {
+    this.#inFlight = null;
+    throw error;
+  };
+
+  /** `#fill` under a timeout, or after a read that outlived one. */
+  async #fillWithTimeout(): Promise<boolean> {
     let pending = this.#inFlight;
     if (pending === null) {
       this.#makeRoom();
@@ -204,6 +228,11 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
       throw error;
     }
     this.#inFlight = null;
+    return this.#landed(count);
+  }
+
+  /** Accounts for `count` bytes a read put in the buffer; `false` at end of stream. */
+  #landed(count: number | null): boolean {
     if (count === null || count === 0) {
       this.#eof = true;
       return false;
@@ -315,8 +344,10 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     const searchEnd = limit < 0
       ? this.#end
       : Math.min(this.#end, this.#start + limit);
-    const newline = this.#buffer.subarray(this.#start, searchEnd).indexOf(10);
-    return newline === -1 ? -1 : this.#start + newline + 1;
+    if (searchEnd <= this.#start) return -1;
+    // Searching the whole buffer makes no view; a find past the end is no find.
+    const newline = this.#buffer.indexOf(10, this.#start);
+    return newline === -1 || newline >= searchEnd ? -1 : newline + 1;
   }
 
   /** Length of the next line to return, reading as needed; 0 at end of stream. */
@@ -387,8 +418,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   }
 
   /** Waits until at least one byte is buffered; `false` at end of stream. */
-  async waitForData(): Promise<boolean> {
-    return this.buffered > 0 || await this.#fill();
+  waitForData(): Promise<boolean> {
+    return this.buffered > 0 ? Promise.resolve(true) : this.#fill();
   }
 
   /** Iterates over lines, as `for line in rfile` does in Python. */
@@ -446,11 +477,15 @@ export class SocketWriter {
   /** Copies of large writes already written out, kept for the next ones. */
   #spareLarge: Uint8Array[] = [];
   #queued = 0;
-  #pumping: Promise<void> | null = null;
+  /** The piece a system call is sending, and how much of it has gone. */
+  #sending: Uint8Array | null = null;
+  #sent = 0;
   #scheduled = false;
   #error: unknown = null;
   #closed = false;
   #drainWaiters: (() => void)[] = [];
+  /** `flush()` calls waiting for everything queued to be sent. */
+  #flushWaiters: (() => void)[] = [];
 
   /** Wraps `conn`; `bufferSize` as Python's `wbufsize`. */
   constructor(conn: StreamConnection, bufferSize = 0) {
@@ -609,7 +644,7 @@ export class SocketWriter {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#pumping) return;
+    if (this.#scheduled || this.#sending !== null) return;
     this.#scheduled = true;
     queueMicrotask(this.#pumpSoon);
   }
@@ -624,44 +659,60 @@ export class SocketWriter {
     return this.#queue.length > 0 || this.#staged > 0;
   }
 
-  #startPump(): Promise<void> {
-    this.#pumping ??= this.#pump().finally(() => {
-      this.#pumping = null;
-      this.#wakeDrainers();
-      // Bytes queued while the last write was in flight.
-      if (this.#hasWork() && this.#error === null) this.#startPump();
-    });
-    return this.#pumping;
+  /**
+   * Sends the next queued piece unless one is being sent. The pump is a
+   * chain of callbacks rather than an async loop: a response costs one
+   * promise (the system call's) instead of a frame and a promise per step.
+   */
+  #startPump(): void {
+    if (this.#sending !== null || this.#error !== null) return;
+    if (!this.#hasWork()) {
+      this.#wakeFlushers();
+      return;
+    }
+    if (this.#queue.length === 0) this.#closeStage();
+    this.#sending = this.#queue.shift() as Uint8Array;
+    this.#sent = 0;
+    this.#sendRest();
   }
 
-  async #pump(): Promise<void> {
-    try {
-      while (this.#hasWork()) {
-        if (this.#queue.length === 0) this.#closeStage();
-        const chunk = this.#queue.shift() as Uint8Array;
-        await this.#writeAll(chunk);
-        this.#queued -= chunk.length;
-        this.#recycle(chunk);
-        if (this.#queued <= HIGH_WATER_MARK) this.#wakeDrainers();
-      }
-    } catch (error) {
-      this.#error = error;
-      this.#queue = [];
-      this.#stage = null;
-      this.#staged = 0;
-      this.#queued = 0;
-    }
+  #sendRest(): void {
+    const piece = this.#sending as Uint8Array;
+    const rest = this.#sent === 0 ? piece : piece.subarray(this.#sent);
+    withTimeout(this.#conn.write(rest), this.timeout, "write").then(
+      this.#onSent,
+      this.#onSendFailed,
+    );
   }
 
-  async #writeAll(chunk: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      offset += await withTimeout(
-        this.#conn.write(chunk.subarray(offset)),
-        this.timeout,
-        "write",
-      );
-    }
+  readonly #onSent = (count: number): void => {
+    const piece = this.#sending as Uint8Array;
+    this.#sent += count;
+    if (this.#sent < piece.length) return this.#sendRest();
+    this.#sending = null;
+    this.#queued -= piece.length;
+    this.#recycle(piece);
+    if (this.#queued <= HIGH_WATER_MARK) this.#wakeDrainers();
+    // Bytes queued while the piece was being sent go next.
+    this.#startPump();
+  };
+
+  readonly #onSendFailed = (error: unknown): void => {
+    this.#error = error;
+    this.#sending = null;
+    this.#queue = [];
+    this.#stage = null;
+    this.#staged = 0;
+    this.#queued = 0;
+    this.#wakeDrainers();
+    this.#wakeFlushers();
+  };
+
+  #wakeFlushers(): void {
+    const waiters = this.#flushWaiters;
+    if (waiters.length === 0) return;
+    this.#flushWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   #wakeDrainers(): void {
@@ -676,11 +727,18 @@ export class SocketWriter {
    *
    * @throws The connection's error if a write failed.
    */
-  async flush(): Promise<void> {
-    while (this.#hasWork() || this.#pumping) {
-      await this.#startPump();
+  flush(): Promise<void> {
+    if (this.#sending === null && !this.#hasWork()) {
+      return this.#error === null
+        ? Promise.resolve()
+        : Promise.reject(this.#error);
     }
-    if (this.#error !== null) throw this.#error;
+    return new Promise((resolve, reject) => {
+      this.#flushWaiters.push(() =>
+        this.#error === null ? resolve() : reject(this.#error)
+      );
+      this.#startPump();
+    });
   }
 
   /**
@@ -701,7 +759,7 @@ export class SocketWriter {
     this.#wakeDrainers();
     // The staging buffers go to the next connection when no write can
     // still be sending from them (after a failed or timed-out write, one may).
-    if (this.#pumping !== null || this.#hasWork() || this.#error !== null) {
+    if (this.#sending !== null || this.#hasWork() || this.#error !== null) {
       return;
     }
     for (const buffer of [this.#spare, this.#stage]) {
