@@ -310,6 +310,8 @@ interface Listening {
   /** The socket server; `null` for `--http2`, which runs on `Deno.serve`. */
   server: HTTPServer | null;
   serve(): void;
+  /** Stops serving and closes the listening socket (Python's `with` block ends). */
+  close(): Promise<void>;
 }
 
 /**
@@ -332,7 +334,7 @@ function listenHttp2(
     },
   );
   address = [server.addr.hostname, server.addr.port];
-  return { address, server: null, serve() {} };
+  return { address, server: null, serve() {}, close: () => server.shutdown() };
 }
 
 function startServer(
@@ -369,6 +371,10 @@ function startServer(
       address: server.server_address,
       server,
       serve: () => void server.serve_forever(),
+      close: async () => {
+        await server.shutdown();
+        await server.server_close();
+      },
     };
   };
   const hosts = options.bind !== null
@@ -395,14 +401,25 @@ function startupLine([host, port]: ServerAddress, tls: boolean): string {
   return `Serving ${scheme} on ${host} port ${port} (${scheme.toLowerCase()}://${urlHost}:${port}/) ...`;
 }
 
+/**
+ * Resolves at the first SIGINT or SIGTERM, then stops listening for them:
+ * a listener left behind would keep the process of a caller of `main()`
+ * alive after it returns.
+ */
 function waitForInterrupt(): Promise<void> {
   return new Promise((resolve) => {
     const signals: Deno.Signal[] = Deno.build.os === "windows"
       ? ["SIGINT", "SIGBREAK"]
       : ["SIGINT", "SIGTERM"];
+    const added: Deno.Signal[] = [];
+    const stop = () => {
+      for (const signal of added) Deno.removeSignalListener(signal, stop);
+      resolve();
+    };
     for (const signal of signals) {
       try {
-        Deno.addSignalListener(signal, () => resolve());
+        Deno.addSignalListener(signal, stop);
+        added.push(signal);
       } catch {
         // Signal not available here.
       }
@@ -535,6 +552,7 @@ export async function main(args: string[]): Promise<number> {
   await interrupted;
   flushStderr();
   console.log("\nKeyboard interrupt received, exiting.");
+  await server.close();
   return 0;
 }
 

@@ -81,6 +81,26 @@ Deno.test({
 
 Deno.test({
   name:
+    "serve: main() called from a script returns at SIGTERM and leaves nothing running",
+  ignore: WINDOWS,
+  async fn() {
+    await using server = new ServeProcess(
+      ["0", "-b", "127.0.0.1", "-d", dir, "-p", "HTTP/1.1"],
+      { script: new URL("./_serve_main.ts", import.meta.url).pathname },
+    );
+    const port = await server.started();
+    const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    // The process ends by itself once main() returns; else stop() kills it.
+    equal(await server.stop("SIGTERM"), 0);
+    ok(server.stdout.endsWith("main returned 0\n"), server.stdout);
+  },
+});
+
+Deno.test({
+  name:
     "serve: default address is all interfaces, dual-stack where IPv6 exists",
   ignore: WINDOWS,
   async fn() {
