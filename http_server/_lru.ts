@@ -10,15 +10,25 @@ export interface Costed {
   readonly cost: number;
 }
 
+/** A held value and whether it was used since the eviction sweep last passed it. */
+interface Slot<V> {
+  value: V;
+  used: boolean;
+}
+
 /**
  * Least-recently-used map with two bounds: `maxCost` (the sum of the values'
- * `cost`) and `maxEntries`. A `Map` keeps insertion order, so moving a key
- * to the end on each use makes its first key the least recently used one.
+ * `cost`) and `maxEntries`, approximated as CLOCK (second chance): a hit
+ * only marks its entry, and eviction goes through the entries oldest first,
+ * moving a marked one to the back (unmarked) and removing the first
+ * unmarked one. A hit therefore writes nothing to the map: moving the key on
+ * every use, as exact LRU order needs, made the map rebuild its table every
+ * few thousand hits, a large allocation for a cache of many files.
  */
 export class Lru<V extends Costed> {
   readonly maxCost: number;
   readonly maxEntries: number;
-  #map = new Map<string, V>();
+  #map = new Map<string, Slot<V>>();
   #cost = 0;
 
   constructor(maxCost: number, maxEntries: number) {
@@ -36,32 +46,41 @@ export class Lru<V extends Costed> {
     return this.#map.size;
   }
 
-  /** The value under `key`, now the most recently used; or `undefined`. */
+  /** The value under `key`, now marked as used; or `undefined`. */
   get(key: string): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
+    const slot = this.#map.get(key);
+    if (slot === undefined) return undefined;
+    slot.used = true;
+    return slot.value;
   }
 
   /**
-   * Stores `value` under `key` as the most recently used, evicting the least
-   * recently used values until both bounds hold. A value costing more than
-   * the whole budget is not stored (and any old value under `key` goes).
+   * Stores `value` under `key` as the newest, evicting until both bounds
+   * hold (see the class). A value costing more than the whole budget is not
+   * stored (and any old value under `key` goes).
    */
   set(key: string, value: V): void {
     this.delete(key);
     if (value.cost > this.maxCost || this.maxEntries < 1) return;
-    this.#map.set(key, value);
     this.#cost += value.cost;
-    for (const [oldest, old] of this.#map) {
-      if (this.#cost <= this.maxCost && this.#map.size <= this.maxEntries) {
-        break;
+    this.#evict(this.#map.size + 1);
+    this.#map.set(key, { value, used: false });
+  }
+
+  /** Evicts until the cost bound holds and `count` entries fit the entry bound. */
+  #evict(count: number): void {
+    const map = this.#map;
+    while (this.#cost > this.maxCost || count > this.maxEntries) {
+      // Every entry gets at most one second chance per sweep, so this ends.
+      const [oldest, slot] = map.entries().next().value as [string, Slot<V>];
+      map.delete(oldest);
+      if (slot.used) {
+        slot.used = false;
+        map.set(oldest, slot);
+      } else {
+        this.#cost -= slot.value.cost;
+        count--;
       }
-      this.#map.delete(oldest);
-      this.#cost -= old.cost;
     }
   }
 
@@ -70,7 +89,7 @@ export class Lru<V extends Costed> {
     const old = this.#map.get(key);
     if (old === undefined) return;
     this.#map.delete(key);
-    this.#cost -= old.cost;
+    this.#cost -= old.value.cost;
   }
 
   /** Removes every value. */

@@ -61,7 +61,9 @@ function limit(
 /**
  * Holds small files (bytes and entity tag) and folder listings in memory
  * for {@linkcode SimpleHTTPRequestHandler}, bounded by `max_bytes` and
- * `max_entries` (least recently used first out). Give one to a handler
+ * `max_entries` (least recently used first out, as CLOCK approximates it:
+ * a hit marks its entry, and eviction passes a marked entry over once).
+ * Give one to a handler
  * class with `SimpleHTTPRequestHandler.partial({ cache })`; `cache: true`
  * uses one shared default instance.
  *

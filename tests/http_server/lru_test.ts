@@ -4,8 +4,7 @@ import { Lru } from "../../http_server/_lru.ts";
 const item = (cost: number) => ({ cost });
 
 function keys(lru: Lru<{ cost: number }>, candidates: string[]): string[] {
-  // Peeking with get() would reorder, so test membership on a copy of the
-  // candidate list, in order, and put each back as it was found.
+  // get() marks what it finds: call this only at the end of a test.
   return candidates.filter((k) => lru.get(k) !== undefined);
 }
 
@@ -59,4 +58,30 @@ Deno.test("Lru: delete and clear", () => {
   lru.clear();
   equal(lru.cost, 0);
   equal(lru.size, 0);
+});
+
+Deno.test("Lru: a hit is a second chance; unused entries go oldest first", () => {
+  const lru = new Lru(1_000, 4);
+  for (const k of ["a", "b", "c", "d"]) lru.set(k, item(1));
+  lru.get("a");
+  lru.get("c");
+  lru.set("e", item(1)); // b, the oldest unused, goes; a moves behind d
+  lru.set("f", item(1)); // then d (c moved behind a)
+  equal(lru.size, 4);
+  lru.set("g", item(1)); // a and c lost their mark when passed: a goes
+  deepEqual(keys(lru, ["a", "b", "c", "d", "e", "f", "g"]), [
+    "c",
+    "e",
+    "f",
+    "g",
+  ]);
+});
+
+Deno.test("Lru: eviction ends when every entry was used", () => {
+  const lru = new Lru(3, 100);
+  for (const k of ["a", "b", "c"]) lru.set(k, item(1));
+  for (const k of ["a", "b", "c"]) lru.get(k);
+  lru.set("d", item(2)); // each gets its second chance, then a and b go
+  equal(lru.cost, 3);
+  deepEqual(keys(lru, ["a", "b", "c", "d"]), ["c", "d"]);
 });
