@@ -40,6 +40,8 @@ export const WEEKDAY_NAMES: readonly string[] = [
 let cachedHttpSecond = NaN;
 let cachedHttpDate = "";
 let cachedLogSecond = NaN;
+let lastGivenSecond = NaN;
+let lastGivenDate = "";
 let cachedLogDate = "";
 
 /** RFC 7231 date (`Tue, 24 Nov 2026 05:40:00 GMT`) for seconds since the epoch. */
@@ -52,7 +54,13 @@ export function httpDate(seconds?: number | null): string {
     }
     return cachedHttpDate;
   }
-  return new Date(Math.floor(seconds) * 1000).toUTCString();
+  const whole = Math.floor(seconds);
+  // The same file's Last-Modified, request after request.
+  if (whole !== lastGivenSecond) {
+    lastGivenSecond = whole;
+    lastGivenDate = new Date(whole * 1000).toUTCString();
+  }
+  return lastGivenDate;
 }
 
 function two(n: number): string {
