@@ -10,25 +10,31 @@ export interface Costed {
   readonly cost: number;
 }
 
-/** A held value and whether it was used since the eviction sweep last passed it. */
+/** A held value, where it sits on the clock, and whether it was used since the hand last passed it. */
 interface Slot<V> {
-  value: V;
+  readonly key: string;
+  readonly value: V;
+  readonly index: number;
   used: boolean;
 }
 
 /**
  * Least-recently-used map with two bounds: `maxCost` (the sum of the values'
- * `cost`) and `maxEntries`, approximated as CLOCK (second chance): a hit
- * only marks its entry, and eviction goes through the entries oldest first,
- * moving a marked one to the back (unmarked) and removing the first
- * unmarked one. A hit therefore writes nothing to the map: moving the key on
- * every use, as exact LRU order needs, made the map rebuild its table every
- * few thousand hits, a large allocation for a cache of many files.
+ * `cost`) and `maxEntries`, approximated as CLOCK (second chance): entries
+ * sit on a ring; a hit only marks its entry, and to make room a hand goes
+ * round the ring, unmarking marked entries and removing the first unmarked
+ * one. A hit writes nothing and an eviction moves nothing: exact LRU order,
+ * kept by moving keys to the end of a `Map`, made the map rebuild its table
+ * every few thousand hits and its first live key ever slower to find.
  */
 export class Lru<V extends Costed> {
   readonly maxCost: number;
   readonly maxEntries: number;
   #map = new Map<string, Slot<V>>();
+  #ring: (Slot<V> | null)[] = [];
+  /** Places on the ring left empty by removals, the latest last. */
+  #free: number[] = [];
+  #hand = 0;
   #cost = 0;
 
   constructor(maxCost: number, maxEntries: number) {
@@ -55,46 +61,58 @@ export class Lru<V extends Costed> {
   }
 
   /**
-   * Stores `value` under `key` as the newest, evicting until both bounds
-   * hold (see the class). A value costing more than the whole budget is not
-   * stored (and any old value under `key` goes).
+   * Stores `value` under `key`, evicting until both bounds hold (see the
+   * class). A value costing more than the whole budget is not stored (and
+   * any old value under `key` goes).
    */
   set(key: string, value: V): void {
     this.delete(key);
     if (value.cost > this.maxCost || this.maxEntries < 1) return;
     this.#cost += value.cost;
     this.#evict(this.#map.size + 1);
-    this.#map.set(key, { value, used: false });
+    // The place just freed behind the hand, if any: the hand reaches it last.
+    const index = this.#free.pop() ?? this.#ring.length;
+    const slot: Slot<V> = { key, value, index, used: false };
+    this.#ring[index] = slot;
+    this.#map.set(key, slot);
   }
 
   /** Evicts until the cost bound holds and `count` entries fit the entry bound. */
   #evict(count: number): void {
-    const map = this.#map;
+    const ring = this.#ring;
+    // Each turn of the hand unmarks every entry it passes, so this ends.
     while (this.#cost > this.maxCost || count > this.maxEntries) {
-      // Every entry gets at most one second chance per sweep, so this ends.
-      const [oldest, slot] = map.entries().next().value as [string, Slot<V>];
-      map.delete(oldest);
+      if (this.#hand >= ring.length) this.#hand = 0;
+      const slot = ring[this.#hand++];
+      if (slot === null || slot === undefined) continue;
       if (slot.used) {
         slot.used = false;
-        map.set(oldest, slot);
       } else {
-        this.#cost -= slot.value.cost;
+        this.#remove(slot);
         count--;
       }
     }
   }
 
+  #remove(slot: Slot<V>): void {
+    this.#map.delete(slot.key);
+    this.#ring[slot.index] = null;
+    this.#free.push(slot.index);
+    this.#cost -= slot.value.cost;
+  }
+
   /** Removes the value under `key`, if any. */
   delete(key: string): void {
-    const old = this.#map.get(key);
-    if (old === undefined) return;
-    this.#map.delete(key);
-    this.#cost -= old.value.cost;
+    const slot = this.#map.get(key);
+    if (slot !== undefined) this.#remove(slot);
   }
 
   /** Removes every value. */
   clear(): void {
     this.#map.clear();
+    this.#ring = [];
+    this.#free = [];
+    this.#hand = 0;
     this.#cost = 0;
   }
 }
