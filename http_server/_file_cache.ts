@@ -22,6 +22,11 @@ import { type Costed, Lru } from "./_lru.ts";
 
 /** Bytes of bookkeeping counted per entry beside its data. */
 export const ENTRY_OVERHEAD = 256;
+/**
+ * Once the cache is full, one file in this many that it does not hold is
+ * taken in (see {@linkcode CacheStore.admits}).
+ */
+export const ADMIT_EVERY = 8;
 
 /** A cached file: its bytes as of `stamp`. */
 export interface CachedFile extends Costed {
@@ -53,6 +58,8 @@ export class CacheStore {
   readonly maxFileSize: number;
   hits = 0;
   misses = 0;
+  /** Files refused by `admits` since one was last taken in. */
+  #refused = 0;
 
   constructor(limits: StoreLimits) {
     this.lru = new Lru(limits.maxBytes, limits.maxEntries);
@@ -86,6 +93,29 @@ export class CacheStore {
   }
 
   /**
+   * Whether to take in a file of `size` bytes at `path` that the cache
+   * does not hold: always while it fits without evicting anything; once
+   * the cache is full, one in {@linkcode ADMIT_EVERY}. Files requested
+   * often still get in after a few requests, but a set of files larger
+   * than the cache, fetched at random, no longer replaces an entry on
+   * every request: each replacement read the file into a new buffer and
+   * left the old one to the garbage collector.
+   */
+  admits(path: string, size: number): boolean {
+    if (size > this.maxFileSize) return false;
+    const lru = this.lru;
+    if (
+      lru.cost + entryCost(path, size) <= lru.maxCost &&
+      lru.size < lru.maxEntries
+    ) {
+      return true;
+    }
+    if (++this.#refused < ADMIT_EVERY) return false;
+    this.#refused = 0;
+    return true;
+  }
+
+  /**
    * The stamp to store with data read after `info` was taken at time
    * `checkedAt`, or `null` when it cannot be trusted to reveal the next
    * change: not settled yet, or on a file system without reliable ctime.
@@ -96,6 +126,11 @@ export class CacheStore {
     }
     return fileStamp(info);
   }
+}
+
+/** What an entry for `size` bytes under `path` counts against the budget. */
+function entryCost(path: string, size: number): number {
+  return size + 2 * path.length + ENTRY_OVERHEAD;
 }
 
 const stores = new WeakMap<object, CacheStore>();
@@ -141,7 +176,7 @@ export function storeFile(
     stamp,
     bytes,
     etag: stampTag(stamp),
-    cost: bytes.length + 2 * path.length + ENTRY_OVERHEAD,
+    cost: entryCost(path, bytes.length),
   };
   store.lru.set(path, entry);
   return entry;

@@ -8,6 +8,7 @@
  */
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
+import { BufferPool } from "../socketserver/_buffer_pool.ts";
 import { parseHttpDateUtc } from "./_dates.ts";
 import {
   contentTag,
@@ -202,6 +203,64 @@ class OpenFile implements FileSource {
   }
 }
 
+/** Buffers of small files read whole before their head is sent, for reuse. */
+const SMALL_FILE_BUFFERS = new BufferPool(SMALL_FILE, 64);
+
+/**
+ * A small file (or part of one) read whole before its head is sent, into a
+ * buffer that goes back to a pool when the response is done: serving files
+ * the cache does not hold then allocates nothing. Only the default
+ * `copyfile` reads that buffer, writing it at once (`wfile.write` copies);
+ * `readable` hands out a copy, so no other code can hold the buffer once
+ * it is reused.
+ */
+class BufferedFile implements FileSource {
+  #buffer: Uint8Array<ArrayBuffer> | null;
+  readonly #length: number;
+
+  private constructor(buffer: Uint8Array<ArrayBuffer>, length: number) {
+    this.#buffer = buffer;
+    this.#length = length;
+  }
+
+  /** `length` bytes of `file` from `start`, or `null` if it is shorter. */
+  static read(
+    file: Deno.FsFile,
+    start: number,
+    length: number,
+  ): BufferedFile | null {
+    const buffer = SMALL_FILE_BUFFERS.take();
+    if (!readFully(file, start, buffer.subarray(0, length))) {
+      SMALL_FILE_BUFFERS.give(buffer);
+      return null;
+    }
+    return new BufferedFile(buffer, length);
+  }
+
+  /** The bytes, valid until `close()`. */
+  get bytes(): Uint8Array {
+    if (this.#buffer === null) throw new TypeError("file already closed");
+    return this.#buffer.subarray(0, this.#length);
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    const copy = this.bytes.slice();
+    return new ReadableStream({
+      start(controller) {
+        controller.enqueue(copy);
+        controller.close();
+      },
+    });
+  }
+
+  /** Gives the buffer back for the next response. */
+  close(): void {
+    if (this.#buffer === null) return;
+    SMALL_FILE_BUFFERS.give(this.#buffer);
+    this.#buffer = null;
+  }
+}
+
 /** Folders up to this size (in directory bytes) are read synchronously. */
 const SMALL_DIRECTORY = 64 * 1024;
 
@@ -258,15 +317,24 @@ function readExactly(
   start: number,
   length: number,
 ): Uint8Array | null {
-  if (start > 0) file.seekSync(start, Deno.SeekMode.Start);
   const buffer = new Uint8Array(length);
+  return readFully(file, start, buffer) ? buffer : null;
+}
+
+/** Fills `buffer` from `file` at `start`; `false` if the file is shorter. */
+function readFully(
+  file: Deno.FsFile,
+  start: number,
+  buffer: Uint8Array,
+): boolean {
+  if (start > 0) file.seekSync(start, Deno.SeekMode.Start);
   let filled = 0;
-  while (filled < length) {
+  while (filled < buffer.length) {
     const read = file.readSync(buffer.subarray(filled));
-    if (read === null) return null;
+    if (read === null) return false;
     filled += read;
   }
-  return buffer;
+  return true;
 }
 
 /** Reads the whole of `file` (`size` bytes), or `null` if it is shorter. */
@@ -573,7 +641,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         this.send_error(404, "File not found");
         return null;
       }
-      if (info.size <= Math.max(SMALL_FILE, store?.maxFileSize ?? 0)) {
+      // Read now what the cache takes, and a file changed within the last
+      // second (its tag is its content's); other small files are read
+      // after the checks, into a reused buffer.
+      const admitted = store !== null && store.admits(path, info.size);
+      if (
+        info.size <= Math.max(SMALL_FILE, store?.maxFileSize ?? 0) &&
+        (admitted || !isSettled(info, checkedAt))
+      ) {
         try {
           bytes = await readWhole(file, info.size);
         } finally {
@@ -599,7 +674,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         (stamp ? stampTag(stamp) : inMemory && contentTag(inMemory)),
       contentTag: () => {
         if (entry) return entry.contentTag ??= contentTag(entry.bytes);
-        return inMemory && (tag ??= contentTag(inMemory));
+        if (inMemory) return tag ??= contentTag(inMemory);
+        // A small file left for later reading: read it for its tag (a
+        // client holds one when it fetched the file just after a change).
+        if (file === null || info.size > SMALL_FILE || tag !== null) return tag;
+        const read = readExactly(file, 0, info.size);
+        file.seekSync(0, Deno.SeekMode.Start);
+        return tag = read && contentTag(read);
       },
     };
   }
@@ -640,7 +721,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       body = length === size ? bytes : bytes.subarray(start, start + length);
     } else if (this.command !== "HEAD" && length <= SMALL_FILE) {
       // Read before sending the head, so head and body leave together.
-      const part = readExactly(file!, start, length);
+      const part = BufferedFile.read(file!, start, length);
       file!.close();
       if (part === null) {
         this.send_error(500, "File changed while being read");
@@ -836,6 +917,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   ): void | Promise<void> {
     if (source instanceof Uint8Array) {
       outputfile.write(source);
+      return;
+    }
+    if (source instanceof BufferedFile) {
+      outputfile.write(source.bytes);
       return;
     }
     if (source instanceof OpenFile) return source.copyTo(outputfile);

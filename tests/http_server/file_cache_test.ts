@@ -285,6 +285,51 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "FileCache: once full, one file in eight gets in; the rest are served right from reused buffers",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const www = `${root}/www`;
+    const count = 64;
+    const sizeOf = (i: number) => 1000 + 97 * i;
+    for (let i = 0; i < count; i++) {
+      await Deno.writeFile(
+        `${www}/f${i}.bin`,
+        new Uint8Array(sizeOf(i)).fill(i),
+      );
+    }
+    await settle(`${www}/f${count - 1}.bin`);
+    const cache = new FileCache({ max_entries: 4 });
+    await withServer({ directory: www, cache }, async (base) => {
+      // Four fill the cache; of the next 16 misses, two are taken in.
+      for (let i = 0; i < 20; i++) await get(`${base}/f${i}.bin`);
+      equal(cache.cache_info().entries, 4);
+      equal(cache.cache_info().misses, 20);
+      // f11 and f19 took the places of f0 and f1, the oldest.
+      for (const i of [2, 3, 11, 19]) await get(`${base}/f${i}.bin`);
+      equal(cache.cache_info().hits, 4);
+      // Many requests at once, each body read into a pooled buffer: every
+      // one must come back whole and its own.
+      const bodies = await Promise.all(
+        Array.from({ length: 4 * count }, async (_, n) => {
+          const i = n % count;
+          const res = await fetch(`${base}/f${i}.bin`, {
+            signal: AbortSignal.timeout(10_000),
+          });
+          return [i, new Uint8Array(await res.arrayBuffer())] as const;
+        }),
+      );
+      for (const [i, body] of bodies) {
+        equal(body.length, sizeOf(i));
+        ok(body.every((byte) => byte === i), `f${i}.bin came back mixed`);
+      }
+    });
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test({
   name: "FileCache: symlink and folder boundary rules hold for cached files",
   ignore: !LINUX,
   async fn() {
