@@ -10,6 +10,7 @@ import {
   HTTPServer,
   SimpleHTTPRequestHandler,
   type SimpleHTTPRequestHandlerOptions,
+  ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
 import { get, settle } from "./_cache_tree.ts";
 
@@ -23,8 +24,9 @@ class Quiet extends SimpleHTTPRequestHandler {
 async function withServer(
   options: SimpleHTTPRequestHandlerOptions,
   fn: (base: string) => Promise<void>,
+  Server: typeof HTTPServer = HTTPServer,
 ): Promise<void> {
-  await using server = new HTTPServer(["127.0.0.1", 0], Quiet.partial(options));
+  await using server = new Server(["127.0.0.1", 0], Quiet.partial(options));
   const done = server.serve_forever();
   try {
     await fn(`http://127.0.0.1:${server.server_port}`);
@@ -324,7 +326,7 @@ Deno.test({
         equal(body.length, sizeOf(i));
         ok(body.every((byte) => byte === i), `f${i}.bin came back mixed`);
       }
-    });
+    }, ThreadingHTTPServer);
     await Deno.remove(root, { recursive: true });
   },
 });
