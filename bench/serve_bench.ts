@@ -22,7 +22,9 @@
  * (a wrk Lua script), the same shape with 16 KiB files (160 MiB, above the
  * cache's 32 MiB budget: misses and evictions); MB/s and peak RSS while two
  * clients download a 1 GiB file from a fresh server; ours' peak RSS after
- * the big tree (cache full); and `--workers 2` against one worker, in
+ * the big tree (cache full), and again for a server run with
+ * `DENO_V8_FLAGS=--max-semi-space-size=2` (V8's young generation capped);
+ * and `--workers 2` against one worker, in
  * requests per server CPU-second on the 1 KiB file (both pinned to one
  * core: a 2-core machine has no free core for a second worker).
  * Best of alternating rounds. Files are made, then left a moment so that
@@ -459,6 +461,42 @@ async function measureDownload(
   );
 }
 
+/**
+ * V8 flags that cap the young generation, which under sustained load grows
+ * to 32 MiB and takes much of a Deno server's peak RSS.
+ */
+const SMALL_YOUNG_GENERATION = "--max-semi-space-size=2";
+
+/**
+ * Peak RSS of `serve -p HTTP/1.1` run with `DENO_V8_FLAGS` capping the
+ * young generation, after one round of every figure (the cache full).
+ */
+async function measureSmallHeapRss(
+  root: string,
+  scripts: Record<"tree" | "bigTree", string>,
+  settings: Settings,
+): Promise<number> {
+  await using server = await startSpawned(
+    "ours-small-heap",
+    Deno.execPath(),
+    oursArgs(root, "-p", "HTTP/1.1"),
+    { DENO_V8_FLAGS: SMALL_YOUNG_GENERATION },
+    settings,
+  );
+  for (const f of figures(settings)) {
+    await runWrk({
+      url: `http://127.0.0.1:${server.port}${f.path}`,
+      connections: 32,
+      seconds: settings.seconds,
+      pin: settings.pin,
+      ...(f.key === "tree" || f.key === "bigTree"
+        ? { script: scripts[f.key] }
+        : {}),
+    });
+  }
+  return peakRssBytes(server.pid);
+}
+
 /** Requests per server CPU-second on the 1 KiB file: one worker, then two. */
 async function measureWorkers(
   root: string,
@@ -530,6 +568,7 @@ function report(
   kinds: Kind[],
   results: Record<Kind, Results>,
   oursRss: number,
+  smallHeapRss: number,
   workers: [number, number],
   settings: Settings,
 ): void {
@@ -583,6 +622,8 @@ function report(
   console.log(
     `\nours after the big tree (cache full): peak RSS ${
       fmt(oursRss / MiB, 1)
+    } MiB; with DENO_V8_FLAGS=${SMALL_YOUNG_GENERATION} (one round): ${
+      fmt(smallHeapRss / MiB, 1)
     } MiB`,
   );
   console.log(
@@ -674,8 +715,9 @@ async function main(args: string[]): Promise<number> {
         results[kind].note = `download failed: ${error}`;
       }
     }
+    const smallHeapRss = await measureSmallHeapRss(root, scripts, settings);
     const workers = await measureWorkers(root, settings);
-    report(kinds, results, oursRss, workers, settings);
+    report(kinds, results, oursRss, smallHeapRss, workers, settings);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
