@@ -57,10 +57,15 @@ export class ConnectionTracker {
     }
   }
 
-  /** Stops tracking. */
+  /**
+   * Stops tracking. Once no connection is left the timer stops at its next
+   * check (at once if the server is closing): stopping it here would start
+   * a new one for almost every connection of a server that closes each
+   * after one request.
+   */
   delete(connection: TrackedConnection): void {
     this.#connections.delete(connection);
-    if (this.#connections.size === 0) this.#stopTimer();
+    if (this.draining && this.#connections.size === 0) this.#stopTimer();
   }
 
   /**
@@ -72,6 +77,7 @@ export class ConnectionTracker {
     for (const connection of this.#connections) {
       if (connection.phase === Phase.Idle) connection.expire(Phase.Idle);
     }
+    if (this.#connections.size === 0) this.#stopTimer();
   }
 
   #startTimer(interval: number): void {
@@ -90,6 +96,10 @@ export class ConnectionTracker {
   }
 
   #check(): void {
+    if (this.#connections.size === 0) {
+      this.#stopTimer();
+      return;
+    }
     const now = performance.now();
     for (const connection of this.#connections) {
       if (connection.phase !== Phase.Busy && now >= connection.deadline) {
