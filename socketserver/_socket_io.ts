@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { BufferPool } from "./_buffer_pool.ts";
 
 /**
  * What the handlers need of a connection: a `Deno.Conn` (TCP, TLS or Unix)
@@ -25,8 +26,6 @@ export interface StreamConnection {
   /** Turns Nagle's algorithm off (`TCP_NODELAY`). */
   setNoDelay?(noDelay?: boolean): void;
 }
-
-import { BufferPool } from "./_buffer_pool.ts";
 
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
