@@ -64,30 +64,46 @@ function logLines(text: string): string[] {
   );
 }
 
+/** What the server wrote to stderr since `from`. */
+function writtenSince(server: ServerProcess, from: number): string {
+  const all = server.stderr();
+  const written = server.stderrBytes() - from;
+  return all.slice(Math.max(0, all.length - written));
+}
+
 /**
- * Waits until the server's stderr has been quiet for a moment (our log
- * lines leave in batches at the end of a turn of the event loop; Python's
- * before the response), and returns what it wrote since `from`.
+ * Waits until the server's stderr has been quiet for a moment and ends with
+ * a whole line, and (up to 2 s) until it holds `atLeast` lines (our log
+ * lines leave in batches at the end of a turn of the event loop, Python's
+ * before the response; a busy machine can delay ours past a short quiet
+ * spell); returns what it wrote since `from`.
  */
 async function settledLog(
   server: ServerProcess,
   from: number,
+  atLeast = 0,
 ): Promise<string[]> {
   let size = server.stderrBytes();
   let quiet = 0;
-  for (let waited = 0; quiet < 3 && waited < 400; waited += 4) {
+  const done = () => {
+    const text = writtenSince(server, from);
+    return quiet >= 3 && (text === "" || text.endsWith("\n")) &&
+      logLines(text).length >= atLeast;
+  };
+  for (let waited = 0; !done() && waited < 2000; waited += 4) {
     await new Promise((r) => setTimeout(r, 4));
     const now = server.stderrBytes();
     quiet = now === size ? quiet + 1 : 0;
     size = now;
   }
-  const all = server.stderr();
-  const written = server.stderrBytes() - from;
-  return logLines(all.slice(Math.max(0, all.length - written)));
+  return logLines(writtenSince(server, from));
 }
 
 /** Sends one case on a fresh connection and records what came back. */
-async function runCase(server: ServerProcess, c: Case): Promise<CaseResult> {
+async function runCase(
+  server: ServerProcess,
+  c: Case,
+): Promise<CaseResult & { logFrom: number }> {
   const logFrom = server.stderrBytes();
   const conn = await RawConnection.open(server);
   const responses: Shown[] = [];
@@ -127,6 +143,7 @@ async function runCase(server: ServerProcess, c: Case): Promise<CaseResult> {
     responses,
     closed,
     timedOut,
+    logFrom,
     log: await settledLog(server, logFrom),
   };
 }
@@ -219,9 +236,13 @@ async function differential(protocol: string): Promise<void> {
     let probed = 0;
     for (const c of cases) {
       const [rp, ro] = await Promise.all([runCase(py, c), runCase(ours, c)]);
+      if (ro.log.length === 0 && rp.log.length > 0) {
+        // Ours may log late on a busy machine: give it the time to catch up.
+        ro.log = await settledLog(ours, ro.logFrom, 1);
+      }
       logged += rp.log.length;
       if (!rp.closed) probed++;
-      let adjusted = ro;
+      let adjusted: CaseResult = ro;
       const used: string[] = [];
       for (const allowance of ALLOWANCES) {
         if (differences(rp, adjusted).length === 0) break;
