@@ -727,6 +727,7 @@ export class SocketWriter {
    * @throws The connection's error if a write failed.
    */
   flush(): Promise<void> {
+    if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#sending === null && !this.#hasWork()) {
       return this.#error === null
         ? Promise.resolve()

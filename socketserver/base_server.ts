@@ -284,9 +284,19 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     await this.shutdown_request(request);
   }
 
-  /** Cleans up the server (no-op here; `TCPServer` closes its socket). */
+  /**
+   * Cleans up the server (`TCPServer` closes its socket first). A
+   * connection accepted after the loop stopped, which no request handler
+   * will ever take, is closed: Python leaves it in the listen queue, which
+   * closing the socket ends too.
+   */
   server_close(): void | Promise<void> {
+    const early = this.#acceptedEarly;
+    this.#acceptedEarly = NOTHING;
     flushStderr();
+    if (early !== NOTHING && early !== null) {
+      return this.close_request(early[0]);
+    }
   }
 
   /**

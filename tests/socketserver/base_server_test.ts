@@ -345,3 +345,24 @@ serverTest(
   },
   { timeoutMs: 30_000 },
 );
+
+serverTest(
+  "a connection accepted after shutdown() is closed by server_close(), not left hanging",
+  async () => {
+    const server = new TCPServer(["127.0.0.1", 0], LineEcho);
+    const loop = server.serve_forever();
+    await server.shutdown();
+    await loop;
+    // The loop's last accept is still waiting: it takes this connection.
+    const conn = await connect(server.server_address);
+    await sleep(50);
+    await server.server_close();
+    const buffer = new Uint8Array(16);
+    const read = await Promise.race([
+      conn.read(buffer),
+      sleep(2000).then(() => "still open"),
+    ]);
+    conn.close();
+    equal(read, null);
+  },
+);
