@@ -5,9 +5,10 @@
  *
  * @module
  */
-import type {
-  Address,
-  RequestHandlerClass,
+import {
+  type Address,
+  handleAccepted,
+  type RequestHandlerClass,
 } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import { MemoryConnection } from "./_memory_connection.ts";
@@ -41,24 +42,6 @@ function clientAddress(info: unknown): Address {
     return [remote.hostname, remote.port];
   }
   return ["127.0.0.1", 0];
-}
-
-/** What `BaseServer` does with an accepted connection. */
-async function serveConnection(
-  server: HTTPServer,
-  connection: StreamConnection,
-  client: Address,
-): Promise<void> {
-  if (!server.verify_request(connection, client)) {
-    await server.shutdown_request(connection);
-    return;
-  }
-  try {
-    await server.process_request(connection, client);
-  } catch (error) {
-    server.handle_error(connection, client, error);
-    await server.shutdown_request(connection);
-  }
 }
 
 /**
@@ -115,7 +98,7 @@ export function createFetchHandler(
   return (request, info) => {
     const output = new ResponseAssembler(request.method === "HEAD");
     const connection = new MemoryConnection(requestBytes(request), output);
-    void serveConnection(server, connection, clientAddress(info));
+    void handleAccepted(server, connection, clientAddress(info));
     return output.response;
   };
 }

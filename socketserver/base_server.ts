@@ -159,7 +159,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
           if (this.get_request_closed()) break;
           await new Promise((resolve) => setTimeout(resolve, 10));
         } else if (next !== POLL) {
-          await this.#handleRequest(next);
+          await handleAccepted(this, ...next);
         }
         this.service_actions();
       }
@@ -217,20 +217,6 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     else this.#acceptedEarly = next;
   }
 
-  /** Python's `_handle_request_noblock`: verify, process, clean up. */
-  async #handleRequest([request, client]: [R, Address]): Promise<void> {
-    if (!this.verify_request(request, client)) {
-      await this.shutdown_request(request);
-      return;
-    }
-    try {
-      await this.process_request(request, client);
-    } catch (error) {
-      this.handle_error(request, client, error);
-      await this.shutdown_request(request);
-    }
-  }
-
   /**
    * Stops `serve_forever()`; resolves once its loop has ended (at once if
    * it is not running). A request being handled by a plain server finishes
@@ -259,7 +245,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
         if (this.get_request_closed()) return;
         continue;
       }
-      if (next !== SHUTDOWN) return await this.#handleRequest(next);
+      if (next !== SHUTDOWN) return await handleAccepted(this, ...next);
     }
   }
 
@@ -345,5 +331,27 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown();
     await this.server_close();
+  }
+}
+
+/**
+ * Python's `_handle_request_noblock` for a request already accepted:
+ * verify, process, and clean up after an error. The fetch adapter uses it
+ * for the connections it makes.
+ */
+export async function handleAccepted<R>(
+  server: BaseServer<R>,
+  request: R,
+  client: Address,
+): Promise<void> {
+  if (!server.verify_request(request, client)) {
+    await server.shutdown_request(request);
+    return;
+  }
+  try {
+    await server.process_request(request, client);
+  } catch (error) {
+    server.handle_error(request, client, error);
+    await server.shutdown_request(request);
   }
 }
