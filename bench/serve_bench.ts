@@ -361,6 +361,26 @@ function start(kind: Kind, root: string, settings: Settings): Promise<Server> {
 
 // ---- measuring ----------------------------------------------------------
 
+/** One `wrk` run of figure `f` on `server` (a new connection per request when `closing`). */
+function runFigure(
+  server: Server,
+  f: FigureSpec,
+  scripts: Record<"tree" | "bigTree", string>,
+  settings: Settings,
+  closing = false,
+): Promise<WrkResult> {
+  return runWrk({
+    url: `http://127.0.0.1:${server.port}${f.path}`,
+    connections: 32,
+    seconds: settings.seconds,
+    pin: settings.pin,
+    ...(f.key === "tree" || f.key === "bigTree"
+      ? { script: scripts[f.key] }
+      : {}),
+    headers: closing ? ["Connection: close"] : [],
+  });
+}
+
 async function measureThroughput(
   kinds: Kind[],
   root: string,
@@ -379,16 +399,7 @@ async function measureThroughput(
       }
     }
     const run = (kind: Kind, server: Server, f: FigureSpec) =>
-      runWrk({
-        url: `http://127.0.0.1:${server.port}${f.path}`,
-        connections: 32,
-        seconds: settings.seconds,
-        pin: settings.pin,
-        ...(f.key === "tree" || f.key === "bigTree"
-          ? { script: scripts[f.key] }
-          : {}),
-        headers: CLOSING.has(kind) ? ["Connection: close"] : [],
-      });
+      runFigure(server, f, scripts, settings, CLOSING.has(kind));
     for (let round = 0; round < settings.rounds; round++) {
       for (const f of figures(settings)) {
         const order = [...servers];
@@ -484,15 +495,7 @@ async function measureSmallHeapRss(
     settings,
   );
   for (const f of figures(settings)) {
-    await runWrk({
-      url: `http://127.0.0.1:${server.port}${f.path}`,
-      connections: 32,
-      seconds: settings.seconds,
-      pin: settings.pin,
-      ...(f.key === "tree" || f.key === "bigTree"
-        ? { script: scripts[f.key] }
-        : {}),
-    });
+    await runFigure(server, f, scripts, settings);
   }
   return peakRssBytes(server.pid);
 }
