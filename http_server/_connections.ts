@@ -32,6 +32,9 @@ export interface TrackedConnection {
   deadline: number;
   /** Called once a deadline passed, or when an idle connection must close. */
   expire(phase: Phase): void;
+  /** The tracker's links (its list runs through the connections); start them `null`. */
+  previous: TrackedConnection | null;
+  next: TrackedConnection | null;
 }
 
 /** Seconds between checks: a fraction of the shortest timeout, within bounds. */
@@ -41,7 +44,13 @@ function checkInterval(shortestSeconds: number): number {
 
 /** The connections of one server. */
 export class ConnectionTracker {
-  readonly #connections = new Set<TrackedConnection>();
+  // A list through the connections themselves rather than a Set: a Set
+  // that takes in and lets go of a connection per request keeps replacing
+  // its table, and a replaced table left in the old generation still
+  // points at the young connections it held, so every scavenge kept (and
+  // promoted) thousands of finished connections until the next full GC.
+  #first: TrackedConnection | null = null;
+  #size = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #interval = Infinity;
   /** Connections close after their current response (shutdown in progress). */
@@ -49,7 +58,12 @@ export class ConnectionTracker {
 
   /** Starts tracking; `shortestTimeout` (seconds) sets how often deadlines are checked. */
   add(connection: TrackedConnection, shortestTimeout: number | null): void {
-    this.#connections.add(connection);
+    const first = this.#first;
+    connection.previous = null;
+    connection.next = first;
+    if (first !== null) first.previous = connection;
+    this.#first = connection;
+    this.#size++;
     if (shortestTimeout === null) return;
     const interval = checkInterval(shortestTimeout);
     if (this.#timer === null || interval < this.#interval) {
@@ -64,8 +78,14 @@ export class ConnectionTracker {
    * after one request.
    */
   delete(connection: TrackedConnection): void {
-    this.#connections.delete(connection);
-    if (this.draining && this.#connections.size === 0) this.#stopTimer();
+    const { previous, next } = connection;
+    if (previous === null && this.#first !== connection) return;
+    if (previous === null) this.#first = next;
+    else previous.next = next;
+    if (next !== null) next.previous = previous;
+    connection.previous = connection.next = null;
+    this.#size--;
+    if (this.draining && this.#size === 0) this.#stopTimer();
   }
 
   /**
@@ -74,10 +94,17 @@ export class ConnectionTracker {
    */
   drain(): void {
     this.draining = true;
-    for (const connection of this.#connections) {
+    for (const connection of this.#snapshot()) {
       if (connection.phase === Phase.Idle) connection.expire(Phase.Idle);
     }
-    if (this.#connections.size === 0) this.#stopTimer();
+    if (this.#size === 0) this.#stopTimer();
+  }
+
+  /** The connections now tracked (an `expire` may stop tracking one). */
+  #snapshot(): TrackedConnection[] {
+    const all: TrackedConnection[] = [];
+    for (let c = this.#first; c !== null; c = c.next) all.push(c);
+    return all;
   }
 
   #startTimer(interval: number): void {
@@ -96,12 +123,12 @@ export class ConnectionTracker {
   }
 
   #check(): void {
-    if (this.#connections.size === 0) {
+    if (this.#size === 0) {
       this.#stopTimer();
       return;
     }
     const now = performance.now();
-    for (const connection of this.#connections) {
+    for (const connection of this.#snapshot()) {
       if (connection.phase !== Phase.Busy && now >= connection.deadline) {
         const phase = connection.phase;
         connection.phase = Phase.Busy;

@@ -365,6 +365,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       phase: Phase.Busy,
       deadline: Infinity,
       expire: (phase) => this.#onDeadline(phase),
+      previous: null,
+      next: null,
     };
     this.#tracked = tracked;
     // A handler run without a server (in a test, say) has nothing to track.
