@@ -92,7 +92,42 @@ export function ThreadingMixIn<T extends ServerClass>(
 type Threaded = BaseServer<unknown> & ThreadingServer<unknown>;
 
 /** Each threading server's running request tasks. */
-const runningTasks = new WeakMap<BaseServer<unknown>, Set<Promise<void>>>();
+/**
+ * The requests a server is running: a count and one promise for when it
+ * falls to zero, rather than a Set of tasks. A Set that takes in and lets
+ * go of a task per request keeps replacing its table, and a replaced table
+ * left in the old generation still points at young tasks: each scavenge
+ * then keeps (and promotes) finished requests with all they hold.
+ */
+interface RunningTasks {
+  count: number;
+  allDone: Promise<void> | null;
+  resolveAllDone: () => void;
+}
+
+const runningTasks = new WeakMap<BaseServer<unknown>, RunningTasks>();
+
+function runningTasksOf(server: BaseServer<unknown>): RunningTasks {
+  let tasks = runningTasks.get(server);
+  if (tasks === undefined) {
+    tasks = { count: 0, allDone: null, resolveAllDone: () => {} };
+    runningTasks.set(server, tasks);
+  }
+  return tasks;
+}
+
+function taskEnded(tasks: RunningTasks): void {
+  if (--tasks.count > 0 || tasks.allDone === null) return;
+  tasks.allDone = null;
+  tasks.resolveAllDone();
+}
+
+/** Resolves once no request of `tasks` runs. */
+function allTasksDone(tasks: RunningTasks): Promise<void> {
+  if (tasks.count === 0) return Promise.resolve();
+  tasks.allDone ??= new Promise((resolve) => (tasks.resolveAllDone = resolve));
+  return tasks.allDone;
+}
 
 /**
  * Gives `cls` (a subclass of `Base`) what `ThreadingMixIn` adds. The named
@@ -109,12 +144,11 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
     daemon_threads: false,
     block_on_close: true,
     process_request(request, client_address) {
-      const tasks = runningTasks.get(this) ?? new Set();
-      runningTasks.set(this, tasks);
-      const task = this.process_request_thread(request, client_address)
-        .catch(reportUncaught);
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
+      const tasks = runningTasksOf(this);
+      tasks.count++;
+      this.process_request_thread(request, client_address)
+        .catch(reportUncaught)
+        .finally(() => taskEnded(tasks));
       return Promise.resolve();
     },
     async process_request_thread(request, client_address) {
@@ -134,7 +168,7 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
       await closeBase.call(this);
       const tasks = runningTasks.get(this);
       if (tasks && this.block_on_close && !this.daemon_threads) {
-        await Promise.allSettled([...tasks]);
+        await allTasksDone(tasks);
       }
     },
   };
