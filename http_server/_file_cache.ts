@@ -26,8 +26,7 @@ export const ENTRY_OVERHEAD = 256;
  * Once the cache is full, one file in this many that it does not hold is
  * taken in (see {@linkcode CacheStore.admits}).
  */
-export const ADMIT_EVERY = 8;
-
+export const ADMIT_EVERY = 32;
 /** A cached file: its bytes as of `stamp`. */
 export interface CachedFile extends Costed {
   readonly kind: "file";
@@ -96,7 +95,7 @@ export class CacheStore {
    * Whether to take in a file of `size` bytes at `path` that the cache
    * does not hold: always while it fits without evicting anything; once
    * the cache is full, one in {@linkcode ADMIT_EVERY}. Files requested
-   * often still get in after a few requests, but a set of files larger
+   * often still get in after a few dozen requests, but a set of files larger
    * than the cache, fetched at random, no longer replaces an entry on
    * every request: each replacement read the file into a new buffer and
    * left the old one to the garbage collector.

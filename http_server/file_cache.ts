@@ -63,9 +63,10 @@ function limit(
  * for {@linkcode SimpleHTTPRequestHandler}, bounded by `max_bytes` and
  * `max_entries` (least recently used first out, as CLOCK approximates it:
  * a hit marks its entry, and eviction passes a marked entry over once).
- * Once full, it takes in one file in eight of those it does not hold, so
+ * Once full, it takes in one file in 32 of those it does not hold, so
  * that more files than fit, fetched at random, do not replace an entry on
- * every request. Give one to a handler class with
+ * every request (each replaced entry is garbage the heap holds until its
+ * next full collection). Give one to a handler class with
  * `SimpleHTTPRequestHandler.partial({ cache })`; `cache: true` uses one
  * shared default instance.
  *

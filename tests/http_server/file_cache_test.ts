@@ -12,6 +12,7 @@ import {
   type SimpleHTTPRequestHandlerOptions,
   ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
+import { ADMIT_EVERY } from "../../http_server/_file_cache.ts";
 import { get, settle } from "./_cache_tree.ts";
 
 const POSIX = Deno.build.os !== "windows";
@@ -288,12 +289,12 @@ Deno.test({
 
 Deno.test({
   name:
-    "FileCache: once full, one file in eight gets in; the rest are served right from reused buffers",
+    "FileCache: once full, one file in ADMIT_EVERY gets in; the rest are served right from reused buffers",
   ignore: !LINUX,
   async fn() {
     const root = await tempTree();
     const www = `${root}/www`;
-    const count = 64;
+    const count = 4 + 2 * ADMIT_EVERY;
     const sizeOf = (i: number) => 1000 + 97 * i;
     for (let i = 0; i < count; i++) {
       await Deno.writeFile(
@@ -304,12 +305,14 @@ Deno.test({
     await settle(`${www}/f${count - 1}.bin`);
     const cache = new FileCache({ max_entries: 4 });
     await withServer({ directory: www, cache }, async (base) => {
-      // Four fill the cache; of the next 16 misses, two are taken in.
-      for (let i = 0; i < 20; i++) await get(`${base}/f${i}.bin`);
+      // Four fill the cache; of the next 2 * ADMIT_EVERY misses, two are
+      // taken in: the last of each ADMIT_EVERY.
+      for (let i = 0; i < count; i++) await get(`${base}/f${i}.bin`);
       equal(cache.cache_info().entries, 4);
-      equal(cache.cache_info().misses, 20);
-      // f11 and f19 took the places of f0 and f1, the oldest.
-      for (const i of [2, 3, 11, 19]) await get(`${base}/f${i}.bin`);
+      equal(cache.cache_info().misses, count);
+      // They took the places of f0 and f1, the oldest.
+      const admitted = [3 + ADMIT_EVERY, 3 + 2 * ADMIT_EVERY];
+      for (const i of [2, 3, ...admitted]) await get(`${base}/f${i}.bin`);
       equal(cache.cache_info().hits, 4);
       // Many requests at once, each body read into a pooled buffer: every
       // one must come back whole and its own.

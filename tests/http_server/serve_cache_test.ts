@@ -10,6 +10,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { ServeProcess } from "../_server.ts";
+import { ADMIT_EVERY } from "../../http_server/_file_cache.ts";
 import { settle } from "./_cache_tree.ts";
 
 const LINUX = Deno.build.os === "linux";
@@ -165,10 +166,10 @@ Deno.test({
         await readWhileFetching(server, base, "/f0.bin", 1) >= size,
         "f0.bin is no longer cached",
       );
-      // Once full, the cache takes in one missing file in eight: a file
-      // fetched again and again gets in.
+      // Once full, the cache takes in one missing file in ADMIT_EVERY: a
+      // file fetched again and again gets in.
       const last = `/f${count - 1}.bin`;
-      for (let i = 0; i < 8; i++) await fetchShape(base, last);
+      for (let i = 0; i < ADMIT_EVERY; i++) await fetchShape(base, last);
       ok(
         await readWhileFetching(server, base, last, 2) < size,
         "a file fetched again and again is cached",
