@@ -35,6 +35,7 @@ import {
   lookupListing,
   storeListing,
 } from "./_listing_cache.ts";
+import { statPlainPathInside, UNDECIDED } from "./_inside.ts";
 import { isTextType, lookupMimeType } from "./_mime.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
@@ -566,10 +567,15 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     // Metadata and small files are read with synchronous calls, as Python
     // does: on a local disk they take microseconds, far less than handing
     // each one to a worker thread.
-    let info = statOrNull(path);
-    if (info && !this.follow_symlinks && !this.#isInside(path)) {
-      this.send_error(404, "File not found");
-      return null;
+    let info = this.follow_symlinks
+      ? statOrNull(path)
+      : statPlainPathInside(path, this.directory);
+    if (info === UNDECIDED) {
+      info = statOrNull(path);
+      if (info && !this.#isInside(path)) {
+        this.send_error(404, "File not found");
+        return null;
+      }
     }
     if (info?.isDirectory) {
       const [urlPath, rest] = splitQuery(this.path);
