@@ -43,6 +43,13 @@ function isPlainName(word: string): boolean {
 }
 
 /**
+ * Absolute URL paths of plain names (letters, digits, `-_.~`, none
+ * starting with a dot) joined by single slashes, perhaps ending with one:
+ * nothing to decode, drop or normalise.
+ */
+const PLAIN_URL_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+\/?$/;
+
+/**
  * Maps URL `path` (query and fragment ignored, `%`-escapes decoded) to a
  * file under `directory`. Segments that could leave the folder (`..`,
  * encoded slashes, backslashes, drive letters) are dropped, as Python drops
@@ -50,6 +57,17 @@ function isPlainName(word: string): boolean {
  * name (404). A trailing `/` is kept.
  */
 export function translateUrlPath(path: string, directory: string): string {
+  // Most request paths are plain names joined by single slashes, which
+  // decoding and normalising leave as they are: append them as they come.
+  if (!IS_WINDOWS && PLAIN_URL_PATH.test(path)) {
+    return (directory.endsWith("/") ? directory.slice(0, -1) : directory) +
+      path;
+  }
+  return translateAnyUrlPath(path, directory);
+}
+
+/** {@linkcode translateUrlPath} for any path, plain or not. */
+export function translateAnyUrlPath(path: string, directory: string): string {
   let cut = path.indexOf("?");
   if (cut !== -1) path = path.slice(0, cut);
   cut = path.indexOf("#");

@@ -15,6 +15,7 @@ import { parseRange } from "../../http_server/_range.ts";
 import { htmlEscape, quote, unquote } from "../../http_server/_text.ts";
 import {
   normalizeUrlPath,
+  translateAnyUrlPath,
   translateUrlPath,
 } from "../../http_server/_translate.ts";
 
@@ -35,6 +36,44 @@ Deno.test("translateUrlPath: Python's cases", { ignore: WINDOWS }, () => {
     equal(translateUrlPath(url, "/srv"), expected, url);
   }
 });
+
+Deno.test(
+  "translateUrlPath: the shortcut for plain paths gives what the full translation gives",
+  { ignore: WINDOWS },
+  () => {
+    const paths = [
+      "/a",
+      "/a/",
+      "/kib.bin",
+      "/d01/f02.bin",
+      "/a-b_c~d/e.f.g/",
+      "/x/y/z/w",
+      "/a..b",
+      "/a./b.",
+      // Not plain: these take the full translation; the answers must agree.
+      "/",
+      "/.hidden",
+      "/a/../b",
+      "/a//b",
+      "/a%20b",
+      "/a?x",
+      "/a#f",
+      "/a\\b",
+      "/a:b",
+      "a/b",
+      "",
+    ];
+    for (const directory of ["/srv", "/srv/", "/", "www", "./www", ""]) {
+      for (const path of paths) {
+        equal(
+          translateUrlPath(path, directory),
+          translateAnyUrlPath(path, directory),
+          `${JSON.stringify(path)} under ${JSON.stringify(directory)}`,
+        );
+      }
+    }
+  },
+);
 
 Deno.test(
   "translateUrlPath: nothing escapes the folder",
