@@ -27,6 +27,7 @@ export const ENTRY_OVERHEAD = 256;
  * taken in (see {@linkcode CacheStore.admits}).
  */
 export const ADMIT_EVERY = 32;
+
 /** A cached file: its bytes as of `stamp`. */
 export interface CachedFile extends Costed {
   readonly kind: "file";

@@ -30,19 +30,15 @@ export function statPlainPathInside(
   directory: string,
 ): Deno.FileInfo | null | typeof UNDECIDED {
   if (Deno.build.os === "windows" || !path.isWellFormed()) return UNDECIDED;
-  if (!path.startsWith(directory)) return UNDECIDED;
-  let rest = path.slice(directory.length);
-  if (!directory.endsWith("/")) {
-    if (!rest.startsWith("/")) return UNDECIDED;
-    rest = rest.slice(1);
-  }
+  let current = directory.endsWith("/") ? directory.slice(0, -1) : directory;
+  if (!path.startsWith(current + "/")) return UNDECIDED;
+  let rest = path.slice(current.length + 1);
   if (rest.endsWith("/")) rest = rest.slice(0, -1);
   if (rest === "") return UNDECIDED;
   const names = rest.split("/");
   if (names.some((name) => name === "" || name === "." || name === "..")) {
     return UNDECIDED;
   }
-  let current = directory.endsWith("/") ? directory.slice(0, -1) : directory;
   let info: Deno.FileInfo | null = null;
   for (const name of names) {
     if (info !== null && !info.isDirectory) return null;

@@ -70,9 +70,9 @@ function limit(
  * `SimpleHTTPRequestHandler.partial({ cache })`; `cache: true` uses one
  * shared default instance.
  *
- * Never stale: every request still runs every check and takes a fresh
- * `stat`; the cached bytes replace only the read, and only while that
- * stat shows the file unchanged since it was cached. A file is cached
+ * Never stale: every request still runs every check and takes fresh
+ * metadata (`lstat` or `stat`); the cached bytes replace only the read, and
+ * only while that metadata shows the file unchanged since it was cached. A file is cached
  * once its change time (ctime) is more than a second old, so that any
  * later change (a write, `touch -d`, `cp -p` over it, a rename over it,
  * deleting it) gives it another stamp; until then it is read from disk on

@@ -728,11 +728,7 @@ export class SocketWriter {
    */
   flush(): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    if (this.#sending === null && !this.#hasWork()) {
-      return this.#error === null
-        ? Promise.resolve()
-        : Promise.reject(this.#error);
-    }
+    if (this.#sending === null && !this.#hasWork()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#flushWaiters.push(() =>
         this.#error === null ? resolve() : reject(this.#error)

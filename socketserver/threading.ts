@@ -91,7 +91,6 @@ export function ThreadingMixIn<T extends ServerClass>(
 
 type Threaded = BaseServer<unknown> & ThreadingServer<unknown>;
 
-/** Each threading server's running request tasks. */
 /**
  * The requests a server is running: a count and one promise for when it
  * falls to zero, rather than a Set of tasks. A Set that takes in and lets
