@@ -49,6 +49,16 @@ export class HTTPMessage implements Iterable<string> {
     // Each header as received or set: its name as spelled, and its value.
     init: Iterable<readonly [name: string, value: string]> | Headers = [],
   ) {
+    if (Array.isArray(init)) {
+      // The server's own path (a parsed head): copied without an iterator.
+      const list: [string, string][] = new Array(init.length);
+      for (let i = 0; i < init.length; i++) {
+        const [name, value] = init[i] as readonly [string, string];
+        list[i] = [name, value];
+      }
+      this.#list = list;
+      return;
+    }
     if (init instanceof Headers) {
       this.#source = init;
       return;

@@ -98,12 +98,25 @@ function simpleFields(lines: readonly string[]): [string, string][] | null {
   for (const line of lines) {
     if (!SIMPLE_LINE.test(line) || line.startsWith("From ")) return null;
     const colon = line.indexOf(":");
-    fields.push([
-      line.slice(0, colon),
-      stripTrailingBreaks(stripLeadingBlanks(line.slice(colon + 1))),
-    ]);
+    // The value as `field` makes it (blanks stripped before it, line breaks
+    // after it), found by index so that only the value itself is sliced.
+    let start = colon + 1;
+    let end = line.length;
+    while (start < end && isBlank(line.charCodeAt(start))) start++;
+    while (end > start && isBreak(line.charCodeAt(end - 1))) end--;
+    fields.push([line.slice(0, colon), line.slice(start, end)]);
   }
   return fields;
+}
+
+/** A space or a tab. */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** CR or LF. */
+function isBreak(code: number): boolean {
+  return code === 0x0d || code === 0x0a;
 }
 
 /** The general case, line by line as `email.feedparser` goes. */
