@@ -10,7 +10,7 @@
  */
 import { SocketReader } from "../socketserver/_socket_io.ts";
 import { ChunkedDecoder } from "./_chunked.ts";
-import { latin1Bytes } from "./_response_head.ts";
+import { latin1Encode } from "../_util/latin1.ts";
 
 /** The socket reader behind `BaseHTTPRequestHandler.rfile`. */
 export class HTTPReader extends SocketReader {
@@ -87,11 +87,11 @@ export class HTTPReader extends SocketReader {
     const line = super.readLineLatin1(limit);
     if (this.#chunked === null) return line;
     if (typeof line === "string") {
-      this.#seen(latin1Bytes(line));
+      this.#seen(latin1Encode(line));
       return line;
     }
     return line.then((text) => {
-      this.#seen(latin1Bytes(text));
+      this.#seen(latin1Encode(text));
       return text;
     });
   }

@@ -10,7 +10,6 @@
  */
 import { pyRepr } from "../_util/py_repr.ts";
 
-const encoder = new TextEncoder();
 /** Header names are RFC 9110 tokens. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Header injection (CR, LF, NUL) or characters Latin-1 cannot carry. */
@@ -72,17 +71,6 @@ export function headerLine(keyword: string, value: string): string {
     throw unsafeText(`header value for ${keyword}:`, value);
   }
   return `${keyword}: ${value}\r\n`;
-}
-
-/** `text` (every character below U+0100) as Latin-1 bytes. */
-export function latin1Bytes(text: string): Uint8Array {
-  // ASCII, the usual case, is the same in UTF-8, which is native and fast;
-  // any other character makes the UTF-8 form longer.
-  const utf8 = encoder.encode(text);
-  if (utf8.length === text.length) return utf8;
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
 }
 
 // Control characters and the backslash are escaped in log lines, so a

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { latin1Bytes } from "./_response_head.ts";
+import { latin1Encode } from "../_util/latin1.ts";
 
 const encoder = new TextEncoder();
 const LAST_CHUNK = encoder.encode("0\r\n\r\n");
@@ -64,7 +64,7 @@ export async function* requestBytes(
 ): AsyncGenerator<Uint8Array> {
   const body = request.body;
   if (body === null) {
-    yield latin1Bytes(requestHead(request, null));
+    yield latin1Encode(requestHead(request, null));
     return;
   }
   const reader = body.getReader();
@@ -72,7 +72,7 @@ export async function* requestBytes(
   try {
     const declared = request.headers.get("content-length");
     if (declared !== null && !request.headers.has("transfer-encoding")) {
-      yield latin1Bytes(
+      yield latin1Encode(
         requestHead(request, { contentLength: Number(declared) }),
       );
       yield* rest(reader, (chunk) => chunk);
@@ -85,7 +85,7 @@ export async function* requestBytes(
       // for a body it had in full, so a small body gets one here too.
       const read = await readPrefix(reader, SMALL_BODY);
       if (read.ended) {
-        yield latin1Bytes(
+        yield latin1Encode(
           requestHead(request, { contentLength: read.size }),
         );
         yield* read.chunks;
@@ -94,7 +94,7 @@ export async function* requestBytes(
       }
       prefix = read.chunks;
     }
-    yield latin1Bytes(requestHead(request, "chunked"));
+    yield latin1Encode(requestHead(request, "chunked"));
     for (const chunk of prefix) if (chunk.length > 0) yield encodeChunk(chunk);
     yield* rest(reader, (chunk) => encodeChunk(chunk));
     yield LAST_CHUNK;

@@ -11,6 +11,7 @@
 import { percentFormat } from "../_util/percent_format.ts";
 import { pyRepr, pyStr } from "../_util/py_repr.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
+import { latin1Decode, latin1Encode } from "../_util/latin1.ts";
 import { writeStderr } from "../_util/stderr.ts";
 import {
   SocketWriter,
@@ -37,12 +38,7 @@ import {
 } from "./_header_block.ts";
 import { HTTPReader } from "./_http_reader.ts";
 import { parseRequestLine, stripLineEnd } from "./_request_line.ts";
-import {
-  escapeLogMessage,
-  headerLine,
-  latin1Bytes,
-  statusLine,
-} from "./_response_head.ts";
+import { escapeLogMessage, headerLine, statusLine } from "./_response_head.ts";
 import { responses } from "./responses.ts";
 import type { HTTPServer } from "./server.ts";
 
@@ -339,14 +335,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * ```
    */
   get raw_requestline(): Uint8Array {
-    return latin1Bytes(this.#rawLine);
+    return latin1Encode(this.#rawLine);
   }
   set raw_requestline(value: Uint8Array) {
-    let text = "";
-    for (let i = 0; i < value.length; i += 8192) {
-      text += String.fromCharCode(...value.subarray(i, i + 8192));
-    }
-    this.#rawLine = text;
+    this.#rawLine = latin1Decode(value);
   }
 
   /**
@@ -1064,11 +1056,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #sendHead(hold: boolean): void {
     const head = this.#head;
     if (head === null || head === "") return;
-    // ASCII, the usual case, is the same in UTF-8: the writer encodes it
-    // straight into its buffer.
-    const data = NON_ASCII.test(head) ? latin1Bytes(head) : head;
-    if (hold) this.wfile.hold(data);
-    else this.wfile.write(data);
+    if (hold) this.wfile.hold(head, "latin-1");
+    else this.wfile.write(head, "latin-1");
     this.#head = "";
   }
 
@@ -1222,5 +1211,3 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 }
 
 const NO_BODY: BodyFraming = { kind: "none" };
-// deno-lint-ignore no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { decodeAscii, latin1Decode, latin1Encode } from "../_util/latin1.ts";
 import { BufferPool } from "./_buffer_pool.ts";
 
 /**
@@ -49,6 +50,8 @@ const LARGE_SPARES = 2;
  */
 const READ_BUFFERS = new BufferPool(READ_BUFFER, 256);
 const STAGE_BUFFERS = new BufferPool(MIN_STAGE, 256);
+/** How many buffered bytes `readLineLatin1` decodes ahead at most. */
+const DECODE_AHEAD = 8 * 1024;
 /** `drain()` waits while more than this is queued. */
 const HIGH_WATER_MARK = 256 * 1024;
 
@@ -78,20 +81,18 @@ function withTimeout<T>(
   return Promise.race([operation, expiry]).finally(() => clearTimeout(timer));
 }
 
-/** Decodes bytes as ISO-8859-1 (each byte one code point), as Python's HTTP code does. */
-export function latin1(
-  bytes: Uint8Array,
-  start = 0,
-  end = bytes.length,
-): string {
-  let text = "";
-  for (let i = start; i < end; i += 8192) {
-    text += String.fromCharCode.apply(
-      null,
-      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
-    );
-  }
-  return text;
+/**
+ * How much of `text` (whole lines) is an HTTP head: through its first empty
+ * line (`\n` or `\r\n`), or through its last line end when it has none.
+ */
+function headLength(text: string): number {
+  if (text.startsWith("\n")) return 1;
+  if (text.startsWith("\r\n")) return 2;
+  const lf = text.indexOf("\n\n");
+  const crlf = text.indexOf("\n\r\n");
+  if (lf !== -1 && (crlf === -1 || lf < crlf)) return lf + 2;
+  if (crlf !== -1) return crlf + 3;
+  return text.lastIndexOf("\n") + 1;
 }
 
 /**
@@ -134,6 +135,12 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   #growNext = false;
   /** Bytes handed to callers so far. */
   #taken = 0;
+  /**
+   * Buffered bytes from `#decodedAt` on, already decoded as Latin-1 by
+   * `readLineLatin1`; empty when none are.
+   */
+  #decoded = "";
+  #decodedAt = 0;
 
   /** Wraps `conn`; `bufferSize` as Python's `rbufsize` (-1 or 0: the default). */
   constructor(conn: StreamConnection, bufferSize = -1) {
@@ -171,6 +178,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     if (this.#inFlight !== null) return;
     READ_BUFFERS.give(this.#buffer as Uint8Array<ArrayBuffer>);
     this.#buffer = EMPTY;
+    this.#decoded = "";
     this.#start = this.#end = 0;
     this.#eof = true;
   }
@@ -247,6 +255,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   /** Compacts or grows the buffer so that a read has room to land. */
   #makeRoom(): void {
+    // Bytes may move: text decoded ahead no longer matches their places.
+    this.#decoded = "";
     const buffer = this.#buffer;
     if (this.#growNext) {
       // The last read filled the buffer: the peer sends more than it holds.
@@ -375,16 +385,61 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   readLineLatin1(limit: number): string | Promise<string> {
     this.#checkOpen();
+    const ahead = this.#decodedLine(limit);
+    if (ahead !== null) return ahead;
     const end = this.#lineEnd(limit);
-    if (end !== -1) return this.#takeLatin1(end - this.#start);
-    return this.#lineLength(limit).then((n) => this.#takeLatin1(n));
+    if (end !== -1) return this.#takeLineLatin1(end - this.#start, limit);
+    return this.#lineLength(limit).then((n) => this.#takeLineLatin1(n, limit));
+  }
+
+  /** The next `count` bytes, a line, decoding the lines after it too. */
+  #takeLineLatin1(count: number, limit: number): string {
+    this.#decodeAhead();
+    return this.#decodedLine(limit) ?? this.#takeLatin1(count);
   }
 
   #takeLatin1(count: number): string {
-    const text = latin1(this.#buffer, this.#start, this.#start + count);
+    const text = latin1Decode(
+      this.#buffer.subarray(this.#start, this.#start + count),
+    );
     this.#start += count;
     this.#taken += count;
     return text;
+  }
+
+  /**
+   * Decodes the whole lines buffered from here, through the blank line that
+   * ends a head, when they are ASCII (the usual case): the lines of a head
+   * then cost one native call, and a search and a slice each, instead of a
+   * decoding each (a browser's dozen lines: about a sixth of the time).
+   */
+  #decodeAhead(): void {
+    const start = this.#start;
+    const text = decodeAscii(
+      this.#buffer.subarray(start, Math.min(this.#end, start + DECODE_AHEAD)),
+    );
+    if (text === null) return;
+    const length = headLength(text);
+    this.#decoded = length === text.length ? text : text.slice(0, length);
+    this.#decodedAt = start;
+  }
+
+  /** The next line, taken from the text decoded ahead if it is there whole; else null. */
+  #decodedLine(limit: number): string | null {
+    const decoded = this.#decoded;
+    if (decoded === "") return null;
+    const offset = this.#start - this.#decodedAt;
+    if (offset < 0) return null;
+    const newline = decoded.indexOf("\n", offset);
+    if (newline === -1 || (limit >= 0 && newline - offset >= limit)) {
+      return null;
+    }
+    const count = newline + 1 - offset;
+    this.#start += count;
+    this.#taken += count;
+    // All taken: let it go rather than keep it for an idle connection.
+    if (newline + 1 === decoded.length) this.#decoded = "";
+    return decoded.slice(offset, newline + 1);
   }
 
   /** All remaining lines; stops once more than `hint` bytes were read, if `hint` > 0. */
@@ -503,18 +558,22 @@ export class SocketWriter {
   }
 
   /**
-   * Queues `data` (bytes, or text as UTF-8) and returns its length in bytes.
-   * The bytes are copied, as Python's `write` has sent them when it
+   * Queues `data` (bytes, or text in `encoding`) and returns its length in
+   * bytes. The bytes are copied, as Python's `write` has sent them when it
    * returns: the caller may reuse its buffer (a `readinto` loop does) at
    * once. Writes smaller than 64 KiB are copied into one staging buffer,
-   * which becomes the single system call that sends them.
+   * which becomes the single system call that sends them. Text in
+   * `"latin-1"` must have no character above U+00FF (an HTTP head).
    *
    * @throws {Deno.errors.BrokenPipe} (or the connection's own error) once a
    * write has failed, e.g. because the client went away.
    * @throws {TypeError} After `close()`.
    */
-  write(data: Uint8Array | string): number {
-    const count = this.#enqueue(data);
+  write(
+    data: Uint8Array | string,
+    encoding: "utf-8" | "latin-1" = "utf-8",
+  ): number {
+    const count = this.#enqueue(data, encoding);
     if (count > 0) this.release();
     return count;
   }
@@ -525,8 +584,11 @@ export class SocketWriter {
    * holds a response head this way, so that it leaves in one system call
    * with a body its handler writes after an `await`.
    */
-  hold(data: Uint8Array | string): number {
-    return this.#enqueue(data);
+  hold(
+    data: Uint8Array | string,
+    encoding: "utf-8" | "latin-1" = "utf-8",
+  ): number {
+    return this.#enqueue(data, encoding);
   }
 
   /** Sends what is queued as a `write()` would: at once, or when the buffer fills. */
@@ -536,7 +598,7 @@ export class SocketWriter {
     else if (this.#queued >= this.#bufferSize) this.#startPump();
   }
 
-  #enqueue(data: Uint8Array | string): number {
+  #enqueue(data: Uint8Array | string, encoding: "utf-8" | "latin-1"): number {
     if (this.#closed) throw new TypeError("I/O operation on closed file");
     if (this.#error !== null) throw this.#error;
     let count: number;
@@ -546,9 +608,16 @@ export class SocketWriter {
       if (data.length * 3 < COALESCE_LIMIT) {
         const stage = this.#room(data.length * 3);
         count = encoder.encodeInto(data, stage.subarray(this.#staged)).written;
+        if (count !== data.length && encoding === "latin-1") {
+          // Not ASCII after all: the UTF-8 just staged gives way.
+          stage.set(latin1Encode(data), this.#staged);
+          count = data.length;
+        }
         this.#staged += count;
       } else {
-        const bytes = encoder.encode(data);
+        const bytes = encoding === "latin-1"
+          ? latin1Encode(data)
+          : encoder.encode(data);
         count = bytes.length;
         this.#closeStage();
         this.#queue.push(bytes);

@@ -7,6 +7,7 @@
  */
 import type { CharEncoder, Codec } from "./error_handlers.ts";
 import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
+import { latin1Decode } from "../latin1.ts";
 
 function limitedChars(limit: number, errName: string): CharEncoder {
   return {
@@ -65,15 +66,6 @@ export const asciiCodec: Codec = {
     return sink.result();
   },
 };
-
-function latin1Decode(bytes: Uint8Array): string {
-  let out = "";
-  const chunk = 8192;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    out += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return out;
-}
 
 /** Python's `latin-1` (`iso8859-1`) codec. */
 export const latin1Codec: Codec = {

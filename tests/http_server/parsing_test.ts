@@ -19,9 +19,9 @@ import {
 import {
   escapeLogMessage,
   headerLine,
-  latin1Bytes,
   statusLine,
 } from "../../http_server/_response_head.ts";
+import { latin1Encode } from "../../_util/latin1.ts";
 import {
   headEnd,
   parseResponseHead,
@@ -260,7 +260,7 @@ function decodeAll(
   text: string,
   pieces = 1,
 ): { data: string; used: number; done: boolean; error: string | null } {
-  const bytes = latin1Bytes(text);
+  const bytes = latin1Encode(text);
   const decoder = new ChunkedDecoder();
   let data = "";
   let used = 0;
@@ -318,9 +318,9 @@ Deno.test("response head: lines checked, head found, parsed back", () => {
   throws(() => headerLine("X A", "v"), TypeError);
   throws(() => headerLine("X-A", "a\nb"), TypeError);
   throws(() => headerLine("X-A", "a\0b"), TypeError);
-  deepEqual([...latin1Bytes("\u00e9A")], [0xe9, 0x41]);
+  deepEqual([...latin1Encode("\u00e9A")], [0xe9, 0x41]);
   equal(escapeLogMessage("a\x1b[31m\\\n\x85"), "a\\x1b[31m\\\\\\x0a\\x85");
-  const wire = latin1Bytes(
+  const wire = latin1Encode(
     "HTTP/1.1 418 I'm a teapot\r\nA: 1\r\n b\r\nB:2\r\n\r\nbody",
   );
   const end = headEnd(wire);
@@ -334,5 +334,5 @@ Deno.test("response head: lines checked, head found, parsed back", () => {
     },
   );
   equal(parseResponseHead("<html>"), null);
-  equal(headEnd(latin1Bytes("HTTP/1.0 200 OK\n\nx")), 17);
+  equal(headEnd(latin1Encode("HTTP/1.0 200 OK\n\nx")), 17);
 });

@@ -135,6 +135,135 @@ serverTest(
   },
 );
 
+/** A step of reading a stream as the HTTP handler does. */
+type HeadStep = { line: number } | { read: number };
+
+/** What `steps` give from `bytes`, worked out byte by byte. */
+function expectedReads(bytes: Uint8Array, steps: HeadStep[]): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (const step of steps) {
+    let end: number;
+    if ("read" in step) end = Math.min(bytes.length, at + step.read);
+    else {
+      const newline = bytes.indexOf(10, at);
+      end = newline === -1 ? bytes.length : newline + 1;
+      end = Math.min(end, at + step.line);
+    }
+    let piece = "";
+    for (let i = at; i < end; i++) piece += String.fromCharCode(bytes[i]!);
+    out.push(piece);
+    at = end;
+  }
+  return out;
+}
+
+/** What a reader gives for `steps` when the stream arrives in `chunks`. */
+async function actualReads(
+  chunks: Uint8Array[],
+  steps: HeadStep[],
+  bufferSize = -1,
+): Promise<string[]> {
+  const { rfile } = reader(chunks, bufferSize);
+  const out: string[] = [];
+  for (const step of steps) {
+    if ("read" in step) {
+      let piece = "";
+      for (const byte of await rfile.read(step.read)) {
+        piece += String.fromCharCode(byte);
+      }
+      out.push(piece);
+    } else out.push(await rfile.readLineLatin1(step.line));
+  }
+  return out;
+}
+
+serverTest(
+  "readLineLatin1 gives each line of the bytes, however the stream is cut",
+  async () => {
+    const latin1 = (text: string) =>
+      Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+    const lines = (count: number) => ({ line: 65537, count });
+    const cases: [string, Uint8Array, HeadStep[]][] = [];
+    const add = (
+      name: string,
+      text: string,
+      plan: (HeadStep | ReturnType<typeof lines>)[],
+    ) => {
+      const steps: HeadStep[] = [];
+      for (const item of plan) {
+        if ("count" in item) {
+          for (let i = 0; i < item.count; i++) steps.push({ line: item.line });
+        } else steps.push(item);
+      }
+      cases.push([name, latin1(text), steps]);
+    };
+    const browser = "GET /a HTTP/1.1\r\nHost: localhost:8000\r\n" +
+      "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36\r\n" +
+      "Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8\r\n\r\n";
+    add("a browser's head, twice (pipelined)", browser + browser, [lines(10)]);
+    add(
+      "a head, its body, the next head",
+      "POST / HTTP/1.1\r\nContent-Length: 40\r\n\r\n" +
+        "x".repeat(20) + "\nline-like\r\n\r\nbod" + browser,
+      [lines(3), { read: 40 }, lines(5)],
+    );
+    add(
+      "Latin-1 bytes, a lone CR, LF endings, a line at the limit",
+      "GET / HTTP/1.0\nX-Name: caf\xe9 \xff\r\nX-CR: a\rb\n" +
+        "X-Long: " + "y".repeat(60) + "\r\n\n" + browser,
+      [lines(3), { line: 20 }, { line: 100 }, lines(6)],
+    );
+    add(
+      "a head longer than what is decoded ahead at once",
+      "GET / HTTP/1.1\r\n" +
+        Array.from({ length: 400 }, (_, i) => `X-H${i}: ${"v".repeat(30)}\r\n`)
+          .join("") +
+        "\r\n",
+      [lines(402)],
+    );
+    add("other reads between the lines", browser + browser + browser, [
+      { line: 65537 },
+      { read: 30 },
+      lines(2),
+      { read: 120 },
+      lines(3),
+      { read: 7 },
+      lines(4),
+    ]);
+    // With a 64-byte buffer the first read ends on a line end, all of it
+    // decoded ahead; the read after the first line needs more, which moves
+    // the buffer's bytes; the next line starts where decoded text was.
+    add(
+      "a read that moves the buffer's bytes between lines",
+      "GET / HTTP/1.1\r\nA: " + "a".repeat(21) + "\r\nB: " + "b".repeat(17) +
+        "\r\nC: 0123456789\r\nD: 1\r\n\r\n",
+      [{ line: 65537 }, { read: 59 }, lines(3)],
+    );
+    add("HTTP/0.9, then the end of the stream", "GET /\r\nrest", [
+      lines(3),
+    ]);
+    for (const [name, bytes, steps] of cases) {
+      const expected = expectedReads(bytes, steps);
+      deepEqual(await actualReads([bytes], steps), expected, name);
+      deepEqual(await actualReads([bytes], steps, 64), expected, name);
+      const cuts = bytes.length > 2000
+        ? [1, 17, 8191, 8192, 8193, bytes.length - 3]
+        : Array.from({ length: bytes.length - 1 }, (_, i) => i + 1);
+      for (const cut of cuts) {
+        deepEqual(
+          await actualReads(
+            [bytes.subarray(0, cut), bytes.subarray(cut)],
+            steps,
+          ),
+          expected,
+          `${name}, cut at ${cut}`,
+        );
+      }
+    }
+  },
+);
+
 serverTest("a closed reader refuses reads with Python's message", async () => {
   const { rfile } = reader(["data\n"]);
   rfile.close();

@@ -7,8 +7,7 @@
  */
 
 import { UnicodeDecodeError } from "../../_util/codec/mod.ts";
-
-const CHUNK = 0x2000;
+import { latin1Decode } from "../../_util/latin1.ts";
 
 /** Decodes bytes as strict ASCII, raising Python's UnicodeDecodeError text. */
 export function asciiDecode(bytes: Uint8Array): string {
@@ -26,31 +25,4 @@ export function asciiDecode(bytes: Uint8Array): string {
     }
   }
   return latin1Decode(bytes);
-}
-
-/** Maps each byte to the code point of the same value (lossless). */
-export function latin1Decode(bytes: Uint8Array): string {
-  const len = bytes.length;
-  if (len <= CHUNK) {
-    return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  }
-  let out = "";
-  for (let i = 0; i < len; i += CHUNK) {
-    out += String.fromCharCode.apply(
-      null,
-      bytes.subarray(i, i + CHUNK) as unknown as number[],
-    );
-  }
-  return out;
-}
-
-/**
- * Maps each code unit to one byte. Callers guarantee every code unit is
- * below 0x100 (the text came from {@linkcode latin1Decode} or ASCII).
- */
-export function latin1Encode(text: string): Uint8Array {
-  const len = text.length;
-  const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++) out[i] = text.charCodeAt(i);
-  return out;
 }

@@ -15,7 +15,7 @@ import {
   tooManyArguments,
   truthy,
 } from "./_split_args.ts";
-import { latin1Encode } from "./_split_codec.ts";
+import { latin1Encode } from "../../_util/latin1.ts";
 import {
   splitInto,
   splitParams,

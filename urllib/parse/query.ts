@@ -8,6 +8,7 @@
  * @module
  */
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
+import { latin1Decode } from "../../_util/latin1.ts";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
 import {
   quotePlusImpl,
@@ -97,11 +98,7 @@ function contentKey(key: Uint8Array): string {
   if (!(key instanceof Uint8Array)) {
     throw new TypeError(`BytesKeyMap keys must be bytes, not ${typeName(key)}`);
   }
-  let s = "";
-  for (let i = 0; i < key.length; i += 8192) {
-    s += String.fromCharCode(...key.subarray(i, i + 8192));
-  }
-  return s;
+  return latin1Decode(key);
 }
 
 // ---------------------------------------------------------------------------

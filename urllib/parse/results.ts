@@ -20,7 +20,7 @@ import { pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
-import { latin1Decode, latin1Encode } from "./_split_codec.ts";
+import { latin1Decode, latin1Encode } from "../../_util/latin1.ts";
 import { unparseText, unsplitText } from "./_split_core.ts";
 
 /** What a result field is: `string` in str results, `Uint8Array` in bytes results. */

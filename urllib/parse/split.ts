@@ -18,7 +18,8 @@ import {
   tooManyArguments,
   truthy,
 } from "./_split_args.ts";
-import { asciiDecode, latin1Encode } from "./_split_codec.ts";
+import { asciiDecode } from "./_split_codec.ts";
+import { latin1Encode } from "../../_util/latin1.ts";
 import {
   splitInto,
   splitParams,

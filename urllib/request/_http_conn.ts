@@ -14,6 +14,7 @@
  * @module
  */
 import { encodeText } from "../../_util/codec/mod.ts";
+import { latin1Decode } from "../../_util/latin1.ts";
 import { LineTooLong, TimeoutError, URLError } from "../error.ts";
 import { MAX_LINE } from "./_response_head.ts";
 
@@ -255,7 +256,7 @@ export class Connection {
       const room = Math.min(view.length, MAX_LINE + 1 - total);
       const nl = view.subarray(0, room).indexOf(10);
       const take = nl < 0 ? room : nl + 1;
-      text += latin1(view.subarray(0, take));
+      text += latin1Decode(view.subarray(0, take));
       this.#start += take;
       total += take;
       if (nl >= 0) return text;
@@ -275,14 +276,6 @@ export class Connection {
       // Already closed by the peer or a timeout.
     }
   }
-}
-
-function latin1(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return out;
 }
 
 /**
