@@ -21,6 +21,10 @@ Deno.test({
       /\| ours: do_GET on ThreadingHTTPServer \| [\d,]+ \| [\d.]+ \|/,
     );
     match(text, /\| bare Deno\.serve \(Content-Type only\) \| [\d,]+ \|/);
+    match(
+      text,
+      /\| ours: do_GET on ThreadingHTTPServer, a browser's head \| [\d,]+ \|/,
+    );
     match(text, /goal: ours >= 1\.5x bare Deno\.serve: /);
   },
 });
