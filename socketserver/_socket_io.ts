@@ -40,8 +40,14 @@ const READ_BUFFER = 8 * 1024;
 const READ_BUFFER_MAX = 64 * 1024;
 /** Writes queued within one turn are joined into one system call up to this size. */
 const COALESCE_LIMIT = 64 * 1024;
-/** The smallest staging buffer; it doubles as writes need, up to the coalesce limit. */
+/** The smallest staging buffer; it doubles as writes need, up to `STAGE_LIMIT`. */
 const MIN_STAGE = 4 * 1024;
+/**
+ * The largest staging buffer: a write of up to `COALESCE_LIMIT` bytes joins
+ * a small batch staged before it (a response head) within this size, so a
+ * 64 KiB file from memory leaves with its head in one system call.
+ */
+const STAGE_LIMIT = COALESCE_LIMIT + MIN_STAGE;
 /** How many copies of large writes a writer keeps for reuse. */
 const LARGE_SPARES = 2;
 /**
@@ -625,7 +631,10 @@ export class SocketWriter {
     } else {
       count = data.length;
       if (count === 0) return 0;
-      if (count < COALESCE_LIMIT) {
+      if (
+        count < COALESCE_LIMIT ||
+        (this.#staged > 0 && this.#staged + count <= STAGE_LIMIT)
+      ) {
         this.#room(count).set(data, this.#staged);
         this.#staged += count;
       } else {
@@ -644,7 +653,7 @@ export class SocketWriter {
     const stage = this.#stage;
     const needed = this.#staged + size;
     if (stage !== null && needed <= stage.length) return stage;
-    if (stage !== null && needed <= COALESCE_LIMIT) {
+    if (stage !== null && needed <= STAGE_LIMIT) {
       // Grow it: the batch still leaves in one write.
       const grown = this.#newStage(needed);
       grown.set(stage.subarray(0, this.#staged));
@@ -664,7 +673,7 @@ export class SocketWriter {
     if (size <= MIN_STAGE) return STAGE_BUFFERS.take();
     let capacity = MIN_STAGE;
     while (capacity < size) capacity *= 2;
-    return new Uint8Array(Math.min(capacity, COALESCE_LIMIT));
+    return new Uint8Array(Math.min(capacity, STAGE_LIMIT));
   }
 
   /**

@@ -375,6 +375,26 @@ Deno.test("SocketWriter.hold: held bytes leave with the next write, in one syste
   );
 });
 
+Deno.test("SocketWriter: a head and a 64 KiB body leave in one system call; the chunks after them each in one", async () => {
+  const conn = new ScriptedConnection();
+  const wfile = new SocketWriter(conn);
+  const chunk = new Uint8Array(64 * 1024).fill(0x61);
+  wfile.hold("HTTP/1.0 200 OK\r\n\r\n");
+  wfile.write(chunk);
+  await wfile.flush();
+  deepEqual(conn.writes.map((w) => w.length), [19 + chunk.length]);
+  // A stream of such chunks, with nothing staged before them: one each.
+  for (let i = 0; i < 3; i++) wfile.write(chunk);
+  await wfile.flush();
+  deepEqual(conn.writes.map((w) => w.length), [
+    19 + chunk.length,
+    chunk.length,
+    chunk.length,
+    chunk.length,
+  ]);
+  equal(conn.written.length, 19 + 4 * chunk.length);
+});
+
 /** A connection whose reads and writes wait until the test lets them finish. */
 class HeldConnection implements StreamConnection {
   heldRead: { p: Uint8Array; finish(data: string): void } | null = null;
