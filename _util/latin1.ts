@@ -1,7 +1,7 @@
 /**
- * Latin-1, the one place bytes and text convert a byte a character: HTTP
- * request and response heads, `raw_requestline`, and the byte forms of
- * `urllib.parse`.
+ * Latin-1: where bytes and text convert a byte a character (HTTP request and
+ * response heads, `raw_requestline`, the byte forms of `urllib.parse`, binary
+ * strings for `btoa`).
  *
  * Follows CPython 3.13 `Objects/unicodeobject.c`, the Latin-1 codec.
  *

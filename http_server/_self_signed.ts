@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { latin1Decode } from "../_util/latin1.ts";
 import type { TLSOptions } from "./server.ts";
 
 /** How long the certificate is valid: a server is rarely up longer. */
@@ -21,10 +22,8 @@ export interface SelfSigned extends TLSOptions {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const bytes = new Uint8Array(der);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  const lines = btoa(binary).match(/.{1,64}/g) ?? [];
+  const lines = btoa(latin1Decode(new Uint8Array(der))).match(/.{1,64}/g) ??
+    [];
   return `-----BEGIN ${label}-----\n${
     lines.join("\n")
   }\n-----END ${label}-----\n`;

@@ -14,7 +14,7 @@
  * @module
  */
 import { encodeText } from "../../_util/codec/mod.ts";
-import { latin1Decode } from "../../_util/latin1.ts";
+import { latin1Decode, latin1Encode } from "../../_util/latin1.ts";
 import { LineTooLong, TimeoutError, URLError } from "../error.ts";
 import { MAX_LINE } from "./_response_head.ts";
 
@@ -283,11 +283,8 @@ export class Connection {
  * headers; anything else throws Python's `UnicodeEncodeError`.
  */
 export function latin1Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0xff) return encodeText(text, "latin-1");
-    out[i] = code;
+    if (text.charCodeAt(i) > 0xff) return encodeText(text, "latin-1");
   }
-  return out;
+  return latin1Encode(text);
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
+import { latin1Decode } from "../../_util/latin1.ts";
 import { createHash } from "node:crypto";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
@@ -43,11 +44,9 @@ function hasPriorAuth(
     typeof candidate.update_authenticated === "function";
 }
 
-function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+/** `text` in UTF-8, in base64: Basic credentials, as Python encodes them. */
+export function base64Utf8(text: string): string {
+  return btoa(latin1Decode(new TextEncoder().encode(text)));
 }
 
 /** Closes the error response we are about to replace with a retry. */

@@ -9,6 +9,7 @@
  */
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote } from "../parse/mod.ts";
+import { base64Utf8 } from "./auth_handlers.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import type { addinfourl } from "./response.ts";
@@ -119,13 +120,6 @@ function parseProxy(
   return [scheme, user, password, hostport];
 }
 
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
 /**
  * Python's `urllib.request.ProxyHandler` (order 100): sends each scheme's
  * requests through its proxy. `proxies` maps schemes to proxy URLs
@@ -178,7 +172,7 @@ export class ProxyHandler extends BaseHandler {
     const proxyType = parsedType ?? origType;
     if (req.host && proxy_bypass(req.host)) return null;
     if (user && password) {
-      const creds = base64(`${unquote(user)}:${unquote(password)}`);
+      const creds = base64Utf8(`${unquote(user)}:${unquote(password)}`);
       req.add_header("Proxy-authorization", "Basic " + creds);
     }
     req.set_proxy(unquote(hostport), proxyType);
