@@ -3,8 +3,11 @@
  * the same program started again by its supervisor (`_supervisor.ts`), with
  * an environment variable saying which slot it fills and where to listen.
  * It listens with `SO_REUSEPORT` beside its siblings, says so on a line of
- * its own, and stops quietly on SIGINT, SIGTERM, or when its supervisor goes
- * away (its stdin, a pipe from the supervisor, ends).
+ * its own, and stops quietly on SIGTERM or when its supervisor goes away
+ * (its stdin, a pipe from the supervisor, ends). SIGINT it leaves to the
+ * supervisor: Ctrl-C in a terminal signals the whole process group at once,
+ * and a worker stopping by itself could be seen exiting before the
+ * supervisor knew it was stopping, and be reported as a failure.
  *
  * @module
  */
@@ -44,24 +47,28 @@ export function workerSlot(): WorkerSlot | null {
 }
 
 /**
- * Resolves on SIGINT, SIGTERM or the end of stdin, then lets go of all
- * three so that nothing keeps the process alive.
+ * Resolves on SIGTERM or the end of stdin, ignoring SIGINT meanwhile (see
+ * the module), then lets go of all three so that nothing keeps the process
+ * alive.
  */
 async function untilStopped(): Promise<void> {
-  const signals = ["SIGINT", "SIGTERM"] as const;
   // The supervisor holds the other end of stdin: it closing, even by a
   // crash or SIGKILL, ends the worker too, so none is left orphaned.
   const stdin = Deno.stdin.readable.getReader();
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  for (const signal of signals) Deno.addSignalListener(signal, stop);
+  // A listener, even one doing nothing, keeps SIGINT from ending the process.
+  const ignore = () => {};
+  Deno.addSignalListener("SIGINT", ignore);
+  Deno.addSignalListener("SIGTERM", stop);
   (async () => {
     while (!(await stdin.read()).done) {
       // Whatever the supervisor sends is ignored.
     }
   })().catch(() => {}).finally(stop);
   await stopped;
-  for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  Deno.removeSignalListener("SIGTERM", stop);
+  Deno.removeSignalListener("SIGINT", ignore);
   await stdin.cancel().catch(() => {});
 }
 

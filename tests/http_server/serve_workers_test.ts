@@ -100,9 +100,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       const lines = server.stderr.trimEnd().split("\n");
       equal(lines.length, requests, server.stderr);
       for (const line of lines) match(line, LOG_LINE);
-      // Ctrl-C in a terminal signals the whole process group at once.
+      // Ctrl-C in a terminal signals the whole process group at once. The
+      // workers leave it to the supervisor: were they to stop by themselves,
+      // it could see them exit before its own signal and report (and
+      // replace) them. Here the supervisor's comes a while after theirs.
       if (signal === "SIGINT") {
         for (const pid of workers) Deno.kill(pid, signal);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        for (const pid of workers) {
+          equal(alive(pid), true, `worker ${pid} stopped on SIGINT`);
+        }
+        equal(server.stderr.trimEnd().split("\n").length, requests);
       }
       equal(await server.stop(signal), 0);
       equal(
