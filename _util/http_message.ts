@@ -131,9 +131,9 @@ export class HTTPMessage implements Iterable<string> {
   get<T>(name: string, failobj: T): string | T;
   get<T>(name: string, failobj: T | null = null): string | T | null {
     if (this.#source !== null) return this.#source.get(name) ?? failobj;
-    const wanted = name.toLowerCase();
+    const named = nameTest(name);
     for (const [key, value] of this.#pairs) {
-      if (key.toLowerCase() === wanted) return value;
+      if (named(key)) return value;
     }
     return failobj;
   }
@@ -154,9 +154,9 @@ export class HTTPMessage implements Iterable<string> {
   /** Every value of header `name`, or `failobj` when there is none. */
   get_all<T>(name: string, failobj: T): string[] | T;
   get_all<T>(name: string, failobj: T | null = null): string[] | T | null {
-    const wanted = name.toLowerCase();
+    const named = nameTest(name);
     const values = this.#pairs
-      .filter(([key]) => key.toLowerCase() === wanted)
+      .filter(([key]) => named(key))
       .map(([, value]) => value);
     return values.length > 0 ? values : failobj;
   }
@@ -173,8 +173,8 @@ export class HTTPMessage implements Iterable<string> {
    */
   has(name: string): boolean {
     if (this.#source !== null) return this.#source.has(name);
-    const wanted = name.toLowerCase();
-    return this.#pairs.some(([key]) => key.toLowerCase() === wanted);
+    const named = nameTest(name);
+    return this.#pairs.some(([key]) => named(key));
   }
 
   /**
@@ -290,8 +290,8 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   replace_header(name: string, value: string): void {
-    const wanted = name.toLowerCase();
-    const pair = this.#pairs.find(([key]) => key.toLowerCase() === wanted);
+    const named = nameTest(name);
+    const pair = this.#pairs.find(([key]) => named(key));
     if (!pair) throw new RangeError(`header not found: ${name}`);
     pair[1] = value;
   }
@@ -310,8 +310,8 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   delete(name: string): void {
-    const wanted = name.toLowerCase();
-    this.#pairs = this.#pairs.filter(([key]) => key.toLowerCase() !== wanted);
+    const named = nameTest(name);
+    this.#pairs = this.#pairs.filter(([key]) => !named(key));
   }
 
   /**
@@ -467,6 +467,22 @@ export class HTTPMessage implements Iterable<string> {
     const lines = this.#pairs.map(([name, value]) => `  ${name}: ${value}`);
     return `HTTPMessage {\n${lines.join("\n")}\n}`;
   }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * A test for header names equal to `name` but for case, as Python's
+ * `key.lower() == name.lower()`. For an ASCII name (all but exotic ones)
+ * only a name of the same length can match: lower-casing keeps every
+ * character one character, save U+0130, which becomes two of which one is
+ * not ASCII. Most names are then ruled out without making a lower-case
+ * copy (a browser's request has a dozen, and a handler asks for several).
+ */
+function nameTest(name: string): (key: string) => boolean {
+  const wanted = name.toLowerCase();
+  if (NON_ASCII.test(wanted)) return (key) => key.toLowerCase() === wanted;
+  return (key) => key.length === wanted.length && key.toLowerCase() === wanted;
 }
 
 /** The pairs of a `Headers` object, each `Set-Cookie` kept apart. */

@@ -80,3 +80,25 @@ Deno.test("HTTPMessage: wraps a Headers object until it is changed", () => {
   equal(msg.get("accept"), "b");
   deepEqual(msg.keys(), ["accept", "content-type", "X"]);
 });
+
+Deno.test("HTTPMessage: names that change length or leave ASCII when lower-cased match as in Python", () => {
+  // Checked against CPython 3.13's http.client.HTTPMessage.
+  const msg = new HTTPMessage([
+    ["\u0130d", "1"], // İ lower-cases to two characters, "i" and U+0307
+    ["\u212Aey", "2"], // the Kelvin sign lower-cases to an ASCII "k"
+    ["Accept", "3"],
+  ]);
+  equal(msg.get("i\u0307d"), "1");
+  equal(msg.get("\u0130D"), "1");
+  equal(msg.get("key"), "2");
+  equal(msg.get("KEY"), "2");
+  equal(msg.get("accepT"), "3");
+  equal(msg.get("acc"), null);
+  equal(msg.has("i\u0307d"), true);
+  deepEqual(msg.get_all("\u0130d"), ["1"]);
+  msg.replace_header("KEY", "two");
+  equal(msg.get("\u212Aey"), "two");
+  msg.delete("I\u0307D");
+  equal(msg.get("\u0130d"), null);
+  equal(msg.length, 2);
+});
