@@ -147,6 +147,12 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   #decoded = "";
   #decodedAt = 0;
+  /**
+   * Where the last window `readLineLatin1` tried to decode ahead ended when
+   * it was not all ASCII: lines starting before it are decoded one by one
+   * rather than that window again for each (a binary body behind a head).
+   */
+  #notAsciiUntil = 0;
 
   /** Wraps `conn`; `bufferSize` as Python's `rbufsize` (-1 or 0: the default). */
   constructor(conn: StreamConnection, bufferSize = -1) {
@@ -184,7 +190,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     if (this.#inFlight !== null) return;
     READ_BUFFERS.give(this.#buffer as Uint8Array<ArrayBuffer>);
     this.#buffer = EMPTY;
-    this.#decoded = "";
+    this.#forgetDecoded();
     this.#start = this.#end = 0;
     this.#eof = true;
   }
@@ -261,8 +267,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   /** Compacts or grows the buffer so that a read has room to land. */
   #makeRoom(): void {
-    // Bytes may move: text decoded ahead no longer matches their places.
-    this.#decoded = "";
+    // Bytes may move: what was learned of them no longer matches their places.
+    this.#forgetDecoded();
     const buffer = this.#buffer;
     if (this.#growNext) {
       // The last read filled the buffer: the peer sends more than it holds.
@@ -400,7 +406,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   /** The next `count` bytes, a line, decoding the lines after it too. */
   #takeLineLatin1(count: number, limit: number): string {
-    this.#decodeAhead();
+    if (this.#start >= this.#notAsciiUntil) this.#decodeAhead();
     return this.#decodedLine(limit) ?? this.#takeLatin1(count);
   }
 
@@ -421,13 +427,20 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   #decodeAhead(): void {
     const start = this.#start;
-    const text = decodeAscii(
-      this.#buffer.subarray(start, Math.min(this.#end, start + DECODE_AHEAD)),
-    );
-    if (text === null) return;
+    const end = Math.min(this.#end, start + DECODE_AHEAD);
+    const text = decodeAscii(this.#buffer.subarray(start, end));
+    if (text === null) {
+      this.#notAsciiUntil = end;
+      return;
+    }
     const length = headLength(text);
     this.#decoded = length === text.length ? text : text.slice(0, length);
     this.#decodedAt = start;
+  }
+
+  #forgetDecoded(): void {
+    this.#decoded = "";
+    this.#notAsciiUntil = 0;
   }
 
   /** The next line, taken from the text decoded ahead if it is there whole; else null. */

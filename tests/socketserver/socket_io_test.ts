@@ -264,6 +264,40 @@ serverTest(
   },
 );
 
+serverTest(
+  "readLineLatin1 tries a window that is not all ASCII once, not once a line",
+  async () => {
+    // A head, then a binary body in the same read: decoding ahead fails on
+    // the body's bytes; the head's lines then come one by one.
+    const head = "POST /up HTTP/1.1\r\n" +
+      Array.from({ length: 10 }, (_, i) => `X-Header-${i}: value\r\n`).join(
+        "",
+      ) + "\r\n";
+    const bytes = new Uint8Array([
+      ...encoder.encode(head),
+      ...Array.from({ length: 4000 }, (_, i) => (i * 131) % 256),
+    ]);
+    const { rfile } = reader([bytes]);
+    ok(await rfile.waitForData());
+    const decode = TextDecoder.prototype.decode;
+    let calls = 0;
+    TextDecoder.prototype.decode = function (...args) {
+      calls++;
+      return decode.apply(this, args);
+    };
+    const lines: string[] = [];
+    try {
+      for (let i = 0; i < 12; i++) {
+        lines.push(await rfile.readLineLatin1(65537));
+      }
+    } finally {
+      TextDecoder.prototype.decode = decode;
+    }
+    equal(lines.join(""), head);
+    equal(calls, 1, "the window was decoded again for later lines");
+  },
+);
+
 serverTest("a closed reader refuses reads with Python's message", async () => {
   const { rfile } = reader(["data\n"]);
   rfile.close();
