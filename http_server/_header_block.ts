@@ -52,17 +52,27 @@ function feedLines(line: string, into: string[]): void {
   if (start < line.length) into.push(line.slice(start));
 }
 
+/** A space or a tab. */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** CR or LF. */
+function isBreak(code: number): boolean {
+  return code === 0x0d || code === 0x0a;
+}
+
 /** Python's `str.lstrip(' \t')`. */
 function stripLeadingBlanks(text: string): string {
   let i = 0;
-  while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
   return i === 0 ? text : text.slice(i);
 }
 
 /** Python's `str.rstrip('\r\n')`. */
 function stripTrailingBreaks(text: string): string {
   let end = text.length;
-  while (end > 0 && (text[end - 1] === "\r" || text[end - 1] === "\n")) end--;
+  while (end > 0 && isBreak(text.charCodeAt(end - 1))) end--;
   return end === text.length ? text : text.slice(0, end);
 }
 
@@ -98,8 +108,8 @@ function simpleFields(lines: readonly string[]): [string, string][] | null {
   for (const line of lines) {
     if (!SIMPLE_LINE.test(line) || line.startsWith("From ")) return null;
     const colon = line.indexOf(":");
-    // The value as `field` makes it (blanks stripped before it, line breaks
-    // after it), found by index so that only the value itself is sliced.
+    // The value as `stripTrailingBreaks(stripLeadingBlanks(...))` makes it,
+    // found by index so that only the value itself is sliced.
     let start = colon + 1;
     let end = line.length;
     while (start < end && isBlank(line.charCodeAt(start))) start++;
@@ -107,16 +117,6 @@ function simpleFields(lines: readonly string[]): [string, string][] | null {
     fields.push([line.slice(0, colon), line.slice(start, end)]);
   }
   return fields;
-}
-
-/** A space or a tab. */
-function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x09;
-}
-
-/** CR or LF. */
-function isBreak(code: number): boolean {
-  return code === 0x0d || code === 0x0a;
 }
 
 /** The general case, line by line as `email.feedparser` goes. */
