@@ -12,7 +12,10 @@ import {
 
 const POSIX = Deno.build.os !== "windows";
 
-async function tree(): Promise<{ root: string; www: string }> {
+/** The test tree, removed when disposed. */
+async function tree(): Promise<
+  { root: string; www: string } & AsyncDisposable
+> {
   const root = await Deno.makeTempDir();
   const www = `${root}/www`;
   await Deno.mkdir(`${www}/sub/deeper`, { recursive: true });
@@ -22,7 +25,11 @@ async function tree(): Promise<{ root: string; www: string }> {
   await Deno.symlink(`${root}/secret.txt`, `${www}/out.txt`);
   await Deno.symlink(`${www}/sub`, `${www}/alias`);
   await Deno.symlink(root, `${www}/up`);
-  return { root, www };
+  return {
+    root,
+    www,
+    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
+  };
 }
 
 Deno.test({
@@ -30,25 +37,22 @@ Deno.test({
     "statPlainPathInside: plain names give their metadata, missing ones null",
   ignore: !POSIX,
   async fn() {
-    const { root, www } = await tree();
-    try {
-      const top = statPlainPathInside(`${www}/top.txt`, www);
-      ok(top !== UNDECIDED && top !== null && top.isFile);
-      equal(top.ino, Deno.statSync(`${www}/top.txt`).ino);
-      const low = statPlainPathInside(`${www}/sub/deeper/low.txt`, www);
-      ok(low !== UNDECIDED && low?.isFile);
-      const folder = statPlainPathInside(`${www}/sub/`, www);
-      ok(folder !== UNDECIDED && folder?.isDirectory);
-      // The folder given with a trailing separator works the same.
-      const again = statPlainPathInside(`${www}/top.txt`, `${www}/`);
-      ok(again !== UNDECIDED && again?.isFile);
-      equal(statPlainPathInside(`${www}/missing.txt`, www), null);
-      equal(statPlainPathInside(`${www}/nope/low.txt`, www), null);
-      // A file where a folder must be: stat would fail (ENOTDIR).
-      equal(statPlainPathInside(`${www}/top.txt/x`, www), null);
-    } finally {
-      await Deno.remove(root, { recursive: true });
-    }
+    await using site = await tree();
+    const { www } = site;
+    const top = statPlainPathInside(`${www}/top.txt`, www);
+    ok(top !== UNDECIDED && top !== null && top.isFile);
+    equal(top.ino, Deno.statSync(`${www}/top.txt`).ino);
+    const low = statPlainPathInside(`${www}/sub/deeper/low.txt`, www);
+    ok(low !== UNDECIDED && low?.isFile);
+    const folder = statPlainPathInside(`${www}/sub/`, www);
+    ok(folder !== UNDECIDED && folder?.isDirectory);
+    // The folder given with a trailing separator works the same.
+    const again = statPlainPathInside(`${www}/top.txt`, `${www}/`);
+    ok(again !== UNDECIDED && again?.isFile);
+    equal(statPlainPathInside(`${www}/missing.txt`, www), null);
+    equal(statPlainPathInside(`${www}/nope/low.txt`, www), null);
+    // A file where a folder must be: stat would fail (ENOTDIR).
+    equal(statPlainPathInside(`${www}/top.txt/x`, www), null);
   },
 });
 
@@ -57,27 +61,24 @@ Deno.test({
     "statPlainPathInside: links, dot names, other shapes and the folder itself are left undecided",
   ignore: !POSIX,
   async fn() {
-    const { root, www } = await tree();
-    try {
-      for (
-        const path of [
-          `${www}/out.txt`, // a link to a file outside
-          `${www}/alias/deeper/low.txt`, // a link on the way, inside
-          `${www}/up/secret.txt`, // a link on the way, outside
-          `${www}/sub/../top.txt`,
-          `${www}/./top.txt`,
-          `${www}//top.txt`,
-          `${www}`,
-          `${www}/`,
-          `${root}/secret.txt`, // not under the folder at all
-          `${www}x/top.txt`, // a sibling whose name starts the same
-          `${www}/\ud800.txt`, // a name that is not UTF-8, escaped
-        ]
-      ) {
-        equal(statPlainPathInside(path, www), UNDECIDED, path);
-      }
-    } finally {
-      await Deno.remove(root, { recursive: true });
+    await using site = await tree();
+    const { root, www } = site;
+    for (
+      const path of [
+        `${www}/out.txt`, // a link to a file outside
+        `${www}/alias/deeper/low.txt`, // a link on the way, inside
+        `${www}/up/secret.txt`, // a link on the way, outside
+        `${www}/sub/../top.txt`,
+        `${www}/./top.txt`,
+        `${www}//top.txt`,
+        `${www}`,
+        `${www}/`,
+        `${root}/secret.txt`, // not under the folder at all
+        `${www}x/top.txt`, // a sibling whose name starts the same
+        `${www}/\ud800.txt`, // a name that is not UTF-8, escaped
+      ]
+    ) {
+      equal(statPlainPathInside(path, www), UNDECIDED, path);
     }
   },
 });
@@ -87,29 +88,26 @@ Deno.test({
     "the boundary through a server: links inside the folder are served, links out of it are not",
   ignore: !POSIX,
   async fn() {
-    const { root, www } = await tree();
+    await using site = await tree();
+    const { www } = site;
     class Quiet extends SimpleHTTPRequestHandler {
       override log_message(): void {}
     }
-    try {
-      await using server = new ThreadingHTTPServer(
-        ["127.0.0.1", 0],
-        Quiet.partial({ directory: www }),
-      );
-      void server.serve_forever(0.05);
-      const base = `http://127.0.0.1:${server.server_port}`;
-      const fetchText = async (path: string) => {
-        const res = await fetch(base + path);
-        return [res.status, await res.text()] as const;
-      };
-      equal((await fetchText("/sub/deeper/low.txt"))[1], "low");
-      equal((await fetchText("/alias/deeper/low.txt"))[1], "low");
-      equal((await fetchText("/out.txt"))[0], 404);
-      equal((await fetchText("/up/secret.txt"))[0], 404);
-      equal((await fetchText("/top.txt/"))[0], 404);
-      await server.shutdown();
-    } finally {
-      await Deno.remove(root, { recursive: true });
-    }
+    await using server = new ThreadingHTTPServer(
+      ["127.0.0.1", 0],
+      Quiet.partial({ directory: www }),
+    );
+    void server.serve_forever(0.05);
+    const base = `http://127.0.0.1:${server.server_port}`;
+    const fetchText = async (path: string) => {
+      const res = await fetch(base + path);
+      return [res.status, await res.text()] as const;
+    };
+    equal((await fetchText("/sub/deeper/low.txt"))[1], "low");
+    equal((await fetchText("/alias/deeper/low.txt"))[1], "low");
+    equal((await fetchText("/out.txt"))[0], 404);
+    equal((await fetchText("/up/secret.txt"))[0], 404);
+    equal((await fetchText("/top.txt/"))[0], 404);
+    await server.shutdown();
   },
 });
