@@ -775,6 +775,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   #rangeApplies(state: FileState, mtime: number): boolean {
+    // An HTTP/0.9 response is the body alone: it could not say it is a part.
+    if (this.request_version === "HTTP/0.9") return false;
     const ifRange = this.headers.get("If-Range");
     if (ifRange === null) return true;
     const tag = ifRange.trim();

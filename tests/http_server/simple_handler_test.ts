@@ -5,6 +5,7 @@ import {
   type SimpleHTTPRequestHandlerOptions,
 } from "../../http_server/mod.ts";
 import { deadline, withHTTPServer } from "../_server.ts";
+import { exchange } from "./_harness.ts";
 
 const WINDOWS = Deno.build.os === "windows";
 
@@ -185,6 +186,21 @@ Deno.test("SimpleHTTPRequestHandler: Range requests", async () => {
     equal(res.status, 200);
     await res.body?.cancel();
   });
+});
+
+Deno.test("SimpleHTTPRequestHandler: Range is ignored for HTTP/0.9, whose response cannot say it is a part", async () => {
+  const Handler = Quiet.partial({ directory: www });
+  for (const range of ["bytes=6-10", "bytes=50-"]) {
+    const asked = `GET /hello.txt HTTP/0.9\r\nRange: ${range}\r\n\r\n`;
+    equal((await exchange(Handler, asked)).output, "Hello World\n");
+  }
+  // With a status line the same request is answered in part.
+  const part = await exchange(
+    Handler,
+    "GET /hello.txt HTTP/1.0\r\nRange: bytes=6-10\r\n\r\n",
+  );
+  ok(part.output.startsWith("HTTP/1.0 206 Partial Content\r\n"));
+  ok(part.output.endsWith("\r\n\r\nWorld"));
 });
 
 Deno.test("SimpleHTTPRequestHandler: folders, index pages, redirects, listing", async () => {
