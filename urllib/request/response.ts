@@ -31,6 +31,19 @@ export interface BodySource {
 
 const LINE_CHUNK = 8192;
 const ALL_CHUNK = 65536;
+/**
+ * The most `read()` sets aside for a body on the strength of its
+ * Content-Length alone, before the bytes arrive (as CPython's `_safe_read`
+ * since gh-119451).
+ */
+const TRUSTED_LENGTH = 1 << 20;
+
+/** A copy of `bytes` in a buffer of `size` bytes. */
+function grown(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  out.set(bytes);
+  return out;
+}
 
 class BytesSource implements BodySource {
   #data: Uint8Array;
@@ -193,17 +206,23 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     const parts: Uint8Array[] = [];
     let total = 0;
     try {
-      // With a known length, one exact buffer avoids collecting and copying chunks.
+      // With a known length, one buffer avoids collecting and copying
+      // chunks. A server's word is not memory: the buffer starts at most
+      // TRUSTED_LENGTH and doubles as the bytes arrive, up to the length.
       const announced = this.#source.missing?.() ?? 0;
       if (announced > 0) {
-        const first = new Uint8Array(this.#peek.length + announced);
+        const expected = this.#peek.length + announced;
+        let buffer = new Uint8Array(Math.min(expected, TRUSTED_LENGTH));
         // parts[0] follows what arrived, for the error if the body breaks off.
-        parts.push(first.subarray(0, 0));
-        while (total < first.length) {
-          const n = await this.#fill(first.subarray(total));
+        parts.push(buffer.subarray(0, 0));
+        while (total < expected) {
+          if (total === buffer.length) {
+            buffer = grown(buffer, Math.min(expected, 2 * buffer.length));
+          }
+          const n = await this.#fill(buffer.subarray(total));
           if (n === null) break;
           total += n;
-          parts[0] = first.subarray(0, total);
+          parts[0] = buffer.subarray(0, total);
         }
       }
       while (true) {

@@ -235,6 +235,32 @@ Deno.test("a cut chunked body: IncompleteRead.partial holds the complete chunks,
   deepEqual(await partial("length", (r) => r.read()), ["abc", 7]);
 });
 
+Deno.test("a Content-Length far beyond what is sent: read() keeps what came, sized by the bytes, not by the header", async () => {
+  const body = Uint8Array.from({ length: 3 * 1024 * 1024 + 17 }, (_, i) => i);
+  await using server = startHostile(async (wire) => {
+    const path = wire.request.split(" ")[1];
+    if (path === "/exact") {
+      await wire.write(`${OK}Content-Length: ${body.length}\r\n\r\n`);
+      // In pieces, so that the buffer grows while the body arrives.
+      for (let at = 0; at < body.length; at += 100_000) {
+        await wire.write(body.subarray(at, at + 100_000));
+      }
+    } else {
+      const length = path === "/huge" ? "99999999999999999999" : "5000000000";
+      await wire.write(`${OK}Content-Length: ${length}\r\n\r\nok`);
+    }
+  });
+  for (const path of ["huge", "big"]) {
+    const resp = await urlopen(server.url + path);
+    let caught: unknown = null;
+    await resp.read().catch((e) => caught = e);
+    ok(caught instanceof IncompleteRead, `${path}: ${String(caught)}`);
+    equal(decoder.decode(caught.partial), "ok");
+  }
+  const resp = await urlopen(server.url + "exact");
+  deepEqual(await resp.read(), body);
+});
+
 Deno.test("one rule for malformed lines: bare CR, NUL, whitespace before the colon are refused; whitespace-led first lines skipped", async () => {
   const replies: Record<string, string> = {
     "/bare-cr": `${OK}X-A: a\rX-Injected: 1\r\nContent-Length: 2\r\n\r\nok`,
