@@ -42,7 +42,10 @@ def run(scenario):
         out["error"] = "HTTPError"
         out["error_code"] = e.code
         out["error_reason"] = str(e.reason)
-        out["body_b64"] = base64.b64encode(e.read()).decode("ascii")
+        try:
+            out["body_b64"] = base64.b64encode(e.read()).decode("ascii")
+        except http.client.IncompleteRead as cut:  # the error page broke off
+            out["partial_b64"] = base64.b64encode(cut.partial).decode("ascii")
         e.close()
     except urllib.error.URLError as e:
         out["error"] = "URLError"

@@ -103,7 +103,13 @@ export async function runOurs(s: Scenario): Promise<Outcome> {
       out.error = "HTTPError";
       out.error_code = e.code;
       out.error_reason = e.reason;
-      out.body_b64 = b64(await e.read());
+      try {
+        out.body_b64 = b64(await e.read());
+      } catch (cut) {
+        // The error page broke off.
+        if (!(cut instanceof IncompleteRead)) throw cut;
+        out.partial_b64 = b64(cut.partial);
+      }
       await e.close();
     } else if (e instanceof URLError) {
       out.error = "URLError";
