@@ -20,22 +20,10 @@ import type { Case, CaseTag } from "./_diff_cases.ts";
 import { judge, runPair } from "./_diff_run.ts";
 import { type ServerProcess, startServer } from "./_diff_server.ts";
 import { buildTree } from "./_diff_tree.ts";
+import { type Pick, randomSource } from "../_random.ts";
 
 const DEFAULT_SEED = 20261125;
 const CASES_PER_MODE = 100;
-
-/** A small, fast, seeded generator (xorshift32): the same cases every run. */
-function randomSource(seed: number): <T>(choices: readonly T[]) => T {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 2 ** 32;
-  };
-  return (choices) => choices[Math.floor(next() * choices.length)]!;
-}
 
 const METHODS = [
   "GET",
@@ -131,7 +119,7 @@ const HEADER_PIECES: readonly HeaderPiece[] = [
 ];
 
 /** One random case: a request head, now and then cut short. */
-function randomCase(pick: ReturnType<typeof randomSource>): Case {
+function randomCase(pick: Pick): Case {
   const end = pick(LINE_ENDS);
   const method = pick(METHODS);
   const version = pick(VERSIONS);

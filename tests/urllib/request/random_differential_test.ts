@@ -18,22 +18,10 @@ import { deepEqual, ok } from "node:assert/strict";
 import { havePython313, pythonOutput } from "../../_python.ts";
 import { type Outcome, runOurs, type Scenario } from "./_diff_scenarios.ts";
 import { startRaw } from "./_site.ts";
+import { type Pick, randomSource } from "../../_random.ts";
 
 const DEFAULT_SEED = 20261126;
 const CASES = 150;
-
-/** A small, fast, seeded generator (xorshift32): the same cases every run. */
-function randomSource(seed: number): <T>(choices: readonly T[]) => T {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 2 ** 32;
-  };
-  return (choices) => choices[Math.floor(next() * choices.length)]!;
-}
 
 const STATUS_LINES = [
   "HTTP/1.1 200 OK",
@@ -116,7 +104,7 @@ function chunked(body: string, how: typeof CHUNKINGS[number]): string {
 }
 
 /** One random response. */
-function randomResponse(pick: ReturnType<typeof randomSource>): string {
+function randomResponse(pick: Pick): string {
   const end = pick(LINE_ENDS);
   const body = pick(BODIES);
   const headers: string[] = [];
