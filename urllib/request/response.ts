@@ -195,6 +195,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    */
   async read(amt: number | null = null): Promise<Uint8Array> {
     if (amt === null || amt < 0) return await this.#readAll();
+    // No more than the body's announced rest (Python clips too).
+    const left = this.#source.missing?.();
+    if (left !== undefined) amt = Math.min(amt, this.#peek.length + left);
     const out = new Uint8Array(amt);
     const filled = await this.readinto(out);
     return filled === amt ? out : out.slice(0, filled);

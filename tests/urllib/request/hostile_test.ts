@@ -259,6 +259,9 @@ Deno.test("a Content-Length far beyond what is sent: read() keeps what came, siz
   }
   const resp = await urlopen(server.url + "exact");
   deepEqual(await resp.read(), body);
+  // read(amt) is clipped to the announced rest, as in Python.
+  const small = await urlopen(server.url + "exact");
+  equal((await small.read(2 ** 40)).length, body.length);
 });
 
 Deno.test("one rule for malformed lines: bare CR, NUL, whitespace before the colon are refused; whitespace-led first lines skipped", async () => {
