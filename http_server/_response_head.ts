@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { pyRepr } from "../_util/py_repr.ts";
+import { escapeCodePoint, pyRepr } from "../_util/py_repr.ts";
 
 /** Header names are RFC 9110 tokens. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -36,6 +36,20 @@ function unsafeText(what: string, text: string): TypeError {
       ? `invalid ${what} ${pyRepr(text)}: CR, LF and NUL are not allowed`
       : `${what} ${pyRepr(text)} is not Latin-1 encodable`,
   );
+}
+
+/**
+ * `text` with every character Latin-1 cannot carry written as Python
+ * escapes it (`\u65e5`), so that it can stand in a status line. Pure.
+ */
+export function latin1Reason(text: string): string {
+  if (!/[\u0100-\uffff]/.test(text)) return text;
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    out += cp > 0xff ? escapeCodePoint(cp) : ch;
+  }
+  return out;
 }
 
 /**

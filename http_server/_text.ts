@@ -112,6 +112,16 @@ function unquoteWith(
   return out;
 }
 
+/** Whether `text`'s `%`-escapes decode as UTF-8 with no byte replaced. */
+export function decodesAsUtf8(text: string): boolean {
+  try {
+    unquoteWith(text, (bytes) => strictDecoder.decode(bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Escapes `&`, `<` and `>` (and, with `quote`, both quote marks). */
 export function htmlEscape(text: string, quoteMarks = true): string {
   if (!/[&<>"']/.test(text)) return text;

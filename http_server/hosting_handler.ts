@@ -46,7 +46,8 @@ import {
   richListingHtml,
   sortDetailed,
 } from "./_rich_listing.ts";
-import { htmlEscape, quote, unquote } from "./_text.ts";
+import { latin1Reason } from "./_response_head.ts";
+import { decodesAsUtf8, htmlEscape, quote, unquote } from "./_text.ts";
 import {
   bodyChunks,
   checkFileName,
@@ -773,6 +774,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async do_PUT(): Promise<void> {
     if (!this.upload) return this.#unsupported();
     await this.#answerUpload(async () => {
+      // Bytes that are not UTF-8 would reach the disk as U+FFFD, so that
+      // different names would land on the same file.
+      if (!decodesAsUtf8(pathOnly(this.path))) {
+        throw new UploadError(400, "the path is not UTF-8 once decoded");
+      }
       const target = this.translate_path(this.path);
       if (target.endsWith("/")) {
         throw new UploadError(400, "PUT needs a file name, not a folder");
@@ -826,7 +832,14 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       await work();
     } catch (error) {
       if (!(error instanceof UploadError)) throw error;
-      this.send_error(error.status, error.message);
+      // A file name can hold what a status line cannot carry: there it is
+      // escaped, and the page also shows it as written.
+      const reason = latin1Reason(error.message);
+      this.send_error(
+        error.status,
+        reason,
+        reason === error.message ? null : error.message,
+      );
     }
   }
 

@@ -12,7 +12,13 @@ import {
 } from "../../http_server/_listing.ts";
 import { isTextType, lookupMimeType } from "../../http_server/_mime.ts";
 import { parseRange } from "../../http_server/_range.ts";
-import { htmlEscape, quote, unquote } from "../../http_server/_text.ts";
+import { latin1Reason } from "../../http_server/_response_head.ts";
+import {
+  decodesAsUtf8,
+  htmlEscape,
+  quote,
+  unquote,
+} from "../../http_server/_text.ts";
 import {
   normalizeUrlPath,
   translateAnyUrlPath,
@@ -268,4 +274,20 @@ Deno.test("names that are not UTF-8: Python's surrogatepass links, surrogateesca
     ).map((e) => e.name),
     ["a", "\udce9", "\uFF21", "\u{1F600}"],
   );
+});
+
+Deno.test("latin1Reason: what Latin-1 cannot carry, escaped as Python does", () => {
+  equal(latin1Reason("caf\u00e9 ok"), "caf\u00e9 ok");
+  equal(latin1Reason("\u65e5.txt"), "\\u65e5.txt");
+  equal(latin1Reason("\ufffd\ud83d\ude00"), "\\ufffd\\U0001f600");
+  equal(latin1Reason("\udcff"), "\\udcff");
+});
+
+Deno.test("decodesAsUtf8: %-escapes that are UTF-8, and those that are not", () => {
+  for (const ok of ["/a b", "/%E6%97%A5", "/%25ff", "/%", "/%zz"]) {
+    equal(decodesAsUtf8(ok), true, ok);
+  }
+  for (const bad of ["/%ff", "/%c0%af", "/%ED%B3%BF", "/%E6%97"]) {
+    equal(decodesAsUtf8(bad), false, bad);
+  }
 });

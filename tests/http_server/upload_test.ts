@@ -324,6 +324,56 @@ Deno.test({
 
 Deno.test({
   name:
+    "upload names beyond Latin-1: errors keep their page (status line escaped); paths that are not UTF-8 are refused",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, ["--upload"]);
+    const raw = (request: string) =>
+      sendRaw({ hostname: "127.0.0.1", port: server.port }, request);
+    // A control character beside a name a status line cannot carry.
+    const refused = await raw(
+      buildRequest("PUT", "/%E6%97%A5%00", {
+        Host: "localhost",
+        "Content-Length": "1",
+      }) + "x",
+    );
+    equal(refused.status, 400);
+    match(refused.statusLine, /the file name "\\u65e5\\u0000" holds/);
+    // The same name twice in forms: the second gets its 409 page.
+    const upload = () => {
+      const { type, body } = rawForm("\u65e5\u672c.txt", "x");
+      // sendRaw writes text as UTF-8.
+      return raw(
+        buildRequest("POST", "/docs/", {
+          Host: "localhost",
+          "Content-Type": type,
+          "Content-Length": String(encoder.encode(body).length),
+        }) + body,
+      );
+    };
+    equal((await upload()).status, 201);
+    const again = await upload();
+    equal(again.status, 409);
+    match(again.statusLine, / 409 \\u65e5\\u672c\.txt already exists$/);
+    match(
+      new TextDecoder().decode(again.body),
+      /\u65e5\u672c\.txt already exists/,
+    );
+    // Bytes that are not UTF-8 would all become U+FFFD on the disk.
+    for (const target of ["/%ff.txt", "/%c0%af.txt", "/%ED%B3%BF.txt"]) {
+      equal(await put(server.port, target, "x"), 400, target);
+    }
+    deepEqual(
+      (await listTree(site.root)).filter((p) => p.includes("\ufffd")),
+      [],
+    );
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
     "upload races: two uploads of one name at once; one wins whole, the other gets 409",
   ...opts,
   async fn() {
