@@ -52,9 +52,10 @@ const PLAIN_URL_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+\/?$/;
 /**
  * Maps URL `path` (query and fragment ignored, `%`-escapes decoded) to a
  * file under `directory`. Segments that could leave the folder (`..`,
- * encoded slashes, backslashes, drive letters) are dropped, as Python drops
- * the ones it recognises; a NUL is kept, so the file system refuses the
- * name (404). A trailing `/` is kept.
+ * encoded slashes, drive letters) are dropped, as Python drops the ones it
+ * recognises; a backslash separates segments (but `%5C` on a system whose
+ * names can hold one); a NUL is kept, so the file system refuses the name
+ * (404). A trailing `/` is kept.
  */
 export function translateUrlPath(path: string, directory: string): string {
   // Most request paths are plain names joined by single slashes, which
@@ -72,10 +73,14 @@ export function translateAnyUrlPath(path: string, directory: string): string {
   if (cut !== -1) path = path.slice(0, cut);
   cut = path.indexOf("#");
   if (cut !== -1) path = path.slice(0, cut);
+  // A backslash as sent is a separator everywhere, as browsers read it.
+  // One sent as %5C is part of a name where a name can hold it (as in
+  // Python, and as listings link such a name); on Windows it cannot, and
+  // it is a separator there too.
+  path = path.replaceAll("\\", "/");
   const trailingSlash = path.trimEnd().endsWith("/");
-  // Backslashes are separators on Windows; treat them as separators
-  // everywhere so the same URL means the same file on every system.
-  const decoded = unquote(path).replaceAll("\\", "/");
+  let decoded = unquote(path);
+  if (IS_WINDOWS) decoded = decoded.replaceAll("\\", "/");
   const words = normalizeUrlPath(decoded).split("/");
   let out = directory;
   for (const word of words) {

@@ -389,8 +389,9 @@ interface FileState {
  * drive letters), and a symbolic link resolving outside it gets 404 unless
  * `follow_symlinks` is set.
  *
- * Other differences: a backslash in a URL separates path segments on every
- * system (so a file whose name holds one cannot be served); a request for
+ * Other differences: a backslash sent as is separates path segments on
+ * every system, as browsers read it (a name holding one is reached as
+ * `%5C`, as listings link it); a request for
  * several ranges gets the whole file (200); only regular files are opened
  * (a FIFO or device gets 404 instead of hanging the server); MIME types
  * come from CPython 3.13's built-in table for common extensions and the
@@ -992,11 +993,11 @@ async function pipeTo(
 
 /**
  * The path for a `Location` header: browsers read `//host` and `/\host` as
- * another site, so backslashes are %-encoded (this server decodes them
- * back) and leading slashes collapsed.
+ * another site, so backslashes become the separators this server takes
+ * them for, and leading slashes collapse.
  */
 function redirectTarget(urlPath: string): string {
-  return urlPath.replaceAll("\\", "%5C").replace(/^\/+/, "/");
+  return urlPath.replaceAll("\\", "/").replace(/^\/+/, "/");
 }
 
 /** Splits a request target into its path and the `?query#fragment` rest. */

@@ -653,8 +653,8 @@ export const ALLOWANCES: readonly Allowance[] = [
   {
     id: "backslash-separator",
     reason:
-      "ours treats a backslash (raw or %5c) in the path as a separator on every system (documented in http_server/_translate.ts), so /%5cevil.com is /evil.com; Python on POSIX takes it as part of a file name",
-    undo: (c, py) => /\\|%5c/i.test(requestLine(c)) ? py : null,
+      "ours treats a backslash sent as is in the path as a separator on every system, as browsers do (documented in http_server/_translate.ts), so /\\evil.com is /evil.com; Python on POSIX takes it as part of a file name (as both take %5C)",
+    undo: (c, py) => requestLine(c).includes("\\") ? py : null,
   },
   {
     id: "python-nul",

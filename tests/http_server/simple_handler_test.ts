@@ -188,6 +188,41 @@ Deno.test("SimpleHTTPRequestHandler: Range requests", async () => {
   });
 });
 
+Deno.test({
+  name:
+    "SimpleHTTPRequestHandler: a name holding a backslash is reached by its listing's link (%5C); a backslash sent as is separates",
+  ignore: WINDOWS,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_backslash_" });
+    try {
+      await Deno.writeTextFile(`${dir}/a\\b.txt`, "one name");
+      await Deno.mkdir(`${dir}/x\\y`);
+      await Deno.writeTextFile(`${dir}/x\\y/in.txt`, "inside");
+      await Deno.mkdir(`${dir}/a`);
+      await Deno.writeTextFile(`${dir}/a/b.txt`, "a folder's file");
+      const Handler = Quiet.partial({ directory: dir });
+      const listing = (await exchange(Handler, "GET / HTTP/1.0\r\n\r\n"))
+        .output;
+      ok(listing.includes('<a href="a%5Cb.txt">a\\b.txt</a>'), listing);
+      ok(listing.includes('<a href="x%5Cy/">x\\y/</a>'), listing);
+      const body = async (target: string) => {
+        const out = (await exchange(Handler, `GET ${target} HTTP/1.0\r\n\r\n`))
+          .output;
+        return out.slice(out.indexOf("\r\n\r\n") + 4);
+      };
+      equal(await body("/a%5Cb.txt"), "one name");
+      equal(await body("/x%5cy/in.txt"), "inside");
+      equal(await body("/a\\b.txt"), "a folder's file");
+      // A folder without its slash: the Location has no backslash left.
+      const moved = (await exchange(Handler, "GET /\\a HTTP/1.0\r\n\r\n"))
+        .output;
+      ok(moved.includes("\r\nLocation: /a/\r\n"), moved);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
 Deno.test("SimpleHTTPRequestHandler: Range is ignored for HTTP/0.9, whose response cannot say it is a part", async () => {
   const Handler = Quiet.partial({ directory: www });
   for (const range of ["bytes=6-10", "bytes=50-"]) {

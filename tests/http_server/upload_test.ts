@@ -218,7 +218,8 @@ Deno.test({
         "/../escape1.txt",
         "/%2e%2e/%2e%2e/escape2.txt",
         "/docs/..%2f..%2fescape3.txt",
-        "/..%5c..%5cescape4.txt",
+        "/..\\..\\escape4.txt",
+        "/..%5c..%5cescape5.txt",
       ]
     ) {
       const status = await put(port, target, "x");
@@ -233,6 +234,8 @@ Deno.test({
       "escape3.txt",
       "escape4.txt",
     ]);
+    // %5C is part of the name, and a name holds no separator.
+    equal(await put(port, "/..%5c..%5cescape5.txt", "x"), 400);
 
     // Names in a form: a path is cut to its last part; `..` and NUL refused.
     const names: [string, number][] = [
