@@ -288,10 +288,11 @@ export class ProxyBasicAuthHandler extends AbstractBasicAuthHandler {
     _msg: string,
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
-    // The proxy is addressed by req.host once ProxyHandler has set it.
+    // The proxy is addressed by req.host once ProxyHandler has set it (a
+    // request without a host never reaches a proxy).
     const retried = this.http_error_auth_reqed(
       "proxy-authenticate",
-      req.host,
+      req.host ?? "",
       req,
       headers,
     );
@@ -597,7 +598,8 @@ export class ProxyDigestAuthHandler extends AbstractDigestAuthHandler {
     _msg: string,
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
-    return await this.answer("proxy-authenticate", req.host, req, fp, headers);
+    const proxy = req.host ?? ""; // set by ProxyHandler, as above
+    return await this.answer("proxy-authenticate", proxy, req, fp, headers);
   }
 }
 

@@ -92,8 +92,11 @@ const SPEC = {
 export class Request {
   /** The URL scheme (`http`, `https`, `file`, `data`, …). */
   type!: string;
-  /** The host (and port) the request goes to, percent-decoded. */
-  host!: string;
+  /**
+   * The host (and port) the request goes to, percent-decoded; `null` for a
+   * URL without one (`data:`, `mailto:`), as in Python.
+   */
+  host!: string | null;
   /** What follows the host: path and query (or the full URL through a proxy). */
   selector!: string;
   /** The `#fragment` of the URL, or `null`. */
@@ -158,9 +161,8 @@ export class Request {
 
   /** The URL, fragment included; setting it re-parses type, host and selector. */
   get full_url(): string {
-    return this.fragment === null
-      ? this.#fullUrl
-      : `${this.#fullUrl}#${this.fragment}`;
+    // An empty fragment is dropped, as Python's truth test drops it.
+    return this.fragment ? `${this.#fullUrl}#${this.fragment}` : this.#fullUrl;
   }
   set full_url(url: string) {
     const [rest, tag] = splitTag(unwrap(url));
@@ -189,7 +191,7 @@ export class Request {
     }
     this.type = type;
     const [host, selector] = splitHost(rest);
-    this.host = host ? unquote(host) : (host ?? "");
+    this.host = host ? unquote(host) : host;
     this.selector = selector;
   }
 

@@ -18,6 +18,11 @@ Deno.test("Request splits the URL as Python does", () => {
   equal(new Request("HTTP://h").type, "http");
   equal(new Request("http://h%2Fx/").host, "h/x");
   equal(new Request("http://h?q").selector, "/?q");
+  // An empty fragment is dropped from full_url; no host is null (Python's None).
+  const bare = new Request("http://h.test/#");
+  deepEqual([bare.full_url, bare.fragment], ["http://h.test/", ""]);
+  equal(new Request("data:,abc").host, null);
+  equal(new Request("file:///etc/hosts").host, "");
 });
 
 Deno.test("full_url is settable and re-parses", () => {
