@@ -27,6 +27,13 @@ export type RequestData =
   | Iterable<Uint8Array>
   | AsyncIterable<Uint8Array>;
 
+/** Python's `==` on bodies: bytes by value, anything else by identity. */
+function sameData(a: RequestData | null, b: RequestData | null): boolean {
+  if (a === b) return true;
+  if (!(a instanceof Uint8Array && b instanceof Uint8Array)) return false;
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
 /** The optional arguments of {@linkcode Request}, in Python's order. */
 export interface RequestOptions {
   /** The body; its presence makes the default method POST. */
@@ -171,12 +178,12 @@ export class Request {
     this.#parse();
   }
 
-  /** The body; setting a different one drops a stale `Content-length`. */
+  /** The body; setting a different one (by value, for bytes) drops a stale `Content-length`. */
   get data(): RequestData | null {
     return this.#data;
   }
   set data(value: RequestData | null) {
-    if (value !== this.#data) {
+    if (!sameData(value, this.#data)) {
       this.#data = value;
       if (this.has_header("Content-length")) {
         this.remove_header("Content-length");
