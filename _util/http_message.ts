@@ -10,7 +10,21 @@
  * @module
  */
 
+import {
+  collapseRfc2231Value,
+  decodeRfc2231Text,
+  paramsOf,
+  type ParamValue,
+  quoteValue,
+  unquoteParam,
+} from "./mime_params.ts";
+
+export type { ParamValue, Rfc2231Value } from "./mime_params.ts";
+
 const DEFAULT_CONTENT_TYPE = "text/plain";
+
+/** Tells an omitted `failobj` apart from any value a caller could pass. */
+const MISSING: unique symbol = Symbol("missing");
 
 /**
  * Headers of an HTTP request or response, with the methods of Python's
@@ -262,7 +276,7 @@ export class HTTPMessage implements Iterable<string> {
     for (const [key, param] of Object.entries(params)) {
       const paramName = key.replaceAll("_", "-");
       parts.push(
-        param === null ? paramName : `${paramName}="${quoteParam(param)}"`,
+        param === null ? paramName : `${paramName}="${quoteValue(param)}"`,
       );
     }
     this.#pairs.push([name, parts.join("; ")]);
@@ -321,7 +335,10 @@ export class HTTPMessage implements Iterable<string> {
   get_content_type(): string {
     const header = this.get("content-type");
     if (header === null) return DEFAULT_CONTENT_TYPE;
-    const type = (splitParams(header)[0] ?? "").trim().toLowerCase();
+    // Python cuts at the first semicolon, quoted or not.
+    const semicolon = header.indexOf(";");
+    const type = (semicolon === -1 ? header : header.slice(0, semicolon))
+      .trim().toLowerCase();
     return type.split("/").length === 2 ? type : DEFAULT_CONTENT_TYPE;
   }
 
@@ -366,23 +383,25 @@ export class HTTPMessage implements Iterable<string> {
    * assert(JSON.stringify(msg.get_params()) === '[["text/html",""],["charset","utf-8"]]');
    * ```
    */
-  get_params(): [string, string][] | null;
-  /** The parameters of `header`, or `failobj` when it is missing. */
-  get_params<T>(failobj: T, header?: string): [string, string][] | T;
+  get_params(): [string, ParamValue][] | null;
+  /**
+   * The parameters of `header`, or `failobj` when it is missing; with
+   * `unquote` false, values keep their quotes.
+   */
+  get_params<T>(
+    failobj: T,
+    header?: string,
+    unquote?: boolean,
+  ): [string, ParamValue][] | T;
   get_params<T>(
     failobj: T | null = null,
     header = "content-type",
-  ): [string, string][] | T | null {
+    unquote = true,
+  ): [string, ParamValue][] | T | null {
     const value = this.get(header);
     if (value === null) return failobj;
-    return splitParams(value).map((part) => {
-      const eq = part.indexOf("=");
-      if (eq < 0) return [part.trim(), ""];
-      return [
-        part.slice(0, eq).trim().toLowerCase(),
-        unquoteParam(part.slice(eq + 1).trim()),
-      ];
-    });
+    const params = paramsOf(value);
+    return unquote ? params.map(([k, v]) => [k, unquoteParam(v)]) : params;
   }
 
   /**
@@ -397,18 +416,30 @@ export class HTTPMessage implements Iterable<string> {
    * assert(msg.get_param("format") === "flowed");
    * ```
    */
-  get_param(param: string): string | null;
-  /** The value of parameter `param` of `header`, or `failobj`. */
-  get_param<T>(param: string, failobj: T, header?: string): string | T;
+  get_param(param: string): ParamValue | null;
+  /**
+   * The value of parameter `param` of `header`, or `failobj`; with
+   * `unquote` false, the value keeps its quotes.
+   */
+  get_param<T>(
+    param: string,
+    failobj: T,
+    header?: string,
+    unquote?: boolean,
+  ): ParamValue | T;
   get_param<T>(
     param: string,
     failobj: T | null = null,
     header = "content-type",
-  ): string | T | null {
+    unquote = true,
+  ): ParamValue | T | null {
+    const value = this.get(header);
+    if (value === null) return failobj;
     const wanted = param.toLowerCase();
-    const params = this.get_params(null, header) ?? [];
-    for (const [key, value] of params.slice(1)) {
-      if (key === wanted) return value;
+    for (const [key, found] of paramsOf(value)) {
+      if (key.toLowerCase() === wanted) {
+        return unquote ? unquoteParam(found) : found;
+      }
     }
     return failobj;
   }
@@ -429,8 +460,47 @@ export class HTTPMessage implements Iterable<string> {
   /** The `charset` parameter, lowercased, or `failobj`. */
   get_content_charset<T>(failobj: T): string | T;
   get_content_charset<T>(failobj: T | null = null): string | T | null {
-    const charset = this.get_param("charset", null);
-    return charset === null ? failobj : charset.toLowerCase();
+    const found = this.get_param("charset", MISSING);
+    if (found === MISSING) return failobj;
+    let charset: string;
+    if (typeof found === "string") charset = found;
+    else {
+      // RFC 2231 encoded: decoded, it must still be ASCII.
+      try {
+        charset = decodeRfc2231Text(found, "us-ascii", "strict");
+      } catch {
+        charset = found[2];
+      }
+    }
+    // deno-lint-ignore no-control-regex
+    if (/[^\x00-\x7f]/.test(charset)) return failobj;
+    return charset.toLowerCase();
+  }
+
+  /**
+   * The file name a response gives its body: the `filename` parameter of
+   * `Content-Disposition`, else `name` of `Content-Type`, RFC 2231 decoded
+   * (`filename*=UTF-8''na%C3%AFve.txt`) and stripped; or `failobj`.
+   *
+   * @example
+   * ```ts
+   * import { ok as assert } from "node:assert/strict";
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([
+   *   ["Content-Disposition", "attachment; filename*=UTF-8''na%C3%AFve.txt"],
+   * ]);
+   * assert(msg.get_filename() === "na\u00efve.txt");
+   * assert(new HTTPMessage().get_filename("index.html") === "index.html");
+   * ```
+   */
+  get_filename(): string | null;
+  /** The file name, or `failobj` when the headers name none. */
+  get_filename<T>(failobj: T): string | T;
+  get_filename<T>(failobj: T | null = null): string | T | null {
+    let found = this.get_param("filename", MISSING, "content-disposition");
+    if (found === MISSING) found = this.get_param("name", MISSING);
+    if (found === MISSING) return failobj;
+    return collapseRfc2231Value(found).trim();
   }
 
   /**
@@ -487,33 +557,4 @@ function pairsOf(headers: Headers): [string, string][] {
     pairs.push(["set-cookie", cookie]);
   }
   return pairs;
-}
-
-/** Splits a header value at the `;` that are outside quoted strings. */
-function splitParams(value: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
-    if (ch === "\\" && quoted) i++;
-    else if (ch === '"') quoted = !quoted;
-    else if (ch === ";" && !quoted) {
-      parts.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(value.slice(start));
-  return parts.filter((part, i) => i === 0 || part.trim() !== "");
-}
-
-function quoteParam(value: string): string {
-  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
-}
-
-function unquoteParam(value: string): string {
-  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) {
-    return value;
-  }
-  return value.slice(1, -1).replace(/\\(.)/g, "$1");
 }

@@ -45,7 +45,11 @@ export {
   type RequestHandlerClass,
 } from "./base_handler.ts";
 // Python's http.client.HTTPMessage: the type of a handler's `headers`.
-export { HTTPMessage } from "../_util/http_message.ts";
+export {
+  HTTPMessage,
+  type ParamValue,
+  type Rfc2231Value,
+} from "../_util/http_message.ts";
 export type { RequestReader, ResponseWriter } from "./io.ts";
 export { responses } from "./responses.ts";
 export {

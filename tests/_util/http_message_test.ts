@@ -1,5 +1,7 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { HTTPMessage } from "../../_util/http_message.ts";
+import { havePython313, pythonJson } from "../_python.ts";
+import { type Pick, randomSource } from "../_random.ts";
 
 Deno.test("HTTPMessage: case-insensitive look-up keeps order and repeats", () => {
   const msg = new HTTPMessage([["Set-Cookie", "a=1"], ["Host", "x"], [
@@ -53,6 +55,170 @@ Deno.test("HTTPMessage: content type and parameters as Python parses them", () =
   );
   equal(new HTTPMessage().get_content_charset(), null);
   equal(new HTTPMessage().get_params(), null);
+});
+
+Deno.test("HTTPMessage: RFC 2231 parameters and get_filename, as Python's email package reads them", () => {
+  const msg = new HTTPMessage([
+    ["Content-Type", "text/plain; name*=UTF-8''%C3%A9.bin"],
+    [
+      "Content-Disposition",
+      "attachment; filename*0*=UTF-8''na%C3%AF; filename*1=ve.txt; size=3",
+    ],
+  ]);
+  // The triple keeps the bytes as Latin-1 characters, as Python's does.
+  deepEqual(msg.get_param("filename", null, "content-disposition"), [
+    "UTF-8",
+    "",
+    "na\u00c3\u00afve.txt",
+  ]);
+  deepEqual(msg.get_params(null, "content-disposition"), [
+    ["attachment", ""],
+    ["size", "3"],
+    ["filename", ["UTF-8", "", "na\u00c3\u00afve.txt"]],
+  ]);
+  equal(msg.get_filename(), "na\u00efve.txt");
+  equal(
+    new HTTPMessage([["Content-Type", "text/plain; name*=UTF-8''%C3%A9.bin"]])
+      .get_filename(),
+    "\u00e9.bin",
+  );
+  equal(
+    new HTTPMessage([["Content-Disposition", 'inline; filename="  a b  "']])
+      .get_filename(),
+    "a b",
+  );
+  equal(new HTTPMessage().get_filename("fallback"), "fallback");
+  // An encoded charset must decode to ASCII.
+  equal(
+    new HTTPMessage([["Content-Type", "text/html; charset*=''utf-8"]])
+      .get_content_charset(),
+    "utf-8",
+  );
+  equal(
+    new HTTPMessage([["Content-Type", "text/html; charset*=utf-8''%E2%82%AC"]])
+      .get_content_charset(),
+    null,
+  );
+  deepEqual(
+    new HTTPMessage([["Content-Type", 'a/b; x="1"']]).get_params(
+      null,
+      "content-type",
+      false,
+    ),
+    [["a/b", ""], ["x", '"1"']],
+  );
+});
+
+const TYPES = [
+  "text/html",
+  "TEXT/HTML",
+  "application/json",
+  "text",
+  "text/html/x",
+  "",
+  " text/html ",
+  "text/ html",
+  'text/"a;b"',
+];
+const PARAMS = [
+  "charset=utf-8",
+  'charset="UTF-8"',
+  "Charset = latin-1",
+  "charset=",
+  "charset",
+  'boundary="a;b"',
+  "charset*=utf-8''%E2%82%AC",
+  "charset*=us-ascii'en'ascii",
+  'name="a\\"b"',
+  'x="a\\\\b"',
+  'y=\\"q',
+  "name*=UTF-8''%C3%A9.bin",
+  "title*0=abc",
+  "a=b=c",
+  "=x",
+  "charset='utf-8'",
+  "x=<angle>",
+  'x="unterminated',
+];
+const DISPOSITIONS = [
+  "attachment",
+  'attachment; filename="a b.txt"',
+  "attachment; filename*=UTF-8''na%C3%AFve.txt",
+  "attachment; filename*=utf-8'en'%E2%82%AC%20rates.txt",
+  'inline; filename*0="long"; filename*1="name.txt"',
+  "attachment; filename*0*=UTF-8''a%C3%A9; filename*1=b.txt",
+  "attachment; filename*=bogus''x",
+  "attachment; filename*=''plain",
+  "attachment; filename=<angle.txt>",
+  "attachment; FILENAME=UP.TXT",
+  "attachment; filename*=iso-8859-1''%E9t%E9.txt",
+  "attachment; filename*=UTF-8''%FF%FE",
+  "attachment; filename=a.txt; filename*=UTF-8''b.txt",
+  "attachment; filename*=x; filename*0=y",
+];
+
+function randomHeaders(pick: Pick): [string, string][] {
+  let type = pick(TYPES);
+  for (let n = pick([0, 1, 2, 3]); n > 0; n--) {
+    type += pick([";", "; ", " ;", ";;"]) + pick(PARAMS);
+  }
+  if (pick([false, false, false, true])) type += ";";
+  const headers: [string, string][] = [["Content-Type", type]];
+  if (pick([true, false])) {
+    headers.push(["Content-Disposition", pick(DISPOSITIONS)]);
+  }
+  return headers;
+}
+
+const PY_PARAMS = `
+import json, sys
+from http.client import HTTPMessage
+out = []
+for headers in json.load(sys.stdin):
+    m = HTTPMessage()
+    for k, v in headers: m[k] = v
+    def run(f):
+        try: return f()
+        except Exception as e: return "error " + type(e).__name__
+    out.append([run(m.get_content_type), run(m.get_params),
+                run(lambda: m.get_params(unquote=False)),
+                run(lambda: m.get_param("charset")), run(m.get_content_charset),
+                run(lambda: m.get_params(header="content-disposition")),
+                run(m.get_filename)])
+print(json.dumps(out))
+`;
+
+Deno.test({
+  name: "HTTPMessage: parameters agree with CPython 3.13 on random headers",
+  ignore: !havePython313(),
+  async fn() {
+    const pick = randomSource(Number(Deno.env.get("DIFF_SEED") ?? 20261131));
+    const cases = Array.from({ length: 600 }, () => randomHeaders(pick));
+    const python = await pythonJson<unknown[][]>(PY_PARAMS, { input: cases });
+    const run = (f: () => unknown) => {
+      try {
+        return f();
+      } catch (e) {
+        return `error ${(e as Error).name}`;
+      }
+    };
+    for (const [i, headers] of cases.entries()) {
+      const m = new HTTPMessage(headers);
+      deepEqual(
+        [
+          run(() => m.get_content_type()),
+          run(() => m.get_params()),
+          run(() => m.get_params(null, "content-type", false)),
+          run(() => m.get_param("charset")),
+          run(() => m.get_content_charset()),
+          run(() => m.get_params(null, "content-disposition")),
+          run(() => m.get_filename()),
+        ],
+        python[i],
+        JSON.stringify(headers),
+      );
+    }
+  },
 });
 
 Deno.test("HTTPMessage: Headers round trip keeps each Set-Cookie", () => {

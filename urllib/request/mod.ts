@@ -89,4 +89,8 @@ export {
   ProxyDigestAuthHandler,
 } from "./auth_handlers.ts";
 // Python's http.client.HTTPMessage: the type of every response's headers.
-export { HTTPMessage } from "../../_util/http_message.ts";
+export {
+  HTTPMessage,
+  type ParamValue,
+  type Rfc2231Value,
+} from "../../_util/http_message.ts";
