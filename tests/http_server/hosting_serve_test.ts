@@ -357,6 +357,8 @@ Deno.test({
       "index.html": "<p>home</p>",
       "index.html.gz": "GZIPPED-HOME",
     });
+    // Settled, so that the tag revalidated below is the one still sent.
+    await settle(`${site.root}/app.js.gz`);
     await using server = await serve(site.root, ["--precompressed"]);
     const br = await raw(server.port, "GET", "/app.js", {
       "Accept-Encoding": "gzip, br",
