@@ -20,3 +20,11 @@ export function randomSource(seed: number): Pick {
   };
   return (choices) => choices[Math.floor(next() * choices.length)]!;
 }
+
+/**
+ * The seed a random test runs with: `fallback`, fixed so that every run
+ * checks the same cases, unless `DIFF_SEED=n` asks for another.
+ */
+export function testSeed(fallback: number): number {
+  return Number(Deno.env.get("DIFF_SEED") ?? fallback);
+}

@@ -8,7 +8,7 @@
  */
 import { havePython313 } from "../_python.ts";
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { type Pick, randomSource } from "../_random.ts";
+import { type Pick, randomSource, testSeed } from "../_random.ts";
 import { type ServerProcess, spawnServer } from "./_diff_server.ts";
 
 const havePython = havePython313();
@@ -229,7 +229,7 @@ Deno.test({
   ignore: !havePython,
   sanitizeResources: false,
   async fn() {
-    const seed = Number(Deno.env.get("DIFF_SEED") ?? 20261129);
+    const seed = testSeed(20261129);
     const pick = randomSource(seed);
     const [py, ours] = await startApps();
     try {

@@ -13,7 +13,7 @@
  * another.
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { type Pick, randomSource } from "../_random.ts";
+import { type Pick, randomSource, testSeed } from "../_random.ts";
 import { bodyText, buildRequest, sendRaw } from "./_diff_http.ts";
 import { listTree, makeSite, serve } from "./_hosting.ts";
 
@@ -78,7 +78,7 @@ Deno.test({
   ignore: Deno.build.os === "windows",
   sanitizeResources: false,
   async fn() {
-    const seed = Number(Deno.env.get("DIFF_SEED") ?? DEFAULT_SEED);
+    const seed = testSeed(DEFAULT_SEED);
     const pick = randomSource(seed);
     const secret = `SECRET-${crypto.randomUUID()}`;
     await using site = await makeSite({

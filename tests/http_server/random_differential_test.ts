@@ -20,7 +20,7 @@ import type { Case, CaseTag } from "./_diff_cases.ts";
 import { judge, runPair } from "./_diff_run.ts";
 import { type ServerProcess, startServer } from "./_diff_server.ts";
 import { buildTree } from "./_diff_tree.ts";
-import { type Pick, randomSource } from "../_random.ts";
+import { type Pick, randomSource, testSeed } from "../_random.ts";
 
 const DEFAULT_SEED = 20261125;
 const CASES_PER_MODE = 100;
@@ -163,7 +163,7 @@ for (const protocol of ["HTTP/1.0", "HTTP/1.1"]) {
 }
 
 async function randomDifferential(protocol: string): Promise<void> {
-  const seed = Number(Deno.env.get("DIFF_SEED") ?? DEFAULT_SEED) +
+  const seed = testSeed(DEFAULT_SEED) +
     (protocol === "HTTP/1.1" ? 1 : 0);
   const pick = randomSource(seed);
   await using tree = await buildTree();

@@ -13,7 +13,7 @@
  */
 import { deepEqual, equal } from "node:assert/strict";
 import { havePython313 } from "../_python.ts";
-import { type Pick, randomSource } from "../_random.ts";
+import { type Pick, randomSource, testSeed } from "../_random.ts";
 import { bodyText, buildRequest, sendRaw } from "./_diff_http.ts";
 import { type ServerProcess, startServer } from "./_diff_server.ts";
 
@@ -73,7 +73,7 @@ Deno.test({
   ignore: Deno.build.os !== "linux" || !havePython313(),
   sanitizeResources: false,
   async fn() {
-    const seed = Number(Deno.env.get("DIFF_SEED") ?? DEFAULT_SEED);
+    const seed = testSeed(DEFAULT_SEED);
     const dir = await makeFolder(randomSource(seed));
     const servers: ServerProcess[] = [];
     try {

@@ -18,7 +18,7 @@ import { deepEqual, ok } from "node:assert/strict";
 import { havePython313, pythonOutput } from "../../_python.ts";
 import { type Outcome, runOurs, type Scenario } from "./_diff_scenarios.ts";
 import { startRaw } from "./_site.ts";
-import { type Pick, randomSource } from "../../_random.ts";
+import { type Pick, randomSource, testSeed } from "../../_random.ts";
 
 const DEFAULT_SEED = 20261126;
 const CASES = 150;
@@ -161,7 +161,7 @@ Deno.test({
     "random differential: urllib.request against CPython 3.13 on hostile responses",
   ignore: !havePython313(),
 }, async () => {
-  const seed = Number(Deno.env.get("DIFF_SEED") ?? DEFAULT_SEED);
+  const seed = testSeed(DEFAULT_SEED);
   const pick = randomSource(seed);
   const replies = Array.from({ length: CASES }, () => randomResponse(pick));
   await using server = startRaw((request) => {

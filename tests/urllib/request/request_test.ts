@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { Request, request_host } from "../../../urllib/request/mod.ts";
 import { havePython313, pythonJson } from "../../_python.ts";
-import { type Pick, randomSource } from "../../_random.ts";
+import { type Pick, randomSource, testSeed } from "../../_random.ts";
 
 const enc = new TextEncoder();
 
@@ -230,7 +230,7 @@ Deno.test({
   name: "Request agrees with CPython 3.13 on random sequences of operations",
   ignore: !havePython313(),
   async fn() {
-    const pick = randomSource(Number(Deno.env.get("DIFF_SEED") ?? 20261130));
+    const pick = randomSource(testSeed(20261130));
     const cases = Array.from({ length: 300 }, () => randomOperations(pick));
     const python = await pythonJson<unknown[][]>(PY_REQUEST_OPS, {
       input: cases,
