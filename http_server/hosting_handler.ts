@@ -24,7 +24,12 @@ import {
   type DetailedEntry,
   readDetailedEntries,
 } from "./_directory_entries.ts";
-import { etagMatches, variantETag } from "./_etag.ts";
+import {
+  contentTag,
+  etagMatches,
+  mentionsContentTag,
+  variantETag,
+} from "./_etag.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
 import {
   hasExtension,
@@ -129,6 +134,26 @@ export interface HostingHTTPRequestHandlerOptions
   max_upload?: number;
   /** Inject a reload script into HTML pages and serve its event stream. */
   live_reload?: LiveReload | null;
+}
+
+/**
+ * Whether `If-None-Match` names the variant of `body`'s content tag: the
+ * tag a client was given for a file fetched within a second of a change,
+ * before its stamp settled (the plain file accepts its content tag the
+ * same way).
+ */
+function matchesContentVariant(
+  ifNoneMatch: string,
+  body: CopySource | null,
+  suffixes: string[],
+): boolean {
+  if (!mentionsContentTag(ifNoneMatch) || !(body instanceof Uint8Array)) {
+    return false;
+  }
+  return etagMatches(
+    ifNoneMatch,
+    variantETag(contentTag(body), suffixes.join("-")),
+  );
 }
 
 /** A response head held back by `send_head`, to be changed and then sent. */
@@ -646,7 +671,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const ifNoneMatch = this.headers.get("If-None-Match");
     if (
       code === 200 && suffixes.length > 0 && changedTag !== null &&
-      ifNoneMatch !== null && etagMatches(ifNoneMatch, changedTag)
+      ifNoneMatch !== null &&
+      (etagMatches(ifNoneMatch, changedTag) ||
+        matchesContentVariant(ifNoneMatch, body, suffixes))
     ) {
       closeSource(body);
       body = null;
