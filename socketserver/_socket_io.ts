@@ -461,7 +461,11 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     return decoded.slice(offset, newline + 1);
   }
 
-  /** All remaining lines; stops once more than `hint` bytes were read, if `hint` > 0. */
+  /**
+   * All remaining lines; with `hint` > 0, stops after the line that takes
+   * the total past `hint` bytes (a total of exactly `hint` reads on), as a
+   * Python socket file's `readlines` does.
+   */
   async readlines(hint = -1): Promise<Uint8Array[]> {
     const lines: Uint8Array[] = [];
     let total = 0;
@@ -470,8 +474,13 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
       if (line.length === 0) return lines;
       lines.push(line);
       total += line.length;
-      if (hint > 0 && total >= hint) return lines;
+      if (hint > 0 && this.enoughLines(total, hint)) return lines;
     }
+  }
+
+  /** Whether `readlines(hint)` stops once its lines total `total` bytes. */
+  protected enoughLines(total: number, hint: number): boolean {
+    return total > hint;
   }
 
   /**

@@ -14,6 +14,16 @@ import type { DatagramRequest } from "./udp_server.ts";
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The datagram's `rfile`: Python's `BytesIO`, whose `readlines(hint)` stops
+ * once the lines reach `hint` bytes (a socket file's goes past it).
+ */
+class PacketReader extends SocketReader {
+  protected override enoughLines(total: number, hint: number): boolean {
+    return total >= hint;
+  }
+}
+
 /** A connection that yields `packet` once, then ends: what `rfile` reads. */
 function packetConnection(packet: Uint8Array): StreamConnection {
   let rest = packet;
@@ -145,7 +155,7 @@ export class DatagramRequestHandler
     const [packet, socket] = this.request;
     this.packet = packet;
     this.socket = socket;
-    this.rfile = new SocketReader(
+    this.rfile = new PacketReader(
       packetConnection(packet),
       Math.max(packet.length, 1),
     );

@@ -38,7 +38,7 @@ serverTest(
         got.push(decoder.decode(await this.rfile.read(3)));
         const into = new Uint8Array(2);
         got.push(await this.rfile.readinto(into), decoder.decode(into));
-        got.push((await this.rfile.readlines(1)).map((l) => decoder.decode(l)));
+        got.push((await this.rfile.readlines(3)).map((l) => decoder.decode(l)));
         const rest: string[] = [];
         for await (const line of this.rfile) rest.push(decoder.decode(line));
         got.push(rest, (await this.rfile.read()).length);

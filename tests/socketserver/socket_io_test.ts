@@ -65,6 +65,18 @@ serverTest(
   },
 );
 
+serverTest(
+  "readlines(hint) reads on until the lines pass hint bytes, as a socket file does (BytesIO stops on reaching it)",
+  async () => {
+    const lines = async (hint: number) =>
+      (await reader(["ab\ncd\nef\n"]).rfile.readlines(hint)).map(text);
+    deepEqual(await lines(3), ["ab\n", "cd\n"]);
+    deepEqual(await lines(2), ["ab\n"]);
+    deepEqual(await lines(4), ["ab\n", "cd\n"]);
+    deepEqual(await lines(0), ["ab\n", "cd\n", "ef\n"]);
+  },
+);
+
 serverTest("end of stream mid-line: the partial line, then empty", async () => {
   const { rfile } = reader(["one\ntw", "o-and-no-newline"]);
   equal(text(await rfile.readline()), "one\n");
