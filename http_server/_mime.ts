@@ -23,8 +23,9 @@ const SOURCE_RANK: Readonly<Record<string, number>> = {
 };
 
 /**
- * Where CPython 3.13's built-in `mimetypes` table (not the host's
- * `/etc/mime.types`) disagrees with mime-db for an extension people serve.
+ * Where CPython 3.13's built-in strict `mimetypes` table (not the host's
+ * `/etc/mime.types`) disagrees with mime-db: every such extension, so that
+ * Python's table always wins (a test compares them all with CPython).
  */
 const PYTHON_OVERRIDES: Readonly<Record<string, string>> = {
   ".js": "text/javascript",
@@ -55,6 +56,28 @@ const PYTHON_OVERRIDES: Readonly<Record<string, string>> = {
   ".mp4": "video/mp4",
   ".m3u": "application/vnd.apple.mpegurl",
   ".sgml": "text/x-sgml",
+  ".sgm": "text/x-sgml",
+  ".3g2": "audio/3gpp2",
+  ".3gpp2": "audio/3gpp2",
+  ".ass": "audio/aac",
+  ".loas": "audio/aac",
+  ".mpa": "video/mpeg",
+  ".man": "application/x-troff-man",
+  ".me": "application/x-troff-me",
+  ".ms": "application/x-troff-ms",
+  ".roff": "application/x-troff",
+  ".t": "application/x-troff",
+  ".tr": "application/x-troff",
+  ".mif": "application/x-mif",
+  ".nws": "message/rfc822",
+  ".ppa": "application/vnd.ms-powerpoint",
+  ".pwz": "application/vnd.ms-powerpoint",
+  ".wiz": "application/msword",
+  ".xlb": "application/vnd.ms-excel",
+  ".pyo": "application/x-python-code",
+  ".ram": "application/x-pn-realaudio",
+  ".wsdl": "application/xml",
+  ".xpdl": "application/xml",
   ".h5": "application/x-hdf5",
 };
 
@@ -90,6 +113,52 @@ let table: Map<string, string> | undefined;
 export function lookupMimeType(ext: string): string | undefined {
   table ??= buildTable();
   return table.get(ext) ?? table.get(ext.toLowerCase());
+}
+
+/** Python's `mimetypes.suffix_map`: shorthands for compressed archives. */
+const SUFFIX_MAP: Readonly<Record<string, string>> = {
+  ".svgz": ".svg.gz",
+  ".tgz": ".tar.gz",
+  ".taz": ".tar.gz",
+  ".tz": ".tar.gz",
+  ".tbz2": ".tar.bz2",
+  ".txz": ".tar.xz",
+};
+
+/** The extensions of Python's `mimetypes.encodings_map` (case-sensitive there). */
+const ENCODING_EXTENSIONS = new Set([".gz", ".Z", ".bz2", ".xz", ".br"]);
+
+const IS_WINDOWS = Deno.build.os === "windows";
+
+/** Python's `posixpath.splitext` (`ntpath`'s separators on Windows). */
+function splitExt(path: string): [string, string] {
+  const sep = Math.max(
+    path.lastIndexOf("/"),
+    IS_WINDOWS ? path.lastIndexOf("\\") : -1,
+  );
+  const dot = path.lastIndexOf(".");
+  if (dot > sep) {
+    // Leading dots name a file (".bashrc"), not an extension.
+    for (let i = sep + 1; i < dot; i++) {
+      if (path[i] !== ".") return [path.slice(0, dot), path.slice(dot)];
+    }
+  }
+  return [path, ""];
+}
+
+/**
+ * The type Python's `mimetypes.guess_type` finds for file `path` in the
+ * table: a shorthand suffix expanded (`.tgz` is `.tar.gz`), one compression
+ * suffix set aside (`.tar.br` is a tar archive), then the extension looked
+ * up; `undefined` when none is known.
+ */
+export function guessFileType(path: string): string | undefined {
+  let [base, ext] = splitExt(path);
+  while (Object.hasOwn(SUFFIX_MAP, ext.toLowerCase())) {
+    [base, ext] = splitExt(base + SUFFIX_MAP[ext.toLowerCase()]);
+  }
+  if (ENCODING_EXTENSIONS.has(ext)) [base, ext] = splitExt(base);
+  return ext === "" ? undefined : lookupMimeType(ext);
 }
 
 /** Whether a type is textual, so the server adds `; charset=utf-8`. */

@@ -36,7 +36,7 @@ import {
   storeListing,
 } from "./_listing_cache.ts";
 import { statPlainPathInside, UNDECIDED } from "./_inside.ts";
-import { isTextType, lookupMimeType } from "./_mime.ts";
+import { guessFileType, isTextType } from "./_mime.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
@@ -394,7 +394,7 @@ interface FileState {
  * `%5C`, as listings link it); a request for
  * several ranges gets the whole file (200); only regular files are opened
  * (a FIFO or device gets 404 instead of hanging the server); MIME types
- * come from CPython 3.13's built-in table for common extensions and the
+ * come from CPython 3.13's built-in table for every extension in it and the
  * `mime-db` package for the rest, never from the host's `/etc/mime.types`
  * (which a Python on that host would read). Metadata and files up to
  * 64 KiB are read with synchronous calls, as Python reads them, which is
@@ -938,8 +938,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * The MIME type for file `path`: `extensions_map` first (exact, then
-   * lower-cased extension), then the MIME database with CPython 3.13's
-   * answers for common types, else `application/octet-stream`.
+   * lower-cased extension), then CPython 3.13's table (`.tgz` read as
+   * `.tar.gz`, a compression suffix set aside) with the MIME database for
+   * extensions it lacks, else `application/octet-stream`.
    *
    * @example
    * ```ts
@@ -957,8 +958,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (Object.hasOwn(map, ext)) return map[ext] as string;
     const lower = ext.toLowerCase();
     if (Object.hasOwn(map, lower)) return map[lower] as string;
-    if (ext === "") return "application/octet-stream";
-    return lookupMimeType(ext) ?? "application/octet-stream";
+    return guessFileType(path) ?? "application/octet-stream";
   }
 }
 

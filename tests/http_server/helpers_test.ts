@@ -11,6 +11,8 @@ import {
   sortEntries,
 } from "../../http_server/_listing.ts";
 import { isTextType, lookupMimeType } from "../../http_server/_mime.ts";
+import { SimpleHTTPRequestHandler } from "../../http_server/simple_handler.ts";
+import { havePython313, pythonJson } from "../_python.ts";
 import { parseRange } from "../../http_server/_range.ts";
 import { latin1Reason } from "../../http_server/_response_head.ts";
 import {
@@ -206,6 +208,49 @@ Deno.test("lookupMimeType: CPython 3.13's types for common files", () => {
   equal(isTextType("text/html"), true);
   equal(isTextType("application/json"), true);
   equal(isTextType("image/png"), false);
+});
+
+const PY_GUESSES = `
+import json, mimetypes, posixpath
+from http.server import SimpleHTTPRequestHandler
+
+# CPython's built-in table alone: the host's /etc/mime.types left out.
+table = mimetypes.MimeTypes(filenames=())
+special = SimpleHTTPRequestHandler.extensions_map
+
+def guess_type(path):
+    # SimpleHTTPRequestHandler.guess_type, on the built-in table.
+    base, ext = posixpath.splitext(path)
+    if ext in special:
+        return special[ext]
+    if ext.lower() in special:
+        return special[ext.lower()]
+    return table.guess_type(path)[0] or "application/octet-stream"
+
+exts = (set(table.types_map[True]) | set(table.suffix_map)
+        | set(table.encodings_map))
+names = []
+for ext in sorted(exts):
+    names += ["f" + ext, "F" + ext.upper(), "x.tar" + ext]
+print(json.dumps([[name, guess_type(name)] for name in names]))
+`;
+
+Deno.test({
+  name:
+    "guess_type: every extension of CPython 3.13's built-in table gets Python's type",
+  ignore: !havePython313(),
+  async fn() {
+    const python = await pythonJson<[string, string][]>(PY_GUESSES);
+    const guess = (name: string) =>
+      SimpleHTTPRequestHandler.prototype.guess_type.call(
+        Object.create(SimpleHTTPRequestHandler.prototype),
+        name,
+      );
+    const differing = python.filter(([name, type]) => guess(name) !== type)
+      .map(([name, type]) => `${name}: Python ${type}, ours ${guess(name)}`);
+    deepEqual(differing, []);
+    equal(python.length > 450, true, `only ${python.length} names`);
+  },
 });
 
 Deno.test("dates: header dates, log dates, If-Modified-Since parsing", () => {
