@@ -621,7 +621,8 @@ export function parse_http_list(s: string): string[] {
 
 /**
  * Turns `key=value` strings into a record, unquoting double-quoted values,
- * as Python's `urllib.request.parse_keqv_list`.
+ * as Python's `urllib.request.parse_keqv_list` (which raises `IndexError`
+ * for an empty value, `key=`; here it is `""`).
  *
  * @throws {TypeError} When an item has no `=`.
  *
