@@ -150,9 +150,20 @@ function splitExt(path: string): [string, string] {
  * The type Python's `mimetypes.guess_type` finds for file `path` in the
  * table: a shorthand suffix expanded (`.tgz` is `.tar.gz`), one compression
  * suffix set aside (`.tar.br` is a tar archive), then the extension looked
- * up; `undefined` when none is known.
+ * up; `undefined` when none is known. `extension`, when the caller has it
+ * (`posixpath.splitext`'s), spares splitting the path again.
  */
-export function guessFileType(path: string): string | undefined {
+export function guessFileType(
+  path: string,
+  extension?: string,
+): string | undefined {
+  // The usual case first: an extension that is neither kind of suffix.
+  if (
+    extension !== undefined && !ENCODING_EXTENSIONS.has(extension) &&
+    !Object.hasOwn(SUFFIX_MAP, extension.toLowerCase())
+  ) {
+    return extension === "" ? undefined : lookupMimeType(extension);
+  }
   let [base, ext] = splitExt(path);
   while (Object.hasOwn(SUFFIX_MAP, ext.toLowerCase())) {
     [base, ext] = splitExt(base + SUFFIX_MAP[ext.toLowerCase()]);

@@ -958,7 +958,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (Object.hasOwn(map, ext)) return map[ext] as string;
     const lower = ext.toLowerCase();
     if (Object.hasOwn(map, lower)) return map[lower] as string;
-    return guessFileType(path) ?? "application/octet-stream";
+    return guessFileType(path, ext) ?? "application/octet-stream";
   }
 }
 
