@@ -39,7 +39,7 @@ import {
 } from "./_hosting_paths.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
-import { isTextType } from "./_mime.ts";
+import { isTextType } from "../_util/mime_types.ts";
 import {
   acceptedEncodings,
   namesMediaType,

@@ -36,7 +36,7 @@ import {
   storeListing,
 } from "./_listing_cache.ts";
 import { statPlainPathInside, UNDECIDED } from "./_inside.ts";
-import { guessFileType, isTextType } from "./_mime.ts";
+import { guessFileType, isTextType } from "../_util/mime_types.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.

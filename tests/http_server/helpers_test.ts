@@ -10,7 +10,7 @@ import {
   listingHtml,
   sortEntries,
 } from "../../http_server/_listing.ts";
-import { isTextType, lookupMimeType } from "../../http_server/_mime.ts";
+import { isTextType, lookupMimeType } from "../../_util/mime_types.ts";
 import { SimpleHTTPRequestHandler } from "../../http_server/simple_handler.ts";
 import { havePython313, pythonJson } from "../_python.ts";
 import { parseRange } from "../../http_server/_range.ts";

@@ -6,39 +6,14 @@
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
-import mimeDb from "mime-db";
 import { HTTPMessage } from "../../_util/http_message.ts";
+import { guessFileType } from "../../_util/mime_types.ts";
 import { URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import { addinfourl, type BodySource } from "./response.ts";
 import { url2pathname } from "./pathname.ts";
 import { splitPort } from "./_split.ts";
-
-let extensionTypes: Map<string, string> | null = null;
-
-/** The media type for a file name's extension, from mime-db. */
-function guessType(filename: string): string | null {
-  if (extensionTypes === null) {
-    extensionTypes = new Map();
-    const db = mimeDb as Record<
-      string,
-      { extensions?: string[]; source?: string }
-    >;
-    for (const [type, entry] of Object.entries(db)) {
-      for (const ext of entry.extensions ?? []) {
-        // Prefer IANA registrations when several types claim an extension.
-        if (!extensionTypes.has(ext) || entry.source === "iana") {
-          extensionTypes.set(ext, type);
-        }
-      }
-    }
-  }
-  const base = filename.slice(filename.lastIndexOf("/") + 1);
-  const dot = base.lastIndexOf(".");
-  if (dot <= 0 && !base.startsWith(".")) return null;
-  return extensionTypes.get(base.slice(dot + 1).toLowerCase()) ?? null;
-}
 
 class FileSource implements BodySource {
   #file: Deno.FsFile;
@@ -72,8 +47,9 @@ function localAddresses(): Set<string> {
 /**
  * Python's `urllib.request.FileHandler`: opens `file:` URLs naming this
  * machine (no host, `localhost`, or one of its addresses), with Python's
- * headers `Content-type` (guessed from the extension via mime-db, else
- * `text/plain`), `Content-length` and `Last-modified`.
+ * headers `Content-type` (from the name, as Python's `mimetypes` guesses
+ * it from its built-in table, else `text/plain`), `Content-length` and
+ * `Last-modified`.
  *
  * @example
  * ```ts
@@ -122,7 +98,7 @@ export class FileHandler extends BaseHandler {
       }
       const modified = (stats.mtime ?? new Date(0)).toUTCString();
       headers = new HTTPMessage([
-        ["Content-type", guessType(filename) ?? "text/plain"],
+        ["Content-type", guessFileType(filename) ?? "text/plain"],
         ["Content-length", String(stats.size)],
         ["Last-modified", modified],
       ]);

@@ -9,6 +9,29 @@ import {
 import { URLError } from "../../../urllib/error.ts";
 import { text } from "./_site.ts";
 
+Deno.test("file: URLs get the type Python's mimetypes gives the name", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const expected: Record<string, string> = {
+      "a.tar.gz": "application/x-tar", // the encoding set aside, as Python does
+      "b.TGZ": "application/x-tar", // a shorthand suffix, any case
+      "c.sgm": "text/x-sgml", // CPython's table, where mime-db differs
+      "d.js": "text/javascript",
+      "e.unknown-ext": "text/plain",
+      "noext": "text/plain",
+    };
+    for (const [name, type] of Object.entries(expected)) {
+      await Deno.writeTextFile(`${dir}/${name}`, "x");
+      await using resp = await urlopen(
+        `file://${pathname2url(`${dir}/${name}`)}`,
+      );
+      equal(resp.headers?.get("Content-type"), type, name);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("file: URLs carry Python's headers and the file's bytes", async () => {
   const dir = await Deno.makeTempDir();
   try {

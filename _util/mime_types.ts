@@ -1,10 +1,13 @@
 /**
- * Extension to MIME type lookup for the file server: the `mime-db` package,
- * corrected where CPython 3.13's built-in table answers differently for
- * common files, so both servers label the same file the same way.
+ * File name to MIME type, as Python's `mimetypes` answers from its
+ * built-in table (never the host's `/etc/mime.types`): the `mime-db`
+ * package, corrected wherever CPython 3.13's table answers differently,
+ * with its shorthand and compression suffixes. Used by the file server's
+ * `guess_type` and by `file:` URLs, so both label a file as Python would.
  *
  * Follows CPython 3.13 `Lib/mimetypes.py`, the built-in table of
- * `_types_map_default` (where it differs from `mime-db`).
+ * `_types_map_default` (where it differs from `mime-db`) and
+ * `MimeTypes.guess_file_type`.
  *
  * @module
  */
