@@ -221,6 +221,94 @@ Deno.test({
   },
 });
 
+const NAMES = [
+  "Set-Cookie",
+  "set-cookie",
+  "SET-COOKIE",
+  "Host",
+  "x-a",
+  "K",
+  "\u212a", // Kelvin sign: lower-cases to "k"
+  "\u0130", // I with dot above: lower-cases to two characters
+  "i\u0307",
+  "Content-Type",
+];
+const VALUES = ["1", "2", "", "a b", "text/html; charset=utf-8"];
+type MessageOp = [
+  "get" | "get_all" | "has" | "delete" | "replace" | "add" | "items",
+  string,
+  string,
+];
+
+const PY_MESSAGE_OPS = `
+import json, sys
+from http.client import HTTPMessage
+out = []
+for init, ops in json.load(sys.stdin):
+    m = HTTPMessage()
+    for k, v in init: m[k] = v
+    log = []
+    for op, name, value in ops:
+        try:
+            if op == "get": log.append(m.get(name))
+            elif op == "get_all": log.append(m.get_all(name))
+            elif op == "has": log.append(name in m)
+            elif op == "delete": del m[name]; log.append(None)
+            elif op == "replace": m.replace_header(name, value); log.append(None)
+            elif op == "add": m.add_header(name, value); log.append(None)
+            else: log.append([list(item) for item in m.items()])
+        except KeyError:
+            log.append("KeyError")
+    out.append(log)
+print(json.dumps(out))
+`;
+
+Deno.test({
+  name: "HTTPMessage: random sequences of operations agree with CPython 3.13",
+  ignore: !havePython313(),
+  async fn() {
+    const pick = randomSource(testSeed(20261133));
+    const cases = Array.from({ length: 300 }, () => {
+      const init = Array.from(
+        { length: pick([0, 1, 2, 3, 4]) },
+        () => [pick(NAMES), pick(VALUES)],
+      );
+      const ops = Array.from({ length: pick([1, 3, 5]) }, (): MessageOp => [
+        pick(["get", "get_all", "has", "delete", "replace", "add", "items"]),
+        pick(NAMES),
+        pick(VALUES),
+      ]);
+      return [init, ops] as const;
+    });
+    const python = await pythonJson<unknown[][]>(PY_MESSAGE_OPS, {
+      input: cases,
+    });
+    for (const [i, [init, ops]] of cases.entries()) {
+      const m = new HTTPMessage(init as [string, string][]);
+      const log: unknown[] = [];
+      for (const [op, name, value] of ops) {
+        try {
+          if (op === "get") log.push(m.get(name));
+          else if (op === "get_all") log.push(m.get_all(name));
+          else if (op === "has") log.push(m.has(name));
+          else if (op === "items") log.push(m.items().map((item) => [...item]));
+          else {
+            if (op === "delete") m.delete(name);
+            else if (op === "replace") m.replace_header(name, value);
+            else m.add_header(name, value);
+            log.push(null);
+          }
+        } catch (e) {
+          // Python's KeyError is a RangeError here.
+          if (!(e instanceof RangeError)) throw e;
+          log.push("KeyError");
+        }
+      }
+      deepEqual(log, python[i], JSON.stringify(cases[i]));
+    }
+  },
+});
+
 Deno.test("HTTPMessage: Headers round trip keeps each Set-Cookie", () => {
   const headers = new Headers();
   headers.append("Set-Cookie", "a=1");

@@ -13,6 +13,7 @@ import {
 import { isTextType, lookupMimeType } from "../../_util/mime_types.ts";
 import { SimpleHTTPRequestHandler } from "../../http_server/simple_handler.ts";
 import { havePython313, pythonJson } from "../_python.ts";
+import { randomSource, testSeed } from "../_random.ts";
 import { parseRange } from "../../http_server/_range.ts";
 import { latin1Reason } from "../../http_server/_response_head.ts";
 import {
@@ -250,6 +251,66 @@ Deno.test({
       .map(([name, type]) => `${name}: Python ${type}, ours ${guess(name)}`);
     deepEqual(differing, []);
     equal(python.length > 450, true, `only ${python.length} names`);
+  },
+});
+
+const PY_TRANSLATE = `
+import json, sys
+from http.server import SimpleHTTPRequestHandler
+handler = SimpleHTTPRequestHandler.__new__(SimpleHTTPRequestHandler)
+handler.directory = "/srv"
+print(json.dumps([handler.translate_path(p) for p in json.load(sys.stdin)]))
+`;
+
+Deno.test({
+  name:
+    "translate_path agrees with CPython 3.13 on random URL paths (no raw backslash: ours separates there)",
+  ignore: WINDOWS || !havePython313(),
+  async fn() {
+    const pick = randomSource(testSeed(20261134));
+    const pieces = [
+      "/",
+      "//",
+      "a",
+      "b c",
+      "..",
+      ".",
+      "...",
+      "%2e%2e",
+      "%2e",
+      "%2F",
+      "%20",
+      "?",
+      "#",
+      "x?y",
+      "%3F",
+      "%23",
+      "%C3%A9",
+      "%ff",
+      "%ED%B3%BF",
+      "%",
+      "%zz",
+      "\u00e9",
+      ":",
+      "C:",
+      "~",
+      ";",
+      " ",
+      "a.txt",
+      "%5C",
+    ];
+    const paths = Array.from(
+      { length: 1500 },
+      () =>
+        Array.from({ length: pick([0, 1, 2, 4, 6]) }, () => pick(pieces))
+          .join(""),
+    );
+    const python = await pythonJson<string[]>(PY_TRANSLATE, { input: paths });
+    const handler = Object.create(SimpleHTTPRequestHandler.prototype);
+    handler.directory = "/srv";
+    for (const [i, path] of paths.entries()) {
+      equal(handler.translate_path(path), python[i], JSON.stringify(path));
+    }
   },
 });
 
