@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { isValidDate, parsedateTz, utcSeconds } from "../_util/parsedate.ts";
 
 /** English month abbreviations, index 1 to 12 (index 0 unused, as Python). */
 export const MONTH_NAMES: readonly (string | null)[] = [
@@ -80,71 +81,15 @@ export function logDate(): string {
   return cachedLogDate;
 }
 
-const MONTHS: Readonly<Record<string, number>> = {
-  jan: 0,
-  feb: 1,
-  mar: 2,
-  apr: 3,
-  may: 4,
-  jun: 5,
-  jul: 6,
-  aug: 7,
-  sep: 8,
-  oct: 9,
-  nov: 10,
-  dec: 11,
-};
-
-const IMF_DATE =
-  /^(?:[A-Za-z]+,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[\s-]+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]+|[+-]\d{4})?$/;
-const ASCTIME_DATE =
-  /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\d{4})$/;
-
-function fullYear(year: number, digits: number): number {
-  if (digits > 2) return year;
-  return year > 68 ? 1900 + year : 2000 + year;
-}
-
-function isUtcZone(zone: string | undefined): boolean {
-  if (zone === undefined) return true;
-  return /^(?:GMT|UTC?|Z|[+-]0000)$/i.test(zone);
-}
-
 /**
- * Parses an HTTP date (RFC 7231, RFC 850 or asctime form) to whole seconds
- * since the epoch. `null` when it is not a date, or names a time zone other
- * than UTC (Python's file server ignores such `If-Modified-Since` values).
+ * `If-Modified-Since` (or a date in `If-Range`) as Python's file server
+ * reads it: whole seconds since the epoch; `null` when it is not a date
+ * `email.utils.parsedate_to_datetime` takes, or names a zone other than UTC
+ * (no zone counts as UTC).
  */
 export function parseHttpDateUtc(value: string): number | null {
-  const text = value.trim();
-  let year: number, month: number | undefined, day: number;
-  let hour: number, minute: number, second: number;
-  const imf = IMF_DATE.exec(text);
-  if (imf) {
-    const [, d = "", mon = "", y = "", h = "", mi = "", s, zone] = imf;
-    if (!isUtcZone(zone)) return null;
-    day = Number(d);
-    month = MONTHS[mon.toLowerCase()];
-    year = fullYear(Number(y), y.length);
-    hour = Number(h);
-    minute = Number(mi);
-    second = Number(s ?? "0");
-  } else {
-    const asc = ASCTIME_DATE.exec(text);
-    if (!asc) return null;
-    const [, mon = "", d = "", h = "", mi = "", s = "", y = ""] = asc;
-    month = MONTHS[mon.toLowerCase()];
-    day = Number(d);
-    year = Number(y);
-    hour = Number(h);
-    minute = Number(mi);
-    second = Number(s);
-  }
-  if (
-    month === undefined || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-    second > 61
-  ) {
-    return null;
-  }
-  return Date.UTC(year, month, day, hour, minute, second) / 1000;
+  const parts = parsedateTz(value);
+  if (parts === null || !isValidDate(parts)) return null;
+  const offset = parts[6];
+  return offset === null || offset === 0 ? utcSeconds(parts) : null;
 }

@@ -314,6 +314,89 @@ Deno.test({
   },
 });
 
+const PY_IMS = `
+import datetime, email.utils, json, sys
+out = []
+for value in json.load(sys.stdin):
+    # SimpleHTTPRequestHandler.send_head's reading of If-Modified-Since.
+    try:
+        ims = email.utils.parsedate_to_datetime(value)
+    except (TypeError, IndexError, OverflowError, ValueError):
+        out.append(None)
+        continue
+    if ims.tzinfo is None:
+        ims = ims.replace(tzinfo=datetime.timezone.utc)
+    out.append(int(ims.timestamp()) if ims.tzinfo is datetime.timezone.utc else None)
+print(json.dumps(out))
+`;
+
+Deno.test({
+  name:
+    "parseHttpDateUtc reads random dates as SimpleHTTPRequestHandler reads If-Modified-Since",
+  ignore: !havePython313(),
+  async fn() {
+    const pick = randomSource(testSeed(20261135));
+    const days = ["Sun, ", "Thu, ", "Sunday, ", "", "sun, ", "Xyz, ", "Sun "];
+    const dates = ["06", "6", "31", "32", "0", "29"];
+    const months = ["Nov", "nov", "NOV", "Feb", "Xyz", "November"];
+    const years = ["1994", "94", "2026", "69", "68", "00", "0001", "99999"];
+    const times = [
+      "08:49:37",
+      "8:49:37",
+      "08:49",
+      "23:59:60",
+      "24:00:00",
+      "08.49.37",
+      "08:61:00",
+    ];
+    const zones = [
+      "GMT",
+      "UTC",
+      "UT",
+      "Z",
+      "+0000",
+      "-0000",
+      "+0100",
+      "EST",
+      "",
+      "gmt",
+      "-0500",
+      "XYZ",
+    ];
+    const values = Array.from({ length: 3000 }, () => {
+      switch (pick(["imf", "imf", "rfc850", "asctime", "other"])) {
+        case "imf":
+          return `${pick(days)}${pick(dates)} ${pick(months)} ${pick(years)} ${
+            pick(times)
+          }${pick([" ", ""])}${pick(zones)}`;
+        case "rfc850":
+          return `${pick(days)}${pick(dates)}-${pick(months)}-${pick(years)} ${
+            pick(times)
+          } ${pick(zones)}`;
+        case "asctime":
+          return `${pick(["Sun ", "Thu "])}${pick(months)} ${
+            pick([" 6", "6", "29"])
+          } ${pick(times)} ${pick(years)}`;
+        default:
+          return pick([
+            "",
+            " ",
+            "garbage",
+            "Sun, 06 Nov 1994",
+            "06 Nov 1994 08:49:37 GMT extra",
+            "Sun,06 Nov 1994 08:49:37 GMT",
+          ]);
+      }
+    });
+    const python = await pythonJson<(number | null)[]>(PY_IMS, {
+      input: values,
+    });
+    for (const [i, value] of values.entries()) {
+      equal(parseHttpDateUtc(value), python[i], JSON.stringify(value));
+    }
+  },
+});
+
 Deno.test("dates: header dates, log dates, If-Modified-Since parsing", () => {
   equal(httpDate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
   equal(httpDate(1_000_000_000.9), "Sun, 09 Sep 2001 01:46:40 GMT");
