@@ -133,41 +133,50 @@ const ENCODING_EXTENSIONS = new Set([".gz", ".Z", ".bz2", ".xz", ".br"]);
 
 const IS_WINDOWS = Deno.build.os === "windows";
 
-/** Python's `posixpath.splitext` (`ntpath`'s separators on Windows). */
-function splitExt(path: string): [string, string] {
+/**
+ * Where `path`'s extension begins, as Python's `posixpath.splitext` (with
+ * `ntpath`'s separators on Windows) finds it; -1 when it has none.
+ */
+function extensionStart(path: string): number {
   const sep = Math.max(
     path.lastIndexOf("/"),
     IS_WINDOWS ? path.lastIndexOf("\\") : -1,
   );
   const dot = path.lastIndexOf(".");
-  if (dot > sep) {
-    // Leading dots name a file (".bashrc"), not an extension.
-    for (let i = sep + 1; i < dot; i++) {
-      if (path[i] !== ".") return [path.slice(0, dot), path.slice(dot)];
-    }
-  }
-  return [path, ""];
+  if (dot <= sep) return -1;
+  // Leading dots name a file (".bashrc"), not an extension.
+  for (let i = sep + 1; i < dot; i++) if (path[i] !== ".") return dot;
+  return -1;
+}
+
+/** The extension `posixpath.splitext(path)` gives (`""` for none). */
+export function extensionOf(path: string): string {
+  const at = extensionStart(path);
+  return at === -1 ? "" : path.slice(at);
+}
+
+/** Python's `posixpath.splitext`: `[base, extension]`. */
+function splitExt(path: string): [string, string] {
+  const at = extensionStart(path);
+  return at === -1 ? [path, ""] : [path.slice(0, at), path.slice(at)];
 }
 
 /**
  * The type Python's `mimetypes.guess_type` finds for file `path` in the
  * table: a shorthand suffix expanded (`.tgz` is `.tar.gz`), one compression
  * suffix set aside (`.tar.br` is a tar archive), then the extension looked
- * up; `undefined` when none is known. `extension`, when the caller has it
- * (`posixpath.splitext`'s), spares splitting the path again.
+ * up; `undefined` when none is known.
  */
-export function guessFileType(
-  path: string,
-  extension?: string,
-): string | undefined {
-  // The usual case first: an extension that is neither kind of suffix.
+export function guessFileType(path: string): string | undefined {
+  let ext = extensionOf(path);
+  // The usual case: an extension that is neither kind of suffix.
   if (
-    extension !== undefined && !ENCODING_EXTENSIONS.has(extension) &&
-    !Object.hasOwn(SUFFIX_MAP, extension.toLowerCase())
+    !ENCODING_EXTENSIONS.has(ext) &&
+    !Object.hasOwn(SUFFIX_MAP, ext.toLowerCase())
   ) {
-    return extension === "" ? undefined : lookupMimeType(extension);
+    return ext === "" ? undefined : lookupMimeType(ext);
   }
-  let [base, ext] = splitExt(path);
+  let base = path.slice(0, path.length - ext.length);
   while (Object.hasOwn(SUFFIX_MAP, ext.toLowerCase())) {
     [base, ext] = splitExt(base + SUFFIX_MAP[ext.toLowerCase()]);
   }

@@ -36,7 +36,7 @@ import {
   storeListing,
 } from "./_listing_cache.ts";
 import { statPlainPathInside, UNDECIDED } from "./_inside.ts";
-import { guessFileType, isTextType } from "../_util/mime_types.ts";
+import { extensionOf, guessFileType, isTextType } from "../_util/mime_types.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
@@ -100,17 +100,6 @@ function realRoot(directory: string): string {
     realRoots.set(directory, root);
   }
   return root;
-}
-
-/** Python's `posixpath.splitext` extension: leading dots belong to the name. */
-function extensionOf(path: string): string {
-  const sep = Math.max(path.lastIndexOf("/"), path.lastIndexOf(SEP));
-  const dot = path.lastIndexOf(".");
-  if (dot <= sep) return "";
-  for (let i = sep + 1; i < dot; i++) {
-    if (path[i] !== ".") return path.slice(dot);
-  }
-  return "";
 }
 
 function joinPath(directory: string, name: string): string {
@@ -958,7 +947,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (Object.hasOwn(map, ext)) return map[ext] as string;
     const lower = ext.toLowerCase();
     if (Object.hasOwn(map, lower)) return map[lower] as string;
-    return guessFileType(path, ext) ?? "application/octet-stream";
+    return guessFileType(path) ?? "application/octet-stream";
   }
 }
 
