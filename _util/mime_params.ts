@@ -36,7 +36,7 @@ export function quoteValue(text: string): string {
 }
 
 /** Python's `email.utils.unquote`: one pair of `"…"` or `<…>` removed. */
-export function unquoteValue(text: string): string {
+function unquoteValue(text: string): string {
   if (text.length > 1) {
     if (text.startsWith('"') && text.endsWith('"')) {
       return text.slice(1, -1).replaceAll("\\\\", "\\").replaceAll('\\"', '"');
@@ -56,7 +56,7 @@ function countBefore(text: string, needle: string, end: number): number {
  * quotes (a quote mark preceded by a backslash does not count), each
  * stripped, with the name before a `=` lower-cased.
  */
-export function splitParams(value: string): string[] {
+function splitParams(value: string): string[] {
   let rest = ";" + value;
   const parts: string[] = [];
   while (rest.startsWith(";")) {

@@ -163,13 +163,12 @@ export function parsedateTz(text: string): DateParts | null {
   return [year, month, day, hour, minute, second, zoneOffset(tz)];
 }
 
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(2000, month, 0)).getUTCDate() -
-    (month === 2 && !isLeap(year) ? 1 : 0);
-}
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function isLeap(year: number): boolean {
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 /**

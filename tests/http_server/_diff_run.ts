@@ -42,7 +42,7 @@ function shown(res: RawResponse): Shown {
 }
 
 /** Log lines with the time stamp made constant. */
-export function logLines(text: string): string[] {
+function logLines(text: string): string[] {
   return text.split("\n").filter((line) => line !== "").map((line) =>
     line.replace(/^(\S+ - - )\[[^\]]+\]/, "$1[(time)]")
       .replace(/(request from \('[^']*', )\d+\)$/, "$1(port))")
@@ -63,7 +63,7 @@ function writtenSince(server: ServerProcess, from: number): string {
  * before the response; a busy machine can delay ours past a short quiet
  * spell); returns what it wrote since `from`.
  */
-export async function settledLog(
+async function settledLog(
   server: ServerProcess,
   from: number,
   atLeast = 0,
@@ -85,7 +85,7 @@ export async function settledLog(
 }
 
 /** Sends one case on a fresh connection and records what came back. */
-export async function runCase(
+async function runCase(
   server: ServerProcess,
   c: Case,
 ): Promise<CaseResult & { logFrom: number }> {
@@ -143,7 +143,7 @@ function summarize(body: Uint8Array): string {
 }
 
 /** What differs between two results, one line per field. */
-export function differences(py: CaseResult, ours: CaseResult): string[] {
+function differences(py: CaseResult, ours: CaseResult): string[] {
   const out: string[] = [];
   const push = (field: string, a: unknown, b: unknown) =>
     out.push(
