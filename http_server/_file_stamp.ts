@@ -52,6 +52,16 @@ export function sameStamp(stamp: FileStamp, info: Deno.FileInfo): boolean {
 }
 
 /**
+ * Whether the wall-clock second holding `timeMs` was over at `checkedAt`,
+ * by the kernel clock's margin: a date of one-second resolution (a file's
+ * `Last-Modified`) sent after that can tell a later change, made in a later
+ * second, from the version it dates.
+ */
+export function secondIsOver(timeMs: number, checkedAt: number): boolean {
+  return checkedAt >= Math.floor(timeMs / 1000) * 1000 + SETTLE_MS;
+}
+
+/**
  * Whether a stamp of `info` is settled: `checkedAt` (`Date.now()` taken
  * before the `stat` that gave `info`) is at least {@linkcode SETTLE_MS}
  * past its change time. A change time in the future (a clock set back)

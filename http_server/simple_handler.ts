@@ -22,7 +22,7 @@ import {
   storeFile,
   storeOf,
 } from "./_file_cache.ts";
-import { fileStamp, isSettled } from "./_file_stamp.ts";
+import { fileStamp, isSettled, secondIsOver } from "./_file_stamp.ts";
 import {
   encodeListing,
   type ListingEntry,
@@ -361,6 +361,13 @@ interface FileState {
    * (RFC 9110 §8.8.2.2): such a file is always sent whole.
    */
   readonly settled: boolean;
+  /**
+   * Its mtime in whole seconds, once that second is over; `null` before.
+   * Only such a date is sent as `Last-Modified`: a client given the date
+   * while its second still ran could hold a version changed again in that
+   * second, and would send a date that the newer version matches.
+   */
+  readonly lastModified: number | null;
 }
 
 /**
@@ -659,6 +666,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
     }
     const stamp = entry || isSettled(info, checkedAt) ? fileStamp(info) : null;
+    const mtimeMs = info.mtime?.getTime() ?? 0;
     const inMemory = bytes;
     let tag: string | null = null;
     return {
@@ -666,6 +674,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       bytes,
       file,
       settled: stamp !== null,
+      lastModified: secondIsOver(mtimeMs, checkedAt)
+        ? Math.floor(mtimeMs / 1000)
+        : null,
       etag: entry?.etag ??
         (stamp ? stampTag(stamp) : inMemory && contentTag(inMemory)),
       contentTag: () => {
@@ -684,8 +695,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   #sendFileHead(state: FileState, ctype: string): CopySource | null {
     const { info, bytes, file, etag } = state;
     const size = info.size;
-    const mtime = Math.floor((info.mtime?.getTime() ?? 0) / 1000);
-    if (this.#notModified(state, mtime)) {
+    if (this.#notModified(state)) {
       file?.close();
       this.send_response(304);
       if (etag !== null) this.send_header("ETag", etag);
@@ -696,7 +706,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let length = size;
     let status = 200;
     const rangeHeader = this.headers.get("Range");
-    if (rangeHeader !== null && this.#rangeApplies(state, mtime)) {
+    if (rangeHeader !== null && this.#rangeApplies(state)) {
       const range = parseRange(rangeHeader, size);
       if (range === "unsatisfiable") {
         file?.close();
@@ -739,7 +749,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         `bytes ${start}-${start + length - 1}/${size}`,
       );
     }
-    this.send_header("Last-Modified", this.date_time_string(mtime));
+    if (state.lastModified !== null) {
+      this.send_header(
+        "Last-Modified",
+        this.date_time_string(state.lastModified),
+      );
+    }
     if (etag !== null) this.send_header("ETag", etag);
     this.send_header("Accept-Ranges", "bytes");
     this.end_headers();
@@ -749,9 +764,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /**
    * Whether the client's copy is current: `If-None-Match` names the file's
    * tag (or its content tag, which a client holds when it fetched the file
-   * just after a change), else `If-Modified-Since` is not before `mtime`.
+   * just after a change), else `If-Modified-Since` is not before its
+   * `Last-Modified`.
    */
-  #notModified(state: FileState, mtime: number): boolean {
+  #notModified(state: FileState): boolean {
     const ifNoneMatch = this.headers.get("If-None-Match");
     if (ifNoneMatch !== null) {
       return etagMatches(ifNoneMatch, state.etag) ||
@@ -759,12 +775,15 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
           etagMatches(ifNoneMatch, state.contentTag()));
     }
     const ifModifiedSince = this.headers.get("If-Modified-Since");
-    if (ifModifiedSince === null || !state.settled) return false;
+    const { settled, lastModified } = state;
+    if (ifModifiedSince === null || !settled || lastModified === null) {
+      return false;
+    }
     const since = parseHttpDateUtc(ifModifiedSince);
-    return since !== null && mtime <= since;
+    return since !== null && lastModified <= since;
   }
 
-  #rangeApplies(state: FileState, mtime: number): boolean {
+  #rangeApplies(state: FileState): boolean {
     // An HTTP/0.9 response is the body alone: it could not say it is a part.
     if (this.request_version === "HTTP/0.9") return false;
     const ifRange = this.headers.get("If-Range");
@@ -775,7 +794,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         (mentionsContentTag(tag) && tag === state.contentTag());
     }
     const date = parseHttpDateUtc(ifRange);
-    return state.settled && date !== null && date === mtime;
+    return state.settled && date !== null && date === state.lastModified;
   }
 
   #isInside(path: string): boolean {

@@ -3,8 +3,21 @@ import {
   fileStamp,
   isSettled,
   sameStamp,
+  secondIsOver,
   SETTLE_MS,
 } from "../../http_server/_file_stamp.ts";
+
+Deno.test("secondIsOver: from SETTLE_MS after the start of the second holding the time", () => {
+  const second = Date.UTC(2026, 10, 26, 2, 31, 40);
+  for (const within of [0, 1, 500, 999]) {
+    const time = second + within;
+    equal(secondIsOver(time, time), false);
+    equal(secondIsOver(time, second + SETTLE_MS - 1), false);
+    equal(secondIsOver(time, second + SETTLE_MS), true);
+  }
+  // A time ahead of the clock (a future mtime) is not over.
+  equal(secondIsOver(second + 60_000, second + SETTLE_MS), false);
+});
 
 Deno.test("isSettled: only once SETTLE_MS have passed since the change time", () => {
   const dir = Deno.makeTempDirSync();
