@@ -20,6 +20,7 @@ import {
 } from "./_split_args.ts";
 import { asciiDecode } from "./_split_codec.ts";
 import { latin1Encode } from "../../_util/latin1.ts";
+import { pyStrip } from "../../_util/py_str.ts";
 import {
   splitInto,
   splitParams,
@@ -364,18 +365,6 @@ export function urldefrag(
   }
   const [u, f] = defragText(bytesArgText(url));
   return new DefragResultBytes(latin1Encode(u), latin1Encode(f));
-}
-
-// Python's str.isspace() set, which differs from String.prototype.trim's.
-const PY_SPACE =
-  "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
-
-function pyStrip(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && PY_SPACE.includes(text[start] as string)) start++;
-  while (end > start && PY_SPACE.includes(text[end - 1] as string)) end--;
-  return text.slice(start, end);
 }
 
 /**

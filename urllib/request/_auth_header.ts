@@ -12,6 +12,7 @@
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
+import { pyStrip } from "../../_util/py_str.ts";
 
 /** One challenge found by {@linkcode parseBasicChallenges}. */
 export interface Challenge {
@@ -165,7 +166,7 @@ export function parseHttpList(s: string): string[] {
   }
   const last = done + s.slice(start);
   if (last) items.push(last);
-  return items.map((item) => item.trim());
+  return items.map((item) => pyStrip(item));
 }
 
 /**

@@ -10,14 +10,6 @@
  * @module
  */
 
-/** Strips `<...>` and a leading `URL:` around a URL. */
-export function unwrap(url: string): string {
-  let out = url.trim();
-  if (out.startsWith("<") && out.endsWith(">")) out = out.slice(1, -1).trim();
-  if (out.startsWith("URL:")) out = out.slice(4).trim();
-  return out;
-}
-
 /** `"http://h/p"` → `["http", "//h/p"]`; no scheme → `[null, url]`. */
 export function splitType(url: string): [string | null, string] {
   const m = /^([^/:]+):([\s\S]*)$/.exec(url);
@@ -55,11 +47,15 @@ export function splitPasswd(user: string): [string, string | null] {
   return [user.slice(0, i), user.slice(i + 1)];
 }
 
-/** `"host:80"` → `["host", "80"]`; an empty or non-numeric port → `[host, null]`. */
+/**
+ * `"host:80"` → `["host", "80"]`; `"host:"` → `["host", null]`; a
+ * non-numeric port → `[host, null]` with the host whole.
+ */
 export function splitPort(host: string): [string, string | null] {
   const m = /^([\s\S]*):([0-9]*)$/.exec(host);
-  if (m && m[2]) return [m[1] as string, m[2]];
-  return [host, null];
+  if (!m) return [host, null];
+  // An empty port still comes off: `"host:"` is `["host", null]`.
+  return [m[1] as string, m[2] || null];
 }
 
 /** Python's `str.capitalize()`, the header-name form Request stores. */

@@ -92,11 +92,12 @@ export class HTTPPasswordMgr {
    * `authuri` is at or below, or `[null, null]`.
    */
   find_user_password(realm: string | null, authuri: string): UserPassword {
-    const byUris = this.#byRealm.get(realm);
-    if (!byUris) return [null, null];
+    // The URI is reduced even for an unknown realm, so a malformed one
+    // raises as in Python.
+    const storedList = [...(this.#byRealm.get(realm)?.values() ?? [])];
     for (const defaultPort of [true, false]) {
       const reduced = this.reduce_uri(authuri, defaultPort);
-      for (const stored of byUris.values()) {
+      for (const stored of storedList) {
         if (stored.uris.some((u) => this.is_suburi(u, reduced))) {
           return [stored.user, stored.password];
         }

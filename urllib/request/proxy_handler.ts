@@ -14,6 +14,7 @@ import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import type { addinfourl } from "./response.ts";
 import { splitPasswd, splitPort, splitType, splitUser } from "./_split.ts";
+import { pyStrip } from "../../_util/py_str.ts";
 
 function environment(): Record<string, string> {
   try {
@@ -88,7 +89,7 @@ export function proxy_bypass(
   const full = host.toLowerCase();
   const [hostonly] = splitPort(full);
   for (const raw of noProxy.split(",")) {
-    let name = raw.trim();
+    let name = pyStrip(raw);
     if (!name) continue;
     name = name.replace(/^\.+/, "").toLowerCase();
     if (hostonly === name || full === name) return true;

@@ -7,15 +7,9 @@
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
-import { unquote, urlparse } from "../parse/mod.ts";
+import { unquote, unwrap, urlparse } from "../parse/mod.ts";
 import { pyArgs } from "../../_util/py_args.ts";
-import {
-  capitalize,
-  splitHost,
-  splitTag,
-  splitType,
-  unwrap,
-} from "./_split.ts";
+import { capitalize, splitHost, splitTag, splitType } from "./_split.ts";
 
 /**
  * A request body: bytes, or an iterable / async iterable of byte chunks
@@ -247,11 +241,19 @@ export class Request {
       Object.hasOwn(this.unredirected_hdrs, header_name);
   }
 
-  /** A header's value (redirected set first), else `default_`. */
+  /** A header's value (redirected set first), else `default` (`null`). */
+  get_header(header_name: string, default_?: string | null): string | null;
+  /** Keyword form: `get_header(name, { default: "x" })`. */
   get_header(
     header_name: string,
-    default_: string | null = null,
-  ): string | null {
+    options: { default?: string | null },
+  ): string | null;
+  get_header(header_name: string, ...args: unknown[]): string | null {
+    const { default: default_ } = pyArgs({
+      fn: "get_header",
+      names: ["default"],
+      defaults: { default: null as string | null },
+    }, args);
     if (Object.hasOwn(this.headers, header_name)) {
       return this.headers[header_name] as string;
     }
@@ -291,5 +293,6 @@ export class Request {
 export function request_host(request: Request): string {
   let host = urlparse(request.full_url).netloc;
   if (host === "") host = request.get_header("Host", "") ?? "";
-  return host.replace(/:\d+$/, "").toLowerCase();
+  // Python's `$` also matches before a final newline.
+  return host.replace(/:\d+(?=\n?$)/, "").toLowerCase();
 }

@@ -8,6 +8,8 @@
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
+import { pyStrip } from "../../_util/py_str.ts";
+import { decodeBytes } from "../../_util/codec/mod.ts";
 import { quote, unquote, urlparse, urlunparse } from "../parse/mod.ts";
 import { HTTPError } from "../error.ts";
 import { urlopen } from "../request/opener.ts";
@@ -49,20 +51,6 @@ export class RequestRate {
     yield this.requests;
     yield this.seconds;
   }
-}
-
-// Python's str.isspace() set; JavaScript's trim() differs (it strips U+FEFF,
-// keeps U+001C..U+001F and U+0085), which would change which lines parse.
-const PY_SPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" +
-  "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" +
-  "\u2028\u2029\u202f\u205f\u3000";
-
-function pyStrip(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && PY_SPACE.includes(s.charAt(start))) start++;
-  while (end > start && PY_SPACE.includes(s.charAt(end - 1))) end--;
-  return s.slice(start, end);
 }
 
 // Python also breaks lines at the file, group and record separators.
@@ -221,9 +209,8 @@ export class RobotFileParser {
     }
     try {
       const raw = await response.read();
-      const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
-        .decode(raw);
-      this.parse(splitLines(text));
+      // Python's UnicodeDecodeError for bytes that are not UTF-8.
+      this.parse(splitLines(decodeBytes(raw)));
     } finally {
       await response.close();
     }

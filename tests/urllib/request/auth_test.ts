@@ -107,6 +107,9 @@ Deno.test("parse_http_list and parse_keqv_list: CPython's cases", () => {
       "h",
     ]],
     ['a="b\\"c", d="e\\,f", g="h\\\\i"', ['a="b"c"', 'd="e,f"', 'g="h\\i"']],
+    // Python's whitespace: NEL and U+001C are stripped, U+FEFF is kept.
+    ["a\x85, \x1cb", ["a", "b"]],
+    ["\ufeffa", ["\ufeffa"]],
   ];
   for (const [input, expected] of cases) {
     deepEqual(parseHttpList(input), expected, input);

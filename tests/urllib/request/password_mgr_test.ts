@@ -114,6 +114,13 @@ Deno.test("HTTPPasswordMgr: a list of URIs, https default port, reduce_uri keywo
   throws(() => loose("x", true, false), TypeError);
 });
 
+Deno.test("HTTPPasswordMgr: a malformed URI is refused even for a realm never added", () => {
+  throws(
+    () => new HTTPPasswordMgr().find_user_password("r", "http://[::1/"),
+    { name: "TypeError", message: "Invalid IPv6 URL" },
+  );
+});
+
 Deno.test("HTTPPasswordMgrWithDefaultRealm falls back to the realm null", () => {
   const mgr = new HTTPPasswordMgrWithDefaultRealm();
   mgr.add_password(null, "http://example.com/", "default", "d");

@@ -77,6 +77,13 @@ function getCerts(): Promise<TestCerts> {
   return certs ??= makeCerts();
 }
 
+Deno.test("proxy_bypass: an empty port comes off, no_proxy names are stripped as Python strips", () => {
+  equal(proxy_bypass("example.com:", { no: "example.com" }), true);
+  // U+001C is whitespace to Python's str.strip(), U+FEFF is not.
+  equal(proxy_bypass("example.com", { no: "\x1cexample.com" }), true);
+  equal(proxy_bypass("example.com", { no: "\ufeffexample.com" }), false);
+});
+
 Deno.test("getproxies and proxy_bypass read the environment as Python does", async () => {
   let settings = await proxySettings({
     HTTP_PROXY: "http://upper:1",

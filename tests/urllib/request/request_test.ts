@@ -27,6 +27,20 @@ Deno.test("Request splits the URL as Python does", () => {
   equal(new Request("file:///etc/hosts").host, "");
 });
 
+Deno.test("the URL is stripped of Python's whitespace, the Host's port cut as Python's regex cuts it", () => {
+  // U+001C is whitespace to Python's str.strip(), U+FEFF is not.
+  equal(new Request("\x1chttp://h/").type, "http");
+  const bom = new Request("\ufeffhttp://h/");
+  equal(bom.type, "\ufeffhttp");
+  equal(bom.origin_req_host, "");
+  equal(new Request(" <URL: http://h/x > ").full_url, "http://h/x");
+  // Python's `$` matches before a final newline too.
+  equal(
+    new Request("data:,x", { headers: { Host: "h:80\n" } }).origin_req_host,
+    "h\n",
+  );
+});
+
 Deno.test("full_url is settable and re-parses", () => {
   const req = new Request("http://a.test/one");
   req.full_url = "https://b.test/two#top";
@@ -60,6 +74,8 @@ Deno.test("headers use str.capitalize() names; unredirected ones are separate", 
   req.add_unredirected_header("Content-type", "ignored/by-header_items");
   equal(req.get_header("X-only-here"), "1");
   equal(req.get_header("Missing", "dflt"), "dflt");
+  equal(req.get_header("Missing", { default: "kw" }), "kw");
+  equal(req.get_header("X-only-here", { default: "kw" }), "1");
   // Python's order: unredirected names first, values from headers win.
   deepEqual(req.header_items(), [
     ["X-only-here", "1"],

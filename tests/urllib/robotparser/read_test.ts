@@ -114,7 +114,7 @@ Deno.test("read(): a 5xx leaves the rules unread, so nothing may be fetched", as
 Deno.test("read(): a body that is not UTF-8 is an error, as in Python", async () => {
   await withSite(async (base) => {
     const parser = new RobotFileParser(`${base}/latin1/robots.txt`);
-    await rejects(parser.read(), TypeError);
+    await rejects(parser.read(), { name: "UnicodeDecodeError" });
   });
 });
 

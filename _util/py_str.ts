@@ -1,0 +1,33 @@
+/**
+ * Python's notion of whitespace for `str.strip()` and `str.split()`, which
+ * differs from JavaScript's `trim()`: Python strips the information
+ * separators U+001C..U+001F and NEL (U+0085), and keeps U+FEFF (the BOM).
+ *
+ * Follows CPython 3.13 `Objects/unicodectype.c`, `_PyUnicode_IsWhitespace` (the characters `str.isspace()` accepts).
+ *
+ * @module
+ */
+
+/** Every character for which Python's `str.isspace()` is true. */
+export const PY_SPACE: string = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" +
+  "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" +
+  "\u2028\u2029\u202f\u205f\u3000";
+
+/**
+ * Python's `text.strip()`: `text` without Python whitespace at either end.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { pyStrip } from "./py_str.ts";
+ * equal(pyStrip("\x1c a \x85"), "a");
+ * equal(pyStrip("\ufeffa"), "\ufeffa");
+ * ```
+ */
+export function pyStrip(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && PY_SPACE.includes(text.charAt(start))) start++;
+  while (end > start && PY_SPACE.includes(text.charAt(end - 1))) end--;
+  return text.slice(start, end);
+}
