@@ -420,5 +420,10 @@ export function quotePlusImpl(
   encoding: unknown,
   errors: unknown,
 ): string {
-  return quoteImpl(string, safe, encoding, errors, true);
+  // Python swaps spaces for `+` only when the input holds one; otherwise it
+  // is a plain quote, so a 0x20 byte from another codec stays `%20`.
+  const hasSpace = typeof string === "string"
+    ? string.includes(" ")
+    : string instanceof Uint8Array && string.includes(0x20);
+  return quoteImpl(string, safe, encoding, errors, hasSpace);
 }

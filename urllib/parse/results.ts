@@ -22,6 +22,7 @@ import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
 import { latin1Decode, latin1Encode } from "../../_util/latin1.ts";
 import { unparseText, unsplitText } from "./_split_core.ts";
+import { asciiDecode } from "./_split_codec.ts";
 
 /** What a result field is: `string` in str results, `Uint8Array` in bytes results. */
 type Field = string | Uint8Array;
@@ -155,16 +156,20 @@ function valuesOf<T>(result: Iterable<T>): T[] {
 }
 
 /**
- * What `geturl` gives: `join` applied to the fields of `result` as text
- * (bytes read as Latin-1), in the fields' type.
+ * What `geturl` gives: `join` applied to the fields of `result` as text, in
+ * the fields' type. Bytes are read as `decode` says: strict ASCII where
+ * Python's `geturl` goes through `urlunsplit` / `urlunparse` (which decode
+ * their arguments so), Latin-1 (every byte kept) where it joins bytes as
+ * they are.
  */
 function rejoined<T extends string | Uint8Array>(
   result: Iterable<T>,
   join: (...texts: string[]) => string,
+  decode: (bytes: Uint8Array) => string,
 ): T {
   const values = valuesOf(result);
   if (typeof values[0] === "string") return join(...values as string[]) as T;
-  return latin1Encode(join(...values.map(textOf))) as T;
+  return latin1Encode(join(...(values as Uint8Array[]).map(decode))) as T;
 }
 
 /** A defragmented URL with its fragment put back (when it is not empty). */
@@ -479,7 +484,7 @@ export abstract class _DefragResultBase<T extends string | Uint8Array, W>
 
   /** The URL with its fragment put back (when it is not empty). */
   geturl(): T {
-    return rejoined(this, defragJoin);
+    return rejoined(this, defragJoin, latin1Decode);
   }
 }
 
@@ -515,7 +520,11 @@ export abstract class _SplitResultBase<T extends string | Uint8Array, W>
 
   /** The URL put back together by {@linkcode urlunsplit}. */
   geturl(): T {
-    return rejoined(this, unsplitText as (...texts: string[]) => string);
+    return rejoined(
+      this,
+      unsplitText as (...texts: string[]) => string,
+      asciiDecode,
+    );
   }
 }
 
@@ -563,7 +572,11 @@ export abstract class _ParseResultBase<T extends string | Uint8Array, W>
 
   /** The URL put back together by {@linkcode urlunparse}. */
   geturl(): T {
-    return rejoined(this, unparseText as (...texts: string[]) => string);
+    return rejoined(
+      this,
+      unparseText as (...texts: string[]) => string,
+      asciiDecode,
+    );
   }
 }
 

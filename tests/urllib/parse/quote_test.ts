@@ -95,6 +95,11 @@ Deno.test("quote: Python-style arguments (positional, keywords, mixed)", () => {
 Deno.test("quote_plus: spaces become +, + is quoted, safe defaults to ''", () => {
   equal(quote_plus("a b+c/d"), "a+b%2Bc%2Fd");
   equal(quote_plus("a b/c", "/"), "a+b/c");
+  // Only an input holding a space has 0x20 bytes swapped for "+": without
+  // one it is a plain quote, whatever bytes its codec gives.
+  equal(quote_plus("\u2028", { encoding: "utf-16" }), "%FF%FE%28%20");
+  equal(quote_plus("\u2028", { encoding: "utf-16", safe: " " }), "%FF%FE%28 ");
+  equal(quote_plus("a \u2028", { encoding: "utf-16-le" }), "a%00+%00%28+");
   equal(quote_plus("a b", "+"), "a+b");
   equal(quote_plus(utf8("a b"), bytes(0x2f)), "a+b");
   equal(quote_plus("é ", { encoding: "latin-1" }), "%E9+");

@@ -138,6 +138,22 @@ Deno.test("results: geturl reassembles", () => {
   deepEqual(urlparse(enc("http://h/p;a")).geturl(), enc("http://h/p;a"));
   deepEqual(urldefrag(enc("u#f")).geturl(), enc("u#f"));
   deepEqual(new DefragResultBytes(enc("u"), enc("")).geturl(), enc("u"));
+  // Bytes beyond ASCII: urlunsplit and urlunparse refuse them, so geturl does;
+  // a defragmented URL's bytes are joined as they are.
+  const latin1 = new Uint8Array([0x2f, 0xe4]);
+  const split = new SplitResultBytes(
+    enc(""),
+    enc(""),
+    latin1,
+    enc(""),
+    enc(""),
+  );
+  throws(() => split.geturl(), { name: "UnicodeDecodeError" });
+  throws(() => urlparse(latin1).geturl(), { name: "UnicodeDecodeError" });
+  deepEqual(
+    new DefragResultBytes(latin1, enc("f")).geturl(),
+    new Uint8Array([0x2f, 0xe4, 0x23, 0x66]),
+  );
 });
 
 Deno.test("results: _replace, _make and _asdict", () => {
