@@ -275,10 +275,33 @@ const TOUGH_OPTIONS = {
 } as const;
 
 /**
+ * The URL as tough-cookie should see it. Its path keeps its `%` escapes, as
+ * Python's cookie paths do (tough-cookie decodes the path it is given, so
+ * `/caf%C3%A9` would never match a cookie whose `Path` is written so), and
+ * its host loses a final dot (tough-cookie stores a cookie for
+ * `www.example.com.` that it then never sends back).
+ */
+function cookieContext(url: string): URL {
+  const parsed = new URL(url);
+  parsed.pathname = parsed.pathname.replaceAll("%", "%25");
+  if (parsed.hostname.endsWith(".")) {
+    parsed.hostname = parsed.hostname.slice(0, -1);
+  }
+  return parsed;
+}
+
+/** What tells two stored cookies apart: domain, path and name. */
+function identity(cookie: ToughCookie): string {
+  return `${cookie.domain}\n${cookie.path}\n${cookie.key}`;
+}
+
+/**
  * Holds the cookies of HTTP responses and adds the matching ones to later
  * requests, like Python's `http.cookiejar.CookieJar`. Storage, domain and
  * path matching, expiry and `Secure` handling follow RFC 6265 as
- * implemented by `tough-cookie`. Two rules are stricter than Python's
+ * implemented by `tough-cookie` (paths compared with their escapes as
+ * written, and sent longest first in the jar's order, as Python does; the
+ * README lists where the rules differ). Two rules are stricter than Python's
  * default policy: cookies for a public suffix (`co.uk`) are refused, and
  * a `Secure` cookie is only stored when it arrives over https (RFC 6265bis).
  * Python's `policy` objects are not supported.
@@ -321,14 +344,25 @@ export class CookieJar implements Iterable<Cookie> {
   add_cookie_header(request: CookieRequest): void {
     this.clear_expired_cookies();
     if (request.has_header("Cookie")) return;
-    let header = "";
+    let matched: ToughCookie[];
     try {
-      header = this.#jar.getCookieStringSync(request.full_url);
+      matched = this.#jar.getCookiesSync(cookieContext(request.full_url));
     } catch {
       // A URL tough-cookie cannot place (no host) has no cookies to send.
       return;
     }
-    if (header) request.add_unredirected_header("Cookie", header);
+    if (matched.length === 0) return;
+    // Python's order: longest path first, ties in the jar's own order
+    // (tough-cookie breaks ties by creation time instead).
+    const slot = new Map(this.#toughCookies().map((c, i) => [identity(c), i]));
+    const rank = (c: ToughCookie) => slot.get(identity(c)) ?? 0;
+    matched.sort((a, b) =>
+      (b.path ?? "").length - (a.path ?? "").length || rank(a) - rank(b)
+    );
+    request.add_unredirected_header(
+      "Cookie",
+      matched.map((c) => c.cookieString()).join("; "),
+    );
   }
 
   /**
@@ -354,7 +388,9 @@ export class CookieJar implements Iterable<Cookie> {
   #setFromHeader(header: string, url: string): void {
     let stored: ToughCookie | undefined;
     try {
-      stored = this.#jar.setCookieSync(header, url, { ignoreError: true });
+      stored = this.#jar.setCookieSync(header, cookieContext(url), {
+        ignoreError: true,
+      });
     } catch {
       // Malformed URLs and cookies are ignored, as Python ignores them.
       return;

@@ -65,14 +65,41 @@ Deno.test("CookieJar stores what a response sets and sends it back where it appl
   ok(c.domain_specified && !c.domain_initial_dot && !c.discard);
   ok(c.expires !== null && Math.abs(c.expires - (Date.now() / 1000 + 100)) < 5);
 
-  // Cookies go back longest path first, only where domain and path match.
+  // Cookies go back longest path first (ties in the jar's order, as in
+  // Python), only where domain and path match.
   equal(
     cookieHeader(jar, "http://www.example.com/a/b/c"),
-    'e="q q"; a=1; c=3; d; g=',
+    'e="q q"; a=1; d; c=3; g=',
   );
   equal(cookieHeader(jar, "http://www.example.com/a"), "g=");
   equal(cookieHeader(jar, "http://other.example.com/a/b/"), "c=3");
   equal(cookieHeader(jar, "http://example.org/"), null);
+});
+
+Deno.test("CookieJar: escaped paths match as written, a host's final dot, ties in jar order", () => {
+  let jar = new CookieJar();
+  const cafe = "http://h.example.com/caf%C3%A9";
+  jar.extract_cookies(
+    response("a=1; Path=/caf%C3%A9", "b=1"),
+    new Request(`${cafe}/x`),
+  );
+  deepEqual([...jar].map((c) => c.path), ["/caf%C3%A9", "/caf%C3%A9"]);
+  equal(cookieHeader(jar, `${cafe}/y`), "a=1; b=1");
+  // A malformed escape in a later URL still gets the cookies for "/".
+  jar.extract_cookies(response("c=1; Path=/"), new Request(`${cafe}/x`));
+  equal(cookieHeader(jar, "http://h.example.com/%E0%A4%A/x"), "c=1");
+
+  jar = new CookieJar();
+  jar.extract_cookies(response("a=1"), new Request("http://www.example.com./"));
+  equal(cookieHeader(jar, "http://www.example.com./"), "a=1");
+
+  // Equal path lengths: the jar's order (domain group, then path, then
+  // name), not the order the cookies were set.
+  jar = new CookieJar();
+  const www = new Request("http://www.example.com/");
+  jar.extract_cookies(response("b=1; Domain=example.com", "a=1"), www);
+  jar.extract_cookies(response("c=1; Domain=example.com"), www);
+  equal(cookieHeader(jar, "http://www.example.com/"), "b=1; c=1; a=1");
 });
 
 Deno.test("CookieJar: request headers already set are kept; the header is unredirected", () => {
