@@ -40,6 +40,7 @@ import {
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
 import { isTextType } from "../_util/mime_types.ts";
+import { HTTPMessage } from "../_util/http_message.ts";
 import {
   acceptedEncodings,
   namesMediaType,
@@ -150,10 +151,17 @@ function matchesContentVariant(
   if (!mentionsContentTag(ifNoneMatch) || !(body instanceof Uint8Array)) {
     return false;
   }
+  const tag = contentTag(body);
   return etagMatches(
     ifNoneMatch,
-    variantETag(contentTag(body), suffixes.join("-")),
+    suffixes.length > 0 ? variantETag(tag, suffixes.join("-")) : tag,
   );
+}
+
+/** The request headers that hold a validator of the client's copy. */
+function isValidator(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === "if-none-match" || lower === "if-modified-since";
 }
 
 /** A response head held back by `send_head`, to be changed and then sent. */
@@ -560,7 +568,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       this.#substitute = this.#fallbackFor(target);
       const sibling = this.#precompressedSibling(this.#substitute ?? target);
       if (sibling !== null) this.#substitute = sibling;
-      if (!this.compress && !this.live_reload && this.#variant === null) {
+      if (!this.compress && !this.live_reload && !this.precompressed) {
         return await super.send_head();
       }
       return await this.#sendHeldHead();
@@ -606,6 +614,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     } else if (!info?.isFile) {
       return null;
     }
+    // A page that gets the live reload script is served from its own bytes
+    // (compressed afterwards with --compress): a sibling has no script.
+    if (this.live_reload && this.guess_type(file) === "text/html") return null;
     for (const encoding of codings) {
       const sibling = file + ENCODING_SUFFIX[encoding];
       if (statOrNull(sibling)?.isFile) {
@@ -624,10 +635,22 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async #sendHeldHead(): Promise<CopySource | null> {
     const held: HeldHead = { status: null, headers: [] };
     this.#held = held;
+    // What is sent may be a variant with a tag of its own, so a tag the
+    // client holds is compared in #sendChanged, with the tag of what is
+    // sent; the base would compare it with the plain file's and send that
+    // tag with its 304. (With If-None-Match, If-Modified-Since counts for
+    // nothing, so the base does not see it either.)
+    const request = this.headers;
+    if (request.has("If-None-Match")) {
+      this.headers = new HTTPMessage(
+        request.items().filter(([name]) => !isValidator(name)),
+      );
+    }
     let body: CopySource | null;
     try {
       body = await super.send_head();
     } finally {
+      this.headers = request;
       // send_error clears #held when it takes over.
       if (this.#held === held) this.#held = null;
       else held.status = null;
@@ -670,8 +693,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const changedTag = headerOf(held, "ETag");
     const ifNoneMatch = this.headers.get("If-None-Match");
     if (
-      code === 200 && suffixes.length > 0 && changedTag !== null &&
-      ifNoneMatch !== null &&
+      (code === 200 || code === 206) && ifNoneMatch !== null &&
       (etagMatches(ifNoneMatch, changedTag) ||
         matchesContentVariant(ifNoneMatch, body, suffixes))
     ) {
@@ -679,7 +701,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       body = null;
       code = 304;
       message = undefined;
-      held.headers = [["ETag", changedTag]];
+      held.headers = changedTag !== null ? [["ETag", changedTag]] : [];
     } else if (code === 200 && body !== null) {
       if (variant) {
         const original = this.guess_type(variant.original);

@@ -426,6 +426,8 @@ Deno.test({
     const none = await raw(server.port, "GET", "/app.js");
     equal(text.decode(none.body), js);
     equal(header(none, "content-encoding"), null);
+    // Another client's Accept-Encoding would get a sibling: caches must know.
+    equal(header(none, "vary"), "Accept-Encoding");
     const range = await raw(server.port, "GET", "/app.js", {
       "Accept-Encoding": "br",
       Range: "bytes=0-6",
@@ -443,6 +445,63 @@ Deno.test({
       "If-None-Match": tag,
     });
     equal(again.status, 304);
+    equal(header(again, "etag"), tag);
+    // The plain file's tag does not stand for the gzip variant sent.
+    const plain = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+      "If-None-Match": header(none, "etag") ?? "",
+    });
+    equal(plain.status, 200);
+    equal(text.decode(plain.body), "GZIP-BYTES");
+    const star = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "br",
+      "If-None-Match": "*",
+    });
+    equal(star.status, 304);
+    match(header(star, "etag") ?? "", /-br"$/);
+  },
+});
+
+Deno.test({
+  name:
+    "--watch with --precompressed and --compress: a page with a .gz beside it still gets the script; a plain tag is not the page's",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      // Above --compress's 1 KiB floor.
+      "index.html": `<html><body>${"<p>home</p>".repeat(200)}</body></html>`,
+      "index.html.gz": "GZIPPED-HOME",
+    });
+    await settle(`${site.root}/index.html.gz`);
+    await using server = await serve(site.root, [
+      "--watch",
+      "--precompressed",
+      "--compress",
+    ]);
+    const plain = await raw(server.port, "GET", "/");
+    ok(text.decode(plain.body).includes("/__serve/live-reload"));
+    const page = await raw(server.port, "GET", "/", {
+      "Accept-Encoding": "gzip",
+    });
+    equal(page.status, 200);
+    ok(
+      gunzipSync(page.body).toString().includes("/__serve/live-reload"),
+      "the script is in the page sent compressed",
+    );
+    match(header(page, "etag") ?? "", /-lr-gzip"$/);
+    // A tag without the script (from a run without --watch) gets the page.
+    const stale = (header(page, "etag") ?? "").replace(/-lr-gzip"$/, '"');
+    const again = await raw(server.port, "GET", "/", {
+      "Accept-Encoding": "gzip",
+      "If-None-Match": stale,
+    });
+    equal(again.status, 200);
+    const same = await raw(server.port, "GET", "/", {
+      "Accept-Encoding": "gzip",
+      "If-None-Match": header(page, "etag") ?? "",
+    });
+    equal(same.status, 304);
+    equal(header(same, "etag"), header(page, "etag"));
   },
 });
 
