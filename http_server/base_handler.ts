@@ -102,6 +102,14 @@ const TIMEOUT_REPR = Object.assign(new Error("timed out"), {
   name: "TimeoutError",
 });
 
+/** Whether `error` says the client reset or closed the connection. */
+function isDisconnect(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    error instanceof Deno.errors.UnexpectedEof;
+}
+
 /** Thrown into a pending head read when `headers_timeout` has passed. */
 class HeadTimeout extends Error {}
 
@@ -174,7 +182,8 @@ function shortest(...seconds: (number | null)[]): number | null {
  *   none, as Python) bound how long a client may take to send a request
  *   head and stay idle between requests; `timeout` works as Python's;
  * - a client that resets or closes a connection while it waits for the
- *   next request ends it quietly; `disable_nagle_algorithm` is `true`.
+ *   next request, or while the rest of a body the handler left unread is
+ *   read off, ends it quietly; `disable_nagle_algorithm` is `true`.
  *
  * @example A handler that answers every GET with "Hello World"
  * ```ts
@@ -766,7 +775,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     try {
       if (!await this.#race(done)) this.close_connection = true;
     } catch (error) {
-      if (!(error instanceof HeadTimeout)) throw error;
+      // The answer is sent: a client gone meanwhile is not worth a report.
+      if (!(error instanceof HeadTimeout) && !isDisconnect(error)) throw error;
       this.close_connection = true;
     } finally {
       this.#setPhase(Phase.Busy, null);

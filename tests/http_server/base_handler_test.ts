@@ -4,6 +4,7 @@
  * Requests (`fetchFrom`), and what the handler writes is checked against
  * what CPython 3.13 writes for the same handler.
  */
+import net from "node:net";
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { BaseHTTPRequestHandler, HTTPServer } from "../../http_server/mod.ts";
 import { exchange, fetchFrom, Logged, normalized } from "./_harness.ts";
@@ -472,6 +473,36 @@ Deno.test("a throwing handler: handle_error reports it and the connection drops,
   const r = await exchange(Silent, "GET / HTTP/1.0\r\n\r\n");
   equal(r.output, "");
   equal(r.halfClosed, true);
+});
+
+Deno.test("a client that resets while an unread chunked body is read off: no error report, the server goes on", async () => {
+  const reported: unknown[] = [];
+  class Unread extends Logged {
+    override protocol_version = "HTTP/1.1";
+    do_POST(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", "2");
+      this.end_headers();
+      this.wfile.write("ok");
+    }
+  }
+  class Server extends HTTPServer {
+    override handle_error(_r: unknown, _c: unknown, error?: unknown): void {
+      reported.push(error);
+    }
+  }
+  await using server = new Server(["127.0.0.1", 0], Unread);
+  const served = server.handle_request();
+  // node:net can end a connection with a reset (Deno.Conn cannot).
+  const client = net.connect(server.server_port, "127.0.0.1");
+  client.on("error", () => {});
+  client.write(
+    "POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+  );
+  await new Promise((resolve) => client.once("data", resolve));
+  client.resetAndDestroy();
+  await served;
+  deepEqual(reported, []);
 });
 
 Deno.test("helpers: version_string, date_time_string, log_date_time_string, responses", () => {
