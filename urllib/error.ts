@@ -82,6 +82,8 @@ export interface ErrorBody {
   readline(limit?: number | null): Promise<Uint8Array>;
   /** Releases the connection. */
   close(): void | Promise<void>;
+  /** Whether `close()` was called (kept by the error when absent). */
+  readonly closed?: boolean;
 }
 
 const EMPTY_BODY: ErrorBody = {
@@ -123,6 +125,7 @@ export class HTTPError extends URLError {
   fp: ErrorBody | null;
   /** The URL that failed. */
   url: string;
+  #closed = false;
 
   /** `new HTTPError(url, code, msg, hdrs, fp)`, as in Python. */
   constructor(
@@ -188,8 +191,43 @@ export class HTTPError extends URLError {
     return (this.fp ?? EMPTY_BODY).readline(limit);
   }
 
+  /** Reads the remaining lines of the error body (see `readline`). */
+  async readlines(hint: number | null = null): Promise<Uint8Array[]> {
+    const lines: Uint8Array[] = [];
+    let total = 0;
+    while (hint === null || hint <= 0 || total <= hint) {
+      const line = await this.readline();
+      if (line.length === 0) break;
+      lines.push(line);
+      total += line.length;
+    }
+    return lines;
+  }
+
+  /** Reads into `b`, resolving to the count (0 at the end). */
+  async readinto(b: Uint8Array): Promise<number> {
+    const bytes = await this.read(b.length);
+    b.set(bytes);
+    return bytes.length;
+  }
+
+  /** `for await (const line of err)`: the error body's lines. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    while (true) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.fp?.closed ?? this.#closed;
+  }
+
   /** Closes the underlying response. */
   async close(): Promise<void> {
+    this.#closed = true;
     await (this.fp ?? EMPTY_BODY).close();
   }
 

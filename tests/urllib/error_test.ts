@@ -55,10 +55,38 @@ Deno.test("HTTPError is a URLError and a readable response", async () => {
   equal(err.headers, err.hdrs);
   equal(new TextDecoder().decode(await err.readline()), "line 1\n");
   equal(new TextDecoder().decode(await err.read()), "line 2\n");
+  ok(!err.closed);
   await err.close();
+  ok(err.closed);
   const empty = new HTTPError("http://h/", 500, "x", null, null);
   equal((await empty.read()).length, 0);
+  ok(!empty.closed);
   await empty[Symbol.asyncDispose]();
+  ok(empty.closed);
+});
+
+Deno.test("HTTPError reads as a file: readlines, readinto and for await", async () => {
+  const body = () =>
+    new addinfourl(
+      new TextEncoder().encode("<h1>nope</h1>\nsecond line"),
+      null,
+      "http://h/",
+      404,
+    );
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  let err = new HTTPError("http://h/", 404, "Not Found", null, body());
+  deepEqual((await err.readlines()).map(text), [
+    "<h1>nope</h1>\n",
+    "second line",
+  ]);
+  err = new HTTPError("http://h/", 404, "Not Found", null, body());
+  const lines: string[] = [];
+  for await (const line of err) lines.push(text(line));
+  deepEqual(lines, ["<h1>nope</h1>\n", "second line"]);
+  err = new HTTPError("http://h/", 404, "Not Found", null, body());
+  const buf = new Uint8Array(4);
+  equal(await err.readinto(buf), 4);
+  equal(text(buf), "<h1>");
 });
 
 Deno.test("ContentTooShortError, InvalidURL, IncompleteRead, RemoteDisconnected, BadStatusLine, TimeoutError", () => {

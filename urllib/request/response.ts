@@ -29,6 +29,10 @@ export interface BodySource {
   close(): void;
 }
 
+// Module-private views of a response's state, for HTTPResponse.
+const RELEASED = Symbol("released");
+const LEFT = Symbol("left");
+
 const LINE_CHUNK = 8192;
 const ALL_CHUNK = 65536;
 /**
@@ -119,7 +123,16 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   msg: string | null = null;
   #source: BodySource;
   #peek: Uint8Array = new Uint8Array(0);
+  /** `close()` was called. */
   #closed = false;
+  /** The body ended (or failed) and its source was released. */
+  #released = false;
+  /**
+   * Whether reads follow Python's buffered file (HTTP bodies and `file:`)
+   * rather than `io.BytesIO` (bytes given, as for `data:`): `read(-2)` is
+   * an error, and `readlines(hint)` stops once the lines exceed `hint`.
+   */
+  #fileLike: boolean;
 
   /** `new addinfourl(fp, headers, url, code?)`: `fp` is bytes or a {@linkcode BodySource}. */
   constructor(
@@ -129,6 +142,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     code: number | null = null,
   ) {
     this.#source = fp instanceof Uint8Array ? new BytesSource(fp) : fp;
+    this.#fileLike = !(this.#source instanceof BytesSource);
     this.headers = headers ?? new HTTPMessage();
     this.url = url;
     this.status = code;
@@ -139,9 +153,20 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return this.status;
   }
 
-  /** Whether `close()` has been called or the body was fully read. */
+  /** Whether `close()` has been called (reading to the end does not close). */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Whether the body's source is released: read to the end, or closed. */
+  get [RELEASED](): boolean {
+    return this.#released;
+  }
+
+  /** The body's announced bytes not read yet, `null` without a length. */
+  get [LEFT](): number | null {
+    const missing = this.#source.missing?.();
+    return missing === undefined ? null : this.#peek.length + missing;
   }
 
   /** Python's `getcode()`. */
@@ -160,24 +185,32 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   async #fill(buf: Uint8Array): Promise<number | null> {
+    // A closed response reads as empty, whatever was left unread (Python).
+    if (this.#closed) return null;
     if (this.#peek.length > 0) {
       const n = Math.min(buf.length, this.#peek.length);
       buf.set(this.#peek.subarray(0, n));
       this.#peek = this.#peek.subarray(n);
       return n;
     }
-    if (this.#closed) return null;
+    if (this.#released) return null;
     let n: number | null;
     try {
       n = await this.#source.readInto(buf);
     } catch (error) {
       // An aborted request (the only URLError a body read throws) keeps
       // rejecting later reads; any other failure ends the body, as in Python.
-      if (!(error instanceof URLError)) this.close();
+      if (!(error instanceof URLError)) this.#release();
       throw error;
     }
-    if (n === null) this.close();
+    if (n === null) this.#release();
     return n;
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#source.close();
   }
 
   /**
@@ -204,6 +237,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * `URLError(signal.reason)`.
    */
   async read(amt: number | null = null): Promise<Uint8Array> {
+    if (amt !== null && amt < -1 && this.#fileLike) {
+      throw new RangeError("read length must be non-negative or -1");
+    }
     if (amt === null || amt < 0) return await this.#readAll();
     // No more than the body's announced rest (Python clips too).
     const left = this.#source.missing?.();
@@ -214,8 +250,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   async #readAll(): Promise<Uint8Array> {
-    // A closed response reads as empty, whatever was left unread (Python).
-    if (this.#closed && this.#peek.length === 0) return new Uint8Array(0);
+    if (this.#closed) return new Uint8Array(0);
     const parts: Uint8Array[] = [];
     let total = 0;
     try {
@@ -274,7 +309,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     const max = limit === null || limit < 0 ? Infinity : limit;
     const parts: Uint8Array[] = [];
     let total = 0;
-    while (total < max) {
+    while (total < max && !this.#closed) {
       if (this.#peek.length === 0) {
         const chunk = new Uint8Array(LINE_CHUNK);
         let n: number | null;
@@ -298,16 +333,22 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return concat(parts, total);
   }
 
-  /** Reads the remaining lines; stops once `hint` bytes were collected when given. */
+  /**
+   * Reads the remaining lines; with `hint`, stops once the lines exceed
+   * `hint` bytes (for bytes given rather than a stream, once they reach it,
+   * as Python's `BytesIO`).
+   */
   async readlines(hint: number | null = null): Promise<Uint8Array[]> {
     const lines: Uint8Array[] = [];
+    const limit = hint !== null && hint > 0
+      ? (this.#fileLike ? hint + 1 : hint)
+      : Infinity;
     let total = 0;
-    while (true) {
+    while (total < limit) {
       const line = await this.readline();
       if (line.length === 0) break;
       lines.push(line);
       total += line.length;
-      if (hint !== null && hint > 0 && total >= hint) break;
     }
     return lines;
   }
@@ -323,9 +364,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   /** Releases the connection; later reads return empty arrays. */
   close(): void {
-    if (this.#closed) return;
     this.#closed = true;
-    this.#source.close();
+    this.#peek = new Uint8Array(0);
+    this.#release();
   }
 
   /** `await using resp = await urlopen(...)` closes it at the end of the block. */
@@ -369,6 +410,23 @@ export class HTTPResponse extends addinfourl {
     this.reason = reason;
     this.msg = reason;
     this.version = version;
+  }
+
+  /**
+   * Python's `isclosed()`: whether the connection is released, once the
+   * body is read to the end or the response closed.
+   */
+  isclosed(): boolean {
+    return this[RELEASED];
+  }
+
+  /**
+   * Python's `length`: the bytes of the body not read yet, by its
+   * `Content-Length`; `null` for a chunked body or one that ends with the
+   * connection.
+   */
+  get length(): number | null {
+    return this[LEFT];
   }
 
   /** Python's `getheader(name, default)`: values of `name` joined with ", ". */

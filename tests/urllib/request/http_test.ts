@@ -1,5 +1,10 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { HTTPResponse, Request, urlopen } from "../../../urllib/request/mod.ts";
+import {
+  addinfourl,
+  HTTPResponse,
+  Request,
+  urlopen,
+} from "../../../urllib/request/mod.ts";
 import {
   HTTPError,
   IncompleteRead,
@@ -97,7 +102,9 @@ Deno.test("read(n), readline, readlines and for-await iterate the body", async (
   equal(text(await resp.readline(4)), "line");
   deepEqual((await resp.readlines()).map(text), [" two\n", "last"]);
   equal((await resp.read()).length, 0);
-  ok(resp.closed);
+  // Read to the end: the connection is released, the response not closed.
+  ok(resp instanceof HTTPResponse && resp.isclosed());
+  ok(!resp.closed);
   const lines: string[] = [];
   for await (const line of await urlopen(`${site.base}/stream`)) {
     lines.push(text(line));
@@ -114,6 +121,42 @@ Deno.test("read(n), readline, readlines and for-await iterate the body", async (
   equal(first.length, 65536);
   equal(first[300], 300 % 251);
   equal((await big.read()).length, 200000 - 65536);
+});
+
+Deno.test("close() empties what readline buffered; length, isclosed, readlines(hint) and read(-2) as http.client", async () => {
+  await using site = startSite();
+  const open = async (url: string) => {
+    const resp = await urlopen(url);
+    ok(resp instanceof HTTPResponse);
+    return resp;
+  };
+  let resp = await open(`${site.base}/text`);
+  const size = Number(resp.headers.get("Content-Length"));
+  equal(resp.length, size);
+  equal(text(await resp.read(4)), "line");
+  equal(resp.length, size - 4);
+  equal(text(await resp.readline()), " one\n");
+  ok(!resp.isclosed());
+  resp.close();
+  ok(resp.closed && resp.isclosed());
+  equal((await resp.read()).length, 0);
+  equal((await resp.readline()).length, 0);
+  deepEqual(await resp.readlines(), []);
+  equal(await resp.readinto(new Uint8Array(4)), 0);
+  // A hint met exactly takes one more line (io.IOBase stops above it).
+  resp = await open(`${site.base}/text`);
+  equal(text(await resp.read(4)), "line");
+  deepEqual((await resp.readlines(5)).map(text), [" one\n", "line two\n"]);
+  await rejects(resp.read(-2), RangeError);
+  resp.close();
+  // Bytes given (as data: URLs are, io.BytesIO in Python) stop at the hint.
+  const bytes = new addinfourl(
+    new TextEncoder().encode("ab\ncd\nef"),
+    null,
+    "data:,",
+  );
+  deepEqual((await bytes.readlines(3)).map(text), ["ab\n"]);
+  equal(text(await bytes.read(-2)), "cd\nef");
 });
 
 Deno.test("bodies arrive as sent: gzip stays compressed", async () => {
