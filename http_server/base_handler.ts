@@ -1059,7 +1059,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * ```
    */
   flush_headers(): void {
-    this.#sendHead(false);
+    // After end_headers, which held the head to join the body, this sends
+    // it now: Python's head is on the wire once flush_headers returns.
+    if (this.#head === "") this.wfile.release();
+    else this.#sendHead(false);
   }
 
   /** Queues the buffered head for the client; `hold`: with what follows. */

@@ -555,4 +555,18 @@ Deno.test("a head and a body written after an await leave in one write; a lone h
   const head = await exchange(Later, "HEAD / HTTP/1.0\r\n\r\n");
   match(head.output, /^HTTP\/1\.0 204 No Content\r\n/);
   equal(head.writes, 1);
+  // flush_headers() after end_headers() sends the held head at once.
+  class Flushed extends Later {
+    override async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.send_header("Content-Length", "5");
+      this.end_headers();
+      this.flush_headers();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      this.wfile.write("later");
+    }
+  }
+  const flushed = await exchange(Flushed, "GET / HTTP/1.0\r\n\r\n");
+  ok(flushed.output.endsWith("\r\n\r\nlater"), flushed.output);
+  equal(flushed.writes, 2);
 });
