@@ -184,6 +184,17 @@ export function guessFileType(path: string): string | undefined {
   return ext === "" ? undefined : lookupMimeType(ext);
 }
 
+/**
+ * The `Content-type` the file server sends for `type`: a textual type gets
+ * `; charset=utf-8`, unless it has parameters already (a charset set in
+ * `extensions_map` or by `guess_type` stays the only one).
+ */
+export function contentTypeFor(type: string): string {
+  return isTextType(type) && !type.includes(";")
+    ? type + "; charset=utf-8"
+    : type;
+}
+
 /** Whether a type is textual, so the server adds `; charset=utf-8`. */
 export function isTextType(type: string): boolean {
   return type.startsWith("text/") || type === "application/json" ||

@@ -39,7 +39,7 @@ import {
 } from "./_hosting_paths.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
-import { isTextType } from "../_util/mime_types.ts";
+import { contentTypeFor } from "../_util/mime_types.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
 import {
   acceptedEncodings,
@@ -69,8 +69,8 @@ import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import type { LiveReload } from "./live_reload.ts";
 import {
+  closeSource,
   type CopySource,
-  type FileSource,
   SimpleHTTPRequestHandler,
   type SimpleHTTPRequestHandlerOptions,
 } from "./simple_handler.ts";
@@ -211,12 +211,6 @@ function setHeader(held: HeldHead, name: string, value: string | null): void {
 async function readWhole(source: CopySource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
-}
-
-function closeSource(source: CopySource | null): void {
-  if (source !== null && !(source instanceof Uint8Array)) {
-    (source as FileSource).close();
-  }
 }
 
 function statOrNull(path: string): Deno.FileInfo | null {
@@ -525,7 +519,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const type = this.guess_type(path);
     this.send_header(
       "Content-Type",
-      isTextType(type) ? type + "; charset=utf-8" : type,
+      contentTypeFor(type),
     );
     this.send_header("Content-Length", String(body.length));
     this.end_headers();
@@ -708,7 +702,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         setHeader(
           held,
           "Content-type",
-          isTextType(original) ? original + "; charset=utf-8" : original,
+          contentTypeFor(original),
         );
       }
       if (inject || (encoding !== null && !variant)) {

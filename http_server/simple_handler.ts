@@ -36,7 +36,11 @@ import {
   storeListing,
 } from "./_listing_cache.ts";
 import { statPlainPathInside, UNDECIDED } from "./_inside.ts";
-import { extensionOf, guessFileType, isTextType } from "../_util/mime_types.ts";
+import {
+  contentTypeFor,
+  extensionOf,
+  guessFileType,
+} from "../_util/mime_types.ts";
 import { parseRange } from "./_range.ts";
 import { translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
@@ -83,13 +87,17 @@ export interface SimpleHTTPRequestHandlerOptions {
   cache?: FileCache | boolean | null;
 }
 
-/** Python's extra `extensions_map` entries, for compressed files. */
-const DEFAULT_EXTENSIONS_MAP: Readonly<Record<string, string>> = Object.freeze({
+/**
+ * Python's extra `extensions_map` entries, for compressed files. Shared by
+ * every handler class that does not set its own, and open to changes, as
+ * Python's class attribute is (`extensions_map[".wasm"] = ...`).
+ */
+const DEFAULT_EXTENSIONS_MAP: Record<string, string> = {
   ".gz": "application/gzip",
   ".Z": "application/octet-stream",
   ".bz2": "application/x-bzip2",
   ".xz": "application/x-xz",
-});
+};
 
 const realRoots = new Map<string, string>();
 
@@ -423,7 +431,27 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /** File names served for a folder URL, first found wins. */
   declare index_pages: readonly string[];
   /** Extension to type entries consulted before the MIME database. */
-  declare extensions_map: Readonly<Record<string, string>>;
+  declare extensions_map: Record<string, string>;
+
+  /**
+   * The class's `extensions_map`, as Python's class attribute: changing it
+   * changes the types every handler of the class (and of subclasses that
+   * set none of their own) sends.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { SimpleHTTPRequestHandler } from "@pyport/web/http/server";
+   * class Handler extends SimpleHTTPRequestHandler {}
+   * Handler.extensions_map[".md"] = "text/markdown";
+   * const handler = new Handler(null!, ["127.0.0.1", 1], null!);
+   * equal(handler.guess_type("README.md"), "text/markdown");
+   * delete Handler.extensions_map[".md"];
+   * ```
+   */
+  static get extensions_map(): Record<string, string> {
+    return this.prototype.extensions_map;
+  }
 
   static {
     Object.assign(this.prototype, {
@@ -740,7 +768,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     this.send_response(status);
     this.send_header(
       "Content-type",
-      isTextType(ctype) ? ctype + "; charset=utf-8" : ctype,
+      contentTypeFor(ctype),
     );
     this.send_header("Content-Length", String(length));
     if (status === 206) {
@@ -797,7 +825,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     return state.settled && date !== null && date === state.lastModified;
   }
 
+  /**
+   * Whether `path` resolves inside `directory`. A path outside it that
+   * `translate_path` returned (only an override does: the default never
+   * leaves the folder) was mapped there on purpose, as Python serves it.
+   */
   #isInside(path: string): boolean {
+    if (!startsWithFolder(path, this.directory)) return true;
     let root: string;
     let real: string;
     try {
@@ -806,8 +840,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     } catch {
       return false;
     }
-    return real === root ||
-      real.startsWith(root.endsWith(SEP) ? root : root + SEP);
+    return startsWithFolder(real, root);
   }
 
   /**
@@ -977,8 +1010,25 @@ function sharedCache(): FileCache {
   return sharedFileCache ??= new FileCache();
 }
 
-function closeSource(source: CopySource): void {
-  if (!(source instanceof Uint8Array)) source.close();
+/** Whether `path` is `folder` or names something below it, as written. */
+function startsWithFolder(path: string, folder: string): boolean {
+  return path === folder ||
+    path.startsWith(folder.endsWith(SEP) ? folder : folder + SEP);
+}
+
+/**
+ * Closes `source` if it is a file. A file whose stream was read to the end
+ * is closed already (a `Deno.FsFile` returned by a `send_head` override,
+ * as Python's `return open(path, "rb")` ports, closes itself then): that
+ * is no error.
+ */
+export function closeSource(source: CopySource | null): void {
+  if (source === null || source instanceof Uint8Array) return;
+  try {
+    source.close();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BadResource)) throw error;
+  }
 }
 
 /** Copies a stream to `output`, waiting for the client when much is queued. */

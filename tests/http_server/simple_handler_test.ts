@@ -396,6 +396,72 @@ Deno.test(
 );
 
 Deno.test(
+  "SimpleHTTPRequestHandler: the hooks as Python programs use them (another folder, a charset of their own, extensions_map changed in place, send_head returning an open file)",
+  deadline(async () => {
+    const other = await Deno.makeTempDir({ prefix: "pyport_other_" });
+    await Deno.mkdir(`${other}/deep`);
+    await Deno.writeTextFile(`${other}/o.txt`, "OTHER\n");
+    await Deno.writeTextFile(`${other}/page.md`, "# md\n");
+    class Mapped extends Quiet {
+      override protocol_version = "HTTP/1.1";
+      override extensions_map = {
+        ...SimpleHTTPRequestHandler.extensions_map,
+        ".txt": "text/plain; charset=iso-8859-1",
+      };
+      override translate_path(path: string): string {
+        // Python's way to serve a second folder beside the first.
+        if (path.startsWith("/other/")) return other + path.slice(6);
+        return super.translate_path(path);
+      }
+      override send_head() {
+        if (this.path !== "/raw") return super.send_head();
+        // Python's `return open(path, "rb")`.
+        const file = Deno.openSync(`${other}/o.txt`);
+        this.send_response(200);
+        this.send_header("Content-Length", "6");
+        this.end_headers();
+        return Promise.resolve(file);
+      }
+    }
+    SimpleHTTPRequestHandler.extensions_map[".md"] = "text/markdown";
+    try {
+      await using server = new HTTPServer(
+        ["127.0.0.1", 0],
+        Mapped.partial({ directory: www }),
+      );
+      const done = server.serve_forever();
+      const base = `http://127.0.0.1:${server.server_port}`;
+      let res = await fetch(`${base}/other/o.txt`);
+      equal(res.status, 200);
+      equal(await res.text(), "OTHER\n");
+      equal(res.headers.get("content-type"), "text/plain; charset=iso-8859-1");
+      res = await fetch(`${base}/other/deep/`);
+      equal(res.status, 200);
+      await res.body?.cancel();
+      res = await fetch(`${base}/other/page.md`);
+      equal(res.headers.get("content-type"), "text/markdown; charset=utf-8");
+      await res.body?.cancel();
+      // The open file is sent, then closed once; the connection goes on.
+      res = await fetch(`${base}/raw`);
+      equal(await res.text(), "OTHER\n");
+      res = await fetch(`${base}/hello.txt`);
+      equal(await res.text(), "Hello World\n");
+      // The folder's own boundary is unchanged: a link out still gets 404.
+      if (!WINDOWS) {
+        res = await fetch(`${base}/outside.txt`);
+        equal(res.status, 404);
+        await res.body?.cancel();
+      }
+      await server.shutdown();
+      await done;
+    } finally {
+      delete SimpleHTTPRequestHandler.extensions_map[".md"];
+      await Deno.remove(other, { recursive: true });
+    }
+  }),
+);
+
+Deno.test(
   "SimpleHTTPRequestHandler: a client leaving mid-download leaks no file",
   {
     ignore: Deno.build.os !== "linux",
