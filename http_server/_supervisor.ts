@@ -129,6 +129,7 @@ export class Supervisor {
   readonly #workers = new Map<number, Worker>();
   #running = false;
   #stopping = false;
+  #stoppedBy: Deno.Signal | null = null;
   #finish: (code: number) => void = () => {};
   /** Resolves with the exit status once every worker has stopped. */
   readonly done: Promise<number>;
@@ -258,15 +259,25 @@ export class Supervisor {
     await this.done;
   }
 
+  /** The signal that stopped the workers, if one did. */
+  get stoppedBy(): Deno.Signal | null {
+    return this.#stoppedBy;
+  }
+
   /** Stops on SIGINT or SIGTERM; resolves with the exit status once all have stopped. */
   async untilStopped(): Promise<number> {
     const signals = ["SIGINT", "SIGTERM"] as const;
-    const stop = () => void this.stop();
-    for (const signal of signals) Deno.addSignalListener(signal, stop);
+    const stops = signals.map((signal) => () => {
+      this.#stoppedBy ??= signal;
+      void this.stop();
+    });
+    signals.forEach((signal, i) => Deno.addSignalListener(signal, stops[i]!));
     try {
       return await this.done;
     } finally {
-      for (const signal of signals) Deno.removeSignalListener(signal, stop);
+      signals.forEach((signal, i) =>
+        Deno.removeSignalListener(signal, stops[i]!)
+      );
     }
   }
 }

@@ -262,8 +262,9 @@ function describe(error: unknown): string {
 
 function bindError(error: unknown, host: string, port: number): StartError {
   if (error instanceof Deno.errors.AddrInUse) {
+    const shown = host.includes(":") ? `[${host}]` : host;
     return new StartError(
-      `port ${port} is already in use on ${host}: stop the program using it, or pick another port (e.g. "serve ${
+      `port ${port} is already in use on ${shown}: stop the program using it, or pick another port (e.g. "serve ${
         port + 1
       }", or "serve 0" for any free port)`,
     );
@@ -382,17 +383,20 @@ function startServer(
     // "::" accepts IPv4 too (dual-stack); fall back where IPv6 is missing.
     : ["::", "0.0.0.0"];
   let lastError: unknown;
+  let failedHost = hosts[0] ?? "";
   for (const host of hosts) {
     try {
       return listen(host);
     } catch (error) {
       lastError = error;
+      failedHost = host;
       const noIPv6 = error instanceof Deno.errors.AddrNotAvailable ||
         /address family|not supported/i.test(describe(error));
       if (!(host === "::" && options.bind === null && noIPv6)) break;
     }
   }
-  throw bindError(lastError, hosts[hosts.length - 1] ?? "", options.port);
+  // The address that refused, named as the error says.
+  throw bindError(lastError, failedHost, options.port);
 }
 
 function startupLine([host, port]: ServerAddress, tls: boolean): string {
@@ -402,29 +406,38 @@ function startupLine([host, port]: ServerAddress, tls: boolean): string {
 }
 
 /**
- * Resolves at the first SIGINT or SIGTERM, then stops listening for them:
+ * Resolves with the first SIGINT or SIGTERM, then stops listening for them:
  * a listener left behind would keep the process of a caller of `main()`
  * alive after it returns.
  */
-function waitForInterrupt(): Promise<void> {
+function waitForInterrupt(): Promise<Deno.Signal> {
   return new Promise((resolve) => {
     const signals: Deno.Signal[] = Deno.build.os === "windows"
       ? ["SIGINT", "SIGBREAK"]
       : ["SIGINT", "SIGTERM"];
-    const added: Deno.Signal[] = [];
-    const stop = () => {
-      for (const signal of added) Deno.removeSignalListener(signal, stop);
-      resolve();
-    };
+    const added: [Deno.Signal, () => void][] = [];
     for (const signal of signals) {
+      const stop = () => {
+        for (const [s, l] of added) Deno.removeSignalListener(s, l);
+        resolve(signal);
+      };
       try {
         Deno.addSignalListener(signal, stop);
-        added.push(signal);
+        added.push([signal, stop]);
       } catch {
         // Signal not available here.
       }
     }
   });
+}
+
+/**
+ * Python's last words after Ctrl-C; SIGTERM (a service manager stopping
+ * it) ends the server without them, as it ends Python's.
+ */
+function sayGoodbye(signal: Deno.Signal | null): void {
+  if (signal === "SIGTERM") return;
+  console.log("\nKeyboard interrupt received, exiting.");
 }
 
 /**
@@ -471,7 +484,7 @@ async function superviseWorkers(
   }
   console.log(banner);
   const code = await supervisor.untilStopped();
-  if (code === 0) console.log("\nKeyboard interrupt received, exiting.");
+  if (code === 0) sayGoodbye(supervisor.stoppedBy);
   return code;
 }
 
@@ -549,9 +562,9 @@ export async function main(args: string[]): Promise<number> {
   console.log(startupLine(server.address, tls !== null));
   const interrupted = waitForInterrupt();
   server.serve();
-  await interrupted;
+  const signal = await interrupted;
   flushStderr();
-  console.log("\nKeyboard interrupt received, exiting.");
+  sayGoodbye(signal);
   await server.close();
   return 0;
 }
