@@ -89,6 +89,8 @@ Deno.test({
     await Deno.mkdir(`${site}/sub`);
     await Deno.writeTextFile(`${site}/sub/x.txt`, "in sub\n");
     const config = new URL("../../deno.json", import.meta.url).pathname;
+    const shellEnv = Deno.env.toObject();
+    delete shellEnv.INIT_CWD;
     const cases: [string[], string][] = [
       [[], "/sub/x.txt"],
       [["-d", "sub"], "/x.txt"],
@@ -107,6 +109,10 @@ Deno.test({
             "0",
           ],
           cwd: site,
+          // As from a shell: deno task keeps an INIT_CWD it inherits (from
+          // the `deno task test` running this), as npm does.
+          env: shellEnv,
+          clearEnv: true,
           stdout: "piped",
           stderr: "null",
         }).spawn();
