@@ -514,6 +514,23 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   }
 }
 
+/** Each connection's writer, so the server can let it finish first. */
+const WRITERS = new WeakMap<StreamConnection, SocketWriter>();
+
+/**
+ * Waits until what the writer of `conn` has queued is sent (or has
+ * failed): Python's unbuffered `wfile.write` has sent its bytes when it
+ * returns, so a handler whose `finish` skips the flush, or fails, still
+ * delivers them before the server closes the connection.
+ */
+export async function sendQueued(conn: StreamConnection): Promise<void> {
+  try {
+    await WRITERS.get(conn)?.flush();
+  } catch {
+    // The client is gone: nothing more can reach it.
+  }
+}
+
 /**
  * The writer behind `wfile`. `write()` queues and returns at once (Python's
  * blocks); what is written in one turn of the event loop leaves in one
@@ -573,6 +590,7 @@ export class SocketWriter {
   constructor(conn: StreamConnection, bufferSize = 0) {
     this.#conn = conn;
     this.#bufferSize = bufferSize < 0 ? COALESCE_LIMIT : bufferSize;
+    WRITERS.set(conn, this);
   }
 
   /** Whether `close()` was called or the connection failed. */

@@ -11,6 +11,14 @@ import { pyRepr } from "../_util/py_repr.ts";
 import { flushStderr, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
 import { runHandler } from "./_run.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * The server whose `serve_forever()` loop is handling the current request:
+ * a `shutdown()` from its handler must not wait for that loop, which waits
+ * for the handler.
+ */
+const servingLoop = new AsyncLocalStorage<object>();
 
 /**
  * An address as Python's `socket` module gives it: `[host, port]` for
@@ -159,7 +167,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
           if (this.get_request_closed()) break;
           await new Promise((resolve) => setTimeout(resolve, 10));
         } else if (next !== POLL) {
-          await handleAccepted(this, ...next);
+          await servingLoop.run(this, () => handleAccepted(this, ...next));
         }
         this.service_actions();
       }
@@ -219,14 +227,17 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
 
   /**
    * Stops `serve_forever()`; resolves once its loop has ended (at once if
-   * it is not running). A request being handled by a plain server finishes
-   * first.
+   * it is not running, or when called from one of its handlers: the loop
+   * ends after that handler returns). A request being handled by a plain
+   * server finishes first.
    */
   shutdown(): Promise<void> {
     const loop = this.#loopDone;
     if (!loop) return Promise.resolve();
     this.#shutdownRequested = true;
     this.#wakeForShutdown?.();
+    // From a handler of the loop: it ends once that handler returns.
+    if (servingLoop.getStore() === this) return Promise.resolve();
     return loop;
   }
 

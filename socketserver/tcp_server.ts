@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { StreamConnection } from "./_socket_io.ts";
+import { sendQueued, type StreamConnection } from "./_socket_io.ts";
 import { inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
 import {
@@ -177,11 +177,13 @@ export class TCPServer extends BaseServer<StreamConnection> {
 
   /**
    * Ends the connection: the client sees the end of the stream after
-   * everything sent. Python half-closes first because its `close()` may
+   * everything sent, what `wfile` still queues included (a `finish` that
+   * skips its flush, or fails, loses nothing). Python half-closes first because its `close()` may
    * leave the socket to the garbage collector; Deno's `close()` sends the
    * same end of stream at once, without a system call more per connection.
    */
   override async shutdown_request(request: StreamConnection): Promise<void> {
+    await sendQueued(request);
     await this.close_request(request);
   }
 

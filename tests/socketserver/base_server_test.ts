@@ -67,23 +67,25 @@ serverTest(
     let shutdownDone!: Promise<void>;
     class Slow extends StreamRequestHandler {
       override async handle(): Promise<void> {
-        shutdownDone = this.server.shutdown().then(() => {
-          events.push("shutdown resolved");
-        });
+        // Awaited from inside a handler (Python would deadlock): the loop
+        // waits for this handler, so shutdown() does not wait for the loop.
+        shutdownDone = this.server.shutdown();
+        await shutdownDone;
+        events.push("shutdown resolved");
         await sleep(20);
         events.push("handler done");
         this.wfile.write("bye\n");
       }
     }
     await using server = new TCPServer(["127.0.0.1", 0], Slow);
-    const loop = server.serve_forever(0.01);
+    const loop = server.serve_forever(0.01).then(() => {
+      events.push("loop ended");
+    });
     using conn = await connect(server.server_address);
     equal(await readUntil(conn, "\n"), "bye\n");
     await loop;
     await shutdownDone;
-    // Called from inside a handler (Python would deadlock), it resolves once
-    // the loop has ended, which is after the handler.
-    deepEqual(events, ["handler done", "shutdown resolved"]);
+    deepEqual(events, ["shutdown resolved", "handler done", "loop ended"]);
   },
 );
 

@@ -164,3 +164,36 @@ serverTest("class attributes are Python's defaults", () => {
     "AF_UNIX",
   );
 });
+
+serverTest(
+  "what wfile queued reaches the client when finish skips the flush or fails (Python's writes have gone out when they return)",
+  async () => {
+    const errors: unknown[] = [];
+    for (const finish of ["skip", "throw"] as const) {
+      class Bye extends StreamRequestHandler {
+        override handle(): void {
+          this.wfile.write("bye\n");
+          this.wfile.write(new Uint8Array(3 * 1024 * 1024).fill(0x61));
+        }
+        override finish(): Promise<void> {
+          if (finish === "throw") throw new Error("finish failed");
+          return Promise.resolve();
+        }
+      }
+      class Server extends TCPServer {
+        override handle_error(_r: unknown, _c: unknown, error?: unknown) {
+          errors.push(error);
+        }
+      }
+      await using server = new Server(["127.0.0.1", 0], Bye);
+      const served = server.handle_request();
+      const conn = await connect(server.server_address);
+      const text = await readAll(conn, 4 * 1024 * 1024);
+      conn.close();
+      await served;
+      equal(text.slice(0, 4), "bye\n", finish);
+      equal(text.length, 4 + 3 * 1024 * 1024, finish);
+    }
+    equal(errors.length, 1, "the failed finish is reported");
+  },
+);
