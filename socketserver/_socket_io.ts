@@ -514,8 +514,15 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   }
 }
 
-/** Each connection's writer, so the server can let it finish first. */
-const WRITERS = new WeakMap<StreamConnection, SocketWriter>();
+/**
+ * Each connection's writer, kept on the connection so the server can let it
+ * finish first (a property costs less than a WeakMap entry per connection,
+ * which the garbage collector must trace).
+ */
+const WRITER = Symbol("writer");
+interface WithWriter {
+  [WRITER]?: SocketWriter;
+}
 
 /**
  * Waits until what the writer of `conn` has queued is sent (or has
@@ -523,12 +530,13 @@ const WRITERS = new WeakMap<StreamConnection, SocketWriter>();
  * returns, so a handler whose `finish` skips the flush, or fails, still
  * delivers them before the server closes the connection.
  */
-export async function sendQueued(conn: StreamConnection): Promise<void> {
-  try {
-    await WRITERS.get(conn)?.flush();
-  } catch {
+export function sendQueued(conn: StreamConnection): Promise<void> | void {
+  const writer = (conn as WithWriter)[WRITER];
+  // Nothing queued (a finish that flushed): no promise, no extra turn.
+  if (writer === undefined || !writer.busy) return;
+  return writer.flush().catch(() => {
     // The client is gone: nothing more can reach it.
-  }
+  });
 }
 
 /**
@@ -590,12 +598,17 @@ export class SocketWriter {
   constructor(conn: StreamConnection, bufferSize = 0) {
     this.#conn = conn;
     this.#bufferSize = bufferSize < 0 ? COALESCE_LIMIT : bufferSize;
-    WRITERS.set(conn, this);
+    (conn as WithWriter)[WRITER] = this;
   }
 
   /** Whether `close()` was called or the connection failed. */
   get closed(): boolean {
     return this.#closed || this.#error !== null;
+  }
+
+  /** Whether bytes are queued or being sent. */
+  get busy(): boolean {
+    return this.#sending !== null || this.#hasWork();
   }
 
   /** Bytes queued and not yet taken by the connection. */

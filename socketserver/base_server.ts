@@ -11,14 +11,6 @@ import { pyRepr } from "../_util/py_repr.ts";
 import { flushStderr, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
 import { runHandler } from "./_run.ts";
-import { AsyncLocalStorage } from "node:async_hooks";
-
-/**
- * The server whose `serve_forever()` loop is handling the current request:
- * a `shutdown()` from its handler must not wait for that loop, which waits
- * for the handler.
- */
-const servingLoop = new AsyncLocalStorage<object>();
 
 /**
  * An address as Python's `socket` module gives it: `[host, port]` for
@@ -100,6 +92,8 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   }
 
   #shutdownRequested = false;
+  /** Whether the `serve_forever()` loop is waiting for a request in hand. */
+  #handling = false;
   #wakeForShutdown: (() => void) | null = null;
   #loopDone: Promise<void> | null = null;
   /** Whether a `get_request()` is in progress. */
@@ -167,7 +161,12 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
           if (this.get_request_closed()) break;
           await new Promise((resolve) => setTimeout(resolve, 10));
         } else if (next !== POLL) {
-          await servingLoop.run(this, () => handleAccepted(this, ...next));
+          this.#handling = true;
+          try {
+            await handleAccepted(this, ...next);
+          } finally {
+            this.#handling = false;
+          }
         }
         this.service_actions();
       }
@@ -227,17 +226,18 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
 
   /**
    * Stops `serve_forever()`; resolves once its loop has ended (at once if
-   * it is not running, or when called from one of its handlers: the loop
-   * ends after that handler returns). A request being handled by a plain
-   * server finishes first.
+   * it is not running). A request being handled by a plain server finishes
+   * first: called meanwhile (from its handler, say), it resolves at once,
+   * and the loop ends when that request is done.
    */
   shutdown(): Promise<void> {
     const loop = this.#loopDone;
     if (!loop) return Promise.resolve();
     this.#shutdownRequested = true;
     this.#wakeForShutdown?.();
-    // From a handler of the loop: it ends once that handler returns.
-    if (servingLoop.getStore() === this) return Promise.resolve();
+    // The loop waits for the request in hand, whose handler may be the
+    // caller: waiting for the loop would then wait for itself.
+    if (this.#handling) return Promise.resolve();
     return loop;
   }
 

@@ -183,7 +183,8 @@ export class TCPServer extends BaseServer<StreamConnection> {
    * same end of stream at once, without a system call more per connection.
    */
   override async shutdown_request(request: StreamConnection): Promise<void> {
-    await sendQueued(request);
+    const sending = sendQueued(request);
+    if (sending) await sending;
     await this.close_request(request);
   }
 
