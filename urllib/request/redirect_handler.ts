@@ -21,11 +21,21 @@ const CREDENTIAL_HEADERS = new Set([
   "proxy-authorization",
 ]);
 
+/**
+ * The scheme, host and port of `url`; its netloc as written when the port
+ * is not a number (the request then fails as Python's does, with
+ * `InvalidURL`, when it is opened).
+ */
 function origin(url: string): string {
   const parts = urlparse(url);
   const scheme = parts.scheme.toLowerCase();
-  const port = parts.port ??
-    (scheme === "https" ? 443 : scheme === "http" ? 80 : null);
+  let port: number | null;
+  try {
+    port = parts.port;
+  } catch {
+    return `${scheme}://${parts.netloc}`;
+  }
+  port ??= scheme === "https" ? 443 : scheme === "http" ? 80 : null;
   return `${scheme}://${(parts.hostname ?? "").toLowerCase()}:${port}`;
 }
 

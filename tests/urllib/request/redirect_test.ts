@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { Request, urlopen } from "../../../urllib/request/mod.ts";
-import { HTTPError } from "../../../urllib/error.ts";
+import { HTTPError, InvalidURL } from "../../../urllib/error.ts";
 import { type Seen, startSite, text } from "./_site.ts";
 
 const enc = new TextEncoder();
@@ -103,6 +103,19 @@ Deno.test("redirects to schemes other than http, https, ftp are refused", async 
       },
     );
   }
+});
+
+Deno.test("a redirect to a port that is not a number is Python's InvalidURL", async () => {
+  await using site = startSite();
+  const target = "http://127.0.0.1:abc/ok";
+  await rejects(
+    urlopen(`${site.base}/redirect/302?to=${encodeURIComponent(target)}`),
+    (e) => {
+      ok(e instanceof InvalidURL, String(e));
+      equal(e.message, "nonnumeric port: 'abc'");
+      return true;
+    },
+  );
 });
 
 Deno.test("credentials are not forwarded to another origin (better than Python)", async () => {
