@@ -83,11 +83,13 @@ function forwardAddPassword(
   add.call(mgr, ...args);
 }
 
-function unsupportedScheme(handler: object, scheme: string): RangeError {
+/** Python's error for a challenge scheme the handler cannot answer. */
+function unsupportedScheme(
+  handler: "AbstractBasicAuthHandler" | "AbstractDigestAuthHandler",
+  scheme: string,
+): RangeError {
   return new RangeError(
-    `${handler.constructor.name} does not support the following scheme: ${
-      pyRepr(scheme)
-    }`,
+    `${handler} does not support the following scheme: ${pyRepr(scheme)}`,
   );
 }
 
@@ -162,7 +164,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
       }
     }
     if (unsupported !== null) {
-      throw unsupportedScheme(this, unsupported);
+      throw unsupportedScheme("AbstractBasicAuthHandler", unsupported);
     }
     return null;
   }
@@ -418,7 +420,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
       return await this.retry_http_digest_auth(req, authreq);
     }
     if (scheme.toLowerCase() !== "basic") {
-      throw unsupportedScheme(this, scheme);
+      throw unsupportedScheme("AbstractDigestAuthHandler", scheme);
     }
     return null;
   }

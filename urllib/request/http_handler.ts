@@ -319,6 +319,18 @@ function tunnelFailed(message: string): Error {
   return error;
 }
 
+/** `chunk` in the chunked coding: its size in hex, the bytes, CRLF. */
+function framed(chunk: Uint8Array): Uint8Array {
+  const size = ENCODER.encode(`${chunk.length.toString(16).toUpperCase()}\r\n`);
+  const out = new Uint8Array(size.length + chunk.length + 2);
+  out.set(size);
+  out.set(chunk, size.length);
+  out.set([13, 10], size.length + chunk.length);
+  return out;
+}
+
+const LAST_CHUNK = ENCODER.encode("0\r\n\r\n");
+
 async function sendRequest(
   conn: Connection,
   head: Uint8Array,
@@ -326,29 +338,31 @@ async function sendRequest(
   headers: Map<string, string>,
 ): Promise<void> {
   if (data === null) return await conn.writeAll(head);
+  // As Python's encode_chunked: any Transfer-Encoding header (set by the
+  // caller, or added above for a body of unknown length) frames the body.
+  const chunked = [...headers.keys()].some((k) =>
+    k.toLowerCase() === "transfer-encoding"
+  );
   if (data instanceof Uint8Array) {
-    const all = new Uint8Array(head.length + data.length);
-    all.set(head);
-    all.set(data, head.length);
+    const parts = !chunked
+      ? [head, data]
+      : data.length > 0
+      ? [head, framed(data), LAST_CHUNK]
+      : [head, LAST_CHUNK];
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
     return await conn.writeAll(all);
   }
   await conn.writeAll(head);
-  const chunked = [...headers].some(([k, v]) =>
-    k.toLowerCase() === "transfer-encoding" && v.toLowerCase() === "chunked"
-  );
   for await (const chunk of data) {
     if (chunk.length === 0) continue;
-    if (chunked) {
-      await conn.writeAll(
-        ENCODER.encode(`${chunk.length.toString(16).toUpperCase()}\r\n`),
-      );
-      await conn.writeAll(chunk);
-      await conn.writeAll(ENCODER.encode("\r\n"));
-    } else {
-      await conn.writeAll(chunk);
-    }
+    await conn.writeAll(chunked ? framed(chunk) : chunk);
   }
-  if (chunked) await conn.writeAll(ENCODER.encode("0\r\n\r\n"));
+  if (chunked) await conn.writeAll(LAST_CHUNK);
 }
 
 /**

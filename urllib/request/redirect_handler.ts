@@ -64,12 +64,51 @@ function origin(url: string): string {
  */
 export class HTTPRedirectHandler extends BaseHandler {
   /** How often one URL may be visited in one redirect chain. */
-  max_repeats = 4;
+  declare max_repeats: number;
   /** How many redirects one request may follow. */
-  max_redirections = 10;
+  declare max_redirections: number;
   /** The message prefix of the loop error, as Python's. */
-  inf_msg =
-    "The HTTP server returned a redirect error that would lead to an infinite loop.\nThe last 30x error message was:\n";
+  declare inf_msg: string;
+
+  // Class attributes, as Python's: set on the class (below) they change
+  // every handler of it, or set on one handler, that handler alone.
+  static {
+    Object.assign(this.prototype, {
+      max_repeats: 4,
+      max_redirections: 10,
+      inf_msg:
+        "The HTTP server returned a redirect error that would lead to an infinite loop.\nThe last 30x error message was:\n",
+    });
+  }
+
+  /**
+   * Python's `HTTPRedirectHandler.max_redirections = n`: the limit every
+   * handler of this class (and of subclasses that set none) follows.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { HTTPRedirectHandler } from "@pyport/web/urllib/request";
+   * class Short extends HTTPRedirectHandler {}
+   * Short.max_redirections = 2;
+   * equal(new Short().max_redirections, 2);
+   * equal(new HTTPRedirectHandler().max_redirections, 10);
+   * ```
+   */
+  static get max_redirections(): number {
+    return this.prototype.max_redirections;
+  }
+  static set max_redirections(value: number) {
+    this.prototype.max_redirections = value;
+  }
+
+  /** Python's `HTTPRedirectHandler.max_repeats = n`, as `max_redirections`. */
+  static get max_repeats(): number {
+    return this.prototype.max_repeats;
+  }
+  static set max_repeats(value: number) {
+    this.prototype.max_repeats = value;
+  }
 
   /**
    * Python's `redirect_request`: the `Request` to follow, `null` to let

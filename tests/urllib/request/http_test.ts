@@ -73,6 +73,21 @@ Deno.test("POST bodies: bytes, chunked iterables, and a method override", async 
   ) as Seen;
   equal(chunked.body, "abcd");
   equal(chunked.headers["transfer-encoding"], "chunked");
+  // A Transfer-Encoding the caller sets frames bytes too (Python's
+  // encode_chunked); they went out bare, and the server waited for chunks.
+  const framedBytes = JSON.parse(
+    text(
+      await (await urlopen(
+        new Request(`${site.base}/echo`, {
+          data: enc.encode("abcd"),
+          headers: { "Transfer-Encoding": "chunked" },
+        }),
+        { timeout: 5 },
+      )).read(),
+    ),
+  ) as Seen;
+  equal(framedBytes.body, "abcd");
+  equal(framedBytes.headers["content-length"], undefined);
   const put = JSON.parse(
     text(
       await (await urlopen(

@@ -1,5 +1,9 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { Request, urlopen } from "../../../urllib/request/mod.ts";
+import {
+  HTTPRedirectHandler,
+  Request,
+  urlopen,
+} from "../../../urllib/request/mod.ts";
 import { HTTPError, InvalidURL } from "../../../urllib/error.ts";
 import { type Seen, startSite, text } from "./_site.ts";
 
@@ -87,6 +91,21 @@ Deno.test("at most 10 redirects, and loops are detected", async () => {
   );
   // Python allows max_repeats (4) visits of one URL: the original and 4 more.
   equal(site.seen.length - before, 5);
+});
+
+Deno.test("HTTPRedirectHandler.max_redirections set on the class, as Python's class attribute", async () => {
+  await using site = startSite();
+  HTTPRedirectHandler.max_redirections = 1;
+  try {
+    equal((await echo(`${site.base}/chain/0`)).seen.url, "/echo");
+    await rejects(
+      urlopen(`${site.base}/chain/1`),
+      (e) => e instanceof HTTPError && e.code === 302,
+    );
+  } finally {
+    HTTPRedirectHandler.max_redirections = 10;
+  }
+  equal((await echo(`${site.base}/chain/1`)).seen.url, "/echo");
 });
 
 Deno.test("redirects to schemes other than http, https, ftp are refused", async () => {
