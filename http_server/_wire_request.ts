@@ -7,9 +7,8 @@
  * @module
  */
 import { latin1Encode } from "../_util/latin1.ts";
+import { encodeChunk, LAST_CHUNK } from "../_util/chunk_encoding.ts";
 
-const encoder = new TextEncoder();
-const LAST_CHUNK = encoder.encode("0\r\n\r\n");
 /** A body without a length up to this size is sent with `Content-Length`. */
 const SMALL_BODY = 64 * 1024;
 
@@ -30,16 +29,6 @@ export function requestHead(
     head += `Content-Length: ${framing.contentLength}\r\n`;
   }
   return head + "\r\n";
-}
-
-/** One chunk of the chunked coding around `data`. */
-export function encodeChunk(data: Uint8Array): Uint8Array {
-  const size = encoder.encode(data.length.toString(16) + "\r\n");
-  const out = new Uint8Array(size.length + data.length + 2);
-  out.set(size);
-  out.set(data, size.length);
-  out.set([13, 10], size.length + data.length);
-  return out;
 }
 
 /** Reads up to `limit` bytes of `reader`; `ended` when the body ended within them. */

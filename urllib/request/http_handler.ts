@@ -17,8 +17,8 @@ import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
 import { bodySource, readResponseHead } from "./_http_body.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { encodeText } from "../../_util/codec/mod.ts";
+import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 
-const ENCODER = new TextEncoder();
 // http.client's rules: matching control characters is their whole point.
 // deno-lint-ignore no-control-regex
 const URL_FORBIDDEN = /[\x00-\x20\x7f]/;
@@ -319,18 +319,6 @@ function tunnelFailed(message: string): Error {
   return error;
 }
 
-/** `chunk` in the chunked coding: its size in hex, the bytes, CRLF. */
-function framed(chunk: Uint8Array): Uint8Array {
-  const size = ENCODER.encode(`${chunk.length.toString(16).toUpperCase()}\r\n`);
-  const out = new Uint8Array(size.length + chunk.length + 2);
-  out.set(size);
-  out.set(chunk, size.length);
-  out.set([13, 10], size.length + chunk.length);
-  return out;
-}
-
-const LAST_CHUNK = ENCODER.encode("0\r\n\r\n");
-
 async function sendRequest(
   conn: Connection,
   head: Uint8Array,
@@ -347,7 +335,7 @@ async function sendRequest(
     const parts = !chunked
       ? [head, data]
       : data.length > 0
-      ? [head, framed(data), LAST_CHUNK]
+      ? [head, encodeChunk(data), LAST_CHUNK]
       : [head, LAST_CHUNK];
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -360,7 +348,7 @@ async function sendRequest(
   await conn.writeAll(head);
   for await (const chunk of data) {
     if (chunk.length === 0) continue;
-    await conn.writeAll(chunked ? framed(chunk) : chunk);
+    await conn.writeAll(chunked ? encodeChunk(chunk) : chunk);
   }
   if (chunked) await conn.writeAll(LAST_CHUNK);
 }
