@@ -82,15 +82,41 @@ export interface ErrorBody {
   readline(limit?: number | null): Promise<Uint8Array>;
   /** Releases the connection. */
   close(): void | Promise<void>;
+  /** Reads the remaining lines (a response's; see `addinfourl`). */
+  readlines?(hint?: number | null): Promise<Uint8Array[]>;
+  /** Reads into `b`, resolving to the count. */
+  readinto?(b: Uint8Array): Promise<number>;
+  /** The remaining lines, one by one. */
+  [Symbol.asyncIterator]?(): AsyncIterator<Uint8Array>;
   /** Whether `close()` was called (kept by the error when absent). */
   readonly closed?: boolean;
 }
 
+const NOTHING = Promise.resolve(new Uint8Array(0));
+
+/** The body of an error made without one (Python's empty `BytesIO`). */
 const EMPTY_BODY: ErrorBody = {
-  read: () => Promise.resolve(new Uint8Array(0)),
-  readline: () => Promise.resolve(new Uint8Array(0)),
+  read: () => NOTHING,
+  readline: () => NOTHING,
   close: () => {},
+  readlines: () => Promise.resolve([]),
+  readinto: () => Promise.resolve(0),
+  async *[Symbol.asyncIterator]() {},
 };
+
+/** `body`'s method `name`, or Python's `AttributeError` as a `TypeError`. */
+function method<
+  K extends "readlines" | "readinto" | typeof Symbol.asyncIterator,
+>(
+  body: ErrorBody,
+  name: K,
+): NonNullable<ErrorBody[K]> {
+  const found = body[name];
+  if (found === undefined) {
+    throw new TypeError(`the error's body has no ${String(name)}()`);
+  }
+  return found.bind(body) as NonNullable<ErrorBody[K]>;
+}
 
 /**
  * Python's `urllib.error.HTTPError`: the server answered with an error
@@ -191,33 +217,19 @@ export class HTTPError extends URLError {
     return (this.fp ?? EMPTY_BODY).readline(limit);
   }
 
-  /** Reads the remaining lines of the error body (see `readline`). */
-  async readlines(hint: number | null = null): Promise<Uint8Array[]> {
-    const lines: Uint8Array[] = [];
-    let total = 0;
-    while (hint === null || hint <= 0 || total <= hint) {
-      const line = await this.readline();
-      if (line.length === 0) break;
-      lines.push(line);
-      total += line.length;
-    }
-    return lines;
+  /** Reads the remaining lines of the error body, as its response does. */
+  readlines(hint: number | null = null): Promise<Uint8Array[]> {
+    return method(this.fp ?? EMPTY_BODY, "readlines")(hint);
   }
 
   /** Reads into `b`, resolving to the count (0 at the end). */
-  async readinto(b: Uint8Array): Promise<number> {
-    const bytes = await this.read(b.length);
-    b.set(bytes);
-    return bytes.length;
+  readinto(b: Uint8Array): Promise<number> {
+    return method(this.fp ?? EMPTY_BODY, "readinto")(b);
   }
 
   /** `for await (const line of err)`: the error body's lines. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    while (true) {
-      const line = await this.readline();
-      if (line.length === 0) return;
-      yield line;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return method(this.fp ?? EMPTY_BODY, Symbol.asyncIterator)();
   }
 
   /** Whether `close()` has been called. */

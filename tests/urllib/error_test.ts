@@ -60,6 +60,7 @@ Deno.test("HTTPError is a URLError and a readable response", async () => {
   ok(err.closed);
   const empty = new HTTPError("http://h/", 500, "x", null, null);
   equal((await empty.read()).length, 0);
+  deepEqual(await empty.readlines(), []);
   ok(!empty.closed);
   await empty[Symbol.asyncDispose]();
   ok(empty.closed);
