@@ -352,13 +352,17 @@ export class CookieJar implements Iterable<Cookie> {
       return;
     }
     if (matched.length === 0) return;
-    // Python's order: longest path first, ties in the jar's own order
-    // (tough-cookie breaks ties by creation time instead).
-    const slot = new Map(this.#toughCookies().map((c, i) => [identity(c), i]));
-    const rank = (c: ToughCookie) => slot.get(identity(c)) ?? 0;
-    matched.sort((a, b) =>
-      (b.path ?? "").length - (a.path ?? "").length || rank(a) - rank(b)
-    );
+    if (matched.length > 1) {
+      // Python's order: longest path first, ties in the jar's own order
+      // (tough-cookie breaks ties by creation time instead).
+      const slot = new Map(
+        this.#toughCookies().map((c, i) => [identity(c), i]),
+      );
+      const rank = (c: ToughCookie) => slot.get(identity(c)) ?? 0;
+      matched.sort((a, b) =>
+        (b.path ?? "").length - (a.path ?? "").length || rank(a) - rank(b)
+      );
+    }
     request.add_unredirected_header(
       "Cookie",
       matched.map((c) => c.cookieString()).join("; "),
