@@ -266,18 +266,21 @@ export class Supervisor {
 
   /** Stops on SIGINT or SIGTERM; resolves with the exit status once all have stopped. */
   async untilStopped(): Promise<number> {
-    const signals = ["SIGINT", "SIGTERM"] as const;
-    const stops = signals.map((signal) => () => {
-      this.#stoppedBy ??= signal;
-      void this.stop();
-    });
-    signals.forEach((signal, i) => Deno.addSignalListener(signal, stops[i]!));
+    const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) =>
+      [signal, () => {
+        this.#stoppedBy ??= signal;
+        void this.stop();
+      }] as const
+    );
+    for (const [signal, stop] of listeners) {
+      Deno.addSignalListener(signal, stop);
+    }
     try {
       return await this.done;
     } finally {
-      signals.forEach((signal, i) =>
-        Deno.removeSignalListener(signal, stops[i]!)
-      );
+      for (const [signal, stop] of listeners) {
+        Deno.removeSignalListener(signal, stop);
+      }
     }
   }
 }
