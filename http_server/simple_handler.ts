@@ -35,7 +35,8 @@ import {
   lookupListing,
   storeListing,
 } from "./_listing_cache.ts";
-import { statPlainPathInside, UNDECIDED } from "./_inside.ts";
+import { UNDECIDED } from "./_inside.ts";
+import { checkPath } from "./_stat_batch.ts";
 import {
   contentTypeFor,
   extensionOf,
@@ -585,16 +586,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    */
   async send_head(): Promise<CopySource | null> {
     let path = this.translate_path(this.path);
-    // Taken before the stat: how long ago a file last changed, seen from
-    // here, decides whether its stat can be trusted to reveal the next
-    // change (see FileCache).
-    const checkedAt = Date.now();
     // Metadata and small files are read with synchronous calls, as Python
     // does: on a local disk they take microseconds, far less than handing
-    // each one to a worker thread.
-    let info = this.follow_symlinks
-      ? statOrNull(path)
-      : statPlainPathInside(path, this.directory);
+    // each one to a worker thread. The requests read in one turn share a
+    // path's stat, taken after all of them arrived; `checkedAt`, taken
+    // just before it, tells how long ago a file last changed, which
+    // decides whether its stat can be trusted to reveal the next change
+    // (see FileCache).
+    const checked = await checkPath(path, this.directory, this.follow_symlinks);
+    const checkedAt = checked.checkedAt;
+    let info = checked.info;
     if (info === UNDECIDED) {
       info = statOrNull(path);
       if (info && !this.#isInside(path)) {

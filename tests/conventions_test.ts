@@ -141,6 +141,8 @@ const NOT_PORTED: Record<string, string> = {
   "http_server/_inside.ts":
     "a cheaper proof of the folder boundary: CPython 3.13 has no boundary",
   "_util/stderr.ts": "log batching, no CPython counterpart",
+  "http_server/_stat_batch.ts":
+    "stats shared by one turn's requests, no CPython counterpart",
   "socketserver/_buffer_pool.ts":
     "buffer reuse between connections, no CPython counterpart",
   "http_server/hosting_handler.ts":

@@ -139,6 +139,63 @@ Deno.test({
 
 Deno.test({
   name:
+    "serve cache: under load from many connections, a request sent after a change sees it",
+  ignore: !LINUX,
+  async fn() {
+    // The requests read in one turn share a stat (taken after all of them
+    // arrived): none may be answered from a stat older than itself, which
+    // here would serve a cached file's old bytes.
+    const dir = await Deno.makeTempDir({ prefix: "pyport_serve_cache_" });
+    const rounds = 12;
+    const paths = Array.from({ length: rounds }, (_, i) => `/hot${i}.bin`);
+    for (const path of paths) await Deno.writeFile(dir + path, filled(1));
+    await settle(dir, ...paths.map((path) => dir + path));
+    const { server, base } = await startServe(dir, "-p", "HTTP/1.1");
+    await using _ = server;
+    for (const path of paths) {
+      equal((await fetchShape(base, path)).byte, 1);
+      ok(await readWhileFetching(server, base, path, 2) < SIZE, "cached");
+    }
+
+    let round = 0;
+    let changedAt = Infinity;
+    let running = true;
+    const stale: string[] = [];
+    let checked = 0;
+    const load = async () => {
+      while (running) {
+        const r = round;
+        const sentAfterChange = performance.now() > changedAt;
+        const { byte } = await fetchShape(base, paths[r]!);
+        if (!sentAfterChange || r !== round) continue;
+        checked++;
+        if (byte !== 2) stale.push(`${paths[r]}: ${byte}`);
+      }
+    };
+    const loaders = Array.from({ length: 8 }, load);
+    try {
+      for (; round < rounds; round++) {
+        changedAt = Infinity;
+        await new Promise((r) => setTimeout(r, 20));
+        Deno.writeFileSync(dir + paths[round]!, filled(2));
+        changedAt = performance.now();
+        const { byte } = await fetchShape(base, paths[round]!);
+        if (byte !== 2) stale.push(`${paths[round]}: ${byte} (in order)`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      running = false;
+      await Promise.all(loaders);
+    }
+    equal(stale.join(", "), "");
+    ok(checked > rounds, `only ${checked} requests after a change`);
+    equal(await server.stop("SIGTERM"), 0);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
     "serve cache: bounded when the files are larger than the budget; off with --no-cache",
   ignore: !LINUX,
   async fn() {

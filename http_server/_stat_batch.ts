@@ -1,0 +1,93 @@
+/**
+ * One stat per path for all the requests read in the same turn of the
+ * event loop, taken after every one of them was read.
+ *
+ * A server under load reads many requests per turn (with 32 kept-alive
+ * clients, about 30), most for the same few files, and stats the file
+ * each names on every request so that a change is never missed. What the
+ * guarantee needs is a stat taken after the request arrived: then any
+ * change the client finished before sending it is seen. A request's bytes
+ * are in our hands only after the socket read that brought them, so a stat
+ * taken after we saw them qualifies. The requests of a turn therefore wait
+ * a microtask for one shared stat, run once all of them have reached this
+ * point; no request is answered from a stat older than itself.
+ *
+ * @module
+ */
+
+import { statSync } from "./_byte_names.ts";
+import { statPlainPathInside, type UNDECIDED } from "./_inside.ts";
+
+/** A path's metadata as `send_head` needs it, and when it was taken. */
+export interface PathCheck {
+  /**
+   * What `statPlainPathInside` answered (or, following symbolic links,
+   * the path's own `stat`): the metadata, `null` for none, or
+   * {@linkcode UNDECIDED}.
+   */
+  readonly info: Deno.FileInfo | null | typeof UNDECIDED;
+  /** `Date.now()` just before the stat. */
+  readonly checkedAt: number;
+}
+
+interface Waiting {
+  readonly path: string;
+  readonly directory: string;
+  readonly followSymlinks: boolean;
+  readonly promise: Promise<PathCheck>;
+  resolve(check: PathCheck): void;
+  reject(error: unknown): void;
+}
+
+/** Paths asked for since the last stats, by key; `null` when none are. */
+let waiting: Map<string, Waiting> | null = null;
+
+/**
+ * The metadata of `path` for a request whose bytes were read before this
+ * call, shared with the other requests of this turn that ask for the same
+ * path. With `followSymlinks`, `stat` (links followed, `null` when
+ * missing); else {@linkcode statPlainPathInside} against `directory`.
+ */
+export function checkPath(
+  path: string,
+  directory: string,
+  followSymlinks: boolean,
+): Promise<PathCheck> {
+  const key = followSymlinks ? path : `${directory}\0${path}`;
+  if (waiting === null) {
+    waiting = new Map();
+    queueMicrotask(statAll);
+  }
+  let entry = waiting.get(key);
+  if (entry === undefined) {
+    const { promise, resolve, reject } = Promise.withResolvers<PathCheck>();
+    entry = { path, directory, followSymlinks, promise, resolve, reject };
+    waiting.set(key, entry);
+  }
+  return entry.promise;
+}
+
+/** Takes every waiting path's stat; later requests start a new round. */
+function statAll(): void {
+  const paths = waiting!;
+  waiting = null;
+  const checkedAt = Date.now();
+  for (const entry of paths.values()) {
+    try {
+      const info = entry.followSymlinks
+        ? statOrNull(entry.path)
+        : statPlainPathInside(entry.path, entry.directory);
+      entry.resolve({ info, checkedAt });
+    } catch (error) {
+      entry.reject(error);
+    }
+  }
+}
+
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
