@@ -293,6 +293,9 @@ async function readEntries(
   return entries;
 }
 
+/** An index page found through a link that leads out of the folder. */
+const OUTSIDE: unique symbol = Symbol("outside");
+
 /** The metadata of `path` (symlinks followed), or `null` if it has none. */
 function statOrNull(path: string): Deno.FileInfo | null {
   try {
@@ -616,16 +619,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       const cached = store &&
         lookupListing(store, path, info, this.index_pages);
       // A cached listing means the folder is known to have no index page.
-      const index = cached ? null : this.#findIndex(path);
+      const index = cached ? null : await this.#findIndex(path);
       if (!index) {
         this.#listed = { path, info, checkedAt, cached };
         return await this.list_directory(path);
       }
-      [path, info] = index;
-      if (!this.follow_symlinks && !this.#isInside(path)) {
+      if (index === OUTSIDE) {
         this.send_error(404, "File not found");
         return null;
       }
+      [path, info] = index;
     }
     const ctype = this.guess_type(path);
     // Only regular files are opened: opening a FIFO or device could block.
@@ -643,12 +646,30 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     }
   }
 
-  /** The first of `index_pages` in folder `path` that is a regular file. */
-  #findIndex(path: string): [string, Deno.FileInfo] | null {
+  /**
+   * The first of `index_pages` in folder `path` that is a regular file
+   * (links followed), and its metadata; {@linkcode OUTSIDE} when a link
+   * leads it out of the folder and links may not.
+   */
+  async #findIndex(
+    path: string,
+  ): Promise<[string, Deno.FileInfo] | typeof OUTSIDE | null> {
     for (const page of this.index_pages) {
       const candidate = joinPath(path, page);
-      const info = statOrNull(candidate);
-      if (info?.isFile) return [candidate, info];
+      const checked = await checkPath(
+        candidate,
+        this.directory,
+        this.follow_symlinks,
+      );
+      // Undecided: a link on the way, for the general check.
+      const info = checked.info === UNDECIDED
+        ? statOrNull(candidate)
+        : checked.info;
+      if (!info?.isFile) continue;
+      if (checked.info === UNDECIDED && !this.#isInside(candidate)) {
+        return OUTSIDE;
+      }
+      return [candidate, info];
     }
     return null;
   }

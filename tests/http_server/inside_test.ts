@@ -108,6 +108,22 @@ Deno.test({
     equal((await fetchText("/out.txt"))[0], 404);
     equal((await fetchText("/up/secret.txt"))[0], 404);
     equal((await fetchText("/top.txt/"))[0], 404);
+    // Index pages: plain, through a linked folder, a link inside, the
+    // second name, and a link out of the folder.
+    await Deno.writeTextFile(`${www}/sub/index.html`, "sub index");
+    await Deno.mkdir(`${www}/inner`);
+    await Deno.symlink(`${www}/top.txt`, `${www}/inner/index.html`);
+    await Deno.mkdir(`${www}/second`);
+    await Deno.writeTextFile(`${www}/second/index.htm`, "second");
+    await Deno.mkdir(`${www}/leak`);
+    await Deno.symlink(`${www}/../secret.txt`, `${www}/leak/index.html`);
+    equal((await fetchText("/sub/"))[1], "sub index");
+    equal((await fetchText("/alias/"))[1], "sub index");
+    equal((await fetchText("/inner/"))[1], "top");
+    equal((await fetchText("/second/"))[1], "second");
+    const leak = await fetchText("/leak/");
+    equal(leak[0], 404);
+    ok(!leak[1].includes("secret"));
     await server.shutdown();
   },
 });
