@@ -7,6 +7,11 @@
  * `stat` on top: three system calls and two runtime calls more for a file
  * right under the folder, on every request, cached or not.
  *
+ * The folder itself must be checked too: the `lstat` of a name below it
+ * follows a link the folder's own path may have become, so callers check
+ * with {@linkcode folderUnchanged} that it still resolves to the folder
+ * first served (the general check compares with that real path too).
+ *
  * Anything else (a symbolic link on the way, a path a `translate_path`
  * override built differently, a name that is not UTF-8, Windows) is left
  * to the general check, so the boundary holds exactly as strictly.
@@ -28,6 +33,7 @@ export const UNDECIDED: unique symbol = Symbol("undecided");
 export function statPlainPathInside(
   path: string,
   directory: string,
+  lstat: (path: string) => Deno.FileInfo | null = lstatOrNull,
 ): Deno.FileInfo | null | typeof UNDECIDED {
   if (Deno.build.os === "windows" || !path.isWellFormed()) return UNDECIDED;
   let current = directory.endsWith("/") ? directory.slice(0, -1) : directory;
@@ -43,12 +49,53 @@ export function statPlainPathInside(
   for (const name of names) {
     if (info !== null && !info.isDirectory) return null;
     current += "/" + name;
-    try {
-      info = Deno.lstatSync(current);
-    } catch {
-      return null;
-    }
+    info = lstat(current);
+    if (info === null) return null;
     if (info.isSymlink) return UNDECIDED;
   }
   return info;
+}
+
+/** `Deno.lstatSync`, or `null` where it fails. */
+export function lstatOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` names `directory` itself (either with a trailing `/`). */
+export function isFolderItself(path: string, directory: string): boolean {
+  const bare = (p: string) => p.endsWith("/") ? p.slice(0, -1) : p;
+  return bare(path) === bare(directory);
+}
+
+const realRoots = new Map<string, string>();
+
+/**
+ * The real path of `directory` when first asked: that of the folder served
+ * there (throws if it cannot be resolved).
+ */
+export function realRoot(directory: string): string {
+  let root = realRoots.get(directory);
+  if (root === undefined) {
+    root = Deno.realPathSync(directory);
+    realRoots.set(directory, root);
+  }
+  return root;
+}
+
+/**
+ * Whether `directory` still resolves to the folder first served there:
+ * `false` once it was replaced by a link elsewhere, or removed. Names
+ * below it prove nothing by themselves, since their `lstat` follows any
+ * link the folder's own path has become.
+ */
+export function folderUnchanged(directory: string): boolean {
+  try {
+    return Deno.realPathSync(directory) === realRoot(directory);
+  } catch {
+    return false;
+  }
 }

@@ -16,7 +16,13 @@
  */
 
 import { statSync } from "./_byte_names.ts";
-import { statPlainPathInside, type UNDECIDED } from "./_inside.ts";
+import {
+  folderUnchanged,
+  isFolderItself,
+  lstatOrNull,
+  statPlainPathInside,
+  UNDECIDED,
+} from "./_inside.ts";
 
 /** A path's metadata as `send_head` needs it, and when it was taken. */
 export interface PathCheck {
@@ -72,15 +78,51 @@ function statAll(): void {
   const paths = waiting!;
   waiting = null;
   const checkedAt = Date.now();
+  const round = new Round();
   for (const entry of paths.values()) {
     try {
       const info = entry.followSymlinks
         ? statOrNull(entry.path)
-        : statPlainPathInside(entry.path, entry.directory);
+        : round.statInside(entry.path, entry.directory);
       entry.resolve({ info, checkedAt });
     } catch (error) {
       entry.reject(error);
     }
+  }
+}
+
+/**
+ * What one round of stats learns once for all its paths: whether each
+ * folder is still the one served, and the `lstat` of each name on the
+ * way (the folders of a tree are shared by many of its files).
+ */
+class Round {
+  readonly #folders = new Map<string, boolean>();
+  readonly #names = new Map<string, Deno.FileInfo | null>();
+  readonly #lstat = (path: string): Deno.FileInfo | null => {
+    let info = this.#names.get(path);
+    if (info === undefined) {
+      info = lstatOrNull(path);
+      this.#names.set(path, info);
+    }
+    return info;
+  };
+
+  /** {@linkcode statPlainPathInside}, also for the folder itself, once its path is checked. */
+  statInside(
+    path: string,
+    directory: string,
+  ): Deno.FileInfo | null | typeof UNDECIDED {
+    let unchanged = this.#folders.get(directory);
+    if (unchanged === undefined) {
+      unchanged = folderUnchanged(directory);
+      this.#folders.set(directory, unchanged);
+    }
+    // A folder replaced by a link: the general check refuses what is now
+    // outside.
+    if (!unchanged) return UNDECIDED;
+    if (isFolderItself(path, directory)) return statOrNull(directory);
+    return statPlainPathInside(path, directory, this.#lstat);
   }
 }
 

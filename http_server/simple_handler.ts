@@ -35,7 +35,7 @@ import {
   lookupListing,
   storeListing,
 } from "./_listing_cache.ts";
-import { UNDECIDED } from "./_inside.ts";
+import { realRoot, UNDECIDED } from "./_inside.ts";
 import { checkPath } from "./_stat_batch.ts";
 import {
   contentTypeFor,
@@ -99,17 +99,6 @@ const DEFAULT_EXTENSIONS_MAP: Record<string, string> = {
   ".bz2": "application/x-bzip2",
   ".xz": "application/x-xz",
 };
-
-const realRoots = new Map<string, string>();
-
-function realRoot(directory: string): string {
-  let root = realRoots.get(directory);
-  if (root === undefined) {
-    root = Deno.realPathSync(directory);
-    realRoots.set(directory, root);
-  }
-  return root;
-}
 
 function joinPath(directory: string, name: string): string {
   return directory.endsWith("/") || directory.endsWith(SEP)

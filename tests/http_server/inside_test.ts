@@ -4,7 +4,11 @@
  * the general check (`realpath`), on a real temporary tree.
  */
 import { equal, ok } from "node:assert/strict";
-import { statPlainPathInside, UNDECIDED } from "../../http_server/_inside.ts";
+import {
+  folderUnchanged,
+  statPlainPathInside,
+  UNDECIDED,
+} from "../../http_server/_inside.ts";
 import {
   SimpleHTTPRequestHandler,
   ThreadingHTTPServer,
@@ -58,6 +62,30 @@ Deno.test({
 
 Deno.test({
   name:
+    "folderUnchanged: true while the folder is the one first served, false once replaced or gone",
+  ignore: !POSIX,
+  async fn() {
+    await using site = await tree();
+    const { root, www } = site;
+    ok(folderUnchanged(www));
+    ok(folderUnchanged(`${www}/`));
+    // A path through a link to the folder is the same folder.
+    await Deno.symlink(www, `${root}/via`);
+    ok(folderUnchanged(`${root}/via`));
+    await Deno.rename(www, `${root}/moved`);
+    ok(!folderUnchanged(www), "gone");
+    // A folder made again at that path is served, as its path is.
+    await Deno.mkdir(www);
+    ok(folderUnchanged(www), "a folder by the same path");
+    await Deno.remove(www);
+    await Deno.mkdir(`${root}/elsewhere`);
+    await Deno.symlink(`${root}/elsewhere`, www);
+    ok(!folderUnchanged(www), "a link elsewhere");
+  },
+});
+
+Deno.test({
+  name:
     "statPlainPathInside: links, dot names, other shapes and the folder itself are left undecided",
   ignore: !POSIX,
   async fn() {
@@ -89,7 +117,7 @@ Deno.test({
   ignore: !POSIX,
   async fn() {
     await using site = await tree();
-    const { www } = site;
+    const { root, www } = site;
     class Quiet extends SimpleHTTPRequestHandler {
       override log_message(): void {}
     }
@@ -124,6 +152,19 @@ Deno.test({
     const leak = await fetchText("/leak/");
     equal(leak[0], 404);
     ok(!leak[1].includes("secret"));
+    // The folder itself replaced by a link to another: nothing of that
+    // other folder is served, neither names below nor the folder's page.
+    equal((await fetchText("/"))[0], 200);
+    await Deno.mkdir(`${root}/other`);
+    await Deno.writeTextFile(`${root}/other/top.txt`, "other secret");
+    await Deno.writeTextFile(`${root}/other/index.html`, "other secret");
+    await Deno.rename(www, `${root}/www.old`);
+    await Deno.symlink(`${root}/other`, www);
+    for (const path of ["/top.txt", "/", "/index.html"]) {
+      const [status, text] = await fetchText(path);
+      equal(status, 404, path);
+      ok(!text.includes("secret"), path);
+    }
     await server.shutdown();
   },
 });

@@ -83,3 +83,29 @@ Deno.test({
     equal(missing.info, null);
   },
 });
+
+Deno.test({
+  name:
+    "checkPath: the folder itself gets its stat while it is the one served; a folder replaced by a link leaves all undecided",
+  ignore: !POSIX,
+  async fn() {
+    await using site = await tree();
+    const { www } = site;
+    const [bare, slashed] = await Promise.all([
+      checkPath(www, www, false),
+      checkPath(`${www}/`, www, false),
+    ]);
+    ok(bare.info !== UNDECIDED && bare.info?.isDirectory);
+    ok(slashed.info !== UNDECIDED && slashed.info?.isDirectory);
+    await Deno.rename(www, `${www}.old`);
+    await Deno.mkdir(`${www}.other`);
+    await Deno.writeTextFile(`${www}.other/a.txt`, "other");
+    await Deno.symlink(`${www}.other`, www);
+    const [folder, file] = await Promise.all([
+      checkPath(`${www}/`, www, false),
+      checkPath(`${www}/a.txt`, www, false),
+    ]);
+    equal(folder.info, UNDECIDED);
+    equal(file.info, UNDECIDED);
+  },
+});
