@@ -9,7 +9,7 @@
  *
  * The folder itself must be checked too: the `lstat` of a name below it
  * follows a link the folder's own path may have become, so callers check
- * with {@linkcode folderUnchanged} that it still resolves to the folder
+ * with {@linkcode folderStillServed} that it still resolves to the folder
  * first served (the general check compares with that real path too).
  *
  * Anything else (a symbolic link on the way, a path a `translate_path`
@@ -87,12 +87,14 @@ export function realRoot(directory: string): string {
 }
 
 /**
- * Whether `directory` still resolves to the folder first served there:
- * `false` once it was replaced by a link elsewhere, or removed. Names
- * below it prove nothing by themselves, since their `lstat` follows any
- * link the folder's own path has become.
+ * Whether `directory` still resolves to the folder first served there, as
+ * the general check requires: `false` once it became a link elsewhere (or
+ * was removed), and on Windows. Names below it prove nothing by
+ * themselves, since their `lstat` follows any link the folder's own path
+ * has become.
  */
-export function folderUnchanged(directory: string): boolean {
+export function folderStillServed(directory: string): boolean {
+  if (Deno.build.os === "windows") return false;
   try {
     return Deno.realPathSync(directory) === realRoot(directory);
   } catch {

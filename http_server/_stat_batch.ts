@@ -17,7 +17,7 @@
 
 import { statSync } from "./_byte_names.ts";
 import {
-  folderUnchanged,
+  folderStillServed,
   isFolderItself,
   lstatOrNull,
   statPlainPathInside,
@@ -93,8 +93,8 @@ function statAll(): void {
 
 /**
  * What one round of stats learns once for all its paths: whether each
- * folder is still the one served, and the `lstat` of each name on the
- * way (the folders of a tree are shared by many of its files).
+ * served folder still resolves where it did, and the `lstat` of each name
+ * on the way (the folders of a tree are shared by many of its files).
  */
 class Round {
   readonly #folders = new Map<string, boolean>();
@@ -108,19 +108,22 @@ class Round {
     return info;
   };
 
-  /** {@linkcode statPlainPathInside}, also for the folder itself, once its path is checked. */
+  /**
+   * {@linkcode statPlainPathInside}, once the folder is seen to be the one
+   * served; for the folder itself, its `stat`.
+   */
   statInside(
     path: string,
     directory: string,
   ): Deno.FileInfo | null | typeof UNDECIDED {
-    let unchanged = this.#folders.get(directory);
-    if (unchanged === undefined) {
-      unchanged = folderUnchanged(directory);
-      this.#folders.set(directory, unchanged);
+    let served = this.#folders.get(directory);
+    if (served === undefined) {
+      served = folderStillServed(directory);
+      this.#folders.set(directory, served);
     }
-    // A folder replaced by a link: the general check refuses what is now
-    // outside.
-    if (!unchanged) return UNDECIDED;
+    // A folder that became a link elsewhere: the general check refuses
+    // what is now outside.
+    if (!served) return UNDECIDED;
     if (isFolderItself(path, directory)) return statOrNull(directory);
     return statPlainPathInside(path, directory, this.#lstat);
   }
