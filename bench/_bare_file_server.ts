@@ -72,8 +72,11 @@ async function preload(
   into: Preloaded = new Map(),
 ) {
   const path = root + urlPath;
-  const page = await listingPage(path, urlPath);
-  into.set(urlPath, { body: new TextEncoder().encode(page), html: true });
+  const index = await indexPage(path);
+  const page = index ?? new TextEncoder().encode(
+    await listingPage(path, urlPath),
+  );
+  into.set(urlPath, { body: page, html: true });
   for await (const entry of Deno.readDir(path)) {
     const child = urlPath + entry.name;
     if (entry.isDirectory) await preload(root, child + "/", into);
@@ -95,6 +98,17 @@ function fromMemory(
   };
 }
 
+/** The bytes of the folder's `index.html`, or `null` when it has none. */
+async function indexPage(
+  path: string,
+): Promise<Uint8Array<ArrayBuffer> | null> {
+  try {
+    return await Deno.readFile(`${path}index.html`);
+  } catch {
+    return null;
+  }
+}
+
 async function serveFile(root: string, req: Request): Promise<Response> {
   const urlPath = decodeURIComponent(new URL(req.url).pathname);
   if (urlPath.split("/").includes("..")) {
@@ -107,7 +121,11 @@ async function serveFile(root: string, req: Request): Promise<Response> {
   } catch {
     return new Response("File not found", { status: 404 });
   }
-  if (info.isDirectory) return await listing(path, urlPath);
+  if (info.isDirectory) {
+    const index = await indexPage(path);
+    if (index) return new Response(index, { headers: HTML });
+    return await listing(path, urlPath);
+  }
   const file = await Deno.open(path);
   return new Response(file.readable, {
     headers: { ...BINARY, "content-length": String(info.size) },

@@ -17,7 +17,8 @@
  *   request, sent `Connection: close`);
  * - python: `python3 -m http.server` (CPython 3.13, HTTP/1.0, likewise).
  *
- * Figures: req/s at 32 connections for a 1 KiB file, a 64 KiB file, a
+ * Figures: req/s at 32 connections for a 1 KiB file, a folder's 1 KiB
+ * `index.html` (the page a site's address gives), a 64 KiB file, a
  * 200-entry listing, a 10,000-file tree (1 KiB files) fetched at random
  * (a wrk Lua script), the same shape with 16 KiB files (160 MiB, above the
  * cache's 32 MiB budget: misses and evictions); MB/s and peak RSS while two
@@ -93,7 +94,7 @@ interface Server extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-type Figure = "kib" | "k64" | "listing" | "tree" | "bigTree";
+type Figure = "kib" | "index" | "k64" | "listing" | "tree" | "bigTree";
 interface FigureSpec {
   key: Figure;
   label: string;
@@ -104,6 +105,7 @@ function figures(settings: Settings): FigureSpec[] {
   const count = (n: number) => (n * n).toLocaleString("en-US");
   return [
     { key: "kib", label: "1 KiB file", path: "/1k.bin" },
+    { key: "index", label: "a folder's 1 KiB index.html", path: "/site/" },
     { key: "k64", label: "64 KiB file", path: "/64k.bin" },
     { key: "listing", label: "200-entry listing", path: "/list/" },
     {
@@ -180,6 +182,11 @@ async function makeFiles(
   await Deno.writeFile(
     `${root}/1k.bin`,
     crypto.getRandomValues(new Uint8Array(1024)),
+  );
+  await Deno.mkdir(`${root}/site`);
+  await Deno.writeTextFile(
+    `${root}/site/index.html`,
+    `<!DOCTYPE html>\n<title>site</title>\n<p>${"x".repeat(990)}</p>\n`,
   );
   await Deno.writeFile(
     `${root}/64k.bin`,
