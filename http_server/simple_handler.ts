@@ -18,6 +18,7 @@ import {
 } from "./_etag.ts";
 import {
   type CachedFile,
+  type CacheStore,
   lookupFile,
   storeFile,
   storeOf,
@@ -625,7 +626,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       this.send_error(404, "File not found");
       return null;
     }
-    const state = await this.#fileState(path, info, checkedAt);
+    let state = this.#fileState(path, info, checkedAt);
+    if (state instanceof Promise) state = await state;
     if (!state) return null;
     try {
       return this.#sendFileHead(state, ctype);
@@ -665,48 +667,71 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * The bytes of regular file `path` from the cache when `info` (just
-   * taken) shows them current; else read from disk when small (and cached
-   * when safe), or the open file. `null` after sending an error.
+   * taken) shows them current (at once, without a promise); else read from
+   * disk when small (and cached when safe), or the open file. `null` after
+   * sending an error.
    */
-  async #fileState(
+  #fileState(
     path: string,
     info: Deno.FileInfo,
     checkedAt: number,
-  ): Promise<FileState | null> {
+  ): FileState | null | Promise<FileState | null> {
     const store = storeOf(this.cache);
-    let entry: CachedFile | null = store && lookupFile(store, path, info);
-    let bytes = entry?.bytes ?? null;
-    let file: Deno.FsFile | null = null;
-    if (bytes === null) {
-      file = openOrNull(path);
-      if (!file) {
-        this.send_error(404, "File not found");
+    const entry = store && lookupFile(store, path, info);
+    if (entry) return this.#stateOf(info, checkedAt, entry.bytes, null, entry);
+    return this.#fileStateFromDisk(path, info, checkedAt, store);
+  }
+
+  async #fileStateFromDisk(
+    path: string,
+    info: Deno.FileInfo,
+    checkedAt: number,
+    store: CacheStore | null,
+  ): Promise<FileState | null> {
+    let entry: CachedFile | null = null;
+    let bytes: Uint8Array | null = null;
+    let file = openOrNull(path);
+    if (!file) {
+      this.send_error(404, "File not found");
+      return null;
+    }
+    // Read now what the cache takes, and a file changed within the last
+    // second (its tag is its content's); other small files are read
+    // after the checks, into a reused buffer.
+    const admitted = store !== null && store.admits(path, info.size);
+    if (
+      info.size <= Math.max(SMALL_FILE, store?.maxFileSize ?? 0) &&
+      (admitted || !isSettled(info, checkedAt))
+    ) {
+      try {
+        bytes = await readWhole(file, info.size);
+      } finally {
+        file.close();
+        file = null;
+      }
+      if (bytes === null) {
+        this.send_error(500, "File changed while being read");
         return null;
       }
-      // Read now what the cache takes, and a file changed within the last
-      // second (its tag is its content's); other small files are read
-      // after the checks, into a reused buffer.
-      const admitted = store !== null && store.admits(path, info.size);
-      if (
-        info.size <= Math.max(SMALL_FILE, store?.maxFileSize ?? 0) &&
-        (admitted || !isSettled(info, checkedAt))
-      ) {
-        try {
-          bytes = await readWhole(file, info.size);
-        } finally {
-          file.close();
-          file = null;
-        }
-        if (bytes === null) {
-          this.send_error(500, "File changed while being read");
-          return null;
-        }
-        if (store) entry = storeFile(store, path, info, checkedAt, bytes);
-      }
+      if (store) entry = storeFile(store, path, info, checkedAt, bytes);
     }
-    const stamp = entry || isSettled(info, checkedAt) ? fileStamp(info) : null;
+    return this.#stateOf(info, checkedAt, bytes, file, entry);
+  }
+
+  /** What `send_head` knows of a file: its bytes in memory or its open file. */
+  #stateOf(
+    info: Deno.FileInfo,
+    checkedAt: number,
+    bytes: Uint8Array | null,
+    file: Deno.FsFile | null,
+    entry: CachedFile | null,
+  ): FileState {
+    const stamp = entry
+      ? entry.stamp
+      : isSettled(info, checkedAt)
+      ? fileStamp(info)
+      : null;
     const mtimeMs = info.mtime?.getTime() ?? 0;
-    const inMemory = bytes;
     let tag: string | null = null;
     return {
       info,
@@ -717,10 +742,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         ? Math.floor(mtimeMs / 1000)
         : null,
       etag: entry?.etag ??
-        (stamp ? stampTag(stamp) : inMemory && contentTag(inMemory)),
+        (stamp ? stampTag(stamp) : bytes && contentTag(bytes)),
       contentTag: () => {
         if (entry) return entry.contentTag ??= contentTag(entry.bytes);
-        if (inMemory) return tag ??= contentTag(inMemory);
+        if (bytes) return tag ??= contentTag(bytes);
         // A small file left for later reading: read it for its tag (a
         // client holds one when it fetched the file just after a change).
         if (file === null || info.size > SMALL_FILE || tag !== null) return tag;
