@@ -10,7 +10,10 @@
  * are in our hands only after the socket read that brought them, so a stat
  * taken after we saw them qualifies. The requests of a turn therefore wait
  * a microtask for one shared stat, run once all of them have reached this
- * point; no request is answered from a stat older than itself.
+ * point; no request is answered from a stat older than itself. The folder
+ * boundary's proof is shared the same way: one check per turn that the
+ * served folder is still the one served, and one `lstat` per name on the
+ * way.
  *
  * @module
  */
