@@ -203,6 +203,15 @@ export function statSync(path: string): Deno.FileInfo {
   return viaAlias(path, (p) => Deno.statSync(p));
 }
 
+/** {@linkcode statSync}, or `null` where the path has no metadata. */
+export function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /** `Deno.stat` for a path that may hold escaped bytes. */
 export function stat(path: string): Promise<Deno.FileInfo> {
   if (!hasEscapes(path)) return Deno.stat(path);

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { statSync } from "./_byte_names.ts";
+import { statOrNull } from "./_byte_names.ts";
 import {
   folderStillServed,
   isFolderItself,
@@ -129,13 +129,5 @@ class Round {
     if (!served) return UNDECIDED;
     if (isFolderItself(path, directory)) return statOrNull(directory);
     return statPlainPathInside(path, directory, this.#lstat);
-  }
-}
-
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
   }
 }

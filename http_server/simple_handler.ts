@@ -286,15 +286,6 @@ async function readEntries(
 /** An index page found through a link that leads out of the folder. */
 const OUTSIDE: unique symbol = Symbol("outside");
 
-/** The metadata of `path` (symlinks followed), or `null` if it has none. */
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return byteNames.statSync(path);
-  } catch {
-    return null;
-  }
-}
-
 /** Opens `path` for reading, or `null` if it cannot be. */
 function openOrNull(path: string): Deno.FsFile | null {
   try {
@@ -590,7 +581,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const checkedAt = checked.checkedAt;
     let info = checked.info;
     if (info === UNDECIDED) {
-      info = statOrNull(path);
+      info = byteNames.statOrNull(path);
       if (info && !this.#isInside(path)) {
         this.send_error(404, "File not found");
         return null;
@@ -654,7 +645,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       );
       // Undecided: a link on the way, for the general check.
       const info = checked.info === UNDECIDED
-        ? statOrNull(candidate)
+        ? byteNames.statOrNull(candidate)
         : checked.info;
       if (!info?.isFile) continue;
       if (checked.info === UNDECIDED && !this.#isInside(candidate)) {
