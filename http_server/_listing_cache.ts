@@ -104,6 +104,18 @@ export function storeListing(
   if (linked.length > MAX_LINKS) return null;
   const stamp = store.trustedStamp(info, checkedAt);
   if (stamp === null) return null;
+  const links = linked.map((entry) =>
+    [entry.name, targetKind(path, entry.name)] as const
+  );
+  // A cached listing stands for "no index page here". A link named as one
+  // whose target became a file after the index was looked for would keep
+  // that answer for good (the folder's stamp does not move when a link's
+  // target appears): such a listing is not kept.
+  if (
+    links.some(([name, kind]) => kind === "file" && indexPages.includes(name))
+  ) {
+    return null;
+  }
   // Each entry: the object, its name (UTF-16), and its line of the page.
   let cost = ENTRY_OVERHEAD + 2 * path.length + PATH_ALLOWANCE;
   for (const entry of entries) cost += 128 + 4 * entry.name.length;
@@ -112,7 +124,7 @@ export function storeListing(
     stamp,
     entries,
     indexKey: indexKeyOf(indexPages),
-    links: linked.map((entry) => [entry.name, targetKind(path, entry.name)]),
+    links,
     page: null,
     cost,
   };

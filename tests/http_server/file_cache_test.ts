@@ -12,7 +12,11 @@ import {
   type SimpleHTTPRequestHandlerOptions,
   ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
-import { ADMIT_EVERY } from "../../http_server/_file_cache.ts";
+import { ADMIT_EVERY, CacheStore } from "../../http_server/_file_cache.ts";
+import {
+  lookupListing,
+  storeListing,
+} from "../../http_server/_listing_cache.ts";
 import { get, settle } from "./_cache_tree.ts";
 
 const POSIX = Deno.build.os !== "windows";
@@ -393,5 +397,47 @@ Deno.test({
         .cache,
       null,
     );
+  },
+});
+
+Deno.test({
+  name:
+    "listing cache: a folder whose index-page link leads to a file is not kept as index-free; a dangling one is re-checked",
+  ignore: !LINUX,
+  async fn() {
+    const root = await Deno.makeTempDir();
+    try {
+      const folder = `${root}/d`;
+      await Deno.mkdir(folder);
+      await Deno.mkdir(`${root}/t`);
+      await Deno.symlink("../t/t.html", `${folder}/index.html`);
+      const store = new CacheStore({
+        maxBytes: 1 << 20,
+        maxEntries: 100,
+        maxFileSize: 1 << 16,
+      });
+      const info = Deno.statSync(folder);
+      const entries = [{
+        name: "index.html",
+        isDirectory: false,
+        isSymlink: true,
+        unreachable: false,
+      }];
+      // Checked "later" than the folder's last change: its stamp is settled.
+      const later = Date.now() + 5_000;
+      const pages = ["index.html", "index.htm"];
+      // The link's target appeared after the index was looked for (a race
+      // with the request): the listing must not stand for "no index page".
+      await Deno.writeTextFile(`${root}/t/t.html`, "index");
+      equal(storeListing(store, folder, info, later, entries, pages), null);
+      // Dangling when stored: kept, and given up once the target appears.
+      await Deno.remove(`${root}/t/t.html`);
+      ok(storeListing(store, folder, info, later, entries, pages));
+      ok(lookupListing(store, folder, info, pages));
+      await Deno.writeTextFile(`${root}/t/t.html`, "index");
+      equal(lookupListing(store, folder, info, pages), null);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
   },
 });
