@@ -36,7 +36,14 @@ import {
   lookupListing,
   storeListing,
 } from "./_listing_cache.ts";
-import { realRoot, UNDECIDED } from "./_inside.ts";
+import {
+  folderStillServed,
+  isFolderItself,
+  isServedFolder,
+  realRoot,
+  statPlainPathInside,
+  UNDECIDED,
+} from "./_inside.ts";
 import { checkPath } from "./_stat_batch.ts";
 import {
   contentTypeFor,
@@ -283,8 +290,13 @@ async function readEntries(
   return entries;
 }
 
-/** An index page found through a link that leads out of the folder. */
+/** A path that a link leads out of the folder. */
 const OUTSIDE: unique symbol = Symbol("outside");
+
+/** Whether `a` and `b` describe the same file (device and inode). */
+function sameFile(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
+  return a.ino === b.ino && a.dev === b.dev;
+}
 
 /** Opens `path` for reading, or `null` if it cannot be. */
 function openOrNull(path: string): Deno.FsFile | null {
@@ -581,11 +593,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const checkedAt = checked.checkedAt;
     let info = checked.info;
     if (info === UNDECIDED) {
-      info = byteNames.statOrNull(path);
-      if (info && !this.#isInside(path)) {
+      const through = this.#statThroughLinks(path);
+      if (through === OUTSIDE) {
         this.send_error(404, "File not found");
         return null;
       }
+      info = through;
     }
     if (info?.isDirectory) {
       const [urlPath, rest] = splitQuery(this.path);
@@ -645,12 +658,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       );
       // Undecided: a link on the way, for the general check.
       const info = checked.info === UNDECIDED
-        ? byteNames.statOrNull(candidate)
+        ? this.#statThroughLinks(candidate)
         : checked.info;
-      if (!info?.isFile) continue;
-      if (checked.info === UNDECIDED && !this.#isInside(candidate)) {
-        return OUTSIDE;
+      if (info === OUTSIDE) {
+        if (byteNames.statOrNull(candidate)?.isFile) return OUTSIDE;
+        continue;
       }
+      if (!info?.isFile) continue;
       return [candidate, info];
     }
     return null;
@@ -682,6 +696,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let entry: CachedFile | null = null;
     let bytes: Uint8Array | null = null;
     let file = openOrNull(path);
+    if (file && !this.#openedAsChecked(file, path, info)) {
+      file.close();
+      file = null;
+    }
     if (!file) {
       this.send_error(404, "File not found");
       return null;
@@ -853,21 +871,62 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * Whether `path` resolves inside `directory`. A path outside it that
-   * `translate_path` returned (only an override does: the default never
-   * leaves the folder) was mapped there on purpose, as Python serves it.
+   * Whether open `file` is the file the check saw (`info`) and, unless
+   * links may be followed, its path still proves it inside the folder now
+   * that it is open. The check and the open each resolve the path by name
+   * (Deno has no `openat` to walk from the folder without following
+   * links): a link swapped in for the file or a folder on the way between
+   * the two would have us open what was never checked. Looking again after
+   * the open leaves such a swap only the time between two system calls.
    */
-  #isInside(path: string): boolean {
-    if (!startsWithFolder(path, this.directory)) return true;
+  #openedAsChecked(
+    file: Deno.FsFile,
+    path: string,
+    info: Deno.FileInfo,
+  ): boolean {
+    if (info.ino === null) return true; // Windows reports no inode to compare.
+    const opened = file.statSync();
+    if (!sameFile(opened, info)) return false;
+    const directory = this.directory;
+    if (this.follow_symlinks || !startsWithFolder(path, directory)) return true;
+    if (!isServedFolder(directory) && !folderStillServed(directory)) {
+      return false;
+    }
+    const again = statPlainPathInside(path, directory);
+    const now = again === UNDECIDED ? this.#statThroughLinks(path) : again;
+    return now !== null && now !== OUTSIDE && sameFile(now, opened);
+  }
+
+  /**
+   * The general check, for a path with a symbolic link on the way: the
+   * metadata of the file it resolves to, taken along that file's real path
+   * (each name there seen not to be a link), so that the file opened later
+   * can be compared with it; `null` when there is none;
+   * {@linkcode OUTSIDE} when it resolves outside `directory`. A path
+   * outside the folder that `translate_path` returned (only an override
+   * does: the default never leaves the folder) was mapped there on
+   * purpose, as Python serves it.
+   */
+  #statThroughLinks(path: string): Deno.FileInfo | null | typeof OUTSIDE {
+    if (!startsWithFolder(path, this.directory)) {
+      return byteNames.statOrNull(path);
+    }
     let root: string;
     let real: string;
     try {
       root = realRoot(this.directory);
       real = byteNames.realPathSync(path);
     } catch {
-      return false;
+      return null;
     }
-    return startsWithFolder(real, root);
+    if (!startsWithFolder(real, root)) return OUTSIDE;
+    if (isFolderItself(real, root)) return byteNames.statOrNull(real);
+    const info = statPlainPathInside(real, root);
+    if (info !== UNDECIDED) return info;
+    // Undecided on a real path: a link put on the way since it was
+    // resolved (the path is changing: none), or a name that is not UTF-8,
+    // taken as it is.
+    return real.isWellFormed() ? null : byteNames.statOrNull(real);
   }
 
   /**

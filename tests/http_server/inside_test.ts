@@ -165,3 +165,92 @@ Deno.test({
     await server.shutdown();
   },
 });
+
+Deno.test({
+  name:
+    "the boundary holds when a link is swapped in between the check and the open (a file, a folder on the way, the folder itself)",
+  ignore: !POSIX,
+  async fn() {
+    await using site = await tree();
+    const { root, www } = site;
+    // Outside: files by the same names, holding a secret.
+    await Deno.mkdir(`${root}/outside/sub/deeper`, { recursive: true });
+    await Deno.writeTextFile(`${root}/outside/top.txt`, "secret");
+    await Deno.writeTextFile(`${root}/outside/sub/deeper/low.txt`, "secret");
+    /** Swaps `path` for a link to `target` once, after the check. */
+    let pending: [path: string, target: string] | null = null;
+    // guess_type runs after send_head's check and before the file is opened.
+    class Swapping extends SimpleHTTPRequestHandler {
+      override log_message(): void {}
+      override guess_type(path: string): string {
+        if (pending) {
+          const [from, target] = pending;
+          pending = null;
+          Deno.renameSync(from, `${from}.away`);
+          Deno.symlinkSync(target, from);
+        }
+        return super.guess_type(path);
+      }
+    }
+    await using server = new ThreadingHTTPServer(
+      ["127.0.0.1", 0],
+      Swapping.partial({ directory: www }),
+    );
+    void server.serve_forever(0.05);
+    const base = `http://127.0.0.1:${server.server_port}`;
+    const attempt = async (path: string, swap: [string, string]) => {
+      pending = swap;
+      const res = await fetch(base + path);
+      const text = await res.text();
+      const [from] = swap;
+      Deno.removeSync(from);
+      Deno.renameSync(`${from}.away`, from);
+      return [res.status, text] as const;
+    };
+    const cases: [string, [string, string]][] = [
+      ["/top.txt", [`${www}/top.txt`, `${root}/outside/top.txt`]],
+      ["/sub/deeper/low.txt", [`${www}/sub`, `${root}/outside/sub`]],
+      ["/top.txt", [www, `${root}/outside`]],
+    ];
+    for (const [path, swap] of cases) {
+      const [status, text] = await attempt(path, swap);
+      ok(!text.includes("secret"), `${path} with ${swap[0]} swapped`);
+      equal(status, 404, `${path} with ${swap[0]} swapped`);
+      // Untouched again, it is served.
+      equal(await fetchOk(base + path), path === "/top.txt" ? "top" : "low");
+    }
+    // Swapped during the check itself, between the lstat of a folder on
+    // the way and that of the file below it: the check then saw the
+    // outside file, and only a look after the open can tell.
+    const lstatSync = Deno.lstatSync;
+    let armed = true;
+    Deno.lstatSync = (path: string | URL) => {
+      const info = lstatSync(path);
+      if (armed && path === `${www}/sub`) {
+        armed = false;
+        Deno.renameSync(`${www}/sub`, `${www}/sub.away`);
+        Deno.symlinkSync(`${root}/outside/sub`, `${www}/sub`);
+      }
+      return info;
+    };
+    try {
+      const res = await fetch(`${base}/sub/deeper/low.txt`);
+      const text = await res.text();
+      ok(!armed, "the swap happened");
+      ok(!text.includes("secret"), "swapped during the check");
+      equal(res.status, 404, "swapped during the check");
+    } finally {
+      Deno.lstatSync = lstatSync;
+      Deno.removeSync(`${www}/sub`);
+      Deno.renameSync(`${www}/sub.away`, `${www}/sub`);
+    }
+    equal(await fetchOk(`${base}/sub/deeper/low.txt`), "low");
+    await server.shutdown();
+  },
+});
+
+async function fetchOk(url: string): Promise<string> {
+  const res = await fetch(url);
+  equal(res.status, 200, url);
+  return await res.text();
+}
