@@ -12,11 +12,15 @@
 import { createHash } from "node:crypto";
 import type { FileStamp } from "./_file_stamp.ts";
 
-/** The tag of a file with a settled stamp: mtime, size and ctime. */
+/**
+ * The tag of a file with a settled stamp: mtime, size, ctime and inode
+ * (another file renamed over it, a deploy's folder swap say, may match the
+ * first three to the second).
+ */
 export function stampTag(stamp: FileStamp): string {
   return `"${stamp.mtimeMs.toString(16)}-${stamp.size.toString(16)}-${
     stamp.ctimeMs.toString(16)
-  }"`;
+  }-${stamp.ino.toString(16)}"`;
 }
 
 const CONTENT_PREFIX = '"c-';

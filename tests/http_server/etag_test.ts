@@ -6,11 +6,14 @@ import {
   stampTag,
 } from "../../http_server/_etag.ts";
 
-Deno.test("stampTag: mtime, size and ctime in hex", () => {
+Deno.test("stampTag: mtime, size, ctime and inode in hex", () => {
   equal(
-    stampTag({ dev: 1, ino: 2, size: 255, mtimeMs: 4096, ctimeMs: 16000 }),
-    '"1000-ff-3e80"',
+    stampTag({ dev: 1, ino: 42, size: 255, mtimeMs: 4096, ctimeMs: 16000 }),
+    '"1000-ff-3e80-2a"',
   );
+  // Another file renamed over it, equal but for its inode, is told apart.
+  const stamp = { dev: 1, ino: 42, size: 255, mtimeMs: 4096, ctimeMs: 16000 };
+  equal(stampTag(stamp) === stampTag({ ...stamp, ino: 43 }), false);
 });
 
 Deno.test("contentTag: a SHA-1 of the bytes, marked as such", () => {
