@@ -147,8 +147,9 @@ Deno.test({
       const lastModified = res.headers.get("last-modified") ?? "";
       const etag = res.headers.get("etag") ?? "";
       match(lastModified, / GMT$/);
-      // mtime-size-ctime once settled; a hash of the bytes just after a change.
-      match(etag, /^"(?:[0-9a-f]+-c-[0-9a-f]+|c-[\w-]{27})"$/);
+      // mtime-size-ctime-inode once settled; a hash of the bytes just after
+      // a change.
+      match(etag, /^"(?:[0-9a-f]+-c-[0-9a-f]+-[0-9a-f]+|c-[\w-]{27})"$/);
 
       res = await fetch(`${base}/app.js`);
       equal(res.headers.get("content-type"), "text/javascript; charset=utf-8");
