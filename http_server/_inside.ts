@@ -71,48 +71,19 @@ export function isFolderItself(path: string, directory: string): boolean {
   return bare(path) === bare(directory);
 }
 
-/** The folder first served under a path: its real path and identity. */
-interface ServedFolder {
-  readonly realPath: string;
-  readonly dev: number;
-  readonly ino: number | null;
-}
-
-const servedFolders = new Map<string, ServedFolder>();
-
-function servedFolder(directory: string): ServedFolder {
-  let folder = servedFolders.get(directory);
-  if (folder === undefined) {
-    const realPath = Deno.realPathSync(directory);
-    const { dev, ino } = Deno.statSync(realPath);
-    folder = { realPath, dev, ino };
-    servedFolders.set(directory, folder);
-  }
-  return folder;
-}
+const realRoots = new Map<string, string>();
 
 /**
  * The real path of `directory` when first asked: that of the folder served
  * there (throws if it cannot be resolved).
  */
 export function realRoot(directory: string): string {
-  return servedFolder(directory).realPath;
-}
-
-/**
- * Whether `directory` leads to the very folder first served there (the
- * same device and inode), in one system call; `false` also where it
- * cannot tell (then {@linkcode folderStillServed} decides).
- */
-export function isServedFolder(directory: string): boolean {
-  try {
-    const folder = servedFolder(directory);
-    if (folder.ino === null) return false;
-    const { dev, ino } = Deno.statSync(directory);
-    return dev === folder.dev && ino === folder.ino;
-  } catch {
-    return false;
+  let root = realRoots.get(directory);
+  if (root === undefined) {
+    root = Deno.realPathSync(directory);
+    realRoots.set(directory, root);
   }
+  return root;
 }
 
 /**

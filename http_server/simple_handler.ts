@@ -37,9 +37,7 @@ import {
   storeListing,
 } from "./_listing_cache.ts";
 import {
-  folderStillServed,
   isFolderItself,
-  isServedFolder,
   realRoot,
   statPlainPathInside,
   UNDECIDED,
@@ -696,7 +694,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let entry: CachedFile | null = null;
     let bytes: Uint8Array | null = null;
     let file = openOrNull(path);
-    if (file && !this.#openedAsChecked(file, path, info)) {
+    if (file && !await this.#openedAsChecked(file, path, info)) {
       file.close();
       file = null;
     }
@@ -877,22 +875,21 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * (Deno has no `openat` to walk from the folder without following
    * links): a link swapped in for the file or a folder on the way between
    * the two would have us open what was never checked. Looking again after
-   * the open leaves such a swap only the time between two system calls.
+   * the open (in the next round of shared checks, which all the files
+   * opened meanwhile join) leaves such a swap only the time between two
+   * system calls.
    */
-  #openedAsChecked(
+  async #openedAsChecked(
     file: Deno.FsFile,
     path: string,
     info: Deno.FileInfo,
-  ): boolean {
+  ): Promise<boolean> {
     if (info.ino === null) return true; // Windows reports no inode to compare.
     const opened = file.statSync();
     if (!sameFile(opened, info)) return false;
     const directory = this.directory;
     if (this.follow_symlinks || !startsWithFolder(path, directory)) return true;
-    if (!isServedFolder(directory) && !folderStillServed(directory)) {
-      return false;
-    }
-    const again = statPlainPathInside(path, directory);
+    const again = (await checkPath(path, directory, false)).info;
     const now = again === UNDECIDED ? this.#statThroughLinks(path) : again;
     return now !== null && now !== OUTSIDE && sameFile(now, opened);
   }
