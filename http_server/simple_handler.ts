@@ -694,9 +694,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let entry: CachedFile | null = null;
     let bytes: Uint8Array | null = null;
     let file = openOrNull(path);
-    if (file && !await this.#openedAsChecked(file, path, info)) {
-      file.close();
-      file = null;
+    if (file) {
+      let checked = false;
+      try {
+        checked = await this.#openedAsChecked(file, path, info);
+      } finally {
+        if (!checked) {
+          file.close();
+          file = null;
+        }
+      }
     }
     if (!file) {
       this.send_error(404, "File not found");
