@@ -291,6 +291,9 @@ async function readEntries(
 /** A path that a link leads out of the folder. */
 const OUTSIDE: unique symbol = Symbol("outside");
 
+/** A name that led to another file when opened than when checked. */
+const CHANGED: unique symbol = Symbol("changed");
+
 /** Whether `a` and `b` describe the same file (device and inode). */
 function sameFile(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
   return a.ino === b.ino && a.dev === b.dev;
@@ -693,16 +696,19 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   ): Promise<FileState | null> {
     let entry: CachedFile | null = null;
     let bytes: Uint8Array | null = null;
-    let file = openOrNull(path);
-    if (file) {
-      let checked = false;
-      try {
-        checked = await this.#openedAsChecked(file, path, info);
-      } finally {
-        if (!checked) {
-          file.close();
-          file = null;
-        }
+    let file = await this.#openChecked(path, info);
+    if (file === CHANGED) {
+      // The name led to another file by the time it was opened (a new
+      // version renamed in, say): check that one, once.
+      const again = await checkPath(path, this.directory, this.follow_symlinks);
+      const now = again.info === UNDECIDED
+        ? this.#statThroughLinks(path)
+        : again.info;
+      file = null;
+      if (now !== null && now !== OUTSIDE && now.isFile) {
+        [info, checkedAt] = [now, again.checkedAt];
+        const opened = await this.#openChecked(path, info);
+        if (opened !== CHANGED) file = opened;
       }
     }
     if (!file) {
@@ -876,29 +882,47 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * Whether open `file` is the file the check saw (`info`) and, unless
-   * links may be followed, its path still proves it inside the folder now
-   * that it is open. The check and the open each resolve the path by name
-   * (Deno has no `openat` to walk from the folder without following
-   * links): a link swapped in for the file or a folder on the way between
-   * the two would have us open what was never checked. Looking again after
-   * the open (in the next round of shared checks, which all the files
-   * opened meanwhile join) leaves such a swap only the time between two
-   * system calls.
+   * Opens `path`, the file the check saw (`info`), and, unless links may be
+   * followed, checks its path again once it is open; `null` when it cannot
+   * be opened or that look refuses it; {@linkcode CHANGED} (closed) when
+   * the name led to another file than the one checked. The check and the
+   * open each resolve the path by name (Deno has no `openat` to walk from
+   * the folder without following links): a link swapped in for the file or
+   * a folder on the way between the two would have us open what was never
+   * checked. Looking again after the open (in the next round of shared
+   * checks, which all the files opened meanwhile join) leaves such a swap
+   * only the time between two system calls.
    */
-  async #openedAsChecked(
+  async #openChecked(
+    path: string,
+    info: Deno.FileInfo,
+  ): Promise<Deno.FsFile | null | typeof CHANGED> {
+    const file = openOrNull(path);
+    if (file === null) return null;
+    let verdict: Deno.FsFile | null | typeof CHANGED = null;
+    try {
+      verdict = await this.#lookAgain(file, path, info);
+      return verdict;
+    } finally {
+      if (verdict !== file) file.close();
+    }
+  }
+
+  async #lookAgain(
     file: Deno.FsFile,
     path: string,
     info: Deno.FileInfo,
-  ): Promise<boolean> {
-    if (info.ino === null) return true; // Windows reports no inode to compare.
+  ): Promise<Deno.FsFile | null | typeof CHANGED> {
+    if (info.ino === null) return file; // Windows reports no inode to compare.
     const opened = file.statSync();
-    if (!sameFile(opened, info)) return false;
+    if (!sameFile(opened, info)) return CHANGED;
     const directory = this.directory;
-    if (this.follow_symlinks || !startsWithFolder(path, directory)) return true;
+    if (this.follow_symlinks || !startsWithFolder(path, directory)) return file;
     const again = (await checkPath(path, directory, false)).info;
     const now = again === UNDECIDED ? this.#statThroughLinks(path) : again;
-    return now !== null && now !== OUTSIDE && sameFile(now, opened);
+    return now !== null && now !== OUTSIDE && sameFile(now, opened)
+      ? file
+      : null;
   }
 
   /**

@@ -219,6 +219,33 @@ Deno.test({
       // Untouched again, it is served.
       equal(await fetchOk(base + path), path === "/top.txt" ? "top" : "low");
     }
+    // A new version renamed over the file between the check and the open
+    // (a deploy, say) is checked in its turn and served.
+    await Deno.writeTextFile(`${www}/top.new`, "new top");
+    let renamed = false;
+    class Renaming extends Swapping {
+      override guess_type(path: string): string {
+        if (!renamed) {
+          renamed = true;
+          Deno.renameSync(`${www}/top.new`, `${www}/top.txt`);
+        }
+        return super.guess_type(path);
+      }
+    }
+    {
+      await using renaming = new ThreadingHTTPServer(
+        ["127.0.0.1", 0],
+        Renaming.partial({ directory: www }),
+      );
+      void renaming.serve_forever(0.05);
+      const res = await fetch(
+        `http://127.0.0.1:${renaming.server_port}/top.txt`,
+      );
+      equal(await res.text(), "new top");
+      ok(renamed);
+      await renaming.shutdown();
+    }
+    await Deno.writeTextFile(`${www}/top.txt`, "top");
     // Swapped during the check itself, between the lstat of a folder on
     // the way and that of the file below it: the check then saw the
     // outside file, and only a look after the open can tell.
