@@ -913,8 +913,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     path: string,
     info: Deno.FileInfo,
   ): Promise<Deno.FsFile | null | typeof CHANGED> {
-    if (info.ino === null) return file; // Windows reports no inode to compare.
     const opened = file.statSync();
+    // A folder made where the file was may even get its inode number.
+    if (!opened.isFile) return null;
+    if (info.ino === null) return file; // Windows reports no inode to compare.
     if (!sameFile(opened, info)) return CHANGED;
     const directory = this.directory;
     if (this.follow_symlinks || !startsWithFolder(path, directory)) return file;

@@ -246,6 +246,36 @@ Deno.test({
       await renaming.shutdown();
     }
     await Deno.writeTextFile(`${www}/top.txt`, "top");
+    // A folder made in the file's place between the check and the open
+    // (a file system may give it the file's inode number): 404, not a
+    // failed read that drops the connection.
+    let replaced = false;
+    class Replacing extends Swapping {
+      override guess_type(path: string): string {
+        if (!replaced) {
+          replaced = true;
+          Deno.removeSync(`${www}/top.txt`);
+          Deno.mkdirSync(`${www}/top.txt`);
+        }
+        return super.guess_type(path);
+      }
+    }
+    {
+      await using replacing = new ThreadingHTTPServer(
+        ["127.0.0.1", 0],
+        Replacing.partial({ directory: www }),
+      );
+      void replacing.serve_forever(0.05);
+      const res = await fetch(
+        `http://127.0.0.1:${replacing.server_port}/top.txt`,
+      );
+      await res.body?.cancel();
+      equal(res.status, 404);
+      ok(replaced);
+      await replacing.shutdown();
+    }
+    Deno.removeSync(`${www}/top.txt`);
+    await Deno.writeTextFile(`${www}/top.txt`, "top");
     // Swapped during the check itself, between the lstat of a folder on
     // the way and that of the file below it: the check then saw the
     // outside file, and only a look after the open can tell.
