@@ -590,16 +590,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     // just before it, tells how long ago a file last changed, which
     // decides whether its stat can be trusted to reveal the next change
     // (see FileCache).
-    const checked = await checkPath(path, this.directory, this.follow_symlinks);
+    const checked = await this.#check(path);
     const checkedAt = checked.checkedAt;
     let info = checked.info;
-    if (info === UNDECIDED) {
-      const through = this.#statThroughLinks(path);
-      if (through === OUTSIDE) {
-        this.send_error(404, "File not found");
-        return null;
-      }
-      info = through;
+    if (info === OUTSIDE) {
+      this.send_error(404, "File not found");
+      return null;
     }
     if (info?.isDirectory) {
       const [urlPath, rest] = splitQuery(this.path);
@@ -652,15 +648,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   ): Promise<[string, Deno.FileInfo] | typeof OUTSIDE | null> {
     for (const page of this.index_pages) {
       const candidate = joinPath(path, page);
-      const checked = await checkPath(
-        candidate,
-        this.directory,
-        this.follow_symlinks,
-      );
-      // Undecided: a link on the way, for the general check.
-      const info = checked.info === UNDECIDED
-        ? this.#statThroughLinks(candidate)
-        : checked.info;
+      const { info } = await this.#check(candidate);
       if (info === OUTSIDE) {
         if (byteNames.statOrNull(candidate)?.isFile) return OUTSIDE;
         continue;
@@ -700,10 +688,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (file === CHANGED) {
       // The name led to another file by the time it was opened (a new
       // version renamed in, say): check that one, once.
-      const again = await checkPath(path, this.directory, this.follow_symlinks);
-      const now = again.info === UNDECIDED
-        ? this.#statThroughLinks(path)
-        : again.info;
+      const again = await this.#check(path);
+      const now = again.info;
       file = null;
       if (now !== null && now !== OUTSIDE && now.isFile) {
         [info, checkedAt] = [now, again.checkedAt];
@@ -918,13 +904,34 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (!opened.isFile) return null;
     if (info.ino === null) return file; // Windows reports no inode to compare.
     if (!sameFile(opened, info)) return CHANGED;
-    const directory = this.directory;
-    if (this.follow_symlinks || !startsWithFolder(path, directory)) return file;
-    const again = (await checkPath(path, directory, false)).info;
-    const now = again === UNDECIDED ? this.#statThroughLinks(path) : again;
+    if (this.follow_symlinks || !startsWithFolder(path, this.directory)) {
+      return file;
+    }
+    const now = (await this.#check(path)).info;
     return now !== null && now !== OUTSIDE && sameFile(now, opened)
       ? file
       : null;
+  }
+
+  /**
+   * The metadata of `path` from this turn's shared checks (see
+   * `checkPath`), with the general check for a path the shortcut leaves
+   * undecided: `null` for none, {@linkcode OUTSIDE} when a link leads it
+   * out of the folder and links may not.
+   */
+  async #check(path: string): Promise<{
+    info: Deno.FileInfo | null | typeof OUTSIDE;
+    checkedAt: number;
+  }> {
+    const { info, checkedAt } = await checkPath(
+      path,
+      this.directory,
+      this.follow_symlinks,
+    );
+    return {
+      info: info === UNDECIDED ? this.#statThroughLinks(path) : info,
+      checkedAt,
+    };
   }
 
   /**
