@@ -37,6 +37,7 @@ import {
   isHiddenPath,
   pathOnly,
 } from "./_hosting_paths.ts";
+import { statOrNull } from "./_byte_names.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
 import { contentTypeFor } from "../_util/mime_types.ts";
@@ -211,14 +212,6 @@ function setHeader(held: HeldHead, name: string, value: string | null): void {
 async function readWhole(source: CopySource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
-}
-
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch {
-    return null;
-  }
 }
 
 function isMissing(path: string): boolean {
