@@ -177,103 +177,64 @@ Deno.test({
     await Deno.mkdir(`${root}/outside/sub/deeper`, { recursive: true });
     await Deno.writeTextFile(`${root}/outside/top.txt`, "secret");
     await Deno.writeTextFile(`${root}/outside/sub/deeper/low.txt`, "secret");
-    /** Swaps `path` for a link to `target` once, after the check. */
-    let pending: [path: string, target: string] | null = null;
+    /** Done once by the next request, after its check, before the open. */
+    let between: (() => void) | null = null;
     // guess_type runs after send_head's check and before the file is opened.
-    class Swapping extends SimpleHTTPRequestHandler {
+    class Hooked extends SimpleHTTPRequestHandler {
       override log_message(): void {}
       override guess_type(path: string): string {
-        if (pending) {
-          const [from, target] = pending;
-          pending = null;
-          Deno.renameSync(from, `${from}.away`);
-          Deno.symlinkSync(target, from);
-        }
+        const act = between;
+        between = null;
+        act?.();
         return super.guess_type(path);
       }
     }
     await using server = new ThreadingHTTPServer(
       ["127.0.0.1", 0],
-      Swapping.partial({ directory: www }),
+      Hooked.partial({ directory: www }),
     );
     void server.serve_forever(0.05);
     const base = `http://127.0.0.1:${server.server_port}`;
-    const attempt = async (path: string, swap: [string, string]) => {
-      pending = swap;
+    /** GETs `path` with `act` done between its check and its open. */
+    const attempt = async (path: string, act: () => void) => {
+      between = act;
       const res = await fetch(base + path);
       const text = await res.text();
-      const [from] = swap;
-      Deno.removeSync(from);
-      Deno.renameSync(`${from}.away`, from);
+      equal(between, null, "the hook ran");
       return [res.status, text] as const;
     };
-    const cases: [string, [string, string]][] = [
-      ["/top.txt", [`${www}/top.txt`, `${root}/outside/top.txt`]],
-      ["/sub/deeper/low.txt", [`${www}/sub`, `${root}/outside/sub`]],
-      ["/top.txt", [www, `${root}/outside`]],
+    const swaps: [string, string, string][] = [
+      ["/top.txt", `${www}/top.txt`, `${root}/outside/top.txt`],
+      ["/sub/deeper/low.txt", `${www}/sub`, `${root}/outside/sub`],
+      ["/top.txt", www, `${root}/outside`],
     ];
-    for (const [path, swap] of cases) {
-      const [status, text] = await attempt(path, swap);
-      ok(!text.includes("secret"), `${path} with ${swap[0]} swapped`);
-      equal(status, 404, `${path} with ${swap[0]} swapped`);
+    for (const [path, from, target] of swaps) {
+      const [status, text] = await attempt(path, () => {
+        Deno.renameSync(from, `${from}.away`);
+        Deno.symlinkSync(target, from);
+      });
+      Deno.removeSync(from);
+      Deno.renameSync(`${from}.away`, from);
+      ok(!text.includes("secret"), `${path} with ${from} swapped`);
+      equal(status, 404, `${path} with ${from} swapped`);
       // Untouched again, it is served.
       equal(await fetchOk(base + path), path === "/top.txt" ? "top" : "low");
     }
     // A new version renamed over the file between the check and the open
     // (a deploy, say) is checked in its turn and served.
     await Deno.writeTextFile(`${www}/top.new`, "new top");
-    let renamed = false;
-    class Renaming extends Swapping {
-      override guess_type(path: string): string {
-        if (!renamed) {
-          renamed = true;
-          Deno.renameSync(`${www}/top.new`, `${www}/top.txt`);
-        }
-        return super.guess_type(path);
-      }
-    }
-    {
-      await using renaming = new ThreadingHTTPServer(
-        ["127.0.0.1", 0],
-        Renaming.partial({ directory: www }),
-      );
-      void renaming.serve_forever(0.05);
-      const res = await fetch(
-        `http://127.0.0.1:${renaming.server_port}/top.txt`,
-      );
-      equal(await res.text(), "new top");
-      ok(renamed);
-      await renaming.shutdown();
-    }
-    await Deno.writeTextFile(`${www}/top.txt`, "top");
+    const renamed = await attempt("/top.txt", () => {
+      Deno.renameSync(`${www}/top.new`, `${www}/top.txt`);
+    });
+    equal(renamed[1], "new top");
     // A folder made in the file's place between the check and the open
     // (a file system may give it the file's inode number): 404, not a
     // failed read that drops the connection.
-    let replaced = false;
-    class Replacing extends Swapping {
-      override guess_type(path: string): string {
-        if (!replaced) {
-          replaced = true;
-          Deno.removeSync(`${www}/top.txt`);
-          Deno.mkdirSync(`${www}/top.txt`);
-        }
-        return super.guess_type(path);
-      }
-    }
-    {
-      await using replacing = new ThreadingHTTPServer(
-        ["127.0.0.1", 0],
-        Replacing.partial({ directory: www }),
-      );
-      void replacing.serve_forever(0.05);
-      const res = await fetch(
-        `http://127.0.0.1:${replacing.server_port}/top.txt`,
-      );
-      await res.body?.cancel();
-      equal(res.status, 404);
-      ok(replaced);
-      await replacing.shutdown();
-    }
+    const replaced = await attempt("/top.txt", () => {
+      Deno.removeSync(`${www}/top.txt`);
+      Deno.mkdirSync(`${www}/top.txt`);
+    });
+    equal(replaced[0], 404);
     Deno.removeSync(`${www}/top.txt`);
     await Deno.writeTextFile(`${www}/top.txt`, "top");
     // Swapped during the check itself, between the lstat of a folder on
