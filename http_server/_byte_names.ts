@@ -18,6 +18,7 @@
  * @module
  */
 import { decodeBytes, encodeText } from "../_util/codec/mod.ts";
+import { type Libc, libc, O_CLOEXEC, O_PATH } from "./_libc.ts";
 
 /** A folder entry whose name is exact (surrogate-escaped when not UTF-8). */
 export interface ExactDirEntry extends Deno.DirEntry {
@@ -25,9 +26,6 @@ export interface ExactDirEntry extends Deno.DirEntry {
   readonly unreachable?: boolean;
 }
 
-// Linux's open(2) flags on x86_64 and aarch64.
-const O_PATH = 0o10000000;
-const O_CLOEXEC = 0o2000000;
 const PATH_MAX = 4096;
 // struct dirent (glibc, 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name.
 const D_TYPE = 18;
@@ -35,17 +33,6 @@ const D_NAME = 19;
 const DT_DIR = 4;
 const DT_REG = 8;
 const DT_LNK = 10;
-
-const SYMBOLS = {
-  open: { parameters: ["buffer", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  opendir: { parameters: ["buffer"], result: "pointer" },
-  readdir: { parameters: ["pointer"], result: "pointer" },
-  closedir: { parameters: ["pointer"], result: "i32" },
-  realpath: { parameters: ["buffer", "buffer"], result: "pointer" },
-} as const;
-
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /** A name's bytes as Python's `os.fsdecode` gives them. */
 function decode(bytes: Uint8Array): string {
@@ -57,30 +44,13 @@ function hasEscapes(path: string): boolean {
   return !path.isWellFormed();
 }
 
-/** Whether the C library can be asked (Linux, FFI allowed: never prompts). */
-function libcUsable(): boolean {
-  return Deno.build.os === "linux" &&
-    Deno.permissions.querySync({ name: "ffi" }).state === "granted";
-}
-
 /**
- * Runs `use` with the C library, or returns `null` when it cannot be
- * loaded. The library is opened per call: these calls are rare (only for
- * names that are not UTF-8), and nothing stays open between requests.
+ * Runs `use` with the C library, or returns `null` where it cannot be
+ * asked.
  */
 function withLibc<T>(use: (libc: Libc) => T): T | null {
-  if (!libcUsable()) return null;
-  let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
-  try {
-    lib = Deno.dlopen("libc.so.6", SYMBOLS);
-  } catch {
-    return null;
-  }
-  try {
-    return use(lib.symbols);
-  } finally {
-    lib.close();
-  }
+  const lib = libc();
+  return lib === null ? null : use(lib);
 }
 
 function notFound(path: string): Deno.errors.NotFound {
@@ -88,7 +58,7 @@ function notFound(path: string): Deno.errors.NotFound {
 }
 
 /** `path` as the NUL-terminated bytes the system knows it by. */
-function cPath(path: string): Uint8Array<ArrayBuffer> {
+export function cPath(path: string): Uint8Array<ArrayBuffer> {
   let bytes: Uint8Array;
   try {
     bytes = encodeText(path, "utf-8", "surrogateescape");

@@ -42,6 +42,7 @@ import {
   statPlainPathInside,
   UNDECIDED,
 } from "./_inside.ts";
+import { LinkFreeNode, linkFreeOpenWorks, openLinkFree } from "./_link_free.ts";
 import { checkPath } from "./_stat_batch.ts";
 import {
   contentTypeFor,
@@ -219,7 +220,7 @@ class BufferedFile implements FileSource {
 
   /** `length` bytes of `file` from `start`, or `null` if it is shorter. */
   static read(
-    file: Deno.FsFile,
+    file: OpenedFile,
     start: number,
     length: number,
   ): BufferedFile | null {
@@ -294,9 +295,72 @@ const OUTSIDE: unique symbol = Symbol("outside");
 /** A name that led to another file when opened than when checked. */
 const CHANGED: unique symbol = Symbol("changed");
 
+type FileId = Pick<Deno.FileInfo, "dev" | "ino">;
+
 /** Whether `a` and `b` describe the same file (device and inode). */
-function sameFile(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
+function sameFile(a: FileId, b: FileId): boolean {
   return a.ino === b.ino && a.dev === b.dev;
+}
+
+/**
+ * What `#check` found at a path: its metadata, `null` for none, or
+ * {@linkcode OUTSIDE} when a link leads it out of the folder and links may
+ * not; when it was taken; and, where the folder boundary applies, `real`:
+ * the absolute path to the same file along which no name is a link (what
+ * the file is opened by, when this system can open without following
+ * links), else `null`.
+ */
+interface Checked {
+  readonly info: Deno.FileInfo | null | typeof OUTSIDE;
+  readonly checkedAt: number;
+  readonly real: string | null;
+}
+
+/** The folder `send_head` found to list, as `list_directory` reads it. */
+interface Listed extends Checked {
+  readonly path: string;
+  readonly info: Deno.FileInfo;
+  readonly cached: CachedListing | null;
+}
+
+/**
+ * A file open for reading: Deno's, or one opened without following links,
+ * which reads the same way synchronously (see `_link_free.ts`).
+ */
+type OpenedFile = Deno.FsFile | LinkFreeNode;
+
+/** `file` as a `Deno.FsFile`, for reading it asynchronously. */
+function asFsFile(file: OpenedFile): Deno.FsFile {
+  return file instanceof LinkFreeNode ? file.toFsFile() : file;
+}
+
+/**
+ * Opens regular file `real` (see {@linkcode Checked}) without following a
+ * link on the way, when it is the file checked (`info`); `null` when it is
+ * not a regular file or cannot be read; {@linkcode CHANGED} when the path
+ * leads elsewhere by now (another file renamed in, a link put on the way,
+ * nothing). A small file is left to be read synchronously as it was
+ * opened; a larger one becomes a `Deno.FsFile`, read without blocking.
+ */
+function openWithoutLinks(
+  real: string,
+  info: Deno.FileInfo,
+): OpenedFile | null | typeof CHANGED {
+  const node = openLinkFree(real);
+  if (node === null) return CHANGED;
+  let kept = false;
+  try {
+    if (!sameFile(node, info)) return CHANGED;
+    // A folder made where the file was may even get its inode number.
+    if (!node.isFile) return null;
+    if (info.size > SMALL_FILE) return node.toFsFile();
+    kept = true;
+    return node;
+  } catch {
+    return null;
+  } finally {
+    if (!kept) node.close();
+  }
 }
 
 /** Opens `path` for reading, or `null` if it cannot be. */
@@ -309,7 +373,7 @@ function openOrNull(path: string): Deno.FsFile | null {
 }
 
 function readExactly(
-  file: Deno.FsFile,
+  file: OpenedFile,
   start: number,
   length: number,
 ): Uint8Array | null {
@@ -319,7 +383,7 @@ function readExactly(
 
 /** Fills `buffer` from `file` at `start`; `false` if the file is shorter. */
 function readFully(
-  file: Deno.FsFile,
+  file: OpenedFile,
   start: number,
   buffer: Uint8Array,
 ): boolean {
@@ -335,10 +399,12 @@ function readFully(
 
 /** Reads the whole of `file` (`size` bytes), or `null` if it is shorter. */
 async function readWhole(
-  file: Deno.FsFile,
+  file: OpenedFile,
   size: number,
 ): Promise<Uint8Array | null> {
-  if (size <= SMALL_FILE) return readExactly(file, 0, size);
+  if (size <= SMALL_FILE || file instanceof LinkFreeNode) {
+    return readExactly(file, 0, size);
+  }
   const buffer = new Uint8Array(size);
   let filled = 0;
   while (filled < size) {
@@ -355,7 +421,7 @@ interface FileState {
   /** The whole file, when it is in memory (cached or small). */
   readonly bytes: Uint8Array | null;
   /** The open file, when it is not. */
-  readonly file: Deno.FsFile | null;
+  readonly file: OpenedFile | null;
   /** Its entity tag, if one can be trusted (see `_etag.ts`). */
   readonly etag: string | null;
   /** Its content tag, computed on demand (`null` when not in memory). */
@@ -464,12 +530,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   follow_symlinks: boolean;
   /** The in-memory cache of files and listings, or `null` for none. */
   cache: FileCache | null;
-  #listed: {
-    path: string;
-    info: Deno.FileInfo;
-    checkedAt: number;
-    cached: CachedListing | null;
-  } | null = null;
+  #listed: Listed | null = null;
 
   /**
    * Creates the handler for one connection; the server calls this. Bind
@@ -592,7 +653,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     // (see FileCache).
     const checked = await this.#check(path);
     const checkedAt = checked.checkedAt;
-    let info = checked.info;
+    let { info, real } = checked;
     if (info === OUTSIDE) {
       this.send_error(404, "File not found");
       return null;
@@ -612,14 +673,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       // A cached listing means the folder is known to have no index page.
       const index = cached ? null : await this.#findIndex(path);
       if (!index) {
-        this.#listed = { path, info, checkedAt, cached };
+        this.#listed = { path, info, checkedAt, real, cached };
         return await this.list_directory(path);
       }
       if (index === OUTSIDE) {
         this.send_error(404, "File not found");
         return null;
       }
-      [path, info] = index;
+      [path, info, real] = index;
     }
     const ctype = this.guess_type(path);
     // Only regular files are opened: opening a FIFO or device could block.
@@ -627,7 +688,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       this.send_error(404, "File not found");
       return null;
     }
-    let state = this.#fileState(path, info, checkedAt);
+    let state = this.#fileState(path, info, checkedAt, real);
     if (state instanceof Promise) state = await state;
     if (!state) return null;
     try {
@@ -645,16 +706,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    */
   async #findIndex(
     path: string,
-  ): Promise<[string, Deno.FileInfo] | typeof OUTSIDE | null> {
+  ): Promise<[string, Deno.FileInfo, string | null] | typeof OUTSIDE | null> {
     for (const page of this.index_pages) {
       const candidate = joinPath(path, page);
-      const { info } = await this.#check(candidate);
+      const { info, real } = await this.#check(candidate);
       if (info === OUTSIDE) {
         if (byteNames.statOrNull(candidate)?.isFile) return OUTSIDE;
         continue;
       }
       if (!info?.isFile) continue;
-      return [candidate, info];
+      return [candidate, info, real];
     }
     return null;
   }
@@ -669,22 +730,24 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     path: string,
     info: Deno.FileInfo,
     checkedAt: number,
+    real: string | null,
   ): FileState | null | Promise<FileState | null> {
     const store = storeOf(this.cache);
     const entry = store && lookupFile(store, path, info);
     if (entry) return this.#stateOf(info, checkedAt, entry.bytes, null, entry);
-    return this.#fileStateFromDisk(path, info, checkedAt, store);
+    return this.#fileStateFromDisk(path, info, checkedAt, real, store);
   }
 
   async #fileStateFromDisk(
     path: string,
     info: Deno.FileInfo,
     checkedAt: number,
+    real: string | null,
     store: CacheStore | null,
   ): Promise<FileState | null> {
     let entry: CachedFile | null = null;
     let bytes: Uint8Array | null = null;
-    let file = await this.#openChecked(path, info);
+    let file = await this.#openChecked(path, info, real);
     if (file === CHANGED) {
       // The name led to another file by the time it was opened (a new
       // version renamed in, say): check that one, once.
@@ -693,7 +756,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       file = null;
       if (now !== null && now !== OUTSIDE && now.isFile) {
         [info, checkedAt] = [now, again.checkedAt];
-        const opened = await this.#openChecked(path, info);
+        const opened = await this.#openChecked(path, info, again.real);
         if (opened !== CHANGED) file = opened;
       }
     }
@@ -729,7 +792,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     info: Deno.FileInfo,
     checkedAt: number,
     bytes: Uint8Array | null,
-    file: Deno.FsFile | null,
+    file: OpenedFile | null,
     entry: CachedFile | null,
   ): FileState {
     const stamp = entry
@@ -805,7 +868,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
       body = part;
     } else {
-      body = new OpenFile(file!, start, length);
+      body = new OpenFile(asFsFile(file!), start, length);
     }
     this.send_response(status);
     this.send_header(
@@ -868,21 +931,26 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * Opens `path`, the file the check saw (`info`), and, unless links may be
-   * followed, checks its path again once it is open; `null` when it cannot
-   * be opened or that look refuses it; {@linkcode CHANGED} (closed) when
-   * the name led to another file than the one checked. The check and the
-   * open each resolve the path by name (Deno has no `openat` to walk from
-   * the folder without following links): a link swapped in for the file or
-   * a folder on the way between the two would have us open what was never
-   * checked. Looking again after the open (in the next round of shared
-   * checks, which all the files opened meanwhile join) leaves such a swap
-   * only the time between two system calls.
+   * Opens `path`, the file the check saw (`info`); `null` when it cannot
+   * be opened or is not a regular file; {@linkcode CHANGED} (closed) when
+   * the name led to another file than the one checked. Where the folder
+   * boundary applies, the check and an open by name would each resolve the
+   * path anew: a link swapped in for the file or a folder on the way
+   * between the two would have us open what was never checked. So the
+   * file is opened by its `real` path without following any link, where
+   * this system can (see `_link_free.ts`); elsewhere, its path is checked
+   * again once it is open (in the next round of shared checks, which all
+   * the files opened meanwhile join), which leaves such a swap only the
+   * time between two system calls.
    */
   async #openChecked(
     path: string,
     info: Deno.FileInfo,
-  ): Promise<Deno.FsFile | null | typeof CHANGED> {
+    real: string | null,
+  ): Promise<OpenedFile | null | typeof CHANGED> {
+    if (real !== null && linkFreeOpenWorks()) {
+      return openWithoutLinks(real, info);
+    }
     const file = openOrNull(path);
     if (file === null) return null;
     let verdict: Deno.FsFile | null | typeof CHANGED = null;
@@ -914,24 +982,32 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * The metadata of `path` from this turn's shared checks (see
-   * `checkPath`), with the general check for a path the shortcut leaves
-   * undecided: `null` for none, {@linkcode OUTSIDE} when a link leads it
-   * out of the folder and links may not.
+   * What is at `path` by this turn's shared checks (see `checkPath`),
+   * with the general check for a path the shortcut leaves undecided.
    */
-  async #check(path: string): Promise<{
-    info: Deno.FileInfo | null | typeof OUTSIDE;
-    checkedAt: number;
-  }> {
+  async #check(path: string): Promise<Checked> {
     const { info, checkedAt } = await checkPath(
       path,
       this.directory,
       this.follow_symlinks,
     );
-    return {
-      info: info === UNDECIDED ? this.#statThroughLinks(path) : info,
-      checkedAt,
-    };
+    if (info !== UNDECIDED) {
+      return { info, checkedAt, real: this.#realOfPlain(path) };
+    }
+    return { ...this.#statThroughLinks(path), checkedAt };
+  }
+
+  /**
+   * The real path of `path`, which the shortcut found to be the served
+   * folder or plain names below it (when links may not be followed; the
+   * folder, seen to be the one served, is at its real path).
+   */
+  #realOfPlain(path: string): string | null {
+    if (this.follow_symlinks) return null;
+    const folder = this.directory.endsWith(SEP)
+      ? this.directory.slice(0, -1)
+      : this.directory;
+    return realRoot(this.directory) + path.slice(folder.length);
   }
 
   /**
@@ -944,9 +1020,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * does: the default never leaves the folder) was mapped there on
    * purpose, as Python serves it.
    */
-  #statThroughLinks(path: string): Deno.FileInfo | null | typeof OUTSIDE {
+  #statThroughLinks(path: string): Omit<Checked, "checkedAt"> {
     if (!startsWithFolder(path, this.directory)) {
-      return byteNames.statOrNull(path);
+      return { info: byteNames.statOrNull(path), real: null };
     }
     let root: string;
     let real: string;
@@ -954,16 +1030,21 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       root = realRoot(this.directory);
       real = byteNames.realPathSync(path);
     } catch {
-      return null;
+      return { info: null, real: null };
     }
-    if (!startsWithFolder(real, root)) return OUTSIDE;
-    if (isFolderItself(real, root)) return byteNames.statOrNull(real);
+    if (!startsWithFolder(real, root)) return { info: OUTSIDE, real: null };
+    if (isFolderItself(real, root)) {
+      return { info: byteNames.statOrNull(real), real };
+    }
     const info = statPlainPathInside(real, root);
-    if (info !== UNDECIDED) return info;
+    if (info !== UNDECIDED) return { info, real };
     // Undecided on a real path: a link put on the way since it was
     // resolved (the path is changing: none), or a name that is not UTF-8,
     // taken as it is.
-    return real.isWellFormed() ? null : byteNames.statOrNull(real);
+    return {
+      info: real.isWellFormed() ? null : byteNames.statOrNull(real),
+      real,
+    };
   }
 
   /**
@@ -993,16 +1074,17 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (listing) {
       entries = listing.entries;
     } else {
+      let checked: boolean;
       try {
-        entries = sortEntries(
-          await readEntries(path, listed?.info.size ?? null),
-        );
+        const read = await this.#readFolder(path, listed);
+        entries = sortEntries(read.entries);
+        checked = read.checked;
       } catch {
         this.send_error(404, "No permission to list directory");
         return null;
       }
       const store = storeOf(this.cache);
-      if (listed && store) {
+      if (listed && checked && store) {
         // send_head found no index page in the folder before calling here.
         const { info, checkedAt } = listed;
         listing = storeListing(
@@ -1024,6 +1106,28 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     this.send_header("Content-Length", String(encoded.length));
     this.end_headers();
     return encoded;
+  }
+
+  /**
+   * The entries of folder `path`, and whether they are those of the folder
+   * `send_head` checked (only those are cached). Where the boundary applies
+   * and this system can, the folder is opened by its real path without
+   * following a link (as files are, see `#openChecked`), so that a link
+   * swapped in meanwhile cannot show the names of a folder outside.
+   */
+  async #readFolder(
+    path: string,
+    listed: Listed | null,
+  ): Promise<{ entries: ListingEntry[]; checked: boolean }> {
+    if (listed?.real == null || !linkFreeOpenWorks()) {
+      const size = listed?.info.size ?? null;
+      return { entries: await readEntries(path, size), checked: true };
+    }
+    using node = openLinkFree(listed.real);
+    if (!node?.isDirectory) throw new Deno.errors.NotFound(path);
+    const checked = sameFile(node, listed.info);
+    const size = checked ? listed.info.size : null;
+    return { entries: await readEntries(node.alias, size), checked };
   }
 
   /**

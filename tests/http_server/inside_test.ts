@@ -9,6 +9,7 @@ import {
   statPlainPathInside,
   UNDECIDED,
 } from "../../http_server/_inside.ts";
+import { linkFreeOpenWorks } from "../../http_server/_link_free.ts";
 import {
   SimpleHTTPRequestHandler,
   ThreadingHTTPServer,
@@ -177,16 +178,25 @@ Deno.test({
     await Deno.mkdir(`${root}/outside/sub/deeper`, { recursive: true });
     await Deno.writeTextFile(`${root}/outside/top.txt`, "secret");
     await Deno.writeTextFile(`${root}/outside/sub/deeper/low.txt`, "secret");
+    await Deno.writeTextFile(`${root}/outside/sub/secret.txt`, "secret");
     /** Done once by the next request, after its check, before the open. */
     let between: (() => void) | null = null;
-    // guess_type runs after send_head's check and before the file is opened.
+    const actBetween = () => {
+      const act = between;
+      between = null;
+      act?.();
+    };
+    // guess_type runs after send_head's check and before the file is
+    // opened; list_directory, before the folder is read.
     class Hooked extends SimpleHTTPRequestHandler {
       override log_message(): void {}
       override guess_type(path: string): string {
-        const act = between;
-        between = null;
-        act?.();
+        actBetween();
         return super.guess_type(path);
+      }
+      override list_directory(path: string) {
+        actBetween();
+        return super.list_directory(path);
       }
     }
     await using server = new ThreadingHTTPServer(
@@ -237,9 +247,23 @@ Deno.test({
     equal(replaced[0], 404);
     Deno.removeSync(`${www}/top.txt`);
     await Deno.writeTextFile(`${www}/top.txt`, "top");
+    // A folder swapped for a link out between its check and its reading:
+    // where folders are read without following links, its listing does
+    // not show the outside folder's names (elsewhere it could).
+    if (linkFreeOpenWorks()) {
+      const [status, text] = await attempt("/sub/", () => {
+        Deno.renameSync(`${www}/sub`, `${www}/sub.away`);
+        Deno.symlinkSync(`${root}/outside/sub`, `${www}/sub`);
+      });
+      Deno.removeSync(`${www}/sub`);
+      Deno.renameSync(`${www}/sub.away`, `${www}/sub`);
+      ok(!text.includes("secret"), "/sub/ listed with sub swapped");
+      equal(status, 404, "/sub/ listed with sub swapped");
+      ok((await fetchOk(`${base}/sub/`)).includes("deeper/"));
+    }
     // Swapped during the check itself, between the lstat of a folder on
     // the way and that of the file below it: the check then saw the
-    // outside file, and only a look after the open can tell.
+    // outside file, and only the open (or a look after it) can tell.
     const lstatSync = Deno.lstatSync;
     let armed = true;
     Deno.lstatSync = (path: string | URL) => {
@@ -272,3 +296,28 @@ async function fetchOk(url: string): Promise<string> {
   equal(res.status, 200, url);
   return await res.text();
 }
+
+Deno.test({
+  name:
+    "the boundary's swap cases also hold where files are opened by name (child deno test --deny-ffi)",
+  ignore: !POSIX || !linkFreeOpenWorks(),
+  async fn() {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "test",
+        "-A",
+        "--deny-ffi",
+        "--filter",
+        "a link is swapped in between the check and the open",
+        new URL(import.meta.url).pathname,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) +
+      new TextDecoder().decode(out.stderr);
+    equal(out.code, 0, text);
+    ok(/ok \| 1 passed/.test(text), text);
+  },
+});

@@ -1,0 +1,193 @@
+/**
+ * Opening a path only when no name along it is a symbolic link, in one
+ * system call: Linux's `openat2` with `RESOLVE_NO_SYMLINKS`.
+ *
+ * The folder check (`_inside.ts`, or `realpath` where links are on the
+ * way) and an open by name each resolve the path anew, so a link swapped
+ * in between them leads the open where the check never looked. The served
+ * folder's real path with plain names below it, opened this way, cannot
+ * leave the folder: each name is looked up in the folder the one before it
+ * named, none may be a link, and none is `..`. The open fails instead
+ * (the caller then checks the path again).
+ *
+ * Deno has no such open and cannot adopt a descriptor, so a small file is
+ * read through the C library (`pread`), and anything else is reached
+ * through the descriptor's `/proc/self/fd/N` alias, which names that very
+ * file whatever happens to the path meanwhile (opening through it costs
+ * about 6 µs, more than the rest together). The open does not block on a
+ * FIFO swapped in (`O_NONBLOCK`, which regular files ignore). Needs Linux
+ * 5.6, glibc 2.28, FFI (`-A`) and read access to `/proc/self/fd`;
+ * {@linkcode linkFreeOpenWorks} says whether this process has them.
+ *
+ * @module
+ */
+import { cPath } from "./_byte_names.ts";
+import { type Libc, libc, O_CLOEXEC } from "./_libc.ts";
+
+// The system call's number is the same on every Linux architecture.
+const SYS_OPENAT2 = 437n;
+const AT_FDCWD = -100n;
+const RESOLVE_NO_MAGICLINKS = 0x02n;
+const RESOLVE_NO_SYMLINKS = 0x04n;
+// open(2) flags, the same on x86_64 and aarch64.
+const O_NOCTTY = 0o400;
+const O_NONBLOCK = 0o4000;
+const AT_EMPTY_PATH = 0x1000;
+const STATX_TYPE = 0x1;
+const STATX_INO = 0x100;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+// struct statx: stx_mode (u16) at 28, stx_ino (u64) at 32, stx_dev_major
+// and stx_dev_minor (u32) at 136 and 140; 256 bytes in all.
+const STATX_SIZE = 256;
+const STX_MODE = 28;
+const STX_INO = 32;
+const STX_DEV_MAJOR = 136;
+const STX_DEV_MINOR = 140;
+
+/** struct open_how { u64 flags; u64 mode; u64 resolve; }, the same for every open. */
+const OPEN_HOW = new Uint8Array(
+  new BigUint64Array([
+    BigInt(O_NONBLOCK | O_NOCTTY | O_CLOEXEC),
+    0n,
+    RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  ]).buffer,
+);
+const EMPTY_PATH = new Uint8Array(1);
+const statxBuffer = new Uint8Array(STATX_SIZE);
+const statxView = new DataView(statxBuffer.buffer);
+
+/**
+ * A file or folder opened without links, held open until closed. A file
+ * reads like a `Deno.FsFile` read with `readSync` and `seekSync`.
+ */
+export class LinkFreeNode implements Disposable {
+  /** The device, as `Deno.FileInfo.dev` gives it. */
+  readonly dev: number;
+  /** The inode, as `Deno.FileInfo.ino` gives it. */
+  readonly ino: number;
+  /** A regular file. */
+  readonly isFile: boolean;
+  /** A folder. */
+  readonly isDirectory: boolean;
+  readonly #lib: Libc;
+  #fd: number;
+  #position = 0;
+
+  constructor(lib: Libc, fd: number, statx: DataView) {
+    this.#lib = lib;
+    this.#fd = fd;
+    const type = statx.getUint16(STX_MODE, true) & S_IFMT;
+    this.dev = deviceNumber(
+      statx.getUint32(STX_DEV_MAJOR, true),
+      statx.getUint32(STX_DEV_MINOR, true),
+    );
+    this.ino = Number(statx.getBigUint64(STX_INO, true));
+    this.isFile = type === S_IFREG;
+    this.isDirectory = type === S_IFDIR;
+  }
+
+  /** A path Deno can stat, open or list that names this very node. */
+  get alias(): string {
+    return `/proc/self/fd/${this.#openFd()}`;
+  }
+
+  /** Reads into `buffer` from the current position; `null` at the end. */
+  readSync(buffer: Uint8Array): number | null {
+    if (buffer.length === 0) return 0;
+    const read = Number(
+      this.#lib.pread(
+        this.#openFd(),
+        // FFI takes any view's memory; its types name only ArrayBuffer's.
+        buffer as Uint8Array<ArrayBuffer>,
+        BigInt(buffer.length),
+        BigInt(this.#position),
+      ),
+    );
+    if (read < 0) throw new Deno.errors.BadResource("read failed");
+    this.#position += read;
+    return read === 0 ? null : read;
+  }
+
+  /** Moves the position to `offset` (from the start only). */
+  seekSync(offset: number | bigint, whence: Deno.SeekMode): number {
+    if (whence !== Deno.SeekMode.Start) {
+      throw new TypeError("only seeking from the start is supported");
+    }
+    return this.#position = Number(offset);
+  }
+
+  /** The same file as a `Deno.FsFile` (at its start); this node is closed. */
+  toFsFile(): Deno.FsFile {
+    try {
+      return Deno.openSync(this.alias);
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Closes the descriptor (once); the alias names nothing afterwards. */
+  close(): void {
+    if (this.#fd >= 0) this.#lib.close(this.#fd);
+    this.#fd = -1;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #openFd(): number {
+    if (this.#fd < 0) throw new Deno.errors.BadResource("closed");
+    return this.#fd;
+  }
+}
+
+let works: boolean | undefined;
+
+/** Whether {@linkcode openLinkFree} can be used in this process. */
+export function linkFreeOpenWorks(): boolean {
+  if (works === undefined) {
+    works = libc()?.statx != null &&
+      Deno.permissions.querySync({ name: "read", path: "/proc/self/fd" })
+          .state === "granted" &&
+      probe();
+  }
+  return works;
+}
+
+/** Whether the kernel knows `openat2` (and no sandbox refuses it). */
+function probe(): boolean {
+  const node = openLinkFree("/");
+  node?.close();
+  return node !== null;
+}
+
+/**
+ * Opens absolute path `path` for reading when no name along it is a
+ * symbolic link; `null` when it cannot be (a link on the way, or nothing
+ * there). Only where {@linkcode linkFreeOpenWorks}.
+ */
+export function openLinkFree(path: string): LinkFreeNode | null {
+  const lib = libc()!;
+  let name: Uint8Array<ArrayBuffer>;
+  try {
+    name = cPath(path);
+  } catch {
+    return null; // A lone surrogate that stands for no byte.
+  }
+  const fd = Number(lib.syscall(SYS_OPENAT2, AT_FDCWD, name, OPEN_HOW, 24n));
+  if (fd < 0) return null;
+  const mask = STATX_TYPE | STATX_INO;
+  if (lib.statx!(fd, EMPTY_PATH, AT_EMPTY_PATH, mask, statxBuffer) !== 0) {
+    lib.close(fd);
+    return null;
+  }
+  return new LinkFreeNode(lib, fd, statxView);
+}
+
+/** glibc's `makedev`, by which Deno (through Rust's `st_dev`) reports it. */
+function deviceNumber(major: number, minor: number): number {
+  return (major & 0xfffff000) * 2 ** 32 + (major & 0xfff) * 2 ** 8 +
+    (minor & 0xffffff00) * 2 ** 12 + (minor & 0xff);
+}
