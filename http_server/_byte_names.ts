@@ -200,6 +200,15 @@ export function openSync(
   return viaAlias(path, (p) => Deno.openSync(p, options));
 }
 
+/** `Deno.open` for a path that may hold escaped bytes. */
+export async function open(
+  path: string,
+  options?: Deno.OpenOptions,
+): Promise<Deno.FsFile> {
+  if (!hasEscapes(path)) return await Deno.open(path, options);
+  return openSync(path, options);
+}
+
 /** `Deno.realPathSync`, with escaped bytes in both the path and the answer. */
 export function realPathSync(path: string): string {
   if (!hasEscapes(path)) {

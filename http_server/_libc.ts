@@ -1,7 +1,7 @@
 /**
  * The C library, for what Deno's own file calls cannot do on Linux: reach
  * names that are not UTF-8 (`_byte_names.ts`) and open a path along which
- * no name is a symbolic link (`_link_free.ts`). Loaded once, on first use,
+ * no name is a symbolic link (`_open_node.ts`). Loaded once, on first use,
  * where FFI is allowed (asking never prompts): a per-request `dlopen`
  * would cost more than the calls it serves. `null` anywhere else.
  *

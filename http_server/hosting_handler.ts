@@ -741,12 +741,13 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       this.#pending.push(["Vary", "Accept"]);
       return await super.list_directory(path);
     }
+    const hidden = this.hide_dotfiles ? isHiddenName : () => false;
     let entries: DetailedEntry[];
     try {
-      entries = await readDetailedEntries(
+      entries = (await this.readListedFolder(
         path,
-        this.hide_dotfiles ? isHiddenName : () => false,
-      );
+        (folder) => readDetailedEntries(folder, hidden),
+      )).value;
     } catch {
       this.send_error(404, "No permission to list directory");
       return null;

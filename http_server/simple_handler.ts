@@ -42,7 +42,12 @@ import {
   statPlainPathInside,
   UNDECIDED,
 } from "./_inside.ts";
-import { LinkFreeNode, linkFreeOpenWorks, openLinkFree } from "./_link_free.ts";
+import {
+  nodeOpenWorks,
+  openFollowingLinks,
+  openLinkFree,
+  OpenNode,
+} from "./_open_node.ts";
 import { checkPath } from "./_stat_batch.ts";
 import {
   contentTypeFor,
@@ -325,28 +330,27 @@ interface Listed extends Checked {
 
 /**
  * A file open for reading: Deno's, or one opened without following links,
- * which reads the same way synchronously (see `_link_free.ts`).
+ * which reads the same way synchronously (see `_open_node.ts`).
  */
-type OpenedFile = Deno.FsFile | LinkFreeNode;
+type OpenedFile = Deno.FsFile | OpenNode;
 
 /** `file` as a `Deno.FsFile`, for reading it asynchronously. */
 function asFsFile(file: OpenedFile): Deno.FsFile {
-  return file instanceof LinkFreeNode ? file.toFsFile() : file;
+  return file instanceof OpenNode ? file.toFsFile() : file;
 }
 
 /**
- * Opens regular file `real` (see {@linkcode Checked}) without following a
- * link on the way, when it is the file checked (`info`); `null` when it is
- * not a regular file or cannot be read; {@linkcode CHANGED} when the path
- * leads elsewhere by now (another file renamed in, a link put on the way,
- * nothing). A small file is left to be read synchronously as it was
- * opened; a larger one becomes a `Deno.FsFile`, read without blocking.
+ * The file `node` opened (see `_open_node.ts`), when it is the regular
+ * file checked (`info`): a small one is left to be read synchronously as
+ * it was opened, a larger one becomes a `Deno.FsFile`, read without
+ * blocking. `null` when it is not a regular file or cannot be read;
+ * {@linkcode CHANGED} when the path led elsewhere by then (another file
+ * renamed in, a link put on the way, nothing).
  */
-function openWithoutLinks(
-  real: string,
+function checkedFile(
+  node: OpenNode | null,
   info: Deno.FileInfo,
 ): OpenedFile | null | typeof CHANGED {
-  const node = openLinkFree(real);
   if (node === null) return CHANGED;
   let kept = false;
   try {
@@ -363,10 +367,14 @@ function openWithoutLinks(
   }
 }
 
-/** Opens `path` for reading, or `null` if it cannot be. */
-function openOrNull(path: string): Deno.FsFile | null {
+/**
+ * Opens `path` for reading, or `null` if it cannot be. Asynchronously: a
+ * FIFO swapped in for the file checked blocks the open, which must not
+ * stall every other request.
+ */
+async function openOrNull(path: string): Promise<Deno.FsFile | null> {
   try {
-    return byteNames.openSync(path, { read: true });
+    return await byteNames.open(path, { read: true });
   } catch {
     return null;
   }
@@ -402,7 +410,7 @@ async function readWhole(
   file: OpenedFile,
   size: number,
 ): Promise<Uint8Array | null> {
-  if (size <= SMALL_FILE || file instanceof LinkFreeNode) {
+  if (size <= SMALL_FILE || file instanceof OpenNode) {
     return readExactly(file, 0, size);
   }
   const buffer = new Uint8Array(size);
@@ -938,20 +946,24 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * path anew: a link swapped in for the file or a folder on the way
    * between the two would have us open what was never checked. So the
    * file is opened by its `real` path without following any link, where
-   * this system can (see `_link_free.ts`); elsewhere, its path is checked
+   * this system can (see `_open_node.ts`); elsewhere, its path is checked
    * again once it is open (in the next round of shared checks, which all
    * the files opened meanwhile join), which leaves such a swap only the
-   * time between two system calls.
+   * time between two system calls. Either open leaves a FIFO swapped in
+   * unable to stall other requests.
    */
   async #openChecked(
     path: string,
     info: Deno.FileInfo,
     real: string | null,
   ): Promise<OpenedFile | null | typeof CHANGED> {
-    if (real !== null && linkFreeOpenWorks()) {
-      return openWithoutLinks(real, info);
+    if (nodeOpenWorks()) {
+      const node = real === null
+        ? openFollowingLinks(path)
+        : openLinkFree(real);
+      return checkedFile(node, info);
     }
-    const file = openOrNull(path);
+    const file = await openOrNull(path);
     if (file === null) return null;
     let verdict: Deno.FsFile | null | typeof CHANGED = null;
     try {
@@ -1076,8 +1088,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     } else {
       let checked: boolean;
       try {
-        const read = await this.#readFolder(path, listed);
-        entries = sortEntries(read.entries);
+        const read = await this.readListedFolder(path, readEntries);
+        entries = sortEntries(read.value);
         checked = read.checked;
       } catch {
         this.send_error(404, "No permission to list directory");
@@ -1109,25 +1121,32 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * The entries of folder `path`, and whether they are those of the folder
-   * `send_head` checked (only those are cached). Where the boundary applies
-   * and this system can, the folder is opened by its real path without
-   * following a link (as files are, see `#openChecked`), so that a link
-   * swapped in meanwhile cannot show the names of a folder outside.
+   * What `read` makes of folder `path`, which `send_head` chose to list,
+   * and whether it read the very folder `send_head` checked (only then
+   * may what it read be cached under that check). `read` gets a path that
+   * names the folder, and its size when known. Where the folder boundary
+   * applies and this system can, that path names the folder opened by its
+   * real path without following any link (as files are opened, see
+   * `_open_node.ts`), so that a link swapped in since the check cannot
+   * show the names of a folder outside. Listings in subclasses read
+   * through this too.
    */
-  async #readFolder(
+  protected async readListedFolder<T>(
     path: string,
-    listed: Listed | null,
-  ): Promise<{ entries: ListingEntry[]; checked: boolean }> {
-    if (listed?.real == null || !linkFreeOpenWorks()) {
-      const size = listed?.info.size ?? null;
-      return { entries: await readEntries(path, size), checked: true };
+    read: (folder: string, size: number | null) => Promise<T>,
+  ): Promise<{ value: T; checked: boolean }> {
+    const listed = this.#listed?.path === path ? this.#listed : null;
+    if (listed === null) {
+      return { value: await read(path, null), checked: false };
+    }
+    if (listed.real === null || !nodeOpenWorks()) {
+      return { value: await read(path, listed.info.size), checked: true };
     }
     using node = openLinkFree(listed.real);
     if (!node?.isDirectory) throw new Deno.errors.NotFound(path);
     const checked = sameFile(node, listed.info);
     const size = checked ? listed.info.size : null;
-    return { entries: await readEntries(node.alias, size), checked };
+    return { value: await read(node.alias, size), checked };
   }
 
   /**

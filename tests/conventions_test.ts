@@ -142,7 +142,7 @@ const NOT_PORTED: Record<string, string> = {
     "a cheaper proof of the folder boundary: CPython 3.13 has no boundary",
   "_util/stderr.ts": "log batching, no CPython counterpart",
   "http_server/_libc.ts": "the C library through FFI, no CPython counterpart",
-  "http_server/_link_free.ts":
+  "http_server/_open_node.ts":
     "opening without following links: CPython 3.13 has no boundary",
   "http_server/_stat_batch.ts":
     "stats shared by one turn's requests, no CPython counterpart",

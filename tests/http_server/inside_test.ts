@@ -9,8 +9,10 @@ import {
   statPlainPathInside,
   UNDECIDED,
 } from "../../http_server/_inside.ts";
-import { linkFreeOpenWorks } from "../../http_server/_link_free.ts";
+import { nodeOpenWorks } from "../../http_server/_open_node.ts";
 import {
+  HostingHTTPRequestHandler,
+  type HostingHTTPRequestHandlerOptions as HostingOptions,
   SimpleHTTPRequestHandler,
   ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
@@ -179,40 +181,8 @@ Deno.test({
     await Deno.writeTextFile(`${root}/outside/top.txt`, "secret");
     await Deno.writeTextFile(`${root}/outside/sub/deeper/low.txt`, "secret");
     await Deno.writeTextFile(`${root}/outside/sub/secret.txt`, "secret");
-    /** Done once by the next request, after its check, before the open. */
-    let between: (() => void) | null = null;
-    const actBetween = () => {
-      const act = between;
-      between = null;
-      act?.();
-    };
-    // guess_type runs after send_head's check and before the file is
-    // opened; list_directory, before the folder is read.
-    class Hooked extends SimpleHTTPRequestHandler {
-      override log_message(): void {}
-      override guess_type(path: string): string {
-        actBetween();
-        return super.guess_type(path);
-      }
-      override list_directory(path: string) {
-        actBetween();
-        return super.list_directory(path);
-      }
-    }
-    await using server = new ThreadingHTTPServer(
-      ["127.0.0.1", 0],
-      Hooked.partial({ directory: www }),
-    );
-    void server.serve_forever(0.05);
-    const base = `http://127.0.0.1:${server.server_port}`;
-    /** GETs `path` with `act` done between its check and its open. */
-    const attempt = async (path: string, act: () => void) => {
-      between = act;
-      const res = await fetch(base + path);
-      const text = await res.text();
-      equal(between, null, "the hook ran");
-      return [res.status, text] as const;
-    };
+    await using server = hookedServer(www);
+    const { base, attempt } = server;
     const swaps: [string, string, string][] = [
       ["/top.txt", `${www}/top.txt`, `${root}/outside/top.txt`],
       ["/sub/deeper/low.txt", `${www}/sub`, `${root}/outside/sub`],
@@ -249,17 +219,35 @@ Deno.test({
     await Deno.writeTextFile(`${www}/top.txt`, "top");
     // A folder swapped for a link out between its check and its reading:
     // where folders are read without following links, its listing does
-    // not show the outside folder's names (elsewhere it could).
-    if (linkFreeOpenWorks()) {
-      const [status, text] = await attempt("/sub/", () => {
-        Deno.renameSync(`${www}/sub`, `${www}/sub.away`);
-        Deno.symlinkSync(`${root}/outside/sub`, `${www}/sub`);
-      });
-      Deno.removeSync(`${www}/sub`);
-      Deno.renameSync(`${www}/sub.away`, `${www}/sub`);
-      ok(!text.includes("secret"), "/sub/ listed with sub swapped");
-      equal(status, 404, "/sub/ listed with sub swapped");
-      ok((await fetchOk(`${base}/sub/`)).includes("deeper/"));
+    // not show the outside folder's names (elsewhere it could); serve's
+    // own listings (rich, JSON, dot names hidden) neither.
+    if (nodeOpenWorks()) {
+      const listers: [HostingOptions, RequestInit][] = [
+        [{}, {}],
+        [{ listing: "rich" }, {}],
+        [{ listing: "rich" }, { headers: { Accept: "application/json" } }],
+        [{ hide_dotfiles: true }, {}],
+      ];
+      for (const [options, init] of listers) {
+        await using lister = hookedServer(
+          www,
+          false,
+          HostingHTTPRequestHandler,
+          options,
+        );
+        const what = `/sub/ listed by ${JSON.stringify([options, init])}`;
+        const [status, text] = await lister.attempt("/sub/", () => {
+          Deno.renameSync(`${www}/sub`, `${www}/sub.away`);
+          Deno.symlinkSync(`${root}/outside/sub`, `${www}/sub`);
+        }, init);
+        Deno.removeSync(`${www}/sub`);
+        Deno.renameSync(`${www}/sub.away`, `${www}/sub`);
+        ok(!text.includes("secret"), what);
+        equal(status, 404, what);
+        const again = await fetch(`${lister.base}/sub/`, init);
+        equal(again.status, 200, what);
+        ok((await again.text()).includes("deeper"), what);
+      }
     }
     // Swapped during the check itself, between the lstat of a folder on
     // the way and that of the file below it: the check then saw the
@@ -287,9 +275,86 @@ Deno.test({
       Deno.renameSync(`${www}/sub.away`, `${www}/sub`);
     }
     equal(await fetchOk(`${base}/sub/deeper/low.txt`), "low");
-    await server.shutdown();
   },
 });
+
+Deno.test({
+  name:
+    "a FIFO swapped in between the check and the open stalls no other request (links followed or not)",
+  ignore: !POSIX,
+  async fn() {
+    await using site = await tree();
+    const { www } = site;
+    for (const follow_symlinks of [false, true]) {
+      await using server = hookedServer(www, follow_symlinks);
+      const fifo = `${www}/top.txt`;
+      const answer = server.attempt("/top.txt", () => {
+        Deno.renameSync(fifo, `${fifo}.away`);
+        const made = new Deno.Command("mkfifo", { args: [fifo] }).outputSync();
+        equal(made.code, 0);
+      });
+      equal(await fetchOk(`${server.base}/sub/deeper/low.txt`), "low");
+      // An open that waits for a writer (the fallback's, on a worker
+      // thread) ends once there is one; opening for both never blocks.
+      Deno.openSync(fifo, { read: true, write: true }).close();
+      equal((await answer)[0], 404, `follow_symlinks: ${follow_symlinks}`);
+      Deno.removeSync(fifo);
+      Deno.renameSync(`${fifo}.away`, fifo);
+    }
+  },
+});
+
+/**
+ * A server on `www` whose `attempt(path, act)` GETs `path` with `act` done
+ * between its check and its open (or the reading of its folder).
+ */
+function hookedServer(
+  www: string,
+  follow_symlinks = false,
+  Base: typeof SimpleHTTPRequestHandler = SimpleHTTPRequestHandler,
+  options: HostingOptions = {},
+) {
+  /** Done once by the next request, after its check, before the open. */
+  let between: (() => void) | null = null;
+  const actBetween = () => {
+    const act = between;
+    between = null;
+    act?.();
+  };
+  // guess_type runs after send_head's check and before the file is
+  // opened; list_directory, before the folder is read.
+  class Hooked extends Base {
+    override log_message(): void {}
+    override guess_type(path: string): string {
+      actBetween();
+      return super.guess_type(path);
+    }
+    override list_directory(path: string) {
+      actBetween();
+      return super.list_directory(path);
+    }
+  }
+  const server = new ThreadingHTTPServer(
+    ["127.0.0.1", 0],
+    Hooked.partial({ ...options, directory: www, follow_symlinks }),
+  );
+  void server.serve_forever(0.05);
+  const base = `http://127.0.0.1:${server.server_port}`;
+  return {
+    base,
+    async attempt(path: string, act: () => void, init: RequestInit = {}) {
+      between = act;
+      const res = await fetch(base + path, init);
+      const text = await res.text();
+      equal(between, null, "the hook ran");
+      return [res.status, text] as const;
+    },
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await server[Symbol.asyncDispose]();
+    },
+  };
+}
 
 async function fetchOk(url: string): Promise<string> {
   const res = await fetch(url);
@@ -299,8 +364,8 @@ async function fetchOk(url: string): Promise<string> {
 
 Deno.test({
   name:
-    "the boundary's swap cases also hold where files are opened by name (child deno test --deny-ffi)",
-  ignore: !POSIX || !linkFreeOpenWorks(),
+    "the swap cases also hold where files are opened by name (child deno test --deny-ffi)",
+  ignore: !POSIX || !nodeOpenWorks(),
   async fn() {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -308,16 +373,18 @@ Deno.test({
         "-A",
         "--deny-ffi",
         "--filter",
-        "a link is swapped in between the check and the open",
+        "swapped in between the check and the open",
         new URL(import.meta.url).pathname,
       ],
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1" },
+      // A stalled server would stall the child for good.
+      signal: AbortSignal.timeout(60_000),
     }).output();
     const text = new TextDecoder().decode(out.stdout) +
       new TextDecoder().decode(out.stderr);
     equal(out.code, 0, text);
-    ok(/ok \| 1 passed/.test(text), text);
+    ok(/ok \| 2 passed/.test(text), text);
   },
 });

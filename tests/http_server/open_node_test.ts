@@ -1,13 +1,11 @@
 /**
- * Opening without following links (`_link_free.ts`), on a real temporary
+ * Opening without following links (`_open_node.ts`), on a real temporary
  * tree: what it opens, what it refuses, and that the alias keeps naming
  * the file opened whatever happens to its path.
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import {
-  linkFreeOpenWorks,
-  openLinkFree,
-} from "../../http_server/_link_free.ts";
+import { nodeOpenWorks, openLinkFree } from "../../http_server/_open_node.ts";
+import { SERVE_TS, spawnServer } from "./_diff_server.ts";
 
 const LINUX = Deno.build.os === "linux";
 
@@ -32,7 +30,7 @@ Deno.test({
   ignore: !LINUX,
   fn() {
     // Linux 5.6 and glibc 2.28 are older than anything Deno 2 runs on.
-    ok(linkFreeOpenWorks());
+    ok(nodeOpenWorks());
   },
 });
 
@@ -142,6 +140,42 @@ Deno.test({
       using second = openLinkFree(`${root}/sub/file.txt`)!;
       first.close();
       equal(Deno.readTextFileSync(second.alias), "inside");
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "serve with FFI but short of -A (Deno then refuses the alias): files of every size, HEAD and listings are served by name",
+  ignore: !LINUX,
+  async fn() {
+    await withTree(async (root) => {
+      await Deno.writeFile(`${root}/big.bin`, new Uint8Array(70_000));
+      await using server = await spawnServer("ours", Deno.execPath(), [
+        "run",
+        "--allow-read",
+        "--allow-net=127.0.0.1",
+        "--allow-ffi",
+        SERVE_TS,
+        "0",
+        "-b",
+        "127.0.0.1",
+        "-d",
+        root,
+        "--no-cache",
+      ]);
+      const base = `http://127.0.0.1:${server.port}`;
+      const big = await fetch(`${base}/big.bin`);
+      equal(big.status, 200);
+      equal((await big.bytes()).length, 70_000);
+      const listing = await fetch(`${base}/`);
+      equal(listing.status, 200);
+      ok((await listing.text()).includes('href="big.bin"'));
+      const head = await fetch(`${base}/other.txt`, { method: "HEAD" });
+      equal(head.status, 200);
+      equal(head.headers.get("content-length"), "5");
+      equal(await (await fetch(`${base}/sub/file.txt`)).text(), "inside");
+      ok(!server.stderr().includes("Traceback"), server.stderr());
     });
   },
 });

@@ -1,6 +1,8 @@
 /**
- * Opening a path only when no name along it is a symbolic link, in one
- * system call: Linux's `openat2` with `RESOLVE_NO_SYMLINKS`.
+ * Opening files and folders through the C library, for what Deno's open
+ * cannot do: open a path only when no name along it is a symbolic link,
+ * in one system call (Linux's `openat2` with `RESOLVE_NO_SYMLINKS`), and
+ * open without ever blocking on a FIFO.
  *
  * The folder check (`_inside.ts`, or `realpath` where links are on the
  * way) and an open by name each resolve the path anew, so a link swapped
@@ -14,10 +16,11 @@
  * read through the C library (`pread`), and anything else is reached
  * through the descriptor's `/proc/self/fd/N` alias, which names that very
  * file whatever happens to the path meanwhile (opening through it costs
- * about 6 µs, more than the rest together). The open does not block on a
- * FIFO swapped in (`O_NONBLOCK`, which regular files ignore). Needs Linux
- * 5.6, glibc 2.28, FFI (`-A`) and read access to `/proc/self/fd`;
- * {@linkcode linkFreeOpenWorks} says whether this process has them.
+ * about 6 µs, more than the rest together). Neither open blocks on a FIFO
+ * swapped in for the file checked (`O_NONBLOCK`, which regular files
+ * ignore), as Deno's would, stalling every request. Needs Linux 5.6, glibc
+ * 2.28, FFI and the alias, which Deno opens only with all permissions
+ * (`-A`); {@linkcode nodeOpenWorks} says whether this process has them.
  *
  * @module
  */
@@ -46,23 +49,22 @@ const STX_INO = 32;
 const STX_DEV_MAJOR = 136;
 const STX_DEV_MINOR = 140;
 
-/** struct open_how { u64 flags; u64 mode; u64 resolve; }, the same for every open. */
-const OPEN_HOW = new Uint8Array(
-  new BigUint64Array([
-    BigInt(O_NONBLOCK | O_NOCTTY | O_CLOEXEC),
-    0n,
-    RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-  ]).buffer,
-);
+/** struct open_how { u64 flags; u64 mode; u64 resolve; } for `resolve`. */
+function openHow(resolve: bigint): Uint8Array<ArrayBuffer> {
+  const flags = BigInt(O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  return new Uint8Array(new BigUint64Array([flags, 0n, resolve]).buffer);
+}
+const LINK_FREE = openHow(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+const FOLLOWING_LINKS = openHow(0n);
 const EMPTY_PATH = new Uint8Array(1);
 const statxBuffer = new Uint8Array(STATX_SIZE);
 const statxView = new DataView(statxBuffer.buffer);
 
 /**
- * A file or folder opened without links, held open until closed. A file
- * reads like a `Deno.FsFile` read with `readSync` and `seekSync`.
+ * A file or folder opened here, held open until closed. A file reads like
+ * a `Deno.FsFile` read with `readSync` and `seekSync`.
  */
-export class LinkFreeNode implements Disposable {
+export class OpenNode implements Disposable {
   /** The device, as `Deno.FileInfo.dev` gives it. */
   readonly dev: number;
   /** The inode, as `Deno.FileInfo.ino` gives it. */
@@ -145,30 +147,46 @@ export class LinkFreeNode implements Disposable {
 
 let works: boolean | undefined;
 
-/** Whether {@linkcode openLinkFree} can be used in this process. */
-export function linkFreeOpenWorks(): boolean {
+/**
+ * Whether {@linkcode openLinkFree} and {@linkcode openFollowingLinks} can
+ * be used in this process: tried once, on the root folder, as they are
+ * used (`openat2`, a kernel or sandbox may refuse; the alias, which Deno
+ * refuses without all permissions).
+ */
+export function nodeOpenWorks(): boolean {
   if (works === undefined) {
-    works = libc()?.statx != null &&
-      Deno.permissions.querySync({ name: "read", path: "/proc/self/fd" })
-          .state === "granted" &&
-      probe();
+    works = false;
+    if (libc()?.statx != null) {
+      const node = openLinkFree("/");
+      try {
+        node?.toFsFile().close();
+        works = node !== null;
+      } catch {
+        // The alias refused.
+      }
+    }
   }
   return works;
-}
-
-/** Whether the kernel knows `openat2` (and no sandbox refuses it). */
-function probe(): boolean {
-  const node = openLinkFree("/");
-  node?.close();
-  return node !== null;
 }
 
 /**
  * Opens absolute path `path` for reading when no name along it is a
  * symbolic link; `null` when it cannot be (a link on the way, or nothing
- * there). Only where {@linkcode linkFreeOpenWorks}.
+ * there). Only where {@linkcode nodeOpenWorks}.
  */
-export function openLinkFree(path: string): LinkFreeNode | null {
+export function openLinkFree(path: string): OpenNode | null {
+  return openNode(path, LINK_FREE);
+}
+
+/**
+ * Opens `path` for reading, following links, without blocking on a FIFO;
+ * `null` when it cannot be. Only where {@linkcode nodeOpenWorks}.
+ */
+export function openFollowingLinks(path: string): OpenNode | null {
+  return openNode(path, FOLLOWING_LINKS);
+}
+
+function openNode(path: string, how: Uint8Array<ArrayBuffer>): OpenNode | null {
   const lib = libc()!;
   let name: Uint8Array<ArrayBuffer>;
   try {
@@ -176,14 +194,14 @@ export function openLinkFree(path: string): LinkFreeNode | null {
   } catch {
     return null; // A lone surrogate that stands for no byte.
   }
-  const fd = Number(lib.syscall(SYS_OPENAT2, AT_FDCWD, name, OPEN_HOW, 24n));
+  const fd = Number(lib.syscall(SYS_OPENAT2, AT_FDCWD, name, how, 24n));
   if (fd < 0) return null;
   const mask = STATX_TYPE | STATX_INO;
   if (lib.statx!(fd, EMPTY_PATH, AT_EMPTY_PATH, mask, statxBuffer) !== 0) {
     lib.close(fd);
     return null;
   }
-  return new LinkFreeNode(lib, fd, statxView);
+  return new OpenNode(lib, fd, statxView);
 }
 
 /** glibc's `makedev`, by which Deno (through Rust's `st_dev`) reports it. */
