@@ -186,10 +186,7 @@ export class ResponseAssembler implements ByteSink {
           this.#controller = controller;
         },
         pull: () => this.#wake(),
-        cancel: () => {
-          this.#cancelled = true;
-          this.#wake();
-        },
+        cancel: () => this.abort(),
       }, { highWaterMark: 4 });
     }
     const headers = new Headers();
@@ -262,6 +259,15 @@ export class ResponseAssembler implements ByteSink {
     const wakers = this.#wakers;
     this.#wakers = [];
     for (const wake of wakers) wake();
+  }
+
+  /**
+   * The client went away: the handler's next write fails, as on a socket
+   * the peer closed, so that it stops and closes what it was sending.
+   */
+  abort(): void {
+    this.#cancelled = true;
+    this.#wake();
   }
 
   /** The handler's output has ended. */

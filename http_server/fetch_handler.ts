@@ -44,6 +44,13 @@ function clientAddress(info: unknown): Address {
   return ["127.0.0.1", 0];
 }
 
+/** `Deno.serve`'s promise that the response was delivered, if `info` has one. */
+function deliveryOf(info: unknown): Promise<void> | null {
+  const completed = (info as Partial<Deno.ServeHandlerInfo> | undefined)
+    ?.completed;
+  return completed instanceof Promise ? completed : null;
+}
+
 /**
  * Turns `RequestHandlerClass` (a {@linkcode BaseHTTPRequestHandler}
  * subclass, say) into a fetch handler. Each `Request` becomes the bytes a
@@ -97,6 +104,10 @@ export function createFetchHandler(
   server.server_port = port;
   return (request, info) => {
     const output = new ResponseAssembler(request.method === "HEAD");
+    // Deno.serve does not always cancel a response body when an HTTP/2
+    // client goes away mid-stream (a handler then waits to write for ever,
+    // holding its file open); its `completed` promise does tell.
+    deliveryOf(info)?.catch(() => output.abort());
     const connection = new MemoryConnection(requestBytes(request), output);
     void handleAccepted(server, connection, clientAddress(info));
     return output.response;
