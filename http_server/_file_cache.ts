@@ -18,15 +18,11 @@ import {
   sameStamp,
 } from "./_file_stamp.ts";
 import { trustsChangeTime } from "./_local_fs.ts";
+import { FrequencySketch } from "./_frequency.ts";
 import { type Costed, Lru } from "./_lru.ts";
 
 /** Bytes of bookkeeping counted per entry beside its data. */
 export const ENTRY_OVERHEAD = 256;
-/**
- * Once the cache is full, one file in this many that it does not hold is
- * taken in (see {@linkcode CacheStore.admits}).
- */
-export const ADMIT_EVERY = 32;
 
 /** A cached file: its bytes as of `stamp`. */
 export interface CachedFile extends Costed {
@@ -58,12 +54,13 @@ export class CacheStore {
   readonly maxFileSize: number;
   hits = 0;
   misses = 0;
-  /** Files refused by `admits` since one was last taken in. */
-  #refused = 0;
+  /** How often each path was asked for lately, cached or not. */
+  readonly #frequency: FrequencySketch;
 
   constructor(limits: StoreLimits) {
     this.lru = new Lru(limits.maxBytes, limits.maxEntries);
     this.maxFileSize = limits.maxFileSize;
+    this.#frequency = new FrequencySketch(limits.maxEntries);
   }
 
   /**
@@ -77,6 +74,7 @@ export class CacheStore {
     info: Deno.FileInfo,
     stillValid?: (entry: CacheEntry) => boolean,
   ): CacheEntry | null {
+    this.#frequency.increment(key);
     const entry = this.lru.get(key);
     if (entry !== undefined) {
       if (
@@ -95,11 +93,13 @@ export class CacheStore {
   /**
    * Whether to take in a file of `size` bytes at `path` that the cache
    * does not hold: always while it fits without evicting anything; once
-   * the cache is full, one in {@linkcode ADMIT_EVERY}. Files requested
-   * often still get in after a few dozen requests, but a set of files larger
-   * than the cache, fetched at random, no longer replaces an entry on
-   * every request: each replacement read the file into a new buffer and
-   * left the old one to the garbage collector.
+   * the cache is full, only when it was asked for more often lately than
+   * the entry it would replace (TinyLFU's admission, see `_frequency.ts`).
+   * A file requested often gets in on its next miss, but a set of files
+   * larger than the cache, fetched at random, does not replace an entry
+   * on every request: each replacement read the file into a new buffer
+   * and left the old one to the garbage collector, which cost more than
+   * the hits it bought.
    */
   admits(path: string, size: number): boolean {
     if (size > this.maxFileSize) return false;
@@ -110,9 +110,9 @@ export class CacheStore {
     ) {
       return true;
     }
-    if (++this.#refused < ADMIT_EVERY) return false;
-    this.#refused = 0;
-    return true;
+    const victim = lru.peekVictim();
+    return victim === undefined ||
+      this.#frequency.estimate(path) > this.#frequency.estimate(victim);
   }
 
   /**

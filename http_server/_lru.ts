@@ -94,6 +94,25 @@ export class Lru<V extends Costed> {
     }
   }
 
+  /**
+   * The key of the value the next eviction would remove, if any: the hand
+   * moves on as an eviction's would (unmarking the marked entries it
+   * passes) and stops at it, so that the eviction takes that one.
+   */
+  peekVictim(): string | undefined {
+    const ring = this.#ring;
+    if (this.#map.size === 0) return undefined;
+    while (true) {
+      if (this.#hand >= ring.length) this.#hand = 0;
+      const slot = ring[this.#hand];
+      if (slot !== null && slot !== undefined) {
+        if (!slot.used) return slot.key;
+        slot.used = false;
+      }
+      this.#hand++;
+    }
+  }
+
   #remove(slot: Slot<V>): void {
     this.#map.delete(slot.key);
     this.#ring[slot.index] = null;

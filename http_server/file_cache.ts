@@ -63,10 +63,13 @@ function limit(
  * for {@linkcode SimpleHTTPRequestHandler}, bounded by `max_bytes` and
  * `max_entries` (least recently used first out, as CLOCK approximates it:
  * a hit marks its entry, and eviction passes a marked entry over once).
- * Once full, it takes in one file in 32 of those it does not hold, so
- * that more files than fit, fetched at random, do not replace an entry on
- * every request (each replaced entry is garbage the heap holds until its
- * next full collection). Give one to a handler class with
+ * Once full, it takes in a file it does not hold only when that file was
+ * asked for more often lately than the entry it would replace (TinyLFU's
+ * admission: a small frequency sketch counts every request), so that a
+ * popular file gets in on its next request while more files than fit,
+ * fetched at random, do not replace an entry on every request (each
+ * replaced entry is garbage the heap holds until its next full
+ * collection). Give one to a handler class with
  * `SimpleHTTPRequestHandler.partial({ cache })`; `cache: true` uses one
  * shared default instance.
  *

@@ -141,6 +141,8 @@ const NOT_PORTED: Record<string, string> = {
   "http_server/_inside.ts":
     "a cheaper proof of the folder boundary: CPython 3.13 has no boundary",
   "_util/stderr.ts": "log batching, no CPython counterpart",
+  "http_server/_frequency.ts":
+    "the cache's admission (TinyLFU), no CPython counterpart",
   "http_server/_libc.ts": "the C library through FFI, no CPython counterpart",
   "http_server/_open_node.ts":
     "opening without following links: CPython 3.13 has no boundary",

@@ -85,3 +85,15 @@ Deno.test("Lru: eviction ends when every entry was used", () => {
   equal(lru.cost, 3);
   deepEqual(keys(lru, ["a", "b", "c", "d"]), ["c", "d"]);
 });
+
+Deno.test("Lru: peekVictim names what the next eviction removes, and it does", () => {
+  const lru = new Lru(1_000, 4);
+  equal(lru.peekVictim(), undefined);
+  for (const k of ["a", "b", "c", "d"]) lru.set(k, item(1));
+  lru.get("a");
+  equal(lru.peekVictim(), "b"); // a had its second chance on the way
+  equal(lru.peekVictim(), "b", "asking again moves nothing");
+  equal(lru.size, 4);
+  lru.set("e", item(1));
+  deepEqual(keys(lru, ["a", "b", "c", "d", "e"]), ["a", "c", "d", "e"]);
+});
