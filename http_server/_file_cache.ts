@@ -23,6 +23,16 @@ import { type Costed, Lru } from "./_lru.ts";
 
 /** Bytes of bookkeeping counted per entry beside its data. */
 export const ENTRY_OVERHEAD = 256;
+/**
+ * A missing file asked for at least this often lately that is still no
+ * more popular than the entry it would replace gets in with a chance of
+ * one in {@linkcode LUCKY_ADMISSION}, as Caffeine does: else a popular
+ * entry no longer asked for, sitting where the clock evicts next, would
+ * keep out every file, however much asked for now, until its count fades.
+ */
+export const POPULAR_ENOUGH = 6;
+/** See {@linkcode POPULAR_ENOUGH}. */
+export const LUCKY_ADMISSION = 128;
 
 /** A cached file: its bytes as of `stamp`. */
 export interface CachedFile extends Costed {
@@ -94,7 +104,8 @@ export class CacheStore {
    * Whether to take in a file of `size` bytes at `path` that the cache
    * does not hold: always while it fits without evicting anything; once
    * the cache is full, only when it was asked for more often lately than
-   * the entry it would replace (TinyLFU's admission, see `_frequency.ts`).
+   * the entry it would replace (TinyLFU's admission, see `_frequency.ts`),
+   * or now and then when it is popular too (see {@linkcode POPULAR_ENOUGH}).
    * A file requested often gets in on its next miss, but a set of files
    * larger than the cache, fetched at random, does not replace an entry
    * on every request: each replacement read the file into a new buffer
@@ -111,8 +122,11 @@ export class CacheStore {
       return true;
     }
     const victim = lru.peekVictim();
-    return victim === undefined ||
-      this.#frequency.estimate(path) > this.#frequency.estimate(victim);
+    if (victim === undefined) return true;
+    const wanted = this.#frequency.estimate(path);
+    if (wanted > this.#frequency.estimate(victim)) return true;
+    return wanted >= POPULAR_ENOUGH &&
+      Math.random() * LUCKY_ADMISSION < 1;
   }
 
   /**

@@ -12,7 +12,11 @@ import {
   type SimpleHTTPRequestHandlerOptions,
   ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
-import { CacheStore } from "../../http_server/_file_cache.ts";
+import {
+  CacheStore,
+  LUCKY_ADMISSION,
+  POPULAR_ENOUGH,
+} from "../../http_server/_file_cache.ts";
 import {
   lookupListing,
   storeListing,
@@ -453,4 +457,30 @@ Deno.test({
       await Deno.remove(root, { recursive: true });
     }
   },
+});
+
+Deno.test("CacheStore: a popular entry no longer asked for cannot keep a file asked for now out for long", () => {
+  const store = new CacheStore({
+    maxBytes: 1 << 20,
+    maxEntries: 2,
+    maxFileSize: 1 << 16,
+  });
+  const info = Deno.statSync(import.meta.dirname!);
+  // Two entries, each asked for as often as counts go (15).
+  for (const key of ["/old-a", "/old-b"]) {
+    for (let i = 0; i < 20; i++) store.lookup(key, "file", info);
+    store.lru.set(key, { kind: "file", stamp: null!, cost: 1 } as never);
+  }
+  // A new file asked for once is not as popular: kept out.
+  store.lookup("/new", "file", info);
+  equal(store.admits("/new", 100), false);
+  // Asked for again and again, it ties with the victim and gets in by
+  // chance, one miss in LUCKY_ADMISSION on average.
+  let misses = 1;
+  while (!store.admits("/new", 100) && misses < 100 * LUCKY_ADMISSION) {
+    store.lookup("/new", "file", info);
+    misses++;
+  }
+  ok(misses >= POPULAR_ENOUGH, `admitted after ${misses} misses`);
+  ok(misses < 100 * LUCKY_ADMISSION, "never admitted");
 });
