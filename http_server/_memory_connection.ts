@@ -53,12 +53,17 @@ export class MemoryConnection implements StreamConnection {
     return count;
   }
 
-  /** Hands `p` to the sink; fails once the writing side has ended. */
+  /**
+   * Hands a copy of `p` to the sink; fails once the writing side has
+   * ended. A copy, as a socket's write copies into the kernel: the writer
+   * reuses its buffers once a write resolves, and the sink may still hold
+   * what it took (a response body's queue does).
+   */
   async write(p: Uint8Array): Promise<number> {
     if (this.#writeEnded) {
       throw new Deno.errors.BrokenPipe("the connection was closed");
     }
-    await this.#sink.write(p);
+    await this.#sink.write(p.slice());
     return p.length;
   }
 

@@ -283,7 +283,8 @@ export class ResponseAssembler implements ByteSink {
       );
       return;
     }
-    if (body.kind === "close") this.#finishBody();
+    // A client gone away is no error to report: nobody reads the body.
+    if (body.kind === "close" || this.#cancelled) this.#finishBody();
     else if (body.kind !== "none") {
       this.#errorBody(
         "the handler ended the connection in the middle of the body",
