@@ -84,7 +84,7 @@ export class CacheStore {
     info: Deno.FileInfo,
     stillValid?: (entry: CacheEntry) => boolean,
   ): CacheEntry | null {
-    this.#frequency.increment(key, this.lru.size);
+    this.#frequency.increment(key);
     const entry = this.lru.get(key);
     if (entry !== undefined) {
       if (

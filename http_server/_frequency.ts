@@ -2,9 +2,8 @@
  * How often each key was asked for lately, approximately and in fixed
  * memory: a count-min sketch (four small counters per key, in four rows,
  * the smallest of them its estimate) whose counters are all halved once
- * the sketch has counted ten times as many requests as there are keys it
- * competes for (the cache's entries, as Caffeine sizes it), so that old
- * popularity fades as fast as the cache turns over. This is the frequency half of TinyLFU
+ * the sketch has counted ten times as many requests as it has columns, so
+ * that old popularity fades. This is the frequency half of TinyLFU
  * (Einziger, Friedman and Manes, 2017), which Caffeine and Ristretto use
  * to decide whether a newcomer deserves the place of the entry an LRU
  * would evict.
@@ -26,6 +25,7 @@ const MAX_WIDTH = 1 << 20;
 export class FrequencySketch {
   readonly #counters: Uint8Array;
   readonly #mask: number;
+  readonly #sampleSize: number;
   #counted = 0;
 
   /** A sketch sized for about `expectedKeys` keys. */
@@ -34,13 +34,11 @@ export class FrequencySketch {
     while (width < expectedKeys && width < MAX_WIDTH) width *= 2;
     this.#counters = new Uint8Array(ROWS * width);
     this.#mask = width - 1;
+    this.#sampleSize = 10 * width;
   }
 
-  /**
-   * Counts one request for `key`, among about `population` keys that
-   * matter (counts halve every ten times that many requests).
-   */
-  increment(key: string, population: number = this.#mask + 1): void {
+  /** Counts one request for `key`. */
+  increment(key: string): void {
     const [h1, h2] = hashes(key);
     let added = false;
     for (let row = 0; row < ROWS; row++) {
@@ -51,8 +49,7 @@ export class FrequencySketch {
         added = true;
       }
     }
-    const keys = Math.min(Math.max(population, MIN_WIDTH), this.#mask + 1);
-    if (added && ++this.#counted >= 10 * keys) this.#halve();
+    if (added && ++this.#counted >= this.#sampleSize) this.#halve();
   }
 
   /** About how many requests for `key` were counted lately. */

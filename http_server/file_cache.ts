@@ -65,12 +65,12 @@ function limit(
  * a hit marks its entry, and eviction passes a marked entry over once).
  * Once full, it takes in a file it does not hold only when that file was
  * asked for more often lately than the entry it would replace (TinyLFU's
- * admission: a small frequency sketch counts every request, and counts
- * fade as the cache turns over), or, when both are popular, by a 1 in 128
- * chance, so that a file more popular than what it replaces gets in on
- * its next request while more files than fit, fetched at random, do not
- * replace an entry on every request (each replaced entry is garbage the
- * heap holds until its next full collection). Give one to a handler class with
+ * admission: a small frequency sketch counts every request), or, when both
+ * are popular, by a 1 in 128 chance, so that a file more popular than what
+ * it replaces gets in on its next request while more files than fit,
+ * fetched at random, do not replace an entry on every request (each
+ * replaced entry is garbage the heap holds until its next full
+ * collection). Give one to a handler class with
  * `SimpleHTTPRequestHandler.partial({ cache })`; `cache: true` uses one
  * shared default instance.
  *
