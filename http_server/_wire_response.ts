@@ -270,6 +270,15 @@ export class ResponseAssembler implements ByteSink {
     this.#wake();
   }
 
+  /**
+   * The server says the response was delivered: a body not finished by
+   * then will never be read (Deno.serve says so when an HTTP/1.1 client
+   * left in the middle of it), so the handler stops as on `abort()`.
+   */
+  delivered(): void {
+    if (this.#body?.kind !== "none") this.abort();
+  }
+
   /** The handler's output has ended. */
   end(): void {
     if (this.#ended) return;

@@ -104,10 +104,11 @@ export function createFetchHandler(
   server.server_port = port;
   return (request, info) => {
     const output = new ResponseAssembler(request.method === "HEAD");
-    // Deno.serve does not always cancel a response body when an HTTP/2
-    // client goes away mid-stream (a handler then waits to write for ever,
-    // holding its file open); its `completed` promise does tell.
-    deliveryOf(info)?.catch(() => output.abort());
+    // Deno.serve does not always cancel a response body when a client
+    // goes away mid-stream (a handler then waits to write for ever,
+    // holding its file open); its `completed` promise tells: it rejects
+    // (HTTP/2), or resolves with the body unfinished (HTTP/1.1).
+    deliveryOf(info)?.then(() => output.delivered(), () => output.abort());
     const connection = new MemoryConnection(requestBytes(request), output);
     void handleAccepted(server, connection, clientAddress(info));
     return output.response;

@@ -361,6 +361,22 @@ Deno.test({
       await download.body!.getReader().read();
       stop.abort();
     }
+    // Over HTTP/1.1, many at once (then Deno.serve may neither cancel the
+    // body nor reject its completed promise, which resolves instead).
+    using h1Only = Deno.createHttpClient({
+      caCerts: [certs.ca],
+      http2: false,
+    });
+    await Promise.all(Array.from({ length: 30 }, async (_, i) => {
+      const stop = new AbortController();
+      const download = await fetch(`https://127.0.0.1:${h2Port}/big.bin`, {
+        client: h1Only,
+        signal: stop.signal,
+      });
+      await download.body!.getReader().read();
+      await new Promise((resolve) => setTimeout(resolve, i % 10));
+      stop.abort();
+    }));
     const openCopies = () =>
       [...Deno.readDirSync(`/proc/${h2.child.pid}/fd`)].filter((fd) => {
         try {
