@@ -352,18 +352,20 @@ function checkedFile(
   info: Deno.FileInfo,
 ): OpenedFile | null | typeof CHANGED {
   if (node === null) return CHANGED;
-  let kept = false;
+  if (!sameFile(node, info)) {
+    node.close();
+    return CHANGED;
+  }
+  // A folder made where the file was may even get its inode number.
+  if (!node.isFile) {
+    node.close();
+    return null;
+  }
+  if (info.size <= SMALL_FILE) return node;
   try {
-    if (!sameFile(node, info)) return CHANGED;
-    // A folder made where the file was may even get its inode number.
-    if (!node.isFile) return null;
-    if (info.size > SMALL_FILE) return node.toFsFile();
-    kept = true;
-    return node;
+    return node.toFsFile(); // Closes the node.
   } catch {
     return null;
-  } finally {
-    if (!kept) node.close();
   }
 }
 
