@@ -34,7 +34,14 @@ export const POPULAR_ENOUGH = 6;
 /** See {@linkcode POPULAR_ENOUGH}. */
 export const LUCKY_ADMISSION = 128;
 
-/** A cached file: its bytes as of `stamp`. */
+/**
+ * A cached file: its bytes as of `stamp`. While a response uses the bytes
+ * it pins the entry ({@linkcode pinFile}); an entry that leaves the cache
+ * gives its bytes back to the system at once, or when the last pin goes,
+ * instead of when the garbage collector next looks at the old generation
+ * (seconds later under load, by which time files fetched at random had
+ * left tens of MiB of evicted bytes behind).
+ */
 export interface CachedFile extends Costed {
   readonly kind: "file";
   readonly stamp: FileStamp;
@@ -43,6 +50,10 @@ export interface CachedFile extends Costed {
   readonly etag: string;
   /** Its content tag, once computed (see `_etag.ts`). */
   contentTag?: string;
+  /** How many responses are using the bytes now. */
+  pins: number;
+  /** Whether the entry has left the cache. */
+  gone: boolean;
 }
 
 /** Any value the store holds (files, and listings from `_listing_cache.ts`). */
@@ -68,7 +79,7 @@ export class CacheStore {
   readonly #frequency: FrequencySketch;
 
   constructor(limits: StoreLimits) {
-    this.lru = new Lru(limits.maxBytes, limits.maxEntries);
+    this.lru = new Lru(limits.maxBytes, limits.maxEntries, retire);
     this.maxFileSize = limits.maxFileSize;
     this.#frequency = new FrequencySketch(limits.maxEntries);
   }
@@ -142,6 +153,43 @@ export class CacheStore {
   }
 }
 
+/** Marks an entry that left the store; a file's bytes go once unpinned. */
+function retire(entry: CacheEntry): void {
+  if (entry.kind !== "file") return;
+  const file = entry as CachedFile;
+  file.gone = true;
+  if (file.pins === 0) releaseBytes(file.bytes);
+}
+
+/**
+ * Keeps `entry`'s bytes usable until {@linkcode unpinFile}: a response
+ * pins the entry it answers from for as long as it may write the bytes.
+ */
+export function pinFile(entry: CachedFile): void {
+  entry.pins++;
+}
+
+/** Ends a {@linkcode pinFile}; the bytes of an entry already gone go now. */
+export function unpinFile(entry: CachedFile): void {
+  if (--entry.pins === 0 && entry.gone) releaseBytes(entry.bytes);
+}
+
+/**
+ * Frees the memory behind `bytes` now: the buffer is detached (moved into
+ * an empty one), which frees its store at once where the garbage collector
+ * would free it only with the old generation. Only a buffer the bytes
+ * fill alone, as the cache reads them, is released.
+ */
+function releaseBytes(bytes: Uint8Array): void {
+  const buffer = bytes.buffer;
+  if (
+    buffer instanceof ArrayBuffer && !buffer.detached &&
+    bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+  ) {
+    buffer.transfer(0);
+  }
+}
+
 /** What an entry for `size` bytes under `path` counts against the budget. */
 function entryCost(path: string, size: number): number {
   return size + 2 * path.length + ENTRY_OVERHEAD;
@@ -191,6 +239,8 @@ export function storeFile(
     bytes,
     etag: stampTag(stamp),
     cost: entryCost(path, bytes.length),
+    pins: 0,
+    gone: false,
   };
   store.lru.set(path, entry);
   return entry;

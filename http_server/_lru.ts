@@ -37,9 +37,20 @@ export class Lru<V extends Costed> {
   #hand = 0;
   #cost = 0;
 
-  constructor(maxCost: number, maxEntries: number) {
+  readonly #onRemove: ((value: V) => void) | null;
+
+  /**
+   * An LRU within both bounds; `onRemove` is told of every value that
+   * leaves, whether evicted, replaced, deleted or cleared.
+   */
+  constructor(
+    maxCost: number,
+    maxEntries: number,
+    onRemove: ((value: V) => void) | null = null,
+  ) {
     this.maxCost = maxCost;
     this.maxEntries = maxEntries;
+    this.#onRemove = onRemove;
   }
 
   /** The sum of the held values' costs. */
@@ -118,6 +129,7 @@ export class Lru<V extends Costed> {
     this.#ring[slot.index] = null;
     this.#free.push(slot.index);
     this.#cost -= slot.value.cost;
+    this.#onRemove?.(slot.value);
   }
 
   /** Removes the value under `key`, if any. */
@@ -128,10 +140,12 @@ export class Lru<V extends Costed> {
 
   /** Removes every value. */
   clear(): void {
-    this.#map.clear();
+    const held = this.#map;
+    this.#map = new Map();
     this.#ring = [];
     this.#free = [];
     this.#hand = 0;
     this.#cost = 0;
+    for (const slot of held.values()) this.#onRemove?.(slot.value);
   }
 }

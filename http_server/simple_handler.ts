@@ -20,8 +20,10 @@ import {
   type CachedFile,
   type CacheStore,
   lookupFile,
+  pinFile,
   storeFile,
   storeOf,
+  unpinFile,
 } from "./_file_cache.ts";
 import { fileStamp, isSettled, secondIsOver } from "./_file_stamp.ts";
 import {
@@ -541,6 +543,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /** The in-memory cache of files and listings, or `null` for none. */
   cache: FileCache | null;
   #listed: Listed | null = null;
+  /** The cache entry whose bytes the current response sends, if any. */
+  #pinned: CachedFile | null = null;
 
   /**
    * Creates the handler for one connection; the server calls this. Bind
@@ -604,29 +608,56 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   #copyAndClose(source: CopySource | null): void | Promise<void> {
-    if (source === null) return;
+    if (source === null) return this.#unpin();
     let copied;
     try {
       copied = this.copyfile(source, this.wfile);
     } catch (error) {
-      closeSource(source);
+      this.#done(source);
       throw error;
     }
     if (copied instanceof Promise) {
-      return copied.finally(() => closeSource(source));
+      return copied.finally(() => this.#done(source));
     }
-    closeSource(source);
+    this.#done(source);
+  }
+
+  /** Closes `source` and lets go of the cache entry it came from. */
+  #done(source: CopySource | null): void {
+    try {
+      closeSource(source);
+    } finally {
+      this.#unpin();
+    }
+  }
+
+  /** Pins `entry` for the current response, in place of any earlier pin. */
+  #pin(entry: CachedFile): void {
+    this.#unpin();
+    pinFile(entry);
+    this.#pinned = entry;
+  }
+
+  #unpin(): void {
+    const entry = this.#pinned;
+    if (entry === null) return;
+    this.#pinned = null;
+    unpinFile(entry);
+  }
+
+  /** Lets go of a cache entry a custom `do_GET` left pinned, then finishes. */
+  override finish(): Promise<void> {
+    this.#unpin();
+    return super.finish();
   }
 
   /** Serves a HEAD request: the head GET would send. */
   do_HEAD(): void | Promise<void> {
     const source = this.send_head();
     if (source instanceof Promise) {
-      return source.then((ready) => {
-        if (ready) closeSource(ready);
-      });
+      return source.then((ready) => this.#done(ready));
     }
-    if (source) closeSource(source);
+    this.#done(source);
   }
 
   /**
@@ -805,6 +836,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     file: OpenedFile | null,
     entry: CachedFile | null,
   ): FileState {
+    // The bytes stay the entry's own until the response is done, even if
+    // the entry leaves the cache meanwhile.
+    if (entry) this.#pin(entry);
     const stamp = entry
       ? entry.stamp
       : isSettled(info, checkedAt)
@@ -1174,6 +1208,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * Sends `source` as the response body: bytes at once, an open file a
    * chunk at a time, waiting (`drain()`) whenever much is queued, so a
    * large file streams in bounded memory. The caller closes the source.
+   * Bytes from the file cache are valid until the request ends (the cache
+   * frees what it no longer holds then): copy them to keep them longer.
    *
    * @example A subclass that counts the bytes it sends
    * ```ts

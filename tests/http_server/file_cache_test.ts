@@ -15,7 +15,10 @@ import {
 import {
   CacheStore,
   LUCKY_ADMISSION,
+  pinFile,
   POPULAR_ENOUGH,
+  storeFile,
+  unpinFile,
 } from "../../http_server/_file_cache.ts";
 import {
   lookupListing,
@@ -469,7 +472,7 @@ Deno.test("CacheStore: a popular entry no longer asked for cannot keep a file as
   // Two entries, each asked for as often as counts go (15).
   for (const key of ["/old-a", "/old-b"]) {
     for (let i = 0; i < 20; i++) store.lookup(key, "file", info);
-    store.lru.set(key, { kind: "file", stamp: null!, cost: 1 } as never);
+    store.lru.set(key, { kind: "test", stamp: null!, cost: 1 } as never);
   }
   // A new file asked for once is not as popular: kept out.
   store.lookup("/new", "file", info);
@@ -483,4 +486,102 @@ Deno.test("CacheStore: a popular entry no longer asked for cannot keep a file as
   }
   ok(misses >= POPULAR_ENOUGH, `admitted after ${misses} misses`);
   ok(misses < 100 * LUCKY_ADMISSION, "never admitted");
+});
+
+Deno.test({
+  name:
+    "CacheStore: a file's bytes are freed when it leaves the cache, once no response uses them",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    try {
+      const path = `${root}/www/a.txt`;
+      await Deno.writeTextFile(path, "a".repeat(100));
+      const info = await Deno.stat(path);
+      // Checked long after the last change: settled, so it may be stored.
+      const checkedAt = Date.now() + 10_000;
+      const store = new CacheStore({
+        maxBytes: 1 << 20,
+        maxEntries: 1,
+        maxFileSize: 1 << 16,
+      });
+      const bytes = () => new Uint8Array(100).fill(97);
+      const a = storeFile(store, "/a", info, checkedAt, bytes())!;
+      ok(a, "stored");
+      pinFile(a);
+      const b = storeFile(store, "/b", info, checkedAt, bytes())!;
+      equal(store.lru.size, 1, "/a left the cache for /b");
+      equal(a.bytes.length, 100, "a response still uses /a's bytes");
+      equal(new TextDecoder().decode(a.bytes), "a".repeat(100));
+      unpinFile(a);
+      equal(a.bytes.length, 0, "freed with the last pin");
+      equal(b.bytes.length, 100);
+      store.lru.clear();
+      equal(b.bytes.length, 0, "unpinned: freed as it leaves");
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FileCache: a cached file evicted while its response waits to send it is still sent whole",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    try {
+      const dir = `${root}/www`;
+      await Deno.writeTextFile(`${dir}/a.txt`, "a".repeat(1000));
+      await Deno.writeTextFile(`${dir}/b.txt`, "b".repeat(1000));
+      await settle(`${dir}/a.txt`, `${dir}/b.txt`);
+      const cache = new FileCache({ max_entries: 1 });
+      let openGate = () => {};
+      const gate = new Promise<void>((resolve) => openGate = resolve);
+      let waiting = () => {};
+      const waited = new Promise<void>((resolve) => waiting = resolve);
+      class Slow extends Quiet {
+        // The body of /a.txt leaves only once the gate opens: meanwhile
+        // /b.txt takes the cache's one place.
+        override async copyfile(
+          source: Parameters<Quiet["copyfile"]>[0],
+          out: Parameters<Quiet["copyfile"]>[1],
+        ): Promise<void> {
+          if (this.path === "/a.txt" && cache.cache_info().hits > 0) {
+            waiting();
+            await gate;
+          }
+          await super.copyfile(source, out);
+        }
+      }
+      await using server = new ThreadingHTTPServer(
+        ["127.0.0.1", 0],
+        Slow.partial({ directory: dir, cache }),
+      );
+      const done = server.serve_forever();
+      try {
+        const base = `http://127.0.0.1:${server.server_port}`;
+        equal((await get(`${base}/a.txt`)).text, "a".repeat(1000));
+        const slow = get(`${base}/a.txt`);
+        await waited;
+        // /b.txt, asked for more often than /a.txt, replaces it.
+        for (let i = 0; i < 8 && cache.cache_info().entries <= 1; i++) {
+          equal((await get(`${base}/b.txt`)).text, "b".repeat(1000));
+          const hitsBefore = cache.cache_info().hits;
+          await get(`${base}/b.txt`);
+          if (cache.cache_info().hits > hitsBefore) break;
+        }
+        equal((await get(`${base}/b.txt`)).text, "b".repeat(1000));
+        ok(cache.cache_info().hits >= 2, "/b.txt was served from the cache");
+        openGate();
+        equal((await slow).text, "a".repeat(1000));
+      } finally {
+        openGate();
+        await server.shutdown();
+        await done;
+      }
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });

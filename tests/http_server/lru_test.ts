@@ -97,3 +97,22 @@ Deno.test("Lru: peekVictim names what the next eviction removes, and it does", (
   lru.set("e", item(1));
   deepEqual(keys(lru, ["a", "b", "c", "d", "e"]), ["a", "c", "d", "e"]);
 });
+
+Deno.test("Lru: onRemove hears of every value that leaves", () => {
+  const gone: string[] = [];
+  const named = (name: string, cost: number) => ({ name, cost });
+  const lru = new Lru<{ name: string; cost: number }>(
+    100,
+    2,
+    (value) => gone.push(value.name),
+  );
+  lru.set("a", named("a1", 10));
+  lru.set("a", named("a2", 10)); // replaced
+  lru.set("b", named("b", 10));
+  lru.set("c", named("c", 10)); // evicts the oldest unused: a2
+  lru.delete("b");
+  lru.set("d", named("d", 101)); // too big: never held, so never removed
+  lru.clear();
+  deepEqual(gone, ["a1", "a2", "b", "c"]);
+  equal(lru.size, 0);
+});
