@@ -543,8 +543,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /** The in-memory cache of files and listings, or `null` for none. */
   cache: FileCache | null;
   #listed: Listed | null = null;
-  /** The cache entry whose bytes the current response sends, if any. */
-  #pinned: CachedFile | null = null;
+  /** The cache entries whose bytes the current request may still send. */
+  readonly #pinned: CachedFile[] = [];
+  /** The request they were pinned for (its headers, new with each request). */
+  #pinnedFor: unknown = null;
 
   /**
    * Creates the handler for one connection; the server calls this. Bind
@@ -631,18 +633,26 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     }
   }
 
-  /** Pins `entry` for the current response, in place of any earlier pin. */
+  /**
+   * Pins `entry` until the request is done: a subclass may call
+   * `send_head` for several files and write them all at the end. Pins of
+   * an earlier request that did not end through `do_GET` or `do_HEAD` go
+   * now.
+   */
   #pin(entry: CachedFile): void {
-    this.#unpin();
+    if (this.#pinnedFor !== this.headers) {
+      this.#unpin();
+      this.#pinnedFor = this.headers;
+    }
     pinFile(entry);
-    this.#pinned = entry;
+    this.#pinned.push(entry);
   }
 
   #unpin(): void {
-    const entry = this.#pinned;
-    if (entry === null) return;
-    this.#pinned = null;
-    unpinFile(entry);
+    const pinned = this.#pinned;
+    if (pinned.length === 0) return;
+    for (const entry of pinned) unpinFile(entry);
+    pinned.length = 0;
   }
 
   /** Lets go of a cache entry a custom `do_GET` left pinned, then finishes. */

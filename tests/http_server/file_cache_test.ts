@@ -585,3 +585,66 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "FileCache: a subclass's several send_head calls in one request keep every part's cached bytes",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    try {
+      const dir = `${root}/www`;
+      await Deno.writeTextFile(`${dir}/a.txt`, "a".repeat(1000));
+      await Deno.writeTextFile(`${dir}/b.txt`, "b".repeat(1000));
+      await settle(`${dir}/a.txt`, `${dir}/b.txt`);
+      const cache = new FileCache();
+      // Answers /both with a.txt then b.txt, each taken from send_head
+      // with its head left unsent; the cache empties between the two.
+      class Both extends Quiet {
+        #quiet = false;
+        override send_response(code: number, message?: string | null): void {
+          if (!this.#quiet) super.send_response(code, message);
+        }
+        override send_header(keyword: string, value: string): void {
+          if (!this.#quiet) super.send_header(keyword, value);
+        }
+        override end_headers(): void {
+          if (!this.#quiet) super.end_headers();
+        }
+        override async do_GET(): Promise<void> {
+          if (this.path !== "/both") return await super.do_GET();
+          const parts: Uint8Array[] = [];
+          this.#quiet = true;
+          for (const name of ["/a.txt", "/b.txt"]) {
+            this.path = name;
+            const part = await this.send_head();
+            ok(part instanceof Uint8Array, "served from memory");
+            parts.push(part);
+            cache.cache_clear();
+          }
+          this.#quiet = false;
+          this.send_response(200);
+          this.send_header("Content-Length", "2000");
+          this.end_headers();
+          for (const part of parts) this.wfile.write(part);
+        }
+      }
+      await using server = new HTTPServer(
+        ["127.0.0.1", 0],
+        Both.partial({ directory: dir, cache }),
+      );
+      const done = server.serve_forever();
+      try {
+        const base = `http://127.0.0.1:${server.server_port}`;
+        for (const name of ["/a.txt", "/b.txt"]) await get(base + name);
+        const both = await get(`${base}/both`);
+        equal(both.text, "a".repeat(1000) + "b".repeat(1000));
+      } finally {
+        await server.shutdown();
+        await done;
+      }
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
