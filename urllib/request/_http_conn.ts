@@ -48,6 +48,31 @@ export function abortError(signal: AbortSignal): URLError {
   return new URLError(signal.reason);
 }
 
+/** The longest delay `setTimeout` takes; a longer one fires at once. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** A timer of {@linkcode longTimeout}. */
+interface LongTimer {
+  cancel(): void;
+}
+
+/**
+ * Runs `fn` after `ms` milliseconds, however long: a delay beyond what
+ * `setTimeout` takes (about 24.8 days) is waited out in steps, where
+ * `setTimeout` itself would fire at once (a `timeout` of 3,000,000 s timed
+ * out after a millisecond).
+ */
+function longTimeout(fn: () => void, ms: number): LongTimer {
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = (left: number) => {
+    timer = left > MAX_DELAY_MS
+      ? setTimeout(() => arm(left - MAX_DELAY_MS), MAX_DELAY_MS)
+      : setTimeout(fn, left);
+  };
+  arm(ms);
+  return { cancel: () => clearTimeout(timer) };
+}
+
 /**
  * Waits for `op`, for at most `timeout` seconds (rejecting with
  * {@linkcode TimeoutError}) and until `signal` aborts (rejecting with
@@ -62,9 +87,9 @@ export function guard<T>(
 ): Promise<T> {
   if (timeout === null && signal === null) return op;
   return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: LongTimer | undefined;
     const settle = () => {
-      clearTimeout(timer);
+      timer?.cancel();
       signal?.removeEventListener("abort", onAbort);
     };
     const fail = (error: unknown) => {
@@ -87,7 +112,7 @@ export function guard<T>(
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
     if (timeout !== null) {
-      timer = setTimeout(() => fail(new TimeoutError()), timeout * 1000);
+      timer = longTimeout(() => fail(new TimeoutError()), timeout * 1000);
     }
   });
 }

@@ -17,6 +17,9 @@ import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
 import { bodySource, readResponseHead } from "./_http_body.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { encodeText } from "../../_util/codec/mod.ts";
+
+/** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
+const MAX_TIMEOUT = 2 ** 63 / 1e9;
 import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 
 // http.client's rules: matching control characters is their whole point.
@@ -184,6 +187,11 @@ export class AbstractHTTPHandler extends BaseHandler {
       throw new RangeError(
         `Timeout value must be non-negative: ${req.timeout}`,
       );
+    }
+    // Python's socket counts a timeout in 64-bit nanoseconds: OverflowError
+    // beyond about 292 years, infinity included.
+    if (req.timeout !== null && !(req.timeout < MAX_TIMEOUT)) {
+      throw new RangeError(`timeout out of range: ${req.timeout}`);
     }
     const headers: Record<string, string> = { ...req.unredirected_hdrs };
     for (const [k, v] of Object.entries(req.headers)) {

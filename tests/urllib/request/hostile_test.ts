@@ -417,3 +417,36 @@ Deno.test({
     ok(server.sent < BOUND, `${what}: the client took ${server.sent} bytes`);
   }
 });
+
+Deno.test({
+  name:
+    "a body of many tiny chunks takes memory of its own size: read() and readline() (child process)",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const child = new URL("./_hostile_child.ts", import.meta.url).pathname;
+  // 200,000 one-byte chunks, one line: each read brings one chunk. A 64
+  // KiB buffer kept per chunk (read) or an 8 KiB one per read (readline)
+  // took gigabytes.
+  const chunks = 200_000;
+  for (const how of ["read", "readline"]) {
+    await using server = startHostile(async (wire) => {
+      await wire.write(`${OK}Transfer-Encoding: chunked\r\n\r\n`);
+      await wire.write(repeated("1\r\nx\r\n", chunks));
+      await wire.write("1\r\n\n\r\n0\r\n\r\n");
+    });
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", child, server.url, how],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(60_000),
+    }).output();
+    equal(out.success, true, decoder.decode(out.stderr));
+    const report = JSON.parse(decoder.decode(out.stdout)) as {
+      error: string;
+      bytes: number;
+      peakRssMiB: number;
+    };
+    deepEqual([report.error, report.bytes], ["none", chunks + 1], how);
+    ok(report.peakRssMiB < 150, `${how}: peak RSS ${report.peakRssMiB} MiB`);
+  }
+});

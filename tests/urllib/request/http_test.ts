@@ -370,6 +370,22 @@ Deno.test("a negative timeout is a RangeError (Python's ValueError)", async () =
   await rejects(urlopen(site.base, { timeout: -1 }), RangeError);
 });
 
+Deno.test("a timeout past setTimeout's 24.8 days still waits; past Python's range it is a RangeError (OverflowError)", async () => {
+  // The answer comes after 200 ms: a timer that fired at once (setTimeout
+  // clamps longer delays to 1 ms) made it a TimeoutError.
+  await using slow = startRaw(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  });
+  for (const timeout of [3_000_000, 1e9]) {
+    const resp = await urlopen(slow.base, { timeout });
+    equal(text(await resp.read()), "ok");
+  }
+  for (const timeout of [Infinity, 1e10]) {
+    await rejects(urlopen(slow.base, { timeout }), RangeError);
+  }
+});
+
 Deno.test("no host given is a URLError", async () => {
   await rejects(
     urlopen("http:///path"),
