@@ -177,6 +177,36 @@ class ChunkedBody implements BodySource {
   }
 }
 
+/**
+ * A Content-Length body that had all arrived with the head: served from
+ * memory, its socket closed at once. A response nobody reads or closes (an
+ * `HTTPError` caught and dropped, say) then holds no file descriptor;
+ * CPython's would be closed by reference counting as soon as it is dropped.
+ */
+class ArrivedBody implements BodySource {
+  #bytes: Uint8Array;
+  #at = 0;
+  #conn: Connection;
+  constructor(bytes: Uint8Array, conn: Connection) {
+    this.#bytes = bytes;
+    this.#conn = conn;
+  }
+  readInto(buf: Uint8Array): Promise<number | null> {
+    // As on the socket: once the request's signal aborts, reads reject.
+    this.#conn.throwIfAborted();
+    const left = this.#bytes.length - this.#at;
+    if (left === 0) return Promise.resolve(null);
+    const n = Math.min(left, buf.length);
+    buf.set(this.#bytes.subarray(this.#at, this.#at + n));
+    this.#at += n;
+    return Promise.resolve(n);
+  }
+  missing(): number {
+    return this.#bytes.length - this.#at;
+  }
+  close(): void {}
+}
+
 class EmptyBody implements BodySource {
   readInto(): Promise<number | null> {
     return Promise.resolve(null);
@@ -208,6 +238,11 @@ export function bodySource(
     if (length === 0) {
       conn.close();
       return new EmptyBody();
+    }
+    const arrived = conn.takeBuffered(length);
+    if (arrived !== null) {
+      conn.close();
+      return new ArrivedBody(arrived, conn);
     }
     return new LengthBody(conn, length);
   }

@@ -290,6 +290,22 @@ export class Connection {
     return text;
   }
 
+  /**
+   * The next `n` bytes, when all of them are buffered already (a copy);
+   * `null` when some are still to come.
+   */
+  takeBuffered(n: number): Uint8Array | null {
+    if (this.#end - this.#start < n) return null;
+    const bytes = this.#buf.slice(this.#start, this.#start + n);
+    this.#start += n;
+    return bytes;
+  }
+
+  /** Throws the abort's error once the request's signal has aborted. */
+  throwIfAborted(): void {
+    if (this.#signal?.aborted) throw abortError(this.#signal);
+  }
+
   /** Closes the socket; pending reads end. */
   close(): void {
     if (this.#closed) return;

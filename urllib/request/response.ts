@@ -60,6 +60,21 @@ function grown(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/**
+ * Closes the body of a response dropped unread and unclosed, once the
+ * garbage collector has taken it: CPython's reference counting closes such
+ * a response (an `HTTPError` caught and ignored, a response abandoned after
+ * a partial read) at once, and its socket with it. Later here, but the
+ * socket is not held for ever.
+ */
+const dropped = new FinalizationRegistry<BodySource>((source) => {
+  try {
+    source.close();
+  } catch {
+    // Closed already.
+  }
+});
+
 class BytesSource implements BodySource {
   #data: Uint8Array;
   #pos = 0;
@@ -135,6 +150,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   ) {
     this.#source = fp instanceof Uint8Array ? new BytesSource(fp) : fp;
     this.#fileLike = !(this.#source instanceof BytesSource);
+    if (this.#fileLike) dropped.register(this, this.#source, this);
     this.headers = headers ?? new HTTPMessage();
     this.url = url;
     this.status = code;
@@ -202,6 +218,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    dropped.unregister(this);
     this.#source.close();
   }
 
