@@ -11,6 +11,8 @@
  * @module
  */
 
+import { pyInt } from "./py_int.ts";
+
 const DAY_NAMES = new Set(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 
 const MONTH_NAMES = [
@@ -71,13 +73,6 @@ export type DateParts = [
   second: number,
   offset: number | null,
 ];
-
-/** Python's `int(text)` for the digits a date holds; `null` when it fails. */
-function pyInt(text: string): number | null {
-  return /^[+-]?\d+(?:_\d+)*$/.test(text)
-    ? Number(text.replaceAll("_", ""))
-    : null;
-}
 
 /** The time `h:m[:s]` (or `h.m[.s]`), or `null`. */
 function timeParts(text: string): [string, string, string] | null {

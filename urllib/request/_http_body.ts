@@ -10,6 +10,7 @@
 import { HTTPMessage } from "../../_util/http_message.ts";
 import { HTTPException, IncompleteRead, RemoteDisconnected } from "../error.ts";
 import type { Connection } from "./_http_conn.ts";
+import { pyInt } from "../../_util/py_int.ts";
 import {
   HeaderBlock,
   MAX_HEADERS,
@@ -233,8 +234,9 @@ export function bodySource(
     return new ChunkedBody(conn);
   }
   const lengthText = headers.get("content-length");
-  if (lengthText !== null && /^\s*[+]?\d+\s*$/.test(lengthText)) {
-    const length = Number(lengthText.trim());
+  // http.client's int(): "0_3" is 3; a negative or malformed length, none.
+  const length = lengthText === null ? null : pyInt(lengthText);
+  if (length !== null && length >= 0) {
     if (length === 0) {
       conn.close();
       return new EmptyBody();

@@ -9,7 +9,7 @@
  * @module
  */
 import { HTTPMessage } from "../../_util/http_message.ts";
-import { IncompleteRead, URLError } from "../error.ts";
+import { IncompleteRead, TimeoutError, URLError } from "../error.ts";
 
 /**
  * Where a response's body bytes come from. `readInto` fills the start of
@@ -75,6 +75,13 @@ const dropped = new FinalizationRegistry<BodySource>((source) => {
   }
 });
 
+/** Python's `OSError("cannot read from timed out object")`. */
+function timedOutObject(): Error {
+  const error = new Error("cannot read from timed out object");
+  error.name = "OSError";
+  return error;
+}
+
 class BytesSource implements BodySource {
   #data: Uint8Array;
   #pos = 0;
@@ -134,6 +141,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   #closed = false;
   /** The body ended (or failed) and its source was released. */
   #released = false;
+  /** A read timed out: the body can no longer be trusted to continue. */
+  #timedOut = false;
   /**
    * Whether reads follow Python's buffered file (HTTP bodies and `file:`)
    * rather than `io.BytesIO` (bytes given, as for `data:`): `read(-2)` is
@@ -201,6 +210,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       this.#peek = this.#peek.subarray(n);
       return n;
     }
+    // Python's socket file refuses every read after a timeout, rather than
+    // let a retry take what follows the lost bytes, or an end, for the rest.
+    if (this.#timedOut) throw timedOutObject();
     if (this.#released) return null;
     let n: number | null;
     try {
@@ -208,6 +220,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     } catch (error) {
       // An aborted request (the only URLError a body read throws) keeps
       // rejecting later reads; any other failure ends the body, as in Python.
+      if (error instanceof TimeoutError) this.#timedOut = true;
       if (!(error instanceof URLError)) this.#release();
       throw error;
     }

@@ -13,6 +13,7 @@ import { ContentTooShortError } from "../error.ts";
 import { install_opener, urlopen } from "./opener.ts";
 import type { RequestData } from "./request.ts";
 import { splitType } from "./_split.ts";
+import { pyInt } from "../../_util/py_int.ts";
 
 /** Python's `reporthook(blocknum, blocksize, totalsize)`; `totalsize` is -1 when unknown. */
 export type ReportHook = (
@@ -190,8 +191,9 @@ export async function urlretrieve(
       let blocknum = 0;
       const length = headers?.get("Content-Length") ?? null;
       if (length !== null) {
-        const parsed = Number(length.trim());
-        if (!Number.isInteger(parsed)) {
+        // Python's int(): "3.0", "0x3", "3e0" and "" are refused; "0_3" is 3.
+        const parsed = pyInt(length);
+        if (parsed === null) {
           throw new TypeError(
             `invalid literal for int() with base 10: ${pyRepr(length)}`,
           );

@@ -77,6 +77,31 @@ Deno.test("a short body is ContentTooShortError carrying [filename, headers]", a
   }
 });
 
+Deno.test("Content-Length is read as Python's int(): no fraction, exponent, hex or empty value; underscores between digits", async () => {
+  let length = "";
+  await using raw = startRaw(() =>
+    `HTTP/1.1 200 OK\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\nabc`
+  );
+  try {
+    for (const bad of ["", "3.0", "3e0", "0x3"]) {
+      length = bad;
+      await rejects(
+        urlretrieve(raw.base),
+        (e) =>
+          e instanceof TypeError &&
+          e.message === `invalid literal for int() with base 10: '${bad}'`,
+        bad,
+      );
+    }
+    length = "0_3";
+    const sizes: number[] = [];
+    await urlretrieve(raw.base, null, (_n, _bs, size) => sizes.push(size));
+    deepEqual(sizes, [3, 3]);
+  } finally {
+    await urlcleanup();
+  }
+});
+
 Deno.test("a local file: URL with no filename is not copied", async () => {
   const path = await Deno.makeTempFile();
   try {
