@@ -266,30 +266,40 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     // No more than the body's announced rest (Python clips too).
     const left = this.#source.missing?.();
     if (left !== undefined) amt = Math.min(amt, this.#peek.length + left);
-    const out = new Uint8Array(amt);
-    const filled = await this.readinto(out);
-    return filled === amt ? out : out.slice(0, filled);
+    return await this.#readUpTo(amt);
   }
 
   async #readAll(): Promise<Uint8Array> {
     if (this.#closed) return new Uint8Array(0);
-    // The bytes go straight into one buffer, grown as they come (doubling,
-    // or to the announced length once that is near), so a read that brings
-    // a few bytes (a small chunk of a streamed body, a segment of a slow
-    // one) costs no buffer of its own: one each held 64 KiB a piece (a
-    // 1.9 MB body of 93-byte chunks took 1 GB). A server's word is not
-    // memory: a Content-Length sets aside at most TRUSTED_LENGTH before
-    // the bytes arrive.
+    const data = await this.#readUpTo(Infinity);
+    const missing = this.#source.missing?.() ?? 0;
+    if (missing > 0) throw new IncompleteRead(data, missing);
+    return data;
+  }
+
+  /**
+   * Up to `limit` bytes (to the end of the body for `Infinity`), read
+   * straight into one buffer grown as they come (doubling, or to the
+   * announced length once that is near), so a read that brings a few bytes
+   * (a small chunk of a streamed body, a segment of a slow one) costs no
+   * buffer of its own: one each held 64 KiB a piece (a 1.9 MB body of
+   * 93-byte chunks took 1 GB). Neither a server's Content-Length nor the
+   * size asked for is memory: at most TRUSTED_LENGTH is set aside before
+   * the bytes arrive.
+   */
+  async #readUpTo(limit: number): Promise<Uint8Array> {
     const announced = this.#source.missing?.();
-    const expected = announced === undefined
-      ? Infinity
-      : this.#peek.length + announced;
-    let buffer = new Uint8Array(
-      Math.min(expected, announced === undefined ? ALL_CHUNK : TRUSTED_LENGTH),
+    const expected = Math.min(
+      limit,
+      announced === undefined ? Infinity : this.#peek.length + announced,
     );
+    const first = announced === undefined && limit === Infinity
+      ? ALL_CHUNK
+      : TRUSTED_LENGTH;
+    let buffer = new Uint8Array(Math.min(expected, first));
     let total = 0;
     try {
-      while (true) {
+      while (total < limit) {
         if (total === buffer.length && total < expected) {
           buffer = grown(buffer, nextSize(total, expected));
         }
@@ -301,10 +311,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     } catch (error) {
       throw this.#failedRead(error, buffer, total);
     }
-    const missing = this.#source.missing?.() ?? 0;
-    const data = total === buffer.length ? buffer : buffer.slice(0, total);
-    if (missing > 0) throw new IncompleteRead(data, missing);
-    return data;
+    return total === buffer.length ? buffer : buffer.slice(0, total);
   }
 
   /** Reads into `b`, resolving to the count (0 at the end), as Python's `readinto`. */
