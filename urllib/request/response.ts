@@ -262,7 +262,10 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     if (amt !== null && amt < -1 && this.#fileLike) {
       throw new RangeError("read length must be non-negative or -1");
     }
-    if (amt === null || amt < 0) return await this.#readAll();
+    if (amt === null) return await this.#readAll();
+    // Python's read(-1) reads to the end of the stream, a Content-Length
+    // cut short included (only read() compares the two).
+    if (amt < 0) return await this.#readUpTo(Infinity);
     // No more than the body's announced rest (Python clips too).
     const left = this.#source.missing?.();
     if (left !== undefined) amt = Math.min(amt, this.#peek.length + left);
@@ -271,9 +274,12 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   async #readAll(): Promise<Uint8Array> {
     if (this.#closed) return new Uint8Array(0);
+    // A body already cut short (and reported) reads as empty, as Python's
+    // once it has let its connection go.
+    const ended = this.#released;
     const data = await this.#readUpTo(Infinity);
     const missing = this.#source.missing?.() ?? 0;
-    if (missing > 0) throw new IncompleteRead(data, missing);
+    if (missing > 0 && !ended) throw new IncompleteRead(data, missing);
     return data;
   }
 

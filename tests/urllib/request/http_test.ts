@@ -212,19 +212,25 @@ Deno.test("chunked responses are decoded", async () => {
   equal(text(await (await urlopen(raw.base)).read(1e12)), "hello, world");
 });
 
-Deno.test("a body shorter than Content-Length: read() throws IncompleteRead, read(n) ends", async () => {
+Deno.test("a body shorter than Content-Length: read() throws IncompleteRead once, read(n) and read(-1) end", async () => {
   await using raw = startRaw(() =>
     "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"
   );
-  await rejects((await urlopen(raw.base)).read(), (e) => {
+  const cut = await urlopen(raw.base);
+  await rejects(cut.read(), (e) => {
     ok(e instanceof IncompleteRead);
     equal(text(e.partial), "abc");
     equal(e.expected, 7);
     return true;
   });
+  // Reported once; then the body reads as ended, as in Python.
+  equal((await cut.read()).length, 0);
   const resp = await urlopen(raw.base);
   equal(text(await resp.read(8)), "abc");
   equal((await resp.read(8)).length, 0);
+  equal((await resp.read()).length, 0);
+  // Python's read(-1) reads to the end of the stream without comparing.
+  equal(text(await (await urlopen(raw.base)).read(-1)), "abc");
 });
 
 Deno.test("error statuses throw HTTPError, which is a readable response", async () => {
