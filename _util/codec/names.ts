@@ -341,5 +341,7 @@ export function decodeBytes(
   encoding = "utf-8",
   errors = "strict",
 ): string {
+  // Python's bytes.decode gives "" for no bytes before it looks the codec up.
+  if (bytes.length === 0) return "";
   return getCodec(encoding).decode(bytes, errors);
 }

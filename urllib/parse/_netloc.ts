@@ -10,6 +10,7 @@
  */
 
 import { reprStr } from "../../_util/py_repr.ts";
+import { pyLower } from "../../_util/py_lower.ts";
 
 function invalidIPv6(): TypeError {
   return new TypeError("Invalid IPv6 URL");
@@ -212,20 +213,6 @@ export function lowerHostname(hostname: string, asciiOnly: boolean): string {
   const head = pct < 0 ? hostname : hostname.slice(0, pct);
   const lowered = asciiOnly ? asciiLower(head) : pyLower(head);
   return pct < 0 ? lowered : lowered + hostname.slice(pct);
-}
-
-// Letters that gained a lower-case mapping after Unicode 15.1, the database
-// of CPython 3.13: Python leaves them as they are, V8 does not.
-const NEWER_CASED = /([\u1C89\uA7CB\uA7CC\uA7DA\uA7DC\u{10D50}-\u{10D65}])/u;
-
-/** Python 3.13's `str.lower()`. */
-export function pyLower(text: string): string {
-  if (!NEWER_CASED.test(text)) return text.toLowerCase();
-  // Split parts keep the letters at odd indexes; they are not cased to
-  // Python, so they also end any final-sigma context, as a split does.
-  return text.split(NEWER_CASED)
-    .map((part, i) => (i % 2 === 1 ? part : part.toLowerCase()))
-    .join("");
 }
 
 function asciiLower(text: string): string {

@@ -178,12 +178,14 @@ function isUtf8(encoding: string): boolean {
   return known;
 }
 
-/** `value` if it is a string, else Python's TypeError for `fn(param=...)`. */
+/**
+ * `value` if it is a string, else Python's TypeError for `fn(param=...)`
+ * (whose argument parser names `None` itself, not its type).
+ */
 export function checkText(value: unknown, param: string, fn: string): string {
   if (typeof value !== "string") {
-    throw new TypeError(
-      `${fn}() argument '${param}' must be str, not ${typeName(value)}`,
-    );
+    const type = value === null ? "None" : typeName(value);
+    throw new TypeError(`${fn}() argument '${param}' must be str, not ${type}`);
   }
   return value;
 }

@@ -23,6 +23,7 @@ import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
 import { latin1Decode, latin1Encode } from "../../_util/latin1.ts";
 import { unparseText, unsplitText } from "./_split_core.ts";
 import { asciiDecode } from "./_split_codec.ts";
+import { checkText } from "./_quote_impl.ts";
 
 /** What a result field is: `string` in str results, `Uint8Array` in bytes results. */
 type Field = string | Uint8Array;
@@ -191,6 +192,8 @@ function transcoded<V, W, R>(
 ): R {
   const spec = { fn, names: CODEC_NAMES, defaults: CODEC_DEFAULTS };
   const { encoding, errors } = pyArgs(spec, args);
+  checkText(encoding, "encoding", fn);
+  checkText(errors, "errors", fn);
   return new ctor(...valuesOf(result).map((v) => convert(v, encoding, errors)));
 }
 

@@ -9,6 +9,7 @@
  */
 import { pyRepr } from "../../_util/py_repr.ts";
 import { pyStrip } from "../../_util/py_str.ts";
+import { pyLower } from "../../_util/py_lower.ts";
 import { decodeBytes } from "../../_util/codec/mod.ts";
 import { quote, unquote, urlparse, urlunparse } from "../parse/mod.ts";
 import { HTTPError } from "../error.ts";
@@ -107,9 +108,10 @@ class Entry {
 
   /** Matches the agent's name (before any `/version`) as a substring, ignoring case. */
   appliesTo(useragent: string): boolean {
-    const name = (useragent.split("/")[0] ?? "").toLowerCase();
+    // Python's lower(): a letter cased only in a newer Unicode stays as is.
+    const name = pyLower(useragent.split("/")[0] ?? "");
     return this.useragents.some((agent) =>
-      agent === "*" || name.includes(agent.toLowerCase())
+      agent === "*" || name.includes(pyLower(agent))
     );
   }
 

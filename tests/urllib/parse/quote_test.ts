@@ -269,3 +269,8 @@ Deno.test({
     deepEqual(failures.slice(0, 10), []);
   },
 });
+
+Deno.test("unquote: no bytes decode with any codec name, as Python's b''.decode does", () => {
+  equal(unquote(new Uint8Array(0), { encoding: "bogus" }), "");
+  throws(() => unquote("%41", { encoding: "bogus" }), TypeError);
+});

@@ -265,3 +265,22 @@ Deno.test("results: repr like Python's", () => {
     "ParseResult(scheme='', netloc='', path='x', params='', query='', fragment='')",
   );
 });
+
+Deno.test("results: encode() and decode() refuse a null encoding or errors as Python does; no bytes decode with any codec name", () => {
+  const r = urlsplit("http://h/");
+  throws(() => r.encode(null as unknown as string), {
+    name: "TypeError",
+    message: "encode() argument 'encoding' must be str, not None",
+  });
+  throws(() => r.encode("utf-8", null as unknown as string), {
+    name: "TypeError",
+    message: "encode() argument 'errors' must be str, not None",
+  });
+  throws(() => urlsplit(enc("http://h/")).decode(null as unknown as string), {
+    name: "TypeError",
+    message: "decode() argument 'encoding' must be str, not None",
+  });
+  // Python's b"".decode("bogus") is "" (the codec is never looked up).
+  deepEqual([...urlsplit(enc("")).decode("bogus")], ["", "", "", "", ""]);
+  deepEqual([...urldefrag(enc("")).decode("bogus")], ["", ""]);
+});

@@ -412,3 +412,13 @@ print(json.dumps(out))
     }
   }
 });
+
+Deno.test("robots.txt: user-agents match case-insensitively by Python's Unicode 15.1, not V8's newer one", () => {
+  // U+1C89 and U+1C8A became a case pair after Unicode 15.1: to Python
+  // 3.13 they are two unrelated letters.
+  const parser = new RobotFileParser();
+  parser.parse(["User-agent: \u1c89", "Disallow: /"]);
+  equal(parser.can_fetch("\u1c89", "/x"), false);
+  equal(parser.can_fetch("\u1c8a", "/x"), true);
+  equal(parser.can_fetch("A\u1c89Bot", "/x"), false);
+});
