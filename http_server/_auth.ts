@@ -9,7 +9,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { BasicAuthUser } from "./hosting_handler.ts";
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-const decoder = new TextDecoder();
+// Credentials that are not UTF-8 match nobody: decoded leniently, every bad
+// byte became U+FFFD, so any one of them matched any other.
+const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** A user as checked: SHA-256 digests of the name and of the password. */
 export interface StoredUser {
@@ -109,7 +111,12 @@ function basicCredentials(header: string): [string, string] | null {
   } catch {
     return null;
   }
-  const text = decoder.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  let text: string;
+  try {
+    text = decoder.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
   const colon = text.indexOf(":");
   return colon === -1 ? null : [text.slice(0, colon), text.slice(colon + 1)];
 }

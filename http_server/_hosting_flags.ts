@@ -326,9 +326,15 @@ async function pageInside(
 async function readAuthFile(path: string): Promise<BasicAuthUser[]> {
   let content: string;
   try {
-    content = await Deno.readTextFile(path);
+    content = new TextDecoder("utf-8", { fatal: true }).decode(
+      await Deno.readFile(path),
+    );
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = error instanceof TypeError
+      ? "it is not UTF-8"
+      : error instanceof Error
+      ? error.message
+      : String(error);
     throw new HostingFlagError(
       `argument --auth-file: can't open '${path}': ${why}`,
     );

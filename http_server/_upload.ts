@@ -26,9 +26,13 @@ export class UploadError extends Error {
 /** Longest file name most file systems take, in UTF-8 bytes. */
 const NAME_MAX = 255;
 // Control characters are legal in POSIX names, but a name that holds a
-// newline or an escape sequence is a trap for every shell and log.
+// newline or an escape sequence (C0 or C1) is a trap for every shell and
+// log, and a bidirectional override makes `txt.exe` read as `exe.txt`.
 // deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
+const CONTROL =
+  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+/** The names of uploads in progress (see {@linkcode writeTemporary}). */
+const TEMPORARY = /^\.upload-.*\.part$/i;
 const WINDOWS_RESERVED =
   /[<>:"|?*]|[. ]$|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 
@@ -36,7 +40,8 @@ const WINDOWS_RESERVED =
  * Checks `name` as the name of a new file in a folder.
  *
  * @throws {UploadError} 400 for an empty, `.`/`..`, too long or
- * control-character name or one with a separator; 403 for a hidden name
+ * control-character name, one with a separator, or one of the reserved
+ * `.upload-*.part` names of uploads in progress; 403 for a hidden name
  * when `hideDotfiles`.
  */
 export function checkFileName(name: string, hideDotfiles: boolean): void {
@@ -58,6 +63,12 @@ export function checkFileName(name: string, hideDotfiles: boolean): void {
     throw new UploadError(
       400,
       `${JSON.stringify(name)} is not a valid Windows file name`,
+    );
+  }
+  if (TEMPORARY.test(name)) {
+    throw new UploadError(
+      400,
+      "names like .upload-*.part are kept for uploads in progress",
     );
   }
   if (hideDotfiles && name.startsWith(".")) {
@@ -269,6 +280,8 @@ export async function receiveForm(
     writes.push((async () => {
       try {
         if (failure) throw failure;
+        // A part sent as a file without a name has none (not "undefined").
+        filename ??= "";
         check(filename);
         if (names.has(filename)) {
           throw new UploadError(400, `the form holds ${filename} twice`);

@@ -866,6 +866,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
 
   async #answerUpload(work: () => Promise<void>): Promise<void> {
     try {
+      if (this.#crossSite()) {
+        throw new UploadError(403, "uploads from another site are refused");
+      }
       await work();
     } catch (error) {
       if (!(error instanceof UploadError)) throw error;
@@ -878,6 +881,28 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         reason === error.message ? null : error.message,
       );
     }
+  }
+
+  /**
+   * Whether a browser sent this upload from a page of another site: a
+   * form there posts here with no preflight, carrying the credentials the
+   * browser keeps for this server. Browsers say where a request comes from
+   * (`Sec-Fetch-Site`, else `Origin`, which every browser sends with a
+   * POST); other clients send neither and are not affected. The rule of
+   * Go's `CrossOriginProtection`.
+   */
+  #crossSite(): boolean {
+    const site = this.headers.get("Sec-Fetch-Site");
+    if (site !== null) return site !== "same-origin" && site !== "none";
+    const origin = this.headers.get("Origin");
+    if (origin === null) return false;
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      return true; // "null": a sandboxed or privacy-hidden origin
+    }
+    return host !== (this.headers.get("Host") ?? "").toLowerCase();
   }
 
   #uploadLength(): number {

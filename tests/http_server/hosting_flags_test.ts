@@ -43,6 +43,12 @@ Deno.test("serve: each bad hosting flag value exits 2 with one error line", asyn
   await Deno.writeTextFile(`${site.outside}/page.html`, "outside");
   await Deno.writeTextFile(`${site.outside}/users-bad`, "ada:ok\nnocolon\n");
   await Deno.writeTextFile(`${site.outside}/users-empty`, "# nobody\n");
+  // Latin-1, not UTF-8: its "ä" would have become U+FFFD, which every
+  // byte that is not UTF-8 in a client's password also became.
+  await Deno.writeFile(
+    `${site.outside}/users-latin1`,
+    new Uint8Array([...new TextEncoder().encode("erin:p"), 0xe4, 0x0a]),
+  );
   const d = ["-d", site.root];
   const cases: [string[], RegExp][] = [
     [
@@ -85,6 +91,10 @@ Deno.test("serve: each bad hosting flag value exits 2 with one error line", asyn
     [
       [...d, "--auth-file", `${site.outside}/users-empty`],
       /argument --auth-file: no user/,
+    ],
+    [
+      [...d, "--auth-file", `${site.outside}/users-latin1`],
+      /argument --auth-file: can't open .*: it is not UTF-8/,
     ],
     [["--overwrite"], /argument --overwrite: needs --upload/],
     [["--max-upload", "5M"], /argument --max-upload: needs --upload/],

@@ -121,6 +121,18 @@ Deno.test("auth: USER:PASS, auth files, digests, constant-time check", () => {
   ok(!authorized(basic("bob", `sha256:${digest}`), stored));
   ok(!authorized(basic("ada", "hunter2"), stored));
   ok(!authorized(basic("eve", "lovelace"), stored));
+  // A password of bytes that are not UTF-8 matches nobody, not even a
+  // stored U+FFFD, which every such byte used to become.
+  const replaced = [storeUser({ user: "dave", password: "pw\ufffd" })];
+  const latin1 = (text: string) =>
+    `Basic ${
+      btoa(String.fromCharCode(
+        ...new Uint8Array([...text].map((c) => c.charCodeAt(0))),
+      ))
+    }`;
+  ok(!authorized(latin1("dave:pw\xe4"), replaced));
+  ok(!authorized(latin1("dave:pw\xff"), replaced));
+  ok(authorized(basic("dave", "pw\ufffd"), replaced));
   ok(!authorized(null, stored));
   ok(!authorized("Bearer abc", stored));
   ok(!authorized("Basic !!!", stored));

@@ -499,6 +499,10 @@ Deno.test("checkFileName: what a new file may be called", () => {
       "a\nb",
       "x".repeat(256),
       "é".repeat(128),
+      "csi\u009b1m.txt",
+      "line\u2028sep.txt",
+      "report\u202etxt.exe",
+      ".upload-1234.part",
     ]
   ) {
     let status = 0;
@@ -516,4 +520,59 @@ Deno.test("checkFileName: what a new file may be called", () => {
     hidden = (error as UploadError).status;
   }
   equal(hidden, 403);
+});
+
+Deno.test({
+  name:
+    "uploads a browser sends from another site's page are refused; a form part without a name is refused",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, ["--upload"]);
+    const port = server.port;
+    const post = async (name: string, headers: Record<string, string>) => {
+      const { type, body } = rawForm(name, "payload");
+      const res = await fetchText(server.url("/docs/"), {
+        method: "POST",
+        body,
+        headers: { "Content-Type": type, ...headers },
+      });
+      return res.res.status;
+    };
+    // A form on another site's page, in browsers with and without
+    // Sec-Fetch-Site, and a page whose origin is hidden ("null").
+    equal(await post("csrf1.txt", { "Sec-Fetch-Site": "cross-site" }), 403);
+    equal(await post("csrf2.txt", { "Origin": "http://evil.example" }), 403);
+    equal(await post("csrf3.txt", { "Origin": "null" }), 403);
+    equal(
+      await put(port, "/csrf4.txt", "x", { Origin: "http://evil.example" }),
+      403,
+    );
+    // The server's own pages, and clients that are not browsers.
+    const own = `http://127.0.0.1:${port}`;
+    equal(await post("own1.txt", { "Sec-Fetch-Site": "same-origin" }), 201);
+    equal(await post("own2.txt", { "Origin": own }), 201);
+    equal(await post("plain.txt", {}), 201);
+    const docs = await listTree(`${site.root}/docs`);
+    deepEqual(
+      docs.filter((name) => /csrf|own|plain/.test(name)).sort(),
+      ["own1.txt", "own2.txt", "plain.txt"],
+    );
+    ok(!(await listTree(site.root)).includes("csrf4.txt"));
+
+    // A file part with no file name (busboy takes an octet-stream part for
+    // a file): 400, never a file called "undefined".
+    const boundary = "----pyportBoundaryNoName";
+    const res = await fetchText(server.url("/docs/"), {
+      method: "POST",
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n` +
+        `Content-Type: application/octet-stream\r\n\r\ndata\r\n--${boundary}--\r\n`,
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    });
+    equal(res.res.status, 400);
+    ok(!(await listTree(`${site.root}/docs`)).includes("undefined"));
+    // The name of an upload in progress cannot be taken to swap its body.
+    equal(await put(port, "/.upload-1234.part", "x"), 400);
+    await assertContained(site);
+  },
 });
