@@ -107,6 +107,7 @@ export async function writeTemporary(
     createNew: true,
     mode: 0o666,
   });
+  inProgress.add(path);
   try {
     for await (const chunk of chunks) await writeAll(file, chunk);
     file.close();
@@ -118,13 +119,33 @@ export async function writeTemporary(
   return path;
 }
 
+/** Temporary files of uploads still in progress, removed if serving stops. */
+const inProgress = new Set<string>();
+
 /** Removes temporary file `path`, if it is still there. */
 export async function discard(path: string): Promise<void> {
+  inProgress.delete(path);
   try {
     await Deno.remove(path);
   } catch {
     // Gone already.
   }
+}
+
+/**
+ * Removes the temporary files of uploads still in progress, at once: for a
+ * server that stops (Ctrl-C, SIGTERM) while clients still send, so that an
+ * upload cut short leaves nothing there either.
+ */
+export function discardUploadsInProgress(): void {
+  for (const path of inProgress) {
+    try {
+      Deno.removeSync(path);
+    } catch {
+      // Gone already.
+    }
+  }
+  inProgress.clear();
 }
 
 async function exists(path: string): Promise<Deno.FileInfo | null> {

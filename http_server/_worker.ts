@@ -12,6 +12,7 @@
  * @module
  */
 import { flushStderr } from "../_util/stderr.ts";
+import { discardUploadsInProgress } from "./_upload.ts";
 import type { HTTPServer } from "./server.ts";
 
 /** The variable naming a worker's slot and address: `"<slot> <port> <host>"`. */
@@ -85,5 +86,6 @@ export async function serveAsWorker(server: HTTPServer): Promise<void> {
   await server.shutdown();
   await serving;
   await server.server_close();
+  discardUploadsInProgress();
   flushStderr();
 }

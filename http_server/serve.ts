@@ -24,6 +24,7 @@ import {
   prepareHosting,
 } from "./_hosting_flags.ts";
 import { flushStderr } from "../_util/stderr.ts";
+import { discardUploadsInProgress } from "./_upload.ts";
 import { HostingHTTPRequestHandler } from "./hosting_handler.ts";
 import { Supervisor } from "./_supervisor.ts";
 import { serveAsWorker, workerSlot } from "./_worker.ts";
@@ -566,6 +567,7 @@ export async function main(args: string[]): Promise<number> {
   flushStderr();
   sayGoodbye(signal);
   await server.close();
+  discardUploadsInProgress();
   return 0;
 }
 

@@ -576,3 +576,90 @@ Deno.test({
     await assertContained(site);
   },
 });
+
+Deno.test({
+  name:
+    "Expect: 100-continue is refused before the body when the head already fails (401, 413, 411), and granted otherwise",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, [
+      "-p",
+      "HTTP/1.1",
+      "--upload",
+      "--max-upload",
+      "1K",
+      "--auth",
+      "ada:lovelace",
+    ]);
+    const credentials = `Basic ${btoa("ada:lovelace")}`;
+    const cases: [Record<string, string>, number, string[]][] = [
+      [{ "Content-Length": "10" }, 401, []],
+      [{ "Content-Length": "2000", Authorization: credentials }, 413, []],
+      [{ Authorization: credentials }, 411, []],
+      [
+        { "Content-Length": "5", Authorization: credentials },
+        201,
+        ["HTTP/1.1 100 Continue"],
+      ],
+    ];
+    for (const [headers, status, interim] of cases) {
+      const conn = await RawConnection.open({
+        hostname: "127.0.0.1",
+        port: server.port,
+      });
+      await conn.write(
+        buildRequest("PUT", "/expect.txt", {
+          Host: "localhost",
+          Expect: "100-continue",
+          ...headers,
+        }, "HTTP/1.1"),
+      );
+      if (status === 201) {
+        // Granted: 100 Continue, then the body, then the answer.
+        await conn.write("hello");
+        const res = await conn.read({ timeoutMs: 5000 });
+        deepEqual([res.interim, res.status], [interim, 201]);
+      } else {
+        // The answer comes with no byte of the body sent.
+        const res = await conn.read({ timeoutMs: 5000 });
+        equal(res.status, status, JSON.stringify(headers));
+        deepEqual(res.interim, [], "no 100 before a refusal");
+      }
+      conn.close();
+    }
+    equal(await Deno.readTextFile(`${site.root}/expect.txt`), "hello");
+  },
+});
+
+Deno.test({
+  name:
+    "serve stopped (SIGTERM, SIGINT) while an upload is still sending leaves no temporary file",
+  ...opts,
+  async fn() {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      await using site = await uploadSite();
+      const server = await serve(site.root, ["--upload"]);
+      await using _ = server;
+      const conn = await RawConnection.open({
+        hostname: "127.0.0.1",
+        port: server.port,
+      });
+      await conn.write(
+        buildRequest("PUT", "/docs/big.bin", {
+          Host: "localhost",
+          "Content-Length": String(1 << 20),
+        }) + "x".repeat(4096),
+      );
+      const temporary = async () =>
+        (await listTree(site.root)).filter((p) => p.includes(".upload-"));
+      await eventually(
+        async () => (await temporary()).length === 1,
+        "the upload's temporary file",
+      );
+      equal(await server.process.stop(signal), 0, signal);
+      conn.close();
+      deepEqual(await temporary(), [], signal);
+    }
+  },
+});
