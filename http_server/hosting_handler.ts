@@ -214,6 +214,14 @@ async function readWhole(source: CopySource): Promise<Uint8Array> {
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function isMissing(path: string): boolean {
   try {
     Deno.lstatSync(path);
@@ -988,9 +996,13 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     files: ReceivedFile[],
     folder: string,
   ): Promise<{ name: string; outcome: "created" | "replaced" }[]> {
-    const taken = this.overwrite
-      ? undefined
-      : files.find((f) => !isMissing(joinName(folder, f.name)));
+    // Refused whole when a name is taken (or, with overwrite, is a folder,
+    // which nothing replaces): else earlier files were already in place
+    // when a later one failed.
+    const taken = files.find((f) => {
+      const target = joinName(folder, f.name);
+      return this.overwrite ? isFolder(target) : !isMissing(target);
+    });
     if (taken) {
       await Promise.all(files.map((f) => discard(f.temp)));
       throw new UploadError(409, `${taken.name} already exists`);

@@ -410,6 +410,14 @@ Deno.test({
     equal(await put(server.port, "/victim-link", "x"), 204);
     equal((await Deno.lstat(`${site.root}/victim-link`)).isSymlink, false);
     equal(await put(server.port, "/docs", "x"), 409);
+    // A form naming a folder is refused whole: its other files are not
+    // stored either.
+    const clash = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([["fresh.txt", "x"], ["docs", "y"]]),
+    });
+    equal(clash.res.status, 409);
+    ok(!(await listTree(site.root)).includes("fresh.txt"));
     const statuses = await raceUploads(server, site, 2 * 1024 * 1024);
     ok(statuses.every((status) => status === 201 || status === 204));
     await assertContained(site);
