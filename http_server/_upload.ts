@@ -29,8 +29,9 @@ const NAME_MAX = 255;
 // newline or an escape sequence (C0 or C1) is a trap for every shell and
 // log, and a bidirectional override makes `txt.exe` read as `exe.txt`.
 // deno-lint-ignore no-control-regex
-const CONTROL =
-  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+/** Line separators and bidirectional marks, overrides and isolates. */
+const INVISIBLE = /[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 /** The names of uploads in progress (see {@linkcode writeTemporary}). */
 const TEMPORARY = /^\.upload-.*\.part$/i;
 const WINDOWS_RESERVED =
@@ -48,7 +49,7 @@ export function checkFileName(name: string, hideDotfiles: boolean): void {
   if (name === "" || name === "." || name === "..") {
     throw new UploadError(400, "a file name is required");
   }
-  if (/[/\\]/.test(name) || CONTROL.test(name)) {
+  if (/[/\\]/.test(name) || CONTROL.test(name) || INVISIBLE.test(name)) {
     throw new UploadError(
       400,
       `the file name ${
