@@ -54,6 +54,15 @@ async function tempTree(): Promise<string> {
   return root;
 }
 
+/** `a.txt` and `b.txt` (1,000 bytes of their letter) in `root/www`, settled. */
+async function twoSettledFiles(root: string): Promise<string> {
+  const dir = `${root}/www`;
+  await Deno.writeTextFile(`${dir}/a.txt`, "a".repeat(1000));
+  await Deno.writeTextFile(`${dir}/b.txt`, "b".repeat(1000));
+  await settle(`${dir}/a.txt`, `${dir}/b.txt`);
+  return dir;
+}
+
 Deno.test("FileCache: bad bounds are refused", () => {
   throws(() => new FileCache({ max_bytes: -1 }), RangeError);
   throws(() => new FileCache({ max_entries: 1.5 }), RangeError);
@@ -531,10 +540,7 @@ Deno.test({
   async fn() {
     const root = await tempTree();
     try {
-      const dir = `${root}/www`;
-      await Deno.writeTextFile(`${dir}/a.txt`, "a".repeat(1000));
-      await Deno.writeTextFile(`${dir}/b.txt`, "b".repeat(1000));
-      await settle(`${dir}/a.txt`, `${dir}/b.txt`);
+      const dir = await twoSettledFiles(root);
       const cache = new FileCache({ max_entries: 1 });
       let openGate = () => {};
       const gate = new Promise<void>((resolve) => openGate = resolve);
@@ -593,10 +599,7 @@ Deno.test({
   async fn() {
     const root = await tempTree();
     try {
-      const dir = `${root}/www`;
-      await Deno.writeTextFile(`${dir}/a.txt`, "a".repeat(1000));
-      await Deno.writeTextFile(`${dir}/b.txt`, "b".repeat(1000));
-      await settle(`${dir}/a.txt`, `${dir}/b.txt`);
+      const dir = await twoSettledFiles(root);
       const cache = new FileCache();
       // Answers /both with a.txt then b.txt, each taken from send_head
       // with its head left unsent; the cache empties between the two.

@@ -33,6 +33,26 @@ const BOUND = 24 << 20;
 // What each flood tries to send: far more than a bounded client takes.
 const FLOOD = 160 << 20;
 
+/** What `_hostile_child.ts` reports of its run. */
+interface ChildReport {
+  error: string;
+  bytes: number;
+  peakRssMiB: number;
+}
+
+/** Runs `_hostile_child.ts` on `url` (reading as `how` says) in its own process. */
+async function runChild(url: string, how = "read"): Promise<ChildReport> {
+  const child = new URL("./_hostile_child.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", child, url, how],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  equal(out.success, true, decoder.decode(out.stderr));
+  return JSON.parse(decoder.decode(out.stdout)) as ChildReport;
+}
+
 /** Asserts that `call` rejects with `cls` and that its message matches. */
 async function rejectsWith(
   call: Promise<unknown>,
@@ -381,7 +401,6 @@ Deno.test({
   // The child reads its peak memory from /proc.
   ignore: Deno.build.os !== "linux",
 }, async () => {
-  const child = new URL("./_hostile_child.ts", import.meta.url).pathname;
   const cases: [string, Uint8Array, string][] = [
     ["folds", repeated(` ${"f".repeat(4000)}\r\n`, 16), "HTTPException"],
     ["long line", repeated("l", 65536), "LineTooLong"],
@@ -392,22 +411,7 @@ Deno.test({
       await wire.write(`${OK}X-A: a\r\n`);
       await wire.flood(block, 256 << 20);
     });
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        child,
-        server.url,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    equal(out.success, true, decoder.decode(out.stderr));
-    const report = JSON.parse(decoder.decode(out.stdout)) as {
-      error: string;
-      peakRssMiB: number;
-    };
+    const report = await runChild(server.url);
     equal(report.error, expected, what);
     ok(report.peakRssMiB < 100, `${what}: peak RSS ${report.peakRssMiB} MiB`);
     console.log(
@@ -423,7 +427,6 @@ Deno.test({
     "a body of many tiny chunks takes memory of its own size: read() and readline() (child process)",
   ignore: Deno.build.os !== "linux",
 }, async () => {
-  const child = new URL("./_hostile_child.ts", import.meta.url).pathname;
   // 200,000 one-byte chunks, one line: each read brings one chunk. A 64
   // KiB buffer kept per chunk (read) or an 8 KiB one per read (readline)
   // took gigabytes.
@@ -434,18 +437,7 @@ Deno.test({
       await wire.write(repeated("1\r\nx\r\n", chunks));
       await wire.write("1\r\n\n\r\n0\r\n\r\n");
     });
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", child, server.url, how],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    equal(out.success, true, decoder.decode(out.stderr));
-    const report = JSON.parse(decoder.decode(out.stdout)) as {
-      error: string;
-      bytes: number;
-      peakRssMiB: number;
-    };
+    const report = await runChild(server.url, how);
     deepEqual([report.error, report.bytes], ["none", chunks + 1], how);
     ok(report.peakRssMiB < 150, `${how}: peak RSS ${report.peakRssMiB} MiB`);
   }
