@@ -6,13 +6,22 @@
  */
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 §5.5: no control character but the tab (clients refuse
+// responses that carry one), nothing beyond Latin-1.
 // deno-lint-ignore no-control-regex
-const BAD_VALUE = /[\r\n\0]|[^\x00-\xff]/;
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/;
 
-/** Names the server must set itself: they frame the message or the connection. */
+/**
+ * Names the server must set itself: they frame the message or the
+ * connection, or describe a response it works out per request (its
+ * encoding, range and entity tag).
+ */
 const RESERVED = new Set([
   "connection",
+  "content-encoding",
   "content-length",
+  "content-range",
+  "etag",
   "keep-alive",
   "te",
   "trailer",
@@ -36,7 +45,7 @@ export function checkExtraHeader(name: string, value: string): void {
   }
   if (BAD_VALUE.test(value)) {
     throw new TypeError(
-      `the value of ${name} holds CR, LF, NUL or a character beyond Latin-1`,
+      `the value of ${name} holds a control character or one beyond Latin-1`,
     );
   }
 }

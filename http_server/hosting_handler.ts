@@ -193,6 +193,9 @@ function namesOf(headers: readonly (readonly [string, string])[]): Set<string> {
   if (names === undefined) {
     for (const [name, value] of headers) checkExtraHeader(name, value);
     names = new Set(headers.map(([name]) => name.toLowerCase()));
+    // Vary is a list: an added one joins the server's own (Accept-Encoding
+    // for compressed files, Accept for listings), which a cache needs.
+    names.delete("vary");
     replacedNames.set(headers, names);
   }
   return names;
