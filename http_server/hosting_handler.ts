@@ -30,6 +30,7 @@ import {
   mentionsContentTag,
   variantETag,
 } from "./_etag.ts";
+import { parseHttpDateUtc } from "./_dates.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
 import {
   hasExtension,
@@ -160,6 +161,20 @@ function matchesContentVariant(
 }
 
 /** The request headers that hold a validator of the client's copy. */
+/**
+ * Whether `If-Modified-Since` (`since`) shows the client's copy current:
+ * the base sends `Last-Modified` only for a file whose second is over.
+ */
+function unmodifiedSince(
+  since: string | null,
+  lastModified: string | null,
+): boolean {
+  if (since === null || lastModified === null) return false;
+  const sinceTime = parseHttpDateUtc(since);
+  const modified = parseHttpDateUtc(lastModified);
+  return sinceTime !== null && modified !== null && modified <= sinceTime;
+}
+
 function isValidator(name: string): boolean {
   const lower = name.toLowerCase();
   return lower === "if-none-match" || lower === "if-modified-since";
@@ -658,13 +673,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async #sendHeldHead(): Promise<CopySource | null> {
     const held: HeldHead = { status: null, headers: [] };
     this.#held = held;
-    // What is sent may be a variant with a tag of its own, so a tag the
-    // client holds is compared in #sendChanged, with the tag of what is
-    // sent; the base would compare it with the plain file's and send that
-    // tag with its 304. (With If-None-Match, If-Modified-Since counts for
-    // nothing, so the base does not see it either.)
+    // What is sent may be a variant with a tag of its own, so validators
+    // are evaluated in #sendChanged, knowing what is sent: the base would
+    // answer 304 with the plain file's tag (a client that merged it kept
+    // its gzip bytes under the plain tag, and got a full 200 ever after).
     const request = this.headers;
-    if (request.has("If-None-Match")) {
+    if (request.has("If-None-Match") || request.has("If-Modified-Since")) {
       this.headers = new HTTPMessage(
         request.items().filter(([name]) => !isValidator(name)),
       );
@@ -715,11 +729,14 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     }
     const changedTag = headerOf(held, "ETag");
     const ifNoneMatch = this.headers.get("If-None-Match");
-    if (
-      (code === 200 || code === 206) && ifNoneMatch !== null &&
-      (etagMatches(ifNoneMatch, changedTag) ||
-        matchesContentVariant(ifNoneMatch, body, suffixes))
-    ) {
+    const current = ifNoneMatch !== null
+      ? etagMatches(ifNoneMatch, changedTag) ||
+        matchesContentVariant(ifNoneMatch, body, suffixes)
+      : unmodifiedSince(
+        this.headers.get("If-Modified-Since"),
+        headerOf(held, "Last-Modified"),
+      );
+    if ((code === 200 || code === 206) && current) {
       closeSource(body);
       body = null;
       code = 304;

@@ -306,6 +306,15 @@ Deno.test({
     equal(text.decode(gunzipSync(gz.body)), script);
     const gzTag = header(gz, "etag") ?? "";
     equal(gzTag, identityTag.slice(0, -1) + '-gzip"');
+    // A 304 from If-Modified-Since alone carries the tag a 200 would: the
+    // compressed one (it carried the plain file's).
+    const since = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+      "If-Modified-Since": header(gz, "last-modified") ?? "",
+    });
+    equal(since.status, 304);
+    equal(header(since, "etag"), gzTag);
+    equal(header(since, "vary"), "Accept-Encoding");
 
     const br = await raw(server.port, "GET", "/app.js", {
       "Accept-Encoding": "gzip, deflate, br",
