@@ -626,9 +626,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   #fallbackFor(target: string): string | null {
     if (this.spa === null) return null;
     if (this.command !== "GET" && this.command !== "HEAD") return null;
-    if (!namesMediaType(this.headers.get("Accept"), "text/html")) return null;
     if (hasExtension(unquote(pathOnly(this.path)))) return null;
     if (!isMissing(target)) return null;
+    // From here the answer (the page, or 404) depends on Accept: a cache
+    // must not give a browser's page to a script, or the reverse.
+    this.#pending.push(["Vary", "Accept"]);
+    if (!namesMediaType(this.headers.get("Accept"), "text/html")) return null;
     return joinName(this.directory, this.spa);
   }
 
