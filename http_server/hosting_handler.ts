@@ -232,6 +232,12 @@ async function readWhole(source: CopySource): Promise<Uint8Array> {
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
 }
 
+/** Whether real path `real` is `root` or below it. */
+function isWithin(real: string, root: string): boolean {
+  return real === root ||
+    real.startsWith(root.endsWith(SEP) ? root : root + SEP);
+}
+
 function isFolder(path: string): boolean {
   try {
     return Deno.lstatSync(path).isDirectory;
@@ -553,7 +559,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const path = joinName(this.directory, page);
     let body: Uint8Array;
     try {
-      body = Deno.readFileSync(path);
+      // The rule of every file served: a page turned into a link leading
+      // out of the folder since startup is not read.
+      const real = Deno.realPathSync(path);
+      if (!isWithin(real, Deno.realPathSync(this.directory))) return false;
+      body = Deno.readFileSync(real);
     } catch {
       return false; // Gone since startup: Python's page instead.
     }
@@ -635,6 +645,19 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     return joinName(this.directory, this.spa);
   }
 
+  /** Whether `path` may be served: inside the folder, or links may lead out. */
+  #servable(path: string): boolean {
+    if (this.follow_symlinks) return true;
+    try {
+      return isWithin(
+        Deno.realPathSync(path),
+        Deno.realPathSync(this.directory),
+      );
+    } catch {
+      return false;
+    }
+  }
+
   /** A `.br` / `.gz` file beside the file `target` names, if one fits. */
   #precompressedSibling(target: string): string | null {
     if (!this.precompressed || this.headers.get("Range") !== null) return null;
@@ -660,7 +683,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     if (this.live_reload && this.guess_type(file) === "text/html") return null;
     for (const encoding of codings) {
       const sibling = file + ENCODING_SUFFIX[encoding];
-      if (statOrNull(sibling)?.isFile) {
+      // A sibling behind a link out of the folder is skipped (the file
+      // itself is served), not left for send_head to refuse with a 404.
+      if (statOrNull(sibling)?.isFile && this.#servable(sibling)) {
         this.#variant = { encoding, original: file };
         return sibling;
       }
@@ -1006,10 +1031,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     } catch {
       throw new UploadError(missing, "the folder does not exist");
     }
-    const root = await Deno.realPath(this.directory);
-    const inside = real === root ||
-      real.startsWith(root.endsWith(SEP) ? root : root + SEP);
-    if (!inside) {
+    if (!isWithin(real, await Deno.realPath(this.directory))) {
       throw new UploadError(403, "the folder is outside the served folder");
     }
   }

@@ -733,3 +733,43 @@ Deno.test({
     deepEqual(await listTree(site.root), ["a.txt"]);
   },
 });
+
+Deno.test({
+  name:
+    "the folder's boundary holds for a --404 page turned into a link since startup and for a --precompressed sibling that is a link out",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "missing.html": "<h1>Not here</h1>",
+      "app.js": "console.log(1);\n".repeat(100),
+    });
+    await Deno.writeTextFile(`${site.outside}/secret.txt`, "secret-outside");
+    await Deno.writeFile(
+      `${site.outside}/app.js.gz`,
+      new TextEncoder().encode("not the file"),
+    );
+    await Deno.symlink(`${site.outside}/app.js.gz`, `${site.root}/app.js.gz`);
+    await using server = await serve(site.root, [
+      "--404",
+      "missing.html",
+      "--precompressed",
+    ]);
+    equal((await fetchText(server.url("/nope"))).text, "<h1>Not here</h1>");
+    // The page becomes a link out after the startup check.
+    await Deno.remove(`${site.root}/missing.html`);
+    await Deno.symlink(
+      `${site.outside}/secret.txt`,
+      `${site.root}/missing.html`,
+    );
+    const missing = await fetchText(server.url("/nope"));
+    equal(missing.res.status, 404);
+    ok(!missing.text.includes("secret-outside"), missing.text);
+    // The file is served itself, not refused for its sibling's link.
+    const js = await raw(server.port, "GET", "/app.js", {
+      "Accept-Encoding": "gzip",
+    });
+    equal(js.status, 200);
+    equal(header(js, "content-encoding"), null);
+    equal(text.decode(js.body), "console.log(1);\n".repeat(100));
+  },
+});
