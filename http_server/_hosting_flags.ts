@@ -6,6 +6,7 @@
  * @module
  */
 import { parseAuthFile, parseUserPass } from "./_auth.ts";
+import { isHiddenPath } from "./_hosting_paths.ts";
 import { COMPRESS_LIMIT } from "./_compress.ts";
 import { parseExtraHeader } from "./_extra_headers.ts";
 import { LIVE_RELOAD_PATH } from "./_live_reload.ts";
@@ -363,6 +364,14 @@ export async function prepareHosting(
   const notFound = flags.notFound === null
     ? null
     : await pageInside("--404", flags.notFound, directory);
+  // A hidden page would show a hidden file's content to anyone.
+  for (const [flag, page] of [["--spa", spa], ["--404", notFound]] as const) {
+    if (flags.hideDotfiles && page !== null && isHiddenPath(`/${page}`)) {
+      throw new HostingFlagError(
+        `argument ${flag}: '${page}' is hidden by --no-dotfiles`,
+      );
+    }
+  }
   const tls = flags.selfSigned
     ? await checkedAsync("--tls-self-signed", makeSelfSigned)
     : null;

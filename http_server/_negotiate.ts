@@ -95,7 +95,10 @@ export function acceptedEncodings<T extends string>(
   offers: readonly T[],
 ): T[] {
   if (acceptEncoding === null) return [];
-  const list = qualityList(acceptEncoding);
+  // RFC 9110 §8.4.1.3: x-gzip is to be taken as gzip.
+  const list = qualityList(acceptEncoding).map((m) =>
+    m.token === "x-gzip" ? { ...m, token: "gzip" } : m
+  );
   const star = list.find((m) => m.token === "*")?.q ?? 0;
   return offers
     .map((offer) => ({

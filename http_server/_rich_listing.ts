@@ -61,7 +61,7 @@ export function humanSize(bytes: number): string {
     unit++;
   }
   const shown = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-  return `${shown} ${UNITS[unit]}`;
+  return `${shown} ${bytes === 1 ? "byte" : UNITS[unit]}`;
 }
 
 function utcMinute(date: Date): string {
@@ -108,7 +108,9 @@ function row(entry: DetailedEntry): string {
   if (entry.isSymlink) display += "@";
   const size = entry.size === null
     ? "—"
-    : `<span title="${entry.size} bytes">${humanSize(entry.size)}</span>`;
+    : `<span title="${entry.size} ${entry.size === 1 ? "byte" : "bytes"}">${
+      humanSize(entry.size)
+    }</span>`;
   const mtime = entry.mtime === null
     ? "—"
     : `<time datetime="${entry.mtime.toISOString()}">${

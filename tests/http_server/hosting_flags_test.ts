@@ -39,7 +39,11 @@ Deno.test("serve --help lists the hosting flags after Python's own", async () =>
 });
 
 Deno.test("serve: each bad hosting flag value exits 2 with one error line", async () => {
-  await using site = await makeSite({ "index.html": "x", "sub/a.txt": "a" });
+  await using site = await makeSite({
+    "index.html": "x",
+    "sub/a.txt": "a",
+    ".env": "SECRET=1",
+  });
   await Deno.writeTextFile(`${site.outside}/page.html`, "outside");
   await Deno.writeTextFile(`${site.outside}/users-bad`, "ada:ok\nnocolon\n");
   await Deno.writeTextFile(`${site.outside}/users-empty`, "# nobody\n");
@@ -100,6 +104,10 @@ Deno.test("serve: each bad hosting flag value exits 2 with one error line", asyn
     [
       [...d, "--auth-file", `${site.outside}/users-latin1`],
       /argument --auth-file: can't open .*: it is not UTF-8/,
+    ],
+    [
+      [...d, "--no-dotfiles", "--404", ".env"],
+      /argument --404: '\.env' is hidden by --no-dotfiles/,
     ],
     [["--overwrite"], /argument --overwrite: needs --upload/],
     [["--max-upload", "5M"], /argument --max-upload: needs --upload/],

@@ -76,6 +76,8 @@ Deno.test("negotiation: Accept picks JSON only when preferred; Accept-Encoding b
     "br",
   ]);
   deepEqual(acceptedEncodings("br;q=0, *", ["br", "gzip"]), ["gzip"]);
+  // RFC 9110 §8.4.1.3: x-gzip is gzip.
+  deepEqual(acceptedEncodings("x-gzip", ["br", "gzip"]), ["gzip"]);
   deepEqual(acceptedEncodings("identity", ["br", "gzip"]), []);
   deepEqual(acceptedEncodings(null, ["br", "gzip"]), []);
 });
@@ -242,6 +244,7 @@ Deno.test("rich listing: sorting by links, escaping, breadcrumbs, parent, form",
   ok(!root.includes('href="../"'));
   ok(!root.includes("<form"));
   equal(humanSize(0), "0 bytes");
+  equal(humanSize(1), "1 byte");
   equal(humanSize(1536), "1.5 KiB");
   equal(humanSize(5 * 1024 ** 3), "5.0 GiB");
 });
