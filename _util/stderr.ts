@@ -58,4 +58,7 @@ export function writeStderr(text: string): void {
   }
 }
 
+// Queued lines go out before the process ends, an uncaught error included.
 globalThis.addEventListener("unload", flushStderr);
+globalThis.addEventListener("error", flushStderr);
+globalThis.addEventListener("unhandledrejection", flushStderr);

@@ -50,15 +50,15 @@ export class HTTPReader extends SocketReader {
     });
   }
 
-  override read(size?: number): Promise<Uint8Array> {
+  override read(size?: number | null): Promise<Uint8Array> {
     return this.#watch(super.read(size));
   }
 
-  override read1(size?: number): Promise<Uint8Array> {
+  override read1(size?: number | null): Promise<Uint8Array> {
     return this.#watch(super.read1(size));
   }
 
-  override readline(size?: number): Promise<Uint8Array> {
+  override readline(size?: number | null): Promise<Uint8Array> {
     return this.#watch(super.readline(size));
   }
 

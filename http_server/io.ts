@@ -50,15 +50,15 @@
 export interface RequestReader {
   /**
    * Up to `size` bytes of the body, fewer only at its end; the whole rest
-   * of the body when `size` is negative or left out. An empty array means
-   * the body is exhausted.
+   * of the body when `size` is negative, `null` (Python's `None`) or left
+   * out. An empty array means the body is exhausted.
    */
-  read(size?: number): Promise<Uint8Array>;
+  read(size?: number | null): Promise<Uint8Array>;
   /**
    * One line including its `\n` (or the rest of the body if none), at most
-   * `size` bytes when `size` is not negative.
+   * `size` bytes when `size` is not negative (nor `null`).
    */
-  readline(size?: number): Promise<Uint8Array>;
+  readline(size?: number | null): Promise<Uint8Array>;
   /** All remaining lines; stops once `hint` bytes are read, if given. */
   readlines(hint?: number): Promise<Uint8Array[]>;
 }

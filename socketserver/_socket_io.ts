@@ -310,9 +310,10 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * end of stream when `size` is negative or left out. An empty array means
    * the stream has ended.
    */
-  async read(size = -1): Promise<Uint8Array> {
+  async read(size: number | null = -1): Promise<Uint8Array> {
     this.#checkOpen();
-    if (size < 0) return this.#readAll();
+    // Python's None, as -1: everything until the end of the stream.
+    if (size === null || size < 0) return this.#readAll();
     if (size === 0) return EMPTY;
     while (this.buffered < size && await this.#fill());
     return this.#take(Math.min(size, this.buffered));
@@ -327,7 +328,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * At most `size` bytes with at most one read from the connection (Python's
    * `read1`): what is buffered, or else what one read brings.
    */
-  async read1(size = -1): Promise<Uint8Array> {
+  async read1(size: number | null = -1): Promise<Uint8Array> {
+    size ??= -1;
     this.#checkOpen();
     if (this.buffered === 0) await this.#fill();
     const available = this.buffered;
@@ -385,7 +387,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * One line including its `\n` (the rest of the stream if it has none), at
    * most `size` bytes when `size` is not negative. Empty at end of stream.
    */
-  async readline(size = -1): Promise<Uint8Array> {
+  async readline(size: number | null = -1): Promise<Uint8Array> {
+    size ??= -1;
     this.#checkOpen();
     return this.#take(await this.#lineLength(size));
   }

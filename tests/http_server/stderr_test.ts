@@ -1,4 +1,4 @@
-import { deepEqual } from "node:assert/strict";
+import { deepEqual, ok } from "node:assert/strict";
 import { pieceEnd } from "../../_util/stderr.ts";
 
 /** The writes flushStderr makes of `text`, as their lengths. */
@@ -21,4 +21,25 @@ Deno.test("log writes: whole lines of at most 4 KiB, a longer line alone", () =>
   deepEqual(pieces(line(4096) + line(10)), [4096, 10]);
   deepEqual(pieces(line(10) + line(5000) + line(10)), [10, 5000, 10]);
   deepEqual(pieces("x".repeat(5000)), [5000]);
+});
+
+Deno.test("log lines queued when the process ends go out first: on exit, an uncaught error or an unhandled rejection", async () => {
+  const module = new URL("../../_util/stderr.ts", import.meta.url).href;
+  for (
+    const end of [
+      "Deno.exit(3)",
+      "throw new Error('boom')",
+      "Promise.reject(new Error('rejected'))",
+    ]
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { writeStderr } from "${module}"; writeStderr("queued line\\n"); ${end};`,
+      ],
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    ok(stderr.startsWith("queued line\n"), `${end}: ${stderr}`);
+  }
 });

@@ -30,6 +30,16 @@ function reader(steps: ReadStep[], bufferSize = -1) {
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
 
 serverTest(
+  "a size of null is Python's None: read(None) reads to the end, readline(None) a whole line",
+  async () => {
+    const { rfile } = reader(["l1\nl2\n", "rest"]);
+    equal(text(await rfile.readline(null)), "l1\n");
+    equal(text(await rfile.read1(null)), "l2\n");
+    equal(text(await rfile.read(null)), "rest");
+  },
+);
+
+serverTest(
   "a line longer than the buffer is returned whole (the buffer grows)",
   async () => {
     const long = "x".repeat(100);
