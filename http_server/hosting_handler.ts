@@ -898,7 +898,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         throw new UploadError(400, "the path is not UTF-8 once decoded");
       }
       const target = this.translate_path(this.path);
-      if (target.endsWith("/")) {
+      // `/..` and `/.` name the served folder itself.
+      const trimmed = (path: string) => path.replace(/[/\\]+$/, "");
+      if (
+        target.endsWith("/") || trimmed(target) === trimmed(this.directory)
+      ) {
         throw new UploadError(400, "PUT needs a file name, not a folder");
       }
       const cut = Math.max(target.lastIndexOf(SEP), target.lastIndexOf("/"));

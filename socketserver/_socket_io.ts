@@ -641,6 +641,33 @@ export class SocketWriter {
   }
 
   /**
+   * Writes each of `lines` as `write()` does, adding no separator (Python's
+   * `writelines`).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { SocketWriter } from "./_socket_io.ts";
+   * let sent = "";
+   * const conn = {
+   *   read: () => Promise.resolve(null),
+   *   write(p: Uint8Array) {
+   *     sent += new TextDecoder().decode(p);
+   *     return Promise.resolve(p.length);
+   *   },
+   *   close() {},
+   * };
+   * const wfile = new SocketWriter(conn);
+   * wfile.writelines(["a\n", new TextEncoder().encode("b\n")]);
+   * await wfile.flush();
+   * equal(sent, "a\nb\n");
+   * ```
+   */
+  writelines(lines: Iterable<Uint8Array | string>): void {
+    for (const line of lines) this.write(line);
+  }
+
+  /**
    * Queues `data` as `write()` does, but sends it only together with what
    * follows: the next `write()`, `flush()` or `release()`. The HTTP layer
    * holds a response head this way, so that it leaves in one system call

@@ -236,6 +236,10 @@ Deno.test({
     ]);
     // %5C is part of the name, and a name holds no separator.
     equal(await put(port, "/..%5c..%5cescape5.txt", "x"), 400);
+    // Paths that name the served folder itself: no file name.
+    for (const target of ["/..", "/.", "/%2e%2e"]) {
+      equal(await put(port, target, "x"), 400, target);
+    }
 
     // Names in a form: a path is cut to its last part; `..` and NUL refused.
     const names: [string, number][] = [

@@ -510,3 +510,19 @@ serverTest(
     await next.flush();
   },
 );
+
+Deno.test("SocketWriter.writelines writes each line as write() does, adding nothing", async () => {
+  const sent: string[] = [];
+  const conn: StreamConnection = {
+    read: () => Promise.resolve(null),
+    write(p: Uint8Array) {
+      sent.push(text(p));
+      return Promise.resolve(p.length);
+    },
+    close() {},
+  };
+  const wfile = new SocketWriter(conn);
+  wfile.writelines(["one\n", encoder.encode("two"), ""]);
+  await wfile.flush();
+  equal(sent.join(""), "one\ntwo");
+});
