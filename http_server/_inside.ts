@@ -65,10 +65,19 @@ export function lstatOrNull(path: string): Deno.FileInfo | null {
   }
 }
 
-/** Whether `path` names `directory` itself (either with a trailing `/`). */
+const SEP = Deno.build.os === "windows" ? "\\" : "/";
+
+/** Whether `path` names `directory` itself (with or without a final separator). */
 export function isFolderItself(path: string, directory: string): boolean {
-  const bare = (p: string) => p.endsWith("/") ? p.slice(0, -1) : p;
+  const bare = (p: string) =>
+    p.endsWith("/") || p.endsWith(SEP) ? p.slice(0, -1) : p;
   return bare(path) === bare(directory);
+}
+
+/** Whether `path` is `folder` or names something below it, as written. */
+export function startsWithFolder(path: string, folder: string): boolean {
+  return path === folder ||
+    path.startsWith(folder.endsWith(SEP) ? folder : folder + SEP);
 }
 
 const realRoots = new Map<string, string>();

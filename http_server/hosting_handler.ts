@@ -38,6 +38,12 @@ import {
   isHiddenPath,
   pathOnly,
 } from "./_hosting_paths.ts";
+import {
+  isFolderItself,
+  lstatOrNull,
+  realRoot,
+  startsWithFolder,
+} from "./_inside.ts";
 import { statOrNull } from "./_byte_names.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
@@ -230,12 +236,6 @@ function setHeader(held: HeldHead, name: string, value: string | null): void {
 async function readWhole(source: CopySource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
-}
-
-/** Whether real path `real` is `root` or below it. */
-function isWithin(real: string, root: string): boolean {
-  return real === root ||
-    real.startsWith(root.endsWith(SEP) ? root : root + SEP);
 }
 
 function isFolder(path: string): boolean {
@@ -557,12 +557,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       return false;
     }
     const path = joinName(this.directory, page);
+    // The rule of every file served: a page turned into a link leading out
+    // of the folder since startup is not read.
+    const real = this.#realPathInside(path);
+    if (real === null) return false;
     let body: Uint8Array;
     try {
-      // The rule of every file served: a page turned into a link leading
-      // out of the folder since startup is not read.
-      const real = Deno.realPathSync(path);
-      if (!isWithin(real, Deno.realPathSync(this.directory))) return false;
       body = Deno.readFileSync(real);
     } catch {
       return false; // Gone since startup: Python's page instead.
@@ -645,17 +645,24 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     return joinName(this.directory, this.spa);
   }
 
-  /** Whether `path` may be served: inside the folder, or links may lead out. */
-  #servable(path: string): boolean {
-    if (this.follow_symlinks) return true;
+  /** The real path of `path` if it is inside the folder served; else `null`. */
+  #realPathInside(path: string): string | null {
     try {
-      return isWithin(
-        Deno.realPathSync(path),
-        Deno.realPathSync(this.directory),
-      );
+      const real = Deno.realPathSync(path);
+      return startsWithFolder(real, realRoot(this.directory)) ? real : null;
     } catch {
-      return false;
+      return null;
     }
+  }
+
+  /**
+   * Whether the `.br`/`.gz` sibling `path` may be served: only a link
+   * costs a look at where it leads (a plain name beside the file is as
+   * inside as the file), unless links may lead out.
+   */
+  #servableSibling(path: string): boolean {
+    if (this.follow_symlinks || !lstatOrNull(path)?.isSymlink) return true;
+    return this.#realPathInside(path) !== null;
   }
 
   /** A `.br` / `.gz` file beside the file `target` names, if one fits. */
@@ -685,7 +692,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       const sibling = file + ENCODING_SUFFIX[encoding];
       // A sibling behind a link out of the folder is skipped (the file
       // itself is served), not left for send_head to refuse with a 404.
-      if (statOrNull(sibling)?.isFile && this.#servable(sibling)) {
+      if (statOrNull(sibling)?.isFile && this.#servableSibling(sibling)) {
         this.#variant = { encoding, original: file };
         return sibling;
       }
@@ -899,10 +906,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       }
       const target = this.translate_path(this.path);
       // `/..` and `/.` name the served folder itself.
-      const trimmed = (path: string) => path.replace(/[/\\]+$/, "");
-      if (
-        target.endsWith("/") || trimmed(target) === trimmed(this.directory)
-      ) {
+      if (target.endsWith("/") || isFolderItself(target, this.directory)) {
         throw new UploadError(400, "PUT needs a file name, not a folder");
       }
       const cut = Math.max(target.lastIndexOf(SEP), target.lastIndexOf("/"));
@@ -1035,7 +1039,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     } catch {
       throw new UploadError(missing, "the folder does not exist");
     }
-    if (!isWithin(real, await Deno.realPath(this.directory))) {
+    if (!startsWithFolder(real, realRoot(this.directory))) {
       throw new UploadError(403, "the folder is outside the served folder");
     }
   }

@@ -41,6 +41,7 @@ import {
 import {
   isFolderItself,
   realRoot,
+  startsWithFolder,
   statPlainPathInside,
   UNDECIDED,
 } from "./_inside.ts";
@@ -1302,12 +1303,6 @@ let sharedFileCache: FileCache | null = null;
 /** The cache `cache: true` stands for, made on first use. */
 function sharedCache(): FileCache {
   return sharedFileCache ??= new FileCache();
-}
-
-/** Whether `path` is `folder` or names something below it, as written. */
-function startsWithFolder(path: string, folder: string): boolean {
-  return path === folder ||
-    path.startsWith(folder.endsWith(SEP) ? folder : folder + SEP);
 }
 
 /**
