@@ -17,7 +17,7 @@ import {
   parseStatusLine,
   protocolVersion,
 } from "./_response_head.ts";
-import type { BodySource } from "./response.ts";
+import { type BodySource, BytesSource } from "./response.ts";
 
 /** How many `100 Continue` replies may come before the real one. */
 const MAX_INTERIM = 100;
@@ -185,25 +185,19 @@ class ChunkedBody implements BodySource {
  * CPython's would be closed by reference counting as soon as it is dropped.
  */
 class ArrivedBody implements BodySource {
-  #bytes: Uint8Array;
-  #at = 0;
+  #bytes: BytesSource;
   #conn: Connection;
   constructor(bytes: Uint8Array, conn: Connection) {
-    this.#bytes = bytes;
+    this.#bytes = new BytesSource(bytes);
     this.#conn = conn;
   }
   readInto(buf: Uint8Array): Promise<number | null> {
     // As on the socket: once the request's signal aborts, reads reject.
     this.#conn.throwIfAborted();
-    const left = this.#bytes.length - this.#at;
-    if (left === 0) return Promise.resolve(null);
-    const n = Math.min(left, buf.length);
-    buf.set(this.#bytes.subarray(this.#at, this.#at + n));
-    this.#at += n;
-    return Promise.resolve(n);
+    return this.#bytes.readInto(buf);
   }
   missing(): number {
-    return this.#bytes.length - this.#at;
+    return this.#bytes.left;
   }
   close(): void {}
 }

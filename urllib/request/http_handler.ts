@@ -17,10 +17,10 @@ import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
 import { bodySource, readResponseHead } from "./_http_body.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { encodeText } from "../../_util/codec/mod.ts";
+import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
-import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 
 // http.client's rules: matching control characters is their whole point.
 // deno-lint-ignore no-control-regex

@@ -82,11 +82,16 @@ function timedOutObject(): Error {
   return error;
 }
 
-class BytesSource implements BodySource {
+/** A body held in memory (bytes given, or that all arrived with the head). */
+export class BytesSource implements BodySource {
   #data: Uint8Array;
   #pos = 0;
   constructor(data: Uint8Array) {
     this.#data = data;
+  }
+  /** Bytes not read yet. */
+  get left(): number {
+    return this.#data.length - this.#pos;
   }
   readInto(buf: Uint8Array): Promise<number | null> {
     const left = this.#data.length - this.#pos;
