@@ -54,7 +54,7 @@ export class HTTPReader extends SocketReader {
     return this.#watch(super.read(size));
   }
 
-  override read1(size?: number | null): Promise<Uint8Array> {
+  override read1(size?: number): Promise<Uint8Array> {
     return this.#watch(super.read1(size));
   }
 

@@ -328,8 +328,13 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * At most `size` bytes with at most one read from the connection (Python's
    * `read1`): what is buffered, or else what one read brings.
    */
-  async read1(size: number | null = -1): Promise<Uint8Array> {
-    size ??= -1;
+  async read1(size = -1): Promise<Uint8Array> {
+    // Python's BufferedReader.read1 takes no None (read and readline do).
+    if (size === null) {
+      throw new TypeError(
+        "'NoneType' object cannot be interpreted as an integer",
+      );
+    }
     this.#checkOpen();
     if (this.buffered === 0) await this.#fill();
     const available = this.buffered;

@@ -30,12 +30,15 @@ function reader(steps: ReadStep[], bufferSize = -1) {
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
 
 serverTest(
-  "a size of null is Python's None: read(None) reads to the end, readline(None) a whole line",
+  "a size of null is Python's None: read(None) reads to the end, readline(None) a whole line; read1(None) is refused",
   async () => {
     const { rfile } = reader(["l1\nl2\n", "rest"]);
     equal(text(await rfile.readline(null)), "l1\n");
-    equal(text(await rfile.read1(null)), "l2\n");
-    equal(text(await rfile.read(null)), "rest");
+    await rejects(
+      rfile.read1(null as unknown as number),
+      new TypeError("'NoneType' object cannot be interpreted as an integer"),
+    );
+    equal(text(await rfile.read(null)), "l2\nrest");
   },
 );
 
