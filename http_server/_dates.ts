@@ -93,3 +93,21 @@ export function parseHttpDateUtc(value: string): number | null {
   const offset = parts[6];
   return offset === null || offset === 0 ? utcSeconds(parts) : null;
 }
+
+/**
+ * Whether `If-Modified-Since` (`since`) shows a copy of something last
+ * modified at `lastModified` (seconds since the epoch) still current.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { unmodifiedSince } from "./_dates.ts";
+ * equal(unmodifiedSince("Thu, 01 Jan 1970 00:00:10 GMT", 10), true);
+ * equal(unmodifiedSince("Thu, 01 Jan 1970 00:00:09 GMT", 10), false);
+ * equal(unmodifiedSince("not a date", 10), false);
+ * ```
+ */
+export function unmodifiedSince(since: string, lastModified: number): boolean {
+  const sinceTime = parseHttpDateUtc(since);
+  return sinceTime !== null && lastModified <= sinceTime;
+}

@@ -30,7 +30,7 @@ import {
   mentionsContentTag,
   variantETag,
 } from "./_etag.ts";
-import { parseHttpDateUtc } from "./_dates.ts";
+import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
 import {
   hasExtension,
@@ -168,17 +168,15 @@ function matchesContentVariant(
 
 /** The request headers that hold a validator of the client's copy. */
 /**
- * Whether `If-Modified-Since` (`since`) shows the client's copy current:
- * the base sends `Last-Modified` only for a file whose second is over.
+ * Whether `If-Modified-Since` (`since`) shows the client's copy of the
+ * response in `held` current: the base sends `Last-Modified` only for a
+ * file whose second is over.
  */
-function unmodifiedSince(
-  since: string | null,
-  lastModified: string | null,
-): boolean {
-  if (since === null || lastModified === null) return false;
-  const sinceTime = parseHttpDateUtc(since);
-  const modified = parseHttpDateUtc(lastModified);
-  return sinceTime !== null && modified !== null && modified <= sinceTime;
+function heldUnmodifiedSince(since: string | null, held: HeldHead): boolean {
+  const header = headerOf(held, "Last-Modified");
+  const modified = header === null ? null : parseHttpDateUtc(header);
+  return since !== null && modified !== null &&
+    unmodifiedSince(since, modified);
 }
 
 function isValidator(name: string): boolean {
@@ -767,10 +765,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const current = ifNoneMatch !== null
       ? etagMatches(ifNoneMatch, changedTag) ||
         matchesContentVariant(ifNoneMatch, body, suffixes)
-      : unmodifiedSince(
-        this.headers.get("If-Modified-Since"),
-        headerOf(held, "Last-Modified"),
-      );
+      : heldUnmodifiedSince(this.headers.get("If-Modified-Since"), held);
     if ((code === 200 || code === 206) && current) {
       closeSource(body);
       body = null;

@@ -9,7 +9,7 @@
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import { BufferPool } from "../socketserver/_buffer_pool.ts";
-import { parseHttpDateUtc } from "./_dates.ts";
+import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import {
   contentTag,
   etagMatches,
@@ -967,8 +967,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (ifModifiedSince === null || !settled || lastModified === null) {
       return false;
     }
-    const since = parseHttpDateUtc(ifModifiedSince);
-    return since !== null && lastModified <= since;
+    return unmodifiedSince(ifModifiedSince, lastModified);
   }
 
   #rangeApplies(state: FileState): boolean {
