@@ -20,7 +20,15 @@ export function parseRange(
   header: string,
   size: number,
 ): ByteRange | "unsatisfiable" | null {
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  const unit = /^\s*bytes\s*=/i.exec(header);
+  if (!unit) return null;
+  // A list may hold empty elements (`bytes=0-4,`), which a recipient must
+  // skip (RFC 9110 §5.6.1.2); what is left must be exactly one range.
+  const ranges = header.slice(unit[0].length).split(",").filter((element) =>
+    element.trim() !== ""
+  );
+  if (ranges.length !== 1) return null;
+  const match = /^\s*(\d*)\s*-\s*(\d*)\s*$/.exec(ranges[0]!);
   if (!match) return null;
   const [, first = "", last = ""] = match;
   if (first === "" && last === "") return null;

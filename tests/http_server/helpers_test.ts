@@ -155,6 +155,9 @@ Deno.test("parseRange: single byte ranges", () => {
   deepEqual(parseRange("bytes=-1000", 100), { start: 0, end: 99 });
   deepEqual(parseRange("bytes=50-1000", 100), { start: 50, end: 99 });
   deepEqual(parseRange(" Bytes = 1 - 2 ", 100), { start: 1, end: 2 });
+  // Empty list elements are skipped (RFC 9110 §5.6.1.2).
+  deepEqual(parseRange("bytes=0-4,", 100), { start: 0, end: 4 });
+  deepEqual(parseRange("bytes=, ,-10 ,", 100), { start: 90, end: 99 });
 });
 
 Deno.test("parseRange: unsatisfiable and ignored headers", () => {
@@ -168,6 +171,8 @@ Deno.test("parseRange: unsatisfiable and ignored headers", () => {
       "bytes=-",
       "items=0-1",
       "bytes=0-1,5-6",
+      "bytes=0-1,,5-6",
+      "bytes=,",
       "bytes=a-b",
       "",
     ]
