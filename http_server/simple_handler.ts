@@ -1346,10 +1346,17 @@ function redirectTarget(urlPath: string): string {
   return urlPath.replaceAll("\\", "/").replace(/^\/+/, "/");
 }
 
-/** Splits a request target into its path and the `?query#fragment` rest. */
+/**
+ * Splits a request target into its path and the `?query#fragment` rest,
+ * rebuilt as Python's `urlunsplit` does: an empty query or fragment is
+ * dropped with its `?` or `#`.
+ */
 function splitQuery(target: string): [string, string] {
-  const q = target.indexOf("?");
   const h = target.indexOf("#");
-  const cut = q === -1 ? h : h === -1 ? q : Math.min(q, h);
-  return cut === -1 ? [target, ""] : [target.slice(0, cut), target.slice(cut)];
+  const beforeFragment = h === -1 ? target : target.slice(0, h);
+  const fragment = h === -1 ? "" : target.slice(h + 1);
+  const q = beforeFragment.indexOf("?");
+  const path = q === -1 ? beforeFragment : beforeFragment.slice(0, q);
+  const query = q === -1 ? "" : beforeFragment.slice(q + 1);
+  return [path, (query && `?${query}`) + (fragment && `#${fragment}`)];
 }
