@@ -8,6 +8,7 @@
  * @module
  */
 import { encodeText } from "../_util/codec/mod.ts";
+import { pyLower } from "../_util/py_lower.ts";
 import { htmlEscape, quote, unquote } from "./_text.ts";
 
 const encoder = new TextEncoder();
@@ -41,7 +42,7 @@ function compareCodePoints(a: string, b: string): number {
 /** Sorts entries as Python does: by lower-cased name, stable. */
 export function sortEntries(entries: ListingEntry[]): ListingEntry[] {
   const keyed = entries.map((entry) => ({
-    key: entry.name.toLowerCase(),
+    key: pyLower(entry.name),
     entry,
   }));
   keyed.sort((a, b) => compareCodePoints(a.key, b.key));

@@ -468,6 +468,18 @@ Deno.test("names that are not UTF-8: Python's surrogatepass links, surrogateesca
     ).map((e) => e.name),
     ["a", "\udce9", "\uFF21", "\u{1F600}"],
   );
+  // Lower-cased as Python 3.13 does (Unicode 15.1): U+A7CB has no lower
+  // case there, so it sorts after U+0300 (V8 would lower it to U+0264).
+  deepEqual(
+    sortEntries(
+      ["\uA7CB", "\u0300"].map((n) => ({
+        name: n,
+        isDirectory: false,
+        isSymlink: false,
+      })),
+    ).map((e) => e.name),
+    ["\u0300", "\uA7CB"],
+  );
 });
 
 Deno.test("latin1Reason: what Latin-1 cannot carry, escaped as Python does", () => {
