@@ -11,6 +11,8 @@
  * @module
  */
 
+import type { BytesLike } from "../_util/bytes_like.ts";
+
 /**
  * The connection's input as a handler reads it (`self.rfile`), positioned
  * at the request body once the head is parsed. Python's reads block; these
@@ -104,7 +106,7 @@ export interface ResponseWriter {
    * returns the number of bytes queued. Throws `Deno.errors.BrokenPipe`
    * once the client has gone away.
    */
-  write(data: Uint8Array | string): number;
+  write(data: BytesLike | string): number;
   /** Sends what is queued; resolves once the connection has taken it. */
   flush(): void | Promise<void>;
   /**

@@ -51,6 +51,8 @@ export {
   type Rfc2231Value,
 } from "../_util/http_message.ts";
 export type { RequestReader, ResponseWriter } from "./io.ts";
+// Python's bytes-like objects: what `wfile.write` takes.
+export type { BytesLike } from "../_util/bytes_like.ts";
 export { responses } from "./responses.ts";
 export {
   type CopySource,

@@ -20,6 +20,7 @@ import dgram from "node:dgram";
 import { lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
 import type { Address } from "./base_server.ts";
+import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
 
 /**
  * The socket of a datagram server, as Python's `socket.socket` is used with
@@ -30,7 +31,7 @@ export interface DatagramSocket {
    * Sends `data` (bytes, or text as UTF-8) as one datagram to `address`;
    * resolves with the number of bytes sent.
    */
-  sendto(data: Uint8Array | string, address: Address): Promise<number>;
+  sendto(data: BytesLike | string, address: Address): Promise<number>;
   /**
    * The next datagram (cut to `bufsize` bytes, as Python's `recvfrom`
    * truncates) and its sender's address.
@@ -57,8 +58,8 @@ const encoder = new TextEncoder();
  */
 const QUEUE_LIMIT = 1024;
 
-function toBytes(data: Uint8Array | string): Uint8Array {
-  return typeof data === "string" ? encoder.encode(data) : data;
+function toBytes(data: BytesLike | string): Uint8Array {
+  return typeof data === "string" ? encoder.encode(data) : asBytes(data);
 }
 
 function closedError(): Error {
@@ -160,7 +161,7 @@ class UdpSocket implements DatagramSocket {
     });
   }
 
-  sendto(data: Uint8Array | string, address: Address): Promise<number> {
+  sendto(data: BytesLike | string, address: Address): Promise<number> {
     if (typeof address === "string") {
       return Promise.reject(
         new TypeError("a UDP address is [host, port], not a path"),
@@ -277,7 +278,7 @@ class UnixDatagramSocket implements DatagramSocket {
     return [data.slice(), path];
   }
 
-  sendto(data: Uint8Array | string, address: Address): Promise<number> {
+  sendto(data: BytesLike | string, address: Address): Promise<number> {
     if (typeof address !== "string") {
       return Promise.reject(
         new TypeError("a Unix datagram address is a path, not [host, port]"),

@@ -10,6 +10,7 @@
  */
 import { decodeAscii, latin1Decode, latin1Encode } from "../_util/latin1.ts";
 import { BufferPool } from "./_buffer_pool.ts";
+import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
 
 /**
  * What the handlers need of a connection: a `Deno.Conn` (TCP, TLS or Unix)
@@ -637,7 +638,7 @@ export class SocketWriter {
    * @throws {TypeError} After `close()`.
    */
   write(
-    data: Uint8Array | string,
+    data: BytesLike | string,
     encoding: "utf-8" | "latin-1" = "utf-8",
   ): number {
     const count = this.#enqueue(data, encoding);
@@ -668,7 +669,7 @@ export class SocketWriter {
    * equal(sent, "a\nb\n");
    * ```
    */
-  writelines(lines: Iterable<Uint8Array | string>): void {
+  writelines(lines: Iterable<BytesLike | string>): void {
     for (const line of lines) this.write(line);
   }
 
@@ -679,7 +680,7 @@ export class SocketWriter {
    * with a body its handler writes after an `await`.
    */
   hold(
-    data: Uint8Array | string,
+    data: BytesLike | string,
     encoding: "utf-8" | "latin-1" = "utf-8",
   ): number {
     return this.#enqueue(data, encoding);
@@ -692,7 +693,7 @@ export class SocketWriter {
     else if (this.#queued >= this.#bufferSize) this.#startPump();
   }
 
-  #enqueue(data: Uint8Array | string, encoding: "utf-8" | "latin-1"): number {
+  #enqueue(data: BytesLike | string, encoding: "utf-8" | "latin-1"): number {
     if (this.#closed) throw new TypeError("I/O operation on closed file");
     if (this.#error !== null) throw this.#error;
     let count: number;
@@ -717,18 +718,19 @@ export class SocketWriter {
         this.#queue.push(bytes);
       }
     } else {
-      count = data.length;
+      const bytes = asBytes(data);
+      count = bytes.length;
       if (count === 0) return 0;
       if (
         count < COALESCE_LIMIT ||
         (this.#staged > 0 && this.#staged + count <= STAGE_LIMIT)
       ) {
-        this.#room(count).set(data, this.#staged);
+        this.#room(count).set(bytes, this.#staged);
         this.#staged += count;
       } else {
         this.#closeStage();
         const copy = this.#largeCopy(count);
-        copy.set(data);
+        copy.set(bytes);
         this.#queue.push(copy);
       }
     }

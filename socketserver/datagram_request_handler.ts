@@ -10,6 +10,7 @@ import { SocketReader, type StreamConnection } from "./_socket_io.ts";
 import type { DatagramSocket } from "./_datagram_socket.ts";
 import { BaseRequestHandler } from "./request_handler.ts";
 import type { DatagramRequest } from "./udp_server.ts";
+import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -73,9 +74,11 @@ export class PacketWriter {
    *
    * @throws {TypeError} After `close()`.
    */
-  write(data: Uint8Array | string): number {
+  write(data: BytesLike | string): number {
     if (this.#closed) throw new TypeError("I/O operation on closed file");
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const bytes = typeof data === "string"
+      ? encoder.encode(data)
+      : asBytes(data);
     if (bytes.length > 0) {
       this.#chunks.push(bytes.slice());
       this.#size += bytes.length;

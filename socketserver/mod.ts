@@ -73,3 +73,5 @@ export {
   DatagramRequestHandler,
   PacketWriter,
 } from "./datagram_request_handler.ts";
+// Python's bytes-like objects: what `wfile.write` and `sendto` take.
+export type { BytesLike } from "../_util/bytes_like.ts";

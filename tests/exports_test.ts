@@ -107,6 +107,7 @@ const ROWS: readonly Row[] = [
       "BodySource",
       "Chain",
       "CookieClearOptions",
+      "BytesLike",
       "CookieFileOptions",
       "CookieInit",
       "CookieRequest",
@@ -167,6 +168,7 @@ const ROWS: readonly Row[] = [
     },
     types: [
       "AcceptedConnection",
+      "BytesLike",
       "Address",
       "DatagramRequest",
       "DatagramSocket",
@@ -208,6 +210,7 @@ const ROWS: readonly Row[] = [
     },
     types: [
       "BasicAuthUser",
+      "BytesLike",
       "CacheInfo",
       "ChangeListener",
       "ClientAddress",

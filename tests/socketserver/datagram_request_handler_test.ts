@@ -74,6 +74,23 @@ serverTest(
 );
 
 serverTest(
+  "wfile takes any bytes-like object (an ArrayBuffer, a wider typed array) by its bytes",
+  async () => {
+    class Raw extends DatagramRequestHandler {
+      override handle(): void {
+        equal(this.wfile.write(new TextEncoder().encode("ab").buffer), 2);
+        equal(this.wfile.write(new Uint16Array([0x4443])), 2);
+        throws(
+          () => this.wfile.write(7 as unknown as Uint8Array),
+          new TypeError("a bytes-like object is required, not 'int'"),
+        );
+      }
+    }
+    equal(await exchange(Raw, "x"), "abCD");
+  },
+);
+
+serverTest(
   "nothing written: an empty datagram is still sent, as Python's finish() does",
   async () => {
     class Silent extends DatagramRequestHandler {}

@@ -529,3 +529,30 @@ Deno.test("SocketWriter.writelines writes each line as write() does, adding noth
   await wfile.flush();
   equal(sent.join(""), "one\ntwo");
 });
+
+Deno.test("SocketWriter.write takes any bytes-like object whole, and refuses what is not bytes as Python does", async () => {
+  const sent: Uint8Array[] = [];
+  const conn: StreamConnection = {
+    read: () => Promise.resolve(null),
+    write(p: Uint8Array) {
+      sent.push(p.slice());
+      return Promise.resolve(p.length);
+    },
+    close() {},
+  };
+  const wfile = new SocketWriter(conn);
+  // Python: write(memoryview(buf)) and write(array('H', ...)) send every
+  // byte and return the byte count.
+  equal(wfile.write(encoder.encode("ab").buffer), 2);
+  equal(wfile.write(new Uint16Array([0x4443])), 2);
+  equal(wfile.write(new DataView(encoder.encode("xefx").buffer, 1, 2)), 2);
+  equal(wfile.write(encoder.encode("__g").subarray(2)), 1);
+  for (const [value, type] of [[123, "int"], [{ a: 1 }, "dict"]] as const) {
+    throws(
+      () => wfile.write(value as unknown as Uint8Array),
+      new TypeError(`a bytes-like object is required, not '${type}'`),
+    );
+  }
+  await wfile.flush();
+  equal(text(new Uint8Array(sent.flatMap((p) => [...p]))), "abCDefg");
+});

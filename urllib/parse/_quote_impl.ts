@@ -13,6 +13,7 @@ import {
   lookupEncoding,
   UTF8_LEADS,
 } from "../../_util/codec/mod.ts";
+import { typeName } from "../../_util/py_type_name.ts";
 
 // ---------------------------------------------------------------------------
 // Safe-character tables
@@ -34,23 +35,6 @@ interface SafeTable {
 }
 
 const tableCache = new Map<string, SafeTable>();
-
-/** The Python type name of a value, for Python-worded TypeErrors. */
-export function typeName(value: unknown): string {
-  if (value === null) return "NoneType";
-  if (Array.isArray(value)) return "list";
-  if (value instanceof Uint8Array) return "bytes";
-  switch (typeof value) {
-    case "string":
-      return "str";
-    case "number":
-      return Number.isInteger(value) ? "int" : "float";
-    case "boolean":
-      return "bool";
-    default:
-      return typeof value;
-  }
-}
 
 /** The last table of each kind, so repeated calls skip the cache key. */
 const lastTables: [unknown, SafeTable | undefined][] = [

@@ -10,13 +10,9 @@
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
-import {
-  quotePlusImpl,
-  typeName,
-  unquoteBytes,
-  unquoteImpl,
-} from "./_quote_impl.ts";
+import { quotePlusImpl, unquoteBytes, unquoteImpl } from "./_quote_impl.ts";
 import { pyStr, reprBytes, reprStr } from "../../_util/py_repr.ts";
+import { typeName } from "../../_util/py_type_name.ts";
 import { quote_plus } from "./quote.ts";
 
 /** Keyword options of {@linkcode parse_qsl} and {@linkcode parse_qs}. */

@@ -12,12 +12,12 @@ import {
   quoteFromBytesImpl,
   quoteImpl,
   quotePlusImpl,
-  typeName,
   unquoteAsciiRun,
   unquoteBytes,
   unquoteImpl,
 } from "./_quote_impl.ts";
 import { pyArgs } from "../../_util/py_args.ts";
+import { typeName } from "../../_util/py_type_name.ts";
 
 /** Keyword options of {@linkcode quote} and {@linkcode quote_plus}. */
 export interface QuoteOptions {

@@ -18,6 +18,8 @@ import { bodySource, readResponseHead } from "./_http_body.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { encodeText } from "../../_util/codec/mod.ts";
 import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
+import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
+import { typeName } from "../../_util/py_type_name.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
@@ -130,6 +132,14 @@ export class AbstractHTTPHandler extends BaseHandler {
           "POST data should be bytes, an iterable of bytes, or a file object. It cannot be of type str.",
         );
       }
+      if (!isBytesLike(data) && !isIterable(data)) {
+        // Python finds this out in `send`, once connected.
+        throw new TypeError(
+          `data should be a bytes-like object or an iterable, got <class '${
+            typeName(data)
+          }'>`,
+        );
+      }
       if (!request.has_header("Content-type")) {
         request.add_unredirected_header(
           "Content-type",
@@ -140,10 +150,10 @@ export class AbstractHTTPHandler extends BaseHandler {
         !request.has_header("Content-length") &&
         !request.has_header("Transfer-encoding")
       ) {
-        if (data instanceof Uint8Array) {
+        if (isBytesLike(data)) {
           request.add_unredirected_header(
             "Content-length",
-            String(data.length),
+            String(data.byteLength),
           );
         } else {
           request.add_unredirected_header("Transfer-encoding", "chunked");
@@ -327,6 +337,12 @@ function tunnelFailed(message: string): Error {
   return error;
 }
 
+/** Whether a body can be sent chunk by chunk (`for` or `for await`). */
+function isIterable(data: unknown): boolean {
+  return typeof data === "object" && data !== null &&
+    (Symbol.iterator in data || Symbol.asyncIterator in data);
+}
+
 async function sendRequest(
   conn: Connection,
   head: Uint8Array,
@@ -339,11 +355,12 @@ async function sendRequest(
   const chunked = [...headers.keys()].some((k) =>
     k.toLowerCase() === "transfer-encoding"
   );
-  if (data instanceof Uint8Array) {
+  if (isBytesLike(data)) {
+    const body = asBytes(data);
     const parts = !chunked
-      ? [head, data]
-      : data.length > 0
-      ? [head, encodeChunk(data), LAST_CHUNK]
+      ? [head, body]
+      : body.length > 0
+      ? [head, encodeChunk(body), LAST_CHUNK]
       : [head, LAST_CHUNK];
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -354,7 +371,8 @@ async function sendRequest(
     return await conn.writeAll(all);
   }
   await conn.writeAll(head);
-  for await (const chunk of data) {
+  for await (const piece of data) {
+    const chunk = asBytes(piece);
     if (chunk.length === 0) continue;
     await conn.writeAll(chunked ? encodeChunk(chunk) : chunk);
   }

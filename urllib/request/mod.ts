@@ -94,3 +94,5 @@ export {
   type ParamValue,
   type Rfc2231Value,
 } from "../../_util/http_message.ts";
+// Python's bytes-like objects: what a request body may be.
+export type { BytesLike } from "../../_util/bytes_like.ts";

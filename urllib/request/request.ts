@@ -9,17 +9,19 @@
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
 import { pyArgs } from "../../_util/py_args.ts";
+import type { BytesLike } from "../../_util/bytes_like.ts";
 import { capitalize, splitHost, splitTag, splitType } from "./_split.ts";
 
 /**
- * A request body: bytes, or an iterable / async iterable of byte chunks
+ * A request body: bytes (any bytes-like object: a typed array, a
+ * `DataView`, an `ArrayBuffer`), or an iterable / async iterable of such chunks
  * (sent with `Transfer-Encoding: chunked` unless you set `Content-Length`).
  * A `string` is refused when sending, as in Python.
  */
 export type RequestData =
-  | Uint8Array
-  | Iterable<Uint8Array>
-  | AsyncIterable<Uint8Array>;
+  | BytesLike
+  | Iterable<BytesLike>
+  | AsyncIterable<BytesLike>;
 
 /** Python's `==` on bodies: bytes by value, anything else by identity. */
 function sameData(a: RequestData | null, b: RequestData | null): boolean {

@@ -107,6 +107,34 @@ Deno.test("POST bodies: bytes, chunked iterables, and a method override", async 
     ),
     TypeError,
   );
+  // Any bytes-like body is sent by its bytes, its length counted in bytes
+  // (Python: memoryview(body).nbytes), and so are chunks of one.
+  const wide = JSON.parse(
+    text(
+      await (await urlopen(`${site.base}/echo`, new Uint16Array([0x6261])))
+        .read(),
+    ),
+  ) as Seen;
+  equal(wide.body, "ab");
+  equal(wide.headers["content-length"], "2");
+  const buffers = JSON.parse(
+    text(
+      await (await urlopen(`${site.base}/echo`, [enc.encode("xy").buffer]))
+        .read(),
+    ),
+  ) as Seen;
+  equal(buffers.body, "xy");
+  // Neither bytes nor iterable: Python's TypeError, not a URLError.
+  await rejects(
+    urlopen(
+      new Request(`${site.base}/echo`, {
+        data: { a: 1 } as unknown as Uint8Array,
+      }),
+    ),
+    new TypeError(
+      "data should be a bytes-like object or an iterable, got <class 'dict'>",
+    ),
+  );
 });
 
 Deno.test("read(n), readline, readlines and for-await iterate the body", async () => {
