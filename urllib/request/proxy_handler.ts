@@ -112,7 +112,10 @@ function parseProxy(
     if (!rest.startsWith("//")) {
       throw new TypeError(`proxy URL with no authority: ${pyRepr(proxy)}`);
     }
-    const end = rest.indexOf("/", 2);
+    // With credentials, the authority ends at the first "/" after the "@":
+    // a password may hold a "/" (Python 3.13 looks from the "@" too).
+    const at = rest.indexOf("@");
+    const end = rest.indexOf("/", at < 0 ? 2 : at);
     authority = rest.slice(2, end < 0 ? undefined : end);
   }
   const [userinfo, hostport] = splitUser(authority);

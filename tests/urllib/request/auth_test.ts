@@ -658,6 +658,24 @@ Deno.test("ProxyBasicAuthHandler answers a proxy's 407", async () => {
   });
 });
 
+Deno.test("credentials in a proxy URL may hold a '/': the authority ends after the '@'", async () => {
+  const seen: (string | null)[] = [];
+  await withServer((req) => {
+    seen.push(req.headers.get("proxy-authorization"));
+    return new Response(`proxied ${new URL(req.url).pathname}`);
+  }, async (proxy) => {
+    // Python 3.13: _parse_proxy("http://me:pa/ss@host:port") has password
+    // "pa/ss"; the host was "me:pa" (an InvalidURL) before.
+    const withSlash = proxy.replace("http://", "http://me:pa/ss@");
+    const opener = build_opener(new ProxyHandler({ http: withSlash }));
+    equal(
+      await body(await opener.open("http://origin.test/page", TIMEOUT)),
+      "proxied /page",
+    );
+    deepEqual(seen, [`Basic ${btoa("me:pa/ss")}`]);
+  });
+});
+
 Deno.test("ProxyBasicAuthHandler: wrong proxy credentials end in HTTPError 407", async () => {
   let count = 0;
   await withServer(() => {
