@@ -32,16 +32,31 @@ class FileSource implements BodySource {
   }
 }
 
+function granted(kind: "networkInterfaces" | "hostname"): boolean {
+  return Deno.permissions.querySync({ name: "sys", kind }).state === "granted";
+}
+
+/**
+ * This machine's names, lower-cased: the loopback ones, its addresses and
+ * its host name. (Python resolves the URL's host and compares addresses;
+ * without a name lookup, the names a lookup would give count instead.)
+ */
 function localAddresses(): Set<string> {
   const names = new Set(["127.0.0.1", "::1", "localhost"]);
   try {
-    const query = { name: "sys", kind: "networkInterfaces" } as const;
-    if (Deno.permissions.querySync(query).state !== "granted") return names;
-    for (const iface of Deno.networkInterfaces()) names.add(iface.address);
+    if (granted("networkInterfaces")) {
+      for (const iface of Deno.networkInterfaces()) names.add(iface.address);
+    }
+    if (granted("hostname")) names.add(Deno.hostname().toLowerCase());
   } catch {
     // Without --allow-sys only the loopback names count as local.
   }
   return names;
+}
+
+/** Whether `host` names this machine, by `names` (compared as DNS does, ignoring case). */
+function isLocal(host: string, names: readonly string[]): boolean {
+  return names.includes(host.toLowerCase());
 }
 
 /**
@@ -70,7 +85,7 @@ export class FileHandler extends BaseHandler {
     const url = req.selector;
     if (
       url.startsWith("//") && url.charAt(2) !== "/" && req.host &&
-      req.host !== "localhost" && !this.get_names().includes(req.host)
+      req.host !== "localhost" && !isLocal(req.host, this.get_names())
     ) {
       throw new URLError("file:// scheme is supported only on localhost");
     }
@@ -103,7 +118,7 @@ export class FileHandler extends BaseHandler {
         ["Last-modified", modified],
       ]);
       if (host) [host, port] = splitPort(host);
-      if (!host || (!port && this.get_names().includes(host))) {
+      if (!host || (!port && isLocal(host, this.get_names()))) {
         const origurl = host
           ? `file://${host}${filename}`
           : `file://${filename}`;

@@ -43,6 +43,10 @@ Deno.test("file: URLs carry Python's headers and the file's bytes", async () => 
         `file://${pathname2url(path)}`,
         `file:${pathname2url(path)}`,
         `file://localhost${pathname2url(path)}`,
+        // Host names ignore case, and the machine's own name is local too
+        // (Python resolves both to one of its addresses).
+        `file://LocalHost${pathname2url(path)}`,
+        `file://${Deno.hostname().toUpperCase()}${pathname2url(path)}`,
       ]
     ) {
       await using resp = await urlopen(url);
