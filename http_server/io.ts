@@ -11,8 +11,6 @@
  * @module
  */
 
-import type { BytesLike } from "../_util/bytes_like.ts";
-
 /**
  * The connection's input as a handler reads it (`self.rfile`), positioned
  * at the request body once the head is parsed. Python's reads block; these
@@ -106,7 +104,7 @@ export interface ResponseWriter {
    * returns the number of bytes queued. Throws `Deno.errors.BrokenPipe`
    * once the client has gone away.
    */
-  write(data: BytesLike | string): number;
+  write(data: Uint8Array | string): number;
   /** Sends what is queued; resolves once the connection has taken it. */
   flush(): void | Promise<void>;
   /**

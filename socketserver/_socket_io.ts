@@ -72,7 +72,7 @@ function timeoutError(what: string, seconds: number): Error {
  * operation keeps running after a timeout (a socket read cannot be
  * cancelled), so callers keep its promise.
  */
-function withTimeout<T>(
+export function withTimeout<T>(
   operation: Promise<T>,
   seconds: number | null,
   what: string,

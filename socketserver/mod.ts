@@ -47,8 +47,10 @@ export {
   type StreamConnection,
   StreamRequestHandler,
 } from "./request_handler.ts";
+export { StreamSocket } from "./stream_socket.ts";
 export {
   type AcceptedConnection,
+  type StreamHandlerClass,
   TCPServer,
   type TCPServerOptions,
   UnixStreamServer,

@@ -10,6 +10,7 @@
 import { sendQueued, type StreamConnection } from "./_socket_io.ts";
 import { inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
+import { addressOf, StreamSocket } from "./stream_socket.ts";
 import {
   type Address,
   BaseServer,
@@ -27,6 +28,15 @@ export interface TCPServerOptions {
  * addresses.
  */
 export type AcceptedConnection = Deno.Conn;
+
+/**
+ * A handler class for a stream server: one that takes any connection (as
+ * `StreamRequestHandler` does) or one whose `request` is the
+ * {@linkcode StreamSocket} the server hands it (for `recv` and `sendall`).
+ */
+export type StreamHandlerClass =
+  | RequestHandlerClass<StreamConnection>
+  | RequestHandlerClass<StreamSocket>;
 
 /**
  * Python's `socketserver.TCPServer`: listens on `[host, port]` (`""` for
@@ -96,27 +106,32 @@ export class TCPServer extends BaseServer<StreamConnection> {
    */
   constructor(
     server_address: Address,
-    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    RequestHandlerClass: StreamHandlerClass,
     bind_and_activate?: boolean,
   );
   /** Creates the server, with `bind_and_activate` given as a keyword. */
   constructor(
     server_address: Address,
-    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    RequestHandlerClass: StreamHandlerClass,
     options: TCPServerOptions,
   );
   /** Either form (listed last so that mixins see both). */
   constructor(
     server_address: Address,
-    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    RequestHandlerClass: StreamHandlerClass,
     bind_and_activate?: boolean | TCPServerOptions,
   );
   constructor(
     server_address: Address,
-    RequestHandlerClass: RequestHandlerClass<StreamConnection>,
+    RequestHandlerClass: StreamHandlerClass,
     ...rest: unknown[]
   ) {
-    super(server_address, RequestHandlerClass);
+    // Every request this server makes is a StreamSocket (`get_request`), so
+    // a class that asks for one is served as well as one that does not.
+    super(
+      server_address,
+      RequestHandlerClass as RequestHandlerClass<StreamConnection>,
+    );
     bindOnConstruction(this, rest);
   }
 
@@ -172,7 +187,7 @@ export class TCPServer extends BaseServer<StreamConnection> {
     const socket = this.socket;
     if (socket === null) throw new Deno.errors.BadResource("server closed");
     const conn = await socket.accept();
-    return [conn, clientAddress(conn)];
+    return [new StreamSocket(conn), addressOf(conn.remoteAddr)];
   }
 
   /**
@@ -196,15 +211,6 @@ export class TCPServer extends BaseServer<StreamConnection> {
       // Already closed.
     }
   }
-}
-
-/** `[host, port]` of a TCP peer, the path of a Unix one (`""` when unnamed, as Python). */
-function clientAddress(conn: Deno.Conn): Address {
-  const remote = conn.remoteAddr;
-  if (remote.transport === "tcp" || remote.transport === "udp") {
-    return [remote.hostname, remote.port];
-  }
-  return "path" in remote ? (remote.path ?? "") : "";
 }
 
 /**

@@ -165,6 +165,8 @@ const ROWS: readonly Row[] = [
         `${OURS}the class of a stream handler's wfile (Python: socketserver._SocketWriter)`,
       PacketWriter:
         `${OURS}the class of a datagram handler's wfile (Python: an io.BytesIO)`,
+      StreamSocket:
+        `${OURS}the class of a stream handler's request (Python: a socket.socket)`,
     },
     types: [
       "AcceptedConnection",
@@ -176,6 +178,7 @@ const ROWS: readonly Row[] = [
       "ServeForeverOptions",
       "ServerClass",
       "StreamConnection",
+      "StreamHandlerClass",
       "TCPServerOptions",
       "ThreadingServer",
       "ThreadingServerClass",

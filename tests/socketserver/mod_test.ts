@@ -36,9 +36,9 @@ serverTest("test_all: Python's __all__ (AF_UNIX, no fork) is exported", () => {
   const exported = new Set(Object.keys(socketserver));
   deepEqual(PYTHON_ALL.filter((name) => !exported.has(name)), []);
   deepEqual(FORKING.filter((name) => exported.has(name)), []);
-  // Beyond Python's names: the classes behind rfile and wfile.
+  // Beyond Python's names: the classes behind rfile, wfile and request.
   deepEqual(
     [...exported].filter((name) => !PYTHON_ALL.includes(name)).sort(),
-    ["PacketWriter", "SocketReader", "SocketWriter"],
+    ["PacketWriter", "SocketReader", "SocketWriter", "StreamSocket"],
   );
 });
