@@ -216,10 +216,13 @@ async function checkDirectory(directory: string): Promise<void> {
     info = await Deno.stat(directory);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
+      // Deno hands a program its arguments as text: invalid UTF-8 bytes of
+      // a folder name arrive as U+FFFD, which names no folder.
+      const why = directory.includes("\uFFFD")
+        ? ": a name that is not UTF-8 cannot be given to Deno (serve its parent folder)"
+        : ": give an existing folder with -d";
       throw new StartError(
-        `directory ${
-          pyRepr(directory)
-        } does not exist: give an existing folder with -d`,
+        `directory ${pyRepr(directory)} does not exist${why}`,
       );
     }
     throw new StartError(

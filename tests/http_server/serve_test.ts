@@ -239,6 +239,12 @@ Deno.test("serve: start-up failures exit 1 with one line saying what to do", asy
     `Error: directory '${dir}/missing' does not exist: give an existing folder with -d\n`,
   );
 
+  // A folder name with bytes that are not UTF-8 reaches Deno with U+FFFD
+  // in their place: say so rather than only "does not exist".
+  result = await run(["0", "-d", `${dir}/d\uFFFDx`]);
+  equal(result.code, 1);
+  match(result.stderr, /a name that is not UTF-8 cannot be given to Deno/);
+
   result = await run(["0", "-d", `${dir}/hello.txt`]);
   equal(result.code, 1);
   match(result.stderr, /is not a directory/);
