@@ -35,6 +35,16 @@ export interface ServeForeverOptions {
 }
 
 const SHUTDOWN = Symbol("shutdown");
+
+/**
+ * Serving a closed server: Python's `ValueError` (from registering the
+ * closed socket, "Invalid file descriptor: -1"), a malformed use here.
+ */
+function closedServer(method: string): TypeError {
+  return new TypeError(
+    `${method}() on a server that is closed or not bound`,
+  );
+}
 const POLL = Symbol("poll");
 const NOTHING = Symbol("nothing");
 
@@ -126,7 +136,8 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   /**
    * Handles requests one after another until `shutdown()` is called, then
    * resolves. `service_actions()` runs after each request and every
-   * `poll_interval` seconds while idle.
+   * `poll_interval` seconds while idle. Rejects with a `TypeError` (Python's
+   * `ValueError`) when the server is closed.
    */
   serve_forever(poll_interval?: number): Promise<void>;
   /** `serve_forever()` with `poll_interval` given as a keyword. */
@@ -134,6 +145,9 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   serve_forever(arg?: number | ServeForeverOptions): Promise<void> {
     if (this.#loopDone) {
       return Promise.reject(new Error("serve_forever() is already running"));
+    }
+    if (this.get_request_closed()) {
+      return Promise.reject(closedServer("serve_forever"));
     }
     const poll = typeof arg === "number" ? arg : (arg?.poll_interval ?? 0.5);
     const done = this.#serve(poll).finally(() => {
@@ -247,8 +261,11 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   /**
    * Waits for one request (at most `timeout` seconds, else calls
    * `handle_timeout()`) and handles it; resolves when it is done.
+   *
+   * @throws {TypeError} When the server is closed (Python's `ValueError`).
    */
   async handle_request(): Promise<void> {
+    if (this.get_request_closed()) throw closedServer("handle_request");
     while (true) {
       const next = await this.#waitForRequest(false, this.timeout);
       if (next === POLL) return this.handle_timeout();

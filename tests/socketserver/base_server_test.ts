@@ -368,3 +368,19 @@ serverTest(
     equal(read, null);
   },
 );
+
+serverTest(
+  "serving a closed server is an error, as in Python (ValueError: Invalid file descriptor)",
+  async () => {
+    const server = new TCPServer(["127.0.0.1", 0], StreamRequestHandler);
+    await server.server_close();
+    await rejects(
+      server.handle_request(),
+      new TypeError("handle_request() on a server that is closed or not bound"),
+    );
+    await rejects(
+      server.serve_forever(),
+      new TypeError("serve_forever() on a server that is closed or not bound"),
+    );
+  },
+);
