@@ -58,10 +58,26 @@ export function httpDate(seconds?: number | null): string {
   const whole = Math.floor(seconds);
   // The same file's Last-Modified, request after request.
   if (whole !== lastGivenSecond) {
+    if (!(whole >= FIRST_SECOND && whole < PAST_LAST_SECOND)) {
+      throw new RangeError(`year ${yearOf(whole)} is out of range`);
+    }
     lastGivenSecond = whole;
     lastGivenDate = new Date(whole * 1000).toUTCString();
   }
   return lastGivenDate;
+}
+
+/** 0001-01-01 and 10000-01-01 UTC: Python's dates have years 1 to 9999. */
+const FIRST_SECOND = -62135596800;
+const PAST_LAST_SECOND = 253402300800;
+
+/** The (proleptic Gregorian) year of a time, for Python's message. */
+function yearOf(seconds: number): number | string {
+  if (Number.isNaN(seconds)) return "NaN";
+  const date = new Date(seconds * 1000);
+  if (!Number.isNaN(date.getTime())) return date.getUTCFullYear();
+  // Beyond what Date holds: the mean Gregorian year is 31,556,952 s.
+  return Math.floor(1970 + seconds / 31_556_952);
 }
 
 function two(n: number): string {

@@ -509,6 +509,27 @@ Deno.test("helpers: version_string, date_time_string, log_date_time_string, resp
   const handler = new BaseHTTPRequestHandler(null!, ["127.0.0.1", 1], null!);
   match(handler.version_string(), /^BaseHTTP\/0\.6 Deno\/\d+\.\d+\.\d+$/);
   equal(handler.date_time_string(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
+  // Python's years run from 1 to 9999 (ValueError beyond).
+  equal(
+    handler.date_time_string(-62135596800),
+    "Mon, 01 Jan 0001 00:00:00 GMT",
+  );
+  equal(
+    handler.date_time_string(253402300799),
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+  );
+  throws(
+    () => handler.date_time_string(253402300800),
+    new RangeError("year 10000 is out of range"),
+  );
+  throws(
+    () => handler.date_time_string(-62135596801),
+    new RangeError("year 0 is out of range"),
+  );
+  throws(
+    () => handler.date_time_string(1e15),
+    new RangeError("year 31690708 is out of range"),
+  );
   match(
     handler.log_date_time_string(),
     /^\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d$/,
