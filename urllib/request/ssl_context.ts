@@ -11,8 +11,11 @@
 
 /**
  * A TLS client context: Python's `ssl.SSLContext` reduced to the trust
- * store and `check_hostname`. With no CA loaded the system / Mozilla roots
- * Deno ships are used.
+ * store and `check_hostname`. Deno's own roots (Mozilla's, or the system's
+ * with `DENO_TLS_CA_STORE=system`) are always trusted, and the authorities
+ * loaded here are trusted as well: Deno 2.9 has no way to trust them
+ * instead, so a context cannot narrow trust to one private CA as Python's
+ * can.
  *
  * The certificate chain is always verified: there is no `verify_mode`, as
  * Deno has no per-connection switch for it (`deno run
@@ -28,7 +31,7 @@
  * ```
  */
 export class SSLContext {
-  /** PEM certificates of the authorities to trust (empty: the default roots). */
+  /** PEM certificates of the authorities to trust besides Deno's roots. */
   readonly caCerts: string[] = [];
 
   /**
@@ -51,8 +54,10 @@ export class SSLContext {
 
   /**
    * Python's `load_verify_locations(cafile=None, capath=None, cadata=None)`:
-   * adds PEM authorities from a file, every `.pem`/`.crt` file of a folder,
-   * or a string.
+   * adds PEM authorities from a file, a folder, or a string. A folder's
+   * certificates are those OpenSSL would look up there (files named by
+   * subject hash, `1a2b3c4d.0`, as `c_rehash` and `/etc/ssl/certs` have
+   * them) and, beyond Python, any `.pem` or `.crt` file; links are followed.
    */
   load_verify_locations(
     cafile?: string | null | {
@@ -68,17 +73,40 @@ export class SSLContext {
       ({ cafile: file = null, capath = null, cadata = null } = file);
     }
     if (file) this.caCerts.push(Deno.readTextFileSync(file));
-    if (capath) {
-      for (const entry of Deno.readDirSync(capath)) {
-        if (entry.isFile && /\.(pem|crt)$/i.test(entry.name)) {
-          this.caCerts.push(Deno.readTextFileSync(`${capath}/${entry.name}`));
-        }
-      }
-    }
+    if (capath) this.caCerts.push(...folderCertificates(capath));
     if (cadata) this.caCerts.push(cadata);
     if (!file && !capath && !cadata) {
       throw new TypeError("cafile, capath and cadata cannot be all omitted");
     }
+  }
+}
+
+/** OpenSSL's subject-hash names (`.rN` files are revocation lists). */
+const HASHED_NAME = /^[0-9a-f]{8}\.\d+$/;
+const PEM_NAME = /\.(pem|crt)$/i;
+
+/** The certificates a `capath` folder offers, read in name order. */
+function folderCertificates(folder: string): string[] {
+  const names = [...Deno.readDirSync(folder)]
+    .map((entry) => entry.name)
+    .filter((name) => HASHED_NAME.test(name) || PEM_NAME.test(name))
+    .sort();
+  const files = new Set<string>();
+  for (const name of names) {
+    // Links are followed (/etc/ssl/certs is links, a file often under two
+    // names): each file is read once.
+    const real = realFileOrNull(`${folder}/${name}`);
+    if (real !== null) files.add(real);
+  }
+  return [...files].map((path) => Deno.readTextFileSync(path));
+}
+
+/** The real path of a regular file, `null` for anything else or a dangling link. */
+function realFileOrNull(path: string): string | null {
+  try {
+    return Deno.statSync(path).isFile ? Deno.realPathSync(path) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -215,6 +215,29 @@ Deno.test({
 
 Deno.test({
   name:
+    "capath: a folder of links named by subject hash, as c_rehash makes them",
+  ignore: !haveOpenssl,
+}, async () => {
+  const pem = await getCerts();
+  await using site = startSite("127.0.0.1", { cert: pem.cert, key: pem.key });
+  const folder = await Deno.makeTempDir();
+  try {
+    const store = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${store}/ca.txt`, pem.ca);
+    // Only a hashed name, and a link: OpenSSL's layout (/etc/ssl/certs).
+    await Deno.symlink(`${store}/ca.txt`, `${folder}/5ed36f99.0`);
+    await Deno.symlink(`${store}/missing`, `${folder}/0badc0de.0`);
+    const context = create_default_context({ capath: folder });
+    equal(context.caCerts.length, 1);
+    equal((await urlopen(`${site.base}/echo`, { context })).status, 200);
+    await Deno.remove(store, { recursive: true });
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test({
+  name:
     "SSLContext.check_hostname = false accepts a certificate for another name, still checking its chain",
   ignore: !haveOpenssl,
 }, async () => {
