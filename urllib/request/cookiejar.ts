@@ -295,6 +295,18 @@ function identity(cookie: ToughCookie): string {
   return `${cookie.domain}\n${cookie.path}\n${cookie.key}`;
 }
 
+/** The fields of a Python `Cookie` that tough-cookie has no place for. */
+type PythonOnlyFields = Pick<
+  Cookie,
+  | "version"
+  | "port"
+  | "port_specified"
+  | "discard"
+  | "comment"
+  | "comment_url"
+  | "rest"
+>;
+
 /**
  * Holds the cookies of HTTP responses and adds the matching ones to later
  * requests, like Python's `http.cookiejar.CookieJar`. Storage, domain and
@@ -336,6 +348,12 @@ export class CookieJar implements Iterable<Cookie> {
   #store = new MemoryCookieStore();
   #jar = new ToughCookieJar(this.#store, TOUGH_OPTIONS);
   #initialDot = new WeakSet<ToughCookie>();
+  /**
+   * What a `Cookie` given to `set_cookie` holds and tough-cookie cannot:
+   * its version, port, comment, `discard` and `rest` as written. The jar
+   * reports them back as given.
+   */
+  #given = new WeakMap<ToughCookie, PythonOnlyFields>();
 
   /**
    * Adds a `Cookie` header with the cookies that match `request`, unless
@@ -439,6 +457,22 @@ export class CookieJar implements Iterable<Cookie> {
         .map(([k, v]) => v === null ? k : `${k}=${v}`),
     });
     if (cookie.domain_initial_dot) this.#initialDot.add(tough);
+    this.#given.set(tough, {
+      version: cookie.version,
+      port: cookie.port,
+      port_specified: cookie.port_specified,
+      discard: cookie.discard,
+      comment: cookie.comment,
+      comment_url: cookie.comment_url,
+      rest: cookie.rest,
+    });
+    // A replaced cookie keeps its place in the jar's order, as in Python.
+    const replaced = this.#store.idx[tough.domain ?? ""]?.[tough.path ?? "/"]
+      ?.[tough.key];
+    if (replaced) {
+      tough.creation = replaced.creation;
+      tough.creationIndex = replaced.creationIndex;
+    }
     this.#store.putCookie(tough, () => {});
   }
 
@@ -505,9 +539,9 @@ export class CookieJar implements Iterable<Cookie> {
     }
   }
 
-  /** Removes every cookie that has no expiry (ends with the session). */
+  /** Removes every cookie whose `discard` is set (by default: those with no expiry). */
   clear_session_cookies(): void {
-    this.#removeWhere((c) => !c.isPersistent());
+    this.#removeWhere((c) => this.#given.get(c)?.discard ?? !c.isPersistent());
   }
 
   /** Removes every cookie whose expiry has passed. */
@@ -585,7 +619,9 @@ export class CookieJar implements Iterable<Cookie> {
     }
     const expiry = cookie.expiryTime();
     const nameless = cookie.key === "";
+    const given = this.#given.get(cookie);
     return new Cookie({
+      ...given,
       name: nameless ? cookie.value : cookie.key,
       value: nameless ? null : cookie.value,
       domain: this.#viewDomain(cookie),
@@ -597,7 +633,7 @@ export class CookieJar implements Iterable<Cookie> {
       expires: expiry === undefined || !Number.isFinite(expiry)
         ? null
         : Math.floor(expiry / 1000),
-      rest,
+      rest: given?.rest ?? rest,
     });
   }
 
