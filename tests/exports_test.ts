@@ -100,6 +100,8 @@ const ROWS: readonly Row[] = [
       LoadError: "http.cookiejar",
       MozillaCookieJar: "http.cookiejar",
       SSLContext: "ssl",
+      SSLError: "ssl",
+      SSLCertVerificationError: "ssl",
       create_default_context: "ssl",
     },
     types: [

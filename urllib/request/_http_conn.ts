@@ -17,6 +17,7 @@ import { encodeText } from "../../_util/codec/mod.ts";
 import { latin1Decode, latin1Encode } from "../../_util/latin1.ts";
 import { LineTooLong, TimeoutError, URLError } from "../error.ts";
 import { MAX_LINE } from "./_response_head.ts";
+import { sslErrorOf } from "./ssl_error.ts";
 
 // Socket reads go through a buffer that starts at 16 KiB and grows (up to
 // 1 MiB) while reads keep filling it: a big download then needs one call
@@ -194,7 +195,11 @@ export class Connection {
       Deno.startTls(this.#conn as Deno.TcpConn, tlsOpts),
     );
     this.#conn = tls;
-    await this.#wait(tls.handshake());
+    try {
+      await this.#wait(tls.handshake());
+    } catch (error) {
+      throw sslErrorOf(error, hostname);
+    }
   }
 
   #checkAborted(): void {

@@ -40,6 +40,7 @@ export {
   type HTTPSHandlerOptions,
 } from "./http_handler.ts";
 export { create_default_context, SSLContext } from "./ssl_context.ts";
+export { SSLCertVerificationError, SSLError } from "./ssl_error.ts";
 export {
   HTTPDefaultErrorHandler,
   HTTPErrorProcessor,

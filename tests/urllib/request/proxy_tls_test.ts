@@ -6,9 +6,12 @@ import {
   HTTPSHandler,
   proxy_bypass,
   ProxyHandler,
+  SSLCertVerificationError,
   SSLContext,
+  SSLError,
   urlopen,
 } from "../../../urllib/request/mod.ts";
+import { sslErrorOf } from "../../../urllib/request/ssl_error.ts";
 import { HTTPError, URLError } from "../../../urllib/error.ts";
 import { type Seen, startSite, text } from "./_site.ts";
 import { haveTinyproxy, startTinyproxy } from "./_tinyproxy.ts";
@@ -211,6 +214,84 @@ Deno.test({
   const other = new SSLContext();
   other.load_verify_locations(null, null, pem.cert);
   await rejects(urlopen(`${site.base}/echo`, { context: other }), URLError);
+});
+
+Deno.test({
+  name:
+    "a refused certificate is Python's SSLCertVerificationError, https to a plain port its SSLError",
+  ignore: !haveOpenssl,
+}, async () => {
+  const pem = await getCerts();
+  await using site = startSite("127.0.0.1", { cert: pem.cert, key: pem.key });
+  const reasonOf = (url: string, context = create_default_context()) =>
+    urlopen(url, { context }).then(
+      () => null,
+      (e) => e instanceof URLError ? e.reason : e,
+    );
+  // Not trusted (no CA given): OpenSSL's 20.
+  const untrusted = await reasonOf(`${site.base}/echo`);
+  ok(untrusted instanceof SSLCertVerificationError);
+  equal(untrusted.verify_code, 20);
+  equal(untrusted.reason, "CERTIFICATE_VERIFY_FAILED");
+  equal(
+    untrusted.message,
+    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate",
+  );
+  ok(untrusted.cause instanceof Deno.errors.InvalidData);
+  // Trusted, but issued for another name: 64 when reached by address.
+  const names = await makeCerts("DNS:localhost");
+  await using named = startSite("127.0.0.1", {
+    cert: names.cert,
+    key: names.key,
+  });
+  const trusting = create_default_context({ cadata: names.ca });
+  const byAddress = await reasonOf(`${named.base}/echo`, trusting);
+  ok(byAddress instanceof SSLCertVerificationError);
+  equal(byAddress.verify_code, 64);
+  equal(
+    byAddress.verify_message,
+    "IP address mismatch, certificate is not valid for '127.0.0.1'.",
+  );
+  // TLS to a port that speaks plain HTTP.
+  await using plain = startSite();
+  const notTls = await reasonOf(plain.base.replace("http:", "https:") + "/");
+  ok(
+    notTls instanceof SSLError && !(notTls instanceof SSLCertVerificationError),
+  );
+  equal(notTls.message, "[SSL: WRONG_VERSION_NUMBER] wrong version number");
+});
+
+Deno.test("rustls' certificate errors map to OpenSSL's verification codes", () => {
+  const cases: [string, string, number][] = [
+    ["invalid peer certificate: UnknownIssuer", "h", 20],
+    [
+      "invalid peer certificate: certificate expired: verification time 1795695730 (UNIX), but certificate is not valid after 1795695727 (3 seconds ago)",
+      "h",
+      10,
+    ],
+    [
+      "invalid peer certificate: certificate not valid yet: verification time 1, but certificate is not valid before 2",
+      "h",
+      9,
+    ],
+    ["invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))", "h", 26],
+    [
+      'invalid peer certificate: certificate not valid for name "example.test"; certificate is only valid for DnsName("localhost")',
+      "example.test",
+      62,
+    ],
+    ["invalid peer certificate: Something new", "h", 1],
+  ];
+  for (const [text, host, code] of cases) {
+    const error = sslErrorOf(new Deno.errors.InvalidData(text), host);
+    ok(error instanceof SSLCertVerificationError, text);
+    equal(error.verify_code, code, text);
+  }
+  const reset = new Deno.errors.ConnectionReset("reset");
+  equal(sslErrorOf(reset, "h"), reset);
+  const eof = sslErrorOf(new Deno.errors.UnexpectedEof("eof"), "h");
+  ok(eof instanceof SSLError);
+  equal(eof.reason, "UNEXPECTED_EOF_WHILE_READING");
 });
 
 Deno.test({
