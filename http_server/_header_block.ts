@@ -96,6 +96,22 @@ export function parseHeaderLines(lines: readonly string[]): [string, string][] {
   return simpleFields(lines) ?? feedParserFields(lines);
 }
 
+/**
+ * Whether a field line has blanks between its name and its colon
+ * (`Content-Length : 5`). Python's parser ends the header block there and
+ * ignores the rest, while a proxy may read the field: RFC 9112 §5.1 has a
+ * server refuse such a request with 400, so that no two parsers disagree
+ * on where it ends. Continuation lines (starting with a blank) are not
+ * field lines.
+ */
+export function hasBlankBeforeColon(lines: readonly string[]): boolean {
+  return lines.some((line) =>
+    !SIMPLE_LINE.test(line) && BLANK_BEFORE_COLON.test(line)
+  );
+}
+
+const BLANK_BEFORE_COLON = /^[^ \t:][^:]*[ \t]:/;
+
 /** A name of the feed parser's characters, a colon, a value; one CRLF at the end. */
 const SIMPLE_LINE = /^[\x21-\x39\x3b-\x7e]+:[^\r]*\r?\n?$/;
 

@@ -31,6 +31,7 @@ import {
 import { httpDate, logDate, MONTH_NAMES, WEEKDAY_NAMES } from "./_dates.ts";
 import { type BodyFraming, requestFraming } from "./_framing.ts";
 import {
+  hasBlankBeforeColon,
   isBlockEnd,
   MAX_HEADERS,
   MAX_LINE,
@@ -650,6 +651,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     }
     const fields = parseHeaderLines(this.#headerLines);
     this.headers = new this.MessageClass(fields);
+    if (fields.length < this.#headerLines.length) {
+      // Lines that are not plain fields (rare): refuse a name with blanks
+      // before its colon, which another parser may read as a field.
+      if (hasBlankBeforeColon(this.#headerLines)) {
+        this.send_error(400, "Bad request: blank before a header's colon");
+        return false;
+      }
+    }
     let connection: string | null = null;
     let expect: string | null = null;
     let contentLength: string[] | null = null;

@@ -316,9 +316,10 @@ export function buildCases(tree: Tree): Case[] {
     ],
   ];
   for (const [label, raw] of malformed) {
-    const tags: CaseTag[] = /content-length: (abc|-1)/i.test(raw)
-      ? ["framing", "wire"]
-      : ["wire"];
+    const tags: CaseTag[] =
+      /content-length: (abc|-1)/i.test(raw) || label === "space before colon"
+        ? ["framing", "wire"]
+        : ["wire"];
     add({ name: `malformed: ${label}`, request: raw, tags });
   }
 
@@ -677,7 +678,7 @@ export const ALLOWANCES: readonly Allowance[] = [
   {
     id: "strict-framing",
     reason:
-      "a request whose body length is malformed (Content-Length: abc, -1) is refused with 400 and the connection closed, so no part of it can be read as another request (RFC 9112 section 6.3); Python ignores Content-Length and answers what the handler does (501 for POST)",
+      "a request whose body length is malformed (Content-Length: abc, -1), or with a blank before a header's colon (which Python stops reading fields at, and a proxy may read), is refused with 400 and the connection closed, so no part of it can be read as another request (RFC 9112 sections 5.1 and 6.3); Python ignores Content-Length and answers what the handler does (501 for POST)",
     undo: (c, py, ours) =>
       c.tags?.includes("framing") && refusedFraming(ours) ? py : null,
   },

@@ -115,7 +115,7 @@ const HEADER_PIECES: readonly HeaderPiece[] = [
   ["Bad Name: x"],
   [": empty name"],
   ["NoColon"],
-  ["X-Space : before colon"],
+  ["X-Space : before colon", "framing"],
 ];
 
 /** One random case: a request head, now and then cut short. */

@@ -86,6 +86,16 @@ Deno.test("smuggling: ambiguous framing gets 400 and the connection closes", asy
         "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
         "Transfer-Encoding must end with one chunked",
       ],
+      // RFC 9112 §5.1: Python stops reading fields at such a line (and so
+      // takes no length), where a proxy may take it.
+      [
+        `Content-Length : ${"0\r\n\r\n".length}\r\n`,
+        "blank before a header's colon",
+      ],
+      [
+        "Host: a\r\nTransfer-Encoding\t: chunked\r\n",
+        "blank before a header's colon",
+      ],
     ]
   ) {
     Logged.lines = [];
