@@ -218,6 +218,7 @@ async function linkExclusive(temp: string, target: string): Promise<void> {
  * `rfile.read`) in chunks.
  *
  * @throws {UploadError} 400 when the body ends early (the client stopped).
+ * @throws {Deno.errors.TimedOut} When a read outlasts the handler's `timeout`.
  */
 export async function* bodyChunks(
   read: (size: number) => Promise<Uint8Array>,
@@ -229,7 +230,9 @@ export async function* bodyChunks(
     let chunk: Uint8Array;
     try {
       chunk = await read(Math.min(CHUNK, remaining));
-    } catch {
+    } catch (error) {
+      // The handler's timeout: Python's `Request timed out`, no answer.
+      if (error instanceof Deno.errors.TimedOut) throw error;
       chunk = new Uint8Array(0);
     }
     if (chunk.length === 0) {

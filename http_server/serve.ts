@@ -92,6 +92,14 @@ kept-alive connection may stay idle for 5 seconds.`;
 const HEADERS_TIMEOUT = 60;
 /** Seconds a kept-alive connection may sit idle (Node's and Apache's 5 s). */
 const KEEP_ALIVE_TIMEOUT = 5;
+/**
+ * Seconds a single read or write may wait (the handler's `timeout`, as
+ * Python's): a client that stops reading a download, or stops sending an
+ * upload, is dropped once nothing has moved for this long. nginx's
+ * `send_timeout` and `client_body_timeout` are 60 s; this is longer, so
+ * that a request head is always bounded by `HEADERS_TIMEOUT` first.
+ */
+const TRANSFER_TIMEOUT = 120;
 
 /** A usage error: shown with the usage line, exit status 2 (as argparse). */
 class UsageError extends Error {}
@@ -361,6 +369,7 @@ function startServer(
     override protocol_version = protocol;
     override headers_timeout = HEADERS_TIMEOUT;
     override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
+    override timeout = TRANSFER_TIMEOUT;
   };
   const listen = (host: string): Listening => {
     if (tls && options.http2) {

@@ -7,7 +7,10 @@
  * @module
  */
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
-import type { StreamConnection } from "../socketserver/_socket_io.ts";
+import {
+  type StreamConnection,
+  writeUncopied,
+} from "../socketserver/_socket_io.ts";
 import { BufferPool } from "../socketserver/_buffer_pool.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import {
@@ -178,7 +181,9 @@ class OpenFile implements FileSource {
     const file = this.#file;
     try {
       if (this.#start > 0) await file.seek(this.#start, Deno.SeekMode.Start);
-      // One buffer for the whole copy: wfile.write copies what it queues.
+      // One buffer for the whole copy, queued as it is and sent before it
+      // is read into again: a client that stops reading holds this buffer,
+      // not copies of it.
       const buffer = new Uint8Array(Math.min(CHUNK, this.#length));
       let remaining = this.#length;
       while (remaining > 0) {
@@ -186,9 +191,9 @@ class OpenFile implements FileSource {
           remaining < buffer.length ? buffer.subarray(0, remaining) : buffer,
         );
         if (read === null) break;
-        output.write(buffer.subarray(0, read));
+        writeUncopied(output, buffer.subarray(0, read));
         remaining -= read;
-        await output.drain();
+        await output.flush();
       }
     } finally {
       this.close();
@@ -1216,8 +1221,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * Sends `source` as the response body: bytes at once, an open file a
-   * chunk at a time, waiting (`drain()`) whenever much is queued, so a
-   * large file streams in bounded memory. The caller closes the source.
+   * chunk at a time (each sent before the next is read), a stream waiting
+   * (`drain()`) whenever much is queued, so a large file streams in bounded
+   * memory. The caller closes the source.
    * Bytes from the file cache are valid until the request ends (the cache
    * frees what it no longer holds then): copy them to keep them longer.
    *

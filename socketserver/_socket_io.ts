@@ -529,6 +529,22 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
  * which the garbage collector must trace).
  */
 const WRITER = Symbol("writer");
+/** `SocketWriter`'s write that queues its caller's bytes without a copy. */
+const UNCOPIED = Symbol("uncopied");
+
+/**
+ * Queues `bytes` on `output` without copying them when it is a
+ * `SocketWriter` (a plain `write` otherwise): the caller must leave them
+ * untouched until `flush()` resolves. A file copied this way holds one
+ * buffer per connection, however slowly its client reads.
+ */
+export function writeUncopied(
+  output: { write(data: Uint8Array): number },
+  bytes: Uint8Array,
+): void {
+  if (output instanceof SocketWriter) output[UNCOPIED](bytes);
+  else output.write(bytes);
+}
 interface WithWriter {
   [WRITER]?: SocketWriter;
 }
@@ -592,6 +608,8 @@ export class SocketWriter {
   #spare: Uint8Array | null = null;
   /** Copies of large writes already written out, kept for the next ones. */
   #spareLarge: Uint8Array[] = [];
+  /** A piece queued by `writeUncopied`: the caller's, never reused here. */
+  #uncopied: Uint8Array | null = null;
   #queued = 0;
   /** The piece a system call is sending, and how much of it has gone. */
   #sending: Uint8Array | null = null;
@@ -684,6 +702,19 @@ export class SocketWriter {
     encoding: "utf-8" | "latin-1" = "utf-8",
   ): number {
     return this.#enqueue(data, encoding);
+  }
+
+  /** `writeUncopied`: a large piece goes in the queue as it is. */
+  [UNCOPIED](bytes: Uint8Array): void {
+    if (bytes.length < COALESCE_LIMIT || this.#closed || this.#error !== null) {
+      this.write(bytes);
+      return;
+    }
+    this.#closeStage();
+    this.#queue.push(bytes);
+    this.#uncopied = bytes;
+    this.#queued += bytes.length;
+    this.release();
   }
 
   /** Sends what is queued as a `write()` would: at once, or when the buffer fills. */
@@ -794,9 +825,14 @@ export class SocketWriter {
 
   /**
    * Keeps a written piece's buffer for reuse: every queued piece is the
-   * writer's own (a staging buffer, a copy, or encoded text).
+   * writer's own (a staging buffer, a copy, or encoded text), but for the
+   * caller's one `writeUncopied` piece.
    */
   #recycle(piece: Uint8Array): void {
+    if (piece === this.#uncopied) {
+      this.#uncopied = null;
+      return;
+    }
     if (
       piece.buffer.byteLength >= COALESCE_LIMIT && piece.byteOffset === 0 &&
       piece.length === piece.buffer.byteLength
@@ -867,6 +903,7 @@ export class SocketWriter {
   readonly #onSendFailed = (error: unknown): void => {
     this.#error = error;
     this.#sending = null;
+    this.#uncopied = null;
     this.#queue = [];
     this.#stage = null;
     this.#staged = 0;

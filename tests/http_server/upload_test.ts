@@ -13,6 +13,10 @@ import {
 } from "../../http_server/_upload.ts";
 import { buildRequest, RawConnection, sendRaw } from "./_diff_http.ts";
 import {
+  HostingHTTPRequestHandler,
+  ThreadingHTTPServer,
+} from "../../http_server/mod.ts";
+import {
   eventually,
   fetchText,
   listTree,
@@ -674,4 +678,59 @@ Deno.test({
       deepEqual(await temporary(), [], signal);
     }
   },
+});
+
+Deno.test({
+  name:
+    "a stalled upload or an unread download is dropped after the handler's timeout (serve: 120 s), its temporary file removed",
+  ...opts,
+}, async () => {
+  await using site = await makeSite({ "big.bin": new Uint8Array(8 << 20) });
+  const logged: string[] = [];
+  class Quick extends HostingHTTPRequestHandler.partial({
+    directory: site.root,
+    upload: true,
+  }) {
+    override protocol_version = "HTTP/1.1";
+    override timeout = 0.3;
+    override log_message(format: string, ...args: unknown[]): void {
+      logged.push(
+        format.includes("%") ? `${format} ${args.join(" ")}` : format,
+      );
+    }
+  }
+  await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Quick);
+  void server.serve_forever(0.05);
+  const port = server.server_address[1] as number;
+  // An upload that sends 3 of its 1,000,000 bytes, then nothing.
+  const upload = await RawConnection.open({ hostname: "127.0.0.1", port });
+  await upload.write(
+    buildRequest("PUT", "/stalled.bin", {
+      Host: "localhost",
+      "Content-Length": "1000000",
+    }) + "abc",
+  );
+  // A download whose client never reads.
+  const download = await Deno.connect({ hostname: "127.0.0.1", port });
+  await download.write(
+    encoder.encode("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+  );
+  // Both connections end, and nothing is left behind.
+  // The upload: no answer (Python's "Request timed out"), closed.
+  const answer = await upload.read({ timeoutMs: 5_000 });
+  equal(answer.status, 0);
+  ok(upload.eof, "the stalled upload's connection is closed");
+  // The download: what the kernel buffered, then the end of the stream.
+  let received = 0;
+  const buffer = new Uint8Array(1 << 16);
+  for (let n; (n = await download.read(buffer)) !== null;) received += n;
+  ok(received < 8 << 20, `${received} bytes of 8 MiB, then closed`);
+  await eventually(
+    async () =>
+      (await listTree(site.root)).every((p) => !p.includes(".upload-")) &&
+      logged.filter((l) => l.includes("Request timed out")).length === 2,
+    "both logged",
+  );
+  download.close();
+  upload.close();
 });

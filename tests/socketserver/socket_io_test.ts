@@ -12,6 +12,7 @@ import {
   SocketReader,
   SocketWriter,
   type StreamConnection,
+  writeUncopied,
 } from "../../socketserver/_socket_io.ts";
 import {
   decoder,
@@ -555,4 +556,27 @@ Deno.test("SocketWriter.write takes any bytes-like object whole, and refuses wha
   }
   await wfile.flush();
   equal(text(new Uint8Array(sent.flatMap((p) => [...p]))), "abCDefg");
+});
+
+Deno.test("writeUncopied queues the caller's bytes as they are, and never reuses them as the writer's own", async () => {
+  const sent: Uint8Array[] = [];
+  const conn: StreamConnection = {
+    read: () => Promise.resolve(null),
+    write(p: Uint8Array) {
+      sent.push(p);
+      return Promise.resolve(p.length);
+    },
+    close() {},
+  };
+  const wfile = new SocketWriter(conn);
+  const mine = new Uint8Array(100_000).fill(1);
+  writeUncopied(wfile, mine);
+  await wfile.flush();
+  equal(sent[0]?.buffer, mine.buffer, "sent without a copy");
+  // A large write after it gets a copy of its own, not `mine` to fill.
+  wfile.write(new Uint8Array(100_000).fill(2));
+  await wfile.flush();
+  ok(mine.every((byte) => byte === 1), "the caller's bytes are untouched");
+  equal(sent.length, 2);
+  ok(sent[1]?.every((byte) => byte === 2));
 });
