@@ -206,6 +206,10 @@ class EmptyBody implements BodySource {
   readInto(): Promise<number | null> {
     return Promise.resolve(null);
   }
+  /** Nothing is missing: http.client's `length` is 0, not unknown. */
+  missing(): number {
+    return 0;
+  }
   close(): void {}
 }
 

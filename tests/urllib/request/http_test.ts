@@ -457,3 +457,25 @@ Deno.test("no host given is a URLError", async () => {
     (e) => e instanceof URLError && e.reason === "no host given",
   );
 });
+
+Deno.test("length is 0 for a response that can have no body (HEAD, Content-Length: 0), as http.client's", async () => {
+  await using site = startSite();
+  for (
+    const request of [
+      `${site.base}/bytes/0`,
+      new Request(`${site.base}/text`, { method: "HEAD" }),
+      new Request(`${site.base}/stream`, { method: "HEAD" }),
+    ]
+  ) {
+    const resp = await urlopen(request);
+    ok(resp instanceof HTTPResponse);
+    equal(resp.length, 0, String(request));
+    equal((await resp.read()).length, 0);
+    equal(resp.length, 0);
+  }
+  // Unknown until the end: a chunked body.
+  const chunked = await urlopen(`${site.base}/stream`);
+  ok(chunked instanceof HTTPResponse);
+  equal(chunked.length, null);
+  await chunked.read();
+});
