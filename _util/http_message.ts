@@ -558,3 +558,25 @@ function pairsOf(headers: Headers): [string, string][] {
   }
   return pairs;
 }
+
+/**
+ * http.client's `HTTPResponse.getheader(name, default)` over a response's
+ * headers: every value of `name` joined with `", "`, or `default_`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { getheader, HTTPMessage } from "./http_message.ts";
+ * const headers = new HTTPMessage([["X-E", "1"], ["x-e", "2"]]);
+ * equal(getheader(headers, "X-E"), "1, 2");
+ * equal(getheader(headers, "Missing", "none"), "none");
+ * ```
+ */
+export function getheader(
+  headers: HTTPMessage | null,
+  name: string,
+  default_: string | null = null,
+): string | null {
+  const values = headers?.get_all(name) ?? null;
+  return values === null || values.length === 0 ? default_ : values.join(", ");
+}

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import type { HTTPMessage } from "../_util/http_message.ts";
+import { getheader, type HTTPMessage } from "../_util/http_message.ts";
 export type { HTTPMessage };
 
 /**
@@ -90,6 +90,12 @@ export interface ErrorBody {
   [Symbol.asyncIterator]?(): AsyncIterator<Uint8Array>;
   /** Whether `close()` was called (kept by the error when absent). */
   readonly closed?: boolean;
+  /** An HTTP response's: whether its connection is done with. */
+  isclosed?(): boolean;
+  /** An HTTP response's protocol version: 10 or 11. */
+  readonly version?: number;
+  /** An HTTP response's body bytes still to come, `null` when unknown. */
+  readonly length?: number | null;
 }
 
 const NOTHING = Promise.resolve(new Uint8Array(0));
@@ -235,6 +241,34 @@ export class HTTPError extends URLError {
   /** Whether `close()` has been called. */
   get closed(): boolean {
     return this.fp?.closed ?? this.#closed;
+  }
+
+  // What Python's HTTPError passes through to its response (`addinfourl`
+  // hands unknown attributes to the file it wraps).
+
+  /** A header's value, repeats joined with `", "` (http.client's `getheader`). */
+  getheader(name: string, default_: string | null = null): string | null {
+    return getheader(this.headers, name, default_);
+  }
+
+  /** Every header as `[name, value]`, in the order received. */
+  getheaders(): [string, string][] {
+    return this.headers?.items() ?? [];
+  }
+
+  /** Whether the response's connection is done with (its `isclosed()`). */
+  isclosed(): boolean {
+    return this.fp?.isclosed?.() ?? this.closed;
+  }
+
+  /** The response's HTTP version (10 or 11); `null` without a response. */
+  get version(): number | null {
+    return this.fp?.version ?? null;
+  }
+
+  /** The response's body bytes still to come; `null` when unknown. */
+  get length(): number | null {
+    return this.fp?.length ?? null;
   }
 
   /** Closes the underlying response. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { HTTPMessage } from "../../_util/http_message.ts";
+import { getheader, HTTPMessage } from "../../_util/http_message.ts";
 import { IncompleteRead, TimeoutError, URLError } from "../error.ts";
 
 /**
@@ -476,9 +476,7 @@ export class HTTPResponse extends addinfourl {
 
   /** Python's `getheader(name, default)`: values of `name` joined with ", ". */
   getheader(name: string, default_: string | null = null): string | null {
-    const values = this.headers?.get_all(name) ?? null;
-    if (values === null || values.length === 0) return default_;
-    return values.join(", ");
+    return getheader(this.headers, name, default_);
   }
 
   /** Python's `getheaders()`: every header as a `[name, value]` pair. */

@@ -274,7 +274,16 @@ Deno.test("error statuses throw HTTPError, which is a readable response", async 
     equal(e.message, "HTTP Error 418: I'm a teapot");
     equal(e.geturl(), `${site.base}/status/418`);
     equal(e.headers?.get("content-type"), "text/plain;charset=UTF-8");
+    // What Python's HTTPError passes through to its response.
+    equal(e.getheader("Content-Type"), "text/plain;charset=UTF-8");
+    equal(e.getheader("X-Missing", "none"), "none");
+    deepEqual(e.getheaders(), e.headers?.items());
+    equal(e.version, 11);
+    equal(e.length, "status 418".length);
+    equal(e.isclosed(), false);
     equal(text(await e.read()), "status 418");
+    equal(e.length, 0);
+    equal(e.isclosed(), true);
   }
 });
 
