@@ -385,7 +385,7 @@ export async function prepareHosting(
   const warnings: string[] = [];
   if (flags.upload && auth.length === 0) {
     warnings.push(
-      "Warning: --upload without --auth or --auth-file: anyone who can reach this server can add files",
+      "Warning: --upload without --auth or --auth-file: anyone who can reach this server can add files, pages with scripts included",
     );
   }
   return {

@@ -90,3 +90,13 @@ export function translateAnyUrlPath(path: string, directory: string): string {
   if (trailingSlash) out += "/";
   return out;
 }
+
+/**
+ * A request's URL path as a `Location` header or a link may carry it back:
+ * browsers read `//host` and `/\host` as another site, so backslashes
+ * become the separators this server takes them for, and leading slashes
+ * collapse into one.
+ */
+export function locationPath(urlPath: string): string {
+  return urlPath.replaceAll("\\", "/").replace(/^\/+/, "/");
+}

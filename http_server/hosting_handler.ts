@@ -62,6 +62,7 @@ import {
 } from "./_rich_listing.ts";
 import { latin1Reason } from "./_response_head.ts";
 import { decodesAsUtf8, htmlEscape, quote, unquote } from "./_text.ts";
+import { locationPath } from "./_translate.ts";
 import {
   bodyChunks,
   checkFileName,
@@ -919,7 +920,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       const outcome = await moveIntoPlace(temp, target, this.overwrite);
       this.send_response(outcome === "created" ? 201 : 204);
       if (outcome === "created") {
-        this.send_header("Location", pathOnly(this.path));
+        this.send_header("Location", locationPath(pathOnly(this.path)));
       }
       this.send_header("Content-Length", "0");
       this.end_headers();
@@ -962,6 +963,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   #checkUploadHead(): void {
     if (this.#crossSite()) {
       throw new UploadError(403, "uploads from another site are refused");
+    }
+    // The answer links back to the path: only a path (origin form) may come
+    // back in it, never `javascript:…` or another host's URL.
+    if (!this.path.startsWith("/")) {
+      throw new UploadError(400, "the target of an upload must be a path");
     }
     this.#uploadLength();
   }
@@ -1075,7 +1081,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   #sendUploaded(
     outcomes: { name: string; outcome: "created" | "replaced" }[],
   ): void {
-    const base = pathOnly(this.path).replace(/\/?$/, "/");
+    const base = locationPath(pathOnly(this.path)).replace(/\/?$/, "/");
     const items = outcomes.map(({ name, outcome }) => ({
       name,
       href: base + quote(name),

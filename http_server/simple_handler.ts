@@ -61,7 +61,7 @@ import {
   guessFileType,
 } from "../_util/mime_types.ts";
 import { parseRange } from "./_range.ts";
-import { translateUrlPath } from "./_translate.ts";
+import { locationPath, translateUrlPath } from "./_translate.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
 import { BaseHTTPRequestHandler } from "./base_handler.ts";
@@ -719,7 +719,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       const [urlPath, rest] = splitQuery(this.path);
       if (!urlPath.endsWith("/")) {
         this.send_response(301);
-        this.send_header("Location", redirectTarget(urlPath) + "/" + rest);
+        this.send_header("Location", locationPath(urlPath) + "/" + rest);
         this.send_header("Content-Length", "0");
         this.end_headers();
         return null;
@@ -1341,15 +1341,6 @@ async function pipeTo(
   } finally {
     await reader.cancel().catch(() => {});
   }
-}
-
-/**
- * The path for a `Location` header: browsers read `//host` and `/\host` as
- * another site, so backslashes become the separators this server takes
- * them for, and leading slashes collapse.
- */
-function redirectTarget(urlPath: string): string {
-  return urlPath.replaceAll("\\", "/").replace(/^\/+/, "/");
 }
 
 /**

@@ -682,6 +682,51 @@ Deno.test({
 
 Deno.test({
   name:
+    "upload: the answer links back by path only (no javascript: target, no //host or /\\host Location)",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await Deno.mkdir(`${site.root}/evil.com`);
+    await using server = await serve(site.root, ["--upload"]);
+    const addr = { hostname: "127.0.0.1", port: server.port };
+    const multipart = (target: string) => {
+      const boundary = "b0undary";
+      const body =
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="j.txt"\r\n\r\nj\r\n--${boundary}--\r\n`;
+      return buildRequest("POST", target, {
+        Host: "localhost",
+        Accept: "text/html",
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        "Content-Length": String(body.length),
+      }) + body;
+    };
+    // A target that is not a path would come back as a link: refused.
+    const scheme = await sendRaw(
+      addr,
+      multipart("javascript:alert(document.domain)//../docs/"),
+    );
+    equal(scheme.status, 400);
+    equal((await listTree(site.root)).includes("docs/j.txt"), false);
+    // Backslashes and doubled slashes come back as one separator.
+    const posted = await sendRaw(addr, multipart("/\\evil.com/"));
+    equal(posted.status, 201);
+    const location = posted.headers.find(([k]) => k === "Location")?.[1];
+    equal(location, "/evil.com/j.txt");
+    const put = await sendRaw(
+      addr,
+      buildRequest("PUT", "//evil.com/k.txt", {
+        Host: "localhost",
+        "Content-Length": "1",
+      }) + "k",
+    );
+    equal(put.status, 201);
+    equal(put.headers.find(([k]) => k === "Location")?.[1], "/evil.com/k.txt");
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
     "a stalled upload or an unread download is dropped after the handler's timeout (serve: 120 s), its temporary file removed",
   ...opts,
 }, async () => {
