@@ -353,6 +353,7 @@ async function readAuthFile(path: string): Promise<BasicAuthUser[]> {
 export async function prepareHosting(
   flags: HostingFlags,
   directory: string,
+  certificate: SelfSigned | null = null,
 ): Promise<PreparedHosting> {
   const auth = [
     ...flags.auth,
@@ -372,8 +373,9 @@ export async function prepareHosting(
       );
     }
   }
+  // A worker serves its supervisor's certificate rather than making one.
   const tls = flags.selfSigned
-    ? await checkedAsync("--tls-self-signed", makeSelfSigned)
+    ? certificate ?? await checkedAsync("--tls-self-signed", makeSelfSigned)
     : null;
   const notices: string[] = [];
   if (tls) {

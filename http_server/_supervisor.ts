@@ -42,6 +42,8 @@ export interface SupervisorOptions {
   readonly port: number;
   /** More `deno run` flags, e.g. `--allow-read=/srv` for a partial grant. */
   readonly denoArgs?: readonly string[];
+  /** More environment variables for every worker (each may read them). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,7 +51,11 @@ export interface SupervisorOptions {
  * process holds in full, plus the two every worker needs (its address and
  * its slot variable). A worker never gets more than its supervisor.
  */
-function permissionFlags(host: string, port: number): string[] {
+function permissionFlags(
+  host: string,
+  port: number,
+  env: readonly string[],
+): string[] {
   const flags: string[] = [];
   const granted = (name: (typeof PERMISSIONS)[number]) =>
     Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
@@ -57,7 +63,7 @@ function permissionFlags(host: string, port: number): string[] {
   for (const name of PERMISSIONS) {
     if (granted(name)) flags.push(`--allow-${name}`);
   }
-  if (!granted("env")) flags.push(`--allow-env=${WORKER_ENV}`);
+  if (!granted("env")) flags.push(`--allow-env=${[WORKER_ENV, ...env]}`);
   if (!granted("net")) {
     flags.push(
       `--allow-net=${host.includes(":") ? `[${host}]` : host}:${port}`,
@@ -173,18 +179,18 @@ export class Supervisor {
   }
 
   #spawn(index: number): Worker {
-    const { host, port, denoArgs = [] } = this.#options;
+    const { host, port, denoArgs = [], env = {} } = this.#options;
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
         "--unstable-net",
         "--no-prompt",
-        ...permissionFlags(host, port),
+        ...permissionFlags(host, port, Object.keys(env)),
         ...denoArgs,
         Deno.mainModule,
         ...Deno.args,
       ],
-      env: { [WORKER_ENV]: formatSlot({ index, host, port }) },
+      env: { ...env, [WORKER_ENV]: formatSlot({ index, host, port }) },
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",

@@ -14,9 +14,17 @@
 import { flushStderr } from "../_util/stderr.ts";
 import { discardUploadsInProgress } from "./_upload.ts";
 import type { HTTPServer } from "./server.ts";
+import type { SelfSigned } from "./_self_signed.ts";
 
 /** The variable naming a worker's slot and address: `"<slot> <port> <host>"`. */
 export const WORKER_ENV = "PYPORT_WORKER";
+
+/**
+ * The variable handing workers the supervisor's `--tls-self-signed`
+ * certificate (JSON), so that every process serves the one certificate
+ * whose fingerprint was printed.
+ */
+export const WORKER_TLS_ENV = "PYPORT_WORKER_TLS";
 
 /**
  * Starts the line a worker prints once it listens; a NUL cannot begin a
@@ -45,6 +53,20 @@ export function workerSlot(): WorkerSlot | null {
   const match = /^(\d+) (\d+) (.+)$/.exec(Deno.env.get(WORKER_ENV) ?? "");
   if (!match) return null;
   return { index: Number(match[1]), port: Number(match[2]), host: match[3]! };
+}
+
+/** `WORKER_TLS_ENV`'s value for `certificate`. */
+export function formatCertificate(certificate: SelfSigned): string {
+  const { cert, key, fingerprint, names } = certificate;
+  return JSON.stringify({ cert, key, fingerprint, names });
+}
+
+/** The certificate the supervisor handed this worker, or `null`. */
+export function workerCertificate(): SelfSigned | null {
+  const descriptor = { name: "env", variable: WORKER_TLS_ENV } as const;
+  if (Deno.permissions.querySync(descriptor).state !== "granted") return null;
+  const text = Deno.env.get(WORKER_TLS_ENV);
+  return text === undefined ? null : JSON.parse(text) as SelfSigned;
 }
 
 /**

@@ -27,7 +27,14 @@ import { flushStderr } from "../_util/stderr.ts";
 import { discardUploadsInProgress } from "./_upload.ts";
 import { HostingHTTPRequestHandler } from "./hosting_handler.ts";
 import { Supervisor } from "./_supervisor.ts";
-import { serveAsWorker, workerSlot } from "./_worker.ts";
+import {
+  formatCertificate,
+  serveAsWorker,
+  WORKER_TLS_ENV,
+  workerCertificate,
+  workerSlot,
+} from "./_worker.ts";
+import type { SelfSigned } from "./_self_signed.ts";
 import { FileCache } from "./file_cache.ts";
 import { bindAndActivate } from "../socketserver/_bind.ts";
 import { createFetchHandler, type FetchHandler } from "./fetch_handler.ts";
@@ -479,6 +486,7 @@ async function superviseWorkers(
   server: HTTPServer,
   options: ServeOptions,
   tls: unknown,
+  selfSigned: SelfSigned | null,
 ): Promise<number> {
   const [host, port] = server.server_address;
   const banner = startupLine(server.server_address, tls !== null);
@@ -488,6 +496,8 @@ async function superviseWorkers(
     host,
     port,
     denoArgs: readGrants(options),
+    // Every worker serves the certificate whose fingerprint was printed.
+    env: selfSigned ? { [WORKER_TLS_ENV]: formatCertificate(selfSigned) } : {},
   });
   try {
     await supervisor.start();
@@ -535,7 +545,11 @@ export async function main(args: string[]): Promise<number> {
   try {
     await checkDirectory(options.directory);
     if (options.hosting) {
-      hosting = await prepareHosting(options.hosting, options.directory);
+      hosting = await prepareHosting(
+        options.hosting,
+        options.directory,
+        slot ? workerCertificate() : null,
+      );
     }
     tls = hosting?.tls ?? await readTLS(options);
     server = slot
@@ -570,7 +584,12 @@ export async function main(args: string[]): Promise<number> {
   for (const line of hosting?.warnings ?? []) console.error(line);
   for (const line of hosting?.notices ?? []) console.log(line);
   if (options.workers > 1) {
-    return await superviseWorkers(server.server as HTTPServer, options, tls);
+    return await superviseWorkers(
+      server.server as HTTPServer,
+      options,
+      tls,
+      hosting?.tls ?? null,
+    );
   }
   console.log(startupLine(server.address, tls !== null));
   const interrupted = waitForInterrupt();

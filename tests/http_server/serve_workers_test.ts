@@ -6,6 +6,7 @@
  */
 import { equal, match } from "node:assert/strict";
 import { ServeProcess } from "../_server.ts";
+import { haveOpenssl } from "../_tls.ts";
 
 const LINUX = Deno.build.os === "linux";
 const LOG_LINE =
@@ -194,5 +195,52 @@ Deno.test({
     await server.until(() => server.exitCode !== null, "the exit");
     equal(server.exitCode, 1);
     match(server.stderr, /^Error: port \d+ is already in use on 127\.0\.0\.1/);
+  },
+});
+
+/** The SHA-256 fingerprint of the certificate the server at `port` sends. */
+async function servedFingerprint(port: number): Promise<string> {
+  const client = await new Deno.Command("openssl", {
+    args: ["s_client", "-connect", `127.0.0.1:${port}`],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const x509 = new Deno.Command("openssl", {
+    args: ["x509", "-noout", "-fingerprint", "-sha256"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = x509.stdin.getWriter();
+  await writer.write(client.stdout);
+  await writer.close();
+  const out = new TextDecoder().decode((await x509.output()).stdout);
+  return out.trim().replace(/^.*=/, "");
+}
+
+Deno.test({
+  name:
+    "serve --workers 2 --tls-self-signed: every worker serves the one certificate whose fingerprint was printed",
+  ignore: !LINUX || !haveOpenssl,
+  async fn() {
+    await using server = new ServeProcess([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "--workers",
+      "2",
+      "--tls-self-signed",
+    ]);
+    const port = await server.started();
+    await until(() => childPids(server.child.pid).length === 2, "two workers");
+    const printed = /SHA-256 fingerprint (\S+)/.exec(server.stdout)?.[1];
+    match(printed ?? "", /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    // The kernel spreads connections over the workers: ask several times.
+    for (let i = 0; i < 8; i++) {
+      equal(await servedFingerprint(port), printed);
+    }
   },
 });
