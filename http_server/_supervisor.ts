@@ -19,8 +19,16 @@ import { formatSlot, READY_PREFIX, WORKER_ENV } from "./_worker.ts";
 /** How long workers get to listen, and then to stop, before giving up. */
 const START_MS = 30_000;
 const STOP_MS = 5_000;
-/** A worker that dies sooner than this after starting is not replaced. */
+/**
+ * A worker that dies sooner than this after starting is replaced only after
+ * a pause, doubling each time (1, 2, 4, 8, 16 s), and not after
+ * `QUICK_DEATHS` such deaths in a row: a worker that cannot start (a broken
+ * handler module) must not spin, but one killed early (the OOM killer, an
+ * operator) must not leave the group short for good.
+ */
 const MIN_LIFE_MS = 2_000;
+const QUICK_DEATHS = 5;
+const FIRST_PAUSE_MS = 1_000;
 
 const PERMISSIONS = [
   "read",
@@ -133,6 +141,10 @@ interface Worker {
 export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #workers = new Map<number, Worker>();
+  /** Per slot: deaths within `MIN_LIFE_MS` of starting, in a row. */
+  readonly #quickDeaths = new Map<number, number>();
+  /** Replacements waiting out their pause. */
+  readonly #pauses = new Set<ReturnType<typeof setTimeout>>();
   #running = false;
   #stopping = false;
   #stoppedBy: Deno.Signal | null = null;
@@ -222,14 +234,28 @@ export class Supervisor {
       describeExit(status)
     }`;
     if (Date.now() - startedAt >= MIN_LIFE_MS) {
+      this.#quickDeaths.delete(index);
       const next = this.#spawn(index);
       toStderr(`${what}; started another (pid ${next.child.pid})\n`);
       return;
     }
-    toStderr(
-      `${what} within ${MIN_LIFE_MS / 1000} s of starting; not restarted\n`,
-    );
-    if (this.#workers.size === 0) {
+    const deaths = (this.#quickDeaths.get(index) ?? 0) + 1;
+    this.#quickDeaths.set(index, deaths);
+    const early = `${what} within ${MIN_LIFE_MS / 1000} s of starting`;
+    if (deaths < QUICK_DEATHS) {
+      const pause = FIRST_PAUSE_MS * 2 ** (deaths - 1);
+      toStderr(`${early}; starting another in ${pause / 1000} s\n`);
+      const timer = setTimeout(() => {
+        this.#pauses.delete(timer);
+        if (this.#stopping) return;
+        const next = this.#spawn(index);
+        toStderr(`worker ${index + 1} started again (pid ${next.child.pid})\n`);
+      }, pause);
+      this.#pauses.add(timer);
+      return;
+    }
+    toStderr(`${early}, ${deaths} times in a row; not restarted\n`);
+    if (this.#workers.size === 0 && this.#pauses.size === 0) {
       this.#stopping = true;
       this.#finish(1);
     }
@@ -239,6 +265,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (!this.#stopping) {
       this.#stopping = true;
+      for (const timer of this.#pauses) clearTimeout(timer);
+      this.#pauses.clear();
       const workers = [...this.#workers.values()];
       for (const { child } of workers) {
         try {
