@@ -457,7 +457,20 @@ function waitForInterrupt(): Promise<Deno.Signal> {
  */
 function sayGoodbye(signal: Deno.Signal | null): void {
   if (signal === "SIGTERM") return;
-  console.log("\nKeyboard interrupt received, exiting.");
+  say("\nKeyboard interrupt received, exiting.");
+}
+
+/**
+ * Prints a line of our own to stdout. Stdout that cannot be written (a
+ * full disk, a closed pipe) must not stop the server: Python's buffered
+ * stdout only fails when it is flushed, at exit.
+ */
+function say(line: string): void {
+  try {
+    console.log(line);
+  } catch {
+    // Nowhere to say it; serving goes on.
+  }
 }
 
 /**
@@ -505,7 +518,7 @@ async function superviseWorkers(
     console.error(`Error: cannot start the workers: ${describe(error)}`);
     return 1;
   }
-  console.log(banner);
+  say(banner);
   const code = await supervisor.untilStopped();
   if (code === 0) sayGoodbye(supervisor.stoppedBy);
   return code;
@@ -582,7 +595,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   for (const line of hosting?.warnings ?? []) console.error(line);
-  for (const line of hosting?.notices ?? []) console.log(line);
+  for (const line of hosting?.notices ?? []) say(line);
   if (options.workers > 1) {
     return await superviseWorkers(
       server.server as HTTPServer,
@@ -591,7 +604,7 @@ export async function main(args: string[]): Promise<number> {
       hosting?.tls ?? null,
     );
   }
-  console.log(startupLine(server.address, tls !== null));
+  say(startupLine(server.address, tls !== null));
   const interrupted = waitForInterrupt();
   server.serve();
   const signal = await interrupted;

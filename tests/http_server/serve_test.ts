@@ -2,8 +2,10 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import {
   CLIENT_TIMEOUT_MS,
   runServe as run,
+  SERVE,
   ServeProcess,
 } from "../_server.ts";
+import { freePort } from "../_daemon.ts";
 import { encryptKey, haveOpenssl, makeCerts } from "../_tls.ts";
 import { RawConnection } from "./_diff_http.ts";
 
@@ -437,4 +439,42 @@ Deno.test({
 
 Deno.test("cleanup", async () => {
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test({
+  name:
+    "serve: stdout that cannot be written (a full disk) does not stop it, as Python's buffered stdout does not",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const port = freePort();
+    const child = new Deno.Command("sh", {
+      args: [
+        "-c",
+        `exec "$0" run -A "$1" ${port} -b 127.0.0.1 -d "$2" >/dev/full`,
+        Deno.execPath(),
+        SERVE,
+        dir,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await fetch(`http://127.0.0.1:${port}/hello.txt`)
+          .then(async (res) => (await res.body?.cancel(), res.status))
+          .catch(() => 0);
+      }
+      equal(status, 200);
+    } finally {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // It had stopped already (the failure this test is about).
+      }
+      await child.stderr.cancel();
+      await child.status;
+    }
+  },
 });
