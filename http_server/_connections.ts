@@ -13,7 +13,11 @@
 
 /** What a connection is doing, for its deadline. */
 export const Phase = {
-  /** Running a handler or sending a response: never timed out. */
+  /**
+   * Running a handler or sending a response: timed out only when stalled
+   * (a read or write waiting for the client, and no progress, for longer
+   * than the connection's `stallLimit`).
+   */
   Busy: 0,
   /** Waiting for the first byte of the next request on a kept-alive connection. */
   Idle: 1,
@@ -35,6 +39,15 @@ export interface TrackedConnection {
   /** The tracker's links (its list runs through the connections); start them `null`. */
   previous: TrackedConnection | null;
   next: TrackedConnection | null;
+  /** Milliseconds a busy connection may be stalled; `Infinity`: no limit. */
+  readonly stallLimit: number;
+  /** Reads and writes completed so far (any number that grows with them). */
+  progress(): number;
+  /** Whether a read or write is waiting for the client. */
+  waiting(): boolean;
+  /** The check's notes: `progress()` when last seen, and since when. */
+  lastProgress: number;
+  stalledSince: number;
 }
 
 /** Seconds between checks: a fraction of the shortest timeout, within bounds. */
@@ -129,7 +142,11 @@ export class ConnectionTracker {
     }
     const now = performance.now();
     for (const connection of this.#snapshot()) {
-      if (connection.phase !== Phase.Busy && now >= connection.deadline) {
+      if (connection.phase === Phase.Busy) {
+        if (!isStalled(connection, now)) continue;
+        connection.stalledSince = Infinity; // once
+        connection.expire(Phase.Busy);
+      } else if (now >= connection.deadline) {
         const phase = connection.phase;
         connection.phase = Phase.Busy;
         connection.deadline = Infinity;
@@ -137,6 +154,22 @@ export class ConnectionTracker {
       }
     }
   }
+}
+
+/**
+ * Whether a busy connection has waited on its client, with nothing moving,
+ * for longer than its limit. A handler that computes or waits on something
+ * else is not stalled: only a read or write left waiting counts.
+ */
+function isStalled(connection: TrackedConnection, now: number): boolean {
+  if (connection.stallLimit === Infinity) return false;
+  const progress = connection.progress();
+  if (progress !== connection.lastProgress || !connection.waiting()) {
+    connection.lastProgress = progress;
+    connection.stalledSince = now;
+    return false;
+  }
+  return now - connection.stalledSince >= connection.stallLimit;
 }
 
 const trackers = new WeakMap<object, ConnectionTracker>();

@@ -252,6 +252,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * sets 5.
    */
   declare keep_alive_timeout: number | null;
+  /**
+   * Seconds a response may wait for the client to take more of it, or a
+   * handler for more of a request body, before the connection is dropped
+   * (`Request timed out` is logged, as for `timeout`). Unlike `timeout`, it
+   * times no single read or write: the server's timer looks a few times a
+   * second for connections whose reads and writes have not moved, so it
+   * costs a request nothing. `null` (default): no limit, as Python. `serve`
+   * sets 60 (nginx's `send_timeout` and `client_body_timeout`).
+   */
+  declare stall_timeout: number | null;
 
   static {
     Object.assign(this.prototype, {
@@ -268,6 +278,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       disable_nagle_algorithm: true,
       headers_timeout: null,
       keep_alive_timeout: null,
+      stall_timeout: null,
     });
   }
 
@@ -363,12 +374,20 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.wfile = new SocketWriter(connection, this.wbufsize);
     this.rfile.timeout = this.wfile.timeout = this.timeout;
     this.#bufferedWrites = this.wbufsize !== 0;
+    const reader = this.#reader;
+    const writer = this.wfile;
+    const stall = this.stall_timeout;
     const tracked: TrackedConnection = {
       phase: Phase.Busy,
       deadline: Infinity,
       expire: (phase) => this.#onDeadline(phase),
       previous: null,
       next: null,
+      stallLimit: stall === null ? Infinity : stall * 1000,
+      progress: () => reader.progress + writer.progress,
+      waiting: () => reader.waiting || writer.waiting,
+      lastProgress: -1,
+      stalledSince: 0,
     };
     this.#tracked = tracked;
     // A handler run without a server (in a test, say) has nothing to track.
@@ -376,7 +395,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.#tracker = trackerOf(this.server);
     this.#tracker.add(
       tracked,
-      shortest(this.headers_timeout, this.keep_alive_timeout),
+      shortest(this.headers_timeout, this.keep_alive_timeout, stall),
     );
   }
 
@@ -502,7 +521,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   #onDeadline(phase: Phase): void {
-    if (phase === Phase.Idle) {
+    if (phase === Phase.Busy) {
+      // Stalled: the waiting read or write fails as a timed-out one would,
+      // which ends the request with Python's `Request timed out` line.
+      const timedOut = new Deno.errors.TimedOut("timed out");
+      this.#reader.abort(timedOut);
+      this.wfile.abort(timedOut);
+    }
+    if (phase === Phase.Idle || phase === Phase.Busy) {
       try {
         this.connection.close();
       } catch {

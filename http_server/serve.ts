@@ -100,13 +100,11 @@ const HEADERS_TIMEOUT = 60;
 /** Seconds a kept-alive connection may sit idle (Node's and Apache's 5 s). */
 const KEEP_ALIVE_TIMEOUT = 5;
 /**
- * Seconds a single read or write may wait (the handler's `timeout`, as
- * Python's): a client that stops reading a download, or stops sending an
- * upload, is dropped once nothing has moved for this long. nginx's
- * `send_timeout` and `client_body_timeout` are 60 s; this is longer, so
- * that a request head is always bounded by `HEADERS_TIMEOUT` first.
+ * Seconds a response may wait for its client to read, or an upload for
+ * its client to send, with nothing moving (nginx's `send_timeout` and
+ * `client_body_timeout`): a client that stops is dropped then.
  */
-const TRANSFER_TIMEOUT = 120;
+const STALL_TIMEOUT = 60;
 
 /** A usage error: shown with the usage line, exit status 2 (as argparse). */
 class UsageError extends Error {}
@@ -376,7 +374,7 @@ function startServer(
     override protocol_version = protocol;
     override headers_timeout = HEADERS_TIMEOUT;
     override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
-    override timeout = TRANSFER_TIMEOUT;
+    override stall_timeout = STALL_TIMEOUT;
   };
   const listen = (host: string): Listening => {
     if (tls && options.http2) {

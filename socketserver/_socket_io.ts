@@ -138,6 +138,10 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   #closed = false;
   /** A socket read that outlived its timeout, still writing into `#buffer`. */
   #inFlight: Promise<number | null> | null = null;
+  /** Socket reads completed, for a stall check (see `progress`). */
+  #reads = 0;
+  /** What failed reads throw instead of their own error, once set. */
+  #abortedWith: unknown = null;
   /** The last read filled the buffer: grow it before the next. */
   #growNext = false;
   /** Bytes handed to callers so far. */
@@ -225,8 +229,30 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   readonly #onReadFailed = (error: unknown): never => {
     this.#inFlight = null;
-    throw error;
+    throw this.#abortedWith ?? error;
   };
+
+  /**
+   * Socket reads completed so far; with `waiting`, what tells a stalled
+   * client from a busy handler (a server checks them now and then, rather
+   * than timing each read).
+   */
+  get progress(): number {
+    return this.#reads;
+  }
+
+  /** Whether a socket read is waiting for the client. */
+  get waiting(): boolean {
+    return this.#inFlight !== null;
+  }
+
+  /**
+   * Makes the read waiting now, and any after it, fail with `error` once
+   * the connection is closed: a stall the server ends reads as a timeout.
+   */
+  abort(error: unknown): void {
+    this.#abortedWith = error;
+  }
 
   /** `#fill` under a timeout, or after a read that outlived one. */
   async #fillWithTimeout(): Promise<boolean> {
@@ -245,7 +271,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
       // After a timeout the read is still in flight: the next fill waits
       // for it instead of starting another into the same buffer.
       if (!(error instanceof Deno.errors.TimedOut)) this.#inFlight = null;
-      throw error;
+      throw this.#abortedWith ?? error;
     }
     this.#inFlight = null;
     return this.#landed(count);
@@ -253,6 +279,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   /** Accounts for `count` bytes a read put in the buffer; `false` at end of stream. */
   #landed(count: number | null): boolean {
+    this.#reads++;
     if (count === null || count === 0) {
       this.#eof = true;
       return false;
@@ -610,6 +637,10 @@ export class SocketWriter {
   #spareLarge: Uint8Array[] = [];
   /** A piece queued by `writeUncopied`: the caller's, never reused here. */
   #uncopied: Uint8Array | null = null;
+  /** Socket writes completed, for a stall check (see `progress`). */
+  #writes = 0;
+  /** What a failed write reports instead of its own error, once set. */
+  #abortedWith: unknown = null;
   #queued = 0;
   /** The piece a system call is sending, and how much of it has gone. */
   #sending: Uint8Array | null = null;
@@ -715,6 +746,21 @@ export class SocketWriter {
     this.#uncopied = bytes;
     this.#queued += bytes.length;
     this.release();
+  }
+
+  /** Socket writes completed so far (see `SocketReader.progress`). */
+  get progress(): number {
+    return this.#writes;
+  }
+
+  /** Whether a socket write is waiting for the client to take bytes. */
+  get waiting(): boolean {
+    return this.#sending !== null;
+  }
+
+  /** Makes the write waiting now fail with `error` once the connection is closed. */
+  abort(error: unknown): void {
+    this.#abortedWith = error;
   }
 
   /** Sends what is queued as a `write()` would: at once, or when the buffer fills. */
@@ -889,6 +935,7 @@ export class SocketWriter {
   }
 
   readonly #onSent = (count: number): void => {
+    this.#writes++;
     const piece = this.#sending as Uint8Array;
     this.#sent += count;
     if (this.#sent < piece.length) return this.#sendRest();
@@ -901,7 +948,7 @@ export class SocketWriter {
   };
 
   readonly #onSendFailed = (error: unknown): void => {
-    this.#error = error;
+    this.#error = this.#abortedWith ?? error;
     this.#sending = null;
     this.#uncopied = null;
     this.#queue = [];

@@ -16,13 +16,24 @@ function connection(
   name: string,
   expired: string[],
   phase: Phase = Phase.Busy,
-): TrackedConnection {
+): TrackedConnection & { moved: number; stalled: boolean } {
   return {
     phase,
     deadline: Infinity,
     expire: (p) => expired.push(`${name}:${p}`),
     previous: null,
     next: null,
+    stallLimit: Infinity,
+    moved: 0,
+    stalled: false,
+    progress() {
+      return this.moved;
+    },
+    waiting() {
+      return this.stalled;
+    },
+    lastProgress: -1,
+    stalledSince: 0,
   };
 }
 
@@ -62,6 +73,25 @@ Deno.test("a connection past its deadline expires once, with the phase it was in
   tracker.delete(late);
   tracker.delete(busy);
   await sleep(60); // the timer stops at its next check, nothing left
+});
+
+Deno.test("a busy connection expires only when a read or write has waited without progress past its stall limit", async () => {
+  const tracker = new ConnectionTracker();
+  const expired: string[] = [];
+  const stuck = connection("stuck", expired); // waits, nothing moves
+  const moving = connection("moving", expired); // waits, but bytes move
+  const thinking = connection("thinking", expired); // waits on nothing
+  for (const c of [stuck, moving, thinking]) {
+    (c as { stallLimit: number }).stallLimit = 100;
+    c.stalled = c !== thinking;
+    tracker.add(c, 0.1);
+  }
+  const mover = setInterval(() => moving.moved++, 10);
+  await sleep(400);
+  clearInterval(mover);
+  deepEqual(expired, [`stuck:${Phase.Busy}`]);
+  for (const c of [stuck, moving, thinking]) tracker.delete(c);
+  await sleep(60);
 });
 
 Deno.test("finished connections are not kept past a scavenge (a long-lived tracker promotes none)", async () => {

@@ -727,7 +727,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "a stalled upload or an unread download is dropped after the handler's timeout (serve: 120 s), its temporary file removed",
+    "a stalled upload or an unread download is dropped after stall_timeout (serve: 60 s), its temporary file removed",
   ...opts,
 }, async () => {
   await using site = await makeSite();
@@ -741,7 +741,7 @@ Deno.test({
     upload: true,
   }) {
     override protocol_version = "HTTP/1.1";
-    override timeout = 0.3;
+    override stall_timeout = 0.3;
     override log_message(format: string, ...args: unknown[]): void {
       logged.push(
         format.includes("%") ? `${format} ${args.join(" ")}` : format,
