@@ -9,6 +9,8 @@
  * @module
  */
 
+import { SSLError } from "./ssl_error.ts";
+
 /**
  * A TLS client context: Python's `ssl.SSLContext` reduced to the trust
  * store and `check_hostname`. Deno's own roots (Mozilla's, or the system's
@@ -21,13 +23,14 @@
  * Deno has no per-connection switch for it (`deno run
  * --unsafely-ignore-certificate-errors=HOST` is the way to skip it).
  *
- * @example Trusting a test CA
+ * @example Loading authorities: text that holds no certificate is refused
  * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import { SSLContext } from "@pyport/web/urllib/request";
+ * import { ok as assert, throws } from "node:assert/strict";
+ * import { SSLContext, SSLError } from "@pyport/web/urllib/request";
  * const ctx = new SSLContext();
- * ctx.load_verify_locations({ cadata: "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n" });
- * assert(ctx.caCerts.length === 1 && ctx.check_hostname);
+ * assert(ctx.caCerts.length === 0 && ctx.check_hostname);
+ * throws(() => ctx.load_verify_locations({ cadata: "not a certificate" }), SSLError);
+ * // With a real CA: ctx.load_verify_locations({ cafile: "ca.pem" }).
  * ```
  */
 export class SSLContext {
@@ -72,13 +75,48 @@ export class SSLContext {
     if (file !== null && typeof file === "object") {
       ({ cafile: file = null, capath = null, cadata = null } = file);
     }
-    if (file) this.caCerts.push(Deno.readTextFileSync(file));
+    if (file) {
+      const text = Deno.readTextFileSync(file);
+      if (!hasCertificate(text)) {
+        throw new SSLError(
+          "NO_CERTIFICATE_OR_CRL_FOUND",
+          "no certificate or crl found",
+          { library: "X509" },
+        );
+      }
+      this.caCerts.push(text);
+    }
     if (capath) this.caCerts.push(...folderCertificates(capath));
-    if (cadata) this.caCerts.push(cadata);
+    if (cadata) {
+      if (!hasCertificate(cadata)) {
+        throw new SSLError(
+          null,
+          "no start line: cadata does not contain a certificate",
+        );
+      }
+      this.caCerts.push(cadata);
+    }
     if (!file && !capath && !cadata) {
       throw new TypeError("cafile, capath and cadata cannot be all omitted");
     }
   }
+}
+
+/** A PEM certificate block whose body is base64 (what OpenSSL can load). */
+const PEM_CERTIFICATE =
+  /-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END CERTIFICATE-----/g;
+
+/** Whether `text` holds at least one certificate OpenSSL would load. */
+function hasCertificate(text: string): boolean {
+  for (const [, body] of text.matchAll(PEM_CERTIFICATE)) {
+    try {
+      // A DER certificate is a SEQUENCE: its first byte is 0x30.
+      if (atob(body!.replace(/\s+/g, "")).charCodeAt(0) === 0x30) return true;
+    } catch {
+      // Not base64: not a certificate.
+    }
+  }
+  return false;
 }
 
 /** OpenSSL's subject-hash names (`.rN` files are revocation lists). */

@@ -9,9 +9,13 @@
  * @module
  */
 
-/** A line of `[SSL: REASON] text`, as `_ssl.c` words its errors. */
-function sslMessage(reason: string, text: string): string {
-  return `[SSL: ${reason}] ${text}`;
+/** `[LIBRARY: REASON] text`, as `_ssl.c` words its errors; `text` alone without a reason. */
+function sslMessage(
+  library: string | null,
+  reason: string | null,
+  text: string,
+): string {
+  return reason === null ? text : `[${library ?? "SSL"}: ${reason}] ${text}`;
 }
 
 /**
@@ -28,15 +32,25 @@ function sslMessage(reason: string, text: string): string {
  * ```
  */
 export class SSLError extends Error {
-  /** The library that failed: `"SSL"`. */
-  library: string | null = "SSL";
-  /** OpenSSL's name for the failure. */
+  /** The library that failed: `"SSL"` for the handshake. */
+  library: string | null;
+  /** OpenSSL's name for the failure; `null` for a plain message. */
   reason: string | null;
 
-  /** An error for `reason` (OpenSSL's name) with its `text`. */
-  constructor(reason: string, text: string, options?: ErrorOptions) {
-    super(sslMessage(reason, text), options);
+  /**
+   * An error for `reason` (OpenSSL's name) with its `text`; `library` is
+   * OpenSSL's library name (`"SSL"` unless given: `"X509"` for a
+   * certificate file).
+   */
+  constructor(
+    reason: string | null,
+    text: string,
+    options?: ErrorOptions & { library?: string | null },
+  ) {
+    const library = reason === null ? null : options?.library ?? "SSL";
+    super(sslMessage(library, reason, text), options);
     this.name = "SSLError";
+    this.library = library;
     this.reason = reason;
   }
 }

@@ -261,6 +261,47 @@ Deno.test({
   equal(notTls.message, "[SSL: WRONG_VERSION_NUMBER] wrong version number");
 });
 
+Deno.test("authorities that hold no certificate are Python's SSLError at load time", async () => {
+  const ctx = new SSLContext();
+  for (
+    const cadata of [
+      "garbage",
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    ]
+  ) {
+    let error: unknown = null;
+    try {
+      ctx.load_verify_locations({ cadata });
+    } catch (e) {
+      error = e;
+    }
+    ok(error instanceof SSLError);
+    equal(
+      error.message,
+      "no start line: cadata does not contain a certificate",
+    );
+  }
+  const file = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(file, "garbage\n");
+    let error: unknown = null;
+    try {
+      create_default_context({ cafile: file });
+    } catch (e) {
+      error = e;
+    }
+    ok(error instanceof SSLError);
+    equal(error.library, "X509");
+    equal(
+      error.message,
+      "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found",
+    );
+  } finally {
+    await Deno.remove(file);
+  }
+  equal(ctx.caCerts.length, 0);
+});
+
 Deno.test("rustls' certificate errors map to OpenSSL's verification codes", () => {
   const cases: [string, string, number][] = [
     ["invalid peer certificate: UnknownIssuer", "h", 20],
