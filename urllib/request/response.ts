@@ -206,6 +206,17 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return this.headers;
   }
 
+  /**
+   * A closed `file:` or `data:` response is a closed file: reading it is
+   * Python's `ValueError`. A closed HTTP response reads as empty, as
+   * http.client's does.
+   */
+  #checkOpen(): void {
+    if (this.#closed && !(this instanceof HTTPResponse)) {
+      throw new TypeError("I/O operation on closed file.");
+    }
+  }
+
   async #fill(buf: Uint8Array): Promise<number | null> {
     // A closed response reads as empty, whatever was left unread (Python).
     if (this.#closed) return null;
@@ -264,6 +275,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * `URLError(signal.reason)`.
    */
   async read(amt: number | null = null): Promise<Uint8Array> {
+    this.#checkOpen();
     if (amt !== null && amt < -1 && this.#fileLike) {
       throw new RangeError("read length must be non-negative or -1");
     }
@@ -327,6 +339,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   /** Reads into `b`, resolving to the count (0 at the end), as Python's `readinto`. */
   async readinto(b: Uint8Array): Promise<number> {
+    this.#checkOpen();
     let filled = 0;
     try {
       while (filled < b.length) {
@@ -342,6 +355,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   /** Reads one line, `\n` included; at most `limit` bytes when given. */
   async readline(limit: number | null = null): Promise<Uint8Array> {
+    this.#checkOpen();
     const max = limit === null || limit < 0 ? Infinity : limit;
     // The line grows in one buffer, and reads go into one buffer kept for
     // them: a line that arrives a few bytes at a time costs neither a

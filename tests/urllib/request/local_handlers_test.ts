@@ -146,3 +146,26 @@ Deno.test("pathname2url and url2pathname mirror Python's POSIX forms", () => {
   equal(pathname2url("/a b/ç?#.txt"), "/a%20b/%C3%A7%3F%23.txt");
   equal(url2pathname("/a%20b/%C3%A7%3F%23.txt"), "/a b/ç?#.txt");
 });
+
+Deno.test("a closed data: or file: response is a closed file (Python's ValueError); a closed HTTP response reads as empty", async () => {
+  const data = await urlopen("data:,abc");
+  await data.close();
+  for (
+    const read of [
+      () => data.read(),
+      () => data.readline(),
+      () => data.readinto(new Uint8Array(2)),
+      () => data.readlines(),
+    ]
+  ) {
+    await rejects(read(), new TypeError("I/O operation on closed file."));
+  }
+  const path = await Deno.makeTempFile();
+  try {
+    const file = await urlopen(`file://${path}`);
+    await file.close();
+    await rejects(file.read(), new TypeError("I/O operation on closed file."));
+  } finally {
+    await Deno.remove(path);
+  }
+});
