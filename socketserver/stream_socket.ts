@@ -256,9 +256,12 @@ export class StreamSocket implements Deno.Conn {
    * the stream. The bytes are a view of a buffer no one else holds.
    */
   async #receive(size: number, what: string): Promise<Uint8Array> {
-    if (this.#leftover.length === 0) {
+    while (this.#leftover.length === 0) {
       const pending = this.#pending ?? this.#startRead(size);
       const n = await withTimeout(pending.done, this.#timeout, what);
+      // Calls made at once wait on the same read: the first to wake takes
+      // its bytes in, the others take what is left, or read again.
+      if (this.#pending !== pending) continue;
       this.#pending = null;
       if (n === null) return EMPTY;
       this.#leftover = pending.buffer.subarray(0, n);

@@ -103,6 +103,33 @@ serverTest(
 );
 
 serverTest(
+  "recv calls made at once each get their own bytes, none twice",
+  async () => {
+    let got: string[] = [];
+    class Twice extends BaseRequestHandler<StreamSocket> {
+      override async handle(): Promise<void> {
+        const pair = await Promise.all([
+          this.request.recv(5),
+          this.request.recv(5),
+        ]);
+        got = [...pair, await this.request.recv(5)].map((b) =>
+          decoder.decode(b)
+        );
+      }
+    }
+    await using server = new TCPServer(["127.0.0.1", 0], Twice);
+    const served = server.handle_request();
+    const conn = await connect(server.server_address);
+    await conn.write(encoder.encode("helloworld"));
+    await sleep(50);
+    await conn.write(encoder.encode("XYZ"));
+    await served;
+    conn.close();
+    deepEqual(got, ["hello", "world", "XYZ"]);
+  },
+);
+
+serverTest(
   "settimeout: recv raises TimedOut, and the bytes that come later are not lost",
   async () => {
     const got: unknown[] = [];
