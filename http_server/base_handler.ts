@@ -259,7 +259,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * times no single read or write: the server's timer looks a few times a
    * second for connections whose reads and writes have not moved, so it
    * costs a request nothing. `null` (default): no limit, as Python. `serve`
-   * sets 60 (nginx's `send_timeout` and `client_body_timeout`).
+   * sets 300. A write moves only when the kernel takes more bytes, which
+   * for a full send buffer happens once about a third of it has drained:
+   * a client reading slower than that buffer's third per `stall_timeout`
+   * (about 4 KB/s for 4 MiB and 300 s) is cut even though it reads.
    */
   declare stall_timeout: number | null;
 

@@ -101,10 +101,14 @@ const HEADERS_TIMEOUT = 60;
 const KEEP_ALIVE_TIMEOUT = 5;
 /**
  * Seconds a response may wait for its client to read, or an upload for
- * its client to send, with nothing moving (nginx's `send_timeout` and
- * `client_body_timeout`): a client that stops is dropped then.
+ * its client to send, with nothing moving: a client that stops is dropped
+ * then. Five minutes, not nginx's 60 s: the kernel lets a write go on only
+ * once about a third of the socket's send buffer (up to 4 MiB) has
+ * drained, so a client reading a large file slowly but steadily (32 KB/s
+ * waited 42 s between two such moments in a test) would be cut by a
+ * shorter limit.
  */
-const STALL_TIMEOUT = 60;
+const STALL_TIMEOUT = 300;
 
 /** A usage error: shown with the usage line, exit status 2 (as argparse). */
 class UsageError extends Error {}

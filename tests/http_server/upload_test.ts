@@ -727,7 +727,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "a stalled upload or an unread download is dropped after stall_timeout (serve: 60 s), its temporary file removed",
+    "a stalled upload or an unread download is dropped after stall_timeout (serve: 300 s), its temporary file removed",
   ...opts,
 }, async () => {
   await using site = await makeSite();
