@@ -310,6 +310,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #bodyStart = 0;
   #atLeast11 = false;
   #linger = false;
+  /** The server ended this connection for a stall (`stall_timeout`). */
+  #stalled = false;
   #firstRequest = true;
   #requestLineRead = false;
   #tracker: ConnectionTracker | null = null;
@@ -404,9 +406,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** Sends what is left, stops tracking the connection, and closes `rfile` and `wfile`. */
   override async finish(): Promise<void> {
-    if (this.#tracked) this.#tracker?.delete(this.#tracked);
-    if (this.#linger) await this.#lingerBeforeClose();
-    await super.finish();
+    // Still tracked while the rest goes out: a client that stops reading
+    // the end of a response is dropped (and logged) as one mid-response.
+    try {
+      if (this.#linger) await this.#lingerBeforeClose();
+      await super.finish();
+    } finally {
+      if (this.#tracked) this.#tracker?.delete(this.#tracked);
+    }
   }
 
   /** Handles requests until `close_connection` is set. */
@@ -478,7 +485,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     } catch (error) {
       if (error instanceof HeadTimeout) return this.#headTimedOut();
       if (!(error instanceof Deno.errors.TimedOut)) throw error;
-      this.log_error("Request timed out: %r", TIMEOUT_REPR);
+      // A stall the server ended was logged when it ended it.
+      if (!this.#stalled) this.log_error("Request timed out: %r", TIMEOUT_REPR);
       this.close_connection = true;
     } finally {
       // Whatever way the request ended (an error page, a HEAD answer), a
@@ -525,8 +533,11 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   #onDeadline(phase: Phase): void {
     if (phase === Phase.Busy) {
-      // Stalled: the waiting read or write fails as a timed-out one would,
-      // which ends the request with Python's `Request timed out` line.
+      // Stalled: Python's `Request timed out` line, here (the handler may
+      // have returned, its response still going out), and the waiting read
+      // or write fails as a timed-out one would.
+      this.#stalled = true;
+      this.log_error("Request timed out: %r", TIMEOUT_REPR);
       const timedOut = new Deno.errors.TimedOut("timed out");
       this.#reader.abort(timedOut);
       this.wfile.abort(timedOut);

@@ -13,6 +13,7 @@ import {
 } from "../../http_server/_upload.ts";
 import { buildRequest, RawConnection, sendRaw } from "./_diff_http.ts";
 import {
+  BaseHTTPRequestHandler,
   HostingHTTPRequestHandler,
   ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
@@ -782,4 +783,37 @@ Deno.test({
   ok(received < BIG, `${received} bytes of ${BIG}, then closed`);
   download.close();
   upload.close();
+});
+
+Deno.test({
+  name:
+    "a client that stops reading the end a handler left queued is dropped and logged too",
+  ...opts,
+}, async () => {
+  const logged: string[] = [];
+  class Big extends BaseHTTPRequestHandler {
+    override stall_timeout = 0.3;
+    // Queued whole, then the handler returns: the rest goes out in finish().
+    do_GET(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", String(32 << 20));
+      this.end_headers();
+      this.wfile.write(new Uint8Array(32 << 20));
+    }
+    override log_message(format: string, ...args: unknown[]): void {
+      logged.push(
+        format.includes("%") ? `${format} ${args.join(" ")}` : format,
+      );
+    }
+  }
+  await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Big);
+  void server.serve_forever(0.05);
+  const port = server.server_address[1] as number;
+  const client = await Deno.connect({ hostname: "127.0.0.1", port });
+  await client.write(encoder.encode("GET / HTTP/1.0\r\n\r\n"));
+  await eventually(
+    () => logged.some((l) => l.includes("Request timed out")),
+    "the timeout logged",
+  );
+  client.close();
 });
