@@ -10,6 +10,7 @@
  */
 
 import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
+import { typeName } from "../_util/py_type_name.ts";
 import { sendQueued, withTimeout } from "./_socket_io.ts";
 import type { Address } from "./base_server.ts";
 
@@ -29,13 +30,14 @@ export function addressOf(addr: Deno.Addr): Address {
   return "path" in addr ? (addr.path ?? "") : "";
 }
 
-function checkSize(size: number, what: string): void {
+/** Python's checks of `method`'s buffer size, with its messages. */
+function checkSize(size: number, method: string): void {
   if (!Number.isInteger(size)) {
     throw new TypeError(
-      `'${typeof size}' object cannot be interpreted as an integer`,
+      `'${typeName(size)}' object cannot be interpreted as an integer`,
     );
   }
-  if (size < 0) throw new RangeError(`negative ${what}size in recv`);
+  if (size < 0) throw new RangeError(`negative buffersize in ${method}`);
 }
 
 /**
@@ -99,7 +101,7 @@ export class StreamSocket implements Deno.Conn {
    * are not lost, the next `recv` returns them.
    */
   async recv(bufsize: number): Promise<Uint8Array> {
-    checkSize(bufsize, "buffer");
+    checkSize(bufsize, "recv");
     if (bufsize === 0) return new Uint8Array(0);
     const got = await this.#receive(bufsize, "recv");
     // A few bytes of a large buffer are copied out, not kept with it.
@@ -110,20 +112,18 @@ export class StreamSocket implements Deno.Conn {
    * Receives up to `nbytes` bytes (0: as many as `buffer` holds) into
    * `buffer`; resolves with the count, 0 once the peer has closed its side.
    */
-  recv_into(buffer: Uint8Array, nbytes = 0): Promise<number> {
-    checkSize(nbytes, "buffer");
+  async recv_into(buffer: Uint8Array, nbytes = 0): Promise<number> {
+    checkSize(nbytes, "recv_into");
     if (nbytes > buffer.length) {
-      return Promise.reject(
-        new RangeError("buffer too small for requested bytes"),
-      );
+      throw new RangeError("buffer too small for requested bytes");
     }
-    return this.#copyInto(
+    return await this.#copyInto(
       nbytes === 0 ? buffer : buffer.subarray(0, nbytes),
       "recv_into",
     );
   }
 
-  /** Sends some of `data` (one write); resolves with how many bytes left. */
+  /** Sends some of `data` (one write); resolves with how many bytes it took. */
   async send(data: BytesLike): Promise<number> {
     const bytes = asBytes(data);
     await this.#sendQueued();
