@@ -9,6 +9,8 @@
  * @module
  */
 
+import { isIPv4, isIPv6 } from "../parse/_netloc.ts";
+
 /** `[LIBRARY: REASON] text`, as `_ssl.c` words its errors; `text` alone without a reason. */
 function sslMessage(
   library: string | null,
@@ -105,8 +107,13 @@ const VERIFY_RESULTS: readonly [RegExp, number, string][] = [
   [/BadSignature|InvalidSignature/, 7, "certificate signature failure"],
 ];
 
-const IP_LITERAL =
-  /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\]?)$/;
+/** Whether `host` is an IP address (IPv6 with or without its brackets). */
+function isAddress(host: string): boolean {
+  const bare = host.startsWith("[") && host.endsWith("]")
+    ? host.slice(1, -1)
+    : host;
+  return isIPv4(bare) || isIPv6(bare);
+}
 
 /**
  * Deno's error from a TLS handshake with `host` as Python's: an
@@ -125,7 +132,7 @@ export function sslErrorOf(error: unknown, host: string): unknown {
   if (!(error instanceof Deno.errors.InvalidData)) return error;
   const text = error.message;
   if (/not valid for name|NotValidForName/.test(text)) {
-    return IP_LITERAL.test(host)
+    return isAddress(host)
       ? new SSLCertVerificationError(
         64,
         `IP address mismatch, certificate is not valid for '${host}'.`,

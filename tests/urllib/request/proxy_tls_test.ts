@@ -346,8 +346,14 @@ Deno.test({
   try {
     const store = await Deno.makeTempDir();
     await Deno.writeTextFile(`${store}/ca.txt`, pem.ca);
-    // Only a hashed name, and a link: OpenSSL's layout (/etc/ssl/certs).
-    await Deno.symlink(`${store}/ca.txt`, `${folder}/5ed36f99.0`);
+    // Only a link named by the CA's subject hash: OpenSSL's layout
+    // (/etc/ssl/certs), the one Python's capath reads.
+    const hash = new TextDecoder().decode(
+      (await new Deno.Command("openssl", {
+        args: ["x509", "-hash", "-noout", "-in", `${store}/ca.txt`],
+      }).output()).stdout,
+    ).trim();
+    await Deno.symlink(`${store}/ca.txt`, `${folder}/${hash}.0`);
     await Deno.symlink(`${store}/missing`, `${folder}/0badc0de.0`);
     const context = create_default_context({ capath: folder });
     equal(context.caCerts.length, 1);
