@@ -218,7 +218,8 @@ async function linkExclusive(temp: string, target: string): Promise<void> {
  * `rfile.read`) in chunks.
  *
  * @throws {UploadError} 400 when the body ends early (the client stopped).
- * @throws {Deno.errors.TimedOut} When a read outlasts the handler's `timeout`.
+ * @throws {Deno.errors.TimedOut} When a read outlasts the handler's
+ * `timeout`, or the server ended a stalled one (`stall_timeout`).
  */
 export async function* bodyChunks(
   read: (size: number) => Promise<Uint8Array>,
@@ -231,7 +232,7 @@ export async function* bodyChunks(
     try {
       chunk = await read(Math.min(CHUNK, remaining));
     } catch (error) {
-      // The handler's timeout: Python's `Request timed out`, no answer.
+      // Timed out (or stalled): Python's `Request timed out`, no answer.
       if (error instanceof Deno.errors.TimedOut) throw error;
       chunk = new Uint8Array(0);
     }

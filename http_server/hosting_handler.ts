@@ -167,7 +167,6 @@ function matchesContentVariant(
   );
 }
 
-/** The request headers that hold a validator of the client's copy. */
 /**
  * Whether `If-Modified-Since` (`since`) shows the client's copy of the
  * response in `held` current: the base sends `Last-Modified` only for a
@@ -180,6 +179,7 @@ function heldUnmodifiedSince(since: string | null, held: HeldHead): boolean {
     unmodifiedSince(since, modified);
 }
 
+/** The request headers that hold a validator of the client's copy. */
 function isValidator(name: string): boolean {
   const lower = name.toLowerCase();
   return lower === "if-none-match" || lower === "if-modified-since";
@@ -235,14 +235,6 @@ function setHeader(held: HeldHead, name: string, value: string | null): void {
 async function readWhole(source: CopySource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return Deno.lstatSync(path).isDirectory;
-  } catch {
-    return false;
-  }
 }
 
 function isMissing(path: string): boolean {
@@ -1055,7 +1047,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     // when a later one failed.
     const taken = files.find((f) => {
       const target = joinName(folder, f.name);
-      return this.overwrite ? isFolder(target) : !isMissing(target);
+      return this.overwrite
+        ? lstatOrNull(target)?.isDirectory === true
+        : !isMissing(target);
     });
     if (taken) {
       await Promise.all(files.map((f) => discard(f.temp)));

@@ -88,8 +88,9 @@ options:
 ${HOSTING_HELP}
 
 Python's --cgi option is left out: CGI support is deprecated in Python 3.13
-and removed in 3.15. A request head must arrive within 60 seconds and a
-kept-alive connection may stay idle for 5 seconds.`;
+and removed in 3.15. A request head must arrive within 60 seconds, a
+kept-alive connection may stay idle for 5 seconds, and a download or upload
+that stops moving is dropped after 5 minutes.`;
 
 /**
  * Seconds a client may take to send a request head (nginx's

@@ -35,6 +35,8 @@ export interface ServeForeverOptions {
 }
 
 const SHUTDOWN = Symbol("shutdown");
+const POLL = Symbol("poll");
+const NOTHING = Symbol("nothing");
 
 /**
  * Serving a closed server: Python's `ValueError` (from registering the
@@ -45,8 +47,6 @@ function closedServer(method: string): TypeError {
     `${method}() on a server that is closed or not bound`,
   );
 }
-const POLL = Symbol("poll");
-const NOTHING = Symbol("nothing");
 
 /** An accepted request, or `null` when accepting failed. */
 type Accepted<R> = [R, Address] | null;
