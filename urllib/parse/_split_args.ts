@@ -107,6 +107,18 @@ export function tooManyArguments(fn: string, given: number): never {
   );
 }
 
+/**
+ * Refuses a call of a one-parameter function with more arguments, as
+ * Python does (`urldefrag(url, False)` is an error there, not a no-op).
+ */
+export function onlyOneArgument(fn: string, given: number): void {
+  if (given > 1) {
+    throw new TypeError(
+      `${fn}() takes 1 positional argument but ${given} were given`,
+    );
+  }
+}
+
 /** Python truthiness of a str/bytes argument. */
 export function truthy(value: unknown): boolean {
   if (typeof value === "string") return value.length !== 0;

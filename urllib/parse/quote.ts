@@ -18,6 +18,7 @@ import {
 } from "./_quote_impl.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { typeName } from "../../_util/py_type_name.ts";
+import { onlyOneArgument } from "./_split_args.ts";
 
 /** Keyword options of {@linkcode quote} and {@linkcode quote_plus}. */
 export interface QuoteOptions {
@@ -269,6 +270,7 @@ export function unquote_plus(string: string, ...args: unknown[]): string {
  * ```
  */
 export function unquote_to_bytes(string: string | Uint8Array): Uint8Array {
+  onlyOneArgument("unquote_to_bytes", arguments.length);
   if (typeof string === "string") {
     if (!string) return new Uint8Array(0);
     // Pure ASCII needs no encoder pass.

@@ -12,6 +12,7 @@ import {
   bytesArgText,
   describe,
   mixError,
+  onlyOneArgument,
   splitArgs,
   type SplitOptions,
   strArgText,
@@ -271,6 +272,7 @@ export function urlunsplit(
 export function urlunsplit(
   components: Iterable<string | Uint8Array>,
 ): string | Uint8Array {
+  onlyOneArgument("urlunsplit", arguments.length);
   if (components instanceof SplitResult) {
     const r = components;
     return unsplitText(r.scheme, r.netloc, r.path, r.query, r.fragment);
@@ -301,6 +303,7 @@ export function urlunparse(
 export function urlunparse(
   components: Iterable<string | Uint8Array>,
 ): string | Uint8Array {
+  onlyOneArgument("urlunparse", arguments.length);
   if (components instanceof ParseResult) {
     const r = components;
     return unparseText(
@@ -359,6 +362,7 @@ export function urldefrag(
 export function urldefrag(
   url: string | Uint8Array,
 ): DefragResult | DefragResultBytes {
+  onlyOneArgument("urldefrag", arguments.length);
   if (typeof url === "string") {
     const [u, f] = defragText(url);
     return new DefragResult(u, f);
@@ -380,6 +384,7 @@ export function urldefrag(
  * ```
  */
 export function unwrap(url: string): string {
+  onlyOneArgument("unwrap", arguments.length);
   url = pyStrip(String(url));
   if (url.startsWith("<") && url.endsWith(">")) {
     url = pyStrip(url.slice(1, -1));

@@ -15,6 +15,7 @@ import {
   SplitResult,
   SplitResultBytes,
 } from "../../../urllib/parse/results.ts";
+import { unquote_to_bytes } from "../../../urllib/parse/quote.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -456,6 +457,32 @@ Deno.test("unwrap", () => {
   equal(unwrap("\x1c\u3000x\x85"), "x");
   // U+FEFF is not whitespace to Python.
   equal(unwrap("\ufeffx"), "\ufeffx");
+});
+
+Deno.test("one-parameter functions refuse extra arguments, as Python's do", () => {
+  // A JavaScript caller (or code typed `any`) can pass them; Python raises.
+  const loose = {
+    urldefrag,
+    urlunsplit,
+    urlunparse,
+    unwrap,
+    unquote_to_bytes,
+  } as Record<string, (...args: unknown[]) => unknown>;
+  const calls: [string, unknown[]][] = [
+    ["urldefrag", ["http://h/p#f", false]],
+    ["urlunsplit", [["http", "h", "/", "", ""], 1]],
+    ["urlunparse", [["http", "h", "/", "", "", ""], 1]],
+    ["unwrap", ["<URL:x>", 1]],
+    ["unquote_to_bytes", ["%E9", "latin-1"]],
+  ];
+  for (const [name, args] of calls) {
+    throws(() => loose[name]!(...args), {
+      name: "TypeError",
+      message: `${name}() takes 1 positional argument but 2 were given`,
+    });
+    // One argument still works.
+    loose[name]!(args[0]);
+  }
 });
 
 Deno.test("urlsplit returns distinct result objects", () => {
