@@ -39,7 +39,6 @@ export interface UrlretrieveOptions {
 
 const tempFiles: string[] = [];
 const BLOCK = 8192;
-const READ_BLOCKS = 8;
 
 /** Gathers small writes into 1 MiB ones: disk writes cost per call. */
 class StagedWriter {
@@ -201,21 +200,17 @@ export async function urlretrieve(
         size = parsed;
       }
       opts.reporthook?.(blocknum, BLOCK, size);
-      const scratch = new Uint8Array(BLOCK * READ_BLOCKS);
+      // Python's 8192-byte blocks, each written before the next read: a
+      // read that fails mid-body loses no complete block before it (the
+      // writer stages them, so the file still sees few, large writes).
+      const block = new Uint8Array(BLOCK);
       while (true) {
-        // Python reads 8192-byte blocks; reading eight at a time and
-        // reporting each block gives the same calls with 1/8 the I/O calls.
-        // One reused buffer: the writer copies out of it, and fresh arrays
-        // per read would only wait for the garbage collector.
-        const got = await fp.readinto(scratch);
+        const got = await fp.readinto(block);
         if (got === 0) break;
-        const chunk = scratch.subarray(0, got);
-        read += chunk.length;
-        await sink.write(chunk);
-        for (let done = 0; done < chunk.length; done += BLOCK) {
-          blocknum += 1;
-          opts.reporthook?.(blocknum, BLOCK, size);
-        }
+        read += got;
+        await sink.write(block.subarray(0, got));
+        blocknum += 1;
+        opts.reporthook?.(blocknum, BLOCK, size);
       }
       await sink.flush();
     } finally {

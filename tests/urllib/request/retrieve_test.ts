@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { urlcleanup, urlretrieve } from "../../../urllib/request/mod.ts";
-import { ContentTooShortError } from "../../../urllib/error.ts";
+import { ContentTooShortError, IncompleteRead } from "../../../urllib/error.ts";
 import { startRaw, startSite } from "./_site.ts";
 
 Deno.test("urlretrieve streams to a temp file and reports 8192-byte blocks", async () => {
@@ -74,6 +74,34 @@ Deno.test("a short body is ContentTooShortError carrying [filename, headers]", a
     });
   } finally {
     await urlcleanup();
+  }
+});
+
+Deno.test("a body cut short keeps every whole block read before the cut, as Python's 8192-byte reads do", async () => {
+  // 100 chunks of 1000 bytes, then the connection ends without the last
+  // chunk. CPython 3.13: IncompleteRead(1696 bytes read), 13 reporthook
+  // calls, 98,304 bytes (twelve blocks) on disk.
+  const chunk = "3e8\r\n" + "y".repeat(1000) + "\r\n";
+  await using raw = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+    chunk.repeat(100)
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const target = `${dir}/cut.bin`;
+    const calls: number[] = [];
+    await rejects(
+      urlretrieve(raw.base, target, (n) => calls.push(n)),
+      (e) => {
+        ok(e instanceof IncompleteRead);
+        equal(e.partial.length, 1696);
+        return true;
+      },
+    );
+    deepEqual(calls, Array.from({ length: 13 }, (_, i) => i));
+    equal((await Deno.stat(target)).size, 98304);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
