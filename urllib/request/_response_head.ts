@@ -53,13 +53,13 @@ function hasForbiddenControl(text: string): boolean {
  */
 export function parseStatusLine(line: string): StatusLine {
   const text = content(line);
-  if (hasForbiddenControl(text)) throw new BadStatusLine(text);
+  if (hasForbiddenControl(text)) throw new BadStatusLine(line);
   const m = /^[ \t]*(\S+)(?:[ \t]+(\S+)(?:[ \t]+(.*))?)?$/.exec(text);
   const [, versionText = "", codeText = "", reason = ""] = m ?? [];
-  if (!versionText.startsWith("HTTP/")) throw new BadStatusLine(text);
-  if (!/^\d{3}$/.test(codeText)) throw new BadStatusLine(text);
+  if (!versionText.startsWith("HTTP/")) throw new BadStatusLine(line);
+  if (!/^\d{3}$/.test(codeText)) throw new BadStatusLine(line);
   const status = Number(codeText);
-  if (status < 100) throw new BadStatusLine(text);
+  if (status < 100) throw new BadStatusLine(line);
   return { versionText, status, reason: reason.trim() };
 }
 

@@ -295,6 +295,7 @@ Deno.test("one rule for malformed lines: bare CR, NUL, whitespace before the col
       `${OK} X-Lead: 1\r\n\tmore\r\nX-B: b\r\nContent-Length: 2\r\n\r\nok`,
     "/fold": `${OK}X-A: a\r\n b\r\n\t c \r\nContent-Length: 2\r\n\r\nok`,
     "/status-cr": "HTTP/1.1 200 O\rK\r\nContent-Length: 2\r\n\r\nok",
+    "/status-blank": "\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
     "/status-099": "HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\nok",
     "/status-1000": "HTTP/1.1 1000 High\r\nContent-Length: 2\r\n\r\nok",
     "/http2": "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
@@ -319,7 +320,19 @@ Deno.test("one rule for malformed lines: bare CR, NUL, whitespace before the col
   const fold = await open("/fold");
   equal(fold.headers.get("X-A"), "a b c");
   await fold.read();
-  await rejectsWith(open("/status-cr"), BadStatusLine, /^HTTP\/1.1 200 O\rK$/);
+  await rejectsWith(
+    open("/status-cr"),
+    BadStatusLine,
+    /^HTTP\/1.1 200 O\rK\r\n$/,
+  );
+  // As Python: the line as read, its line end included; a blank line is
+  // not the end of the stream (that one reads '').
+  await rejects(open("/status-blank"), (e: unknown) => {
+    ok(e instanceof BadStatusLine);
+    equal(e.line, "\r\n");
+    equal(e.message, "\r\n");
+    return true;
+  });
   await rejectsWith(open("/status-099"), BadStatusLine, /099/);
   await rejectsWith(open("/status-1000"), BadStatusLine, /1000/);
   await rejectsWith(open("/http2"), UnknownProtocol, /^HTTP\/2.0$/);
@@ -391,7 +404,7 @@ Deno.test("a proxy whose answer to CONNECT is not HTTP: the HTTPException arrive
   await rejectsWith(
     opener.open("https://example.invalid/x"),
     BadStatusLine,
-    /^X-Flood: 1$/,
+    /^X-Flood: 1\r\n$/,
   );
 });
 
