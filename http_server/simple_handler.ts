@@ -565,7 +565,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     options: SimpleHTTPRequestHandlerOptions = {},
   ) {
     super(request, client_address, server);
-    this.directory = options.directory ?? Deno.cwd();
+    // An empty folder is the current one (as Python joins onto ""), never
+    // the file system's root, which Python serves for "/" then.
+    this.directory = options.directory || Deno.cwd();
     this.follow_symlinks = options.follow_symlinks ?? false;
     const cache = options.cache ?? null;
     this.cache = cache === true ? sharedCache() : cache || null;

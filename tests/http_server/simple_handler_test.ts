@@ -273,6 +273,16 @@ Deno.test({
   },
 });
 
+Deno.test("SimpleHTTPRequestHandler: an empty directory is the current folder, never the file system's root", () => {
+  const Handler = Quiet.partial({ directory: "" });
+  const handler = new Handler(null!, ["127.0.0.1", 1], null!);
+  const cwd = Deno.cwd();
+  equal(handler.translate_path("/hello.txt"), `${cwd}/hello.txt`);
+  // Python 3.13 gives "/" here, and lists the root of the file system.
+  equal(handler.translate_path("/"), `${cwd}/`);
+  equal(handler.translate_path("/../../etc/passwd"), `${cwd}/etc/passwd`);
+});
+
 Deno.test("SimpleHTTPRequestHandler: Range is ignored for HTTP/0.9, whose response cannot say it is a part", async () => {
   const Handler = Quiet.partial({ directory: www });
   for (const range of ["bytes=6-10", "bytes=50-"]) {
