@@ -19,6 +19,8 @@ import {
   unquoteParam,
 } from "./mime_params.ts";
 
+import { pyRstrip, pyStrip } from "./py_str.ts";
+
 export type { ParamValue, Rfc2231Value } from "./mime_params.ts";
 
 const DEFAULT_CONTENT_TYPE = "text/plain";
@@ -53,6 +55,7 @@ export class HTTPMessage implements Iterable<string> {
   /** Pairs, once materialised; until then `#source` answers look-ups. */
   #list: [string, string][] | null = null;
   #source: Headers | null = null;
+  #defaultType = DEFAULT_CONTENT_TYPE;
 
   /**
    * Creates a message holding `init`, in order. A fetch `Headers` object is
@@ -136,7 +139,10 @@ export class HTTPMessage implements Iterable<string> {
   /** The first value of header `name`, or `failobj` when there is none. */
   get<T>(name: string, failobj: T): string | T;
   get<T>(name: string, failobj: T | null = null): string | T | null {
-    if (this.#source !== null) return this.#source.get(name) ?? failobj;
+    if (this.#source !== null) {
+      // A name fetch's Headers refuses (`"x a"`, `""`) is simply absent.
+      return isToken(name) ? this.#source.get(name) ?? failobj : failobj;
+    }
     const named = nameTest(name);
     for (const [key, value] of this.#pairs) {
       if (named(key)) return value;
@@ -178,7 +184,7 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   has(name: string): boolean {
-    if (this.#source !== null) return this.#source.has(name);
+    if (this.#source !== null) return isToken(name) && this.#source.has(name);
     const named = nameTest(name);
     return this.#pairs.some(([key]) => named(key));
   }
@@ -274,10 +280,7 @@ export class HTTPMessage implements Iterable<string> {
   ): void {
     const parts = [value];
     for (const [key, param] of Object.entries(params)) {
-      const paramName = key.replaceAll("_", "-");
-      parts.push(
-        param === null ? paramName : `${paramName}="${quoteValue(param)}"`,
-      );
+      parts.push(formatParam(key.replaceAll("_", "-"), param));
     }
     this.#pairs.push([name, parts.join("; ")]);
   }
@@ -334,12 +337,72 @@ export class HTTPMessage implements Iterable<string> {
    */
   get_content_type(): string {
     const header = this.get("content-type");
-    if (header === null) return DEFAULT_CONTENT_TYPE;
-    // Python cuts at the first semicolon, quoted or not.
-    const semicolon = header.indexOf(";");
-    const type = (semicolon === -1 ? header : header.slice(0, semicolon))
-      .trim().toLowerCase();
-    return type.split("/").length === 2 ? type : DEFAULT_CONTENT_TYPE;
+    if (header === null) return this.#defaultType;
+    const type = firstPart(header);
+    return type.split("/").length === 2 ? type : this.#defaultType;
+  }
+
+  /**
+   * The content type `get_content_type` falls back on: `text/plain` unless
+   * `set_default_type` changed it.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage();
+   * equal(msg.get_default_type(), "text/plain");
+   * msg.set_default_type("message/rfc822");
+   * equal(msg.get_content_type(), "message/rfc822");
+   * ```
+   */
+  get_default_type(): string {
+    return this.#defaultType;
+  }
+
+  /** Sets what {@linkcode HTTPMessage.get_default_type} returns. */
+  set_default_type(ctype: string): void {
+    this.#defaultType = ctype;
+  }
+
+  /**
+   * The disposition of `Content-Disposition` (`attachment`, `inline`),
+   * lowercased, or `null` when the header is missing.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Content-Disposition", "Attachment; filename=a.txt"]]);
+   * equal(msg.get_content_disposition(), "attachment");
+   * ```
+   */
+  get_content_disposition(): string | null {
+    const value = this.get("content-disposition");
+    return value === null ? null : firstPart(value);
+  }
+
+  /**
+   * The `boundary` parameter of `Content-Type` (a multipart body's
+   * separator), unquoted and without trailing blanks, or `failobj`.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["Content-Type", 'multipart/form-data; boundary="--xy;z"']]);
+   * equal(msg.get_boundary(), "--xy;z");
+   * equal(new HTTPMessage().get_boundary(), null);
+   * ```
+   */
+  get_boundary(): string | null;
+  /** The boundary, or `failobj` when there is none. */
+  get_boundary<T>(failobj: T): string | T;
+  get_boundary<T>(failobj: T | null = null): string | T | null {
+    const found = this.get_param("boundary", MISSING);
+    if (found === MISSING) return failobj;
+    // RFC 2046: a boundary may begin with blanks, not end with them.
+    return pyRstrip(collapseRfc2231Value(found));
   }
 
   /**
@@ -500,7 +563,7 @@ export class HTTPMessage implements Iterable<string> {
     let found = this.get_param("filename", MISSING, "content-disposition");
     if (found === MISSING) found = this.get_param("name", MISSING);
     if (found === MISSING) return failobj;
-    return collapseRfc2231Value(found).trim();
+    return pyStrip(collapseRfc2231Value(found));
   }
 
   /**
@@ -579,4 +642,37 @@ export function getheader(
 ): string | null {
   const values = headers?.get_all(name) ?? null;
   return values === null || values.length === 0 ? default_ : values.join(", ");
+}
+
+/** A header's value before its first `;` (quoted or not), lowercased, as Python's `_splitparam`. */
+function firstPart(value: string): string {
+  const semicolon = value.indexOf(";");
+  return pyStrip(semicolon === -1 ? value : value.slice(0, semicolon))
+    .toLowerCase();
+}
+
+/** Whether `name` is an RFC 9110 token, as fetch's `Headers` requires. */
+function isToken(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * One `add_header` parameter as Python's `_formatparam` writes it: quoted;
+ * RFC 2231-encoded as UTF-8 when not ASCII (`filename*=utf-8''na%C3%AFve`);
+ * the bare name when the value is `null` or empty.
+ */
+function formatParam(name: string, value: string | null): string {
+  if (value === null || value === "") return name;
+  // deno-lint-ignore no-control-regex
+  if (/[^\x00-\x7f]/.test(value)) {
+    // Python's quote(value, safe=""): only letters, digits and _.-~ stay.
+    const quoted = encodeURIComponent(value).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+    return `${name}*=utf-8''${quoted}`;
+  }
+  return `${name}="${quoteValue(value)}"`;
 }

@@ -31,3 +31,19 @@ export function pyStrip(text: string): string {
   while (end > start && PY_SPACE.includes(text.charAt(end - 1))) end--;
   return text.slice(start, end);
 }
+
+/**
+ * Python's `text.rstrip()`: `text` without Python whitespace at its end.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { pyRstrip } from "./py_str.ts";
+ * equal(pyRstrip(" a \x85"), " a");
+ * ```
+ */
+export function pyRstrip(text: string): string {
+  let end = text.length;
+  while (end > 0 && PY_SPACE.includes(text.charAt(end - 1))) end--;
+  return text.slice(0, end);
+}

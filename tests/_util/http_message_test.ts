@@ -356,3 +356,69 @@ Deno.test("HTTPMessage: names that change length or leave ASCII when lower-cased
   equal(msg.get("\u0130d"), null);
   equal(msg.length, 2);
 });
+
+Deno.test("get_boundary, get_content_disposition and the default type, as Python's Message gives them", () => {
+  // Each checked against CPython 3.13's http.client.HTTPMessage.
+  const cases: [[string, string][], (string | null)[]][] = [
+    [[["Content-Type", 'multipart/form-data; boundary="--xy;z"']], [
+      "--xy;z",
+      null,
+      "multipart/form-data",
+    ]],
+    [[["Content-Type", "multipart/form-data; boundary=abc  "]], [
+      "abc",
+      null,
+      "multipart/form-data",
+    ]],
+    [[["Content-Type", "multipart/mixed; boundary*=utf-8''a%20b"]], [
+      "a b",
+      null,
+      "multipart/mixed",
+    ]],
+    [[["Content-Disposition", "  INLINE\x85 "]], [
+      null,
+      "inline",
+      "text/plain",
+    ]],
+    // Python's strip() takes NEL off too; JavaScript's trim() does not.
+    [[["Content-Type", "text/html \x85"]], [null, null, "text/html"]],
+    [[], [null, null, "text/plain"]],
+  ];
+  for (const [fields, expected] of cases) {
+    const msg = new HTTPMessage(fields);
+    deepEqual([
+      msg.get_boundary(),
+      msg.get_content_disposition(),
+      msg.get_content_type(),
+    ], expected);
+  }
+  equal(new HTTPMessage().get_boundary("none"), "none");
+  const digest = new HTTPMessage([["Content-Type", "bogus"]]);
+  equal(digest.get_default_type(), "text/plain");
+  digest.set_default_type("message/rfc822");
+  equal(digest.get_content_type(), "message/rfc822");
+  equal(digest.get_content_maintype(), "message");
+});
+
+Deno.test("add_header writes parameters as Python's _formatparam: RFC 2231 for non-ASCII, a bare name for an empty value", () => {
+  const msg = new HTTPMessage();
+  msg.add_header("Content-Disposition", "attachment", {
+    filename: "naïve.txt",
+    empty: "",
+    none: null,
+    plain: "a b",
+    paren: "x(y)",
+  });
+  equal(
+    msg.get("content-disposition"),
+    `attachment; filename*=utf-8''na%C3%AFve.txt; empty; none; plain="a b"; paren="x(y)"`,
+  );
+});
+
+Deno.test("a message over fetch Headers answers names Headers refuses as absent", () => {
+  const msg = new HTTPMessage(new Headers([["X", "1"]]));
+  equal(msg.get("x a", "default"), "default");
+  equal(msg.get(""), null);
+  equal(msg.has("é"), false);
+  equal(msg.get("X"), "1");
+});
