@@ -9,6 +9,7 @@
  * @module
  */
 import { isValidDate, parsedateTz, utcSeconds } from "../_util/parsedate.ts";
+import { pyStr } from "../_util/py_repr.ts";
 
 /** English month abbreviations, index 1 to 12 (index 0 unused, as Python). */
 export const MONTH_NAMES: readonly (string | null)[] = [
@@ -44,6 +45,11 @@ let cachedLogSecond = NaN;
 let lastGivenSecond = NaN;
 let lastGivenDate = "";
 let cachedLogDate = "";
+let cachedLogMonth = 1;
+let cachedLogDay = "";
+let cachedLogRest = "";
+/** The month name `cachedLogDate` was built with. */
+let cachedLogName: string | null | undefined;
 
 /** RFC 7231 date (`Tue, 24 Nov 2026 05:40:00 GMT`) for seconds since the epoch. */
 export function httpDate(seconds?: number | null): string {
@@ -84,15 +90,31 @@ function two(n: number): string {
   return n < 10 ? "0" + n : String(n);
 }
 
-/** Local time as Python's log lines show it: `24/Nov/2026 05:40:00`. */
-export function logDate(): string {
+/**
+ * Local time as Python's log lines show it: `24/Nov/2026 05:40:00`, the
+ * month named by `monthNames` (a handler's `monthname`, index 1 to 12).
+ */
+export function logDate(
+  monthNames: readonly (string | null)[] = MONTH_NAMES,
+): string {
   const now = Math.floor(Date.now() / 1000);
   if (now !== cachedLogSecond) {
     const d = new Date(now * 1000);
     cachedLogSecond = now;
-    cachedLogDate = `${two(d.getDate())}/${MONTH_NAMES[d.getMonth() + 1]}/${
-      String(d.getFullYear()).padStart(4, "0")
-    } ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    cachedLogMonth = d.getMonth() + 1;
+    cachedLogDay = two(d.getDate());
+    cachedLogRest = `${String(d.getFullYear()).padStart(4, "0")} ${
+      two(d.getHours())
+    }:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    cachedLogName = undefined;
+  }
+  // The names can change at any time (Python reads them on every call).
+  const name = monthNames[cachedLogMonth];
+  if (name !== cachedLogName) {
+    cachedLogName = name;
+    cachedLogDate = `${cachedLogDay}/${
+      pyStr(name).padStart(3)
+    }/${cachedLogRest}`;
   }
   return cachedLogDate;
 }

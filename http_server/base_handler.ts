@@ -1252,7 +1252,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * ```
    */
   log_date_time_string(): string {
-    return logDate();
+    return logDate(this.monthname);
   }
 
   /**

@@ -534,6 +534,14 @@ Deno.test("helpers: version_string, date_time_string, log_date_time_string, resp
     handler.log_date_time_string(),
     /^\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d$/,
   );
+  // Log lines name the month by `monthname`, as Python's "%3s" does.
+  const month = new Date().getMonth() + 1;
+  const names: (string | null)[] = [null, ...Array(12).fill("Mo")];
+  const localised = new BaseHTTPRequestHandler(null!, ["127.0.0.1", 1], null!);
+  localised.monthname = names;
+  match(localised.log_date_time_string(), /^\d\d\/ Mo\/\d{4} /);
+  names[month] = "NOVEMBRE";
+  match(localised.log_date_time_string(), /^\d\d\/NOVEMBRE\/\d{4} /);
   deepEqual(handler.responses[200], [
     "OK",
     "Request fulfilled, document follows",
