@@ -477,20 +477,61 @@ function say(line: string): void {
 }
 
 /**
- * The `deno run` flags that let workers read what this process may read,
- * when it may not read everything.
+ * Asks now, while someone is at the console, for the permissions serving
+ * will use, and refuses to start without them: a prompt on the first
+ * request would stop the whole server until answered, and without a
+ * console the request would fail. A link may lead anywhere, so following
+ * links needs read access everywhere.
  */
-function readGrants(options: ServeOptions): string[] {
-  if (Deno.permissions.querySync({ name: "read" }).state === "granted") {
-    return [];
+function checkPermissions(options: ServeOptions): void {
+  const need = (
+    descriptor: Deno.PermissionDescriptor,
+    message: string,
+  ): void => {
+    if (Deno.permissions.requestSync(descriptor).state !== "granted") {
+      throw new StartError(message);
+    }
+  };
+  const folder = options.directory;
+  need(
+    { name: "read", path: folder },
+    `Deno needs permission to read ${pyRepr(folder)}: run with -A (or --allow-read=${folder})`,
+  );
+  if (options.hosting?.upload) {
+    need(
+      { name: "write", path: folder },
+      `--upload needs permission to write in ${pyRepr(folder)}: run with -A (or --allow-write=${folder})`,
+    );
   }
-  const paths = [
-    options.directory,
-    options.tlsCert,
-    options.tlsKey,
-    options.tlsPasswordFile,
-  ].filter((path) => path !== null);
-  return [`--allow-read=${paths.join(",")}`];
+  if (options.followSymlinks) {
+    need(
+      { name: "read" },
+      "--follow-symlinks needs permission to read wherever a link may lead: run with -A (or --allow-read)",
+    );
+  }
+}
+
+/**
+ * The `deno run` flags that let workers read (and, for uploads, write)
+ * what this process may, when it may not everywhere.
+ */
+function folderGrants(options: ServeOptions): string[] {
+  const everywhere = (name: "read" | "write") =>
+    Deno.permissions.querySync({ name }).state === "granted";
+  const grants: string[] = [];
+  if (!everywhere("read")) {
+    const paths = [
+      options.directory,
+      options.tlsCert,
+      options.tlsKey,
+      options.tlsPasswordFile,
+    ].filter((path) => path !== null);
+    grants.push(`--allow-read=${paths.join(",")}`);
+  }
+  if (options.hosting?.upload && !everywhere("write")) {
+    grants.push(`--allow-write=${options.directory}`);
+  }
+  return grants;
 }
 
 /**
@@ -511,7 +552,7 @@ async function superviseWorkers(
     workers: options.workers,
     host,
     port,
-    denoArgs: readGrants(options),
+    denoArgs: folderGrants(options),
     // Every worker serves the certificate whose fingerprint was printed.
     env: selfSigned ? { [WORKER_TLS_ENV]: formatCertificate(selfSigned) } : {},
   });
@@ -560,6 +601,7 @@ export async function main(args: string[]): Promise<number> {
   let hosting: PreparedHosting | null = null;
   try {
     await checkDirectory(options.directory);
+    checkPermissions(options);
     if (options.hosting) {
       hosting = await prepareHosting(
         options.hosting,

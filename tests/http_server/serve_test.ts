@@ -491,3 +491,58 @@ Deno.test({
 Deno.test("cleanup", async () => {
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test({
+  name:
+    "serve: the permissions serving needs are asked for at startup, never on a request (a prompt would stop the whole server)",
+  ignore: WINDOWS,
+  async fn() {
+    const site = await Deno.makeTempDir({ prefix: "pyport_perm_" });
+    try {
+      const refused: [string[], string[], RegExp][] = [
+        [
+          ["--allow-net", `--allow-read=${site}`],
+          ["--upload"],
+          /^Error: --upload needs permission to write in '.*': run with -A \(or --allow-write=/,
+        ],
+        [
+          ["--allow-net", `--allow-read=${site}`],
+          ["--follow-symlinks"],
+          /^Error: --follow-symlinks needs permission to read wherever a link may lead/,
+        ],
+      ];
+      for (const [permissions, flags, message] of refused) {
+        await using server = new ServeProcess(
+          ["0", "-b", "127.0.0.1", "-d", site, ...flags],
+          { permissions },
+        );
+        await server.until(() => server.exitCode !== null, "the exit");
+        equal(server.exitCode, 1);
+        match(server.stderr, message);
+        equal(server.stdout, "");
+      }
+      // With exactly what it asks for, an upload is written.
+      await using server = new ServeProcess(
+        ["0", "-b", "127.0.0.1", "-d", site, "--upload"],
+        {
+          permissions: [
+            "--allow-net",
+            `--allow-read=${site}`,
+            `--allow-write=${site}`,
+          ],
+        },
+      );
+      const port = await server.started();
+      const res = await fetch(`http://127.0.0.1:${port}/up.txt`, {
+        method: "PUT",
+        body: "uploaded\n",
+        signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+      equal(res.status, 201);
+      equal(await Deno.readTextFile(`${site}/up.txt`), "uploaded\n");
+    } finally {
+      await Deno.remove(site, { recursive: true });
+    }
+  },
+});
