@@ -58,18 +58,21 @@ export const HOSTING_HELP =
   -H, --header 'NAME: VALUE'
                         add this header to every response (repeatable;
                         replaces the server's own header of that name)
-  --spa [FILE]          single-page app: a GET for a missing path without a
-                        file extension, from a browser (Accept: text/html),
-                        gets FILE (default: index.html) with status 200
+  --spa [FILE]          single-page app: a GET or HEAD for a missing path
+                        without a file extension, from a browser (Accept:
+                        text/html), gets FILE (default: index.html) with
+                        status 200
   --404 FILE            send FILE with status 404 for missing files
   --cache-control VALUE
                         send this Cache-Control with files and listings
   --no-dotfiles         hide names starting with '.' (404, and left out of
                         listings); .well-known stays reachable
   --no-listing          answer 404 for folders without an index page
-  --listing rich        listings with sizes, dates, sorting, breadcrumbs and
-                        dark mode (every listing also answers
-                        Accept: application/json with JSON)
+  --listing {rich,python}
+                        rich: listings with sizes, dates, sorting, breadcrumbs
+                        and dark mode; python (default): Python's own page
+                        (every listing also answers Accept: application/json
+                        with JSON)
   --compress            compress text-like files of 1 KiB to ${
     COMPRESS_LIMIT / 1024 / 1024
   } MiB with

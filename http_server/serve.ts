@@ -75,8 +75,9 @@ options:
                         (default: the key inside the --tls-cert file)
   --tls-password-file FILE
                         read the private key's password from this file
-  --http2               with --tls-cert: serve HTTP/2 too (and HTTP/1.1),
-                        through Deno.serve and the fetch adapter
+  --http2               with --tls-cert or --tls-self-signed: serve HTTP/2
+                        too (and HTTP/1.1), through Deno.serve and the
+                        fetch adapter
   --follow-symlinks     serve files behind symbolic links that lead outside
                         the directory (refused by default; Python follows them)
   --no-cache            read every file from disk on every request (by default
@@ -194,9 +195,9 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     throw new UsageError("--tls-key and --tls-password-file need --tls-cert");
   }
   const http2 = values.http2 ?? false;
-  if (http2 && !tlsCert) {
+  if (http2 && !tlsCert && !values["tls-self-signed"]) {
     throw new UsageError(
-      "--http2 needs --tls-cert (browsers speak HTTP/2 over TLS only)",
+      "--http2 needs --tls-cert or --tls-self-signed (browsers speak HTTP/2 over TLS only)",
     );
   }
   return {
@@ -315,14 +316,19 @@ function bindError(error: unknown, host: string, port: number): StartError {
 
 async function readTLS(options: ServeOptions) {
   if (!options.tlsCert) return null;
+  let password: string | null = null;
   try {
-    const password = options.tlsPasswordFile
-      ? (await Deno.readTextFile(options.tlsPasswordFile)).replace(/\r?\n$/, "")
-      : null;
+    if (options.tlsPasswordFile) {
+      password = (await Deno.readTextFile(options.tlsPasswordFile))
+        .replace(/\r?\n$/, "");
+    }
     return await loadTLSFiles(options.tlsCert, options.tlsKey, password);
   } catch (error) {
+    const hint = password === null && /is encrypted/.test(describe(error))
+      ? " (with --tls-password-file)"
+      : "";
     throw new StartError(
-      `cannot load TLS certificate or key: ${describe(error)}`,
+      `cannot load TLS certificate or key: ${describe(error)}${hint}`,
     );
   }
 }
@@ -495,12 +501,16 @@ function checkPermissions(options: ServeOptions): void {
   const folder = options.directory;
   need(
     { name: "read", path: folder },
-    `Deno needs permission to read ${pyRepr(folder)}: run with -A (or --allow-read=${folder})`,
+    `Deno needs permission to read ${
+      pyRepr(folder)
+    }: run with -A (or --allow-read=${folder})`,
   );
   if (options.hosting?.upload) {
     need(
       { name: "write", path: folder },
-      `--upload needs permission to write in ${pyRepr(folder)}: run with -A (or --allow-write=${folder})`,
+      `--upload needs permission to write in ${
+        pyRepr(folder)
+      }: run with -A (or --allow-write=${folder})`,
     );
   }
   if (options.followSymlinks) {

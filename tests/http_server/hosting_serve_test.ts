@@ -695,23 +695,7 @@ Deno.test({
       out.includes("localhost") && out.includes("127.0.0.1") &&
         out.includes("::1"),
     );
-    const shown = await new Deno.Command("openssl", {
-      args: [
-        "s_client",
-        "-connect",
-        `127.0.0.1:${server.port}`,
-        "-servername",
-        "localhost",
-        "-showcerts",
-      ],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-      signal: AbortSignal.timeout(10_000),
-    }).output();
-    const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
-      .exec(text.decode(shown.stdout))?.[0];
-    ok(pem, "openssl read a certificate");
+    const pem = await servedCertificate(server.port);
     const der = Uint8Array.from(
       atob(pem.split("\n").slice(1, -1).join("")),
       (c) => c.charCodeAt(0),
@@ -733,6 +717,59 @@ Deno.test({
     deepEqual(await listTree(site.root), ["a.txt"]);
   },
 });
+
+Deno.test({
+  name:
+    "--tls-self-signed with --http2: HTTP/2 with the certificate made at startup",
+  ignore: WINDOWS ||
+    new Deno.Command("openssl", { args: ["version"], stdout: "null" })
+        .outputSync().code !== 0,
+  async fn() {
+    await using site = await makeSite({ "a.txt": "over h2" });
+    await using server = await serve(site.root, [
+      "--tls-self-signed",
+      "--http2",
+    ], { scheme: "https", cwd: site.outside });
+    const pem = await servedCertificate(server.port);
+    const tls = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port: server.port,
+      caCerts: [pem],
+      alpnProtocols: ["h2", "http/1.1"],
+    });
+    equal((await tls.handshake()).alpnProtocol, "h2");
+    tls.close();
+    using client = Deno.createHttpClient({ caCerts: [pem] });
+    const { res, text: body } = await fetchText(
+      `https://127.0.0.1:${server.port}/a.txt`,
+      { client },
+    );
+    equal(res.status, 200);
+    equal(body, "over h2");
+  },
+});
+
+/** The certificate a TLS server on 127.0.0.1 sends, as PEM (read by openssl). */
+async function servedCertificate(port: number): Promise<string> {
+  const shown = await new Deno.Command("openssl", {
+    args: [
+      "s_client",
+      "-connect",
+      `127.0.0.1:${port}`,
+      "-servername",
+      "localhost",
+      "-showcerts",
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+    signal: AbortSignal.timeout(10_000),
+  }).output();
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
+    .exec(text.decode(shown.stdout))?.[0];
+  ok(pem, "openssl read a certificate");
+  return pem;
+}
 
 Deno.test({
   name:

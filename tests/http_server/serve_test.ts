@@ -221,7 +221,7 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
       [["-p", "HTTP/2"], /not HTTP\/1\.0 or HTTP\/1\.1/],
       [["--cgi"], /--cgi is not supported/],
       [["--tls-key", "k.pem"], /need --tls-cert/],
-      [["--http2"], /--http2 needs --tls-cert/],
+      [["--http2"], /--http2 needs --tls-cert or --tls-self-signed/],
       [["1", "2"], /unrecognized arguments: 2/],
     ] as const
   ) {
@@ -316,6 +316,23 @@ Deno.test({
       `${dir}/enc.pem`,
       "--tls-password-file",
       `${dir}/pw.txt`,
+    );
+    // Without the password: one line naming the flag that gives it.
+    const keyless = await run([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/enc.pem`,
+    ]);
+    equal(keyless.code, 1);
+    match(
+      keyless.stderr,
+      /^Error: cannot load TLS certificate or key: the private key in '.*enc\.pem' is encrypted: give its password \(with --tls-password-file\)\n$/,
     );
     const port = await server.started();
     equal(
