@@ -9,7 +9,8 @@
  */
 import { HTTPMessage } from "../../_util/http_message.ts";
 import { HTTPException, IncompleteRead, RemoteDisconnected } from "../error.ts";
-import type { Connection } from "./_http_conn.ts";
+import { type Connection, latin1Bytes } from "./_http_conn.ts";
+import { pyRepr } from "../../_util/py_repr.ts";
 import { pyInt } from "../../_util/py_int.ts";
 import {
   HeaderBlock,
@@ -31,18 +32,40 @@ export interface ResponseHead {
   headers: HTTPMessage;
 }
 
-async function readHeaderPairs(conn: Connection): Promise<[string, string][]> {
+/**
+ * Where http.client's `debuglevel` output goes (Python prints it to
+ * stdout), or `null` for none.
+ */
+export type DebugPrint = ((text: string) => void) | null;
+
+/**
+ * Reads header lines up to the blank one; `lines` gets each as read, the
+ * blank one included (http.client's `_read_headers` list).
+ */
+async function readHeaderPairs(
+  conn: Connection,
+  lines: string[] | null = null,
+): Promise<[string, string][]> {
   const block = new HeaderBlock();
-  while (!block.feed(await conn.readLine("header line")));
-  return block.pairs;
+  while (true) {
+    const line = await conn.readLine("header line");
+    lines?.push(line);
+    if (block.feed(line)) return block.pairs;
+  }
 }
 
-/** Reads the status line and headers, skipping `100 Continue` interim replies. */
+/**
+ * Reads the status line and headers, skipping `100 Continue` interim
+ * replies; with `debug`, prints what http.client prints at `debuglevel`
+ * 1 (`reply:` for each status line, `header:` for each header).
+ */
 export async function readResponseHead(
   conn: Connection,
+  debug: DebugPrint = null,
 ): Promise<ResponseHead> {
   for (let interim = 0;; interim++) {
     const line = await conn.readLine("status line");
+    debug?.(`reply: ${pyRepr(line)}`);
     if (line === "") throw new RemoteDisconnected();
     const { versionText, status, reason } = parseStatusLine(line);
     if (status === 100) {
@@ -51,13 +74,37 @@ export async function readResponseHead(
           `got more than ${MAX_INTERIM} interim responses`,
         );
       }
-      await readHeaderPairs(conn);
+      const skipped: string[] = [];
+      await readHeaderPairs(conn, skipped);
+      debug?.(`headers: ${pyRepr(skipped.map(latin1Bytes))}`);
       continue;
     }
     const version = protocolVersion(versionText);
     const headers = new HTTPMessage(await readHeaderPairs(conn));
+    if (debug) {
+      for (const [name, value] of headers.items()) {
+        debug(`header: ${name}: ${value}`);
+      }
+    }
     return { version, status, reason, headers };
   }
+}
+
+/**
+ * Reads a proxy's answer to CONNECT: its head, and the header lines as
+ * sent (http.client's `_raw_proxy_headers`), which `debug` prints.
+ */
+export async function readTunnelHead(
+  conn: Connection,
+  debug: DebugPrint = null,
+): Promise<{ status: number; reason: string }> {
+  const line = await conn.readLine("status line");
+  if (line === "") throw new RemoteDisconnected();
+  const { status, reason } = parseStatusLine(line);
+  const raw: string[] = [];
+  await readHeaderPairs(conn, raw);
+  for (const header of raw) debug?.(`header: ${header}`);
+  return { status, reason };
 }
 
 class LengthBody implements BodySource {

@@ -14,8 +14,13 @@ import { HTTPResponse } from "./response.ts";
 import { SSLContext } from "./ssl_context.ts";
 import { splitHost, splitType, titleCase } from "./_split.ts";
 import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
-import { bodySource, readResponseHead } from "./_http_body.ts";
-import { pyRepr } from "../../_util/py_repr.ts";
+import {
+  bodySource,
+  type DebugPrint,
+  readResponseHead,
+  readTunnelHead,
+} from "./_http_body.ts";
+import { pyRepr, reprBytes } from "../../_util/py_repr.ts";
 import { encodeText } from "../../_util/codec/mod.ts";
 import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
@@ -114,8 +119,23 @@ function hostPort(host: string, defaultPort: number): [string, number] {
  * ```
  */
 export class AbstractHTTPHandler extends BaseHandler {
-  /** Kept for Python compatibility; this transport prints nothing. */
-  _debuglevel = 0;
+  /**
+   * Python's `debuglevel`: above 0, the exchange is printed to stdout as
+   * http.client prints it (`send:`, `reply:`, `header:` lines).
+   */
+  _debuglevel: number;
+
+  /** `new AbstractHTTPHandler(debuglevel?)` (also `HTTPHandler`); default 0. */
+  constructor(debuglevel?: number | null);
+  /** Keyword form. */
+  constructor(options: { debuglevel?: number | null });
+  constructor(arg?: number | null | { debuglevel?: number | null }) {
+    super();
+    const level = arg !== null && typeof arg === "object"
+      ? arg.debuglevel
+      : arg;
+    this._debuglevel = level ?? 0;
+  }
 
   /** Python's `set_http_debuglevel(level)`. */
   set_http_debuglevel(level: number): void {
@@ -231,12 +251,15 @@ export class AbstractHTTPHandler extends BaseHandler {
       caCerts: context?.caCerts ?? [],
       checkHostname: context?.check_hostname ?? true,
     };
+    const debug: DebugPrint = this._debuglevel > 0
+      ? (text) => console.log(text)
+      : null;
     let conn: Connection | null = null;
     try {
       try {
         conn = await Connection.open(opts);
         if (req._tunnel_host) {
-          await tunnel(conn, req._tunnel_host, tunnelHeaders);
+          await tunnel(conn, req._tunnel_host, tunnelHeaders, debug);
         }
         if (tls) {
           const tlsHost = req._tunnel_host
@@ -244,14 +267,14 @@ export class AbstractHTTPHandler extends BaseHandler {
             : hostname;
           await conn.startTls({ ...opts, tls: true, tlsHostname: tlsHost });
         }
-        await sendRequest(conn, head, req.data, titled);
+        await sendRequest(conn, head, req.data, titled, debug);
       } catch (err) {
         // Python wraps only OSErrors: an abort is already a URLError, and a
         // proxy's unreadable answer to CONNECT an HTTPException.
         if (err instanceof URLError || isProtocolError(err)) throw err;
         throw new URLError(err);
       }
-      const resHead = await readResponseHead(conn);
+      const resHead = await readResponseHead(conn, debug);
       const source = bodySource(conn, resHead, method);
       return new HTTPResponse(
         source,
@@ -306,6 +329,7 @@ async function tunnel(
   conn: Connection,
   target: string,
   headers: Map<string, string>,
+  debug: DebugPrint,
 ): Promise<void> {
   const [host, port] = hostPort(target, 443);
   const hostText = host.includes(":") ? `[${host}]` : host;
@@ -317,8 +341,9 @@ async function tunnel(
     checkHeader(name, value);
     lines.push(`${name}: ${value}`);
   }
-  await conn.writeAll(latin1Bytes(lines.join("\r\n") + "\r\n\r\n"));
-  const head = await readResponseHead(conn);
+  await send(conn, latin1Bytes(lines.join("\r\n") + "\r\n\r\n"), debug);
+  // As http.client: any status but 200 fails, a 100 Continue included.
+  const head = await readTunnelHead(conn, debug);
   if (head.status !== 200) {
     conn.close();
     throw tunnelFailed(
@@ -343,13 +368,24 @@ function isIterable(data: unknown): boolean {
     (Symbol.iterator in data || Symbol.asyncIterator in data);
 }
 
+/** Writes `data`, printed first as http.client's `send()` prints it. */
+function send(
+  conn: Connection,
+  data: Uint8Array,
+  debug: DebugPrint,
+): Promise<void> {
+  debug?.(`send: ${reprBytes(data)}`);
+  return conn.writeAll(data);
+}
+
 async function sendRequest(
   conn: Connection,
   head: Uint8Array,
   data: Request["data"],
   headers: Map<string, string>,
+  debug: DebugPrint,
 ): Promise<void> {
-  if (data === null) return await conn.writeAll(head);
+  if (data === null) return await send(conn, head, debug);
   // As Python's encode_chunked: any Transfer-Encoding header (set by the
   // caller, or added above for a body of unknown length) frames the body.
   const chunked = [...headers.keys()].some((k) =>
@@ -362,6 +398,14 @@ async function sendRequest(
       : body.length > 0
       ? [head, encodeChunk(body), LAST_CHUNK]
       : [head, LAST_CHUNK];
+    if (debug) {
+      // Python sends (and prints) each part on its own; here they leave
+      // in one write.
+      for (const part of parts) {
+        if (part.length === 0) debug("Zero length chunk ignored");
+        else debug(`send: ${reprBytes(part)}`);
+      }
+    }
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
     for (const part of parts) {
@@ -370,13 +414,16 @@ async function sendRequest(
     }
     return await conn.writeAll(all);
   }
-  await conn.writeAll(head);
+  await send(conn, head, debug);
   for await (const piece of data) {
     const chunk = asBytes(piece);
-    if (chunk.length === 0) continue;
-    await conn.writeAll(chunked ? encodeChunk(chunk) : chunk);
+    if (chunk.length === 0) {
+      debug?.("Zero length chunk ignored");
+      continue;
+    }
+    await send(conn, chunked ? encodeChunk(chunk) : chunk, debug);
   }
-  if (chunked) await conn.writeAll(LAST_CHUNK);
+  if (chunked) await send(conn, LAST_CHUNK, debug);
 }
 
 /**
@@ -440,12 +487,11 @@ export class HTTPSHandler extends AbstractHTTPHandler {
     context?: SSLContext | null,
     check_hostname?: boolean | null,
   ) {
-    super();
     if (first !== null && typeof first === "object") {
+      super({ debuglevel: first.debuglevel ?? null });
       ({ context, check_hostname } = first);
-      this._debuglevel = first.debuglevel ?? 0;
     } else {
-      this._debuglevel = first ?? 0;
+      super(first ?? null);
     }
     this.context = context ?? null;
     if (check_hostname !== null && check_hostname !== undefined) {

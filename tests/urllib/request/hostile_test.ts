@@ -396,6 +396,23 @@ Deno.test("a proxy refusing CONNECT with 407: URLError whose reason is Python's 
   });
 });
 
+Deno.test("a proxy answering CONNECT with 100 Continue has refused the tunnel, as http.client reads it", async () => {
+  await using proxy = startHostile(async (wire) => {
+    await wire.write(
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\n",
+    );
+  });
+  const opener = build_opener(new ProxyHandler({ https: proxy.url }));
+  await rejects(opener.open("https://example.invalid/x"), (e: unknown) => {
+    ok(e instanceof URLError, String(e));
+    equal(
+      (e.reason as Error).message,
+      "Tunnel connection failed: 100 Continue",
+    );
+    return true;
+  });
+});
+
 Deno.test("a proxy whose answer to CONNECT is not HTTP: the HTTPException arrives bare, as in Python", async () => {
   await using proxy = startHostile(async (wire) => {
     await wire.flood(repeated("X-Flood: 1\r\n", 4096), FLOOD);

@@ -1,6 +1,8 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import {
   addinfourl,
+  build_opener,
+  HTTPHandler,
   HTTPResponse,
   Request,
   urlopen,
@@ -487,4 +489,39 @@ Deno.test("length is 0 for a response that can have no body (HEAD, Content-Lengt
   ok(chunked instanceof HTTPResponse);
   equal(chunked.length, null);
   await chunked.read();
+});
+
+Deno.test("HTTPHandler(debuglevel = 1) prints the exchange as http.client does", async () => {
+  // The lines CPython 3.13 prints for the same exchange with the same server.
+  await using raw = startRaw((request) =>
+    request.startsWith("POST")
+      ? "HTTP/1.1 100 Continue\r\nX-Int: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-A: a\r\nX-A: b\r\n\r\nok"
+      : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+  );
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (text: string) => printed.push(text);
+  try {
+    const opener = build_opener(new HTTPHandler({ debuglevel: 1 }));
+    await (await opener.open(`${raw.base}/get`)).read();
+    const body = (text: string) => new TextEncoder().encode(text);
+    await (await opener.open(`${raw.base}/post`, body("a=1"))).read();
+    await (await build_opener(new HTTPHandler()).open(raw.base)).read();
+  } finally {
+    console.log = log;
+  }
+  const host = `127.0.0.1:${raw.port}`;
+  deepEqual(printed, [
+    `send: b'GET /get HTTP/1.1\\r\\nAccept-Encoding: identity\\r\\nHost: ${host}\\r\\nUser-Agent: Python-urllib/3.13\\r\\nConnection: close\\r\\n\\r\\n'`,
+    "reply: 'HTTP/1.1 200 OK\\r\\n'",
+    "header: Content-Length: 2",
+    `send: b'POST /post HTTP/1.1\\r\\nAccept-Encoding: identity\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 3\\r\\nHost: ${host}\\r\\nUser-Agent: Python-urllib/3.13\\r\\nConnection: close\\r\\n\\r\\n'`,
+    "send: b'a=1'",
+    "reply: 'HTTP/1.1 100 Continue\\r\\n'",
+    "headers: [b'X-Int: 1\\r\\n', b'\\r\\n']",
+    "reply: 'HTTP/1.1 200 OK\\r\\n'",
+    "header: Content-Length: 2",
+    "header: X-A: a",
+    "header: X-A: b",
+  ]);
 });
