@@ -44,7 +44,8 @@ export const HOSTING_OPTIONS = {
 export const HOSTING_USAGE =
   `[--cors] [-H 'NAME: VALUE'] [--spa [FILE]] [--404 FILE]
              [--cache-control VALUE] [--no-dotfiles]
-             [--no-listing | --listing rich] [--compress] [--precompressed]
+             [--no-listing | --listing {rich,python}] [--compress]
+             [--precompressed]
              [--auth USER:PASS] [--auth-file FILE]
              [--upload [--overwrite] [--max-upload BYTES]] [--watch]
              [--tls-self-signed]`;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import { percentFormat } from "../_util/percent_format.ts";
 import { pyRepr, pyStr } from "../_util/py_repr.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
@@ -266,8 +267,40 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    */
   declare stall_timeout: number | null;
 
+  // Python's class attributes, assigned on the class:
+  // `Handler.protocol_version = "HTTP/1.1"` changes what every `Handler`
+  // (and every subclass that sets none of its own) reads.
+  /** `server_version` for the class and its subclasses (a Python class attribute). */
+  declare static server_version: string;
+  /** `sys_version` for the class and its subclasses (a Python class attribute). */
+  declare static sys_version: string;
+  /** `protocol_version` for the class and its subclasses (a Python class attribute). */
+  declare static protocol_version: string;
+  /** `error_message_format` for the class and its subclasses (a Python class attribute). */
+  declare static error_message_format: string;
+  /** `error_content_type` for the class and its subclasses (a Python class attribute). */
+  declare static error_content_type: string;
+  /** `default_request_version` for the class and its subclasses (a Python class attribute). */
+  declare static default_request_version: string;
+  /** `responses` for the class and its subclasses (a Python class attribute). */
+  declare static responses: Readonly<
+    Record<number, readonly [string, string]>
+  >;
+  /** `monthname` for the class and its subclasses (a Python class attribute). */
+  declare static monthname: readonly (string | null)[];
+  /** `weekdayname` for the class and its subclasses (a Python class attribute). */
+  declare static weekdayname: readonly string[];
+  /** `MessageClass` for the class and its subclasses (a Python class attribute). */
+  declare static MessageClass: typeof HTTPMessage;
+  /** `headers_timeout` for the class and its subclasses (a Python class attribute). */
+  declare static headers_timeout: number | null;
+  /** `keep_alive_timeout` for the class and its subclasses (a Python class attribute). */
+  declare static keep_alive_timeout: number | null;
+  /** `stall_timeout` for the class and its subclasses (a Python class attribute). */
+  declare static stall_timeout: number | null;
+
   static {
-    Object.assign(this.prototype, {
+    classAttributes<BaseHTTPRequestHandler>(this, {
       server_version: "BaseHTTP/0.6",
       sys_version: `Deno/${Deno.version.deno}`,
       protocol_version: "HTTP/1.0",

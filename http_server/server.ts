@@ -237,6 +237,11 @@ export class HTTPServer extends TCPServer {
  * ```
  */
 export class ThreadingHTTPServer extends HTTPServer {
+  /** `daemon_threads` for the class and its subclasses (a Python class attribute). */
+  declare static daemon_threads: boolean;
+  /** `block_on_close` for the class and its subclasses (a Python class attribute). */
+  declare static block_on_close: boolean;
+
   static {
     installThreading(this, HTTPServer);
     this.prototype.daemon_threads = true;
@@ -369,6 +374,11 @@ export class HTTPSServer extends HTTPServer {
  * ```
  */
 export class ThreadingHTTPSServer extends HTTPSServer {
+  /** `daemon_threads` for the class and its subclasses (a Python class attribute). */
+  declare static daemon_threads: boolean;
+  /** `block_on_close` for the class and its subclasses (a Python class attribute). */
+  declare static block_on_close: boolean;
+
   static {
     installThreading(this, HTTPSServer);
     this.prototype.daemon_threads = true;

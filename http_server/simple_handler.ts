@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import {
   type StreamConnection,
@@ -531,12 +532,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * delete Handler.extensions_map[".md"];
    * ```
    */
-  static get extensions_map(): Record<string, string> {
-    return this.prototype.extensions_map;
-  }
+  declare static extensions_map: Record<string, string>;
+  /** `index_pages` for the class and its subclasses (a Python class attribute). */
+  declare static index_pages: readonly string[];
 
   static {
-    Object.assign(this.prototype, {
+    classAttributes<SimpleHTTPRequestHandler>(this, {
       server_version: "SimpleHTTP/0.6",
       index_pages: ["index.html", "index.htm"],
       extensions_map: DEFAULT_EXTENSIONS_MAP,

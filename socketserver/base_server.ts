@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import { pyRepr } from "../_util/py_repr.ts";
 import { flushStderr, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
@@ -97,8 +98,11 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   /** The class instantiated to handle each request. */
   RequestHandlerClass: RequestHandlerClass<R>;
 
+  /** `timeout` for the class and its subclasses (a Python class attribute). */
+  declare static timeout: number | null;
+
   static {
-    Object.assign(this.prototype, { timeout: null });
+    classAttributes<BaseServer<unknown>>(this, { timeout: null });
   }
 
   #shutdownRequested = false;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import {
   SocketReader,
   SocketWriter,
@@ -111,8 +112,17 @@ export class StreamRequestHandler extends BaseRequestHandler<StreamConnection> {
   /** Whether to set `TCP_NODELAY` on the connection (default `false`). */
   declare disable_nagle_algorithm: boolean;
 
+  /** `rbufsize` for the class and its subclasses (a Python class attribute). */
+  declare static rbufsize: number;
+  /** `wbufsize` for the class and its subclasses (a Python class attribute). */
+  declare static wbufsize: number;
+  /** `timeout` for the class and its subclasses (a Python class attribute). */
+  declare static timeout: number | null;
+  /** `disable_nagle_algorithm` for the class and its subclasses (a Python class attribute). */
+  declare static disable_nagle_algorithm: boolean;
+
   static {
-    Object.assign(this.prototype, {
+    classAttributes<StreamRequestHandler>(this, {
       rbufsize: -1,
       wbufsize: 0,
       timeout: null,

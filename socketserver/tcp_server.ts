@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import { sendQueued, type StreamConnection } from "./_socket_io.ts";
 import { inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
@@ -84,8 +85,19 @@ export class TCPServer extends BaseServer<StreamConnection> {
   /** Bind with `SO_REUSEPORT`, so several processes share the port (needs `--unstable-net`). */
   declare allow_reuse_port: boolean;
 
+  /** `address_family` for the class and its subclasses (a Python class attribute). */
+  declare static address_family: string;
+  /** `socket_type` for the class and its subclasses (a Python class attribute). */
+  declare static socket_type: string;
+  /** `request_queue_size` for the class and its subclasses (a Python class attribute). */
+  declare static request_queue_size: number;
+  /** `allow_reuse_address` for the class and its subclasses (a Python class attribute). */
+  declare static allow_reuse_address: boolean;
+  /** `allow_reuse_port` for the class and its subclasses (a Python class attribute). */
+  declare static allow_reuse_port: boolean;
+
   static {
-    Object.assign(this.prototype, {
+    classAttributes<TCPServer>(this, {
       address_family: "AF_INET",
       socket_type: "SOCK_STREAM",
       request_queue_size: 5,

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import { writeStderr } from "../_util/stderr.ts";
 import type { Address, BaseServer } from "./base_server.ts";
 import { TCPServer, UnixStreamServer } from "./tcp_server.ts";
@@ -54,6 +55,7 @@ function reportUncaught(error: unknown): void {
  */
 export type ThreadingServerClass<T extends ServerClass> =
   & Omit<T, "prototype">
+  & { daemon_threads: boolean; block_on_close: boolean }
   & (new (
     ...args: ConstructorParameters<T>
   ) => InstanceType<T> & ThreadingServer<unknown>);
@@ -136,12 +138,14 @@ function allTasksDone(tasks: RunningTasks): Promise<void> {
  */
 export function installThreading(cls: ServerClass, Base: ServerClass): void {
   const closeBase = Base.prototype.server_close;
-  const members: ThreadingServer<unknown> & ThisType<Threaded> & {
+  const members: ThisType<Threaded> & {
     process_request(request: unknown, client_address: Address): Promise<void>;
+    process_request_thread(
+      request: unknown,
+      client_address: Address,
+    ): Promise<void>;
     server_close(): Promise<void>;
   } = {
-    daemon_threads: false,
-    block_on_close: true,
     process_request(request, client_address) {
       const tasks = runningTasksOf(this);
       tasks.count++;
@@ -172,6 +176,10 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
     },
   };
   Object.assign(cls.prototype, members);
+  classAttributes<ThreadingServer<unknown>>(
+    cls as unknown as { prototype: ThreadingServer<unknown> },
+    { daemon_threads: false, block_on_close: true },
+  );
 }
 
 /**
@@ -204,6 +212,11 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
  * ```
  */
 export class ThreadingTCPServer extends TCPServer {
+  /** `daemon_threads` for the class and its subclasses (a Python class attribute). */
+  declare static daemon_threads: boolean;
+  /** `block_on_close` for the class and its subclasses (a Python class attribute). */
+  declare static block_on_close: boolean;
+
   static {
     installThreading(this, TCPServer);
   }
@@ -230,6 +243,11 @@ export interface ThreadingTCPServer extends ThreadingServer<StreamConnection> {}
  * ```
  */
 export class ThreadingUnixStreamServer extends UnixStreamServer {
+  /** `daemon_threads` for the class and its subclasses (a Python class attribute). */
+  declare static daemon_threads: boolean;
+  /** `block_on_close` for the class and its subclasses (a Python class attribute). */
+  declare static block_on_close: boolean;
+
   static {
     installThreading(this, UnixStreamServer);
   }
@@ -267,6 +285,11 @@ export interface ThreadingUnixStreamServer
  * ```
  */
 export class ThreadingUDPServer extends UDPServer {
+  /** `daemon_threads` for the class and its subclasses (a Python class attribute). */
+  declare static daemon_threads: boolean;
+  /** `block_on_close` for the class and its subclasses (a Python class attribute). */
+  declare static block_on_close: boolean;
+
   static {
     installThreading(this, UDPServer);
   }
@@ -288,6 +311,11 @@ export interface ThreadingUDPServer extends ThreadingServer<DatagramRequest> {}
  * ```
  */
 export class ThreadingUnixDatagramServer extends UnixDatagramServer {
+  /** `daemon_threads` for the class and its subclasses (a Python class attribute). */
+  declare static daemon_threads: boolean;
+  /** `block_on_close` for the class and its subclasses (a Python class attribute). */
+  declare static block_on_close: boolean;
+
   static {
     installThreading(this, UnixDatagramServer);
   }

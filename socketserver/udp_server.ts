@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { classAttributes } from "../_util/class_attributes.ts";
 import { inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
 import {
@@ -83,8 +84,21 @@ export class UDPServer extends BaseServer<DatagramRequest> {
   /** Longest datagram received whole; longer ones are cut (default 8192). */
   declare max_packet_size: number;
 
+  /** `address_family` for the class and its subclasses (a Python class attribute). */
+  declare static address_family: string;
+  /** `socket_type` for the class and its subclasses (a Python class attribute). */
+  declare static socket_type: string;
+  /** `request_queue_size` for the class and its subclasses (a Python class attribute). */
+  declare static request_queue_size: number;
+  /** `allow_reuse_address` for the class and its subclasses (a Python class attribute). */
+  declare static allow_reuse_address: boolean;
+  /** `allow_reuse_port` for the class and its subclasses (a Python class attribute). */
+  declare static allow_reuse_port: boolean;
+  /** `max_packet_size` for the class and its subclasses (a Python class attribute). */
+  declare static max_packet_size: number;
+
   static {
-    Object.assign(this.prototype, {
+    classAttributes<UDPServer>(this, {
       address_family: "AF_INET",
       socket_type: "SOCK_DGRAM",
       request_queue_size: 5,

@@ -18,7 +18,7 @@ Deno.test("serve --help lists the hosting flags after Python's own", async () =>
     "--cache-control VALUE",
     "--no-dotfiles",
     "--no-listing",
-    "--listing rich",
+    "--listing {rich,python}",
     "--compress",
     "--precompressed",
     "--auth USER:PASS",
