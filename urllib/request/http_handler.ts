@@ -487,12 +487,11 @@ export class HTTPSHandler extends AbstractHTTPHandler {
     context?: SSLContext | null,
     check_hostname?: boolean | null,
   ) {
-    if (first !== null && typeof first === "object") {
-      super({ debuglevel: first.debuglevel ?? null });
-      ({ context, check_hostname } = first);
-    } else {
-      super(first ?? null);
-    }
+    const options = first !== null && typeof first === "object" ? first : null;
+    super(
+      options ? options.debuglevel ?? null : first as number | null ?? null,
+    );
+    if (options) ({ context, check_hostname } = options);
     this.context = context ?? null;
     if (check_hostname !== null && check_hostname !== undefined) {
       // As Python: the flag is set on the context, made if none was given.
