@@ -12,6 +12,7 @@ import {
   sendRaw,
 } from "./_diff_http.ts";
 import { settle } from "./_cache_tree.ts";
+import { haveOpenssl } from "../_tls.ts";
 import { fetchText, get, listTree, makeSite, serve } from "./_hosting.ts";
 
 const WINDOWS = Deno.build.os === "windows";
@@ -674,9 +675,7 @@ Deno.test({
 Deno.test({
   name:
     "--tls-self-signed: HTTPS for localhost and 127.0.0.1, fingerprint printed, nothing written",
-  ignore: WINDOWS ||
-    new Deno.Command("openssl", { args: ["version"], stdout: "null" })
-        .outputSync().code !== 0,
+  ignore: WINDOWS || !haveOpenssl,
   async fn() {
     await using site = await makeSite({ "a.txt": "over tls" });
     await using server = await serve(site.root, ["--tls-self-signed"], {
@@ -721,9 +720,7 @@ Deno.test({
 Deno.test({
   name:
     "--tls-self-signed with --http2: HTTP/2 with the certificate made at startup",
-  ignore: WINDOWS ||
-    new Deno.Command("openssl", { args: ["version"], stdout: "null" })
-        .outputSync().code !== 0,
+  ignore: WINDOWS || !haveOpenssl,
   async fn() {
     await using site = await makeSite({ "a.txt": "over h2" });
     await using server = await serve(site.root, [
