@@ -21,6 +21,7 @@ import {
   splitWhitespace,
 } from "./_auth_header.ts";
 import { BaseHandler } from "./base_handler.ts";
+import type { OpenerDirector } from "./opener.ts";
 import { HTTPPasswordMgr } from "./password_mgr.ts";
 import type { Request } from "./request.ts";
 import type { addinfourl } from "./response.ts";
@@ -184,10 +185,7 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     const auth = `Basic ${base64Utf8(`${user}:${pw}`)}`;
     if (req.get_header(this.auth_header, null) === auth) return null;
     req.add_unredirected_header(this.auth_header, auth);
-    return await this.parent.open(req, {
-      timeout: req.timeout,
-      signal: req.signal,
-    });
+    return await reopenWithAuth(this.parent, req);
   }
 
   /**
@@ -299,6 +297,39 @@ export class ProxyBasicAuthHandler extends AbstractBasicAuthHandler {
       headers,
     );
     return await closeWhenRetried(fp, retried);
+  }
+}
+
+/**
+ * Most retries with credentials one request may nest: each answer may be
+ * another challenge, and a server that keeps changing its challenge
+ * (Basic, then Digest, then Basic; or realm A, then B) would otherwise be
+ * answered for ever, each round holding its 401 open. CPython stops at its
+ * recursion limit (a `RecursionError` after about 140 requests); here the
+ * last 401 is reported as the `HTTPError`.
+ */
+const MAX_AUTH_RETRIES = 20;
+
+/** Retries with credentials now in progress, per request. */
+const authRetries = new WeakMap<Request, number>();
+
+/**
+ * Opens `req` again with the credentials just added, unless
+ * {@linkcode MAX_AUTH_RETRIES} retries of it are in progress already
+ * (then resolves to `null`: no retry).
+ */
+async function reopenWithAuth(
+  parent: OpenerDirector,
+  req: Request,
+): Promise<addinfourl | null> {
+  const depth = authRetries.get(req) ?? 0;
+  if (depth >= MAX_AUTH_RETRIES) return null;
+  authRetries.set(req, depth + 1);
+  try {
+    return await parent.open(req, { timeout: req.timeout, signal: req.signal });
+  } finally {
+    if (depth === 0) authRetries.delete(req);
+    else authRetries.set(req, depth);
   }
 }
 
@@ -440,10 +471,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     const value = `Digest ${answer}`;
     if (req.headers[this.auth_header] === value) return null;
     req.add_unredirected_header(this.auth_header, value);
-    return await this.parent.open(req, {
-      timeout: req.timeout,
-      signal: req.signal,
-    });
+    return await reopenWithAuth(this.parent, req);
   }
 
   /** A fresh client nonce: 16 hex digits from a random source. */

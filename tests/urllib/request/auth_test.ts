@@ -587,6 +587,51 @@ Deno.test("Digest runs before Basic, and Basic still answers when Digest cannot"
   });
 });
 
+Deno.test("a server that keeps changing its challenge is answered a bounded number of times, then its 401 is the HTTPError", async () => {
+  // Realm A, then B, then A ...: each answer differs from the last, so the
+  // same-credentials check never stops it; nor does Digest's count, which
+  // each Basic round starts afresh. CPython ends in RecursionError after
+  // about 140 requests; this looped for ever, holding every 401 open.
+  for (const mixed of [false, true]) {
+    let requests = 0;
+    await withServer((_req) => {
+      requests++;
+      const challenge = requests % 2 === 0
+        ? 'Basic realm="A"'
+        : mixed
+        ? `Digest realm="A", nonce="n${requests}", qop="auth"`
+        : 'Basic realm="B"';
+      return new Response("denied", {
+        status: 401,
+        headers: { "WWW-Authenticate": challenge },
+      });
+    }, async (base) => {
+      const mgr = new HTTPPasswordMgrWithDefaultRealm();
+      mgr.add_password(mixed ? null : "A", base, "a", "1");
+      if (!mixed) mgr.add_password("B", base, "b", "2");
+      const opener = build_opener(
+        new HTTPBasicAuthHandler(mgr),
+        new HTTPDigestAuthHandler(mgr),
+      );
+      await rejects(opener.open(base, TIMEOUT), (e: unknown) => {
+        if (!mixed) {
+          ok(e instanceof HTTPError, String(e));
+          equal(e.code, 401);
+        } else {
+          // The last challenge is Digest, refused: Basic cannot answer it.
+          ok(e instanceof RangeError, String(e));
+          equal(
+            e.message,
+            "AbstractBasicAuthHandler does not support the following scheme: 'Digest'",
+          );
+        }
+        return true;
+      });
+    });
+    ok(requests > 2 && requests <= 30, `${requests} requests`);
+  }
+});
+
 Deno.test("prior auth: credentials marked authenticated go with the first request", async () => {
   const seen: (string | null)[] = [];
   await withServer((req) => {
