@@ -333,13 +333,15 @@ async function tunnel(
 ): Promise<void> {
   const [host, port] = hostPort(target, 443);
   const hostText = host.includes(":") ? `[${host}]` : host;
-  const lines = [`CONNECT ${hostText}:${port} HTTP/1.0`];
-  if (![...headers.keys()].some((k) => k.toLowerCase() === "host")) {
-    lines.push(`Host: ${hostText}:${port}`);
-  }
+  // As http.client's set_tunnel: the given headers, then Host (bracketed
+  // for IPv6, where http.client writes `::1:443`).
+  const lines = [`CONNECT ${hostText}:${port} HTTP/1.1`];
   for (const [name, value] of headers) {
     checkHeader(name, value);
     lines.push(`${name}: ${value}`);
+  }
+  if (![...headers.keys()].some((k) => k.toLowerCase() === "host")) {
+    lines.push(`Host: ${hostText}:${port}`);
   }
   await send(conn, latin1Bytes(lines.join("\r\n") + "\r\n\r\n"), debug);
   // As http.client: any status but 200 fails, a 100 Continue included.

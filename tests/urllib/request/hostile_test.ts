@@ -396,6 +396,22 @@ Deno.test("a proxy refusing CONNECT with 407: URLError whose reason is Python's 
   });
 });
 
+Deno.test("CONNECT is sent as http.client 3.13 sends it: HTTP/1.1, the proxy's credentials, then Host", async () => {
+  let seen = "";
+  await using proxy = startHostile(async (wire) => {
+    seen = wire.request;
+    await wire.write("HTTP/1.1 403 Forbidden\r\n\r\n");
+  });
+  const url = `http://u%3Ax:p%40w@127.0.0.1:${proxy.port}`;
+  const opener = build_opener(new ProxyHandler({ https: url }));
+  await rejects(opener.open("https://example.invalid/x"), URLError);
+  // Bytes CPython 3.13 sends for the same proxy URL.
+  equal(
+    seen,
+    "CONNECT example.invalid:443 HTTP/1.1\r\nProxy-Authorization: Basic dTp4OnBAdw==\r\nHost: example.invalid:443\r\n\r\n",
+  );
+});
+
 Deno.test("a proxy answering CONNECT with 100 Continue has refused the tunnel, as http.client reads it", async () => {
   await using proxy = startHostile(async (wire) => {
     await wire.write(
