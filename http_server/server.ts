@@ -354,7 +354,10 @@ export class HTTPSServer extends HTTPServer {
       ...options,
       cert: tls.cert,
       key: tls.key,
-      alpnProtocols: ["http/1.1"],
+      // rustls ends a handshake whose client offers none of these (OpenSSL,
+      // under Python, goes on without ALPN): `curl --http1.0` offers only
+      // http/1.0.
+      alpnProtocols: ["http/1.1", "http/1.0"],
     });
   }
 }

@@ -371,6 +371,15 @@ Deno.test({
       });
       const handshake = await tls.handshake();
       equal(handshake.alpnProtocol, "http/1.1");
+      // An HTTP/1.0 client (curl --http1.0) offers only http/1.0.
+      const old = await Deno.connectTls({
+        hostname: "127.0.0.1",
+        port,
+        caCerts: [cert],
+        alpnProtocols: ["http/1.0"],
+      });
+      equal((await old.handshake()).alpnProtocol, "http/1.0");
+      old.close();
       await tls.write(encoder.encode(get("/tls", "Connection: close\r\n")));
       let text = "";
       const buffer = new Uint8Array(4096);
