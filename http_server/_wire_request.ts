@@ -31,20 +31,44 @@ export function requestHead(
   return head + "\r\n";
 }
 
-/** Reads up to `limit` bytes of `reader`; `ended` when the body ended within them. */
+/**
+ * The next piece of the body, `null` at its end, or `CUT` when the stream
+ * failed: the client went away mid-body. The handler then meets the end
+ * of its input there, as it would on a socket, rather than an error.
+ */
+async function nextPiece(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<Uint8Array | null | typeof CUT> {
+  try {
+    const { value, done } = await reader.read();
+    return done ? null : value;
+  } catch {
+    return CUT;
+  }
+}
+
+const CUT: unique symbol = Symbol("cut");
+
+/**
+ * Reads up to `limit` bytes of `reader`; `ended` when the body ended within
+ * them, `cut` when the client went away first.
+ */
 async function readPrefix(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   limit: number,
-): Promise<{ chunks: Uint8Array[]; size: number; ended: boolean }> {
+): Promise<
+  { chunks: Uint8Array[]; size: number; ended: boolean; cut: boolean }
+> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (size <= limit) {
-    const { value, done } = await reader.read();
-    if (done) return { chunks, size, ended: true };
-    chunks.push(value);
-    size += value.length;
+    const piece = await nextPiece(reader);
+    if (piece === CUT) return { chunks, size, ended: false, cut: true };
+    if (piece === null) return { chunks, size, ended: true, cut: false };
+    chunks.push(piece);
+    size += piece.length;
   }
-  return { chunks, size, ended: false };
+  return { chunks, size, ended: false, cut: false };
 }
 
 /** The bytes of `request` on the wire, in pieces as its body arrives. */
@@ -69,6 +93,7 @@ export async function* requestBytes(
       return;
     }
     let prefix: Uint8Array[] = [];
+    let cut = false;
     if (!request.headers.has("transfer-encoding")) {
       // A Request made in code has no length; a client would have sent one
       // for a body it had in full, so a small body gets one here too.
@@ -83,11 +108,14 @@ export async function* requestBytes(
         return;
       }
       prefix = read.chunks;
+      cut = read.cut;
     }
     yield latin1Encode(requestHead(request, "chunked"));
     for (const chunk of prefix) if (chunk.length > 0) yield encodeChunk(chunk);
-    yield* rest(reader, (chunk) => encodeChunk(chunk));
-    yield LAST_CHUNK;
+    // A body cut short ends without its last chunk, as on the wire.
+    if (!cut && (yield* rest(reader, (chunk) => encodeChunk(chunk)))) {
+      yield LAST_CHUNK;
+    }
     complete = true;
   } finally {
     // The handler stopped reading early: the rest of the body is not wanted.
@@ -96,13 +124,15 @@ export async function* requestBytes(
   }
 }
 
+/** Yields the rest of the body; returns `false` when it was cut short. */
 async function* rest(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   encode: (chunk: Uint8Array) => Uint8Array,
-): AsyncGenerator<Uint8Array> {
+): AsyncGenerator<Uint8Array, boolean> {
   while (true) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    if (value.length > 0) yield encode(value);
+    const piece = await nextPiece(reader);
+    if (piece === CUT) return false;
+    if (piece === null) return true;
+    if (piece.length > 0) yield encode(piece);
   }
 }
