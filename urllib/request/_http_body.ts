@@ -74,9 +74,9 @@ export async function readResponseHead(
           `got more than ${MAX_INTERIM} interim responses`,
         );
       }
-      const skipped: string[] = [];
+      const skipped = debug ? [] : null;
       await readHeaderPairs(conn, skipped);
-      debug?.(`headers: ${pyRepr(skipped.map(latin1Bytes))}`);
+      if (skipped) debug?.(`headers: ${pyRepr(skipped.map(latin1Bytes))}`);
       continue;
     }
     const version = protocolVersion(versionText);
