@@ -46,3 +46,12 @@ export function unixPath(address: Address, server: string): string {
   }
   return address;
 }
+
+/**
+ * The address `""` binds: every IPv4 address, or every IPv6 one for
+ * `address_family = "AF_INET6"` (`::`, which on Linux takes IPv4 clients
+ * too), as Python's socket of that family binds it.
+ */
+export function anyAddress(family: string): string {
+  return family === "AF_INET6" ? "::" : "0.0.0.0";
+}

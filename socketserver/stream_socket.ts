@@ -16,6 +16,9 @@ import type { Address } from "./base_server.ts";
 
 const EMPTY = new Uint8Array(0);
 
+/** `StreamSocket`'s method that links files to its timeout (internal). */
+export const SHARE_TIMEOUT: unique symbol = Symbol("shareTimeout");
+
 /** A read that outlived a timeout: the next read takes its bytes. */
 interface PendingRead {
   readonly buffer: Uint8Array;
@@ -81,6 +84,8 @@ function checkSize(size: number, method: string): void {
 export class StreamSocket implements Deno.Conn {
   readonly #conn: Deno.Conn;
   #timeout: number | null = null;
+  /** `rfile` and `wfile`, whose timeout is this socket's (see `settimeout`). */
+  #files: { timeout: number | null }[] = [];
   #pending: PendingRead | null = null;
   /** Bytes a late read brought beyond what the call waiting for it asked. */
   #leftover: Uint8Array = EMPTY;
@@ -144,12 +149,28 @@ export class StreamSocket implements Deno.Conn {
     }
   }
 
-  /** Seconds that `recv` and `send` may wait (`null`: for ever, the default). */
+  /**
+   * Seconds that `recv` and `send` may wait (`null`: for ever, the
+   * default); as in Python, also each read of a handler's `rfile` and each
+   * write of its `wfile`, which are made on this socket.
+   */
   settimeout(value: number | null): void {
     if (value !== null && !(value >= 0)) {
       throw new RangeError("Timeout value out of range");
     }
     this.#timeout = value;
+    for (const file of this.#files) file.timeout = value;
+  }
+
+  /**
+   * Makes `files` (a handler's `rfile` and `wfile`) share this socket's
+   * timeout from now on, as Python's `makefile` objects share theirs.
+   */
+  [SHARE_TIMEOUT](...files: { timeout: number | null }[]): void {
+    for (const file of files) {
+      file.timeout = this.#timeout;
+      this.#files.push(file);
+    }
   }
 
   /** The timeout `settimeout` set, `null` for none. */

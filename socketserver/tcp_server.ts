@@ -9,7 +9,7 @@
  */
 import { classAttributes } from "../_util/class_attributes.ts";
 import { sendQueued, type StreamConnection } from "./_socket_io.ts";
-import { inetAddress, unixPath } from "./_address.ts";
+import { anyAddress, inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
 import { addressOf, StreamSocket } from "./stream_socket.ts";
 import {
@@ -74,7 +74,10 @@ export type StreamHandlerClass =
  * ```
  */
 export class TCPServer extends BaseServer<StreamConnection> {
-  /** Python's address family name, informational: `"AF_INET"`. */
+  /**
+   * Python's address family name: `"AF_INET"`; `"AF_INET6"` makes `""`
+   * bind every IPv6 address (`::`) rather than every IPv4 one.
+   */
   declare address_family: string;
   /** Python's socket type name, informational: `"SOCK_STREAM"`. */
   declare socket_type: string;
@@ -154,7 +157,7 @@ export class TCPServer extends BaseServer<StreamConnection> {
       this.constructor.name,
     );
     const options: Deno.TcpListenOptions & { reusePort?: boolean } = {
-      hostname: host === "" ? "0.0.0.0" : host,
+      hostname: host === "" ? anyAddress(this.address_family) : host,
       port,
     };
     if (this.allow_reuse_port) options.reusePort = true;

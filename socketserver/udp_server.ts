@@ -8,7 +8,7 @@
  * @module
  */
 import { classAttributes } from "../_util/class_attributes.ts";
-import { inetAddress, unixPath } from "./_address.ts";
+import { anyAddress, inetAddress, unixPath } from "./_address.ts";
 import { bindOnConstruction } from "./_bind.ts";
 import {
   bindUdp,
@@ -71,7 +71,10 @@ export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];
  * ```
  */
 export class UDPServer extends BaseServer<DatagramRequest> {
-  /** Python's address family name, informational: `"AF_INET"`. */
+  /**
+   * Python's address family name: `"AF_INET"`; `"AF_INET6"` makes `""`
+   * bind every IPv6 address (`::`) rather than every IPv4 one.
+   */
   declare address_family: string;
   /** Python's socket type name, informational: `"SOCK_DGRAM"`. */
   declare socket_type: string;
@@ -152,10 +155,14 @@ export class UDPServer extends BaseServer<DatagramRequest> {
       this.server_address,
       this.constructor.name,
     );
-    this.socket = bindUdp(host, port, {
-      reuseAddr: this.allow_reuse_address,
-      reusePort: this.allow_reuse_port,
-    });
+    this.socket = bindUdp(
+      host === "" ? anyAddress(this.address_family) : host,
+      port,
+      {
+        reuseAddr: this.allow_reuse_address,
+        reusePort: this.allow_reuse_port,
+      },
+    );
     this.server_address = this.socket.getsockname();
   }
 

@@ -174,6 +174,33 @@ serverTest(
 );
 
 serverTest(
+  "one timeout for the socket and its files, as Python's: the handler's timeout reaches recv, and settimeout reaches rfile",
+  async () => {
+    const got: unknown[] = [];
+    // Python's setup() sets the socket's timeout to the handler's.
+    class Timed extends StreamRequestHandler {
+      override timeout = 0.05;
+      override async handle(): Promise<void> {
+        const socket = this.request as StreamSocket;
+        got.push(socket.gettimeout());
+        await rejects(socket.recv(10), Deno.errors.TimedOut);
+        // A later settimeout governs rfile too (Python's makefile shares it).
+        socket.settimeout(0.06);
+        got.push(this.rfile.timeout, this.wfile.timeout);
+        await rejects(this.rfile.readline(), Deno.errors.TimedOut);
+        got.push("checked");
+      }
+    }
+    await using server = new TCPServer(["127.0.0.1", 0], Timed);
+    const served = server.handle_request();
+    const conn = await connect(server.server_address);
+    await served;
+    conn.close();
+    deepEqual(got, [0.05, 0.06, 0.06, "checked"]);
+  },
+);
+
+serverTest(
   "getpeername / getsockname; sendall takes any bytes-like object and goes after what wfile queued",
   async () => {
     const names: unknown[] = [];

@@ -30,6 +30,40 @@ serverTest("test_TCPServer: three clients in turn, each echoed", async () => {
   await runServer(server as never, streamExamine);
 });
 
+/** Whether this machine can listen on IPv6's loopback. */
+const haveIPv6 = (() => {
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+serverTest(
+  "address_family AF_INET6 binds '' to every IPv6 address (and IPv4 clients too, on Linux), as Python's",
+  async () => {
+    if (!haveIPv6) return;
+    class Hi extends StreamRequestHandler {
+      override handle(): void {
+        this.wfile.write("hi");
+      }
+    }
+    class V6 extends TCPServer {}
+    V6.address_family = "AF_INET6";
+    await using server = new V6(["", 0], Hi);
+    const [host, port] = server.server_address as [string, number];
+    equal(host, "::");
+    for (const client of ["::1", "127.0.0.1"]) {
+      const served = server.handle_request();
+      const conn = await connect([client, port]);
+      equal(await readAll(conn), "hi");
+      conn.close();
+      await served;
+    }
+  },
+);
+
 serverTest("test_UnixStreamServer: the same over a Unix socket", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/stream.sock`;
