@@ -55,3 +55,13 @@ export function unixPath(address: Address, server: string): string {
 export function anyAddress(family: string): string {
   return family === "AF_INET6" ? "::" : "0.0.0.0";
 }
+
+/**
+ * A client address as Python's `print` shows it: a host and port as the
+ * tuple's repr, a Unix socket's path (often `""`) as it is, `None`.
+ */
+export function printedAddress(address: Address | null): string {
+  if (address === null) return "None";
+  if (typeof address === "string") return address;
+  return `(${pyRepr(address[0])}, ${address[1]})`;
+}

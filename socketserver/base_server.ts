@@ -8,10 +8,10 @@
  * @module
  */
 import { classAttributes } from "../_util/class_attributes.ts";
-import { pyRepr } from "../_util/py_repr.ts";
 import { flushStderr, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
 import { runHandler } from "./_run.ts";
+import { printedAddress } from "./_address.ts";
 
 /**
  * An address as Python's `socket` module gives it: `[host, port]` for
@@ -346,10 +346,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     client_address: Address | null,
     error?: unknown,
   ): void {
-    const client = typeof client_address === "string" ||
-        client_address === null
-      ? pyRepr(client_address)
-      : `(${pyRepr(client_address[0])}, ${client_address[1]})`;
+    const client = printedAddress(client_address);
     const trace = error instanceof Error
       ? (error.stack ?? `${error.name}: ${error.message}`)
       : `Error: ${String(error)}`;

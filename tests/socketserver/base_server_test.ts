@@ -18,6 +18,7 @@ import {
   StreamRequestHandler,
   TCPServer,
 } from "../../socketserver/mod.ts";
+import { printedAddress } from "../../socketserver/_address.ts";
 import {
   connect,
   decoder,
@@ -384,3 +385,10 @@ serverTest(
     );
   },
 );
+
+Deno.test("handle_error names the client as Python's print shows it: a tuple's repr, a Unix path as it is", () => {
+  equal(printedAddress(["127.0.0.1", 5000]), "('127.0.0.1', 5000)");
+  equal(printedAddress(""), "");
+  equal(printedAddress("/tmp/s.sock"), "/tmp/s.sock");
+  equal(printedAddress(null), "None");
+});
