@@ -27,7 +27,9 @@ export interface PyArgsSpec<T> {
   /**
    * Parameters whose values may themselves be plain objects (for example the
    * `headers` of `Request`). A trailing plain object standing at such a
-   * parameter's position is taken positionally, not as keywords.
+   * parameter's position is taken positionally, unless every one of its
+   * names is a keyword of the call (`new Request(url, data, { method:
+   * "PUT" })`): then it is the keywords.
    */
   readonly objectParams?: readonly (keyof T & string)[];
 }
@@ -82,7 +84,9 @@ export function pyArgs<T extends object>(
   const last = args[lastIndex];
   if (
     lastIndex >= 0 && isPlainObject(last) &&
-    !(spec.objectParams ?? []).includes(names[lastIndex] as keyof T & string)
+    (!(spec.objectParams ?? []).includes(
+      names[lastIndex] as keyof T & string,
+    ) || onlyKeywords(spec, last))
   ) {
     positional = args.slice(0, lastIndex);
     keywords = last;
@@ -115,6 +119,15 @@ export function pyArgs<T extends object>(
     }
   }
   return result as T;
+}
+
+/** Whether `object` has names, each a keyword `spec` accepts. */
+function onlyKeywords<T extends object>(
+  spec: PyArgsSpec<T>,
+  object: Record<string, unknown>,
+): boolean {
+  const keys = Object.keys(object);
+  return keys.length > 0 && keys.every((key) => accepts(spec, key));
 }
 
 function accepts<T extends object>(spec: PyArgsSpec<T>, name: string): boolean {

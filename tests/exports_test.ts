@@ -122,6 +122,7 @@ const ROWS: readonly Row[] = [
       "ReducedURI",
       "ReportHook",
       "RequestData",
+      "RequestHeaders",
       "RequestOptions",
       "Rfc2231Value",
       "UrlopenOptions",

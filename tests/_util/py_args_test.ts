@@ -52,6 +52,13 @@ Deno.test("pyArgs: an object-valued parameter is taken positionally", () => {
     "User-Agent": "x",
   });
   assertEquals(pyArgs(req, [{ headers: { A: "b" } }]).headers, { A: "b" });
+  assertEquals(pyArgs(req, [null, {}]).headers, {});
+  // After the positional data, an object of keywords only is the keywords
+  // (Python's `Request(url, data, headers={...})`).
+  assertEquals(pyArgs(req, ["d", { headers: { A: "b" } }]), {
+    data: "d",
+    headers: { A: "b" },
+  });
 });
 
 Deno.test("isPlainObject", () => {

@@ -18,6 +18,7 @@ export {
   Request,
   request_host,
   type RequestData,
+  type RequestHeaders,
   type RequestOptions,
 } from "./request.ts";
 export { addinfourl, type BodySource, HTTPResponse } from "./response.ts";

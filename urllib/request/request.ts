@@ -30,12 +30,21 @@ function sameData(a: RequestData | null, b: RequestData | null): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
+/**
+ * A request's headers: a plain object, or a mapping (`Map`, fetch's
+ * `Headers`), as Python takes any object with `items()`.
+ */
+export type RequestHeaders =
+  | Record<string, string>
+  | Map<string, string>
+  | Headers;
+
 /** The optional arguments of {@linkcode Request}, in Python's order. */
 export interface RequestOptions {
   /** The body; its presence makes the default method POST. */
   data?: RequestData | null;
   /** Headers to send, stored with Python's `str.capitalize()` names. */
-  headers?: Record<string, string>;
+  headers?: RequestHeaders;
   /** The host of the origin transaction (RFC 2965); defaults to this URL's host. */
   origin_req_host?: string | null;
   /** Whether the user could not approve this request (e.g. an image in a page). */
@@ -46,7 +55,7 @@ export interface RequestOptions {
 
 interface ResolvedOptions {
   data: RequestData | null;
-  headers: Record<string, string>;
+  headers: RequestHeaders;
   origin_req_host: string | null;
   unverifiable: boolean;
   method: string | null;
@@ -137,14 +146,14 @@ export class Request {
   constructor(
     url: string,
     data: RequestData | null,
-    headers: Record<string, string>,
+    headers: RequestHeaders,
     options: RequestOptions,
   );
   /** Python's positional form. */
   constructor(
     url: string,
     data?: RequestData | null,
-    headers?: Record<string, string>,
+    headers?: RequestHeaders,
     origin_req_host?: string | null,
     unverifiable?: boolean,
     method?: string | null,
@@ -154,7 +163,7 @@ export class Request {
     const opts = pyArgs(SPEC, args);
     this.full_url = url;
     this.#data = opts.data;
-    for (const [key, value] of Object.entries(opts.headers)) {
+    for (const [key, value] of headerEntries(opts.headers)) {
       this.add_header(key, value);
     }
     this.origin_req_host = opts.origin_req_host ?? request_host(this);
@@ -297,4 +306,19 @@ export function request_host(request: Request): string {
   if (host === "") host = request.get_header("Host", "") ?? "";
   // Python's `$` also matches before a final newline.
   return host.replace(/:\d+(?=\n?$)/, "").toLowerCase();
+}
+
+/**
+ * The pairs of a `headers` argument: a plain object, or any mapping (a
+ * `Map`, fetch's `Headers`), as Python takes anything with `items()`; a list
+ * of pairs is Python's error.
+ */
+function headerEntries(headers: RequestHeaders): Iterable<[string, string]> {
+  if (headers instanceof Map || headers instanceof Headers) {
+    return headers.entries();
+  }
+  if (Array.isArray(headers)) {
+    throw new TypeError("'list' object has no attribute 'items'");
+  }
+  return Object.entries(headers);
 }

@@ -128,6 +128,37 @@ Deno.test("keyword and positional options mix as in Python, bad keywords are Typ
   });
   ok(req.unverifiable);
   equal(req.get_header("A"), "1");
+  // Python's Request(url, data, method="PUT"): after the data, an object
+  // whose names are all keywords is the keywords, not headers.
+  const put = new Request("http://h/", enc.encode("x"), { method: "PUT" });
+  equal(put.get_method(), "PUT");
+  deepEqual(put.header_items(), []);
+  const keyed = new Request("http://h/", enc.encode("x"), {
+    headers: { "X-Token": "t" },
+    unverifiable: true,
+  });
+  deepEqual(keyed.header_items(), [["X-token", "t"]]);
+  ok(keyed.unverifiable);
+  // Any mapping is headers, as Python takes anything with items(); a list
+  // of pairs is Python's AttributeError.
+  for (
+    const mapping of [new Map([["x-a", "1"]]), new Headers({ "x-a": "1" })]
+  ) {
+    equal(new Request("http://h/", null, mapping).get_header("X-a"), "1");
+  }
+  throws(
+    () =>
+      new Request("http://h/", {
+        headers: [["X-a", "1"]] as unknown as Record<string, string>,
+      }),
+    new TypeError("'list' object has no attribute 'items'"),
+  );
+  // Any other name makes it the headers, as README's table shows.
+  equal(
+    new Request("http://h/", enc.encode("x"), { "User-Agent": "ua" })
+      .get_header("User-agent"),
+    "ua",
+  );
   throws(
     () =>
       new Request(
