@@ -14,28 +14,55 @@ import { addinfourl } from "./response.ts";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/** Decodes base64 as Python's lenient `base64.decodebytes`: other bytes are skipped. */
+/** Each byte's 6-bit value in the base64 alphabet, or -1. */
+const B64_VALUE: Int8Array = (() => {
+  const table = new Int8Array(256).fill(-1);
+  for (let i = 0; i < B64.length; i++) table[B64.charCodeAt(i)] = i;
+  return table;
+})();
+
+/**
+ * Decodes base64 as Python's lenient `base64.decodebytes` (binascii's
+ * `a2b_base64`) does: bytes outside the alphabet are skipped; an `=` that
+ * comes before two characters of a group is ignored, and enough of them to
+ * complete a group end the data (what follows is ignored); a group left
+ * unfinished at the end is an error.
+ */
 function decodeBase64(data: Uint8Array): Uint8Array {
-  let text = "";
+  const out = new Uint8Array(Math.floor(data.length / 4) * 3 + 3);
+  let length = 0;
+  let inGroup = 0; // characters of the current 4-character group read
+  let pads = 0;
+  let carry = 0;
+  let characters = 0;
   for (const byte of data) {
-    const ch = String.fromCharCode(byte);
-    if (ch === "=") {
-      text += ch;
-    } else if (B64.includes(ch) && !text.includes("=")) {
-      text += ch;
+    if (byte === 0x3d) { // "="
+      if (inGroup >= 2 && inGroup + ++pads >= 4) {
+        return out.slice(0, length);
+      }
+      continue;
     }
+    const value = B64_VALUE[byte]!;
+    if (value < 0) continue;
+    characters++;
+    pads = 0;
+    if (inGroup === 0) carry = value;
+    else if (inGroup === 1) {
+      out[length++] = (carry << 2) | (value >> 4);
+      carry = value & 0x0f;
+    } else if (inGroup === 2) {
+      out[length++] = (carry << 4) | (value >> 2);
+      carry = value & 0x03;
+    } else out[length++] = (carry << 6) | value;
+    inGroup = (inGroup + 1) % 4;
   }
-  const body = text.replace(/=+$/, "");
-  if (body.length % 4 === 1) {
+  if (inGroup === 1) {
     throw new TypeError(
-      `Invalid base64-encoded string: number of data characters (${body.length}) cannot be 1 more than a multiple of 4`,
+      `Invalid base64-encoded string: number of data characters (${characters}) cannot be 1 more than a multiple of 4`,
     );
   }
-  if ((body.length + (text.length - body.length)) % 4 !== 0) {
-    throw new TypeError("Incorrect padding");
-  }
-  const bin = atob(body + "=".repeat((4 - (body.length % 4)) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  if (inGroup !== 0) throw new TypeError("Incorrect padding");
+  return out.slice(0, length);
 }
 
 /**

@@ -124,6 +124,36 @@ Deno.test("data: URLs, percent and base64 forms", async () => {
   );
 });
 
+Deno.test("base64 in data: URLs is decoded as Python's lenient decodebytes: stray and extra padding", async () => {
+  // CPython 3.13's base64.decodebytes on each.
+  const cases: [string, number[] | string][] = [
+    ["SGVsbG8==", [72, 101, 108, 108, 111]],
+    ["QUJDRA===", [65, 66, 67, 68]],
+    ["S=Gk=", [72, 105]],
+    ["SG=Vs", [72, 101, 108]],
+    ["SGVsbG8=trailing", [72, 101, 108, 108, 111]],
+    ["AB==CD", [0]],
+    ["====", []],
+    [
+      "A===",
+      "Invalid base64-encoded string: number of data characters (1) cannot be 1 more than a multiple of 4",
+    ],
+    ["AB=", "Incorrect padding"],
+    ["SGk", "Incorrect padding"],
+  ];
+  for (const [encoded, expected] of cases) {
+    const url = `data:;base64,${encoded}`;
+    if (typeof expected === "string") {
+      throws(
+        () => new DataHandler().data_open(new Request(url)),
+        new TypeError(expected),
+      );
+    } else {
+      deepEqual([...await (await urlopen(url)).read()], expected, encoded);
+    }
+  }
+});
+
 Deno.test("unknown schemes and ftp: are URLError", async () => {
   for (
     const [url, type] of [["nope://x/", "nope"], [
