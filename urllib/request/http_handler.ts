@@ -269,9 +269,13 @@ export class AbstractHTTPHandler extends BaseHandler {
         }
         await sendRequest(conn, head, req.data, titled, debug);
       } catch (err) {
-        // Python wraps only OSErrors: an abort is already a URLError, and a
-        // proxy's unreadable answer to CONNECT an HTTPException.
-        if (err instanceof URLError || isProtocolError(err)) throw err;
+        // Python wraps only OSErrors: an abort is already a URLError, a
+        // proxy's unreadable answer to CONNECT an HTTPException, and a body
+        // of the wrong type (a str chunk) Python's TypeError.
+        if (
+          err instanceof URLError || isProtocolError(err) ||
+          err instanceof TypeError || err instanceof RangeError
+        ) throw err;
         throw new URLError(err);
       }
       const resHead = await readResponseHead(conn, debug);

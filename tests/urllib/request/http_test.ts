@@ -137,6 +137,15 @@ Deno.test("POST bodies: bytes, chunked iterables, and a method override", async 
       "data should be a bytes-like object or an iterable, got <class 'dict'>",
     ),
   );
+  // A str chunk of an iterable body: Python's TypeError, raised bare (only
+  // OSErrors become URLError).
+  await rejects(
+    urlopen(`${site.base}/echo`, ["ab", "cd"] as unknown as Uint8Array[]),
+    (e: unknown) => {
+      ok(e instanceof TypeError && !(e instanceof URLError), String(e));
+      return true;
+    },
+  );
 });
 
 Deno.test("read(n), readline, readlines and for-await iterate the body", async () => {
