@@ -25,6 +25,7 @@
  * @module
  */
 import { getheader, type HTTPMessage } from "../_util/http_message.ts";
+import { pyStr } from "../_util/py_repr.ts";
 export type { HTTPMessage };
 
 /**
@@ -68,7 +69,7 @@ export class URLError extends Error {
 
 function describe(reason: unknown): string {
   if (reason instanceof Error) return reason.message;
-  return String(reason);
+  return pyStr(reason);
 }
 
 /**
@@ -168,7 +169,7 @@ export class HTTPError extends URLError {
     fp: ErrorBody | null,
   ) {
     super(msg, url);
-    this.message = `HTTP Error ${code}: ${msg}`;
+    this.message = `HTTP Error ${code}: ${pyStr(msg)}`;
     this.name = "HTTPError";
     this.code = code;
     this.msg = msg;

@@ -26,6 +26,12 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
   equal(err.message, "<urlopen error Connection refused (os error 111)>");
   ok(err instanceof Error);
   equal(new URLError("no host given").message, "<urlopen error no host given>");
+  // Values print as Python's str() prints them.
+  equal(new URLError(null).message, "<urlopen error None>");
+  equal(
+    new HTTPError("http://h/", 404, null!, null, null).message,
+    "HTTP Error 404: None",
+  );
 });
 
 Deno.test("HTTPError is a URLError and a readable response", async () => {
