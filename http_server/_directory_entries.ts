@@ -5,6 +5,8 @@
  * @module
  */
 import type { ListingEntry } from "./_listing.ts";
+import * as byteNames from "./_byte_names.ts";
+import type { ExactDirEntry } from "./_byte_names.ts";
 
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
@@ -21,22 +23,30 @@ export interface DetailedEntry extends ListingEntry {
   readonly mtime: Date | null;
 }
 
-async function describe(folder: string, entry: Deno.DirEntry) {
+async function describe(
+  folder: string,
+  entry: ExactDirEntry,
+  mayFollow: (link: string) => boolean,
+): Promise<DetailedEntry> {
   const path = folder.endsWith(SEP) || folder.endsWith("/")
     ? folder + entry.name
     : folder + SEP + entry.name;
   let info: Deno.FileInfo | null = null;
-  try {
-    // Follows a symlink, so a link to a folder lists as a folder.
-    info = await Deno.stat(path);
-  } catch {
-    // A dangling symlink, or an entry gone since the folder was read.
+  // A link that leads where files are refused tells nothing of its target.
+  if (!entry.unreachable && (!entry.isSymlink || mayFollow(path))) {
+    try {
+      // Follows a symlink, so a link to a folder lists as a folder.
+      info = await byteNames.stat(path);
+    } catch {
+      // A dangling symlink, or an entry gone since the folder was read.
+    }
   }
   const isDirectory = info?.isDirectory ?? false;
   return {
     name: entry.name,
     isDirectory,
     isSymlink: entry.isSymlink,
+    unreachable: entry.unreachable,
     isFile: info?.isFile ?? false,
     size: info === null || isDirectory ? null : info.size,
     mtime: info?.mtime ?? null,
@@ -44,20 +54,26 @@ async function describe(folder: string, entry: Deno.DirEntry) {
 }
 
 /**
- * The entries of folder `path` (unsorted), skipping names for which
- * `hidden` says true.
+ * The entries of folder `path` (unsorted), by their exact names (Python's,
+ * with the bytes of a name that is not UTF-8 escaped), skipping names for
+ * which `hidden` says true. A symbolic link's target is looked at only
+ * when `mayFollow` allows it (a link out of the served folder lists
+ * without size, date or kind).
  */
 export async function readDetailedEntries(
   path: string,
   hidden: (name: string) => boolean,
+  mayFollow: (link: string) => boolean = () => true,
 ): Promise<DetailedEntry[]> {
   const out: DetailedEntry[] = [];
-  let batch: Deno.DirEntry[] = [];
+  let batch: ExactDirEntry[] = [];
   const flush = async () => {
-    out.push(...await Promise.all(batch.map((e) => describe(path, e))));
+    out.push(
+      ...await Promise.all(batch.map((e) => describe(path, e, mayFollow))),
+    );
     batch = [];
   };
-  for await (const entry of Deno.readDir(path)) {
+  for await (const entry of byteNames.readDir(path)) {
     if (hidden(entry.name)) continue;
     batch.push(entry);
     if (batch.length === BATCH) await flush();

@@ -44,7 +44,7 @@ import {
   realRoot,
   startsWithFolder,
 } from "./_inside.ts";
-import { statOrNull } from "./_byte_names.ts";
+import * as byteNames from "./_byte_names.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
 import { contentTypeFor } from "../_util/mime_types.ts";
@@ -639,7 +639,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   /** The real path of `path` if it is inside the folder served; else `null`. */
   #realPathInside(path: string): string | null {
     try {
-      const real = Deno.realPathSync(path);
+      const real = byteNames.realPathSync(path);
       return startsWithFolder(real, realRoot(this.directory)) ? real : null;
     } catch {
       return null;
@@ -665,12 +665,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     );
     if (codings.length === 0) return null;
     let file = target;
-    const info = statOrNull(target);
+    const info = byteNames.statOrNull(target);
     if (info?.isDirectory) {
       if (!target.endsWith("/")) return null; // The 301 comes first.
       const index = this.index_pages
         .map((page) => joinName(target, page))
-        .find((path) => statOrNull(path)?.isFile);
+        .find((path) => byteNames.statOrNull(path)?.isFile);
       if (index === undefined) return null;
       file = index;
     } else if (!info?.isFile) {
@@ -683,7 +683,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       const sibling = file + ENCODING_SUFFIX[encoding];
       // A sibling behind a link out of the folder is skipped (the file
       // itself is served), not left for send_head to refuse with a 404.
-      if (statOrNull(sibling)?.isFile && this.#servableSibling(sibling)) {
+      if (
+        byteNames.statOrNull(sibling)?.isFile && this.#servableSibling(sibling)
+      ) {
         this.#variant = { encoding, original: file };
         return sibling;
       }
@@ -822,7 +824,13 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     try {
       entries = (await this.readListedFolder(
         path,
-        (folder) => readDetailedEntries(folder, hidden),
+        (folder) =>
+          readDetailedEntries(
+            folder,
+            hidden,
+            (link) =>
+              this.follow_symlinks || this.#realPathInside(link) !== null,
+          ),
       )).value;
     } catch {
       this.send_error(404, "No permission to list directory");

@@ -10,6 +10,7 @@ import {
   UNDECIDED,
 } from "../../http_server/_inside.ts";
 import { nodeOpenWorks } from "../../http_server/_open_node.ts";
+import { createFetchHandler } from "../../http_server/mod.ts";
 import {
   HostingHTTPRequestHandler,
   type HostingHTTPRequestHandlerOptions as HostingOptions,
@@ -388,3 +389,55 @@ Deno.test({
     ok(/ok \| 2 passed/.test(text), text);
   },
 });
+
+Deno.test({
+  name:
+    "serve's own listings (rich, JSON, dot names hidden) link names that are not UTF-8 as Python's does, and tell nothing of a link's target outside the folder",
+  ignore: !POSIX,
+  async fn() {
+    await using site = await tree();
+    const { www } = site;
+    // caf\xe9.txt: a Latin-1 name, which Deno's own readDir turns into
+    // U+FFFD (Deno cannot make it either: the shell does).
+    const made = new Deno.Command("sh", {
+      args: [
+        "-c",
+        'printf latin > "$(printf "$1")"',
+        "sh",
+        `${www}/caf\\351.txt`,
+      ],
+    }).outputSync();
+    equal(made.code, 0);
+    const listers: [HostingOptions, RequestInit][] = [
+      [{ listing: "rich" }, {}],
+      [{ listing: "rich" }, { headers: { Accept: "application/json" } }],
+      [{ hide_dotfiles: true }, {}],
+    ];
+    for (const [options, init] of listers) {
+      const handle = createFetchHandler(
+        Quiet.partial({ directory: www, ...options }),
+      );
+      const what = JSON.stringify([options, init]);
+      const text = await (await handle(new Request("http://h/", init))).text();
+      // Python's link: the name's bytes, escaped as surrogates, quoted.
+      ok(text.includes("caf%ED%B3%A9.txt"), what);
+      const file = await handle(new Request("http://h/caf%ED%B3%A9.txt"));
+      equal(await file.text(), "latin", what);
+    }
+    // out.txt leads out of the folder (404 when asked for): the JSON
+    // listing gives neither its size nor its date nor its kind.
+    const json = await (await createFetchHandler(
+      Quiet.partial({ directory: www, listing: "rich" }),
+    )(new Request("http://h/", { headers: { Accept: "application/json" } })))
+      .json() as { name: string; type: string; size: number | null }[];
+    const out = json.find((entry) => entry.name === "out.txt");
+    equal(out?.type, "other");
+    equal(out?.size, null);
+    const inside = json.find((entry) => entry.name === "alias");
+    equal(inside?.type, "directory");
+  },
+});
+
+class Quiet extends HostingHTTPRequestHandler {
+  override log_message(): void {}
+}
