@@ -308,6 +308,12 @@ export async function receiveForm(
         if (failure) throw failure;
         // A part sent as a file without a name has none (not "undefined").
         filename ??= "";
+        // The parser decodes a name that is not UTF-8 with U+FFFD for each
+        // bad byte, so that two such names would become one file: refused,
+        // as a PUT path that is not UTF-8 is.
+        if (filename.includes("\ufffd")) {
+          throw new UploadError(400, "the file name is not UTF-8");
+        }
         check(filename);
         if (names.has(filename)) {
           throw new UploadError(400, `the form holds ${filename} twice`);

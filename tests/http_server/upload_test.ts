@@ -180,6 +180,25 @@ Deno.test({
       body: form([["dup.txt", "1"], ["dup.txt", "2"]]),
     });
     equal(twice.res.status, 400);
+    // A name that is not UTF-8 (a Latin-1 client's): refused, as such a PUT
+    // path is; two of them would have become one file named U+FFFD.
+    const te = new TextEncoder();
+    const latin1Part = new Uint8Array([
+      ...te.encode(
+        '--B\r\nContent-Disposition: form-data; name="f"; filename="',
+      ),
+      0xff,
+      ...te.encode(
+        '.txt"\r\nContent-Type: text/plain\r\n\r\ndata\r\n--B--\r\n',
+      ),
+    ]);
+    const latin1 = await fetchText(server.url("/"), {
+      method: "POST",
+      body: latin1Part,
+      headers: { "Content-Type": "multipart/form-data; boundary=B" },
+    });
+    equal(latin1.res.status, 400);
+    ok(latin1.text.includes("not UTF-8"), latin1.text);
     const notForm = await fetchText(server.url("/"), {
       method: "POST",
       body: "x=1",
