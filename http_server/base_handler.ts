@@ -18,6 +18,7 @@ import {
   SocketWriter,
   StreamRequestHandler,
 } from "../socketserver/request_handler.ts";
+import { shareTimeout } from "../socketserver/stream_socket.ts";
 import type {
   Address,
   RequestHandlerClass as HandlerClass,
@@ -410,7 +411,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.disable_nagle_algorithm) connection.setNoDelay?.(true);
     this.rfile = this.#reader = new HTTPReader(connection, this.rbufsize);
     this.wfile = new SocketWriter(connection, this.wbufsize);
-    this.rfile.timeout = this.wfile.timeout = this.timeout;
+    shareTimeout(connection, this.timeout, this.rfile, this.wfile);
     this.#bufferedWrites = this.wbufsize !== 0;
     const reader = this.#reader;
     const writer = this.wfile;

@@ -15,7 +15,7 @@ import {
   type StreamConnection,
 } from "./_socket_io.ts";
 import type { Address, BaseServer } from "./base_server.ts";
-import { SHARE_TIMEOUT, StreamSocket } from "./stream_socket.ts";
+import { shareTimeout } from "./stream_socket.ts";
 
 export { SocketReader, SocketWriter, type StreamConnection };
 
@@ -145,14 +145,7 @@ export class StreamRequestHandler extends BaseRequestHandler<StreamConnection> {
     if (this.disable_nagle_algorithm) connection.setNoDelay?.(true);
     this.rfile = new SocketReader(connection, this.rbufsize);
     this.wfile = new SocketWriter(connection, this.wbufsize);
-    if (connection instanceof StreamSocket) {
-      // As Python: the timeout is the socket's, which its files share, so
-      // `request.settimeout()` later changes theirs too.
-      if (this.timeout !== null) connection.settimeout(this.timeout);
-      connection[SHARE_TIMEOUT](this.rfile, this.wfile);
-    } else {
-      this.rfile.timeout = this.wfile.timeout = this.timeout;
-    }
+    shareTimeout(connection, this.timeout, this.rfile, this.wfile);
   }
 
   /** Sends whatever `wfile` still holds (ignoring a connection already gone) and closes both. */

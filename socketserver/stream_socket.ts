@@ -17,7 +17,7 @@ import type { Address } from "./base_server.ts";
 const EMPTY = new Uint8Array(0);
 
 /** `StreamSocket`'s method that links files to its timeout (internal). */
-export const SHARE_TIMEOUT: unique symbol = Symbol("shareTimeout");
+const SHARE_TIMEOUT: unique symbol = Symbol("shareTimeout");
 
 /** A read that outlived a timeout: the next read takes its bytes. */
 interface PendingRead {
@@ -302,5 +302,23 @@ export class StreamSocket implements Deno.Conn {
   #startRead(size: number): PendingRead {
     const buffer = new Uint8Array(size);
     return this.#pending = { buffer, done: this.#conn.read(buffer) };
+  }
+}
+
+/**
+ * Gives `connection` and the handler's files one timeout, as Python's
+ * `setup()` sets it on the socket its files are made on: `timeout` (when
+ * not `null`) now, and a later `request.settimeout()` for all three.
+ */
+export function shareTimeout(
+  connection: unknown,
+  timeout: number | null,
+  ...files: { timeout: number | null }[]
+): void {
+  if (connection instanceof StreamSocket) {
+    if (timeout !== null) connection.settimeout(timeout);
+    connection[SHARE_TIMEOUT](...files);
+  } else {
+    for (const file of files) file.timeout = timeout;
   }
 }

@@ -7,6 +7,7 @@
 import net from "node:net";
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { BaseHTTPRequestHandler, HTTPServer } from "../../http_server/mod.ts";
+import type { StreamSocket } from "../../socketserver/mod.ts";
 import { exchange, fetchFrom, Logged, normalized } from "./_harness.ts";
 
 const decoder = new TextDecoder();
@@ -598,4 +599,25 @@ Deno.test("a head and a body written after an await leave in one write; a lone h
   const flushed = await exchange(Flushed, "GET / HTTP/1.0\r\n\r\n");
   ok(flushed.output.endsWith("\r\n\r\nlater"), flushed.output);
   equal(flushed.writes, 2);
+});
+
+Deno.test("an HTTP handler's timeout is its socket's too, shared with rfile and wfile, as in Python", async () => {
+  const seen: unknown[] = [];
+  class Timed extends Logged {
+    override timeout = 5;
+    do_GET(): void {
+      const socket = this.request as StreamSocket;
+      seen.push(socket.gettimeout());
+      socket.settimeout(7);
+      seen.push(this.rfile.timeout, this.wfile.timeout);
+      this.send_response(204);
+      this.end_headers();
+    }
+  }
+  await using server = new HTTPServer(["127.0.0.1", 0], Timed);
+  const done = server.handle_request();
+  const res = await fetch(`http://127.0.0.1:${server.server_port}/`);
+  await res.body?.cancel();
+  await done;
+  deepEqual(seen, [5, 7, 7]);
 });
