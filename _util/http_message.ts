@@ -339,7 +339,8 @@ export class HTTPMessage implements Iterable<string> {
     const header = this.get("content-type");
     if (header === null) return this.#defaultType;
     const type = firstPart(header);
-    return type.split("/").length === 2 ? type : this.#defaultType;
+    // An invalid type reads as text/plain, whatever the default type is.
+    return type.split("/").length === 2 ? type : DEFAULT_CONTENT_TYPE;
   }
 
   /**

@@ -48,8 +48,9 @@ let cachedLogDate = "";
 let cachedLogMonth = 1;
 let cachedLogDay = "";
 let cachedLogRest = "";
-/** The month name `cachedLogDate` was built with. */
-let cachedLogName: string | null | undefined;
+/** The month name `cachedLogDate` was built with (none yet: a symbol no name equals). */
+const UNBUILT: unique symbol = Symbol("unbuilt");
+let cachedLogName: unknown = UNBUILT;
 
 /** RFC 7231 date (`Tue, 24 Nov 2026 05:40:00 GMT`) for seconds since the epoch. */
 export function httpDate(seconds?: number | null): string {
@@ -106,7 +107,7 @@ export function logDate(
     cachedLogRest = `${String(d.getFullYear()).padStart(4, "0")} ${
       two(d.getHours())
     }:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-    cachedLogName = undefined;
+    cachedLogName = UNBUILT;
   }
   // The names can change at any time (Python reads them on every call).
   const name = monthNames[cachedLogMonth];

@@ -610,8 +610,8 @@ export async function main(args: string[]): Promise<number> {
   let tls;
   let hosting: PreparedHosting | null = null;
   try {
-    await checkDirectory(options.directory);
     checkPermissions(options);
+    await checkDirectory(options.directory);
     if (options.hosting) {
       hosting = await prepareHosting(
         options.hosting,

@@ -514,6 +514,11 @@ Deno.test({
           ["--follow-symlinks"],
           /^Error: --follow-symlinks needs permission to read wherever a link may lead/,
         ],
+        [
+          ["--allow-net"],
+          [],
+          /^Error: Deno needs permission to read '.*': run with -A \(or --allow-read=/,
+        ],
       ];
       for (const [permissions, flags, message] of refused) {
         await using server = new ServeProcess(
