@@ -271,10 +271,10 @@ export class AbstractHTTPHandler extends BaseHandler {
       } catch (err) {
         // Python wraps only OSErrors: an abort is already a URLError, a
         // proxy's unreadable answer to CONNECT an HTTPException, and a body
-        // of the wrong type (a str chunk) Python's TypeError.
+        // chunk of the wrong type Python's TypeError.
         if (
           err instanceof URLError || isProtocolError(err) ||
-          err instanceof TypeError || err instanceof RangeError
+          badChunks.has(err as object)
         ) throw err;
         throw new URLError(err);
       }
@@ -374,6 +374,19 @@ function isIterable(data: unknown): boolean {
     (Symbol.iterator in data || Symbol.asyncIterator in data);
 }
 
+/** Errors of body chunks of the wrong type, which Python raises bare. */
+const badChunks = new WeakSet<object>();
+
+/** `piece` of an iterable body as bytes, or Python's TypeError. */
+function chunkBytes(piece: unknown): Uint8Array {
+  try {
+    return asBytes(piece);
+  } catch (error) {
+    if (typeof error === "object" && error !== null) badChunks.add(error);
+    throw error;
+  }
+}
+
 /** Writes `data`, printed first as http.client's `send()` prints it. */
 function send(
   conn: Connection,
@@ -422,7 +435,7 @@ async function sendRequest(
   }
   await send(conn, head, debug);
   for await (const piece of data) {
-    const chunk = asBytes(piece);
+    const chunk = chunkBytes(piece);
     if (chunk.length === 0) {
       debug?.("Zero length chunk ignored");
       continue;

@@ -8,7 +8,8 @@
  */
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
-import { pyArgs } from "../../_util/py_args.ts";
+import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
+import { typeName } from "../../_util/py_type_name.ts";
 import type { BytesLike } from "../../_util/bytes_like.ts";
 import { capitalize, splitHost, splitTag, splitType } from "./_split.ts";
 
@@ -32,12 +33,13 @@ function sameData(a: RequestData | null, b: RequestData | null): boolean {
 
 /**
  * A request's headers: a plain object, or a mapping (`Map`, fetch's
- * `Headers`), as Python takes any object with `items()`.
+ * `Headers`, an `HTTPMessage`), as Python takes any object with `items()`.
  */
 export type RequestHeaders =
   | Record<string, string>
   | Map<string, string>
-  | Headers;
+  | Headers
+  | { items(): Iterable<[string, string]> };
 
 /** The optional arguments of {@linkcode Request}, in Python's order. */
 export interface RequestOptions {
@@ -310,15 +312,21 @@ export function request_host(request: Request): string {
 
 /**
  * The pairs of a `headers` argument: a plain object, or any mapping (a
- * `Map`, fetch's `Headers`), as Python takes anything with `items()`; a list
- * of pairs is Python's error.
+ * `Map`, fetch's `Headers`, an `HTTPMessage`: anything with `items()`), as
+ * Python takes anything with `items()`; anything else is Python's error.
  */
 function headerEntries(headers: RequestHeaders): Iterable<[string, string]> {
   if (headers instanceof Map || headers instanceof Headers) {
     return headers.entries();
   }
-  if (Array.isArray(headers)) {
-    throw new TypeError("'list' object has no attribute 'items'");
+  const items = (headers as { items?: unknown }).items;
+  if (typeof items === "function") {
+    return items.call(headers) as Iterable<[string, string]>;
+  }
+  if (!isPlainObject(headers)) {
+    throw new TypeError(
+      `'${typeName(headers)}' object has no attribute 'items'`,
+    );
   }
   return Object.entries(headers);
 }

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { Request, request_host } from "../../../urllib/request/mod.ts";
+import { HTTPMessage } from "../../../_util/http_message.ts";
 import { havePython313, pythonJson } from "../../_python.ts";
 import { type Pick, randomSource, testSeed } from "../../_random.ts";
 
@@ -142,7 +143,11 @@ Deno.test("keyword and positional options mix as in Python, bad keywords are Typ
   // Any mapping is headers, as Python takes anything with items(); a list
   // of pairs is Python's AttributeError.
   for (
-    const mapping of [new Map([["x-a", "1"]]), new Headers({ "x-a": "1" })]
+    const mapping of [
+      new Map([["x-a", "1"]]),
+      new Headers({ "x-a": "1" }),
+      new HTTPMessage([["X-A", "1"]]),
+    ]
   ) {
     equal(new Request("http://h/", null, mapping).get_header("X-a"), "1");
   }
@@ -152,6 +157,11 @@ Deno.test("keyword and positional options mix as in Python, bad keywords are Typ
         headers: [["X-a", "1"]] as unknown as Record<string, string>,
       }),
     new TypeError("'list' object has no attribute 'items'"),
+  );
+  throws(
+    () =>
+      new Request("http://h/", null, 5 as unknown as Record<string, string>),
+    new TypeError("'int' object has no attribute 'items'"),
   );
   // Any other name makes it the headers, as README's table shows.
   equal(
