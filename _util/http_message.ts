@@ -10,6 +10,7 @@
  * @module
  */
 
+import { isToken } from "./http_token.ts";
 import {
   collapseRfc2231Value,
   decodeRfc2231Text,
@@ -651,13 +652,6 @@ function firstPart(value: string): string {
   return pyStrip(semicolon === -1 ? value : value.slice(0, semicolon))
     .toLowerCase();
 }
-
-/** Whether `name` is an RFC 9110 token, as fetch's `Headers` requires. */
-function isToken(name: string): boolean {
-  return TOKEN.test(name);
-}
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * One `add_header` parameter as Python's `_formatparam` writes it: quoted;

@@ -10,8 +10,7 @@
  * @module
  */
 
-/** Header names are RFC 9110 tokens. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+import { isToken } from "../_util/http_token.ts";
 
 /** How long a browser may keep a preflight answer (Chromium caps it at 2 h). */
 const PREFLIGHT_MAX_AGE = "7200";
@@ -48,7 +47,7 @@ export function optionsHeaders(
   out.push(["Access-Control-Allow-Methods", allowed]);
   const asked = (request.headers ?? "").split(",").map((h) => h.trim())
     .filter((h) => h !== "");
-  if (asked.length > 0 && asked.every((h) => TOKEN.test(h))) {
+  if (asked.length > 0 && asked.every(isToken)) {
     out.push(["Access-Control-Allow-Headers", asked.join(", ")]);
   }
   out.push(["Access-Control-Max-Age", PREFLIGHT_MAX_AGE]);

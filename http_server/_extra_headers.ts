@@ -5,7 +5,8 @@
  * @module
  */
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+import { isToken } from "../_util/http_token.ts";
+
 // RFC 9110 §5.5: no control character but the tab (clients refuse
 // responses that carry one), nothing beyond Latin-1.
 // deno-lint-ignore no-control-regex
@@ -37,7 +38,7 @@ const RESERVED = new Set([
  * CR, LF, NUL or a character beyond Latin-1.
  */
 export function checkExtraHeader(name: string, value: string): void {
-  if (!TOKEN.test(name)) {
+  if (!isToken(name)) {
     throw new TypeError(`${JSON.stringify(name)} is not a valid header name`);
   }
   if (RESERVED.has(name.toLowerCase())) {

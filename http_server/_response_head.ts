@@ -8,10 +8,9 @@
  *
  * @module
  */
+import { isToken } from "../_util/http_token.ts";
 import { escapeCodePoint, pyRepr } from "../_util/py_repr.ts";
 
-/** Header names are RFC 9110 tokens. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Header injection (CR, LF, NUL) or characters Latin-1 cannot carry. */
 // deno-lint-ignore no-control-regex
 const UNSAFE_TEXT = /[\r\n\0]|[^\x00-\xff]/;
@@ -25,7 +24,7 @@ const CHECKED_NAMES_MAX = 256;
 
 function isHeaderName(name: string): boolean {
   if (checkedNames.has(name)) return true;
-  if (!TOKEN.test(name)) return false;
+  if (!isToken(name)) return false;
   if (checkedNames.size < CHECKED_NAMES_MAX) checkedNames.add(name);
   return true;
 }

@@ -137,6 +137,7 @@ Deno.test("bench scripts do their work only when run (import.meta.main), never a
  */
 const NOT_PORTED: Record<string, string> = {
   "_util/py_args.ts": "our convention for Python's optional arguments",
+  "_util/http_token.ts": "RFC 9110 tokens, checked where Python checks none",
   "_util/class_attributes.ts":
     "our convention for Python's class attributes on TypeScript classes",
   "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",

@@ -393,7 +393,8 @@ Deno.test({
 Deno.test({
   name:
     "serve's own listings (rich, JSON, dot names hidden) link names that are not UTF-8 as Python's does, and tell nothing of a link's target outside the folder",
-  ignore: !POSIX,
+  // Names that are not UTF-8 are reached through the C library on Linux.
+  ignore: Deno.build.os !== "linux",
   async fn() {
     await using site = await tree();
     const { www } = site;

@@ -40,10 +40,19 @@ const haveIPv6 = (() => {
   }
 })();
 
+/** Whether a socket bound to `::` takes IPv4 clients too (Linux's default). */
+const dualStack = (() => {
+  try {
+    return Deno.readTextFileSync("/proc/sys/net/ipv6/bindv6only").trim() ===
+      "0";
+  } catch {
+    return false;
+  }
+})();
+
 serverTest(
   "address_family AF_INET6 binds '' to every IPv6 address (and IPv4 clients too, on Linux), as Python's",
   async () => {
-    if (!haveIPv6) return;
     class Hi extends StreamRequestHandler {
       override handle(): void {
         this.wfile.write("hi");
@@ -54,7 +63,7 @@ serverTest(
     await using server = new V6(["", 0], Hi);
     const [host, port] = server.server_address as [string, number];
     equal(host, "::");
-    for (const client of ["::1", "127.0.0.1"]) {
+    for (const client of dualStack ? ["::1", "127.0.0.1"] : ["::1"]) {
       const served = server.handle_request();
       const conn = await connect([client, port]);
       equal(await readAll(conn), "hi");
@@ -62,6 +71,7 @@ serverTest(
       await served;
     }
   },
+  { ignore: !haveIPv6 },
 );
 
 serverTest("test_UnixStreamServer: the same over a Unix socket", async () => {

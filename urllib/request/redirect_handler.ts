@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { classAttributes } from "../../_util/class_attributes.ts";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { quote, urljoin, urlparse, urlunparse } from "../parse/mod.ts";
 import { HTTPError } from "../error.ts";
@@ -70,17 +71,6 @@ export class HTTPRedirectHandler extends BaseHandler {
   /** The message prefix of the loop error, as Python's. */
   declare inf_msg: string;
 
-  // Class attributes, as Python's: set on the class (below) they change
-  // every handler of it, or set on one handler, that handler alone.
-  static {
-    Object.assign(this.prototype, {
-      max_repeats: 4,
-      max_redirections: 10,
-      inf_msg:
-        "The HTTP server returned a redirect error that would lead to an infinite loop.\nThe last 30x error message was:\n",
-    });
-  }
-
   /**
    * Python's `HTTPRedirectHandler.max_redirections = n`: the limit every
    * handler of this class (and of subclasses that set none) follows.
@@ -95,19 +85,19 @@ export class HTTPRedirectHandler extends BaseHandler {
    * equal(new HTTPRedirectHandler().max_redirections, 10);
    * ```
    */
-  static get max_redirections(): number {
-    return this.prototype.max_redirections;
-  }
-  static set max_redirections(value: number) {
-    this.prototype.max_redirections = value;
-  }
+  declare static max_redirections: number;
+  /** `max_repeats` for the class and its subclasses (a Python class attribute). */
+  declare static max_repeats: number;
+  /** `inf_msg` for the class and its subclasses (a Python class attribute). */
+  declare static inf_msg: string;
 
-  /** Python's `HTTPRedirectHandler.max_repeats = n`, as `max_redirections`. */
-  static get max_repeats(): number {
-    return this.prototype.max_repeats;
-  }
-  static set max_repeats(value: number) {
-    this.prototype.max_repeats = value;
+  static {
+    classAttributes<HTTPRedirectHandler>(this, {
+      max_repeats: 4,
+      max_redirections: 10,
+      inf_msg:
+        "The HTTP server returned a redirect error that would lead to an infinite loop.\nThe last 30x error message was:\n",
+    });
   }
 
   /**
