@@ -10,6 +10,7 @@
  * @module
  */
 
+import { encodeText } from "./codec/mod.ts";
 import { isToken } from "./http_token.ts";
 import {
   collapseRfc2231Value,
@@ -653,6 +654,8 @@ function firstPart(value: string): string {
     .toLowerCase();
 }
 
+const UNRESERVED = /^[A-Za-z0-9_.~-]$/;
+
 /**
  * One `add_header` parameter as Python's `_formatparam` writes it: quoted;
  * RFC 2231-encoded as UTF-8 when not ASCII (`filename*=utf-8''na%C3%AFve`);
@@ -662,11 +665,14 @@ function formatParam(name: string, value: string | null): string {
   if (value === null || value === "") return name;
   // deno-lint-ignore no-control-regex
   if (/[^\x00-\x7f]/.test(value)) {
-    // Python's quote(value, safe=""): only letters, digits and _.-~ stay.
-    const quoted = encodeURIComponent(value).replace(
-      /[!'()*]/g,
-      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-    );
+    // Python's quote(value, safe=""): only letters, digits and _.-~ stay;
+    // a lone surrogate is its UnicodeEncodeError.
+    let quoted = "";
+    for (const byte of encodeText(value, "utf-8", "strict")) {
+      quoted += UNRESERVED.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    }
     return `${name}*=utf-8''${quoted}`;
   }
   return `${name}="${quoteValue(value)}"`;

@@ -417,6 +417,13 @@ Deno.test("add_header writes parameters as Python's _formatparam: RFC 2231 for n
     msg.get("content-disposition"),
     `attachment; filename*=utf-8''na%C3%AFve.txt; empty; none; plain="a b"; paren="x(y)"`,
   );
+  // quote(safe="") escapes all but letters, digits and _.-~ (CPython 3.13).
+  const marks = new HTTPMessage();
+  marks.add_header("A", "b", { f: "naïve (1)!*.txt" });
+  equal(marks.get("A"), "b; f*=utf-8''na%C3%AFve%20%281%29%21%2A.txt");
+  throws(() => marks.add_header("X", "y", { a: "\ud800é" }), {
+    name: "UnicodeEncodeError",
+  });
 });
 
 Deno.test("a message over fetch Headers answers names Headers refuses as absent", () => {
