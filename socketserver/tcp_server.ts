@@ -201,8 +201,19 @@ export class TCPServer extends BaseServer<StreamConnection> {
   protected override async get_request(): Promise<[StreamConnection, Address]> {
     const socket = this.socket;
     if (socket === null) throw new Deno.errors.BadResource("server closed");
-    const conn = await socket.accept();
-    return [new StreamSocket(conn), addressOf(conn.remoteAddr)];
+    while (true) {
+      try {
+        const conn = await socket.accept();
+        return [new StreamSocket(conn), addressOf(conn.remoteAddr)];
+      } catch (error) {
+        // A client that reset its connection while it waited to be
+        // accepted: Deno refuses it (the system would hand it over, for
+        // the handler's first read to fail). Take the next one at once: a
+        // failed accept costs the loop a pause, which a stream of resets
+        // would turn into a stall for everyone.
+        if (!goneBeforeAccept(error)) throw error;
+      }
+    }
   }
 
   /**
@@ -263,4 +274,11 @@ export class UnixStreamServer extends TCPServer {
     const path = unixPath(this.server_address, this.constructor.name);
     this.socket = Deno.listen({ transport: "unix", path });
   }
+}
+
+/** Whether an accept failed because that one client had already gone. */
+function goneBeforeAccept(error: unknown): boolean {
+  return error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted;
 }

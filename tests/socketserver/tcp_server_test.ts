@@ -8,6 +8,7 @@
  * Left out: the Forking variants (Deno cannot fork; Python defines them
  * only where `os.fork` exists).
  */
+import net from "node:net";
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
   type StreamConnection,
@@ -21,6 +22,7 @@ import {
   readAll,
   runServer,
   serverTest,
+  sleep,
   streamExamine,
   tempDir,
 } from "./_helpers.ts";
@@ -72,6 +74,40 @@ serverTest(
     }
   },
   { ignore: !haveIPv6 },
+);
+
+serverTest(
+  "connections reset before they were accepted are skipped: the next accept takes the next client (a reset used to cost the loop a pause)",
+  async () => {
+    class Exposed extends TCPServer {
+      accept() {
+        return this.get_request();
+      }
+    }
+    await using server = new Exposed(["127.0.0.1", 0], StreamRequestHandler);
+    const [, port] = server.server_address as [string, number];
+    // Five clients that connect and reset at once (SO_LINGER 0), all still
+    // waiting in the backlog, then one that stays.
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve) => {
+        const client = net.connect(port, "127.0.0.1", () => {
+          client.resetAndDestroy();
+          resolve();
+        });
+      });
+    }
+    await sleep(50);
+    const conn = await connect(["127.0.0.1", port]);
+    // One accept takes it: the resets are not requests (nor failures that
+    // make serve_forever() pause).
+    const [request, address] = await server.accept();
+    equal(
+      (address as [string, number])[1],
+      (conn.localAddr as Deno.NetAddr).port,
+    );
+    request.close();
+    conn.close();
+  },
 );
 
 serverTest("test_UnixStreamServer: the same over a Unix socket", async () => {
