@@ -3,7 +3,10 @@
  * single underscores between them, and surrounding whitespace, nothing
  * else (no `0x`, exponent or fraction, which JavaScript's `Number` takes).
  *
- * Follows CPython 3.13 `Objects/longobject.c`, `PyLong_FromString` (base 10).
+ * Also Python's `float(text)` (`pyFloat`): digits with underscores, a
+ * fraction, an exponent, `inf` and `nan`.
+ *
+ * Follows CPython 3.13 `Objects/longobject.c`, `PyLong_FromString` (base 10), and `Python/pystrtod.c` for `float()`.
  *
  * @module
  */
@@ -26,4 +29,36 @@ const DECIMAL = /^[+-]?\d+(?:_\d+)*$/;
 export function pyInt(text: string): number | null {
   const trimmed = text.trim();
   return DECIMAL.test(trimmed) ? Number(trimmed.replaceAll("_", "")) : null;
+}
+
+const DIGITS = String.raw`\d+(?:_\d+)*`;
+const FLOAT = new RegExp(
+  String
+    .raw`^[+-]?(?:(?:${DIGITS})?\.${DIGITS}|${DIGITS}\.?)(?:[eE][+-]?${DIGITS})?$`,
+);
+const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
+
+/**
+ * The value of `text` as Python's `float(text)` reads it, or `null` where
+ * Python raises `ValueError`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { pyFloat } from "./py_int.ts";
+ * equal(pyFloat(" 1_0.5e1 "), 105);
+ * equal(pyFloat("-inf"), -Infinity);
+ * equal(pyFloat("0x10"), null);
+ * ```
+ */
+export function pyFloat(text: string): number | null {
+  const trimmed = text.trim();
+  if (SPECIAL.test(trimmed)) {
+    return /nan/i.test(trimmed)
+      ? NaN
+      : trimmed.startsWith("-")
+      ? -Infinity
+      : Infinity;
+  }
+  return FLOAT.test(trimmed) ? Number(trimmed.replaceAll("_", "")) : null;
 }

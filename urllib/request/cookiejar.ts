@@ -16,6 +16,8 @@ import {
   MemoryCookieStore,
 } from "tough-cookie";
 import { pyArgs } from "../../_util/py_args.ts";
+import { pyFloat } from "../../_util/py_int.ts";
+import { decodeBytes } from "../../_util/codec/mod.ts";
 
 /**
  * The parts of a `Request` a {@linkcode CookieJar} reads and writes. The
@@ -295,9 +297,13 @@ function identity(cookie: ToughCookie): string {
   return `${cookie.domain}\n${cookie.path}\n${cookie.key}`;
 }
 
-/** The fields of a Python `Cookie` that tough-cookie has no place for. */
+/**
+ * The fields of a Python `Cookie` that tough-cookie has no place for (and
+ * its expiry, which tough-cookie's dates cut at the year 275760).
+ */
 type PythonOnlyFields = Pick<
   Cookie,
+  | "expires"
   | "version"
   | "port"
   | "port_specified"
@@ -446,9 +452,10 @@ export class CookieJar implements Iterable<Cookie> {
       httpOnly: isHttpOnly(cookie),
       hostOnly,
       pathIsDefault: !cookie.path_specified,
+      // Dates end in the year 275760; a later expiry waits as long.
       expires: cookie.expires === null
         ? "Infinity"
-        : new Date(cookie.expires * 1000),
+        : new Date(Math.min(cookie.expires * 1000, LAST_DATE_MS)),
       sameSite: sameSiteOf(cookie),
       // Other attributes ride along as tough-cookie extensions, which the
       // jar reports back in `rest`.
@@ -458,6 +465,7 @@ export class CookieJar implements Iterable<Cookie> {
     });
     if (cookie.domain_initial_dot) this.#initialDot.add(tough);
     this.#given.set(tough, {
+      expires: cookie.expires,
       version: cookie.version,
       port: cookie.port,
       port_specified: cookie.port_specified,
@@ -630,7 +638,9 @@ export class CookieJar implements Iterable<Cookie> {
       path: cookie.path ?? "/",
       path_specified: !cookie.pathIsDefault,
       secure: cookie.secure,
-      expires: expiry === undefined || !Number.isFinite(expiry)
+      expires: given !== undefined
+        ? given.expires
+        : expiry === undefined || !Number.isFinite(expiry)
         ? null
         : Math.floor(expiry / 1000),
       rest: given?.rest ?? rest,
@@ -788,8 +798,7 @@ export class FileCookieJar extends CookieJar {
   load(options: CookieFileOptions): Promise<void>;
   async load(...args: unknown[]): Promise<void> {
     const options = this.fileArgs("load", args);
-    const text = await Deno.readTextFile(options.filename);
-    this.loadText(text, options);
+    this.loadText(await readUtf8(options.filename), options);
   }
 
   /** Parses file contents into the jar; subclasses implement their format. */
@@ -817,7 +826,7 @@ export class FileCookieJar extends CookieJar {
   revert(options: CookieFileOptions): Promise<void>;
   async revert(...args: unknown[]): Promise<void> {
     const options = this.fileArgs("revert", args);
-    const text = await Deno.readTextFile(options.filename);
+    const text = await readUtf8(options.filename);
     const before = [...this];
     this.clear();
     try {
@@ -831,6 +840,8 @@ export class FileCookieJar extends CookieJar {
 }
 
 const NETSCAPE_MAGIC = /^#( Netscape)? HTTP Cookie File/;
+/** The last moment a `Date` holds (8.64e15 ms: the year 275760). */
+const LAST_DATE_MS = 8.64e15;
 const HTTPONLY_PREFIX = "#HttpOnly_";
 
 /**
@@ -884,8 +895,7 @@ export class MozillaCookieJar extends FileCookieJar {
       const [name, value] = cookie.value === null
         ? ["", cookie.name]
         : [cookie.name, cookie.value];
-      const domain =
-        (cookie.has_nonstandard_attr("HttpOnly") ? HTTPONLY_PREFIX : "") +
+      const domain = (isHttpOnly(cookie) ? HTTPONLY_PREFIX : "") +
         cookie.domain;
       lines.push([
         domain,
@@ -897,9 +907,18 @@ export class MozillaCookieJar extends FileCookieJar {
         value,
       ].join("\t"));
     }
-    await Deno.writeTextFile(filename, lines.join("\n") + "\n", {
+    // 0600 for a file made here; an existing file keeps its mode, as
+    // Python's os.open(O_CREAT) leaves it.
+    await using file = await Deno.open(filename, {
+      write: true,
+      create: true,
+      truncate: true,
       mode: 0o600,
     });
+    const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
+    for (let at = 0; at < bytes.length;) {
+      at += await file.write(bytes.subarray(at));
+    }
   }
 
   /** Parses Netscape `cookies.txt` contents. */
@@ -929,9 +948,14 @@ export class MozillaCookieJar extends FileCookieJar {
       ) continue;
       const fields = line.split("\t");
       const expiresText = fields[4] ?? "";
+      // Python's Cookie takes int(float(expires)): "1791464381.742", "-1".
+      const expires = expiresText === "" ? null : pyFloat(expiresText) ?? NaN;
+      const domain = fields[0] ?? "";
       if (
         fields.length !== 7 ||
-        (expiresText !== "" && !/^\d+$/.test(expiresText))
+        (expires !== null && !Number.isFinite(expires)) ||
+        // The flag column says whether the domain has its leading dot.
+        (fields[1] === "TRUE") !== domain.startsWith(".")
       ) {
         throw new LoadError(
           `invalid Netscape format cookies file ${pyRepr(options.filename)}: ${
@@ -939,7 +963,7 @@ export class MozillaCookieJar extends FileCookieJar {
           }`,
         );
       }
-      const [domain, , path, secure, , rawName, rawValue] = fields as [
+      const [, , path, secure, , rawName, rawValue] = fields as [
         string,
         string,
         string,
@@ -956,7 +980,7 @@ export class MozillaCookieJar extends FileCookieJar {
         domain_initial_dot: domain.startsWith("."),
         path,
         secure: secure === "TRUE",
-        expires: expiresText === "" ? null : Number(expiresText),
+        expires: expires === null ? null : Math.trunc(expires),
         rest,
       });
       if (!options.ignore_discard && cookie.discard) continue;
@@ -964,4 +988,12 @@ export class MozillaCookieJar extends FileCookieJar {
       this.set_cookie(cookie);
     }
   }
+}
+
+/**
+ * A cookies file's text, as Python's `open(filename)` reads it (UTF-8):
+ * bytes that are not UTF-8 are its UnicodeDecodeError, not U+FFFD.
+ */
+async function readUtf8(filename: string): Promise<string> {
+  return decodeBytes(await Deno.readFile(filename), "utf-8", "strict");
 }

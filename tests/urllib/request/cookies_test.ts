@@ -704,3 +704,79 @@ Deno.test({
     await tls.shutdown();
   }
 });
+
+Deno.test("MozillaCookieJar reads cookies.txt files as CPython 3.13 does: #HttpOnly_ kept on save, expiry as int(float(x)), the flag column checked, UTF-8 only, an existing file's mode kept", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const header = "# Netscape HTTP Cookie File\n";
+    const row = (domain: string, flag: string, expires: string, name: string) =>
+      `${domain}\t${flag}\t/\tFALSE\t${expires}\t${name}\tv\n`;
+    const file = `${dir}/in.txt`;
+    await Deno.writeTextFile(
+      file,
+      header + "#HttpOnly_" + row(".example.com", "TRUE", "4102444800", "sid") +
+        row(".example.com", "TRUE", "4102444800.742", "frac") +
+        row(".example.com", "TRUE", " 4102444800", "space") +
+        row(".example.com", "TRUE", "4_102_444_800", "under") +
+        row(".example.com", "TRUE", "4e9", "exp") +
+        row(".example.com", "TRUE", "9999999999999", "huge"),
+    );
+    const jar = new MozillaCookieJar();
+    await jar.load(file);
+    deepEqual([...jar].map((c) => [c.name, c.expires]), [
+      ["sid", 4102444800],
+      ["frac", 4102444800],
+      ["space", 4102444800],
+      ["under", 4102444800],
+      ["exp", 4000000000],
+      ["huge", 9999999999999],
+    ]);
+    // Saved as CPython saves them, the HttpOnly mark and the far expiry kept;
+    // an existing file keeps its mode (Python's os.open(O_CREAT, 0o600)).
+    const out = `${dir}/out.txt`;
+    await Deno.writeTextFile(out, "");
+    await Deno.chmod(out, 0o644);
+    await jar.save(out);
+    const lines = (await Deno.readTextFile(out)).split("\n");
+    ok(
+      lines.includes(
+        `#HttpOnly_${
+          row(".example.com", "TRUE", "4102444800", "sid").trimEnd()
+        }`,
+      ),
+    );
+    ok(
+      lines.includes(
+        row(".example.com", "TRUE", "9999999999999", "huge").trimEnd(),
+      ),
+    );
+    if (Deno.build.os !== "windows") {
+      equal((await Deno.stat(out)).mode! & 0o777, 0o644);
+    }
+    // A flag that contradicts the domain's leading dot, an expiry that is
+    // not a number, and bytes that are not UTF-8 are Python's errors.
+    for (
+      const [text, error] of [
+        [header + row("example.com", "TRUE", "4102444800", "a"), LoadError],
+        [header + row(".example.com", "FALSE", "4102444800", "a"), LoadError],
+        [header + row(".example.com", "TRUE", "soon", "a"), LoadError],
+      ] as const
+    ) {
+      await Deno.writeTextFile(file, text);
+      await rejects(new MozillaCookieJar().load(file), error);
+    }
+    await Deno.writeFile(
+      file,
+      new Uint8Array([
+        ...new TextEncoder().encode(header + ".e.com\tTRUE\t/\tFALSE\t1\ta\tv"),
+        0xe9,
+        0x0a,
+      ]),
+    );
+    await rejects(new MozillaCookieJar().load(file), {
+      name: "UnicodeDecodeError",
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
