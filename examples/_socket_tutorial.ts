@@ -8,19 +8,32 @@
  */
 import type { Address } from "@pyport/web/socketserver";
 
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
 /** Python's `time.ctime()`: `"Mon Nov 25 16:06:00 2024"`, local time. */
 export function ctime(date: Date = new Date()): string {
-  const part = (options: Intl.DateTimeFormatOptions) =>
-    date.toLocaleString("en-US", options);
-  const time = part({
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  });
-  return `${part({ weekday: "short" })} ${part({ month: "short" })} ${
+  // Fixed English names, as C's asctime() writes them whatever the locale
+  // (and without building a date formatter per call).
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${
     String(date.getDate()).padStart(2)
-  } ${time} ${date.getFullYear()}`;
+  } ${two(date.getHours())}:${two(date.getMinutes())}:${
+    two(date.getSeconds())
+  } ${date.getFullYear()}`;
 }
 
 /** An address as Python prints it: `('127.0.0.1', 65432)` or `'/path'`. */

@@ -61,17 +61,26 @@ function parseArgs(
 
 /** Lines from the server, without their newline. */
 async function* serverLines(conn: Deno.Conn): AsyncGenerator<string> {
-  let pending = "";
+  // The start of the current line, in pieces: a long line is joined once,
+  // when its end arrives, not copied again with every piece.
+  let parts: string[] = [];
   const buffer = new Uint8Array(1024);
   while (true) {
     const n = await conn.read(buffer).catch(() => null);
-    if (n === null) return;
-    pending += decoder.decode(buffer.subarray(0, n), { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) !== -1) {
-      yield pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
+    if (n === null) {
+      // The server closed mid-line: what came is still shown.
+      if (parts.length > 0) yield parts.join("");
+      return;
     }
+    let text = decoder.decode(buffer.subarray(0, n), { stream: true });
+    let newline: number;
+    while ((newline = text.indexOf("\n")) !== -1) {
+      parts.push(text.slice(0, newline));
+      yield parts.join("");
+      parts = [];
+      text = text.slice(newline + 1);
+    }
+    if (text !== "") parts.push(text);
   }
 }
 

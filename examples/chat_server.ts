@@ -76,11 +76,12 @@ export class ChatHandler extends StreamRequestHandler {
           this.wfile.write("quit\n");
           break;
         }
-        for (const [name, other] of clients) {
-          if (name !== username) {
-            other.wfile.write(`[${ctime()}] ${username}: ${data}\n`);
-          }
-        }
+        const line = `[${ctime()}] ${username}: ${data}\n`;
+        const others = [...clients].filter(([name]) => name !== username);
+        for (const [, other] of others) other.wfile.write(line);
+        // As Python's blocking sendall: a client that does not read holds
+        // up whoever talks to it, rather than the server keeping it all.
+        await Promise.all(others.map(([, other]) => other.wfile.drain()));
       }
     } finally {
       clients.delete(username);

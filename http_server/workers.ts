@@ -7,13 +7,21 @@
 import { Supervisor } from "./_supervisor.ts";
 import { serveAsWorker, workerSlot } from "./_worker.ts";
 import type { RequestHandlerClass } from "./base_handler.ts";
-import { HTTPServer, type ServerAddress } from "./server.ts";
+import {
+  type HTTPServer,
+  type ServerAddress,
+  ThreadingHTTPServer,
+} from "./server.ts";
 
 /** Keyword options of {@linkcode serve_workers}. */
 export interface ServeWorkersOptions {
   /** How many processes: a number, or `"auto"` for one per CPU (default). */
   workers?: number | "auto";
-  /** The server class each worker runs (default `HTTPServer`). */
+  /**
+   * The server class each worker runs (default `ThreadingHTTPServer`, as
+   * `python -m http.server` runs: with a plain `HTTPServer` one idle
+   * connection holds up every client its worker is given).
+   */
   server_class?: typeof HTTPServer;
   /**
    * More `deno run` flags for the workers, e.g. `--config deno.json` or
@@ -96,7 +104,7 @@ export async function serve_workers(
   options: ServeWorkersOptions = {},
 ): Promise<WorkerGroup> {
   const count = workerCount(options.workers ?? "auto");
-  const ServerClass = options.server_class ?? HTTPServer;
+  const ServerClass = options.server_class ?? ThreadingHTTPServer;
   const slot = workerSlot();
   if (slot) {
     const server = new ServerClass(

@@ -6,6 +6,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { runExample, startExample } from "./_run.ts";
+import { ctime } from "../../examples/_socket_tutorial.ts";
 
 const STAMP = String.raw`\[\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\]`;
 
@@ -74,4 +75,9 @@ Deno.test("chat_client.ts -h prints the help; an unknown option is refused", asy
   const bad = await runExample("chat_client.ts", ["--nope"]);
   equal(bad.code, 2);
   match(bad.stdout, /^未知选项 --nope\n/);
+});
+
+Deno.test("the tutorial's ctime() writes Python's time.ctime() format, with C's English names", () => {
+  equal(ctime(new Date(2024, 10, 25, 16, 6, 0)), "Mon Nov 25 16:06:00 2024");
+  equal(ctime(new Date(2026, 0, 4, 9, 5, 7)), "Sun Jan  4 09:05:07 2026");
 });

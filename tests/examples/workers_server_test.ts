@@ -16,6 +16,9 @@ Deno.test({
     });
     const port = await server.started();
     match(server.stdout, /^Started 2 workers: \d+, \d+\n/);
+    // A connection that sends nothing (a browser's preconnect) holds up no
+    // one: each worker serves connections concurrently.
+    const idle = await Deno.connect({ hostname: "127.0.0.1", port });
     const pids = new Set<string>();
     for (let i = 0; i < 30; i++) {
       const res = await fetch(`http://127.0.0.1:${port}/`, {
@@ -25,6 +28,7 @@ Deno.test({
       const body = await res.text();
       pids.add(/process (\d+)/.exec(body)?.[1] ?? "");
     }
+    idle.close();
     equal(pids.size, 2, `served by ${[...pids]}`);
     ok(!pids.has(String(server.child.pid)), "the supervisor serves nothing");
     equal(await server.stop("SIGINT"), 0);
