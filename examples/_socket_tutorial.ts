@@ -7,33 +7,20 @@
  * @module
  */
 import type { Address } from "@pyport/web/socketserver";
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
-];
+import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
 
 /** Python's `time.ctime()`: `"Mon Nov 25 16:06:00 2024"`, local time. */
 export function ctime(date: Date = new Date()): string {
   // Fixed English names, as C's asctime() writes them whatever the locale
-  // (and without building a date formatter per call).
+  // (and without building a date formatter per call): http.server's own
+  // tables, Monday first and months from 1.
+  const { weekdayname, monthname } = BaseHTTPRequestHandler.prototype;
   const two = (n: number) => String(n).padStart(2, "0");
-  return `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${
-    String(date.getDate()).padStart(2)
-  } ${two(date.getHours())}:${two(date.getMinutes())}:${
-    two(date.getSeconds())
-  } ${date.getFullYear()}`;
+  return `${weekdayname[(date.getDay() + 6) % 7]} ${
+    monthname[date.getMonth() + 1]
+  } ${String(date.getDate()).padStart(2)} ${two(date.getHours())}:${
+    two(date.getMinutes())
+  }:${two(date.getSeconds())} ${date.getFullYear()}`;
 }
 
 /** An address as Python prints it: `('127.0.0.1', 65432)` or `'/path'`. */
