@@ -21,7 +21,7 @@ import {
   readTunnelHead,
 } from "./_http_body.ts";
 import { pyRepr, reprBytes } from "../../_util/py_repr.ts";
-import { encodeText } from "../../_util/codec/mod.ts";
+import { encodeText, UnicodeEncodeError } from "../../_util/codec/mod.ts";
 import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
 import { typeName } from "../../_util/py_type_name.ts";
@@ -270,11 +270,12 @@ export class AbstractHTTPHandler extends BaseHandler {
         await sendRequest(conn, head, req.data, titled, debug);
       } catch (err) {
         // Python wraps only OSErrors: an abort is already a URLError, a
-        // proxy's unreadable answer to CONNECT an HTTPException, and a body
-        // chunk of the wrong type Python's TypeError.
+        // proxy's unreadable answer to CONNECT an HTTPException; a header
+        // beyond Latin-1 is its UnicodeEncodeError, and what the body raised
+        // (a chunk of the wrong type, the iterator's own error) its own.
         if (
           err instanceof URLError || isProtocolError(err) ||
-          badChunks.has(err as object)
+          err instanceof UnicodeEncodeError || bodyErrors.has(err as object)
         ) throw err;
         throw new URLError(err);
       }
@@ -374,15 +375,21 @@ function isIterable(data: unknown): boolean {
     (Symbol.iterator in data || Symbol.asyncIterator in data);
 }
 
-/** Errors of body chunks of the wrong type, which Python raises bare. */
-const badChunks = new WeakSet<object>();
+/**
+ * Errors a request body raised (its iterator's own, or Python's TypeError
+ * for a chunk of the wrong type): Python raises them bare, as they are no
+ * OSError.
+ */
+const bodyErrors = new WeakSet<object>();
 
-/** `piece` of an iterable body as bytes, or Python's TypeError. */
-function chunkBytes(piece: unknown): Uint8Array {
+/** The chunks of an iterable body as bytes; its errors are marked bare. */
+async function* bodyChunks(
+  data: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncGenerator<Uint8Array> {
   try {
-    return asBytes(piece);
+    for await (const piece of data) yield asBytes(piece);
   } catch (error) {
-    if (typeof error === "object" && error !== null) badChunks.add(error);
+    if (typeof error === "object" && error !== null) bodyErrors.add(error);
     throw error;
   }
 }
@@ -434,8 +441,7 @@ async function sendRequest(
     return await conn.writeAll(all);
   }
   await send(conn, head, debug);
-  for await (const piece of data) {
-    const chunk = chunkBytes(piece);
+  for await (const chunk of bodyChunks(data)) {
     if (chunk.length === 0) {
       debug?.("Zero length chunk ignored");
       continue;

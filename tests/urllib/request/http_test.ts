@@ -146,6 +146,17 @@ Deno.test("POST bodies: bytes, chunked iterables, and a method override", async 
       return true;
     },
   );
+  // So does an error of the body's own iterator (Python: its ValueError).
+  const failing = (async function* () {
+    yield enc.encode("ab");
+    throw new RangeError("closed file");
+  })();
+  await rejects(
+    urlopen(
+      new Request(`${site.base}/echo`, failing, { "Content-Length": "4" }),
+    ),
+    new RangeError("closed file"),
+  );
 });
 
 Deno.test("read(n), readline, readlines and for-await iterate the body", async () => {
