@@ -41,15 +41,53 @@ import {
 import { addressRepr, ctime } from "./_socket_tutorial.ts";
 
 const decoder = new TextDecoder();
+/** How long a client may take nothing of what the room says before it is dropped. */
+const SLOW_READER_MS = 10_000;
 
 /** One handler per connected client; `clients` maps user names to them. */
 export class ChatHandler extends StreamRequestHandler {
   /** Everyone logged in, by user name (the original's `clients` dict). */
   static clients: Map<string, ChatHandler> = new Map();
+  /** Whether the room dropped this client for not reading. */
+  #dropped = false;
+
+  /**
+   * Sends `line` to this client, waiting while it is slow to read (as
+   * Python's blocking `sendall` does, rather than keeping all the room says
+   * for it); one that takes nothing for `SLOW_READER_MS` is dropped, so that
+   * it cannot hold up the room. A client already gone is skipped.
+   */
+  async #deliver(line: string): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      this.wfile.write(line);
+      const slow = new Promise<"slow">((resolve) => {
+        timer = setTimeout(() => resolve("slow"), SLOW_READER_MS);
+      });
+      if (await Promise.race([this.wfile.drain(), slow]) === "slow") {
+        console.log(
+          `dropping ${addressRepr(this.client_address)}: not reading`,
+        );
+        this.#dropped = true;
+        this.connection.close();
+      }
+    } catch {
+      // Gone already: its own task removes it from the room.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** Reads one line without its line ending; `null` when the client left. */
   async #receive(): Promise<string | null> {
-    const line = await this.rfile.readline(1024);
+    let line: Uint8Array;
+    try {
+      line = await this.rfile.readline(1024);
+    } catch (error) {
+      // Dropped for not reading (its connection closed here): it left.
+      if (this.#dropped) return null;
+      throw error;
+    }
     return line.length === 0
       ? null
       : decoder.decode(line).replace(/\r?\n$/, "");
@@ -77,11 +115,8 @@ export class ChatHandler extends StreamRequestHandler {
           break;
         }
         const line = `[${ctime()}] ${username}: ${data}\n`;
-        const others = [...clients].filter(([name]) => name !== username);
-        for (const [, other] of others) other.wfile.write(line);
-        // As Python's blocking sendall: a client that does not read holds
-        // up whoever talks to it, rather than the server keeping it all.
-        await Promise.all(others.map(([, other]) => other.wfile.drain()));
+        const others = [...clients.values()].filter((c) => c !== this);
+        await Promise.all(others.map((other) => other.#deliver(line)));
       }
     } finally {
       clients.delete(username);
