@@ -20,7 +20,10 @@ export interface ServeWorkersOptions {
   /**
    * The server class each worker runs (default `ThreadingHTTPServer`, as
    * `python -m http.server` runs: with a plain `HTTPServer` one idle
-   * connection holds up every client its worker is given).
+   * connection holds up every client its worker is given). Its
+   * `daemon_threads` is `true`, as Python's, so stopping the workers ends
+   * requests still running; a class with `daemon_threads = false` lets
+   * them finish (within the 5 s a worker is given to stop).
    */
   server_class?: typeof HTTPServer;
   /**

@@ -902,7 +902,13 @@ export class MozillaCookieJar extends FileCookieJar {
         cookie.domain.startsWith(".") ? "TRUE" : "FALSE",
         cookie.path,
         cookie.secure ? "TRUE" : "FALSE",
-        cookie.expires === null ? "" : String(cookie.expires),
+        // Python's int prints every digit, where a number past 1e21 would
+        // print as 1e+21.
+        cookie.expires === null
+          ? ""
+          : Number.isInteger(cookie.expires)
+          ? BigInt(cookie.expires).toString()
+          : String(cookie.expires),
         name,
         value,
       ].join("\t"));

@@ -319,6 +319,11 @@ function headerEntries(headers: RequestHeaders): Iterable<[string, string]> {
   if (headers instanceof Map || headers instanceof Headers) {
     return headers.entries();
   }
+  if (headers === null || typeof headers !== "object") {
+    throw new TypeError(
+      `'${typeName(headers)}' object has no attribute 'items'`,
+    );
+  }
   const items = (headers as { items?: unknown }).items;
   if (typeof items === "function") {
     return items.call(headers) as Iterable<[string, string]>;

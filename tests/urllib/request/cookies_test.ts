@@ -719,7 +719,8 @@ Deno.test("MozillaCookieJar reads cookies.txt files as CPython 3.13 does: #HttpO
         row(".example.com", "TRUE", " 4102444800", "space") +
         row(".example.com", "TRUE", "4_102_444_800", "under") +
         row(".example.com", "TRUE", "4e9", "exp") +
-        row(".example.com", "TRUE", "9999999999999", "huge"),
+        row(".example.com", "TRUE", "9999999999999", "huge") +
+        row(".example.com", "TRUE", "1e22", "vast"),
     );
     const jar = new MozillaCookieJar();
     await jar.load(file);
@@ -730,6 +731,7 @@ Deno.test("MozillaCookieJar reads cookies.txt files as CPython 3.13 does: #HttpO
       ["under", 4102444800],
       ["exp", 4000000000],
       ["huge", 9999999999999],
+      ["vast", 1e22],
     ]);
     // Saved as CPython saves them, the HttpOnly mark and the far expiry kept;
     // an existing file keeps its mode (Python's os.open(O_CREAT, 0o600)).
@@ -748,6 +750,12 @@ Deno.test("MozillaCookieJar reads cookies.txt files as CPython 3.13 does: #HttpO
     ok(
       lines.includes(
         row(".example.com", "TRUE", "9999999999999", "huge").trimEnd(),
+      ),
+    );
+    // Python's int prints every digit: 1e22 is written 1 and 22 zeros.
+    ok(
+      lines.includes(
+        row(".example.com", "TRUE", "1" + "0".repeat(22), "vast").trimEnd(),
       ),
     );
     if (Deno.build.os !== "windows") {

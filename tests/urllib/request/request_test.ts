@@ -163,6 +163,11 @@ Deno.test("keyword and positional options mix as in Python, bad keywords are Typ
       new Request("http://h/", null, 5 as unknown as Record<string, string>),
     new TypeError("'int' object has no attribute 'items'"),
   );
+  throws(
+    () =>
+      new Request("http://h/", null, null as unknown as Record<string, string>),
+    new TypeError("'NoneType' object has no attribute 'items'"),
+  );
   // Any other name makes it the headers, as README's table shows.
   equal(
     new Request("http://h/", enc.encode("x"), { "User-Agent": "ua" })
