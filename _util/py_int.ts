@@ -1,7 +1,8 @@
 /**
  * Python's `int(text)` for decimal text: an optional sign, digits with
- * single underscores between them, and surrounding whitespace, nothing
- * else (no `0x`, exponent or fraction, which JavaScript's `Number` takes).
+ * single underscores between them, and surrounding whitespace (Python's:
+ * NEL and no-break spaces too, not the BOM), nothing else (no `0x`,
+ * exponent or fraction, which JavaScript's `Number` takes).
  *
  * Also Python's `float(text)` (`pyFloat`): digits with underscores, a
  * fraction, an exponent, `inf` and `nan`.
@@ -10,6 +11,23 @@
  *
  * @module
  */
+
+import { PY_SPACE } from "./py_str.ts";
+
+/**
+ * The whitespace `int()` and `float()` strip: ASCII's and Unicode's beyond
+ * it, but not the separators U+001C-U+001F, which `str.strip()` takes
+ * (CPython keeps characters below 127 as they are before parsing).
+ */
+const NUMBER_SPACE = PY_SPACE.replace(/[\x1c-\x1f]/g, "");
+
+function stripSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && NUMBER_SPACE.includes(text.charAt(start))) start++;
+  while (end > start && NUMBER_SPACE.includes(text.charAt(end - 1))) end--;
+  return text.slice(start, end);
+}
 
 const DECIMAL = /^[+-]?\d+(?:_\d+)*$/;
 
@@ -27,7 +45,7 @@ const DECIMAL = /^[+-]?\d+(?:_\d+)*$/;
  * ```
  */
 export function pyInt(text: string): number | null {
-  const trimmed = text.trim();
+  const trimmed = stripSpace(text);
   return DECIMAL.test(trimmed) ? Number(trimmed.replaceAll("_", "")) : null;
 }
 
@@ -52,7 +70,7 @@ const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
  * ```
  */
 export function pyFloat(text: string): number | null {
-  const trimmed = text.trim();
+  const trimmed = stripSpace(text);
   if (SPECIAL.test(trimmed)) {
     return /nan/i.test(trimmed)
       ? NaN
