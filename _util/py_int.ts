@@ -19,6 +19,7 @@ import { PY_SPACE } from "./py_str.ts";
  * it, but not the separators U+001C-U+001F, which `str.strip()` takes
  * (CPython keeps characters below 127 as they are before parsing).
  */
+// deno-lint-ignore no-control-regex
 const NUMBER_SPACE = PY_SPACE.replace(/[\x1c-\x1f]/g, "");
 
 function stripSpace(text: string): string {
