@@ -9,6 +9,8 @@
  * @module
  */
 
+import { writeAll } from "../_util/write_all.ts";
+
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
 const encoder = new TextEncoder();
@@ -82,13 +84,6 @@ export function joinName(folder: string, name: string): string {
   return folder.endsWith(SEP) || folder.endsWith("/")
     ? folder + name
     : folder + SEP + name;
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += await file.write(bytes.subarray(offset));
-  }
 }
 
 /**

@@ -137,6 +137,7 @@ Deno.test("bench scripts do their work only when run (import.meta.main), never a
  */
 const NOT_PORTED: Record<string, string> = {
   "_util/py_args.ts": "our convention for Python's optional arguments",
+  "_util/write_all.ts": "a Deno I/O helper, no CPython counterpart",
   "_util/http_token.ts": "RFC 9110 tokens, checked where Python checks none",
   "_util/class_attributes.ts":
     "our convention for Python's class attributes on TypeScript classes",

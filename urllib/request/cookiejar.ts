@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import {
   Cookie as ToughCookie,
@@ -921,10 +922,7 @@ export class MozillaCookieJar extends FileCookieJar {
       truncate: true,
       mode: 0o600,
     });
-    const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
-    for (let at = 0; at < bytes.length;) {
-      at += await file.write(bytes.subarray(at));
-    }
+    await writeAll(file, new TextEncoder().encode(lines.join("\n") + "\n"));
   }
 
   /** Parses Netscape `cookies.txt` contents. */

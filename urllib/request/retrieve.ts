@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
@@ -50,7 +51,9 @@ class StagedWriter {
   }
   async write(data: Uint8Array): Promise<void> {
     if (this.#used + data.length > this.#buf.length) await this.flush();
-    if (data.length >= this.#buf.length) return await this.#writeAll(data);
+    if (data.length >= this.#buf.length) {
+      return await writeAll(this.#file, data);
+    }
     this.#buf.set(data, this.#used);
     this.#used += data.length;
   }
@@ -58,12 +61,8 @@ class StagedWriter {
     return this.#used;
   }
   async flush(): Promise<void> {
-    await this.#writeAll(this.#buf.subarray(0, this.#used));
+    await writeAll(this.#file, this.#buf.subarray(0, this.#used));
     this.#used = 0;
-  }
-  async #writeAll(data: Uint8Array): Promise<void> {
-    let at = 0;
-    while (at < data.length) at += await this.#file.write(data.subarray(at));
   }
 }
 
