@@ -4,6 +4,7 @@
  * each attack nothing is outside the served folder and no temporary file
  * is left behind.
  */
+import { percentFormat } from "../../_util/percent_format.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import {
   checkFileName,
@@ -763,9 +764,7 @@ Deno.test({
     override protocol_version = "HTTP/1.1";
     override stall_timeout = 0.3;
     override log_message(format: string, ...args: unknown[]): void {
-      logged.push(
-        format.includes("%") ? `${format} ${args.join(" ")}` : format,
-      );
+      logged.push(percentFormat(format, args));
     }
   }
   await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Quick);
@@ -820,9 +819,7 @@ Deno.test({
       this.wfile.write(new Uint8Array(32 << 20));
     }
     override log_message(format: string, ...args: unknown[]): void {
-      logged.push(
-        format.includes("%") ? `${format} ${args.join(" ")}` : format,
-      );
+      logged.push(percentFormat(format, args));
     }
   }
   await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Big);
