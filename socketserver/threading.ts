@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { writeStderr } from "../_util/stderr.ts";
 import type { Address, BaseServer } from "./base_server.ts";
@@ -131,6 +132,28 @@ function allTasksDone(tasks: RunningTasks): Promise<void> {
 }
 
 /**
+ * The server whose request the running code belongs to, for the servers
+ * whose `server_close()` waits for their requests: a request that closes
+ * its own server must not wait for itself.
+ */
+const requestOf = new AsyncLocalStorage<BaseServer<unknown>>();
+
+/**
+ * Resolves once every request of `tasks` but the calling one has ended
+ * (Python's `join` of the current thread raises instead). The caller
+ * counts as ended while it waits, so that two requests closing the server
+ * at once do not wait for each other.
+ */
+async function otherTasksDone(tasks: RunningTasks): Promise<void> {
+  tasks.count--;
+  try {
+    await allTasksDone(tasks);
+  } finally {
+    tasks.count++;
+  }
+}
+
+/**
  * Gives `cls` (a subclass of `Base`) what `ThreadingMixIn` adds. The named
  * classes below get it this way rather than by extending
  * `ThreadingMixIn(Base)`, so that each is a plain subclass of its base in
@@ -149,9 +172,13 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
     process_request(request, client_address) {
       const tasks = runningTasksOf(this);
       tasks.count++;
-      this.process_request_thread(request, client_address)
-        .catch(reportUncaught)
-        .finally(() => taskEnded(tasks));
+      const run = () => this.process_request_thread(request, client_address);
+      // Only a server that waits for its requests needs to know which one
+      // is running; the others skip the context's cost.
+      const task = this.block_on_close && !this.daemon_threads
+        ? requestOf.run(this, run)
+        : run();
+      task.catch(reportUncaught).finally(() => taskEnded(tasks));
       return Promise.resolve();
     },
     async process_request_thread(request, client_address) {
@@ -171,7 +198,9 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
       await closeBase.call(this);
       const tasks = runningTasks.get(this);
       if (tasks && this.block_on_close && !this.daemon_threads) {
-        await allTasksDone(tasks);
+        await (requestOf.getStore() === this
+          ? otherTasksDone(tasks)
+          : allTasksDone(tasks));
       }
     },
   };

@@ -166,6 +166,47 @@ serverTest(
   },
 );
 
+serverTest(
+  "block_on_close: server_close() awaited by requests waits for the others, not for themselves",
+  async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => release = resolve);
+    let go!: () => void;
+    const accepted = new Promise<void>((resolve) => go = resolve);
+    const events: string[] = [];
+    // The first connection is held, the next two close the server from
+    // their handler; Python's join of the current thread would raise.
+    let served = 0;
+    class CloseOrHold extends StreamRequestHandler {
+      override async handle(): Promise<void> {
+        if (served++ === 0) {
+          events.push("started");
+          await released;
+          events.push("ended");
+        } else {
+          await accepted;
+          await this.server.server_close();
+          events.push("closed");
+        }
+      }
+    }
+    const server = new ThreadingTCPServer(["127.0.0.1", 0], CloseOrHold);
+    const conns = [];
+    for (let i = 0; i < 3; i++) {
+      conns.push(await connect(server.server_address));
+    }
+    for (let i = 0; i < 3; i++) await server.handle_request();
+    go();
+    await sleep(20);
+    deepEqual(events, ["started"]);
+    release();
+    const outside = Promise.resolve(server.server_close());
+    equal(await settlesWithin(outside, 2000), true);
+    deepEqual(events, ["started", "ended", "closed", "closed"]);
+    for (const conn of conns) conn.close();
+  },
+);
+
 for (
   const [name, attrs] of [
     ["daemon_threads = true", { daemon_threads: true }],
