@@ -41,20 +41,20 @@ import {
 import { addressRepr, ctime } from "./_socket_tutorial.ts";
 
 const decoder = new TextDecoder();
-/** How long a client may take nothing of what the room says before it is dropped. */
-const SLOW_READER_MS = 10_000;
 
 /** One handler per connected client; `clients` maps user names to them. */
 export class ChatHandler extends StreamRequestHandler {
   /** Everyone logged in, by user name (the original's `clients` dict). */
   static clients: Map<string, ChatHandler> = new Map();
+  /** How long a client may take nothing of what the room says before it is dropped. */
+  static slowReaderMs = 10_000;
   /** Whether the room dropped this client for not reading. */
   #dropped = false;
 
   /**
    * Sends `line` to this client, waiting while it is slow to read (as
    * Python's blocking `sendall` does, rather than keeping all the room says
-   * for it); one that takes nothing for `SLOW_READER_MS` is dropped, so that
+   * for it); one that takes nothing for `slowReaderMs` is dropped, so that
    * it cannot hold up the room. A client already gone is skipped.
    */
   async #deliver(line: string): Promise<void> {
@@ -62,7 +62,7 @@ export class ChatHandler extends StreamRequestHandler {
     try {
       this.wfile.write(line);
       const slow = new Promise<"slow">((resolve) => {
-        timer = setTimeout(() => resolve("slow"), SLOW_READER_MS);
+        timer = setTimeout(() => resolve("slow"), ChatHandler.slowReaderMs);
       });
       if (await Promise.race([this.wfile.drain(), slow]) === "slow") {
         console.log(

@@ -6,7 +6,9 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { runExample, startExample } from "./_run.ts";
+import { deadline } from "../_server.ts";
 import { ctime } from "../../examples/_socket_tutorial.ts";
+import { ChatHandler, ChatServer } from "../../examples/chat_server.ts";
 
 const STAMP = String.raw`\[\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\]`;
 
@@ -81,3 +83,69 @@ Deno.test("the tutorial's ctime() writes Python's time.ctime() format, with C's 
   equal(ctime(new Date(2024, 10, 25, 16, 6, 0)), "Mon Nov 25 16:06:00 2024");
   equal(ctime(new Date(2026, 0, 4, 9, 5, 7)), "Sun Jan  4 09:05:07 2026");
 });
+
+Deno.test(
+  "chat: a client that stops reading is dropped after slowReaderMs; the room goes on",
+  deadline(async () => {
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void logged.push(args.join(" "));
+    ChatHandler.slowReaderMs = 200;
+    const server = new ChatServer(["127.0.0.1", 0], ChatHandler);
+    const serving = server.serve_forever(0.05);
+    const [host, port] = server.server_address as [string, number];
+    const join = async (name: string) => {
+      const conn = await Deno.connect({ hostname: host, port });
+      await conn.write(encoder.encode(`${name}\n`));
+      equal(await readLine(conn), "success\n");
+      return conn;
+    };
+    try {
+      const alice = await join("alice"); // logs in, then never reads
+      const bob = await join("bob");
+      // Far more than the kernel buffers toward alice hold.
+      const line = encoder.encode(`${"x".repeat(999)}\n`);
+      const flood = new Uint8Array(line.length * 8192);
+      for (let i = 0; i < 8192; i++) flood.set(line, i * line.length);
+      const flooding = bob.write(flood).then(async (n) => {
+        let sent = n;
+        while (sent < flood.length) {
+          sent += await bob.write(flood.subarray(sent));
+        }
+      });
+      const alicePort = (alice.localAddr as Deno.NetAddr).port;
+      const dropped = `dropping ('127.0.0.1', ${alicePort}): not reading`;
+      const until = Date.now() + 10_000;
+      while (!logged.includes(dropped) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      ok(logged.includes(dropped), logged.slice(-3).join("\n"));
+      await flooding;
+      const carol = await join("carol");
+      await bob.write(encoder.encode("hi carol\n"));
+      match(await readLine(carol), /\] bob: hi carol\n$/);
+      // What alice's buffers held still arrives, then the end.
+      const buffer = new Uint8Array(65536);
+      while ((await alice.read(buffer)) !== null);
+      for (const conn of [alice, bob, carol]) conn.close();
+    } finally {
+      server.shutdown();
+      await serving;
+      await server.server_close();
+      console.log = log;
+      ChatHandler.slowReaderMs = 10_000;
+    }
+  }, 20_000),
+);
+
+const encoder = new TextEncoder();
+
+/** Reads from `conn` one byte at a time up to a line end (test sizes only). */
+async function readLine(conn: Deno.Conn): Promise<string> {
+  const bytes: number[] = [];
+  const one = new Uint8Array(1);
+  while (bytes.at(-1) !== 10 && (await conn.read(one)) === 1) {
+    bytes.push(one[0]!);
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
