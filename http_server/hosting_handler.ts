@@ -24,12 +24,7 @@ import {
   type DetailedEntry,
   readDetailedEntries,
 } from "./_directory_entries.ts";
-import {
-  contentTag,
-  etagMatches,
-  mentionsContentTag,
-  variantETag,
-} from "./_etag.ts";
+import { etagMatches, variantETag } from "./_etag.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
 import {
@@ -80,8 +75,11 @@ import type { LiveReload } from "./live_reload.ts";
 import {
   closeSource,
   type CopySource,
+  fileNotModified,
+  type FileState,
   SimpleHTTPRequestHandler,
   type SimpleHTTPRequestHandlerOptions,
+  takeAnsweredFile,
 } from "./simple_handler.ts";
 
 const IS_WINDOWS = Deno.build.os === "windows";
@@ -144,27 +142,6 @@ export interface HostingHTTPRequestHandlerOptions
   max_upload?: number;
   /** Inject a reload script into HTML pages and serve its event stream. */
   live_reload?: LiveReload | null;
-}
-
-/**
- * Whether `If-None-Match` names the variant of `body`'s content tag: the
- * tag a client was given for a file fetched within a second of a change,
- * before its stamp settled (the plain file accepts its content tag the
- * same way).
- */
-function matchesContentVariant(
-  ifNoneMatch: string,
-  body: CopySource | null,
-  suffixes: string[],
-): boolean {
-  if (!mentionsContentTag(ifNoneMatch) || !(body instanceof Uint8Array)) {
-    return false;
-  }
-  const tag = contentTag(body);
-  return etagMatches(
-    ifNoneMatch,
-    suffixes.length > 0 ? variantETag(tag, suffixes.join("-")) : tag,
-  );
 }
 
 /**
@@ -712,6 +689,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       );
     }
     let body: CopySource | null;
+    takeAnsweredFile(this);
     try {
       body = await super.send_head();
     } finally {
@@ -721,12 +699,17 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       else held.status = null;
     }
     if (held.status === null) return body;
-    return await this.#sendChanged(held, body);
+    return await this.#sendChanged(held, body, takeAnsweredFile(this));
   }
 
+  /**
+   * Sends the held head, changed for what is sent; `file` is what the
+   * base knew of the file it answered for (none for a listing).
+   */
   async #sendChanged(
     held: HeldHead,
     source: CopySource | null,
+    file: FileState | undefined,
   ): Promise<CopySource | null> {
     let [code, message] = held.status as [number, string | null | undefined];
     let body = source;
@@ -755,13 +738,25 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     if (etag !== null && suffixes.length > 0) {
       setHeader(held, "ETag", variantETag(etag, suffixes.join("-")));
     }
-    const changedTag = headerOf(held, "ETag");
+    // A Range request gets no variant, so a 416 carries the plain tag.
+    const changedTag = headerOf(held, "ETag") ?? file?.etag ?? null;
     const ifNoneMatch = this.headers.get("If-None-Match");
-    const current = ifNoneMatch !== null
-      ? etagMatches(ifNoneMatch, changedTag) ||
-        matchesContentVariant(ifNoneMatch, body, suffixes)
-      : heldUnmodifiedSince(this.headers.get("If-Modified-Since"), held);
-    if ((code === 200 || code === 206) && current) {
+    const ifModifiedSince = this.headers.get("If-Modified-Since");
+    const current = file
+      ? fileNotModified(
+        ifNoneMatch,
+        ifModifiedSince,
+        file,
+        suffixes.length > 0 ? suffixes.join("-") : null,
+      )
+      : ifNoneMatch !== null
+      ? etagMatches(ifNoneMatch, changedTag)
+      : heldUnmodifiedSince(ifModifiedSince, held);
+    // Validators come before the range (RFC 9110 §13.2.2): a current copy
+    // gets 304 even where the range could not be satisfied.
+    const answerable = code === 200 || code === 206 ||
+      (code === 416 && file !== undefined);
+    if (answerable && current) {
       closeSource(body);
       body = null;
       code = 304;

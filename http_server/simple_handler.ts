@@ -19,6 +19,7 @@ import {
   etagMatches,
   mentionsContentTag,
   stampTag,
+  variantETag,
 } from "./_etag.ts";
 import {
   type CachedFile,
@@ -435,7 +436,7 @@ async function readWhole(
 }
 
 /** What `send_head` knows of a file it is about to answer for. */
-interface FileState {
+export interface FileState {
   readonly info: Deno.FileInfo;
   /** The whole file, when it is in memory (cached or small). */
   readonly bytes: Uint8Array | null;
@@ -445,6 +446,12 @@ interface FileState {
   readonly etag: string | null;
   /** Its content tag, computed on demand (`null` when not in memory). */
   readonly contentTag: () => string | null;
+  /**
+   * Tells the state that the whole file was read into `bytes` (valid for
+   * this response), so that its content tag can come from them once the
+   * file is closed.
+   */
+  readonly readWhole: (bytes: Uint8Array) => void;
   /**
    * Whether its last change is more than a second old. A date validator
    * (`If-Modified-Since`, a date in `If-Range`) has one-second resolution, so
@@ -459,6 +466,52 @@ interface FileState {
    * second, and would send a date that the newer version matches.
    */
   readonly lastModified: number | null;
+}
+
+/**
+ * The file each handler's last `send_head` answered for. The hosting
+ * handler holds the head back and decides 304s itself, for the variant
+ * it sends (compressed, with live reload), from what the base knew.
+ */
+const answeredFiles = new WeakMap<SimpleHTTPRequestHandler, FileState>();
+
+/**
+ * What `handler`'s last `send_head` knew of the file it answered for,
+ * forgotten as it is taken; `undefined` when it answered for no file.
+ */
+export function takeAnsweredFile(
+  handler: SimpleHTTPRequestHandler,
+): FileState | undefined {
+  const state = answeredFiles.get(handler);
+  if (state !== undefined) answeredFiles.delete(handler);
+  return state;
+}
+
+/**
+ * Whether the client's copy of `state`'s file is current: `If-None-Match`
+ * names its tag (or its content tag, which a client holds when it fetched
+ * the file just after a change), else `If-Modified-Since` is not before
+ * its `Last-Modified` and the file has settled. With `suffix`, the tags
+ * are those of the variant `suffix` names (`"…-gzip"`).
+ */
+export function fileNotModified(
+  ifNoneMatch: string | null,
+  ifModifiedSince: string | null,
+  state: FileState,
+  suffix: string | null = null,
+): boolean {
+  if (ifNoneMatch !== null) {
+    const tagged = (tag: string | null) =>
+      tag !== null && suffix !== null ? variantETag(tag, suffix) : tag;
+    return etagMatches(ifNoneMatch, tagged(state.etag)) ||
+      (mentionsContentTag(ifNoneMatch) &&
+        etagMatches(ifNoneMatch, tagged(state.contentTag())));
+  }
+  const { settled, lastModified } = state;
+  if (ifModifiedSince === null || !settled || lastModified === null) {
+    return false;
+  }
+  return unmodifiedSince(ifModifiedSince, lastModified);
 }
 
 /**
@@ -865,6 +918,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       : null;
     const mtimeMs = info.mtime?.getTime() ?? 0;
     let tag: string | null = null;
+    let whole = bytes;
     return {
       info,
       bytes,
@@ -877,7 +931,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         (stamp ? stampTag(stamp) : bytes && contentTag(bytes)),
       contentTag: () => {
         if (entry) return entry.contentTag ??= contentTag(entry.bytes);
-        if (bytes) return tag ??= contentTag(bytes);
+        if (whole) return tag ??= contentTag(whole);
         // A small file left for later reading: read it for its tag (a
         // client holds one when it fetched the file just after a change).
         if (file === null || info.size > SMALL_FILE || tag !== null) return tag;
@@ -885,13 +939,22 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         file.seekSync(0, Deno.SeekMode.Start);
         return tag = read && contentTag(read);
       },
+      readWhole: (read) => void (whole = read),
     };
   }
 
   #sendFileHead(state: FileState, ctype: string): CopySource | null {
     const { info, bytes, file, etag } = state;
     const size = info.size;
-    if (this.#notModified(state)) {
+    answeredFiles.set(this, state);
+    const headers = this.headers;
+    if (
+      fileNotModified(
+        headers.get("If-None-Match"),
+        headers.get("If-Modified-Since"),
+        state,
+      )
+    ) {
       file?.close();
       this.send_response(304);
       if (etag !== null) this.send_header("ETag", etag);
@@ -929,6 +992,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         this.send_error(500, "File changed while being read");
         return null;
       }
+      if (length === size) state.readWhole(part.bytes);
       body = part;
     } else {
       body = new OpenFile(asFsFile(file!), start, length);
@@ -955,27 +1019,6 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     this.send_header("Accept-Ranges", "bytes");
     this.end_headers();
     return body;
-  }
-
-  /**
-   * Whether the client's copy is current: `If-None-Match` names the file's
-   * tag (or its content tag, which a client holds when it fetched the file
-   * just after a change), else `If-Modified-Since` is not before its
-   * `Last-Modified`.
-   */
-  #notModified(state: FileState): boolean {
-    const ifNoneMatch = this.headers.get("If-None-Match");
-    if (ifNoneMatch !== null) {
-      return etagMatches(ifNoneMatch, state.etag) ||
-        (mentionsContentTag(ifNoneMatch) &&
-          etagMatches(ifNoneMatch, state.contentTag()));
-    }
-    const ifModifiedSince = this.headers.get("If-Modified-Since");
-    const { settled, lastModified } = state;
-    if (ifModifiedSince === null || !settled || lastModified === null) {
-      return false;
-    }
-    return unmodifiedSince(ifModifiedSince, lastModified);
   }
 
   #rangeApplies(state: FileState): boolean {

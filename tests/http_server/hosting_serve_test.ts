@@ -358,52 +358,117 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "--compress and --precompressed: a variant fetched just after a change still revalidates (304) once the file settles",
-  ...opts,
-  async fn() {
-    const script = "export const answer = 42;\n".repeat(200);
-    await using site = await makeSite({
-      "app.js": script,
-      "lib.js": "console.log('identity');\n".repeat(50),
-      "lib.js.gz": "GZIP-BYTES",
-    });
-    await using server = await serve(site.root, [
-      "--compress",
-      "--precompressed",
-    ]);
-    const gzip = { "Accept-Encoding": "gzip" };
-    // Changed just now, then fetched: the tags come from the bytes while
-    // the change is under a second old (ctime has whole seconds, so that
-    // can be as little as 0.1 s; a busy machine may need another try).
-    let tags: string[] = [];
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await Deno.writeTextFile(
-        `${site.root}/app.js`,
-        `${script}// ${attempt}\n`,
-      );
-      await Deno.writeTextFile(`${site.root}/lib.js.gz`, `GZIP-${attempt}`);
-      const fresh = await Promise.all(
-        ["/app.js", "/lib.js"].map((path) =>
-          raw(server.port, "GET", path, gzip)
-        ),
-      );
-      tags = fresh.map((res) => header(res, "etag") ?? "");
-      if (tags.every((tag) => /^"c-.*-gzip"$/.test(tag))) break;
-    }
-    for (const tag of tags) match(tag, /^"c-.*-gzip"$/);
-    await settle(`${site.root}/app.js`, `${site.root}/lib.js.gz`);
-    for (const [i, path] of ["/app.js", "/lib.js"].entries()) {
-      const again = await raw(server.port, "GET", path, {
-        ...gzip,
-        "If-None-Match": tags[i]!,
+for (const cache of [[], ["--no-cache"]]) {
+  Deno.test({
+    name: `--compress and --precompressed${
+      cache.map((flag) => ` ${flag}`).join("")
+    }: a variant fetched just after a change still revalidates (304) once the file settles`,
+    ...opts,
+    async fn() {
+      const script = "export const answer = 42;\n".repeat(200);
+      await using site = await makeSite({
+        "app.js": script,
+        "lib.js": "console.log('identity');\n".repeat(50),
+        "lib.js.gz": "GZIP-BYTES",
       });
-      equal(again.status, 304, path);
-      equal(again.body.length, 0);
-    }
-  },
-});
+      await using server = await serve(site.root, [
+        "--compress",
+        "--precompressed",
+        ...cache,
+      ]);
+      const gzip = { "Accept-Encoding": "gzip" };
+      // Changed just now, then fetched: the tags come from the bytes while
+      // the change is under a second old (ctime has whole seconds, so that
+      // can be as little as 0.1 s; a busy machine may need another try).
+      let tags: string[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await Deno.writeTextFile(
+          `${site.root}/app.js`,
+          `${script}// ${attempt}\n`,
+        );
+        await Deno.writeTextFile(`${site.root}/lib.js.gz`, `GZIP-${attempt}`);
+        const fresh = await Promise.all(
+          ["/app.js", "/lib.js"].map((path) =>
+            raw(server.port, "GET", path, gzip)
+          ),
+        );
+        tags = fresh.map((res) => header(res, "etag") ?? "");
+        if (tags.every((tag) => /^"c-.*-gzip"$/.test(tag))) break;
+      }
+      for (const tag of tags) match(tag, /^"c-.*-gzip"$/);
+      await settle(`${site.root}/app.js`, `${site.root}/lib.js.gz`);
+      for (const [i, path] of ["/app.js", "/lib.js"].entries()) {
+        const again = await raw(server.port, "GET", path, {
+          ...gzip,
+          "If-None-Match": tags[i]!,
+        });
+        equal(again.status, 304, path);
+        equal(again.body.length, 0);
+      }
+    },
+  });
+}
+
+for (const cache of [[], ["--no-cache"]]) {
+  Deno.test({
+    name: `--compress${
+      cache.map((flag) => ` ${flag}`).join("")
+    }: validators come before Range (304, not 416); If-Modified-Since waits for a change to settle, as without flags`,
+    ...opts,
+    async fn() {
+      await using site = await makeSite({
+        "a.txt": "plain text\n".repeat(200),
+      });
+      const path = `${site.root}/a.txt`;
+      await settle(path);
+      await using server = await serve(site.root, ["--compress", ...cache]);
+      const first = await raw(server.port, "GET", "/a.txt");
+      const tag = header(first, "etag") ?? "";
+      const beyond = { Range: "bytes=999999-" };
+      for (
+        const validator of [
+          { "If-None-Match": tag },
+          { "If-Modified-Since": header(first, "last-modified") ?? "" },
+        ]
+      ) {
+        const current = await raw(server.port, "GET", "/a.txt", {
+          ...beyond,
+          ...validator,
+        });
+        equal(current.status, 304, JSON.stringify(validator));
+        equal(header(current, "etag"), tag);
+      }
+      const other = await raw(server.port, "GET", "/a.txt", {
+        ...beyond,
+        "If-None-Match": '"another"',
+      });
+      equal(other.status, 416);
+      equal(header(other, "content-range"), `bytes */${first.body.length}`);
+
+      // Rewritten with its date put back (as `cp -p` and `tar x` do): sent
+      // whole while the change is under a second old, whatever the date.
+      const old = new Date(Date.UTC(2024, 0, 1));
+      let checked = 0;
+      for (let attempt = 0; attempt < 5 && checked === 0; attempt++) {
+        // Start early in a second, so that the answer can come within it.
+        while (Date.now() % 1000 < 20 || Date.now() % 1000 > 150) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        const second = Math.floor(Date.now() / 1000);
+        await Deno.writeTextFile(path, `version ${attempt}\n`.repeat(200));
+        await Deno.utime(path, old, old);
+        const res = await raw(server.port, "GET", "/a.txt", {
+          "If-Modified-Since": old.toUTCString(),
+        });
+        if (Math.floor(Date.now() / 1000) !== second) continue;
+        equal(res.status, 200);
+        equal(text.decode(res.body), `version ${attempt}\n`.repeat(200));
+        checked++;
+      }
+      ok(checked > 0, "no request answered within the second of its change");
+    },
+  });
+}
 
 Deno.test({
   name:
