@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { flushStderr, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
@@ -51,6 +52,13 @@ function closedServer(method: string): TypeError {
 
 /** An accepted request, or `null` when accepting failed. */
 type Accepted<R> = [R, Address] | null;
+
+/**
+ * The server whose `serve_forever()` loop is handling the request the
+ * running code belongs to: a handler that calls `shutdown()` must not
+ * wait for the loop, which waits for that handler.
+ */
+const loopRequestOf = new AsyncLocalStorage<object>();
 
 /**
  * Python's `socketserver.BaseServer`: the loop that waits for a request,
@@ -181,7 +189,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
         } else if (next !== POLL) {
           this.#handling = true;
           try {
-            await handleAccepted(this, ...next);
+            await loopRequestOf.run(this, handleAccepted, this, ...next);
           } finally {
             this.#handling = false;
           }
@@ -243,19 +251,20 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   }
 
   /**
-   * Stops `serve_forever()`; resolves once its loop has ended (at once if
-   * it is not running). A request being handled by a plain server finishes
-   * first: called meanwhile (from its handler, say), it resolves at once,
-   * and the loop ends when that request is done.
+   * Stops `serve_forever()`; resolves once its loop has ended, after the
+   * request it is handling. Called from that request's handler, it
+   * resolves at once, and the loop ends when the handler is done (Python's
+   * deadlocks). Called while no loop runs, it resolves at once, and the
+   * next `serve_forever()` returns at once, as Python's.
    */
   shutdown(): Promise<void> {
+    this.#shutdownRequested = true;
     const loop = this.#loopDone;
     if (!loop) return Promise.resolve();
-    this.#shutdownRequested = true;
     this.#wakeForShutdown?.();
-    // The loop waits for the request in hand, whose handler may be the
-    // caller: waiting for the loop would then wait for itself.
-    if (this.#handling) return Promise.resolve();
+    if (this.#handling && loopRequestOf.getStore() === this) {
+      return Promise.resolve();
+    }
     return loop;
   }
 

@@ -19,6 +19,7 @@ import {
   TCPServer,
 } from "../../socketserver/mod.ts";
 import { printedAddress } from "../../socketserver/_address.ts";
+import { within } from "../_server.ts";
 import {
   connect,
   decoder,
@@ -48,10 +49,11 @@ serverTest(
 );
 
 serverTest(
-  "shutdown() resolves at once when not serving, and after the loop ended when serving",
+  "shutdown() resolves at once when not serving (the next serve_forever() returns at once, as Python's), and after the loop ended when serving",
   async () => {
     await using server = new TCPServer(["127.0.0.1", 0], LineEcho);
     await server.shutdown();
+    await within(server.serve_forever(0.01), 1000, "serve_forever()");
     let ended = false;
     const loop = server.serve_forever().then(() => ended = true);
     equal(await echoOnce(server.server_address, "a\n"), "a\n");
@@ -87,6 +89,34 @@ serverTest(
     await loop;
     await shutdownDone;
     deepEqual(events, ["shutdown resolved", "handler done", "loop ended"]);
+  },
+);
+
+serverTest(
+  "shutdown() from elsewhere waits for the request in hand, then the loop (a plain server)",
+  async () => {
+    const events: string[] = [];
+    let started!: () => void;
+    const handling = new Promise<void>((resolve) => started = resolve);
+    class Slow extends StreamRequestHandler {
+      override async handle(): Promise<void> {
+        started();
+        await sleep(100);
+        this.wfile.write("bye\n");
+        events.push("handler done");
+      }
+    }
+    await using server = new TCPServer(["127.0.0.1", 0], Slow);
+    const loop = server.serve_forever(0.01).then(() => {
+      events.push("loop ended");
+    });
+    using conn = await connect(server.server_address);
+    await handling;
+    await server.shutdown();
+    events.push("shutdown resolved");
+    deepEqual(events, ["handler done", "loop ended", "shutdown resolved"]);
+    equal(await readUntil(conn, "\n"), "bye\n");
+    await loop;
   },
 );
 
