@@ -19,6 +19,8 @@ import {
 import { pyArgs } from "../../_util/py_args.ts";
 import { pyFloat } from "../../_util/py_int.ts";
 import { decodeBytes } from "../../_util/codec/mod.ts";
+import { quote } from "../parse/quote.ts";
+import { urlsplit } from "../parse/split.ts";
 
 /**
  * The parts of a `Request` a {@linkcode CookieJar} reads and writes. The
@@ -277,16 +279,53 @@ const TOUGH_OPTIONS = {
   prefixSecurity: "silent",
 } as const;
 
+/** What Python leaves unescaped in a cookie path (`HTTP_PATH_SAFE`). */
+const HTTP_PATH_SAFE = "%/;:@&=+$,!~*'()";
+
 /**
- * The URL as tough-cookie should see it. Its path keeps its `%` escapes, as
- * Python's cookie paths do (tough-cookie decodes the path it is given, so
- * `/caf%C3%A9` would never match a cookie whose `Path` is written so), and
- * its host loses a final dot (tough-cookie stores a cookie for
- * `www.example.com.` that it then never sends back).
+ * A path as Python's `http.cookiejar` compares cookie paths (its
+ * `escape_path`): every other character escaped, and the hex digits of
+ * every escape upper-cased, so `/my docs`, `/my%20docs` and `/caf%c3%a9`
+ * match `/my%20docs` and `/caf%C3%A9`.
+ */
+function escapePath(path: string): string {
+  return quote(path, HTTP_PATH_SAFE).replace(
+    /%[0-9a-fA-F]{2}/g,
+    (escape) => escape.toUpperCase(),
+  );
+}
+
+/**
+ * `header` (a `Set-Cookie` value) with its `Path` escaped as Python
+ * escapes a cookie's path.
+ */
+function withEscapedPath(header: string): string {
+  const parts = header.split(";");
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    const equals = part.indexOf("=");
+    if (equals < 0 || part.slice(0, equals).trim().toLowerCase() !== "path") {
+      continue;
+    }
+    const value = part.slice(equals + 1).trim();
+    if (value !== "") parts[i] = ` Path=${escapePath(value)}`;
+  }
+  return parts.join(";");
+}
+
+/**
+ * The URL as tough-cookie should see it. Its path is escaped as Python
+ * escapes a request's path for cookies, and keeps those escapes
+ * (tough-cookie decodes the path it is given, so `/caf%C3%A9` would never
+ * match a cookie whose `Path` is written so); its host loses a final dot
+ * (tough-cookie stores a cookie for `www.example.com.` that it then never
+ * sends back).
  */
 function cookieContext(url: string): URL {
   const parsed = new URL(url);
-  parsed.pathname = parsed.pathname.replaceAll("%", "%25");
+  const path = escapePath(urlsplit(url).path);
+  parsed.pathname = (path.startsWith("/") ? path : `/${path}`)
+    .replaceAll("%", "%25");
   if (parsed.hostname.endsWith(".")) {
     parsed.hostname = parsed.hostname.slice(0, -1);
   }
@@ -417,9 +456,13 @@ export class CookieJar implements Iterable<Cookie> {
   #setFromHeader(header: string, url: string): void {
     let stored: ToughCookie | undefined;
     try {
-      stored = this.#jar.setCookieSync(header, cookieContext(url), {
-        ignoreError: true,
-      });
+      stored = this.#jar.setCookieSync(
+        withEscapedPath(header),
+        cookieContext(url),
+        {
+          ignoreError: true,
+        },
+      );
     } catch {
       // Malformed URLs and cookies are ignored, as Python ignores them.
       return;

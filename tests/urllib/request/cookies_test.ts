@@ -76,7 +76,57 @@ Deno.test("CookieJar stores what a response sets and sends it back where it appl
   equal(cookieHeader(jar, "http://example.org/"), null);
 });
 
-Deno.test("CookieJar: escaped paths match as written, a host's final dot, ties in jar order", () => {
+Deno.test("CookieJar: paths are escaped as Python's escape_path escapes them, on both sides (CPython 3.13's answers)", () => {
+  const jar = new CookieJar();
+  jar.extract_cookies(
+    response(
+      "a=1; Path=/docs/{v2}",
+      "b=2; Path=/my docs",
+      "c=3; Path=/caf%c3%a9",
+      "d=4; path=/x|y",
+      "e=5; Path=/é",
+      "f=6; Path = /sp ",
+    ),
+    new Request("http://example.com/"),
+  );
+  deepEqual([...jar].map((c) => [c.name, c.path]).sort(), [
+    ["a", "/docs/%7Bv2%7D"],
+    ["b", "/my%20docs"],
+    ["c", "/caf%C3%A9"],
+    ["d", "/x%7Cy"],
+    ["e", "/%C3%A9"],
+    ["f", "/sp"],
+  ]);
+  for (
+    const [url, sent] of [
+      ["http://example.com/docs/{v2}/x", "a=1"],
+      ["http://example.com/docs/%7Bv2%7D/x", "a=1"],
+      ["http://example.com/my%20docs/x", "b=2"],
+      ["http://example.com/caf%C3%A9/", "c=3"],
+      ["http://example.com/café/", "c=3"],
+      ["http://example.com/x|y", "d=4"],
+      ["http://example.com/x%7cy", "d=4"],
+      ["http://example.com/é", "e=5"],
+      ["http://example.com/sp", "f=6"],
+    ]
+  ) equal(cookieHeader(jar, url!), sent, url);
+  // The default path is the request's folder, escaped the same way.
+  const folder = new CookieJar();
+  folder.extract_cookies(
+    response("g=7", "h=8; Path="),
+    new Request("http://example.com/my docs/x|y/caf%c3%a9/page"),
+  );
+  deepEqual([...folder].map((c) => c.path), [
+    "/my%20docs/x%7Cy/caf%C3%A9",
+    "/my%20docs/x%7Cy/caf%C3%A9",
+  ]);
+  equal(
+    cookieHeader(folder, "http://example.com/my%20docs/x%7Cy/caf%C3%A9/z"),
+    "g=7; h=8",
+  );
+});
+
+Deno.test("CookieJar: escaped paths, a host's final dot, ties in jar order", () => {
   let jar = new CookieJar();
   const cafe = "http://h.example.com/caf%C3%A9";
   jar.extract_cookies(
