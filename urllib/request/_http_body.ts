@@ -147,9 +147,10 @@ class UntilCloseBody implements BodySource {
 /** A chunk size line's number, or `null` when it is not hex digits (after any `;ext`). */
 export function parseChunkSize(line: string): number | null {
   const text = line.split(";", 1)[0]?.trim() ?? "";
-  // 13 hex digits stay exact as a number; nobody sends a bigger chunk.
-  if (!/^[0-9a-fA-F]{1,13}$/.test(text)) return null;
-  return parseInt(text, 16);
+  // Leading zeros are allowed (`1*HEXDIG`); 13 significant hex digits stay
+  // exact as a number, and nobody sends a bigger chunk.
+  const digits = /^0*([0-9a-fA-F]{1,13})$/.exec(text)?.[1];
+  return digits === undefined ? null : parseInt(digits, 16);
 }
 
 /**

@@ -289,8 +289,9 @@ export class Connection {
       text += latin1Decode(view.subarray(0, take));
       this.#start += take;
       total += take;
-      if (nl >= 0) return text;
+      if (nl >= 0) break;
     }
+    // A line of exactly 65,537 bytes with its `\n` is too long too.
     if (total > MAX_LINE) throw new LineTooLong(what);
     return text;
   }

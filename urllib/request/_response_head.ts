@@ -22,6 +22,7 @@
  */
 import { BadStatusLine, HTTPException, UnknownProtocol } from "../error.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
+import { PY_SPACE, pyStrip } from "../../_util/py_str.ts";
 
 /** The longest line http.client reads, line ending included. */
 export const MAX_LINE = 65536;
@@ -48,19 +49,28 @@ function hasForbiddenControl(text: string): boolean {
 }
 
 /**
+ * A status line's fields as `line.split(None, 2)` splits them: separated
+ * by any run of Python's whitespace (VT and FF too, which RFC 9112 §4 lets
+ * a recipient take for SP).
+ */
+const STATUS_FIELDS = new RegExp(
+  `^[${PY_SPACE}]*([^${PY_SPACE}]+)(?:[${PY_SPACE}]+([^${PY_SPACE}]+)(?:[${PY_SPACE}]+([^]*))?)?$`,
+);
+
+/**
  * Parses a status line (its line ending included) as http.client does,
  * but refusing a bare CR or NUL and a code that is not three digits.
  */
 export function parseStatusLine(line: string): StatusLine {
   const text = content(line);
   if (hasForbiddenControl(text)) throw new BadStatusLine(line);
-  const m = /^[ \t]*(\S+)(?:[ \t]+(\S+)(?:[ \t]+(.*))?)?$/.exec(text);
+  const m = STATUS_FIELDS.exec(text);
   const [, versionText = "", codeText = "", reason = ""] = m ?? [];
   if (!versionText.startsWith("HTTP/")) throw new BadStatusLine(line);
   if (!/^\d{3}$/.test(codeText)) throw new BadStatusLine(line);
   const status = Number(codeText);
   if (status < 100) throw new BadStatusLine(line);
-  return { versionText, status, reason: reason.trim() };
+  return { versionText, status, reason: pyStrip(reason) };
 }
 
 /** http.client's version number for `HTTP/1.0` (10) or `HTTP/1.x` (11). */

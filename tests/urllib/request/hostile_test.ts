@@ -284,6 +284,52 @@ Deno.test("a Content-Length far beyond what is sent: read() keeps what came, siz
   equal((await small.read(2 ** 40)).length, body.length);
 });
 
+Deno.test("edges as http.client 3.13 reads them: 65,536 bytes with the line end fit, 65,537 do not; chunk sizes with leading zeros; VT, FF and NBSP between status fields", async () => {
+  const withEnd = (prefix: string, length: number) =>
+    prefix + "x".repeat(length - prefix.length - 2) + "\r\n";
+  const replies: Record<string, string> = {
+    "/status-fits": `${
+      withEnd("HTTP/1.1 200 ", 65536)
+    }Content-Length: 2\r\n\r\nok`,
+    "/status-over": `${
+      withEnd("HTTP/1.1 200 ", 65537)
+    }Content-Length: 2\r\n\r\nok`,
+    "/header-fits": `${OK}${withEnd("X: ", 65536)}Content-Length: 2\r\n\r\nok`,
+    "/header-over": `${OK}${withEnd("X: ", 65537)}Content-Length: 2\r\n\r\nok`,
+    "/zeros":
+      `${OK}Transfer-Encoding: chunked\r\n\r\n00000000000000005\r\nhello\r\n000\r\n\r\n`,
+    "/vt": "HTTP/1.1\v200\vOK\r\nContent-Length: 2\r\n\r\nok",
+    "/ff-nbsp": "HTTP/1.1\xa0200\f\x1cOK \x85\r\nContent-Length: 2\r\n\r\nok",
+  };
+  await using server = startHostile(async (wire) => {
+    await wire.write(replies[wire.request.split(" ")[1] as string] ?? "");
+  });
+  const open = (path: string) => urlopen(server.url + path.slice(1));
+  for (const path of ["/status-fits", "/header-fits"]) {
+    const resp = await open(path);
+    equal(decoder.decode(await resp.read()), "ok", path);
+  }
+  for (
+    const [path, what] of [["/status-over", "status line"], [
+      "/header-over",
+      "header line",
+    ]]
+  ) {
+    await rejectsWith(
+      open(path!),
+      LineTooLong,
+      new RegExp(`^got more than 65536 bytes when reading ${what}$`),
+    );
+  }
+  equal(decoder.decode(await (await open("/zeros")).read()), "hello");
+  for (const path of ["/vt", "/ff-nbsp"]) {
+    const resp = await open(path);
+    equal(resp.status, 200, path);
+    equal((resp as HTTPResponse).reason, "OK", path);
+    equal(decoder.decode(await resp.read()), "ok", path);
+  }
+});
+
 Deno.test("one rule for malformed lines: bare CR, NUL, whitespace before the colon are refused; whitespace-led first lines skipped", async () => {
   const replies: Record<string, string> = {
     "/bare-cr": `${OK}X-A: a\rX-Injected: 1\r\nContent-Length: 2\r\n\r\nok`,
