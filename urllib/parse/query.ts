@@ -464,10 +464,15 @@ function queryPairs(query: unknown): Iterable<readonly unknown[]> {
   throw new TypeError(NOT_A_QUERY);
 }
 
-function unpackPair(pair: unknown): [unknown, unknown] {
-  if (!Array.isArray(pair)) {
+/**
+ * `key, value = pair` in Python: any iterable of two items unpacks (a
+ * two-character string, two bytes, a `Set`), not only an array.
+ */
+function unpackPair(given: unknown): [unknown, unknown] {
+  const pair = Array.isArray(given) ? given : itemsOf(given);
+  if (pair === null) {
     throw new TypeError(
-      `cannot unpack non-iterable ${typeName(pair)} object`,
+      `cannot unpack non-iterable ${typeName(given)} object`,
     );
   }
   if (pair.length !== 2) {
@@ -478,6 +483,17 @@ function unpackPair(pair: unknown): [unknown, unknown] {
     );
   }
   return [pair[0], pair[1]];
+}
+
+/** The items of an iterable (a string's code points), or `null`. */
+function itemsOf(value: unknown): unknown[] | null {
+  if (typeof value === "string") return Array.from(value);
+  if (value instanceof Uint8Array) return Array.from(value);
+  if (value instanceof Map) return Array.from(value.keys());
+  const iterable = value as Iterable<unknown> | null | undefined;
+  return typeof iterable?.[Symbol.iterator] === "function"
+    ? Array.from(iterable)
+    : null;
 }
 
 /** The elements `doseq` expands, or null for a scalar (Python: no `len()`). */

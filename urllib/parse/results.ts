@@ -24,6 +24,7 @@ import { latin1Decode, latin1Encode } from "../../_util/latin1.ts";
 import { unparseText, unsplitText } from "./_split_core.ts";
 import { asciiDecode } from "./_split_codec.ts";
 import { checkText } from "./_quote_impl.ts";
+import { bytesArgText, strArgText } from "./_split_args.ts";
 
 /** What a result field is: `string` in str results, `Uint8Array` in bytes results. */
 type Field = string | Uint8Array;
@@ -139,6 +140,24 @@ function fieldsOf(ctor: unknown): readonly string[] {
   return (ctor as { _fields: readonly string[] })._fields;
 }
 
+/**
+ * Refuses a result built with fields missing, as Python's named tuples do
+ * (`SplitResult("a", "b")` is a `TypeError` there, not three `None`s).
+ */
+function checkAllGiven(result: object, values: readonly unknown[]): void {
+  if (!values.includes(undefined)) return;
+  const names = fieldsOf(result.constructor);
+  const missing = names.filter((_, i) => values[i] === undefined)
+    .map((name) => `'${name}'`);
+  const list = missing.length < 3
+    ? missing.join(" and ")
+    : `${missing.slice(0, -1).join(", ")}, and ${missing.at(-1)}`;
+  const s = missing.length === 1 ? "" : "s";
+  throw new TypeError(
+    `${result.constructor.name}.__new__() missing ${missing.length} required positional argument${s}: ${list}`,
+  );
+}
+
 /** The text a field stands for: a bytes field read as Latin-1, losslessly. */
 function textOf(field: Field): string {
   return typeof field === "string" ? field : latin1Decode(field);
@@ -168,9 +187,16 @@ function rejoined<T extends string | Uint8Array>(
   join: (...texts: string[]) => string,
   decode: (bytes: Uint8Array) => string,
 ): T {
-  const values = valuesOf(result);
-  if (typeof values[0] === "string") return join(...values as string[]) as T;
-  return latin1Encode(join(...(values as Uint8Array[]).map(decode))) as T;
+  // Fields set by `_replace` may be of the other type: the first decides,
+  // and another non-empty one is Python's mixing error.
+  const values: unknown[] = valuesOf(result);
+  if (typeof values[0] === "string") {
+    return join(...values.map(strArgText)) as T;
+  }
+  const texts = values.map((value) =>
+    value instanceof Uint8Array ? decode(value) : bytesArgText(value)
+  );
+  return latin1Encode(join(...texts)) as T;
 }
 
 /** A defragmented URL with its fragment put back (when it is not empty). */
@@ -481,6 +507,7 @@ export abstract class _DefragResultBase<T extends string | Uint8Array, W>
   /** Builds a result from its two fields. */
   constructor(url: T, fragment: T) {
     super();
+    checkAllGiven(this, [url, fragment]);
     this.url = url;
     this.fragment = fragment;
   }
@@ -518,6 +545,7 @@ export abstract class _SplitResultBase<T extends string | Uint8Array, W>
   /** Builds a result from its five fields. */
   constructor(scheme: T, netloc: T, path: T, query: T, fragment: T) {
     super();
+    checkAllGiven(this, [scheme, netloc, path, query, fragment]);
     setFields(this, scheme, netloc, path, null, query, fragment);
   }
 
@@ -570,6 +598,7 @@ export abstract class _ParseResultBase<T extends string | Uint8Array, W>
     fragment: T,
   ) {
     super();
+    checkAllGiven(this, [scheme, netloc, path, params, query, fragment]);
     setFields(this, scheme, netloc, path, params, query, fragment);
   }
 

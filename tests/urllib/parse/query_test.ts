@@ -287,9 +287,15 @@ Deno.test("urlencode: malformed queries are TypeErrors with Python's messages", 
   throws(() => urlencode([["a"]] as never), {
     message: "not enough values to unpack (expected 2, got 1)",
   });
+  // Any iterable of two items unpacks, as in Python: a string, bytes.
   throws(() => urlencode([["a", 1], "b"] as never), {
-    message: "cannot unpack non-iterable str object",
+    message: "not enough values to unpack (expected 2, got 1)",
   });
+  throws(() => urlencode([["a", 1], 5] as never), {
+    message: "cannot unpack non-iterable int object",
+  });
+  equal(urlencode([["a", "b"], "cd"] as never), "a=b&c=d");
+  equal(urlencode([["a", "b"], utf8("ab")] as never), "a=b&97=98");
   throws(() => urlencode({ a: 1 }, { quote_via: "x" as never }), TypeError);
 });
 

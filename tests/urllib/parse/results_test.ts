@@ -284,3 +284,38 @@ Deno.test("results: encode() and decode() refuse a null encoding or errors as Py
   deepEqual([...urlsplit(enc("")).decode("bogus")], ["", "", "", "", ""]);
   deepEqual([...urldefrag(enc("")).decode("bogus")], ["", ""]);
 });
+
+Deno.test("results: built with fields missing, or str and bytes mixed by _replace, are Python's TypeErrors (CPython 3.13's messages)", () => {
+  const build = (ctor: unknown, ...fields: string[]) => () =>
+    new (ctor as new (...args: string[]) => unknown)(...fields);
+  throws(build(SplitResult, "a", "b"), {
+    name: "TypeError",
+    message:
+      "SplitResult.__new__() missing 3 required positional arguments: 'path', 'query', and 'fragment'",
+  });
+  throws(build(ParseResultBytes, "a", "b", "c", "d", "e"), {
+    message:
+      "ParseResultBytes.__new__() missing 1 required positional argument: 'fragment'",
+  });
+  throws(build(DefragResult, "a"), {
+    message:
+      "DefragResult.__new__() missing 1 required positional argument: 'fragment'",
+  });
+  const mixed = { name: "TypeError", message: /^Cannot mix str and non-str/ };
+  const asText = { scheme: "x" } as never;
+  throws(() => urlparse(enc("//h/p"))._replace(asText).geturl(), mixed);
+  throws(() => urlsplit(enc("http://h/"))._replace(asText).geturl(), mixed);
+  throws(
+    () => urldefrag(enc("a#b"))._replace({ fragment: "p" } as never).geturl(),
+    mixed,
+  );
+  throws(
+    () => urlsplit("http://h/")._replace({ path: enc("/a") } as never).geturl(),
+    mixed,
+  );
+  // Empty values of the other type are let through (documented).
+  equal(
+    urlsplit("http://h/")._replace({ path: enc("") } as never).geturl(),
+    "http://h",
+  );
+});
