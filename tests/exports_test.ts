@@ -115,6 +115,7 @@ const ROWS: readonly Row[] = [
       "CookieRequest",
       "CookieResponse",
       "DigestHash",
+      "FileBody",
       "HTTPSHandlerOptions",
       "HandlerSpec",
       "OpenOptions",

@@ -152,10 +152,10 @@ export class AbstractHTTPHandler extends BaseHandler {
           "POST data should be bytes, an iterable of bytes, or a file object. It cannot be of type str.",
         );
       }
-      if (!isBytesLike(data) && !isIterable(data)) {
+      if (!isBytesLike(data) && !isIterable(contentsOf(data))) {
         // Python finds this out in `send`, once connected.
         throw new TypeError(
-          `data should be a bytes-like object or an iterable, got <class '${
+          `message_body should be a bytes-like object or an iterable, got <class '${
             typeName(data)
           }'>`,
         );
@@ -369,6 +369,18 @@ function tunnelFailed(message: string): Error {
   return error;
 }
 
+/**
+ * What is sent of a request body: a file object's contents as a stream
+ * (Python reads a file body as it sends it), else the body itself.
+ */
+function contentsOf(data: unknown): unknown {
+  if (typeof data !== "object" || data === null || isIterable(data)) {
+    return data;
+  }
+  const readable = (data as { readable?: unknown }).readable;
+  return readable instanceof ReadableStream ? readable : data;
+}
+
 /** Whether a body can be sent chunk by chunk (`for` or `for await`). */
 function isIterable(data: unknown): boolean {
   return typeof data === "object" && data !== null &&
@@ -412,11 +424,12 @@ async function sendRequest(
   debug: DebugPrint,
 ): Promise<void> {
   if (data === null) return await send(conn, head, debug);
-  // As Python's encode_chunked: any Transfer-Encoding header (set by the
-  // caller, or added above for a body of unknown length) frames the body.
-  const chunked = [...headers.keys()].some((k) =>
-    k.toLowerCase() === "transfer-encoding"
-  );
+  // As Python's encode_chunked: a Transfer-Encoding header (set by the
+  // caller, or added above for a body of unknown length) frames the body,
+  // unless a Content-Length is given too.
+  const names = [...headers.keys()].map((name) => name.toLowerCase());
+  const chunked = names.includes("transfer-encoding") &&
+    !names.includes("content-length");
   if (isBytesLike(data)) {
     const body = asBytes(data);
     const parts = !chunked
@@ -441,7 +454,10 @@ async function sendRequest(
     return await conn.writeAll(all);
   }
   await send(conn, head, debug);
-  for await (const chunk of bodyChunks(data)) {
+  const contents = contentsOf(data) as
+    | AsyncIterable<unknown>
+    | Iterable<unknown>;
+  for await (const chunk of bodyChunks(contents)) {
     if (chunk.length === 0) {
       debug?.("Zero length chunk ignored");
       continue;

@@ -15,6 +15,7 @@
  * @module
  */
 export {
+  type FileBody,
   Request,
   request_host,
   type RequestData,

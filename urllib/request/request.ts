@@ -10,25 +10,40 @@ import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
 import { typeName } from "../../_util/py_type_name.ts";
-import type { BytesLike } from "../../_util/bytes_like.ts";
+import {
+  asBytes,
+  type BytesLike,
+  isBytesLike,
+} from "../../_util/bytes_like.ts";
 import { capitalize, splitHost, splitTag, splitType } from "./_split.ts";
 
 /**
  * A request body: bytes (any bytes-like object: a typed array, a
- * `DataView`, an `ArrayBuffer`), or an iterable / async iterable of such chunks
- * (sent with `Transfer-Encoding: chunked` unless you set `Content-Length`).
- * A `string` is refused when sending, as in Python.
+ * `DataView`, an `ArrayBuffer`), an iterable / async iterable of such chunks,
+ * or a file object (a `Deno.FsFile`, or anything with a `readable` stream),
+ * whose contents are read as it is sent; the last two are sent with
+ * `Transfer-Encoding: chunked` unless you set `Content-Length`. A `string` is
+ * refused when sending, as in Python.
  */
 export type RequestData =
   | BytesLike
   | Iterable<BytesLike>
-  | AsyncIterable<BytesLike>;
+  | AsyncIterable<BytesLike>
+  | FileBody;
+
+/** A file object as a request body: its contents are read from `readable`. */
+export interface FileBody {
+  /** The file's contents (`Deno.FsFile.readable`, which closes the file at its end). */
+  readonly readable: ReadableStream<Uint8Array>;
+}
 
 /** Python's `==` on bodies: bytes by value, anything else by identity. */
 function sameData(a: RequestData | null, b: RequestData | null): boolean {
   if (a === b) return true;
-  if (!(a instanceof Uint8Array && b instanceof Uint8Array)) return false;
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+  if (!isBytesLike(a) || !isBytesLike(b)) return false;
+  const x = asBytes(a);
+  const y = asBytes(b);
+  return x.length === y.length && x.every((byte, i) => byte === y[i]);
 }
 
 /**

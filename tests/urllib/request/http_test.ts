@@ -134,7 +134,7 @@ Deno.test("POST bodies: bytes, chunked iterables, and a method override", async 
       }),
     ),
     new TypeError(
-      "data should be a bytes-like object or an iterable, got <class 'dict'>",
+      "message_body should be a bytes-like object or an iterable, got <class 'dict'>",
     ),
   );
   // A str chunk of an iterable body: Python's TypeError, raised bare (only
@@ -250,6 +250,57 @@ Deno.test("reason phrases and repeated headers are kept as the server sent them"
   equal((resp as HTTPResponse).getheader("set-cookie"), "a=1, b=2");
   equal(resp.headers?.get("x-folded"), "one two");
   equal(text(await resp.read()), "body-until-close");
+});
+
+Deno.test("a file object is sent as its contents, chunked, as Python reads a file body while sending it", async () => {
+  await using site = startSite();
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(path, "filedata\n".repeat(3000));
+    // Its readable stream closes the file at its end.
+    const file = await Deno.open(path);
+    const seen = JSON.parse(
+      text(await (await urlopen(`${site.base}/echo`, file)).read()),
+    ) as Seen;
+    equal(seen.body, "filedata\n".repeat(3000));
+    equal(seen.headers["transfer-encoding"], "chunked");
+    equal(seen.headers["content-length"], undefined);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("Content-Length and Transfer-Encoding both given: the body goes out bare, as http.client sends it", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  /** The bytes of the next request, read up to a bare or a chunked body. */
+  const nextRequest = async () => {
+    const conn = await listener.accept();
+    let all = "";
+    const buffer = new Uint8Array(4096);
+    while (!/\r\n\r\n(hello|[^]*0\r\n\r\n)$/.test(all)) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      all += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    await conn.write(
+      enc.encode("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"),
+    );
+    conn.close();
+    return all;
+  };
+  const bodies = [enc.encode("hello"), [enc.encode("he"), enc.encode("llo")]];
+  for (const data of bodies) {
+    const received = nextRequest();
+    await (await urlopen(
+      new Request(`http://127.0.0.1:${port}/`, {
+        data,
+        headers: { "Content-Length": "5", "Transfer-Encoding": "chunked" },
+      }),
+    )).read();
+    const request = await received;
+    equal(request.slice(request.indexOf("\r\n\r\n") + 4), "hello");
+  }
 });
 
 Deno.test("chunked responses are decoded", async () => {
