@@ -10,11 +10,35 @@
 /** The path of the event stream pages listen to. */
 export const LIVE_RELOAD_PATH = "/__serve/live-reload";
 
+// One tab of the site listens and tells the others (BroadcastChannel),
+// elected by a Web Lock: a browser holds at most six HTTP/1.1 connections
+// to a site, and a seventh tab each holding a stream would never load.
+// Where Web Locks are missing (outside a secure context: http:// to a LAN
+// address) each tab listens itself. A page kept for the back button lets
+// its stream and its turn go, and reloads when it is shown again.
 const SCRIPT = `<script>(() => {
-  const events = new EventSource(${JSON.stringify(LIVE_RELOAD_PATH)});
+  const path = ${JSON.stringify(LIVE_RELOAD_PATH)};
+  const tabs = self.BroadcastChannel && navigator.locks
+    ? new BroadcastChannel(path)
+    : null;
+  let events = null;
+  let leave = null;
   let opened = false;
-  events.addEventListener("change", () => location.reload());
-  events.onopen = () => { if (opened) location.reload(); opened = true; };
+  const reload = () => { tabs?.postMessage("reload"); location.reload(); };
+  const listen = () => {
+    events = new EventSource(path);
+    events.addEventListener("change", reload);
+    events.onopen = () => { if (opened) reload(); opened = true; };
+  };
+  if (tabs) {
+    tabs.onmessage = () => location.reload();
+    navigator.locks.request(path, () => {
+      listen();
+      return new Promise((resolve) => leave = resolve);
+    });
+  } else listen();
+  addEventListener("pagehide", () => { events?.close(); leave?.(); });
+  addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
 })();</script>
 `;
 const SCRIPT_BYTES = new TextEncoder().encode(SCRIPT);
@@ -23,9 +47,12 @@ const latin1 = new TextDecoder("latin1");
 
 /**
  * `html` with the live reload script before its last `</body>` (any case),
- * or at its end when there is none.
+ * or at its end when there is none; a page in UTF-16 (it starts with its
+ * byte order mark) is left as it is, as the script's bytes would be read
+ * as UTF-16 text.
  */
 export function injectLiveReload(html: Uint8Array): Uint8Array {
+  if (isUtf16(html)) return html;
   const text = latin1.decode(html).toLowerCase();
   const at = text.lastIndexOf("</body");
   const cut = at === -1 ? html.length : at;
@@ -34,4 +61,10 @@ export function injectLiveReload(html: Uint8Array): Uint8Array {
   out.set(SCRIPT_BYTES, cut);
   out.set(html.subarray(cut), cut + SCRIPT_BYTES.length);
   return out;
+}
+
+function isUtf16(bytes: Uint8Array): boolean {
+  const [first, second] = bytes;
+  return (first === 0xff && second === 0xfe) ||
+    (first === 0xfe && second === 0xff);
 }

@@ -60,8 +60,14 @@ export function humanSize(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  const shown = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-  return `${shown} ${bytes === 1 ? "byte" : UNITS[unit]}`;
+  if (unit === 0) return `${bytes} ${bytes === 1 ? "byte" : UNITS[0]}`;
+  // Rounded as shown: 10,239 bytes is `10 KiB` (not `10.0`), and 1,048,500
+  // `1.0 MiB` (not `1024 KiB`).
+  if (value >= 1023.5 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 9.95 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
 function utcMinute(date: Date): string {

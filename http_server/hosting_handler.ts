@@ -539,6 +539,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     this.log_error("code %d, message %s", 404, text);
     this.send_response(404, message);
     const type = this.guess_type(path);
+    if (this.live_reload !== null && type.startsWith("text/html")) {
+      body = injectLiveReload(body);
+    }
     this.send_header(
       "Content-Type",
       contentTypeFor(type),

@@ -100,6 +100,52 @@ Deno.test({
       );
 
       await t.step(
+        "--watch: eight tabs and ten back-and-forth clicks all load, and a change reloads every tab",
+        async () => {
+          const page = (name: string, other: string) =>
+            `<html><body><h1>${name} 1</h1><a id="next" href="${other}">${other}</a></body></html>`;
+          await using site = await makeSite({
+            "a.html": page("a", "b.html"),
+            "b.html": page("b", "a.html"),
+          });
+          await using server = await serve(site.root, ["--watch"]);
+          // A browser holds six connections to a site: one event stream per
+          // tab, or per page kept for the back button, used them all up.
+          const clicker = await browser.newPage();
+          await clicker.goto(server.url("/a.html"), WAIT);
+          for (let i = 0; i < 10; i++) {
+            await Promise.all([
+              clicker.waitForNavigation(WAIT),
+              clicker.click("#next"),
+            ]);
+          }
+          equal(await textOf(clicker, "h1"), "a 1");
+          const tabs = [clicker];
+          for (let i = 0; i < 7; i++) {
+            const tab = await browser.newPage();
+            await tab.goto(server.url(`/b.html?tab=${i}`), WAIT);
+            equal(await textOf(tab, "h1"), "b 1");
+            tabs.push(tab);
+          }
+          await Deno.writeTextFile(
+            `${site.root}/a.html`,
+            page("a", "b.html").replace("a 1", "a 2"),
+          );
+          await Deno.writeTextFile(
+            `${site.root}/b.html`,
+            page("b", "a.html").replace("b 1", "b 2"),
+          );
+          for (const tab of tabs) {
+            await tab.waitForFunction(
+              `document.querySelector("h1")?.textContent?.endsWith(" 2")`,
+              WAIT,
+            );
+          }
+          for (const tab of tabs) await tab.close();
+        },
+      );
+
+      await t.step(
         "--spa: deep links load the app; assets still 404",
         async () => {
           await using site = await makeSite({

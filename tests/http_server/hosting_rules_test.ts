@@ -247,6 +247,10 @@ Deno.test("rich listing: sorting by links, escaping, breadcrumbs, parent, form",
   equal(humanSize(1), "1 byte");
   equal(humanSize(1536), "1.5 KiB");
   equal(humanSize(5 * 1024 ** 3), "5.0 GiB");
+  // Rounded as shown, never `10.0 KiB` or `1024 KiB`.
+  equal(humanSize(10239), "10 KiB");
+  equal(humanSize(1048500), "1.0 MiB");
+  equal(humanSize(1023), "1023 bytes");
 });
 
 Deno.test("JSON listing: name, type, size, mtime, href", () => {
@@ -277,12 +281,18 @@ Deno.test("live reload script goes before the last </body>, or at the end", () =
   const out = text.decode(page);
   ok(out.startsWith("<p>é</p><script>"));
   ok(out.endsWith("</script>\n</BODY></html>"));
-  ok(out.includes('new EventSource("/__serve/live-reload")'));
+  ok(out.includes("new EventSource(path)"));
+  ok(out.includes('const path = "/__serve/live-reload";'));
   ok(
     text.decode(injectLiveReload(bytes.encode("<p>x"))).startsWith(
       "<p>x<script>",
     ),
   );
+  // A UTF-16 page is left as it is: the script's bytes would read as CJK.
+  for (const bom of [[0xff, 0xfe], [0xfe, 0xff]]) {
+    const utf16 = new Uint8Array([...bom, 0x3c, 0, 0x70, 0]);
+    deepEqual(injectLiveReload(utf16), utf16);
+  }
 });
 
 Deno.test("ETag variants differ from the file's own tag and match as such", () => {

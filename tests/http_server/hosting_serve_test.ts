@@ -660,6 +660,29 @@ Deno.test({
 });
 
 Deno.test({
+  name: "--watch with --404: the not-found page gets the script too",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "404.html": "<html><body><h1>gone</h1></body></html>",
+    });
+    await using server = await serve(site.root, [
+      "--watch",
+      "--404",
+      "404.html",
+    ]);
+    const missing = await fetchText(server.url("/a/b/missing"));
+    equal(missing.res.status, 404);
+    ok(missing.text.includes('const path = "/__serve/live-reload";'));
+    ok(missing.text.endsWith("</script>\n</body></html>"));
+    equal(
+      Number(missing.res.headers.get("content-length")),
+      new TextEncoder().encode(missing.text).length,
+    );
+  },
+});
+
+Deno.test({
   name:
     "--watch: HTML pages get the script, an event stream reports changes, no-cache by default",
   ...opts,
@@ -670,7 +693,7 @@ Deno.test({
     });
     await using server = await serve(site.root, ["--watch"]);
     const page = await fetchText(server.url("/"));
-    ok(page.text.includes('new EventSource("/__serve/live-reload")'));
+    ok(page.text.includes('const path = "/__serve/live-reload";'));
     ok(page.text.endsWith("</script>\n</body></html>"));
     equal(
       Number(page.res.headers.get("content-length")),
