@@ -134,28 +134,51 @@ interface ServeOptions {
   workers: number;
 }
 
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  bind: { type: "string", short: "b" },
+  directory: { type: "string", short: "d" },
+  protocol: { type: "string", short: "p" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-password-file": { type: "string" },
+  http2: { type: "boolean" },
+  "follow-symlinks": { type: "boolean" },
+  "no-cache": { type: "boolean" },
+  workers: { type: "string" },
+  cgi: { type: "boolean" },
+  ...HOSTING_OPTIONS,
+} as const;
+
+/** The short options that take a value (`-b`, `-d`, `-p`, ...). */
+const SHORT_WITH_VALUE = new Set(
+  Object.values(OPTIONS).flatMap((option) =>
+    option.type === "string" && "short" in option ? [`-${option.short}`] : []
+  ),
+);
+
+/**
+ * `-b=ADDRESS` as argparse reads it, `-b ADDRESS` (`parseArgs` would keep
+ * the `=` in the value).
+ */
+function splitShortEquals(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.flatMap((arg, i) =>
+    (end < 0 || i < end) && arg[2] === "=" &&
+      SHORT_WITH_VALUE.has(arg.slice(0, 2))
+      ? [arg.slice(0, 2), arg.slice(3)]
+      : [arg]
+  );
+}
+
 function parseCommandLine(args: string[]): ServeOptions | "help" {
   let parsed;
   try {
     parsed = parseArgs({
-      args: expandOptionalValues(args),
+      args: expandOptionalValues(splitShortEquals(args)),
       allowPositionals: true,
       strict: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        bind: { type: "string", short: "b" },
-        directory: { type: "string", short: "d" },
-        protocol: { type: "string", short: "p" },
-        "tls-cert": { type: "string" },
-        "tls-key": { type: "string" },
-        "tls-password-file": { type: "string" },
-        http2: { type: "boolean" },
-        "follow-symlinks": { type: "boolean" },
-        "no-cache": { type: "boolean" },
-        workers: { type: "string" },
-        cgi: { type: "boolean" },
-        ...HOSTING_OPTIONS,
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     throw new UsageError(argparseWording(error));
@@ -267,10 +290,21 @@ function argparseWording(error: unknown): string {
     return `unrecognized arguments: ${option}`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    const names = option.replace(/ <value>$/, "").replace(", ", "/");
-    return `argument ${names}: expected one argument`;
+    const typed = option.replace(/ <value>$/, "").split(", ");
+    return `argument ${optionNames(typed.at(-1) ?? "")}: expected one argument`;
   }
   return message;
+}
+
+/** `-d` or `--directory` as argparse names the option: `-d/--directory`. */
+function optionNames(typed: string): string {
+  for (const [name, option] of Object.entries(OPTIONS)) {
+    const short = "short" in option ? `-${option.short}` : null;
+    if (typed === short || typed === `--${name}`) {
+      return short ? `${short}/--${name}` : `--${name}`;
+    }
+  }
+  return typed;
 }
 
 /** Prints the usage and `message` as argparse does; exit status 2. */
@@ -363,7 +397,33 @@ function listenHttp2(
     },
   );
   address = [server.addr.hostname, server.addr.port];
-  return { address, server: null, serve() {}, close: () => server.shutdown() };
+  return {
+    address,
+    server: null,
+    serve() {},
+    close: () => closeSoon(server),
+  };
+}
+
+/** How long `Deno.serve`'s requests may take to end once `serve` stops. */
+const STOP_GRACE_MS = 200;
+
+/**
+ * Stops `Deno.serve`: requests still running (a slow download, a client
+ * that says nothing) are not waited for beyond a moment, as Python's
+ * daemon threads end with its process; nor do they keep it alive.
+ */
+async function closeSoon(server: Deno.HttpServer): Promise<void> {
+  server.unref();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, STOP_GRACE_MS);
+  });
+  try {
+    await Promise.race([server.shutdown(), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function startServer(

@@ -831,6 +831,21 @@ Deno.test({
     );
     equal(res.status, 200);
     equal(body, "over h2");
+    // Ctrl-C ends it at once, as Python's daemon threads end with it, even
+    // with a client connected that says nothing.
+    using _silent = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+    });
+    const started = Date.now();
+    equal(await server.process.stop("SIGINT"), 0);
+    ok(
+      Date.now() - started < 3_000,
+      `stopped after ${Date.now() - started} ms`,
+    );
+    ok(
+      server.process.stdout.endsWith("Keyboard interrupt received, exiting.\n"),
+    );
   },
 });
 

@@ -15,6 +15,25 @@ const dir = await Deno.makeTempDir({ prefix: "pyport_serve_" });
 await Deno.writeTextFile(`${dir}/hello.txt`, "Hello World\n");
 
 Deno.test({
+  name: "serve: -b=ADDRESS, -d=DIR and -p=VERSION as argparse reads them",
+  ignore: WINDOWS,
+  async fn() {
+    await using server = new ServeProcess([
+      "0",
+      "-b=127.0.0.1",
+      `-d=${dir}`,
+      "-p=HTTP/1.1",
+    ]);
+    const port = await server.started();
+    const conn = await RawConnection.open({ hostname: "127.0.0.1", port });
+    await conn.write("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+    const raw = await conn.read();
+    equal(raw.statusLine, "HTTP/1.1 200 OK");
+    conn.close();
+  },
+});
+
+Deno.test({
   name: "serve: startup line, one log line per request, Ctrl-C exits 0",
   ignore: WINDOWS,
   async fn() {
@@ -214,6 +233,15 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
       [["--bogus"], /serve: error: unrecognized arguments: --bogus$/m],
       [
         ["-d"],
+        /serve: error: argument -d\/--directory: expected one argument$/m,
+      ],
+      // Named as argparse names it, however it was written.
+      [
+        ["-d", "-x"],
+        /serve: error: argument -d\/--directory: expected one argument$/m,
+      ],
+      [
+        ["--directory", "-x"],
         /serve: error: argument -d\/--directory: expected one argument$/m,
       ],
       [["notaport"], /invalid int value: 'notaport'/],
