@@ -194,7 +194,11 @@ export class ResponseAssembler implements ByteSink {
       for (const [name, value] of head.headers) {
         const lower = name.toLowerCase();
         if (HOP_BY_HOP.has(lower)) continue;
-        if (lower === "content-length" && body.kind === "chunked") continue;
+        if (lower === "content-length") {
+          // The first one frames the body (as bodyState reads it); a
+          // repeat joined to it (`5, 5`) would make the server drop both.
+          if (body.kind === "chunked" || headers.has(lower)) continue;
+        }
         headers.append(name, value);
       }
       this.#resolve(

@@ -107,6 +107,21 @@ Deno.test("fetch adapter directly: reason phrase kept, hop-by-hop dropped", asyn
   equal(JSON.parse(await res.text()).host, "localhost");
 });
 
+Deno.test("fetch adapter: a Content-Length sent twice still frames the body (the first one)", async () => {
+  class Twice extends Logged {
+    do_GET(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", "5");
+      this.send_header("Content-Length", "5");
+      this.end_headers();
+      this.wfile.write("hello");
+    }
+  }
+  const res = await fetchFrom(Twice, "/");
+  equal(res.headers.get("content-length"), "5");
+  equal(await res.text(), "hello");
+});
+
 Deno.test("fetch adapter: request bodies with a length, without one, and streamed chunked", async () => {
   let res = await fetchFrom(Echo, "/", { method: "POST", body: "hello there" });
   equal(await res.text(), "length:11:hello");
