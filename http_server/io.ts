@@ -65,8 +65,9 @@ export interface RequestReader {
 
 /**
  * The connection's output as a handler writes it (`self.wfile`): raw bytes,
- * as in Python. `write` queues and returns at once; what is written in one
- * synchronous run (a response head and a small body) leaves in one write.
+ * as in Python. `write` queues and returns at once (with a promise to await
+ * once much is queued); what is written in one synchronous run (a response
+ * head and a small body) leaves in one write.
  *
  * @example `write` returns the number of bytes it queued
  * ```ts
@@ -78,12 +79,12 @@ export interface RequestReader {
  * } from "@pyport/web/http/server";
  * const written: number[] = [];
  * class Hello extends BaseHTTPRequestHandler {
- *   do_GET(): void {
+ *   async do_GET(): Promise<void> {
  *     this.send_response(200);
  *     this.send_header("Content-Length", "12");
  *     this.end_headers();
  *     const wfile: ResponseWriter = this.wfile;
- *     written.push(wfile.write("Hello "), wfile.write("Wörld"));
+ *     written.push(await wfile.write("Hello "), await wfile.write("Wörld"));
  *   }
  *   override log_message(): void {}
  * }
@@ -101,10 +102,12 @@ export interface RequestReader {
 export interface ResponseWriter {
   /**
    * Queues `data` (bytes, or text written as UTF-8) for the client and
-   * returns the number of bytes queued. Throws `Deno.errors.BrokenPipe`
-   * once the client has gone away.
+   * returns the number of bytes queued, or a promise of it that resolves
+   * once the client has taken enough, when much is queued: awaited in a
+   * loop, it holds back a writer that outruns the client. Throws
+   * `Deno.errors.BrokenPipe` once the client has gone away.
    */
-  write(data: Uint8Array | string): number;
+  write(data: Uint8Array | string): number | Promise<number>;
   /** Sends what is queued; resolves once the connection has taken it. */
   flush(): void | Promise<void>;
   /**

@@ -1288,7 +1288,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * class Counting extends SimpleHTTPRequestHandler {
    *   override copyfile(source: CopySource, out: ResponseWriter) {
    *     const counted: ResponseWriter = {
-   *       write: (data) => (sent += out.write(data), data.length),
+   *       write: (data) => (sent += data.length, out.write(data)),
    *       flush: () => out.flush(),
    *       drain: () => out.drain(),
    *       get closed() {

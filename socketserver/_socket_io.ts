@@ -566,7 +566,7 @@ const UNCOPIED = Symbol("uncopied");
  * buffer per connection, however slowly its client reads.
  */
 export function writeUncopied(
-  output: { write(data: Uint8Array): number },
+  output: { write(data: Uint8Array): unknown },
   bytes: Uint8Array,
 ): void {
   if (output instanceof SocketWriter) output[UNCOPIED](bytes);
@@ -676,11 +676,15 @@ export class SocketWriter {
 
   /**
    * Queues `data` (bytes, or text in `encoding`) and returns its length in
-   * bytes. The bytes are copied, as Python's `write` has sent them when it
-   * returns: the caller may reuse its buffer (a `readinto` loop does) at
-   * once. Writes smaller than 64 KiB are copied into one staging buffer,
-   * which becomes the single system call that sends them. Text in
-   * `"latin-1"` must have no character above U+00FF (an HTTP head).
+   * bytes; once more than 256 KiB wait to be sent, a promise of it instead,
+   * which resolves when the client has taken enough (as `drain()`). So
+   * `await wfile.write(chunk)` in a loop holds memory to that, as Python's
+   * blocking `write` does, however slowly the client reads. The bytes are
+   * copied, as Python's `write` has sent them when it returns: the caller
+   * may reuse its buffer (a `readinto` loop does) at once. Writes smaller
+   * than 64 KiB are copied into one staging buffer, which becomes the
+   * single system call that sends them. Text in `"latin-1"` must have no
+   * character above U+00FF (an HTTP head).
    *
    * @throws {Deno.errors.BrokenPipe} (or the connection's own error) once a
    * write has failed, e.g. because the client went away.
@@ -689,9 +693,12 @@ export class SocketWriter {
   write(
     data: BytesLike | string,
     encoding: "utf-8" | "latin-1" = "utf-8",
-  ): number {
+  ): number | Promise<number> {
     const count = this.#enqueue(data, encoding);
     if (count > 0) this.release();
+    // The promise never rejects (drain() resolves on a failure): one left
+    // unawaited must not end the process; the failure shows at the next call.
+    if (this.#queued > HIGH_WATER_MARK) return this.drain().then(() => count);
     return count;
   }
 

@@ -407,6 +407,41 @@ serverTest("drain() waits while more than 256 KiB are queued", async () => {
 });
 
 serverTest(
+  "await write() in a loop holds the queue to 256 KiB, as Python's blocking write holds memory, however slow the client",
+  async () => {
+    const conn = new ScriptedConnection();
+    conn.writeDelayMs = 2;
+    const wfile = new SocketWriter(conn);
+    const chunk = new Uint8Array(64 * 1024);
+    let most = 0;
+    for (let i = 0; i < 32; i++) {
+      equal(await wfile.write(chunk), chunk.length);
+      most = Math.max(most, wfile.pending);
+    }
+    ok(most <= 256 * 1024, `${most} bytes queued`);
+    // Small writes while little is queued still return the count at once.
+    await wfile.flush();
+    equal(wfile.write("abc"), 3);
+    await wfile.flush();
+    equal(conn.writes.reduce((n, w) => n + w.length, 0), 32 * 64 * 1024 + 3);
+  },
+);
+
+serverTest(
+  "a write() promise left unawaited never rejects: a failure shows at the next call",
+  async () => {
+    const conn = new ScriptedConnection();
+    conn.writeDelayMs = 5;
+    conn.failWrites = new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    const wfile = new SocketWriter(conn);
+    const pending = wfile.write(new Uint8Array(512 * 1024));
+    ok(pending instanceof Promise);
+    equal(await pending, 512 * 1024);
+    await rejects(wfile.flush(), Deno.errors.BrokenPipe);
+  },
+);
+
+serverTest(
   "close() stops writing: write() throws Python's TypeError",
   async () => {
     const wfile = new SocketWriter(new ScriptedConnection());
