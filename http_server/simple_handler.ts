@@ -469,23 +469,14 @@ export interface FileState {
 }
 
 /**
- * The file each handler's last `send_head` answered for. The hosting
- * handler holds the head back and decides 304s itself, for the variant
- * it sends (compressed, with live reload), from what the base knew.
- */
-const answeredFiles = new WeakMap<SimpleHTTPRequestHandler, FileState>();
-
-/**
  * What `handler`'s last `send_head` knew of the file it answered for,
- * forgotten as it is taken; `undefined` when it answered for no file.
+ * forgotten as it is taken; `undefined` when it answered for no file. The
+ * hosting handler holds the head back and decides 304s itself, for the
+ * variant it sends (compressed, with live reload), from what the base knew.
  */
-export function takeAnsweredFile(
+export let takeAnsweredFile: (
   handler: SimpleHTTPRequestHandler,
-): FileState | undefined {
-  const state = answeredFiles.get(handler);
-  if (state !== undefined) answeredFiles.delete(handler);
-  return state;
-}
+) => FileState | undefined;
 
 /**
  * Whether the client's copy of `state`'s file is current: `If-None-Match`
@@ -595,6 +586,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       index_pages: ["index.html", "index.htm"],
       extensions_map: DEFAULT_EXTENSIONS_MAP,
     });
+    takeAnsweredFile = (handler) => {
+      const state = handler.#answeredFile;
+      handler.#answeredFile = undefined;
+      return state;
+    };
   }
   /** The folder served. */
   directory: string;
@@ -603,6 +599,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /** The in-memory cache of files and listings, or `null` for none. */
   cache: FileCache | null;
   #listed: Listed | null = null;
+  /** What the last `send_head` knew of the file it answered for. */
+  #answeredFile: FileState | undefined = undefined;
   /** The cache entries whose bytes the current request may still send. */
   readonly #pinned: CachedFile[] = [];
   /** The request they were pinned for (its headers, new with each request). */
@@ -946,7 +944,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   #sendFileHead(state: FileState, ctype: string): CopySource | null {
     const { info, bytes, file, etag } = state;
     const size = info.size;
-    answeredFiles.set(this, state);
+    this.#answeredFile = state;
     const headers = this.headers;
     if (
       fileNotModified(

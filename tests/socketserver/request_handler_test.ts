@@ -78,7 +78,9 @@ serverTest(
         result.sent1 = this.wfile.write("write data\n");
         // Sent already: the client answers only once it has read the line.
         result.received = decoder.decode(await this.rfile.readline());
-        result.sent2 = this.wfile.write(new Uint8Array(SIZE));
+        // More than 256 KiB queued: a promise of the count, which resolves
+        // as the client takes the bytes (Python's write blocks until then).
+        result.sent2 = await this.wfile.write(new Uint8Array(SIZE));
       }
     }
     let response1 = "";
