@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { pyStrip } from "../_util/py_str.ts";
 import { pyRepr } from "../_util/py_repr.ts";
 import { parseArgs } from "node:util";
 import {
@@ -317,7 +318,25 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * What rustls says of a certificate or key it refuses when the server
+ * starts, in words for `--tls-cert` and `--tls-key` (it calls the server's
+ * own certificate a "peer certificate"); `null` for other errors.
+ */
+function certificateProblem(error: unknown): string | null {
+  const message = describe(error);
+  if (/KeyMismatch|keys may not be consistent/.test(message)) {
+    return "the private key does not match the certificate";
+  }
+  const refused = /^invalid peer certificate: (.*)$/.exec(message);
+  return refused ? `the certificate is not valid (${refused[1]})` : null;
+}
+
 function bindError(error: unknown, host: string, port: number): StartError {
+  const problem = certificateProblem(error);
+  if (problem !== null) {
+    return new StartError(`cannot load TLS certificate or key: ${problem}`);
+  }
   if (error instanceof Deno.errors.AddrInUse) {
     const shown = host.includes(":") ? `[${host}]` : host;
     return new StartError(
@@ -353,8 +372,8 @@ async function readTLS(options: ServeOptions) {
   let password: string | null = null;
   try {
     if (options.tlsPasswordFile) {
-      password = (await Deno.readTextFile(options.tlsPasswordFile))
-        .replace(/\r?\n$/, "");
+      // As Python 3.14's http.server reads it: f.read().strip().
+      password = pyStrip(await Deno.readTextFile(options.tlsPasswordFile));
     }
     return await loadTLSFiles(options.tlsCert, options.tlsKey, password);
   } catch (error) {

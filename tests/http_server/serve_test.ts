@@ -332,7 +332,8 @@ Deno.test({
       `${dir}/enc.pem`,
       await encryptKey(certs.key, "s3cret"),
     );
-    await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret\n");
+    // Read as Python 3.14's http.server reads it: f.read().strip().
+    await Deno.writeTextFile(`${dir}/pw.txt`, "s3cret \n\n");
     /** serve with this certificate, on a free port of 127.0.0.1. */
     const serveTls = (...more: string[]) =>
       new ServeProcess(
@@ -465,6 +466,24 @@ Deno.test({
     match(
       wrong.stderr,
       /^Error: cannot load TLS certificate or key: the private key in '.*enc\.pem' is encrypted: give its password \(with --tls-password-file\)\n$/,
+    );
+    // Another certificate's key: said as such, not as a failure to listen.
+    await Deno.writeTextFile(`${dir}/other.pem`, (await makeCerts()).key);
+    const mismatched = await run([
+      "0",
+      "-b",
+      "127.0.0.1",
+      "-d",
+      dir,
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/other.pem`,
+    ]);
+    equal(mismatched.code, 1);
+    equal(
+      mismatched.stderr,
+      "Error: cannot load TLS certificate or key: the private key does not match the certificate\n",
     );
   },
 });

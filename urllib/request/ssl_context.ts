@@ -9,6 +9,7 @@
  * @module
  */
 
+import { latin1Decode } from "../../_util/latin1.ts";
 import { SSLError } from "./ssl_error.ts";
 
 /**
@@ -66,10 +67,10 @@ export class SSLContext {
     cafile?: string | null | {
       cafile?: string | null;
       capath?: string | null;
-      cadata?: string | null;
+      cadata?: string | Uint8Array | null;
     },
     capath?: string | null,
-    cadata?: string | null,
+    cadata?: string | Uint8Array | null,
   ): void {
     let file = cafile;
     if (file !== null && typeof file === "object") {
@@ -87,16 +88,28 @@ export class SSLContext {
       this.caCerts.push(text);
     }
     if (capath) this.caCerts.push(...folderCertificates(capath));
-    if (cadata) {
-      if (!hasCertificate(cadata)) {
+    const data = cadata instanceof Uint8Array && cadata.length === 0
+      ? null
+      : cadata;
+    if (data instanceof Uint8Array) {
+      const pem = derCertificatesAsPem(data);
+      if (pem === null) {
+        throw new SSLError(
+          null,
+          "not enough data: cadata does not contain a certificate",
+        );
+      }
+      this.caCerts.push(pem);
+    } else if (data) {
+      if (!hasCertificate(data)) {
         throw new SSLError(
           null,
           "no start line: cadata does not contain a certificate",
         );
       }
-      this.caCerts.push(cadata);
+      this.caCerts.push(data);
     }
-    if (!file && !capath && !cadata) {
+    if (!file && !capath && !data) {
       throw new TypeError("cafile, capath and cadata cannot be all omitted");
     }
   }
@@ -163,12 +176,52 @@ export function create_default_context(
   options: {
     cafile?: string | null;
     capath?: string | null;
-    cadata?: string | null;
+    cadata?: string | Uint8Array | null;
   } = {},
 ): SSLContext {
   const ctx = new SSLContext();
-  if (options.cafile || options.capath || options.cadata) {
+  const cadata = options.cadata;
+  const given = cadata instanceof Uint8Array ? cadata.length > 0 : cadata;
+  if (options.cafile || options.capath || given) {
     ctx.load_verify_locations(options);
   }
   return ctx;
+}
+
+/**
+ * DER certificates back to back (`cadata` as bytes) as PEM text, or `null`
+ * when the bytes are not whole DER sequences.
+ */
+function derCertificatesAsPem(der: Uint8Array): string | null {
+  const pems: string[] = [];
+  let at = 0;
+  while (at < der.length) {
+    const sequence = derSequenceEnd(der, at);
+    if (sequence === null) return null;
+    const base64 = btoa(latin1Decode(der.subarray(at, sequence)));
+    const lines = base64.match(/.{1,64}/g) ?? [];
+    pems.push(
+      `-----BEGIN CERTIFICATE-----\n${
+        lines.join("\n")
+      }\n-----END CERTIFICATE-----\n`,
+    );
+    at = sequence;
+  }
+  return pems.length > 0 ? pems.join("") : null;
+}
+
+/** Where the DER SEQUENCE starting at `at` ends, or `null`. */
+function derSequenceEnd(der: Uint8Array, at: number): number | null {
+  if (der[at] !== 0x30 || at + 1 >= der.length) return null;
+  let length = der[at + 1] as number;
+  let header = 2;
+  if (length & 0x80) {
+    const digits = length & 0x7f;
+    if (digits === 0 || digits > 4 || at + 2 + digits > der.length) return null;
+    length = 0;
+    for (let i = 0; i < digits; i++) length = length * 256 + der[at + 2 + i]!;
+    header += digits;
+  }
+  const end = at + header + length;
+  return end <= der.length ? end : null;
 }

@@ -207,6 +207,15 @@ Deno.test({
     `https://localhost:${site.port}/text`,
   );
   equal(text(await byName.readline()), "line one\n");
+  // cadata as DER bytes, as Python takes them.
+  const der = Uint8Array.from(
+    atob(pem.ca.replace(/-----[^-]+-----|\s/g, "")),
+    (c) => c.charCodeAt(0),
+  );
+  const fromDer = await urlopen(`${site.base}/text`, {
+    context: create_default_context({ cadata: der }),
+  });
+  equal(text(await fromDer.readline()), "line one\n");
   await rejects(
     urlopen(`${site.base}/echo`),
     (e) => e instanceof URLError && e.reason instanceof Error,
@@ -281,6 +290,26 @@ Deno.test("authorities that hold no certificate are Python's SSLError at load ti
       "no start line: cadata does not contain a certificate",
     );
   }
+  for (
+    const cadata of [
+      new TextEncoder().encode("junk"),
+      new Uint8Array([0x30, 3, 1, 2]),
+    ]
+  ) {
+    let error: unknown = null;
+    try {
+      ctx.load_verify_locations({ cadata });
+    } catch (e) {
+      error = e;
+    }
+    ok(error instanceof SSLError);
+    equal(
+      error.message,
+      "not enough data: cadata does not contain a certificate",
+    );
+  }
+  // Empty bytes are no authorities, as in Python: the default roots.
+  equal(create_default_context({ cadata: new Uint8Array() }).caCerts.length, 0);
   const file = await Deno.makeTempFile();
   try {
     await Deno.writeTextFile(file, "garbage\n");
