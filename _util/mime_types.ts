@@ -186,11 +186,17 @@ export function guessFileType(path: string): string | undefined {
 
 /**
  * The `Content-type` the file server sends for `type`: a textual type gets
- * `; charset=utf-8`, unless it has parameters already (a charset set in
- * `extensions_map` or by `guess_type` stays the only one).
+ * `; charset=utf-8` when its content is UTF-8 (`isUtf8`, asked only for
+ * such a type), unless it has parameters already (a charset set in
+ * `extensions_map` or by `guess_type` stays the only one). Content in
+ * another charset (a page in GBK or Latin-1) is sent as Python sends it,
+ * without one, so that its own `<meta charset>` applies.
  */
-export function contentTypeFor(type: string): string {
-  return isTextType(type) && !type.includes(";")
+export function contentTypeFor(
+  type: string,
+  isUtf8: () => boolean = () => true,
+): string {
+  return isTextType(type) && !type.includes(";") && isUtf8()
     ? type + "; charset=utf-8"
     : type;
 }

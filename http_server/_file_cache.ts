@@ -50,6 +50,8 @@ export interface CachedFile extends Costed {
   readonly etag: string;
   /** Its content tag, once computed (see `_etag.ts`). */
   contentTag?: string;
+  /** Whether its bytes are UTF-8, once asked (for the `charset` it is sent with). */
+  utf8?: boolean;
   /** How many responses are using the bytes now. */
   pins: number;
   /** Whether the entry has left the cache. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isUtf8 } from "node:buffer";
 import {
   authorized,
   basicChallenge,
@@ -542,10 +543,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     if (this.live_reload !== null && type.startsWith("text/html")) {
       body = injectLiveReload(body);
     }
-    this.send_header(
-      "Content-Type",
-      contentTypeFor(type),
-    );
+    this.send_header("Content-Type", contentTypeFor(type, () => isUtf8(body)));
     this.send_header("Content-Length", String(body.length));
     this.end_headers();
     if (this.command !== "HEAD") this.wfile.write(body);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isUtf8 } from "node:buffer";
 import { classAttributes } from "../_util/class_attributes.ts";
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import {
@@ -401,6 +402,25 @@ function readExactly(
   return readFully(file, start, buffer) ? buffer : null;
 }
 
+/** How much of a file left on disk is read to tell whether it is UTF-8. */
+const UTF8_PREFIX = 4096;
+
+/**
+ * Whether the first bytes of `file` (of `size` bytes) are UTF-8, a
+ * sequence cut by the end of what was read allowed; the file is left at
+ * its start.
+ */
+function startsAsUtf8(file: OpenedFile, size: number): boolean {
+  const prefix = readExactly(file, 0, Math.min(size, UTF8_PREFIX));
+  file.seekSync(0, Deno.SeekMode.Start);
+  if (prefix === null || isUtf8(prefix)) return true;
+  if (size <= UTF8_PREFIX) return false;
+  for (let cut = 1; cut <= 3; cut++) {
+    if (isUtf8(prefix.subarray(0, prefix.length - cut))) return true;
+  }
+  return false;
+}
+
 /** Fills `buffer` from `file` at `start`; `false` if the file is shorter. */
 function readFully(
   file: OpenedFile,
@@ -452,6 +472,11 @@ export interface FileState {
    * file is closed.
    */
   readonly readWhole: (bytes: Uint8Array) => void;
+  /**
+   * Whether its bytes are UTF-8 (its first 4 KiB, for a file left on
+   * disk), so that a text type may say `charset=utf-8`.
+   */
+  readonly utf8: () => boolean;
   /**
    * Whether its last change is more than a second old. A date validator
    * (`If-Modified-Since`, a date in `If-Range`) has one-second resolution, so
@@ -938,6 +963,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         return tag = read && contentTag(read);
       },
       readWhole: (read) => void (whole = read),
+      utf8: () => {
+        if (entry) return entry.utf8 ??= isUtf8(entry.bytes);
+        if (whole) return isUtf8(whole);
+        return file === null || startsAsUtf8(file, info.size);
+      },
     };
   }
 
@@ -979,6 +1009,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         length = range.end - range.start + 1;
       }
     }
+    // Read while the file is open: a small one is closed below.
+    const type = contentTypeFor(ctype, () => state.utf8());
     let body: CopySource;
     if (bytes !== null) {
       body = length === size ? bytes : bytes.subarray(start, start + length);
@@ -996,10 +1028,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       body = new OpenFile(asFsFile(file!), start, length);
     }
     this.send_response(status);
-    this.send_header(
-      "Content-type",
-      contentTypeFor(ctype),
-    );
+    this.send_header("Content-type", type);
     this.send_header("Content-Length", String(length));
     if (status === 206) {
       this.send_header(

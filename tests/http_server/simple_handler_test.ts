@@ -204,6 +204,57 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "SimpleHTTPRequestHandler: charset=utf-8 only for text that is UTF-8; a page in GBK or Latin-1 goes out as Python sends it",
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_charset_" });
+    try {
+      const utf8 = new TextEncoder().encode("<p>é 页</p>");
+      // "中" in GBK, and "é" in Latin-1: not UTF-8.
+      const gbk = new TextEncoder().encode("<p>XX</p>");
+      gbk.set([0xd6, 0xd0], 3);
+      const latin1 = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]);
+      // Larger than what is read whole, a UTF-8 character across the
+      // 4 KiB read for the check, then a GBK one far beyond it.
+      const bigUtf8 = new TextEncoder().encode(
+        "a".repeat(4095) + "é" + "b".repeat(100_000),
+      );
+      const bigGbk = new Uint8Array(100_000).fill(0x61);
+      bigGbk.set([0xd6, 0xd0, 0xce, 0xc4], 100);
+      await Deno.writeFile(`${dir}/utf8.html`, utf8);
+      await Deno.writeFile(`${dir}/gbk.html`, gbk);
+      await Deno.writeFile(`${dir}/latin1.txt`, latin1);
+      await Deno.writeFile(`${dir}/big-utf8.txt`, bigUtf8);
+      await Deno.writeFile(`${dir}/big-gbk.txt`, bigGbk);
+      const expected: [string, string][] = [
+        ["utf8.html", "text/html; charset=utf-8"],
+        ["gbk.html", "text/html"],
+        ["latin1.txt", "text/plain"],
+        ["big-utf8.txt", "text/plain; charset=utf-8"],
+        ["big-gbk.txt", "text/plain"],
+      ];
+      for (const cache of [false, true]) {
+        await withFiles({ directory: dir, cache }, async (base) => {
+          for (const [name, type] of expected) {
+            for (const range of [null, "bytes=1-2"]) {
+              const res = await fetch(`${base}/${name}`, {
+                headers: range ? { Range: range } : {},
+              });
+              await res.arrayBuffer();
+              equal(res.status, range ? 206 : 200);
+              const sent = res.headers.get("content-type");
+              equal(`${name}: ${sent}`, `${name}: ${type}`, String(range));
+            }
+          }
+        });
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
 Deno.test("SimpleHTTPRequestHandler: Range requests", async () => {
   const big = await Deno.readFile(`${www}/big.bin`);
   await withFiles({ directory: www }, async (base) => {
