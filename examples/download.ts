@@ -29,6 +29,7 @@
 import { ContentTooShortError, URLError } from "@pyport/web/urllib/error";
 import { unquote, urlparse } from "@pyport/web/urllib/parse";
 import { urlcleanup, urlretrieve } from "@pyport/web/urllib/request";
+import { fetchFailure } from "./_fetch_failure.ts";
 
 const encoder = new TextEncoder();
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -61,15 +62,17 @@ class ProgressBar {
 
   /** The reporthook: `blocknum` blocks of `blocksize` bytes so far. */
   update(blocknum: number, blocksize: number, totalsize: number): void {
-    // The hook only counts blocks; the last one may be short, so the byte
-    // count is capped by the size the server announced.
-    const done = totalsize >= 0
-      ? Math.min(blocknum * blocksize, totalsize)
+    // The hook only counts blocks, and a block may be short (the last one,
+    // or one cut short by a server that sends less than it announced), so
+    // the count stops short of the announced size: only finish() knows the
+    // bytes, and draws 100%.
+    const done = totalsize > 0
+      ? Math.min(blocknum * blocksize, totalsize - 1)
       : blocknum * blocksize;
     const now = performance.now();
     // Redraw ten times a second at most: a fast download would otherwise
     // spend its time writing to the terminal.
-    if (now - this.#lastDraw < 100 && done !== totalsize) return;
+    if (now - this.#lastDraw < 100) return;
     this.#lastDraw = now;
     this.#draw(done, totalsize, now);
   }
@@ -146,7 +149,10 @@ async function main(args: string[]): Promise<number> {
       console.error(`cannot download ${url}: ${error.message}`);
       return 1;
     }
-    throw error;
+    const failure = fetchFailure(error);
+    if (failure === null) throw error;
+    console.error(`cannot download ${url}: ${failure}`);
+    return 1;
   } finally {
     // Removes urlretrieve's temporary files (none here: we name the file)
     // and forgets the opener urlopen built, as in Python.

@@ -31,7 +31,7 @@
  */
 import { parseArgs } from "node:util";
 import { BaseHTTPRequestHandler, HTTPServer } from "@pyport/web/http/server";
-import { HTTPError, URLError } from "@pyport/web/urllib/error";
+import { HTTPError } from "@pyport/web/urllib/error";
 import { parse_qs, urlencode, urlparse } from "@pyport/web/urllib/parse";
 import {
   build_opener,
@@ -40,6 +40,7 @@ import {
   type OpenerDirector,
   Request,
 } from "@pyport/web/urllib/request";
+import { fetchFailure } from "./_fetch_failure.ts";
 
 const USER_AGENT = "Mozilla/5.0 (pyport login example)";
 const decoder = new TextDecoder();
@@ -187,8 +188,9 @@ async function main(args: string[]): Promise<number> {
     try {
       return await run(given.replace(/\/+$/, ""), values.user, values.password);
     } catch (error) {
-      if (!(error instanceof URLError)) throw error;
-      console.error(`cannot reach ${given}: ${String(error.reason)}`);
+      const failure = fetchFailure(error);
+      if (failure === null) throw error;
+      console.error(`cannot reach ${given}: ${failure}`);
       return 1;
     }
   }

@@ -36,6 +36,7 @@ import {
   ProxyHandler,
   urlopen,
 } from "@pyport/web/urllib/request";
+import { fetchFailure } from "./_fetch_failure.ts";
 
 /** Hides the password of a proxy URL before printing it. */
 function redact(url: string): string {
@@ -60,8 +61,13 @@ async function fetchOnce(
     if (firstLine) console.log(`  first line: ${firstLine}`);
     return true;
   } catch (error) {
-    if (!(error instanceof URLError)) throw error;
-    console.log(`${label}: failed: ${error.message}`);
+    if (error instanceof URLError) {
+      console.log(`${label}: failed: ${error.message}`);
+      return false;
+    }
+    const failure = fetchFailure(error);
+    if (failure === null) throw error;
+    console.log(`${label}: failed: ${failure}`);
     return false;
   }
 }

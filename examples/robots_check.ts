@@ -26,9 +26,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { URLError } from "@pyport/web/urllib/error";
 import { urljoin, urlparse } from "@pyport/web/urllib/parse";
 import { RobotFileParser } from "@pyport/web/urllib/robotparser";
+import { fetchFailure } from "./_fetch_failure.ts";
 
 const USAGE = "usage: robots_check.ts SITE [URL_OR_PATH ...] [--agent NAME]";
 
@@ -63,8 +63,9 @@ async function main(args: string[]): Promise<number> {
   try {
     await rp.read();
   } catch (error) {
-    if (!(error instanceof URLError)) throw error;
-    console.error(`cannot read ${rp.url}: ${String(error.reason)}`);
+    const failure = fetchFailure(error);
+    if (failure === null) throw error;
+    console.error(`cannot read ${rp.url}: ${failure}`);
     return 3;
   }
   // read() answers 401/403 with "nothing allowed" and other 4xx (such as a

@@ -23,9 +23,10 @@
  * @module
  */
 import sniffEncoding from "html-encoding-sniffer";
-import { HTTPError, URLError } from "@pyport/web/urllib/error";
+import { HTTPError } from "@pyport/web/urllib/error";
 import { urldefrag, urljoin } from "@pyport/web/urllib/parse";
 import { urlopen } from "@pyport/web/urllib/request";
+import { fetchFailure } from "./_fetch_failure.ts";
 
 /**
  * The HTML Standard's encoding sniffing (jsdom's `html-encoding-sniffer`,
@@ -95,11 +96,10 @@ async function main(args: string[]): Promise<number> {
       console.error(`${url}: ${error.message}`);
       return 1;
     }
-    if (error instanceof URLError) {
-      console.error(`${url}: cannot fetch: ${String(error.reason)}`);
-      return 1;
-    }
-    throw error;
+    const failure = fetchFailure(error);
+    if (failure === null) throw error;
+    console.error(`${url}: cannot fetch: ${failure}`);
+    return 1;
   }
   // No charset in the response (python -m http.server sends none): the
   // page's own, found as browsers find it, else UTF-8. A page declaring

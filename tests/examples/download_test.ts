@@ -119,6 +119,44 @@ Deno.test("download.ts exits 1 when the body is shorter than its Content-Length"
       ),
       stderr,
     );
+    // The bar never said 100%: the hook counts blocks, not bytes.
+    ok(!stderr.includes("100.0%"), JSON.stringify(stderr));
+  } finally {
+    await served;
+    listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("download.ts and scrape_links.ts: a server that closes without answering is one line and exit 1, not a stack trace", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const served = (async () => {
+    for (let i = 0; i < 2; i++) {
+      const conn = await listener.accept();
+      await conn.read(new Uint8Array(4096));
+      conn.close();
+    }
+  })();
+  const dir = await Deno.makeTempDir();
+  try {
+    const url = `http://127.0.0.1:${port}/x.bin`;
+    for (
+      const [example, args, said] of [
+        ["download.ts", [url, `${dir}/x.bin`], `cannot download ${url}: `],
+        ["scrape_links.ts", [url], `${url}: cannot fetch: `],
+      ] as const
+    ) {
+      const { code, stderr } = await runExample(example, [...args]);
+      equal(code, 1, stderr);
+      ok(
+        stderr.includes(
+          `${said}RemoteDisconnected: Remote end closed connection without response\n`,
+        ),
+        stderr,
+      );
+      ok(!stderr.includes("Uncaught"), stderr);
+    }
   } finally {
     await served;
     listener.close();
