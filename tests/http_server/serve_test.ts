@@ -452,15 +452,20 @@ Deno.test({
     await Deno.remove(`${dir}/random.bin`);
     equal(await h2.stop(), 0);
 
-    const wrong = await run([
-      "0",
-      "-d",
-      dir,
-      "--tls-cert",
-      `${dir}/cert.pem`,
-      "--tls-key",
-      `${dir}/enc.pem`,
-    ]);
+    /** serve with this certificate and `key`, which fails to start. */
+    const runWithKey = (key: string) =>
+      run([
+        "0",
+        "-b",
+        "127.0.0.1",
+        "-d",
+        dir,
+        "--tls-cert",
+        `${dir}/cert.pem`,
+        "--tls-key",
+        key,
+      ]);
+    const wrong = await runWithKey(`${dir}/enc.pem`);
     // Without the password: one line naming the flag that gives it.
     equal(wrong.code, 1);
     match(
@@ -469,17 +474,7 @@ Deno.test({
     );
     // Another certificate's key: said as such, not as a failure to listen.
     await Deno.writeTextFile(`${dir}/other.pem`, (await makeCerts()).key);
-    const mismatched = await run([
-      "0",
-      "-b",
-      "127.0.0.1",
-      "-d",
-      dir,
-      "--tls-cert",
-      `${dir}/cert.pem`,
-      "--tls-key",
-      `${dir}/other.pem`,
-    ]);
+    const mismatched = await runWithKey(`${dir}/other.pem`);
     equal(mismatched.code, 1);
     equal(
       mismatched.stderr,
