@@ -99,7 +99,9 @@ export class DataHandler extends BaseHandler {
     }
     if (!mediatype) mediatype = "text/plain;charset=US-ASCII";
     const headers = new HTTPMessage([
-      ["Content-type", mediatype],
+      // As Python's email parser reads the header: leading blanks dropped
+      // (`data: ,x` keeps its blank type, not the default).
+      ["Content-type", mediatype.replace(/^[ \t]+/, "")],
       ["Content-length", String(data.length)],
     ]);
     return new addinfourl(data, headers, url);

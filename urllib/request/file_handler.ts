@@ -17,11 +17,14 @@ import { splitPort } from "./_split.ts";
 
 class FileSource implements BodySource {
   #file: Deno.FsFile;
-  constructor(file: Deno.FsFile) {
+  #signal: AbortSignal | null;
+  constructor(file: Deno.FsFile, signal: AbortSignal | null) {
     this.#file = file;
+    this.#signal = signal;
   }
   readInto(buf: Uint8Array): Promise<number | null> {
-    return this.#file.read(buf);
+    // A FIFO whose writer stalls would keep a read waiting for ever.
+    return untilAborted(this.#file.read(buf), this.#signal, () => this.close());
   }
   close(): void {
     try {
@@ -106,11 +109,6 @@ export class FileHandler extends BaseHandler {
     let port: string | null = null;
     try {
       const stats = await Deno.stat(localfile);
-      if (stats.isDirectory) {
-        throw new Deno.errors.IsADirectory(
-          `Is a directory: ${pyRepr(localfile)}`,
-        );
-      }
       const modified = (stats.mtime ?? new Date(0)).toUTCString();
       headers = new HTTPMessage([
         ["Content-type", guessFileType(filename) ?? "text/plain"],
@@ -119,15 +117,86 @@ export class FileHandler extends BaseHandler {
       ]);
       if (host) [host, port] = splitPort(host);
       if (!host || (!port && isLocal(host, this.get_names()))) {
+        // Python finds a folder out when it opens it, on this machine only.
+        if (stats.isDirectory) {
+          throw new Deno.errors.IsADirectory(
+            `Is a directory: ${pyRepr(localfile)}`,
+          );
+        }
         const origurl = host
           ? `file://${host}${filename}`
           : `file://${filename}`;
-        const file = await Deno.open(localfile, { read: true });
-        return new addinfourl(new FileSource(file), headers, origurl);
+        const file = await openUntilAborted(localfile, req.signal);
+        return new addinfourl(
+          new FileSource(file, req.signal),
+          headers,
+          origurl,
+        );
       }
     } catch (err) {
+      // A NUL in the path is Python's bare ValueError; an abort or an
+      // OSError is a URLError.
+      if (err instanceof TypeError || err instanceof URLError) throw err;
       throw new URLError(err);
     }
     throw new URLError("file not on local host");
+  }
+}
+
+/**
+ * `work`, or a rejection with `URLError(signal.reason)` once `signal`
+ * aborts (`onAbort` then runs: the work may still be waiting, on a FIFO
+ * without a writer, say).
+ */
+function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | null,
+  onAbort: () => void,
+): Promise<T> {
+  if (signal === null) return work;
+  if (signal.aborted) {
+    onAbort();
+    return Promise.reject(new URLError(signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort();
+      reject(new URLError(signal.reason));
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() =>
+      signal.removeEventListener("abort", abort)
+    );
+  });
+}
+
+/**
+ * Opens `path` for reading; an abort rejects at once. An open still
+ * waiting then is one of a FIFO without a writer: opening its other end
+ * lets it finish (it would keep the process alive), and both are closed.
+ */
+async function openUntilAborted(
+  path: string,
+  signal: AbortSignal | null,
+): Promise<Deno.FsFile> {
+  let waiting = true;
+  const opening = Deno.open(path, { read: true });
+  opening.then(() => waiting = false, () => waiting = false);
+  let abandoned = false;
+  try {
+    return await untilAborted(opening, signal, () => abandoned = true);
+  } finally {
+    if (abandoned) {
+      opening.then((file) => file.close(), () => {});
+      if (waiting) void releaseFifo(path);
+    }
+  }
+}
+
+async function releaseFifo(path: string): Promise<void> {
+  try {
+    (await Deno.open(path, { write: true })).close();
+  } catch {
+    // Gone, or not ours to open: the open waits on.
   }
 }

@@ -8,6 +8,7 @@ import {
 } from "../../../urllib/request/mod.ts";
 import { URLError } from "../../../urllib/error.ts";
 import { text } from "./_site.ts";
+import { deadline } from "../../_server.ts";
 
 Deno.test("file: URLs get the type Python's mimetypes gives the name", async () => {
   const dir = await Deno.makeTempDir();
@@ -83,10 +84,57 @@ Deno.test("file: errors are URLError", async () => {
     ok(e.reason instanceof Deno.errors.NotFound);
     return true;
   });
+  // Another host is refused before the path is looked at (a folder too).
+  for (const path of ["/etc/hostname", "/tmp"]) {
+    await rejects(
+      urlopen(`file://example.com${path}`),
+      (e) => e instanceof URLError && e.reason === "file not on local host",
+    );
+  }
+  // A NUL in the path is Python's bare ValueError (here a TypeError).
   await rejects(
-    urlopen("file://example.com/etc/hostname"),
-    (e) => e instanceof URLError && e.reason === "file not on local host",
+    urlopen("file:///tmp/a%00b"),
+    (e) => e instanceof TypeError && !(e instanceof URLError),
   );
+});
+
+Deno.test({
+  name:
+    "a signal ends a file: URL naming a FIFO nobody writes to: the open and a stalled read reject, and nothing waits on",
+  ignore: Deno.build.os === "windows",
+  // Bounded: without the signal honoured, the open waits for ever.
+  fn: deadline(async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const [silent, stalled] = [`${dir}/silent`, `${dir}/stalled`];
+      const made = await new Deno.Command("mkfifo", {
+        args: [silent, stalled],
+      }).output();
+      ok(made.success);
+      const started = Date.now();
+      await rejects(
+        urlopen(`file://${silent}`, { signal: AbortSignal.timeout(200) }),
+        (e) => e instanceof URLError,
+      );
+      ok(Date.now() - started < 2000);
+      // A writer that sends a little, then stalls with the FIFO open.
+      const writer = new Deno.Command("sh", {
+        args: ["-c", `exec 3>${stalled}; printf abc >&3; exec sleep 3`],
+      }).spawn();
+      try {
+        const resp = await urlopen(`file://${stalled}`, {
+          signal: AbortSignal.timeout(1000),
+        });
+        equal(text(await resp.read(3)), "abc");
+        await rejects(resp.read(), (e) => e instanceof URLError);
+      } finally {
+        writer.kill();
+        await writer.status;
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }, 10_000),
 });
 
 Deno.test("data: URLs, percent and base64 forms", async () => {
@@ -112,6 +160,12 @@ Deno.test("data: URLs, percent and base64 forms", async () => {
   const lines = await (await urlopen("data:text/plain;charset=utf-8,one%0Atwo"))
     .readlines();
   deepEqual(lines.map(text), ["one\n", "two"]);
+  // The type as Python's email parser reads the header: blanks dropped.
+  for (
+    const [url, type] of [["data: text/html,x", "text/html"], ["data: ,x", ""]]
+  ) {
+    equal((await urlopen(url!)).headers?.get("Content-type"), type);
+  }
   throws(
     () => new DataHandler().data_open(new Request("data:nocomma")),
     TypeError,
