@@ -200,6 +200,8 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     }
     if (!req.has_header(this.auth_header)) {
       const [user, passwd] = this.passwd.find_user_password(null, req.full_url);
+      // No password for it: nothing to send (Python sends "None:None").
+      if (user === null) return req;
       const auth = `Basic ${base64Utf8(`${user}:${passwd}`)}`;
       req.add_unredirected_header(this.auth_header, auth);
     }

@@ -141,7 +141,9 @@ export class HTTPPasswordMgr {
     }
     const [host, port] = splitPort(authority);
     if (default_port && port === null && scheme !== null) {
-      const defaultPort = DEFAULT_PORTS[scheme];
+      const defaultPort = Object.hasOwn(DEFAULT_PORTS, scheme)
+        ? DEFAULT_PORTS[scheme]
+        : undefined;
       if (defaultPort !== undefined) authority = `${host}:${defaultPort}`;
     }
     return [authority, path];

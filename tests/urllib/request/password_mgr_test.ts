@@ -8,6 +8,8 @@ import {
   HTTPPasswordMgrWithDefaultRealm,
   HTTPPasswordMgrWithPriorAuth,
 } from "../../../urllib/request/password_mgr.ts";
+import { HTTPBasicAuthHandler } from "../../../urllib/request/auth_handlers.ts";
+import { Request } from "../../../urllib/request/request.ts";
 import { havePython313, pythonJson } from "../../_python.ts";
 
 Deno.test("HTTPPasswordMgr: the highest path wins, sub-paths inherit, ports count", () => {
@@ -106,6 +108,8 @@ Deno.test("HTTPPasswordMgr: a list of URIs, https default port, reduce_uri keywo
     "/",
   ]);
   deepEqual(mgr.reduce_uri("ftp://b.test/f"), ["b.test", "/f"]);
+  // No default port for a scheme named like an Object member.
+  deepEqual(mgr.reduce_uri("constructor://b.test/f"), ["b.test", "/f"]);
   deepEqual(mgr.reduce_uri("http://b.test:/f"), ["b.test:80", "/f"]);
   deepEqual(mgr.reduce_uri("http://[::1]/f"), ["[::1]:80", "/f"]);
   equal(mgr.is_suburi(["h", "/"], ["h", "/anything"]), true);
@@ -158,6 +162,17 @@ Deno.test("HTTPPasswordMgrWithPriorAuth: add, update and look up authentication 
   equal(realmed.is_authenticated(url), false);
   deepEqual(realmed.find_user_password(null, url), ["wile", "coyote"]);
   deepEqual(realmed.find_user_password("ACME", url), ["wile", "coyote"]);
+});
+
+Deno.test("HTTPBasicAuthHandler with prior auth: no header for a URL marked authenticated with no password stored (Python sends None:None)", () => {
+  const mgr = new HTTPPasswordMgrWithPriorAuth();
+  mgr.update_authenticated("http://h/", true);
+  const req = new Request("http://h/x");
+  new HTTPBasicAuthHandler(mgr).http_request(req);
+  equal(req.has_header("Authorization"), false);
+  mgr.add_password(null, "http://h/", "u", "p", true);
+  new HTTPBasicAuthHandler(mgr).http_request(req);
+  equal(req.get_header("Authorization"), "Basic dTpw");
 });
 
 Deno.test({
