@@ -37,14 +37,14 @@ const RESERVED = new Set([
  * must set itself (`Content-Length`, `Connection`, …), or a value holding
  * CR, LF, NUL or a character beyond Latin-1.
  */
-export function checkExtraHeader(name: string, value: string): void {
+export function checkExtraHeader(name: string, value: string | null): void {
   if (!isToken(name)) {
     throw new TypeError(`${JSON.stringify(name)} is not a valid header name`);
   }
   if (RESERVED.has(name.toLowerCase())) {
     throw new TypeError(`${name} is set by the server and cannot be added`);
   }
-  if (BAD_VALUE.test(value)) {
+  if (value !== null && BAD_VALUE.test(value)) {
     throw new TypeError(
       `the value of ${name} holds a control character or one beyond Latin-1`,
     );
@@ -52,18 +52,26 @@ export function checkExtraHeader(name: string, value: string): void {
 }
 
 /**
- * Reads curl's `"Name: Value"` form (spaces around the value dropped) and
- * checks it with {@linkcode checkExtraHeader}.
+ * Reads curl's forms: `"Name: Value"` (spaces around the value dropped),
+ * `"Name:"` to remove the server's own header of that name (a `null`
+ * value), `"Name;"` for a header with an empty value; then checks it with
+ * {@linkcode checkExtraHeader}.
  *
- * @throws {TypeError} Without a colon, or as `checkExtraHeader` does.
+ * @throws {TypeError} Without a colon or the semicolon form, or as
+ * `checkExtraHeader` does.
  */
-export function parseExtraHeader(text: string): [string, string] {
+export function parseExtraHeader(text: string): [string, string | null] {
   const colon = text.indexOf(":");
   if (colon === -1) {
+    if (text.endsWith(";")) {
+      const name = text.slice(0, -1).trim();
+      checkExtraHeader(name, "");
+      return [name, ""];
+    }
     throw new TypeError(`${JSON.stringify(text)} is not "Name: Value"`);
   }
   const name = text.slice(0, colon).trim();
   const value = text.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-  checkExtraHeader(name, value);
-  return [name, value];
+  checkExtraHeader(name, value || null);
+  return [name, value || null];
 }

@@ -101,7 +101,7 @@ export class HostingFlagError extends Error {}
 /** The hosting flags as given, checked as far as needs no file access. */
 export interface HostingFlags {
   readonly cors: boolean;
-  readonly headers: [string, string][];
+  readonly headers: [string, string | null][];
   readonly spa: string | null;
   readonly notFound: string | null;
   readonly cacheControl: string | null;

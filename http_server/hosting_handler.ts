@@ -112,7 +112,7 @@ export interface HostingHTTPRequestHandlerOptions
   /** Let every origin read every response, and answer CORS preflights. */
   cors?: boolean;
   /** Headers added to every response, replacing the server's own of the same name. */
-  extra_headers?: readonly (readonly [name: string, value: string])[];
+  extra_headers?: readonly (readonly [name: string, value: string | null])[];
   /**
    * Single-page-app fallback: a GET for a missing path without a file
    * extension, from a client that accepts `text/html`, gets this file (a
@@ -173,9 +173,27 @@ interface HeldHead {
 // the arrays in them are not).
 const storedUsers = new WeakMap<readonly BasicAuthUser[], StoredUser[]>();
 const replacedNames = new WeakMap<
-  readonly (readonly [string, string])[],
+  readonly (readonly [string, string | null])[],
   Set<string>
 >();
+
+/**
+ * Checks what `partial()` binds, so that a mistake shows when the handler
+ * is made rather than as a dropped connection on every request.
+ */
+function checkOptions(options: HostingHTTPRequestHandlerOptions): void {
+  if (options.auth) usersOf(options.auth);
+  if (options.extra_headers) namesOf(options.extra_headers);
+  const realm = options.auth_realm;
+  // deno-lint-ignore no-control-regex
+  if (realm !== undefined && /[\x00-\x1f\x7f]|[^\x00-\xff]/.test(realm)) {
+    throw new TypeError(
+      `auth_realm ${
+        JSON.stringify(realm)
+      } holds a control character or one beyond Latin-1`,
+    );
+  }
+}
 
 function usersOf(auth: readonly BasicAuthUser[]): StoredUser[] {
   let users = storedUsers.get(auth);
@@ -186,7 +204,9 @@ function usersOf(auth: readonly BasicAuthUser[]): StoredUser[] {
   return users;
 }
 
-function namesOf(headers: readonly (readonly [string, string])[]): Set<string> {
+function namesOf(
+  headers: readonly (readonly [string, string | null])[],
+): Set<string> {
   let names = replacedNames.get(headers);
   if (names === undefined) {
     for (const [name, value] of headers) checkExtraHeader(name, value);
@@ -234,7 +254,8 @@ function isMissing(path: string): boolean {
  *   every response; `OPTIONS` answers preflights with the methods offered
  *   and the headers asked for (without it `OPTIONS` gets 501, as Python).
  * - `extra_headers`: added to every response, replacing the server's own
- *   header of the same name.
+ *   header of the same name; a `null` value removes that header (curl's
+ *   `-H "Server:"`).
  * - `spa`: the single-page-app fallback; `not_found_page`: a 404 page.
  * - `cache_control`: sent with files and listings (with `live_reload` the
  *   default is `no-cache`, so a reload fetches fresh scripts and styles).
@@ -287,7 +308,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   /** Whether CORS is on. */
   cors: boolean;
   /** Headers added to every response. */
-  extra_headers: readonly (readonly [string, string])[];
+  extra_headers: readonly (readonly [string, string | null])[];
   /** The single-page-app fallback file, relative to `directory`. */
   spa: string | null;
   /** The 404 page, relative to `directory`. */
@@ -354,7 +375,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
 
   /**
    * A subclass of this class with `options` bound, to pass to
-   * `HTTPServer` (Python: `functools.partial(Handler, ...)`).
+   * `HTTPServer` (Python: `functools.partial(Handler, ...)`). Options that
+   * could never be sent are refused here, not on every request.
+   *
+   * @throws {TypeError} For an `auth` user, an `extra_headers` entry or an
+   * `auth_realm` that cannot be used (a realm with a control character or
+   * one beyond Latin-1).
    *
    * @example
    * ```ts
@@ -369,6 +395,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     this: T,
     options: HostingHTTPRequestHandlerOptions,
   ): T {
+    checkOptions(options);
     return SimpleHTTPRequestHandler.partial.call(this, options) as T;
   }
 
@@ -453,10 +480,16 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
 
   /**
    * Ends the head, adding `extra_headers`, the CORS headers and, on files
-   * and listings, `Cache-Control`.
+   * and listings, `Cache-Control` (not to an interim `1xx`).
    */
   override end_headers(): void {
     if (this.#held) return;
+    // An interim response (`100 Continue`) is the status line alone, as
+    // Python's: what is added here belongs to the final one.
+    if (this.#status >= 100 && this.#status < 200) {
+      super.end_headers();
+      return;
+    }
     const replaced = this.extra_headers.length > 0
       ? namesOf(this.extra_headers)
       : null;
@@ -479,7 +512,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       add("Cache-Control", cacheControl);
     }
     for (const [name, value] of this.extra_headers) {
-      super.send_header(name, value);
+      if (value !== null) super.send_header(name, value);
     }
     super.end_headers();
   }

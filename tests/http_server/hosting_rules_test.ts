@@ -27,6 +27,7 @@ import {
   isHiddenPath,
 } from "../../http_server/_hosting_paths.ts";
 import { injectLiveReload } from "../../http_server/_live_reload.ts";
+import { HostingHTTPRequestHandler } from "../../http_server/hosting_handler.ts";
 import {
   acceptedEncodings,
   namesMediaType,
@@ -151,7 +152,9 @@ Deno.test("extra headers: curl's form; injection and framing names refused", () 
     "X-Frame-Options",
     "DENY",
   ]);
-  deepEqual(parseExtraHeader("X-Empty:"), ["X-Empty", ""]);
+  // curl's forms: "Name:" removes the header, "Name;" sends it empty.
+  deepEqual(parseExtraHeader("Server:"), ["Server", null]);
+  deepEqual(parseExtraHeader("X-Empty;"), ["X-Empty", ""]);
   throws(() => parseExtraHeader("NoColon"), /not "Name: Value"/);
   throws(() => parseExtraHeader("Bad Name: x"), /not a valid header name/);
   throws(() => parseExtraHeader("X: a\r\nSet-Cookie: y"), /control character/);
@@ -351,4 +354,23 @@ Deno.test("flags: --spa's optional FILE, sizes, combinations", () => {
     () => parseHostingFlags({ "cache-control": "a\nb" }),
     /--cache-control/,
   );
+});
+
+Deno.test("HostingHTTPRequestHandler.partial refuses options that could never be sent, instead of dropping every request", () => {
+  const bad = [
+    { auth_realm: "日本" },
+    { auth_realm: "x\r\nSet-Cookie: a=1" },
+    { extra_headers: [["Bad Name", "x"]] as const },
+    { extra_headers: [["Content-Length", "1"]] as const },
+    { auth: [{ user: "", password: "p" }] },
+  ];
+  for (const options of bad) {
+    throws(
+      () => HostingHTTPRequestHandler.partial(options),
+      TypeError,
+      JSON.stringify(options),
+    );
+  }
+  // Latin-1 realms are fine, as Python writes header values.
+  HostingHTTPRequestHandler.partial({ auth_realm: "Zoë" });
 });

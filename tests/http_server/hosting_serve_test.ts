@@ -46,6 +46,46 @@ function preflightFor(url: string, headers: string) {
 
 Deno.test({
   name:
+    "--cors and -H: a 100 Continue is the status line alone, as Python's; the final response carries the headers",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ "a.txt": "a" });
+    await using server = await serve(site.root, [
+      "-p",
+      "HTTP/1.1",
+      "--cors",
+      "-H",
+      "X-Added: 1",
+    ]);
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+    });
+    try {
+      await conn.write(new TextEncoder().encode(
+        "GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+          "Content-Length: 3\r\nExpect: 100-continue\r\n\r\nabc",
+      ));
+      let received = "";
+      const buffer = new Uint8Array(4096);
+      for (let n; (n = await conn.read(buffer)) !== null;) {
+        received += text.decode(buffer.subarray(0, n));
+      }
+      ok(
+        received.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 "),
+        JSON.stringify(received),
+      );
+      const final = received.slice(received.indexOf("HTTP/1.1 200 "));
+      ok(final.includes("\r\nAccess-Control-Allow-Origin: *\r\n"), final);
+      ok(final.includes("\r\nX-Added: 1\r\n"), final);
+    } finally {
+      conn.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
     "no hosting flag: Python's handler, nothing added (OPTIONS/PUT 501, dotfiles served)",
   ...opts,
   async fn() {
@@ -90,6 +130,11 @@ Deno.test({
       "Server: hosted",
       "-H",
       "Vary: Origin",
+      // curl's forms: remove a header, send one empty.
+      "-H",
+      "Date:",
+      "-H",
+      "X-Empty;",
       "--cache-control",
       "max-age=60",
       "--no-dotfiles",
@@ -104,6 +149,8 @@ Deno.test({
     equal(file.res.headers.get("access-control-expose-headers"), "*");
     equal(file.res.headers.get("x-frame-options"), "DENY");
     equal(file.res.headers.get("server"), "hosted", "-H replaces Server");
+    equal(file.res.headers.has("date"), false, "-H 'Date:' removes it");
+    equal(file.res.headers.get("x-empty"), "");
     equal(file.res.headers.get("cache-control"), "max-age=60");
 
     const etag = file.res.headers.get("etag") ?? "";
