@@ -404,6 +404,8 @@ function readExactly(
 
 /** How much of a file left on disk is read to tell whether it is UTF-8. */
 const UTF8_PREFIX = 4096;
+/** Where it is read (synchronously, so one buffer serves every request). */
+const UTF8_PREFIX_BUFFER = new Uint8Array(UTF8_PREFIX);
 
 /**
  * Whether the first bytes of `file` (of `size` bytes) are UTF-8, a
@@ -411,9 +413,10 @@ const UTF8_PREFIX = 4096;
  * its start.
  */
 function startsAsUtf8(file: OpenedFile, size: number): boolean {
-  const prefix = readExactly(file, 0, Math.min(size, UTF8_PREFIX));
+  const prefix = UTF8_PREFIX_BUFFER.subarray(0, Math.min(size, UTF8_PREFIX));
+  const read = readFully(file, 0, prefix);
   file.seekSync(0, Deno.SeekMode.Start);
-  if (prefix === null || isUtf8(prefix)) return true;
+  if (!read || isUtf8(prefix)) return true;
   if (size <= UTF8_PREFIX) return false;
   for (let cut = 1; cut <= 3; cut++) {
     if (isUtf8(prefix.subarray(0, prefix.length - cut))) return true;
@@ -1009,12 +1012,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         length = range.end - range.start + 1;
       }
     }
-    // Read while the file is open: a small one is closed below.
-    const type = contentTypeFor(ctype, () => state.utf8());
+    const typeOf = () => contentTypeFor(ctype, () => state.utf8());
+    let type: string | null = null;
     let body: CopySource;
     if (bytes !== null) {
       body = length === size ? bytes : bytes.subarray(start, start + length);
     } else if (this.command !== "HEAD" && length <= SMALL_FILE) {
+      // A part of it: its type is found while the file is still open.
+      if (length !== size) type = typeOf();
       // Read before sending the head, so head and body leave together.
       const part = BufferedFile.read(file!, start, length);
       file!.close();
@@ -1025,10 +1030,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       if (length === size) state.readWhole(part.bytes);
       body = part;
     } else {
+      // Found before the file is handed over as a stream.
+      type = typeOf();
       body = new OpenFile(asFsFile(file!), start, length);
     }
     this.send_response(status);
-    this.send_header("Content-type", type);
+    this.send_header("Content-type", type ?? typeOf());
     this.send_header("Content-Length", String(length));
     if (status === 206) {
       this.send_header(
