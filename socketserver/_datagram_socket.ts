@@ -214,12 +214,17 @@ export function bindUdp(
   port: number,
   { reuseAddr, reusePort }: ReuseOptions,
 ): DatagramSocket {
+  if (reusePort) {
+    // Deno 2.9's node:dgram takes the option and binds without it.
+    throw new Deno.errors.NotSupported(
+      "allow_reuse_port is not supported for UDP: Deno's node:dgram does not apply SO_REUSEPORT",
+    );
+  }
   const address = numericHost(host);
   const socket = dgram.createSocket({
     type: isIP(address) === 6 ? "udp6" : "udp4",
     reuseAddr,
     lookup,
-    ...(reusePort ? { reusePort } : {}),
   } as dgram.SocketOptions);
   let failure: unknown = null;
   const onError = (error: unknown) => failure = error;
@@ -304,6 +309,21 @@ class UnixDatagramSocket implements DatagramSocket {
   }
 }
 
+/** Deno's `listenDatagram`, there only with `--unstable-net`. */
+function unstableListenDatagram(): ListenDatagram | null {
+  const listen = (Deno as unknown as { listenDatagram?: ListenDatagram })
+    .listenDatagram;
+  return typeof listen === "function" ? listen : null;
+}
+
+/**
+ * Whether Deno runs with `--unstable-net`: without it, an unstable network
+ * option (`reusePort`) ends the process rather than throwing.
+ */
+export function haveUnstableNet(): boolean {
+  return unstableListenDatagram() !== null;
+}
+
 /**
  * Binds a Unix datagram socket at `path` (which must not exist yet).
  *
@@ -311,10 +331,8 @@ class UnixDatagramSocket implements DatagramSocket {
  * `--unstable-net`, the only way Deno offers Unix datagram sockets.
  */
 export function bindUnixDatagram(path: string): DatagramSocket {
-  const listenDatagram = (Deno as unknown as {
-    listenDatagram?: ListenDatagram;
-  }).listenDatagram;
-  if (typeof listenDatagram !== "function") {
+  const listenDatagram = unstableListenDatagram();
+  if (listenDatagram === null) {
     throw new Deno.errors.NotSupported(
       "UnixDatagramServer needs Deno's --unstable-net flag (or " +
         '"unstable": ["net"] in deno.json): Deno offers Unix datagram ' +

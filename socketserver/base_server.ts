@@ -50,8 +50,25 @@ function closedServer(method: string): TypeError {
   );
 }
 
-/** An accepted request, or `null` when accepting failed. */
-type Accepted<R> = [R, Address] | null;
+/**
+ * An accepted request, `null` when accepting failed as a socket fails, or
+ * an override's error.
+ */
+type Accepted<R> = [R, Address] | AcceptFailure | null;
+
+/**
+ * An error `get_request()` raised that is not the socket's own (Python's
+ * `OSError`, after which a server waits for the next request): it ends
+ * `serve_forever()` or `handle_request()`, as in Python.
+ */
+class AcceptFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** Whether `error` is one of Deno's I/O errors (Python's `OSError`). */
+function isOSError(error: unknown): boolean {
+  return Object.values(Deno.errors).some((kind) => error instanceof kind);
+}
 
 /**
  * The server whose `serve_forever()` loop is handling the request the
@@ -180,6 +197,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
           true,
           polls ? pollInterval : null,
         );
+        if (next instanceof AcceptFailure) throw next.error;
         if (next === SHUTDOWN || this.#shutdownRequested) break;
         if (next === null) {
           // The server was closed under the loop; or accepting failed (out
@@ -234,10 +252,18 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
       // wait, kept for as long as the server runs.
       if (!this.#accepting) {
         this.#accepting = true;
-        this.get_request().then(
+        let request: Promise<[R, Address]>;
+        try {
+          request = this.get_request();
+        } catch (error) {
+          request = Promise.reject(error);
+        }
+        request.then(
           (request) => this.#arrived(request),
-          // Python ignores an accept() that fails (OSError) and waits again.
-          () => this.#arrived(null),
+          // Python ignores an accept() that fails (OSError) and waits again;
+          // any other error of an override ends the caller.
+          (error) =>
+            this.#arrived(isOSError(error) ? null : new AcceptFailure(error)),
         );
       }
     });
@@ -282,10 +308,9 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     while (true) {
       const next = await this.#waitForRequest(false, this.timeout);
       if (next === POLL) return this.handle_timeout();
-      if (next === null) {
-        if (this.get_request_closed()) return;
-        continue;
-      }
+      if (next instanceof AcceptFailure) throw next.error;
+      // As Python's: an accept that failed (OSError) ends this call.
+      if (next === null) return;
       if (next !== SHUTDOWN) return await handleAccepted(this, ...next);
     }
   }
@@ -321,9 +346,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     const early = this.#acceptedEarly;
     this.#acceptedEarly = NOTHING;
     flushStderr();
-    if (early !== NOTHING && early !== null) {
-      return this.close_request(early[0]);
-    }
+    if (Array.isArray(early)) return this.close_request(early[0]);
   }
 
   /**

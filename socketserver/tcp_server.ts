@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { haveUnstableNet } from "./_datagram_socket.ts";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { sendQueued, type StreamConnection } from "./_socket_io.ts";
 import { anyAddress, inetAddress, unixPath } from "./_address.ts";
@@ -160,7 +161,14 @@ export class TCPServer extends BaseServer<StreamConnection> {
       hostname: host === "" ? anyAddress(this.address_family) : host,
       port,
     };
-    if (this.allow_reuse_port) options.reusePort = true;
+    if (this.allow_reuse_port) {
+      if (!haveUnstableNet()) {
+        throw new Deno.errors.NotSupported(
+          'allow_reuse_port needs Deno\'s --unstable-net flag (or "unstable": ["net"] in deno.json): SO_REUSEPORT is unstable in Deno',
+        );
+      }
+      options.reusePort = true;
+    }
     return options;
   }
 

@@ -82,7 +82,11 @@ export class UDPServer extends BaseServer<DatagramRequest> {
   declare request_queue_size: number;
   /** Bind with `SO_REUSEADDR` (default `false`). */
   declare allow_reuse_address: boolean;
-  /** Bind with `SO_REUSEPORT` (default `false`). */
+  /**
+   * Bind with `SO_REUSEPORT` (default `false`); not supported for UDP here
+   * (binding throws `Deno.errors.NotSupported`): Deno's `node:dgram` does
+   * not apply it.
+   */
   declare allow_reuse_port: boolean;
   /** Longest datagram received whole; longer ones are cut (default 8192). */
   declare max_packet_size: number;

@@ -93,6 +93,37 @@ serverTest(
 );
 
 serverTest(
+  "an error a get_request override raises ends handle_request() and serve_forever(), as Python's; a synchronous one does not jam the next call",
+  async () => {
+    let fail: "async" | "sync" | null = "async";
+    class Failing extends TCPServer {
+      protected override get_request(): Promise<[StreamConnection, Address]> {
+        if (fail === "sync") throw new RangeError("bad, at once");
+        const request = super.get_request();
+        if (fail === "async") {
+          return request.then(() => {
+            throw new RangeError("bad");
+          });
+        }
+        return request;
+      }
+    }
+    await using server = new Failing(["127.0.0.1", 0], LineEcho);
+    const open = () => connect(server.server_address);
+    using _first = await open();
+    await rejects(server.handle_request(), /^RangeError: bad$/);
+    using _second = await open();
+    await rejects(server.serve_forever(0.01), /^RangeError: bad$/);
+    fail = "sync";
+    await rejects(server.handle_request(), /bad, at once/);
+    fail = null;
+    const handled = server.handle_request();
+    equal(await echoOnce(server.server_address, "after\n"), "after\n");
+    await handled;
+  },
+);
+
+serverTest(
   "shutdown() from elsewhere waits for the request in hand, then the loop (a plain server)",
   async () => {
     const events: string[] = [];

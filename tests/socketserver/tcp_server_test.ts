@@ -11,11 +11,14 @@
 import net from "node:net";
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
+  DatagramRequestHandler,
   type StreamConnection,
   StreamRequestHandler,
   TCPServer,
+  UDPServer,
   UnixStreamServer,
 } from "../../socketserver/mod.ts";
+import { haveUnstableNet } from "../../socketserver/_datagram_socket.ts";
 import {
   connect,
   makeStreamServer,
@@ -228,6 +231,27 @@ serverTest(
       /TCPServer\(\) got an unexpected keyword argument 'bind_and_active'/,
     );
   },
+);
+
+serverTest(
+  "allow_reuse_port without --unstable-net is a NotSupported error to catch, not the end of the process",
+  () => {
+    class Reusing extends TCPServer {}
+    Reusing.allow_reuse_port = true;
+    throws(
+      () => new Reusing(["127.0.0.1", 0], StreamRequestHandler),
+      (e: unknown) =>
+        e instanceof Deno.errors.NotSupported &&
+        /--unstable-net/.test(e.message),
+    );
+    class ReusingUdp extends UDPServer {}
+    ReusingUdp.allow_reuse_port = true;
+    throws(
+      () => new ReusingUdp(["127.0.0.1", 0], DatagramRequestHandler),
+      Deno.errors.NotSupported,
+    );
+  },
+  { ignore: haveUnstableNet() },
 );
 
 serverTest("class attributes are Python's defaults", () => {
