@@ -62,7 +62,9 @@ export function httpDate(seconds?: number | null): string {
     }
     return cachedHttpDate;
   }
-  const whole = Math.floor(seconds);
+  // Python's datetime rounds to the microsecond before taking the second
+  // (0.9999999 is second 1).
+  const whole = Math.floor(Math.round(seconds * 1e6) / 1e6);
   // The same file's Last-Modified, request after request.
   if (whole !== lastGivenSecond) {
     if (!(whole >= FIRST_SECOND && whole < PAST_LAST_SECOND)) {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyRstrip } from "../_util/py_str.ts";
 import { unquote } from "./_text.ts";
 
 const IS_WINDOWS = Deno.build.os === "windows";
@@ -78,7 +79,7 @@ export function translateAnyUrlPath(path: string, directory: string): string {
   // Python, and as listings link such a name); on Windows it cannot, and
   // it is a separator there too.
   path = path.replaceAll("\\", "/");
-  const trailingSlash = path.trimEnd().endsWith("/");
+  const trailingSlash = pyRstrip(path).endsWith("/");
   let decoded = unquote(path);
   if (IS_WINDOWS) decoded = decoded.replaceAll("\\", "/");
   const words = normalizeUrlPath(decoded).split("/");

@@ -510,6 +510,10 @@ Deno.test("helpers: version_string, date_time_string, log_date_time_string, resp
   const handler = new BaseHTTPRequestHandler(null!, ["127.0.0.1", 1], null!);
   match(handler.version_string(), /^BaseHTTP\/0\.6 Deno\/\d+\.\d+\.\d+$/);
   equal(handler.date_time_string(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
+  // Rounded to the microsecond first, as Python's datetime does.
+  equal(handler.date_time_string(0.9999999), "Thu, 01 Jan 1970 00:00:01 GMT");
+  equal(handler.date_time_string(-1e-7), "Thu, 01 Jan 1970 00:00:00 GMT");
+  equal(handler.date_time_string(1.9), "Thu, 01 Jan 1970 00:00:01 GMT");
   // Python's years run from 1 to 9999 (ValueError beyond).
   equal(
     handler.date_time_string(-62135596800),

@@ -303,6 +303,11 @@ Deno.test({
       " ",
       "a.txt",
       "%5C",
+      // Python's whitespace, not JavaScript's, before a trailing slash.
+      "\x85",
+      "\x1f",
+      "\ufeff",
+      "\t",
     ];
     const paths = Array.from(
       { length: 1500 },
