@@ -99,17 +99,33 @@ export interface ErrorBody {
   readonly length?: number | null;
 }
 
-const NOTHING = Promise.resolve(new Uint8Array(0));
+/**
+ * The body of an error made without one: Python's empty `BytesIO`, which
+ * refuses reads once closed (Python's `ValueError`).
+ */
+function emptyBody(): ErrorBody {
+  let closed = false;
+  const answer = <T>(value: T): Promise<T> =>
+    closed
+      ? Promise.reject(new TypeError("I/O operation on closed file."))
+      : Promise.resolve(value);
+  return {
+    read: () => answer(new Uint8Array(0)),
+    readline: () => answer(new Uint8Array(0)),
+    readlines: () => answer([]),
+    readinto: () => answer(0),
+    async *[Symbol.asyncIterator]() {
+      await answer(null);
+    },
+    close: () => void (closed = true),
+    get closed() {
+      return closed;
+    },
+  };
+}
 
-/** The body of an error made without one (Python's empty `BytesIO`). */
-const EMPTY_BODY: ErrorBody = {
-  read: () => NOTHING,
-  readline: () => NOTHING,
-  close: () => {},
-  readlines: () => Promise.resolve([]),
-  readinto: () => Promise.resolve(0),
-  async *[Symbol.asyncIterator]() {},
-};
+/** What an error whose `fp` was set to `null` afterwards reads. */
+const EMPTY_BODY: ErrorBody = emptyBody();
 
 /** `body`'s method `name`, or Python's `AttributeError` as a `TypeError`. */
 function method<
@@ -174,7 +190,8 @@ export class HTTPError extends URLError {
     this.code = code;
     this.msg = msg;
     this.hdrs = hdrs;
-    this.fp = fp;
+    // As Python's: an error made without a body reads an empty one.
+    this.fp = fp ?? emptyBody();
     this.url = url;
   }
 

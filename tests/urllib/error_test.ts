@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import {
   BadStatusLine,
   ContentTooShortError,
@@ -68,8 +68,12 @@ Deno.test("HTTPError is a URLError and a readable response", async () => {
   equal((await empty.read()).length, 0);
   deepEqual(await empty.readlines(), []);
   ok(!empty.closed);
+  // As Python's: made without a body, its fp is an empty one, which
+  // refuses reads once closed.
+  ok(empty.fp !== null);
   await empty[Symbol.asyncDispose]();
   ok(empty.closed);
+  await rejects(empty.read(), /I\/O operation on closed file/);
 });
 
 Deno.test("HTTPError reads as a file: readlines, readinto and for await", async () => {

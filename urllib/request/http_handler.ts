@@ -288,6 +288,7 @@ export class AbstractHTTPHandler extends BaseHandler {
         resHead.status,
         resHead.reason,
         resHead.version,
+        this._debuglevel,
       );
     } catch (err) {
       conn?.close();

@@ -455,6 +455,8 @@ export class HTTPResponse extends addinfourl {
   declare reason: string;
   /** 10 for HTTP/1.0, 11 for HTTP/1.1. */
   version: number;
+  /** Python's debugging hook: the handler's debug level (`HTTPHandler(1)`). */
+  debuglevel: number;
 
   /** Creates a response; used by the HTTP handlers. */
   constructor(
@@ -464,11 +466,13 @@ export class HTTPResponse extends addinfourl {
     status: number,
     reason: string,
     version = 11,
+    debuglevel = 0,
   ) {
     super(fp, headers, url, status);
     this.reason = reason;
     this.msg = reason;
     this.version = version;
+    this.debuglevel = debuglevel;
   }
 
   /**

@@ -574,7 +574,9 @@ Deno.test("HTTPHandler(debuglevel = 1) prints the exchange as http.client does",
   console.log = (text: string) => printed.push(text);
   try {
     const opener = build_opener(new HTTPHandler({ debuglevel: 1 }));
-    await (await opener.open(`${raw.base}/get`)).read();
+    const debugged = await opener.open(`${raw.base}/get`);
+    equal((debugged as HTTPResponse).debuglevel, 1);
+    await debugged.read();
     const body = (text: string) => new TextEncoder().encode(text);
     await (await opener.open(`${raw.base}/post`, body("a=1"))).read();
     await (await build_opener(new HTTPHandler()).open(raw.base)).read();
