@@ -114,9 +114,9 @@ function emptyBody(): ErrorBody {
     readline: () => answer(new Uint8Array(0)),
     readlines: () => answer([]),
     readinto: () => answer(0),
-    async *[Symbol.asyncIterator]() {
-      await answer(null);
-    },
+    [Symbol.asyncIterator]: () => ({
+      next: () => answer({ done: true, value: undefined }),
+    }),
     close: () => void (closed = true),
     get closed() {
       return closed;
