@@ -121,6 +121,12 @@ Deno.test(
       }
       ok(logged.includes(dropped), logged.slice(-3).join("\n"));
       await flooding;
+      // The room has relayed all of bob's flood (sent is not yet read).
+      await bob.write(encoder.encode("done\n"));
+      const relayed = "received from [ bob  ]-- done";
+      while (!logged.includes(relayed)) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const carol = await join("carol");
       await bob.write(encoder.encode("hi carol\n"));
       match(await readLine(carol), /\] bob: hi carol\n$/);
