@@ -94,8 +94,12 @@ Deno.test(
     const server = new ChatServer(["127.0.0.1", 0], ChatHandler);
     const serving = server.serve_forever(0.05);
     const [host, port] = server.server_address as [string, number];
+    // Closed at the end however the test goes: the server's close waits
+    // for the clients' tasks.
+    const conns: Deno.Conn[] = [];
     const join = async (name: string) => {
       const conn = await Deno.connect({ hostname: host, port });
+      conns.push(conn);
       await conn.write(encoder.encode(`${name}\n`));
       equal(await readLine(conn), "success\n");
       return conn;
@@ -133,8 +137,8 @@ Deno.test(
       // What alice's buffers held still arrives, then the end.
       const buffer = new Uint8Array(65536);
       while ((await alice.read(buffer)) !== null);
-      for (const conn of [alice, bob, carol]) conn.close();
     } finally {
+      for (const conn of conns) conn.close();
       server.shutdown();
       await serving;
       await server.server_close();
