@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { writeStderr } from "../_util/stderr.ts";
 
 /** What a connection is doing, for its deadline. */
 export const Phase = {
@@ -145,14 +146,31 @@ export class ConnectionTracker {
       if (connection.phase === Phase.Busy) {
         if (!isStalled(connection, now)) continue;
         connection.stalledSince = Infinity; // once
-        connection.expire(Phase.Busy);
+        expireSafely(connection, Phase.Busy);
       } else if (now >= connection.deadline) {
         const phase = connection.phase;
         connection.phase = Phase.Busy;
         connection.deadline = Infinity;
-        connection.expire(phase);
+        expireSafely(connection, phase);
       }
     }
+  }
+}
+
+/**
+ * Ends `connection`'s `phase`; an error escaping it (a `handle_error`
+ * override that throws) is printed, as an error escaping a request's task
+ * is, rather than ending the process from the timer or sparing the other
+ * connections their check.
+ */
+function expireSafely(connection: TrackedConnection, phase: Phase): void {
+  try {
+    connection.expire(phase);
+  } catch (error) {
+    const trace = error instanceof Error
+      ? (error.stack ?? `${error.name}: ${error.message}`)
+      : `Error: ${String(error)}`;
+    writeStderr(`Exception in the server's timeout check:\n${trace}\n`);
   }
 }
 

@@ -516,6 +516,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.wfile.release();
       if (this.#bufferedWrites) await this.wfile.flush();
       else if (this.wfile.pending > PIPELINE_LIMIT) await this.wfile.drain();
+      // A send that failed while the handler went on (its writes only
+      // queue) is Python's exception in the handler: a timeout logged and
+      // the connection closed, another error reported.
+      if (this.wfile.closed) await this.wfile.flush();
     } catch (error) {
       if (error instanceof HeadTimeout) return this.#headTimedOut();
       if (!(error instanceof Deno.errors.TimedOut)) throw error;
@@ -567,14 +571,20 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   #onDeadline(phase: Phase): void {
     if (phase === Phase.Busy) {
-      // Stalled: Python's `Request timed out` line, here (the handler may
-      // have returned, its response still going out), and the waiting read
-      // or write fails as a timed-out one would.
+      // Stalled: the waiting read or write fails as a timed-out one would,
+      // and Python's `Request timed out` line is logged here (the handler
+      // may have returned, its response still going out).
       this.#stalled = true;
-      this.log_error("Request timed out: %r", TIMEOUT_REPR);
       const timedOut = new Deno.errors.TimedOut("timed out");
       this.#reader.abort(timedOut);
       this.wfile.abort(timedOut);
+      try {
+        this.log_error("Request timed out: %r", TIMEOUT_REPR);
+      } catch (error) {
+        // An override that throws is reported as any handler's error, not
+        // left to end the process from the server's timer.
+        this.server.handle_error(this.request, this.client_address, error);
+      }
     }
     if (phase === Phase.Idle || phase === Phase.Busy) {
       try {

@@ -134,6 +134,7 @@ function joinPath(directory: string, name: string): string {
 class OpenFile implements FileSource {
   readonly #file: Deno.FsFile;
   readonly #start: number;
+  #short = false;
   readonly #length: number;
   #open = true;
 
@@ -198,9 +199,15 @@ class OpenFile implements FileSource {
         remaining -= read;
         await output.flush();
       }
+      this.#short = remaining > 0;
     } finally {
       this.close();
     }
+  }
+
+  /** Whether the file ended before the length announced (it was cut short). */
+  get short(): boolean {
+    return this.#short;
   }
 
   close(): void {
@@ -714,6 +721,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /** Closes `source` and lets go of the cache entry it came from. */
   #done(source: CopySource | null): void {
+    // Fewer bytes than announced: the client cannot tell where the next
+    // response starts, so none follows on this connection.
+    if (source instanceof OpenFile && source.short) {
+      this.close_connection = true;
+    }
     try {
       closeSource(source);
     } finally {

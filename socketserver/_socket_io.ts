@@ -677,7 +677,8 @@ export class SocketWriter {
   /**
    * Queues `data` (bytes, or text in `encoding`) and returns its length in
    * bytes; once more than 256 KiB wait to be sent, a promise of it instead,
-   * which resolves when the client has taken enough (as `drain()`). So
+   * which resolves when the client has taken enough (as `drain()`), or
+   * rejects with the connection's error if sending fails meanwhile. So
    * `await wfile.write(chunk)` in a loop holds memory to that, as Python's
    * blocking `write` does, however slowly the client reads. The bytes are
    * copied, as Python's `write` has sent them when it returns: the caller
@@ -696,10 +697,23 @@ export class SocketWriter {
   ): number | Promise<number> {
     const count = this.#enqueue(data, encoding);
     if (count > 0) this.release();
-    // The promise never rejects (drain() resolves on a failure): one left
-    // unawaited must not end the process; the failure shows at the next call.
-    if (this.#queued > HIGH_WATER_MARK) return this.drain().then(() => count);
+    if (this.#queued > HIGH_WATER_MARK) return this.#drained(count);
     return count;
+  }
+
+  /**
+   * `count` once little enough is queued; the connection's error if
+   * sending fails meanwhile (as Python's blocking write raises it). Marked
+   * handled: one left unawaited must not end the process, and its failure
+   * shows at the next call.
+   */
+  #drained(count: number): Promise<number> {
+    const written = this.drain().then(() => {
+      if (this.#error !== null) throw this.#error;
+      return count;
+    });
+    written.catch(() => {});
+    return written;
   }
 
   /**

@@ -244,6 +244,72 @@ Deno.test("timeout (Python's, per operation): a stalled request is logged and dr
   });
 });
 
+Deno.test("timeout: an awaited write the client does not take fails as Python's does: logged, the connection dropped, no next request", async () => {
+  class SlowReader extends Logging {
+    override timeout = 0.3;
+    override async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.send_header("Content-Length", String(20_000_000));
+      this.end_headers();
+      await this.wfile.write(new Uint8Array(20_000_000));
+    }
+  }
+  await withServer(SlowReader, async (address) => {
+    const conn = await Deno.connect(address);
+    try {
+      // Two requests, then nothing read for a while.
+      await conn.write(encoder.encode(get("/1") + get("/2")));
+      await sleep(1500);
+      const buffer = new Uint8Array(1 << 20);
+      while ((await conn.read(buffer)) !== null);
+    } finally {
+      conn.close();
+    }
+    // As CPython 3.13 logs it: /2 is never read.
+    deepEqual(logs, [
+      '"GET /1 HTTP/1.1" 200 -',
+      "Request timed out: TimeoutError('timed out')",
+    ]);
+  });
+});
+
+Deno.test("a log_message that throws when a stalled response is ended is the handler's error, not the end of the process", async () => {
+  class Stalling extends Logging {
+    override stall_timeout = 0.2;
+    override do_GET(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", String(20_000_000));
+      this.end_headers();
+      this.wfile.write(new Uint8Array(20_000_000));
+    }
+    override log_message(format: string, ...args: unknown[]): void {
+      if (format.startsWith("Request timed out")) {
+        throw new Error("log backend down");
+      }
+      super.log_message(format, ...args);
+    }
+  }
+  await withServer(Stalling, async (address) => {
+    const stalled = await Deno.connect(address);
+    try {
+      await stalled.write(encoder.encode(get("/big")));
+      const until = Date.now() + 5000;
+      while (errors.length === 0 && Date.now() < until) await sleep(20);
+      match(String(errors[0]), /log backend down/);
+      // The server goes on.
+      const conn = await RawConnection.open(address);
+      try {
+        await conn.write(get("/after"));
+        equal((await conn.read()).status, 200);
+      } finally {
+        conn.close();
+      }
+    } finally {
+      stalled.close();
+    }
+  });
+});
+
 Deno.test("shutdown() closes idle kept-alive connections, so it returns", async () => {
   let client: RawConnection | null = null;
   const started = Date.now();

@@ -255,6 +255,50 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "SimpleHTTPRequestHandler: a file cut short while it is sent ends the connection; no pipelined response follows inside its body",
+  fn: deadline(async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_short_" });
+    try {
+      const size = 8 * 1024 * 1024;
+      await Deno.writeFile(`${dir}/big.bin`, new Uint8Array(size));
+      await Deno.writeTextFile(`${dir}/small.txt`, "small\n");
+      class KeepAlive extends Quiet {
+        override protocol_version = "HTTP/1.1";
+      }
+      await withHTTPServer(
+        KeepAlive.partial({ directory: dir, cache: false }),
+        async (base) => {
+          const { hostname, port } = new URL(base);
+          const conn = await Deno.connect({ hostname, port: Number(port) });
+          try {
+            await conn.write(new TextEncoder().encode(
+              "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n" +
+                "GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+            ));
+            const buffer = new Uint8Array(65536);
+            const latin1 = new TextDecoder("latin1");
+            let text = latin1.decode(
+              buffer.subarray(0, await conn.read(buffer) ?? 0),
+            );
+            await Deno.truncate(`${dir}/big.bin`, 1000);
+            for (let n; (n = await conn.read(buffer)) !== null;) {
+              text += latin1.decode(buffer.subarray(0, n));
+            }
+            ok(text.length < size, `${text.length} bytes`);
+            equal(text.split("HTTP/1.1 200").length, 2, "one response only");
+          } finally {
+            conn.close();
+          }
+        },
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }, 15_000),
+});
+
 Deno.test("SimpleHTTPRequestHandler: Range requests", async () => {
   const big = await Deno.readFile(`${www}/big.bin`);
   await withFiles({ directory: www }, async (base) => {
