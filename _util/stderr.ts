@@ -62,3 +62,13 @@ export function writeStderr(text: string): void {
 globalThis.addEventListener("unload", flushStderr);
 globalThis.addEventListener("error", flushStderr);
 globalThis.addEventListener("unhandledrejection", flushStderr);
+
+/**
+ * What a traceback shows of `error`: its stack, else its name and message
+ * (a thrown value that is no `Error` as Python shows a bare exception).
+ */
+export function traceOf(error: unknown): string {
+  return error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : `Error: ${String(error)}`;
+}

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { writeStderr } from "../_util/stderr.ts";
+import { traceOf, writeStderr } from "../_util/stderr.ts";
 
 /** What a connection is doing, for its deadline. */
 export const Phase = {
@@ -167,10 +167,9 @@ function expireSafely(connection: TrackedConnection, phase: Phase): void {
   try {
     connection.expire(phase);
   } catch (error) {
-    const trace = error instanceof Error
-      ? (error.stack ?? `${error.name}: ${error.message}`)
-      : `Error: ${String(error)}`;
-    writeStderr(`Exception in the server's timeout check:\n${trace}\n`);
+    writeStderr(
+      `Exception in the server's timeout check:\n${traceOf(error)}\n`,
+    );
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { classAttributes } from "../_util/class_attributes.ts";
-import { flushStderr, writeStderr } from "../_util/stderr.ts";
+import { flushStderr, traceOf, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
 import { runHandler } from "./_run.ts";
 import { printedAddress } from "./_address.ts";
@@ -379,9 +379,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     error?: unknown,
   ): void {
     const client = printedAddress(client_address);
-    const trace = error instanceof Error
-      ? (error.stack ?? `${error.name}: ${error.message}`)
-      : `Error: ${String(error)}`;
+    const trace = traceOf(error);
     const rule = "-".repeat(40);
     writeStderr(
       `${rule}\nException occurred during processing of request from ${client}\nTraceback (most recent call last):\n${trace}\n${rule}\n`,

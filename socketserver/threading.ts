@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { classAttributes } from "../_util/class_attributes.ts";
-import { writeStderr } from "../_util/stderr.ts";
+import { traceOf, writeStderr } from "../_util/stderr.ts";
 import type { Address, BaseServer } from "./base_server.ts";
 import { TCPServer, UnixStreamServer } from "./tcp_server.ts";
 import {
@@ -43,10 +43,9 @@ export interface ThreadingServer<R> {
  * would end the process.
  */
 function reportUncaught(error: unknown): void {
-  const trace = error instanceof Error
-    ? (error.stack ?? `${error.name}: ${error.message}`)
-    : `Error: ${String(error)}`;
-  writeStderr(`Exception in thread process_request_thread:\n${trace}\n`);
+  writeStderr(
+    `Exception in thread process_request_thread:\n${traceOf(error)}\n`,
+  );
 }
 
 /**
