@@ -705,6 +705,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   #copyAndClose(source: CopySource | null): void | Promise<void> {
+    // What send_head knew of the file was for the hosting handler, which
+    // took it then: not kept alive while the connection idles.
+    this.#answeredFile = undefined;
     if (source === null) return this.#unpin();
     let copied;
     try {

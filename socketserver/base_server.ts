@@ -65,9 +65,19 @@ class AcceptFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** Whether `error` is one of Deno's I/O errors (Python's `OSError`). */
+/**
+ * Whether `error` is a failure of the system (Python's `OSError`): one of
+ * Deno's I/O errors, one it leaves unnamed (`Too many open files (os error
+ * 24)`), or a `node:` socket's (with its `code`, `EMFILE`).
+ */
 function isOSError(error: unknown): boolean {
-  return Object.values(Deno.errors).some((kind) => error instanceof kind);
+  if (Object.values(Deno.errors).some((kind) => error instanceof kind)) {
+    return true;
+  }
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return /\(os error \d+\)/.test(error.message) ||
+    (typeof code === "string" && /^E[A-Z0-9]+$/.test(code));
 }
 
 /**

@@ -104,6 +104,10 @@ interface RunningTasks {
   count: number;
   allDone: Promise<void> | null;
   resolveAllDone: () => void;
+  /** Requests waiting in `server_close()` for the others. */
+  closing: number;
+  othersDone: Promise<void> | null;
+  resolveOthersDone: () => void;
 }
 
 const runningTasks = new WeakMap<BaseServer<unknown>, RunningTasks>();
@@ -111,14 +115,30 @@ const runningTasks = new WeakMap<BaseServer<unknown>, RunningTasks>();
 function runningTasksOf(server: BaseServer<unknown>): RunningTasks {
   let tasks = runningTasks.get(server);
   if (tasks === undefined) {
-    tasks = { count: 0, allDone: null, resolveAllDone: () => {} };
+    tasks = {
+      count: 0,
+      allDone: null,
+      resolveAllDone: () => {},
+      closing: 0,
+      othersDone: null,
+      resolveOthersDone: () => {},
+    };
     runningTasks.set(server, tasks);
   }
   return tasks;
 }
 
+/** Wakes the requests closing the server once only they are left. */
+function wakeClosers(tasks: RunningTasks): void {
+  if (tasks.count !== tasks.closing || tasks.othersDone === null) return;
+  tasks.othersDone = null;
+  tasks.resolveOthersDone();
+}
+
 function taskEnded(tasks: RunningTasks): void {
-  if (--tasks.count > 0 || tasks.allDone === null) return;
+  tasks.count--;
+  wakeClosers(tasks);
+  if (tasks.count > 0 || tasks.allDone === null) return;
   tasks.allDone = null;
   tasks.resolveAllDone();
 }
@@ -139,16 +159,20 @@ const requestOf = new AsyncLocalStorage<BaseServer<unknown>>();
 
 /**
  * Resolves once every request of `tasks` but the calling one has ended
- * (Python's `join` of the current thread raises instead). The caller
- * counts as ended while it waits, so that two requests closing the server
- * at once do not wait for each other.
+ * (Python's `join` of the current thread raises instead). Requests that
+ * close the server at once wait for the others, not for each other; a
+ * `server_close()` from outside still waits for them all.
  */
 async function otherTasksDone(tasks: RunningTasks): Promise<void> {
-  tasks.count--;
+  tasks.closing++;
   try {
-    await allTasksDone(tasks);
+    if (tasks.count === tasks.closing) return wakeClosers(tasks);
+    tasks.othersDone ??= new Promise((resolve) =>
+      tasks.resolveOthersDone = resolve
+    );
+    await tasks.othersDone;
   } finally {
-    tasks.count++;
+    tasks.closing--;
   }
 }
 

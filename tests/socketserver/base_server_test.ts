@@ -124,6 +124,31 @@ serverTest(
 );
 
 serverTest(
+  "an accept that fails as the system fails (out of file descriptors: an unnamed os error) is skipped, as Python skips an OSError",
+  async () => {
+    let failures = 1;
+    class Exhausted extends TCPServer {
+      protected override async get_request(): Promise<
+        [StreamConnection, Address]
+      > {
+        const request = await super.get_request();
+        if (failures-- > 0) {
+          request[0].close();
+          throw new Error("Too many open files (os error 24)");
+        }
+        return request;
+      }
+    }
+    await using server = new Exhausted(["127.0.0.1", 0], LineEcho);
+    const serving = server.serve_forever(0.01);
+    using _lost = await connect(server.server_address);
+    equal(await echoOnce(server.server_address, "still\n"), "still\n");
+    await server.shutdown();
+    await serving;
+  },
+);
+
+serverTest(
   "shutdown() from elsewhere waits for the request in hand, then the loop (a plain server)",
   async () => {
     const events: string[] = [];

@@ -207,6 +207,38 @@ serverTest(
   },
 );
 
+serverTest(
+  "block_on_close: a request closing its server does not let server_close() from outside return before it has ended",
+  async () => {
+    const events: string[] = [];
+    let go!: () => void;
+    const accepted = new Promise<void>((resolve) => go = resolve);
+    let served = 0;
+    class Handler extends StreamRequestHandler {
+      override async handle(): Promise<void> {
+        if (served++ === 0) {
+          await accepted;
+          await this.server.server_close();
+          await sleep(300);
+          events.push("closer ended");
+        } else {
+          await sleep(100);
+          events.push("other ended");
+        }
+      }
+    }
+    const server = new ThreadingTCPServer(["127.0.0.1", 0], Handler);
+    using _a = await connect(server.server_address);
+    using _b = await connect(server.server_address);
+    await server.handle_request();
+    await server.handle_request();
+    go();
+    await sleep(10);
+    await server.server_close();
+    deepEqual(events, ["other ended", "closer ended"]);
+  },
+);
+
 for (
   const [name, attrs] of [
     ["daemon_threads = true", { daemon_threads: true }],

@@ -126,7 +126,11 @@ export class FileHandler extends BaseHandler {
         const origurl = host
           ? `file://${host}${filename}`
           : `file://${filename}`;
-        const file = await openUntilAborted(localfile, req.signal);
+        const file = await openUntilAborted(
+          localfile,
+          req.signal,
+          stats.isFifo === true,
+        );
         return new addinfourl(
           new FileSource(file, req.signal),
           headers,
@@ -171,13 +175,14 @@ function untilAborted<T>(
 }
 
 /**
- * Opens `path` for reading; an abort rejects at once. An open still
- * waiting then is one of a FIFO without a writer: opening its other end
- * lets it finish (it would keep the process alive), and both are closed.
+ * Opens `path` for reading; an abort rejects at once. An open of a FIFO
+ * still waiting then has no writer: opening its other end lets it finish
+ * (it would keep the process alive), and both are closed.
  */
 async function openUntilAborted(
   path: string,
   signal: AbortSignal | null,
+  fifo: boolean,
 ): Promise<Deno.FsFile> {
   let waiting = true;
   const opening = Deno.open(path, { read: true });
@@ -188,7 +193,7 @@ async function openUntilAborted(
   } finally {
     if (abandoned) {
       opening.then((file) => file.close(), () => {});
-      if (waiting) void releaseFifo(path);
+      if (waiting && fifo) void releaseFifo(path);
     }
   }
 }
