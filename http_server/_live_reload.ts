@@ -15,29 +15,46 @@ export const LIVE_RELOAD_PATH = "/__serve/live-reload";
 // to a site, and a seventh tab each holding a stream would never load.
 // Where Web Locks are missing (outside a secure context: http:// to a LAN
 // address) each tab listens itself. A page kept for the back button lets
-// its stream and its turn go, and reloads when it is shown again.
+// its stream and its turn go, and reloads when it is shown again. While
+// every tab reloads nobody listens: the stream's first event says how long
+// ago the folder last changed, and a page loaded before that reloads.
 const SCRIPT = `<script>(() => {
   const path = ${JSON.stringify(LIVE_RELOAD_PATH)};
   const tabs = self.BroadcastChannel && navigator.locks
     ? new BroadcastChannel(path)
     : null;
+  const turn = new AbortController();
   let events = null;
   let leave = null;
   let opened = false;
   const reload = () => { tabs?.postMessage("reload"); location.reload(); };
+  const reloadIfOlder = (changedAt) => {
+    if (changedAt > performance.timeOrigin) location.reload();
+  };
   const listen = () => {
     events = new EventSource(path);
     events.addEventListener("change", reload);
+    events.addEventListener("hello", (e) => {
+      const age = Number(e.data);
+      if (!(age >= 0)) return;
+      tabs?.postMessage(Date.now() - age);
+      reloadIfOlder(Date.now() - age);
+    });
     events.onopen = () => { if (opened) reload(); opened = true; };
   };
   if (tabs) {
-    tabs.onmessage = () => location.reload();
-    navigator.locks.request(path, () => {
+    tabs.onmessage = (e) =>
+      typeof e.data === "number" ? reloadIfOlder(e.data) : location.reload();
+    navigator.locks.request(path, { signal: turn.signal }, () => {
       listen();
       return new Promise((resolve) => leave = resolve);
-    });
+    }).catch(() => {});
   } else listen();
-  addEventListener("pagehide", () => { events?.close(); leave?.(); });
+  addEventListener("pagehide", () => {
+    events?.close();
+    leave?.();
+    turn.abort();
+  });
   addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
 })();</script>
 `;

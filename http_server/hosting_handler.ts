@@ -1189,7 +1189,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         (paths) => send(`event: change\ndata: ${JSON.stringify(paths)}\n\n`),
         stop,
       );
-      send("retry: 1000\n\n");
+      // How long ago the folder changed: a page loaded before then missed it.
+      send(`retry: 1000\n\nevent: hello\ndata: ${live.sinceChange ?? -1}\n\n`);
     });
   }
 }

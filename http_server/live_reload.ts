@@ -67,6 +67,7 @@ export class LiveReload implements Disposable {
   readonly #pending = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #lastChange: number | null = null;
 
   /** Starts watching `directory`. */
   constructor(directory: string) {
@@ -102,6 +103,7 @@ export class LiveReload implements Disposable {
 
   #send(): void {
     this.#timer = undefined;
+    this.#lastChange = performance.now();
     const paths = [...this.#pending];
     this.#pending.clear();
     for (const listener of this.#listeners) listener(paths);
@@ -110,6 +112,27 @@ export class LiveReload implements Disposable {
   /** Whether {@linkcode close} has run. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * Milliseconds since the last change was reported to subscribers, or
+   * `null` before the first: a page that loaded before then may be stale.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { LiveReload } from "@pyport/web/http/server";
+   * const dir = await Deno.makeTempDir();
+   * const live = new LiveReload(dir);
+   * equal(live.sinceChange, null);
+   * live.close();
+   * await Deno.remove(dir);
+   * ```
+   */
+  get sinceChange(): number | null {
+    return this.#lastChange === null
+      ? null
+      : Math.round(performance.now() - this.#lastChange);
   }
 
   /**

@@ -141,6 +141,21 @@ Deno.test({
               WAIT,
             );
           }
+          // A burst of saves: while every tab reloads nobody listens, yet
+          // each ends on the last version.
+          for (let version = 3; version <= 12; version++) {
+            await Deno.writeTextFile(
+              `${site.root}/b.html`,
+              page("b", "a.html").replace("b 1", `b ${version}`),
+            );
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          for (const tab of tabs.slice(1)) {
+            await tab.waitForFunction(
+              `document.querySelector("h1")?.textContent === "b 12"`,
+              WAIT,
+            );
+          }
           for (const tab of tabs) await tab.close();
         },
       );

@@ -761,6 +761,8 @@ Deno.test({
       const reader = events.body!.getReader();
       let received = text.decode((await reader.read()).value);
       ok(received.startsWith("retry: 1000"));
+      // No change yet: a page loaded at any time is current.
+      ok(received.includes("event: hello\ndata: -1\n\n"), received);
       await Deno.writeTextFile(`${site.root}/index.html`, "<h1>v2</h1>");
       await Deno.writeTextFile(`${site.root}/.hidden-swap`, "ignored");
       while (!received.includes("event: change")) {
@@ -771,6 +773,20 @@ Deno.test({
       match(received, /event: change\ndata: \[.*"index\.html".*\]\n\n/);
       ok(!received.includes(".hidden-swap"));
       await reader.cancel();
+      // A stream opened later says how long ago that change was.
+      const later = await fetch(server.url("/__serve/live-reload"), {
+        signal: controller.signal,
+      });
+      const laterReader = later.body!.getReader();
+      let hello = "";
+      while (!/event: hello\ndata: -?\d+\n\n/.test(hello)) {
+        const { value, done } = await laterReader.read();
+        if (done) break;
+        hello += text.decode(value);
+      }
+      const age = Number(/event: hello\ndata: (-?\d+)/.exec(hello)?.[1]);
+      ok(age >= 0 && age < 10_000, hello);
+      await laterReader.cancel();
     } finally {
       clearTimeout(timer);
       controller.abort();
