@@ -28,8 +28,10 @@ const SCRIPT = `<script>(() => {
   let leave = null;
   let opened = false;
   const reload = () => { tabs?.postMessage("reload"); location.reload(); };
-  const reloadIfOlder = (changedAt) => {
-    if (changedAt > performance.timeOrigin) location.reload();
+  // On the page's own monotonic clock (a wall clock can jump): the change
+  // came after this page started loading.
+  const reloadIfOlder = (age) => {
+    if (age < performance.now()) location.reload();
   };
   const listen = () => {
     events = new EventSource(path);
@@ -37,8 +39,8 @@ const SCRIPT = `<script>(() => {
     events.addEventListener("hello", (e) => {
       const age = Number(e.data);
       if (!(age >= 0)) return;
-      tabs?.postMessage(Date.now() - age);
-      reloadIfOlder(Date.now() - age);
+      tabs?.postMessage(age);
+      reloadIfOlder(age);
     });
     events.onopen = () => { if (opened) reload(); opened = true; };
   };

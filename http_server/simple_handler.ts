@@ -158,6 +158,7 @@ class OpenFile implements FileSource {
           const buffer = new Uint8Array(Math.min(CHUNK, remaining));
           const read = remaining > 0 ? await file.read(buffer) : null;
           if (read === null) {
+            this.#short = remaining > 0;
             this.close();
             controller.close();
             return;

@@ -150,21 +150,37 @@ function allTasksDone(tasks: RunningTasks): Promise<void> {
   return tasks.allDone;
 }
 
-/**
- * The server whose request the running code belongs to, for the servers
- * whose `server_close()` waits for their requests: a request that closes
- * its own server must not wait for itself.
- */
-const requestOf = new AsyncLocalStorage<BaseServer<unknown>>();
+/** A running request, as the code it runs (and what it starts) sees it. */
+interface RequestTask {
+  readonly server: BaseServer<unknown>;
+  /** Whether the request has ended (a timer it started may still run). */
+  ended: boolean;
+  /** Whether it waits in `server_close()` for the others. */
+  closing: boolean;
+}
 
 /**
- * Resolves once every request of `tasks` but the calling one has ended
- * (Python's `join` of the current thread raises instead). Requests that
- * close the server at once wait for the others, not for each other; a
+ * The request the running code belongs to, for the servers whose
+ * `server_close()` waits for their requests: a request that closes its own
+ * server must not wait for itself.
+ */
+const requestOf = new AsyncLocalStorage<RequestTask>();
+
+/**
+ * Resolves once every request of `tasks` but `self` has ended (Python's
+ * `join` of the current thread raises instead). Requests that close the
+ * server at once wait for the others, not for each other; a
  * `server_close()` from outside still waits for them all.
  */
-async function otherTasksDone(tasks: RunningTasks): Promise<void> {
-  tasks.closing++;
+async function otherTasksDone(
+  tasks: RunningTasks,
+  self: RequestTask,
+): Promise<void> {
+  const counted = !self.closing;
+  if (counted) {
+    self.closing = true;
+    tasks.closing++;
+  }
   try {
     if (tasks.count === tasks.closing) return wakeClosers(tasks);
     tasks.othersDone ??= new Promise((resolve) =>
@@ -172,7 +188,10 @@ async function otherTasksDone(tasks: RunningTasks): Promise<void> {
     );
     await tasks.othersDone;
   } finally {
-    tasks.closing--;
+    if (counted) {
+      self.closing = false;
+      tasks.closing--;
+    }
   }
 }
 
@@ -198,10 +217,15 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
       const run = () => this.process_request_thread(request, client_address);
       // Only a server that waits for its requests needs to know which one
       // is running; the others skip the context's cost.
-      const task = this.block_on_close && !this.daemon_threads
-        ? requestOf.run(this, run)
-        : run();
-      task.catch(reportUncaught).finally(() => taskEnded(tasks));
+      let self: RequestTask | null = null;
+      if (this.block_on_close && !this.daemon_threads) {
+        self = { server: this, ended: false, closing: false };
+      }
+      const task = self ? requestOf.run(self, run) : run();
+      task.catch(reportUncaught).finally(() => {
+        if (self) self.ended = true;
+        taskEnded(tasks);
+      });
       return Promise.resolve();
     },
     async process_request_thread(request, client_address) {
@@ -221,8 +245,11 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
       await closeBase.call(this);
       const tasks = runningTasks.get(this);
       if (tasks && this.block_on_close && !this.daemon_threads) {
-        await (requestOf.getStore() === this
-          ? otherTasksDone(tasks)
+        // A request of this server that is still running waits for the
+        // others; anything else (a timer a finished request started) for all.
+        const self = requestOf.getStore();
+        await (self?.server === this && !self.ended
+          ? otherTasksDone(tasks, self)
           : allTasksDone(tasks));
       }
     },

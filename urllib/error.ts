@@ -124,9 +124,6 @@ function emptyBody(): ErrorBody {
   };
 }
 
-/** What an error whose `fp` was set to `null` afterwards reads. */
-const EMPTY_BODY: ErrorBody = emptyBody();
-
 /** `body`'s method `name`, or Python's `AttributeError` as a `TypeError`. */
 function method<
   K extends "readlines" | "readinto" | typeof Symbol.asyncIterator,
@@ -175,6 +172,8 @@ export class HTTPError extends URLError {
   /** The URL that failed. */
   url: string;
   #closed = false;
+  /** What it reads once `fp` is set to `null`: an empty body of its own. */
+  #empty: ErrorBody | null = null;
 
   /** `new HTTPError(url, code, msg, hdrs, fp)`, as in Python. */
   constructor(
@@ -233,27 +232,31 @@ export class HTTPError extends URLError {
 
   /** Reads up to `amt` bytes of the error body (all of it by default). */
   read(amt?: number | null): Promise<Uint8Array> {
-    return (this.fp ?? EMPTY_BODY).read(amt);
+    return (this.#body()).read(amt);
   }
 
   /** Reads one line of the error body. */
   readline(limit?: number | null): Promise<Uint8Array> {
-    return (this.fp ?? EMPTY_BODY).readline(limit);
+    return (this.#body()).readline(limit);
   }
 
   /** Reads the remaining lines of the error body, as its response does. */
   readlines(hint: number | null = null): Promise<Uint8Array[]> {
-    return method(this.fp ?? EMPTY_BODY, "readlines")(hint);
+    return method(this.#body(), "readlines")(hint);
   }
 
   /** Reads into `b`, resolving to the count (0 at the end). */
   readinto(b: Uint8Array): Promise<number> {
-    return method(this.fp ?? EMPTY_BODY, "readinto")(b);
+    return method(this.#body(), "readinto")(b);
   }
 
   /** `for await (const line of err)`: the error body's lines. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return method(this.fp ?? EMPTY_BODY, Symbol.asyncIterator)();
+    return method(this.#body(), Symbol.asyncIterator)();
+  }
+
+  #body(): ErrorBody {
+    return this.fp ?? (this.#empty ??= emptyBody());
   }
 
   /** Whether `close()` has been called. */
@@ -292,7 +295,7 @@ export class HTTPError extends URLError {
   /** Closes the underlying response. */
   async close(): Promise<void> {
     this.#closed = true;
-    await (this.fp ?? EMPTY_BODY).close();
+    await (this.#body()).close();
   }
 
   /** `await using err` closes the response. */

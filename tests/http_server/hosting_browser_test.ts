@@ -6,7 +6,7 @@
  * Skips with a message when no Chromium is installed (`.ci/setup_services`
  * installs it); CHROMIUM_PATH names another binary.
  */
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { listTree, makeSite, serve } from "./_hosting.ts";
 
@@ -156,7 +156,29 @@ Deno.test({
               WAIT,
             );
           }
+          // Once current, a page stays: no reload loop, even where the
+          // wall clock runs a minute ahead (after a laptop sleeps) in the
+          // tab that listens.
+          const origins = await Promise.all(
+            tabs.map((tab) => tab.evaluate("performance.timeOrigin")),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          deepEqual(
+            await Promise.all(
+              tabs.map((tab) => tab.evaluate("performance.timeOrigin")),
+            ),
+            origins,
+          );
           for (const tab of tabs) await tab.close();
+          const skewed = await browser.newPage();
+          await skewed.evaluateOnNewDocument(
+            `Date.now = ((now) => () => now() + 60_000)(Date.now);`,
+          );
+          await skewed.goto(server.url("/b.html"), WAIT);
+          const origin = await skewed.evaluate("performance.timeOrigin");
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          equal(await skewed.evaluate("performance.timeOrigin"), origin);
+          await skewed.close();
         },
       );
 

@@ -1,6 +1,8 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import {
+  type CopySource,
   HTTPServer,
+  type ResponseWriter,
   SimpleHTTPRequestHandler,
   type SimpleHTTPRequestHandlerOptions,
 } from "../../http_server/mod.ts";
@@ -267,32 +269,44 @@ Deno.test({
       class KeepAlive extends Quiet {
         override protocol_version = "HTTP/1.1";
       }
-      await withHTTPServer(
-        KeepAlive.partial({ directory: dir, cache: false }),
-        async (base) => {
-          const { hostname, port } = new URL(base);
-          const conn = await Deno.connect({ hostname, port: Number(port) });
-          try {
-            await conn.write(new TextEncoder().encode(
-              "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n" +
-                "GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-            ));
-            const buffer = new Uint8Array(65536);
-            const latin1 = new TextDecoder("latin1");
-            let text = latin1.decode(
-              buffer.subarray(0, await conn.read(buffer) ?? 0),
-            );
-            await Deno.truncate(`${dir}/big.bin`, 1000);
-            for (let n; (n = await conn.read(buffer)) !== null;) {
-              text += latin1.decode(buffer.subarray(0, n));
-            }
-            ok(text.length < size, `${text.length} bytes`);
-            equal(text.split("HTTP/1.1 200").length, 2, "one response only");
-          } finally {
-            conn.close();
+      // The same when a copyfile override reads the file's stream.
+      class Streaming extends KeepAlive {
+        override async copyfile(source: CopySource, out: ResponseWriter) {
+          if (source instanceof Uint8Array || !("readable" in source)) {
+            return super.copyfile(source, out);
           }
-        },
-      );
+          for await (const chunk of source.readable) await out.write(chunk);
+        }
+      }
+      for (const Handler of [KeepAlive, Streaming]) {
+        await Deno.writeFile(`${dir}/big.bin`, new Uint8Array(size));
+        await withHTTPServer(
+          Handler.partial({ directory: dir, cache: false }),
+          async (base) => {
+            const { hostname, port } = new URL(base);
+            const conn = await Deno.connect({ hostname, port: Number(port) });
+            try {
+              await conn.write(new TextEncoder().encode(
+                "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n" +
+                  "GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+              ));
+              const buffer = new Uint8Array(65536);
+              const latin1 = new TextDecoder("latin1");
+              let text = latin1.decode(
+                buffer.subarray(0, await conn.read(buffer) ?? 0),
+              );
+              await Deno.truncate(`${dir}/big.bin`, 1000);
+              for (let n; (n = await conn.read(buffer)) !== null;) {
+                text += latin1.decode(buffer.subarray(0, n));
+              }
+              ok(text.length < size, `${text.length} bytes`);
+              equal(text.split("HTTP/1.1 200").length, 2, "one response only");
+            } finally {
+              conn.close();
+            }
+          },
+        );
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

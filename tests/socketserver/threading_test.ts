@@ -208,6 +208,26 @@ serverTest(
 );
 
 serverTest(
+  "block_on_close: server_close() from a timer a finished request started waits for the running requests only (it waited for ever)",
+  async () => {
+    let closing: Promise<void> | null = null;
+    class Deferred extends StreamRequestHandler {
+      override handle(): void {
+        setTimeout(
+          () => closing = Promise.resolve(this.server.server_close()),
+          50,
+        );
+      }
+    }
+    const server = new ThreadingTCPServer(["127.0.0.1", 0], Deferred);
+    using _conn = await connect(server.server_address);
+    await server.handle_request();
+    while (closing === null) await sleep(5);
+    equal(await settlesWithin(closing, 1000), true);
+  },
+);
+
+serverTest(
   "block_on_close: a request closing its server does not let server_close() from outside return before it has ended",
   async () => {
     const events: string[] = [];

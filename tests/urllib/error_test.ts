@@ -74,6 +74,13 @@ Deno.test("HTTPError is a URLError and a readable response", async () => {
   await empty[Symbol.asyncDispose]();
   ok(empty.closed);
   await rejects(empty.read(), /I\/O operation on closed file/);
+  // Each error's empty body is its own: closing one closes no other.
+  const a = new HTTPError("http://h/", 500, "x", null, null);
+  const b = new HTTPError("http://h/", 500, "x", null, null);
+  a.fp = b.fp = null;
+  await a.close();
+  equal((await b.read()).length, 0);
+  ok(!b.closed);
 });
 
 Deno.test("HTTPError reads as a file: readlines, readinto and for await", async () => {
