@@ -517,9 +517,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       if (this.#bufferedWrites) await this.wfile.flush();
       else if (this.wfile.pending > PIPELINE_LIMIT) await this.wfile.drain();
       // A send that failed while the handler went on (its writes only
-      // queue) is Python's exception in the handler: a timeout logged and
-      // the connection closed, another error reported.
-      if (this.wfile.closed) await this.wfile.flush();
+      // queue): a timeout is logged and the connection closed, as Python
+      // does; a client gone ends the connection quietly (a handler such as
+      // an event stream may have seen it and stopped).
+      if (this.wfile.closed) await this.#sendFailure();
     } catch (error) {
       if (error instanceof HeadTimeout) return this.#headTimedOut();
       if (!(error instanceof Deno.errors.TimedOut)) throw error;
@@ -530,6 +531,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       // Whatever way the request ended (an error page, a HEAD answer), a
       // head that end_headers held goes out now.
       if (!this.wfile.closed) this.wfile.release();
+    }
+  }
+
+  /** Ends the connection after a failed send; rethrows a timeout. */
+  async #sendFailure(): Promise<void> {
+    try {
+      await this.wfile.flush();
+    } catch (error) {
+      if (error instanceof Deno.errors.TimedOut) throw error;
+      this.close_connection = true;
     }
   }
 

@@ -85,7 +85,8 @@ options:
                         files up to 64 KiB and listings are kept in memory, up
                         to 32 MiB, and never served stale)
   --workers N           serve with N processes on the same port, or "auto"
-                        for one per CPU (default: 1; more needs Linux)
+                        for one per CPU (default: 1; more needs Linux, and
+                        does not combine with --http2)
 
 ${HOSTING_HELP}
 
@@ -224,6 +225,11 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
       "--http2 needs --tls-cert or --tls-self-signed (browsers speak HTTP/2 over TLS only)",
     );
   }
+  const workers = parseWorkers(values.workers ?? "1");
+  if (http2 && workers > 1) {
+    // Deno.serve, which speaks HTTP/2 here, cannot share its port.
+    throw new UsageError("--workers does not combine with --http2");
+  }
   return {
     port,
     bind: values.bind ?? null,
@@ -236,7 +242,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     followSymlinks: values["follow-symlinks"] ?? false,
     hosting: parseHostingFlags(values),
     cache: !values["no-cache"],
-    workers: parseWorkers(values.workers ?? "1"),
+    workers,
   };
 }
 

@@ -820,6 +820,8 @@ Deno.test({
     const page = await fetchText(server.url("/"));
     equal(page.res.status, 200);
     ok(page.text.includes("<h1>v3</h1>"));
+    // A reader leaving is how a stream ends: quietly, no traceback.
+    ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
   },
 });
 

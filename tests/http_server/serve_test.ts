@@ -250,6 +250,10 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
       [["--cgi"], /--cgi is not supported/],
       [["--tls-key", "k.pem"], /need --tls-cert/],
       [["--http2"], /--http2 needs --tls-cert or --tls-self-signed/],
+      [
+        ["--http2", "--tls-self-signed", "--workers", "2"],
+        /--workers does not combine with --http2/,
+      ],
       [["1", "2"], /unrecognized arguments: 2/],
     ] as const
   ) {
