@@ -17,13 +17,15 @@ export const LIVE_RELOAD_PATH = "/__serve/live-reload";
 // address) each tab listens itself. A page kept for the back button lets
 // its stream and its turn go, and reloads when it is shown again. While
 // every tab reloads nobody listens: the stream's first event says how long
-// ago the folder last changed, and a page loaded before that reloads.
+// ago the folder last changed, and a page loaded before that reloads (a
+// tab whose script starts later asks the listening tab).
 const SCRIPT = `<script>(() => {
   const path = ${JSON.stringify(LIVE_RELOAD_PATH)};
   const tabs = self.BroadcastChannel && navigator.locks
     ? new BroadcastChannel(path)
     : null;
   const turn = new AbortController();
+  let lastChange = null;
   let events = null;
   let leave = null;
   let opened = false;
@@ -39,14 +41,21 @@ const SCRIPT = `<script>(() => {
     events.addEventListener("hello", (e) => {
       const age = Number(e.data);
       if (!(age >= 0)) return;
+      lastChange = performance.now() - age;
       tabs?.postMessage(age);
       reloadIfOlder(age);
     });
     events.onopen = () => { if (opened) reload(); opened = true; };
   };
   if (tabs) {
-    tabs.onmessage = (e) =>
-      typeof e.data === "number" ? reloadIfOlder(e.data) : location.reload();
+    // A tab whose script starts after the listener's news asks for it.
+    tabs.onmessage = (e) => {
+      if (e.data === "age?") {
+        if (lastChange !== null) tabs.postMessage(performance.now() - lastChange);
+      } else if (typeof e.data === "number") reloadIfOlder(e.data);
+      else location.reload();
+    };
+    tabs.postMessage("age?");
     navigator.locks.request(path, { signal: turn.signal }, () => {
       listen();
       return new Promise((resolve) => leave = resolve);

@@ -113,6 +113,18 @@ function isDisconnect(error: unknown): boolean {
     error instanceof Deno.errors.UnexpectedEof;
 }
 
+/** Handlers that saw their client go and stopped (see `clientLeft`). */
+const handledLeaves = new WeakSet<object>();
+
+/**
+ * Tells `handler` that it saw its client go and stopped writing (an event
+ * stream whose reader left): the failed send is how its response ends, not
+ * an error to report once its `do_` method returns.
+ */
+export function clientLeft(handler: object): void {
+  handledLeaves.add(handler);
+}
+
 /** Thrown into a pending head read when `headers_timeout` has passed. */
 class HeadTimeout extends Error {}
 
@@ -534,12 +546,17 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     }
   }
 
-  /** Ends the connection after a failed send; rethrows a timeout. */
+  /**
+   * Reports a send that failed under the handler, as Python's write would
+   * have raised in it (a timeout logged, another error to `handle_error`),
+   * unless the handler saw its client go and stopped (`clientLeft`): then
+   * the connection just ends.
+   */
   async #sendFailure(): Promise<void> {
     try {
       await this.wfile.flush();
     } catch (error) {
-      if (error instanceof Deno.errors.TimedOut) throw error;
+      if (!handledLeaves.has(this)) throw error;
       this.close_connection = true;
     }
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { clientLeft } from "./base_handler.ts";
 import { isUtf8 } from "node:buffer";
 import {
   authorized,
@@ -1172,6 +1173,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         unsubscribe();
         resolve();
       };
+      // The reader leaving is how an event stream ends: not an error.
+      const left = () => {
+        clientLeft(this);
+        stop();
+      };
       const send = (text: string) => {
         if (stopped) return;
         try {
@@ -1179,9 +1185,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
           this.wfile.write(text);
           // A client gone since the last event fails the flush: stop then
           // (unhandled, the rejection would end the server).
-          this.wfile.flush().catch(stop);
+          this.wfile.flush().catch(left);
         } catch {
-          stop();
+          left();
         }
       };
       const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);

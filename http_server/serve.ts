@@ -226,7 +226,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     );
   }
   const workers = parseWorkers(values.workers ?? "1");
-  if (http2 && workers > 1) {
+  if (http2 && (workers > 1 || values.workers === "auto")) {
     // Deno.serve, which speaks HTTP/2 here, cannot share its port.
     throw new UsageError("--workers does not combine with --http2");
   }

@@ -273,6 +273,30 @@ Deno.test("timeout: an awaited write the client does not take fails as Python's 
   });
 });
 
+Deno.test("a client gone while a returned handler's response is still going out is reported, as Python's write raises", async () => {
+  class Big extends Logging {
+    override do_GET(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", String(32 << 20));
+      this.end_headers();
+      this.wfile.write(new Uint8Array(32 << 20));
+    }
+  }
+  await withServer(Big, async (address) => {
+    const conn = await Deno.connect(address);
+    await conn.write(encoder.encode(get("/big")));
+    await conn.read(new Uint8Array(65536));
+    conn.close();
+    const until = Date.now() + 5000;
+    while (errors.length === 0 && Date.now() < until) await sleep(20);
+    ok(
+      errors[0] instanceof Deno.errors.BrokenPipe ||
+        errors[0] instanceof Deno.errors.ConnectionReset,
+      String(errors[0]),
+    );
+  });
+});
+
 Deno.test("a log_message that throws when a stalled response is ended is the handler's error, not the end of the process", async () => {
   class Stalling extends Logging {
     override stall_timeout = 0.2;

@@ -158,7 +158,15 @@ Deno.test({
           }
           // Once current, a page stays: no reload loop, even where the
           // wall clock runs a minute ahead (after a laptop sleeps) in the
-          // tab that listens.
+          // tab that listens. (The last change's news may still be on its
+          // way: let it settle first.)
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          for (const tab of tabs.slice(1)) {
+            await tab.waitForFunction(
+              `document.querySelector("h1")?.textContent === "b 12"`,
+              WAIT,
+            );
+          }
           const origins = await Promise.all(
             tabs.map((tab) => tab.evaluate("performance.timeOrigin")),
           );
