@@ -529,9 +529,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       if (this.#bufferedWrites) await this.wfile.flush();
       else if (this.wfile.pending > PIPELINE_LIMIT) await this.wfile.drain();
       // A send that failed while the handler went on (its writes only
-      // queue): a timeout is logged and the connection closed, as Python
-      // does; a client gone ends the connection quietly (a handler such as
-      // an event stream may have seen it and stopped).
+      // queue) is reported as Python's write would have raised it, unless
+      // the handler was handed it already.
       if (this.wfile.closed) await this.#sendFailure();
     } catch (error) {
       if (error instanceof HeadTimeout) return this.#headTimedOut();
@@ -549,14 +548,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /**
    * Reports a send that failed under the handler, as Python's write would
    * have raised in it (a timeout logged, another error to `handle_error`),
-   * unless the handler saw its client go and stopped (`clientLeft`): then
-   * the connection just ends.
+   * unless the handler was handed the failure (a `write` that threw, a
+   * `flush` that rejected) or saw its client go (`clientLeft`): then the
+   * connection just ends.
    */
   async #sendFailure(): Promise<void> {
+    const handled = this.wfile.failureSeen || handledLeaves.has(this);
     try {
       await this.wfile.flush();
     } catch (error) {
-      if (!handledLeaves.has(this)) throw error;
+      if (!handled) throw error;
       this.close_connection = true;
     }
   }

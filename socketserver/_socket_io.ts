@@ -647,6 +647,7 @@ export class SocketWriter {
   #sent = 0;
   #scheduled = false;
   #error: unknown = null;
+  #failureSeen = false;
   #closed = false;
   #drainWaiters: (() => void)[] = [];
   /** `flush()` calls waiting for everything queued to be sent. */
@@ -793,7 +794,7 @@ export class SocketWriter {
 
   #enqueue(data: BytesLike | string, encoding: "utf-8" | "latin-1"): number {
     if (this.#closed) throw new TypeError("I/O operation on closed file");
-    if (this.#error !== null) throw this.#error;
+    if (this.#error !== null) throw this.#seen(this.#error);
     let count: number;
     if (typeof data === "string") {
       if (data.length === 0) return 0;
@@ -1000,14 +1001,28 @@ export class SocketWriter {
    * @throws The connection's error if a write failed.
    */
   flush(): Promise<void> {
-    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#error !== null) return Promise.reject(this.#seen(this.#error));
     if (this.#sending === null && !this.#hasWork()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#flushWaiters.push(() =>
-        this.#error === null ? resolve() : reject(this.#error)
+        this.#error === null ? resolve() : reject(this.#seen(this.#error))
       );
       this.#startPump();
     });
+  }
+
+  /**
+   * Whether the failure of a send was handed to a caller (a `write` that
+   * threw, a `flush` that rejected): a handler that caught it dealt with
+   * it, as one catching Python's write error has.
+   */
+  get failureSeen(): boolean {
+    return this.#failureSeen;
+  }
+
+  #seen(error: unknown): unknown {
+    this.#failureSeen = true;
+    return error;
   }
 
   /**

@@ -297,6 +297,34 @@ Deno.test("a client gone while a returned handler's response is still going out 
   });
 });
 
+Deno.test("a send failure the handler caught itself is not reported again, as a Python handler catching BrokenPipeError", async () => {
+  let caught: unknown = null;
+  class Careful extends Logging {
+    override async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.send_header("Content-Length", String(32 << 20));
+      this.end_headers();
+      this.wfile.write(new Uint8Array(32 << 20));
+      try {
+        await this.wfile.flush();
+      } catch (error) {
+        caught = error;
+      }
+    }
+  }
+  await withServer(Careful, async (address) => {
+    const conn = await Deno.connect(address);
+    await conn.write(encoder.encode(get("/big")));
+    await conn.read(new Uint8Array(65536));
+    conn.close();
+    const until = Date.now() + 5000;
+    while (caught === null && Date.now() < until) await sleep(20);
+    ok(caught !== null);
+    await sleep(200);
+    deepEqual(errors, []);
+  });
+});
+
 Deno.test("a log_message that throws when a stalled response is ended is the handler's error, not the end of the process", async () => {
   class Stalling extends Logging {
     override stall_timeout = 0.2;
