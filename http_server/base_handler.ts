@@ -113,18 +113,6 @@ function isDisconnect(error: unknown): boolean {
     error instanceof Deno.errors.UnexpectedEof;
 }
 
-/** Handlers that saw their client go and stopped (see `clientLeft`). */
-const handledLeaves = new WeakSet<object>();
-
-/**
- * Tells `handler` that it saw its client go and stopped writing (an event
- * stream whose reader left): the failed send is how its response ends, not
- * an error to report once its `do_` method returns.
- */
-export function clientLeft(handler: object): void {
-  handledLeaves.add(handler);
-}
-
 /** Thrown into a pending head read when `headers_timeout` has passed. */
 class HeadTimeout extends Error {}
 
@@ -549,11 +537,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Reports a send that failed under the handler, as Python's write would
    * have raised in it (a timeout logged, another error to `handle_error`),
    * unless the handler was handed the failure (a `write` that threw, a
-   * `flush` that rejected) or saw its client go (`clientLeft`): then the
-   * connection just ends.
+   * `flush` that rejected: an event stream sees its reader leave so), or
+   * it was a stall, logged when the server ended it: then the connection
+   * just ends.
    */
   async #sendFailure(): Promise<void> {
-    const handled = this.wfile.failureSeen || handledLeaves.has(this);
+    const handled = this.wfile.failureSeen;
     try {
       await this.wfile.flush();
     } catch (error) {

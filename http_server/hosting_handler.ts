@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { clientLeft } from "./base_handler.ts";
 import { isUtf8 } from "node:buffer";
 import {
   authorized,
@@ -1173,11 +1172,6 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         unsubscribe();
         resolve();
       };
-      // The reader leaving is how an event stream ends: not an error.
-      const left = () => {
-        clientLeft(this);
-        stop();
-      };
       const send = (text: string) => {
         if (stopped) return;
         try {
@@ -1185,9 +1179,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
           this.wfile.write(text);
           // A client gone since the last event fails the flush: stop then
           // (unhandled, the rejection would end the server).
-          this.wfile.flush().catch(left);
+          this.wfile.flush().catch(stop);
         } catch {
-          left();
+          stop();
         }
       };
       const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
