@@ -184,14 +184,9 @@ const replacedNames = new WeakMap<
 function checkOptions(options: HostingHTTPRequestHandlerOptions): void {
   if (options.auth) usersOf(options.auth);
   if (options.extra_headers) namesOf(options.extra_headers);
-  const realm = options.auth_realm;
-  // deno-lint-ignore no-control-regex
-  if (realm !== undefined && /[\x00-\x1f\x7f]|[^\x00-\xff]/.test(realm)) {
-    throw new TypeError(
-      `auth_realm ${
-        JSON.stringify(realm)
-      } holds a control character or one beyond Latin-1`,
-    );
+  // The realm goes out in a header: the rule of any header value added.
+  if (options.auth_realm !== undefined) {
+    checkExtraHeader("WWW-Authenticate", basicChallenge(options.auth_realm));
   }
 }
 
