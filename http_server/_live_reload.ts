@@ -1,8 +1,9 @@
 /**
  * The page side of live reload: the script added to HTML pages and where it
  * goes. The script listens to the server's event stream and reloads the
- * page on a `change` event, or when the stream comes back after the server
- * restarted.
+ * page on a `change` event, or when the stream names a version of the folder
+ * other than the one the page was served with (a change it missed, or a
+ * server started again).
  *
  * @module
  */
@@ -16,46 +17,43 @@ export const LIVE_RELOAD_PATH = "/__serve/live-reload";
 // Where Web Locks are missing (outside a secure context: http:// to a LAN
 // address) each tab listens itself. A page kept for the back button lets
 // its stream and its turn go, and reloads when it is shown again. While
-// every tab reloads nobody listens: the stream's first event says how long
-// ago the folder last changed, and a page loaded before that reloads (a
-// tab whose script starts later asks the listening tab).
-const SCRIPT = `<script>(() => {
+// every tab reloads nobody listens, so each page carries the version of the
+// folder it was served with: the stream's first event names the current
+// one, and a page served before the last change (or by a server since
+// restarted) reloads. A tab whose script starts later asks the listening
+// tab. Names, not clocks: a page reloads once per change.
+const SCRIPT_START = `<script>((version) => {
   const path = ${JSON.stringify(LIVE_RELOAD_PATH)};
   const tabs = self.BroadcastChannel && navigator.locks
     ? new BroadcastChannel(path)
     : null;
   const turn = new AbortController();
-  let lastChange = null;
+  let current = null;
   let events = null;
   let leave = null;
-  let opened = false;
   const reload = () => { tabs?.postMessage("reload"); location.reload(); };
-  // On the page's own monotonic clock (a wall clock can jump): the change
-  // came after this page started loading.
-  const reloadIfOlder = (age) => {
-    if (age < performance.now()) location.reload();
+  const reloadIfStale = (latest) => {
+    if (latest !== version) location.reload();
   };
   const listen = () => {
     events = new EventSource(path);
     events.addEventListener("change", reload);
     events.addEventListener("hello", (e) => {
-      const age = Number(e.data);
-      if (!(age >= 0)) return;
-      lastChange = performance.now() - age;
-      tabs?.postMessage(age);
-      reloadIfOlder(age);
+      current = e.data;
+      tabs?.postMessage({ version: current });
+      reloadIfStale(current);
     });
-    events.onopen = () => { if (opened) reload(); opened = true; };
   };
   if (tabs) {
-    // A tab whose script starts after the listener's news asks for it.
     tabs.onmessage = (e) => {
-      if (e.data === "age?") {
-        if (lastChange !== null) tabs.postMessage(performance.now() - lastChange);
-      } else if (typeof e.data === "number") reloadIfOlder(e.data);
-      else location.reload();
+      if (e.data === "reload") location.reload();
+      else if (e.data === "version?") {
+        if (current !== null) tabs.postMessage({ version: current });
+      } else if (typeof e.data?.version === "string") {
+        reloadIfStale(e.data.version);
+      }
     };
-    tabs.postMessage("age?");
+    tabs.postMessage("version?");
     navigator.locks.request(path, { signal: turn.signal }, () => {
       listen();
       return new Promise((resolve) => leave = resolve);
@@ -67,27 +65,35 @@ const SCRIPT = `<script>(() => {
     turn.abort();
   });
   addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
-})();</script>
+})(`;
+const SCRIPT_END = `);</script>
 `;
-const SCRIPT_BYTES = new TextEncoder().encode(SCRIPT);
+const encoder = new TextEncoder();
 // One byte per character, so string offsets are byte offsets.
 const latin1 = new TextDecoder("latin1");
 
 /**
- * `html` with the live reload script before its last `</body>` (any case),
- * or at its end when there is none; a page in UTF-16 (it starts with its
- * byte order mark) is left as it is, as the script's bytes would be read
- * as UTF-16 text.
+ * `html` with the live reload script, carrying `version` (the folder's
+ * version when the page is served: `LiveReload.version`), before
+ * its last `</body>` (any case), or at its end when there is none; a page
+ * in UTF-16 (it starts with its byte order mark) is left as it is, as the
+ * script's bytes would be read as UTF-16 text.
  */
-export function injectLiveReload(html: Uint8Array): Uint8Array {
+export function injectLiveReload(
+  html: Uint8Array,
+  version: string,
+): Uint8Array {
   if (isUtf16(html)) return html;
+  const script = encoder.encode(
+    SCRIPT_START + JSON.stringify(version) + SCRIPT_END,
+  );
   const text = latin1.decode(html).toLowerCase();
   const at = text.lastIndexOf("</body");
   const cut = at === -1 ? html.length : at;
-  const out = new Uint8Array(html.length + SCRIPT_BYTES.length);
+  const out = new Uint8Array(html.length + script.length);
   out.set(html.subarray(0, cut));
-  out.set(SCRIPT_BYTES, cut);
-  out.set(html.subarray(cut), cut + SCRIPT_BYTES.length);
+  out.set(script, cut);
+  out.set(html.subarray(cut), cut + script.length);
   return out;
 }
 

@@ -569,7 +569,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     this.send_response(404, message);
     const type = this.guess_type(path);
     if (this.live_reload !== null && type.startsWith("text/html")) {
-      body = injectLiveReload(body);
+      body = injectLiveReload(body, this.live_reload.version);
     }
     this.send_header("Content-Type", contentTypeFor(type, () => isUtf8(body)));
     this.send_header("Content-Length", String(body.length));
@@ -746,8 +746,13 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const length = Number(headerOf(held, "Content-Length") ?? NaN);
     const small = length <= COMPRESS_LIMIT;
     const variant = this.#variant;
-    const inject = code === 200 && this.live_reload !== null && small &&
+    const live = this.live_reload;
+    const inject = code === 200 && live !== null && small &&
       type.startsWith("text/html");
+    // The script carries the folder's version, which changes with any file:
+    // the page's tag names it, and only the tag can say the page is current
+    // (a date would keep a copy whose script names an old version).
+    const version = inject ? live.version : null;
     let encoding: Encoding | null = variant?.encoding ?? null;
     if (
       encoding === null && this.compress && code === 200 && small &&
@@ -760,7 +765,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       )[0] ?? null;
     }
     const suffixes = [
-      ...(inject ? ["lr"] : []),
+      ...(version !== null ? [`lr-${version}`] : []),
       ...(encoding ? [encoding] : []),
     ];
     const etag = headerOf(held, "ETag");
@@ -771,7 +776,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const changedTag = headerOf(held, "ETag") ?? file?.etag ?? null;
     const ifNoneMatch = this.headers.get("If-None-Match");
     const ifModifiedSince = this.headers.get("If-Modified-Since");
-    const current = file
+    const unchanged = file
       ? fileNotModified(
         ifNoneMatch,
         ifModifiedSince,
@@ -781,6 +786,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       : ifNoneMatch !== null
       ? etagMatches(ifNoneMatch, changedTag)
       : heldUnmodifiedSince(ifModifiedSince, held);
+    const current = unchanged && (version === null || ifNoneMatch !== null);
     // Validators come before the range (RFC 9110 §13.2.2): a current copy
     // gets 304 even where the range could not be satisfied.
     const answerable = code === 200 || code === 206 ||
@@ -802,7 +808,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       }
       if (inject || (encoding !== null && !variant)) {
         let bytes = await readWhole(body);
-        if (inject) bytes = injectLiveReload(bytes);
+        if (version !== null) bytes = injectLiveReload(bytes, version);
         if (encoding !== null && !variant) {
           bytes = await compress(bytes, encoding);
         }
@@ -1184,8 +1190,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         (paths) => send(`event: change\ndata: ${JSON.stringify(paths)}\n\n`),
         stop,
       );
-      // How long ago the folder changed: a page loaded before then missed it.
-      send(`retry: 1000\n\nevent: hello\ndata: ${live.sinceChange ?? -1}\n\n`);
+      // The folder's version: a page served with another one missed a change.
+      send(`retry: 1000\n\nevent: hello\ndata: ${live.version}\n\n`);
     });
   }
 }

@@ -67,7 +67,9 @@ export class LiveReload implements Disposable {
   readonly #pending = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  #lastChange: number | null = null;
+  /** Tells this watcher's versions from those of an earlier server. */
+  readonly #instance = crypto.randomUUID().slice(0, 8);
+  #changes = 0;
 
   /** Starts watching `directory`. */
   constructor(directory: string) {
@@ -103,7 +105,7 @@ export class LiveReload implements Disposable {
 
   #send(): void {
     this.#timer = undefined;
-    this.#lastChange = performance.now();
+    this.#changes++;
     const paths = [...this.#pending];
     this.#pending.clear();
     for (const listener of this.#listeners) listener(paths);
@@ -115,24 +117,26 @@ export class LiveReload implements Disposable {
   }
 
   /**
-   * Milliseconds since the last change was reported to subscribers, or
-   * `null` before the first: a page that loaded before then may be stale.
+   * A name for the folder as last reported: it changes with each change
+   * reported to subscribers and differs from any other watcher's (a server
+   * started again), so a page that carries the version it was served with
+   * can tell whether it is current.
    *
    * @example
    * ```ts
-   * import { equal } from "node:assert/strict";
+   * import { notEqual } from "node:assert/strict";
    * import { LiveReload } from "@pyport/web/http/server";
    * const dir = await Deno.makeTempDir();
-   * const live = new LiveReload(dir);
-   * equal(live.sinceChange, null);
-   * live.close();
+   * const first = new LiveReload(dir);
+   * const second = new LiveReload(dir);
+   * notEqual(first.version, second.version);
+   * first.close();
+   * second.close();
    * await Deno.remove(dir);
    * ```
    */
-  get sinceChange(): number | null {
-    return this.#lastChange === null
-      ? null
-      : Math.round(performance.now() - this.#lastChange);
+  get version(): string {
+    return `${this.#instance}-${this.#changes}`;
   }
 
   /**

@@ -38,7 +38,7 @@ export async function makeSite(
   };
 }
 
-/** A running `serve` on 127.0.0.1 and a free port. */
+/** A running `serve` on 127.0.0.1 and a free port (or the one asked for). */
 export interface Served extends AsyncDisposable {
   readonly process: ServeProcess;
   readonly port: number;
@@ -52,6 +52,8 @@ export interface ServeSettings {
   scheme?: string;
   /** The working directory of the process. */
   cwd?: string;
+  /** The port to listen on (default: a free one). */
+  port?: number;
 }
 
 /** Starts `serve` on `root` with `flags` and waits for its startup line. */
@@ -62,7 +64,7 @@ export async function serve(
 ): Promise<Served> {
   const scheme = settings.scheme ?? "http";
   const process = new ServeProcess(
-    ["0", "-b", "127.0.0.1", "-d", root, ...flags],
+    [String(settings.port ?? 0), "-b", "127.0.0.1", "-d", root, ...flags],
     settings.cwd === undefined ? {} : { cwd: settings.cwd },
   );
   let port: number;

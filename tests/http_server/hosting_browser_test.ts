@@ -72,30 +72,60 @@ Deno.test({
     const browser = await launch(profile);
     try {
       await t.step(
-        "--watch: a page reloads when its file changes",
+        "--watch: a page reloads once when its file changes, and once when the server starts again",
         async () => {
           await using site = await makeSite({
             "index.html": "<html><body><h1>version 1</h1></body></html>",
           });
-          await using server = await serve(site.root, ["--watch"]);
+          let server = await serve(site.root, ["--watch"]);
           const page = await browser.newPage();
-          await page.goto(server.url("/"), WAIT);
-          equal(await textOf(page, "h1"), "version 1");
-          // The page's event stream is open before the file changes.
-          await server.process.until(
-            () => server.process.stderr.includes('"GET /__serve/live-reload '),
-            "the page to open its event stream",
-          );
-          await Deno.writeTextFile(
-            `${site.root}/index.html`,
-            "<html><body><h1>version 2</h1></body></html>",
-          );
-          // A string runs in the page (this file has no DOM types).
-          await page.waitForFunction(
-            `document.querySelector("h1")?.textContent === "version 2"`,
-            WAIT,
-          );
-          await page.close();
+          try {
+            // Each load of the page in this tab counts itself.
+            await page.evaluateOnNewDocument(
+              `sessionStorage.loads = Number(sessionStorage.loads ?? 0) + 1;`,
+            );
+            const loads = async () =>
+              Number(await page.evaluate("sessionStorage.loads"));
+            const listening = (served: typeof server) =>
+              served.process.until(
+                () =>
+                  served.process.stderr.includes('"GET /__serve/live-reload '),
+                "the page to open its event stream",
+              );
+            await page.goto(server.url("/"), WAIT);
+            equal(await textOf(page, "h1"), "version 1");
+            // The page's event stream is open before the file changes.
+            await listening(server);
+            await Deno.writeTextFile(
+              `${site.root}/index.html`,
+              "<html><body><h1>version 2</h1></body></html>",
+            );
+            // A string runs in the page (this file has no DOM types).
+            await page.waitForFunction(
+              `document.querySelector("h1")?.textContent === "version 2"`,
+              WAIT,
+            );
+            // The reloaded page's stream names the version it was served
+            // with: no second reload.
+            await listening(server);
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            equal(await loads(), 2);
+            // A server started again on the same port: the page's stream
+            // comes back to a new version of the folder, and it reloads.
+            const port = server.port;
+            await server[Symbol.asyncDispose]();
+            server = await serve(site.root, ["--watch"], { port });
+            await page.waitForFunction(
+              `sessionStorage.loads === "3"`,
+              WAIT,
+            );
+            await listening(server);
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            equal(await loads(), 3);
+          } finally {
+            await page.close();
+            await server[Symbol.asyncDispose]();
+          }
         },
       );
 

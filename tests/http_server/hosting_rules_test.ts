@@ -279,22 +279,25 @@ Deno.test("JSON listing: name, type, size, mtime, href", () => {
   ]);
 });
 
-Deno.test("live reload script goes before the last </body>, or at the end", () => {
-  const page = injectLiveReload(bytes.encode("<p>é</p></BODY></html>"));
+Deno.test("live reload script goes before the last </body>, or at the end, with the page's version", () => {
+  const page = injectLiveReload(
+    bytes.encode("<p>é</p></BODY></html>"),
+    "abc-1",
+  );
   const out = text.decode(page);
   ok(out.startsWith("<p>é</p><script>"));
-  ok(out.endsWith("</script>\n</BODY></html>"));
+  ok(out.endsWith('})("abc-1");</script>\n</BODY></html>'), out);
   ok(out.includes("new EventSource(path)"));
   ok(out.includes('const path = "/__serve/live-reload";'));
   ok(
-    text.decode(injectLiveReload(bytes.encode("<p>x"))).startsWith(
+    text.decode(injectLiveReload(bytes.encode("<p>x"), "v")).startsWith(
       "<p>x<script>",
     ),
   );
   // A UTF-16 page is left as it is: the script's bytes would read as CJK.
   for (const bom of [[0xff, 0xfe], [0xfe, 0xff]]) {
     const utf16 = new Uint8Array([...bom, 0x3c, 0, 0x70, 0]);
-    deepEqual(injectLiveReload(utf16), utf16);
+    deepEqual(injectLiveReload(utf16, "v"), utf16);
   }
 });
 

@@ -2,7 +2,7 @@
  * serve's hosting flags, each through the real `serve` process and a real
  * client (fetch, raw sockets, openssl).
  */
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import {
@@ -614,9 +614,12 @@ Deno.test({
       gunzipSync(page.body).toString().includes("/__serve/live-reload"),
       "the script is in the page sent compressed",
     );
-    match(header(page, "etag") ?? "", /-lr-gzip"$/);
+    match(header(page, "etag") ?? "", /-lr-[\w-]+-gzip"$/);
     // A tag without the script (from a run without --watch) gets the page.
-    const stale = (header(page, "etag") ?? "").replace(/-lr-gzip"$/, '"');
+    const stale = (header(page, "etag") ?? "").replace(
+      /-lr-[\w-]+-gzip"$/,
+      '"',
+    );
     const again = await raw(server.port, "GET", "/", {
       "Accept-Encoding": "gzip",
       "If-None-Match": stale,
@@ -747,8 +750,20 @@ Deno.test({
       new TextEncoder().encode(page.text).length,
     );
     equal(page.res.headers.get("cache-control"), "no-cache");
-    match(page.res.headers.get("etag") ?? "", /-lr"$/);
+    const firstVersion = versionIn(page.text);
+    const firstTag = page.res.headers.get("etag") ?? "";
+    ok(firstTag.endsWith(`-lr-${firstVersion}"`), firstTag);
     equal((await fetchText(server.url("/notes.txt"))).text, "plain");
+    // Revalidation: the tag says the copy is current; a date cannot, as it
+    // does not name the script's version.
+    const revalidate = (headers: Record<string, string>) =>
+      fetchText(server.url("/"), { headers });
+    equal((await revalidate({ "If-None-Match": firstTag })).res.status, 304);
+    const lastModified = page.res.headers.get("last-modified") ?? "";
+    equal(
+      (await revalidate({ "If-Modified-Since": lastModified })).res.status,
+      200,
+    );
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 10_000);
@@ -761,38 +776,54 @@ Deno.test({
       const reader = events.body!.getReader();
       let received = text.decode((await reader.read()).value);
       ok(received.startsWith("retry: 1000"));
-      // No change yet: a page loaded at any time is current.
-      ok(received.includes("event: hello\ndata: -1\n\n"), received);
-      await Deno.writeTextFile(`${site.root}/index.html`, "<h1>v2</h1>");
+      // No change yet: the page's version is current.
+      ok(
+        received.includes(`event: hello\ndata: ${firstVersion}\n\n`),
+        received,
+      );
+      // Another file changes: the page's own bytes stay as they were.
+      await Deno.writeTextFile(`${site.root}/notes.txt`, "changed");
       await Deno.writeTextFile(`${site.root}/.hidden-swap`, "ignored");
       while (!received.includes("event: change")) {
         const { value, done } = await reader.read();
         if (done) break;
         received += text.decode(value);
       }
-      match(received, /event: change\ndata: \[.*"index\.html".*\]\n\n/);
+      match(received, /event: change\ndata: \[.*"notes\.txt".*\]\n\n/);
       ok(!received.includes(".hidden-swap"));
       await reader.cancel();
-      // A stream opened later says how long ago that change was.
+      // A stream opened later names the new version, which pages served
+      // now carry; a copy of the page served before is not current, as its
+      // script names the old one.
       const later = await fetch(server.url("/__serve/live-reload"), {
         signal: controller.signal,
       });
       const laterReader = later.body!.getReader();
       let hello = "";
-      while (!/event: hello\ndata: -?\d+\n\n/.test(hello)) {
+      while (!/event: hello\ndata: \S+\n\n/.test(hello)) {
         const { value, done } = await laterReader.read();
         if (done) break;
         hello += text.decode(value);
       }
-      const age = Number(/event: hello\ndata: (-?\d+)/.exec(hello)?.[1]);
-      ok(age >= 0 && age < 10_000, hello);
       await laterReader.cancel();
+      const secondVersion = /event: hello\ndata: (\S+)/.exec(hello)?.[1];
+      notEqual(secondVersion, firstVersion);
+      const second = await revalidate({ "If-None-Match": firstTag });
+      equal(second.res.status, 200);
+      equal(versionIn(second.text), secondVersion);
     } finally {
       clearTimeout(timer);
       controller.abort();
     }
   },
 });
+
+/** The folder version a page's live reload script was served with. */
+function versionIn(page: string): string {
+  const version = /\}\)\(("[^"]*")\);<\/script>/.exec(page)?.[1];
+  ok(version, "the page's live reload script carries a version");
+  return JSON.parse(version);
+}
 
 Deno.test({
   name:
