@@ -136,3 +136,22 @@ function accepts<T extends object>(spec: PyArgsSpec<T>, name: string): boolean {
     (spec.keywordOnly as readonly string[] | undefined)?.includes(name) ===
       true;
 }
+
+/**
+ * Python's error for a call without its required arguments, `undefined`
+ * standing for an argument not given: `urljoin("http://a/")` is
+ * "urljoin() missing 1 required positional argument: 'url'".
+ */
+export function missingArguments(
+  fn: string,
+  names: readonly string[],
+): TypeError {
+  const quoted = names.map((name) => `'${name}'`);
+  const list = quoted.length < 3
+    ? quoted.join(" and ")
+    : `${quoted.slice(0, -1).join(", ")}, and ${quoted.at(-1)}`;
+  const s = quoted.length === 1 ? "" : "s";
+  return new TypeError(
+    `${fn}() missing ${quoted.length} required positional argument${s}: ${list}`,
+  );
+}

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { missingArguments } from "../../_util/py_args.ts";
 import {
   bytesArgText,
   joinArgs,
@@ -155,6 +156,12 @@ export function urljoin(
   b?: unknown,
 ): string | Uint8Array {
   if (arguments.length > 4) tooManyArguments("urljoin", arguments.length);
+  if (base === undefined || url === undefined) {
+    throw missingArguments(
+      "urljoin",
+      base === undefined ? ["base", "url"] : ["url"],
+    );
+  }
   if (!truthy(base)) return url;
   if (!truthy(url)) return base;
   const allowFragments = joinArgs(a, b);

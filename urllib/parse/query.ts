@@ -9,7 +9,11 @@
  */
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
-import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
+import {
+  isPlainObject,
+  missingArguments,
+  pyArgs,
+} from "../../_util/py_args.ts";
 import { quotePlusImpl, unquoteBytes, unquoteImpl } from "./_quote_impl.ts";
 import { pyStr, reprBytes, reprStr } from "../../_util/py_repr.ts";
 import { typeName } from "../../_util/py_type_name.ts";
@@ -250,6 +254,7 @@ function parseQslImpl(
     throw new TypeError("Separator must be of type string or bytes.");
   }
   if (typeof qs === "string") return parseText(qs, separator, a);
+  if (qs === undefined) throw missingArguments(fn, ["qs"]);
   if (!truthy(qs)) return [];
   if (!(qs instanceof Uint8Array)) {
     throw new TypeError(
@@ -549,6 +554,7 @@ export function urlencode(
   options: Omit<UrlencodeOptions, "doseq" | "safe">,
 ): string;
 export function urlencode(query: UrlencodeQuery, ...args: unknown[]): string {
+  if (query === undefined) throw missingArguments("urlencode", ["query"]);
   const a = args.length === 0
     ? URLENCODE_SPEC.defaults
     : pyArgs(URLENCODE_SPEC, args);

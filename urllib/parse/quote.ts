@@ -16,7 +16,7 @@ import {
   unquoteBytes,
   unquoteImpl,
 } from "./_quote_impl.ts";
-import { pyArgs } from "../../_util/py_args.ts";
+import { missingArguments, pyArgs } from "../../_util/py_args.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import { onlyOneArgument } from "./_split_args.ts";
 
@@ -95,6 +95,7 @@ export function quote(
   options: Omit<QuoteOptions, "safe">,
 ): string;
 export function quote(string: string | Uint8Array, ...args: unknown[]): string {
+  if (string === undefined) throw missingArguments("quote", ["string"]);
   if (args.length === 0) return quoteImpl(string, "/", null, null);
   const { safe, encoding, errors } = pyArgs(QUOTE_SPEC, args);
   return quoteImpl(string, safe, encoding, errors);
@@ -134,6 +135,7 @@ export function quote_plus(
   string: string | Uint8Array,
   ...args: unknown[]
 ): string {
+  if (string === undefined) throw missingArguments("quote_plus", ["string"]);
   const { safe, encoding, errors } = args.length === 0
     ? { safe: "", encoding: null, errors: null }
     : pyArgs(QUOTE_PLUS_SPEC, args);
@@ -162,6 +164,7 @@ export function quote_from_bytes(
   options: QuoteFromBytesOptions,
 ): string;
 export function quote_from_bytes(bs: Uint8Array, ...args: unknown[]): string {
+  if (bs === undefined) throw missingArguments("quote_from_bytes", ["bs"]);
   const { safe } = args.length === 0 ? { safe: "/" } : pyArgs({
     fn: "quote_from_bytes",
     names: ["safe"] as const,
@@ -211,6 +214,7 @@ export function unquote(
   string: string | Uint8Array,
   ...args: unknown[]
 ): string {
+  if (string === undefined) throw missingArguments("unquote", ["string"]);
   if (args.length === 0) return unquoteImpl(string, "utf-8", "replace");
   const { encoding, errors } = pyArgs(UNQUOTE_SPEC, args);
   return unquoteImpl(string, encoding, errors);
@@ -242,6 +246,7 @@ export function unquote_plus(
   options: Omit<UnquoteOptions, "encoding">,
 ): string;
 export function unquote_plus(string: string, ...args: unknown[]): string {
+  if (string === undefined) throw missingArguments("unquote_plus", ["string"]);
   const { encoding, errors } = args.length === 0
     ? { encoding: "utf-8", errors: "replace" }
     : pyArgs({ ...UNQUOTE_SPEC, fn: "unquote_plus" }, args);
@@ -271,6 +276,9 @@ export function unquote_plus(string: string, ...args: unknown[]): string {
  */
 export function unquote_to_bytes(string: string | Uint8Array): Uint8Array {
   onlyOneArgument("unquote_to_bytes", arguments.length);
+  if (string === undefined) {
+    throw missingArguments("unquote_to_bytes", ["string"]);
+  }
   if (typeof string === "string") {
     if (!string) return new Uint8Array(0);
     // Pure ASCII needs no encoder pass.

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { pyArgs } from "../../_util/py_args.ts";
+import { missingArguments, pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
@@ -147,14 +147,9 @@ function fieldsOf(ctor: unknown): readonly string[] {
 function checkAllGiven(result: object, values: readonly unknown[]): void {
   if (!values.includes(undefined)) return;
   const names = fieldsOf(result.constructor);
-  const missing = names.filter((_, i) => values[i] === undefined)
-    .map((name) => `'${name}'`);
-  const list = missing.length < 3
-    ? missing.join(" and ")
-    : `${missing.slice(0, -1).join(", ")}, and ${missing.at(-1)}`;
-  const s = missing.length === 1 ? "" : "s";
-  throw new TypeError(
-    `${result.constructor.name}.__new__() missing ${missing.length} required positional argument${s}: ${list}`,
+  throw missingArguments(
+    `${result.constructor.name}.__new__`,
+    names.filter((_, i) => values[i] === undefined),
   );
 }
 

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { pyStr } from "../../_util/py_repr.ts";
+import { missingArguments } from "../../_util/py_args.ts";
 import {
   bytesArgText,
   describe,
@@ -102,8 +104,11 @@ function splitUrl(
     splitInto(parts, asciiDecode(url), schemeText, allowFragments);
     return true;
   }
-  if (url === null || url === undefined) {
-    throw new TypeError(`${fn}() missing required argument 'url'`);
+  if (url === undefined) throw missingArguments(fn, ["url"]);
+  if (url === null) {
+    // Python's None is an empty URL, split as bytes.
+    splitInto(parts, "", bytesArgText(scheme), allowFragments);
+    return true;
   }
   throw new TypeError(
     `${fn}() expected str or Uint8Array, got ${describe(url)}`,
@@ -273,6 +278,9 @@ export function urlunsplit(
   components: Iterable<string | Uint8Array>,
 ): string | Uint8Array {
   onlyOneArgument("urlunsplit", arguments.length);
+  if (components === undefined) {
+    throw missingArguments("urlunsplit", ["components"]);
+  }
   if (components instanceof SplitResult) {
     const r = components;
     return unsplitText(r.scheme, r.netloc, r.path, r.query, r.fragment);
@@ -304,6 +312,9 @@ export function urlunparse(
   components: Iterable<string | Uint8Array>,
 ): string | Uint8Array {
   onlyOneArgument("urlunparse", arguments.length);
+  if (components === undefined) {
+    throw missingArguments("urlunparse", ["components"]);
+  }
   if (components instanceof ParseResult) {
     const r = components;
     return unparseText(
@@ -363,6 +374,7 @@ export function urldefrag(
   url: string | Uint8Array,
 ): DefragResult | DefragResultBytes {
   onlyOneArgument("urldefrag", arguments.length);
+  if (url === undefined) throw missingArguments("urldefrag", ["url"]);
   if (typeof url === "string") {
     const [u, f] = defragText(url);
     return new DefragResult(u, f);
@@ -385,7 +397,9 @@ export function urldefrag(
  */
 export function unwrap(url: string): string {
   onlyOneArgument("unwrap", arguments.length);
-  url = pyStrip(String(url));
+  if (url === undefined) throw missingArguments("unwrap", ["url"]);
+  // Python's str() of anything else: `b'...'` for bytes, `None` for null.
+  url = pyStrip(typeof url === "string" ? url : pyStr(url));
   if (url.startsWith("<") && url.endsWith(">")) {
     url = pyStrip(url.slice(1, -1));
   }

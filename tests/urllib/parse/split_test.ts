@@ -457,6 +457,52 @@ Deno.test("unwrap", () => {
   equal(unwrap("\x1c\u3000x\x85"), "x");
   // U+FEFF is not whitespace to Python.
   equal(unwrap("\ufeffx"), "\ufeffx");
+  // Python's unwrap takes str(url): anything else is read as Python
+  // prints it.
+  const loose = unwrap as (url: unknown) => string;
+  equal(loose(enc("<URL:x>")), "b'<URL:x>'");
+  equal(loose(new Uint8Array()), "b''");
+  equal(loose(null), "None");
+  equal(loose(true), "True");
+});
+
+Deno.test("functions called without their required arguments throw Python's TypeError; None is an empty bytes URL", async () => {
+  const parse = await import("../../../urllib/parse/mod.ts");
+  const loose = parse as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  const calls: [string, unknown[], string][] = [
+    ["urljoin", [], "2 required positional arguments: 'base' and 'url'"],
+    ["urljoin", ["http://a/b"], "1 required positional argument: 'url'"],
+    ["urldefrag", [], "1 required positional argument: 'url'"],
+    ["urlsplit", [], "1 required positional argument: 'url'"],
+    ["urlparse", [], "1 required positional argument: 'url'"],
+    ["urlunsplit", [], "1 required positional argument: 'components'"],
+    ["urlunparse", [], "1 required positional argument: 'components'"],
+    ["parse_qs", [], "1 required positional argument: 'qs'"],
+    ["parse_qsl", [], "1 required positional argument: 'qs'"],
+    ["unwrap", [], "1 required positional argument: 'url'"],
+    ["quote", [], "1 required positional argument: 'string'"],
+    ["quote_plus", [], "1 required positional argument: 'string'"],
+    ["quote_from_bytes", [], "1 required positional argument: 'bs'"],
+    ["unquote", [], "1 required positional argument: 'string'"],
+    ["unquote_plus", [], "1 required positional argument: 'string'"],
+    ["unquote_to_bytes", [], "1 required positional argument: 'string'"],
+    ["urlencode", [], "1 required positional argument: 'query'"],
+  ];
+  for (const [name, args, missing] of calls) {
+    throws(() => loose[name]!(...args), {
+      name: "TypeError",
+      message: `${name}() missing ${missing}`,
+    });
+  }
+  // Python's None is falsy: an empty URL, split as bytes.
+  deepEqual([...loose.urlsplit!(null) as SplitResultBytes], [
+    ...new SplitResultBytes(enc(""), enc(""), enc(""), enc(""), enc("")),
+  ]);
+  equal(loose.urlparse!(null) instanceof ParseResultBytes, true);
+  deepEqual(loose.parse_qsl!(null), []);
 });
 
 Deno.test("one-parameter functions refuse extra arguments, as Python's do", () => {
