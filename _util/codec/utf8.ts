@@ -25,14 +25,14 @@ export interface Utf8Lead {
 
 // The first continuation byte's range is where UTF-8 rules out overlong
 // forms (E0, F0), code points past U+10FFFF (F4) and surrogates (ED).
-function utf8LeadTable(surrogates: boolean): readonly (Utf8Lead | undefined)[] {
+function utf8LeadTable(): readonly (Utf8Lead | undefined)[] {
   const table: (Utf8Lead | undefined)[] = new Array(256).fill(undefined);
   for (let b = 0xc2; b <= 0xf4; b++) {
     const need = b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
     let lo = 0x80;
     let hi = 0xbf;
     if (b === 0xe0) lo = 0xa0;
-    if (b === 0xed && !surrogates) hi = 0x9f;
+    if (b === 0xed) hi = 0x9f;
     if (b === 0xf0) lo = 0x90;
     if (b === 0xf4) hi = 0x8f;
     table[b] = { need, mask: 0x7f >> (need + 1), lo, hi };
@@ -52,9 +52,7 @@ function utf8LeadTable(surrogates: boolean): readonly (Utf8Lead | undefined)[] {
  * equal(UTF8_LEADS[0xc0], undefined);
  * ```
  */
-export const UTF8_LEADS = utf8LeadTable(false);
-/** {@linkcode UTF8_LEADS} with encoded surrogates admitted ("surrogatepass"). */
-const UTF8_LEADS_SURROGATEPASS = utf8LeadTable(true);
+export const UTF8_LEADS = utf8LeadTable();
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
@@ -111,9 +109,7 @@ function utf8DecodeSlow(
 ): string {
   const sink = new TextSink();
   const n = bytes.length;
-  const leads = errors === "surrogatepass"
-    ? UTF8_LEADS_SURROGATEPASS
-    : UTF8_LEADS;
+  const leads = UTF8_LEADS;
   let i = 0;
   while (i < n) {
     const b = bytes[i] as number;
@@ -152,7 +148,14 @@ function utf8DecodeSlow(
       }
       cp = (cp << 6) | (c & 0x3f);
     }
-    if (problem) {
+    if (problem && errors === "surrogatepass" && isEncodedSurrogate(bytes, i)) {
+      sink.pushCp(
+        0xd000 | (((bytes[i + 1] as number) & 0x3f) << 6) |
+          ((bytes[i + 2] as number) & 0x3f),
+      );
+      i += 3;
+    } else if (problem) {
+      // Anything else fails as in strict decoding, where it failed.
       i = handleDecodeError(bytes, i, j, problem, errors, errName, sink);
     } else {
       sink.pushCp(cp);
@@ -160,6 +163,17 @@ function utf8DecodeSlow(
     }
   }
   return sink.result();
+}
+
+/**
+ * Whether `ED A0-BF 80-BF` (a surrogate, which UTF-8 forbids and
+ * "surrogatepass" lets through) starts at `i`.
+ */
+function isEncodedSurrogate(bytes: Uint8Array, i: number): boolean {
+  const second = bytes[i + 1] ?? 0;
+  const third = bytes[i + 2] ?? 0;
+  return bytes[i] === 0xed && second >= 0xa0 && second <= 0xbf &&
+    third >= 0x80 && third <= 0xbf;
 }
 
 /** Python's `utf-8` codec. */

@@ -274,6 +274,20 @@ Deno.test("decodeBytes: error handlers as Python applies them", () => {
     decodeBytes(bytes(0xed, 0xa0, 0x80), "utf-8", "surrogatepass"),
     "\ud800",
   );
+  // Anything short of a whole encoded surrogate fails where strict decoding
+  // fails, as Python's handler raises the strict error again.
+  for (const tail of [[0xa0], [0xbf, 0xef]]) {
+    for (const codec of ["utf-8", "utf-8-sig"]) {
+      throws(
+        () => decodeBytes(bytes(0xed, ...tail), codec, "surrogatepass"),
+        {
+          name: "UnicodeDecodeError",
+          message:
+            "'utf-8' codec can't decode byte 0xed in position 0: invalid continuation byte",
+        },
+      );
+    }
+  }
   throws(() => decodeBytes(bytes(0xff), "utf-8", "xmlcharrefreplace"), {
     name: "TypeError",
     message: "don't know how to handle UnicodeDecodeError in error callback",
