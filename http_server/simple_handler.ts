@@ -65,6 +65,7 @@ import {
 } from "../_util/mime_types.ts";
 import { parseRange } from "./_range.ts";
 import { locationPath, translateUrlPath } from "./_translate.ts";
+import { urlsplit, urlunsplit } from "../urllib/parse/split.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
 import { BaseHTTPRequestHandler } from "./base_handler.ts";
@@ -814,10 +815,22 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       return null;
     }
     if (info?.isDirectory) {
-      const [urlPath, rest] = splitQuery(this.path);
-      if (!urlPath.endsWith("/")) {
+      const target = urlsplit(this.path);
+      if (!target.path.endsWith("/")) {
         this.send_response(301);
-        this.send_header("Location", locationPath(urlPath) + "/" + rest);
+        // Python's urlunsplit rebuilds the target (a `//` before the path
+        // of a scheme with hosts), with the path as this server reads it.
+        const [scheme, netloc, path, query, fragment] = target;
+        this.send_header(
+          "Location",
+          urlunsplit([
+            scheme,
+            netloc,
+            locationPath(path) + "/",
+            query,
+            fragment,
+          ]),
+        );
         this.send_header("Content-Length", "0");
         this.end_headers();
         return null;
@@ -1437,19 +1450,4 @@ async function pipeTo(
   } finally {
     await reader.cancel().catch(() => {});
   }
-}
-
-/**
- * Splits a request target into its path and the `?query#fragment` rest,
- * rebuilt as Python's `urlunsplit` does: an empty query or fragment is
- * dropped with its `?` or `#`.
- */
-function splitQuery(target: string): [string, string] {
-  const h = target.indexOf("#");
-  const beforeFragment = h === -1 ? target : target.slice(0, h);
-  const fragment = h === -1 ? "" : target.slice(h + 1);
-  const q = beforeFragment.indexOf("?");
-  const path = q === -1 ? beforeFragment : beforeFragment.slice(0, q);
-  const query = q === -1 ? "" : beforeFragment.slice(q + 1);
-  return [path, (query && `?${query}`) + (fragment && `#${fragment}`)];
 }

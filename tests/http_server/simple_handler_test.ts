@@ -407,6 +407,32 @@ Deno.test("SimpleHTTPRequestHandler: Range is ignored for HTTP/0.9, whose respon
   ok(part.output.endsWith("\r\n\r\nWorld"));
 });
 
+Deno.test("SimpleHTTPRequestHandler: a folder's redirect rebuilds the target as Python's urlunsplit does", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pyport_scheme_names_" });
+  try {
+    // Folders named like a scheme, reached by targets a client can send.
+    await Deno.mkdir(`${dir}/http:`);
+    await Deno.mkdir(`${dir}/ftp:`);
+    await Deno.mkdir(`${dir}/sub`);
+    const Handler = Quiet.partial({ directory: dir });
+    const location = async (target: string) => {
+      const { output } = await exchange(
+        Handler,
+        `GET ${target} HTTP/1.0\r\n\r\n`,
+      );
+      ok(output.startsWith("HTTP/1.0 301 "), output);
+      return /\r\nLocation: ([^\r]*)\r\n/.exec(output)?.[1];
+    };
+    // CPython 3.13: http:///, ftp:///?a, /sub/?x#f
+    equal(await location("http:"), "http:///");
+    equal(await location("ftp:?a"), "ftp:///?a");
+    equal(await location("/sub?x#f"), "/sub/?x#f");
+    equal(await location("/sub?#"), "/sub/");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("SimpleHTTPRequestHandler: folders, index pages, redirects, listing", async () => {
   await withFiles({ directory: www }, async (base) => {
     let res = await fetch(`${base}/sub?x=1`, { redirect: "manual" });
