@@ -152,6 +152,11 @@ const OPTIONS = {
   ...HOSTING_OPTIONS,
 } as const;
 
+/** Every long option's name, in the order `--help` lists them. */
+const LONG_NAMES = Object.keys(OPTIONS);
+/** The long options of `python -m http.server`. */
+const PYTHON_LONG_NAMES = ["help", "cgi", "bind", "directory", "protocol"];
+
 /** The short options that take a value (`-b`, `-d`, `-p`, ...). */
 const SHORT_WITH_VALUE = new Set(
   Object.values(OPTIONS).flatMap((option) =>
@@ -173,11 +178,84 @@ function splitShortEquals(args: readonly string[]): string[] {
   );
 }
 
+/**
+ * Long options abbreviated as argparse allows (`--dir` for `--directory`,
+ * `--dir=X` too): a prefix of exactly one option's name stands for it, a
+ * prefix of several is an error naming them. Python's own options are
+ * matched first.
+ */
+function expandAbbreviations(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((arg, i) => {
+    if ((end >= 0 && i >= end) || !arg.startsWith("--") || arg === "--") {
+      return arg;
+    }
+    const equals = arg.indexOf("=");
+    const typed = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+    if (Object.hasOwn(OPTIONS, typed)) return arg;
+    const prefixOf = (name: string) => name.startsWith(typed);
+    // What Python's own flags make of it first, so that every command line
+    // python -m http.server takes means the same here (`--p` is --protocol,
+    // though --precompressed starts so too).
+    const pythons = PYTHON_LONG_NAMES.filter(prefixOf);
+    const matches = pythons.length > 0 ? pythons : LONG_NAMES.filter(prefixOf);
+    if (matches.length > 1) {
+      throw new UsageError(
+        `ambiguous option: ${arg} could match ${
+          matches.map((name) => `--${name}`).join(", ")
+        }`,
+      );
+    }
+    if (matches.length === 0) return arg;
+    return `--${matches[0]}${equals < 0 ? "" : arg.slice(equals)}`;
+  });
+}
+
+/**
+ * Whether argparse would print the help: it acts on each argument in turn,
+ * so `-h` anywhere counts unless an earlier option lacks its value or the
+ * port before it is no number (arguments it does not know are only
+ * reported once all are read, after the help).
+ */
+function helpComesFirst(args: readonly string[]): boolean {
+  let portSeen = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--") return false;
+    if (arg === "--help" || /^-h/.test(arg)) return true;
+    if (!arg.startsWith("-") || arg === "-") {
+      if (!portSeen && !/^\d+$/.test(arg)) return false;
+      portSeen = true;
+      continue;
+    }
+    if (takesSeparateValue(arg)) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith("-")) return false;
+      i++;
+    }
+  }
+  return false;
+}
+
+/** Whether `arg` is an option whose value is the next argument. */
+function takesSeparateValue(arg: string): boolean {
+  if (arg.startsWith("--")) {
+    const name = arg.slice(2);
+    return Object.hasOwn(OPTIONS, name) &&
+      OPTIONS[name as keyof typeof OPTIONS].type === "string";
+  }
+  return arg.length === 2 && SHORT_WITH_VALUE.has(arg);
+}
+
 function parseCommandLine(args: string[]): ServeOptions | "help" {
+  const expanded = expandOptionalValues(
+    expandAbbreviations(splitShortEquals(args)),
+  );
+  if (helpComesFirst(expanded)) return "help";
   let parsed;
   try {
     parsed = parseArgs({
-      args: expandOptionalValues(splitShortEquals(args)),
+      args: expanded,
       allowPositionals: true,
       strict: true,
       options: OPTIONS,
@@ -185,8 +263,9 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
   } catch (error) {
     throw new UsageError(argparseWording(error));
   }
+  // A help option parseArgs saw came after an error, which argparse
+  // reports first.
   const { values, positionals } = parsed;
-  if (values.help) return "help";
   if (values.cgi) {
     throw new UsageError(
       "--cgi is not supported: CGI is deprecated in Python 3.13 and removed in 3.15",

@@ -265,6 +265,57 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
   }
 });
 
+Deno.test("serve: -h acts where argparse reaches it; long options abbreviate as argparse allows", async () => {
+  // What python3.13 -m http.server does with each (exit 0: the help).
+  const cases: [string[], RegExp | null][] = [
+    [["--bogus", "-h"], null],
+    [["-h", "--bogus"], null],
+    [["-h", "-b"], null],
+    [["1", "2", "-h"], null],
+    [["-p", "HTTP/2", "-h"], null],
+    [["--bi", "127.0.0.1", "--prot", "HTTP/1.1", "--help"], null],
+    [["8000x", "-h"], /invalid int value: '8000x'/],
+    [["-b", "-h"], /argument -b\/--bind: expected one argument/],
+    [["--", "-h"], /invalid int value: '-h'/],
+    // Python's own flags first: --he is --help, as in Python.
+    [["--he"], null],
+    // A prefix of several options is refused, naming them.
+    [
+      ["--no", "x"],
+      /ambiguous option: --no could match --no-cache, --no-dotfiles, --no-listing$/m,
+    ],
+  ];
+  await Promise.all(cases.map(async ([args, error]) => {
+    const { code, stdout, stderr } = await run(args);
+    if (error === null) {
+      equal(code, 0, args.join(" "));
+      ok(stdout.startsWith("usage: serve "), args.join(" "));
+    } else {
+      equal(code, 2, args.join(" "));
+      match(stderr, error);
+    }
+  }));
+  await using server = new ServeProcess([
+    "0",
+    "--bi",
+    "127.0.0.1",
+    "--dir=" + dir,
+    "--p",
+    "HTTP/1.1",
+  ]);
+  const port = await server.started();
+  ok(
+    server.stdout.startsWith("Serving HTTP on 127.0.0.1 port "),
+    server.stdout,
+  );
+  const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+  });
+  equal(res.status, 200);
+  await res.body?.cancel();
+  await server.stop();
+});
+
 Deno.test("serve: start-up failures exit 1 with one line saying what to do", async () => {
   let result = await run(["0", "-d", `${dir}/missing`]);
   equal(result.code, 1);
