@@ -11,6 +11,7 @@
 import { decodeAscii, latin1Decode, latin1Encode } from "../_util/latin1.ts";
 import { BufferPool } from "./_buffer_pool.ts";
 import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
+import { typeName } from "../_util/py_type_name.ts";
 
 /**
  * What the handlers need of a connection: a `Deno.Conn` (TCP, TLS or Unix)
@@ -30,6 +31,32 @@ export interface StreamConnection {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * A size as Python's file reads take it: an integer, or None (`null`) for
+ * no limit, as -1; a bool counts as its integer, as in Python.
+ */
+function sizeOrNone(size: unknown): number {
+  if (size === null || size === undefined) return -1;
+  if (typeof size === "boolean") return Number(size);
+  if (typeof size !== "number" || !Number.isInteger(size)) {
+    throw new TypeError(
+      `argument should be integer or None, not '${typeName(size)}'`,
+    );
+  }
+  return size;
+}
+
+/** A size that must be an integer (`read1`, `peek`), as in Python. */
+function integerSize(size: unknown): number {
+  if (typeof size === "boolean") return Number(size);
+  if (typeof size !== "number" || !Number.isInteger(size)) {
+    throw new TypeError(
+      `'${typeName(size)}' object cannot be interpreted as an integer`,
+    );
+  }
+  return size;
+}
 const encoder = new TextEncoder();
 /**
  * The read buffer starts at Python's `io.DEFAULT_BUFFER_SIZE` (8 KiB: a
@@ -339,9 +366,10 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * the stream has ended.
    */
   async read(size: number | null = -1): Promise<Uint8Array> {
+    size = sizeOrNone(size);
     this.#checkOpen();
     // Python's None, as -1: everything until the end of the stream.
-    if (size === null || size < 0) return this.#readAll();
+    if (size < 0) return this.#readAll();
     if (size === 0) return EMPTY;
     while (this.buffered < size && await this.#fill());
     return this.#take(Math.min(size, this.buffered));
@@ -358,11 +386,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   async read1(size = -1): Promise<Uint8Array> {
     // Python's BufferedReader.read1 takes no None (read and readline do).
-    if (size === null) {
-      throw new TypeError(
-        "'NoneType' object cannot be interpreted as an integer",
-      );
-    }
+    size = integerSize(size);
     this.#checkOpen();
     if (this.buffered === 0) await this.#fill();
     const available = this.buffered;
@@ -375,7 +399,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * when nothing is; empty at end of stream. `size` is accepted for
    * Python's signature; as there, the result may be shorter or longer.
    */
-  async peek(_size = 0): Promise<Uint8Array> {
+  async peek(size = 0): Promise<Uint8Array> {
+    integerSize(size);
     this.#checkOpen();
     if (this.buffered === 0) await this.#fill();
     return this.#buffer.slice(this.#start, this.#end);
@@ -383,6 +408,13 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   /** Fills `b` as far as the stream allows; resolves with the count (0 at its end). */
   async readinto(b: Uint8Array): Promise<number> {
+    if (!(b instanceof Uint8Array)) {
+      throw new TypeError(
+        `readinto() argument must be read-write bytes-like object, not ${
+          typeName(b)
+        }`,
+      );
+    }
     this.#checkOpen();
     while (this.buffered < b.length && await this.#fill());
     const count = Math.min(b.length, this.buffered);
@@ -421,7 +453,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * most `size` bytes when `size` is not negative. Empty at end of stream.
    */
   async readline(size: number | null = -1): Promise<Uint8Array> {
-    size ??= -1;
+    size = sizeOrNone(size);
     this.#checkOpen();
     return this.#take(await this.#lineLength(size));
   }
@@ -502,7 +534,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * the total past `hint` bytes (a total of exactly `hint` reads on), as a
    * Python socket file's `readlines` does.
    */
-  async readlines(hint = -1): Promise<Uint8Array[]> {
+  async readlines(hint: number | null = -1): Promise<Uint8Array[]> {
+    hint = sizeOrNone(hint);
     const lines: Uint8Array[] = [];
     let total = 0;
     while (true) {

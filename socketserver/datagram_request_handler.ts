@@ -86,6 +86,11 @@ export class PacketWriter {
     return bytes.length;
   }
 
+  /** Writes each of `lines` in turn, as Python's `writelines`. */
+  writelines(lines: Iterable<BytesLike | string>): void {
+    for (const line of lines) this.write(line);
+  }
+
   /** Does nothing (the reply leaves when the handler finishes); for code written for `wfile` of a stream. */
   flush(): Promise<void> {
     return Promise.resolve();

@@ -118,7 +118,7 @@ serverTest(
   },
 );
 
-serverTest("PacketWriter: UTF-8 text, getvalue(), closed", () => {
+serverTest("PacketWriter: UTF-8 text, writelines, getvalue(), closed", () => {
   const wfile = new PacketWriter();
   equal(wfile.getvalue().length, 0);
   equal(wfile.write("é"), 2);
@@ -126,10 +126,12 @@ serverTest("PacketWriter: UTF-8 text, getvalue(), closed", () => {
   equal(wfile.write(""), 0);
   equal(decoder.decode(wfile.getvalue()), "é!");
   equal(decoder.decode(wfile.getvalue()), "é!");
+  wfile.writelines(["<", new Uint8Array([62])]);
+  equal(decoder.decode(wfile.getvalue()), "é!<>");
   const source = new Uint8Array([1, 2]);
   wfile.write(source);
   source[0] = 9; // written bytes are copied
-  deepEqual([...wfile.getvalue().subarray(3)], [1, 2]);
+  deepEqual([...wfile.getvalue().subarray(5)], [1, 2]);
   wfile.close();
   equal(wfile.closed, true);
   throws(() => wfile.write("x"), /I\/O operation on closed file/);

@@ -31,6 +31,37 @@ function reader(steps: ReadStep[], bufferSize = -1) {
 const text = (bytes: Uint8Array) => decoder.decode(bytes);
 
 serverTest(
+  "sizes are integers (or None) as Python's file reads check them; a fraction would have moved the stream by half a byte",
+  async () => {
+    const { rfile } = reader(["abcdefgh\nij\n"]);
+    const loose = rfile as unknown as Record<
+      string,
+      (arg: unknown) => Promise<unknown>
+    >;
+    // CPython 3.13, socket.makefile("rb"): each a TypeError, nothing read.
+    const cases: [string, unknown, string][] = [
+      ["read", 2.5, "argument should be integer or None, not 'float'"],
+      ["readline", "2", "argument should be integer or None, not 'str'"],
+      ["readlines", "x", "argument should be integer or None, not 'str'"],
+      ["read1", 2.5, "'float' object cannot be interpreted as an integer"],
+      ["peek", 2.5, "'float' object cannot be interpreted as an integer"],
+      [
+        "readinto",
+        "abc",
+        "readinto() argument must be read-write bytes-like object, not str",
+      ],
+    ];
+    for (const [method, arg, message] of cases) {
+      await rejects(loose[method]!.call(rfile, arg), new TypeError(message));
+    }
+    // A bool is its integer, as in Python.
+    equal(text(await rfile.read(true as unknown as number)), "a");
+    equal(text(await rfile.read(2)), "bc");
+    deepEqual((await rfile.readlines()).map(text), ["defgh\n", "ij\n"]);
+  },
+);
+
+serverTest(
   "a size of null is Python's None: read(None) reads to the end, readline(None) a whole line; read1(None) is refused",
   async () => {
     const { rfile } = reader(["l1\nl2\n", "rest"]);
