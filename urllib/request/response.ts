@@ -244,6 +244,16 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return n;
   }
 
+  /**
+   * Lets the connection go once the caller has had the last byte of a body
+   * with a length, as http.client does (not at the next read).
+   */
+  #releaseIfReadOut(): void {
+    if (this.#peek.length === 0 && this.#source.missing?.() === 0) {
+      this.#release();
+    }
+  }
+
   #release(): void {
     if (this.#released) return;
     this.#released = true;
@@ -330,6 +340,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
         const n = await this.#fill(buffer.subarray(total));
         if (n === null) break;
         total += n;
+        this.#releaseIfReadOut();
       }
     } catch (error) {
       throw this.#failedRead(error, buffer, total);
@@ -346,6 +357,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
         const n = await this.#fill(b.subarray(filled));
         if (n === null) break;
         filled += n;
+        this.#releaseIfReadOut();
       }
     } catch (error) {
       throw this.#failedRead(error, b, filled);
@@ -387,6 +399,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       line.set(this.#peek.subarray(0, take), total);
       this.#peek = this.#peek.subarray(take);
       total += take;
+      this.#releaseIfReadOut();
       if (nl >= 0) break;
     }
     return total === line.length ? line : line.slice(0, total);

@@ -188,6 +188,33 @@ Deno.test("read(n), readline, readlines and for-await iterate the body", async (
   equal((await big.read()).length, 200000 - 65536);
 });
 
+Deno.test("the connection is let go once the Content-Length is read, by read(n) or readinto, as http.client does", async () => {
+  await using site = startSite();
+  const big = await urlopen(`${site.base}/bytes/200000`);
+  ok(big instanceof HTTPResponse);
+  let total = 0;
+  while (total < 200000) {
+    ok(!big.isclosed());
+    total += (await big.read(65536)).length;
+  }
+  // No read has met the end of the stream yet: the length said enough.
+  ok(big.isclosed());
+  equal(big.length, 0);
+  equal((await big.read(65536)).length, 0);
+  const whole = await urlopen(`${site.base}/bytes/200000`);
+  ok(whole instanceof HTTPResponse);
+  equal(await whole.readinto(new Uint8Array(200000)), 200000);
+  ok(whole.isclosed());
+  // Lines: not while the last one waits in the buffer, once it is taken.
+  const lines = await urlopen(`${site.base}/text`);
+  ok(lines instanceof HTTPResponse);
+  equal(text(await lines.readline()), "line one\n");
+  equal(text(await lines.readline()), "line two\n");
+  ok(!lines.isclosed());
+  equal(text(await lines.readline()), "last");
+  ok(lines.isclosed());
+});
+
 Deno.test("close() empties what readline buffered; length, isclosed, readlines(hint) and read(-2) as http.client", async () => {
   await using site = startSite();
   const open = async (url: string) => {
