@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyInt } from "../../_util/py_int.ts";
 import { HTTPException, InvalidURL, URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
@@ -89,11 +90,15 @@ function hostPort(host: string, defaultPort: number): [string, number] {
   if (colon > bracket) {
     const text = host.slice(colon + 1);
     if (text !== "") {
-      if (!/^\d+$/.test(text)) {
-        throw new InvalidURL(`nonnumeric port: '${text}'`);
+      // Python's int(): `+80`, ` 80`, `8_0` are ports too.
+      const value = pyInt(text);
+      if (value === null) throw new InvalidURL(`nonnumeric port: '${text}'`);
+      // Python hands any int on, and glibc wraps 99999 round to another
+      // port (-1 fails to resolve): a number that names no port is refused.
+      if (value < 0 || value > 65535) {
+        throw new InvalidURL(`port out of range: '${text}'`);
       }
-      port = Number(text);
-      if (port > 65535) throw new InvalidURL(`port out of range: '${text}'`);
+      port = value;
     }
     name = host.slice(0, colon);
   }

@@ -483,7 +483,7 @@ Deno.test("timeout bounds every read of the body", async () => {
   }
 });
 
-Deno.test("CR/LF, raw spaces and control characters are refused before sending", async () => {
+Deno.test("CR/LF, raw spaces, control characters and numbers that name no port are refused before sending; a port as int() reads it is used", async () => {
   await using raw = startRaw(() => "HTTP/1.0 200 OK\r\n\r\n");
   await rejects(urlopen(`${raw.base}/a b`), (e) => {
     ok(e instanceof InvalidURL && e instanceof TypeError);
@@ -512,7 +512,19 @@ Deno.test("CR/LF, raw spaces and control characters are refused before sending",
     urlopen(`http://127.0.0.1:port/`),
     (e) => e instanceof InvalidURL && e.message === "nonnumeric port: 'port'",
   );
+  for (const port of ["99999", "-1"]) {
+    await rejects(
+      urlopen(`http://127.0.0.1:${port}/`),
+      (e) =>
+        e instanceof InvalidURL && e.message === `port out of range: '${port}'`,
+    );
+  }
   equal(raw.requests.length, 0);
+  // A port as Python's int() reads it reaches the server.
+  const port = new URL(raw.base).port;
+  await using resp = await urlopen(`http://127.0.0.1:+${port}/`);
+  equal(resp.status, 200);
+  equal(raw.requests.length, 1);
 });
 
 function haveIPv6Loopback(): boolean {
