@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { classAttributes } from "../../_util/class_attributes.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
@@ -138,8 +139,18 @@ export class Request {
   origin_req_host: string;
   /** Whether the request is unverifiable (RFC 2965). */
   unverifiable: boolean;
-  /** The method given to the constructor, or `null` for the default. */
-  method: string | null;
+  /**
+   * The method given to the constructor; else the class's (a subclass may
+   * set one, as in Python: `class Patch extends Request {}` then
+   * `Patch.method = "PATCH"`), `null` on `Request` itself: the default.
+   */
+  declare method: string | null;
+  /** The default method of the class's requests (a Python class attribute). */
+  declare static method: string | null;
+
+  static {
+    classAttributes<Request>(this, { method: null });
+  }
   /** Seconds allowed for connecting and for each read; set by `OpenerDirector.open`. */
   timeout: number | null = null;
   /**
@@ -185,7 +196,7 @@ export class Request {
     }
     this.origin_req_host = opts.origin_req_host ?? request_host(this);
     this.unverifiable = opts.unverifiable;
-    this.method = opts.method || null;
+    if (opts.method) this.method = opts.method;
   }
 
   /** The URL, fragment included; setting it re-parses type, host and selector. */

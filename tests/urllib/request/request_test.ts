@@ -64,6 +64,17 @@ Deno.test("get_method: GET, POST with data, or the given method", () => {
   );
 });
 
+Deno.test("get_method: a subclass's method is its requests' default, as Python's class attribute", () => {
+  class Patch extends Request {}
+  Patch.method = "PATCH";
+  equal(new Patch("http://h/").get_method(), "PATCH");
+  equal(new Patch("http://h/", enc.encode("x")).get_method(), "PATCH");
+  // The method given still wins; Request itself keeps Python's default.
+  equal(new Patch("http://h/", { method: "GET" }).get_method(), "GET");
+  equal(new Request("http://h/").get_method(), "GET");
+  equal(Request.method, null);
+});
+
 Deno.test("headers use str.capitalize() names; unredirected ones are separate", () => {
   const req = new Request("http://h/", {
     headers: { "content-TYPE": "a/b", "X-Forwarded-For": "1" },
