@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { typeName } from "../_util/py_type_name.ts";
 import { pyRepr } from "../_util/py_repr.ts";
 import type { Address } from "./base_server.ts";
 
@@ -14,7 +15,8 @@ import type { Address } from "./base_server.ts";
  * error a path or a bad port gets.
  *
  * @throws {TypeError} When `address` is a path.
- * @throws {RangeError} When the port is not an integer in 0-65535.
+ * @throws {TypeError} When the port is not an integer.
+ * @throws {RangeError} When the port is not in 0-65535.
  */
 export function inetAddress(
   address: Address,
@@ -25,11 +27,23 @@ export function inetAddress(
       `${server} needs a [host, port] address, not ${pyRepr(address)}`,
     );
   }
-  const port = address[1];
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  checkPort(address[1]);
+  return address;
+}
+
+/**
+ * Refuses a port as Python's socket calls do: a value that is no integer
+ * (`"80"`, `8.5`) is a `TypeError`, one outside 0-65535 a `RangeError`.
+ */
+export function checkPort(port: unknown): void {
+  if (typeof port !== "number" || !Number.isInteger(port)) {
+    throw new TypeError(
+      `'${typeName(port)}' object cannot be interpreted as an integer`,
+    );
+  }
+  if (port < 0 || port > 65535) {
     throw new RangeError(`port must be 0-65535, not ${pyRepr(port)}`);
   }
-  return address;
 }
 
 /**

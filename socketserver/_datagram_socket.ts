@@ -20,6 +20,7 @@ import dgram from "node:dgram";
 import { lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
 import type { Address } from "./base_server.ts";
+import { checkPort } from "./_address.ts";
 import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
 
 /**
@@ -170,6 +171,11 @@ class UdpSocket implements DatagramSocket {
     if (this.#closing) return Promise.reject(closedError());
     const bytes = toBytes(data);
     const [host, port] = address;
+    try {
+      checkPort(port);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       this.#socket.send(bytes, port, host, (error, sent) => {
         if (error) reject(denoError(error));

@@ -136,6 +136,15 @@ serverTest(
       () => new TCPServer(["127.0.0.1", 65536], StreamRequestHandler),
       /port must be 0-65535, not 65536/,
     );
+    // A port that is no integer is Python's TypeError.
+    throws(
+      () =>
+        new TCPServer(
+          ["127.0.0.1", "0"] as unknown as [string, number],
+          StreamRequestHandler,
+        ),
+      new TypeError("'str' object cannot be interpreted as an integer"),
+    );
     throws(
       () => new TCPServer("/tmp/x.sock", StreamRequestHandler),
       /TCPServer needs a \[host, port\] address, not '\/tmp\/x.sock'/,

@@ -161,11 +161,18 @@ serverTest(
 );
 
 serverTest(
-  "sendto refuses a path for a UDP socket, and everything once closed",
+  "sendto refuses a path for a UDP socket, a port that is no integer (as Python), and everything once closed",
   async () => {
     const server = new UDPServer(["127.0.0.1", 0], DatagramRequestHandler);
     const socket = server.socket!;
     await rejects(socket.sendto("x", "/tmp/nope"), TypeError);
+    // Python: TypeError: 'str' object cannot be interpreted as an integer.
+    const stringPort = ["127.0.0.1", "9"] as unknown as [string, number];
+    await rejects(
+      socket.sendto("x", stringPort),
+      new TypeError("'str' object cannot be interpreted as an integer"),
+    );
+    await rejects(socket.sendto("x", ["127.0.0.1", 70000]), RangeError);
     await server.server_close();
     equal(server.socket, null);
     await rejects(
