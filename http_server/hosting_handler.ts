@@ -746,13 +746,13 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const length = Number(headerOf(held, "Content-Length") ?? NaN);
     const small = length <= COMPRESS_LIMIT;
     const variant = this.#variant;
-    const live = this.live_reload;
-    const inject = code === 200 && live !== null && small &&
-      type.startsWith("text/html");
-    // The script carries the folder's version, which changes with any file:
-    // the page's tag names it, and only the tag can say the page is current
-    // (a date would keep a copy whose script names an old version).
-    const version = inject ? live.version : null;
+    // A page that gets the live reload script carries the folder's
+    // version, which changes with any file: the page's tag names it, and
+    // only the tag can say the page is current (a date would keep a copy
+    // whose script names an old version). null: no script.
+    const version = code === 200 && small && type.startsWith("text/html")
+      ? this.live_reload?.version ?? null
+      : null;
     let encoding: Encoding | null = variant?.encoding ?? null;
     if (
       encoding === null && this.compress && code === 200 && small &&
@@ -806,7 +806,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
           contentTypeFor(original),
         );
       }
-      if (inject || (encoding !== null && !variant)) {
+      if (version !== null || (encoding !== null && !variant)) {
         let bytes = await readWhole(body);
         if (version !== null) bytes = injectLiveReload(bytes, version);
         if (encoding !== null && !variant) {

@@ -86,7 +86,7 @@ options:
                         to 32 MiB, and never served stale)
   --workers N           serve with N processes on the same port, or "auto"
                         for one per CPU (default: 1; more needs Linux, and
-                        does not combine with --http2)
+                        does not combine with --http2 or --watch)
 
 ${HOSTING_HELP}
 
@@ -222,7 +222,9 @@ function helpComesFirst(args: readonly string[]): boolean {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === "--") return false;
-    if (arg === "--help" || /^-h/.test(arg)) return true;
+    if (arg === "--help") return true;
+    if (arg.startsWith("--help=")) throw ignoredHelpArgument(arg.slice(7));
+    if (/^-h/.test(arg)) return clusterShowsHelp(arg.slice(2), args[i + 1]);
     if (!arg.startsWith("-") || arg === "-") {
       if (!portSeen && !/^\d+$/.test(arg)) return false;
       portSeen = true;
@@ -235,6 +237,31 @@ function helpComesFirst(args: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Whether `-h` followed by `rest` in one argument (`-hb ADDR`) prints the
+ * help, as argparse reads such a cluster: each letter another flag, and a
+ * flag with a value takes the rest, or else the next argument, which must
+ * be there before any of them acts.
+ */
+function clusterShowsHelp(rest: string, next: string | undefined): boolean {
+  for (let k = 0; k < rest.length; k++) {
+    const flag = `-${rest[k]}`;
+    if (flag === "-h") continue;
+    // Python 3.13.0 shows the help before it looks at a letter it does not
+    // know.
+    if (!SHORT_WITH_VALUE.has(flag)) return true;
+    return k + 1 < rest.length || (next !== undefined && !next.startsWith("-"));
+  }
+  return true;
+}
+
+/** argparse's error for a value given to the help flag (`--help=1`). */
+function ignoredHelpArgument(value: string): UsageError {
+  return new UsageError(
+    `argument -h/--help: ignored explicit argument ${pyRepr(value)}`,
+  );
 }
 
 /** Whether `arg` is an option whose value is the next argument. */
@@ -305,14 +332,23 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
     );
   }
   const workers = parseWorkers(values.workers ?? "1");
-  if (http2 && (workers > 1 || values.workers === "auto")) {
+  const manyWorkers = workers > 1 || values.workers === "auto";
+  if (http2 && manyWorkers) {
     // Deno.serve, which speaks HTTP/2 here, cannot share its port.
     throw new UsageError("--workers does not combine with --http2");
+  }
+  if (values.watch && manyWorkers) {
+    // Each process would watch the folder and name its versions apart: a
+    // page from one and a stream from another would reload for ever.
+    throw new UsageError(
+      "--watch does not combine with --workers (live reload is for one process)",
+    );
   }
   return {
     port,
     bind: values.bind ?? null,
-    directory: values.directory ?? Deno.cwd(),
+    // An empty name is the current folder, as in Python.
+    directory: values.directory || Deno.cwd(),
     protocol,
     tlsCert,
     tlsKey,

@@ -66,6 +66,7 @@ import {
 import { parseRange } from "./_range.ts";
 import { locationPath, translateUrlPath } from "./_translate.ts";
 import { urlsplit, urlunsplit } from "../urllib/parse/split.ts";
+import type { SplitResult } from "../urllib/parse/results.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
 import { BaseHTTPRequestHandler } from "./base_handler.ts";
@@ -818,19 +819,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       const target = urlsplit(this.path);
       if (!target.path.endsWith("/")) {
         this.send_response(301);
-        // Python's urlunsplit rebuilds the target (a `//` before the path
-        // of a scheme with hosts), with the path as this server reads it.
-        const [scheme, netloc, path, query, fragment] = target;
-        this.send_header(
-          "Location",
-          urlunsplit([
-            scheme,
-            netloc,
-            locationPath(path) + "/",
-            query,
-            fragment,
-          ]),
-        );
+        this.send_header("Location", folderLocation(this.path, target));
         this.send_header("Content-Length", "0");
         this.end_headers();
         return null;
@@ -1450,4 +1439,27 @@ async function pipeTo(
   } finally {
     await reader.cancel().catch(() => {});
   }
+}
+
+/**
+ * The `Location` of a folder's 301: the request target with a `/` after its
+ * path, rebuilt as Python's `urlunsplit` does, with the path as this server
+ * reads it. Safer than Python: a scheme without a host (`http:/x/..`)
+ * would come back as Python's `http:///x/..`, which browsers read as host
+ * `x`; such a target is sent back as a path of this server, as written.
+ */
+function folderLocation(written: string, target: SplitResult): string {
+  const [scheme, netloc, path, query, fragment] = target;
+  if (scheme !== "" && netloc === "") {
+    const end = written.search(/[?#]/);
+    const asPath = `/${end < 0 ? written : written.slice(0, end)}`;
+    return urlunsplit(["", "", locationPath(asPath) + "/", query, fragment]);
+  }
+  return urlunsplit([
+    scheme,
+    netloc,
+    locationPath(path) + "/",
+    query,
+    fragment,
+  ]);
 }

@@ -109,7 +109,6 @@ function utf8DecodeSlow(
 ): string {
   const sink = new TextSink();
   const n = bytes.length;
-  const leads = UTF8_LEADS;
   let i = 0;
   while (i < n) {
     const b = bytes[i] as number;
@@ -118,7 +117,7 @@ function utf8DecodeSlow(
       i++;
       continue;
     }
-    const lead = leads[b];
+    const lead = UTF8_LEADS[b];
     if (lead === undefined) {
       handleDecodeError(
         bytes,

@@ -254,6 +254,10 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
         ["--http2", "--tls-self-signed", "--workers", "2"],
         /--workers does not combine with --http2/,
       ],
+      [
+        ["--watch", "--workers", "2"],
+        /--watch does not combine with --workers/,
+      ],
       [["1", "2"], /unrecognized arguments: 2/],
     ] as const
   ) {
@@ -274,6 +278,11 @@ Deno.test("serve: -h acts where argparse reaches it; long options abbreviate as 
     [["1", "2", "-h"], null],
     [["-p", "HTTP/2", "-h"], null],
     [["--bi", "127.0.0.1", "--prot", "HTTP/1.1", "--help"], null],
+    [["-hh"], null],
+    [["-hx"], null],
+    [["-hb", "127.0.0.1"], null],
+    [["-hb"], /argument -b\/--bind: expected one argument/],
+    [["--he=1"], /argument -h\/--help: ignored explicit argument '1'/],
     [["8000x", "-h"], /invalid int value: '8000x'/],
     [["-b", "-h"], /argument -b\/--bind: expected one argument/],
     [["--", "-h"], /invalid int value: '-h'/],
@@ -314,6 +323,17 @@ Deno.test("serve: -h acts where argparse reaches it; long options abbreviate as 
   equal(res.status, 200);
   await res.body?.cancel();
   await server.stop();
+  // An empty folder name is the current folder, as in Python.
+  await using here = new ServeProcess(["0", "-b", "127.0.0.1", "--dir="], {
+    cwd: dir,
+  });
+  const herePort = await here.started();
+  const again = await fetch(`http://127.0.0.1:${herePort}/hello.txt`, {
+    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+  });
+  equal(again.status, 200);
+  await again.body?.cancel();
+  await here.stop();
 });
 
 Deno.test("serve: start-up failures exit 1 with one line saying what to do", async () => {

@@ -407,7 +407,7 @@ Deno.test("SimpleHTTPRequestHandler: Range is ignored for HTTP/0.9, whose respon
   ok(part.output.endsWith("\r\n\r\nWorld"));
 });
 
-Deno.test("SimpleHTTPRequestHandler: a folder's redirect rebuilds the target as Python's urlunsplit does", async () => {
+Deno.test("SimpleHTTPRequestHandler: a folder's redirect rebuilds the target as Python's urlunsplit does, never naming a host the target did not", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pyport_scheme_names_" });
   try {
     // Folders named like a scheme, reached by targets a client can send.
@@ -423,11 +423,20 @@ Deno.test("SimpleHTTPRequestHandler: a folder's redirect rebuilds the target as 
       ok(output.startsWith("HTTP/1.0 301 "), output);
       return /\r\nLocation: ([^\r]*)\r\n/.exec(output)?.[1];
     };
-    // CPython 3.13: http:///, ftp:///?a, /sub/?x#f
-    equal(await location("http:"), "http:///");
-    equal(await location("ftp:?a"), "ftp:///?a");
     equal(await location("/sub?x#f"), "/sub/?x#f");
     equal(await location("/sub?#"), "/sub/");
+    // A scheme without a host comes back as a path of this server: Python's
+    // http:/// and ftp:///?a name no host, and browsers take the path's
+    // first segment for one (http:/evil.example/.. gave evil.example).
+    equal(await location("http:"), "/http:/");
+    equal(await location("ftp:?a"), "/ftp:/?a");
+    await Deno.mkdir(`${dir}/docs`);
+    for (const scheme of ["http", "https", "ws"]) {
+      const sent = await location(`${scheme}:/evil.example/../../docs`);
+      equal(sent, `/${scheme}:/evil.example/../../docs/`);
+      equal(new URL(sent!, "http://127.0.0.1:8000/x").host, "127.0.0.1:8000");
+      equal(new URL(sent!, "https://127.0.0.1:8000/x").host, "127.0.0.1:8000");
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -157,9 +157,10 @@ export function urljoin(
 ): string | Uint8Array {
   if (arguments.length > 4) tooManyArguments("urljoin", arguments.length);
   if (base === undefined || url === undefined) {
+    const given: [string, unknown][] = [["base", base], ["url", url]];
     throw missingArguments(
       "urljoin",
-      base === undefined ? ["base", "url"] : ["url"],
+      given.filter(([, value]) => value === undefined).map(([name]) => name),
     );
   }
   if (!truthy(base)) return url;

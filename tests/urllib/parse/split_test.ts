@@ -475,6 +475,7 @@ Deno.test("functions called without their required arguments throw Python's Type
   const calls: [string, unknown[], string][] = [
     ["urljoin", [], "2 required positional arguments: 'base' and 'url'"],
     ["urljoin", ["http://a/b"], "1 required positional argument: 'url'"],
+    ["urljoin", [undefined, "b"], "1 required positional argument: 'base'"],
     ["urldefrag", [], "1 required positional argument: 'url'"],
     ["urlsplit", [], "1 required positional argument: 'url'"],
     ["urlparse", [], "1 required positional argument: 'url'"],
