@@ -127,16 +127,13 @@ type FlagValues = Readonly<
  * `--spa` takes an optional FILE (argparse's `nargs='?'`), which
  * `parseArgs` cannot express: a bare `--spa` becomes `--spa=`, and the
  * next argument is its FILE unless it is an option or a number (the port:
- * `serve --spa 8080` serves port 8080).
+ * `serve --spa 8080` serves port 8080). `args` are the options before any
+ * `--`.
  */
 export function expandOptionalValues(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === "--") {
-      out.push(...args.slice(i));
-      break;
-    }
     if (arg !== "--spa") {
       out.push(arg);
       continue;

@@ -166,13 +166,11 @@ const SHORT_WITH_VALUE = new Set(
 
 /**
  * `-b=ADDRESS` as argparse reads it, `-b ADDRESS` (`parseArgs` would keep
- * the `=` in the value).
+ * the `=` in the value). These rewrites see the options before `--` only.
  */
 function splitShortEquals(args: readonly string[]): string[] {
-  const end = args.indexOf("--");
-  return args.flatMap((arg, i) =>
-    (end < 0 || i < end) && arg[2] === "=" &&
-      SHORT_WITH_VALUE.has(arg.slice(0, 2))
+  return args.flatMap((arg) =>
+    arg[2] === "=" && SHORT_WITH_VALUE.has(arg.slice(0, 2))
       ? [arg.slice(0, 2), arg.slice(3)]
       : [arg]
   );
@@ -185,11 +183,8 @@ function splitShortEquals(args: readonly string[]): string[] {
  * matched first.
  */
 function expandAbbreviations(args: readonly string[]): string[] {
-  const end = args.indexOf("--");
-  return args.map((arg, i) => {
-    if ((end >= 0 && i >= end) || !arg.startsWith("--") || arg === "--") {
-      return arg;
-    }
+  return args.map((arg) => {
+    if (!arg.startsWith("--")) return arg;
     const equals = arg.indexOf("=");
     const typed = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
     if (Object.hasOwn(OPTIONS, typed)) return arg;
@@ -218,10 +213,10 @@ function expandAbbreviations(args: readonly string[]): string[] {
  * reported once all are read, after the help).
  */
 function helpComesFirst(args: readonly string[]): boolean {
+  // After `--` (not in `args`) a `-h` is an argument, not the flag.
   let portSeen = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === "--") return false;
     if (arg === "--help") return true;
     if (arg.startsWith("--help=")) throw ignoredHelpArgument(arg.slice(7));
     if (/^-h/.test(arg)) return clusterShowsHelp(arg.slice(2), args[i + 1]);
@@ -274,15 +269,29 @@ function takesSeparateValue(arg: string): boolean {
   return arg.length === 2 && SHORT_WITH_VALUE.has(arg);
 }
 
-function parseCommandLine(args: string[]): ServeOptions | "help" {
+/**
+ * The command line rewritten so that `parseArgs` reads it as argparse does
+ * (`-b=ADDR` split, long flags abbreviated, `--spa`'s optional FILE), and
+ * whether argparse would print the help. Only what comes before `--` holds
+ * options; the rest is passed on as it is.
+ */
+function argparseForm(args: readonly string[]): [string[], boolean] {
+  const end = args.indexOf("--");
+  const options = end < 0 ? args : args.slice(0, end);
   const expanded = expandOptionalValues(
-    expandAbbreviations(splitShortEquals(args)),
+    expandAbbreviations(splitShortEquals(options)),
   );
-  if (helpComesFirst(expanded)) return "help";
+  const positional = end < 0 ? [] : args.slice(end);
+  return [[...expanded, ...positional], helpComesFirst(expanded)];
+}
+
+function parseCommandLine(args: string[]): ServeOptions | "help" {
+  const [rewritten, help] = argparseForm(args);
+  if (help) return "help";
   let parsed;
   try {
     parsed = parseArgs({
-      args: expanded,
+      args: rewritten,
       allowPositionals: true,
       strict: true,
       options: OPTIONS,
