@@ -267,6 +267,51 @@ function sameSiteOf(cookie: Cookie): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether Python's cookiejar throws a `Set-Cookie` line away before its
+ * policy sees it, where tough-cookie's loose mode would store something:
+ * a first pair without a name (`=x`, ` ; a=1`: Python's header has no
+ * cookie then), or a Domain, Path, Version or Max-Age with no value
+ * (`Path`, `Domain=`: a bad cookie to Python).
+ */
+function droppedByPython(header: string): boolean {
+  const [first = "", ...attributes] = header.split(";");
+  if (splitExtension(first.trim())[0] === "") return true;
+  for (const attribute of attributes) {
+    const [name, value] = splitExtension(attribute.trim());
+    const lower = name.toLowerCase();
+    if (value === null && NEED_VALUES.has(lower)) return true;
+    if (lower === "domain" && value === "") return true;
+  }
+  return false;
+}
+
+/** The attributes Python refuses a cookie for when they come without `=`. */
+const NEED_VALUES = new Set(["domain", "path", "version", "max-age"]);
+
+/** RFC 2965 attributes that are a Python cookie's fields, not its `rest`. */
+const STANDARD_EXTENSIONS = new Set(["discard", "comment", "commenturl"]);
+
+/** `name=value` as name and value (`null`: no `=`), both trimmed. */
+function splitExtension(text: string): [string, string | null] {
+  const eq = text.indexOf("=");
+  return eq < 0
+    ? [text.trim(), null]
+    : [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
+}
+
+/** The value of `cookie`'s extension `name` (any case): `undefined` when absent. */
+function extension(
+  cookie: ToughCookie,
+  name: string,
+): string | null | undefined {
+  for (const ext of cookie.extensions ?? []) {
+    const [key, value] = splitExtension(ext);
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
 function capitalised(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -454,6 +499,7 @@ export class CookieJar implements Iterable<Cookie> {
   }
 
   #setFromHeader(header: string, url: string): void {
+    if (droppedByPython(header)) return;
     let stored: ToughCookie | undefined;
     try {
       stored = this.#jar.setCookieSync(
@@ -593,7 +639,10 @@ export class CookieJar implements Iterable<Cookie> {
 
   /** Removes every cookie whose `discard` is set (by default: those with no expiry). */
   clear_session_cookies(): void {
-    this.#removeWhere((c) => this.#given.get(c)?.discard ?? !c.isPersistent());
+    this.#removeWhere((c) =>
+      this.#given.get(c)?.discard ??
+        (!c.isPersistent() || extension(c, "discard") !== undefined)
+    );
   }
 
   /** Removes every cookie whose expiry has passed. */
@@ -664,16 +713,26 @@ export class CookieJar implements Iterable<Cookie> {
     if (cookie.sameSite !== undefined && cookie.sameSite !== "none") {
       rest["SameSite"] = capitalised(cookie.sameSite);
     }
+    // Python's standard attributes among the rest are fields, not `rest`.
+    const standard: Record<string, string | null> = {};
     for (const ext of cookie.extensions ?? []) {
-      const eq = ext.indexOf("=");
-      if (eq < 0) rest[ext.trim()] = null;
-      else rest[ext.slice(0, eq).trim()] = ext.slice(eq + 1).trim();
+      const [name, value] = splitExtension(ext);
+      const lower = name.toLowerCase();
+      if (STANDARD_EXTENSIONS.has(lower)) {
+        if (!(lower in standard)) standard[lower] = value;
+      } else rest[name] = value;
     }
     const expiry = cookie.expiryTime();
     const nameless = cookie.key === "";
     const given = this.#given.get(cookie);
     return new Cookie({
-      ...given,
+      ...(given === undefined
+        ? {
+          comment: standard["comment"] ?? null,
+          comment_url: standard["commenturl"] ?? null,
+          ...("discard" in standard ? { discard: true } : {}),
+        }
+        : given),
       name: nameless ? cookie.value : cookie.key,
       value: nameless ? null : cookie.value,
       domain: this.#viewDomain(cookie),

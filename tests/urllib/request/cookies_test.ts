@@ -450,6 +450,23 @@ Deno.test({
         "http://www.example.com/",
         "persist=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
       ],
+      // Lines Python throws away: no name, an attribute that needs a value.
+      ["http://www.example.com/", "=nameless; Path=/"],
+      ["http://www.example.com/", " ; late=1; Path=/"],
+      ["http://www.example.com/", "nodom=1; Domain; Path=/"],
+      ["http://www.example.com/", "emptydom=1; Domain=; Path=/"],
+      ["http://www.example.com/", "nopath=1; Path"],
+      ["http://www.example.com/", "nover=1; Version; Path=/"],
+      ["http://www.example.com/", "noage=1; Max-Age; Path=/"],
+      // Kept: an empty Path is the default one; Expires alone is a session.
+      ["http://www.example.com/a/b", "emptypath=1; Path="],
+      ["http://www.example.com/", "noexp=1; Expires; Path=/"],
+      // RFC 2965 attributes that are fields, not `rest`.
+      ["http://www.example.com/", "disc=1; Max-Age=3600; Discard; Path=/"],
+      [
+        "http://www.example.com/",
+        "com=1; Comment=hi; CommentURL=http://x/; Path=/",
+      ],
     ],
     ask: [
       "http://www.example.com/a/b/c",
@@ -470,7 +487,7 @@ class R:
     def info(self): return self.m
 for url, value in data["set"]:
     jar.extract_cookies(R(value), urllib.request.Request(url))
-stored = sorted([c.name, c.value, c.domain, c.path, c.secure, c.discard] for c in jar)
+stored = sorted([c.name, c.value, c.domain, c.path, c.secure, c.discard, c.comment, c.comment_url, c._rest] for c in jar)
 sent = []
 for url in data["ask"]:
     r = urllib.request.Request(url); jar.add_cookie_header(r)
@@ -487,13 +504,26 @@ print(json.dumps({"stored": stored, "sent": sent}))
   }
   const stored = [...jar].map((
     c,
-  ) => [c.name, c.value, c.domain, c.path, c.secure, c.discard])
+  ) => [
+    c.name,
+    c.value,
+    c.domain,
+    c.path,
+    c.secure,
+    c.discard,
+    c.comment,
+    c.comment_url,
+    c.rest,
+  ])
     .sort((x, y) => JSON.stringify(x) < JSON.stringify(y) ? -1 : 1);
   const sent = scenario.ask.map((url) =>
     (cookieHeader(jar, url) ?? "").split("; ").sort()
   );
   deepEqual(stored, python.stored);
-  deepEqual(sent, python.sent);
+  deepEqual(sent, python.sent); // Discard makes a cookie with an expiry a session one all the same.
+  jar.clear_session_cookies();
+  equal([...jar].some((c) => c.name === "disc"), false);
+  equal([...jar].some((c) => c.name === "persist"), false);
 });
 
 // ---------------------------------------------------------------------------
