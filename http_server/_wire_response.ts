@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { latin1Decode } from "../_util/latin1.ts";
 import { ChunkedDecoder } from "./_chunked.ts";
 import type { ByteSink } from "./_memory_connection.ts";
 
@@ -26,7 +27,14 @@ const HOP_BY_HOP = new Set([
   "trailer",
 ]);
 const STATUS_LINE = /^HTTP\/\d+\.\d+ (\d{3})(?: (.*))?$/;
-const latin1 = new TextDecoder("latin1");
+/**
+ * Bytes of a header value Deno's HTTP writer cannot send (controls but the
+ * tab, and DEL): it stops the whole process on one, so they are refused here.
+ */
+// deno-lint-ignore no-control-regex
+const UNSENDABLE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** HTTP's whitespace around a field value (not JavaScript's, which has NBSP). */
+const OUTER_BLANKS = /^[ \t]+|[ \t]+$/g;
 
 /** A parsed response head. */
 export interface ResponseHead {
@@ -63,12 +71,15 @@ export function parseResponseHead(text: string): ResponseHead | null {
     if (line === "") continue;
     const previous = headers[headers.length - 1];
     if ((line[0] === " " || line[0] === "\t") && previous) {
-      previous[1] += " " + line.trim();
+      previous[1] += " " + line.replace(OUTER_BLANKS, "");
       continue;
     }
     const colon = line.indexOf(":");
     if (colon <= 0) return null;
-    headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    headers.push([
+      line.slice(0, colon),
+      line.slice(colon + 1).replace(OUTER_BLANKS, ""),
+    ]);
   }
   return { status: Number(status[1]), reason: status[2] ?? "", headers };
 }
@@ -157,7 +168,9 @@ export class ResponseAssembler implements ByteSink {
         return null;
       }
       const head = parseResponseHead(
-        latin1.decode(buffer.subarray(0, end)).replace(/\r?\n\r?\n$/, ""),
+        // Bytes as Python sends them (the TextDecoder's "latin1" is
+        // windows-1252, which turns 0x80 into a euro sign).
+        latin1Decode(buffer.subarray(0, end)).replace(/\r?\n\r?\n$/, ""),
       );
       buffer = buffer.subarray(end);
       this.#scanned = 0;
@@ -198,6 +211,11 @@ export class ResponseAssembler implements ByteSink {
           // The first one frames the body (as bodyState reads it); a
           // repeat joined to it (`5, 5`) would make the server drop both.
           if (body.kind === "chunked" || headers.has(lower)) continue;
+        }
+        if (UNSENDABLE.test(value)) {
+          throw new TypeError(
+            `the value of ${name} has a control character Deno cannot send`,
+          );
         }
         headers.append(name, value);
       }

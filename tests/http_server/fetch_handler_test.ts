@@ -122,6 +122,40 @@ Deno.test("fetch adapter: a Content-Length sent twice still frames the body (the
   equal(await res.text(), "hello");
 });
 
+Deno.test("fetch adapter: header bytes as Python sends them; a value Deno cannot send is a 500, not the end of the server", async () => {
+  class Odd extends Logged {
+    do_GET(): void {
+      const query = this.path.slice(this.path.indexOf("?") + 1);
+      this.send_response(200);
+      // Latin-1 bytes above 0x7f, blanks that are not HTTP's around a value.
+      this.send_header("X-High", "a\x80\x9fb\xe9");
+      this.send_header("X-Nbsp", "\xa0v\xa0");
+      // A decoded query value put in a header, as handlers do.
+      this.send_header("X-Echo", decodeURIComponent(query));
+      this.send_header("Content-Length", "2");
+      this.end_headers();
+      this.wfile.write("ok");
+    }
+  }
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    createFetchHandler(Odd),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/`;
+  const res = await fetch(`${url}?plain`);
+  equal(res.status, 200);
+  equal(res.headers.get("x-high"), "a\x80\x9fb\xe9");
+  equal(res.headers.get("x-nbsp"), "\xa0v\xa0");
+  equal(await res.text(), "ok");
+  // A control character: Deno's writer would stop the process on it.
+  const bad = await fetch(`${url}?a%01b`);
+  equal(bad.status, 500);
+  await bad.body?.cancel();
+  const after = await fetch(`${url}?again`);
+  equal(after.headers.get("x-echo"), "again");
+  await after.body?.cancel();
+});
+
 Deno.test("fetch adapter: request bodies with a length, without one, and streamed chunked", async () => {
   let res = await fetchFrom(Echo, "/", { method: "POST", body: "hello there" });
   equal(await res.text(), "length:11:hello");
