@@ -581,8 +581,11 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   as_string(): string {
-    return this.#pairs.map(([name, value]) => `${name}: ${value}\n`).join("") +
-      "\n";
+    // A folded value's line breaks come out as Python's generator writes
+    // them, "\n" (its CR kept, it read "a\r\n\tb").
+    return this.#pairs.map(([name, value]) =>
+      `${name}: ${value.replaceAll("\r\n", "\n")}\n`
+    ).join("") + "\n";
   }
 
   /** Same as {@linkcode HTTPMessage.as_string}. */

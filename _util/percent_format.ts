@@ -10,6 +10,7 @@
  * @module
  */
 
+import { typeName } from "./py_type_name.ts";
 import { pyAscii, pyRepr, pyStr } from "./py_repr.ts";
 
 const CONVERSION =
@@ -34,12 +35,19 @@ function toInteger(value: unknown, conv: string): bigint {
   throw new TypeError(`%${conv} format: ${kind}, not ${pyTypeName(value)}`);
 }
 
+/** A `*` width or precision: Python takes an int (a bool is one) only. */
+function starArgument(value: unknown): number {
+  if (typeof value === "boolean") return Number(value);
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError("* wants int");
+  }
+  return value;
+}
+
 function pyTypeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "string") return "str";
-  if (value instanceof Uint8Array) return "bytes";
-  if (Array.isArray(value)) return "list";
-  return typeof value;
+  // Python's None is also what a missing value shows as.
+  return value === undefined ? "NoneType" : typeName(value);
 }
 
 interface Spec {
@@ -254,9 +262,16 @@ export function percentFormat(
   const positional = Array.isArray(args) ? args : null;
   const mapping = positional ? null : args as Readonly<Record<string, unknown>>;
   let argIndex = 0;
+  // A mapping is also the one argument of a conversion without a key (`%s`
+  // shows it whole), as in Python, until a key or such a conversion used it.
+  let mappingUsed = false;
   const nextArg = (): unknown => {
     if (!positional) {
-      throw new TypeError("format requires a mapping");
+      if (mappingUsed) {
+        throw new TypeError("not enough arguments for format string");
+      }
+      mappingUsed = true;
+      return mapping;
     }
     if (argIndex >= positional.length) {
       throw new TypeError("not enough arguments for format string");
@@ -272,11 +287,13 @@ export function percentFormat(
     const match = CONVERSION.exec(format);
     const conv = match?.[5];
     if (!match || conv === undefined) {
-      if (i + 1 >= format.length) throw new TypeError("incomplete format");
+      // Python names the character where the conversion should be.
+      const at = i + (match?.[0].length ?? 1);
+      if (at >= format.length) throw new TypeError("incomplete format");
       throw new TypeError(
-        `unsupported format character '${format[i + 1]}' (0x${
-          (format.codePointAt(i + 1) ?? 0).toString(16)
-        }) at index ${i + 1}`,
+        `unsupported format character '${format[at]}' (0x${
+          (format.codePointAt(at) ?? 0).toString(16)
+        }) at index ${at}`,
       );
     }
     const [whole, key, flags = "", widthText, precisionText] = match;
@@ -284,10 +301,10 @@ export function percentFormat(
       out += "%";
     } else {
       let width = 0;
-      if (widthText === "*") width = Number(toInteger(nextArg(), "d"));
+      if (widthText === "*") width = starArgument(nextArg());
       else if (widthText) width = Number(widthText);
       let precision: number | undefined;
-      if (precisionText === "*") precision = Number(toInteger(nextArg(), "d"));
+      if (precisionText === "*") precision = starArgument(nextArg());
       else if (precisionText !== undefined) {
         precision = Number(precisionText || "0");
       }
@@ -299,6 +316,7 @@ export function percentFormat(
       let value: unknown;
       if (key !== undefined) {
         if (!mapping) throw new TypeError("format requires a mapping");
+        mappingUsed = true;
         if (!Object.hasOwn(mapping, key)) {
           throw new TypeError(`format key not found: ${pyRepr(key)}`);
         }

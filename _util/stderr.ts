@@ -9,6 +9,7 @@
  * @module
  */
 
+import { utf8Codec } from "./codec/utf8.ts";
 const encoder = new TextEncoder();
 /** PIPE_BUF on Linux: a write up to this size reaches a pipe in one piece. */
 const ATOMIC_WRITE = 4096;
@@ -20,7 +21,11 @@ let scheduled = false;
 export function flushStderr(): void {
   scheduled = false;
   if (pending.length === 0) return;
-  const bytes = encoder.encode(pending.join(""));
+  const text = pending.join("");
+  // Python's stderr writes a lone surrogate as `\ud800` (backslashreplace).
+  const bytes = text.isWellFormed()
+    ? encoder.encode(text)
+    : utf8Codec.encode(text, "backslashreplace");
   pending = [];
   try {
     for (let start = 0; start < bytes.length;) {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { utf8Codec } from "../_util/codec/utf8.ts";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { percentFormat } from "../_util/percent_format.ts";
 import { pyRepr, pyStr } from "../_util/py_repr.ts";
@@ -972,13 +973,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     this.send_header("Connection", "close");
     let body: Uint8Array | null = null;
     if (code >= 200 && code !== 204 && code !== 205 && code !== 304) {
-      body = encoder.encode(
-        percentFormat(this.error_message_format, {
-          code,
-          message: escapeHtml(finalMessage),
-          explain: escapeHtml(finalExplain),
-        }),
-      );
+      const page = percentFormat(this.error_message_format, {
+        code,
+        message: escapeHtml(finalMessage),
+        explain: escapeHtml(finalExplain),
+      });
+      // Python encodes the page with errors="replace": a lone surrogate
+      // becomes "?" (TextEncoder would write U+FFFD).
+      body = page.isWellFormed()
+        ? encoder.encode(page)
+        : utf8Codec.encode(page, "replace");
       this.send_header("Content-Type", this.error_content_type);
       this.send_header("Content-Length", String(body.length));
     }

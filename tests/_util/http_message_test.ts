@@ -321,6 +321,13 @@ Deno.test("HTTPMessage: Headers round trip keeps each Set-Cookie", () => {
   equal(String(msg), msg.as_string());
 });
 
+Deno.test("HTTPMessage.as_string: a folded value's line break is written as Python's str(msg) writes it", () => {
+  // CPython 3.13: a request header "X-Tab: a\r\n\tb" prints as below.
+  const msg = new HTTPMessage([["X-Tab", "a\r\n\tb"], ["B", "c"]]);
+  equal(msg.get("X-Tab"), "a\r\n\tb");
+  equal(msg.as_string(), "X-Tab: a\n\tb\nB: c\n\n");
+});
+
 Deno.test("HTTPMessage: wraps a Headers object until it is changed", () => {
   const headers = new Headers({ "Content-Type": "text/plain", Accept: "a" });
   const msg = new HTTPMessage(headers);

@@ -64,6 +64,34 @@ Deno.test("percentFormat: mapping keys, as error_message_format uses them", () =
   throws(() => percentFormat("%(missing)s", { code: 1 }), TypeError);
 });
 
+Deno.test("percentFormat: a mapping is also the one argument of a conversion without a key, as in CPython", () => {
+  // CPython 3.13: "%s" % {'a': 1} and friends.
+  equal(percentFormat("%s", { a: 1 }), "{'a': 1}");
+  equal(percentFormat("%r", { a: "x" }), "{'a': 'x'}");
+  equal(percentFormat("%s %(a)s", { a: 1 }), "{'a': 1} 1");
+  throws(() => percentFormat("%s %s", { a: 1 }), {
+    message: "not enough arguments for format string",
+  });
+  throws(() => percentFormat("%(a)s %s", { a: 1 }), {
+    message: "not enough arguments for format string",
+  });
+  throws(() => percentFormat("%d", { a: 1 }), {
+    message: "%d format: a real number is required, not dict",
+  });
+  throws(() => percentFormat("%*s", { a: 1 }), { message: "* wants int" });
+  throws(() => percentFormat("%*s", [1.5, "a"]), { message: "* wants int" });
+  // The index is where the conversion character should be.
+  throws(() => percentFormat("%(code)z", { code: 1 }), {
+    message: "unsupported format character 'z' (0x7a) at index 7",
+  });
+  throws(() => percentFormat("%(code)", { code: 1 }), {
+    message: "incomplete format",
+  });
+  throws(() => percentFormat("%(a)5", { a: 1 }), {
+    message: "incomplete format",
+  });
+});
+
 Deno.test("percentFormat: argument count and type errors are TypeErrors", () => {
   throws(() => percentFormat("%s %s", ["a"]), /not enough arguments/);
   throws(() => percentFormat("%s", ["a", "b"]), /not all arguments converted/);

@@ -23,6 +23,18 @@ class Hello extends Logged {
   }
 }
 
+Deno.test("send_error: a lone surrogate in the page is '?' as Python's errors=\"replace\" writes it", async () => {
+  class Odd extends Logged {
+    do_GET(): void {
+      this.send_error(404, "m", "x\ud800y");
+    }
+  }
+  const { output } = await exchange(Odd, "GET / HTTP/1.0\r\n\r\n");
+  const [head, body] = output.split("\r\n\r\n");
+  ok(body!.includes("404 - x?y."), body);
+  equal(Number(/Content-Length: (\d+)/.exec(head!)?.[1]), body!.length);
+});
+
 Deno.test("do_GET: Python's bytes, subclass fields, the connection closed after", async () => {
   const r = await exchange(Hello, "GET /x?y=1 HTTP/1.0\r\nHost: a\r\n\r\n");
   equal(

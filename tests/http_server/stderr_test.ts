@@ -1,4 +1,4 @@
-import { deepEqual, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { pieceEnd } from "../../_util/stderr.ts";
 
 /** The writes flushStderr makes of `text`, as their lengths. */
@@ -42,4 +42,17 @@ Deno.test("log lines queued when the process ends go out first: on exit, an unca
     const stderr = new TextDecoder().decode(out.stderr);
     ok(stderr.startsWith("queued line\n"), `${end}: ${stderr}`);
   }
+});
+
+Deno.test("a lone surrogate goes to stderr as Python's backslashreplace writes it", async () => {
+  const module = new URL("../../_util/stderr.ts", import.meta.url).href;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { writeStderr } from "${module}"; writeStderr("a\\ud800b é\\n");`,
+    ],
+    stderr: "piped",
+  }).output();
+  // CPython 3.13: sys.stderr.write("a\ud800b é\n") writes a\ud800b é.
+  equal(new TextDecoder().decode(out.stderr), "a\\ud800b é\n");
 });
