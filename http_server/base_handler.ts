@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { typeName } from "../_util/py_type_name.ts";
 import { utf8Codec } from "../_util/codec/utf8.ts";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { percentFormat } from "../_util/percent_format.ts";
@@ -507,9 +508,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       const command = this.command as string;
       const name = DO_METHOD[command] ?? "do_" + command;
       const method = (this as unknown as Record<string, unknown>)[name];
-      if (typeof method !== "function") {
+      if (method === undefined) {
         this.send_error(501, `Unsupported method (${pyRepr(command)})`);
         return;
+      }
+      if (typeof method !== "function") {
+        // Python calls whatever the attribute holds (`do_X = None`).
+        throw new TypeError(`'${typeName(method)}' object is not callable`);
       }
       const result: unknown = method.call(this);
       if (result instanceof Promise) await result;

@@ -466,19 +466,29 @@ Deno.test("a throwing handler: handle_error reports it and the connection drops,
       reported.push(error);
     }
   }
-  await using server = new Server(["127.0.0.1", 0], Boom);
-  const served = server.handle_request();
-  const conn = await Deno.connect({
-    hostname: "127.0.0.1",
-    port: server.server_port,
-  });
-  await conn.write(new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n"));
-  const n = await conn.read(new Uint8Array(100)).catch(() => null);
-  conn.close();
-  await served;
-  equal(n, null, "no response at all");
-  equal(reported.length, 1);
+  // A do_ attribute that is no function is called all the same (Python's
+  // "'NoneType' object is not callable"), not answered 501.
+  class NoneMethod extends Boom {
+    do_NONE: unknown = null;
+  }
+  for (
+    const [Handler, method] of [[Boom, "GET"], [NoneMethod, "NONE"]] as const
+  ) {
+    await using server = new Server(["127.0.0.1", 0], Handler);
+    const served = server.handle_request();
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: server.server_port,
+    });
+    await conn.write(new TextEncoder().encode(`${method} / HTTP/1.0\r\n\r\n`));
+    const n = await conn.read(new Uint8Array(100)).catch(() => null);
+    conn.close();
+    await served;
+    equal(n, null, "no response at all");
+  }
+  equal(reported.length, 2);
   match(String(reported[0]), /kaboom/);
+  match(String(reported[1]), /TypeError: 'NoneType' object is not callable/);
   // A handler that sends nothing: the connection closes unanswered.
   class Silent extends Logged {
     do_GET(): void {}
