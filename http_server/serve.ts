@@ -165,15 +165,25 @@ const SHORT_WITH_VALUE = new Set(
 );
 
 /**
- * `-b=ADDRESS` as argparse reads it, `-b ADDRESS` (`parseArgs` would keep
- * the `=` in the value). These rewrites see the options before `--` only.
+ * `-b=ADDRESS` as argparse reads it, the value ADDRESS (`parseArgs` would
+ * keep the `=` in it). These rewrites see the options before `--` only.
  */
 function splitShortEquals(args: readonly string[]): string[] {
-  return args.flatMap((arg) =>
+  // As the long form (`--directory=--`), which parseArgs never takes for
+  // another option or for `--`, whatever the value.
+  return args.map((arg) =>
     arg[2] === "=" && SHORT_WITH_VALUE.has(arg.slice(0, 2))
-      ? [arg.slice(0, 2), arg.slice(3)]
-      : [arg]
+      ? `--${longNameOf(arg[1] as string)}${arg.slice(2)}`
+      : arg
   );
+}
+
+/** The long name of the short option `-letter` (`d`: `directory`). */
+function longNameOf(letter: string): string {
+  const entry = Object.entries(OPTIONS).find(([, option]) =>
+    "short" in option && option.short === letter
+  );
+  return entry?.[0] ?? letter;
 }
 
 /**

@@ -34,11 +34,14 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * A size as Python's file reads take it: an integer, or None (`null`) for
- * no limit, as -1; a bool counts as its integer, as in Python.
+ * no limit, as -1; a bool counts as its integer, as in Python, and so
+ * does a bigint.
  */
 function sizeOrNone(size: unknown): number {
   if (size === null || size === undefined) return -1;
-  if (typeof size === "boolean") return Number(size);
+  if (typeof size === "boolean" || typeof size === "bigint") {
+    return Number(size);
+  }
   if (typeof size !== "number" || !Number.isInteger(size)) {
     throw new TypeError(
       `argument should be integer or None, not '${typeName(size)}'`,
@@ -49,7 +52,9 @@ function sizeOrNone(size: unknown): number {
 
 /** A size that must be an integer (`read1`, `peek`), as in Python. */
 function integerSize(size: unknown): number {
-  if (typeof size === "boolean") return Number(size);
+  if (typeof size === "boolean" || typeof size === "bigint") {
+    return Number(size);
+  }
   if (typeof size !== "number" || !Number.isInteger(size)) {
     throw new TypeError(
       `'${typeName(size)}' object cannot be interpreted as an integer`,
@@ -367,6 +372,9 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   async read(size: number | null = -1): Promise<Uint8Array> {
     size = sizeOrNone(size);
+    if (size < -1) {
+      throw new RangeError("read length must be non-negative or -1");
+    }
     this.#checkOpen();
     // Python's None, as -1: everything until the end of the stream.
     if (size < 0) return this.#readAll();

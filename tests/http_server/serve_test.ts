@@ -350,6 +350,14 @@ Deno.test("serve: start-up failures exit 1 with one line saying what to do", asy
   equal(result.code, 1);
   match(result.stderr, /a name that is not UTF-8 cannot be given to Deno/);
 
+  // -d=VALUE is the value whatever it is, `--` included, as in argparse.
+  result = await run(["0", "-d=--"]);
+  equal(result.code, 1);
+  equal(
+    result.stderr,
+    "Error: directory '--' does not exist: give an existing folder with -d\n",
+  );
+
   result = await run(["0", "-d", `${dir}/hello.txt`]);
   equal(result.code, 1);
   match(result.stderr, /is not a directory/);

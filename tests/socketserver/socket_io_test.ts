@@ -54,6 +54,10 @@ serverTest(
     for (const [method, arg, message] of cases) {
       await rejects(loose[method]!.call(rfile, arg), new TypeError(message));
     }
+    await rejects(
+      rfile.read(-2),
+      new RangeError("read length must be non-negative or -1"),
+    );
     // A bool is its integer, as in Python.
     equal(text(await rfile.read(true as unknown as number)), "a");
     equal(text(await rfile.read(2)), "bc");

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { pyInt } from "../../_util/py_int.ts";
 import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import {
@@ -267,27 +268,37 @@ function sameSiteOf(cookie: Cookie): string | undefined {
   return undefined;
 }
 
+/** The attributes Python refuses a cookie for when they come without `=`. */
+const NEED_VALUES = new Set(["domain", "path", "version", "max-age"]);
+
 /**
  * Whether Python's cookiejar throws a `Set-Cookie` line away before its
  * policy sees it, where tough-cookie's loose mode would store something:
  * a first pair without a name (`=x`, ` ; a=1`: Python's header has no
- * cookie then), or a Domain, Path, Version or Max-Age with no value
- * (`Path`, `Domain=`: a bad cookie to Python).
+ * cookie then), a Domain, Path, Version or Max-Age with no value
+ * (`Path`, `Domain=`), or a Max-Age that is no integer: a bad cookie to
+ * Python.
  */
 function droppedByPython(header: string): boolean {
   const [first = "", ...attributes] = header.split(";");
   if (splitExtension(first.trim())[0] === "") return true;
+  // As Python reads them: in order, each attribute judged where it first
+  // counts (a later repeat is ignored; an Expires without a value does not
+  // count).
+  const judged = new Set<string>();
   for (const attribute of attributes) {
     const [name, value] = splitExtension(attribute.trim());
     const lower = name.toLowerCase();
+    if (judged.has(lower) || (lower === "expires" && value === null)) continue;
+    judged.add(lower);
     if (value === null && NEED_VALUES.has(lower)) return true;
     if (lower === "domain" && value === "") return true;
+    if (lower === "max-age" && value !== null && pyInt(value) === null) {
+      return true;
+    }
   }
   return false;
 }
-
-/** The attributes Python refuses a cookie for when they come without `=`. */
-const NEED_VALUES = new Set(["domain", "path", "version", "max-age"]);
 
 /** RFC 2965 attributes that are a Python cookie's fields, not its `rest`. */
 const STANDARD_EXTENSIONS = new Set(["discard", "comment", "commenturl"]);

@@ -345,6 +345,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     } catch (error) {
       throw this.#failedRead(error, buffer, total);
     }
+    // A read of nothing at the end (a length of 0, a 204) lets it go too.
+    this.#releaseIfReadOut();
     return total === buffer.length ? buffer : buffer.slice(0, total);
   }
 

@@ -458,6 +458,13 @@ Deno.test({
       ["http://www.example.com/", "nopath=1; Path"],
       ["http://www.example.com/", "nover=1; Version; Path=/"],
       ["http://www.example.com/", "noage=1; Max-Age; Path=/"],
+      ["http://www.example.com/", "emptyage=1; Max-Age=; Path=/"],
+      ["http://www.example.com/", "wordage=1; Max-Age=abc; Path=/"],
+      ["http://www.example.com/", "floatage=1; Max-Age=1.5; Path=/"],
+      // Only an attribute's first appearance counts: these are kept.
+      ["http://www.example.com/", "repath=1; Path=/; Path"],
+      ["http://www.example.com/", "redom=1; Domain=.example.com; Domain"],
+      ["http://www.example.com/", "redom2=1; Domain=example.com; Domain="],
       // Kept: an empty Path is the default one; Expires alone is a session.
       ["http://www.example.com/a/b", "emptypath=1; Path="],
       ["http://www.example.com/", "noexp=1; Expires; Path=/"],

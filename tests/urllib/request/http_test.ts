@@ -205,6 +205,11 @@ Deno.test("the connection is let go once the Content-Length is read, by read(n) 
   ok(whole instanceof HTTPResponse);
   equal(await whole.readinto(new Uint8Array(200000)), 200000);
   ok(whole.isclosed());
+  // A body of length 0: the first read, of any size, lets it go.
+  const empty = await urlopen(`${site.base}/bytes/0`);
+  ok(empty instanceof HTTPResponse);
+  equal((await empty.read(5)).length, 0);
+  ok(empty.isclosed());
   // Lines: not while the last one waits in the buffer, once it is taken.
   const lines = await urlopen(`${site.base}/text`);
   ok(lines instanceof HTTPResponse);
