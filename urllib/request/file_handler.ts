@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { pyRepr } from "../../_util/py_repr.ts";
+import { asPythonOSError } from "../../_util/os_error.ts";
 import { HTTPMessage } from "../../_util/http_message.ts";
 import { guessFileType } from "../../_util/mime_types.ts";
 import { URLError } from "../error.ts";
@@ -120,7 +120,7 @@ export class FileHandler extends BaseHandler {
         // Python finds a folder out when it opens it, on this machine only.
         if (stats.isDirectory) {
           throw new Deno.errors.IsADirectory(
-            `Is a directory: ${pyRepr(localfile)}`,
+            "Is a directory (os error 21)",
           );
         }
         const origurl = host
@@ -141,7 +141,7 @@ export class FileHandler extends BaseHandler {
       // A NUL in the path is Python's bare ValueError; an abort or an
       // OSError is a URLError.
       if (err instanceof TypeError || err instanceof URLError) throw err;
-      throw new URLError(err);
+      throw new URLError(asPythonOSError(err, localfile));
     }
     throw new URLError("file not on local host");
   }

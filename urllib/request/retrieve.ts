@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { asPythonOSError } from "../../_util/os_error.ts";
 import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import type { HTTPMessage } from "../../_util/http_message.ts";
@@ -173,13 +174,17 @@ export async function urlretrieve(
     let filename = opts.filename;
     let out: Deno.FsFile;
     if (filename) {
-      out = await Deno.open(filename, {
+      const target = filename;
+      out = await Deno.open(target, {
         write: true,
         create: true,
         truncate: true,
+      }).catch((error) => {
+        throw asPythonOSError(error, target);
       });
     } else {
-      filename = await Deno.makeTempFile();
+      // Named as Python's tempfile names it: /tmp/tmpXXXXXXXX.
+      filename = await Deno.makeTempFile({ prefix: "tmp" });
       tempFiles.push(filename);
       out = await Deno.open(filename, { write: true, truncate: true });
     }

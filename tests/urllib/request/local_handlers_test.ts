@@ -5,6 +5,7 @@ import {
   Request,
   url2pathname,
   urlopen,
+  urlretrieve,
 } from "../../../urllib/request/mod.ts";
 import { URLError } from "../../../urllib/error.ts";
 import { text } from "./_site.ts";
@@ -78,12 +79,40 @@ Deno.test("file: URLs carry Python's headers and the file's bytes", async () => 
   }
 });
 
-Deno.test("file: errors are URLError", async () => {
+Deno.test("file: errors are URLError, their reasons worded as Python's OSError", async () => {
   await rejects(urlopen("file:///definitely/not/here"), (e) => {
     ok(e instanceof URLError);
     ok(e.reason instanceof Deno.errors.NotFound);
+    // CPython 3.13's words, and its errno, strerror and filename.
+    equal(
+      e.message,
+      "<urlopen error [Errno 2] No such file or directory: '/definitely/not/here'>",
+    );
+    const reason = e.reason as unknown as Record<string, unknown>;
+    equal(reason.errno, 2);
+    equal(reason.strerror, "No such file or directory");
+    equal(reason.filename, "/definitely/not/here");
     return true;
   });
+  const folder = await Deno.makeTempDir();
+  try {
+    await rejects(urlopen(`file://${folder}/`), (e) => {
+      ok(e instanceof URLError && e.reason instanceof Deno.errors.IsADirectory);
+      equal(
+        e.message,
+        `<urlopen error [Errno 21] Is a directory: '${folder}/'>`,
+      );
+      return true;
+    });
+    // urlretrieve into a folder: Python's IsADirectoryError, not wrapped.
+    await rejects(urlretrieve("data:,abc", folder), (e) => {
+      ok(e instanceof Deno.errors.IsADirectory);
+      equal(e.message, `[Errno 21] Is a directory: '${folder}'`);
+      return true;
+    });
+  } finally {
+    await Deno.remove(folder);
+  }
   // Another host is refused before the path is looked at (a folder too).
   for (const path of ["/etc/hostname", "/tmp"]) {
     await rejects(
