@@ -40,13 +40,16 @@ export function asPythonOSError<T>(error: T, filename: string): T {
   if (!(error instanceof Error)) return error;
   const found = /^(.*?) \(os error (\d+)\)/.exec(error.message);
   if (found === null) return error;
-  const [, strerror = "", errno = "0"] = found;
+  const [, text = "", errno = "0"] = found;
+  // Windows' texts end in a full stop, which Python leaves out.
+  const strerror = text.replace(/\.$/, "");
+  const label = Deno.build.os === "windows" ? "WinError" : "Errno";
   const fields: PyOSErrorFields = {
     errno: Number(errno),
     strerror,
     filename,
   };
   Object.assign(error, fields);
-  error.message = `[Errno ${errno}] ${strerror}: ${pyRepr(filename)}`;
+  error.message = `[${label} ${errno}] ${strerror}: ${pyRepr(filename)}`;
   return error;
 }

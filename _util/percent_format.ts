@@ -35,6 +35,27 @@ function toInteger(value: unknown, conv: string): bigint {
   throw new TypeError(`%${conv} format: ${kind}, not ${pyTypeName(value)}`);
 }
 
+/** What `%c` shows: a code point given as an int, or a one-character str. */
+function charOf(value: unknown): string {
+  if (typeof value === "number" && Number.isInteger(value)) {
+    if (value < 0 || value > 0x10ffff) {
+      throw new RangeError("%c arg not in range(0x110000)");
+    }
+    return String.fromCodePoint(value);
+  }
+  if (typeof value === "string" && [...value].length === 1) return value;
+  throw new TypeError("%c requires int or char");
+}
+
+/** Python's error for a conversion character it does not know. */
+function unsupportedCharacter(format: string, at: number): TypeError {
+  return new TypeError(
+    `unsupported format character '${format[at]}' (0x${
+      (format.codePointAt(at) ?? 0).toString(16)
+    }) at index ${at}`,
+  );
+}
+
 /** A `*` width or precision: Python takes an int (a bool is one) only. */
 function starArgument(value: unknown): number {
   if (typeof value === "boolean") return Number(value);
@@ -217,15 +238,8 @@ function formatOne(value: unknown, conv: string, spec: Spec): string {
         false,
       );
     }
-    case "c": {
-      const ch = typeof value === "number"
-        ? String.fromCodePoint(value)
-        : String(value);
-      if ([...ch].length !== 1) {
-        throw new TypeError("%c requires an int or a unicode character");
-      }
-      return pad(ch, "", spec, false);
-    }
+    case "c":
+      return pad(charOf(value), "", spec, false);
     case "d":
     case "i":
     case "u":
@@ -290,21 +304,35 @@ export function percentFormat(
       // Python names the character where the conversion should be.
       const at = i + (match?.[0].length ?? 1);
       if (at >= format.length) throw new TypeError("incomplete format");
-      throw new TypeError(
-        `unsupported format character '${format[at]}' (0x${
-          (format.codePointAt(at) ?? 0).toString(16)
-        }) at index ${at}`,
-      );
+      throw unsupportedCharacter(format, at);
     }
     const [whole, key, flags = "", widthText, precisionText] = match;
     if (conv === "%" && whole === "%%") {
       out += "%";
     } else {
+      // A key makes its value the one argument of this conversion, `*`s
+      // included, as in Python.
+      let keyed: unknown[] | null = null;
+      if (key !== undefined) {
+        if (!mapping) throw new TypeError("format requires a mapping");
+        mappingUsed = true;
+        if (!Object.hasOwn(mapping, key)) {
+          throw new TypeError(`format key not found: ${pyRepr(key)}`);
+        }
+        keyed = [mapping[key]];
+      }
+      const take = (): unknown => {
+        if (keyed === null) return nextArg();
+        if (keyed.length === 0) {
+          throw new TypeError("not enough arguments for format string");
+        }
+        return keyed.pop();
+      };
       let width = 0;
-      if (widthText === "*") width = starArgument(nextArg());
+      if (widthText === "*") width = starArgument(take());
       else if (widthText) width = Number(widthText);
       let precision: number | undefined;
-      if (precisionText === "*") precision = starArgument(nextArg());
+      if (precisionText === "*") precision = starArgument(take());
       else if (precisionText !== undefined) {
         precision = Number(precisionText || "0");
       }
@@ -313,20 +341,12 @@ export function percentFormat(
         allFlags += "-";
         width = -width;
       }
-      let value: unknown;
-      if (key !== undefined) {
-        if (!mapping) throw new TypeError("format requires a mapping");
-        mappingUsed = true;
-        if (!Object.hasOwn(mapping, key)) {
-          throw new TypeError(`format key not found: ${pyRepr(key)}`);
-        }
-        value = mapping[key];
-      } else {
-        value = nextArg();
+      const value = take();
+      // Python 3.13 takes an argument for `%5%`, then refuses the `%`.
+      if (conv === "%") {
+        throw unsupportedCharacter(format, i + whole.length - 1);
       }
-      out += conv === "%"
-        ? "%"
-        : formatOne(value, conv, { flags: allFlags, width, precision });
+      out += formatOne(value, conv, { flags: allFlags, width, precision });
     }
     last = i + whole.length;
     i = format.indexOf("%", last);

@@ -178,12 +178,15 @@ function splitShortEquals(args: readonly string[]): string[] {
   );
 }
 
-/** The long name of the short option `-letter` (`d`: `directory`). */
+/** The long name of each short option (`d`: `directory`). */
+const LONG_NAME_OF: ReadonlyMap<string, string> = new Map(
+  Object.entries(OPTIONS).flatMap(([name, option]) =>
+    "short" in option ? [[option.short, name] as const] : []
+  ),
+);
+
 function longNameOf(letter: string): string {
-  const entry = Object.entries(OPTIONS).find(([, option]) =>
-    "short" in option && option.short === letter
-  );
-  return entry?.[0] ?? letter;
+  return LONG_NAME_OF.get(letter) ?? letter;
 }
 
 /**
@@ -251,6 +254,7 @@ function helpComesFirst(args: readonly string[]): boolean {
  * be there before any of them acts.
  */
 function clusterShowsHelp(rest: string, next: string | undefined): boolean {
+  if (rest.startsWith("=")) throw ignoredHelpArgument(rest.slice(1));
   for (let k = 0; k < rest.length; k++) {
     const flag = `-${rest[k]}`;
     if (flag === "-h") continue;

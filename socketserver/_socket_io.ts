@@ -39,9 +39,8 @@ const EMPTY = new Uint8Array(0);
  */
 function sizeOrNone(size: unknown): number {
   if (size === null || size === undefined) return -1;
-  if (typeof size === "boolean" || typeof size === "bigint") {
-    return Number(size);
-  }
+  if (typeof size === "boolean") return Number(size);
+  if (typeof size === "bigint") return bigSize(size);
   if (typeof size !== "number" || !Number.isInteger(size)) {
     throw new TypeError(
       `argument should be integer or None, not '${typeName(size)}'`,
@@ -50,11 +49,21 @@ function sizeOrNone(size: unknown): number {
   return size;
 }
 
+/** Python's `sys.maxsize` on 64-bit systems. */
+const MAX_SIZE = 2n ** 63n - 1n;
+
+/** A bigint size, refused beyond what Python takes for one (`sys.maxsize`). */
+function bigSize(size: bigint): number {
+  if (size > MAX_SIZE || size < -MAX_SIZE - 1n) {
+    throw new RangeError("cannot fit 'int' into an index-sized integer");
+  }
+  return Number(size);
+}
+
 /** A size that must be an integer (`read1`, `peek`), as in Python. */
 function integerSize(size: unknown): number {
-  if (typeof size === "boolean" || typeof size === "bigint") {
-    return Number(size);
-  }
+  if (typeof size === "boolean") return Number(size);
+  if (typeof size === "bigint") return bigSize(size);
   if (typeof size !== "number" || !Number.isInteger(size)) {
     throw new TypeError(
       `'${typeName(size)}' object cannot be interpreted as an integer`,

@@ -90,6 +90,25 @@ Deno.test("percentFormat: a mapping is also the one argument of a conversion wit
   throws(() => percentFormat("%(a)5", { a: 1 }), {
     message: "incomplete format",
   });
+  // A key's value is the one argument of its conversion, `*` included.
+  throws(() => percentFormat("%(code)*d", { code: 404 }), {
+    message: "not enough arguments for format string",
+  });
+  // "%" as a conversion other than "%%" takes an argument, then is refused.
+  throws(() => percentFormat("%5%", []), {
+    message: "not enough arguments for format string",
+  });
+  throws(() => percentFormat("%(code)%", { code: 1 }), {
+    message: "unsupported format character '%' (0x25) at index 7",
+  });
+  throws(() => percentFormat("%c", [1.5]), {
+    name: "TypeError",
+    message: "%c requires int or char",
+  });
+  throws(() => percentFormat("%c", [0x110000]), {
+    name: "RangeError",
+    message: "%c arg not in range(0x110000)",
+  });
 });
 
 Deno.test("percentFormat: argument count and type errors are TypeErrors", () => {

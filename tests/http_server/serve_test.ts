@@ -283,6 +283,7 @@ Deno.test("serve: -h acts where argparse reaches it; long options abbreviate as 
     [["-hb", "127.0.0.1"], null],
     [["-hb"], /argument -b\/--bind: expected one argument/],
     [["--he=1"], /argument -h\/--help: ignored explicit argument '1'/],
+    [["-h=1"], /argument -h\/--help: ignored explicit argument '1'/],
     [["8000x", "-h"], /invalid int value: '8000x'/],
     [["-b", "-h"], /argument -b\/--bind: expected one argument/],
     [["--", "-h"], /invalid int value: '-h'/],

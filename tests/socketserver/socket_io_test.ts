@@ -58,6 +58,10 @@ serverTest(
       rfile.read(-2),
       new RangeError("read length must be non-negative or -1"),
     );
+    await rejects(
+      loose.read!.call(rfile, 2n ** 70n),
+      new RangeError("cannot fit 'int' into an index-sized integer"),
+    );
     // A bool is its integer, as in Python.
     equal(text(await rfile.read(true as unknown as number)), "a");
     equal(text(await rfile.read(2)), "bc");

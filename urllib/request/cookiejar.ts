@@ -284,13 +284,14 @@ function droppedByPython(header: string): boolean {
   if (splitExtension(first.trim())[0] === "") return true;
   // As Python reads them: in order, each attribute judged where it first
   // counts (a later repeat is ignored; an Expires without a value does not
-  // count).
+  // count). Every Max-Age is judged: Python files it as an expiry, under
+  // another name, so its repeats are read too.
   const judged = new Set<string>();
   for (const attribute of attributes) {
     const [name, value] = splitExtension(attribute.trim());
     const lower = name.toLowerCase();
     if (judged.has(lower) || (lower === "expires" && value === null)) continue;
-    judged.add(lower);
+    if (lower !== "max-age") judged.add(lower);
     if (value === null && NEED_VALUES.has(lower)) return true;
     if (lower === "domain" && value === "") return true;
     if (lower === "max-age" && value !== null && pyInt(value) === null) {

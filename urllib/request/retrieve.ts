@@ -183,7 +183,7 @@ export async function urlretrieve(
         throw asPythonOSError(error, target);
       });
     } else {
-      // Named as Python's tempfile names it: /tmp/tmpXXXXXXXX.
+      // Named with Python's tempfile prefix, "tmp" (Deno adds 16 hex digits).
       filename = await Deno.makeTempFile({ prefix: "tmp" });
       tempFiles.push(filename);
       out = await Deno.open(filename, { write: true, truncate: true });

@@ -461,6 +461,8 @@ Deno.test({
       ["http://www.example.com/", "emptyage=1; Max-Age=; Path=/"],
       ["http://www.example.com/", "wordage=1; Max-Age=abc; Path=/"],
       ["http://www.example.com/", "floatage=1; Max-Age=1.5; Path=/"],
+      // Every Max-Age counts, its repeats too.
+      ["http://www.example.com/", "twoage=1; Max-Age=60; Max-Age=x; Path=/"],
       // Only an attribute's first appearance counts: these are kept.
       ["http://www.example.com/", "repath=1; Path=/; Path"],
       ["http://www.example.com/", "redom=1; Domain=.example.com; Domain"],
