@@ -11,7 +11,9 @@ import type { BasicAuthUser } from "./hosting_handler.ts";
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 // Credentials that are not UTF-8 match nobody: decoded leniently, every bad
 // byte became U+FFFD, so any one of them matched any other.
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// A credential that starts with U+FEFF keeps it (a byte order mark dropped
+// would let "\uFEFFpass" stand for "pass").
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A user as checked: SHA-256 digests of the name and of the password. */
 export interface StoredUser {

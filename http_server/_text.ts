@@ -12,8 +12,13 @@
 import { decodeBytes, encodeText } from "../_util/codec/mod.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+// A U+FEFF that starts a run of escapes is a character of the name, not a
+// byte order mark (Python's unquote keeps it).
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const strictDecoder = new TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true,
+});
 const HEX = "0123456789ABCDEF";
 
 /**

@@ -429,6 +429,9 @@ Deno.test("quote, unquote, htmlEscape: urllib.parse and html semantics", () => {
   equal(quote("a b/c&d~é"), "a%20b/c%26d~%C3%A9");
   equal(quote("a/b", ""), "a%2Fb");
   equal(unquote("a%20b%2F%C3%A9%zz%"), "a b/é%zz%");
+  // U+FEFF starting a run of escapes is a character, as Python keeps it.
+  equal(unquote("%EF%BB%BFbom"), "\ufeffbom");
+  equal(unquote("a%EF%BB%BFb"), "a\ufeffb");
   equal(unquote("%ff"), "\ufffd");
   equal(
     htmlEscape(`<a href="x">'&'</a>`),

@@ -124,6 +124,8 @@ Deno.test("auth: USER:PASS, auth files, digests, constant-time check", () => {
   ok(!authorized(basic("bob", `sha256:${digest}`), stored));
   ok(!authorized(basic("ada", "hunter2"), stored));
   ok(!authorized(basic("eve", "lovelace"), stored));
+  // A credential starting with U+FEFF is not the one without it.
+  ok(!authorized(basic("\ufeffada", "lovelace"), stored));
   // A password of bytes that are not UTF-8 matches nobody, not even a
   // stored U+FFFD, which every such byte used to become.
   const replaced = [storeUser({ user: "dave", password: "pw\ufffd" })];

@@ -442,6 +442,25 @@ Deno.test("SimpleHTTPRequestHandler: a folder's redirect rebuilds the target as 
   }
 });
 
+Deno.test("SimpleHTTPRequestHandler: a name that starts with U+FEFF is reached by its listing's link", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pyport_bom_" });
+  try {
+    await Deno.writeTextFile(`${dir}/\ufeffbom.txt`, "bom");
+    const Handler = Quiet.partial({ directory: dir });
+    const listing = await exchange(Handler, "GET / HTTP/1.0\r\n\r\n");
+    ok(listing.output.includes('href="%EF%BB%BFbom.txt"'), listing.output);
+    // CPython 3.13: 200 with the file.
+    const file = await exchange(
+      Handler,
+      "GET /%EF%BB%BFbom.txt HTTP/1.0\r\n\r\n",
+    );
+    ok(file.output.startsWith("HTTP/1.0 200 "), file.output);
+    ok(file.output.endsWith("\r\n\r\nbom"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("SimpleHTTPRequestHandler: folders, index pages, redirects, listing", async () => {
   await withFiles({ directory: www }, async (base) => {
     let res = await fetch(`${base}/sub?x=1`, { redirect: "manual" });
