@@ -9,6 +9,7 @@
  * @module
  */
 
+import { X509Certificate } from "node:crypto";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { SSLError } from "./ssl_error.ts";
 
@@ -76,6 +77,15 @@ export class SSLContext {
     if (file !== null && typeof file === "object") {
       ({ cafile: file = null, capath = null, cadata = null } = file);
     }
+    if (file === "") {
+      throw new Deno.errors.NotFound("[Errno 2] No such file or directory: ''");
+    }
+    if (cadata !== undefined && cadata !== null && cadata.length === 0) {
+      throw new TypeError("Empty certificate data");
+    }
+    if (!file && !capath && !cadata) {
+      throw new TypeError("cafile, capath and cadata cannot be all omitted");
+    }
     if (file) {
       const text = Deno.readTextFileSync(file);
       if (!hasCertificate(text)) {
@@ -85,32 +95,35 @@ export class SSLContext {
           { library: "X509" },
         );
       }
+      // Loaded at once, as OpenSSL loads them: a garbled block fails here,
+      // not at the first request (where it failed every request).
+      if (!allCertificatesParse(text)) throw pemLibError();
       this.caCerts.push(text);
     }
     if (capath) this.caCerts.push(...folderCertificates(capath));
-    const data = cadata instanceof Uint8Array && cadata.length === 0
-      ? null
-      : cadata;
-    if (data instanceof Uint8Array) {
-      const pem = derCertificatesAsPem(data);
-      if (pem === null) {
+    if (cadata instanceof Uint8Array) {
+      const pem = derCertificatesAsPem(cadata);
+      if (pem === null || !allCertificatesParse(pem)) {
         throw new SSLError(
           null,
           "not enough data: cadata does not contain a certificate",
         );
       }
       this.caCerts.push(pem);
-    } else if (data) {
-      if (!hasCertificate(data)) {
+    } else if (cadata) {
+      if (/[\u0080-\uffff]/.test(cadata)) {
+        throw new TypeError(
+          "cadata should be an ASCII string or a bytes-like object",
+        );
+      }
+      if (!hasCertificate(cadata)) {
         throw new SSLError(
           null,
           "no start line: cadata does not contain a certificate",
         );
       }
-      this.caCerts.push(data);
-    }
-    if (!file && !capath && !data) {
-      throw new TypeError("cafile, capath and cadata cannot be all omitted");
+      if (!allCertificatesParse(cadata)) throw pemLibError();
+      this.caCerts.push(cadata);
     }
   }
 }
@@ -132,6 +145,27 @@ function hasCertificate(text: string): boolean {
   return false;
 }
 
+/** Any certificate block, whatever is between its lines. */
+const ANY_CERTIFICATE_BLOCK =
+  /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Whether every certificate block of `text` is a certificate. */
+function allCertificatesParse(text: string): boolean {
+  for (const [block] of text.matchAll(ANY_CERTIFICATE_BLOCK)) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** OpenSSL's error for a certificate block it cannot read. */
+function pemLibError(): SSLError {
+  return new SSLError(null, "[X509] PEM lib");
+}
+
 /** OpenSSL's subject-hash names (`.rN` files are revocation lists). */
 const HASHED_NAME = /^[0-9a-f]{8}\.\d+$/;
 const PEM_NAME = /\.(pem|crt)$/i;
@@ -149,7 +183,10 @@ function folderCertificates(folder: string): string[] {
     const real = realFileOrNull(`${folder}/${name}`);
     if (real !== null) files.add(real);
   }
-  return [...files].map((path) => Deno.readTextFileSync(path));
+  // A file that is not all certificates is skipped: OpenSSL looks only at
+  // the certificates a chain asks for, so one broken file breaks nothing.
+  return [...files].map((path) => Deno.readTextFileSync(path))
+    .filter((text) => hasCertificate(text) && allCertificatesParse(text));
 }
 
 /** The real path of a regular file, `null` for anything else or a dangling link. */

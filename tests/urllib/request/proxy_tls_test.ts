@@ -315,6 +315,66 @@ Deno.test("authorities that hold no certificate are Python's SSLError at load ti
   equal(ctx.caCerts.length, 0);
 });
 
+Deno.test({
+  name:
+    "authorities are read whole at load time: a garbled certificate is Python's SSLError there; a capath file that is not one is skipped",
+  ignore: !haveOpenssl,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_cas_" });
+    try {
+      const certs: TestCerts = await makeCerts();
+      const garbled =
+        "-----BEGIN CERTIFICATE-----\nMIIBxyz!!notbase64\n-----END CERTIFICATE-----\n";
+      const badSequence =
+        "-----BEGIN CERTIFICATE-----\nMAAA\n-----END CERTIFICATE-----\n";
+      for (const text of [certs.ca + garbled, certs.ca + badSequence]) {
+        await Deno.writeTextFile(`${dir}/cafile.pem`, text);
+        let error: unknown = null;
+        try {
+          create_default_context({ cafile: `${dir}/cafile.pem` });
+        } catch (e) {
+          error = e;
+        }
+        ok(error instanceof SSLError, String(error));
+        equal(error.message, "[X509] PEM lib");
+      }
+      // Python's ValueError and TypeError for empty or non-ASCII data, and
+      // FileNotFoundError for an empty file name.
+      const ctx = new SSLContext();
+      let error: unknown = null;
+      try {
+        ctx.load_verify_locations({ cadata: "" });
+      } catch (e) {
+        error = e;
+      }
+      ok(error instanceof TypeError);
+      equal(error.message, "Empty certificate data");
+      try {
+        ctx.load_verify_locations({ cadata: "é" + certs.ca });
+      } catch (e) {
+        error = e;
+      }
+      ok(error instanceof TypeError);
+      match(error.message, /ASCII string/);
+      try {
+        ctx.load_verify_locations("");
+      } catch (e) {
+        error = e;
+      }
+      ok(error instanceof Deno.errors.NotFound);
+      // A folder with one good authority and one broken file: the good one.
+      const folder = `${dir}/certs`;
+      await Deno.mkdir(folder);
+      await Deno.writeTextFile(`${folder}/ca.pem`, certs.ca);
+      await Deno.writeTextFile(`${folder}/broken.pem`, garbled);
+      const fromFolder = create_default_context({ capath: folder });
+      deepEqual(fromFolder.caCerts, [certs.ca]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
 Deno.test("rustls' certificate errors map to OpenSSL's verification codes", () => {
   const cases: [string, string, number][] = [
     ["invalid peer certificate: UnknownIssuer", "h", 20],
