@@ -21,8 +21,9 @@
  * The name defaults to `join`, as in the original. It prints
  * `用户 alice 成功登录` once logged in, `> ` before each line you type, and
  * `received from server [Mon Nov 25 16:06:00 2024] bob: hi` for what others
- * say. A name already in use prints `用户已经 alice 登录` and exits with
- * status 1; `-h` prints the help.
+ * say; an empty line sends nothing. A name already in use prints
+ * `用户已经 alice 登录` and exits with status 1, as does a server that gives
+ * no chat answer (the original said nothing then); `-h` prints the help.
  *
  * @module
  */
@@ -30,7 +31,7 @@ import { input } from "./_socket_tutorial.ts";
 
 const HOST = "127.0.0.1";
 const HELP = [
-  "chat_client.ts [ -h | --help | -u | --username] username [port]",
+  "chat_client.ts [ -h | --help | -u NAME | --username NAME] [port]",
   "\t-h or --help\t显示帮助信息",
   "\t-u or --username\t指定用户名",
 ].join("\n");
@@ -53,6 +54,8 @@ function parseArgs(
       username = value;
     } else if (arg.startsWith("--username=")) {
       username = arg.slice("--username=".length);
+    } else if (arg.startsWith("-u") && arg.length > 2) {
+      username = arg.slice(2); // getopt's -uNAME
     } else if (/^\d+$/.test(arg)) port = Number(arg);
     else return `未知选项 ${arg}`;
   }
@@ -104,8 +107,17 @@ export async function main(args: string[]): Promise<number> {
   await send(conn, username);
   const lines = serverLines(conn);
   const answer = (await lines.next()).value;
-  if (answer !== "success") {
+  if (answer === "reuse") {
     console.log(`用户已经 ${username} 登录`);
+    return 1;
+  }
+  if (answer !== "success") {
+    // Not this chat server, or it closed: the original said nothing.
+    console.log(
+      answer === undefined
+        ? "the server closed the connection"
+        : `unexpected answer from the server: ${answer}`,
+    );
     return 1;
   }
   console.log(`用户 ${username} 成功登录`);
@@ -118,6 +130,8 @@ export async function main(args: string[]): Promise<number> {
   })();
   (async () => {
     for await (const data of input("> ")) {
+      // The original's send(b"") of an empty line puts nothing on the wire.
+      if (data === "") continue;
       await send(conn, data);
       if (data === "quit") return;
     }

@@ -22,11 +22,11 @@ const encoder = new TextEncoder();
 
 /** Answers GET with "Hello World" and POST with the form it received. */
 export class SampleGet extends BaseHTTPRequestHandler {
-  /** Sends "Hello World" as plain text. */
+  /** Sends "Hello World" as UTF-8 HTML, as the tutorial does. */
   do_GET(): void {
     const body = encoder.encode("Hello World");
     this.send_response(200);
-    this.send_header("Content-type", "text/plain");
+    this.send_header("Content-type", "text/html;charset=UTF-8");
     this.send_header("Content-Length", String(body.length));
     this.end_headers();
     this.wfile.write(body);

@@ -173,16 +173,27 @@ async function run(
     : 1;
 }
 
+const USAGE =
+  "usage: login_get_post.ts [SITE --user NAME --password PASSWORD | --demo]";
+
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      demo: { type: "boolean" },
-      user: { type: "string", default: "alice" },
-      password: { type: "string", default: "wonderland" },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        demo: { type: "boolean" },
+        user: { type: "string", default: "alice" },
+        password: { type: "string", default: "wonderland" },
+      },
+    });
+  } catch (error) {
+    // A bad option: the usage and what was wrong, not a stack trace.
+    console.error(`${USAGE}\n${(error as Error).message}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const given = positionals[0];
   if (given && !values.demo) {
     try {

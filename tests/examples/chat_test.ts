@@ -43,6 +43,12 @@ Deno.test("chat: alice and bob see each other's messages; a second alice is refu
   await alice.waitFor(
     new RegExp(`received from server ${STAMP} bob: hi alice\n`),
   );
+  // An empty line sends nothing, as the original's send(b"").
+  await alice.type("\nstill here\n");
+  await bob.waitFor(
+    new RegExp(`received from server ${STAMP} alice: still here\n`),
+  );
+  ok(!/alice: \n/.test(bob.stdout), bob.stdout);
 
   await alice.type("quit\n");
   const a = await alice.exited();
@@ -67,12 +73,34 @@ Deno.test("chat: alice and bob see each other's messages; a second alice is refu
   ) match(s.stdout, line);
 });
 
+Deno.test("chat_client.ts: a server that gives no chat answer is said to have closed, not to know the name", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closing = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(64)); // the name
+    conn.close();
+  })();
+  try {
+    const out = await runExample("chat_client.ts", [
+      "-ualice", // getopt's form
+      String(listener.addr.port),
+    ]);
+    equal(out.code, 1, out.stderr);
+    equal(out.stdout, "the server closed the connection\n");
+  } finally {
+    // A client that never connected leaves accept() waiting: closing the
+    // listener ends it.
+    listener.close();
+    await closing.catch(() => {});
+  }
+});
+
 Deno.test("chat_client.ts -h prints the help; an unknown option is refused", async () => {
   const help = await runExample("chat_client.ts", ["-h"]);
   equal(help.code, 0);
   match(
     help.stdout,
-    /^chat_client\.ts \[ -h \| --help \| -u \| --username\] username/,
+    /^chat_client\.ts \[ -h \| --help \| -u NAME \| --username NAME\] \[port\]/,
   );
   const bad = await runExample("chat_client.ts", ["--nope"]);
   equal(bad.code, 2);

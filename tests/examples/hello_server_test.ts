@@ -24,7 +24,7 @@ Deno.test({
     const signal = AbortSignal.timeout(CLIENT_TIMEOUT_MS);
     let res = await fetch(`http://127.0.0.1:${port}/`, { signal });
     equal(res.status, 200);
-    equal(res.headers.get("content-type"), "text/plain");
+    equal(res.headers.get("content-type"), "text/html;charset=UTF-8");
     equal(res.headers.get("content-length"), "11");
     equal(await res.text(), "Hello World");
 

@@ -113,3 +113,12 @@ Deno.test("login_get_post.ts against a site given on the command line", async ()
     true,
   );
 });
+
+Deno.test("login_get_post.ts: a bad option prints the usage and exits 2, without a stack trace", async () => {
+  for (const args of [["--bogus"], ["--user"]]) {
+    const out = await runExample("login_get_post.ts", args);
+    equal(out.code, 2, out.stderr);
+    ok(out.stderr.startsWith("usage: login_get_post.ts "), out.stderr);
+    ok(!out.stderr.includes("    at "), out.stderr);
+  }
+});
