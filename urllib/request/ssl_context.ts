@@ -122,7 +122,7 @@ export class SSLContext {
           "no start line: cadata does not contain a certificate",
         );
       }
-      if (!allCertificatesParse(cadata)) throw pemLibError();
+      if (!allCertificatesParse(cadata)) throw cadataError(cadata);
       this.caCerts.push(cadata);
     }
   }
@@ -161,9 +161,33 @@ function allCertificatesParse(text: string): boolean {
   return true;
 }
 
-/** OpenSSL's error for a certificate block it cannot read. */
+/** OpenSSL's error for a certificate block in a file it cannot read. */
 function pemLibError(): SSLError {
-  return new SSLError(null, "[X509] PEM lib");
+  return withLibrary(new SSLError(null, "[X509] PEM lib"), "X509");
+}
+
+/**
+ * OpenSSL's error for a garbled certificate in `cadata` text: the base64
+ * itself, or what it decodes to.
+ */
+function cadataError(text: string): SSLError {
+  for (const [block] of text.matchAll(ANY_CERTIFICATE_BLOCK)) {
+    const body = block.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+    try {
+      atob(body);
+    } catch {
+      return new SSLError("BAD_BASE64_DECODE", "bad base64 decode", {
+        library: "PEM",
+      });
+    }
+  }
+  return withLibrary(new SSLError(null, "[PEM] ASN1 lib"), "PEM");
+}
+
+/** `error` with Python's `library` for a message that names no reason. */
+function withLibrary(error: SSLError, library: string): SSLError {
+  error.library = library;
+  return error;
 }
 
 /** OpenSSL's subject-hash names (`.rN` files are revocation lists). */

@@ -337,6 +337,23 @@ Deno.test({
         }
         ok(error instanceof SSLError, String(error));
         equal(error.message, "[X509] PEM lib");
+        equal(error.library, "X509");
+      }
+      // In cadata text, CPython 3.13 tells bad base64 from a bad certificate.
+      const cadataCases: [string, string][] = [
+        [certs.ca + garbled, "[PEM: BAD_BASE64_DECODE] bad base64 decode"],
+        [certs.ca + badSequence, "[PEM] ASN1 lib"],
+      ];
+      for (const [cadata, message] of cadataCases) {
+        let error: unknown = null;
+        try {
+          new SSLContext().load_verify_locations({ cadata });
+        } catch (e) {
+          error = e;
+        }
+        ok(error instanceof SSLError, String(error));
+        equal(error.message, message);
+        equal(error.library, "PEM");
       }
       // Python's ValueError and TypeError for empty or non-ASCII data, and
       // FileNotFoundError for an empty file name.
