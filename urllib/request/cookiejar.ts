@@ -353,19 +353,25 @@ function escapePath(path: string): string {
 }
 
 /**
- * `header` (a `Set-Cookie` value) with its `Path` escaped as Python
- * escapes a cookie's path.
+ * `header` (a `Set-Cookie` value) as tough-cookie should read it to store
+ * what Python stores: its `Path` escaped as Python escapes a cookie's path,
+ * and a `Max-Age` that Python's `int()` reads (`+60`, ` 6_0`) written as
+ * the plain number the RFC's grammar takes.
  */
-function withEscapedPath(header: string): string {
+function asPythonReadsIt(header: string): string {
   const parts = header.split(";");
   for (let i = 1; i < parts.length; i++) {
     const part = parts[i]!;
     const equals = part.indexOf("=");
-    if (equals < 0 || part.slice(0, equals).trim().toLowerCase() !== "path") {
-      continue;
-    }
+    if (equals < 0) continue;
+    const name = part.slice(0, equals).trim().toLowerCase();
     const value = part.slice(equals + 1).trim();
-    if (value !== "") parts[i] = ` Path=${escapePath(value)}`;
+    if (name === "path" && value !== "") {
+      parts[i] = ` Path=${escapePath(value)}`;
+    } else if (name === "max-age" && !/^-?\d+$/.test(value)) {
+      const seconds = pyInt(value);
+      if (seconds !== null) parts[i] = ` Max-Age=${seconds}`;
+    }
   }
   return parts.join(";");
 }
@@ -515,7 +521,7 @@ export class CookieJar implements Iterable<Cookie> {
     let stored: ToughCookie | undefined;
     try {
       stored = this.#jar.setCookieSync(
-        withEscapedPath(header),
+        asPythonReadsIt(header),
         cookieContext(url),
         {
           ignoreError: true,

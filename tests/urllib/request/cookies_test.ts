@@ -461,6 +461,9 @@ Deno.test({
       ["http://www.example.com/", "emptyage=1; Max-Age=; Path=/"],
       ["http://www.example.com/", "wordage=1; Max-Age=abc; Path=/"],
       ["http://www.example.com/", "floatage=1; Max-Age=1.5; Path=/"],
+      // A Max-Age as Python's int() reads it.
+      ["http://www.example.com/", "plusage=1; Max-Age=+3600; Path=/"],
+      ["http://www.example.com/", "underage=1; Max-Age=3_600; Path=/"],
       // Every Max-Age counts, its repeats too.
       ["http://www.example.com/", "twoage=1; Max-Age=60; Max-Age=x; Path=/"],
       // Only an attribute's first appearance counts: these are kept.
