@@ -118,6 +118,7 @@ const ROWS: readonly Row[] = [
       "FileBody",
       "HTTPSHandlerOptions",
       "HandlerSpec",
+      "InstallableOpener",
       "OpenOptions",
       "ParamValue",
       "ReducedURI",

@@ -34,7 +34,8 @@ export class HTTPErrorProcessor extends BaseHandler {
     request: Request,
     response: addinfourl,
   ): Promise<addinfourl> {
-    const code = response.status ?? 0;
+    // Python reads `code`, which a response processor may have changed.
+    const code = response.code ?? 0;
     if (!(code >= 200 && code < 300)) {
       return await this.parent.error(
         "http",

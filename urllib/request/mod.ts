@@ -30,6 +30,7 @@ export {
   type Chain,
   type HandlerSpec,
   install_opener,
+  type InstallableOpener,
   OpenerDirector,
   type OpenOptions,
   urlopen,

@@ -360,7 +360,22 @@ export function build_opener(...handlers: HandlerSpec[]): OpenerDirector {
   return opener;
 }
 
-let installed: OpenerDirector | null = null;
+/**
+ * What `install_opener` takes: anything with Python's `open` (an
+ * `OpenerDirector`, or a stand-in a test installs), as Python stores
+ * whatever it is given.
+ */
+export interface InstallableOpener {
+  /** Opens `url` as `OpenerDirector.open` does. */
+  open(
+    url: string | Request,
+    data?: RequestData | null,
+    timeout?: number | null,
+    options?: { signal?: AbortSignal | null },
+  ): Promise<addinfourl>;
+}
+
+let installed: InstallableOpener | null = null;
 
 /**
  * Python's `install_opener(opener)`: makes `opener` the one `urlopen` uses.
@@ -389,9 +404,12 @@ let installed: OpenerDirector | null = null;
  * await rejects(urlopen("hello:world"), URLError);
  * ```
  */
-export function install_opener(opener: OpenerDirector | null): void {
-  if (opener !== null && !(opener instanceof OpenerDirector)) {
-    throw new TypeError("opener must be an OpenerDirector instance");
+export function install_opener(opener: InstallableOpener | null): void {
+  if (
+    opener !== null &&
+    typeof (opener as Partial<InstallableOpener>).open !== "function"
+  ) {
+    throw new TypeError("opener must have an open() method");
   }
   installed = opener;
 }
@@ -475,7 +493,7 @@ export function urlopen(
       signal: AbortSignal | null;
     },
   }, args);
-  let opener: OpenerDirector;
+  let opener: InstallableOpener;
   if (context) {
     opener = build_opener(new HTTPSHandler({ context }));
   } else {

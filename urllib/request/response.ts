@@ -144,6 +144,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   #lineBuffer: Uint8Array | null = null;
   /** `close()` was called. */
   #closed = false;
+  /** A `code` set apart from `status` (HTTP responses only). */
+  #code: number | null | undefined = undefined;
   /** The body ended (or failed) and its source was released. */
   #released = false;
   /** A read timed out: the body can no longer be trusted to continue. */
@@ -170,9 +172,19 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     this.status = code;
   }
 
-  /** Python's `code` (the same as `status`). */
+  /**
+   * Python's `code`: the same as `status`, and settable as Python's plain
+   * attribute (a response processor may set it; `HTTPErrorProcessor` reads
+   * it). Setting it sets `status` too, as `addinfourl.status` follows
+   * `code`, except on an HTTP response, where the two are apart as in
+   * http.client.
+   */
   get code(): number | null {
-    return this.status;
+    return this.#code === undefined ? this.status : this.#code;
+  }
+  set code(value: number | null) {
+    if (this instanceof HTTPResponse) this.#code = value;
+    else this.status = value;
   }
 
   /** Whether `close()` has been called (reading to the end does not close). */

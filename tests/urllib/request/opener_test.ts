@@ -145,3 +145,41 @@ Deno.test("install_opener makes urlopen use that opener", async () => {
     (e) => e instanceof URLError && e.reason === "unknown url type: tag",
   );
 });
+
+Deno.test("a response processor may set code, which HTTPErrorProcessor reads, as in Python; status follows it except on an HTTP response", async () => {
+  await using site = startSite();
+  class Fix extends BaseHandler {
+    http_response(_req: Request, resp: addinfourl) {
+      resp.code = 200;
+      return resp;
+    }
+    data_response(_req: Request, resp: addinfourl) {
+      resp.code = 203;
+      return resp;
+    }
+  }
+  // CPython 3.13: "ok 200 404", then 203.
+  const resp = await build_opener(Fix).open(`${site.base}/nothing`);
+  equal(resp.code, 200);
+  equal(resp.status, 404);
+  const data = await build_opener(Fix).open("data:,hi");
+  equal(data.code, 203);
+  equal(data.status, 203);
+});
+
+Deno.test("install_opener takes any object with open(), as Python stores what it is given", async () => {
+  const stand_in = {
+    open: (url: string | Request) =>
+      Promise.resolve(new addinfourl(body(`mocked ${url}`), null, String(url))),
+  };
+  install_opener(stand_in);
+  try {
+    equal(text(await (await urlopen("http://x/")).read()), "mocked http://x/");
+  } finally {
+    install_opener(null);
+  }
+  throws(
+    () => install_opener({} as unknown as OpenerDirector),
+    /open\(\) method/,
+  );
+});
