@@ -163,7 +163,7 @@ function allCertificatesParse(text: string): boolean {
 
 /** OpenSSL's error for a certificate block in a file it cannot read. */
 function pemLibError(): SSLError {
-  return withLibrary(new SSLError(null, "[X509] PEM lib"), "X509");
+  return new SSLError(null, "PEM lib", { library: "X509" });
 }
 
 /**
@@ -181,13 +181,7 @@ function cadataError(text: string): SSLError {
       });
     }
   }
-  return withLibrary(new SSLError(null, "[PEM] ASN1 lib"), "PEM");
-}
-
-/** `error` with Python's `library` for a message that names no reason. */
-function withLibrary(error: SSLError, library: string): SSLError {
-  error.library = library;
-  return error;
+  return new SSLError(null, "ASN1 lib", { library: "PEM" });
 }
 
 /** OpenSSL's subject-hash names (`.rN` files are revocation lists). */

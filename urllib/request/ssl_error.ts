@@ -11,13 +11,17 @@
 
 import { isIPv4, isIPv6 } from "../parse/_netloc.ts";
 
-/** `[LIBRARY: REASON] text`, as `_ssl.c` words its errors; `text` alone without a reason. */
+/**
+ * `[LIBRARY: REASON] text`, as `_ssl.c` words its errors; `[LIBRARY] text`
+ * without a reason, and `text` alone without either.
+ */
 function sslMessage(
   library: string | null,
   reason: string | null,
   text: string,
 ): string {
-  return reason === null ? text : `[${library ?? "SSL"}: ${reason}] ${text}`;
+  if (reason !== null) return `[${library ?? "SSL"}: ${reason}] ${text}`;
+  return library === null ? text : `[${library}] ${text}`;
 }
 
 /**
@@ -41,15 +45,15 @@ export class SSLError extends Error {
 
   /**
    * An error for `reason` (OpenSSL's name) with its `text`; `library` is
-   * OpenSSL's library name (`"SSL"` unless given: `"X509"` for a
-   * certificate file).
+   * OpenSSL's library name (`"X509"` for a certificate file; unless given,
+   * `"SSL"` with a reason and none without).
    */
   constructor(
     reason: string | null,
     text: string,
     options?: ErrorOptions & { library?: string | null },
   ) {
-    const library = reason === null ? null : options?.library ?? "SSL";
+    const library = options?.library ?? (reason === null ? null : "SSL");
     super(sslMessage(library, reason, text), options);
     this.name = "SSLError";
     this.library = library;
