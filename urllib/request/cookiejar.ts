@@ -361,11 +361,9 @@ function escapePath(path: string): string {
 function asPythonReadsIt(header: string): string {
   const parts = header.split(";");
   for (let i = 1; i < parts.length; i++) {
-    const part = parts[i]!;
-    const equals = part.indexOf("=");
-    if (equals < 0) continue;
-    const name = part.slice(0, equals).trim().toLowerCase();
-    const value = part.slice(equals + 1).trim();
+    const [written, value] = splitExtension(parts[i]!);
+    if (value === null) continue;
+    const name = written.toLowerCase();
     if (name === "path" && value !== "") {
       parts[i] = ` Path=${escapePath(value)}`;
     } else if (name === "max-age" && !/^-?\d+$/.test(value)) {
