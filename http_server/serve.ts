@@ -285,7 +285,7 @@ function takesSeparateValue(arg: string): boolean {
 
 /**
  * The command line rewritten so that `parseArgs` reads it as argparse does
- * (`-b=ADDR` split, long flags abbreviated, `--spa`'s optional FILE), and
+ * (`-b=ADDR` as `--bind=ADDR`, long flags abbreviated, `--spa`'s FILE), and
  * whether argparse would print the help. Only what comes before `--` holds
  * options; the rest is passed on as it is.
  */

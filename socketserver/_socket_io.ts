@@ -34,40 +34,42 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * A size as Python's file reads take it: an integer, or None (`null`) for
- * no limit, as -1; a bool counts as its integer, as in Python, and so
- * does a bigint.
+ * no limit, as -1.
  */
 function sizeOrNone(size: unknown): number {
   if (size === null || size === undefined) return -1;
-  if (typeof size === "boolean") return Number(size);
-  if (typeof size === "bigint") return bigSize(size);
-  if (typeof size !== "number" || !Number.isInteger(size)) {
-    throw new TypeError(
-      `argument should be integer or None, not '${typeName(size)}'`,
-    );
-  }
-  return size;
+  return asIndex(
+    size,
+    (type) => `argument should be integer or None, not '${type}'`,
+  );
+}
+
+/** A size that must be an integer (`read1`, `peek`), as in Python. */
+function integerSize(size: unknown): number {
+  return asIndex(
+    size,
+    (type) => `'${type}' object cannot be interpreted as an integer`,
+  );
 }
 
 /** Python's `sys.maxsize` on 64-bit systems. */
 const MAX_SIZE = 2n ** 63n - 1n;
 
-/** A bigint size, refused beyond what Python takes for one (`sys.maxsize`). */
-function bigSize(size: bigint): number {
-  if (size > MAX_SIZE || size < -MAX_SIZE - 1n) {
-    throw new RangeError("cannot fit 'int' into an index-sized integer");
-  }
-  return Number(size);
-}
-
-/** A size that must be an integer (`read1`, `peek`), as in Python. */
-function integerSize(size: unknown): number {
+/**
+ * `size` as Python takes an integer index: a bool or a bigint counts as its
+ * integer (a bigint beyond `sys.maxsize` is refused); anything else but an
+ * integer is a `TypeError` in the words `message` gives for its type.
+ */
+function asIndex(size: unknown, message: (type: string) => string): number {
   if (typeof size === "boolean") return Number(size);
-  if (typeof size === "bigint") return bigSize(size);
+  if (typeof size === "bigint") {
+    if (size > MAX_SIZE || size < -MAX_SIZE - 1n) {
+      throw new RangeError("cannot fit 'int' into an index-sized integer");
+    }
+    return Number(size);
+  }
   if (typeof size !== "number" || !Number.isInteger(size)) {
-    throw new TypeError(
-      `'${typeName(size)}' object cannot be interpreted as an integer`,
-    );
+    throw new TypeError(message(typeName(size)));
   }
   return size;
 }

@@ -352,12 +352,12 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
         const n = await this.#fill(buffer.subarray(total));
         if (n === null) break;
         total += n;
-        this.#releaseIfReadOut();
       }
     } catch (error) {
       throw this.#failedRead(error, buffer, total);
     }
-    // A read of nothing at the end (a length of 0, a 204) lets it go too.
+    // A read that ends at the body's end lets it go, one of nothing at the
+    // end (a length of 0, a 204) too.
     this.#releaseIfReadOut();
     return total === buffer.length ? buffer : buffer.slice(0, total);
   }
@@ -371,11 +371,11 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
         const n = await this.#fill(b.subarray(filled));
         if (n === null) break;
         filled += n;
-        this.#releaseIfReadOut();
       }
     } catch (error) {
       throw this.#failedRead(error, b, filled);
     }
+    this.#releaseIfReadOut();
     return filled;
   }
 
