@@ -10,7 +10,6 @@
  */
 
 import { utf8Codec } from "./codec/utf8.ts";
-const encoder = new TextEncoder();
 /** PIPE_BUF on Linux: a write up to this size reaches a pipe in one piece. */
 const ATOMIC_WRITE = 4096;
 const NEWLINE = 0x0a;
@@ -23,9 +22,7 @@ export function flushStderr(): void {
   if (pending.length === 0) return;
   const text = pending.join("");
   // Python's stderr writes a lone surrogate as `\ud800` (backslashreplace).
-  const bytes = text.isWellFormed()
-    ? encoder.encode(text)
-    : utf8Codec.encode(text, "backslashreplace");
+  const bytes = utf8Codec.encode(text, "backslashreplace");
   pending = [];
   try {
     for (let start = 0; start < bytes.length;) {

@@ -93,7 +93,6 @@ export const DEFAULT_ERROR_MESSAGE: string = `<!DOCTYPE HTML>
  */
 export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
 
-const encoder = new TextEncoder();
 const REQUEST_FORMAT = '"%s" %s %s';
 /** An unread request body up to this size is discarded to keep the connection. */
 const DISCARD_LIMIT = 256 * 1024;
@@ -985,9 +984,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       });
       // Python encodes the page with errors="replace": a lone surrogate
       // becomes "?" (TextEncoder would write U+FFFD).
-      body = page.isWellFormed()
-        ? encoder.encode(page)
-        : utf8Codec.encode(page, "replace");
+      body = utf8Codec.encode(page, "replace");
       this.send_header("Content-Type", this.error_content_type);
       this.send_header("Content-Length", String(body.length));
     }
