@@ -535,7 +535,6 @@ print(json.dumps({"stored": stored, "sent": sent}))
   deepEqual(sent, python.sent); // Discard makes a cookie with an expiry a session one all the same.
   jar.clear_session_cookies();
   equal([...jar].some((c) => c.name === "disc"), false);
-  equal([...jar].some((c) => c.name === "persist"), false);
 });
 
 // ---------------------------------------------------------------------------
