@@ -457,7 +457,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const custom = this.handle_one_request !==
       BaseHTTPRequestHandler.prototype.handle_one_request;
     do {
-      await (custom ? this.handle_one_request() : this.#handleOneRequest());
+      const served = custom
+        ? this.handle_one_request()
+        : this.#handleOneRequest();
+      if (served !== undefined) await served;
       const settled = this.#settleBody();
       if (settled !== undefined) await settled;
     } while (!this.close_connection);
@@ -470,73 +473,138 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * Python.
    */
   handle_one_request(): Promise<void> {
-    return this.#handleOneRequest();
+    try {
+      return Promise.resolve(this.#handleOneRequest());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  async #handleOneRequest(): Promise<void> {
+  /**
+   * `handle_one_request`, answering without a promise of its own when
+   * nothing had to wait: the request is read in stages (its start, the
+   * request line, the head, the handler, the send), each going on to the
+   * next at once when what it needs is there, so that a kept-alive request
+   * costs the socket's promises and not one per stage.
+   */
+  #handleOneRequest(): void | Promise<void> {
     this.#requestLineRead = false;
+    let pending: void | Promise<void>;
     try {
-      let started = this.#nextRequestStarted();
-      if (typeof started !== "boolean") started = await started;
-      if (!started) {
-        this.close_connection = true;
-        return;
-      }
-      let line = this.rfile.readLineLatin1(MAX_LINE + 1);
-      if (typeof line !== "string") line = await this.#race(line);
-      this.#requestLineRead = true;
-      if (line.length > MAX_LINE) {
-        this.requestline = "";
-        this.request_version = "";
-        this.command = "";
-        this.send_error(414);
-        return;
-      }
-      if (line === "") {
-        this.close_connection = true;
-        return;
-      }
-      this.#rawLine = line;
-      let accepted =
-        this.parse_request === BaseHTTPRequestHandler.prototype.parse_request
-          ? this.#parseRequest()
-          : this.parse_request();
-      if (typeof accepted !== "boolean") accepted = await accepted;
-      this.#setPhase(Phase.Busy, null);
-      if (!accepted) return;
-      const command = this.command as string;
-      const name = DO_METHOD[command] ?? "do_" + command;
-      const method = (this as unknown as Record<string, unknown>)[name];
-      if (method === undefined) {
-        this.send_error(501, `Unsupported method (${pyRepr(command)})`);
-        return;
-      }
-      if (typeof method !== "function") {
-        // Python calls whatever the attribute holds (`do_X = None`).
-        throw new TypeError(`'${typeName(method)}' object is not callable`);
-      }
-      const result: unknown = method.call(this);
-      if (result instanceof Promise) await result;
-      // A head held by end_headers with no body after it goes out now.
-      this.wfile.release();
-      if (this.#bufferedWrites) await this.wfile.flush();
-      else if (this.wfile.pending > PIPELINE_LIMIT) await this.wfile.drain();
-      // A send that failed while the handler went on (its writes only
-      // queue) is reported as Python's write would have raised it, unless
-      // the handler was handed it already.
-      if (this.wfile.closed) await this.#sendFailure();
+      pending = this.#awaitRequest();
     } catch (error) {
+      return this.#requestFailed(error);
+    }
+    if (pending === undefined) return this.#releaseHead();
+    return pending.then(this.#releaseHeadLater, this.#requestFailedLater);
+  }
+
+  #afterStart(started: boolean): void | Promise<void> {
+    if (!started) {
+      this.close_connection = true;
+      return;
+    }
+    const line = this.rfile.readLineLatin1(MAX_LINE + 1);
+    if (typeof line === "string") return this.#afterRequestLine(line);
+    return this.#race(line).then((read) => this.#afterRequestLine(read));
+  }
+
+  #afterRequestLine(line: string): void | Promise<void> {
+    this.#requestLineRead = true;
+    if (line.length > MAX_LINE) {
+      this.requestline = "";
+      this.request_version = "";
+      this.command = "";
+      this.send_error(414);
+      return;
+    }
+    if (line === "") {
+      this.close_connection = true;
+      return;
+    }
+    this.#rawLine = line;
+    const accepted =
+      this.parse_request === BaseHTTPRequestHandler.prototype.parse_request
+        ? this.#parseRequest()
+        : this.parse_request();
+    if (typeof accepted === "boolean") return this.#dispatch(accepted);
+    return accepted.then((verdict) => this.#dispatch(verdict));
+  }
+
+  /** Calls the request's `do_<COMMAND>` method once its head is accepted. */
+  #dispatch(accepted: boolean): void | Promise<void> {
+    this.#setPhase(Phase.Busy, null);
+    if (!accepted) return;
+    const command = this.command as string;
+    const name = DO_METHOD[command] ?? "do_" + command;
+    const method = (this as unknown as Record<string, unknown>)[name];
+    if (method === undefined) {
+      this.send_error(501, `Unsupported method (${pyRepr(command)})`);
+      return;
+    }
+    if (typeof method !== "function") {
+      // Python calls whatever the attribute holds (`do_X = None`).
+      throw new TypeError(`'${typeName(method)}' object is not callable`);
+    }
+    const result: unknown = method.call(this);
+    if (result instanceof Promise) return result.then(this.#afterHandlerLater);
+    return this.#afterHandler();
+  }
+
+  #afterHandler(): void | Promise<void> {
+    const wfile = this.wfile;
+    // A head held by end_headers with no body after it goes out now.
+    wfile.release();
+    if (this.#bufferedWrites) return wfile.flush().then(this.#checkSentLater);
+    if (wfile.pending > PIPELINE_LIMIT) {
+      return wfile.drain().then(this.#checkSentLater);
+    }
+    return this.#checkSent();
+  }
+
+  readonly #afterHandlerLater = (): void | Promise<void> =>
+    this.#afterHandler();
+
+  /**
+   * A send that failed while the handler went on (its writes only queue)
+   * is reported as Python's write would have raised it, unless the handler
+   * was handed it already.
+   */
+  #checkSent(): void | Promise<void> {
+    if (this.wfile.closed) return this.#sendFailure();
+  }
+
+  readonly #checkSentLater = (): void | Promise<void> => this.#checkSent();
+
+  /**
+   * A request that failed: a timeout ends the connection (a head too slow
+   * with a 408, a stalled read or write with Python's `Request timed out`
+   * line); anything else is the handler's error and is thrown on.
+   */
+  #requestFailed(error: unknown): void {
+    try {
       if (error instanceof HeadTimeout) return this.#headTimedOut();
       if (!(error instanceof Deno.errors.TimedOut)) throw error;
       // A stall the server ended was logged when it ended it.
       if (!this.#stalled) this.log_error("Request timed out: %r", TIMEOUT_REPR);
       this.close_connection = true;
     } finally {
-      // Whatever way the request ended (an error page, a HEAD answer), a
-      // head that end_headers held goes out now.
-      if (!this.wfile.closed) this.wfile.release();
+      this.#releaseHead();
     }
   }
+
+  readonly #requestFailedLater = (error: unknown): void =>
+    this.#requestFailed(error);
+
+  /**
+   * Whatever way the request ended (an error page, a HEAD answer), a head
+   * that end_headers held goes out now.
+   */
+  #releaseHead(): void {
+    if (!this.wfile.closed) this.wfile.release();
+  }
+
+  readonly #releaseHeadLater = (): void => this.#releaseHead();
 
   /**
    * Reports a send that failed under the handler, as Python's write would
@@ -557,25 +625,29 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /**
-   * Waits for the first byte of the next request; `false` when the
-   * connection ended first (end of stream, a reset, a shutdown or
-   * `keep_alive_timeout`): normal traffic, not worth a word.
+   * Waits for the first byte of the next request, then reads it. The
+   * connection ending first (end of stream, a reset, a shutdown or
+   * `keep_alive_timeout`) is normal traffic, not worth a word.
    */
-  #nextRequestStarted(): boolean | Promise<boolean> {
-    if (this.rfile.buffered > 0) return this.#requestStarted();
-    if (this.#tracker?.draining) return false;
+  #awaitRequest(): void | Promise<void> {
+    if (this.rfile.buffered > 0) {
+      return this.#afterStart(this.#requestStarted());
+    }
+    if (this.#tracker?.draining) return this.#afterStart(false);
     const seconds = this.#firstRequest
       ? this.headers_timeout
       : this.keep_alive_timeout;
     this.#setPhase(Phase.Idle, seconds);
-    return this.rfile.waitForData().then(
-      (more) => more && this.#requestStarted(),
-      (error) => {
-        if (error instanceof Deno.errors.TimedOut) throw error;
-        return false;
-      },
-    );
+    return this.rfile.waitForData().then(this.#onData, this.#onWaitFailed);
   }
+
+  readonly #onData = (more: boolean): void | Promise<void> =>
+    this.#afterStart(more && this.#requestStarted());
+
+  readonly #onWaitFailed = (error: unknown): void | Promise<void> => {
+    if (error instanceof Deno.errors.TimedOut) throw error;
+    return this.#afterStart(false);
+  };
 
   #requestStarted(): true {
     this.#firstRequest = false;
