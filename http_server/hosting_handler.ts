@@ -662,13 +662,20 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     return this.#realPathInside(path) !== null;
   }
 
+  /**
+   * The codings the client accepts, best first; none for HTTP/0.9, whose
+   * answer is the body alone: no `Content-Encoding` could say it is
+   * compressed.
+   */
+  #acceptedCodings(): Encoding[] {
+    if (this.request_version === "HTTP/0.9") return [];
+    return acceptedEncodings(this.headers.get("Accept-Encoding"), ENCODINGS);
+  }
+
   /** A `.br` / `.gz` file beside the file `target` names, if one fits. */
   #precompressedSibling(target: string): string | null {
     if (!this.precompressed || this.headers.get("Range") !== null) return null;
-    const codings = acceptedEncodings(
-      this.headers.get("Accept-Encoding"),
-      ENCODINGS,
-    );
+    const codings = this.#acceptedCodings();
     if (codings.length === 0) return null;
     let file = target;
     const info = byteNames.statOrNull(target);
@@ -759,10 +766,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       length >= COMPRESS_MIN && this.headers.get("Range") === null &&
       isCompressible(type)
     ) {
-      encoding = acceptedEncodings(
-        this.headers.get("Accept-Encoding"),
-        ENCODINGS,
-      )[0] ?? null;
+      encoding = this.#acceptedCodings()[0] ?? null;
     }
     const suffixes = [
       ...(version !== null ? [`lr-${version}`] : []),

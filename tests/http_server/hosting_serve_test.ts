@@ -517,6 +517,43 @@ for (const cache of [[], ["--no-cache"]]) {
   });
 }
 
+/** Sends `request` and reads until the server closes (an HTTP/0.9 answer has no head). */
+async function readToClose(port: number, request: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(new TextEncoder().encode(request));
+    return await new Response(conn.readable).text();
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+}
+
+Deno.test({
+  name:
+    "--compress and --precompressed: an HTTP/0.9 answer is the file itself (no head could name a coding)",
+  ...opts,
+  async fn() {
+    const js = "console.log('identity');\n".repeat(100);
+    await using site = await makeSite({
+      "app.js": js,
+      "lib.js": js,
+      "lib.js.gz": "GZIP-BYTES",
+    });
+    await using server = await serve(site.root, [
+      "--compress",
+      "--precompressed",
+    ]);
+    for (const path of ["/app.js", "/lib.js"]) {
+      const answer = await readToClose(
+        server.port,
+        `GET ${path}\r\nAccept-Encoding: gzip, br\r\n\r\n`,
+      );
+      equal(answer, js, path);
+    }
+  },
+});
+
 Deno.test({
   name:
     "--precompressed: x.br / x.gz beside x by Accept-Encoding, with x's type; not for Range",
