@@ -51,6 +51,8 @@ export function abortError(signal: AbortSignal): URLError {
 
 /** The longest delay `setTimeout` takes; a longer one fires at once. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+/** What a connection to port 0 fails with: Linux's words, as Deno gives them. */
+const REFUSED = "Connection refused (os error 111)";
 
 /** A timer of {@linkcode longTimeout}. */
 interface LongTimer {
@@ -161,6 +163,9 @@ export class Connection {
     if (opts.timeout === 0) throw nonBlockingConnect();
     const signal = opts.signal ?? null;
     if (signal?.aborted) throw abortError(signal);
+    // Port 0 accepts no connection; Python asks the system, which refuses
+    // it (Deno would throw a RangeError of its own instead).
+    if (opts.port === 0) throw new Deno.errors.ConnectionRefused(REFUSED);
     const cancel = new AbortController();
     let gaveUp = false;
     const connecting = Deno.connect({

@@ -524,6 +524,14 @@ Deno.test("CR/LF, raw spaces, control characters and numbers that name no port a
         e instanceof InvalidURL && e.message === `port out of range: '${port}'`,
     );
   }
+  // Port 0 is no port to connect to: refused, as the system refuses it
+  // under Python (not Deno's RangeError).
+  await rejects(
+    urlopen("http://127.0.0.1:0/", { timeout: 5 }),
+    (e) =>
+      e instanceof URLError &&
+      e.reason instanceof Deno.errors.ConnectionRefused,
+  );
   equal(raw.requests.length, 0);
   // A port as Python's int() reads it reaches the server.
   const port = new URL(raw.base).port;
