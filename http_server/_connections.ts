@@ -4,7 +4,9 @@
  * and let the others finish their response), and the deadlines that bound
  * how long a client may take to send a request head or stay idle between
  * requests. One timer per server checks every deadline, so a request costs
- * no timer of its own.
+ * no timer, and no reading of the clock, of its own: the check times each
+ * phase from when it first sees it, so a phase ends between its limit and
+ * its limit plus two check intervals after it began, never before.
  *
  * Follows CPython 3.13 `Lib/socketserver.py` (the server's connections); the deadlines are ours (CPython has only the socket timeout).
  *
@@ -33,8 +35,10 @@ export type Phase = typeof Phase[keyof typeof Phase];
 export interface TrackedConnection {
   /** What it is doing. */
   phase: Phase;
-  /** `performance.now()` value after which the current phase has lasted too long. */
-  deadline: number;
+  /** Milliseconds the current phase may last; `Infinity`: no limit. */
+  limit: number;
+  /** Grows whenever `phase` is set, so that the check tells a new phase from an old one. */
+  changes: number;
   /** Called once a deadline passed, or when an idle connection must close. */
   expire(phase: Phase): void;
   /** The tracker's links (its list runs through the connections); start them `null`. */
@@ -49,6 +53,9 @@ export interface TrackedConnection {
   /** The check's notes: `progress()` when last seen, and since when. */
   lastProgress: number;
   stalledSince: number;
+  /** The check's notes: `changes` when last seen, and when it first saw that phase. */
+  seenChanges: number;
+  seenSince: number;
 }
 
 /** Seconds between checks: a fraction of the shortest timeout, within bounds. */
@@ -147,10 +154,15 @@ export class ConnectionTracker {
         if (!isStalled(connection, now)) continue;
         connection.stalledSince = Infinity; // once
         expireSafely(connection, Phase.Busy);
-      } else if (now >= connection.deadline) {
+      } else if (connection.changes !== connection.seenChanges) {
+        // A phase begun since the last check (or never seen): timed from now.
+        connection.seenChanges = connection.changes;
+        connection.seenSince = now;
+      } else if (now - connection.seenSince >= connection.limit) {
         const phase = connection.phase;
         connection.phase = Phase.Busy;
-        connection.deadline = Infinity;
+        connection.limit = Infinity;
+        connection.changes++;
         expireSafely(connection, phase);
       }
     }

@@ -419,7 +419,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const stall = this.stall_timeout;
     const tracked: TrackedConnection = {
       phase: Phase.Busy,
-      deadline: Infinity,
+      limit: Infinity,
+      changes: 0,
       expire: (phase) => this.#onDeadline(phase),
       previous: null,
       next: null,
@@ -428,6 +429,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       waiting: () => reader.waiting || writer.waiting,
       lastProgress: -1,
       stalledSince: 0,
+      seenChanges: -1,
+      seenSince: 0,
     };
     this.#tracked = tracked;
     // A handler run without a server (in a test, say) has nothing to track.
@@ -659,9 +662,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const tracked = this.#tracked;
     if (tracked === null) return;
     tracked.phase = phase;
-    tracked.deadline = seconds === null
-      ? Infinity
-      : performance.now() + seconds * 1000;
+    tracked.limit = seconds === null ? Infinity : seconds * 1000;
+    tracked.changes++;
   }
 
   #onDeadline(phase: Phase): void {

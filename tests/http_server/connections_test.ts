@@ -19,7 +19,8 @@ function connection(
 ): TrackedConnection & { moved: number; stalled: boolean } {
   return {
     phase,
-    deadline: Infinity,
+    limit: Infinity,
+    changes: 0,
     expire: (p) => expired.push(`${name}:${p}`),
     previous: null,
     next: null,
@@ -34,6 +35,8 @@ function connection(
     },
     lastProgress: -1,
     stalledSince: 0,
+    seenChanges: -1,
+    seenSince: 0,
   };
 }
 
@@ -64,7 +67,7 @@ Deno.test("a connection past its deadline expires once, with the phase it was in
   const expired: string[] = [];
   const late = connection("late", expired, Phase.Head);
   const busy = connection("busy", expired, Phase.Busy);
-  late.deadline = busy.deadline = performance.now();
+  late.limit = busy.limit = 0;
   tracker.add(late, 0.1);
   tracker.add(busy, 0.1);
   await sleep(150);
@@ -73,6 +76,31 @@ Deno.test("a connection past its deadline expires once, with the phase it was in
   tracker.delete(late);
   tracker.delete(busy);
   await sleep(60); // the timer stops at its next check, nothing left
+});
+
+Deno.test("each phase is timed on its own: one begun again and again never expires, one that lasts does, never before its limit", async () => {
+  const tracker = new ConnectionTracker();
+  const expired: string[] = [];
+  const serving = connection("serving", expired, Phase.Idle);
+  const waiting = connection("waiting", expired, Phase.Idle);
+  serving.limit = waiting.limit = 100;
+  const started = performance.now();
+  let expiredAt = NaN;
+  waiting.expire = (phase) => {
+    expiredAt = performance.now();
+    expired.push(`waiting:${phase}`);
+  };
+  tracker.add(serving, 0.1); // checks every 25 ms
+  tracker.add(waiting, 0.1);
+  // A kept-alive connection: a new request (a new phase) every 20 ms.
+  const requests = setInterval(() => serving.changes++, 20);
+  await sleep(400);
+  clearInterval(requests);
+  deepEqual(expired, [`waiting:${Phase.Idle}`]);
+  ok(expiredAt - started >= 100, `expired after ${expiredAt - started} ms`);
+  tracker.delete(serving);
+  tracker.delete(waiting);
+  await sleep(60);
 });
 
 Deno.test("a busy connection expires only when a read or write has waited without progress past its stall limit", async () => {
@@ -112,7 +140,7 @@ Deno.test("finished connections are not kept past a scavenge (a long-lived track
     const open = [];
     function serve(count) {
       for (let i = 0; i < count; i++) {
-        const c = { phase: 0, deadline: Infinity, expire() {}, previous: null,
+        const c = { phase: 0, limit: Infinity, changes: 0, expire() {}, previous: null,
           next: null, held: new Array(64).fill(i) };
         tracker.add(c, null);
         open.push(c);
