@@ -114,6 +114,11 @@ function isDisconnect(error: unknown): boolean {
     error instanceof Deno.errors.UnexpectedEof;
 }
 
+/** Whether `value` is a promise or another object with a `then` method. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
 /** Thrown into a pending head read when `headers_timeout` has passed. */
 class HeadTimeout extends Error {}
 
@@ -526,12 +531,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       return;
     }
     this.#rawLine = line;
-    const accepted =
+    // Python only asks whether the verdict is true: an override (or a
+    // handle_expect_100 override) may return nothing after send_error, or 1.
+    const accepted: unknown =
       this.parse_request === BaseHTTPRequestHandler.prototype.parse_request
         ? this.#parseRequest()
         : this.parse_request();
-    if (typeof accepted === "boolean") return this.#dispatch(accepted);
-    return accepted.then((verdict) => this.#dispatch(verdict));
+    if (!isThenable(accepted)) return this.#dispatch(Boolean(accepted));
+    return Promise.resolve(accepted).then((verdict) =>
+      this.#dispatch(Boolean(verdict))
+    );
   }
 
   /** Calls the request's `do_<COMMAND>` method once its head is accepted. */

@@ -647,3 +647,47 @@ Deno.test("an HTTP handler's timeout is its socket's too, shared with rfile and 
   await done;
   deepEqual(seen, [5, 7, 7]);
 });
+
+Deno.test("parse_request and handle_expect_100 overrides are judged by truth, as Python's `if not self.parse_request()`: nothing after send_error, or 1", async () => {
+  class Picky extends Logged {
+    override protocol_version = "HTTP/1.1";
+    // deno-lint-ignore no-explicit-any
+    override parse_request(): any {
+      if (this.raw_requestline.includes(0x21)) { // "!" in the line
+        this.requestline = "refused";
+        this.send_error(400, "nope");
+        return undefined;
+      }
+      return super.parse_request().then((ok) => ok ? 1 : 0);
+    }
+    // deno-lint-ignore no-explicit-any
+    override handle_expect_100(): any {
+      if (this.path === "/deny") {
+        this.send_error(417);
+        return null;
+      }
+      return super.handle_expect_100();
+    }
+    do_GET(): void {
+      this.send_response(200);
+      this.send_header("Content-Length", "2");
+      this.end_headers();
+      this.wfile.write("ok");
+    }
+  }
+  const refused = await exchange(Picky, "GET /! HTTP/1.1\r\n\r\n");
+  equal(refused.error, null);
+  match(refused.output, /^HTTP\/1\.1 400 nope\r\n/);
+  const served = await exchange(
+    Picky,
+    "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n",
+  );
+  equal(served.error, null);
+  equal(served.output.match(/HTTP\/1\.1 200 OK\r\n/g)?.length, 2);
+  const denied = await exchange(
+    Picky,
+    "POST /deny HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n",
+  );
+  equal(denied.error, null);
+  match(denied.output, /^HTTP\/1\.1 417 Expectation Failed\r\n/);
+});
