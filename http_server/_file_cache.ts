@@ -20,6 +20,7 @@ import {
 import { trustsChangeTime } from "./_local_fs.ts";
 import { FrequencySketch } from "./_frequency.ts";
 import { type Costed, Lru } from "./_lru.ts";
+import type { HeadTemplate } from "./_response_head.ts";
 
 /** Bytes of bookkeeping counted per entry beside its data. */
 export const ENTRY_OVERHEAD = 256;
@@ -52,10 +53,23 @@ export interface CachedFile extends Costed {
   contentTag?: string;
   /** Whether its bytes are UTF-8, once asked (for the `charset` it is sent with). */
   utf8?: boolean;
+  /** Its whole response's head as last sent, kept as bytes (see `CachedHead`). */
+  head?: CachedHead;
   /** How many responses are using the bytes now. */
   pins: number;
   /** Whether the entry has left the cache. */
   gone: boolean;
+}
+
+/**
+ * A cached file's `200` head, kept as bytes with what they depend on
+ * beyond the handler's own settings (which the template records): the
+ * type `guess_type` gave and the `Last-Modified` second.
+ */
+export interface CachedHead {
+  readonly template: HeadTemplate;
+  readonly type: string;
+  readonly lastModified: number | null;
 }
 
 /** Any value the store holds (files, and listings from `_listing_cache.ts`). */

@@ -86,6 +86,22 @@ export function headerLine(keyword: string, value: string): string {
   return `${keyword}: ${value}\r\n`;
 }
 
+/**
+ * A response head kept as bytes for reuse: its lines up to the `Date`
+ * header's value, and those after it (through the blank line), with what
+ * the handler-wide part was built from. See `BaseHTTPRequestHandler`'s
+ * `HEAD_TEMPLATE`.
+ */
+export interface HeadTemplate {
+  readonly code: number;
+  readonly before: Uint8Array;
+  readonly after: Uint8Array;
+  readonly protocol: string;
+  readonly message: string;
+  readonly server: string;
+  readonly sys: string;
+}
+
 // Control characters and the backslash are escaped in log lines, so a
 // request cannot forge lines or terminal escapes in the log.
 // deno-lint-ignore no-control-regex

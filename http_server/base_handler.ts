@@ -43,7 +43,12 @@ import {
 } from "./_header_block.ts";
 import { HTTPReader } from "./_http_reader.ts";
 import { parseRequestLine, stripLineEnd } from "./_request_line.ts";
-import { escapeLogMessage, headerLine, statusLine } from "./_response_head.ts";
+import {
+  escapeLogMessage,
+  headerLine,
+  type HeadTemplate,
+  statusLine,
+} from "./_response_head.ts";
 import { responses } from "./responses.ts";
 import type { HTTPServer } from "./server.ts";
 
@@ -112,6 +117,28 @@ function isDisconnect(error: unknown): boolean {
     error instanceof Deno.errors.BrokenPipe ||
     error instanceof Deno.errors.ConnectionAborted ||
     error instanceof Deno.errors.UnexpectedEof;
+}
+
+/**
+ * The package's own way to a head kept as bytes (a cached file's, whose
+ * lines only the date changes): `handler[HEAD_TEMPLATE](code, fields)`
+ * makes one, `handler[SEND_TEMPLATE](template)` sends it. Not public API.
+ */
+export const HEAD_TEMPLATE: unique symbol = Symbol("headTemplate");
+/** See {@linkcode HEAD_TEMPLATE}. */
+export const SEND_TEMPLATE: unique symbol = Symbol("sendTemplate");
+
+let dateText = "";
+let dateBytes: Uint8Array = new Uint8Array(0);
+
+/** The current `Date` value as bytes, made once a second. */
+function currentDateBytes(): Uint8Array {
+  const now = httpDate();
+  if (now !== dateText) {
+    dateText = now;
+    dateBytes = latin1Encode(now);
+  }
+  return dateBytes;
 }
 
 /** Whether `value` is a promise or another object with a `then` method. */
@@ -1272,6 +1299,80 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (hold) this.wfile.hold(head, "latin-1");
     else this.wfile.write(head, "latin-1");
     this.#head = "";
+  }
+
+  /**
+   * The head `send_response(code)`, a `send_header(name, value)` for each
+   * of `fields` and `end_headers()` would buffer, as bytes cut around the
+   * `Date` value, for {@linkcode SEND_TEMPLATE}; `null` when a subclass
+   * overrides one of the hooks that make a head, or a field would change
+   * how the connection ends.
+   */
+  [HEAD_TEMPLATE](
+    code: number,
+    fields: readonly (readonly [string, string])[],
+  ): HeadTemplate | null {
+    if (!this.#plainHead()) return null;
+    const message = this.responses[code]?.[0] ?? "";
+    const before = statusLine(this.protocol_version, code, message) +
+      headerLine("Server", this.version_string()) + "Date: ";
+    let after = "\r\n";
+    for (const [name, value] of fields) {
+      if (name.length === 10 && name.toLowerCase() === "connection") {
+        return null;
+      }
+      after += headerLine(name, value);
+    }
+    return {
+      code,
+      before: latin1Encode(before),
+      after: latin1Encode(after + "\r\n"),
+      protocol: this.protocol_version,
+      message,
+      server: this.server_version,
+      sys: this.sys_version,
+    };
+  }
+
+  /**
+   * Sends `template` as `send_response`, the `send_header` calls and
+   * `end_headers()` it stands for would (the log line included), with
+   * today's date; `false`, sending nothing, when it cannot stand for them
+   * now (a hook overridden, a head already begun, HTTP/0.9, or the status
+   * line or `Server` value changed since it was made).
+   */
+  [SEND_TEMPLATE](template: HeadTemplate): boolean {
+    const code = template.code;
+    if (
+      !this.#plainHead() || (this.#head !== null && this.#head !== "") ||
+      this.request_version === "HTTP/0.9" ||
+      template.protocol !== this.protocol_version ||
+      template.message !== (this.responses[code]?.[0] ?? "") ||
+      template.server !== this.server_version ||
+      template.sys !== this.sys_version
+    ) {
+      return false;
+    }
+    this.log_request(code);
+    this.#interim = code < 200;
+    const wfile = this.wfile;
+    wfile.hold(template.before);
+    wfile.hold(currentDateBytes());
+    wfile.hold(template.after);
+    this.#head = "";
+    return true;
+  }
+
+  /** Whether the hooks that make a head are this class's own. */
+  #plainHead(): boolean {
+    const own = BaseHTTPRequestHandler.prototype;
+    return this.send_response === own.send_response &&
+      this.send_response_only === own.send_response_only &&
+      this.send_header === own.send_header &&
+      this.end_headers === own.end_headers &&
+      this.flush_headers === own.flush_headers &&
+      this.version_string === own.version_string &&
+      this.date_time_string === own.date_time_string;
   }
 
   /**
