@@ -611,10 +611,20 @@ const NON_ASCII = /[\u0080-\uffff]/;
  * copy (a browser's request has a dozen, and a handler asks for several).
  */
 function nameTest(name: string): (key: string) => boolean {
+  let test = nameTests.get(name);
+  if (test !== undefined) return test;
   const wanted = name.toLowerCase();
-  if (NON_ASCII.test(wanted)) return (key) => key.toLowerCase() === wanted;
-  return (key) => key.length === wanted.length && key.toLowerCase() === wanted;
+  test = NON_ASCII.test(wanted)
+    ? (key) => key.toLowerCase() === wanted
+    : (key) => key.length === wanted.length && key.toLowerCase() === wanted;
+  if (nameTests.size < NAME_TESTS_MAX) nameTests.set(name, test);
+  return test;
 }
+
+// A handler asks for the same few names on every request: their tests are
+// made once (bounded, so names taken from clients cannot grow it for ever).
+const nameTests = new Map<string, (key: string) => boolean>();
+const NAME_TESTS_MAX = 256;
 
 /** The pairs of a `Headers` object, each `Set-Cookie` kept apart. */
 function pairsOf(headers: Headers): [string, string][] {
