@@ -87,15 +87,17 @@ export function headerLine(keyword: string, value: string): string {
 }
 
 /**
- * A response head kept as bytes for reuse: its lines up to the `Date`
- * header's value, and those after it (through the blank line), with what
- * the handler-wide part was built from. See `BaseHTTPRequestHandler`'s
- * `HEAD_TEMPLATE`.
+ * A response head kept for reuse: its lines up to the `Date` header's
+ * value as bytes (the status line and `Server`, the same for every file,
+ * so shared by the templates of one handler), and those after it (through
+ * the blank line) as Latin-1 text, the compact form for a head kept per
+ * cached file; with what the shared part was built from. See
+ * `BaseHTTPRequestHandler`'s `HEAD_TEMPLATE`.
  */
 export interface HeadTemplate {
   readonly code: number;
   readonly before: Uint8Array;
-  readonly after: Uint8Array;
+  readonly after: string;
   readonly protocol: string;
   readonly message: string;
   readonly server: string;

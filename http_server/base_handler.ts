@@ -131,6 +131,22 @@ export const SEND_TEMPLATE: unique symbol = Symbol("sendTemplate");
 let dateText = "";
 let dateBytes: Uint8Array = new Uint8Array(0);
 
+let lastBefore = "";
+let lastBeforeBytes: Uint8Array = new Uint8Array(0);
+
+/**
+ * `text` (a head's status line and `Server` line) as bytes, the same
+ * array as last time when the text is: the templates of every cached file
+ * of a handler share one.
+ */
+function sharedBytes(text: string): Uint8Array {
+  if (text !== lastBefore) {
+    lastBefore = text;
+    lastBeforeBytes = latin1Encode(text);
+  }
+  return lastBeforeBytes;
+}
+
 /** The current `Date` value as bytes, made once a second. */
 function currentDateBytes(): Uint8Array {
   const now = httpDate();
@@ -1325,8 +1341,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     }
     return {
       code,
-      before: latin1Encode(before),
-      after: latin1Encode(after + "\r\n"),
+      before: sharedBytes(before),
+      after: after + "\r\n",
       protocol: this.protocol_version,
       message,
       server: this.server_version,
@@ -1358,7 +1374,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const wfile = this.wfile;
     wfile.hold(template.before);
     wfile.hold(currentDateBytes());
-    wfile.hold(template.after);
+    wfile.hold(template.after, "latin-1");
     this.#head = "";
     return true;
   }
