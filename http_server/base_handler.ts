@@ -1322,7 +1322,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * of `fields` and `end_headers()` would buffer, as bytes cut around the
    * `Date` value, for {@linkcode SEND_TEMPLATE}; `null` when a subclass
    * overrides one of the hooks that make a head, or a field would change
-   * how the connection ends.
+   * how the connection ends. Package-internal.
+   *
+   * @ignore
    */
   [HEAD_TEMPLATE](
     code: number,
@@ -1355,7 +1357,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * `end_headers()` it stands for would (the log line included), with
    * today's date; `false`, sending nothing, when it cannot stand for them
    * now (a hook overridden, a head already begun, HTTP/0.9, or the status
-   * line or `Server` value changed since it was made).
+   * line or `Server` value changed since it was made). Package-internal.
+   *
+   * @ignore
    */
   [SEND_TEMPLATE](template: HeadTemplate): boolean {
     const code = template.code;
