@@ -92,7 +92,7 @@ export function headerLine(keyword: string, value: string): string {
  * so shared by the templates of one handler), and those after it (through
  * the blank line) as Latin-1 text, the compact form for a head kept per
  * cached file; with what the shared part was built from. See
- * `BaseHTTPRequestHandler`'s `HEAD_TEMPLATE`.
+ * `BaseHTTPRequestHandler`'s `SEND_KEPT_HEAD`.
  */
 export interface HeadTemplate {
   readonly code: number;

@@ -120,13 +120,11 @@ function isDisconnect(error: unknown): boolean {
 }
 
 /**
- * The package's own way to a head kept as bytes (a cached file's, whose
- * lines only the date changes): `handler[HEAD_TEMPLATE](code, fields)`
- * makes one, `handler[SEND_TEMPLATE](template)` sends it. Not public API.
+ * The package's own way to a head kept for reuse (a cached file's, whose
+ * lines only the date changes): `handler[SEND_KEPT_HEAD](code, kept,
+ * fields)` sends it. Not public API.
  */
-export const HEAD_TEMPLATE: unique symbol = Symbol("headTemplate");
-/** See {@linkcode HEAD_TEMPLATE}. */
-export const SEND_TEMPLATE: unique symbol = Symbol("sendTemplate");
+export const SEND_KEPT_HEAD: unique symbol = Symbol("sendKeptHead");
 
 let dateText = "";
 let dateBytes: Uint8Array = new Uint8Array(0);
@@ -1318,26 +1316,53 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /**
-   * The head `send_response(code)`, a `send_header(name, value)` for each
-   * of `fields` and `end_headers()` would buffer, as bytes cut around the
-   * `Date` value, for {@linkcode SEND_TEMPLATE}; `null` when a subclass
-   * overrides one of the hooks that make a head, or a field would change
-   * how the connection ends. Package-internal.
+   * Does what `send_response(code)`, a `send_header(name, value)` for each
+   * of `fields()` and `end_headers()` would, from `kept` (a head this
+   * method returned before) while it still stands for them, else from a
+   * head made now (and returned, to be kept): the log line first, then the
+   * head, with the current date. `null`, doing nothing, when a subclass (or
+   * a patch) replaced one of the hooks that make a head, or for HTTP/0.9:
+   * the caller then calls the hooks. `fields` must not hold `Connection`.
+   * Package-internal.
    *
    * @ignore
    */
-  [HEAD_TEMPLATE](
+  [SEND_KEPT_HEAD](
+    code: number,
+    kept: HeadTemplate | null,
+    fields: () => readonly (readonly [string, string])[],
+  ): HeadTemplate | null {
+    if (!this.#plainHead() || this.request_version === "HTTP/0.9") return null;
+    // Logged first, as send_response does: an override may change what
+    // the head is made of, and an error making it still follows the line.
+    this.log_request(code);
+    const template = kept !== null && this.#stillMatches(kept)
+      ? kept
+      : this.#headTemplate(code, fields());
+    this.#interim = code < 200;
+    const wfile = this.wfile;
+    // A header buffered before send_response goes first, as the hooks
+    // would send it.
+    if (this.#head) wfile.hold(this.#head, "latin-1");
+    wfile.hold(template.before);
+    wfile.hold(currentDateBytes());
+    wfile.hold(template.after, "latin-1");
+    this.#head = "";
+    return template;
+  }
+
+  /** The head `send_response(code)` and a `send_header` per field would make. */
+  #headTemplate(
     code: number,
     fields: readonly (readonly [string, string])[],
-  ): HeadTemplate | null {
-    if (!this.#plainHead()) return null;
+  ): HeadTemplate {
     const message = this.responses[code]?.[0] ?? "";
     const before = statusLine(this.protocol_version, code, message) +
       headerLine("Server", this.version_string()) + "Date: ";
     let after = "\r\n";
     for (const [name, value] of fields) {
       if (name.length === 10 && name.toLowerCase() === "connection") {
-        return null;
+        throw new TypeError("a kept head cannot carry Connection");
       }
       after += headerLine(name, value);
     }
@@ -1352,40 +1377,20 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     };
   }
 
-  /**
-   * Sends `template` as `send_response`, the `send_header` calls and
-   * `end_headers()` it stands for would (the log line included), with
-   * today's date; `false`, sending nothing, when it cannot stand for them
-   * now (a hook overridden, a head already begun, HTTP/0.9, or the status
-   * line or `Server` value changed since it was made). Package-internal.
-   *
-   * @ignore
-   */
-  [SEND_TEMPLATE](template: HeadTemplate): boolean {
-    const code = template.code;
-    if (
-      !this.#plainHead() || (this.#head !== null && this.#head !== "") ||
-      this.request_version === "HTTP/0.9" ||
-      template.protocol !== this.protocol_version ||
-      template.message !== (this.responses[code]?.[0] ?? "") ||
-      template.server !== this.server_version ||
-      template.sys !== this.sys_version
-    ) {
-      return false;
-    }
-    this.log_request(code);
-    this.#interim = code < 200;
-    const wfile = this.wfile;
-    wfile.hold(template.before);
-    wfile.hold(currentDateBytes());
-    wfile.hold(template.after, "latin-1");
-    this.#head = "";
-    return true;
+  /** Whether `template` is still what this handler's status line and `Server` make. */
+  #stillMatches(template: HeadTemplate): boolean {
+    return template.protocol === this.protocol_version &&
+      template.message === (this.responses[template.code]?.[0] ?? "") &&
+      template.server === this.server_version &&
+      template.sys === this.sys_version;
   }
 
-  /** Whether the hooks that make a head are this class's own. */
+  /**
+   * Whether the hooks that make a head are this module's own (not a
+   * subclass's, nor a patch of this class's prototype).
+   */
   #plainHead(): boolean {
-    const own = BaseHTTPRequestHandler.prototype;
+    const own = OWN_HEAD_HOOKS;
     return this.send_response === own.send_response &&
       this.send_response_only === own.send_response_only &&
       this.send_header === own.send_header &&
@@ -1545,3 +1550,25 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 }
 
 const NO_BODY: BodyFraming = { kind: "none" };
+
+/**
+ * The hooks that make a head as this module defines them, taken before any
+ * code can patch the prototype: a head is kept only while these run.
+ */
+const OWN_HEAD_HOOKS = (({
+  send_response,
+  send_response_only,
+  send_header,
+  end_headers,
+  flush_headers,
+  version_string,
+  date_time_string,
+}) => ({
+  send_response,
+  send_response_only,
+  send_header,
+  end_headers,
+  flush_headers,
+  version_string,
+  date_time_string,
+}))(BaseHTTPRequestHandler.prototype);

@@ -69,11 +69,7 @@ import { urlsplit, urlunsplit } from "../urllib/parse/split.ts";
 import type { SplitResult } from "../urllib/parse/results.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
-import {
-  BaseHTTPRequestHandler,
-  HEAD_TEMPLATE,
-  SEND_TEMPLATE,
-} from "./base_handler.ts";
+import { BaseHTTPRequestHandler, SEND_KEPT_HEAD } from "./base_handler.ts";
 import { FileCache } from "./file_cache.ts";
 import type { ResponseWriter } from "./io.ts";
 
@@ -1090,11 +1086,12 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * Sends the `200` head of cached file `entry` from the bytes kept with
-   * it, made on first use (or when the type or date it was made for has
-   * changed) from `fields`: what `send_response`, `send_header` and
-   * `end_headers` would send, for a fraction of their cost. `false` when
-   * this handler's hooks must make the head (a subclass overrides one).
+   * Sends the `200` head of cached file `entry` from what is kept with it
+   * (made on first use, or again when the type or date it was made for has
+   * changed, from `fields`): what `send_response`, `send_header` and
+   * `end_headers` would send, for a fraction of their cost. `false`,
+   * sending nothing, when this handler's hooks must make the head (a
+   * subclass overrides one).
    */
   #sendCachedHead(
     entry: CachedFile,
@@ -1103,16 +1100,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     fields: () => [string, string][],
   ): boolean {
     const kept = entry.head;
-    if (
-      kept !== undefined && kept.type === ctype &&
-      kept.lastModified === lastModified && this[SEND_TEMPLATE](kept.template)
-    ) {
-      return true;
+    const usable = kept !== undefined && kept.type === ctype &&
+        kept.lastModified === lastModified
+      ? kept.template
+      : null;
+    const sent = this[SEND_KEPT_HEAD](200, usable, fields);
+    if (sent === null) return false;
+    if (sent !== usable) {
+      entry.head = { template: sent, type: ctype, lastModified };
     }
-    const template = this[HEAD_TEMPLATE](200, fields());
-    if (template === null) return false;
-    entry.head = { template, type: ctype, lastModified };
-    return this[SEND_TEMPLATE](template);
+    return true;
   }
 
   #rangeApplies(state: FileState): boolean {

@@ -1,10 +1,14 @@
 /**
  * A cached file's head sent from bytes kept with the entry
- * (`HEAD_TEMPLATE` / `SEND_TEMPLATE`): the same bytes the hooks make, the
+ * (`SEND_KEPT_HEAD`): the same bytes the hooks make, the
  * log line still written, and the hooks' settings followed as they change.
  */
 import { deepEqual, equal, match } from "node:assert/strict";
-import { FileCache, SimpleHTTPRequestHandler } from "../../http_server/mod.ts";
+import {
+  BaseHTTPRequestHandler,
+  FileCache,
+  SimpleHTTPRequestHandler,
+} from "../../http_server/mod.ts";
 import { settle } from "./_cache_tree.ts";
 import { exchange, normalized } from "./_harness.ts";
 
@@ -120,7 +124,7 @@ Deno.test("a kept head follows the handler: server_version, protocol_version, re
   }
 });
 
-Deno.test("a kept head is not used where the hooks must answer: a head begun already, HTTP/0.9, a validator, a range", async () => {
+Deno.test("a header buffered before send_response goes first, as the hooks send it; HTTP/0.9, a validator and a range get the hooks", async () => {
   const dir = await folder();
   try {
     const { Plain, ByHooks } = handlers(dir, []);
@@ -153,6 +157,72 @@ Deno.test("a kept head is not used where the hooks must answer: a head begun alr
       (await getText(Plain, revalidate)).split("\r\n")[0],
       "HTTP/1.0 304 Not Modified",
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("hooks patched on BaseHTTPRequestHandler's prototype are called, even for a head kept before the patch", async () => {
+  const dir = await folder();
+  const own = BaseHTTPRequestHandler.prototype;
+  const { date_time_string, version_string, send_header } = own;
+  try {
+    const { Plain } = handlers(dir, []);
+    const request = "GET /page.txt HTTP/1.0\r\n\r\n";
+    await exchange(Plain, request); // keeps the head
+    const names: string[] = [];
+    own.date_time_string = () => "Fixed, 01 Jan 2000 00:00:00 GMT";
+    own.version_string = () => "Patched/1";
+    own.send_header = function (
+      this: BaseHTTPRequestHandler,
+      k: string,
+      v: string | number,
+    ) {
+      names.push(k);
+      send_header.call(this, k, v);
+    };
+    const { output } = await exchange(Plain, request);
+    match(output, /\r\nServer: Patched\/1\r\n/);
+    match(output, /\r\nDate: Fixed, 01 Jan 2000 00:00:00 GMT\r\n/);
+    match(output, /\r\nLast-Modified: Fixed, 01 Jan 2000 00:00:00 GMT\r\n/);
+    deepEqual(names.slice(0, 3), ["Server", "Date", "Content-type"]);
+  } finally {
+    Object.assign(own, { date_time_string, version_string, send_header });
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the log line comes first, as send_response writes it: a log_request override may change the head, and an error making it still follows the line", async () => {
+  const dir = await folder();
+  try {
+    const lines: string[] = [];
+    const { Plain, ByHooks } = handlers(dir, lines);
+    const request = "GET /page.txt HTTP/1.0\r\n\r\n";
+    await exchange(Plain, request); // keeps the head
+    const renaming = (H: typeof Plain) =>
+      class extends H {
+        override log_request(code?: number | string, size?: number | string) {
+          this.server_version = "Changed/9";
+          super.log_request(code, size);
+        }
+      };
+    const kept = await getText(renaming(Plain), request);
+    equal(kept, await getText(renaming(ByHooks), request));
+    match(kept, /\r\nServer: Changed\/9 /);
+    // A Server value Latin-1 cannot carry: the request is logged, then the
+    // head fails, whichever way it is made.
+    const euro = (H: typeof Plain) =>
+      class extends H {
+        override server_version = "Caf\u20ac/1";
+      };
+    for (const H of [euro(Plain), euro(ByHooks)]) {
+      lines.length = 0;
+      const { error, output } = await exchange(H, request);
+      equal(output, "");
+      equal(error instanceof TypeError, true);
+      equal(lines.length, 1);
+      match(lines[0]!, / 200 -$/);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
