@@ -617,14 +617,18 @@ function nameTest(name: string): (key: string) => boolean {
   test = NON_ASCII.test(wanted)
     ? (key) => key.toLowerCase() === wanted
     : (key) => key.length === wanted.length && key.toLowerCase() === wanted;
-  if (nameTests.size < NAME_TESTS_MAX) nameTests.set(name, test);
+  if (nameTests.size < NAME_TESTS_MAX && name.length <= NAME_MAX) {
+    nameTests.set(name, test);
+  }
   return test;
 }
 
 // A handler asks for the same few names on every request: their tests are
-// made once (bounded, so names taken from clients cannot grow it for ever).
+// made once. Bounded in count and in each name's length, so names taken
+// from clients can neither grow it for ever nor fill it with long ones.
 const nameTests = new Map<string, (key: string) => boolean>();
 const NAME_TESTS_MAX = 256;
+const NAME_MAX = 64;
 
 /** The pairs of a `Headers` object, each `Set-Cookie` kept apart. */
 function pairsOf(headers: Headers): [string, string][] {

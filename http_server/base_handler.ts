@@ -134,8 +134,8 @@ let lastBeforeBytes: Uint8Array = new Uint8Array(0);
 
 /**
  * `text` (a head's status line and `Server` line) as bytes, the same
- * array as last time when the text is: the templates of every cached file
- * of a handler share one.
+ * array as last time when the text is: the kept heads made while it stays
+ * the same (those of one handler's cached files) share one.
  */
 function sharedBytes(text: string): Uint8Array {
   if (text !== lastBefore) {
@@ -1180,7 +1180,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const line = statusLine(
       this.protocol_version,
       code,
-      message ?? this.responses[code]?.[0] ?? "",
+      message ?? this.#reason(code),
     );
     if (this.request_version !== "HTTP/0.9") {
       this.#head = (this.#head ?? "") + line;
@@ -1356,11 +1356,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     code: number,
     fields: readonly (readonly [string, string])[],
   ): HeadTemplate {
-    const message = this.responses[code]?.[0] ?? "";
+    const message = this.#reason(code);
     const before = statusLine(this.protocol_version, code, message) +
       headerLine("Server", this.version_string()) + "Date: ";
     let after = "\r\n";
     for (const [name, value] of fields) {
+      // Guards the package's own callers: a kept head cannot set
+      // close_connection as send_header("Connection", ...) does.
       if (name.length === 10 && name.toLowerCase() === "connection") {
         throw new TypeError("a kept head cannot carry Connection");
       }
@@ -1380,9 +1382,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** Whether `template` is still what this handler's status line and `Server` make. */
   #stillMatches(template: HeadTemplate): boolean {
     return template.protocol === this.protocol_version &&
-      template.message === (this.responses[template.code]?.[0] ?? "") &&
+      template.message === this.#reason(template.code) &&
       template.server === this.server_version &&
       template.sys === this.sys_version;
+  }
+
+  /** The status line's default reason phrase for `code` (`responses`). */
+  #reason(code: number): string {
+    return this.responses[code]?.[0] ?? "";
   }
 
   /**

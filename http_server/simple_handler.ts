@@ -1091,7 +1091,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * changed, from `fields`): what `send_response`, `send_header` and
    * `end_headers` would send, for a fraction of their cost. `false`,
    * sending nothing, when this handler's hooks must make the head (a
-   * subclass overrides one).
+   * subclass overrides one). An entry keeps one head: handler classes with
+   * different settings sharing a cache remake it as they take turns.
    */
   #sendCachedHead(
     entry: CachedFile,

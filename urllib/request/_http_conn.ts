@@ -54,6 +54,22 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 /** What a connection to port 0 fails with: Linux's words, as Deno gives them. */
 const REFUSED = "Connection refused (os error 111)";
 
+/**
+ * Port 0 accepts no connection. Python asks the system, which looks the
+ * name up and then refuses the connection; Deno would throw a RangeError
+ * of its own before either. So the name is looked up (a name that does not
+ * resolve fails as such), then the connection refused.
+ */
+async function refusePortZero(
+  hostname: string,
+  opts: ConnectOptions,
+  signal: AbortSignal | null,
+): Promise<never> {
+  const { lookup } = await import("node:dns/promises");
+  await guard(lookup(hostname), opts.timeout, signal, () => {});
+  throw new Deno.errors.ConnectionRefused(REFUSED);
+}
+
 /** A timer of {@linkcode longTimeout}. */
 interface LongTimer {
   cancel(): void;
@@ -163,9 +179,7 @@ export class Connection {
     if (opts.timeout === 0) throw nonBlockingConnect();
     const signal = opts.signal ?? null;
     if (signal?.aborted) throw abortError(signal);
-    // Port 0 accepts no connection; Python asks the system, which refuses
-    // it (Deno would throw a RangeError of its own instead).
-    if (opts.port === 0) throw new Deno.errors.ConnectionRefused(REFUSED);
+    if (opts.port === 0) await refusePortZero(opts.hostname, opts, signal);
     const cancel = new AbortController();
     let gaveUp = false;
     const connecting = Deno.connect({

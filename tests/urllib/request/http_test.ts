@@ -532,6 +532,14 @@ Deno.test("CR/LF, raw spaces, control characters and numbers that name no port a
       e instanceof URLError &&
       e.reason instanceof Deno.errors.ConnectionRefused,
   );
+  // A name is looked up first (from the hosts file here), then refused.
+  await rejects(
+    urlopen("http://localhost:0/", { timeout: 5 }),
+    (e) =>
+      e instanceof URLError &&
+      e.reason instanceof Deno.errors.ConnectionRefused,
+  );
+
   equal(raw.requests.length, 0);
   // A port as Python's int() reads it reaches the server.
   const port = new URL(raw.base).port;
