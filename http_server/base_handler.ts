@@ -1468,11 +1468,14 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const at = this.#memoAt;
     if (at < 0) return;
     this.#memoAt = -1;
+    // A head that began on lines left unsent (a flush_headers override
+    // that kept them) is more than its calls: it is not kept.
+    const leftOver = this.#head;
     const calls = this.#memoCalls;
     let lines = "";
     for (let i = 0; i < at; i++) lines += (calls[i] as HeadCall).line;
-    if (lines !== "") this.#head = (this.#head ?? "") + lines;
-    this.#memoMade = calls.slice(0, at);
+    if (lines !== "") this.#head = (leftOver ?? "") + lines;
+    this.#memoMade = leftOver ? null : calls.slice(0, at);
   }
 
   /**

@@ -132,3 +132,34 @@ Deno.test("an interim 100 Continue repeated on one connection still goes at once
   const single = (await exchange(Upload, put)).output;
   equal(normalized(output), normalized(single.repeat(3)));
 });
+
+Deno.test("a head left unsent by a flush_headers override is not kept as part of the next one", async () => {
+  class Leftover extends BaseHTTPRequestHandler {
+    override protocol_version = "HTTP/1.1";
+    override log_message(): void {}
+    static first = true;
+    do_GET(): void {
+      if (Leftover.first) {
+        Leftover.first = false;
+        // An override that sends nothing, then taken away.
+        const self = this as { flush_headers: () => void };
+        self.flush_headers = () => {};
+        this.send_response_only(200);
+        this.send_header("Content-Length", "2");
+        this.end_headers();
+        delete (self as Partial<typeof self>).flush_headers;
+      }
+      this.send_response_only(200);
+      this.send_header("Content-Length", "2");
+      this.end_headers();
+      this.wfile.write("ok");
+    }
+  }
+  const get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  const { output, error } = await exchange(Leftover, [get, get, get]);
+  equal(error, null);
+  const head = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n";
+  // The first response carries the head left unsent before its own, as
+  // the hooks send it; the next ones only their own.
+  equal(output, head + head + "ok" + head + "ok" + head + "ok");
+});
