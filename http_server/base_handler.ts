@@ -1669,20 +1669,17 @@ const NO_BODY: BodyFraming = { kind: "none" };
  * The hooks that make a head as this module defines them, taken before any
  * code can patch the prototype: a head is kept only while these run.
  */
-const OWN_HEAD_HOOKS = (({
-  send_response,
-  send_response_only,
-  send_header,
-  end_headers,
-  flush_headers,
-  version_string,
-  date_time_string,
-}) => ({
-  send_response,
-  send_response_only,
-  send_header,
-  end_headers,
-  flush_headers,
-  version_string,
-  date_time_string,
-}))(BaseHTTPRequestHandler.prototype);
+const OWN_HEAD_HOOKS = headHooksOf(BaseHTTPRequestHandler.prototype);
+
+/** The methods of `own` that make a response head. */
+function headHooksOf(own: BaseHTTPRequestHandler) {
+  return Object.freeze({
+    send_response: own.send_response,
+    send_response_only: own.send_response_only,
+    send_header: own.send_header,
+    end_headers: own.end_headers,
+    flush_headers: own.flush_headers,
+    version_string: own.version_string,
+    date_time_string: own.date_time_string,
+  });
+}
