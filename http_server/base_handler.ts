@@ -166,7 +166,10 @@ interface HeadCall {
   readonly line: string;
 }
 
-/** `HeadCall.c` of a `send_header` call (a protocol is never empty). */
+/**
+ * `HeadCall.c` of a `send_header` call (a status call is told apart by its
+ * `a`, a number, even under an empty protocol).
+ */
 const HEADER_CALL = "";
 /**
  * Heads in a row that did not repeat the last one, after which a
@@ -552,12 +555,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * `timeout` ends the connection with a `Request timed out` log line, as in
    * Python.
    */
-  handle_one_request(): Promise<void> {
-    try {
-      return Promise.resolve(this.#handleOneRequest());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async handle_one_request(): Promise<void> {
+    await this.#handleOneRequest();
   }
 
   /**
@@ -1397,7 +1396,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     wfile.hold(template.after, "latin-1");
     this.#head = "";
     this.#memoMade = null;
-    this.#remember("");
+    this.#followAgain();
     return template;
   }
 
@@ -1486,11 +1485,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #remember(head: string): void {
     const made = this.#memoMade;
     this.#memoMade = null;
-    if (made !== null && head !== "") {
+    if (made !== null) {
       this.#memoCalls = made;
       this.#memoBytes = latin1Encode(head);
       this.#memoMisses++;
     }
+    this.#followAgain();
+  }
+
+  /** The next head starts following the kept one, unless heads here keep differing. */
+  #followAgain(): void {
     this.#memoAt = this.#memoMisses < MEMO_GIVE_UP ? 0 : -1;
   }
 
