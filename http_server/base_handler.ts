@@ -41,6 +41,7 @@ import {
   MAX_LINE,
   parseHeaderLines,
 } from "./_header_block.ts";
+import { HeadBuffer, HEADER_CALL } from "./_head_buffer.ts";
 import { HTTPReader } from "./_http_reader.ts";
 import { parseRequestLine, stripLineEnd } from "./_request_line.ts";
 import {
@@ -154,28 +155,6 @@ function currentDateBytes(): Uint8Array {
   }
   return dateBytes;
 }
-
-/**
- * A call that added a line to a head: `send_response_only(a, b)` under
- * protocol `c`, or `send_header(a, b)` (`c` is {@linkcode HEADER_CALL}).
- */
-interface HeadCall {
-  readonly a: string | number;
-  readonly b: string;
-  readonly c: string;
-  readonly line: string;
-}
-
-/**
- * `HeadCall.c` of a `send_header` call (a status call is told apart by its
- * `a`, a number, even under an empty protocol).
- */
-const HEADER_CALL = "";
-/**
- * Heads in a row that did not repeat the last one, after which a
- * connection stops keeping them (a handler whose heads always differ).
- */
-const MEMO_GIVE_UP = 8;
 
 /** Whether `value` is a promise or another object with a `then` method. */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -403,20 +382,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   /** The request line as read, line end included (decoded as Latin-1). */
   #rawLine = "";
-  /** Python's `_headers_buffer` (as one string): `null` until the first line. */
-  #head: string | null = null;
-  // The head-making calls of the last head sent from the hooks on this
-  // connection, its bytes, and how far the head being made has followed it
-  // (calls matched and not built yet; -1 once one differed): a head that
-  // repeats the last one (the Date changes once a second) is sent from its
-  // bytes rather than built, validated and encoded again.
-  #memoCalls: readonly HeadCall[] = [];
-  #memoBytes: Uint8Array | null = null;
-  #memoAt = 0;
-  /** The calls of the head being made, once it stopped following the last one. */
-  #memoMade: HeadCall[] | null = null;
-  /** Heads in a row that did not repeat the last one. */
-  #memoMisses = 0;
+  /**
+   * Python's `_headers_buffer`, and the connection's last head kept to be
+   * repeated (sent from its bytes rather than built, validated and encoded
+   * again: only the Date changes, once a second).
+   */
+  readonly #head = new HeadBuffer();
   /** Whether the status being sent is an interim (1xx) one. */
   #interim = false;
   #headerLines: string[] = [];
@@ -1211,8 +1182,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const protocol = this.protocol_version;
     if (this.request_version === "HTTP/0.9") {
       statusLine(protocol, code, reason); // checked, not buffered
-    } else if (!this.#follows(code, reason, protocol)) {
-      this.#buffer(code, reason, protocol, statusLine(protocol, code, reason));
+    } else if (!this.#head.follows(code, reason, protocol)) {
+      this.#head.add(
+        code,
+        reason,
+        protocol,
+        statusLine(protocol, code, reason),
+      );
     }
     this.#interim = code < 200;
   }
@@ -1253,8 +1229,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const text = typeof value === "string" ? value : pyStr(value);
     if (this.request_version === "HTTP/0.9") {
       headerLine(keyword, text); // checked, not buffered
-    } else if (!this.#follows(keyword, text, HEADER_CALL)) {
-      this.#buffer(keyword, text, HEADER_CALL, headerLine(keyword, text));
+    } else if (!this.#head.follows(keyword, text, HEADER_CALL)) {
+      this.#head.add(keyword, text, HEADER_CALL, headerLine(keyword, text));
     }
     if (keyword.length === 10 && keyword.toLowerCase() === "connection") {
       const lowered = text.toLowerCase();
@@ -1290,24 +1266,18 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     if (this.request_version === "HTTP/0.9") return;
     const flushesItself =
       this.flush_headers !== BaseHTTPRequestHandler.prototype.flush_headers;
-    if (
-      this.#memoAt > 0 && this.#memoAt === this.#memoCalls.length &&
-      !this.#interim && !flushesItself && !this.#head
-    ) {
+    const head = this.#head;
+    if (!this.#interim && !flushesItself && head.repeatsKept()) {
       // Every call repeated the last head's: its bytes, held as end_headers
       // holds a head (below).
-      this.wfile.hold(this.#memoBytes as Uint8Array);
-      this.#head = "";
-      this.#memoMisses = 0;
-      this.#memoAt = 0;
+      this.wfile.hold(head.takeKept());
       return;
     }
-    this.#stopFollowing();
-    if (this.#head === null) {
+    head.stopFollowing();
+    if (head.text === null) {
       throw new Error("end_headers: call send_response() first");
     }
-    this.#head += "\r\n";
-    this.#remember(this.#head);
+    head.end();
     // Python's end_headers calls flush_headers, which sends the head at
     // once. Unless a subclass overrides that hook, the head is held instead
     // and leaves in one system call with the body (a body written after an
@@ -1344,21 +1314,20 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    */
   flush_headers(): void {
     // A head sent in parts is not kept to be repeated.
-    this.#stopFollowing();
-    this.#memoMade = null;
+    this.#head.stopFollowing();
+    this.#head.forget();
     // After end_headers, which held the head to join the body, this sends
     // it now: Python's head is on the wire once flush_headers returns.
-    if (this.#head === "") this.wfile.release();
+    if (this.#head.text === "") this.wfile.release();
     else this.#sendHead(false);
   }
 
   /** Queues the buffered head for the client; `hold`: with what follows. */
   #sendHead(hold: boolean): void {
-    const head = this.#head;
-    if (head === null || head === "") return;
+    if (!this.#head.text) return;
+    const head = this.#head.take();
     if (hold) this.wfile.hold(head, "latin-1");
     else this.wfile.write(head, "latin-1");
-    this.#head = "";
   }
 
   /**
@@ -1389,14 +1358,15 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const wfile = this.wfile;
     // A header buffered before send_response goes first, as the hooks
     // would send it.
-    this.#stopFollowing();
-    if (this.#head) wfile.hold(this.#head, "latin-1");
+    const head = this.#head;
+    head.stopFollowing();
+    head.forget();
+    const buffered = head.take();
+    if (buffered) wfile.hold(buffered, "latin-1");
     wfile.hold(template.before);
     wfile.hold(currentDateBytes());
     wfile.hold(template.after, "latin-1");
-    this.#head = "";
-    this.#memoMade = null;
-    this.#followAgain();
+    head.followAgain();
     return template;
   }
 
@@ -1434,68 +1404,6 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       template.message === this.#reason(template.code) &&
       template.server === this.server_version &&
       template.sys === this.sys_version;
-  }
-
-  /**
-   * Whether the call adding line (a, b, c) to the head repeats the last
-   * head's call at this point; its line is then left unbuilt. The first
-   * call that does not stops the following for this head.
-   */
-  #follows(a: string | number, b: string, c: string): boolean {
-    const at = this.#memoAt;
-    if (at < 0) return false;
-    const call = this.#memoCalls[at];
-    if (call !== undefined && call.a === a && call.b === b && call.c === c) {
-      this.#memoAt = at + 1;
-      return true;
-    }
-    this.#stopFollowing();
-    return false;
-  }
-
-  /** Adds a line the head did not follow the last one in, and notes its call. */
-  #buffer(a: string | number, b: string, c: string, line: string): void {
-    this.#head = (this.#head ?? "") + line;
-    this.#memoMade?.push({ a, b, c, line });
-  }
-
-  /**
-   * Builds the lines of the calls followed so far into the head, which
-   * from here is made by its calls (and noted, to be kept at its end).
-   */
-  #stopFollowing(): void {
-    const at = this.#memoAt;
-    if (at < 0) return;
-    this.#memoAt = -1;
-    // A head that began on lines left unsent (a flush_headers override
-    // that kept them) is more than its calls: it is not kept.
-    const leftOver = this.#head;
-    const calls = this.#memoCalls;
-    let lines = "";
-    for (let i = 0; i < at; i++) lines += (calls[i] as HeadCall).line;
-    if (lines !== "") this.#head = (leftOver ?? "") + lines;
-    this.#memoMade = leftOver ? null : calls.slice(0, at);
-  }
-
-  /**
-   * At the end of a head (`head`, whole, when the hooks made it): keeps it
-   * to be repeated, unless heads here keep differing; the next head starts
-   * following the kept one.
-   */
-  #remember(head: string): void {
-    const made = this.#memoMade;
-    this.#memoMade = null;
-    if (made !== null) {
-      this.#memoCalls = made;
-      this.#memoBytes = latin1Encode(head);
-      this.#memoMisses++;
-    }
-    this.#followAgain();
-  }
-
-  /** The next head starts following the kept one, unless heads here keep differing. */
-  #followAgain(): void {
-    this.#memoAt = this.#memoMisses < MEMO_GIVE_UP ? 0 : -1;
   }
 
   /** The status line's default reason phrase for `code` (`responses`). */
