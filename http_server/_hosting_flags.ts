@@ -72,8 +72,8 @@ export const HOSTING_HELP =
   --listing {rich,python}
                         rich: listings with sizes, dates, sorting, breadcrumbs
                         and dark mode; python (default): Python's own page
-                        (every listing also answers Accept: application/json
-                        with JSON)
+                        (with any hosting flag on, every listing also answers
+                        Accept: application/json with JSON)
   --compress            compress text-like files of 1 KiB to ${
     COMPRESS_LIMIT / 1024 / 1024
   } MiB with

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { UnicodeEncodeError } from "../_util/codec/mod.ts";
 import { isToken } from "../_util/http_token.ts";
 import { escapeCodePoint, pyRepr } from "../_util/py_repr.ts";
 
@@ -29,11 +30,29 @@ function isHeaderName(name: string): boolean {
   return true;
 }
 
-function unsafeText(what: string, text: string): TypeError {
-  return new TypeError(
-    LINE_BREAKS.test(text)
-      ? `invalid ${what} ${pyRepr(text)}: CR, LF and NUL are not allowed`
-      : `${what} ${pyRepr(text)} is not Latin-1 encodable`,
+/**
+ * The error for `text`, refused in `line`: CR, LF or NUL is header
+ * injection (a `TypeError`); else a character beyond Latin-1 is Python's
+ * `UnicodeEncodeError` for encoding the line, at the first run of such
+ * characters (positions in code points, as Python counts them).
+ */
+function unsafeText(what: string, text: string, line: string): TypeError {
+  if (LINE_BREAKS.test(text)) {
+    return new TypeError(
+      `invalid ${what} ${pyRepr(text)}: CR, LF and NUL are not allowed`,
+    );
+  }
+  const codePoints = Array.from(line, (ch) => ch.codePointAt(0)!);
+  const start = codePoints.findIndex((cp) => cp > 0xff);
+  let end = start + 1;
+  while ((codePoints[end] ?? 0) > 0xff) end++;
+  return new UnicodeEncodeError(
+    "latin-1",
+    line,
+    start,
+    end,
+    "ordinal not in range(256)",
+    codePoints[start]!,
   );
 }
 
@@ -55,8 +74,9 @@ export function latin1Reason(text: string): string {
  * `HTTP/1.0 200 OK\r\n`.
  *
  * @throws {RangeError} When `code` is not an integer from 100 to 999.
- * @throws {TypeError} When `message` holds CR, LF or NUL, or a character
- * beyond Latin-1.
+ * @throws {TypeError} When `message` holds CR, LF or NUL.
+ * @throws {UnicodeEncodeError} When `message` holds a character beyond
+ * Latin-1 (a `TypeError` too).
  */
 export function statusLine(
   protocolVersion: string,
@@ -66,24 +86,30 @@ export function statusLine(
   if (!Number.isInteger(code) || code < 100 || code > 999) {
     throw new RangeError(`invalid status code ${pyRepr(code)}`);
   }
-  if (UNSAFE_TEXT.test(message)) throw unsafeText("reason phrase", message);
-  return `${protocolVersion} ${code} ${message}\r\n`;
+  const line = `${protocolVersion} ${code} ${message}\r\n`;
+  if (UNSAFE_TEXT.test(message)) {
+    throw unsafeText("reason phrase", message, line);
+  }
+  return line;
 }
 
 /**
  * `Name: value\r\n`.
  *
  * @throws {TypeError} When `keyword` is not a token, or `value` holds CR,
- * LF or NUL, or a character beyond Latin-1.
+ * LF or NUL.
+ * @throws {UnicodeEncodeError} When `value` holds a character beyond
+ * Latin-1 (a `TypeError` too).
  */
 export function headerLine(keyword: string, value: string): string {
   if (!isHeaderName(keyword)) {
     throw new TypeError(`invalid header name ${pyRepr(keyword)}`);
   }
+  const line = `${keyword}: ${value}\r\n`;
   if (UNSAFE_TEXT.test(value)) {
-    throw unsafeText(`header value for ${keyword}:`, value);
+    throw unsafeText(`header value for ${keyword}:`, value, line);
   }
-  return `${keyword}: ${value}\r\n`;
+  return line;
 }
 
 /**

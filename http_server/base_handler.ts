@@ -1157,8 +1157,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * every byte. Nothing is buffered for an HTTP/0.9 request.
    *
    * @throws {RangeError} When `code` is not an integer from 100 to 999.
-   * @throws {TypeError} When `message` holds CR, LF or NUL, or a character
-   * beyond Latin-1.
+   * @throws {TypeError} When `message` holds CR, LF or NUL.
+   * @throws {UnicodeEncodeError} When `message` holds a character beyond
+   * Latin-1, as Python's (a `TypeError` too).
    *
    * @example
    * ```ts
@@ -1198,8 +1199,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * also sets `close_connection`.
    *
    * @throws {TypeError} When the name is not a valid header name, or the
-   * name or value holds CR, LF or NUL (header injection), or a character
-   * beyond Latin-1 (Python's `UnicodeEncodeError`).
+   * name or value holds CR, LF or NUL (header injection).
+   * @throws {UnicodeEncodeError} When the value holds a character beyond
+   * Latin-1, as Python's (a `TypeError` too).
    *
    * @example
    * ```ts

@@ -128,7 +128,7 @@ Deno.test("rfile: readline, read(n), the body exactly, then the next request", a
   deepEqual(bodies, ["line1\n|abcdef\nxyz", "ok|"]);
 });
 
-Deno.test("send_header: CR, LF, NUL, bad names and non-Latin-1 refused; numbers kept", async () => {
+Deno.test("send_header: CR, LF, NUL, bad names refused, non-Latin-1 with Python's UnicodeEncodeError; numbers kept", async () => {
   const errors: string[] = [];
   class Checker extends Logged {
     do_GET(): void {
@@ -147,17 +147,29 @@ Deno.test("send_header: CR, LF, NUL, bad names and non-Latin-1 refused; numbers 
           this.send_header(name as string, value as string);
           errors.push("accepted " + name);
         } catch (e) {
-          errors.push(e instanceof TypeError ? "TypeError" : String(e));
+          errors.push(e instanceof TypeError ? (e as Error).name : String(e));
         }
       }
       this.send_header("X-Latin1", "caf\xe9");
       this.send_header("X-Number", 42);
       throws(() => this.send_response_only(200, "a\r\nb"), TypeError);
+      // As Python encodes the line: its UnicodeEncodeError, positions in
+      // the line (a TypeError too, for Python's ValueError).
+      throws(() => this.send_header("X-G", "a\u65e5\u672c"), {
+        name: "UnicodeEncodeError",
+        message: "'latin-1' codec can't encode characters in position 6-7: " +
+          "ordinal not in range(256)",
+      });
+      throws(() => this.send_response_only(200, "Fine \u{1F600}"), {
+        name: "UnicodeEncodeError",
+        message: "'latin-1' codec can't encode character '\\U0001f600' " +
+          "in position 18: ordinal not in range(256)",
+      });
       this.end_headers();
     }
   }
   const r = await exchange(Checker, "GET / HTTP/1.0\r\n\r\n");
-  deepEqual(errors, Array(6).fill("TypeError"));
+  deepEqual(errors, [...Array(5).fill("TypeError"), "UnicodeEncodeError"]);
   ok(r.output.includes("\r\nX-Latin1: caf\xe9\r\nX-Number: 42\r\n\r\n"));
   ok(!r.output.includes("Set-Cookie"));
   ok(r.bytes.includes(0xe9), "Latin-1, one byte");
