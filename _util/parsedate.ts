@@ -12,6 +12,7 @@
  */
 
 import { pyInt } from "./py_int.ts";
+import { pySplit } from "./py_str.ts";
 
 const DAY_NAMES = new Set(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 
@@ -99,7 +100,7 @@ function zoneOffset(zone: string): number | null {
 
 /** Python's `email.utils.parsedate_tz`: the parts of `text`, or `null`. */
 export function parsedateTz(text: string): DateParts | null {
-  let data = text.split(/\s+/).filter((word) => word !== "");
+  let data = pySplit(text);
   if (data.length === 0) return null;
   // A day name, with or without its comma, goes.
   if (data[0]!.endsWith(",") || DAY_NAMES.has(data[0]!.toLowerCase())) {
@@ -140,7 +141,9 @@ export function parsedateTz(text: string): DateParts | null {
     yy = yy.slice(0, -1);
     if (!yy) return null;
   }
-  if (!/^[0-9]/.test(yy)) [yy, tz] = [tz, yy];
+  // Python's isdigit(): decimal digits, and the superscripts ¹²³ (its other
+  // digits lie beyond Latin-1, which headers are read as).
+  if (!/^[\p{Nd}\xb2\xb3\xb9]/u.test(yy)) [yy, tz] = [tz, yy];
   if (tm.endsWith(",")) tm = tm.slice(0, -1);
   const time = timeParts(tm);
   if (time === null) return null;

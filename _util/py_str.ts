@@ -47,3 +47,22 @@ export function pyRstrip(text: string): string {
   while (end > 0 && PY_SPACE.includes(text.charAt(end - 1))) end--;
   return text.slice(0, end);
 }
+
+/** A run of Python whitespace. */
+const PY_SPACE_RUN = new RegExp(`[${PY_SPACE}]+`);
+
+/**
+ * Python's `text.split()` (no separator): the words between runs of Python
+ * whitespace, none empty.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { pySplit } from "./py_str.ts";
+ * deepEqual(pySplit(" a\x1cb \x85c "), ["a", "b", "c"]);
+ * deepEqual(pySplit("a\ufeffb"), ["a\ufeffb"]);
+ * ```
+ */
+export function pySplit(text: string): string[] {
+  return text.split(PY_SPACE_RUN).filter((word) => word !== "");
+}
