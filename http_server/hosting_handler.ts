@@ -73,9 +73,8 @@ import {
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import type { LiveReload } from "./live_reload.ts";
+import { closeSource, type CopySource } from "./_file_source.ts";
 import {
-  closeSource,
-  type CopySource,
   fileNotModified,
   type FileState,
   SimpleHTTPRequestHandler,

@@ -55,11 +55,10 @@ export type { RequestReader, ResponseWriter } from "./io.ts";
 export type { BytesLike } from "../_util/bytes_like.ts";
 export { responses } from "./responses.ts";
 export {
-  type CopySource,
-  type FileSource,
   SimpleHTTPRequestHandler,
   type SimpleHTTPRequestHandlerOptions,
 } from "./simple_handler.ts";
+export type { CopySource, FileSource } from "./_file_source.ts";
 export {
   type BasicAuthUser,
   DEFAULT_MAX_UPLOAD,
