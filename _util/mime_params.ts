@@ -12,6 +12,8 @@
  * @module
  */
 import { decodeBytes } from "./codec/mod.ts";
+import { pyLower } from "./py_lower.ts";
+import { pyStrip } from "./py_str.ts";
 
 /**
  * A parameter RFC 2231 encoded, as Python gives it: `[charset, language,
@@ -72,10 +74,10 @@ function splitParams(value: string): string[] {
     let part = rest.slice(0, end);
     const eq = part.indexOf("=");
     if (eq !== -1) {
-      part = part.slice(0, eq).trim().toLowerCase() + "=" +
-        part.slice(eq + 1).trim();
+      part = pyLower(pyStrip(part.slice(0, eq))) + "=" +
+        pyStrip(part.slice(eq + 1));
     }
-    parts.push(part.trim());
+    parts.push(pyStrip(part));
     rest = rest.slice(end);
   }
   return parts;
@@ -128,8 +130,8 @@ export function paramsOf(value: string): [string, ParamValue][] {
   const pairs = splitParams(value).map((part): [string, string] => {
     const eq = part.indexOf("=");
     return eq === -1
-      ? [part.trim(), ""]
-      : [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
+      ? [pyStrip(part), ""]
+      : [pyStrip(part.slice(0, eq)), pyStrip(part.slice(eq + 1))];
   });
   const out: [string, ParamValue][] = [pairs[0]!];
   const continued = new Map<string, [number | null, string, boolean][]>();

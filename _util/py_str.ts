@@ -14,7 +14,8 @@ export const PY_SPACE: string = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" +
   "\u2028\u2029\u202f\u205f\u3000";
 
 /**
- * Python's `text.strip()`: `text` without Python whitespace at either end.
+ * Python's `text.strip(chars)`: `text` without the characters of `chars`
+ * (by default Python whitespace) at either end.
  *
  * @example
  * ```ts
@@ -22,15 +23,19 @@ export const PY_SPACE: string = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" +
  * import { pyStrip } from "./py_str.ts";
  * equal(pyStrip("\x1c a \x85"), "a");
  * equal(pyStrip("\ufeffa"), "\ufeffa");
+ * equal(pyStrip(" \xa0a\t", " \t"), "\xa0a");
  * ```
  */
-export function pyStrip(text: string): string {
+export function pyStrip(text: string, chars: string = PY_SPACE): string {
   let start = 0;
   let end = text.length;
-  while (start < end && PY_SPACE.includes(text.charAt(start))) start++;
-  while (end > start && PY_SPACE.includes(text.charAt(end - 1))) end--;
+  while (start < end && chars.includes(text.charAt(start))) start++;
+  while (end > start && chars.includes(text.charAt(end - 1))) end--;
   return text.slice(start, end);
 }
+
+/** What Python strips from bytes (`bytes.strip()`, `int(b" 5 ")`): ASCII whitespace. */
+export const ASCII_SPACE = " \t\n\v\f\r";
 
 /**
  * Python's `text.rstrip()`: `text` without Python whitespace at its end.

@@ -35,6 +35,19 @@ Deno.test("HTTPMessage: editing", () => {
   );
 });
 
+Deno.test("HTTPMessage: parameters split and stripped at Python's whitespace", () => {
+  // Python's strip() takes \x1c-\x1f and \x85 (a header read as Latin-1
+  // can hold them) and keeps a BOM.
+  const msg = new HTTPMessage([[
+    "Content-Type",
+    'text/html;\x1ccharset=utf-8\x85; \x1fname="x"; \ufeffbom=1',
+  ]]);
+  equal(msg.get_content_charset(), "utf-8");
+  equal(msg.get_param("name"), "x");
+  equal(msg.get_param("bom"), null);
+  equal(msg.get_param("\ufeffbom"), "1");
+});
+
 Deno.test("HTTPMessage: content type and parameters as Python parses them", () => {
   const msg = new HTTPMessage([[
     "Content-Type",

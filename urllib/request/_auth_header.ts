@@ -12,7 +12,7 @@
  * @module
  */
 import { pyRepr } from "../../_util/py_repr.ts";
-import { pyStrip } from "../../_util/py_str.ts";
+import { pySplit, pyStrip } from "../../_util/py_str.ts";
 
 /** One challenge found by {@linkcode parseBasicChallenges}. */
 export interface Challenge {
@@ -94,11 +94,6 @@ function matchChallengeAt(s: string, i: number): Match | null {
   };
 }
 
-/** Splits on runs of whitespace as Python's `str.split()` does. */
-export function splitWhitespace(s: string): string[] {
-  return s.split(/\s+/u).filter((part) => part !== "");
-}
-
 /**
  * Lists the `scheme realm=…` challenges of one header value, in order, with
  * Python's rules: a challenge starts at the beginning or after a comma, and
@@ -125,7 +120,7 @@ export function parseBasicChallenges(header: string): Challenge[] {
   }
   if (found.length === 0) {
     found.push({
-      scheme: splitWhitespace(header)[0] ?? "",
+      scheme: pySplit(header)[0] ?? "",
       realm: null,
       quoted: false,
     });

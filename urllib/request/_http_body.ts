@@ -12,6 +12,7 @@ import { HTTPException, IncompleteRead, RemoteDisconnected } from "../error.ts";
 import { type Connection, latin1Bytes } from "./_http_conn.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { pyInt } from "../../_util/py_int.ts";
+import { ASCII_SPACE, pyStrip } from "../../_util/py_str.ts";
 import {
   HeaderBlock,
   MAX_HEADERS,
@@ -146,7 +147,8 @@ class UntilCloseBody implements BodySource {
 
 /** A chunk size line's number, or `null` when it is not hex digits (after any `;ext`). */
 export function parseChunkSize(line: string): number | null {
-  const text = line.split(";", 1)[0]?.trim() ?? "";
+  // As int(line, 16) reads bytes: ASCII whitespace around the digits.
+  const text = pyStrip(line.split(";", 1)[0] ?? "", ASCII_SPACE);
   // Leading zeros are allowed (`1*HEXDIG`); 13 significant hex digits stay
   // exact as a number, and nobody sends a bigger chunk.
   const digits = /^0*([0-9a-fA-F]{1,13})$/.exec(text)?.[1];

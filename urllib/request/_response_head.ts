@@ -106,7 +106,7 @@ export class HeaderBlock {
     if (text[0] === " " || text[0] === "\t") {
       // An obsolete fold: it continues the previous value. Before any
       // header there is nothing to continue, and the line is skipped.
-      const more = text.trim();
+      const more = pyStrip(text, " \t");
       if (last && more !== "") {
         last[1] = last[1] === "" ? more : `${last[1]} ${more}`;
       }
@@ -115,7 +115,7 @@ export class HeaderBlock {
     const colon = text.indexOf(":");
     const name = colon < 0 ? "" : text.slice(0, colon);
     if (!NAME.test(name)) throw invalidLine(text);
-    this.pairs.push([name, text.slice(colon + 1).trim()]);
+    this.pairs.push([name, pyStrip(text.slice(colon + 1), " \t")]);
     return false;
   }
 }

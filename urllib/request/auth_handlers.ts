@@ -12,13 +12,13 @@ import { latin1Decode } from "../../_util/latin1.ts";
 import { createHash } from "node:crypto";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
+import { pySplit } from "../../_util/py_str.ts";
 import { HTTPError, URLError } from "../error.ts";
 import { urlparse } from "../parse/split.ts";
 import {
   parseBasicChallenges,
   parseHttpList,
   parseKeqvList,
-  splitWhitespace,
 } from "./_auth_header.ts";
 import { BaseHandler } from "./base_handler.ts";
 import type { OpenerDirector } from "./opener.ts";
@@ -448,7 +448,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     }
     this.retried++;
     if (!authreq) return null;
-    const scheme = splitWhitespace(authreq)[0] ?? "";
+    const scheme = pySplit(authreq)[0] ?? "";
     if (scheme.toLowerCase() === "digest") {
       return await this.retry_http_digest_auth(req, authreq);
     }

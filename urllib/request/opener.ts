@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyInt } from "../../_util/py_int.ts";
 import { URLError } from "../error.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import type { BaseHandler } from "./base_handler.ts";
@@ -143,7 +144,8 @@ export class OpenerDirector {
       if (condition.startsWith("error")) {
         const j = condition.indexOf("_") + i + 1;
         const kindText = meth.slice(j + 1);
-        kind = /^[+-]?\d+$/.test(kindText.trim()) ? Number(kindText) : kindText;
+        // Python: try int(kind), else the text.
+        kind = pyInt(kindText) ?? kindText;
         let chain = this.handle_error.get(protocol);
         if (!chain) this.handle_error.set(protocol, chain = new Map());
         lookup = chain;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyLower } from "../../_util/py_lower.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote } from "../parse/mod.ts";
 import { base64Utf8 } from "./auth_handlers.ts";
@@ -86,12 +87,12 @@ export function proxy_bypass(
   const noProxy = (proxies ?? getproxies())["no"];
   if (noProxy === undefined) return false;
   if (noProxy === "*") return true;
-  const full = host.toLowerCase();
+  const full = pyLower(host);
   const [hostonly] = splitPort(full);
   for (const raw of noProxy.split(",")) {
     let name = pyStrip(raw);
     if (!name) continue;
-    name = name.replace(/^\.+/, "").toLowerCase();
+    name = pyLower(name.replace(/^\.+/, ""));
     if (hostonly === name || full === name) return true;
     name = "." + name;
     if (hostonly.endsWith(name) || full.endsWith(name)) return true;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { pyLower } from "../../_util/py_lower.ts";
 import { classAttributes } from "../../_util/class_attributes.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
@@ -333,7 +334,7 @@ export function request_host(request: Request): string {
   let host = urlparse(request.full_url).netloc;
   if (host === "") host = request.get_header("Host", "") ?? "";
   // Python's `$` also matches before a final newline.
-  return host.replace(/:\d+(?=\n?$)/, "").toLowerCase();
+  return pyLower(host.replace(/:\d+(?=\n?$)/, ""));
 }
 
 /**

@@ -83,6 +83,20 @@ Deno.test("default_open and unknown_open frame the scheme chain", async () => {
   deepEqual(order, ["default", "unknown"]);
 });
 
+Deno.test("add_handler reads an error kind as Python's int() does", () => {
+  class Underscored extends BaseHandler {
+    http_error_4_04() {
+      return null;
+    }
+    http_error_x() {
+      return null;
+    }
+  }
+  const opener = new OpenerDirector();
+  opener.add_handler(new Underscored());
+  deepEqual([...opener.handle_error.get("http")!.keys()].sort(), [404, "x"]);
+});
+
 Deno.test("add_handler rejects non-handlers and ignores handlers with no methods", () => {
   const opener = new OpenerDirector();
   throws(() => opener.add_handler({} as BaseHandler), TypeError);

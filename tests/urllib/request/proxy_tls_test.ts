@@ -85,6 +85,8 @@ Deno.test("proxy_bypass: an empty port comes off, no_proxy names are stripped as
   // U+001C is whitespace to Python's str.strip(), U+FEFF is not.
   equal(proxy_bypass("example.com", { no: "\x1cexample.com" }), true);
   equal(proxy_bypass("example.com", { no: "\ufeffexample.com" }), false);
+  // Python's lower() (Unicode 15.1): U+1C89 has no lower case there.
+  equal(proxy_bypass("\u1c89.test", { no: "\u1c8a.test" }), false);
 });
 
 Deno.test("getproxies and proxy_bypass read the environment as Python does", async () => {

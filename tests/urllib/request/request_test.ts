@@ -18,6 +18,8 @@ Deno.test("Request splits the URL as Python does", () => {
   equal(req.get_full_url(), req.full_url);
   equal(req.origin_req_host, "user@example.com");
   equal(request_host(req), "user@example.com");
+  // Python's lower() (Unicode 15.1): U+1C89 has no lower case there.
+  equal(request_host(new Request("http://\u1c89X.test/")), "\u1c89x.test");
   equal(new Request("HTTP://h").type, "http");
   equal(new Request("http://h%2Fx/").host, "h/x");
   equal(new Request("http://h?q").selector, "/?q");
