@@ -13,7 +13,7 @@ import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import { HTTPResponse } from "./response.ts";
 import { SSLContext } from "./ssl_context.ts";
-import { splitHost, splitType, titleCase } from "./_split.ts";
+import { capitalize, splitHost, splitType, titleCase } from "./_split.ts";
 import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
 import {
   bodySource,
@@ -194,7 +194,7 @@ export class AbstractHTTPHandler extends BaseHandler {
       request.add_unredirected_header("Host", selHost);
     }
     for (const [name, value] of this.parent?.addheaders ?? []) {
-      const key = name.charAt(0).toUpperCase() + name.slice(1).toLowerCase();
+      const key = capitalize(name);
       if (!request.has_header(key)) request.add_unredirected_header(key, value);
     }
     return request;
