@@ -10,6 +10,7 @@
  * @module
  */
 import { pyInt } from "../../_util/py_int.ts";
+import { pyStrip } from "../../_util/py_str.ts";
 import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import {
@@ -242,10 +243,9 @@ export interface CookieClearOptions {
 function domainHadInitialDot(setCookie: string): boolean {
   let dotted = false;
   for (const attr of setCookie.split(";").slice(1)) {
-    const eq = attr.indexOf("=");
-    if (eq < 0) continue;
-    if (attr.slice(0, eq).trim().toLowerCase() !== "domain") continue;
-    dotted = attr.slice(eq + 1).trim().startsWith(".");
+    const [name, value] = splitExtension(attr);
+    if (value === null || name.toLowerCase() !== "domain") continue;
+    dotted = value.startsWith(".");
   }
   return dotted;
 }
@@ -271,24 +271,35 @@ function sameSiteOf(cookie: Cookie): string | undefined {
 /** The attributes Python refuses a cookie for when they come without `=`. */
 const NEED_VALUES = new Set(["domain", "path", "version", "max-age"]);
 
+/** Python's `strip_quotes`: one `"` off each end, where there is one. */
+function stripQuotes(text: string): string {
+  if (text.startsWith('"')) text = text.slice(1);
+  if (text.endsWith('"')) text = text.slice(0, -1);
+  return text;
+}
+
 /**
  * Whether Python's cookiejar throws a `Set-Cookie` line away before its
  * policy sees it, where tough-cookie's loose mode would store something:
  * a first pair without a name (`=x`, ` ; a=1`: Python's header has no
  * cookie then), a Domain, Path, Version or Max-Age with no value
- * (`Path`, `Domain=`), or a Max-Age that is no integer: a bad cookie to
- * Python.
+ * (`Path`, `Domain=`), a Max-Age that is no integer (a bad cookie to
+ * Python), or a Version that is no integer once its quotes are off
+ * (`Version=x`, `Version=`: Python ignores the cookie) or is above 1
+ * (refused by Python's default policy).
  */
 function droppedByPython(header: string): boolean {
   const [first = "", ...attributes] = header.split(";");
-  if (splitExtension(first.trim())[0] === "") return true;
+  if (splitExtension(first)[0] === "") return true;
   // As Python reads them: in order, each attribute judged where it first
   // counts (a later repeat is ignored; an Expires without a value does not
   // count). Every Max-Age is judged: Python files it as an expiry, under
   // another name, so its repeats are read too.
   const judged = new Set<string>();
   for (const attribute of attributes) {
-    const [name, value] = splitExtension(attribute.trim());
+    const [name, value] = splitExtension(attribute);
+    // Python skips an attribute without a name (`=b`).
+    if (name === "") continue;
     const lower = name.toLowerCase();
     if (judged.has(lower) || (lower === "expires" && value === null)) continue;
     if (lower !== "max-age") judged.add(lower);
@@ -297,6 +308,12 @@ function droppedByPython(header: string): boolean {
     if (lower === "max-age" && value !== null && pyInt(value) === null) {
       return true;
     }
+    if (lower === "version" && value !== null) {
+      // Python's int(), then its default policy, which refuses versions
+      // above 1 (RFC 2965 is off; 1 is RFC 2109, read as Netscape).
+      const version = pyInt(stripQuotes(value));
+      if (version === null || version > 1) return true;
+    }
   }
   return false;
 }
@@ -304,12 +321,15 @@ function droppedByPython(header: string): boolean {
 /** RFC 2965 attributes that are a Python cookie's fields, not its `rest`. */
 const STANDARD_EXTENSIONS = new Set(["discard", "comment", "commenturl"]);
 
-/** `name=value` as name and value (`null`: no `=`), both trimmed. */
+/**
+ * `name=value` as name and value (`null`: no `=`), both stripped as
+ * Python's `str.strip()` strips them (`\x1c` and `\x85` too, not `\ufeff`).
+ */
 function splitExtension(text: string): [string, string | null] {
   const eq = text.indexOf("=");
   return eq < 0
-    ? [text.trim(), null]
-    : [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
+    ? [pyStrip(text), null]
+    : [pyStrip(text.slice(0, eq)), pyStrip(text.slice(eq + 1))];
 }
 
 /** The value of `cookie`'s extension `name` (any case): `undefined` when absent. */
@@ -354,24 +374,32 @@ function escapePath(path: string): string {
 
 /**
  * `header` (a `Set-Cookie` value) as tough-cookie should read it to store
- * what Python stores: its `Path` escaped as Python escapes a cookie's path,
- * and a `Max-Age` that Python's `int()` reads (`+60`, ` 6_0`) written as
- * the plain number the RFC's grammar takes.
+ * what Python stores: each pair's name and value stripped as Python strips
+ * them (`\x1c`, `\x85`, which JavaScript's `trim()` keeps), an attribute
+ * without a name (`=b`) left out as Python skips it, its `Path` escaped as
+ * Python escapes a cookie's path, and a `Max-Age` that Python's `int()`
+ * reads (`+60`, ` 6_0`) written as the plain number the RFC's grammar
+ * takes.
  */
 function asPythonReadsIt(header: string): string {
-  const parts = header.split(";");
-  for (let i = 1; i < parts.length; i++) {
-    const [written, value] = splitExtension(parts[i]!);
-    if (value === null) continue;
+  const [first = "", ...attributes] = header.split(";");
+  const pair = (name: string, value: string | null) =>
+    value === null ? name : `${name}=${value}`;
+  const parts = [pair(...splitExtension(first))];
+  for (const attribute of attributes) {
+    const [written, value] = splitExtension(attribute);
+    if (written === "") continue;
     const name = written.toLowerCase();
-    if (name === "path" && value !== "") {
-      parts[i] = ` Path=${escapePath(value)}`;
-    } else if (name === "max-age" && !/^-?\d+$/.test(value)) {
-      const seconds = pyInt(value);
-      if (seconds !== null) parts[i] = ` Max-Age=${seconds}`;
-    }
+    if (name === "path" && value !== null && value !== "") {
+      parts.push(`Path=${escapePath(value)}`);
+    } else if (
+      name === "max-age" && value !== null && !/^-?\d+$/.test(value) &&
+      pyInt(value) !== null
+    ) {
+      parts.push(`Max-Age=${pyInt(value)}`);
+    } else parts.push(pair(written, value));
   }
-  return parts.join(";");
+  return parts.join("; ");
 }
 
 /**
@@ -516,10 +544,11 @@ export class CookieJar implements Iterable<Cookie> {
 
   #setFromHeader(header: string, url: string): void {
     if (droppedByPython(header)) return;
+    const read = asPythonReadsIt(header);
     let stored: ToughCookie | undefined;
     try {
       stored = this.#jar.setCookieSync(
-        asPythonReadsIt(header),
+        read,
         cookieContext(url),
         {
           ignoreError: true,
@@ -541,7 +570,7 @@ export class CookieJar implements Iterable<Cookie> {
       );
       return;
     }
-    if (!stored.hostOnly && domainHadInitialDot(header)) {
+    if (!stored.hostOnly && domainHadInitialDot(read)) {
       this.#initialDot.add(stored);
     }
   }
@@ -1064,7 +1093,8 @@ export class MozillaCookieJar extends FileCookieJar {
         rest["HTTPOnly"] = "";
         line = line.slice(HTTPONLY_PREFIX.length);
       }
-      const trimmed = line.trim();
+      // Python's line.strip(): \x1c..\x1f and \x85 go, \ufeff stays.
+      const trimmed = pyStrip(line);
       if (
         trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("$")
       ) continue;

@@ -430,6 +430,66 @@ Deno.test("HTTPCookieProcessor: a login flow with a redirect, a protected page a
 // ---------------------------------------------------------------------------
 // Differential: the same Set-Cookie headers through CPython's CookieJar.
 
+Deno.test("CookieJar strips Set-Cookie attributes as Python's str.strip() does: \\x1c..\\x1f and \\x85 are whitespace (CPython 3.13's answers)", () => {
+  const url = "http://www.example.com/a/b";
+  const stored = (value: string) => {
+    const jar = new CookieJar();
+    jar.extract_cookies(response(value), new Request(url));
+    return [...jar];
+  };
+  // CPython stores it with an expiry 60 seconds away.
+  const [aged] = stored("a=1; Max-Age=\x1c60");
+  ok(aged?.expires !== null && aged?.expires !== undefined);
+  ok(Math.abs(aged.expires - (Date.now() / 1000 + 60)) < 5);
+  // CPython reads a Path without a value, and stores nothing.
+  deepEqual(stored("a=1; \x1cPath"), []);
+  // CPython reads the Domain: a domain cookie, its initial dot kept.
+  const [dotted] = stored("a=1; \x85Domain=.example.com");
+  deepEqual(
+    [dotted?.domain, dotted?.domain_specified, dotted?.domain_initial_dot],
+    [".example.com", true, true],
+  );
+  deepEqual(stored("a=1; Foo=\x1cbar\x85")[0]?.rest, { Foo: "bar" });
+  // \ufeff is no whitespace to Python: not an integer.
+  deepEqual(stored("a=1; Max-Age=\ufeff60"), []);
+});
+
+Deno.test("CookieJar ignores a cookie whose Version is no integer, as CPython 3.13's int(version) does, and one above 1, as its default policy does", () => {
+  const names = (...values: string[]) => {
+    const jar = new CookieJar();
+    jar.extract_cookies(
+      response(...values),
+      new Request("http://www.example.com/"),
+    );
+    return [...jar].map((c) => c.name);
+  };
+  deepEqual(names("a=1; Version=x", "b=1; Version=", "c=1; Version=1.0"), []);
+  deepEqual(names("a=1; Version=2", 'b=1; Version="2'), []);
+  // Quotes off, then int(): these are versions 1, 0 and -1; only the first
+  // Version counts.
+  deepEqual(
+    names(
+      'a=1; Version="1"; Path=/',
+      "b=1; Version= 0_0 ; Path=/",
+      "c=1; Version=-1; Path=/",
+      "d=1; Version=1; Version=x; Path=/",
+    ),
+    ["a", "b", "c", "d"],
+  );
+});
+
+Deno.test("CookieJar skips a Set-Cookie attribute without a name, as CPython 3.13 does", () => {
+  const jar = new CookieJar();
+  jar.extract_cookies(
+    response("a=1; =b; HttpOnly", "c=2; \x1c=d"),
+    new Request("http://www.example.com/"),
+  );
+  deepEqual([...jar].map((c) => [c.name, c.rest]), [
+    ["a", { HttpOnly: null }],
+    ["c", {}],
+  ]);
+});
+
 Deno.test({
   name: "CookieJar agrees with CPython 3.13 on what is stored and sent",
   ignore: !havePython313(),
@@ -473,6 +533,16 @@ Deno.test({
       // Kept: an empty Path is the default one; Expires alone is a session.
       ["http://www.example.com/a/b", "emptypath=1; Path="],
       ["http://www.example.com/", "noexp=1; Expires; Path=/"],
+      // Whitespace as Python's str.strip() sees it; attributes without a
+      // name; a Version that is no integer, or above 1.
+      ["http://www.example.com/", "fsage=1; Max-Age=\x1c3600; Path=/"],
+      ["http://www.example.com/", "fspath=1; \x1cPath"],
+      ["http://www.example.com/", "nelrest=1; \x85Foo=\x1cbar\x85; Path=/"],
+      ["http://www.example.com/", "bomage=1; Max-Age=\ufeff60; Path=/"],
+      ["http://www.example.com/", "noname=1; =b; Path=/"],
+      ["http://www.example.com/", "wordver=1; Version=x; Path=/"],
+      ["http://www.example.com/", "emptyver=1; Version=; Path=/"],
+      ["http://www.example.com/", "twover=1; Version=2; Path=/"],
       // RFC 2965 attributes that are fields, not `rest`.
       ["http://www.example.com/", "disc=1; Max-Age=3600; Discard; Path=/"],
       [
@@ -875,6 +945,18 @@ Deno.test("MozillaCookieJar reads cookies.txt files as CPython 3.13 does: #HttpO
     await rejects(new MozillaCookieJar().load(file), {
       name: "UnicodeDecodeError",
     });
+    // Python's line.strip(): a line starting \x1c is a comment, and one
+    // holding only \ufeff is not blank but a bad line.
+    await Deno.writeTextFile(
+      file,
+      header + "\x1c# note\n\x85\n" +
+        row(".e.com", "TRUE", "4102444800", "a"),
+    );
+    const stripped = new MozillaCookieJar();
+    await stripped.load(file);
+    deepEqual([...stripped].map((c) => c.name), ["a"]);
+    await Deno.writeTextFile(file, header + "\ufeff\n");
+    await rejects(new MozillaCookieJar().load(file), LoadError);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
