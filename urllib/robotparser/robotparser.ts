@@ -279,7 +279,7 @@ export class RobotFileParser {
           break;
         case "request-rate":
           if (state !== 0) {
-            const numbers = value.split("/").map(pyStrip);
+            const numbers = value.split("/").map((part) => pyStrip(part));
             const [requests, seconds] = numbers;
             if (
               numbers.length === 2 && requests !== undefined &&
