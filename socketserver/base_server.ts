@@ -8,7 +8,10 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { classAttributes } from "../_util/class_attributes.ts";
+import {
+  adoptClassFields,
+  classAttributes,
+} from "../_util/class_attributes.ts";
 import { flushStderr, traceOf, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
 import { runHandler } from "./_run.ts";
@@ -157,6 +160,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     server_address: Address,
     RequestHandlerClass: RequestHandlerClass<R>,
   ) {
+    adoptClassFields(new.target);
     this.server_address = server_address;
     this.RequestHandlerClass = RequestHandlerClass;
   }

@@ -8,7 +8,10 @@
  *
  * @module
  */
-import { classAttributes } from "../_util/class_attributes.ts";
+import {
+  adoptClassFields,
+  classAttributes,
+} from "../_util/class_attributes.ts";
 import {
   SocketReader,
   SocketWriter,
@@ -54,6 +57,7 @@ export class BaseRequestHandler<R = unknown> {
 
   /** Records the request; the server runs the handler afterwards. */
   constructor(request: R, client_address: Address, server: BaseServer<R>) {
+    adoptClassFields(new.target);
     this.request = request;
     this.client_address = client_address;
     this.server = server;

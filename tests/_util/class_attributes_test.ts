@@ -5,6 +5,7 @@ import {
   ThreadingHTTPServer,
 } from "../../http_server/mod.ts";
 import {
+  DatagramRequestHandler,
   StreamRequestHandler,
   TCPServer,
   ThreadingMixIn,
@@ -65,4 +66,42 @@ Deno.test("Python's class attributes assigned on a server class: allow_reuse_add
   Datagrams.max_packet_size = 100;
   equal(Datagrams.max_packet_size, 100);
   equal(UDPServer.max_packet_size, 8192);
+});
+
+Deno.test("Python's class attributes given as static fields (a Python class body's spelling) reach the instances", async () => {
+  // Python: class Handler(StreamRequestHandler): timeout = 0.3
+  class Handler extends StreamRequestHandler {
+    static override timeout = 0.3;
+    static override wbufsize = 100;
+  }
+  class Sub extends Handler {}
+  equal(handler(Handler).timeout, 0.3);
+  equal(handler(Handler).wbufsize, 100);
+  equal(handler(Sub).timeout, 0.3);
+  equal(handler(StreamRequestHandler).timeout, null);
+  // A later assignment on the class still reaches the instances.
+  Handler.timeout = 5;
+  equal(handler(Handler).timeout, 5);
+  equal(handler(Sub).timeout, 5);
+  class Http extends BaseHTTPRequestHandler {
+    static override protocol_version = "HTTP/1.1";
+  }
+  equal(handler(Http).protocol_version, "HTTP/1.1");
+  equal(handler(BaseHTTPRequestHandler).protocol_version, "HTTP/1.0");
+
+  class Datagrams extends UDPServer {
+    static override max_packet_size = 4;
+  }
+  await using udp = new Datagrams(["127.0.0.1", 0], DatagramRequestHandler);
+  equal(udp.max_packet_size, 4);
+  class Threads extends ThreadingMixIn(TCPServer) {
+    static override daemon_threads = true;
+  }
+  await using threads = new Threads(["127.0.0.1", 0], StreamRequestHandler);
+  equal(threads.daemon_threads, true);
+  await using plain = new (ThreadingMixIn(TCPServer))(
+    ["127.0.0.1", 0],
+    StreamRequestHandler,
+  );
+  equal(plain.daemon_threads, false);
 });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { adoptClassFields } from "../../_util/class_attributes.ts";
 import type { OpenerDirector } from "./opener.ts";
 
 /**
@@ -40,6 +41,14 @@ export class BaseHandler {
   handler_order = 500;
   /** The opener this handler was added to. */
   parent!: OpenerDirector;
+
+  /**
+   * Makes a subclass's static fields for Python's class attributes
+   * (`static override max_redirections = 3`) what its instances read.
+   */
+  constructor() {
+    adoptClassFields(new.target);
+  }
 
   /** Called by `OpenerDirector.add_handler`; remembers the opener. */
   add_parent(parent: OpenerDirector): void {

@@ -7,7 +7,10 @@
  * @module
  */
 import { pyLower } from "../../_util/py_lower.ts";
-import { classAttributes } from "../../_util/class_attributes.ts";
+import {
+  adoptClassFields,
+  classAttributes,
+} from "../../_util/class_attributes.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
 import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
@@ -189,6 +192,7 @@ export class Request {
     options?: RequestOptions,
   );
   constructor(url: string, ...args: unknown[]) {
+    adoptClassFields(new.target);
     const opts = pyArgs(SPEC, args);
     this.full_url = url;
     this.#data = opts.data;
