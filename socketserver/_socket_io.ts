@@ -407,6 +407,8 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     // Python's BufferedReader.read1 takes no None (read and readline do).
     size = integerSize(size);
     this.#checkOpen();
+    // Python returns at once for 0, without waiting for the peer.
+    if (size === 0) return EMPTY;
     if (this.buffered === 0) await this.#fill();
     const available = this.buffered;
     return this.#take(size < 0 ? available : Math.min(size, available));

@@ -23,6 +23,21 @@ class PacketReader extends SocketReader {
   protected override enoughLines(total: number, hint: number): boolean {
     return total >= hint;
   }
+
+  /** As `BytesIO.read`: any negative size, or None, reads it all. */
+  override read(size: number | null = -1): Promise<Uint8Array> {
+    return super.read(wholeIfNegative(size));
+  }
+
+  /** As `BytesIO.read1`, which takes None and any negative size too. */
+  override read1(size: number | null = -1): Promise<Uint8Array> {
+    return super.read1(wholeIfNegative(size));
+  }
+}
+
+/** A `BytesIO` size: None and every negative number stand for "all". */
+function wholeIfNegative(size: number | null): number {
+  return size === null || size < 0 ? -1 : size;
 }
 
 /** A connection that yields `packet` once, then ends: what `rfile` reads. */

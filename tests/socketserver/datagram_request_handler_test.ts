@@ -28,6 +28,31 @@ async function exchange(
 }
 
 serverTest(
+  "rfile takes sizes as Python's BytesIO: any negative size or None reads it all",
+  async () => {
+    const got: string[] = [];
+    class Sizes extends DatagramRequestHandler {
+      override async handle(): Promise<void> {
+        got.push(decoder.decode(await this.rfile.read(1)));
+        got.push(decoder.decode(await this.rfile.read(-2)));
+        this.wfile.write("done");
+      }
+    }
+    equal(await exchange(Sizes, "zzz"), "done");
+    class Read1 extends DatagramRequestHandler {
+      override async handle(): Promise<void> {
+        got.push(
+          decoder.decode(await this.rfile.read1(null as unknown as number)),
+        );
+        this.wfile.write("done");
+      }
+    }
+    equal(await exchange(Read1, "abc\ndef"), "done");
+    deepEqual(got, ["z", "zz", "abc\ndef"]);
+  },
+);
+
+serverTest(
   "rfile reads the datagram: readline, read(n), readinto, readlines, iteration, read()",
   async () => {
     const got: unknown[] = [];

@@ -154,6 +154,16 @@ serverTest(
 );
 
 serverTest(
+  "read1(0) returns at once, as Python's, even with nothing buffered",
+  async () => {
+    const { conn, rfile } = reader([{ after: 60_000, data: "late" }]);
+    equal((await rfile.read1(0)).length, 0);
+    equal(conn.readCalls, 0);
+    rfile.close();
+  },
+);
+
+serverTest(
   "read() to the end, read1, readinto, readlines(hint), iteration",
   async () => {
     let { rfile } = reader(["ab", "cd", "ef"]);
