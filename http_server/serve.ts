@@ -311,7 +311,7 @@ function parseCommandLine(args: string[]): ServeOptions | "help" {
       options: OPTIONS,
     });
   } catch (error) {
-    throw new UsageError(argparseWording(error));
+    throw new UsageError(argparseWording(error, rewritten));
   }
   // A help option parseArgs saw came after an error, which argparse
   // reports first.
@@ -427,16 +427,24 @@ async function checkDirectory(directory: string): Promise<void> {
  * Says what `parseArgs` rejected the way argparse does, since node's own
  * messages explain its API rather than the command.
  */
-function argparseWording(error: unknown): string {
+function argparseWording(error: unknown, args: readonly string[]): string {
   const message = describe(error);
   const option = /'(-[^']*)'/.exec(message)?.[1] ?? "";
   const code = (error as { code?: string }).code;
+  // As typed, with any `=value` (argparse names the whole argument).
+  const written = args.find((arg) => arg.startsWith(`${option}=`)) ?? option;
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    return `unrecognized arguments: ${option}`;
+    return `unrecognized arguments: ${written}`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     const typed = option.replace(/ <value>$/, "").split(", ");
-    return `argument ${optionNames(typed.at(-1) ?? "")}: expected one argument`;
+    const names = optionNames(typed.at(-1) ?? "");
+    if (written !== option) {
+      // A flag that takes no value was given one (`--cors=1`).
+      const value = written.slice(option.length + 1);
+      return `argument ${names}: ignored explicit argument ${pyRepr(value)}`;
+    }
+    return `argument ${names}: expected one argument`;
   }
   return message;
 }

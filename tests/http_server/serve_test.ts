@@ -231,6 +231,17 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
   for (
     const [args, message] of [
       [["--bogus"], /serve: error: unrecognized arguments: --bogus$/m],
+      // The whole argument, and a value given to a flag that takes none,
+      // named as argparse names them.
+      [["--bogus=1"], /serve: error: unrecognized arguments: --bogus=1$/m],
+      [
+        ["--cors=1"],
+        /serve: error: argument --cors: ignored explicit argument '1'$/m,
+      ],
+      [
+        ["--cgi=x"],
+        /serve: error: argument --cgi: ignored explicit argument 'x'$/m,
+      ],
       [
         ["-d"],
         /serve: error: argument -d\/--directory: expected one argument$/m,
