@@ -12,6 +12,7 @@ import {
   ThreadingUDPServer,
   UDPServer,
 } from "../../socketserver/mod.ts";
+import { HTTPRedirectHandler, Request } from "../../urllib/request/mod.ts";
 
 const handler = <T>(cls: new (...args: never[]) => T): T =>
   new (cls as unknown as new (...args: unknown[]) => T)(
@@ -99,6 +100,17 @@ Deno.test("Python's class attributes given as static fields (a Python class body
   }
   await using threads = new Threads(["127.0.0.1", 0], StreamRequestHandler);
   equal(threads.daemon_threads, true);
+  class Patch extends Request {
+    static override method = "PATCH";
+  }
+  equal(new Patch("http://x/").get_method(), "PATCH");
+  equal(new Patch("http://x/", { method: "PUT" }).get_method(), "PUT");
+  equal(new Request("http://x/").get_method(), "GET");
+  class Patient extends HTTPRedirectHandler {
+    static override max_redirections = 3;
+  }
+  equal(new Patient().max_redirections, 3);
+  equal(new HTTPRedirectHandler().max_redirections, 10);
   await using plain = new (ThreadingMixIn(TCPServer))(
     ["127.0.0.1", 0],
     StreamRequestHandler,
