@@ -11,7 +11,6 @@
  */
 
 import { encodeText } from "./codec/mod.ts";
-import { isToken } from "./http_token.ts";
 import {
   collapseRfc2231Value,
   decodeRfc2231Text,
@@ -54,15 +53,12 @@ const MISSING: unique symbol = Symbol("missing");
  * ```
  */
 export class HTTPMessage implements Iterable<string> {
-  /** Pairs, once materialised; until then `#source` answers look-ups. */
-  #list: [string, string][] | null = null;
-  #source: Headers | null = null;
+  #list: [string, string][];
   #defaultType = DEFAULT_CONTENT_TYPE;
 
   /**
-   * Creates a message holding `init`, in order. A fetch `Headers` object is
-   * wrapped, not copied, until the message is changed or iterated: the
-   * server hands every request's headers over this way at no cost.
+   * Creates a message holding `init`, in order; a fetch `Headers` object is
+   * copied, as {@linkcode HTTPMessage.fromHeaders} copies it.
    */
   constructor(
     // Each header as received or set: its name as spelled, and its value.
@@ -71,7 +67,7 @@ export class HTTPMessage implements Iterable<string> {
     // An array (the server's parsed head) skips looking up the global
     // `Headers`, which Deno loads lazily: a third of the copy's cost.
     if (!Array.isArray(init) && init instanceof Headers) {
-      this.#source = init;
+      this.#list = pairsOf(init);
       return;
     }
     const list: [string, string][] = [];
@@ -80,16 +76,11 @@ export class HTTPMessage implements Iterable<string> {
   }
 
   get #pairs(): [string, string][] {
-    if (this.#list === null) {
-      this.#list = pairsOf(this.#source ?? new Headers());
-      this.#source = null;
-    }
     return this.#list;
   }
 
   set #pairs(pairs: [string, string][]) {
     this.#list = pairs;
-    this.#source = null;
   }
 
   /**
@@ -141,10 +132,6 @@ export class HTTPMessage implements Iterable<string> {
   /** The first value of header `name`, or `failobj` when there is none. */
   get<T>(name: string, failobj: T): string | T;
   get<T>(name: string, failobj: T | null = null): string | T | null {
-    if (this.#source !== null) {
-      // A name fetch's Headers refuses (`"x a"`, `""`) is simply absent.
-      return isToken(name) ? this.#source.get(name) ?? failobj : failobj;
-    }
     const named = nameTest(name);
     for (const [key, value] of this.#pairs) {
       if (named(key)) return value;
@@ -186,7 +173,6 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   has(name: string): boolean {
-    if (this.#source !== null) return isToken(name) && this.#source.has(name);
     const named = nameTest(name);
     return this.#pairs.some(([key]) => named(key));
   }
@@ -433,7 +419,10 @@ export class HTTPMessage implements Iterable<string> {
    * ```
    */
   get_content_subtype(): string {
-    return this.get_content_type().split("/")[1] as string;
+    const subtype = this.get_content_type().split("/")[1];
+    // Python's IndexError, for a default type set without a slash.
+    if (subtype === undefined) throw new RangeError("list index out of range");
+    return subtype;
   }
 
   /**

@@ -227,7 +227,10 @@ function getAliasIndex(): Map<string, string> {
 function normalizeName(encoding: string): string {
   let out = "";
   let punct = false;
-  for (const ch of encoding.toLowerCase()) {
+  // Python lower-cases ASCII letters only (U+212A, the Kelvin sign, is no
+  // "k" to it).
+  const lowered = encoding.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  for (const ch of lowered) {
     const code = ch.codePointAt(0) as number;
     const asciiAlnum = (code >= 0x30 && code <= 0x39) ||
       (code >= 0x61 && code <= 0x7a) || code === 0x2e;

@@ -60,6 +60,8 @@ Deno.test("lookupEncoding: Python's names, aliases and normalisation", () => {
     ["big5", "big5"],
     ["euc-kr", "euc_kr"],
     ["uhc", "cp949"],
+    // A non-ASCII letter is dropped, never lower-cased into ASCII (U+0130).
+    ["utf-8\u0130", "utf-8"],
   ];
   for (const [name, canonical] of cases) {
     equal(lookupEncoding(name), canonical, name);
@@ -76,6 +78,8 @@ Deno.test("lookupEncoding: unknown names are TypeErrors with Python's message", 
       "bogus",
       "utf-8\0",
       "latin.1",
+      // U+212A KELVIN SIGN: Python lower-cases ASCII letters only.
+      "\u212aoi8-r",
     ]
   ) {
     throws(() => lookupEncoding(name), {

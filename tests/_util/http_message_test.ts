@@ -341,18 +341,36 @@ Deno.test("HTTPMessage.as_string: a folded value's line break is written as Pyth
   equal(msg.as_string(), "X-Tab: a\n\tb\nB: c\n\n");
 });
 
-Deno.test("HTTPMessage: wraps a Headers object until it is changed", () => {
+Deno.test("HTTPMessage: a default type without a slash has no subtype (Python's IndexError)", () => {
+  const msg = new HTTPMessage();
+  msg.set_default_type("bogus");
+  equal(msg.get_content_type(), "bogus");
+  throws(() => msg.get_content_subtype(), {
+    name: "RangeError",
+    message: "list index out of range",
+  });
+});
+
+Deno.test("HTTPMessage: a Headers object is copied; get gives the first value, as Python's", () => {
   const headers = new Headers({ "Content-Type": "text/plain", Accept: "a" });
+  headers.append("Set-Cookie", "a=1");
+  headers.append("Set-Cookie", "b=2");
   const msg = new HTTPMessage(headers);
   equal(msg.get("content-type"), "text/plain");
   equal(msg.has("ACCEPT"), true);
+  // Python's get: the first of the repeats, never them joined.
+  equal(msg.get("set-cookie"), "a=1");
+  deepEqual(msg.get_all("set-cookie"), ["a=1", "b=2"]);
   headers.set("Accept", "b");
-  equal(msg.get("accept"), "b");
-  deepEqual(msg.get_all("accept"), ["b"]);
+  equal(msg.get("accept"), "a");
   msg.add_header("X", "1");
-  headers.set("Accept", "c");
-  equal(msg.get("accept"), "b");
-  deepEqual(msg.keys(), ["accept", "content-type", "X"]);
+  deepEqual(msg.keys(), [
+    "accept",
+    "content-type",
+    "set-cookie",
+    "set-cookie",
+    "X",
+  ]);
 });
 
 Deno.test("HTTPMessage: names that change length or leave ASCII when lower-cased match as in Python", () => {
