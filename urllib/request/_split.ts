@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { pyLower } from "../../_util/py_lower.ts";
 
 /** `"http://h/p"` → `["http", "//h/p"]`; no scheme → `[null, url]`. */
 export function splitType(url: string): [string | null, string] {
@@ -58,9 +59,16 @@ export function splitPort(host: string): [string, string | null] {
   return [m[1] as string, m[2] || null];
 }
 
-/** Python's `str.capitalize()`, the header-name form Request stores. */
+/**
+ * Python's `str.capitalize()`, the header-name form Request stores: the
+ * first character upper-cased, the rest lower-cased as part of the whole
+ * name (a final sigma stays final). (Python title-cases the first
+ * character, which differs for a few: `ß`, `ǆ`, ligatures.)
+ */
 export function capitalize(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1).toLowerCase();
+  if (name === "") return "";
+  const first = String.fromCodePoint(name.codePointAt(0)!);
+  return first.toUpperCase() + pyLower(name).slice(pyLower(first).length);
 }
 
 /** Python's `str.title()` for header names: `content-type` → `Content-Type`. */

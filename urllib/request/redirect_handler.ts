@@ -25,10 +25,17 @@ const CREDENTIAL_HEADERS = new Set([
 /**
  * The scheme, host and port of `url`; its netloc as written when the port
  * is not a number (the request then fails as Python's does, with
- * `InvalidURL`, when it is opened).
+ * `InvalidURL`, when it is opened); `null` when it cannot be split (a
+ * broken IPv6 bracket), which no other URL shares: Python still returns
+ * the new request, which fails when it is opened.
  */
-function origin(url: string): string {
-  const parts = urlparse(url);
+function origin(url: string): string | null {
+  let parts;
+  try {
+    parts = urlparse(url);
+  } catch {
+    return null;
+  }
   const scheme = parts.scheme.toLowerCase();
   let port: number | null;
   try {
@@ -118,7 +125,8 @@ export class HTTPRedirectHandler extends BaseHandler {
       ([301, 302, 303].includes(code) && m === "POST");
     if (!allowed) throw new HTTPError(req.full_url, code, msg, headers, fp);
     const target = newurl.replaceAll(" ", "%20");
-    const crossOrigin = origin(target) !== origin(req.full_url);
+    const to = origin(target);
+    const crossOrigin = to === null || to !== origin(req.full_url);
     const newheaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       const lower = k.toLowerCase();

@@ -173,3 +173,21 @@ Deno.test("relative and space-containing Location values are resolved and quoted
   equal(url, `${site.base}/echo?a%20b`);
   equal(seen.url, "/echo?a%20b");
 });
+
+Deno.test("redirect_request: a Location that cannot be split still gives the new request, as Python's, with credentials dropped", () => {
+  const handler = new HTTPRedirectHandler();
+  const req = new Request("http://a.test/", {
+    headers: { Authorization: "secret", "X-K": "1" },
+  });
+  const next = handler.redirect_request(
+    req,
+    null,
+    302,
+    "Found",
+    null,
+    "http://[::1/x",
+  );
+  equal(next?.full_url, "http://[::1/x");
+  // No origin can be read from it: treated as another origin.
+  deepEqual(next?.header_items(), [["X-k", "1"]]);
+});

@@ -351,3 +351,14 @@ Deno.test({
     }
   },
 });
+
+Deno.test("header names are capitalised as Python's str.capitalize(): a final sigma stays final, a character beyond U+FFFF is one character", () => {
+  const names = (key: string) =>
+    new Request("http://h/", { headers: { [key]: "v" } }).header_items()[0]
+      ?.[0];
+  equal(names("ΑΣ"), "Ας");
+  equal(names("Α.Σ"), "Α.ς");
+  equal(names("ΣΑ"), "Σα");
+  equal(names("\u{10428}b"), "\u{10400}b");
+  equal(names("content-TYPE"), "Content-type");
+});
