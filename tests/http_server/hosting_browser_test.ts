@@ -36,12 +36,6 @@ if (CHROMIUM === null) {
 
 /** Bounds every wait in the browser, so a bug fails instead of hanging. */
 const WAIT = { timeout: 15_000 };
-/**
- * Bounds the waits for every tab to settle on a change: eight tabs
- * reloading at once take 7 s alone, and far longer while the other test
- * files share the machine's cores. What is checked is where they end.
- */
-const SETTLE = { timeout: 45_000 };
 
 async function launch(profile: string): Promise<Browser> {
   return await puppeteer.launch({
@@ -174,7 +168,7 @@ Deno.test({
           for (const tab of tabs) {
             await tab.waitForFunction(
               `document.querySelector("h1")?.textContent?.endsWith(" 2")`,
-              SETTLE,
+              WAIT,
             );
           }
           // A burst of saves: while every tab reloads nobody listens, yet
@@ -189,7 +183,7 @@ Deno.test({
           for (const tab of tabs.slice(1)) {
             await tab.waitForFunction(
               `document.querySelector("h1")?.textContent === "b 12"`,
-              SETTLE,
+              WAIT,
             );
           }
           // Once current, a page stays: no reload loop, even where the
@@ -200,7 +194,7 @@ Deno.test({
           for (const tab of tabs.slice(1)) {
             await tab.waitForFunction(
               `document.querySelector("h1")?.textContent === "b 12"`,
-              SETTLE,
+              WAIT,
             );
           }
           const origins = await Promise.all(
