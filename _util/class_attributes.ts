@@ -16,7 +16,7 @@
  */
 
 /** Every class that declared class attributes, with their names. */
-const declared = new Map<object, readonly string[]>();
+const declared = new WeakMap<object, readonly string[]>();
 /** The classes whose static fields were adopted already. */
 const adopted = new WeakSet<object>();
 
