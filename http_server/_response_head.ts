@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { UnicodeEncodeError } from "../_util/codec/mod.ts";
+import { encodeText } from "../_util/codec/mod.ts";
 import { isToken } from "../_util/http_token.ts";
 import { escapeCodePoint, pyRepr } from "../_util/py_repr.ts";
 
@@ -31,29 +31,17 @@ function isHeaderName(name: string): boolean {
 }
 
 /**
- * The error for `text`, refused in `line`: CR, LF or NUL is header
- * injection (a `TypeError`); else a character beyond Latin-1 is Python's
- * `UnicodeEncodeError` for encoding the line, at the first run of such
- * characters (positions in code points, as Python counts them).
+ * Refuses `text` in `line`: CR, LF or NUL is header injection (a
+ * `TypeError`); else it holds a character beyond Latin-1, and encoding the
+ * line raises Python's `UnicodeEncodeError`, as Python's `send_header` does.
  */
-function unsafeText(what: string, text: string, line: string): TypeError {
+function refuseUnsafe(what: string, text: string, line: string): void {
   if (LINE_BREAKS.test(text)) {
-    return new TypeError(
+    throw new TypeError(
       `invalid ${what} ${pyRepr(text)}: CR, LF and NUL are not allowed`,
     );
   }
-  const codePoints = Array.from(line, (ch) => ch.codePointAt(0)!);
-  const start = codePoints.findIndex((cp) => cp > 0xff);
-  let end = start + 1;
-  while ((codePoints[end] ?? 0) > 0xff) end++;
-  return new UnicodeEncodeError(
-    "latin-1",
-    line,
-    start,
-    end,
-    "ordinal not in range(256)",
-    codePoints[start]!,
-  );
+  encodeText(line, "latin-1");
 }
 
 /**
@@ -87,9 +75,7 @@ export function statusLine(
     throw new RangeError(`invalid status code ${pyRepr(code)}`);
   }
   const line = `${protocolVersion} ${code} ${message}\r\n`;
-  if (UNSAFE_TEXT.test(message)) {
-    throw unsafeText("reason phrase", message, line);
-  }
+  if (UNSAFE_TEXT.test(message)) refuseUnsafe("reason phrase", message, line);
   return line;
 }
 
@@ -107,7 +93,7 @@ export function headerLine(keyword: string, value: string): string {
   }
   const line = `${keyword}: ${value}\r\n`;
   if (UNSAFE_TEXT.test(value)) {
-    throw unsafeText(`header value for ${keyword}:`, value, line);
+    refuseUnsafe(`header value for ${keyword}:`, value, line);
   }
   return line;
 }
