@@ -134,8 +134,12 @@ export class HeadBuffer {
     this.followAgain();
   }
 
-  /** This head is sent in parts or made elsewhere: it is not kept. */
+  /**
+   * This head is sent in parts or made elsewhere: the lines it followed are
+   * built, and it is not kept.
+   */
   forget(): void {
+    this.stopFollowing();
     this.#made = null;
   }
 

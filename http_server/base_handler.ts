@@ -1275,7 +1275,6 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.wfile.hold(head.takeKept());
       return;
     }
-    head.stopFollowing();
     if (head.text === null) {
       throw new Error("end_headers: call send_response() first");
     }
@@ -1316,7 +1315,6 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    */
   flush_headers(): void {
     // A head sent in parts is not kept to be repeated.
-    this.#head.stopFollowing();
     this.#head.forget();
     // After end_headers, which held the head to join the body, this sends
     // it now: Python's head is on the wire once flush_headers returns.
@@ -1361,7 +1359,6 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     // A header buffered before send_response goes first, as the hooks
     // would send it.
     const head = this.#head;
-    head.stopFollowing();
     head.forget();
     const buffered = head.take();
     if (buffered) wfile.hold(buffered, "latin-1");

@@ -121,7 +121,6 @@ Deno.test("a head sent in parts is not kept", () => {
   for (const call of [STATUS, LENGTH]) {
     if (!buffer.follows(...call)) buffer.add(...call, lineOf(call));
   }
-  buffer.stopFollowing();
   buffer.forget();
   equal(buffer.take(), lineOf(STATUS) + lineOf(LENGTH));
   buffer.followAgain();
@@ -131,6 +130,15 @@ Deno.test("a head sent in parts is not kept", () => {
     [STATUS, TYPE].map((call) => buffer.follows(...call)),
     [true, true],
   );
+});
+
+Deno.test("a head sent in parts while it still follows the kept one sends every line", () => {
+  const buffer = new HeadBuffer();
+  makeHead(buffer, [STATUS, LENGTH]);
+  // The same calls, then flush_headers instead of end_headers.
+  for (const call of [STATUS, LENGTH]) equal(buffer.follows(...call), true);
+  buffer.forget();
+  equal(buffer.take(), lineOf(STATUS) + lineOf(LENGTH));
 });
 
 Deno.test("a connection whose heads keep differing stops keeping them", () => {
