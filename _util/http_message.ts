@@ -53,7 +53,8 @@ const MISSING: unique symbol = Symbol("missing");
  * ```
  */
 export class HTTPMessage implements Iterable<string> {
-  #list: [string, string][];
+  /** The headers in order: each name as spelled, and its value. */
+  #pairs: [string, string][];
   #defaultType = DEFAULT_CONTENT_TYPE;
 
   /**
@@ -67,20 +68,12 @@ export class HTTPMessage implements Iterable<string> {
     // An array (the server's parsed head) skips looking up the global
     // `Headers`, which Deno loads lazily: a third of the copy's cost.
     if (!Array.isArray(init) && init instanceof Headers) {
-      this.#list = pairsOf(init);
+      this.#pairs = pairsOf(init);
       return;
     }
     const list: [string, string][] = [];
     for (const [name, value] of init) list.push([name, value]);
-    this.#list = list;
-  }
-
-  get #pairs(): [string, string][] {
-    return this.#list;
-  }
-
-  set #pairs(pairs: [string, string][]) {
-    this.#list = pairs;
+    this.#pairs = list;
   }
 
   /**
