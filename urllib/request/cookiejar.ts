@@ -392,11 +392,11 @@ function asPythonReadsIt(header: string): string {
     const name = written.toLowerCase();
     if (name === "path" && value !== null && value !== "") {
       parts.push(`Path=${escapePath(value)}`);
-    } else if (
-      name === "max-age" && value !== null && !/^-?\d+$/.test(value) &&
-      pyInt(value) !== null
-    ) {
-      parts.push(`Max-Age=${pyInt(value)}`);
+    } else if (name === "max-age" && value !== null && !/^-?\d+$/.test(value)) {
+      const seconds = pyInt(value);
+      parts.push(
+        seconds === null ? pair(written, value) : `Max-Age=${seconds}`,
+      );
     } else parts.push(pair(written, value));
   }
   return parts.join("; ");
