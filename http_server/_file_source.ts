@@ -243,13 +243,28 @@ function readFully(
   return true;
 }
 
-/** Reads the whole of `file` (`size` bytes), or `null` if it is shorter. */
+/** Where a byte past the expected end is read (and dropped). */
+const PAST_THE_END = new Uint8Array(1);
+
+/**
+ * Whether `file` has nothing left to read from its position: a file that
+ * grew since its size was taken (a save caught half-way) has.
+ */
+export function atEnd(file: OpenedFile): boolean {
+  return file.readSync(PAST_THE_END) === null;
+}
+
+/**
+ * Reads the whole of `file` (`size` bytes), or `null` if it is shorter or
+ * longer by now.
+ */
 export async function readWhole(
   file: OpenedFile,
   size: number,
 ): Promise<Uint8Array | null> {
   if (size <= SMALL_FILE || file instanceof OpenNode) {
-    return readExactly(file, 0, size);
+    const bytes = readExactly(file, 0, size);
+    return bytes !== null && atEnd(file) ? bytes : null;
   }
   const buffer = new Uint8Array(size);
   let filled = 0;
@@ -258,7 +273,7 @@ export async function readWhole(
     if (read === null) return null;
     filled += read;
   }
-  return buffer;
+  return (await file.read(PAST_THE_END)) === null ? buffer : null;
 }
 
 /**

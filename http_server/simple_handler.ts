@@ -30,6 +30,7 @@ import {
 import { fileStamp, isSettled, secondIsOver } from "./_file_stamp.ts";
 import {
   asFsFile,
+  atEnd,
   BufferedFile,
   closeSource,
   type CopySource,
@@ -155,8 +156,20 @@ async function readEntries(
 /** A path that a link leads out of the folder. */
 const OUTSIDE: unique symbol = Symbol("outside");
 
-/** A name that led to another file when opened than when checked. */
+/**
+ * A name that led to another file when opened than when checked, or a
+ * file whose size changed before it was read.
+ */
 const CHANGED: unique symbol = Symbol("changed");
+
+/**
+ * What `send_head` found of a file: what it knows of it, `null` once an
+ * error was sent, or {@linkcode CHANGED}.
+ */
+type Found = FileState | null | typeof CHANGED;
+
+/** How many times `send_head` looks at a file that keeps changing. */
+const READ_ATTEMPTS = 3;
 
 type FileId = Pick<Deno.FileInfo, "dev" | "ino">;
 
@@ -571,9 +584,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     // just before it, tells how long ago a file last changed, which
     // decides whether its stat can be trusted to reveal the next change
     // (see FileCache).
-    const checked = await this.#check(path);
-    const checkedAt = checked.checkedAt;
-    let { info, real } = checked;
+    let { info, checkedAt, real } = await this.#check(path);
     if (info === OUTSIDE) {
       this.send_error(404, "File not found");
       return null;
@@ -608,9 +619,36 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       this.send_error(404, "File not found");
       return null;
     }
-    let state = this.#fileState(path, info, checkedAt, real);
-    if (state instanceof Promise) state = await state;
-    if (!state) return null;
+    let fileInfo = info;
+    for (let attempt = 1;; attempt++) {
+      let state = this.#fileState(path, fileInfo, checkedAt, real);
+      if (state instanceof Promise) state = await state;
+      if (state === null) return null;
+      if (state !== CHANGED) {
+        const sent = this.#sendFileHeadOrClose(state, ctype);
+        if (sent !== CHANGED) return sent;
+      }
+      // Not the file checked by the time it was opened (another renamed
+      // in), or a size other than checked by the time it was read (an
+      // editor's save truncates, then writes): nothing is sent yet, so look
+      // again rather than fail the request.
+      if (attempt === READ_ATTEMPTS) {
+        this.send_error(500, "File changed while being read");
+        return null;
+      }
+      const again = await this.#check(path);
+      if (again.info === null || again.info === OUTSIDE || !again.info.isFile) {
+        this.send_error(404, "File not found");
+        return null;
+      }
+      ({ info: fileInfo, checkedAt, real } = again);
+    }
+  }
+
+  #sendFileHeadOrClose(
+    state: FileState,
+    ctype: string,
+  ): CopySource | null | typeof CHANGED {
     try {
       return this.#sendFileHead(state, ctype);
     } catch (error) {
@@ -651,7 +689,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     info: Deno.FileInfo,
     checkedAt: number,
     real: string | null,
-  ): FileState | null | Promise<FileState | null> {
+  ): Found | Promise<Found> {
     const store = storeOf(this.cache);
     const entry = store && lookupFile(store, path, info);
     if (entry) return this.#stateOf(info, checkedAt, entry.bytes, null, entry);
@@ -664,22 +702,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     checkedAt: number,
     real: string | null,
     store: CacheStore | null,
-  ): Promise<FileState | null> {
+  ): Promise<Found> {
     let entry: CachedFile | null = null;
     let bytes: Uint8Array | null = null;
     let file = await this.#openChecked(path, info, real);
-    if (file === CHANGED) {
-      // The name led to another file by the time it was opened (a new
-      // version renamed in, say): check that one, once.
-      const again = await this.#check(path);
-      const now = again.info;
-      file = null;
-      if (now !== null && now !== OUTSIDE && now.isFile) {
-        [info, checkedAt] = [now, again.checkedAt];
-        const opened = await this.#openChecked(path, info, again.real);
-        if (opened !== CHANGED) file = opened;
-      }
-    }
+    if (file === CHANGED) return CHANGED;
     if (!file) {
       this.send_error(404, "File not found");
       return null;
@@ -698,10 +725,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         file.close();
         file = null;
       }
-      if (bytes === null) {
-        this.send_error(500, "File changed while being read");
-        return null;
-      }
+      if (bytes === null) return CHANGED;
       if (store) entry = storeFile(store, path, info, checkedAt, bytes);
     }
     return this.#stateOf(info, checkedAt, bytes, file, entry);
@@ -756,7 +780,15 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     };
   }
 
-  #sendFileHead(state: FileState, ctype: string): CopySource | null {
+  /**
+   * Sends the head for the file `state` describes and returns its body;
+   * {@linkcode CHANGED}, with nothing sent, when the file no longer has
+   * the size checked.
+   */
+  #sendFileHead(
+    state: FileState,
+    ctype: string,
+  ): CopySource | null | typeof CHANGED {
     const { info, bytes, file, etag } = state;
     const size = info.size;
     this.#answeredFile = state;
@@ -804,10 +836,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       if (length !== size) type = typeOf();
       // Read before sending the head, so head and body leave together.
       const part = BufferedFile.read(file!, start, length);
+      const changed = part === null || (length === size && !atEnd(file!));
       file!.close();
-      if (part === null) {
-        this.send_error(500, "File changed while being read");
-        return null;
+      if (changed) {
+        part?.close();
+        return CHANGED;
       }
       if (length === size) state.readWhole(part.bytes);
       body = part;

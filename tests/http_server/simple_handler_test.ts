@@ -540,6 +540,70 @@ Deno.test("SimpleHTTPRequestHandler: hostile paths stay inside", async () => {
   });
 });
 
+Deno.test({
+  name:
+    "SimpleHTTPRequestHandler: a file saved between its check and its read (truncated, then written) is sent as saved, neither cut nor refused",
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_saved_" });
+    /** Rewritten once by the next request, after its check, before its read. */
+    let rewrite: [string, string] | null = null;
+    // guess_type runs after send_head's check and before the file is read.
+    class Saving extends Quiet {
+      override guess_type(path: string): string {
+        if (rewrite !== null) Deno.writeTextFileSync(...rewrite);
+        rewrite = null;
+        return super.guess_type(path);
+      }
+    }
+    const cases = [];
+    for (const cache of [true, false]) {
+      for (const settled of [true, false]) {
+        for (
+          const [change, after] of [
+            ["grows", "version 2 is longer"],
+            ["shrinks", "v2"],
+          ] as const
+        ) {
+          const name = `${cache}-${settled}-${change}.txt`;
+          cases.push({ cache, settled, change, name, after });
+        }
+      }
+    }
+    try {
+      for (const { name } of cases) {
+        await Deno.writeTextFile(`${dir}/${name}`, "version 1 of the file");
+      }
+      // A file unchanged for a second is trusted by its stat (and read
+      // after the head's checks when not cached); a fresh one is read
+      // first.
+      await settle(...cases.map(({ name }) => `${dir}/${name}`));
+      for (const { cache, settled, change, name, after } of cases) {
+        const path = `${dir}/${name}`;
+        if (!settled) await Deno.writeTextFile(path, "version 1 of the file");
+        await withHTTPServer(
+          Saving.partial({ directory: dir, cache: cache ? true : null }),
+          async (base) => {
+            rewrite = [path, after];
+            const res = await fetch(`${base}/${name}`);
+            const what =
+              `cache ${cache}, settled ${settled}: the file ${change}`;
+            equal(rewrite, null, `the hook ran (${what})`);
+            equal(res.status, 200, what);
+            equal(
+              res.headers.get("content-length"),
+              String(after.length),
+              what,
+            );
+            equal(await res.text(), after, what);
+          },
+        );
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
 Deno.test(
   "SimpleHTTPRequestHandler: hooks can be overridden",
   deadline(async () => {
