@@ -127,6 +127,13 @@ function isDisconnect(error: unknown): boolean {
  */
 export const SEND_KEPT_HEAD: unique symbol = Symbol("sendKeptHead");
 
+/**
+ * The package's own hook on the page `send_error` sends:
+ * `handler[ERROR_PAGE](page)` returns the bytes to send in its place (a
+ * page with serve's live reload script). Not public API.
+ */
+export const ERROR_PAGE: unique symbol = Symbol("errorPage");
+
 let dateText = "";
 let dateBytes: Uint8Array = new Uint8Array(0);
 
@@ -1109,7 +1116,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       });
       // Python encodes the page with errors="replace": a lone surrogate
       // becomes "?" (TextEncoder would write U+FFFD).
-      body = utf8Codec.encode(page, "replace");
+      body = this[ERROR_PAGE](utf8Codec.encode(page, "replace"));
       this.send_header("Content-Type", this.error_content_type);
       this.send_header("Content-Length", String(body.length));
     }
@@ -1328,6 +1335,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const head = this.#head.take();
     if (hold) this.wfile.hold(head, "latin-1");
     else this.wfile.write(head, "latin-1");
+  }
+
+  /**
+   * The bytes `send_error` sends for its `page`: the page itself.
+   * Package-internal.
+   *
+   * @ignore
+   */
+  [ERROR_PAGE](page: Uint8Array): Uint8Array {
+    return page;
   }
 
   /**

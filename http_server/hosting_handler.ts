@@ -43,6 +43,7 @@ import {
 import * as byteNames from "./_byte_names.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
 import { injectLiveReload } from "./_live_reload.ts";
+import { ERROR_PAGE } from "./base_handler.ts";
 import { contentTypeFor } from "../_util/mime_types.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
 import {
@@ -545,6 +546,21 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     } else {
       super.send_error(code, messageOrOptions, explain);
     }
+  }
+
+  /**
+   * An error page for a GET gets the live reload script, so a page asked
+   * for before it was saved (or while an editor replaced it) loads once it
+   * is. Never for another method: reloading would send a form again.
+   *
+   * @ignore
+   */
+  override [ERROR_PAGE](page: Uint8Array): Uint8Array {
+    const live = this.live_reload;
+    return live !== null && this.command === "GET" &&
+        this.error_content_type.startsWith("text/html")
+      ? injectLiveReload(page, live.version)
+      : page;
   }
 
   #sendNotFoundPage(message: string | null): boolean {

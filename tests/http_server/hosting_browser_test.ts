@@ -130,6 +130,34 @@ Deno.test({
       );
 
       await t.step(
+        "--watch: a page asked for before it is saved loads once it is",
+        async () => {
+          await using site = await makeSite({ "index.html": "<h1>home</h1>" });
+          await using server = await serve(site.root, ["--watch"]);
+          const page = await browser.newPage();
+          try {
+            const missing = await page.goto(server.url("/later.html"), WAIT);
+            equal(missing?.status(), 404);
+            await server.process.until(
+              () =>
+                server.process.stderr.includes('"GET /__serve/live-reload '),
+              "the error page to open its event stream",
+            );
+            await Deno.writeTextFile(
+              `${site.root}/later.html`,
+              "<html><body><h1>saved</h1></body></html>",
+            );
+            await page.waitForFunction(
+              `document.querySelector("h1")?.textContent === "saved"`,
+              WAIT,
+            );
+          } finally {
+            await page.close();
+          }
+        },
+      );
+
+      await t.step(
         "--watch: eight tabs and ten back-and-forth clicks all load, and a change reloads every tab",
         async () => {
           const page = (name: string, other: string) =>

@@ -771,6 +771,32 @@ Deno.test({
 
 Deno.test({
   name:
+    "--watch: Python's error page for a GET gets the script too; another method's does not (a reload would send it again)",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ "index.html": "<h1>home</h1>" });
+    await using server = await serve(site.root, ["--watch"]);
+    const missing = await fetchText(server.url("/later.html"));
+    equal(missing.res.status, 404);
+    ok(missing.text.includes("<p>Message: File not found.</p>"));
+    ok(missing.text.includes('const path = "/__serve/live-reload";'));
+    ok(missing.text.endsWith("</script>\n</body>\n</html>\n"), missing.text);
+    equal(
+      Number(missing.res.headers.get("content-length")),
+      new TextEncoder().encode(missing.text).length,
+    );
+    const posted = await fetchText(server.url("/later.html"), {
+      method: "POST",
+      body: "x",
+    });
+    equal(posted.res.status, 501);
+    ok(posted.text.includes("<p>Error code: 501</p>"));
+    ok(!posted.text.includes("<script>"), posted.text);
+  },
+});
+
+Deno.test({
+  name:
     "--watch: HTML pages get the script, an event stream reports changes, no-cache by default",
   ...opts,
   async fn() {
