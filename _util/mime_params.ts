@@ -12,7 +12,7 @@
  * @module
  */
 import { decodeBytes } from "./codec/mod.ts";
-import { pyLower } from "./py_lower.ts";
+import { pyLower } from "./py_case.ts";
 import { pyStrip } from "./py_str.ts";
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import { encodeText } from "../_util/codec/mod.ts";
-import { pyLower } from "../_util/py_lower.ts";
+import { pyLower } from "../_util/py_case.ts";
 import { htmlEscape, quote, unquote } from "./_text.ts";
 
 const encoder = new TextEncoder();

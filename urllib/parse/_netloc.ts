@@ -10,7 +10,7 @@
  */
 
 import { reprStr } from "../../_util/py_repr.ts";
-import { pyLower } from "../../_util/py_lower.ts";
+import { pyLower } from "../../_util/py_case.ts";
 
 function invalidIPv6(): TypeError {
   return new TypeError("Invalid IPv6 URL");

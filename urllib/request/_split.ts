@@ -9,13 +9,13 @@
  *
  * @module
  */
-import { pyLower } from "../../_util/py_lower.ts";
+import { pyLower, pyUpper } from "../../_util/py_case.ts";
 
 /** `"http://h/p"` → `["http", "//h/p"]`; no scheme → `[null, url]`. */
 export function splitType(url: string): [string | null, string] {
   const m = /^([^/:]+):([\s\S]*)$/.exec(url);
   if (!m) return [null, url];
-  return [(m[1] as string).toLowerCase(), m[2] as string];
+  return [pyLower(m[1] as string), m[2] as string];
 }
 
 /** `"//h:1/p"` → `["h:1", "/p"]`; no authority → `[null, url]`. */
@@ -68,7 +68,7 @@ export function splitPort(host: string): [string, string | null] {
 export function capitalize(name: string): string {
   if (name === "") return "";
   const first = String.fromCodePoint(name.codePointAt(0)!);
-  return first.toUpperCase() + pyLower(name).slice(pyLower(first).length);
+  return pyUpper(first) + pyLower(name).slice(pyLower(first).length);
 }
 
 /** Python's `str.title()` for header names: `content-type` → `Content-Type`. */

@@ -84,13 +84,20 @@ function forwardAddPassword(
   add.call(mgr, ...args);
 }
 
-/** Python's error for a challenge scheme the handler cannot answer. */
+/**
+ * Python's error for a challenge scheme the handler cannot answer: the
+ * Basic handler shows the scheme's repr, the Digest handler the scheme
+ * between plain quotes.
+ */
 function unsupportedScheme(
   handler: "AbstractBasicAuthHandler" | "AbstractDigestAuthHandler",
   scheme: string,
 ): RangeError {
+  const shown = handler === "AbstractBasicAuthHandler"
+    ? pyRepr(scheme)
+    : `'${scheme}'`;
   return new RangeError(
-    `${handler} does not support the following scheme: ${pyRepr(scheme)}`,
+    `${handler} does not support the following scheme: ${shown}`,
   );
 }
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { pyLower } from "../../_util/py_lower.ts";
+import { pyLower } from "../../_util/py_case.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote } from "../parse/mod.ts";
 import { base64Utf8 } from "./auth_handlers.ts";
@@ -51,13 +51,13 @@ export function getproxies(): Record<string, string> {
   const env = environment();
   const proxies: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    const lower = name.toLowerCase();
+    const lower = pyLower(name);
     if (value && lower.endsWith("_proxy")) proxies[lower.slice(0, -6)] = value;
   }
   if ("REQUEST_METHOD" in env) delete proxies["http"];
   for (const [name, value] of Object.entries(env)) {
     if (name.endsWith("_proxy")) {
-      const key = name.toLowerCase().slice(0, -6);
+      const key = pyLower(name).slice(0, -6);
       if (value) proxies[key] = value;
       else delete proxies[key];
     }
@@ -155,7 +155,7 @@ export class ProxyHandler extends BaseHandler {
       throw new TypeError("proxies must be a mapping");
     }
     for (const [key, url] of Object.entries(this.proxies)) {
-      const type = key.toLowerCase();
+      const type = pyLower(key);
       // Python adds one `<scheme>_open` per proxied scheme to the instance.
       Object.defineProperty(this, `${type}_open`, {
         value: (r: Request) => this.proxy_open(r, url, type),

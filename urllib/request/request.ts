@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { pyLower } from "../../_util/py_lower.ts";
+import { pyLower } from "../../_util/py_case.ts";
 import {
   adoptClassFields,
   classAttributes,

@@ -9,7 +9,7 @@
  */
 import { pyRepr } from "../../_util/py_repr.ts";
 import { pyStrip } from "../../_util/py_str.ts";
-import { pyLower } from "../../_util/py_lower.ts";
+import { pyLower } from "../../_util/py_case.ts";
 import { decodeBytes } from "../../_util/codec/mod.ts";
 import { quote, unquote, urlparse, urlunparse } from "../parse/mod.ts";
 import { HTTPError } from "../error.ts";

@@ -116,6 +116,12 @@ Deno.test("getproxies and proxy_bypass read the environment as Python does", asy
     REQUEST_METHOD: "GET",
   });
   equal(settings.proxies["http"], undefined);
+  // Names lower-cased as Python's lower() does (Unicode 15.1): U+A7CB has
+  // no lower case there.
+  settings = await proxySettings({ "\ua7cb_PROXY": "http://newer:3" });
+  equal(settings.proxies["\ua7cb"], "http://newer:3");
+  const handler = new ProxyHandler({ "\ua7cb": "http://newer:3" });
+  ok("\ua7cb_open" in handler);
   settings = await proxySettings({ no_proxy: "*" });
   equal(settings.bypass["anything"], true);
   // Explicit settings need no environment.

@@ -21,6 +21,9 @@ Deno.test("Request splits the URL as Python does", () => {
   // Python's lower() (Unicode 15.1): U+1C89 has no lower case there.
   equal(request_host(new Request("http://\u1c89X.test/")), "\u1c89x.test");
   equal(new Request("HTTP://h").type, "http");
+  // U+A7CB has no lower case in Python's Unicode 15.1.
+  const newer = new Request("\ua7cb://h/");
+  deepEqual([newer.type, newer.full_url], ["\ua7cb", "\ua7cb://h/"]);
   equal(new Request("http://h%2Fx/").host, "h/x");
   equal(new Request("http://h?q").selector, "/?q");
   // An empty fragment is dropped from full_url; no host is null (Python's None).
@@ -352,7 +355,7 @@ Deno.test({
   },
 });
 
-Deno.test("header names are capitalised as Python's str.capitalize(): a final sigma stays final, a character beyond U+FFFF is one character", () => {
+Deno.test("header names are capitalised as Python's str.capitalize(): a final sigma stays final, a character beyond U+FFFF is one character, Unicode 15.1's cases", () => {
   const names = (key: string) =>
     new Request("http://h/", { headers: { [key]: "v" } }).header_items()[0]
       ?.[0];
@@ -361,4 +364,7 @@ Deno.test("header names are capitalised as Python's str.capitalize(): a final si
   equal(names("ΣΑ"), "Σα");
   equal(names("\u{10428}b"), "\u{10400}b");
   equal(names("content-TYPE"), "Content-type");
+  // U+019B and U+0264 have no upper case in Python's Unicode 15.1.
+  equal(names("\u019bX"), "\u019bx");
+  equal(names("\u0264"), "\u0264");
 });
