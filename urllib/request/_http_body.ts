@@ -223,6 +223,10 @@ class ChunkedBody implements BodySource {
     return this.#unfinished;
   }
 
+  finished(): boolean {
+    return this.#done;
+  }
+
   close(): void {
     this.#conn.close();
   }

@@ -25,6 +25,11 @@ export interface BodySource {
    * `IncompleteRead.partial` leaves them out.
    */
   unfinishedChunk?(): number;
+  /**
+   * Whether the body met the end it marks itself (a chunked body's last
+   * chunk), where http.client lets the connection go at once.
+   */
+  finished?(): boolean;
   /** Releases the underlying connection or file. */
   close(): void;
 }
@@ -146,8 +151,16 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   #closed = false;
   /** A `code` set apart from `status` (HTTP responses only). */
   #code: number | null | undefined = undefined;
-  /** The body ended (or failed) and its source was released. */
+  /**
+   * The response let its connection go, as http.client's `isclosed()`
+   * tells: at a read that returned nothing, after `read()`, at the end of
+   * a length or of a chunked body, on `close()`.
+   */
   #released = false;
+  /** The source met its end (and its socket is closed). */
+  #exhausted = false;
+  /** A chunked body was cut short: every later read fails too, as Python's. */
+  #cutShort = false;
   /** A read timed out: the body can no longer be trusted to continue. */
   #timedOut = false;
   /**
@@ -241,19 +254,34 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     // Python's socket file refuses every read after a timeout, rather than
     // let a retry take what follows the lost bytes, or an end, for the rest.
     if (this.#timedOut) throw timedOutObject();
-    if (this.#released) return null;
+    if (this.#cutShort) throw new IncompleteRead(EMPTY);
+    if (this.#released || this.#exhausted) return null;
     let n: number | null;
     try {
       n = await this.#source.readInto(buf);
     } catch (error) {
       // An aborted request (the only URLError a body read throws) keeps
-      // rejecting later reads; any other failure ends the body, as in Python.
+      // rejecting later reads, and so does a chunked body cut short (its
+      // source closed its socket); any other failure ends the body, as in
+      // Python.
       if (error instanceof TimeoutError) this.#timedOut = true;
-      if (!(error instanceof URLError)) this.#release();
+      if (error instanceof IncompleteRead) this.#cutShort = true;
+      else if (!(error instanceof URLError)) this.#release();
       throw error;
     }
-    if (n === null) this.#release();
+    if (n === null) {
+      // The socket goes now; the response lets go as Python's does: at
+      // once at a chunked body's end, else at a read that returns nothing.
+      this.#exhausted = true;
+      this.#source.close();
+      if (this.#source.finished?.()) this.#release();
+    }
     return n;
+  }
+
+  /** A read that asked for bytes and got none lets the connection go. */
+  #releaseIfNothing(asked: number, got: number): void {
+    if (got === 0 && asked !== 0) this.#release();
   }
 
   /**
@@ -304,20 +332,25 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     if (amt === null) return await this.#readAll();
     // Python's read(-1) reads to the end of the stream, a Content-Length
     // cut short included (only read() compares the two).
-    if (amt < 0) return await this.#readUpTo(Infinity);
+    const asked = amt;
+    if (amt < 0) amt = Infinity;
     // No more than the body's announced rest (Python clips too).
     const left = this.#source.missing?.();
     if (left !== undefined) amt = Math.min(amt, this.#peek.length + left);
-    return await this.#readUpTo(amt);
+    const data = await this.#readUpTo(amt);
+    this.#releaseIfNothing(asked, data.length);
+    return data;
   }
 
   async #readAll(): Promise<Uint8Array> {
     if (this.#closed) return new Uint8Array(0);
-    // A body already cut short (and reported) reads as empty, as Python's
-    // once it has let its connection go.
+    // Once the connection is let go (a body cut short and reported, or a
+    // read that returned nothing), the rest reads as empty, as in Python.
     const ended = this.#released;
     const data = await this.#readUpTo(Infinity);
     const missing = this.#source.missing?.() ?? 0;
+    // Python lets the connection go after read(), whole or cut short.
+    this.#release();
     if (missing > 0 && !ended) throw new IncompleteRead(data, missing);
     return data;
   }
@@ -376,6 +409,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       throw this.#failedRead(error, b, filled);
     }
     this.#releaseIfReadOut();
+    this.#releaseIfNothing(b.length, filled);
     return filled;
   }
 
@@ -416,6 +450,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       this.#releaseIfReadOut();
       if (nl >= 0) break;
     }
+    this.#releaseIfNothing(max, total);
     return total === line.length ? line : line.slice(0, total);
   }
 

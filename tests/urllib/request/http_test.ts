@@ -366,6 +366,57 @@ Deno.test("a body shorter than Content-Length: read() throws IncompleteRead once
   equal(text(await (await urlopen(raw.base)).read(-1)), "abc");
 });
 
+Deno.test("a body cut short is reported as Python reports it: read() after a read(n) that met the cut throws; a chunked body throws at every read until closed", async () => {
+  // Expected values printed by CPython 3.13's urlopen on the same bytes.
+  const incomplete =
+    (partial: string, expected: number | null) => (e: unknown) => {
+      ok(e instanceof IncompleteRead);
+      deepEqual([text(e.partial), e.expected], [partial, expected]);
+      return true;
+    };
+  const open = async (base: string) => {
+    const resp = await urlopen(base);
+    ok(resp instanceof HTTPResponse);
+    return resp;
+  };
+  {
+    await using raw = startRaw(() =>
+      "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"
+    );
+    const resp = await open(raw.base);
+    equal(text(await resp.read(8)), "abc");
+    // Bytes came: the connection is not let go yet, and the cut is still
+    // to be reported.
+    deepEqual([resp.isclosed(), resp.length], [false, 7]);
+    await rejects(resp.read(), incomplete("", 7));
+    equal(resp.isclosed(), true);
+    equal((await resp.read()).length, 0);
+  }
+  {
+    await using raw = startRaw(() =>
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc"
+    );
+    const resp = await open(raw.base);
+    equal(text(await resp.read(2)), "ab");
+    await rejects(resp.read(2), incomplete("", null));
+    // Not a clean end for a caller that goes on reading.
+    await rejects(resp.read(), incomplete("", null));
+    await rejects(resp.readline(), incomplete("", null));
+    equal(resp.isclosed(), false);
+    resp.close();
+    deepEqual([(await resp.read()).length, resp.isclosed()], [0, true]);
+  }
+  {
+    // Without a length, the connection goes at the read that gets nothing.
+    await using raw = startRaw(() => "HTTP/1.0 200 OK\r\n\r\nabc");
+    const resp = await open(raw.base);
+    equal(text(await resp.readline()), "abc");
+    equal(resp.isclosed(), false);
+    equal((await resp.readline()).length, 0);
+    equal(resp.isclosed(), true);
+  }
+});
+
 Deno.test("error statuses throw HTTPError, which is a readable response", async () => {
   await using site = startSite();
   const e = await urlopen(`${site.base}/status/418`).then(
