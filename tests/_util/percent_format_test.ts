@@ -61,7 +61,28 @@ Deno.test("percentFormat: mapping keys, as error_message_format uses them", () =
     }),
     "Error code: 404, Not Found; 404",
   );
-  throws(() => percentFormat("%(missing)s", { code: 1 }), TypeError);
+  // Python's KeyError is a RangeError here.
+  throws(() => percentFormat("%(missing)s", { code: 1 }), {
+    name: "RangeError",
+    message: "format key not found: 'missing'",
+  });
+});
+
+Deno.test("percentFormat: keys nest parentheses and need a closing one, as in CPython", () => {
+  equal(percentFormat("%(a(b))s", { "a(b)": 1 }), "1");
+  throws(() => percentFormat("%(a", { a: 1 }), {
+    name: "TypeError",
+    message: "incomplete format key",
+  });
+  throws(() => percentFormat("%(a%(b)s", { a: 1 }), {
+    name: "TypeError",
+    message: "incomplete format key",
+  });
+  // CPython wants a mapping before it reads the key.
+  throws(() => percentFormat("%(", [1]), {
+    name: "TypeError",
+    message: "format requires a mapping",
+  });
 });
 
 Deno.test("percentFormat: a mapping is also the one argument of a conversion without a key, as in CPython", () => {
@@ -151,5 +172,145 @@ Deno.test("percentFormat: %s, %r and %a print as Python's str, repr and ascii", 
   throws(() => percentFormat("%d", [-Infinity]), {
     name: "RangeError",
     message: "cannot convert float infinity to integer",
+  });
+});
+
+// Expected values printed by CPython 3.13 (`format % args`).
+const FLOAT_CASES: [string, unknown[], string][] = [
+  // No exponent form for large values: Python prints every digit.
+  ["%f", [1e21], "1000000000000000000000.000000"],
+  ["%.2f", [-1.5e22], "-15000000000000000000000.00"],
+  ["%.25g", [1e21], "1000000000000000000000"],
+  // A bigint converts to float first, as Python's float(int).
+  ["%f", [10n ** 22n], "10000000000000000000000.000000"],
+  // Any precision, the exact binary value rounded half-to-even.
+  ["%.101f", [1.5], "1.5" + "0".repeat(100)],
+  ["%.120g", [1.5], "1.5"],
+  [
+    "%.150f",
+    [0.1],
+    "0.1000000000000000055511151231257827021181583404541015625" +
+    "0".repeat(95),
+  ],
+  // A tie: the exact value ends in ...0703125, rounded to the even 2.
+  [
+    "%.76f",
+    [6.617444900424222e-24],
+    "0.0000000000000000000000066174449004242213989712695365597028285264968872070312",
+  ],
+  [
+    "%.101e",
+    [0.1],
+    "1.000000000000000055511151231257827021181583404541015625" +
+    "0".repeat(47) + "e-01",
+  ],
+];
+
+Deno.test("percentFormat: %f, %e and %g print the exact value at any size and precision", () => {
+  for (const [format, args, expected] of FLOAT_CASES) {
+    equal(percentFormat(format, args), expected, format);
+  }
+  throws(() => percentFormat("%f", [10n ** 400n]), {
+    name: "RangeError",
+    message: "int too large to convert to float",
+  });
+});
+
+Deno.test("percentFormat: the width counts code points", () => {
+  equal(percentFormat("[%5s]", ["\u{1f600}"]), "[    \u{1f600}]");
+  equal(percentFormat("[%-6r]", ["\u{1f600}"]), "['\u{1f600}'   ]");
+  equal(percentFormat("[%3c]", [0x1f600]), "[  \u{1f600}]");
+});
+
+Deno.test("percentFormat: # keeps the point of a float and puts 0x before the 0 flag's zeros", () => {
+  equal(
+    percentFormat("%#.0f|%#.0e|%#.0g|%#g", [2.5, 1.5, 1.5, 100000]),
+    "2.|2.e+00|2.|100000.",
+  );
+  equal(
+    percentFormat("%#08x|%#010x|%#08o|%+#08X", [255, -255, 8, 255]),
+    "0x0000ff|-0x00000ff|0o000010|+0X000FF",
+  );
+});
+
+Deno.test("percentFormat: a negative * precision counts as 0", () => {
+  equal(percentFormat("%.*s|%.*f", [-1, "abc", -1, 1.5]), "|2");
+});
+
+Deno.test("percentFormat: the 0 flag pads nan and inf with zeros", () => {
+  equal(
+    percentFormat("%05f|%+06.1f|%06F|% 06E", [Infinity, NaN, -Infinity, NaN]),
+    "00inf|+00nan|-00INF| 00NAN",
+  );
+});
+
+Deno.test("percentFormat: %x and %o refuse a float, as CPython", () => {
+  const floats: [string, number][] = [
+    ["%x", 3.5],
+    ["%X", NaN],
+    ["%o", Infinity],
+  ];
+  for (const [format, value] of floats) {
+    throws(() => percentFormat(format, [value]), {
+      name: "TypeError",
+      message: `${format} format: an integer is required, not float`,
+    });
+  }
+  // Beyond the safe integers a number is a float.
+  throws(() => percentFormat("%x", [1e16]), {
+    name: "TypeError",
+    message: "%x format: an integer is required, not float",
+  });
+});
+
+Deno.test("percentFormat: %c takes a bool or bigint as an int and refuses a float", () => {
+  equal(percentFormat("%c|%c", [true, 0x1f600n]), "\x01|\u{1f600}");
+  throws(() => percentFormat("%c", [2n ** 70n]), {
+    name: "RangeError",
+    message: "%c arg not in range(0x110000)",
+  });
+  throws(() => percentFormat("%c", [1e20]), {
+    name: "TypeError",
+    message: "%c requires int or char",
+  });
+});
+
+Deno.test("percentFormat: an unsupported conversion takes its argument first, and its index counts code points", () => {
+  throws(() => percentFormat("%y", []), {
+    message: "not enough arguments for format string",
+  });
+  throws(() => percentFormat("%\u00e9", [1]), {
+    name: "TypeError",
+    message: "unsupported format character '?' (0xe9) at index 1",
+  });
+  throws(() => percentFormat("\u{1f600}%y", [1]), {
+    message: "unsupported format character 'y' (0x79) at index 2",
+  });
+  throws(() => percentFormat("%\u{1f600}", [1]), {
+    message: "unsupported format character '?' (0x1f600) at index 1",
+  });
+});
+
+Deno.test("percentFormat: * takes an int within CPython's C types", () => {
+  throws(() => percentFormat("%*d", [1e16, 5]), {
+    name: "TypeError",
+    message: "* wants int",
+  });
+  throws(() => percentFormat("%*d", [10n ** 20n, 1]), {
+    name: "RangeError",
+    message: "Python int too large to convert to C ssize_t",
+  });
+  throws(() => percentFormat("%.*d", [2 ** 31, 1]), {
+    name: "RangeError",
+    message: "Python int too large to convert to C int",
+  });
+  throws(() => percentFormat("%99999999999999999999d", [1]), {
+    name: "RangeError",
+    message: "width too big",
+  });
+  // CPython raises MemoryError; no JavaScript string is that long.
+  throws(() => percentFormat("%*d", [2n ** 62n, 1]), {
+    name: "RangeError",
+    message: "formatted string too long",
   });
 });
