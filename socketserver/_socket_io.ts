@@ -44,6 +44,26 @@ function sizeOrNone(size: unknown): number {
   );
 }
 
+/** The bytes of a buffer `readinto` may fill, as Python's writable buffers. */
+function writableBytes(buffer: unknown): Uint8Array {
+  if (buffer instanceof Uint8Array) return buffer;
+  if (ArrayBuffer.isView(buffer)) {
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+  if (
+    buffer instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== "undefined" &&
+      buffer instanceof SharedArrayBuffer)
+  ) {
+    return new Uint8Array(buffer);
+  }
+  throw new TypeError(
+    `readinto() argument must be read-write bytes-like object, not ${
+      typeName(buffer)
+    }`,
+  );
+}
+
 /** A size that must be an integer (`read1`, `peek`), as in Python. */
 function integerSize(size: unknown): number {
   return asIndex(
@@ -243,8 +263,14 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     this.#eof = true;
   }
 
-  #checkOpen(): void {
-    if (this.#closed) throw new TypeError("I/O operation on closed file");
+  /** Python's error for `operation` on a closed file, as each method names it. */
+  #checkOpen(operation: string | null = null): void {
+    if (!this.#closed) return;
+    throw new TypeError(
+      operation === null
+        ? "I/O operation on closed file."
+        : `${operation} of closed file`,
+    );
   }
 
   /**
@@ -386,7 +412,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     if (size < -1) {
       throw new RangeError("read length must be non-negative or -1");
     }
-    this.#checkOpen();
+    this.#checkOpen("read");
     // Python's None, as -1: everything until the end of the stream.
     if (size < 0) return this.#readAll();
     if (size === 0) return EMPTY;
@@ -406,7 +432,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   async read1(size = -1): Promise<Uint8Array> {
     // Python's BufferedReader.read1 takes no None (read and readline do).
     size = integerSize(size);
-    this.#checkOpen();
+    this.#checkOpen("read");
     // Python returns at once for 0, without waiting for the peer.
     if (size === 0) return EMPTY;
     if (this.buffered === 0) await this.#fill();
@@ -422,21 +448,21 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   async peek(size = 0): Promise<Uint8Array> {
     integerSize(size);
-    this.#checkOpen();
+    this.#checkOpen("peek");
     if (this.buffered === 0) await this.#fill();
     return this.#buffer.slice(this.#start, this.#end);
   }
 
-  /** Fills `b` as far as the stream allows; resolves with the count (0 at its end). */
-  async readinto(b: Uint8Array): Promise<number> {
-    if (!(b instanceof Uint8Array)) {
-      throw new TypeError(
-        `readinto() argument must be read-write bytes-like object, not ${
-          typeName(b)
-        }`,
-      );
-    }
-    this.#checkOpen();
+  /**
+   * Fills `b` (any typed array, `DataView` or `ArrayBuffer`, as Python fills
+   * any writable buffer) as far as the stream allows; resolves with the
+   * count of bytes (0 at its end).
+   */
+  async readinto(
+    buffer: ArrayBufferView | ArrayBufferLike,
+  ): Promise<number> {
+    const b = writableBytes(buffer);
+    this.#checkOpen("readinto");
     while (this.buffered < b.length && await this.#fill());
     const count = Math.min(b.length, this.buffered);
     b.set(this.#buffer.subarray(this.#start, this.#start + count));
@@ -475,7 +501,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   async readline(size: number | null = -1): Promise<Uint8Array> {
     size = sizeOrNone(size);
-    this.#checkOpen();
+    this.#checkOpen("readline");
     return this.#take(await this.#lineLength(size));
   }
 
@@ -557,6 +583,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   async readlines(hint: number | null = -1): Promise<Uint8Array[]> {
     hint = sizeOrNone(hint);
+    this.#checkOpen();
     const lines: Uint8Array[] = [];
     let total = 0;
     while (true) {
@@ -596,6 +623,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
 
   /** Iterates over lines, as `for line in rfile` does in Python. */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    this.#checkOpen();
     while (true) {
       const line = await this.readline();
       if (line.length === 0) return;
@@ -847,7 +875,15 @@ export class SocketWriter {
   }
 
   #enqueue(data: BytesLike | string, encoding: "utf-8" | "latin-1"): number {
-    if (this.#closed) throw new TypeError("I/O operation on closed file");
+    if (this.#closed) {
+      // Python's buffered writer says so; its unbuffered one (wbufsize 0)
+      // even sends it, which this refuses (see the README).
+      throw new TypeError(
+        this.#bufferSize > 0
+          ? "write to closed file"
+          : "I/O operation on closed file.",
+      );
+    }
     if (this.#error !== null) throw this.#seen(this.#error);
     let count: number;
     if (typeof data === "string") {
@@ -1091,10 +1127,14 @@ export class SocketWriter {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  /** Stops writing; call `flush()` first to send what is queued. */
+  /**
+   * Stops writing; what is queued goes at once, as Python's buffered file
+   * flushes when closed (`await flush()` first to know it has gone).
+   */
   close(): void {
     this.#closed = true;
     this.#wakeDrainers();
+    if (this.#error === null) this.#startPump();
     // The staging buffers go to the next connection when no write can
     // still be sending from them (after a failed or timed-out write, one may).
     if (this.#sending !== null || this.#hasWork() || this.#error !== null) {

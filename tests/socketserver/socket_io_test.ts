@@ -373,13 +373,65 @@ serverTest(
   },
 );
 
-serverTest("a closed reader refuses reads with Python's message", async () => {
-  const { rfile } = reader(["data\n"]);
-  rfile.close();
-  equal(rfile.closed, true);
-  await rejects(rfile.readline(), /I\/O operation on closed file/);
-  await rejects(rfile.read(1), TypeError);
-});
+serverTest(
+  "a closed reader refuses reads with Python's message for each",
+  async () => {
+    const { rfile } = reader(["data\n"]);
+    rfile.close();
+    equal(rfile.closed, true);
+    // CPython 3.13's BufferedReader over a socket, each a ValueError.
+    const refused = (message: string) => new TypeError(message);
+    await rejects(rfile.read(1), refused("read of closed file"));
+    await rejects(rfile.read(), refused("read of closed file"));
+    await rejects(rfile.read1(1), refused("read of closed file"));
+    await rejects(rfile.readline(), refused("readline of closed file"));
+    await rejects(rfile.peek(1), refused("peek of closed file"));
+    await rejects(
+      rfile.readinto(new Uint8Array(2)),
+      refused("readinto of closed file"),
+    );
+    await rejects(rfile.readlines(), refused("I/O operation on closed file."));
+    await rejects(
+      rfile[Symbol.asyncIterator]().next(),
+      refused("I/O operation on closed file."),
+    );
+  },
+);
+
+serverTest(
+  "readinto fills any writable buffer, as Python's does, and counts bytes",
+  async () => {
+    const { rfile } = reader(["abcdefghij"]);
+    const shorts = new Int16Array(2);
+    equal(await rfile.readinto(shorts), 4);
+    equal(text(new Uint8Array(shorts.buffer)), "abcd");
+    const raw = new ArrayBuffer(3);
+    equal(await rfile.readinto(raw), 3);
+    equal(text(new Uint8Array(raw)), "efg");
+    const bytes = new Uint8Array(6);
+    equal(await rfile.readinto(new DataView(bytes.buffer, 1, 2)), 2);
+    equal(text(bytes.subarray(1, 3)), "hi");
+  },
+);
+
+serverTest(
+  "a buffered writer sends what it holds when closed, as Python's flushes; a write after that is refused with its message",
+  async () => {
+    const conn = new ScriptedConnection();
+    const wfile = new SocketWriter(conn, 100);
+    wfile.write("ab");
+    wfile.close();
+    await sleep(5);
+    equal(conn.written, "ab");
+    throws(() => wfile.write("cd"), new TypeError("write to closed file"));
+    const unbuffered = new SocketWriter(new ScriptedConnection());
+    unbuffered.close();
+    throws(
+      () => unbuffered.write("cd"),
+      new TypeError("I/O operation on closed file."),
+    );
+  },
+);
 
 serverTest(
   "wbufsize 0: what one turn writes leaves in one socket write, without flush()",
