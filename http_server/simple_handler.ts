@@ -645,6 +645,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     }
   }
 
+  /** {@linkcode #sendFileHead}, closing the file when it throws. */
   #sendFileHeadOrClose(
     state: FileState,
     ctype: string,
