@@ -7,6 +7,7 @@
  * @module
  */
 import { asPythonOSError } from "../../_util/os_error.ts";
+import { makeTempFile } from "./_temp_file.ts";
 import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import type { HTTPMessage } from "../../_util/http_message.ts";
@@ -183,10 +184,8 @@ export async function urlretrieve(
         throw asPythonOSError(error, target);
       });
     } else {
-      // Named with Python's tempfile prefix, "tmp" (Deno adds 16 hex digits).
-      filename = await Deno.makeTempFile({ prefix: "tmp" });
+      [filename, out] = await makeTempFile();
       tempFiles.push(filename);
-      out = await Deno.open(filename, { write: true, truncate: true });
     }
     const sink = new StagedWriter(out);
     try {

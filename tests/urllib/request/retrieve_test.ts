@@ -141,3 +141,61 @@ Deno.test("a local file: URL with no filename is not copied", async () => {
     await Deno.remove(path);
   }
 });
+
+Deno.test({
+  name:
+    "a temporary file goes where Python's tempfile puts it: the first usable of TMPDIR, TEMP, TMP and /tmp, named tmp and eight characters, mode 0600",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const scratch = await Deno.makeTempDir({ prefix: "pyport_tempdir_" });
+    const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
+    // Each child decides its folder once, as Python's process does.
+    const retrieveIn = async (env: Record<string, string>) => {
+      const script = `import { urlretrieve } from ${
+        JSON.stringify(module.href)
+      };
+const [path] = await urlretrieve("data:,abc");
+console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "eval",
+          "--config",
+          new URL("../../../deno.json", import.meta.url).pathname,
+          script,
+        ],
+        env,
+        clearEnv: true,
+        cwd: scratch,
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      equal(out.code, 0, stderr);
+      return JSON.parse(new TextDecoder().decode(out.stdout));
+    };
+    try {
+      const tmp = `${scratch}/tmp`;
+      await Deno.mkdir(tmp);
+      const path = (await Deno.realPath(tmp)) + "/";
+      // A TMPDIR that names no folder, or is empty, is passed over.
+      let [file, mode] = await retrieveIn({
+        TMPDIR: "/nonexistent",
+        TMP: tmp,
+      });
+      ok(file.startsWith(path), file);
+      ok(/^tmp[a-z0-9_]{8}$/.test(file.slice(path.length)), file);
+      equal(mode, 0o600);
+      [file] = await retrieveIn({ TMPDIR: "", TEMP: tmp });
+      ok(file.startsWith(path), file);
+      [file] = await retrieveIn({});
+      ok(file.startsWith("/tmp/tmp"), file);
+      await Deno.remove(file);
+      equal(
+        await Deno.readTextFile(
+          `${tmp}/${(await Array.fromAsync(Deno.readDir(tmp)))[0]?.name}`,
+        ),
+        "abc",
+      );
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
+    }
+  },
+});
