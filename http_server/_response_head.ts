@@ -36,12 +36,39 @@ function isHeaderName(name: string): boolean {
  * line raises Python's `UnicodeEncodeError`, as Python's `send_header` does.
  */
 function refuseUnsafe(what: string, text: string, line: string): void {
+  refuseLineBreaks(what, text);
+  encodeText(line, "latin-1");
+}
+
+function refuseLineBreaks(what: string, text: string): void {
   if (LINE_BREAKS.test(text)) {
     throw new TypeError(
       `invalid ${what} ${pyRepr(text)}: CR, LF and NUL are not allowed`,
     );
   }
-  encodeText(line, "latin-1");
+}
+
+function checkCode(code: number): void {
+  if (!Number.isInteger(code) || code < 100 || code > 999) {
+    throw new RangeError(`invalid status code ${pyRepr(code)}`);
+  }
+}
+
+/**
+ * What {@linkcode statusLine} refuses but for the encoding: an HTTP/0.9
+ * response sends no head, so Python never encodes its lines.
+ */
+export function checkStatus(code: number, message: string): void {
+  checkCode(code);
+  refuseLineBreaks("reason phrase", message);
+}
+
+/** What {@linkcode headerLine} refuses but for the encoding (HTTP/0.9). */
+export function checkHeader(keyword: string, value: string): void {
+  if (!isHeaderName(keyword)) {
+    throw new TypeError(`invalid header name ${pyRepr(keyword)}`);
+  }
+  refuseLineBreaks(`header value for ${keyword}:`, value);
 }
 
 /**
@@ -71,9 +98,7 @@ export function statusLine(
   code: number,
   message: string,
 ): string {
-  if (!Number.isInteger(code) || code < 100 || code > 999) {
-    throw new RangeError(`invalid status code ${pyRepr(code)}`);
-  }
+  checkCode(code);
   const line = `${protocolVersion} ${code} ${message}\r\n`;
   if (UNSAFE_TEXT.test(message)) refuseUnsafe("reason phrase", message, line);
   return line;

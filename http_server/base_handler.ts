@@ -45,6 +45,8 @@ import { HeadBuffer, HEADER_CALL } from "./_head_buffer.ts";
 import { HTTPReader } from "./_http_reader.ts";
 import { parseRequestLine, stripLineEnd } from "./_request_line.ts";
 import {
+  checkHeader,
+  checkStatus,
   escapeLogMessage,
   headerLine,
   type HeadTemplate,
@@ -1189,7 +1191,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const reason = message ?? this.#reason(code);
     const protocol = this.protocol_version;
     if (this.request_version === "HTTP/0.9") {
-      statusLine(protocol, code, reason); // checked, not buffered
+      checkStatus(code, reason); // checked, not buffered
     } else if (!this.#head.follows(code, reason, protocol)) {
       this.#head.add(
         code,
@@ -1206,7 +1208,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * also sets `close_connection`.
    *
    * @throws {TypeError} When the name is not a valid header name, or the
-   * name or value holds CR, LF or NUL (header injection).
+   * name or value holds CR, LF or NUL (header injection); for a
+   * `Connection` value that is not a string, after buffering the line
+   * (Python's `AttributeError` from `value.lower()`).
    * @throws {UnicodeEncodeError} When the value holds a character beyond
    * Latin-1, as Python's (a `TypeError` too).
    *
@@ -1237,11 +1241,17 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   send_header(keyword: string, value: string | number): void {
     const text = typeof value === "string" ? value : pyStr(value);
     if (this.request_version === "HTTP/0.9") {
-      headerLine(keyword, text); // checked, not buffered
+      checkHeader(keyword, text); // checked, not buffered
     } else if (!this.#head.follows(keyword, text, HEADER_CALL)) {
       this.#head.add(keyword, text, HEADER_CALL, headerLine(keyword, text));
     }
     if (keyword.length === 10 && keyword.toLowerCase() === "connection") {
+      // Python lower-cases the value itself: a number has no lower().
+      if (typeof value !== "string") {
+        throw new TypeError(
+          `'${typeName(value)}' object has no attribute 'lower'`,
+        );
+      }
       const lowered = text.toLowerCase();
       if (lowered === "close") this.close_connection = true;
       else if (lowered === "keep-alive") this.close_connection = false;

@@ -301,6 +301,34 @@ Deno.test("HTTP/0.9: the body alone, no status line or headers, then close", asy
   ok(refused.output.includes("Bad HTTP/0.9 request type ('POST')"));
   // The request ends at the end of stream too, as in Python.
   equal((await exchange(Hello, "GET /old\r\n")).output, "Hello World");
+  // No head is sent, so Python never encodes its lines: a reason phrase or
+  // value beyond Latin-1 is no error (CR and LF still are: see the README).
+  class Wide extends Logged {
+    do_GET(): void {
+      this.send_response(200, "\u65e5\u672c");
+      this.send_header("X-Wide", "\u2603");
+      throws(() => this.send_header("X-Evil", "a\r\nb"), TypeError);
+      this.end_headers();
+      this.wfile.write("body\n");
+    }
+  }
+  equal((await exchange(Wide, "GET /x\r\n")).output, "body\n");
+});
+
+Deno.test("send_header: a Connection value that is not a str fails as Python's value.lower() does, after the line is buffered", async () => {
+  class Numbered extends Logged {
+    do_GET(): void {
+      this.send_response(200);
+      throws(() => this.send_header("connection", 5), {
+        name: "TypeError",
+        message: "'int' object has no attribute 'lower'",
+      });
+      this.send_header("Content-Length", "0");
+      this.end_headers();
+    }
+  }
+  const r = await exchange(Numbered, "GET / HTTP/1.0\r\n\r\n");
+  ok(r.output.includes("\r\nconnection: 5\r\nContent-Length: 0\r\n\r\n"));
 });
 
 Deno.test("custom reason phrase, send_response_only and raw wfile bytes", async () => {
