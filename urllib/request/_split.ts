@@ -71,10 +71,29 @@ export function capitalize(name: string): string {
   return pyUpper(first) + pyLower(name).slice(pyLower(first).length);
 }
 
-/** Python's `str.title()` for header names: `content-type` → `Content-Type`. */
+const CASED = /[\p{Lowercase}\p{Uppercase}\p{Lt}]/u;
+
+/**
+ * Python's `str.title()` for header names: `content-type` → `Content-Type`.
+ * Outside ASCII each character is mapped as Python maps it (a letter after
+ * a cased one lower-cased, any other upper-cased), which matters where the
+ * result is ASCII: the Kelvin sign `\u212a` stays itself at the start of a
+ * word (and is refused), and becomes `k` after a letter, as in Python. A
+ * first letter is upper-cased, not title-cased (`ǆ`, `ß` differ; no such
+ * name can be sent).
+ */
 export function titleCase(name: string): string {
-  return name.toLowerCase().replace(
-    /(^|[^a-z])([a-z])/g,
-    (_m, pre: string, ch: string) => pre + ch.toUpperCase(),
-  );
+  if (!/[^\0-\x7f]/.test(name)) {
+    return name.toLowerCase().replace(
+      /(^|[^a-z])([a-z])/g,
+      (_m, pre: string, ch: string) => pre + ch.toUpperCase(),
+    );
+  }
+  let title = "";
+  let previousCased = false;
+  for (const ch of name) {
+    title += previousCased ? pyLower(ch) : pyUpper(ch);
+    previousCased = CASED.test(ch);
+  }
+  return title;
 }

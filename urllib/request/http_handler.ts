@@ -26,6 +26,7 @@ import { encodeText, UnicodeEncodeError } from "../../_util/codec/mod.ts";
 import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
 import { typeName } from "../../_util/py_type_name.ts";
+import { latin1Decode } from "../../_util/latin1.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
@@ -60,19 +61,41 @@ function checkUrlPart(text: string): void {
   }
 }
 
-function checkHeader(name: string, value: string): void {
-  // http.client sends names as ASCII and values as Latin-1: anything else
-  // is Python's UnicodeEncodeError.
+/**
+ * The header line `name: value` as http.client writes it: the name as
+ * ASCII and the value as Latin-1 (anything else is Python's
+ * UnicodeEncodeError), bytes as they are, an int (a bool is one) in
+ * decimal; any other value is refused, as Python's header check refuses it.
+ */
+function headerLine(name: string, value: unknown): string {
   if (NON_ASCII.test(name)) encodeText(name, "ascii");
   if (!/^[^:\s][^:\r\n]*$/.test(name)) {
-    throw new TypeError(`Invalid header name ${pyRepr(name)}`);
+    // Python shows the name as the bytes it checked.
+    throw new TypeError(`Invalid header name ${pyRepr(latin1Bytes(name))}`);
   }
-  if (NON_LATIN1.test(value)) encodeText(value, "latin-1");
+  const text = headerValueText(value);
+  if (NON_LATIN1.test(text)) encodeText(text, "latin-1");
   // Stricter than http.client, which lets "\r\n " folds through: any CR,
   // LF or NUL in a value could split the header block.
-  if (VALUE_FORBIDDEN.test(value)) {
-    throw new TypeError(`Invalid header value ${pyRepr(value)}`);
+  if (VALUE_FORBIDDEN.test(text)) {
+    throw new TypeError(`Invalid header value ${pyRepr(latin1Bytes(text))}`);
   }
+  return `${name}: ${text}`;
+}
+
+/** A header value as http.client's `putheader` takes it, as Latin-1 text. */
+function headerValueText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (isBytesLike(value)) return latin1Decode(asBytes(value));
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "bigint" || Number.isSafeInteger(value)) {
+    return String(value);
+  }
+  throw new TypeError(
+    `expected string or bytes-like object, got '${
+      typeof value === "number" ? "float" : typeName(value)
+    }'`,
+  );
 }
 
 /** An `http.client` error that is not also an OSError (RemoteDisconnected is). */
@@ -328,10 +351,7 @@ export class AbstractHTTPHandler extends BaseHandler {
         lines.push("Content-Length: 0");
       }
     }
-    for (const [name, value] of headers) {
-      checkHeader(name, value);
-      lines.push(`${name}: ${value}`);
-    }
+    for (const [name, value] of headers) lines.push(headerLine(name, value));
     return latin1Bytes(lines.join("\r\n") + "\r\n\r\n");
   }
 }
@@ -347,10 +367,7 @@ async function tunnel(
   // As http.client's set_tunnel: the given headers, then Host (bracketed
   // for IPv6, where http.client writes `::1:443`).
   const lines = [`CONNECT ${hostText}:${port} HTTP/1.1`];
-  for (const [name, value] of headers) {
-    checkHeader(name, value);
-    lines.push(`${name}: ${value}`);
-  }
+  for (const [name, value] of headers) lines.push(headerLine(name, value));
   if (![...headers.keys()].some((k) => k.toLowerCase() === "host")) {
     lines.push(`Host: ${hostText}:${port}`);
   }
@@ -375,16 +392,41 @@ function tunnelFailed(message: string): Error {
   return error;
 }
 
+/** What http.client reads of a file body at a time (its `blocksize`). */
+const BLOCK_SIZE = 8192;
+
+/** A file body: read as it is sent (`Deno.FsFile`, or a `read(p)` alike). */
+interface FileBody {
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+function isFileBody(data: unknown): data is FileBody {
+  return typeof data === "object" && data !== null && !isIterable(data) &&
+    typeof (data as Partial<FileBody>).read === "function";
+}
+
 /**
- * What is sent of a request body: a file object's contents as a stream
- * (Python reads a file body as it sends it), else the body itself.
+ * What is sent of a request body: a file object's contents, read as it is
+ * sent as Python reads it (8192 bytes at a time), or its `readable` stream;
+ * else the body itself.
  */
 function contentsOf(data: unknown): unknown {
   if (typeof data !== "object" || data === null || isIterable(data)) {
     return data;
   }
+  if (isFileBody(data)) return fileBlocks(data);
   const readable = (data as { readable?: unknown }).readable;
   return readable instanceof ReadableStream ? readable : data;
+}
+
+/** A file's blocks, each sent before the next is read into the same buffer. */
+async function* fileBlocks(file: FileBody): AsyncGenerator<Uint8Array> {
+  const block = new Uint8Array(BLOCK_SIZE);
+  for (;;) {
+    const count = await file.read(block);
+    if (count === null) return;
+    yield block.subarray(0, count);
+  }
 }
 
 /** Whether a body can be sent chunk by chunk (`for` or `for await`). */
@@ -460,6 +502,7 @@ async function sendRequest(
     return await conn.writeAll(all);
   }
   await send(conn, head, debug);
+  if (isFileBody(data)) debug?.("reading a readable");
   const contents = contentsOf(data) as
     | AsyncIterable<unknown>
     | Iterable<unknown>;

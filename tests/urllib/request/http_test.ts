@@ -302,6 +302,80 @@ Deno.test("a file object is sent as its contents, chunked, as Python reads a fil
   }
 });
 
+Deno.test("the request's bytes as http.client writes them: a file read 8192 bytes a chunk, header values of other types, names title-cased as str.title()", async () => {
+  // Expected bytes recorded from CPython 3.13's urlopen on the same requests.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const base = `http://127.0.0.1:${port}/`;
+  const latin1 = new TextDecoder("latin1");
+  /** The next request's bytes, up to its head's end or its last chunk. */
+  const nextRequest = async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(65536);
+    let all = "";
+    while (true) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      all += latin1.decode(buffer.subarray(0, n));
+      const headEnd = all.indexOf("\r\n\r\n");
+      if (headEnd === -1) continue;
+      const chunked = /transfer-encoding: chunked/i.test(all.slice(0, headEnd));
+      if (!chunked || all.endsWith("\r\n0\r\n\r\n")) break;
+    }
+    await conn.write(
+      enc.encode("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"),
+    );
+    conn.close();
+    return all;
+  };
+  let received: Promise<string>;
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeFile(path, new Uint8Array(20000).fill(97));
+    received = nextRequest();
+    await (await urlopen(base, await Deno.open(path))).read();
+    const body = (await received).split("\r\n\r\n").slice(1).join("\r\n\r\n");
+    deepEqual(
+      [...body.matchAll(/(?:^|\r\n)([0-9A-F]+)\r\n/g)].map((m) => m[1]),
+      ["2000", "2000", "E20", "0"],
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+  // Bytes go as they are, a bool as Python prints it.
+  const loose = {
+    "X-Bytes": new Uint8Array([99, 97, 102, 0xc3, 0xa9]),
+    "X-Bool": true,
+  } as unknown as Record<string, string>;
+  received = nextRequest();
+  await (await urlopen(new Request(base, { headers: loose }))).read();
+  const head = await received;
+  ok(head.includes("\r\nX-Bytes: caf\xc3\xa9\r\n"), head);
+  ok(head.includes("\r\nX-Bool: True\r\n"), head);
+  await rejects(
+    urlopen(
+      new Request(base, {
+        headers: { "X-None": null } as unknown as Record<string, string>,
+      }),
+    ),
+    new TypeError("expected string or bytes-like object, got 'NoneType'"),
+  );
+  await rejects(
+    urlopen(new Request(base, { headers: { "X:Y": "1" } })),
+    new TypeError("Invalid header name b'X:Y'"),
+  );
+  // The Kelvin sign is no ASCII letter: refused at the start of a word, as
+  // Python's title() leaves it; after a letter it lower-cases to "k".
+  await rejects(
+    urlopen(new Request(base, { headers: { "\u212a": "1" } })),
+    (e) => e instanceof TypeError && e.name === "UnicodeEncodeError",
+  );
+  received = nextRequest();
+  await (await urlopen(new Request(base, { headers: { "a\u212a": "1" } })))
+    .read();
+  ok((await received).includes("\r\nAk: 1\r\n"));
+});
+
 Deno.test("Content-Length and Transfer-Encoding both given: the body goes out bare, as http.client sends it", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
