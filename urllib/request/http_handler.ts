@@ -180,7 +180,10 @@ export class AbstractHTTPHandler extends BaseHandler {
           "POST data should be bytes, an iterable of bytes, or a file object. It cannot be of type str.",
         );
       }
-      if (!isBytesLike(data) && !isIterable(contentsOf(data))) {
+      if (
+        !isBytesLike(data) && !isFileBody(data) &&
+        !isIterable(contentsOf(data))
+      ) {
         // Python finds this out in `send`, once connected.
         throw new TypeError(
           `message_body should be a bytes-like object or an iterable, got <class '${
@@ -394,6 +397,8 @@ function tunnelFailed(message: string): Error {
 
 /** What http.client reads of a file body at a time (its `blocksize`). */
 const BLOCK_SIZE = 8192;
+/** What is read of a file body for one socket write: eight blocks. */
+const BLOCKS_PER_WRITE = 8;
 
 /** A file body: read as it is sent (`Deno.FsFile`, or a `read(p)` alike). */
 interface FileBody {
@@ -406,27 +411,66 @@ function isFileBody(data: unknown): data is FileBody {
 }
 
 /**
- * What is sent of a request body: a file object's contents, read as it is
- * sent as Python reads it (8192 bytes at a time), or its `readable` stream;
- * else the body itself.
+ * What is sent of a request body other than a file: an object's `readable`
+ * stream, else the body itself.
  */
 function contentsOf(data: unknown): unknown {
   if (typeof data !== "object" || data === null || isIterable(data)) {
     return data;
   }
-  if (isFileBody(data)) return fileBlocks(data);
   const readable = (data as { readable?: unknown }).readable;
   return readable instanceof ReadableStream ? readable : data;
 }
 
-/** A file's blocks, each sent before the next is read into the same buffer. */
-async function* fileBlocks(file: FileBody): AsyncGenerator<Uint8Array> {
-  const block = new Uint8Array(BLOCK_SIZE);
-  for (;;) {
-    const count = await file.read(block);
-    if (count === null) return;
-    yield block.subarray(0, count);
+/**
+ * Sends a file body as http.client sends it, read as it goes: in blocks of
+ * 8192 bytes (each its own chunk when chunked), whatever sizes the reads
+ * return. Several blocks leave in one write: the bytes are Python's, and
+ * one write a block took uploads to a fifth of the speed.
+ */
+async function sendFile(
+  conn: Connection,
+  file: FileBody,
+  chunked: boolean,
+  debug: DebugPrint,
+): Promise<void> {
+  debug?.("reading a readable");
+  const buffer = new Uint8Array(BLOCK_SIZE * BLOCKS_PER_WRITE);
+  let filled = 0;
+  let ended = false;
+  while (!ended) {
+    const count = await file.read(buffer.subarray(filled));
+    if (count === null) ended = true;
+    else filled += count;
+    // Whole blocks go now; a last, shorter one at the end.
+    const ready = ended ? filled : filled - (filled % BLOCK_SIZE);
+    if (ready === 0 && !(ended && chunked)) continue;
+    const pieces: Uint8Array[] = [];
+    for (let at = 0; at < ready; at += BLOCK_SIZE) {
+      const block = buffer.subarray(at, Math.min(at + BLOCK_SIZE, ready));
+      pieces.push(chunked ? encodeChunk(block) : block);
+    }
+    if (ended && chunked) pieces.push(LAST_CHUNK);
+    if (debug) {
+      for (const piece of pieces) debug(`send: ${reprBytes(piece)}`);
+    }
+    await conn.writeAll(concatBytes(pieces));
+    buffer.copyWithin(0, ready, filled);
+    filled -= ready;
   }
+  // As a file's readable stream would (and `using` may close it again).
+  if (file instanceof Deno.FsFile) file.close();
+}
+
+function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    all.set(piece, at);
+    at += piece.length;
+  }
+  return all;
 }
 
 /** Whether a body can be sent chunk by chunk (`for` or `for await`). */
@@ -493,16 +537,10 @@ async function sendRequest(
         else debug(`send: ${reprBytes(part)}`);
       }
     }
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      all.set(part, at);
-      at += part.length;
-    }
-    return await conn.writeAll(all);
+    return await conn.writeAll(concatBytes(parts));
   }
   await send(conn, head, debug);
-  if (isFileBody(data)) debug?.("reading a readable");
+  if (isFileBody(data)) return await sendFile(conn, data, chunked, debug);
   const contents = contentsOf(data) as
     | AsyncIterable<unknown>
     | Iterable<unknown>;
