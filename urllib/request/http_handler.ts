@@ -438,28 +438,67 @@ async function sendFile(
   const buffer = new Uint8Array(BLOCK_SIZE * BLOCKS_PER_WRITE);
   let filled = 0;
   let ended = false;
-  while (!ended) {
-    const count = await file.read(buffer.subarray(filled));
-    if (count === null) ended = true;
-    else filled += count;
-    // Whole blocks go now; a last, shorter one at the end.
-    const ready = ended ? filled : filled - (filled % BLOCK_SIZE);
-    if (ready === 0 && !(ended && chunked)) continue;
-    const pieces: Uint8Array[] = [];
-    for (let at = 0; at < ready; at += BLOCK_SIZE) {
-      const block = buffer.subarray(at, Math.min(at + BLOCK_SIZE, ready));
-      pieces.push(chunked ? encodeChunk(block) : block);
+  try {
+    while (!ended) {
+      const count = await readBlock(file, buffer.subarray(filled));
+      // Python's loop ends at an empty read.
+      if (count === null || count === 0) ended = true;
+      else filled += count;
+      // Whole blocks go now; a last, shorter one at the end.
+      const ready = ended ? filled : filled - (filled % BLOCK_SIZE);
+      if (ready === 0 && !(ended && chunked)) continue;
+      const pieces: Uint8Array[] = [];
+      for (let at = 0; at < ready; at += BLOCK_SIZE) {
+        const block = buffer.subarray(at, Math.min(at + BLOCK_SIZE, ready));
+        pieces.push(chunked ? encodeChunk(block) : block);
+      }
+      if (ended && chunked) pieces.push(LAST_CHUNK);
+      if (debug) {
+        for (const piece of pieces) debug(`send: ${reprBytes(piece)}`);
+      }
+      await conn.writeAll(concatBytes(pieces));
+      buffer.copyWithin(0, ready, filled);
+      filled -= ready;
     }
-    if (ended && chunked) pieces.push(LAST_CHUNK);
-    if (debug) {
-      for (const piece of pieces) debug(`send: ${reprBytes(piece)}`);
-    }
-    await conn.writeAll(concatBytes(pieces));
-    buffer.copyWithin(0, ready, filled);
-    filled -= ready;
+  } finally {
+    // As a file's readable stream did, sent or not (`using` may close it
+    // again).
+    if (file instanceof Deno.FsFile) closeQuietly(file);
   }
-  // As a file's readable stream would (and `using` may close it again).
-  if (file instanceof Deno.FsFile) file.close();
+}
+
+/** Closes `file`, which its owner may have closed already. */
+function closeQuietly(file: Deno.FsFile): void {
+  try {
+    file.close();
+  } catch {
+    // Closed already: nothing to release.
+  }
+}
+
+/**
+ * One read of a file body: a count, or `null` at its end. What the file
+ * itself throws, or a `read` that answers anything else, is the body's own
+ * error, raised bare as Python raises it.
+ */
+async function readBlock(
+  file: FileBody,
+  into: Uint8Array,
+): Promise<number | null> {
+  try {
+    const count: unknown = await file.read(into);
+    if (
+      count === null || (Number.isSafeInteger(count) && count as number >= 0)
+    ) {
+      return count as number | null;
+    }
+    throw new TypeError(
+      `read() should return a byte count or null, not ${pyRepr(count)}`,
+    );
+  } catch (error) {
+    if (typeof error === "object" && error !== null) bodyErrors.add(error);
+    throw error;
+  }
 }
 
 function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {

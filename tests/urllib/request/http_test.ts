@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
   addinfourl,
   build_opener,
@@ -374,6 +374,46 @@ Deno.test("the request's bytes as http.client writes them: a file read 8192 byte
   await (await urlopen(new Request(base, { headers: { "a\u212a": "1" } })))
     .read();
   ok((await received).includes("\r\nAk: 1\r\n"));
+  // ß title-cases to "Ss" (capitalize, then title), as Python sends it.
+  received = nextRequest();
+  await (await urlopen(new Request(base, { headers: { "x-\u00dfa": "1" } })))
+    .read();
+  ok((await received).includes("\r\nX-Ssa: 1\r\n"));
+});
+
+Deno.test("a file body's own failures: a read() that answers no count is the body's TypeError, raised bare; a Deno.FsFile is closed whether the upload ends or fails", async () => {
+  await using raw = startRaw(() => null);
+  const reader = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(3));
+      controller.close();
+    },
+  }).getReader();
+  await rejects(
+    urlopen(raw.base, reader as unknown as Deno.FsFile),
+    (e) =>
+      e instanceof TypeError && !(e instanceof URLError) &&
+      e.message.startsWith("read() should return a byte count or null"),
+  );
+  // A server that takes the head and goes: the upload fails, the file is
+  // closed all the same.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const served = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(4096));
+    conn.close();
+  })();
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeFile(path, new Uint8Array(32 << 20));
+    const file = await Deno.open(path);
+    await rejects(urlopen(`http://127.0.0.1:${port}/`, file));
+    await served;
+    throws(() => file.statSync(), Deno.errors.BadResource);
+  } finally {
+    await Deno.remove(path);
+  }
 });
 
 Deno.test("Content-Length and Transfer-Encoding both given: the body goes out bare, as http.client sends it", async () => {
