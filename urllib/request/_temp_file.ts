@@ -23,11 +23,17 @@ const TMP_MAX = 10000;
 /** The folder found first, kept for the process, as Python's `tempfile.tempdir`. */
 let tempdir: string | null = null;
 
+/** Eight characters drawn evenly from Python's 37 (as `random.choice`). */
 function randomName(): string {
-  const picks = crypto.getRandomValues(new Uint8Array(8));
+  // 37 * 6 = 222: bytes above that are drawn again, so none is favoured.
+  const limit = NAME_CHARACTERS.length * 6;
   let name = "";
-  for (const pick of picks) {
-    name += NAME_CHARACTERS[pick % NAME_CHARACTERS.length];
+  while (name.length < 8) {
+    for (const pick of crypto.getRandomValues(new Uint8Array(8))) {
+      if (pick < limit && name.length < 8) {
+        name += NAME_CHARACTERS[pick % NAME_CHARACTERS.length];
+      }
+    }
   }
   return name;
 }
@@ -70,34 +76,57 @@ function candidateFolders(): string[] {
   return folders;
 }
 
-/** Whether a file can be made and written in `folder` (it is removed again). */
+/**
+ * Whether a file can be made and written in `folder` (it is removed again,
+ * written or not). A folder Deno's permissions keep this program out of is
+ * as unusable as one the system refuses.
+ */
 async function usable(folder: string): Promise<boolean> {
   for (let attempt = 0; attempt < NAMES_PER_FOLDER; attempt++) {
     const path = join(folder, randomName());
+    let file: Deno.FsFile;
     try {
-      await Deno.writeFile(path, new TextEncoder().encode("blat"), {
+      file = await Deno.open(path, {
         createNew: true,
+        write: true,
         mode: 0o600,
       });
-      await Deno.remove(path);
-      return true;
     } catch (error) {
-      // Deno's own permission refused is no property of the folder.
-      if (error instanceof Deno.errors.NotCapable) throw error;
-      if (!(error instanceof Deno.errors.AlreadyExists)) return false;
+      if (error instanceof Deno.errors.AlreadyExists) continue;
+      return false;
+    }
+    try {
+      await file.write(new TextEncoder().encode("blat"));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      file.close();
+      await Deno.remove(path).catch(() => {});
     }
   }
   return false;
 }
 
-/** Python's `tempfile.gettempdir()`: the first usable candidate folder. */
-async function gettempdir(): Promise<string> {
+/**
+ * Python's `tempfile.gettempdir()`: the first usable candidate folder;
+ * `null` where none is, but Deno's own temporary folder may still be (its
+ * `TMPDIR` is read without env permission, and write permission may be
+ * granted for that folder alone).
+ */
+async function gettempdir(): Promise<string | null> {
   if (tempdir !== null) return tempdir;
   const folders = candidateFolders();
   for (const folder of folders) {
     const path = folder === "." ? folder : resolve(folder);
     if (await usable(path)) return tempdir = path;
   }
+  return null;
+}
+
+/** Python's error where no candidate folder is usable. */
+function noTempdir(): Error {
+  const folders = candidateFolders();
   const error = new Deno.errors.NotFound(
     `[Errno 2] No usable temporary directory found in ${pyRepr(folders)}`,
   );
@@ -105,7 +134,7 @@ async function gettempdir(): Promise<string> {
     errno: 2,
     strerror: `No usable temporary directory found in ${pyRepr(folders)}`,
   });
-  throw error;
+  return error;
 }
 
 /**
@@ -115,7 +144,16 @@ async function gettempdir(): Promise<string> {
  */
 export async function makeTempFile(): Promise<[string, Deno.FsFile]> {
   const folder = await gettempdir();
-  for (let attempt = 0;; attempt++) {
+  if (folder === null) {
+    let path: string;
+    try {
+      path = await Deno.makeTempFile({ prefix: "tmp" });
+    } catch {
+      throw noTempdir();
+    }
+    return [path, await Deno.open(path, { write: true })];
+  }
+  for (let attempt = 1;; attempt++) {
     const path = join(folder, `tmp${randomName()}`);
     try {
       const file = await Deno.open(path, {

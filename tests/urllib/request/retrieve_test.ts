@@ -150,17 +150,23 @@ Deno.test({
     const scratch = await Deno.makeTempDir({ prefix: "pyport_tempdir_" });
     const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
     // Each child decides its folder once, as Python's process does.
-    const retrieveIn = async (env: Record<string, string>) => {
-      const script = `import { urlretrieve } from ${
-        JSON.stringify(module.href)
-      };
+    const script = `${scratch}/retrieve.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { urlretrieve } from ${JSON.stringify(module.href)};
 const [path] = await urlretrieve("data:,abc");
-console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`;
+console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`,
+    );
+    const retrieveIn = async (
+      env: Record<string, string>,
+      permissions = ["-A"],
+    ) => {
       const out = await new Deno.Command(Deno.execPath(), {
         args: [
-          "eval",
+          "run",
           "--config",
           new URL("../../../deno.json", import.meta.url).pathname,
+          ...permissions,
           script,
         ],
         env,
@@ -174,7 +180,8 @@ console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`;
     try {
       const tmp = `${scratch}/tmp`;
       await Deno.mkdir(tmp);
-      const path = (await Deno.realPath(tmp)) + "/";
+      // Python's abspath, not the real path (which differs on macOS).
+      const path = tmp + "/";
       // A TMPDIR that names no folder, or is empty, is passed over.
       let [file, mode] = await retrieveIn({
         TMPDIR: "/nonexistent",
@@ -188,6 +195,15 @@ console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`;
       [file] = await retrieveIn({});
       ok(file.startsWith("/tmp/tmp"), file);
       await Deno.remove(file);
+      // Write permission for TMPDIR alone, and no env permission to read it:
+      // the folder Deno's own temporary files go to is used.
+      const scoped = `${scratch}/scoped`;
+      await Deno.mkdir(scoped);
+      [file] = await retrieveIn({ TMPDIR: scoped }, [
+        "--allow-read",
+        `--allow-write=${scoped}`,
+      ]);
+      ok(file.startsWith(`${scoped}/tmp`), file);
       equal(
         await Deno.readTextFile(
           `${tmp}/${(await Array.fromAsync(Deno.readDir(tmp)))[0]?.name}`,
