@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { pyLower, pyUpper } from "../../_util/py_case.ts";
+import { pyLower, pyTitleChar } from "../../_util/py_case.ts";
 
 /** `"http://h/p"` → `["http", "//h/p"]`; no scheme → `[null, url]`. */
 export function splitType(url: string): [string | null, string] {
@@ -61,14 +61,13 @@ export function splitPort(host: string): [string, string | null] {
 
 /**
  * Python's `str.capitalize()`, the header-name form Request stores: the
- * first character upper-cased, the rest lower-cased as part of the whole
- * name (a final sigma stays final). (Python title-cases the first
- * character, which differs for a few: `ß`, `ǆ`, ligatures.)
+ * first character title-cased (`ß` is `Ss`), the rest lower-cased as part
+ * of the whole name (a final sigma stays final).
  */
 export function capitalize(name: string): string {
   if (name === "") return "";
   const first = String.fromCodePoint(name.codePointAt(0)!);
-  return pyUpper(first) + pyLower(name).slice(pyLower(first).length);
+  return pyTitleChar(first) + pyLower(name).slice(pyLower(first).length);
 }
 
 const CASED = /[\p{Lowercase}\p{Uppercase}\p{Lt}]/u;
@@ -76,11 +75,10 @@ const CASED = /[\p{Lowercase}\p{Uppercase}\p{Lt}]/u;
 /**
  * Python's `str.title()` for header names: `content-type` → `Content-Type`.
  * Outside ASCII each character is mapped as Python maps it (a letter after
- * a cased one lower-cased, any other upper-cased), which matters where the
- * result is ASCII: the Kelvin sign `\u212a` stays itself at the start of a
- * word (and is refused), and becomes `k` after a letter, as in Python. A
- * first letter is upper-cased, not title-cased (`ǆ`, `ß` differ; no such
- * name can be sent).
+ * a cased one lower-cased, any other title-cased), which matters where the
+ * result is ASCII: `ß` at a word's start is `Ss`, and the Kelvin sign
+ * `\u212a` stays itself there (and is refused) but is `k` after a letter.
+ * (Which letters are cased follows V8's Unicode, newer than Python's 15.1.)
  */
 export function titleCase(name: string): string {
   if (!/[^\0-\x7f]/.test(name)) {
@@ -92,7 +90,7 @@ export function titleCase(name: string): string {
   let title = "";
   let previousCased = false;
   for (const ch of name) {
-    title += previousCased ? pyLower(ch) : pyUpper(ch);
+    title += previousCased ? pyLower(ch) : pyTitleChar(ch);
     previousCased = CASED.test(ch);
   }
   return title;

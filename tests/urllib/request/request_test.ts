@@ -364,6 +364,10 @@ Deno.test("header names are capitalised as Python's str.capitalize(): a final si
   equal(names("ΣΑ"), "Σα");
   equal(names("\u{10428}b"), "\u{10400}b");
   equal(names("content-TYPE"), "Content-type");
+  // The first character is title-cased, which is not always upper-cased.
+  equal(names("\u00dfa"), "Ssa");
+  equal(names("\u01c6X"), "\u01c5x");
+  equal(names("\ufb01x"), "Fix");
   // U+019B and U+0264 have no upper case in Python's Unicode 15.1.
   equal(names("\u019bX"), "\u019bx");
   equal(names("\u0264"), "\u0264");
