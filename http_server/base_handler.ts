@@ -131,8 +131,8 @@ export const SEND_KEPT_HEAD: unique symbol = Symbol("sendKeptHead");
 
 /**
  * The package's own hook on the page `send_error` sends:
- * `handler[ERROR_PAGE](page)` returns the bytes to send in its place (a
- * page with serve's live reload script). Not public API.
+ * `handler[ERROR_PAGE](page, code)` returns the bytes to send in its place
+ * (a page with serve's live reload script). Not public API.
  */
 export const ERROR_PAGE: unique symbol = Symbol("errorPage");
 
@@ -1118,7 +1118,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       });
       // Python encodes the page with errors="replace": a lone surrogate
       // becomes "?" (TextEncoder would write U+FFFD).
-      body = this[ERROR_PAGE](utf8Codec.encode(page, "replace"));
+      body = this[ERROR_PAGE](utf8Codec.encode(page, "replace"), code);
       this.send_header("Content-Type", this.error_content_type);
       this.send_header("Content-Length", String(body.length));
     }
@@ -1348,12 +1348,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   }
 
   /**
-   * The bytes `send_error` sends for its `page`: the page itself.
-   * Package-internal.
+   * The bytes `send_error` sends for its `page` (for status `code`): the
+   * page itself. Package-internal.
    *
    * @ignore
    */
-  [ERROR_PAGE](page: Uint8Array): Uint8Array {
+  [ERROR_PAGE](page: Uint8Array, _code: number): Uint8Array {
     return page;
   }
 

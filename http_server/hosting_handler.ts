@@ -549,15 +549,19 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   }
 
   /**
-   * An error page for a GET gets the live reload script, so a page asked
-   * for before it was saved (or while an editor replaced it) loads once it
-   * is. Never for another method: reloading would send a form again.
+   * A page not found (404), or an error of the server (5xx), for a GET or
+   * HEAD gets the live reload script, so a page asked for before it was
+   * saved (or while an editor replaced it) loads once it is. Not for
+   * another method (reloading would send a form again), nor for a refusal
+   * (401, 403) that no save changes.
    *
    * @ignore
    */
-  override [ERROR_PAGE](page: Uint8Array): Uint8Array {
+  override [ERROR_PAGE](page: Uint8Array, code: number): Uint8Array {
     const live = this.live_reload;
-    return live !== null && this.command === "GET" &&
+    const fixable = code === 404 || code >= 500;
+    return live !== null && fixable &&
+        (this.command === "GET" || this.command === "HEAD") &&
         this.error_content_type.startsWith("text/html")
       ? injectLiveReload(page, live.version)
       : page;

@@ -771,7 +771,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "--watch: Python's error page for a GET gets the script too; another method's does not (a reload would send it again)",
+    "--watch: Python's page for a file not found gets the script too, for GET and HEAD alike; not for another method (a reload would send it again) or a refusal",
   ...opts,
   async fn() {
     await using site = await makeSite({ "index.html": "<h1>home</h1>" });
@@ -785,6 +785,11 @@ Deno.test({
       Number(missing.res.headers.get("content-length")),
       new TextEncoder().encode(missing.text).length,
     );
+    const head = await fetch(server.url("/later.html"), { method: "HEAD" });
+    equal(
+      head.headers.get("content-length"),
+      missing.res.headers.get("content-length"),
+    );
     const posted = await fetchText(server.url("/later.html"), {
       method: "POST",
       body: "x",
@@ -792,6 +797,14 @@ Deno.test({
     equal(posted.res.status, 501);
     ok(posted.text.includes("<p>Error code: 501</p>"));
     ok(!posted.text.includes("<script>"), posted.text);
+    await using guarded = await serve(site.root, [
+      "--watch",
+      "--auth",
+      "ada:pw",
+    ]);
+    const refused = await fetchText(guarded.url("/index.html"));
+    equal(refused.res.status, 401);
+    ok(!refused.text.includes("<script>"), refused.text);
   },
 });
 
