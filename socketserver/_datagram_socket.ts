@@ -155,6 +155,11 @@ class UdpSocket implements DatagramSocket {
 
   recvfrom(bufsize: number): Promise<[Uint8Array, Address]> {
     if (this.#closing) return Promise.reject(closedError());
+    try {
+      checkBufsize(bufsize);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const packet = this.#packets.shift();
     if (packet) return Promise.resolve(truncate(packet, bufsize));
     return new Promise((resolve, reject) => {
@@ -206,6 +211,11 @@ function truncate(
   bufsize: number,
 ): [Uint8Array, Address] {
   return [data.length > bufsize ? data.subarray(0, bufsize) : data, from];
+}
+
+/** Python's check of `recvfrom`'s size, before it waits for a datagram. */
+function checkBufsize(bufsize: number): void {
+  if (bufsize < 0) throw new RangeError("negative buffersize in recvfrom");
 }
 
 /**
@@ -273,6 +283,11 @@ class UnixDatagramSocket implements DatagramSocket {
   }
 
   recvfrom(bufsize: number): Promise<[Uint8Array, Address]> {
+    try {
+      checkBufsize(bufsize);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const next = this.#receiving.then(() => this.#receive(bufsize));
     this.#receiving = next.catch(() => {});
     return next;

@@ -90,7 +90,7 @@ export class PacketWriter {
    * @throws {TypeError} After `close()`.
    */
   write(data: BytesLike | string): number {
-    if (this.#closed) throw new TypeError("I/O operation on closed file");
+    if (this.#closed) throw new TypeError("I/O operation on closed file.");
     const bytes = typeof data === "string"
       ? encoder.encode(data)
       : asBytes(data);
@@ -111,8 +111,15 @@ export class PacketWriter {
     return Promise.resolve();
   }
 
-  /** Everything written so far, as one array. */
+  /**
+   * Everything written so far, as one array.
+   *
+   * @throws {TypeError} After `close()`, as Python's `BytesIO`: a handler
+   * that closed `wfile` sends no reply (`finish()` fails, and
+   * `handle_error` reports it).
+   */
   getvalue(): Uint8Array {
+    if (this.#closed) throw new TypeError("I/O operation on closed file.");
     if (this.#chunks.length === 0) return EMPTY;
     if (this.#chunks.length > 1) {
       const joined = new Uint8Array(this.#size);

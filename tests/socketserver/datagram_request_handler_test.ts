@@ -5,7 +5,7 @@
  * `Lib/socketserver.py`; its test suite covers it through
  * test_UDPServer, ported in udp_server_test.ts).
  */
-import { deepEqual, equal, throws } from "node:assert/strict";
+import { deepEqual, equal, rejects, throws } from "node:assert/strict";
 import {
   DatagramRequestHandler,
   PacketWriter,
@@ -140,6 +140,53 @@ serverTest(
     }
     equal(await exchange(Partial, "x", Server), "partial");
     deepEqual(errors, ["gave up"]);
+  },
+);
+
+serverTest(
+  "a handle() that closes wfile sends no reply: finish() fails as Python's getvalue() on a closed BytesIO, and handle_error is called",
+  async () => {
+    const errors: string[] = [];
+    let requests = 0;
+    class Closing extends DatagramRequestHandler {
+      override handle(): void {
+        this.wfile.write(requests++ === 0 ? "hi" : "second");
+        if (requests === 1) this.wfile.close();
+      }
+    }
+    class Server extends UDPServer {
+      override handle_error(_r: unknown, _a: unknown, error?: unknown): void {
+        errors.push((error as Error).message);
+      }
+    }
+    await using server = new Server(["127.0.0.1", 0], Closing);
+    await using client = udpClient();
+    await client.send("x", server.server_address);
+    await server.handle_request();
+    deepEqual(errors, ["I/O operation on closed file."]);
+    // Nothing came of the first: the second's reply is the first to arrive.
+    await client.send("y", server.server_address);
+    await server.handle_request();
+    equal(decoder.decode((await client.receive())[0]), "second");
+  },
+);
+
+serverTest(
+  "a negative max_packet_size fails handle_request as Python's recvfrom refuses it",
+  async () => {
+    class Negative extends UDPServer {
+      static override max_packet_size = -1;
+    }
+    await using server = new Negative(
+      ["127.0.0.1", 0],
+      DatagramRequestHandler,
+    );
+    await using client = udpClient();
+    await client.send("abcd", server.server_address);
+    await rejects(
+      server.handle_request(),
+      new RangeError("negative buffersize in recvfrom"),
+    );
   },
 );
 

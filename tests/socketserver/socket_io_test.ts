@@ -421,7 +421,10 @@ serverTest(
     const wfile = new SocketWriter(conn, 100);
     wfile.write("ab");
     wfile.close();
-    await sleep(5);
+    // Sent without a flush(): wait for it, up to a second.
+    for (let waited = 0; conn.written === "" && waited < 1000; waited += 5) {
+      await sleep(5);
+    }
     equal(conn.written, "ab");
     throws(() => wfile.write("cd"), new TypeError("write to closed file"));
     const unbuffered = new SocketWriter(new ScriptedConnection());
