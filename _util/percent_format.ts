@@ -497,6 +497,9 @@ function formatOne(value: unknown, conv: string, spec: Spec): string {
  *
  * @throws {TypeError} When the arguments do not match the conversions, as
  * Python's `TypeError`s, or a conversion is unknown (Python's `ValueError`).
+ * @throws {RangeError} For a key the mapping lacks (Python's `KeyError`), a
+ * width or precision beyond Python's limits (`OverflowError`), or a result
+ * longer than a JavaScript string can hold.
  *
  * @example
  * ```ts

@@ -243,7 +243,10 @@ function readFully(
   return true;
 }
 
-/** Where a byte past the expected end is read (and dropped). */
+/**
+ * Where a byte past the expected end is read and dropped: shared by every
+ * read, as nothing ever looks at it.
+ */
 const PAST_THE_END = new Uint8Array(1);
 
 /**
