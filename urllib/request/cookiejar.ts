@@ -440,6 +440,8 @@ type PythonOnlyFields = Pick<
   | "comment"
   | "comment_url"
   | "rest"
+  | "rfc2109"
+  | "domain_specified"
 >;
 
 /**
@@ -485,8 +487,8 @@ export class CookieJar implements Iterable<Cookie> {
   #initialDot = new WeakSet<ToughCookie>();
   /**
    * What a `Cookie` given to `set_cookie` holds and tough-cookie cannot:
-   * its version, port, comment, `discard` and `rest` as written. The jar
-   * reports them back as given.
+   * its version, port, comment, `discard`, `rest`, `rfc2109` and
+   * `domain_specified` as written. The jar reports them back as given.
    */
   #given = new WeakMap<ToughCookie, PythonOnlyFields>();
 
@@ -608,6 +610,8 @@ export class CookieJar implements Iterable<Cookie> {
       comment: cookie.comment,
       comment_url: cookie.comment_url,
       rest: cookie.rest,
+      rfc2109: cookie.rfc2109,
+      domain_specified: cookie.domain_specified,
     });
     // A replaced cookie keeps its place in the jar's order, as in Python.
     const replaced = this.#store.idx[tough.domain ?? ""]?.[tough.path ?? "/"]
@@ -781,7 +785,7 @@ export class CookieJar implements Iterable<Cookie> {
       name: nameless ? cookie.value : cookie.key,
       value: nameless ? null : cookie.value,
       domain: this.#viewDomain(cookie),
-      domain_specified: !cookie.hostOnly,
+      domain_specified: given?.domain_specified ?? !cookie.hostOnly,
       domain_initial_dot: this.#initialDot.has(cookie),
       path: cookie.path ?? "/",
       path_specified: !cookie.pathIsDefault,

@@ -322,6 +322,8 @@ Deno.test("CookieJar.set_cookie keeps every field of the Cookie and its place wh
     discard: true,
     expires: 4102444800,
     rest: { HTTPOnly: "" },
+    rfc2109: true,
+    domain_specified: true,
   }));
   jar.set_cookie(make("p", "v", { discard: false, expires: 4102444800 }));
   const k = [...jar].find((c) => c.name === "k")!;
@@ -329,6 +331,8 @@ Deno.test("CookieJar.set_cookie keeps every field of the Cookie and its place wh
     [k.version, k.port, k.port_specified, k.comment, k.discard, k.expires],
     [0, "80,8080", true, "cm", true, 4102444800],
   );
+  // Given without a dot, a specified domain stays specified.
+  deepEqual([k.rfc2109, k.domain_specified], [true, true]);
   deepEqual(k.rest, { HTTPOnly: "" });
   equal(k.has_nonstandard_attr("HTTPOnly"), true);
   // discard, not the lack of an expiry, makes a session cookie.
