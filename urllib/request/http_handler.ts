@@ -27,6 +27,7 @@ import { encodeChunk, LAST_CHUNK } from "../../_util/chunk_encoding.ts";
 import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
+import { urlsplit } from "../parse/split.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
@@ -102,6 +103,32 @@ function headerValueText(value: unknown): string {
 function isProtocolError(err: unknown): boolean {
   return err instanceof HTTPException &&
     !(err instanceof Deno.errors.ConnectionReset);
+}
+
+/**
+ * The `Host` http.client sends for a request that has none: the authority
+ * of a full URL sent to a proxy, else the host connected to (or tunnelled
+ * to), bracketed when IPv6, with its port unless the default one; a zone
+ * (`%eth0`) is cut off with what follows it.
+ */
+function defaultHost(
+  selector: string,
+  tunnelHost: string | null,
+  hostname: string,
+  port: number,
+  tls: boolean,
+): string {
+  const defaultPort = tls ? 443 : 80;
+  let host = selector.startsWith("http") ? urlsplit(selector).netloc : "";
+  if (host === "") {
+    const [name, number] = tunnelHost
+      ? hostPort(tunnelHost, 443)
+      : [hostname, port];
+    host = name.includes(":") ? `[${name}]` : name;
+    if (number !== defaultPort) host += `:${number}`;
+  }
+  const zone = host.indexOf("%");
+  return zone === -1 ? host : `${host.slice(0, zone)}]`;
 }
 
 /** Splits `host[:port]` as http.client does, with `[v6]` brackets removed. */
@@ -272,7 +299,13 @@ export class AbstractHTTPHandler extends BaseHandler {
     const [hostname, port] = hostPort(host, tls ? 443 : 80);
     checkUrlPart(hostname);
     const method = req.get_method();
-    const head = this.#serialize(method, req.selector, titled, req.data);
+    const head = this.#serialize(
+      method,
+      req.selector,
+      titled,
+      req.data,
+      defaultHost(req.selector, req._tunnel_host, hostname, port, tls),
+    );
     const opts: ConnectOptions = {
       hostname,
       port,
@@ -332,6 +365,7 @@ export class AbstractHTTPHandler extends BaseHandler {
     selector: string,
     headers: Map<string, string>,
     data: Request["data"],
+    host: string,
   ): Uint8Array {
     const badMethod = findControl(method, METHOD_FORBIDDEN);
     if (badMethod !== null) {
@@ -345,7 +379,9 @@ export class AbstractHTTPHandler extends BaseHandler {
     checkUrlPart(selector);
     const lower = new Set([...headers.keys()].map((k) => k.toLowerCase()));
     const lines = [`${method} ${selector || "/"} HTTP/1.1`];
-    if (!lower.has("host")) throw new URLError("no host given");
+    // http.client names the host itself when a request has no Host header
+    // (one that did not pass through do_request_).
+    if (!lower.has("host")) lines.push(`Host: ${host}`);
     if (!lower.has("accept-encoding")) lines.push("Accept-Encoding: identity");
     if (!lower.has("content-length") && !lower.has("transfer-encoding")) {
       if (

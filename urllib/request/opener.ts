@@ -238,6 +238,11 @@ export class OpenerDirector {
     for (const processor of this.process_request.get(protocol) ?? []) {
       req = await method(processor, `${protocol}_request`)(req) as Request;
     }
+    // A processor that forgot to return the request: Python fails here,
+    // reading the URL for its audit hook, before any handler opens it.
+    if (req === null || req === undefined) {
+      throw new TypeError("'NoneType' object has no attribute 'full_url'");
+    }
     let response = await this._open(req, data);
     for (const processor of this.process_response.get(protocol) ?? []) {
       response = await method(processor, `${protocol}_response`)(
@@ -285,7 +290,11 @@ export class OpenerDirector {
    */
   async error(proto: string, ...args: unknown[]): Promise<unknown> {
     if (proto === "http" || proto === "https") {
-      const chain = this.handle_error.get("http") ?? new Map();
+      const chain = this.handle_error.get("http");
+      // Python's KeyError: an opener without any http_error handler.
+      if (chain === undefined) {
+        throw new RangeError("no http_error handlers: 'http'");
+      }
       const code = args[2] as number;
       const result = await this._call_chain(
         chain,

@@ -4,6 +4,8 @@ import {
   BaseHandler,
   build_opener,
   HTTPDefaultErrorHandler,
+  HTTPErrorProcessor,
+  HTTPHandler,
   HTTPRedirectHandler,
   install_opener,
   OpenerDirector,
@@ -195,5 +197,56 @@ Deno.test("install_opener takes any object with open(), as Python stores what it
   throws(
     () => install_opener({} as unknown as OpenerDirector),
     /open\(\) method/,
+  );
+});
+
+Deno.test("a request processor that returns nothing fails before any handler opens, as Python's audit of req.full_url does; an opener with no http_error handler refuses error('http')", async () => {
+  // CPython 3.13: AttributeError, then KeyError: 'http'.
+  const opened: string[] = [];
+  class Forgot extends BaseHandler {
+    data_request(_req: Request): void {}
+    default_open(req: Request): null {
+      opened.push(req.full_url);
+      return null;
+    }
+  }
+  await rejects(
+    build_opener(new Forgot()).open("data:,x"),
+    new TypeError("'NoneType' object has no attribute 'full_url'"),
+  );
+  deepEqual(opened, []);
+  const bare = new OpenerDirector();
+  bare.add_handler(new HTTPErrorProcessor());
+  await rejects(
+    bare.error("http", null, null, 404, "nf", {}),
+    new RangeError("no http_error handlers: 'http'"),
+  );
+});
+
+Deno.test("a request that did not pass through do_request_ gets the Host http.client names itself, after the request line", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const received = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(4096);
+    const n = await conn.read(buffer);
+    await conn.write(
+      new TextEncoder().encode("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"),
+    );
+    conn.close();
+    return new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+  })();
+  class Unprepared extends HTTPHandler {
+    override http_request(req: Request): Request {
+      return req;
+    }
+  }
+  await (await build_opener(new Unprepared()).open(
+    `http://127.0.0.1:${port}/hdr`,
+  )).read();
+  // CPython 3.13's bytes for the same request.
+  equal(
+    await received,
+    `GET /hdr HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n`,
   );
 });
