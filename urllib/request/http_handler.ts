@@ -118,15 +118,18 @@ function defaultHost(
   port: number,
   tls: boolean,
 ): string {
-  const defaultPort = tls ? 443 : 80;
-  let host = selector.startsWith("http") ? urlsplit(selector).netloc : "";
-  if (host === "") {
-    const [name, number] = tunnelHost
-      ? hostPort(tunnelHost, 443)
-      : [hostname, port];
-    host = name.includes(":") ? `[${name}]` : name;
-    if (number !== defaultPort) host += `:${number}`;
-  }
+  const netloc = selector.startsWith("http") ? urlsplit(selector).netloc : "";
+  // As http.client: a full URL's port goes with its zone, a host's stays.
+  if (netloc !== "") return withoutZone(netloc);
+  const [name, number] = tunnelHost
+    ? hostPort(tunnelHost, 443)
+    : [hostname, port];
+  const host = name.includes(":") ? withoutZone(`[${name}]`) : name;
+  return number === (tls ? 443 : 80) ? host : `${host}:${number}`;
+}
+
+/** `[fe80::1%eth0]…` as `[fe80::1]`: the zone, and all after it, cut. */
+function withoutZone(host: string): string {
   const zone = host.indexOf("%");
   return zone === -1 ? host : `${host.slice(0, zone)}]`;
 }
@@ -381,7 +384,7 @@ export class AbstractHTTPHandler extends BaseHandler {
     const lines = [`${method} ${selector || "/"} HTTP/1.1`];
     // http.client names the host itself when a request has no Host header
     // (one that did not pass through do_request_).
-    if (!lower.has("host")) lines.push(`Host: ${host}`);
+    if (!lower.has("host")) lines.push(headerLine("Host", host));
     if (!lower.has("accept-encoding")) lines.push("Accept-Encoding: identity");
     if (!lower.has("content-length") && !lower.has("transfer-encoding")) {
       if (
