@@ -52,13 +52,21 @@ function methodNames(handler: BaseHandler): string[] {
   return [...names].sort();
 }
 
-/** Inserts after handlers of equal order, as Python's `bisect.insort`. */
+/**
+ * Inserts after handlers of equal order by Python's `bisect.insort`: a
+ * binary search, so a list whose orders changed after insertion places new
+ * handlers where Python's does.
+ */
 function insort(list: BaseHandler[], handler: BaseHandler): void {
-  let i = list.length;
-  while (
-    i > 0 && handler.handler_order < (list[i - 1] as BaseHandler).handler_order
-  ) i--;
-  list.splice(i, 0, handler);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (handler.handler_order < (list[mid] as BaseHandler).handler_order) {
+      hi = mid;
+    } else lo = mid + 1;
+  }
+  list.splice(lo, 0, handler);
 }
 
 function method(handler: BaseHandler, name: string): HandlerMethod {

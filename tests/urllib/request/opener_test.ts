@@ -250,3 +250,29 @@ Deno.test("a request that did not pass through do_request_ gets the Host http.cl
     `GET /hdr HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n`,
   );
 });
+
+Deno.test("a handler whose handler_order changed after it was added: the next one goes where Python's bisect.insort puts it", () => {
+  // CPython 3.13: ['a', 'd', 'b', 'c'].
+  class Named extends BaseHandler {
+    constructor(readonly label: string, order: number) {
+      super();
+      this.handler_order = order;
+    }
+    foo_open(_req: Request): null {
+      return null;
+    }
+  }
+  const opener = new OpenerDirector();
+  const b = new Named("b", 500);
+  for (const handler of [new Named("a", 100), b, new Named("c", 500)]) {
+    opener.add_handler(handler);
+  }
+  b.handler_order = 900;
+  opener.add_handler(new Named("d", 600));
+  deepEqual(opener.handlers.map((h) => (h as Named).label), [
+    "a",
+    "d",
+    "b",
+    "c",
+  ]);
+});
