@@ -24,6 +24,9 @@
  * say; an empty line sends nothing. A name already in use prints
  * `用户已经 alice 登录` and exits with status 1, as does a server that gives
  * no chat answer (the original said nothing then); `-h` prints the help.
+ * Messages are lines (see `chat_server.ts`), so it talks to that server,
+ * not to the original's, which reads raw chunks; nor does it echo back what
+ * you send, or print the name first, as the original did.
  *
  * @module
  */

@@ -21,14 +21,17 @@
  *
  * It listens on 127.0.0.1 port 21567 (the original bound every interface)
  * and prints what the original prints: `waiting for connection...`,
- * `...connected from: ('127.0.0.1', 51234)`, `用户 alice 登录成功` and
- * `received from [ alice  ]-- hello` for each message, after a first
- * `Listening on ('127.0.0.1', 21567)` line that tells you the port. Ctrl-C
- * stops it.
+ * `...connected from: ('127.0.0.1', 51234)` (the original's typo, "romt",
+ * fixed), `用户 alice 登录成功` once a new name has logged in (the original
+ * printed it for a refused name too) and `received from [ alice  ]-- hello`
+ * for each message, after a first `Listening on ('127.0.0.1', 21567)` line
+ * that tells you the port. Ctrl-C stops it.
  *
  * Where the original used one thread per client and raw `recv()` chunks
  * as messages, this uses `ThreadingTCPServer` (one task per client) and one
- * line per message, so that two quick messages cannot run together.
+ * line per message, so that two quick messages cannot run together. So it
+ * talks to `chat_client.ts`, not to the original's client, which sends no
+ * line ends (nor does that client understand this server's lines).
  *
  * @module
  */

@@ -1,8 +1,10 @@
 /**
  * Downloads a URL to a file with `urlretrieve`, drawing a progress bar
- * from its `reporthook`, then tidies up with `urlcleanup()`: the
- * tutorial's `urlretrieve('https://www.python.org', 'python_webpage.html')`
- * with something to watch while it runs.
+ * from its `reporthook`: the tutorial's
+ * `urlretrieve('https://www.python.org', 'python_webpage.html')` with
+ * something to watch while it runs. It always names the file; the
+ * tutorial's other form, `urlretrieve(url)` without a name, writes a
+ * temporary file that `urlcleanup()` removes, which it calls at the end.
  *
  * Run it from a checkout:
  *

@@ -12,7 +12,12 @@
  *
  *     class SampleGet(BaseHTTPRequestHandler):
  *         def do_GET(self): ...
- *     HTTPServer(("127.0.0.1", 8000), SampleGet).serve_forever()
+ *     HTTPServer(("", 8000), SampleGet).serve_forever()
+ *
+ * Unlike the original, it listens on 127.0.0.1 only (not every interface),
+ * answers POST (the original has no `do_POST`, so it answers 501), prints
+ * where it listens, as `python -m http.server` does, and ends quietly on
+ * Ctrl-C instead of with a traceback.
  *
  * @module
  */
@@ -49,6 +54,10 @@ export class SampleGet extends BaseHTTPRequestHandler {
 
 if (import.meta.main) {
   const port = Number(Deno.args[0] ?? "8000");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`usage: hello_server.ts [port]: no port: ${Deno.args[0]}`);
+    Deno.exit(2);
+  }
   const server = new HTTPServer(["127.0.0.1", port], SampleGet);
   const [host, bound] = server.server_address;
   console.log(

@@ -48,3 +48,18 @@ Deno.test({
     match(server.stderr, /"POST \/form HTTP\/1\.1" 200 -\n/);
   },
 });
+
+Deno.test({
+  name:
+    "examples/hello_server.ts: a port that is no number is refused with a usage line",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", EXAMPLE, "abc"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    equal(out.code, 2);
+    match(new TextDecoder().decode(out.stderr), /usage: .* no port: abc/);
+  },
+});
