@@ -760,12 +760,7 @@ Deno.test({
     ]);
     const missing = await fetchText(server.url("/a/b/missing"));
     equal(missing.res.status, 404);
-    ok(missing.text.includes('const path = "/__serve/live-reload";'));
-    ok(missing.text.endsWith("</script>\n</body></html>"));
-    equal(
-      Number(missing.res.headers.get("content-length")),
-      new TextEncoder().encode(missing.text).length,
-    );
+    assertScriptBefore(missing, "</body></html>");
   },
 });
 
@@ -779,12 +774,7 @@ Deno.test({
     const missing = await fetchText(server.url("/later.html"));
     equal(missing.res.status, 404);
     ok(missing.text.includes("<p>Message: File not found.</p>"));
-    ok(missing.text.includes('const path = "/__serve/live-reload";'));
-    ok(missing.text.endsWith("</script>\n</body>\n</html>\n"), missing.text);
-    equal(
-      Number(missing.res.headers.get("content-length")),
-      new TextEncoder().encode(missing.text).length,
-    );
+    assertScriptBefore(missing, "</body>\n</html>\n");
     const head = await fetch(server.url("/later.html"), { method: "HEAD" });
     equal(
       head.headers.get("content-length"),
@@ -819,12 +809,7 @@ Deno.test({
     });
     await using server = await serve(site.root, ["--watch"]);
     const page = await fetchText(server.url("/"));
-    ok(page.text.includes('const path = "/__serve/live-reload";'));
-    ok(page.text.endsWith("</script>\n</body></html>"));
-    equal(
-      Number(page.res.headers.get("content-length")),
-      new TextEncoder().encode(page.text).length,
-    );
+    assertScriptBefore(page, "</body></html>");
     equal(page.res.headers.get("cache-control"), "no-cache");
     const firstVersion = versionIn(page.text);
     const firstTag = page.res.headers.get("etag") ?? "";
@@ -893,6 +878,22 @@ Deno.test({
     }
   },
 });
+
+/**
+ * `page` carries the live reload script just before `ending`, and its
+ * `Content-Length` counts the script.
+ */
+function assertScriptBefore(
+  page: { res: Response; text: string },
+  ending: string,
+): void {
+  ok(page.text.includes('const path = "/__serve/live-reload";'), page.text);
+  ok(page.text.endsWith(`</script>\n${ending}`), page.text);
+  equal(
+    Number(page.res.headers.get("content-length")),
+    new TextEncoder().encode(page.text).length,
+  );
+}
 
 /** The folder version a page's live reload script was served with. */
 function versionIn(page: string): string {
