@@ -27,6 +27,15 @@ async function exchange(
   return decoder.decode(reply);
 }
 
+/** A UDPServer whose handle_error records each error's message in `errors`. */
+function recordingErrors(errors: string[]): typeof UDPServer {
+  return class extends UDPServer {
+    override handle_error(_r: unknown, _a: unknown, error?: unknown): void {
+      errors.push((error as Error).message);
+    }
+  };
+}
+
 serverTest(
   "rfile takes sizes as Python's BytesIO: any negative size or None reads it all",
   async () => {
@@ -127,15 +136,11 @@ serverTest(
   "a handle() that throws: finish() still sends what was written; handle_error is called",
   async () => {
     const errors: string[] = [];
+    const Server = recordingErrors(errors);
     class Partial extends DatagramRequestHandler {
       override handle(): void {
         this.wfile.write("partial");
         throw new RangeError("gave up");
-      }
-    }
-    class Server extends UDPServer {
-      override handle_error(_r: unknown, _a: unknown, error?: unknown): void {
-        errors.push((error as Error).message);
       }
     }
     equal(await exchange(Partial, "x", Server), "partial");
@@ -147,16 +152,12 @@ serverTest(
   "a handle() that closes wfile sends no reply: finish() fails as Python's getvalue() on a closed BytesIO, and handle_error is called",
   async () => {
     const errors: string[] = [];
+    const Server = recordingErrors(errors);
     let requests = 0;
     class Closing extends DatagramRequestHandler {
       override handle(): void {
         this.wfile.write(requests++ === 0 ? "hi" : "second");
         if (requests === 1) this.wfile.close();
-      }
-    }
-    class Server extends UDPServer {
-      override handle_error(_r: unknown, _a: unknown, error?: unknown): void {
-        errors.push((error as Error).message);
       }
     }
     await using server = new Server(["127.0.0.1", 0], Closing);
