@@ -28,6 +28,7 @@ import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { urlsplit } from "../parse/split.ts";
+import { Buffer } from "node:buffer";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
@@ -495,7 +496,10 @@ async function sendFile(
       if (debug) {
         for (const piece of pieces) debug(`send: ${reprBytes(piece)}`);
       }
-      await conn.writeAll(concatBytes(pieces));
+      // Unchunked, the blocks are the buffer's start as it is.
+      await conn.writeAll(
+        chunked ? Buffer.concat(pieces) : buffer.subarray(0, ready),
+      );
       buffer.copyWithin(0, ready, filled);
       filled -= ready;
     }
@@ -538,17 +542,6 @@ async function readBlock(
     if (typeof error === "object" && error !== null) bodyErrors.add(error);
     throw error;
   }
-}
-
-function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    all.set(piece, at);
-    at += piece.length;
-  }
-  return all;
 }
 
 /** Whether a body can be sent chunk by chunk (`for` or `for await`). */
@@ -615,7 +608,7 @@ async function sendRequest(
         else debug(`send: ${reprBytes(part)}`);
       }
     }
-    return await conn.writeAll(concatBytes(parts));
+    return await conn.writeAll(Buffer.concat(parts));
   }
   await send(conn, head, debug);
   if (isFileBody(data)) return await sendFile(conn, data, chunked, debug);
