@@ -55,16 +55,9 @@ function codePointLength(text: string): number {
   return text.length - (pairs?.length ?? 0);
 }
 
-/**
- * The name of `value`'s Python type; this port's numbers that are not safe
- * integers are floats, and a missing value is None.
- */
+/** The name of `value`'s Python type; a missing value is None. */
 function pyTypeName(value: unknown): string {
-  if (value === undefined) return "NoneType";
-  if (typeof value === "number") {
-    return Number.isSafeInteger(value) ? "int" : "float";
-  }
-  return typeName(value);
+  return value === undefined ? "NoneType" : typeName(value);
 }
 
 /** Whether a JavaScript value is a Python int (a bool is one). */

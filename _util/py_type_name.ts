@@ -9,7 +9,7 @@
 
 /**
  * The name Python would give the type of `value`: `None` is `NoneType`, a
- * string `str`, a whole number `int`, a `Uint8Array` `bytes`, an array
+ * string `str`, a safe integer `int` (another number `float`), a `Uint8Array` `bytes`, an array
  * `list`, a plain object `dict`; other objects go by their class.
  *
  * @example
@@ -18,6 +18,7 @@
  * import { typeName } from "./py_type_name.ts";
  * equal(typeName(null), "NoneType");
  * equal(typeName(1.5), "float");
+ * equal(typeName(2 ** 60), "float"); // beyond 2^53: a float's value
  * equal(typeName({ a: 1 }), "dict");
  * equal(typeName(new Map()), "Map");
  * ```
@@ -30,7 +31,8 @@ export function typeName(value: unknown): string {
     case "string":
       return "str";
     case "number":
-      return Number.isInteger(value) ? "int" : "float";
+      // As pyRepr prints it: beyond 2^53 a number is a float's value.
+      return Number.isSafeInteger(value) ? "int" : "float";
     case "boolean":
       return "bool";
     case "object":

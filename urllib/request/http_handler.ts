@@ -94,9 +94,7 @@ function headerValueText(value: unknown): string {
     return String(value);
   }
   throw new TypeError(
-    `expected string or bytes-like object, got '${
-      typeof value === "number" ? "float" : typeName(value)
-    }'`,
+    `expected string or bytes-like object, got '${typeName(value)}'`,
   );
 }
 
