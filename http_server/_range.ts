@@ -34,7 +34,11 @@ export function parseRange(
   if (first === "" && last === "") return null;
   if (first === "") {
     const suffix = Number(last);
-    if (suffix === 0 || size === 0) return "unsatisfiable";
+    if (suffix === 0) return "unsatisfiable";
+    // A non-zero suffix is satisfiable even on an empty file (RFC 9110
+    // §14.1.1), but no 206 can describe zero bytes: send the whole, empty
+    // file, as a server may ignore a Range (§14.2).
+    if (size === 0) return null;
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(first);

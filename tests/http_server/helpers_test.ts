@@ -165,6 +165,9 @@ Deno.test("parseRange: unsatisfiable and ignored headers", () => {
   equal(parseRange("bytes=200-300", 100), "unsatisfiable");
   equal(parseRange("bytes=-0", 100), "unsatisfiable");
   equal(parseRange("bytes=0-", 0), "unsatisfiable");
+  equal(parseRange("bytes=-0", 0), "unsatisfiable");
+  // A suffix of an empty file is all of it (RFC 9110 §14.1.1), sent as 200.
+  equal(parseRange("bytes=-5", 0), null);
   for (
     const header of [
       "bytes=5-1",
