@@ -43,16 +43,29 @@ function opaque(tag: string): string {
 
 /**
  * Whether `If-None-Match` value `header` matches any of `tags` (weak
- * comparison, as RFC 9110 asks for `If-None-Match`), or is `*`.
+ * comparison, as RFC 9110 asks for `If-None-Match`), or is `*`. A `*`
+ * counts only as the whole value: in a list, or as `W/*`, it is no tag
+ * and matches nothing.
  */
 export function etagMatches(
   header: string,
   ...tags: readonly (string | null)[]
 ): boolean {
+  if (header.trim() === "*") return true;
   return header.split(",").some((item) => {
     const tag = opaque(item);
-    return tag === "*" || tags.some((t) => t !== null && opaque(t) === tag);
+    return tags.some((t) => t !== null && opaque(t) === tag);
   });
+}
+
+/**
+ * The request's `If-None-Match` list, from all its field lines (a list
+ * may come in several, RFC 9110 §5.3), or `null` when there is none.
+ */
+export function ifNoneMatchOf(
+  headers: { get_all(name: string): string[] | null },
+): string | null {
+  return headers.get_all("If-None-Match")?.join(", ") ?? null;
 }
 
 /**

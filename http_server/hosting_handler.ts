@@ -25,7 +25,7 @@ import {
   type DetailedEntry,
   readDetailedEntries,
 } from "./_directory_entries.ts";
-import { etagMatches, variantETag } from "./_etag.ts";
+import { etagMatches, ifNoneMatchOf, variantETag } from "./_etag.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
 import {
@@ -797,7 +797,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     }
     // A Range request gets no variant, so a 416 carries the plain tag.
     const changedTag = headerOf(held, "ETag") ?? file?.etag ?? null;
-    const ifNoneMatch = this.headers.get("If-None-Match");
+    const ifNoneMatch = ifNoneMatchOf(this.headers);
     const ifModifiedSince = this.headers.get("If-Modified-Since");
     const unchanged = file
       ? fileNotModified(

@@ -14,6 +14,7 @@ import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import {
   contentTag,
   etagMatches,
+  ifNoneMatchOf,
   mentionsContentTag,
   stampTag,
   variantETag,
@@ -796,7 +797,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const headers = this.headers;
     if (
       fileNotModified(
-        headers.get("If-None-Match"),
+        ifNoneMatchOf(headers),
         headers.get("If-Modified-Since"),
         state,
       )

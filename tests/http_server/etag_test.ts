@@ -32,4 +32,8 @@ Deno.test("etagMatches: lists, weak prefixes, star, and missing tags", () => {
   equal(etagMatches("*", null), true);
   equal(etagMatches('"a"', null), false);
   equal(etagMatches('"b"', null, '"b"'), true);
+  // '*' is the whole value or nothing: in a list or weak it is no tag.
+  equal(etagMatches(" * ", null), true);
+  equal(etagMatches("W/*", '"a"'), false);
+  equal(etagMatches('"x", *', '"a"'), false);
 });

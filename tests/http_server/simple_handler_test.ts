@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import {
   type CopySource,
+  HostingHTTPRequestHandler,
   HTTPServer,
   type ResponseWriter,
   SimpleHTTPRequestHandler,
@@ -734,4 +735,52 @@ Deno.test(
 
 Deno.test("cleanup", async () => {
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test({
+  name:
+    "If-None-Match: a tag in a second field line counts (one list, RFC 9110 §5.3); '*' only as the whole value",
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_inm_" });
+    try {
+      await Deno.writeTextFile(`${dir}/page.html`, "<p>page</p>\n");
+      await settle(`${dir}/page.html`);
+      const handlers = {
+        simple: Quiet.partial({ directory: dir }),
+        hosting: HostingHTTPRequestHandler.partial({
+          directory: dir,
+          cors: true,
+        }),
+      };
+      for (const [kind, Handler] of Object.entries(handlers)) {
+        const statusFor = async (lines: string[]) => {
+          const head = lines.map((line) => `${line}\r\n`).join("");
+          const out = (await exchange(
+            Handler,
+            `GET /page.html HTTP/1.0\r\n${head}\r\n`,
+          )).output;
+          return Number(out.slice(9, 12));
+        };
+        const first = (await exchange(
+          Handler,
+          "GET /page.html HTTP/1.0\r\n\r\n",
+        )).output;
+        const etag = /\r\nETag: ([^\r]*)/.exec(first)?.[1] ?? "";
+        ok(etag !== "", first);
+        const cases: [string[], number][] = [
+          [[`If-None-Match: ${etag}`], 304],
+          [['If-None-Match: "other"', `If-None-Match: ${etag}`], 304],
+          [['If-None-Match: "other"', 'If-None-Match: "more"'], 200],
+          [["If-None-Match: *"], 304],
+          [["If-None-Match: W/*"], 200],
+          [['If-None-Match: "other", *'], 200],
+        ];
+        for (const [lines, status] of cases) {
+          equal(await statusFor(lines), status, `${kind}: ${lines}`);
+        }
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
