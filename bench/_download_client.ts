@@ -2,7 +2,7 @@
  * One download measured in its own process, so that its peak RSS
  * (VmHWM) is its own. Prints one JSON line: bytes, seconds, peak RSS.
  *
- * Usage: deno run -A bench/_download_client.ts <fetch|urlopen|readinto|urlretrieve|node-http> <url>
+ * Usage: deno run -A bench/_download_client.ts <fetch|urlopen|readinto|lines|urlretrieve|node-http> <url>
  *
  * @module
  */
@@ -43,6 +43,13 @@ async function viaReadinto(url: string): Promise<number> {
   }
 }
 
+async function viaLines(url: string): Promise<number> {
+  await using resp = await urlopen(url);
+  let total = 0;
+  for await (const line of resp) total += line.length;
+  return total;
+}
+
 async function viaUrlretrieve(url: string): Promise<number> {
   const [path] = await urlretrieve(url);
   const size = (await Deno.stat(path)).size;
@@ -74,6 +81,7 @@ const runners: Record<string, (url: string) => Promise<number>> = {
   fetch: viaFetch,
   urlopen: viaUrlopen,
   readinto: viaReadinto,
+  lines: viaLines,
   urlretrieve: viaUrlretrieve,
   "node-http": viaNodeHttp,
 };

@@ -4,7 +4,9 @@
  * process: plain `fetch`, `node:http` (the other transport considered),
  * our `urlopen` + `read(65536)` loop, the same with `readinto` into one
  * reused buffer, our `urlretrieve`, and CPython
- * 3.13's `urlopen` + `read(65536)` loop. Prints throughput, ratios to
+ * 3.13's `urlopen` + `read(65536)` loop; and, beside it, both urllibs
+ * iterating the body by lines (the file has a newline every 256 bytes).
+ * Prints throughput, ratios to
  * fetch, peak RSS, and whether the goals hold: urlopen >= 90% of fetch,
  * ahead of CPython, peak RSS < 100 MiB.
  *
@@ -106,6 +108,12 @@ async function main(args: string[]): Promise<void> {
     ["CPython 3.13 urlopen", "python3", [`${here}_download_client.py`, url], {
       PYENV_VERSION: "3.13.0",
     }],
+    deno("urlopen, lines", "lines"),
+    ["CPython 3.13, lines", "python3", [
+      `${here}_download_client.py`,
+      url,
+      "lines",
+    ], { PYENV_VERSION: "3.13.0" }],
   ];
   const best = new Map<string, Sample>();
   try {
@@ -175,6 +183,15 @@ async function main(args: string[]): Promise<void> {
         `goal ahead of CPython: ${(cpy.seconds / ours.seconds).toFixed(2)}x ${
           ours.seconds < cpy.seconds ? "MET" : "MISSED"
         }`,
+      );
+    }
+    const lines = best.get("urlopen, lines");
+    const cpyLines = best.get("CPython 3.13, lines");
+    if (lines && cpyLines) {
+      console.log(
+        `lines, ours vs CPython: ${
+          (cpyLines.seconds / lines.seconds).toFixed(2)
+        }x (no goal)`,
       );
     }
     const peak =

@@ -19,6 +19,7 @@ Deno.test({
         "urlopen read\\(65536\\)",
         "urlopen readinto\\(64 KiB\\)",
         "urlretrieve",
+        "urlopen, lines",
       ]
     ) {
       match(text, new RegExp(`^${client} +\\d+ +\\d+% +[\\d.]+$`, "m"));

@@ -417,6 +417,15 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   async readline(limit: number | null = null): Promise<Uint8Array> {
     this.#checkOpen();
     const max = limit === null || limit < 0 ? Infinity : limit;
+    // The common case, a whole line already read: one copy, no growing.
+    const peek = this.#peek;
+    const nl = max === Infinity && !this.#closed ? peek.indexOf(10) : -1;
+    if (nl >= 0) {
+      const line = peek.slice(0, nl + 1);
+      this.#peek = peek.subarray(nl + 1);
+      this.#releaseIfReadOut();
+      return line;
+    }
     // The line grows in one buffer, and reads go into one buffer kept for
     // them: a line that arrives a few bytes at a time costs neither a
     // buffer nor a copy per piece.
@@ -475,12 +484,34 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** `for await (const line of resp)`: the body's lines, as iterating in Python. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    while (true) {
-      const line = await this.readline();
-      if (line.length === 0) return;
-      yield line;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    // A plain iterator, not an async generator, whose machinery cost more
+    // than a short line. A next() called while others are unsettled waits
+    // for the last of them, as a generator queues them (lines read at once
+    // would share one buffer).
+    let unsettled = 0;
+    let last: Promise<IteratorResult<Uint8Array>> | null = null;
+    const nextLine = () =>
+      this.readline().then(
+        (line): IteratorResult<Uint8Array> => {
+          unsettled--;
+          return line.length === 0
+            ? { value: undefined, done: true }
+            : { value: line, done: false };
+        },
+        (error: unknown) => {
+          unsettled--;
+          throw error;
+        },
+      );
+    const lines: AsyncIterableIterator<Uint8Array> = {
+      next: () =>
+        last = ++unsettled === 1 || last === null
+          ? nextLine()
+          : last.then(nextLine, nextLine),
+      [Symbol.asyncIterator]: () => lines,
+    };
+    return lines;
   }
 
   /** Releases the connection; later reads return empty arrays. */

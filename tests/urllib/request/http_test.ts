@@ -256,6 +256,32 @@ Deno.test("close() empties what readline buffered; length, isclosed, readlines(h
   equal(text(await bytes.read(-2)), "cd\nef");
 });
 
+Deno.test("iterating a body: lines in order however next() is called, then done for good", async () => {
+  await using site = startSite();
+  const resp = await urlopen(`${site.base}/stream`);
+  const lines = resp[Symbol.asyncIterator]();
+  // Asked for all at once, as an async generator queues them.
+  const results = await Promise.all(
+    Array.from({ length: 7 }, () => lines.next()),
+  );
+  deepEqual(
+    results.map((r) => r.done ? null : text(r.value)),
+    ["chunk0\n", "chunk1\n", "chunk2\n", "chunk3\n", "chunk4\n", null, null],
+  );
+  deepEqual(await lines.next(), { value: undefined, done: true });
+  // The iterator is iterable, as a generator is.
+  equal(lines[Symbol.asyncIterator](), lines);
+  // A line cut by the end of the body, and lines from bytes given.
+  const given = new addinfourl(
+    new TextEncoder().encode("ab\n\ncd"),
+    null,
+    "data:,",
+  );
+  const seen: string[] = [];
+  for await (const line of given) seen.push(text(line));
+  deepEqual(seen, ["ab\n", "\n", "cd"]);
+});
+
 Deno.test("bodies arrive as sent: gzip stays compressed", async () => {
   await using site = startSite();
   const resp = await urlopen(`${site.base}/gzip`);
