@@ -199,8 +199,14 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   #end = 0;
   #eof = false;
   #closed = false;
-  /** A socket read that outlived its timeout, still writing into `#buffer`. */
-  #inFlight: Promise<number | null> | null = null;
+  /**
+   * The socket read under way, writing into `#buffer`, as the promise of
+   * its landing (`#landed`, run once for it however many fills wait):
+   * a fill that finds one waits for it rather than start another into the
+   * same bytes. It outlives a fill given up by a timeout, or by a caller
+   * that stopped waiting.
+   */
+  #inFlight: Promise<boolean> | null = null;
   /** Socket reads completed, for a stall check (see `progress`). */
   #reads = 0;
   /** What failed reads throw instead of their own error, once set. */
@@ -279,16 +285,16 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    */
   #fill(): Promise<boolean> {
     if (this.#eof) return Promise.resolve(false);
-    if (this.timeout !== null || this.#inFlight !== null) {
-      return this.#fillWithTimeout();
+    let landing = this.#inFlight;
+    if (landing === null) {
+      this.#makeRoom();
+      const end = this.#end;
+      landing = this.#conn.read(
+        end === 0 ? this.#buffer : this.#buffer.subarray(end),
+      ).then(this.#onRead, this.#onReadFailed);
+      this.#inFlight = landing;
     }
-    this.#makeRoom();
-    const end = this.#end;
-    const read = this.#conn.read(
-      end === 0 ? this.#buffer : this.#buffer.subarray(end),
-    );
-    this.#inFlight = read;
-    return read.then(this.#onRead, this.#onReadFailed);
+    return this.timeout === null ? landing : this.#fillWithTimeout(landing);
   }
 
   readonly #onRead = (count: number | null): boolean => {
@@ -323,27 +329,18 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     this.#abortedWith = error;
   }
 
-  /** `#fill` under a timeout, or after a read that outlived one. */
-  async #fillWithTimeout(): Promise<boolean> {
-    let pending = this.#inFlight;
-    if (pending === null) {
-      this.#makeRoom();
-      pending = this.#conn.read(this.#buffer.subarray(this.#end));
-      // A read abandoned by a timeout must not become an unhandled rejection.
-      pending.catch(() => {});
-    }
-    this.#inFlight = pending;
-    let count: number | null;
+  /**
+   * Waits for `landing` at most `timeout` seconds. After a timeout the
+   * read is still under way: the next fill waits for it.
+   */
+  async #fillWithTimeout(landing: Promise<boolean>): Promise<boolean> {
+    // A landing given up must not become an unhandled rejection.
+    landing.catch(() => {});
     try {
-      count = await withTimeout(pending, this.timeout, "read");
+      return await withTimeout(landing, this.timeout, "read");
     } catch (error) {
-      // After a timeout the read is still in flight: the next fill waits
-      // for it instead of starting another into the same buffer.
-      if (!(error instanceof Deno.errors.TimedOut)) this.#inFlight = null;
       throw this.#abortedWith ?? error;
     }
-    this.#inFlight = null;
-    return this.#landed(count);
   }
 
   /** Accounts for `count` bytes a read put in the buffer; `false` at end of stream. */
@@ -435,7 +432,9 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     this.#checkOpen("read");
     // Python returns at once for 0, without waiting for the peer.
     if (size === 0) return EMPTY;
-    if (this.buffered === 0) await this.#fill();
+    // A loop, not one fill: a read running beside this one may take what
+    // the fill brought.
+    while (this.buffered === 0 && await this.#fill());
     const available = this.buffered;
     return this.#take(size < 0 ? available : Math.min(size, available));
   }
@@ -449,7 +448,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   async peek(size = 0): Promise<Uint8Array> {
     integerSize(size);
     this.#checkOpen("peek");
-    if (this.buffered === 0) await this.#fill();
+    while (this.buffered === 0 && await this.#fill());
     return this.#buffer.slice(this.#start, this.#end);
   }
 
@@ -717,8 +716,11 @@ export class SocketWriter {
   #spare: Uint8Array | null = null;
   /** Copies of large writes already written out, kept for the next ones. */
   #spareLarge: Uint8Array[] = [];
-  /** A piece queued by `writeUncopied`: the caller's, never reused here. */
-  #uncopied: Uint8Array | null = null;
+  /**
+   * Pieces queued by `writeUncopied`, in queue order: the caller's, never
+   * reused here.
+   */
+  #uncopied: Uint8Array[] = [];
   /** Socket writes completed, for a stall check (see `progress`). */
   #writes = 0;
   /** What a failed write reports instead of its own error, once set. */
@@ -847,7 +849,7 @@ export class SocketWriter {
     }
     this.#closeStage();
     this.#queue.push(bytes);
-    this.#uncopied = bytes;
+    this.#uncopied.push(bytes);
     this.#queued += bytes.length;
     this.release();
   }
@@ -987,8 +989,9 @@ export class SocketWriter {
    * caller's one `writeUncopied` piece.
    */
   #recycle(piece: Uint8Array): void {
-    if (piece === this.#uncopied) {
-      this.#uncopied = null;
+    // Pieces finish in queue order, so a caller's is the first kept.
+    if (piece === this.#uncopied[0]) {
+      this.#uncopied.shift();
       return;
     }
     if (
@@ -1062,7 +1065,7 @@ export class SocketWriter {
   readonly #onSendFailed = (error: unknown): void => {
     this.#error = this.#abortedWith ?? error;
     this.#sending = null;
-    this.#uncopied = null;
+    this.#uncopied = [];
     this.#queue = [];
     this.#stage = null;
     this.#staged = 0;

@@ -726,4 +726,43 @@ Deno.test("writeUncopied queues the caller's bytes as they are, and never reuses
   ok(mine.every((byte) => byte === 1), "the caller's bytes are untouched");
   equal(sent.length, 2);
   ok(sent[1]?.every((byte) => byte === 2));
+  // Two queued before one flush: neither becomes the writer's buffer.
+  const first = new Uint8Array(65_536).fill(3);
+  const second = new Uint8Array(65_536).fill(4);
+  writeUncopied(wfile, first);
+  writeUncopied(wfile, second);
+  await wfile.flush();
+  wfile.write(new Uint8Array(65_536).fill(5));
+  wfile.write(new Uint8Array(65_536).fill(6));
+  await wfile.flush();
+  ok(first.every((byte) => byte === 3), "the first caller's bytes");
+  ok(second.every((byte) => byte === 4), "the second caller's bytes");
 });
+
+serverTest(
+  "a read its caller gave up on lands once: a read beside it gets the next bytes, never what the pooled buffer held from an earlier connection",
+  async () => {
+    // The buffer of a reader that saw a secret goes back to the pool.
+    const earlier = reader(["Authorization: Bearer SECRET\r\n"]);
+    equal(
+      text(await earlier.rfile.readline()),
+      "Authorization: Bearer SECRET\r\n",
+    );
+    earlier.rfile.close();
+    const { rfile } = reader([
+      { after: 30, data: "abcd" },
+      { after: 30, data: "efgh" },
+    ]);
+    // Given up, as a handler's Promise.race against a timer gives it up.
+    const abandoned = rfile.read(4);
+    await Promise.race([abandoned, sleep(5)]);
+    const next = rfile.read1(30);
+    equal(text(await abandoned), "abcd");
+    equal(text(await next), "efgh");
+    equal(rfile.position, 8);
+    // Two reads at once share the socket read and take turns at its bytes.
+    const both = reader(["0123456789"]).rfile;
+    const [a, b] = await Promise.all([both.read(4), both.read(6)]);
+    equal(text(a) + text(b), "0123456789");
+  },
+);
