@@ -714,6 +714,10 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
 
   #requestStarted(): true {
     this.#firstRequest = false;
+    // A head deadline that passed while nothing raced it (an async
+    // parse_request override still at work) belongs to the last request.
+    this.#expiry = null;
+    this.#expire = null;
     this.#setPhase(Phase.Head, this.headers_timeout);
     return true;
   }
@@ -988,9 +992,18 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #settleBody(): void | Promise<void> {
     if (this.#tracker?.draining) this.close_connection = true;
     const framing = this.#framing;
+    const rfile = this.#reader;
+    if (rfile.waiting) {
+      // A read the handler started and stopped waiting for (a race against
+      // a timer, say) may yet take bytes of the body or of the next
+      // request: where the next request starts can no longer be known.
+      this.#framing = null;
+      this.close_connection = true;
+      this.#linger = true;
+      return;
+    }
     if (framing === null) return;
     this.#framing = null;
-    const rfile = this.#reader;
     const read = rfile.position - this.#bodyStart;
     if (framing.kind === "length") {
       const left = framing.length - read;

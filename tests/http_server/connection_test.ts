@@ -518,3 +518,64 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a body read the handler stopped waiting for closes the connection after its answer: the read's bytes are never another request", async () => {
+  const served: string[] = [];
+  class GivesUp extends Logging {
+    async do_POST(): Promise<void> {
+      served.push(this.path);
+      const length = Number(this.headers.get("Content-Length"));
+      const body = await Promise.race([this.rfile.read(length), sleep(50)]);
+      const text = encoder.encode(body === undefined ? "too slow" : "read");
+      this.send_response(body === undefined ? 408 : 200);
+      this.send_header("Content-Length", String(text.length));
+      this.end_headers();
+      this.wfile.write(text);
+    }
+  }
+  await withServer(GivesUp, async (address) => {
+    const conn = await RawConnection.open(address);
+    try {
+      await conn.write(
+        "POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n",
+      );
+      equal((await conn.read()).status, 408);
+      // The body comes late, with a request behind it on the same
+      // connection: it must not be answered (nor its bytes misread).
+      await conn.write(`0123456789${get("/next")}`);
+      ok(await conn.waitClosed(5_000), "the connection stays open");
+      deepEqual(served, ["/slow"]);
+      ok(!logs.some((line) => line.includes("/next")), logs.join("\n"));
+      ok(!logs.some((line) => line.includes(" 400 ")), logs.join("\n"));
+    } finally {
+      conn.close();
+    }
+  });
+});
+
+Deno.test("a head deadline that passes while an async parse_request override works is not held against the next request", async () => {
+  class SlowCheck extends Logging {
+    override headers_timeout = 0.2;
+    override async parse_request(): Promise<boolean> {
+      if (!await super.parse_request()) return false;
+      await sleep(400); // a token looked up, say: the head was in on time
+      return true;
+    }
+  }
+  await withServer(SlowCheck, async (address) => {
+    const conn = await RawConnection.open(address);
+    try {
+      await conn.write(get("/1"));
+      equal((await conn.read()).status, 200);
+      // The next head comes in two pieces, well within the limit.
+      await conn.write("GET /2 HTTP/1.1\r\n");
+      await sleep(20);
+      await conn.write("Host: a\r\n\r\n");
+      const second = await conn.read();
+      equal(second.status, 200);
+      equal(new TextDecoder().decode(second.body), "you asked for /2");
+    } finally {
+      conn.close();
+    }
+  });
+});
