@@ -149,6 +149,10 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   #lineBuffer: Uint8Array | null = null;
   /** `close()` was called. */
   #closed = false;
+  /** Reads called and not yet done (see `#inTurn`). */
+  #reading = 0;
+  /** The last of them. */
+  #lastRead: Promise<unknown> | null = null;
   /** A `code` set apart from `status` (HTTP responses only). */
   #code: number | null | undefined = undefined;
   /**
@@ -324,7 +328,11 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * Once the request's `signal` has aborted, every read rejects with
    * `URLError(signal.reason)`.
    */
-  async read(amt: number | null = null): Promise<Uint8Array> {
+  read(amt: number | null = null): Promise<Uint8Array> {
+    return this.#inTurn(() => this.#read(amt));
+  }
+
+  async #read(amt: number | null): Promise<Uint8Array> {
     this.#checkOpen();
     if (amt !== null && amt < -1 && this.#fileLike) {
       throw new RangeError("read length must be non-negative or -1");
@@ -396,7 +404,11 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** Reads into `b`, resolving to the count (0 at the end), as Python's `readinto`. */
-  async readinto(b: Uint8Array): Promise<number> {
+  readinto(b: Uint8Array): Promise<number> {
+    return this.#inTurn(() => this.#readinto(b));
+  }
+
+  async #readinto(b: Uint8Array): Promise<number> {
     this.#checkOpen();
     let filled = 0;
     try {
@@ -414,17 +426,33 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** Reads one line, `\n` included; at most `limit` bytes when given. */
-  async readline(limit: number | null = null): Promise<Uint8Array> {
+  readline(limit: number | null = null): Promise<Uint8Array> {
+    // The common case, a whole line already read and no read under way:
+    // one copy, no promise of its own.
+    if (this.#reading === 0 && (limit === null || limit < 0)) {
+      const line = this.#bufferedLine();
+      if (line !== null) return Promise.resolve(line);
+    }
+    return this.#inTurn(() => this.#readline(limit));
+  }
+
+  /** A whole line from what was read already, or `null`. */
+  #bufferedLine(): Uint8Array | null {
+    const peek = this.#peek;
+    const nl = this.#closed ? -1 : peek.indexOf(10);
+    if (nl < 0) return null;
+    const line = peek.slice(0, nl + 1);
+    this.#peek = peek.subarray(nl + 1);
+    this.#releaseIfReadOut();
+    return line;
+  }
+
+  async #readline(limit: number | null = null): Promise<Uint8Array> {
     this.#checkOpen();
     const max = limit === null || limit < 0 ? Infinity : limit;
-    // The common case, a whole line already read: one copy, no growing.
-    const peek = this.#peek;
-    const nl = max === Infinity && !this.#closed ? peek.indexOf(10) : -1;
-    if (nl >= 0) {
-      const line = peek.slice(0, nl + 1);
-      this.#peek = peek.subarray(nl + 1);
-      this.#releaseIfReadOut();
-      return line;
+    if (max === Infinity) {
+      const line = this.#bufferedLine();
+      if (line !== null) return line;
     }
     // The line grows in one buffer, and reads go into one buffer kept for
     // them: a line that arrives a few bytes at a time costs neither a
@@ -468,14 +496,18 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * `hint` bytes (for bytes given rather than a stream, once they reach it,
    * as Python's `BytesIO`).
    */
-  async readlines(hint: number | null = null): Promise<Uint8Array[]> {
+  readlines(hint: number | null = null): Promise<Uint8Array[]> {
+    return this.#inTurn(() => this.#readlines(hint));
+  }
+
+  async #readlines(hint: number | null): Promise<Uint8Array[]> {
     const lines: Uint8Array[] = [];
     const limit = hint !== null && hint > 0
       ? (this.#fileLike ? hint + 1 : hint)
       : Infinity;
     let total = 0;
     while (total < limit) {
-      const line = await this.readline();
+      const line = await this.#readline();
       if (line.length === 0) break;
       lines.push(line);
       total += line.length;
@@ -486,32 +518,41 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   /** `for await (const line of resp)`: the body's lines, as iterating in Python. */
   [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
     // A plain iterator, not an async generator, whose machinery cost more
-    // than a short line. A next() called while others are unsettled waits
-    // for the last of them, as a generator queues them (lines read at once
-    // would share one buffer).
-    let unsettled = 0;
-    let last: Promise<IteratorResult<Uint8Array>> | null = null;
-    const nextLine = () =>
-      this.readline().then(
-        (line): IteratorResult<Uint8Array> => {
-          unsettled--;
-          return line.length === 0
-            ? { value: undefined, done: true }
-            : { value: line, done: false };
-        },
-        (error: unknown) => {
-          unsettled--;
-          throw error;
-        },
-      );
+    // than a short line; its next() calls take turns as all reads do.
     const lines: AsyncIterableIterator<Uint8Array> = {
       next: () =>
-        last = ++unsettled === 1 || last === null
-          ? nextLine()
-          : last.then(nextLine, nextLine),
+        this.readline().then((line): IteratorResult<Uint8Array> =>
+          line.length === 0
+            ? { value: undefined, done: true }
+            : { value: line, done: false }
+        ),
       [Symbol.asyncIterator]: () => lines,
     };
     return lines;
+  }
+
+  /**
+   * Runs read `op` once the reads called before it are done, as Python's
+   * buffered reader lets one thread read at a time: reads called at once
+   * (a `Promise.all`, or a read its caller stopped waiting for) each get
+   * their own bytes, whole, in call order. Two at once had lost bytes.
+   */
+  #inTurn<T>(op: () => Promise<T>): Promise<T> {
+    const settled = (value: T): T => {
+      this.#reading--;
+      return value;
+    };
+    const failed = (error: unknown): never => {
+      this.#reading--;
+      throw error;
+    };
+    const start = () => op().then(settled, failed);
+    const last = this.#lastRead;
+    const turn = ++this.#reading === 1 || last === null
+      ? start()
+      : last.then(start, start);
+    this.#lastRead = turn;
+    return turn;
   }
 
   /** Releases the connection; later reads return empty arrays. */

@@ -256,7 +256,7 @@ Deno.test("close() empties what readline buffered; length, isclosed, readlines(h
   equal(text(await bytes.read(-2)), "cd\nef");
 });
 
-Deno.test("iterating a body: lines in order however next() is called, then done for good", async () => {
+Deno.test("iterating a body: lines in order however next() is called, then done for good; reads called at once take turns", async () => {
   await using site = startSite();
   const resp = await urlopen(`${site.base}/stream`);
   const lines = resp[Symbol.asyncIterator]();
@@ -271,6 +271,23 @@ Deno.test("iterating a body: lines in order however next() is called, then done 
   deepEqual(await lines.next(), { value: undefined, done: true });
   // The iterator is iterable, as a generator is.
   equal(lines[Symbol.asyncIterator](), lines);
+  // Reads called at once take turns, each whole, in call order, as threads
+  // reading Python's buffered file do (two at once had lost bytes).
+  const all = await urlopen(`${site.base}/stream`);
+  const reads = await Promise.all([
+    all.read(7),
+    all.readline(),
+    all.readinto(new Uint8Array(3)),
+    all.read(4),
+    all.readlines(),
+    all.read(),
+  ]);
+  deepEqual(
+    [text(reads[0]), text(reads[1]), reads[2], text(reads[3])],
+    ["chunk0\n", "chunk1\n", 3, "nk2\n"],
+  );
+  deepEqual((reads[4] as Uint8Array[]).map(text), ["chunk3\n", "chunk4\n"]);
+  equal(reads[5].length, 0);
   // A line cut by the end of the body, and lines from bytes given.
   const given = new addinfourl(
     new TextEncoder().encode("ab\n\ncd"),
