@@ -152,8 +152,12 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   #accepting = false;
   /** What an accept brought while no wait was waiting for it. */
   #acceptedEarly: Accepted<R> | typeof NOTHING = NOTHING;
-  /** Hands the next request to the wait in progress. */
-  #deliver: ((next: Accepted<R>) => void) | null = null;
+  /**
+   * The waits in progress, first come first served: `serve_forever()`'s
+   * and any `handle_request()` calls beside it each get a request of their
+   * own.
+   */
+  #waiters: ((next: Accepted<R>) => void)[] = [];
 
   /** Records the address and handler class; binds nothing. */
   constructor(
@@ -250,44 +254,58 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     }
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const wake = () => settle(SHUTDOWN);
       const settle = (next: Accepted<R> | typeof SHUTDOWN | typeof POLL) => {
-        this.#deliver = this.#wakeForShutdown = null;
+        const waiters = this.#waiters;
+        const at = waiters.indexOf(settle);
+        if (at !== -1) waiters.splice(at, 1);
+        if (this.#wakeForShutdown === wake) this.#wakeForShutdown = null;
         clearTimeout(timer);
         resolve(next);
       };
-      this.#deliver = settle;
-      if (wakesOnShutdown) this.#wakeForShutdown = () => settle(SHUTDOWN);
+      this.#waiters.push(settle);
+      if (wakesOnShutdown) this.#wakeForShutdown = wake;
       if (seconds !== null) {
         timer = setTimeout(() => settle(POLL), Math.max(0, seconds * 1000));
       }
-      // One accept at a time, with one reaction: a wait that ends first
-      // (shutdown, poll) leaves it running for the next wait. Racing each
-      // wait against long-lived promises would leave a reaction on them per
-      // wait, kept for as long as the server runs.
-      if (!this.#accepting) {
-        this.#accepting = true;
-        let request: Promise<[R, Address]>;
-        try {
-          request = this.get_request();
-        } catch (error) {
-          request = Promise.reject(error);
-        }
-        request.then(
-          (request) => this.#arrived(request),
-          // Python ignores an accept() that fails (OSError) and waits again;
-          // any other error of an override ends the caller.
-          (error) =>
-            this.#arrived(isOSError(error) ? null : new AcceptFailure(error)),
-        );
-      }
+      this.#accept();
     });
+  }
+
+  /**
+   * Starts an accept unless one is running. One at a time, with one
+   * reaction: a wait that ends first (shutdown, poll) leaves it running for
+   * the next wait. Racing each wait against long-lived promises would
+   * leave a reaction on them per wait, kept for as long as the server runs.
+   */
+  #accept(): void {
+    if (this.#accepting) return;
+    this.#accepting = true;
+    let request: Promise<[R, Address]>;
+    try {
+      request = this.get_request();
+    } catch (error) {
+      request = Promise.reject(error);
+    }
+    request.then(
+      (request) => this.#arrived(request),
+      // Python ignores an accept() that fails (OSError) and waits again;
+      // any other error of an override ends the caller.
+      (error) =>
+        this.#arrived(isOSError(error) ? null : new AcceptFailure(error)),
+    );
   }
 
   #arrived(next: Accepted<R>): void {
     this.#accepting = false;
-    const deliver = this.#deliver;
-    if (deliver !== null) deliver(next);
-    else this.#acceptedEarly = next;
+    const first = this.#waiters[0];
+    if (first === undefined) {
+      this.#acceptedEarly = next;
+      return;
+    }
+    first(next);
+    // Another wait still wants a request of its own.
+    if (this.#waiters.length > 0) this.#accept();
   }
 
   /**

@@ -478,3 +478,27 @@ Deno.test("handle_error names the client as Python's print shows it: a tuple's r
   equal(printedAddress("/tmp/s.sock"), "/tmp/s.sock");
   equal(printedAddress(null), "None");
 });
+
+serverTest(
+  "handle_request() calls at once each get a request of their own, and one beside serve_forever() leaves shutdown() able to stop the loop",
+  async () => {
+    await using server = new TCPServer(["127.0.0.1", 0], LineEcho);
+    // Two at once, as two Python threads calling it: each serves a client.
+    const handled: string[] = [];
+    const first = server.handle_request().then(() => handled.push("first"));
+    const second = server.handle_request().then(() => handled.push("second"));
+    equal(await echoOnce(server.server_address, "a\n"), "a\n");
+    equal(await echoOnce(server.server_address, "b\n"), "b\n");
+    await within(Promise.all([first, second]), 2000, "both handle_request()");
+    deepEqual(handled, ["first", "second"]);
+    // Beside a running loop: two clients, one for each; then shutdown().
+    const loop = server.serve_forever(0.01);
+    await sleep(20);
+    const one = server.handle_request();
+    equal(await echoOnce(server.server_address, "c\n"), "c\n");
+    equal(await echoOnce(server.server_address, "d\n"), "d\n");
+    await within(one, 2000, "handle_request()");
+    await within(server.shutdown(), 2000, "shutdown()");
+    await loop;
+  },
+);
