@@ -214,7 +214,10 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
     process_request(request, client_address) {
       const tasks = runningTasksOf(this);
       tasks.count++;
-      const run = () => this.process_request_thread(request, client_address);
+      // Async, so that an override that throws at once (or returns no
+      // promise) still ends its task: the count must come down.
+      const run = async () =>
+        await this.process_request_thread(request, client_address);
       // Only a server that waits for its requests needs to know which one
       // is running; the others skip the context's cost.
       let self: RequestTask | null = null;
@@ -222,7 +225,14 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
         self = { server: this, ended: false, closing: false };
       }
       const task = self ? requestOf.run(self, run) : run();
-      task.catch(reportUncaught).finally(() => {
+      task.catch((error) => {
+        reportUncaught(error);
+        // The request's socket goes with its thread in CPython (reference
+        // counting closes it): close it, or the client would wait.
+        return Promise.resolve()
+          .then(() => this.close_request(request))
+          .catch(() => {});
+      }).finally(() => {
         if (self) self.ended = true;
         taskEnded(tasks);
       });

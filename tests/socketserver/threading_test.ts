@@ -354,3 +354,28 @@ serverTest(
   },
   { timeoutMs: 30_000 },
 );
+
+serverTest(
+  "a process_request_thread override that throws at once is its thread's error, as in Python: reported, its client let go, and server_close() does not wait for it",
+  async () => {
+    class Refusing extends ThreadingTCPServer {
+      override process_request_thread(): Promise<void> {
+        throw new Error("refused by override");
+      }
+    }
+    const server = new Refusing(["127.0.0.1", 0], StreamRequestHandler);
+    const loop = server.serve_forever(0.01);
+    const conn = await connect(server.server_address);
+    try {
+      equal(await conn.read(new Uint8Array(4)), null);
+    } finally {
+      conn.close();
+    }
+    await server.shutdown();
+    await loop;
+    ok(
+      await settlesWithin(Promise.resolve(server.server_close()), 2000),
+      "server_close() waits for a task that ended",
+    );
+  },
+);
