@@ -169,6 +169,16 @@ export class HTTPServer extends TCPServer {
   }
 
   /**
+   * Waits for one request and handles it, as `BaseServer`'s; after a
+   * `shutdown()`, its connection is served like any other.
+   */
+  override handle_request(): Promise<void> {
+    const tracker = existingTrackerOf(this);
+    if (tracker) tracker.draining = false;
+    return super.handle_request();
+  }
+
+  /**
    * Stops `serve_forever()` and closes idle kept-alive connections;
    * resolves once the loop has ended.
    *

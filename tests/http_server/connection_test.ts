@@ -579,3 +579,30 @@ Deno.test("a head deadline that passes while an async parse_request override wor
     }
   });
 });
+
+Deno.test("handle_request() after shutdown() serves its connection, as Python's does (the shutdown's draining ended with it)", async () => {
+  logs.length = 0;
+  await using server = new HTTPServer(["127.0.0.1", 0], Logging);
+  const address = { hostname: "127.0.0.1", port: server.server_port };
+  const loop = server.serve_forever(0.05);
+  const first = await RawConnection.open(address);
+  try {
+    await first.write(get("/1", "Connection: close\r\n"));
+    equal((await first.read()).status, 200);
+  } finally {
+    first.close();
+  }
+  await server.shutdown();
+  await loop;
+  const one = server.handle_request();
+  const conn = await RawConnection.open(address);
+  try {
+    await conn.write(get("/2", "Connection: close\r\n"));
+    const response = await conn.read();
+    equal(response.status, 200);
+    equal(new TextDecoder().decode(response.body), "you asked for /2");
+  } finally {
+    conn.close();
+  }
+  await one;
+});
