@@ -140,8 +140,12 @@ export class CacheStore {
    * the hits it bought.
    */
   admits(path: string, size: number): boolean {
-    if (size > this.maxFileSize) return false;
     const lru = this.lru;
+    // One the store would refuse anyway is not read whole for it: it
+    // streams from disk, as uncached files do.
+    if (size > this.maxFileSize || entryCost(path, size) > lru.maxCost) {
+      return false;
+    }
     if (
       lru.cost + entryCost(path, size) <= lru.maxCost &&
       lru.size < lru.maxEntries
