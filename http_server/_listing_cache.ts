@@ -35,6 +35,9 @@ const MAX_MEMO_PATH = 256;
  */
 const PATH_ALLOWANCE = 12 * MAX_MEMO_PATH;
 
+/** Bytes counted for a kept page's lines around its entries. */
+const PAGE_OVERHEAD = 512;
+
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
 /** A cached listing. */
@@ -49,6 +52,8 @@ export interface CachedListing extends CacheEntry {
   readonly links: readonly (readonly [string, TargetKind])[];
   /** The page last rendered, for the request path it was rendered for. */
   page: { readonly urlPath: string; readonly bytes: Uint8Array } | null;
+  /** The most bytes of page counted in `cost`: a larger page is not kept. */
+  readonly pageAllowance: number;
 }
 
 function targetKind(folder: string, name: string): TargetKind {
@@ -107,6 +112,16 @@ export function storeListing(
   const links = linked.map((entry) =>
     [entry.name, targetKind(path, entry.name)] as const
   );
+  // Looked at again here: a target that became a folder, or stopped being
+  // one, since the entries were read would be stored as seen now and
+  // shown as seen then, and every later look would agree with the store.
+  if (
+    linked.some((entry, i) =>
+      (links[i]![1] === "directory") !== entry.isDirectory
+    )
+  ) {
+    return null;
+  }
   // A cached listing stands for "no index page here". A link named as one
   // whose target became a file after the index was looked for would keep
   // that answer for good (the folder's stamp does not move when a link's
@@ -116,9 +131,15 @@ export function storeListing(
   ) {
     return null;
   }
-  // Each entry: the object, its name (UTF-16), and its line of the page.
-  let cost = ENTRY_OVERHEAD + 2 * path.length + PATH_ALLOWANCE;
-  for (const entry of entries) cost += 128 + 4 * entry.name.length;
+  // Each entry: the object and its name (UTF-16); and its line of a kept
+  // page when its name needs no escaping (a page that needs more is not
+  // kept, see listingPage).
+  let pageAllowance = PAGE_OVERHEAD + PATH_ALLOWANCE;
+  let cost = ENTRY_OVERHEAD + 2 * path.length;
+  for (const entry of entries) {
+    cost += 96 + 2 * entry.name.length;
+    pageAllowance += 32 + 2 * entry.name.length;
+  }
   const listing: CachedListing = {
     kind: "listing",
     stamp,
@@ -126,7 +147,8 @@ export function storeListing(
     indexKey: indexKeyOf(indexPages),
     links,
     page: null,
-    cost,
+    pageAllowance,
+    cost: cost + pageAllowance,
   };
   store.lru.set(path, listing);
   return listing;
@@ -136,7 +158,8 @@ export function storeListing(
  * The listing page for request path `urlPath`: the one rendered last if it
  * was for the same path, else `render()`'s, remembered in its place unless
  * the path is long (the page's title holds it, and the cost counted for
- * the listing only allows for a short one).
+ * the listing only allows for a short one) or the page is larger than the
+ * cost counted for it (names that escaping makes longer).
  */
 export function listingPage(
   listing: CachedListing,
@@ -145,6 +168,10 @@ export function listingPage(
 ): Uint8Array {
   if (listing.page?.urlPath === urlPath) return listing.page.bytes;
   const bytes = render();
-  if (urlPath.length <= MAX_MEMO_PATH) listing.page = { urlPath, bytes };
+  if (
+    urlPath.length <= MAX_MEMO_PATH && bytes.length <= listing.pageAllowance
+  ) {
+    listing.page = { urlPath, bytes };
+  }
   return bytes;
 }

@@ -21,6 +21,7 @@ import {
   unpinFile,
 } from "../../http_server/_file_cache.ts";
 import {
+  listingPage,
   lookupListing,
   storeListing,
 } from "../../http_server/_listing_cache.ts";
@@ -469,6 +470,69 @@ Deno.test({
       await Deno.remove(root, { recursive: true });
     }
   },
+});
+
+Deno.test({
+  name:
+    "listing cache: a link whose target changed kind while the folder was read is not kept as it was shown",
+  ignore: !LINUX,
+  async fn() {
+    const root = await Deno.makeTempDir();
+    try {
+      const folder = `${root}/d`;
+      await Deno.mkdir(folder);
+      await Deno.writeTextFile(`${root}/target`, "a file now");
+      await Deno.symlink("../target", `${folder}/L`);
+      const store = new CacheStore({
+        maxBytes: 1 << 20,
+        maxEntries: 100,
+        maxFileSize: 1 << 16,
+      });
+      const info = Deno.statSync(folder);
+      const later = Date.now() + 5_000;
+      const shown = (isDirectory: boolean) => [{
+        name: "L",
+        isDirectory,
+        isSymlink: true,
+        unreachable: false,
+      }];
+      // Read while the target was a folder: shown as one, a file by now.
+      equal(storeListing(store, folder, info, later, shown(true), []), null);
+      ok(storeListing(store, folder, info, later, shown(false), []));
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test("listing cache: a page is kept only within the cost counted for it; a file costing more than the budget is not read for the cache", () => {
+  const store = new CacheStore({
+    maxBytes: 1 << 20,
+    maxEntries: 100,
+    maxFileSize: 16 << 20,
+  });
+  const info = Deno.statSync(import.meta.dirname!);
+  const later = Date.now() + 5_000;
+  const entries = Array.from({ length: 20 }, (_, i) => ({
+    name: `${"&".repeat(50)}${i}`,
+    isDirectory: false,
+    isSymlink: false,
+    unreachable: false,
+  }));
+  const listing = storeListing(store, "/d", info, later, entries, [])!;
+  ok(listing);
+  ok(listing.cost >= listing.pageAllowance);
+  // Escaping makes each '&' eight bytes of page: more than was counted.
+  const big = new Uint8Array(listing.pageAllowance + 1);
+  const kept = () => listing.page?.bytes ?? null;
+  equal(listingPage(listing, "/d/", () => big), big);
+  equal(kept(), null);
+  const small = new Uint8Array(listing.pageAllowance);
+  equal(listingPage(listing, "/d/", () => small), small);
+  equal(kept(), small);
+  // 8 MiB against a 1 MiB budget: streamed, never read whole to be refused.
+  equal(store.admits("/big.bin", 8 << 20), false);
+  equal(store.admits("/fits.bin", 512 << 10), true);
 });
 
 Deno.test("CacheStore: a popular entry no longer asked for cannot keep a file asked for now out for long", () => {
