@@ -181,19 +181,16 @@ export class Connection {
     if (signal?.aborted) throw abortError(signal);
     if (opts.port === 0) await refusePortZero(opts.hostname, opts, signal);
     const cancel = new AbortController();
-    let gaveUp = false;
     const connecting = Deno.connect({
       hostname: opts.hostname,
       port: opts.port,
       signal: cancel.signal,
-    }).then((tcp) => {
-      // Connected just as the wait gave up: nobody will use it.
-      if (gaveUp) tcp.close();
-      return tcp;
     });
     const tcp = await guard(connecting, opts.timeout, signal, () => {
-      gaveUp = true;
       cancel.abort();
+      // Connected as the wait gave up, just before or after: nobody will
+      // use the socket.
+      connecting.then((tcp) => tcp.close(), () => {});
     });
     tcp.setNoDelay(true);
     const conn = new Connection(tcp, opts.timeout, signal);

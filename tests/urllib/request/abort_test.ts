@@ -203,3 +203,35 @@ Deno.test("urlretrieve(url, { signal }): the download stops, what was written st
     await urlcleanup();
   }
 });
+
+Deno.test({
+  name:
+    "abort the moment the connection completes: the socket is closed, not left open",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const openFds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+    let controller = new AbortController();
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const accepted: Deno.Conn[] = [];
+    const serving = (async () => {
+      // The abort comes with the accept, as I/O finishing in the same turn
+      // would bring it.
+      for await (const conn of listener) {
+        controller.abort(new Error("stop"));
+        accepted.push(conn);
+      }
+    })();
+    const url = `http://127.0.0.1:${listener.addr.port}/`;
+    const before = openFds();
+    for (let i = 0; i < 20; i++) {
+      controller = new AbortController();
+      await rejects(urlopen(url, { signal: controller.signal }), URLError);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const conn of accepted) conn.close();
+    const leaked = openFds() - before;
+    listener.close();
+    await serving;
+    ok(leaked <= 0, `${leaked} client sockets left open`);
+  },
+});
