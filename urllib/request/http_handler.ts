@@ -476,9 +476,14 @@ async function sendFile(
   const buffer = new Uint8Array(BLOCK_SIZE * BLOCKS_PER_WRITE);
   let filled = 0;
   let ended = false;
+  // Sent before (a retry for authentication): at its end, as Python's
+  // file would be, it sends nothing more.
+  const spent = file instanceof Deno.FsFile && spentFiles.has(file);
   try {
     while (!ended) {
-      const count = await readBlock(file, buffer.subarray(filled));
+      const count = spent
+        ? null
+        : await readBlock(file, buffer.subarray(filled));
       // Python's loop ends at an empty read.
       if (count === null || count === 0) ended = true;
       else filled += count;
@@ -504,9 +509,15 @@ async function sendFile(
   } finally {
     // As a file's readable stream did, sent or not (`using` may close it
     // again).
-    if (file instanceof Deno.FsFile) closeQuietly(file);
+    if (file instanceof Deno.FsFile) {
+      spentFiles.add(file);
+      closeQuietly(file);
+    }
   }
 }
+
+/** The files `sendFile` has read and closed. */
+const spentFiles = new WeakSet<Deno.FsFile>();
 
 /** Closes `file`, which its owner may have closed already. */
 function closeQuietly(file: Deno.FsFile): void {

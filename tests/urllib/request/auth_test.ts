@@ -986,3 +986,49 @@ Deno.test("HTTPDigestAuthHandler: a qop without auth (auth-int only) is a URLErr
     },
   );
 });
+
+Deno.test("a file body on an authentication retry: sent empty, at its end, as Python sends it (it failed with BadResource, the request cut short)", async () => {
+  const heads: string[] = [];
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      let raw = "";
+      const buffer = new Uint8Array(65536);
+      // A chunked body ends with its last chunk.
+      while (!raw.endsWith("0\r\n\r\n")) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        raw += new TextDecoder().decode(buffer.subarray(0, n));
+      }
+      heads.push(raw);
+      const reply = raw.includes("\r\nAuthorization: Basic ")
+        ? "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        : 'HTTP/1.0 401 No\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n';
+      await conn.write(new TextEncoder().encode(reply));
+      conn.close();
+      if (heads.length === 2) break;
+    }
+  })();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/body.txt`, "file body");
+    const url = `http://127.0.0.1:${listener.addr.port}/up`;
+    const passwords = new HTTPPasswordMgrWithDefaultRealm();
+    passwords.add_password(null, url, "u", "p");
+    const opener = build_opener(new HTTPBasicAuthHandler(passwords));
+    const file = await Deno.open(`${dir}/body.txt`);
+    const resp = await opener.open(new Request(url, { data: file }));
+    equal(new TextDecoder().decode(await resp.read()), "ok");
+    ok(heads[0]!.endsWith("9\r\nfile body\r\n0\r\n\r\n"), heads[0]);
+    ok(heads[1]!.endsWith("\r\n\r\n0\r\n\r\n"), heads[1]);
+  } finally {
+    // Leaving its loop closed the listener, unless the test failed first.
+    try {
+      listener.close();
+    } catch {
+      // Closed.
+    }
+    await serving.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
