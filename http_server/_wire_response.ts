@@ -295,10 +295,13 @@ export class ResponseAssembler implements ByteSink {
   /**
    * The server says the response was delivered: a body not finished by
    * then will never be read (Deno.serve says so when an HTTP/1.1 client
-   * left in the middle of it), so the handler stops as on `abort()`.
+   * left in the middle of it), and what the handler writes after a
+   * finished one (a HEAD's body, bytes past its Content-Length) has
+   * nowhere to go: either way its next write fails, as on `abort()`, so
+   * that a handler still streaming stops.
    */
   delivered(): void {
-    if (this.#body?.kind !== "none") this.abort();
+    this.abort();
   }
 
   /** The handler's output has ended. */

@@ -446,3 +446,45 @@ Deno.test("fetch adapter: a client that goes away mid-upload leaves the handler 
   // the chunk as sent (1,007 bytes, without a last chunk).
   deepEqual(reads, [1000, 1007]);
 });
+
+Deno.test("fetch adapter: once a response is delivered, writes past its end fail (a HEAD's endless body, bytes past Content-Length), so the handler stops", async () => {
+  const failures: unknown[] = [];
+  class Streams extends Logged {
+    async do_GET(): Promise<void> {
+      this.send_response(200);
+      const fixed = this.path === "/fixed";
+      if (fixed) this.send_header("Content-Length", "4");
+      this.end_headers();
+      try {
+        for (let i = 0; i < 500; i++) {
+          this.wfile.write(new TextEncoder().encode("line\n"));
+          await this.wfile.flush();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        failures.push(null);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    async do_HEAD(): Promise<void> {
+      await this.do_GET();
+    }
+  }
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    createFetchHandler(Streams),
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const head = await fetch(`${base}/`, { method: "HEAD" });
+  equal(head.status, 200);
+  await head.body?.cancel();
+  const fixed = await fetch(`${base}/fixed`);
+  equal(await fixed.text(), "line");
+  for (let i = 0; i < 200 && failures.length < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  equal(failures.length, 2, "a handler still writing after 2 s");
+  for (const failure of failures) {
+    ok(failure instanceof Deno.errors.BrokenPipe, String(failure));
+  }
+});
