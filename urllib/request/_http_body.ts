@@ -127,6 +127,9 @@ class LengthBody implements BodySource {
   missing(): number {
     return this.#left;
   }
+  abortError(): Error | null {
+    return this.#conn.abortError();
+  }
   close(): void {
     this.#conn.close();
   }
@@ -139,6 +142,9 @@ class UntilCloseBody implements BodySource {
   }
   readInto(buf: Uint8Array): Promise<number | null> {
     return this.#conn.readInto(buf);
+  }
+  abortError(): Error | null {
+    return this.#conn.abortError();
   }
   close(): void {
     this.#conn.close();
@@ -227,6 +233,9 @@ class ChunkedBody implements BodySource {
     return this.#done;
   }
 
+  abortError(): Error | null {
+    return this.#conn.abortError();
+  }
   close(): void {
     this.#conn.close();
   }
@@ -252,6 +261,9 @@ class ArrivedBody implements BodySource {
   }
   missing(): number {
     return this.#bytes.left;
+  }
+  abortError(): Error | null {
+    return this.#conn.abortError();
   }
   close(): void {}
 }

@@ -325,7 +325,13 @@ export class Connection {
 
   /** Throws the abort's error once the request's signal has aborted. */
   throwIfAborted(): void {
-    if (this.#signal?.aborted) throw abortError(this.#signal);
+    const error = this.abortError();
+    if (error !== null) throw error;
+  }
+
+  /** The abort's error once the request's signal has aborted, else `null`. */
+  abortError(): URLError | null {
+    return this.#signal?.aborted ? abortError(this.#signal) : null;
   }
 
   /** Closes the socket; pending reads end. */

@@ -30,6 +30,8 @@ export interface BodySource {
    * chunk), where http.client lets the connection go at once.
    */
   finished?(): boolean;
+  /** The error reads reject with once the request was aborted, else `null`. */
+  abortError?(): Error | null;
   /** Releases the underlying connection or file. */
   close(): void;
 }
@@ -249,6 +251,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   async #fill(buf: Uint8Array): Promise<number | null> {
     // A closed response reads as empty, whatever was left unread (Python).
     if (this.#closed) return null;
+    // Bytes already read are not handed out after an abort either.
+    const aborted = this.#abortedRead();
+    if (aborted !== null) throw aborted;
     if (this.#peek.length > 0) {
       const n = Math.min(buf.length, this.#peek.length);
       buf.set(this.#peek.subarray(0, n));
@@ -281,6 +286,14 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       if (this.#source.finished?.()) this.#release();
     }
     return n;
+  }
+
+  /**
+   * The abort's error once the request's signal has aborted while the body
+   * was not all read (a response read to its end ignores a later abort).
+   */
+  #abortedRead(): Error | null {
+    return this.#released ? null : this.#source.abortError?.() ?? null;
   }
 
   /** A read that asked for bytes and got none lets the connection go. */
@@ -429,7 +442,10 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   readline(limit: number | null = null): Promise<Uint8Array> {
     // The common case, a whole line already read and no read under way:
     // one copy, no promise of its own.
-    if (this.#reading === 0 && (limit === null || limit < 0)) {
+    if (
+      this.#reading === 0 && (limit === null || limit < 0) &&
+      this.#abortedRead() === null
+    ) {
       const line = this.#bufferedLine();
       if (line !== null) return Promise.resolve(line);
     }
@@ -449,6 +465,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   async #readline(limit: number | null = null): Promise<Uint8Array> {
     this.#checkOpen();
+    const aborted = this.#closed ? null : this.#abortedRead();
+    if (aborted !== null) throw aborted;
     const max = limit === null || limit < 0 ? Infinity : limit;
     if (max === Infinity) {
       const line = this.#bufferedLine();

@@ -247,3 +247,32 @@ Deno.test("abort the moment the connection completes: the socket is closed, not 
   deepEqual(verdicts.filter((v) => v !== "closed"), []);
   equal(verdicts.length, 20);
 });
+
+Deno.test("after an abort, bytes already read are not handed out: the next read rejects, whatever is buffered", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  let release = () => {};
+  const held = new Promise<void>((resolve) => release = resolve);
+  const serving = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(4096));
+    await conn.write(new TextEncoder().encode(
+      "HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\na\nb\n",
+    ));
+    await held;
+    conn.close();
+  })();
+  try {
+    const controller = new AbortController();
+    const resp = await urlopen(`http://127.0.0.1:${listener.addr.port}/`, {
+      signal: controller.signal,
+    });
+    equal(new TextDecoder().decode(await resp.readline()), "a\n");
+    controller.abort(new Error("stop"));
+    await rejects(resp.readline(), URLError);
+    await rejects(resp.read(1), URLError);
+  } finally {
+    release();
+    await serving;
+    listener.close();
+  }
+});
