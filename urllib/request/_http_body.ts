@@ -155,9 +155,14 @@ class UntilCloseBody implements BodySource {
 export function parseChunkSize(line: string): number | null {
   // As int(line, 16) reads bytes: ASCII whitespace around the digits.
   const text = pyStrip(line.split(";", 1)[0] ?? "", ASCII_SPACE);
+  // Python's int() also takes a plus sign, a 0x prefix and single
+  // underscores between digits.
+  const match = /^\+?(?:0[xX]_?)?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)$/.exec(text);
+  if (match === null) return null;
   // Leading zeros are allowed (`1*HEXDIG`); 13 significant hex digits stay
   // exact as a number, and nobody sends a bigger chunk.
-  const digits = /^0*([0-9a-fA-F]{1,13})$/.exec(text)?.[1];
+  const digits = /^0*([0-9a-fA-F]{1,13})$/.exec(match[1]!.replaceAll("_", ""))
+    ?.[1];
   return digits === undefined ? null : parseInt(digits, 16);
 }
 

@@ -29,6 +29,23 @@ Deno.test("a chunk size takes ASCII whitespace around its digits, nothing else",
   // int(b"\xa05", 16) and int(b"\x855", 16) fail in Python.
   equal(parseChunkSize("\xa05\r\n"), null);
   equal(parseChunkSize("\x855\r\n"), null);
+  // What else int(line, 16) takes and refuses, as CPython 3.13 answers.
+  const cases: [string, number | null][] = [
+    ["0x4", 4],
+    ["1_0", 16],
+    ["0x_4", 4],
+    ["0_4", 4],
+    ["0X1f", 31],
+    ["+4", 4],
+    ["_4", null],
+    ["4_", null],
+    ["00x4", null],
+    ["0x", null],
+    ["4__0", null],
+  ];
+  for (const [line, size] of cases) {
+    equal(parseChunkSize(`${line}\r\n`), size, line);
+  }
 });
 
 Deno.test("a challenge's scheme ends at Python's whitespace (\\x1c-\\x1f, \\x85)", () => {
