@@ -12,14 +12,27 @@ import { encodeChunk, LAST_CHUNK } from "../_util/chunk_encoding.ts";
 /** A body without a length up to this size is sent with `Content-Length`. */
 const SMALL_BODY = 64 * 1024;
 
+/**
+ * The request target as the client sent it: the path and query of `url`
+ * taken as written. `Deno.serve` gives them raw, where `new URL` would
+ * resolve `..` and `.` (a socket hands a handler `/a/../b` as it came).
+ */
+function targetOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const hash = url.indexOf("#", start);
+  return hash === -1 ? url.slice(start) : url.slice(start, hash);
+}
+
 /** The request line and headers, ending with the blank line. */
 export function requestHead(
   request: Request,
   framing: { contentLength: number } | "chunked" | null,
 ): string {
-  const url = new URL(request.url);
-  let head = `${request.method} ${url.pathname}${url.search} HTTP/1.1\r\n`;
-  if (!request.headers.has("host")) head += `Host: ${url.host}\r\n`;
+  let head = `${request.method} ${targetOf(request.url)} HTTP/1.1\r\n`;
+  if (!request.headers.has("host")) {
+    head += `Host: ${new URL(request.url).host}\r\n`;
+  }
   for (const [name, value] of request.headers) {
     if (name === "content-length" || name === "transfer-encoding") continue;
     head += `${name}: ${value}\r\n`;

@@ -488,3 +488,32 @@ Deno.test("fetch adapter: once a response is delivered, writes past its end fail
     ok(failure instanceof Deno.errors.BrokenPipe, String(failure));
   }
 });
+
+Deno.test("fetch adapter: a handler gets the path as the client sent it, dot segments and all, as over a socket", async () => {
+  const seen: string[] = [];
+  class Paths extends Logged {
+    do_GET(): void {
+      seen.push(this.path);
+      this.send_response(204);
+      this.end_headers();
+    }
+  }
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    createFetchHandler(Paths),
+  );
+  const conn = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: server.addr.port,
+  });
+  try {
+    await conn.write(new TextEncoder().encode(
+      "GET /a/../b%2F/./c?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    ));
+    const buffer = new Uint8Array(4096);
+    while (await conn.read(buffer) !== null);
+  } finally {
+    conn.close();
+  }
+  deepEqual(seen, ["/a/../b%2F/./c?q=1"]);
+});
