@@ -226,6 +226,14 @@ export class Connection {
     return guard(op, this.#timeout, this.#signal, () => this.close());
   }
 
+  /**
+   * `op` (a wait that is not this socket's own, such as the caller's next
+   * body chunk), given up when the request's signal aborts.
+   */
+  untilAborted<T>(op: Promise<T>): Promise<T> {
+    return guard(op, null, this.#signal, () => this.close());
+  }
+
   /** Writes every byte of `data`. */
   async writeAll(data: Uint8Array): Promise<void> {
     let at = 0;

@@ -624,12 +624,23 @@ async function sendRequest(
   const contents = contentsOf(data) as
     | AsyncIterable<unknown>
     | Iterable<unknown>;
-  for await (const chunk of bodyChunks(contents)) {
-    if (chunk.length === 0) {
-      debug?.("Zero length chunk ignored");
-      continue;
+  const chunks = bodyChunks(contents);
+  try {
+    while (true) {
+      // Waiting for the caller's next chunk ends at an abort too.
+      const next = await conn.untilAborted(chunks.next());
+      if (next.done) break;
+      const chunk = next.value;
+      if (chunk.length === 0) {
+        debug?.("Zero length chunk ignored");
+        continue;
+      }
+      await send(conn, chunked ? encodeChunk(chunk) : chunk, debug);
     }
-    await send(conn, chunked ? encodeChunk(chunk) : chunk, debug);
+  } catch (error) {
+    // As a for-await loop left early would: the body may finish its work.
+    chunks.return(undefined).catch(() => {});
+    throw error;
   }
   if (chunked) await send(conn, LAST_CHUNK, debug);
 }

@@ -9,6 +9,7 @@ import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { URLError } from "../../../urllib/error.ts";
 import {
   build_opener,
+  Request,
   urlcleanup,
   urlopen,
   urlretrieve,
@@ -272,6 +273,46 @@ Deno.test("after an abort, bytes already read are not handed out: the next read 
     await rejects(resp.read(1), URLError);
   } finally {
     release();
+    await serving;
+    listener.close();
+  }
+});
+
+Deno.test("abort while a body's next chunk is awaited: the call rejects at once, not when the chunk comes", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(4096);
+    try {
+      while (await conn.read(buffer) !== null);
+    } catch {
+      // Reset.
+    }
+    conn.close();
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  async function* slowBody(): AsyncGenerator<Uint8Array> {
+    yield new TextEncoder().encode("x");
+    await new Promise((resolve) => timer = setTimeout(resolve, 3000));
+    yield new TextEncoder().encode("y");
+  }
+  try {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("stop")), 100);
+    const started = Date.now();
+    await rejects(
+      urlopen(
+        new Request(`http://127.0.0.1:${listener.addr.port}/`, {
+          data: slowBody(),
+          headers: { "Content-Length": "2" },
+        }),
+        { signal: controller.signal },
+      ),
+      URLError,
+    );
+    ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  } finally {
+    clearTimeout(timer);
     await serving;
     listener.close();
   }
