@@ -430,31 +430,47 @@ Deno.test({
   },
 });
 
+/**
+ * Folder `d` in a new temporary folder (`root`), holding link `name` to
+ * `target`; a store for its listing; its stat, and a time after which its
+ * stamp counts as settled.
+ */
+async function folderWithLink(name: string, target: string) {
+  const root = await Deno.makeTempDir();
+  const folder = `${root}/d`;
+  await Deno.mkdir(folder);
+  await Deno.symlink(target, `${folder}/${name}`);
+  const store = new CacheStore({
+    maxBytes: 1 << 20,
+    maxEntries: 100,
+    maxFileSize: 1 << 16,
+  });
+  return {
+    root,
+    folder,
+    store,
+    info: Deno.statSync(folder),
+    later: Date.now() + 5_000,
+  };
+}
+
 Deno.test({
   name:
     "listing cache: a folder whose index-page link leads to a file is not kept as index-free; a dangling one is re-checked",
   ignore: !LINUX,
   async fn() {
-    const root = await Deno.makeTempDir();
+    const { root, folder, store, info, later } = await folderWithLink(
+      "index.html",
+      "../t/t.html",
+    );
     try {
-      const folder = `${root}/d`;
-      await Deno.mkdir(folder);
       await Deno.mkdir(`${root}/t`);
-      await Deno.symlink("../t/t.html", `${folder}/index.html`);
-      const store = new CacheStore({
-        maxBytes: 1 << 20,
-        maxEntries: 100,
-        maxFileSize: 1 << 16,
-      });
-      const info = Deno.statSync(folder);
       const entries = [{
         name: "index.html",
         isDirectory: false,
         isSymlink: true,
         unreachable: false,
       }];
-      // Checked "later" than the folder's last change: its stamp is settled.
-      const later = Date.now() + 5_000;
       const pages = ["index.html", "index.htm"];
       // The link's target appeared after the index was looked for (a race
       // with the request): the listing must not stand for "no index page".
@@ -477,19 +493,12 @@ Deno.test({
     "listing cache: a link whose target changed kind while the folder was read is not kept as it was shown",
   ignore: !LINUX,
   async fn() {
-    const root = await Deno.makeTempDir();
+    const { root, folder, store, info, later } = await folderWithLink(
+      "L",
+      "../target",
+    );
     try {
-      const folder = `${root}/d`;
-      await Deno.mkdir(folder);
       await Deno.writeTextFile(`${root}/target`, "a file now");
-      await Deno.symlink("../target", `${folder}/L`);
-      const store = new CacheStore({
-        maxBytes: 1 << 20,
-        maxEntries: 100,
-        maxFileSize: 1 << 16,
-      });
-      const info = Deno.statSync(folder);
-      const later = Date.now() + 5_000;
       const shown = (isDirectory: boolean) => [{
         name: "L",
         isDirectory,
