@@ -963,8 +963,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       checkFileName(target.slice(cut + 1), this.hide_dotfiles);
       await this.#checkUploadFolder(folder, 409);
       const length = this.#uploadLength();
-      if (!this.overwrite && !isMissing(target)) {
-        throw new UploadError(409, `${pathOnly(this.path)} already exists`);
+      const conflict = this.#uploadConflict(target);
+      if (conflict !== null) {
+        throw new UploadError(409, `${pathOnly(this.path)} ${conflict}`);
       }
       const temp = await writeTemporary(
         folder,
@@ -1098,6 +1099,30 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     }
   }
 
+  /**
+   * Why an upload to `target` may not go ahead without `overwrite`, or
+   * `null`: the file exists; or, with `precompressed`, it would change
+   * what an existing file serves (`x.gz` beside `x`: browsers would get
+   * the upload in place of `x`), or an existing `x.gz` or `x.br` would be
+   * served in place of the upload `x`.
+   */
+  #uploadConflict(target: string): string | null {
+    if (this.overwrite) return null;
+    if (!isMissing(target)) return "already exists";
+    if (!this.precompressed) return null;
+    for (const suffix of Object.values(ENCODING_SUFFIX)) {
+      if (
+        target.endsWith(suffix) && !isMissing(target.slice(0, -suffix.length))
+      ) {
+        return "would be served in place of the file it compresses";
+      }
+      if (!isMissing(target + suffix)) {
+        return `has a ${suffix} beside it, served in its place`;
+      }
+    }
+    return null;
+  }
+
   /** Moves received files into place, refusing before any move if one exists. */
   async #placeAll(
     files: ReceivedFile[],
@@ -1106,15 +1131,18 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     // Refused whole when a name is taken (or, with overwrite, is a folder,
     // which nothing replaces): else earlier files were already in place
     // when a later one failed.
+    let conflict: string | null = null;
     const taken = files.find((f) => {
       const target = joinName(folder, f.name);
-      return this.overwrite
-        ? lstatOrNull(target)?.isDirectory === true
-        : !isMissing(target);
+      if (this.overwrite) {
+        conflict = "already exists";
+        return lstatOrNull(target)?.isDirectory === true;
+      }
+      return (conflict = this.#uploadConflict(target)) !== null;
     });
     if (taken) {
       await Promise.all(files.map((f) => discard(f.temp)));
-      throw new UploadError(409, `${taken.name} already exists`);
+      throw new UploadError(409, `${taken.name} ${conflict}`);
     }
     const done: { name: string; outcome: "created" | "replaced" }[] = [];
     for (const [index, file] of files.entries()) {

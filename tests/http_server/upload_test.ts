@@ -833,3 +833,52 @@ Deno.test({
   );
   client.close();
 });
+
+Deno.test({
+  name:
+    "upload with --precompressed: a .gz or .br beside an existing file is refused (409), and so is a file an existing .gz or .br would be served in place of; --overwrite allows both",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({
+      "index.html": "<h1>site</h1>",
+      "old.txt.br": "stale",
+    });
+    await using server = await serve(site.root, [
+      "--upload",
+      "--precompressed",
+    ]);
+    const putStatus = async (path: string) => {
+      const { res } = await fetchText(server.url(path), {
+        method: "PUT",
+        body: "upload",
+      });
+      return res.status;
+    };
+    equal(await putStatus("/index.html.gz"), 409);
+    equal(await putStatus("/index.html.br"), 409);
+    equal(await putStatus("/old.txt"), 409);
+    const posted = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form([["index.html.br", "upload"]]),
+    });
+    equal(posted.res.status, 409);
+    // A .gz of nothing here, or a file with no sibling, is an upload as any.
+    equal(await putStatus("/data.tar.gz"), 201);
+    equal(await putStatus("/fresh.txt"), 201);
+    // What a browser asking for gzip gets is still the site's own page.
+    const page = await fetchText(server.url("/"), {
+      headers: { "Accept-Encoding": "gzip, br" },
+    });
+    equal(page.text, "<h1>site</h1>");
+    await using trusting = await serve(site.root, [
+      "--upload",
+      "--precompressed",
+      "--overwrite",
+    ]);
+    const replaced = await fetchText(trusting.url("/index.html.gz"), {
+      method: "PUT",
+      body: "upload",
+    });
+    equal(replaced.res.status, 201);
+  },
+});
