@@ -108,16 +108,33 @@ export async function readTunnelHead(
   return { status, reason };
 }
 
-class LengthBody implements BodySource {
-  #conn: Connection;
+/**
+ * A body read off `conn`: closing it closes the socket, and once the
+ * request's signal aborts, the response's reads reject (`abortError`).
+ */
+abstract class ConnectionBody implements BodySource {
+  protected readonly conn: Connection;
+  constructor(conn: Connection) {
+    this.conn = conn;
+  }
+  abstract readInto(buf: Uint8Array): Promise<number | null>;
+  abortError(): Error | null {
+    return this.conn.abortError();
+  }
+  close(): void {
+    this.conn.close();
+  }
+}
+
+class LengthBody extends ConnectionBody {
   #left: number;
   constructor(conn: Connection, length: number) {
-    this.#conn = conn;
+    super(conn);
     this.#left = length;
   }
   async readInto(buf: Uint8Array): Promise<number | null> {
     if (this.#left <= 0) return null;
-    const n = await this.#conn.readInto(
+    const n = await this.conn.readInto(
       buf.subarray(0, Math.min(buf.length, this.#left)),
     );
     if (n === null) return null;
@@ -127,27 +144,11 @@ class LengthBody implements BodySource {
   missing(): number {
     return this.#left;
   }
-  abortError(): Error | null {
-    return this.#conn.abortError();
-  }
-  close(): void {
-    this.#conn.close();
-  }
 }
 
-class UntilCloseBody implements BodySource {
-  #conn: Connection;
-  constructor(conn: Connection) {
-    this.#conn = conn;
-  }
+class UntilCloseBody extends ConnectionBody {
   readInto(buf: Uint8Array): Promise<number | null> {
-    return this.#conn.readInto(buf);
-  }
-  abortError(): Error | null {
-    return this.#conn.abortError();
-  }
-  close(): void {
-    this.#conn.close();
+    return this.conn.readInto(buf);
   }
 }
 
@@ -170,16 +171,12 @@ export function parseChunkSize(line: string): number | null {
  * A chunked body, read as http.client reads it: the CR LF after a chunk is
  * skipped when the next one is wanted; the trailer is read and dropped.
  */
-class ChunkedBody implements BodySource {
-  #conn: Connection;
+class ChunkedBody extends ConnectionBody {
   // Bytes left in the current chunk; null before a chunk-size line.
   #left: number | null = null;
   // Bytes handed out of a chunk whose data has not all arrived.
   #unfinished = 0;
   #done = false;
-  constructor(conn: Connection) {
-    this.#conn = conn;
-  }
 
   #cut(): IncompleteRead {
     this.close();
@@ -189,11 +186,11 @@ class ChunkedBody implements BodySource {
   /** Bytes left in the current chunk, reading the next size line when needed; null at the end. */
   async #chunkLeft(): Promise<number | null> {
     if (this.#left === 0) {
-      if ((await this.#conn.readExactly(2)).length < 2) throw this.#cut();
+      if ((await this.conn.readExactly(2)).length < 2) throw this.#cut();
       this.#left = null;
     }
     if (this.#left === null) {
-      const size = parseChunkSize(await this.#conn.readLine("chunk size"));
+      const size = parseChunkSize(await this.conn.readLine("chunk size"));
       if (size === null) throw this.#cut();
       if (size === 0) {
         await this.#discardTrailer();
@@ -212,7 +209,7 @@ class ChunkedBody implements BodySource {
       if (lines > MAX_HEADERS) {
         throw new HTTPException(`got more than ${MAX_HEADERS} trailer lines`);
       }
-      const line = await this.#conn.readLine("trailer line");
+      const line = await this.conn.readLine("trailer line");
       if (line === "" || line === "\r\n" || line === "\n") return;
     }
   }
@@ -221,7 +218,7 @@ class ChunkedBody implements BodySource {
     if (this.#done) return null;
     const left = await this.#chunkLeft();
     if (left === null) return null;
-    const n = await this.#conn.readInto(
+    const n = await this.conn.readInto(
       buf.subarray(0, Math.min(buf.length, left)),
     );
     if (n === null) throw this.#cut();
@@ -237,13 +234,6 @@ class ChunkedBody implements BodySource {
   finished(): boolean {
     return this.#done;
   }
-
-  abortError(): Error | null {
-    return this.#conn.abortError();
-  }
-  close(): void {
-    this.#conn.close();
-  }
 }
 
 /**
@@ -252,25 +242,20 @@ class ChunkedBody implements BodySource {
  * `HTTPError` caught and dropped, say) then holds no file descriptor;
  * CPython's would be closed by reference counting as soon as it is dropped.
  */
-class ArrivedBody implements BodySource {
+class ArrivedBody extends ConnectionBody {
   #bytes: BytesSource;
-  #conn: Connection;
   constructor(bytes: Uint8Array, conn: Connection) {
+    super(conn);
     this.#bytes = new BytesSource(bytes);
-    this.#conn = conn;
   }
   readInto(buf: Uint8Array): Promise<number | null> {
-    // As on the socket: once the request's signal aborts, reads reject.
-    this.#conn.throwIfAborted();
     return this.#bytes.readInto(buf);
   }
   missing(): number {
     return this.#bytes.left;
   }
-  abortError(): Error | null {
-    return this.#conn.abortError();
-  }
-  close(): void {}
+  /** Its socket was closed when the body arrived. */
+  override close(): void {}
 }
 
 class EmptyBody implements BodySource {

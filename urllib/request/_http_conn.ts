@@ -331,12 +331,6 @@ export class Connection {
     return bytes;
   }
 
-  /** Throws the abort's error once the request's signal has aborted. */
-  throwIfAborted(): void {
-    const error = this.abortError();
-    if (error !== null) throw error;
-  }
-
   /** The abort's error once the request's signal has aborted, else `null`. */
   abortError(): URLError | null {
     return this.#signal?.aborted ? abortError(this.#signal) : null;

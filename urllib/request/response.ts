@@ -465,7 +465,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   async #readline(limit: number | null = null): Promise<Uint8Array> {
     this.#checkOpen();
-    const aborted = this.#closed ? null : this.#abortedRead();
+    const aborted = this.#abortedRead();
     if (aborted !== null) throw aborted;
     const max = limit === null || limit < 0 ? Infinity : limit;
     if (max === Infinity) {

@@ -317,3 +317,32 @@ Deno.test("abort while a body's next chunk is awaited: the call rejects at once,
     listener.close();
   }
 });
+
+Deno.test("after an abort, a body that arrived whole with its head is not handed out either; read to its end first, it is", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    // Until the listener closes: a failed assertion ends the test early.
+    for await (const conn of listener) {
+      await conn.read(new Uint8Array(4096));
+      await conn.write(new TextEncoder().encode(
+        "HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nbody",
+      ));
+      conn.close();
+    }
+  })();
+  try {
+    const url = `http://127.0.0.1:${listener.addr.port}/`;
+    let controller = new AbortController();
+    const unread = await urlopen(url, { signal: controller.signal });
+    controller.abort(new Error("stop"));
+    await rejects(unread.read(), URLError);
+    controller = new AbortController();
+    const read = await urlopen(url, { signal: controller.signal });
+    equal(new TextDecoder().decode(await read.read()), "body");
+    controller.abort(new Error("stop"));
+    equal((await read.read()).length, 0);
+  } finally {
+    listener.close();
+    await serving;
+  }
+});
