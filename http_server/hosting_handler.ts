@@ -1100,14 +1100,18 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   }
 
   /**
-   * Why an upload to `target` may not go ahead without `overwrite`, or
-   * `null`: the file exists; or, with `precompressed`, it would change
+   * Why an upload to `target` may not go ahead, or `null`: with
+   * `overwrite`, a folder there; else the file exists; or, with
+   * `precompressed`, it would change
    * what an existing file serves (`x.gz` beside `x`: browsers would get
    * the upload in place of `x`), or an existing `x.gz` or `x.br` would be
    * served in place of the upload `x`.
    */
   #uploadConflict(target: string): string | null {
-    if (this.overwrite) return null;
+    // With overwrite, only a folder stands in the way: nothing replaces one.
+    if (this.overwrite) {
+      return lstatOrNull(target)?.isDirectory ? "already exists" : null;
+    }
     if (!isMissing(target)) return "already exists";
     if (!this.precompressed) return null;
     for (const suffix of Object.values(ENCODING_SUFFIX)) {
@@ -1131,18 +1135,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     // Refused whole when a name is taken (or, with overwrite, is a folder,
     // which nothing replaces): else earlier files were already in place
     // when a later one failed.
-    let conflict: string | null = null;
-    const taken = files.find((f) => {
-      const target = joinName(folder, f.name);
-      if (this.overwrite) {
-        conflict = "already exists";
-        return lstatOrNull(target)?.isDirectory === true;
+    for (const file of files) {
+      const conflict = this.#uploadConflict(joinName(folder, file.name));
+      if (conflict !== null) {
+        await Promise.all(files.map((f) => discard(f.temp)));
+        throw new UploadError(409, `${file.name} ${conflict}`);
       }
-      return (conflict = this.#uploadConflict(target)) !== null;
-    });
-    if (taken) {
-      await Promise.all(files.map((f) => discard(f.temp)));
-      throw new UploadError(409, `${taken.name} ${conflict}`);
     }
     const done: { name: string; outcome: "created" | "replaced" }[] = [];
     for (const [index, file] of files.entries()) {
