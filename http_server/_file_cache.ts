@@ -141,13 +141,12 @@ export class CacheStore {
    */
   admits(path: string, size: number): boolean {
     const lru = this.lru;
+    const cost = entryCost(path, size);
     // One the store would refuse anyway is not read whole for it: it
     // streams from disk, as uncached files do.
-    if (size > this.maxFileSize || entryCost(path, size) > lru.maxCost) {
-      return false;
-    }
+    if (size > this.maxFileSize || cost > lru.maxCost) return false;
     if (
-      lru.cost + entryCost(path, size) <= lru.maxCost &&
+      lru.cost + cost <= lru.maxCost &&
       lru.size < lru.maxEntries
     ) {
       return true;
