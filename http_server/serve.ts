@@ -871,6 +871,9 @@ export async function main(args: string[]): Promise<number> {
       }
     }
   } catch (error) {
+    // The --watch watcher is running: left open, it would keep the process
+    // of a caller of main() alive after main() returns.
+    hosting?.options.live_reload?.close();
     if (error instanceof HostingFlagError) return usageFailure(error.message);
     if (!(error instanceof StartError)) throw error;
     console.error(`Error: ${error.message}`);
@@ -896,6 +899,9 @@ export async function main(args: string[]): Promise<number> {
   const signal = await interrupted;
   flushStderr();
   sayGoodbye(signal);
+  // Stopping the watcher ends the open event streams, and lets a caller of
+  // main() end once it returns.
+  hosting?.options.live_reload?.close();
   await server.close();
   discardUploadsInProgress();
   return 0;

@@ -188,6 +188,31 @@ Deno.test({
 
 Deno.test({
   name:
+    "serve: main() with --watch that cannot start returns and leaves no watcher running",
+  ignore: WINDOWS,
+  async fn() {
+    // The certificate is read after the watcher has started.
+    const { code, stdout } = await run(
+      [
+        "--watch",
+        "--tls-cert",
+        `${dir}/no-such-cert.pem`,
+        "--tls-key",
+        `${dir}/no-such-key.pem`,
+        "-d",
+        dir,
+        "0",
+      ],
+      { script: new URL("./_serve_main.ts", import.meta.url).pathname },
+    );
+    // A process kept alive by the watcher is killed at the time limit.
+    equal(code, 0, stdout);
+    ok(stdout.endsWith("main returned 1\n"), stdout);
+  },
+});
+
+Deno.test({
+  name:
     "serve: default address is all interfaces, dual-stack where IPv6 exists",
   ignore: WINDOWS,
   async fn() {
