@@ -7,6 +7,11 @@ import { LIVE_RELOAD_PATH } from "./_live_reload.ts";
 
 /** Changes closer together than this are sent as one reload. */
 const SETTLE_MS = 100;
+/**
+ * The longest a burst is held: a file written without a pause (a log in
+ * the folder) still reloads the pages this often.
+ */
+const MAX_SETTLE_MS = 2_000;
 
 /** Called with the changed paths (relative, `/`-separated). */
 export type ChangeListener = (paths: readonly string[]) => void;
@@ -66,6 +71,8 @@ export class LiveReload implements Disposable {
   readonly #closers = new Set<() => void>();
   readonly #pending = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the burst being held began (`performance.now()`). */
+  #burstStart = 0;
   #closed = false;
   /** Tells this watcher's versions from those of an earlier server. */
   readonly #instance = crypto.randomUUID().slice(0, 8);
@@ -88,19 +95,32 @@ export class LiveReload implements Disposable {
     try {
       for await (const event of this.#watcher) {
         if (event.kind === "access") continue;
+        let seen = false;
         for (const path of event.paths) {
           const relative = relativeTo(this.#roots, path);
           if (relative !== null && !ignored(relative)) {
             this.#pending.add(relative);
+            seen = true;
           }
         }
-        if (this.#pending.size > 0 && this.#timer === undefined) {
-          this.#timer = setTimeout(() => this.#send(), SETTLE_MS);
-        }
+        // Hidden names (a .git being written) neither start nor hold one.
+        if (seen) this.#settle();
       }
     } catch {
       // The watcher failed (folder removed): no more reloads.
     }
+  }
+
+  /**
+   * (Re)starts the wait for the burst to settle: it is sent once no change
+   * has come for SETTLE_MS, or MAX_SETTLE_MS after it began.
+   */
+  #settle(): void {
+    const now = performance.now();
+    if (this.#timer === undefined) this.#burstStart = now;
+    else clearTimeout(this.#timer);
+    const wait = Math.min(SETTLE_MS, this.#burstStart + MAX_SETTLE_MS - now);
+    this.#timer = setTimeout(() => this.#send(), Math.max(0, wait));
   }
 
   #send(): void {

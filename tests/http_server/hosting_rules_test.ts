@@ -28,6 +28,7 @@ import {
 } from "../../http_server/_hosting_paths.ts";
 import { injectLiveReload } from "../../http_server/_live_reload.ts";
 import { HostingHTTPRequestHandler } from "../../http_server/hosting_handler.ts";
+import { LiveReload } from "../../http_server/live_reload.ts";
 import {
   acceptedEncodings,
   namesMediaType,
@@ -300,6 +301,26 @@ Deno.test("live reload script goes before the last </body>, or at the end, with 
   for (const bom of [[0xff, 0xfe], [0xfe, 0xff]]) {
     const utf16 = new Uint8Array([...bom, 0x3c, 0, 0x70, 0]);
     deepEqual(injectLiveReload(utf16, "v"), utf16);
+  }
+});
+
+Deno.test("LiveReload: a build writing files for most of a second sends one change, not one per 100 ms", async () => {
+  const dir = await Deno.makeTempDir();
+  const live = new LiveReload(dir);
+  try {
+    const sent: (readonly string[])[] = [];
+    live.subscribe((paths) => sent.push(paths));
+    await new Promise((r) => setTimeout(r, 200)); // let the watcher start
+    for (let i = 0; i < 30; i++) {
+      await Deno.writeTextFile(`${dir}/f${i}.js`, "x");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    equal(sent.length, 1, JSON.stringify(sent));
+    equal(sent[0]?.length, 30);
+  } finally {
+    live.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
