@@ -316,8 +316,10 @@ Deno.test("LiveReload: a build writing files for most of a second sends one chan
       await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise((r) => setTimeout(r, 500));
-    equal(sent.length, 1, JSON.stringify(sent));
-    equal(sent[0]?.length, 30);
+    // One batch, or two where a loaded machine paused the writes for over
+    // 100 ms; sending every 100 ms made 6 or more.
+    ok(sent.length <= 2, JSON.stringify(sent));
+    equal(new Set(sent.flat()).size, 30);
   } finally {
     live.close();
     await Deno.remove(dir, { recursive: true });
