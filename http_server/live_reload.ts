@@ -4,6 +4,7 @@
  * @module
  */
 import { LIVE_RELOAD_PATH } from "./_live_reload.ts";
+import { skippable, watchedFolders } from "./_watched_folders.ts";
 
 /** Changes closer together than this are sent as one reload. */
 const SETTLE_MS = 100;
@@ -12,6 +13,11 @@ const SETTLE_MS = 100;
  * the folder) still reloads the pages this often.
  */
 const MAX_SETTLE_MS = 2_000;
+/**
+ * How often the folders are walked again when one went between the walk
+ * and the start of watching.
+ */
+const WATCH_ATTEMPTS = 3;
 
 /** Called with the changed paths (relative, `/`-separated). */
 export type ChangeListener = (paths: readonly string[]) => void;
@@ -36,13 +42,18 @@ function ignored(relative: string): boolean {
 }
 
 /**
- * Watches `directory` (recursively, with `Deno.watchFs`) for
+ * Watches `directory` and the folders under it (with `Deno.watchFs`) for
  * {@linkcode HostingHTTPRequestHandler}'s live reload: HTML pages it serves
  * get a small script that opens an event stream at {@linkcode path}, and
  * each change in the folder sends every open page a `change` event, so it
  * reloads. Changes under hidden names (`.git/`, editor swap files) are
  * ignored, and a burst of changes (a build writing many files) makes one
  * reload.
+ *
+ * Symbolic links are not followed for watching: a change behind a link
+ * leading out of the folder reloads no page. Folders that cannot be read,
+ * and hidden folders, are not watched. A folder created later is watched
+ * from when its creation is seen.
  *
  * Close it (or `using` it) to stop watching; open event streams then end.
  *
@@ -65,8 +76,12 @@ export class LiveReload implements Disposable {
   readonly directory: string;
   /** The URL path of the event stream pages listen to. */
   readonly path: string = LIVE_RELOAD_PATH;
-  readonly #watcher: Deno.FsWatcher;
+  #watcher: Deno.FsWatcher;
   readonly #roots: string[];
+  /** Where the walk starts: the folder's real path, links resolved. */
+  readonly #root: string;
+  /** The folders watched, as the watcher's events spell them. */
+  #folders = new Set<string>();
   readonly #listeners = new Set<ChangeListener>();
   readonly #closers = new Set<() => void>();
   readonly #pending = new Set<string>();
@@ -85,29 +100,110 @@ export class LiveReload implements Disposable {
     try {
       this.#roots.push(Deno.realPathSync(directory));
     } catch {
-      // Reported by watchFs below.
+      // Reported by the walk below.
     }
-    this.#watcher = Deno.watchFs(directory, { recursive: true });
+    this.#root = this.#roots.at(-1) as string;
+    this.#watcher = this.#watch(watchedFolders(this.#root));
     this.#pump();
   }
 
-  async #pump(): Promise<void> {
-    try {
-      for await (const event of this.#watcher) {
-        if (event.kind === "access") continue;
-        let seen = false;
-        for (const path of event.paths) {
-          const relative = relativeTo(this.#roots, path);
-          if (relative !== null && !ignored(relative)) {
-            this.#pending.add(relative);
-            seen = true;
-          }
-        }
-        // Hidden names (a .git being written) neither start nor hold one.
-        if (seen) this.#settle();
+  /**
+   * Watches `folders` (each without what is under it), walking again when
+   * one went before watching began; remembers what it watches.
+   */
+  #watch(folders: string[]): Deno.FsWatcher {
+    for (let attempt = 1;; attempt++) {
+      try {
+        const watcher = Deno.watchFs(folders, { recursive: false });
+        this.#folders = new Set(folders);
+        return watcher;
+      } catch (error) {
+        if (attempt >= WATCH_ATTEMPTS || !skippable(error)) throw error;
+        folders = watchedFolders(this.#root);
       }
+    }
+  }
+
+  /**
+   * Watches the folders watched and `appeared` with what is under them. A
+   * folder made under one of them between the walk and the watch would go
+   * unseen, so they are walked again once watched, and watched again if
+   * that finds more.
+   */
+  #watchAlso(appeared: readonly string[]): Deno.FsWatcher {
+    const under = (): string[] =>
+      appeared.flatMap((folder) => {
+        try {
+          return watchedFolders(folder);
+        } catch {
+          return []; // Unreadable, or gone already.
+        }
+      });
+    let found = under();
+    for (let attempt = 1;; attempt++) {
+      const watcher = this.#watch([...new Set([...this.#folders, ...found])]);
+      if (attempt >= WATCH_ATTEMPTS) return watcher;
+      found = under();
+      if (found.every((folder) => this.#folders.has(folder))) return watcher;
+      watcher.close();
+    }
+  }
+
+  /**
+   * Whether `path` (from an event, not hidden) is a folder not yet watched.
+   * A path that is no longer a folder is forgotten, so one made again under
+   * its name is seen as new.
+   */
+  #unwatchedFolder(path: string): boolean {
+    let folder = false;
+    try {
+      folder = Deno.lstatSync(path).isDirectory;
     } catch {
-      // The watcher failed (folder removed): no more reloads.
+      // Gone.
+    }
+    if (!folder) this.#folders.delete(path);
+    return folder && !this.#folders.has(path);
+  }
+
+  async #pump(): Promise<void> {
+    while (!this.#closed) {
+      const appeared: string[] = [];
+      try {
+        for await (const event of this.#watcher) {
+          if (event.kind === "access") continue;
+          let seen = false;
+          for (const path of event.paths) {
+            const relative = relativeTo(this.#roots, path);
+            if (relative !== null && !ignored(relative)) {
+              this.#pending.add(relative);
+              seen = true;
+              if (relative !== "" && this.#unwatchedFolder(path)) {
+                appeared.push(path);
+              }
+            }
+          }
+          // Hidden names (a .git being written) neither start nor hold one.
+          if (seen) this.#settle();
+          if (appeared.length > 0) break;
+        }
+      } catch {
+        // The watcher failed (folder removed): no more reloads.
+        return;
+      }
+      if (appeared.length === 0 || this.#closed) return;
+      // A new folder: watch it and what is under it. The old watcher goes
+      // first, so one inotify instance at most is held (128 per user).
+      try {
+        this.#watcher.close();
+      } catch {
+        // Closed by leaving the loop.
+      }
+      try {
+        this.#watcher = this.#watchAlso(appeared);
+      } catch {
+        // The folder went, or the system's watch limit: no more reloads.
+        return;
+      }
     }
   }
 

@@ -176,6 +176,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_live_reload.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_watched_folders.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_negotiate.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_rich_listing.ts":
