@@ -300,8 +300,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   declare MessageClass: typeof HTTPMessage;
   /**
    * Seconds a client may take to send a request head, from its first
-   * byte (and to send the first byte of a connection's first request);
-   * then it gets 408 and the connection closes. `null` (default): no limit,
+   * byte (for a connection's first request, from the connection: waiting
+   * and the head together); then it gets 408 and the connection closes. `null` (default): no limit,
    * as Python. `serve` sets 60. Checked a few times a second at most.
    */
   declare headers_timeout: number | null;
@@ -713,12 +713,19 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   };
 
   #requestStarted(): true {
+    const tracked = this.#tracked;
+    // A connection's first head is timed from the connection (its wait
+    // for the first byte had `headers_timeout` already): the same phase
+    // goes on, its clock not restarted, or a client could take twice the
+    // limit by waiting before it trickles.
+    const keepClock = this.#firstRequest && tracked?.phase === Phase.Idle;
     this.#firstRequest = false;
     // A head deadline that passed while nothing raced it (an async
     // parse_request override still at work) belongs to the last request.
     this.#expiry = null;
     this.#expire = null;
-    this.#setPhase(Phase.Head, this.headers_timeout);
+    if (keepClock) tracked!.phase = Phase.Head;
+    else this.#setPhase(Phase.Head, this.headers_timeout);
     return true;
   }
 

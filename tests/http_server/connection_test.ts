@@ -606,3 +606,32 @@ Deno.test("handle_request() after shutdown() serves its connection, as Python's 
   }
   await one;
 });
+
+Deno.test("headers_timeout: a new connection's head is timed from the connection, not from its first byte", async () => {
+  class LongHead extends Logging {
+    override headers_timeout = 1;
+    override keep_alive_timeout = 0.3;
+  }
+  await withServer(LongHead, async (address) => {
+    const conn = await RawConnection.open(address);
+    const started = Date.now();
+    try {
+      // Silent for most of the limit, then a head trickled byte by byte.
+      await sleep(850);
+      const trickle = (async () => {
+        await conn.write("GET /late HTTP/1.1\r\n");
+        for (let i = 0; i < 60 && !conn.eof; i++) {
+          if (!await conn.write("X")) break;
+          await sleep(50);
+        }
+      })();
+      const answer = await conn.read({ timeoutMs: 4000 });
+      equal(answer.status, 408);
+      const took = Date.now() - started;
+      ok(took >= 950 && took < 1600, `took ${took} ms`);
+      await trickle;
+    } finally {
+      conn.close();
+    }
+  });
+});
