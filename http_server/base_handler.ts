@@ -301,8 +301,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /**
    * Seconds a client may take to send a request head, from its first
    * byte (for a connection's first request, from the connection: waiting
-   * and the head together); then it gets 408 and the connection closes. `null` (default): no limit,
-   * as Python. `serve` sets 60. Checked a few times a second at most.
+   * and the head together); then it gets 408 and the connection closes.
+   * `null` (default): no limit, as Python. `serve` sets 60. Checked a few
+   * times a second at most.
    */
   declare headers_timeout: number | null;
   /**
@@ -724,7 +725,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     // parse_request override still at work) belongs to the last request.
     this.#expiry = null;
     this.#expire = null;
-    if (keepClock) tracked!.phase = Phase.Head;
+    if (keepClock && tracked) tracked.phase = Phase.Head;
     else this.#setPhase(Phase.Head, this.headers_timeout);
     return true;
   }
