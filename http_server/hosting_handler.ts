@@ -74,7 +74,7 @@ import {
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import type { LiveReload } from "./live_reload.ts";
-import { closeSource, type CopySource } from "./_file_source.ts";
+import { closeSource, type CopySource, startsAsUtf8 } from "./_file_source.ts";
 import {
   fileNotModified,
   type FileState,
@@ -228,6 +228,16 @@ function setHeader(held: HeldHead, name: string, value: string | null): void {
 async function readWhole(source: CopySource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   return new Uint8Array(await new Response(source.readable).arrayBuffer());
+}
+
+/** Whether the file at `path` starts as UTF-8 (as the base decides for `x`). */
+function fileStartsAsUtf8(path: string): boolean {
+  try {
+    using file = byteNames.openSync(path);
+    return startsAsUtf8(file, file.statSync().size);
+  } catch {
+    return true;
+  }
 }
 
 function isMissing(path: string): boolean {
@@ -823,10 +833,17 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     } else if (code === 200 && body !== null) {
       if (variant) {
         const original = this.guess_type(variant.original);
+        // The charset is x's, as x itself would be sent: a Latin-1 x is
+        // not labelled UTF-8 because its .gz stands in for it.
         setHeader(
           held,
           "Content-type",
-          contentTypeFor(original),
+          contentTypeFor(
+            original,
+            () =>
+              !this.#servableSibling(variant.original) ||
+              fileStartsAsUtf8(variant.original),
+          ),
         );
       }
       if (version !== null || (encoding !== null && !variant)) {
