@@ -87,8 +87,9 @@ export function namesMediaType(accept: string | null, type: string): boolean {
 
 /**
  * The codings of `offers` that `acceptEncoding` allows, the client's
- * favourite first (ties keep the order of `offers`); empty when it sent
- * none (send the identity coding).
+ * favourite first (ties keep the order of `offers`), leaving out those it
+ * likes less than an `identity` it names; empty when it sent none (send
+ * the identity coding).
  */
 export function acceptedEncodings<T extends string>(
   acceptEncoding: string | null,
@@ -100,12 +101,15 @@ export function acceptedEncodings<T extends string>(
     m.token === "x-gzip" ? { ...m, token: "gzip" } : m
   );
   const star = list.find((m) => m.token === "*")?.q ?? 0;
+  // A coding the client likes less than the identity it names
+  // (`gzip;q=0.5, identity`) is not worth sending: it asked for the bytes.
+  const identity = list.find((m) => m.token === "identity")?.q ?? 0;
   return offers
     .map((offer) => ({
       offer,
       q: list.find((m) => m.token === offer)?.q ?? star,
     }))
-    .filter(({ q }) => q > 0)
+    .filter(({ q }) => q > 0 && q >= identity)
     .sort((a, b) => b.q - a.q)
     .map(({ offer }) => offer);
 }

@@ -83,6 +83,16 @@ Deno.test("negotiation: Accept picks JSON only when preferred; Accept-Encoding b
   deepEqual(acceptedEncodings("x-gzip", ["br", "gzip"]), ["gzip"]);
   deepEqual(acceptedEncodings("identity", ["br", "gzip"]), []);
   deepEqual(acceptedEncodings(null, ["br", "gzip"]), []);
+  // identity preferred to a coding: the coding is not sent.
+  deepEqual(acceptedEncodings("gzip;q=0.5, identity", ["br", "gzip"]), []);
+  deepEqual(
+    acceptedEncodings("br;q=0.4, gzip;q=0.8, identity;q=0.5", ["br", "gzip"]),
+    ["gzip"],
+  );
+  deepEqual(acceptedEncodings("gzip, identity", ["br", "gzip"]), ["gzip"]);
+  deepEqual(acceptedEncodings("gzip, identity;q=0", ["br", "gzip"]), [
+    "gzip",
+  ]);
 });
 
 Deno.test("CORS: a plain OPTIONS gets Allow; a preflight also the CORS answers", () => {
