@@ -1,7 +1,8 @@
 /**
  * The C library, for what Deno's own file calls cannot do on Linux: reach
- * names that are not UTF-8 (`_byte_names.ts`) and open a path along which
- * no name is a symbolic link (`_open_node.ts`). Loaded once, on first use,
+ * names that are not UTF-8 (`_byte_names.ts`), open a path along which
+ * no name is a symbolic link (`_open_node.ts`) and turn off Nagle's
+ * algorithm for TLS connections (`_listener_nodelay.ts`). Loaded once, on first use,
  * where FFI is allowed (asking never prompts): a per-request `dlopen`
  * would cost more than the calls it serves. `null` anywhere else.
  *
@@ -26,6 +27,15 @@ const SYMBOLS = {
   syscall: {
     parameters: ["i64", "i64", "buffer", "buffer", "u64"],
     result: "i64",
+  },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  getsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "buffer"],
+    result: "i32",
+  },
+  setsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "u32"],
+    result: "i32",
   },
   statx: {
     parameters: ["i32", "buffer", "i32", "u32", "buffer"],

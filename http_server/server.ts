@@ -26,6 +26,7 @@ import {
   type ThreadingServer,
 } from "../socketserver/threading.ts";
 import { existingTrackerOf } from "./_connections.ts";
+import { setListenerNoDelay } from "./_listener_nodelay.ts";
 
 /** `[host, port]` to listen on; port 0 picks a free port. */
 export type ServerAddress = readonly [host: string, port: number];
@@ -360,7 +361,7 @@ export class HTTPSServer extends HTTPServer {
   protected override listen(options: Deno.TcpListenOptions): Deno.Listener {
     const tls = this.#tls;
     if (tls === null) throw new TypeError("HTTPSServer needs TLS settings");
-    return Deno.listenTls({
+    const listener = Deno.listenTls({
       ...options,
       cert: tls.cert,
       key: tls.key,
@@ -369,6 +370,15 @@ export class HTTPSServer extends HTTPServer {
       // http/1.0.
       alpnProtocols: ["http/1.1", "http/1.0"],
     });
+    // A TLS connection has no setNoDelay for the handler's
+    // disable_nagle_algorithm to call: its listener passes the option on,
+    // so the class's value decides (a static field or the prototype's; an
+    // instance field is read too late).
+    const handler = this.RequestHandlerClass as {
+      disable_nagle_algorithm?: boolean;
+    };
+    if (handler.disable_nagle_algorithm) setListenerNoDelay(listener.addr);
+    return listener;
   }
 }
 

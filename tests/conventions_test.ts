@@ -148,6 +148,8 @@ const NOT_PORTED: Record<string, string> = {
   "http_server/_frequency.ts":
     "the cache's admission (TinyLFU), no CPython counterpart",
   "http_server/_libc.ts": "the C library through FFI, no CPython counterpart",
+  "http_server/_listener_nodelay.ts":
+    "TCP_NODELAY for Deno's TLS connections, no CPython counterpart",
   "http_server/_open_node.ts":
     "opening without following links: CPython 3.13 has no boundary",
   "http_server/_stat_batch.ts":

@@ -499,6 +499,24 @@ Deno.test({
       () => h2.stderr.includes('"GET /hello.txt HTTP/1.1" 200'),
       "the log line",
     );
+    // HTTP/1.1 keep-alive through Deno.serve: with Nagle's algorithm on,
+    // every response after the first waited about 40 ms.
+    using h1Client = Deno.createHttpClient({
+      caCerts: [certs.ca],
+      http2: false,
+    });
+    const slow: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      const again = await fetch(`https://127.0.0.1:${h2Port}/hello.txt`, {
+        client: h1Client,
+        signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      });
+      await again.arrayBuffer();
+      const ms = performance.now() - started;
+      if (i > 0 && ms >= 30) slow.push(ms);
+    }
+    ok(slow.length <= 1, `slow: ${slow.join(", ")} ms`);
     // Downloads the client gives up on midway leave no file open (Deno.serve
     // does not always cancel the body of an HTTP/2 stream reset).
     const big = `${dir}/big.bin`;
