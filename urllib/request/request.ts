@@ -42,9 +42,13 @@ export interface FileBody {
   readonly readable: ReadableStream<Uint8Array>;
 }
 
-/** Python's `==` on bodies: bytes by value, anything else by identity. */
-function sameData(a: RequestData | null, b: RequestData | null): boolean {
+/** Python's `==` on bodies: bytes by value, lists item by item, anything else by identity. */
+function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // Python's list ==: two lists of chunks are equal item by item.
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+  }
   if (!isBytesLike(a) || !isBytesLike(b)) return false;
   const x = asBytes(a);
   const y = asBytes(b);

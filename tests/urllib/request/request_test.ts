@@ -209,6 +209,20 @@ Deno.test("data equal to the old bytes keeps Content-length (Python compares wit
   equal(req.has_header("Content-length"), false);
 });
 
+Deno.test("an equal list of chunks keeps Content-length (Python's list ==)", () => {
+  // Python: [b"ab", b"c"] == [b"ab", b"c"], so `req.data = [...]` again
+  // leaves Content-length alone; a different list drops it.
+  const req = new Request("http://h/", [enc.encode("ab"), enc.encode("c")]);
+  req.add_header("Content-length", "3");
+  req.data = [enc.encode("ab"), enc.encode("c")];
+  equal(req.get_header("Content-length"), "3");
+  req.data = [enc.encode("ab"), enc.encode("d")];
+  equal(req.has_header("Content-length"), false);
+  req.add_header("Content-length", "3");
+  req.data = [enc.encode("ab")];
+  equal(req.has_header("Content-length"), false);
+});
+
 const URLS = [
   "http://example.com/a?b=c#frag",
   "HTTP://EXAMPLE.COM:8080/",
