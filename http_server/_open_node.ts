@@ -25,7 +25,7 @@
  * @module
  */
 import { cPath } from "./_byte_names.ts";
-import { type Libc, libc, O_CLOEXEC } from "./_libc.ts";
+import { type Libc, libc, O_CLOEXEC, O_PATH } from "./_libc.ts";
 
 // The system call's number is the same on every Linux architecture.
 const SYS_OPENAT2 = 437n;
@@ -50,12 +50,23 @@ const STX_DEV_MAJOR = 136;
 const STX_DEV_MINOR = 140;
 
 /** struct open_how { u64 flags; u64 mode; u64 resolve; } for `resolve`. */
-function openHow(resolve: bigint): Uint8Array<ArrayBuffer> {
-  const flags = BigInt(O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  return new Uint8Array(new BigUint64Array([flags, 0n, resolve]).buffer);
+function openHow(
+  resolve: bigint,
+  flags = O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(
+    new BigUint64Array([BigInt(flags), 0n, resolve]).buffer,
+  );
 }
 const LINK_FREE = openHow(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 const FOLLOWING_LINKS = openHow(0n);
+// For naming only (`O_PATH`, which openat2 takes with no other flag but
+// `O_CLOEXEC`): needs no read permission on the node itself.
+const NAME_LINK_FREE = openHow(
+  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  O_PATH | O_CLOEXEC,
+);
+const NAME_FOLLOWING_LINKS = openHow(0n, O_PATH | O_CLOEXEC);
 const EMPTY_PATH = new Uint8Array(1);
 const statxBuffer = new Uint8Array(STATX_SIZE);
 const statxView = new DataView(statxBuffer.buffer);
@@ -184,6 +195,20 @@ export function openLinkFree(path: string): OpenNode | null {
  */
 export function openFollowingLinks(path: string): OpenNode | null {
   return openNode(path, FOLLOWING_LINKS);
+}
+
+/**
+ * Opens `path` as {@linkcode openLinkFree} (or, with `followLinks`,
+ * {@linkcode openFollowingLinks}) does, for naming only: it needs no
+ * permission to read the node, so it tells a node that is there but may
+ * not be read from one that is not there (or not reached so). The node
+ * cannot be read. Only where {@linkcode nodeOpenWorks}.
+ */
+export function openNameOnly(
+  path: string,
+  followLinks: boolean,
+): OpenNode | null {
+  return openNode(path, followLinks ? NAME_FOLLOWING_LINKS : NAME_LINK_FREE);
 }
 
 function openNode(path: string, how: Uint8Array<ArrayBuffer>): OpenNode | null {

@@ -66,6 +66,7 @@ import {
   nodeOpenWorks,
   openFollowingLinks,
   openLinkFree,
+  openNameOnly,
   type OpenNode,
 } from "./_open_node.ts";
 import { checkPath } from "./_stat_batch.ts";
@@ -228,6 +229,21 @@ function checkedFile(
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether the file `info` describes is still at `path` (reached as it was
+ * to be opened) though it could not be opened for reading: it may not be
+ * read (mode 000). Python's `open` raises then and the answer is 404; it
+ * is no change to look at again.
+ */
+function unreadable(
+  path: string,
+  followLinks: boolean,
+  info: Deno.FileInfo,
+): boolean {
+  using node = openNameOnly(path, followLinks);
+  return node !== null && node.isFile && sameFile(node, info);
 }
 
 /**
@@ -946,6 +962,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       const node = real === null
         ? openFollowingLinks(path)
         : openLinkFree(real);
+      if (node === null && unreadable(real ?? path, real === null, info)) {
+        return null;
+      }
       return checkedFile(node, info);
     }
     const file = await openOrNull(path);
