@@ -1,4 +1,5 @@
-import { equal, match } from "node:assert/strict";
+import { equal, match, ok } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { SimpleHTTPRequestHandler } from "../../http_server/mod.ts";
 import { withHTTPServer } from "../_server.ts";
 
@@ -24,13 +25,30 @@ function mode000Applies(): boolean {
   }
 }
 
+/** Set in the copy of this file run without root's reading capabilities. */
+const CHILD = "PYPORT_UNREADABLE_CHILD";
+/** The capabilities that let root read a file of mode 000. */
+const READ_ANY = "-dac_override,-dac_read_search";
+const applies = mode000Applies();
+
+function haveSetpriv(): boolean {
+  try {
+    return new Deno.Command("setpriv", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
 Deno.test({
   name:
     "SimpleHTTPRequestHandler: a file it may not read is 404 File not found, as Python's open raising is (not 500 'File changed')",
-  // Mode 000 does not stop root: run as another user, or as root without
-  // CAP_DAC_OVERRIDE (setpriv --inh-caps=-dac_override,-dac_read_search
-  // --bounding-set=-dac_override,-dac_read_search deno test -A …).
-  ignore: !mode000Applies(),
+  // Mode 000 does not stop root: the test below runs this file again
+  // without the capabilities that let root read any file.
+  ignore: !applies,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "pyport_unreadable_" });
     try {
@@ -62,5 +80,35 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name:
+    "as root: the test above, run again without the capabilities that read any file",
+  ignore: applies || Deno.build.os !== "linux" || Deno.uid() !== 0 ||
+    Deno.env.get(CHILD) !== undefined || !haveSetpriv(),
+  async fn() {
+    const out = await new Deno.Command("setpriv", {
+      args: [
+        `--inh-caps=${READ_ANY}`,
+        `--bounding-set=${READ_ANY}`,
+        Deno.execPath(),
+        "test",
+        "-A",
+        "--config",
+        fileURLToPath(new URL("../../deno.json", import.meta.url)),
+        fileURLToPath(import.meta.url),
+      ],
+      env: { [CHILD]: "1", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(60_000),
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) +
+      new TextDecoder().decode(out.stderr);
+    ok(out.success, text);
+    // The test ran there (mode 000 applied), not skipped.
+    match(text, /ok \| 1 passed \| 0 failed \| 1 ignored/, text);
   },
 });
