@@ -1030,7 +1030,10 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     }
   }
 
-  /** What the head of an upload alone can refuse: its origin and its size. */
+  /**
+   * What the head of an upload alone can refuse: its origin, its target, a
+   * partial PUT and its size.
+   */
   #checkUploadHead(): void {
     if (this.#crossSite()) {
       throw new UploadError(403, "uploads from another site are refused");
@@ -1039,6 +1042,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     // back in it, never `javascript:…` or another host's URL.
     if (!this.path.startsWith("/")) {
       throw new UploadError(400, "the target of an upload must be a path");
+    }
+    // A partial PUT would store the range as the whole file: RFC 9110
+    // (section 14.5) asks for 400 from a server that does not apply ranges.
+    if (this.command === "PUT" && this.headers.get("Content-Range") !== null) {
+      throw new UploadError(400, "a PUT with Content-Range is not supported");
     }
     this.#uploadLength();
   }

@@ -882,3 +882,43 @@ Deno.test({
     equal(replaced.res.status, 201);
   },
 });
+
+Deno.test({
+  name:
+    "a PUT with Content-Range is refused (400, before the body), never stored as the whole file",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, [
+      "-p",
+      "HTTP/1.1",
+      "--upload",
+      "--overwrite",
+    ]);
+    const range = { "Content-Range": "bytes 0-3/100" };
+    equal(await put(server.port, "/partial.txt", "part", range), 400);
+    equal(await put(server.port, "/existing.txt", "part", range), 400);
+    equal(await Deno.readTextFile(`${site.root}/existing.txt`), "original");
+    deepEqual(
+      (await listTree(site.root)).filter((p) => p.includes("partial")),
+      [],
+    );
+    // With Expect: 100-continue, the refusal comes before the body.
+    const conn = await RawConnection.open({
+      hostname: "127.0.0.1",
+      port: server.port,
+    });
+    await conn.write(
+      buildRequest("PUT", "/existing.txt", {
+        Host: "localhost",
+        Expect: "100-continue",
+        "Content-Length": "4",
+        ...range,
+      }, "HTTP/1.1"),
+    );
+    const res = await conn.read({ timeoutMs: 5000 });
+    deepEqual([res.interim, res.status], [[], 400]);
+    conn.close();
+    await assertContained(site);
+  },
+});
