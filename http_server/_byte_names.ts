@@ -234,16 +234,26 @@ function escapedEntries(path: string): ExactDirEntry[] {
   return entries;
 }
 
+/**
+ * `entry` as a plain object of the same fields. Deno's own entries cost
+ * about 400 bytes of heap each (a copy: 120), which a folder of 100,000
+ * names held for its listing made 40 MB.
+ */
+function plain(entry: Deno.DirEntry): Deno.DirEntry {
+  const { name, isFile, isDirectory, isSymlink } = entry;
+  return { name, isFile, isDirectory, isSymlink };
+}
+
 /** `Deno.readDirSync` with exact names. */
 export function readDirSync(path: string): ExactDirEntry[] {
   if (hasEscapes(path)) return escapedEntries(path);
-  return exactNames(path, [...Deno.readDirSync(path)]);
+  return exactNames(path, Array.from(Deno.readDirSync(path), plain));
 }
 
 /** `Deno.readDir` with exact names. */
 export async function* readDir(path: string): AsyncIterable<ExactDirEntry> {
   if (hasEscapes(path)) return yield* escapedEntries(path);
   const listed: Deno.DirEntry[] = [];
-  for await (const entry of Deno.readDir(path)) listed.push(entry);
+  for await (const entry of Deno.readDir(path)) listed.push(plain(entry));
   yield* exactNames(path, listed);
 }
