@@ -143,7 +143,11 @@ export class HTTPServer extends TCPServer {
     bind_and_activate?: boolean | HTTPServerOptions,
   ) {
     super(
-      [server_address[0], server_address[1]] as Address,
+      // A copy of a pair; anything else is left for `TCPServer` to refuse
+      // with its own message (copied, a string or a number lost it).
+      Array.isArray(server_address) && server_address.length >= 2
+        ? [server_address[0], server_address[1]] as Address
+        : server_address as Address,
       RequestHandlerClass,
       bind_and_activate,
     );

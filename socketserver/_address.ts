@@ -14,7 +14,7 @@ import type { Address } from "./base_server.ts";
  * `address` as `[host, port]`, checked: `server` names the class in the
  * error a path or a bad port gets.
  *
- * @throws {TypeError} When `address` is a path.
+ * @throws {TypeError} When `address` is a path or not a `[host, port]` pair.
  * @throws {TypeError} When the port is not an integer.
  * @throws {RangeError} When the port is not in 0-65535.
  */
@@ -22,13 +22,21 @@ export function inetAddress(
   address: Address,
   server: string,
 ): readonly [host: string, port: number] {
-  if (typeof address === "string") {
+  // A path, or what a Python tuple becomes when copied as is: `("", 8000)`
+  // is JavaScript's comma operator, the number 8000 (Python: `bind(): AF_INET
+  // address must be tuple, not int`).
+  if (typeof address === "string" || !isPair(address)) {
     throw new TypeError(
       `${server} needs a [host, port] address, not ${pyRepr(address)}`,
     );
   }
   checkPort(address[1]);
   return address;
+}
+
+/** Whether `address` is an array of at least a host and a port. */
+function isPair(address: unknown): address is readonly [string, number] {
+  return Array.isArray(address) && address.length >= 2;
 }
 
 /**

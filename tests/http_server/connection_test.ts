@@ -5,7 +5,7 @@
  * close that keeps a response from being lost, TLS. Servers on 127.0.0.1,
  * every wait bounded.
  */
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import {
   BaseHTTPRequestHandler,
   HTTPServer,
@@ -79,6 +79,28 @@ async function withServer(
 
 const get = (path: string, extra = "") =>
   `GET ${path} HTTP/1.1\r\nHost: a\r\n${extra}\r\n`;
+
+Deno.test("HTTPServer names an address that is no [host, port] pair, as TCPServer does", () => {
+  // A string became ['1', '2'] ("'str' object cannot be interpreted as an
+  // integer"), and Python's ("", 8000) copied as is, the number 8000, became
+  // [undefined, undefined]. Python: bind(): AF_INET address must be tuple.
+  for (
+    const [address, shown] of [
+      ["127.0.0.1:8000", "'127.0.0.1:8000'"],
+      [8000, "8000"],
+      [["127.0.0.1"], "['127.0.0.1']"],
+    ] as const
+  ) {
+    throws(
+      () =>
+        new HTTPServer(
+          address as unknown as [string, number],
+          BaseHTTPRequestHandler,
+        ),
+      new TypeError(`HTTPServer needs a [host, port] address, not ${shown}`),
+    );
+  }
+});
 
 Deno.test("keep-alive: one connection, several requests, closed on Connection: close", async () => {
   await withServer(Logging, async (address) => {

@@ -153,6 +153,34 @@ serverTest(
 );
 
 serverTest(
+  'an address that is no [host, port] pair is named in the error (a Python tuple copied as is, ("", 8000), is the number 8000)',
+  () => {
+    // Python: TypeError: bind(): AF_INET address must be tuple, not int.
+    // It read "'undefined' object cannot be interpreted as an integer".
+    const servers: [string, new (address: [string, number]) => unknown][] = [
+      ["TCPServer", TCPServer as never],
+      ["UDPServer", UDPServer as never],
+    ];
+    for (const [name, Server] of servers) {
+      for (
+        const [address, shown] of [
+          [8000, "8000"],
+          [["127.0.0.1"], "['127.0.0.1']"],
+          [{ host: "127.0.0.1", port: 0 }, "{'host': '127.0.0.1', 'port': 0}"],
+        ] as const
+      ) {
+        throws(
+          () => new Server(address as unknown as [string, number]),
+          new TypeError(
+            `${name} needs a [host, port] address, not ${shown}`,
+          ),
+        );
+      }
+    }
+  },
+);
+
+serverTest(
   "test_context_manager: await using closes the listening socket",
   async () => {
     let port = 0;
