@@ -378,7 +378,12 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     const early = this.#acceptedEarly;
     this.#acceptedEarly = NOTHING;
     flushStderr();
-    if (Array.isArray(early)) return this.close_request(early[0]);
+    // A promise in every case, as the README says (`server_close().then`);
+    // the declared type still lets an override return nothing.
+    if (Array.isArray(early)) {
+      return Promise.resolve(this.close_request(early[0]));
+    }
+    return Promise.resolve();
   }
 
   /**

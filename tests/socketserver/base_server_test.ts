@@ -35,6 +35,18 @@ import {
 } from "./_helpers.ts";
 
 serverTest(
+  "server_close() returns a promise, as the README says, so .then() works (a TCPServer's returned undefined)",
+  async () => {
+    const server = new TCPServer(["127.0.0.1", 0], StreamRequestHandler);
+    const closed = server.server_close();
+    ok(closed instanceof Promise);
+    let done = false;
+    await closed!.then(() => done = true);
+    ok(done);
+  },
+);
+
+serverTest(
   "test_shutdown: shutdown() always makes serve_forever() return",
   async () => {
     const servers = Array.from(
