@@ -97,6 +97,51 @@ export function parseHeaderLines(lines: readonly string[]): [string, string][] {
 }
 
 /**
+ * The fields of a block, as `parseHeaderLines` gives them, and why the
+ * block is refused (with 400) when some line other parsers may read
+ * another way bears on the body's framing; `null` when it is not. Plain
+ * blocks (every line `Name: value`) are never refused.
+ */
+export function readHeaderBlock(
+  lines: readonly string[],
+): { fields: [string, string][]; refusal: string | null } {
+  const simple = simpleFields(lines);
+  if (simple !== null) return { fields: simple, refusal: null };
+  let refusal: string | null = null;
+  if (hasBlankBeforeColon(lines)) {
+    refusal = "blank before a header's colon";
+  } else if (hidesFraming(lines)) {
+    refusal =
+      "Content-Length or Transfer-Encoding after a bare CR or a malformed line";
+  }
+  return { fields: feedParserFields(lines), refusal };
+}
+
+const FRAMING_FIELD = /^(?:content-length|transfer-encoding):/i;
+
+/**
+ * Whether a Content-Length or Transfer-Encoding field starts after a bare
+ * CR in its line (Python's parser breaks the line there; RFC 9112 §2.2 has
+ * a recipient refuse the CR or read it as a space, which hides the field),
+ * or after the line Python's parser stops at (one without a colon or with
+ * a name of other characters, which a lenient proxy may skip).
+ */
+export function hidesFraming(lines: readonly string[]): boolean {
+  let stopped = false;
+  const pieces: string[] = [];
+  for (const line of lines) {
+    pieces.length = 0;
+    feedLines(line, pieces);
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i] as string;
+      if ((stopped || i > 0) && FRAMING_FIELD.test(piece)) return true;
+      if (!HEADER_START.test(piece)) stopped = true;
+    }
+  }
+  return false;
+}
+
+/**
  * Whether a field line has blanks between its name and its colon
  * (`Content-Length : 5`). Python's parser ends the header block there and
  * ignores the rest, while a proxy may read the field: RFC 9112 §5.1 has a

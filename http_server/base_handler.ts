@@ -35,11 +35,10 @@ import {
 import { httpDate, logDate, MONTH_NAMES, WEEKDAY_NAMES } from "./_dates.ts";
 import { type BodyFraming, requestFraming } from "./_framing.ts";
 import {
-  hasBlankBeforeColon,
   isBlockEnd,
   MAX_HEADERS,
   MAX_LINE,
-  parseHeaderLines,
+  readHeaderBlock,
 } from "./_header_block.ts";
 import { HeadBuffer, HEADER_CALL } from "./_head_buffer.ts";
 import { HTTPReader } from "./_http_reader.ts";
@@ -902,15 +901,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       );
       return false;
     }
-    const fields = parseHeaderLines(this.#headerLines);
+    // Lines that are not plain fields (rare) are refused where another
+    // parser may read the body's framing from them another way.
+    const { fields, refusal } = readHeaderBlock(this.#headerLines);
     this.headers = new this.MessageClass(fields);
-    if (fields.length < this.#headerLines.length) {
-      // Lines that are not plain fields (rare): refuse a name with blanks
-      // before its colon, which another parser may read as a field.
-      if (hasBlankBeforeColon(this.#headerLines)) {
-        this.send_error(400, "Bad request: blank before a header's colon");
-        return false;
-      }
+    if (refusal !== null) {
+      this.send_error(400, `Bad request: ${refusal}`);
+      return false;
     }
     let connection: string | null = null;
     let expect: string | null = null;

@@ -96,6 +96,35 @@ Deno.test("smuggling: ambiguous framing gets 400 and the connection closes", asy
         "Host: a\r\nTransfer-Encoding\t: chunked\r\n",
         "blank before a header's colon",
       ],
+      // A bare CR splits a line for Python's parser, so the field count
+      // may hide a line it stops at: the check must not depend on it.
+      [
+        `A: 1\rB: 2\r\nContent-Length : ${"0\r\n\r\n".length}\r\n`,
+        "blank before a header's colon",
+      ],
+      // RFC 9112 §2.2: a bare CR is not a line break for a proxy, which may
+      // read these as one field; nor is a line without a colon the end of
+      // the fields for every proxy, which may read what follows.
+      [
+        `X: a\rContent-Length: ${"0\r\n\r\n".length}\r\n`,
+        "Content-Length or Transfer-Encoding after a bare CR or a malformed line",
+      ],
+      [
+        "X: a\rTransfer-Encoding: chunked\r\n",
+        "Content-Length or Transfer-Encoding after a bare CR or a malformed line",
+      ],
+      [
+        "X: a\r\r\nTransfer-Encoding: chunked\r\n",
+        "Content-Length or Transfer-Encoding after a bare CR or a malformed line",
+      ],
+      [
+        `No colon\r\nContent-Length: ${"0\r\n\r\n".length}\r\n`,
+        "Content-Length or Transfer-Encoding after a bare CR or a malformed line",
+      ],
+      [
+        "Bad Name: 1\r\ntransfer-encoding: chunked\r\n",
+        "Content-Length or Transfer-Encoding after a bare CR or a malformed line",
+      ],
     ]
   ) {
     Logged.lines = [];
