@@ -35,6 +35,14 @@ const State = {
   Failed: 12,
 } as const;
 
+/** RFC 9110 `tchar`: the characters of a field name. */
+function isTokenChar(byte: number): boolean {
+  if (byte >= 0x30 && byte <= 0x39) return true;
+  const lower = byte | 0x20;
+  if (lower >= 0x61 && lower <= 0x7a) return true;
+  return byte < 0x7f && "!#$%&'*+-.^_`|~".includes(String.fromCharCode(byte));
+}
+
 function hexValue(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
   const lower = byte | 0x20;
@@ -66,6 +74,8 @@ export class ChunkedDecoder {
   #size = 0;
   #lineBytes = 0;
   #trailerBytes = 0;
+  /** The current trailer line's name has ended at its colon. */
+  #trailerValue = false;
   #error: string | null = null;
 
   /** The body ended (its last chunk and trailers were read). */
@@ -179,12 +189,26 @@ export class ChunkedDecoder {
     }
     switch (this.#state) {
       case State.TrailerStart:
-        this.#state = byte === CR ? State.EndLf : State.Trailer;
-        if (byte === LF) return this.#fail("trailer line without CRLF");
+        if (byte === CR) {
+          this.#state = State.EndLf;
+          return 0;
+        }
+        // A trailer line is a field line (RFC 9112 section 7.1.2): a name
+        // of token characters, then a colon.
+        if (!isTokenChar(byte)) return this.#fail("malformed trailer line");
+        this.#state = State.Trailer;
+        this.#trailerValue = false;
         return 0;
       case State.Trailer:
+        if (byte === LF) return this.#fail("trailer line without CRLF");
+        if (!this.#trailerValue) {
+          if (byte === 0x3a) this.#trailerValue = true;
+          else if (!isTokenChar(byte)) {
+            return this.#fail("malformed trailer line");
+          }
+          return 0;
+        }
         if (byte === CR) this.#state = State.TrailerLf;
-        else if (byte === LF) return this.#fail("trailer line without CRLF");
         return 0;
       case State.TrailerLf:
         if (byte !== LF) return this.#fail("trailer line without CRLF");

@@ -299,6 +299,12 @@ Deno.test("chunked decoder: malformed input is refused", () => {
       "0\r\nT: x\n\r\n",
       "0\r\n\n",
       `1;${"e".repeat(5000)}\r\n`,
+      // A trailer line must be a field line: a request after a last chunk
+      // without its final CRLF is not a trailer.
+      "0\r\nGET /next HTTP/1.1\r\n\r\n",
+      "0\r\n: x\r\n\r\n",
+      "0\r\nT x\r\n\r\n",
+      "0\r\n x: 1\r\n\r\n",
     ]
   ) {
     const r = decodeAll(bad);
