@@ -73,8 +73,9 @@ export function parseUserPass(
 
 /**
  * Reads an `--auth-file`: one `user:password` or `user:sha256:HEX` per
- * line; blank lines and lines starting with `#` are skipped. A password
- * that itself reads `sha256:` and 64 hex digits is taken as a digest.
+ * line; blank lines and lines starting with `#` are skipped, and spaces
+ * and tabs around a line. A password starting with `sha256:` is a digest,
+ * so it must be followed by 64 hex digits.
  *
  * @throws {TypeError} Naming the first bad line, or when no user is given.
  */
@@ -82,14 +83,18 @@ export function parseAuthFile(text: string): BasicAuthUser[] {
   const users: BasicAuthUser[] = [];
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
-    const line = raw.trim();
+    // Only ASCII blanks are cut: trim() would also cut a password's
+    // trailing U+00A0 or U+3000, so that "pw\u00a0" stood for "pw".
+    const line = raw.replace(/^[ \t\r]+|[ \t\r]+$/g, "");
     if (line === "" || line.startsWith("#")) continue;
     let entry: BasicAuthUser;
     try {
       const pair = parseUserPass(line);
-      const digest = /^sha256:(.*)$/s.exec(pair.password)?.[1];
-      entry = digest !== undefined && SHA256_HEX.test(digest)
-        ? { user: pair.user, sha256: digest }
+      // A digest that is not 64 hex digits (cut short, or pasted with
+      // sha256sum's "  -") is refused: taken as a password, the text of
+      // the file would itself let one in.
+      entry = pair.password.startsWith("sha256:")
+        ? { user: pair.user, sha256: pair.password.slice("sha256:".length) }
         : pair;
       storeUser(entry);
     } catch {

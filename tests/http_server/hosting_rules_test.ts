@@ -161,6 +161,24 @@ Deno.test("auth: USER:PASS, auth files, digests, constant-time check", () => {
   equal(basicChallenge('a "b"'), 'Basic realm="a \\"b\\"", charset="UTF-8"');
 });
 
+Deno.test("auth file: a bad sha256 is refused, only ASCII blanks are cut", () => {
+  const digest = createHash("sha256").update("hunter2").digest("hex");
+  // Cut short, or pasted with sha256sum's "  -": refused, rather than the
+  // digest's own text becoming the password.
+  throws(() => parseAuthFile(`bob:sha256:${digest.slice(1)}\n`), /line 1 /);
+  throws(() => parseAuthFile(`bob:sha256:${digest}  -\n`), /line 1 /);
+  throws(() => parseAuthFile("bob:sha256:\n"), /line 1 /);
+  deepEqual(parseAuthFile(`bob:sha256:${digest.toUpperCase()}\n`), [
+    { user: "bob", sha256: digest.toUpperCase() },
+  ]);
+  // Spaces, tabs and a CR around a line go; other white space is kept.
+  deepEqual(parseAuthFile(" ada:one \t\r\ncy:two\u00a0\ndi:3\u3000\r"), [
+    { user: "ada", password: "one" },
+    { user: "cy", password: "two\u00a0" },
+    { user: "di", password: "3\u3000" },
+  ]);
+});
+
 Deno.test("extra headers: curl's form; injection and framing names refused", () => {
   deepEqual(parseExtraHeader("X-Frame-Options:  DENY "), [
     "X-Frame-Options",
