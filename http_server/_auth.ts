@@ -21,8 +21,11 @@ export interface StoredUser {
   readonly password: Uint8Array;
 }
 
+// RFC 7617 section 2.1: with charset="UTF-8" the server expects names and
+// passwords in Unicode Normalization Form C, so both sides are put in it:
+// "jo\u0308se" given to --auth would otherwise refuse a client's "jos\u00e9".
 function sha256(text: string): Uint8Array {
-  return createHash("sha256").update(text, "utf8").digest();
+  return createHash("sha256").update(text.normalize("NFC"), "utf8").digest();
 }
 
 function hexBytes(hex: string): Uint8Array {

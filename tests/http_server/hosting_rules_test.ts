@@ -179,6 +179,14 @@ Deno.test("auth file: a bad sha256 is refused, only ASCII blanks are cut", () =>
   ]);
 });
 
+Deno.test("auth: names and passwords compared in NFC (RFC 7617 section 2.1)", () => {
+  const nfd = [storeUser({ user: "jose\u0301", password: "pa\u0308ss" })];
+  ok(authorized(basic("jos\u00e9", "p\u00e4ss"), nfd));
+  const nfc = [storeUser({ user: "jos\u00e9", password: "p\u00e4ss" })];
+  ok(authorized(basic("jose\u0301", "pa\u0308ss"), nfc));
+  ok(!authorized(basic("jos\u00e9", "pass"), nfc));
+});
+
 Deno.test("extra headers: curl's form; injection and framing names refused", () => {
   deepEqual(parseExtraHeader("X-Frame-Options:  DENY "), [
     "X-Frame-Options",
