@@ -78,12 +78,13 @@ export function parseUserPass(
  * Reads an `--auth-file`: one `user:password` or `user:sha256:HEX` per
  * line; blank lines and lines starting with `#` are skipped, and spaces
  * and tabs around a line. A password starting with `sha256:` is a digest,
- * so it must be followed by 64 hex digits.
+ * so it must be followed by 64 hex digits. A user may be named once.
  *
  * @throws {TypeError} Naming the first bad line, or when no user is given.
  */
 export function parseAuthFile(text: string): BasicAuthUser[] {
   const users: BasicAuthUser[] = [];
+  const named = new Set<string>();
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
     // Only ASCII blanks are cut: trim() would also cut a password's
@@ -105,6 +106,11 @@ export function parseAuthFile(text: string): BasicAuthUser[] {
         `line ${index + 1} is not user:password or user:sha256:HEX`,
       );
     }
+    // A line added to change a password would leave the old one working.
+    if (named.has(entry.user)) {
+      throw new TypeError(`line ${index + 1} names user ${entry.user} again`);
+    }
+    named.add(entry.user);
     users.push(entry);
   }
   if (users.length === 0) throw new TypeError("no user:password line in it");

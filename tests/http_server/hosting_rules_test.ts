@@ -130,6 +130,12 @@ Deno.test("auth: USER:PASS, auth files, digests, constant-time check", () => {
   ]);
   throws(() => parseAuthFile("ada:ok\nnocolon\n"), /line 2 /);
   throws(() => parseAuthFile("# nobody\n"), /no user/);
+  // A second line for a user (a password "changed" by adding a line) would
+  // leave both passwords working.
+  throws(
+    () => parseAuthFile("ada:old\nbob:x\nada:new\n"),
+    /line 3 .*ada again/,
+  );
   const stored = users.map(storeUser);
   ok(authorized(basic("ada", "lovelace"), stored));
   ok(authorized(basic("bob", "hunter2"), stored));
