@@ -62,9 +62,7 @@ export function httpDate(seconds?: number | null): string {
     }
     return cachedHttpDate;
   }
-  // Python's datetime rounds to the microsecond before taking the second
-  // (0.9999999 is second 1).
-  const whole = Math.floor(Math.round(seconds * 1e6) / 1e6);
+  const whole = pySecond(seconds);
   // The same file's Last-Modified, request after request.
   if (whole !== lastGivenSecond) {
     if (!(whole >= FIRST_SECOND && whole < PAST_LAST_SECOND)) {
@@ -74,6 +72,24 @@ export function httpDate(seconds?: number | null): string {
     lastGivenDate = new Date(whole * 1000).toUTCString();
   }
   return lastGivenDate;
+}
+
+/**
+ * The second `datetime.fromtimestamp` puts a time in: CPython splits off the
+ * fraction (`modf`), scales it to microseconds and rounds that half to even
+ * (0.9999999 is second 1; 0.9999995 and -0.0000005 are not rounded across,
+ * though `seconds * 1e6` would round them up).
+ */
+function pySecond(seconds: number): number {
+  const whole = Math.trunc(seconds);
+  const scaled = (seconds - whole) * 1e6;
+  let micros = Math.sign(scaled) * Math.round(Math.abs(scaled));
+  if (Math.abs(scaled - micros) === 0.5) {
+    micros = 2 * Math.sign(scaled) * Math.round(Math.abs(scaled) / 2);
+  }
+  if (micros >= 1e6) return whole + 1;
+  if (micros < 0) return whole - 1;
+  return whole;
 }
 
 /** 0001-01-01 and 10000-01-01 UTC: Python's dates have years 1 to 9999. */

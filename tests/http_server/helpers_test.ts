@@ -432,6 +432,11 @@ Deno.test({
 Deno.test("dates: header dates, log dates, If-Modified-Since parsing", () => {
   equal(httpDate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
   equal(httpDate(1_000_000_000.9), "Sun, 09 Sep 2001 01:46:40 GMT");
+  // Python rounds the fraction alone to the microsecond, half to even:
+  // these stay in their second (CPython 3.13's formatdate), 0.9999999 not.
+  equal(httpDate(174481015.9999995), "Sun, 13 Jul 1975 10:56:55 GMT");
+  equal(httpDate(-173671560.0000005), "Tue, 30 Jun 1964 21:53:59 GMT");
+  equal(httpDate(0.9999999), "Thu, 01 Jan 1970 00:00:01 GMT");
   equal(
     /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/.test(
       httpDate(),
