@@ -14,6 +14,30 @@ import type { Request } from "./request.ts";
 import { addinfourl, type BodySource } from "./response.ts";
 import { url2pathname } from "./pathname.ts";
 import { splitPort } from "./_split.ts";
+import { urlparse } from "../parse/mod.ts";
+
+/**
+ * Python's `mimetypes.guess_type(selector)[0]`: a selector that parses as a
+ * URL with a scheme of two letters or more (the relative `file:ab:x.html?v`)
+ * is typed by that URL's path, query and fragment left out, or, for
+ * `data:`, by its media type; any other by its name.
+ */
+function guessSelectorType(selector: string): string | undefined {
+  let scheme: string;
+  let path: string;
+  try {
+    ({ scheme, path } = urlparse(selector));
+  } catch {
+    return guessFileType(selector);
+  }
+  if (scheme.length <= 1) return guessFileType(selector);
+  if (scheme !== "data") return guessFileType(path);
+  const comma = path.indexOf(",");
+  if (comma < 0) return undefined;
+  const semi = path.slice(0, comma).indexOf(";");
+  const type = path.slice(0, semi >= 0 ? semi : comma);
+  return type.includes("=") || !type.includes("/") ? "text/plain" : type;
+}
 
 class FileSource implements BodySource {
   #file: Deno.FsFile;
@@ -111,7 +135,7 @@ export class FileHandler extends BaseHandler {
       const stats = await Deno.stat(localfile);
       const modified = (stats.mtime ?? new Date(0)).toUTCString();
       headers = new HTTPMessage([
-        ["Content-type", guessFileType(filename) ?? "text/plain"],
+        ["Content-type", guessSelectorType(filename) ?? "text/plain"],
         ["Content-length", String(stats.size)],
         ["Last-modified", modified],
       ]);

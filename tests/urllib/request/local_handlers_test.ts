@@ -34,6 +34,33 @@ Deno.test("file: URLs get the type Python's mimetypes gives the name", async () 
   }
 });
 
+Deno.test("a file: selector that reads as a URL is typed as Python's guess_type types that URL", async () => {
+  // file:ab:x.html?v names the file `ab:x.html?v` here; Python's
+  // mimetypes.guess_type(selector) reads `ab:` as a scheme and types the
+  // URL's path, x.html (CPython 3.13: text/html, not text/plain).
+  const dir = await Deno.makeTempDir();
+  const cwd = Deno.cwd();
+  try {
+    const expected: Record<string, string> = {
+      "ab:x.html?v": "text/html",
+      "ab:y.txt?z.html": "text/plain",
+      "ab:z.gz?.html": "text/plain",
+      "c:d.html?v": "text/plain", // a one-letter scheme is a drive: the name
+    };
+    for (const name of Object.keys(expected)) {
+      await Deno.writeTextFile(`${dir}/${name}`, "x");
+    }
+    Deno.chdir(dir);
+    for (const [name, type] of Object.entries(expected)) {
+      await using resp = await urlopen(`file:${name}`);
+      equal(resp.headers?.get("Content-type"), type, name);
+    }
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("file: URLs carry Python's headers and the file's bytes", async () => {
   const dir = await Deno.makeTempDir();
   try {
