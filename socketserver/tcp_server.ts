@@ -114,6 +114,12 @@ export class TCPServer extends BaseServer<StreamConnection> {
   socket: Deno.Listener | null = null;
 
   /**
+   * The accept in progress, if any: Deno lets go of a listener (and
+   * removes a Unix socket's file) only once it has ended.
+   */
+  #accepting: Promise<Deno.Conn> | null = null;
+
+  /**
    * Creates the server; binds and listens now unless `bind_and_activate`
    * is `false` (then call `server_bind()` and `server_activate()`).
    *
@@ -188,7 +194,13 @@ export class TCPServer extends BaseServer<StreamConnection> {
   /** Python starts listening here; Deno already did in `server_bind()`. */
   override server_activate(): void {}
 
-  /** Stops listening. Connections already accepted are not touched. */
+  /**
+   * Stops listening. Connections already accepted are not touched. Resolves
+   * once the listener is gone: an accept still waiting (`serve_forever()`'s)
+   * holds Deno's listener, and with it a Unix socket's file, until it has
+   * ended, which the file's removal would otherwise outlive (taking the
+   * file of a server bound to the same path in the meantime).
+   */
   override server_close(): void | Promise<void> {
     const socket = this.socket;
     this.socket = null;
@@ -197,7 +209,10 @@ export class TCPServer extends BaseServer<StreamConnection> {
     } catch {
       // Already closed.
     }
-    return super.server_close();
+    const accepting = this.#accepting;
+    const closed = super.server_close();
+    if (accepting === null) return closed;
+    return accepting.then(() => {}, () => {}).then(() => closed);
   }
 
   /** Whether the listening socket was closed (the serving loop then ends). */
@@ -211,7 +226,14 @@ export class TCPServer extends BaseServer<StreamConnection> {
     if (socket === null) throw new Deno.errors.BadResource("server closed");
     while (true) {
       try {
-        const conn = await socket.accept();
+        const accepting = socket.accept();
+        this.#accepting = accepting;
+        let conn: Deno.Conn;
+        try {
+          conn = await accepting;
+        } finally {
+          if (this.#accepting === accepting) this.#accepting = null;
+        }
         return [new StreamSocket(conn), addressOf(conn.remoteAddr)];
       } catch (error) {
         // A client that reset its connection while it waited to be

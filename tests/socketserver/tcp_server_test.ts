@@ -122,6 +122,38 @@ serverTest("test_UnixStreamServer: the same over a Unix socket", async () => {
 });
 
 serverTest(
+  "UnixStreamServer: server_close() after serve_forever() has removed the socket file when it resolves",
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/stream.sock`;
+    const exists = () => {
+      try {
+        Deno.lstatSync(path);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const first = new UnixStreamServer(path, StreamRequestHandler);
+    const serving = first.serve_forever();
+    await sleep(10); // the loop now waits in an accept
+    await first.shutdown();
+    await serving;
+    await first.server_close();
+    // The file went with the listener, not once the waiting accept ended
+    // later: the path can be bound again at once...
+    equal(exists(), false);
+    const second = new UnixStreamServer(path, StreamRequestHandler);
+    // ...and the late removal does not take the new server's file.
+    await sleep(50);
+    equal(exists(), true);
+    const conn = await connect(path);
+    conn.close();
+    await second.server_close();
+  },
+);
+
+serverTest(
   "test_tcpserver_bind_leak: a bad port fails before any socket is opened",
   () => {
     // Python raises OverflowError for port -1; ours is a RangeError. The
