@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { isAbsolute, resolve } from "node:path";
 import { haveUnstableNet } from "./_datagram_socket.ts";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { sendQueued, type StreamConnection } from "./_socket_io.ts";
@@ -272,7 +273,10 @@ export class TCPServer extends BaseServer<StreamConnection> {
 /**
  * Python's `socketserver.UnixStreamServer`: a stream server on a Unix
  * socket, whose `server_address` is the socket's path. The path must not
- * exist yet; remove it after `server_close()` if you want it gone.
+ * exist yet; `server_close()` removes it (Python leaves it). A relative
+ * path is bound as the absolute path it names then, where that fits in a
+ * socket address, so that a `Deno.chdir` in between cannot make the
+ * removal take another file.
  *
  * @example
  * ```ts
@@ -302,8 +306,24 @@ export class UnixStreamServer extends TCPServer {
   /** Listens on the Unix socket at `server_address` (a path). */
   override server_bind(): void {
     const path = unixPath(this.server_address, this.constructor.name);
-    this.socket = Deno.listen({ transport: "unix", path });
+    this.socket = Deno.listen({ transport: "unix", path: bindablePath(path) });
   }
+}
+
+/** The longest path a Unix socket address holds (`sun_path`, less its NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * `path` made absolute where the result fits in a socket address: Deno
+ * removes the socket's file on close by the path it bound, which, left
+ * relative, would name another file after a `Deno.chdir`.
+ */
+function bindablePath(path: string): string {
+  if (isAbsolute(path)) return path;
+  const absolute = resolve(path);
+  return new TextEncoder().encode(absolute).length <= MAX_SOCKET_PATH
+    ? absolute
+    : path;
 }
 
 /** Whether an accept failed because that one client had already gone. */

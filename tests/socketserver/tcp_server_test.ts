@@ -370,3 +370,42 @@ serverTest(
     equal(errors.length, 1, "the failed finish is reported");
   },
 );
+
+Deno.test({
+  name:
+    "UnixStreamServer: a relative path is bound as the absolute path it named, so server_close() after a chdir removes that socket, not another file",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_unix_rel_" });
+    try {
+      await Deno.mkdir(`${dir}/a`);
+      await Deno.mkdir(`${dir}/b`);
+      await Deno.writeTextFile(`${dir}/b/rel.sock`, "keep me");
+      // In a process of its own: a chdir would move every test's cwd.
+      const script = `
+        import { StreamRequestHandler, UnixStreamServer } from ${
+        JSON.stringify(
+          new URL("../../socketserver/mod.ts", import.meta.url).href,
+        )
+      };
+        Deno.chdir(${JSON.stringify(`${dir}/a`)});
+        const server = new UnixStreamServer("rel.sock", StreamRequestHandler);
+        console.log(JSON.stringify(server.server_address));
+        Deno.chdir(${JSON.stringify(`${dir}/b`)});
+        await server.server_close();
+      `;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", script],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      equal(out.success, true, new TextDecoder().decode(out.stderr));
+      // server_address stays as given, as Python's.
+      equal(new TextDecoder().decode(out.stdout).trim(), '"rel.sock"');
+      equal(await Deno.readTextFile(`${dir}/b/rel.sock`), "keep me");
+      await rejects(Deno.lstat(`${dir}/a/rel.sock`), Deno.errors.NotFound);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
