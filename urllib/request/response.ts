@@ -239,12 +239,19 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
 
   /**
    * A closed `file:` or `data:` response is a closed file: reading it is
-   * Python's `ValueError`. A closed HTTP response reads as empty, as
+   * Python's `ValueError`, whose message names the method (`op`) for a
+   * `file:` response, as Python's buffered file does (`read of closed
+   * file`), and not for `data:` (`io.BytesIO`) or for `readlines` and
+   * iteration (`op` null). A closed HTTP response reads as empty, as
    * http.client's does.
    */
-  #checkOpen(): void {
+  #checkOpen(op: string | null): void {
     if (this.#closed && !(this instanceof HTTPResponse)) {
-      throw new TypeError("I/O operation on closed file.");
+      throw new TypeError(
+        this.#fileLike && op !== null
+          ? `${op} of closed file`
+          : "I/O operation on closed file.",
+      );
     }
   }
 
@@ -346,7 +353,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   async #read(amt: number | null): Promise<Uint8Array> {
-    this.#checkOpen();
+    this.#checkOpen("read");
     if (amt !== null && amt < -1 && this.#fileLike) {
       throw new RangeError("read length must be non-negative or -1");
     }
@@ -422,7 +429,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   async #readinto(b: Uint8Array): Promise<number> {
-    this.#checkOpen();
+    this.#checkOpen("readinto");
     let filled = 0;
     try {
       while (filled < b.length) {
@@ -463,8 +470,11 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return line;
   }
 
-  async #readline(limit: number | null = null): Promise<Uint8Array> {
-    this.#checkOpen();
+  async #readline(
+    limit: number | null = null,
+    op: string | null = "readline",
+  ): Promise<Uint8Array> {
+    this.#checkOpen(op);
     const aborted = this.#abortedRead();
     if (aborted !== null) throw aborted;
     const max = limit === null || limit < 0 ? Infinity : limit;
@@ -525,7 +535,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       : Infinity;
     let total = 0;
     while (total < limit) {
-      const line = await this.#readline();
+      const line = await this.#readline(null, null);
       if (line.length === 0) break;
       lines.push(line);
       total += line.length;
@@ -539,11 +549,13 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     // than a short line; its next() calls take turns as all reads do.
     const lines: AsyncIterableIterator<Uint8Array> = {
       next: () =>
-        this.readline().then((line): IteratorResult<Uint8Array> =>
-          line.length === 0
-            ? { value: undefined, done: true }
-            : { value: line, done: false }
-        ),
+        (this.#closed
+          ? this.#inTurn(() => this.#readline(null, null))
+          : this.readline()).then((line): IteratorResult<Uint8Array> =>
+            line.length === 0
+              ? { value: undefined, done: true }
+              : { value: line, done: false }
+          ),
       [Symbol.asyncIterator]: () => lines,
     };
     return lines;

@@ -304,7 +304,22 @@ Deno.test("a closed data: or file: response is a closed file (Python's ValueErro
   try {
     const file = await urlopen(`file://${path}`);
     await file.close();
-    await rejects(file.read(), new TypeError("I/O operation on closed file."));
+    // Python's buffered file names the method (CPython 3.13, checked).
+    await rejects(file.read(), new TypeError("read of closed file"));
+    await rejects(file.read(2), new TypeError("read of closed file"));
+    await rejects(file.readline(), new TypeError("readline of closed file"));
+    await rejects(
+      file.readinto(new Uint8Array(2)),
+      new TypeError("readinto of closed file"),
+    );
+    await rejects(
+      file.readlines(),
+      new TypeError("I/O operation on closed file."),
+    );
+    await rejects(
+      file[Symbol.asyncIterator]().next(),
+      new TypeError("I/O operation on closed file."),
+    );
   } finally {
     await Deno.remove(path);
   }
