@@ -358,11 +358,12 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       throw new RangeError("read length must be non-negative or -1");
     }
     if (amt === null) return await this.#readAll();
-    // Python's read(-1) reads to the end of the stream, a Content-Length
-    // cut short included (only read() compares the two).
+    // read(-1) reads to the end of the body; a Content-Length cut short
+    // is not an error here (only read() compares the two).
     const asked = amt;
     if (amt < 0) amt = Infinity;
-    // No more than the body's announced rest (Python clips too).
+    // No more than the body's announced rest: Python clips read(n), though
+    // CPython 3.13.0's read(-1) reads on past it (not copied, see README).
     const left = this.#source.missing?.();
     if (left !== undefined) amt = Math.min(amt, this.#peek.length + left);
     const data = await this.#readUpTo(amt);
