@@ -9,6 +9,8 @@
  * @module
  */
 
+import { haveCommand } from "./_command.ts";
+
 /** PEM texts of the test CA and the server's certificate and key. */
 export interface TestCerts {
   ca: string;
@@ -16,20 +18,8 @@ export interface TestCerts {
   key: string;
 }
 
-function haveCommand(): boolean {
-  try {
-    return new Deno.Command("openssl", {
-      args: ["version"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether `openssl` runs here. */
-export const haveOpenssl: boolean = haveCommand();
+export const haveOpenssl: boolean = haveCommand("openssl", ["version"]);
 
 /** Runs `openssl` with `args` in `cwd`; a failure throws with its stderr. */
 export async function openssl(args: string[], cwd: string): Promise<void> {

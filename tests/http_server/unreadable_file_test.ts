@@ -2,6 +2,7 @@ import { equal, match, ok } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { SimpleHTTPRequestHandler } from "../../http_server/mod.ts";
 import { withHTTPServer } from "../_server.ts";
+import { haveCommand } from "../_command.ts";
 
 class Quiet extends SimpleHTTPRequestHandler {
   override log_message(): void {}
@@ -30,18 +31,6 @@ const CHILD = "PYPORT_UNREADABLE_CHILD";
 /** The capabilities that let root read a file of mode 000. */
 const READ_ANY = "-dac_override,-dac_read_search";
 const applies = mode000Applies();
-
-function haveSetpriv(): boolean {
-  try {
-    return new Deno.Command("setpriv", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test({
   name:
@@ -87,7 +76,7 @@ Deno.test({
   name:
     "as root: the test above, run again without the capabilities that read any file",
   ignore: applies || Deno.build.os !== "linux" || Deno.uid() !== 0 ||
-    Deno.env.get(CHILD) !== undefined || !haveSetpriv(),
+    Deno.env.get(CHILD) !== undefined || !haveCommand("setpriv", ["--version"]),
   async fn() {
     const out = await new Deno.Command("setpriv", {
       args: [
