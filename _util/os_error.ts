@@ -14,14 +14,15 @@ export interface PyOSErrorFields {
   errno: number;
   /** The system's text for it. */
   strerror: string;
-  /** The path the call was given. */
-  filename: string;
+  /** The path the call was given (`null` when Python names none). */
+  filename: string | null;
 }
 
 /**
  * `error` (a Deno error whose message ends in `(os error N)`) reworded as
  * Python's `OSError` prints it, `[Errno N] text: 'filename'`, with Python's
- * `errno`, `strerror` and `filename` set on it; its class is kept, so
+ * `errno`, `strerror` and `filename` set on it (a `null` filename leaves
+ * out `: 'filename'`, as Python's OpenSSL calls do); its class is kept, so
  * `instanceof Deno.errors.NotFound` still holds. Anything else comes back
  * as it is.
  *
@@ -36,7 +37,7 @@ export interface PyOSErrorFields {
  * equal(error.message, "[Errno 2] No such file or directory: '/x'");
  * ```
  */
-export function asPythonOSError<T>(error: T, filename: string): T {
+export function asPythonOSError<T>(error: T, filename: string | null): T {
   if (!(error instanceof Error)) return error;
   const found = /^(.*?) \(os error (\d+)\)/.exec(error.message);
   if (found === null) return error;
@@ -50,6 +51,8 @@ export function asPythonOSError<T>(error: T, filename: string): T {
     filename,
   };
   Object.assign(error, fields);
-  error.message = `[${label} ${errno}] ${strerror}: ${pyRepr(filename)}`;
+  error.message = filename === null
+    ? `[${label} ${errno}] ${strerror}`
+    : `[${label} ${errno}] ${strerror}: ${pyRepr(filename)}`;
   return error;
 }

@@ -11,6 +11,7 @@
 
 import { X509Certificate } from "node:crypto";
 import { latin1Decode } from "../../_util/latin1.ts";
+import { asPythonOSError } from "../../_util/os_error.ts";
 import { SSLError } from "./ssl_error.ts";
 
 /**
@@ -78,7 +79,10 @@ export class SSLContext {
       ({ cafile: file = null, capath = null, cadata = null } = file);
     }
     if (file === "") {
-      throw new Deno.errors.NotFound("[Errno 2] No such file or directory: ''");
+      throw asPythonOSError(
+        new Deno.errors.NotFound("No such file or directory (os error 2)"),
+        null,
+      );
     }
     if (cadata !== undefined && cadata !== null && cadata.length === 0) {
       throw new TypeError("Empty certificate data");
@@ -87,7 +91,7 @@ export class SSLContext {
       throw new TypeError("cafile, capath and cadata cannot be all omitted");
     }
     if (file) {
-      const text = Deno.readTextFileSync(file);
+      const text = readCafile(file);
       if (!hasCertificate(text)) {
         throw new SSLError(
           "NO_CERTIFICATE_OR_CRL_FOUND",
@@ -188,10 +192,36 @@ function cadataError(text: string): SSLError {
 const HASHED_NAME = /^[0-9a-f]{8}\.\d+$/;
 const PEM_NAME = /\.(pem|crt)$/i;
 
+/**
+ * A `cafile`'s text. A file that cannot be read is Python's `OSError`
+ * (`[Errno 2] No such file or directory`, no file name: OpenSSL opens it).
+ */
+function readCafile(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    throw asPythonOSError(error, null);
+  }
+}
+
+/** A folder's entry names; none when it is missing or not a folder. */
+function folderNames(folder: string): string[] {
+  try {
+    return [...Deno.readDirSync(folder)].map((entry) => entry.name);
+  } catch (error) {
+    // OpenSSL looks in a capath only when a chain asks: Python accepts a
+    // folder that is not there, and its certificates are simply not found.
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) return [];
+    throw error;
+  }
+}
+
 /** The certificates a `capath` folder offers, read in name order. */
 function folderCertificates(folder: string): string[] {
-  const names = [...Deno.readDirSync(folder)]
-    .map((entry) => entry.name)
+  const names = folderNames(folder)
     .filter((name) => HASHED_NAME.test(name) || PEM_NAME.test(name))
     .sort();
   const files = new Set<string>();
