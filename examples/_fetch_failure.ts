@@ -6,6 +6,7 @@
  * @module
  */
 import { HTTPException, URLError } from "@pyport/web/urllib/error";
+import { Request } from "@pyport/web/urllib/request";
 
 /**
  * The one line to print when fetching failed for a reason outside the
@@ -26,4 +27,20 @@ export function fetchFailure(error: unknown): string | null {
 /** Whether `error` is one of Deno's I/O errors (Python's `OSError`). */
 function isOSError(error: unknown): error is Error {
   return Object.values(Deno.errors).some((kind) => error instanceof kind);
+}
+
+/**
+ * Why `url` is no URL at all (`www.python.org`, with no scheme), as
+ * Python's `Request` refuses it with `ValueError: unknown url type`: a bad
+ * command line, worth a usage message, not a stack trace. `null` when
+ * `url` has a scheme (an unsupported one is a `URLError` when fetched).
+ */
+export function badUrl(url: string): string | null {
+  try {
+    new Request(url);
+    return null;
+  } catch (error) {
+    if (error instanceof TypeError) return error.message;
+    throw error;
+  }
 }

@@ -24,14 +24,15 @@
  * percent, bytes so far, total and speed; when the server does not say how
  * big the file is (no `Content-Length`, so `totalsize` is -1) it shows the
  * bytes and speed only. The exit status is 1 when the download fails or
- * arrives shorter than announced.
+ * arrives shorter than announced, 2 for a bad command line (no `URL`, or
+ * one with no scheme, as in `www.python.org`).
  *
  * @module
  */
 import { ContentTooShortError, URLError } from "@pyport/web/urllib/error";
 import { unquote, urlparse } from "@pyport/web/urllib/parse";
 import { urlcleanup, urlretrieve } from "@pyport/web/urllib/request";
-import { fetchFailure } from "./_fetch_failure.ts";
+import { badUrl, fetchFailure } from "./_fetch_failure.ts";
 
 const encoder = new TextEncoder();
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -124,8 +125,9 @@ function defaultFilename(url: string): string {
 
 async function main(args: string[]): Promise<number> {
   const [url, file] = args;
-  if (!url) {
-    console.error("usage: download.ts URL [FILE]");
+  const bad = url ? badUrl(url) : "";
+  if (!url || bad !== null) {
+    console.error(`usage: download.ts URL [FILE]${bad ? `\n${bad}` : ""}`);
     return 2;
   }
   const filename = file ?? defaultFilename(url);

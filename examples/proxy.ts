@@ -22,7 +22,8 @@
  * `https_proxy`, `no_proxy`), as `ProxyHandler()` with no argument reads
  * it; with neither, only the direct fetch runs. Credentials go in the
  * proxy URL (`http://user:password@proxy:3128`). The exit status is 1
- * when a fetch fails.
+ * when a fetch fails, 2 for a bad command line (no `URL`, or one with no
+ * scheme, as in `www.python.org`).
  *
  * @module
  */
@@ -36,7 +37,7 @@ import {
   ProxyHandler,
   urlopen,
 } from "@pyport/web/urllib/request";
-import { fetchFailure } from "./_fetch_failure.ts";
+import { badUrl, fetchFailure } from "./_fetch_failure.ts";
 
 /** Hides the password of a proxy URL before printing it. */
 function redact(url: string): string {
@@ -74,8 +75,9 @@ async function fetchOnce(
 
 async function main(args: string[]): Promise<number> {
   const [url, proxyArg] = args;
-  if (!url) {
-    console.error("usage: proxy.ts URL [PROXY_URL]");
+  const bad = url ? badUrl(url) : "";
+  if (!url || bad !== null) {
+    console.error(`usage: proxy.ts URL [PROXY_URL]${bad ? `\n${bad}` : ""}`);
     return 2;
   }
   let ok = true;

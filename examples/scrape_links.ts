@@ -18,7 +18,8 @@
  * ```
  *
  * `URL` defaults to https://www.python.org/. The exit status is 1 when the
- * page cannot be fetched (an HTTP error status or a network error).
+ * page cannot be fetched (an HTTP error status or a network error), 2 when
+ * `URL` is no URL (no scheme, as in `www.python.org`).
  *
  * @module
  */
@@ -26,7 +27,7 @@ import sniffEncoding from "html-encoding-sniffer";
 import { HTTPError } from "@pyport/web/urllib/error";
 import { urldefrag, urljoin } from "@pyport/web/urllib/parse";
 import { urlopen } from "@pyport/web/urllib/request";
-import { fetchFailure } from "./_fetch_failure.ts";
+import { badUrl, fetchFailure } from "./_fetch_failure.ts";
 
 /**
  * The HTML Standard's encoding sniffing (jsdom's `html-encoding-sniffer`,
@@ -82,6 +83,11 @@ const BASE = /<base\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 
 async function main(args: string[]): Promise<number> {
   const url = args[0] ?? "https://www.python.org/";
+  const bad = badUrl(url);
+  if (bad !== null) {
+    console.error(`usage: scrape_links.ts [URL]\n${bad}`);
+    return 2;
+  }
   let finalUrl: string;
   let charset: string | null;
   let body: Uint8Array;
