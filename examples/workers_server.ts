@@ -38,6 +38,17 @@ if (import.meta.main) {
   const workers = Deno.args[1] === undefined || Deno.args[1] === "auto"
     ? "auto"
     : Number(Deno.args[1]);
+  if (
+    !Number.isInteger(port) || port < 0 || port > 65535 ||
+    (workers !== "auto" && (!Number.isInteger(workers) || workers < 1))
+  ) {
+    console.error(
+      `usage: workers_server.ts [port] [workers]: port 0-65535, workers a number or auto, not ${
+        Deno.args.join(" ")
+      }`,
+    );
+    Deno.exit(2);
+  }
   // In each worker this call serves until the worker is stopped; here, in
   // the supervising process, it returns once all of them listen.
   const group = await serve_workers(["127.0.0.1", port], Hello, { workers });
