@@ -56,8 +56,10 @@ function workerCount(workers: number | "auto"): number {
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new RangeError(
       `workers must be "auto" or a whole number of at least 1, not ${
-        JSON.stringify(workers)
-      }`,
+        // A string quoted; a number as it is (JSON would write NaN as null).
+        typeof workers === "string"
+          ? JSON.stringify(workers)
+          : String(workers)}`,
     );
   }
   return count;

@@ -4,7 +4,11 @@
  * dies, and stop cleanly (no process left behind) on SIGINT, on SIGTERM,
  * and even when the supervisor itself is killed.
  */
-import { equal, match } from "node:assert/strict";
+import { equal, match, rejects } from "node:assert/strict";
+import {
+  BaseHTTPRequestHandler,
+  serve_workers,
+} from "../../http_server/mod.ts";
 import { ServeProcess } from "../_server.ts";
 import { haveOpenssl } from "../_tls.ts";
 
@@ -273,4 +277,15 @@ Deno.test({
       equal(await servedFingerprint(port), printed);
     }
   },
+});
+
+Deno.test("serve_workers: a worker count that is no whole number is named in the RangeError (NaN, not JSON's null)", async () => {
+  for (const [workers, shown] of [[NaN, "NaN"], [0, "0"], [1.5, "1.5"]]) {
+    await rejects(
+      serve_workers(["127.0.0.1", 0], BaseHTTPRequestHandler, {
+        workers: workers as number,
+      }),
+      { name: "RangeError", message: new RegExp(`at least 1, not ${shown}$`) },
+    );
+  }
 });
