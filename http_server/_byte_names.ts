@@ -19,6 +19,7 @@
  */
 import { decodeBytes, encodeText } from "../_util/codec/mod.ts";
 import { type Libc, libc, O_CLOEXEC, O_PATH } from "./_libc.ts";
+import { joinName } from "./_translate.ts";
 
 /** A folder entry whose name is exact (surrogate-escaped when not UTF-8). */
 export interface ExactDirEntry extends Deno.DirEntry {
@@ -142,10 +143,6 @@ function exactEntries(path: string): ExactDirEntry[] | null {
     }
     return entries;
   });
-}
-
-function joinName(path: string, name: string): string {
-  return path.endsWith("/") ? path + name : `${path}/${name}`;
 }
 
 /**

@@ -7,9 +7,8 @@
 import type { ListingEntry } from "./_listing.ts";
 import * as byteNames from "./_byte_names.ts";
 import type { ExactDirEntry } from "./_byte_names.ts";
+import { joinName } from "./_translate.ts";
 
-const IS_WINDOWS = Deno.build.os === "windows";
-const SEP = IS_WINDOWS ? "\\" : "/";
 /** Entries examined at once: bounded, so a huge folder cannot open a flood. */
 const BATCH = 64;
 
@@ -28,9 +27,7 @@ async function describe(
   entry: ExactDirEntry,
   mayFollow: (link: string) => boolean,
 ): Promise<DetailedEntry> {
-  const path = folder.endsWith(SEP) || folder.endsWith("/")
-    ? folder + entry.name
-    : folder + SEP + entry.name;
+  const path = joinName(folder, entry.name);
   let info: Deno.FileInfo | null = null;
   // A link that leads where files are refused tells nothing of its target.
   if (!entry.unreachable && (!entry.isSymlink || mayFollow(path))) {

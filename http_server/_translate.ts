@@ -13,6 +13,13 @@ import { unquote } from "./_text.ts";
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
 
+/** File `name` in `folder`, with the system's separator between them. */
+export function joinName(folder: string, name: string): string {
+  return folder.endsWith(SEP) || folder.endsWith("/")
+    ? folder + name
+    : folder + SEP + name;
+}
+
 /**
  * Python's `posixpath.normpath` over a `/`-separated path, for the path
  * part of a URL.

@@ -10,6 +10,7 @@
  */
 
 import { writeAll } from "../_util/write_all.ts";
+import { joinName } from "./_translate.ts";
 
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
@@ -77,13 +78,6 @@ export function checkFileName(name: string, hideDotfiles: boolean): void {
   if (hideDotfiles && name.startsWith(".")) {
     throw new UploadError(403, "hidden file names are not accepted");
   }
-}
-
-/** `folder` joined with file `name`. */
-export function joinName(folder: string, name: string): string {
-  return folder.endsWith(SEP) || folder.endsWith("/")
-    ? folder + name
-    : folder + SEP + name;
 }
 
 /**

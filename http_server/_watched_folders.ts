@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { joinName } from "./_translate.ts";
 
 /** What the walk needs of a folder's entry. */
 export interface FolderEntry {
@@ -48,7 +49,7 @@ export function watchedFolders(
     const under: string[] = [];
     try {
       for (const entry of list(folder)) {
-        if (descendsInto(entry)) under.push(joinPath(folder, entry.name));
+        if (descendsInto(entry)) under.push(joinName(folder, entry.name));
       }
     } catch (error) {
       if (folder === root || !skippable(error)) throw error;
@@ -58,13 +59,4 @@ export function watchedFolders(
     next.push(...under);
   }
   return folders;
-}
-
-const SEPARATOR = Deno.build.os === "windows" ? "\\" : "/";
-
-/** `folder` and `name` as the watcher's events spell the path. */
-function joinPath(folder: string, name: string): string {
-  return folder.endsWith("/") || folder.endsWith("\\")
-    ? folder + name
-    : folder + SEPARATOR + name;
 }

@@ -59,12 +59,11 @@ import {
 } from "./_rich_listing.ts";
 import { latin1Reason } from "./_response_head.ts";
 import { decodesAsUtf8, htmlEscape, quote, unquote } from "./_text.ts";
-import { locationPath } from "./_translate.ts";
+import { joinName, locationPath } from "./_translate.ts";
 import {
   bodyChunks,
   checkFileName,
   discard,
-  joinName,
   moveIntoPlace,
   type ReceivedFile,
   receiveForm,

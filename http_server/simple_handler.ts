@@ -76,7 +76,7 @@ import {
   guessFileType,
 } from "../_util/mime_types.ts";
 import { parseRange } from "./_range.ts";
-import { locationPath, translateUrlPath } from "./_translate.ts";
+import { joinName, locationPath, translateUrlPath } from "./_translate.ts";
 import { urlsplit, urlunsplit } from "../urllib/parse/split.ts";
 import type { SplitResult } from "../urllib/parse/results.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
@@ -116,12 +116,6 @@ const DEFAULT_EXTENSIONS_MAP: Record<string, string> = {
   ".xz": "application/x-xz",
 };
 
-function joinPath(directory: string, name: string): string {
-  return directory.endsWith("/") || directory.endsWith(SEP)
-    ? directory + name
-    : directory + SEP + name;
-}
-
 /** Folders up to this size (in directory bytes) are read synchronously. */
 const SMALL_DIRECTORY = 64 * 1024;
 
@@ -144,7 +138,7 @@ async function readEntries(
   for (const entry of raw) {
     let isDirectory = entry.isDirectory;
     if (entry.isSymlink) {
-      const target = await byteNames.stat(joinPath(path, entry.name)).catch(
+      const target = await byteNames.stat(joinName(path, entry.name)).catch(
         () => null,
       );
       isDirectory = target?.isDirectory ?? false;
@@ -684,7 +678,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     path: string,
   ): Promise<[string, Deno.FileInfo, string | null] | typeof OUTSIDE | null> {
     for (const page of this.index_pages) {
-      const candidate = joinPath(path, page);
+      const candidate = joinName(path, page);
       const { info, real } = await this.#check(candidate);
       if (info === OUTSIDE) {
         if (byteNames.statOrNull(candidate)?.isFile) return OUTSIDE;
