@@ -1,8 +1,8 @@
 /**
- * The C library, for what Deno's own file calls cannot do on Linux: reach
- * names that are not UTF-8 (`_byte_names.ts`), open a path along which
- * no name is a symbolic link (`_open_node.ts`) and turn off Nagle's
- * algorithm for TLS connections (`_listener_nodelay.ts`). Loaded once, on first use,
+ * The C library, for what Deno's own calls cannot do on Linux: reach
+ * names that are not UTF-8 (`_byte_names.ts`), open a path along which no
+ * name is a symbolic link (`_open_node.ts`) and turn off Nagle's algorithm
+ * for TLS connections (`_listener_nodelay.ts`). Loaded once, on first use,
  * where FFI is allowed (asking never prompts): a per-request `dlopen`
  * would cost more than the calls it serves. `null` anywhere else.
  *

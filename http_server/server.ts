@@ -17,6 +17,7 @@ import type {
 } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import { bindAndActivate } from "../socketserver/_bind.ts";
+import { isPair } from "../socketserver/_address.ts";
 import {
   TCPServer,
   type TCPServerOptions,
@@ -145,7 +146,7 @@ export class HTTPServer extends TCPServer {
     super(
       // A copy of a pair; anything else is left for `TCPServer` to refuse
       // with its own message (copied, a string or a number lost it).
-      Array.isArray(server_address) && server_address.length >= 2
+      isPair(server_address)
         ? [server_address[0], server_address[1]] as Address
         : server_address as Address,
       RequestHandlerClass,

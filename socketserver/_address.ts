@@ -35,7 +35,7 @@ export function inetAddress(
 }
 
 /** Whether `address` is an array of at least a host and a port. */
-function isPair(address: unknown): address is readonly [string, number] {
+export function isPair(address: unknown): address is readonly [string, number] {
   return Array.isArray(address) && address.length >= 2;
 }
 
