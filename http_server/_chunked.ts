@@ -8,6 +8,8 @@
  * @module
  */
 
+import { isTokenByte } from "../_util/http_token.ts";
+
 /** Longest chunk-size line (size, extensions) accepted. */
 const MAX_SIZE_LINE = 4096;
 /** Most trailer bytes accepted after the last chunk. */
@@ -34,14 +36,6 @@ const State = {
   Done: 11,
   Failed: 12,
 } as const;
-
-/** RFC 9110 `tchar`: the characters of a field name. */
-function isTokenChar(byte: number): boolean {
-  if (byte >= 0x30 && byte <= 0x39) return true;
-  const lower = byte | 0x20;
-  if (lower >= 0x61 && lower <= 0x7a) return true;
-  return byte < 0x7f && "!#$%&'*+-.^_`|~".includes(String.fromCharCode(byte));
-}
 
 function hexValue(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
@@ -195,7 +189,7 @@ export class ChunkedDecoder {
         }
         // A trailer line is a field line (RFC 9112 section 7.1.2): a name
         // of token characters, then a colon.
-        if (!isTokenChar(byte)) return this.#fail("malformed trailer line");
+        if (!isTokenByte(byte)) return this.#fail("malformed trailer line");
         this.#state = State.Trailer;
         this.#trailerValue = false;
         return 0;
@@ -203,7 +197,7 @@ export class ChunkedDecoder {
         if (byte === LF) return this.#fail("trailer line without CRLF");
         if (!this.#trailerValue) {
           if (byte === 0x3a) this.#trailerValue = true;
-          else if (!isTokenChar(byte)) {
+          else if (!isTokenByte(byte)) {
             return this.#fail("malformed trailer line");
           }
           return 0;
