@@ -12,6 +12,7 @@
  */
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
+import { joinName } from "./_translate.ts";
 import {
   type CacheEntry,
   type CacheStore,
@@ -38,8 +39,6 @@ const PATH_ALLOWANCE = 12 * MAX_MEMO_PATH;
 /** Bytes counted for a kept page's lines around its entries. */
 const PAGE_OVERHEAD = 512;
 
-const SEP = Deno.build.os === "windows" ? "\\" : "/";
-
 /** A cached listing. */
 export interface CachedListing extends CacheEntry {
   readonly kind: "listing";
@@ -57,11 +56,8 @@ export interface CachedListing extends CacheEntry {
 }
 
 function targetKind(folder: string, name: string): TargetKind {
-  const path = folder.endsWith("/") || folder.endsWith(SEP)
-    ? folder + name
-    : folder + SEP + name;
   try {
-    const info = byteNames.statSync(path);
+    const info = byteNames.statSync(joinName(folder, name));
     return info.isDirectory ? "directory" : info.isFile ? "file" : "other";
   } catch {
     return "missing";
