@@ -184,7 +184,7 @@ export class HTTPError extends URLError {
     fp: ErrorBody | null,
   ) {
     super(msg, url);
-    this.message = `HTTP Error ${code}: ${pyStr(msg)}`;
+    this.message = `HTTP Error ${pyStr(code)}: ${pyStr(msg)}`;
     this.name = "HTTPError";
     this.code = code;
     this.msg = msg;

@@ -32,6 +32,17 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
     new HTTPError("http://h/", 404, null!, null, null).message,
     "HTTP Error 404: None",
   );
+  // The code too (CPython's test_HTTPError_interface makes one with None):
+  // it printed "null".
+  const bare = new HTTPError(
+    null!,
+    null!,
+    "something bad happened",
+    null,
+    null,
+  );
+  equal(bare.message, "HTTP Error None: something bad happened");
+  equal(bare.reason, "something bad happened");
 });
 
 Deno.test("HTTPError is a URLError and a readable response", async () => {
