@@ -669,7 +669,10 @@ export class HTTPHandler extends AbstractHTTPHandler {
 
 /** The optional arguments of {@linkcode HTTPSHandler}. */
 export interface HTTPSHandlerOptions {
-  /** Kept for Python compatibility; unused. */
+  /**
+   * Python's `debuglevel`: above 0, the exchange is printed to stdout as
+   * http.client prints it, as `HTTPHandler`'s is.
+   */
   debuglevel?: number | null;
   /** The TLS context: which authorities to trust, and whether names are checked. */
   context?: SSLContext | null;
