@@ -1259,10 +1259,14 @@ function sharedCache(): FileCache {
 
 /**
  * The `Location` of a folder's 301: the request target with a `/` after its
- * path, rebuilt as Python's `urlunsplit` does, with the path as this server
- * reads it. Safer than Python: a scheme without a host (`http:/x/..`)
- * would come back as Python's `http:///x/..`, which browsers read as host
- * `x`; such a target is sent back as a path of this server, as written.
+ * path, rebuilt as Python's `urlunsplit` does. A target that names its host
+ * (`http://host//docs`) keeps its path as sent, as in Python: the host
+ * before it stays the one a client goes to. Without a host the path is the
+ * one this server reads (backslashes as separators, one leading slash), so
+ * that `/\evil.example/..` cannot name another site. Safer than Python: a
+ * scheme without a host (`http:/x/..`) would come back as Python's
+ * `http:///x/..`, which browsers read as host `x`; such a target is sent
+ * back as a path of this server, as written.
  */
 function folderLocation(written: string, target: SplitResult): string {
   const [scheme, netloc, path, query, fragment] = target;
@@ -1274,7 +1278,7 @@ function folderLocation(written: string, target: SplitResult): string {
   return urlunsplit([
     scheme,
     netloc,
-    locationPath(path) + "/",
+    (netloc === "" ? locationPath(path) : path) + "/",
     query,
     fragment,
   ]);
