@@ -30,6 +30,7 @@ import { injectLiveReload } from "../../http_server/_live_reload.ts";
 import { HostingHTTPRequestHandler } from "../../http_server/hosting_handler.ts";
 import { LiveReload } from "../../http_server/live_reload.ts";
 import { watchedFolders } from "../../http_server/_watched_folders.ts";
+import { within } from "../_server.ts";
 import {
   acceptedEncodings,
   namesMediaType,
@@ -452,6 +453,17 @@ async function watching(
   }
 }
 
+/** Resolves with the next report of `live` that names `path` (3 s at most). */
+function nextReportOf(live: LiveReload, path: string): Promise<void> {
+  let unsubscribe = () => {};
+  const report = new Promise<void>((resolve) => {
+    unsubscribe = live.subscribe((paths) => {
+      if (paths.includes(path)) resolve();
+    });
+  });
+  return within(report, 3_000, `a report of ${path}`).finally(unsubscribe);
+}
+
 Deno.test("LiveReload: a link to / in the folder is not followed: it starts (watching all of / fails) and still reports the folder's changes", async () => {
   await watching(
     (dir) => Deno.symlink("/", `${dir}/rootlink`),
@@ -483,17 +495,23 @@ Deno.test({
 });
 
 Deno.test("LiveReload: a folder made after the start is watched: a file written in it (or in one under it) is reported", async () => {
-  await watching(async () => {}, async (dir, _live, reported) => {
+  await watching(async () => {}, async (dir, live, reported) => {
     await Deno.mkdir(`${dir}/new/deeper`, { recursive: true });
     await reported("new");
     await Deno.writeTextFile(`${dir}/new/page.html`, "x");
     await reported("new/page.html");
     await Deno.writeTextFile(`${dir}/new/deeper/page.html`, "x");
     await reported("new/deeper/page.html");
-    // Made again under a name that went, it is watched again.
+    // Made again under a name that went, it is watched again. The folder
+    // is watched before its making is reported (the report waits for the
+    // burst to settle), so the write waits for that report: a fixed sleep
+    // lost the race on a loaded machine.
+    const removed = nextReportOf(live, "new");
     await Deno.remove(`${dir}/new`, { recursive: true });
+    await removed;
+    const madeAgain = nextReportOf(live, "new");
     await Deno.mkdir(`${dir}/new`);
-    await new Promise((r) => setTimeout(r, 150)); // let the report settle
+    await madeAgain;
     await Deno.writeTextFile(`${dir}/new/again.html`, "x");
     await reported("new/again.html");
   });
