@@ -481,9 +481,10 @@ async function sendFile(
   const spent = file instanceof Deno.FsFile && spentFiles.has(file);
   try {
     while (!ended) {
+      // A read that waits (stdin, a pipe) ends at an abort too.
       const count = spent
         ? null
-        : await readBlock(file, buffer.subarray(filled));
+        : await conn.untilAborted(readBlock(file, buffer.subarray(filled)));
       // Python's loop ends at an empty read.
       if (count === null || count === 0) ended = true;
       else filled += count;

@@ -37,6 +37,21 @@ function signalled(): [Promise<void>, () => void] {
   return [promise, done];
 }
 
+/** `promise`'s outcome: its value, what it threw, or "still waiting" after 2 s. */
+async function outcomeWithin2s(promise: Promise<unknown>): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise.then((value) => value, (error: unknown) => error),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("still waiting"), 2000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 Deno.test("abort while connecting: a listener whose backlog is full never completes the handshake", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;
@@ -344,5 +359,49 @@ Deno.test("after an abort, a body that arrived whole with its head is not handed
   } finally {
     listener.close();
     await serving;
+  }
+});
+
+Deno.test("abort while a file body's read waits (stdin, a pipe): the call rejects at once, not when the read returns", async () => {
+  const [headSent, received] = signalled();
+  await using server = startHostile(async (wire) => {
+    received();
+    await wire.closedByClient();
+  });
+  // A body with Deno.stdin's shape (`read(p)` and `readable`), read as a
+  // file through `read`, whose second read waits until the test lets it go.
+  let release = () => {};
+  const waiting = new Promise<void>((resolve) => release = resolve);
+  let reads = 0;
+  const body = {
+    readable: new ReadableStream<Uint8Array>(),
+    async read(p: Uint8Array): Promise<number | null> {
+      reads += 1;
+      if (reads > 1) {
+        await waiting;
+        return null;
+      }
+      p[0] = 120;
+      return 1;
+    },
+  };
+  try {
+    const controller = new AbortController();
+    const opening = urlopen(
+      new Request(server.url, {
+        data: body,
+        headers: { "Content-Length": "2" },
+      }),
+      { signal: controller.signal },
+    );
+    await headSent;
+    const reason = new Error("stop");
+    controller.abort(reason);
+    // Not a race the code may win by luck: the read waits for ever.
+    const outcome = await outcomeWithin2s(opening);
+    ok(outcome instanceof URLError, String(outcome));
+    equal(outcome.reason, reason);
+  } finally {
+    release();
   }
 });
