@@ -14,6 +14,7 @@ import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { ContentTooShortError } from "../error.ts";
 import { install_opener, urlopen } from "./opener.ts";
+import { abortError, guard } from "./_http_conn.ts";
 import type { RequestData } from "./request.ts";
 import { splitType } from "./_split.ts";
 import { pyInt } from "../../_util/py_int.ts";
@@ -35,7 +36,9 @@ export interface UrlretrieveOptions {
   data?: RequestData | null;
   /**
    * Not in Python (keyword only): cancels the download when it aborts, as
-   * `urlopen`'s `signal` does; what was written so far stays in the file.
+   * `urlopen`'s `signal` does, and also an open or a write that waits (a
+   * FIFO or pipe nobody reads); what was written so far stays in the file
+   * (a file on disk gets every block that arrived).
    */
   signal?: AbortSignal | null;
 }
@@ -43,19 +46,23 @@ export interface UrlretrieveOptions {
 const tempFiles: string[] = [];
 const BLOCK = 8192;
 
-/** Gathers small writes into 1 MiB ones: disk writes cost per call. */
+/**
+ * Gathers small writes into 1 MiB ones: disk writes cost per call. Given a
+ * `signal` (for a target that can wait: a pipe, a FIFO, a terminal), a
+ * write ends at an abort, and none starts after it.
+ */
 class StagedWriter {
   #file: Deno.FsFile;
+  #signal: AbortSignal | null;
   #buf = new Uint8Array(1 << 20);
   #used = 0;
-  constructor(file: Deno.FsFile) {
+  constructor(file: Deno.FsFile, signal: AbortSignal | null) {
     this.#file = file;
+    this.#signal = signal;
   }
   async write(data: Uint8Array): Promise<void> {
     if (this.#used + data.length > this.#buf.length) await this.flush();
-    if (data.length >= this.#buf.length) {
-      return await writeAll(this.#file, data);
-    }
+    if (data.length >= this.#buf.length) return await this.#writeAll(data);
     this.#buf.set(data, this.#used);
     this.#used += data.length;
   }
@@ -63,8 +70,54 @@ class StagedWriter {
     return this.#used;
   }
   async flush(): Promise<void> {
-    await writeAll(this.#file, this.#buf.subarray(0, this.#used));
+    await this.#writeAll(this.#buf.subarray(0, this.#used));
     this.#used = 0;
+  }
+  #writeAll(data: Uint8Array): Promise<void> {
+    const signal = this.#signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return guard(writeAll(this.#file, data), null, signal, () => {});
+  }
+}
+
+/**
+ * Opens `target` to write the download to, and tells whether its writes
+ * can wait (it is no regular file); an abort rejects at once. The open of
+ * a FIFO waits for a reader: once abandoned, it is given one (an open for
+ * reading and writing, which never waits) so that it finishes, rather than
+ * keep the process alive, and both are closed.
+ */
+async function openTarget(
+  target: string,
+  signal: AbortSignal | null,
+): Promise<[Deno.FsFile, boolean]> {
+  const opening = Deno.open(target, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  let waiting = true;
+  opening.then(() => waiting = false, () => waiting = false);
+  let file: Deno.FsFile;
+  try {
+    file = await guard(opening, null, signal, () => {
+      opening.then((file) => file.close(), () => {});
+      if (waiting) {
+        Deno.open(target, { read: true, write: true }).then(
+          (reader) => reader.close(),
+          () => {},
+        );
+      }
+    });
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    throw asPythonOSError(error, target);
+  }
+  try {
+    return [file, !(await file.stat()).isFile];
+  } catch (error) {
+    file.close();
+    throw error;
   }
 }
 
@@ -174,20 +227,16 @@ export async function urlretrieve(
     if (urlType === "file" && !opts.filename) return [normpath(path), headers];
     let filename = opts.filename;
     let out: Deno.FsFile;
+    // A file on disk takes each write in a moment, and after an abort gets
+    // what had arrived; a pipe or a FIFO may wait for its reader for ever.
+    let waits = false;
     if (filename) {
-      const target = filename;
-      out = await Deno.open(target, {
-        write: true,
-        create: true,
-        truncate: true,
-      }).catch((error) => {
-        throw asPythonOSError(error, target);
-      });
+      [out, waits] = await openTarget(filename, opts.signal);
     } else {
       [filename, out] = await makeTempFile();
       tempFiles.push(filename);
     }
-    const sink = new StagedWriter(out);
+    const sink = new StagedWriter(out, waits ? opts.signal : null);
     try {
       result = [filename, headers];
       let blocknum = 0;

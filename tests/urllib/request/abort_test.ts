@@ -37,6 +37,12 @@ function signalled(): [Promise<void>, () => void] {
   return [promise, done];
 }
 
+/** Makes the FIFO `path` (mkfifo). */
+async function makeFifo(path: string): Promise<void> {
+  const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+  ok(made.success);
+}
+
 /** `promise`'s outcome: its value, what it threw, or "still waiting" after 2 s. */
 async function outcomeWithin2s(promise: Promise<unknown>): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -404,4 +410,84 @@ Deno.test("abort while a file body's read waits (stdin, a pipe): the call reject
   } finally {
     release();
   }
+});
+
+Deno.test({
+  name:
+    "urlretrieve to a FIFO whose reader has stopped reading: an abort rejects at once, though the write waits",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await using server = startHostile(async (wire) => {
+      await wire.write(`${OK}Content-Length: 4000000\r\n\r\n`);
+      // More than the 1 MiB the writer gathers, far more than a pipe holds.
+      await wire.write("x".repeat(1200000));
+      await wire.closedByClient();
+    });
+    const dir = await Deno.makeTempDir();
+    const fifo = `${dir}/out`;
+    await makeFifo(fifo);
+    // The reader: opened for reading and writing (so the open does not
+    // wait), and never read until the end.
+    const reader = await Deno.open(fifo, { read: true, write: true });
+    try {
+      const controller = new AbortController();
+      const reason = new Error("stop");
+      const retrieving = urlretrieve(server.url, fifo, {
+        signal: controller.signal,
+        // 1 MiB gathered: the next block's write sends it to the FIFO, and
+        // waits. The abort comes after that, or, if the next block has to
+        // be read first, during the read, whose error leaves the gathered
+        // bytes to be written (then that write would wait).
+        reporthook: (blocknum) => {
+          if (blocknum === 128) setTimeout(() => controller.abort(reason), 0);
+        },
+      });
+      const outcome = await outcomeWithin2s(retrieving);
+      ok(outcome instanceof URLError, String(outcome));
+      equal(outcome.reason, reason);
+    } finally {
+      // Drained, a write still waiting (the code's fault) would end.
+      const drained = (async () => {
+        const buffer = new Uint8Array(1 << 16);
+        while (await reader.read(buffer) !== null);
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      reader.close();
+      await drained.catch(() => {});
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "urlretrieve to a FIFO nobody reads: an abort rejects at once, and the open left waiting is let go",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const [clientDone, done] = signalled();
+    await using server = startHostile(async (wire) => {
+      // The body arrives with the head, and the client closes the socket
+      // as it reads the head; after that it only opens the file.
+      await wire.write(`${OK}Content-Length: 3\r\n\r\nabc`);
+      await wire.closedByClient();
+      done();
+    });
+    const dir = await Deno.makeTempDir();
+    const fifo = `${dir}/out`;
+    await makeFifo(fifo);
+    try {
+      const controller = new AbortController();
+      const retrieving = urlretrieve(server.url, fifo, {
+        signal: controller.signal,
+      });
+      await clientDone;
+      const reason = new Error("stop");
+      controller.abort(reason);
+      const outcome = await outcomeWithin2s(retrieving);
+      ok(outcome instanceof URLError, String(outcome));
+      equal(outcome.reason, reason);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
