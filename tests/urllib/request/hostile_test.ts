@@ -458,6 +458,17 @@ Deno.test("CONNECT is sent as http.client 3.13 sends it: HTTP/1.1, the proxy's c
   );
 });
 
+Deno.test("CONNECT to an IPv6 host brackets it in Host too (the README's difference: http.client writes ::1:8443)", async () => {
+  let seen = "";
+  await using proxy = startHostile(async (wire) => {
+    seen = wire.request;
+    await wire.write("HTTP/1.1 403 Forbidden\r\n\r\n");
+  });
+  const opener = build_opener(new ProxyHandler({ https: proxy.url }));
+  await rejects(opener.open("https://[::1]:8443/x"), URLError);
+  equal(seen, "CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n");
+});
+
 Deno.test("a proxy answering CONNECT with 100 Continue has refused the tunnel, as http.client reads it", async () => {
   await using proxy = startHostile(async (wire) => {
     await wire.write(

@@ -46,6 +46,10 @@ Deno.test("a chunk size takes ASCII whitespace around its digits, nothing else",
   for (const [line, size] of cases) {
     equal(parseChunkSize(`${line}\r\n`), size, line);
   }
+  // The README's bound: 13 significant hex digits, however many zeros lead.
+  equal(parseChunkSize(`${"0".repeat(30)}3\r\n`), 3);
+  equal(parseChunkSize("fffffffffffff\r\n"), 2 ** 52 - 1);
+  equal(parseChunkSize("10000000000000\r\n"), null);
 });
 
 Deno.test("a challenge's scheme ends at Python's whitespace (\\x1c-\\x1f, \\x85)", () => {
