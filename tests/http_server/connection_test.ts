@@ -683,33 +683,49 @@ Deno.test({
     equal(listenerNoDelay(server.socket!.addr), true);
     equal(listenerNoDelay(nagle.socket!.addr), false);
     void server.serve_forever(0.05);
-    const tls = await Deno.connectTls({
-      hostname: "localhost",
-      port: server.server_port,
-      caCerts: [ca],
-    });
-    try {
-      const request = encoder.encode(get("/"));
-      const buffer = new Uint8Array(8192);
-      const times: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        const started = performance.now();
-        await tls.write(request);
-        // The head is under 200 bytes: all is read once this much is.
-        for (let got = 0; got < large.length;) {
-          const n = await tls.read(buffer);
-          if (n === null) throw new Error("closed");
-          got += n;
+    const request = encoder.encode(get("/"));
+    const buffer = new Uint8Array(8192);
+    /** Times 12 keep-alive requests on a new connection, in ms. */
+    const timeRequests = async (): Promise<number[]> => {
+      const tls = await Deno.connectTls({
+        hostname: "localhost",
+        port: server.server_port,
+        caCerts: [ca],
+      });
+      try {
+        const times: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          const started = performance.now();
+          await tls.write(request);
+          // The head is under 200 bytes: all is read once this much is.
+          for (let got = 0; got < large.length;) {
+            const n = await tls.read(buffer);
+            if (n === null) throw new Error("closed");
+            got += n;
+          }
+          times.push(performance.now() - started);
         }
-        times.push(performance.now() - started);
+        return times;
+      } finally {
+        tls.close();
       }
-      // Held back, three of the first requests took 43-49 ms (the rest
-      // under 1 ms); sent at once, all take 1-2 ms (one may be slowed by
-      // other work on the machine).
-      const slow = times.filter((ms) => ms >= 30);
-      ok(slow.length <= 1, `slow: ${slow.join(", ")} ms`);
+    };
+    try {
+      // Held back, three of the first requests on a connection took 43-49
+      // ms (the rest under 1 ms); sent at once, all take 1-2 ms. Other work
+      // on a loaded machine can slow a request or two, never three of every
+      // connection, so up to three connections are tried.
+      const slowSeen: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        const slow = (await timeRequests()).filter((ms) => ms >= 30);
+        if (slow.length <= 1) break;
+        slowSeen.push(slow.map((ms) => ms.toFixed(0)).join(", "));
+        ok(
+          round < 2,
+          `slow requests, per connection: ${slowSeen.join("; ")} ms`,
+        );
+      }
     } finally {
-      tls.close();
       await server.shutdown();
     }
   },
