@@ -500,13 +500,14 @@ Deno.test({
       "the log line",
     );
     // HTTP/1.1 keep-alive through Deno.serve: with Nagle's algorithm on,
-    // every response after the first waited about 40 ms.
+    // every response after the first waited about 40 ms (a loaded machine
+    // slows one or two of ten, hence the margin).
     using h1Client = Deno.createHttpClient({
       caCerts: [certs.ca],
       http2: false,
     });
     const slow: number[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 11; i++) {
       const started = performance.now();
       const again = await fetch(`https://127.0.0.1:${h2Port}/hello.txt`, {
         client: h1Client,
@@ -516,7 +517,7 @@ Deno.test({
       const ms = performance.now() - started;
       if (i > 0 && ms >= 30) slow.push(ms);
     }
-    ok(slow.length <= 1, `slow: ${slow.join(", ")} ms`);
+    ok(slow.length <= 3, `slow: ${slow.join(", ")} ms`);
     // Downloads the client gives up on midway leave no file open (Deno.serve
     // does not always cancel the body of an HTTP/2 stream reset).
     const big = `${dir}/big.bin`;
