@@ -8,6 +8,7 @@
  * @module
  */
 import { pyLower } from "../../_util/py_case.ts";
+import { pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote } from "../parse/mod.ts";
 import { base64Utf8 } from "./auth_handlers.ts";
@@ -78,12 +79,20 @@ export function getproxies(): Record<string, string> {
  * const proxies = { no: "localhost, .internal.test" };
  * assert(proxy_bypass("api.internal.test:8080", proxies));
  * assert(!proxy_bypass("example.com", proxies));
+ * assert(proxy_bypass("localhost", { proxies }));
  * ```
  */
 export function proxy_bypass(
   host: string,
-  proxies: Record<string, string> | null = null,
-): boolean {
+  proxies?: Record<string, string> | null,
+): boolean;
+/** `proxies` given as a keyword. */
+export function proxy_bypass(
+  host: string,
+  options: { proxies?: Record<string, string> | null },
+): boolean;
+export function proxy_bypass(host: string, ...args: unknown[]): boolean {
+  const { proxies } = proxiesArg("proxy_bypass", args);
   const noProxy = (proxies ?? getproxies())["no"];
   if (noProxy === undefined) return false;
   if (noProxy === "*") return true;
@@ -98,6 +107,22 @@ export function proxy_bypass(
     if (hostonly.endsWith(name) || full.endsWith(name)) return true;
   }
   return false;
+}
+
+/**
+ * The optional `proxies` mapping, positional or as the keyword: a mapping
+ * whose every key is `proxies` is the keyword (no scheme is so named).
+ */
+function proxiesArg(
+  fn: string,
+  args: readonly unknown[],
+): { proxies: Record<string, string> | null } {
+  return pyArgs({
+    fn,
+    names: ["proxies"] as const,
+    defaults: { proxies: null as Record<string, string> | null },
+    objectParams: ["proxies"] as const,
+  }, args);
 }
 
 /** Python's `_parse_proxy`: `[scheme, user, password, hostport]`. */
@@ -139,6 +164,9 @@ function parseProxy(
  * import { ProxyHandler } from "@pyport/web/urllib/request";
  * const handler = new ProxyHandler({ http: "http://127.0.0.1:3128" });
  * assert(typeof (handler as unknown as Record<string, unknown>)["http_open"] === "function");
+ * // Python's ProxyHandler(proxies={...}):
+ * const same = new ProxyHandler({ proxies: { http: "http://127.0.0.1:3128" } });
+ * assert(same.proxies["http"] === "http://127.0.0.1:3128");
  * ```
  */
 export class ProxyHandler extends BaseHandler {
@@ -147,10 +175,13 @@ export class ProxyHandler extends BaseHandler {
   /** The scheme → proxy URL mapping in use. */
   proxies: Record<string, string>;
 
-  /** `new ProxyHandler(proxies?)`. */
-  constructor(proxies: Record<string, string> | null = null) {
+  /** `new ProxyHandler(proxies?)`; `null` reads them from the environment. */
+  constructor(proxies?: Record<string, string> | null);
+  /** `proxies` given as a keyword. */
+  constructor(options: { proxies?: Record<string, string> | null });
+  constructor(...args: unknown[]) {
     super();
-    this.proxies = proxies ?? getproxies();
+    this.proxies = proxiesArg("ProxyHandler", args).proxies ?? getproxies();
     if (typeof this.proxies !== "object") {
       throw new TypeError("proxies must be a mapping");
     }

@@ -1,4 +1,11 @@
-import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import {
+  deepEqual,
+  equal,
+  match,
+  ok,
+  rejects,
+  throws,
+} from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   build_opener,
@@ -87,6 +94,28 @@ Deno.test("proxy_bypass: an empty port comes off, no_proxy names are stripped as
   equal(proxy_bypass("example.com", { no: "\ufeffexample.com" }), false);
   // Python's lower() (Unicode 15.1): U+1C89 has no lower case there.
   equal(proxy_bypass("\u1c89.test", { no: "\u1c8a.test" }), false);
+});
+
+Deno.test("proxy_bypass and ProxyHandler take proxies by keyword too, as Python's proxies=", () => {
+  // Python: proxy_bypass("h.test", proxies={"no": "h.test"})
+  equal(proxy_bypass("h.test", { proxies: { no: "h.test" } }), true);
+  // A mapping of schemes is still the mapping (no key is a keyword).
+  equal(proxy_bypass("h.test", { no: "h.test" }), true);
+  deepEqual(new ProxyHandler({ proxies: { http: "http://p:1" } }).proxies, {
+    http: "http://p:1",
+  });
+  deepEqual(new ProxyHandler({}).proxies, {});
+  throws(
+    () =>
+      (proxy_bypass as (...a: unknown[]) => boolean)("h", {}, {
+        proxies: {},
+      }),
+    { name: "TypeError", message: /multiple values for argument 'proxies'/ },
+  );
+  throws(
+    () => new (ProxyHandler as new (...a: unknown[]) => object)({}, 1),
+    { name: "TypeError", message: /ProxyHandler\(\) takes at most 1/ },
+  );
 });
 
 Deno.test("getproxies and proxy_bypass read the environment as Python does", async () => {
