@@ -25,6 +25,7 @@
  * @module
  */
 import { getheader, type HTTPMessage } from "../_util/http_message.ts";
+import { pyArgs } from "../_util/py_args.ts";
 import { pyStr } from "../_util/py_repr.ts";
 export type { HTTPMessage };
 
@@ -39,23 +40,32 @@ export type { HTTPMessage };
  * import { URLError } from "@pyport/web/urllib/error";
  * const err = new URLError("unknown url type: foo");
  * assert(err.name === "URLError");
+ * assert(err.filename === null);
+ * assert(new URLError("gone", { filename: "/tmp/x" }).filename === "/tmp/x");
  * assert(err.message === "<urlopen error unknown url type: foo>");
  * ```
  */
 export class URLError extends Error {
   #reason: unknown;
-  /** The file name or URL involved, when known. */
-  filename?: string;
+  /** The file name or URL involved, or `null` (Python's `None`) when unknown. */
+  filename: string | null;
 
   /** Creates the error; `filename` is optional as in Python. */
-  constructor(reason: unknown, filename?: string | null) {
+  constructor(reason: unknown, filename?: string | null);
+  /** `filename` given as a keyword. */
+  constructor(reason: unknown, options: { filename?: string | null });
+  constructor(reason: unknown, ...args: unknown[]) {
     super(
       `<urlopen error ${describe(reason)}>`,
       reason instanceof Error ? { cause: reason } : undefined,
     );
     this.name = "URLError";
     this.#reason = reason;
-    if (filename !== undefined && filename !== null) this.filename = filename;
+    this.filename = pyArgs({
+      fn: "URLError",
+      names: ["filename"] as const,
+      defaults: { filename: null as string | null },
+    }, args).filename;
   }
 
   /** The reason for the failure: a message or the original error. */

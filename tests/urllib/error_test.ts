@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
   BadStatusLine,
   ContentTooShortError,
@@ -43,6 +43,25 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
   );
   equal(bare.message, "HTTP Error None: something bad happened");
   equal(bare.reason, "something bad happened");
+});
+
+Deno.test("URLError(reason, filename=None): filename by keyword, None by default, no third argument", () => {
+  equal(new URLError("r", { filename: "f.txt" }).filename, "f.txt");
+  equal(new URLError("r").filename, null);
+  const loose = URLError as unknown as new (...args: unknown[]) => URLError;
+  throws(() => new loose("r", "f", 1), {
+    name: "TypeError",
+    message: /URLError\(\) takes at most 1 optional argument/,
+  });
+  throws(() => new loose("r", { file_name: "f" }), {
+    name: "TypeError",
+    message: /unexpected keyword argument 'file_name'/,
+  });
+  // HTTPError's filename is its URL, as Python's.
+  equal(
+    new HTTPError("http://h/", 404, "NF", null, null).filename,
+    "http://h/",
+  );
 });
 
 Deno.test("HTTPError is a URLError and a readable response", async () => {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { pyStrip } from "../../_util/py_str.ts";
 import { pyLower } from "../../_util/py_case.ts";
@@ -167,8 +168,17 @@ export class RobotFileParser {
   #defaultEntry: Entry | null = null;
 
   /** `new RobotFileParser(url?)`. */
-  constructor(url = "") {
-    this.set_url(url);
+  constructor(url?: string);
+  /** `url` given as a keyword. */
+  constructor(options: { url?: string });
+  constructor(...args: unknown[]) {
+    this.set_url(
+      pyArgs({
+        fn: "RobotFileParser",
+        names: ["url"] as const,
+        defaults: { url: "" as string },
+      }, args).url,
+    );
   }
 
   /** When the rules were last read or parsed, in seconds since the epoch (0 for never). */

@@ -3,7 +3,7 @@
  * CPython's test_robotparser (same inputs, same expectations), plus a
  * differential run of extra inputs against CPython 3.13.
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import {
   RequestRate,
   RobotFileParser,
@@ -421,4 +421,16 @@ Deno.test("robots.txt: user-agents match case-insensitively by Python's Unicode 
   equal(parser.can_fetch("\u1c89", "/x"), false);
   equal(parser.can_fetch("\u1c8a", "/x"), true);
   equal(parser.can_fetch("A\u1c89Bot", "/x"), false);
+});
+
+Deno.test("RobotFileParser(url=''): the url by keyword too; no second argument", () => {
+  const parser = new RobotFileParser({ url: "http://h.test/robots.txt" });
+  equal(parser.url, "http://h.test/robots.txt");
+  equal(parser.host, "h.test");
+  equal(new RobotFileParser().url, "");
+  const loose = RobotFileParser as unknown as new (...a: unknown[]) => object;
+  throws(() => new loose("http://h.test/robots.txt", 1), {
+    name: "TypeError",
+    message: /RobotFileParser\(\) takes at most 1 optional argument/,
+  });
 });
