@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyArgs } from "../../_util/py_args.ts";
 import { pyInt } from "../../_util/py_int.ts";
 import { HTTPException, InvalidURL, URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
@@ -186,12 +187,14 @@ export class AbstractHTTPHandler extends BaseHandler {
   constructor(debuglevel?: number | null);
   /** Keyword form. */
   constructor(options: { debuglevel?: number | null });
-  constructor(arg?: number | null | { debuglevel?: number | null }) {
+  constructor(...args: unknown[]) {
     super();
-    const level = arg !== null && typeof arg === "object"
-      ? arg.debuglevel
-      : arg;
-    this._debuglevel = level ?? 0;
+    const { debuglevel } = pyArgs({
+      fn: new.target.name,
+      names: ["debuglevel"] as const,
+      defaults: { debuglevel: null as number | null },
+    }, args);
+    this._debuglevel = debuglevel ?? 0;
   }
 
   /** Python's `set_http_debuglevel(level)`. */
@@ -691,6 +694,9 @@ export interface HTTPSHandlerOptions {
  * import { create_default_context, HTTPSHandler } from "@pyport/web/urllib/request";
  * const handler = new HTTPSHandler({ context: create_default_context() });
  * assert(handler.context !== null);
+ * // Python's HTTPSHandler(0, check_hostname=False):
+ * const lax = new HTTPSHandler(0, { check_hostname: false });
+ * assert(lax.context?.check_hostname === false);
  * ```
  */
 export class HTTPSHandler extends AbstractHTTPHandler {
@@ -705,16 +711,28 @@ export class HTTPSHandler extends AbstractHTTPHandler {
     context?: SSLContext | null,
     check_hostname?: boolean | null,
   );
+  /** Some positionally, the rest as keywords. */
   constructor(
-    first?: number | null | HTTPSHandlerOptions,
-    context?: SSLContext | null,
-    check_hostname?: boolean | null,
-  ) {
-    const options = first !== null && typeof first === "object" ? first : null;
-    super(
-      options ? options.debuglevel ?? null : first as number | null ?? null,
-    );
-    if (options) ({ context, check_hostname } = options);
+    debuglevel: number | null,
+    options: Omit<HTTPSHandlerOptions, "debuglevel">,
+  );
+  /** Some positionally, the rest as keywords. */
+  constructor(
+    debuglevel: number | null,
+    context: SSLContext | null,
+    options: Pick<HTTPSHandlerOptions, "check_hostname">,
+  );
+  constructor(...args: unknown[]) {
+    const { debuglevel, context, check_hostname } = pyArgs({
+      fn: "HTTPSHandler",
+      names: ["debuglevel", "context", "check_hostname"] as const,
+      defaults: {
+        debuglevel: null,
+        context: null,
+        check_hostname: null,
+      } as Required<HTTPSHandlerOptions>,
+    }, args);
+    super(debuglevel);
     this.context = context ?? null;
     if (check_hostname !== null && check_hostname !== undefined) {
       // As Python: the flag is set on the context, made if none was given.

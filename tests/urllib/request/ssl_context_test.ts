@@ -1,6 +1,8 @@
 import { equal, ok, throws } from "node:assert/strict";
 import {
   create_default_context,
+  HTTPHandler,
+  HTTPSHandler,
   SSLContext,
 } from "../../../urllib/request/mod.ts";
 
@@ -60,4 +62,32 @@ Deno.test("capath that is missing or a file: accepted, no authority", async () =
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("HTTPSHandler(debuglevel=None, context=None, check_hostname=None): any mix of positions and keywords, nothing else", () => {
+  const context = new SSLContext();
+  // Python: HTTPSHandler(0, check_hostname=False) and HTTPSHandler(0, context)
+  const lax = new HTTPSHandler(0, { check_hostname: false });
+  equal(lax.context?.check_hostname, false);
+  equal(new HTTPSHandler(0, context).context, context);
+  equal(
+    new HTTPSHandler(0, context, { check_hostname: false }).context,
+    context,
+  );
+  equal(context.check_hostname, false);
+  const loose = HTTPSHandler as unknown as new (...a: unknown[]) => object;
+  // A misspelt keyword would leave the default trust in place unnoticed.
+  throws(() => new loose({ contxt: context }), {
+    name: "TypeError",
+    message: /HTTPSHandler\(\) got an unexpected keyword argument 'contxt'/,
+  });
+  throws(() => new loose(0, null, null, 1), {
+    name: "TypeError",
+    message: /HTTPSHandler\(\) takes at most 3 optional arguments/,
+  });
+  const plain = HTTPHandler as unknown as new (...a: unknown[]) => object;
+  throws(() => new plain({ debug_level: 1 }), {
+    name: "TypeError",
+    message: /HTTPHandler\(\) got an unexpected keyword argument 'debug_level'/,
+  });
 });
