@@ -141,7 +141,7 @@ export class HTTPServer extends TCPServer {
   constructor(
     server_address: ServerAddress,
     RequestHandlerClass: RequestHandlerClass<StreamConnection>,
-    bind_and_activate?: boolean | HTTPServerOptions,
+    ...rest: unknown[]
   ) {
     super(
       // A copy of a pair; anything else is left for `TCPServer` to refuse
@@ -150,7 +150,8 @@ export class HTTPServer extends TCPServer {
         ? [server_address[0], server_address[1]] as Address
         : server_address as Address,
       RequestHandlerClass,
-      bind_and_activate,
+      // All of them: TCPServer refuses what Python's signature would.
+      ...(rest as [bind_and_activate?: boolean | HTTPServerOptions]),
     );
   }
 
@@ -166,12 +167,15 @@ export class HTTPServer extends TCPServer {
    * Handles connections until `shutdown()` is called; resolves then.
    * `poll_interval` (seconds, default 0.5) paces `service_actions()`.
    */
-  override serve_forever(
-    poll_interval?: number | ServeForeverOptions,
-  ): Promise<void> {
+  override serve_forever(poll_interval?: number): Promise<void>;
+  /** `serve_forever()` with `poll_interval` given as a keyword. */
+  override serve_forever(options: ServeForeverOptions): Promise<void>;
+  override serve_forever(...args: unknown[]): Promise<void> {
     const tracker = existingTrackerOf(this);
     if (tracker) tracker.draining = false;
-    return super.serve_forever(poll_interval as number);
+    return (super.serve_forever as (...a: unknown[]) => Promise<void>)(
+      ...args,
+    );
   }
 
   /**

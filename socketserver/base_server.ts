@@ -15,6 +15,7 @@ import {
 import { flushStderr, traceOf, writeStderr } from "../_util/stderr.ts";
 import type { BaseRequestHandler } from "./request_handler.ts";
 import { runHandler } from "./_run.ts";
+import { pyArgs } from "../_util/py_args.ts";
 import { printedAddress } from "./_address.ts";
 
 /**
@@ -189,14 +190,23 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   serve_forever(poll_interval?: number): Promise<void>;
   /** `serve_forever()` with `poll_interval` given as a keyword. */
   serve_forever(options: ServeForeverOptions): Promise<void>;
-  serve_forever(arg?: number | ServeForeverOptions): Promise<void> {
+  serve_forever(...args: unknown[]): Promise<void> {
+    let poll: number;
+    try {
+      poll = pyArgs({
+        fn: "serve_forever",
+        names: ["poll_interval"] as const,
+        defaults: { poll_interval: 0.5 as number },
+      }, args).poll_interval;
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (this.#loopDone) {
       return Promise.reject(new Error("serve_forever() is already running"));
     }
     if (this.get_request_closed()) {
       return Promise.reject(closedServer("serve_forever"));
     }
-    const poll = typeof arg === "number" ? arg : (arg?.poll_interval ?? 0.5);
     const done = this.#serve(poll).finally(() => {
       this.#shutdownRequested = false;
       this.#loopDone = null;

@@ -10,7 +10,15 @@
  * KeyboardInterrupt that bypasses `except Exception`: every throw reaches
  * `handle_error`).
  */
-import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import {
+  deepEqual,
+  equal,
+  match,
+  ok,
+  rejects,
+  throws,
+} from "node:assert/strict";
+import { BaseHTTPRequestHandler, HTTPServer } from "../../http_server/mod.ts";
 import {
   type Address,
   BaseRequestHandler,
@@ -512,5 +520,69 @@ serverTest(
     await within(one, 2000, "handle_request()");
     await within(server.shutdown(), 2000, "shutdown()");
     await loop;
+  },
+);
+
+serverTest(
+  "serve_forever(poll_interval=0.5) refuses an unknown keyword or a second argument, before serving (HTTPServer's too)",
+  async () => {
+    const servers = [
+      new TCPServer(["127.0.0.1", 0], StreamRequestHandler),
+      new HTTPServer(["127.0.0.1", 0], BaseHTTPRequestHandler),
+    ];
+    try {
+      for (const server of servers) {
+        const serve = server.serve_forever as (
+          ...a: unknown[]
+        ) => Promise<void>;
+        // A misspelt poll_interval would otherwise serve on at 0.5 s.
+        await rejects(
+          within(
+            serve.call(server, { poll_intervall: 0.01 }),
+            1000,
+            "serve_forever",
+          ),
+          {
+            name: "TypeError",
+            message:
+              /serve_forever\(\) got an unexpected keyword argument 'poll_intervall'/,
+          },
+        );
+        await rejects(
+          within(serve.call(server, 0.01, 1), 1000, "serve_forever"),
+          {
+            name: "TypeError",
+            message: /serve_forever\(\) takes at most 1 optional argument/,
+          },
+        );
+      }
+    } finally {
+      for (const server of servers) await server.server_close();
+    }
+  },
+);
+
+serverTest(
+  "HTTPServer(server_address, RequestHandlerClass, bind_and_activate=True) refuses a fourth argument, as TCPServer does, instead of binding",
+  () => {
+    const loose = HTTPServer as unknown as new (...a: unknown[]) => HTTPServer;
+    throws(
+      () =>
+        new loose(["127.0.0.1", 0], BaseHTTPRequestHandler, false, {
+          bind_and_activate: true,
+        }),
+      {
+        name: "TypeError",
+        message: /got multiple values for argument 'bind_and_activate'/,
+      },
+    );
+    throws(
+      () => new loose(["127.0.0.1", 0], BaseHTTPRequestHandler, false, 1),
+      {
+        name: "TypeError",
+        message: /HTTPServer\(\) takes at most 1 optional argument/,
+      },
+    );
+    return Promise.resolve();
   },
 );
