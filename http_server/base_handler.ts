@@ -52,6 +52,12 @@ import {
   statusLine,
 } from "./_response_head.ts";
 import { responses } from "./responses.ts";
+import {
+  errorArgs,
+  logRequestArgs,
+  messageArg,
+  timestampArg,
+} from "./_handler_args.ts";
 import type { HTTPServer } from "./server.ts";
 
 /** A client's `[host, port]`, as Python's `client_address`. */
@@ -1096,31 +1102,15 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   send_error(
     code: number,
     message?: string | null,
-    explain?: string | null,
+    explain?: string | null | { explain?: string | null },
   ): void;
   /** `send_error()` with `message` and `explain` given as keywords. */
   send_error(
     code: number,
     options: { message?: string | null; explain?: string | null },
   ): void;
-  send_error(
-    code: number,
-    messageOrOptions?: string | null | {
-      message?: string | null;
-      explain?: string | null;
-    },
-    explainArg?: string | null,
-  ): void {
-    let message: string | null | undefined;
-    let explain = explainArg;
-    if (
-      messageOrOptions !== null && typeof messageOrOptions === "object"
-    ) {
-      message = messageOrOptions.message;
-      explain = messageOrOptions.explain;
-    } else {
-      message = messageOrOptions;
-    }
+  send_error(code: number, ...args: unknown[]): void {
+    const { message, explain } = errorArgs(args);
     const known = this.responses[code];
     const finalMessage = message ?? known?.[0] ?? "???";
     const finalExplain = explain ?? known?.[1] ?? "???";
@@ -1171,7 +1161,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * ok(res.headers.get("server")?.startsWith("BaseHTTP/0.6 Deno/"));
    * ```
    */
-  send_response(code: number, message?: string | null): void {
+  send_response(
+    code: number,
+    message?: string | null | { message?: string | null },
+  ): void;
+  send_response(code: number, ...args: unknown[]): void {
+    const message = messageArg("send_response", args);
     this.log_request(code);
     this.send_response_only(code, message);
     this.send_header("Server", this.version_string());
@@ -1205,8 +1200,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * equal(await res.text(), "written raw");
    * ```
    */
-  send_response_only(code: number, message?: string | null): void {
-    const reason = message ?? this.#reason(code);
+  send_response_only(
+    code: number,
+    message?: string | null | { message?: string | null },
+  ): void;
+  send_response_only(code: number, ...args: unknown[]): void {
+    const reason = messageArg("send_response_only", args) ??
+      this.#reason(code);
     const protocol = this.protocol_version;
     if (this.request_version === "HTTP/0.9") {
       checkStatus(code, reason); // checked, not buffered
@@ -1489,7 +1489,12 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * equal(lines[0], '"%s" %s %s GET / HTTP/1.1 200 -');
    * ```
    */
-  log_request(code: number | string = "-", size: number | string = "-"): void {
+  log_request(
+    code?: number | string | { code?: number | string; size?: number | string },
+    size?: number | string | { size?: number | string },
+  ): void;
+  log_request(...args: unknown[]): void {
+    const { code, size } = logRequestArgs(args);
     this.log_message(
       REQUEST_FORMAT,
       this.requestline,
@@ -1581,10 +1586,15 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * import { BaseHTTPRequestHandler } from "@pyport/web/http/server";
    * const handler = new BaseHTTPRequestHandler(null!, ["127.0.0.1", 1], null!);
    * equal(handler.date_time_string(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+   * // Python's date_time_string(timestamp=0):
+   * equal(handler.date_time_string({ timestamp: 0 }), "Thu, 01 Jan 1970 00:00:00 GMT");
    * ```
    */
-  date_time_string(timestamp?: number | null): string {
-    return httpDate(timestamp);
+  date_time_string(
+    timestamp?: number | null | { timestamp?: number | null },
+  ): string;
+  date_time_string(...args: unknown[]): string {
+    return httpDate(timestampArg(args));
   }
 
   /**

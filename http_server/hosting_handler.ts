@@ -6,6 +6,7 @@
  * @module
  */
 import { isUtf8 } from "node:buffer";
+import { errorArgs, messageArg } from "./_handler_args.ts";
 import {
   authorized,
   basicChallenge,
@@ -452,13 +453,23 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   // ---- Response head --------------------------------------------------
 
   /** Records status `code` as `SimpleHTTPRequestHandler` does. */
-  override send_response_only(code: number, message?: string | null): void {
+  override send_response_only(
+    code: number,
+    message?: string | null | { message?: string | null },
+  ): void;
+  override send_response_only(code: number, ...args: unknown[]): void {
+    const message = messageArg("send_response_only", args);
     this.#status = code;
     super.send_response_only(code, message);
   }
 
   /** Starts the response (held back while `send_head` may still change it). */
-  override send_response(code: number, message?: string | null): void {
+  override send_response(
+    code: number,
+    message?: string | null | { message?: string | null },
+  ): void;
+  override send_response(code: number, ...args: unknown[]): void {
+    const message = messageArg("send_response", args);
     if (this.#held) {
       this.#held.status = [code, message];
       return;
@@ -528,33 +539,19 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   override send_error(
     code: number,
     message?: string | null,
-    explain?: string | null,
+    explain?: string | null | { explain?: string | null },
   ): void;
   /** `send_error()` with `message` and `explain` given as keywords. */
   override send_error(
     code: number,
     options: { message?: string | null; explain?: string | null },
   ): void;
-  override send_error(
-    code: number,
-    messageOrOptions?: string | null | {
-      message?: string | null;
-      explain?: string | null;
-    },
-    explain?: string | null,
-  ): void {
+  override send_error(code: number, ...args: unknown[]): void {
+    const { message, explain } = errorArgs(args);
     // Nothing held back has been sent: the error replaces it.
     this.#held = null;
-    const message = messageOrOptions !== null &&
-        typeof messageOrOptions === "object"
-      ? messageOrOptions.message
-      : messageOrOptions;
-    if (code === 404 && this.#sendNotFoundPage(message ?? null)) return;
-    if (messageOrOptions !== null && typeof messageOrOptions === "object") {
-      super.send_error(code, messageOrOptions);
-    } else {
-      super.send_error(code, messageOrOptions, explain);
-    }
+    if (code === 404 && this.#sendNotFoundPage(message)) return;
+    super.send_error(code, message, explain);
   }
 
   /**

@@ -9,6 +9,7 @@ import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { BaseHTTPRequestHandler, HTTPServer } from "../../http_server/mod.ts";
 import type { StreamSocket } from "../../socketserver/mod.ts";
 import { exchange, fetchFrom, Logged, normalized } from "./_harness.ts";
+import { percentFormat } from "../../_util/percent_format.ts";
 
 const decoder = new TextDecoder();
 
@@ -33,6 +34,59 @@ Deno.test("send_error: a lone surrogate in the page is '?' as Python's errors=\"
   const [head, body] = output.split("\r\n\r\n");
   ok(body!.includes("404 - x?y."), body);
   equal(Number(/Content-Length: (\d+)/.exec(head!)?.[1]), body!.length);
+});
+
+Deno.test("send_error, send_response, send_response_only, log_request, date_time_string: optional arguments by keyword, as Python's", async () => {
+  // Python: self.send_error(404, explain="...") and the like.
+  class Keywords extends BaseHTTPRequestHandler {
+    lines: string[] = [];
+    override log_message(format: string, ...args: unknown[]): void {
+      this.lines.push(percentFormat(format, args));
+    }
+    do_GET(): void {
+      if (this.path === "/error") {
+        this.send_error(404, { explain: "Nothing <here>" });
+      } else if (this.path === "/both") {
+        this.send_error(410, "Gone Away", { explain: "Long gone" });
+      } else {
+        this.send_response(201, { message: "Made It" });
+        this.send_header("X-Date", this.date_time_string({ timestamp: 0 }));
+        this.send_header("Content-Length", "0");
+        this.end_headers();
+        this.log_request({ size: 5 });
+        this.send_header("X-Log", this.lines.at(-1) ?? "");
+      }
+    }
+  }
+  const error = await fetchFrom(Keywords, "http://localhost/error");
+  equal(error.status, 404);
+  equal(error.statusText, "Not Found");
+  ok((await error.text()).includes("Nothing &lt;here&gt;"));
+  const both = await fetchFrom(Keywords, "http://localhost/both");
+  equal(both.statusText, "Gone Away");
+  ok((await both.text()).includes("Long gone"));
+  const made = await fetchFrom(Keywords, "http://localhost/");
+  equal(made.statusText, "Made It");
+  equal(made.headers.get("x-date"), "Thu, 01 Jan 1970 00:00:00 GMT");
+  await made.body?.cancel();
+  const handler = new Keywords(null!, ["127.0.0.1", 1], null!);
+  handler.requestline = "GET / HTTP/1.0";
+  handler.log_request({ size: 5 });
+  handler.log_request(200, { size: 7 });
+  deepEqual(handler.lines, ['"GET / HTTP/1.0" - 5', '"GET / HTTP/1.0" 200 7']);
+  const loose = handler as unknown as Record<
+    string,
+    (...a: unknown[]) => unknown
+  >;
+  throws(() => loose["send_response_only"]!(200, { mesage: "x" }), {
+    name: "TypeError",
+    message:
+      /send_response_only\(\) got an unexpected keyword argument 'mesage'/,
+  });
+  throws(() => loose["log_request"]!(200, 5, 1), {
+    name: "TypeError",
+    message: /log_request\(\) takes at most 2 optional arguments/,
+  });
 });
 
 Deno.test("do_GET: Python's bytes, subclass fields, the connection closed after", async () => {
