@@ -77,3 +77,37 @@ export function timestampArg(args: readonly unknown[]): number | null {
     defaults: { timestamp: null as number | null },
   }, args).timestamp;
 }
+
+/** The option names each handler class takes (its own and its bases'). */
+const OPTION_NAMES = new WeakMap<object, ReadonlySet<string>>();
+
+/** Records the option names `cls` (and its subclasses) take. */
+export function registerOptionNames(
+  cls: object,
+  names: Iterable<string>,
+): void {
+  OPTION_NAMES.set(cls, new Set(names));
+}
+
+/**
+ * Refuses an option `cls` does not take, as Python's `**kwargs` reaching
+ * `BaseRequestHandler.__init__` refuses an unknown keyword
+ * (`SimpleHTTPRequestHandler(..., directroy="/srv")` is a `TypeError`
+ * there, where serving the current folder instead would be silent).
+ */
+export function checkOptionNames(cls: object, options: object): void {
+  let names: ReadonlySet<string> | undefined;
+  for (let c: object | null = cls; c && !names; c = Object.getPrototypeOf(c)) {
+    names = OPTION_NAMES.get(c);
+  }
+  if (!names) return;
+  for (const name of Object.keys(options)) {
+    if (!names.has(name)) {
+      throw new TypeError(
+        `${
+          (cls as { name?: string }).name
+        }() got an unexpected keyword argument '${name}'`,
+      );
+    }
+  }
+}

@@ -6,7 +6,7 @@
  * @module
  */
 import { isUtf8 } from "node:buffer";
-import { errorArgs, messageArg } from "./_handler_args.ts";
+import { errorArgs, messageArg, registerOptionNames } from "./_handler_args.ts";
 import {
   authorized,
   basicChallenge,
@@ -250,6 +250,28 @@ function isMissing(path: string): boolean {
   }
 }
 
+/** Every option's name (the type makes the list complete). */
+const OPTION_NAMES: Record<keyof HostingHTTPRequestHandlerOptions, true> = {
+  directory: true,
+  follow_symlinks: true,
+  cache: true,
+  cors: true,
+  extra_headers: true,
+  spa: true,
+  not_found_page: true,
+  cache_control: true,
+  hide_dotfiles: true,
+  listing: true,
+  compress: true,
+  precompressed: true,
+  auth: true,
+  auth_realm: true,
+  upload: true,
+  overwrite: true,
+  max_upload: true,
+  live_reload: true,
+};
+
 /**
  * Serves a folder as {@linkcode SimpleHTTPRequestHandler} does, plus the
  * features static hosting asks for, each off until its option is given
@@ -310,6 +332,9 @@ function isMissing(path: string): boolean {
  * ```
  */
 export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
+  static {
+    registerOptionNames(this, Object.keys(OPTION_NAMES));
+  }
   /** Whether CORS is on. */
   cors: boolean;
   /** Headers added to every response. */

@@ -8,6 +8,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { classAttributes } from "../_util/class_attributes.ts";
+import { checkOptionNames, registerOptionNames } from "./_handler_args.ts";
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
@@ -114,6 +115,13 @@ const DEFAULT_EXTENSIONS_MAP: Record<string, string> = {
   ".Z": "application/octet-stream",
   ".bz2": "application/x-bzip2",
   ".xz": "application/x-xz",
+};
+
+/** Every option's name (the type makes the list complete). */
+const OPTION_NAMES: Record<keyof SimpleHTTPRequestHandlerOptions, true> = {
+  directory: true,
+  follow_symlinks: true,
+  cache: true,
 };
 
 /** Folders up to this size (in directory bytes) are read synchronously. */
@@ -411,6 +419,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       index_pages: ["index.html", "index.htm"],
       extensions_map: DEFAULT_EXTENSIONS_MAP,
     });
+    registerOptionNames(this, Object.keys(OPTION_NAMES));
     takeAnsweredFile = (handler) => {
       const state = handler.#answeredFile;
       handler.#answeredFile = undefined;
@@ -442,6 +451,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     options: SimpleHTTPRequestHandlerOptions = {},
   ) {
     super(request, client_address, server);
+    checkOptionNames(new.target, options);
     // An empty folder is the current one (as Python joins onto ""), never
     // the file system's root, which Python serves for "/" then.
     this.directory = options.directory || Deno.cwd();

@@ -1,4 +1,4 @@
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import {
   type CopySource,
   HostingHTTPRequestHandler,
@@ -783,4 +783,44 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("SimpleHTTPRequestHandler(*args, directory=None) refuses an unknown keyword, as Python's does, rather than serving the current folder", () => {
+  const make = (cls: unknown, options: Record<string, unknown>) =>
+    new (cls as new (...a: unknown[]) => SimpleHTTPRequestHandler)(
+      null,
+      ["127.0.0.1", 1],
+      null,
+      options,
+    );
+  throws(() => make(SimpleHTTPRequestHandler, { directroy: "/srv" }), {
+    name: "TypeError",
+    message:
+      /SimpleHTTPRequestHandler\(\) got an unexpected keyword argument 'directroy'/,
+  });
+  const Bound = SimpleHTTPRequestHandler.partial(
+    { directroy: "/srv" } as Record<string, string>,
+  );
+  throws(() => make(Bound, {}), { name: "TypeError", message: /'directroy'/ });
+  equal(
+    make(SimpleHTTPRequestHandler, { directory: "/srv" }).directory,
+    "/srv",
+  );
+  // The hosting handler's own options are known to it, not to its base.
+  equal(
+    (make(HostingHTTPRequestHandler, {
+      directory: "/srv",
+      cors: true,
+    }) as HostingHTTPRequestHandler).cors,
+    true,
+  );
+  throws(() => make(SimpleHTTPRequestHandler, { cors: true }), {
+    name: "TypeError",
+    message: /'cors'/,
+  });
+  throws(() => make(HostingHTTPRequestHandler, { cros: true }), {
+    name: "TypeError",
+    message:
+      /HostingHTTPRequestHandler\(\) got an unexpected keyword argument 'cros'/,
+  });
 });
