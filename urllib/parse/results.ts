@@ -316,6 +316,21 @@ export abstract class _ResultBase<
     return new ctor(...values);
   }
 
+  /**
+   * The field names in tuple order, as on the class (Python's
+   * `r._fields`).
+   *
+   * @example
+   * ```ts
+   * import { deepEqual } from "node:assert/strict";
+   * import { urldefrag } from "@pyport/web/urllib/parse";
+   * deepEqual(urldefrag("a#b")._fields, ["url", "fragment"]);
+   * ```
+   */
+  get _fields(): readonly string[] {
+    return fieldsOf(this.constructor);
+  }
+
   /** The fields as a plain object. */
   _asdict(): F {
     const names = fieldsOf(this.constructor);

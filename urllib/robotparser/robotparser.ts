@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { pyArgs } from "../../_util/py_args.ts";
+import { missingArguments, pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { pyStrip } from "../../_util/py_str.ts";
 import { pyLower } from "../../_util/py_case.ts";
@@ -18,18 +18,29 @@ import { urlopen } from "../request/opener.ts";
 
 /**
  * The `Request-rate` of an entry: `requests` per `seconds` (Python's
- * `RequestRate` named tuple).
+ * `RequestRate` named tuple: `rate[0]`, `rate.length`, `[...rate]`,
+ * `_fields`, `_replace`, `_asdict`, `_make`).
  *
  * @example
  * ```ts
- * import { equal } from "node:assert/strict";
+ * import { deepEqual, equal } from "node:assert/strict";
  * import { RequestRate } from "@pyport/web/urllib/robotparser";
  * const rate = new RequestRate(3, 15);
  * equal(rate.requests, 3);
  * equal(String(rate), "RequestRate(requests=3, seconds=15)");
+ * const [requests, seconds] = rate;
+ * deepEqual([requests, seconds, rate[1], rate.length], [3, 15, 15, 2]);
+ * equal(String(rate._replace({ seconds: 60 })), "RequestRate(requests=3, seconds=60)");
+ * deepEqual(rate._asdict(), { requests: 3, seconds: 15 });
+ * deepEqual(RequestRate._fields, ["requests", "seconds"]);
  * ```
  */
-export class RequestRate {
+export class RequestRate implements Iterable<number> {
+  /** The field names, in tuple order. */
+  static readonly _fields: readonly ["requests", "seconds"] = [
+    "requests",
+    "seconds",
+  ];
   /** How many requests are allowed… */
   readonly requests: number;
   /** …in this many seconds. */
@@ -37,8 +48,72 @@ export class RequestRate {
 
   /** `new RequestRate(requests, seconds)`. */
   constructor(requests: number, seconds: number) {
+    if (seconds === undefined) {
+      throw missingArguments(
+        "RequestRate.__new__",
+        requests === undefined ? ["requests", "seconds"] : ["seconds"],
+      );
+    }
     this.requests = requests;
     this.seconds = seconds;
+  }
+
+  /**
+   * A rate from any iterable of its two fields.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { RequestRate } from "@pyport/web/urllib/robotparser";
+   * equal(RequestRate._make([1, 5]).seconds, 5);
+   * ```
+   */
+  static _make(iterable: Iterable<number>): RequestRate {
+    const values = Array.from(iterable);
+    if (values.length !== 2) {
+      throw new TypeError(`Expected 2 arguments, got ${values.length}`);
+    }
+    return new RequestRate(values[0]!, values[1]!);
+  }
+
+  /** The field names, as on the class. */
+  get _fields(): readonly ["requests", "seconds"] {
+    return RequestRate._fields;
+  }
+
+  /** The number of fields, as the tuple's `len()`. */
+  get length(): 2 {
+    return 2;
+  }
+
+  /** Same as `requests`. */
+  get 0(): number {
+    return this.requests;
+  }
+
+  /** Same as `seconds`. */
+  get 1(): number {
+    return this.seconds;
+  }
+
+  /** A copy with some fields replaced. */
+  _replace(changes: { requests?: number; seconds?: number }): RequestRate {
+    const unknown = Object.keys(changes).filter((k) =>
+      k !== "requests" && k !== "seconds"
+    );
+    if (unknown.length > 0) {
+      throw new TypeError(`Got unexpected field names: ${pyRepr(unknown)}`);
+    }
+    const { requests, seconds } = changes;
+    return new RequestRate(
+      requests === undefined ? this.requests : requests,
+      seconds === undefined ? this.seconds : seconds,
+    );
+  }
+
+  /** The fields as a plain object. */
+  _asdict(): { requests: number; seconds: number } {
+    return { requests: this.requests, seconds: this.seconds };
   }
 
   /** Python's `repr` of the named tuple. */

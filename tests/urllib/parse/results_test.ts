@@ -48,6 +48,18 @@ Deno.test("results: fields, indexes, length and iteration behave like the tuple"
   deepEqual(DefragResult._fields, ["url", "fragment"]);
 });
 
+Deno.test("results: _fields is on each result too, as on a Python named tuple", () => {
+  // Python: urlsplit(u)._fields, dict(zip(r._fields, r))
+  deepEqual(urlsplit("http://h/p")._fields, SplitResult._fields);
+  deepEqual(urlparse(enc("http://h/p"))._fields, ParseResultBytes._fields);
+  deepEqual(urldefrag("a#b")._fields, ["url", "fragment"]);
+  const r = urlsplit("http://h/p?q");
+  deepEqual(
+    Object.fromEntries(r._fields.map((name, i) => [name, r[i as 0]])),
+    r._asdict(),
+  );
+});
+
 Deno.test("results: username and password", () => {
   const cases: [string, string | null, string | null][] = [
     ["", null, null],

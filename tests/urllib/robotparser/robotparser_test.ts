@@ -434,3 +434,33 @@ Deno.test("RobotFileParser(url=''): the url by keyword too; no second argument",
     message: /RobotFileParser\(\) takes at most 1 optional argument/,
   });
 });
+
+Deno.test("RequestRate is Python's named tuple: _fields, indexes, length, _replace, _asdict, _make", () => {
+  const rate = new RequestRate(3, 15);
+  deepEqual(RequestRate._fields, ["requests", "seconds"]);
+  deepEqual(rate._fields, ["requests", "seconds"]);
+  deepEqual([rate[0], rate[1], rate.length], [3, 15, 2]);
+  deepEqual([...rate], [3, 15]);
+  equal(
+    String(rate._replace({ seconds: 5 })),
+    "RequestRate(requests=3, seconds=5)",
+  );
+  deepEqual(rate._asdict(), { requests: 3, seconds: 15 });
+  equal(
+    String(RequestRate._make([1, 2])),
+    "RequestRate(requests=1, seconds=2)",
+  );
+  throws(() => rate._replace({ bogus: 1 } as never), {
+    name: "TypeError",
+    message: "Got unexpected field names: ['bogus']",
+  });
+  throws(() => RequestRate._make([1]), {
+    name: "TypeError",
+    message: "Expected 2 arguments, got 1",
+  });
+  throws(() => new (RequestRate as new (...a: unknown[]) => object)(1), {
+    name: "TypeError",
+    message:
+      "RequestRate.__new__() missing 1 required positional argument: 'seconds'",
+  });
+});
