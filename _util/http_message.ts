@@ -20,6 +20,8 @@ import {
   unquoteParam,
 } from "./mime_params.ts";
 
+import { isPlainObject, pyArgs } from "./py_args.ts";
+import { pyRepr } from "./py_repr.ts";
 import { pyRstrip, pyStrip } from "./py_str.ts";
 
 export type { ParamValue, Rfc2231Value } from "./mime_params.ts";
@@ -28,6 +30,64 @@ const DEFAULT_CONTENT_TYPE = "text/plain";
 
 /** Tells an omitted `failobj` apart from any value a caller could pass. */
 const MISSING: unique symbol = Symbol("missing");
+
+/** Python's keyword for a method's `failobj`, by itself. */
+export interface FailobjOption<T> {
+  /** What the method returns when the header (or parameter) is missing. */
+  failobj?: T;
+}
+
+/** Keywords of `get_params` and `get_param`, as Python's. */
+export interface ParamOptions<T> extends FailobjOption<T> {
+  /** The header whose parameters are read; `content-type` by default. */
+  header?: string;
+  /** Whether quoted values are unquoted (the default). */
+  unquote?: boolean;
+}
+
+/** Keywords of `as_string`, as Python's. */
+export interface AsStringOptions {
+  /** Python writes the envelope's `From ` line; an HTTP message has none. */
+  unixfrom?: boolean;
+  /** Only `0` (values as received); Python re-folds at any other width. */
+  maxheaderlen?: number;
+  /** Only `null`: there are no `email.policy` objects here. */
+  policy?: null;
+}
+
+/**
+ * `failobj`, the sole optional parameter of `fn`, from `args`: by position
+ * or as `{ failobj }`. A plain object that is not that keyword alone is
+ * the value itself (Python's `msg.get(name, {})`). One argument, not a
+ * plain object, costs no look-up: the common call.
+ */
+function failobjOf(fn: string, args: readonly unknown[]): unknown {
+  if (args.length === 0) return null;
+  if (args.length === 1 && !isPlainObject(args[0])) return args[0];
+  return pyArgs({
+    fn,
+    names: ["failobj"],
+    defaults: { failobj: null as unknown },
+    objectParams: ["failobj"],
+  }, args).failobj;
+}
+
+/** The optional parameters of `get_params` / `get_param` from `args`. */
+function paramArgs(
+  fn: string,
+  args: readonly unknown[],
+): { failobj: unknown; header: string; unquote: boolean } {
+  return pyArgs({
+    fn,
+    names: ["failobj", "header", "unquote"],
+    defaults: {
+      failobj: null as unknown,
+      header: "content-type",
+      unquote: true,
+    },
+    objectParams: ["failobj"],
+  }, args);
+}
 
 /**
  * Headers of an HTTP request or response, with the methods of Python's
@@ -124,7 +184,10 @@ export class HTTPMessage implements Iterable<string> {
   get(name: string): string | null;
   /** The first value of header `name`, or `failobj` when there is none. */
   get<T>(name: string, failobj: T): string | T;
-  get<T>(name: string, failobj: T | null = null): string | T | null {
+  /** Keyword form: `get(name, { failobj })`. */
+  get<T>(name: string, options: FailobjOption<T>): string | T;
+  get(name: string, ...args: unknown[]): unknown {
+    const failobj = failobjOf("get", args);
     const named = nameTest(name);
     for (const [key, value] of this.#pairs) {
       if (named(key)) return value;
@@ -147,7 +210,10 @@ export class HTTPMessage implements Iterable<string> {
   get_all(name: string): string[] | null;
   /** Every value of header `name`, or `failobj` when there is none. */
   get_all<T>(name: string, failobj: T): string[] | T;
-  get_all<T>(name: string, failobj: T | null = null): string[] | T | null {
+  /** Keyword form: `get_all(name, { failobj })`. */
+  get_all<T>(name: string, options: FailobjOption<T>): string[] | T;
+  get_all(name: string, ...args: unknown[]): unknown {
+    const failobj = failobjOf("get_all", args);
     const named = nameTest(name);
     const values = this.#pairs
       .filter(([key]) => named(key))
@@ -380,7 +446,10 @@ export class HTTPMessage implements Iterable<string> {
   get_boundary(): string | null;
   /** The boundary, or `failobj` when there is none. */
   get_boundary<T>(failobj: T): string | T;
-  get_boundary<T>(failobj: T | null = null): string | T | null {
+  /** Keyword form: `get_boundary({ failobj })`. */
+  get_boundary<T>(options: FailobjOption<T>): string | T;
+  get_boundary(...args: unknown[]): unknown {
+    const failobj = failobjOf("get_boundary", args);
     const found = this.get_param("boundary", MISSING);
     if (found === MISSING) return failobj;
     // RFC 2046: a boundary may begin with blanks, not end with them.
@@ -441,11 +510,15 @@ export class HTTPMessage implements Iterable<string> {
     header?: string,
     unquote?: boolean,
   ): [string, ParamValue][] | T;
+  /** `failobj` by position, the rest by keyword. */
   get_params<T>(
-    failobj: T | null = null,
-    header = "content-type",
-    unquote = true,
-  ): [string, ParamValue][] | T | null {
+    failobj: T,
+    options: Omit<ParamOptions<T>, "failobj">,
+  ): [string, ParamValue][] | T;
+  /** Keyword form: `get_params({ failobj, header, unquote })`. */
+  get_params<T>(options: ParamOptions<T>): [string, ParamValue][] | T;
+  get_params(...args: unknown[]): unknown {
+    const { failobj, header, unquote } = paramArgs("get_params", args);
     const value = this.get(header);
     if (value === null) return failobj;
     const params = paramsOf(value);
@@ -475,12 +548,16 @@ export class HTTPMessage implements Iterable<string> {
     header?: string,
     unquote?: boolean,
   ): ParamValue | T;
+  /** `failobj` by position, the rest by keyword. */
   get_param<T>(
     param: string,
-    failobj: T | null = null,
-    header = "content-type",
-    unquote = true,
-  ): ParamValue | T | null {
+    failobj: T,
+    options: Omit<ParamOptions<T>, "failobj">,
+  ): ParamValue | T;
+  /** Keyword form: `get_param(param, { failobj, header, unquote })`. */
+  get_param<T>(param: string, options: ParamOptions<T>): ParamValue | T;
+  get_param(param: string, ...args: unknown[]): unknown {
+    const { failobj, header, unquote } = paramArgs("get_param", args);
     const value = this.get(header);
     if (value === null) return failobj;
     const wanted = param.toLowerCase();
@@ -507,7 +584,10 @@ export class HTTPMessage implements Iterable<string> {
   get_content_charset(): string | null;
   /** The `charset` parameter, lowercased, or `failobj`. */
   get_content_charset<T>(failobj: T): string | T;
-  get_content_charset<T>(failobj: T | null = null): string | T | null {
+  /** Keyword form: `get_content_charset({ failobj })`. */
+  get_content_charset<T>(options: FailobjOption<T>): string | T;
+  get_content_charset(...args: unknown[]): unknown {
+    const failobj = failobjOf("get_content_charset", args);
     const found = this.get_param("charset", MISSING);
     if (found === MISSING) return failobj;
     let charset: string;
@@ -544,7 +624,10 @@ export class HTTPMessage implements Iterable<string> {
   get_filename(): string | null;
   /** The file name, or `failobj` when the headers name none. */
   get_filename<T>(failobj: T): string | T;
-  get_filename<T>(failobj: T | null = null): string | T | null {
+  /** Keyword form: `get_filename({ failobj })`. */
+  get_filename<T>(options: FailobjOption<T>): string | T;
+  get_filename(...args: unknown[]): unknown {
+    const failobj = failobjOf("get_filename", args);
     let found = this.get_param("filename", MISSING, "content-disposition");
     if (found === MISSING) found = this.get_param("name", MISSING);
     if (found === MISSING) return failobj;
@@ -562,7 +645,39 @@ export class HTTPMessage implements Iterable<string> {
    * assert(new HTTPMessage([["A", "1"]]).as_string() === "A: 1\n\n");
    * ```
    */
-  as_string(): string {
+  as_string(): string;
+  /**
+   * Python's parameters, as far as they apply: `unixfrom` (an HTTP message
+   * has no `From ` line to write), `maxheaderlen` `0` and `policy` `null`.
+   */
+  as_string(
+    unixfrom?: boolean,
+    maxheaderlen?: number,
+    policy?: null,
+    options?: AsStringOptions,
+  ): string;
+  /** Keyword form: `as_string({ unixfrom, maxheaderlen, policy })`. */
+  as_string(options: AsStringOptions): string;
+  as_string(...args: unknown[]): string {
+    if (args.length > 0) {
+      const { maxheaderlen, policy } = pyArgs({
+        fn: "as_string",
+        names: ["unixfrom", "maxheaderlen", "policy"],
+        defaults: { unixfrom: false, maxheaderlen: 0, policy: null as unknown },
+      }, args);
+      if (maxheaderlen !== 0) {
+        throw new RangeError(
+          `as_string(): maxheaderlen ${
+            pyRepr(maxheaderlen)
+          } is not supported: values are written as received (0)`,
+        );
+      }
+      if (policy !== null) {
+        throw new TypeError(
+          "as_string(): policy is not supported: there are no email.policy objects",
+        );
+      }
+    }
     // A folded value's line breaks come out as Python's generator writes
     // them, "\n" (its CR kept, it read "a\r\n\tb").
     return this.#pairs.map(([name, value]) =>

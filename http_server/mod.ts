@@ -46,7 +46,10 @@ export {
 } from "./base_handler.ts";
 // Python's http.client.HTTPMessage: the type of a handler's `headers`.
 export {
+  type AsStringOptions,
+  type FailobjOption,
   HTTPMessage,
+  type ParamOptions,
   type ParamValue,
   type Rfc2231Value,
 } from "../_util/http_message.ts";

@@ -471,3 +471,74 @@ Deno.test("a message over fetch Headers answers names Headers refuses as absent"
   equal(msg.has("é"), false);
   equal(msg.get("X"), "1");
 });
+
+Deno.test("HTTPMessage: optional parameters by Python's keywords too, as msg.get_param('name', header='content-disposition')", () => {
+  const msg = new HTTPMessage([
+    ["Content-Type", 'text/plain; charset="UTF-8"'],
+    ["Content-Disposition", 'attachment; filename="a.txt"'],
+  ]);
+  equal(msg.get("X", { failobj: "none" }), "none");
+  deepEqual(msg.get_all("X", { failobj: [] }), []);
+  equal(msg.get_param("filename", { header: "content-disposition" }), "a.txt");
+  equal(msg.get_param("charset", { unquote: false }), '"UTF-8"');
+  equal(msg.get_param("x", "-", { header: "content-disposition" }), "-");
+  deepEqual(msg.get_params({ header: "content-disposition" }), [
+    ["attachment", ""],
+    ["filename", "a.txt"],
+  ]);
+  equal(new HTTPMessage().get_params({ failobj: 0 }), 0);
+  equal(
+    new HTTPMessage().get_content_charset({ failobj: "latin-1" }),
+    "latin-1",
+  );
+  equal(
+    new HTTPMessage().get_filename({ failobj: "index.html" }),
+    "index.html",
+  );
+  equal(new HTTPMessage().get_boundary({ failobj: "b" }), "b");
+  equal(msg.as_string({ unixfrom: true }), msg.as_string());
+  // A plain object that is not all keywords is the value itself, as a
+  // dict is in Python.
+  deepEqual(msg.get("X", {}), {});
+  deepEqual(msg.get("X", { a: 1 }), { a: 1 });
+});
+
+Deno.test("HTTPMessage: a bad call is Python's TypeError, whether or not the header is there", () => {
+  const msg = new HTTPMessage([["Content-Type", "text/plain"]]);
+  // Calls the types refuse.
+  type Loose = (...a: unknown[]) => unknown;
+  const loose = msg as unknown as Record<
+    "get" | "get_all" | "get_params" | "as_string",
+    Loose
+  >;
+  for (const name of ["Content-Type", "X"]) {
+    throws(() => loose.get(name, 1, { failobj: 2 }), {
+      name: "TypeError",
+      message: "get() got multiple values for argument 'failobj'",
+    });
+    throws(() => loose.get_all(name, 1, 2), {
+      name: "TypeError",
+      message: /get_all\(\) takes at most 1 optional/,
+    });
+  }
+  throws(() => msg.get_param("charset", "-", { headr: "x" } as never), {
+    name: "TypeError",
+    message: "get_param() got an unexpected keyword argument 'headr'",
+  });
+  throws(() => loose.get_params(null, "content-type", true, 1), {
+    name: "TypeError",
+    message: /get_params\(\) takes at most 3 optional/,
+  });
+  throws(() => loose.as_string(false, 0, null, 1), {
+    name: "TypeError",
+    message: /as_string\(\) takes at most 3 optional/,
+  });
+  throws(() => msg.as_string({ maxheaderlen: 78 }), {
+    name: "RangeError",
+    message: /maxheaderlen 78 is not supported/,
+  });
+  throws(() => loose.as_string({ policy: {} }), {
+    name: "TypeError",
+    message: /policy is not supported/,
+  });
+});

@@ -94,7 +94,10 @@ export {
 } from "./auth_handlers.ts";
 // Python's http.client.HTTPMessage: the type of every response's headers.
 export {
+  type AsStringOptions,
+  type FailobjOption,
   HTTPMessage,
+  type ParamOptions,
   type ParamValue,
   type Rfc2231Value,
 } from "../../_util/http_message.ts";
