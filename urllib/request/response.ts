@@ -9,6 +9,7 @@
  * @module
  */
 import { getheader, HTTPMessage } from "../../_util/http_message.ts";
+import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
 import { IncompleteRead, TimeoutError, URLError } from "../error.ts";
 
 /**
@@ -74,6 +75,39 @@ function grown(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
  * a partial read) at once, and its socket with it. Later here, but the
  * socket is not held for ever.
  */
+/**
+ * The one optional parameter `name` of method `fn`, by position or by
+ * keyword (`read(5)`, `read({ amt: 5 })`), `fallback` when not given.
+ */
+function optionalArg<T>(
+  fn: string,
+  name: string,
+  fallback: T,
+  args: readonly unknown[],
+): T {
+  if (args.length === 0) return fallback;
+  if (args.length === 1 && !isPlainObject(args[0])) {
+    return args[0] === undefined ? fallback : args[0] as T;
+  }
+  return pyArgs({ fn, names: [name], defaults: { [name]: fallback } }, args)[
+    name
+  ] as T;
+}
+
+/** A method's arguments resolved, or its TypeError as a rejection. */
+function resolved<T, R>(
+  parse: () => T,
+  run: (value: T) => Promise<R>,
+): Promise<R> {
+  let value: T;
+  try {
+    value = parse();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return run(value);
+}
+
 const dropped = new FinalizationRegistry<BodySource>((source) => {
   try {
     source.close();
@@ -181,8 +215,22 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     fp: Uint8Array | BodySource,
     headers: HTTPMessage | null,
     url: string,
-    code: number | null = null,
+    code?: number | null,
+  );
+  /** Keyword form: `new addinfourl(fp, headers, url, { code })`. */
+  constructor(
+    fp: Uint8Array | BodySource,
+    headers: HTTPMessage | null,
+    url: string,
+    options: { code?: number | null },
+  );
+  constructor(
+    fp: Uint8Array | BodySource,
+    headers: HTTPMessage | null,
+    url: string,
+    ...args: unknown[]
   ) {
+    const code = optionalArg<number | null>("addinfourl", "code", null, args);
     this.#source = fp instanceof Uint8Array ? new BytesSource(fp) : fp;
     this.#fileLike = !(this.#source instanceof BytesSource);
     if (this.#fileLike) dropped.register(this, this.#source, this);
@@ -348,8 +396,109 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * Once the request's `signal` has aborted, every read rejects with
    * `URLError(signal.reason)`.
    */
-  read(amt: number | null = null): Promise<Uint8Array> {
-    return this.#inTurn(() => this.#read(amt));
+  read(amt?: number | null): Promise<Uint8Array>;
+  /** Keyword form: `read({ amt })`. */
+  read(options: { amt?: number | null }): Promise<Uint8Array>;
+  read(...args: unknown[]): Promise<Uint8Array> {
+    return resolved(
+      () => optionalArg<number | null>("read", "amt", null, args),
+      (amt) => this.#inTurn(() => this.#read(amt)),
+    );
+  }
+
+  /**
+   * Python's `read1(n)`: up to `n` bytes with at most one read from the
+   * connection (what is already buffered first), so it returns as soon as
+   * some bytes are there; an empty array only at the end of the body. `n`
+   * omitted or negative: up to 8192 bytes (for bytes given, as `data:`
+   * URLs are, the rest).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { addinfourl } from "@pyport/web/urllib/request";
+   * const resp = new addinfourl(new TextEncoder().encode("abc"), null, "data:,abc");
+   * equal(new TextDecoder().decode(await resp.read1(2)), "ab");
+   * equal(new TextDecoder().decode(await resp.read1({ n: 5 })), "c");
+   * equal((await resp.read1()).length, 0);
+   * ```
+   */
+  read1(n?: number | null): Promise<Uint8Array>;
+  /** Keyword form: `read1({ n })`. */
+  read1(options: { n?: number | null }): Promise<Uint8Array>;
+  read1(...args: unknown[]): Promise<Uint8Array> {
+    return resolved(
+      () => optionalArg<number | null>("read1", "n", -1, args),
+      (n) => this.#inTurn(() => this.#read1(n ?? -1)),
+    );
+  }
+
+  async #read1(n: number): Promise<Uint8Array> {
+    this.#checkOpen("read1");
+    // Bytes given read as io.BytesIO's read1: all the rest.
+    if (n < 0 && !this.#fileLike) return await this.#readUpTo(Infinity);
+    const asked = n;
+    if (n < 0) n = LINE_CHUNK;
+    const left = this.#source.missing?.();
+    if (left !== undefined) n = Math.min(n, this.#peek.length + left);
+    let data: Uint8Array;
+    if (this.#peek.length > 0 || n === 0) {
+      data = this.#peek.slice(0, n);
+      this.#peek = this.#peek.subarray(data.length);
+    } else {
+      const buffer = new Uint8Array(Math.min(n, ALL_CHUNK));
+      let got: number | null;
+      try {
+        got = await this.#fill(buffer);
+      } catch (error) {
+        throw this.#failedRead(error, buffer, 0);
+      }
+      data = got === null ? EMPTY : buffer.subarray(0, got);
+    }
+    this.#releaseIfReadOut();
+    this.#releaseIfNothing(asked, data.length);
+    return data;
+  }
+
+  /**
+   * Python's `peek(n)`: the bytes buffered ahead of the next read, reading
+   * once from the connection when there are none, without consuming them
+   * (`n` is a hint, as in Python: at least one byte unless at the end,
+   * perhaps more). A closed HTTP response peeks empty.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { addinfourl } from "@pyport/web/urllib/request";
+   * const resp = new addinfourl(new TextEncoder().encode("abc"), null, "data:,abc");
+   * equal(new TextDecoder().decode(await resp.peek()), "abc");
+   * equal(new TextDecoder().decode(await resp.read()), "abc");
+   * ```
+   */
+  peek(n?: number): Promise<Uint8Array>;
+  /** Keyword form: `peek({ n })`. */
+  peek(options: { n?: number }): Promise<Uint8Array>;
+  peek(...args: unknown[]): Promise<Uint8Array> {
+    return resolved(
+      () => optionalArg<number>("peek", "n", -1, args),
+      () => this.#inTurn(() => this.#peekAhead()),
+    );
+  }
+
+  async #peekAhead(): Promise<Uint8Array> {
+    this.#checkOpen("peek");
+    if (this.#peek.length === 0) {
+      const into = this.#lineBuffer ??= new Uint8Array(LINE_CHUNK);
+      let got: number | null;
+      try {
+        got = await this.#fill(into);
+      } catch (error) {
+        throw this.#failedRead(error, into, 0);
+      }
+      if (got === null) return EMPTY;
+      this.#peek = into.subarray(0, got);
+    }
+    return this.#peek.slice();
   }
 
   async #read(amt: number | null): Promise<Uint8Array> {
@@ -447,7 +596,16 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** Reads one line, `\n` included; at most `limit` bytes when given. */
-  readline(limit: number | null = null): Promise<Uint8Array> {
+  readline(limit?: number | null): Promise<Uint8Array>;
+  /** Keyword form: `readline({ limit })`. */
+  readline(options: { limit?: number | null }): Promise<Uint8Array>;
+  readline(...args: unknown[]): Promise<Uint8Array> {
+    let limit: number | null;
+    try {
+      limit = optionalArg<number | null>("readline", "limit", null, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // The common case, a whole line already read and no read under way:
     // one copy, no promise of its own.
     if (
@@ -525,8 +683,18 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * `hint` bytes (for bytes given rather than a stream, once they reach it,
    * as Python's `BytesIO`).
    */
-  readlines(hint: number | null = null): Promise<Uint8Array[]> {
-    return this.#inTurn(() => this.#readlines(hint));
+  readlines(hint?: number | null): Promise<Uint8Array[]>;
+  readlines(...args: unknown[]): Promise<Uint8Array[]> {
+    return resolved(
+      () => {
+        // Python's is positional only (io's readlines(hint, /)).
+        if (args.some(isPlainObject)) {
+          throw new TypeError("readlines() takes no keyword arguments");
+        }
+        return optionalArg<number | null>("readlines", "hint", null, args);
+      },
+      (hint) => this.#inTurn(() => this.#readlines(hint)),
+    );
   }
 
   async #readlines(hint: number | null): Promise<Uint8Array[]> {
@@ -658,8 +826,20 @@ export class HTTPResponse extends addinfourl {
   }
 
   /** Python's `getheader(name, default)`: values of `name` joined with ", ". */
-  getheader(name: string, default_: string | null = null): string | null {
-    return getheader(this.headers, name, default_);
+  getheader(name: string, default_?: string | null): string | null;
+  /** Keyword form: `getheader(name, { default })`. */
+  getheader(
+    name: string,
+    options: { default?: string | null },
+  ): string | null;
+  getheader(name: string, ...args: unknown[]): string | null {
+    const fallback = optionalArg<string | null>(
+      "getheader",
+      "default",
+      null,
+      args,
+    );
+    return getheader(this.headers, name, fallback);
   }
 
   /** Python's `getheaders()`: every header as a `[name, value]` pair. */

@@ -888,3 +888,96 @@ Deno.test("HTTPHandler(debuglevel = 1) prints the exchange as http.client does",
     "header: X-A: b",
   ]);
 });
+
+Deno.test("read, readline and getheader take Python's keywords; readlines is positional only, as io's; bad calls are TypeErrors", async () => {
+  await using site = startSite();
+  const resp = await urlopen(`${site.base}/text`);
+  ok(resp instanceof HTTPResponse);
+  equal(text(await resp.read({ amt: 4 })), "line");
+  equal(text(await resp.readline({ limit: 3 })), " on");
+  equal(resp.getheader("X-Missing", { default: "none" }), "none");
+  equal(
+    resp.getheader("Content-Type", { default: "none" }),
+    "text/plain; charset=utf-8",
+  );
+  // Calls the types refuse.
+  type Loose = (...a: unknown[]) => Promise<unknown>;
+  const loose = resp as unknown as Record<
+    "read" | "readline" | "readlines",
+    Loose
+  >;
+  await rejects(loose.read(1, { amt: 2 }), {
+    name: "TypeError",
+    message: "read() got multiple values for argument 'amt'",
+  });
+  await rejects(loose.readline({ size: 2 }), {
+    name: "TypeError",
+    message: "readline() got an unexpected keyword argument 'size'",
+  });
+  await rejects(loose.readlines({ hint: 2 }), {
+    name: "TypeError",
+    message: "readlines() takes no keyword arguments",
+  });
+  await rejects(loose.readlines(1, 2), {
+    name: "TypeError",
+    message: /readlines\(\) takes at most 1/,
+  });
+  const getheader = resp.getheader.bind(resp) as unknown as (
+    ...a: unknown[]
+  ) => unknown;
+  throws(() => getheader("A", "b", "c"), {
+    name: "TypeError",
+    message: /getheader\(\) takes at most 1/,
+  });
+  // None of the refused calls read anything.
+  equal(text(await resp.read()), "e\nline two\nlast");
+  const Loosely = addinfourl as unknown as new (...a: unknown[]) => unknown;
+  throws(() => new Loosely(new Uint8Array(0), null, "data:,", 1, 2), {
+    name: "TypeError",
+    message: /addinfourl\(\) takes at most 1/,
+  });
+  equal(
+    new addinfourl(new Uint8Array(0), null, "data:,", { code: 200 }).getcode(),
+    200,
+  );
+});
+
+Deno.test("read1 and peek, as http.client's: at most n bytes a read, empty only at the end; peek consumes nothing", async () => {
+  await using site = startSite();
+  const resp = await urlopen(`${site.base}/text`);
+  ok(resp instanceof HTTPResponse);
+  const whole = "line one\nline two\nlast";
+  equal(text(await resp.read1(4)), "line");
+  const ahead = text(await resp.peek());
+  ok(ahead.length > 0 && whole.slice(4).startsWith(ahead));
+  equal(text(await resp.read1({ n: 1 })), " ");
+  let rest = "";
+  for (;;) {
+    const part = await resp.read1();
+    if (part.length === 0) break;
+    rest += text(part);
+  }
+  equal(rest, whole.slice(5));
+  ok(resp.isclosed());
+  equal((await resp.peek()).length, 0);
+  // A chunked body: read1 gives what has come, never past the body.
+  await using raw = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"
+  );
+  const chunked = await urlopen(raw.base);
+  ok(chunked instanceof HTTPResponse);
+  let body = text(await chunked.peek());
+  ok("hello, world".startsWith(body) && body.length > 0);
+  body = "";
+  for (;;) {
+    const part = await chunked.read1(3);
+    ok(part.length <= 3);
+    if (part.length === 0) break;
+    body += text(part);
+  }
+  equal(body, "hello, world");
+  ok(chunked.isclosed());
+  // Bytes given (data: URLs) read as io.BytesIO: read1() is the rest.
+  const bytes = new addinfourl(enc.encode("a".repeat(100000)), null, "data:,");
+  equal((await bytes.read1()).length, 100000);
+});
