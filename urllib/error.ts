@@ -442,7 +442,17 @@ export class IncompleteRead extends HTTPException {
   expected: number | null;
 
   /** Creates the error. */
-  constructor(partial: Uint8Array, expected: number | null = null) {
+  constructor(partial: Uint8Array, expected?: number | null);
+  /** Keyword form: `new IncompleteRead(partial, { expected })`. */
+  constructor(partial: Uint8Array, options: { expected?: number | null });
+  constructor(partial: Uint8Array, ...args: unknown[]) {
+    const expected = args.length === 1 && typeof args[0] === "number"
+      ? args[0]
+      : pyArgs({
+        fn: "IncompleteRead",
+        names: ["expected"],
+        defaults: { expected: null as number | null },
+      }, args).expected;
     const more = expected === null ? "" : `, ${expected} more expected`;
     super(`IncompleteRead(${partial.length} bytes read${more})`);
     this.name = "IncompleteRead";

@@ -198,3 +198,18 @@ Deno.test("http.client's exceptions keep Python's hierarchy and messages", () =>
   equal(new BadStatusLine("").line, "''");
   equal(new HTTPException("got more than 100 headers").name, "HTTPException");
 });
+
+Deno.test("IncompleteRead(partial, expected) takes expected by Python's keyword too, and refuses a bad call", () => {
+  const err = new IncompleteRead(new Uint8Array(3), { expected: 7 });
+  equal(err.expected, 7);
+  equal(err.message, "IncompleteRead(3 bytes read, 7 more expected)");
+  const Loosely = IncompleteRead as unknown as new (...a: unknown[]) => unknown;
+  throws(() => new Loosely(new Uint8Array(3), 7, { expected: 7 }), {
+    name: "TypeError",
+    message: "IncompleteRead() got multiple values for argument 'expected'",
+  });
+  throws(() => new Loosely(new Uint8Array(3), 7, 8), {
+    name: "TypeError",
+    message: /IncompleteRead\(\) takes at most 1/,
+  });
+});
