@@ -18,7 +18,7 @@ import {
   CookieJar as ToughCookieJar,
   MemoryCookieStore,
 } from "tough-cookie";
-import { pyArgs } from "../../_util/py_args.ts";
+import { missingArguments, pyArgs } from "../../_util/py_args.ts";
 import { pyFloat } from "../../_util/py_int.ts";
 import { decodeBytes } from "../../_util/codec/mod.ts";
 import { quote } from "../parse/quote.ts";
@@ -84,6 +84,32 @@ export interface CookieInit {
   rfc2109?: boolean;
 }
 
+/** `Cookie(...)`'s parameters in Python's order. */
+const COOKIE_PARAMS = [
+  "version",
+  "name",
+  "value",
+  "port",
+  "port_specified",
+  "domain",
+  "domain_specified",
+  "domain_initial_dot",
+  "path",
+  "path_specified",
+  "secure",
+  "expires",
+  "discard",
+  "comment",
+  "comment_url",
+  "rest",
+  "rfc2109",
+] as const;
+
+/** Nothing given: each field then takes the default {@linkcode Cookie} gives it. */
+const NO_COOKIE_FIELDS = Object.fromEntries(
+  COOKIE_PARAMS.map((name) => [name, undefined]),
+) as unknown as CookieInit;
+
 /**
  * One HTTP cookie, with the attributes of Python's `http.cookiejar.Cookie`.
  *
@@ -134,8 +160,51 @@ export class Cookie {
   rfc2109: boolean;
   #rest: Map<string, string | null>;
 
-  /** Creates a cookie from Python's keyword fields. */
-  constructor(init: CookieInit) {
+  /**
+   * Creates a cookie from Python's keyword fields, of which `name`,
+   * `value` and `domain` are needed (the others as {@linkcode CookieInit}
+   * says).
+   */
+  constructor(init: CookieInit);
+  /**
+   * Python's positional form: `new Cookie(version, name, value, port,
+   * port_specified, domain, domain_specified, domain_initial_dot, path,
+   * path_specified, secure, expires, discard, comment, comment_url, rest,
+   * rfc2109?)`; the fields after any of them may go in a trailing
+   * keywords object instead.
+   */
+  constructor(
+    version: number | null,
+    name: string,
+    value: string | null,
+    port: string | null,
+    port_specified: boolean,
+    domain: string,
+    domain_specified: boolean,
+    domain_initial_dot: boolean,
+    path: string,
+    path_specified: boolean,
+    secure: boolean,
+    expires: number | null,
+    discard: boolean,
+    comment: string | null,
+    comment_url: string | null,
+    rest: Record<string, string | null>,
+    rfc2109?: boolean,
+  );
+  constructor(...args: unknown[]) {
+    // `rest` is a dict: a plain object at its place is taken as `rest`
+    // unless all its names are Cookie's keywords.
+    const init = pyArgs({
+      fn: "Cookie",
+      names: COOKIE_PARAMS,
+      defaults: NO_COOKIE_FIELDS,
+      objectParams: ["rest"],
+    }, args);
+    const missing = (["name", "value", "domain"] as const).filter((key) =>
+      init[key] === undefined
+    );
+    if (missing.length > 0) throw missingArguments("Cookie", missing);
     this.version = init.version === undefined ? 0 : init.version;
     this.name = init.name;
     this.value = init.value;
@@ -168,12 +237,20 @@ export class Cookie {
     return this.#rest.has(name);
   }
 
-  /** A non-standard attribute's value, or `failobj` when it is absent. */
-  get_nonstandard_attr(
+  /** A non-standard attribute's value, or `default` when it is absent. */
+  get_nonstandard_attr<T = null>(name: string, default_?: T): string | null | T;
+  /** Keyword form: `get_nonstandard_attr(name, { default })`. */
+  get_nonstandard_attr<T = null>(
     name: string,
-    failobj: string | null = null,
-  ): string | null {
-    return this.#rest.has(name) ? this.#rest.get(name) ?? null : failobj;
+    options: { default?: T },
+  ): string | null | T;
+  get_nonstandard_attr(name: string, ...args: unknown[]): unknown {
+    const fallback = pyArgs({
+      fn: "get_nonstandard_attr",
+      names: ["default"],
+      defaults: { default: null as unknown },
+    }, args).default;
+    return this.#rest.has(name) ? this.#rest.get(name) ?? null : fallback;
   }
 
   /** Sets a non-standard attribute. */
@@ -185,7 +262,15 @@ export class Cookie {
    * Whether the cookie has expired at `now` (seconds since the epoch,
    * default the current time).
    */
-  is_expired(now: number | null = null): boolean {
+  is_expired(now?: number | null): boolean;
+  /** Keyword form: `is_expired({ now })`. */
+  is_expired(options: { now?: number | null }): boolean;
+  is_expired(...args: unknown[]): boolean {
+    const { now } = pyArgs({
+      fn: "is_expired",
+      names: ["now"],
+      defaults: { now: null as number | null },
+    }, args);
     const at = now ?? Date.now() / 1000;
     return this.expires !== null && this.expires <= at;
   }
@@ -491,6 +576,26 @@ export class CookieJar implements Iterable<Cookie> {
    * `domain_specified` as written. The jar reports them back as given.
    */
   #given = new WeakMap<ToughCookie, PythonOnlyFields>();
+
+  /**
+   * An empty jar. Python's `policy` may be given only as `null`: there are
+   * no cookie policy objects here (cookies follow RFC 6265bis, README:
+   * Differences from Python), and a policy silently dropped would let
+   * through cookies it was meant to block.
+   */
+  constructor(policy?: null);
+  /** Keyword form: `new CookieJar({ policy: null })`. */
+  constructor(options: { policy?: null });
+  constructor(...args: unknown[]) {
+    refusePolicy(
+      "CookieJar",
+      pyArgs({
+        fn: "CookieJar",
+        names: ["policy"],
+        defaults: { policy: null as unknown },
+      }, args).policy,
+    );
+  }
 
   /**
    * Adds a `Cookie` header with the cookies that match `request`, unless
@@ -858,6 +963,15 @@ export interface CookieFileOptions {
   ignore_expires?: boolean;
 }
 
+/** The TypeError for a cookie policy object, which we do not have. */
+function refusePolicy(fn: string, policy: unknown): void {
+  if (policy !== null) {
+    throw new TypeError(
+      `${fn}(): cookie policy objects are not supported; the jar applies RFC 6265bis's rules`,
+    );
+  }
+}
+
 const MISSING_FILENAME =
   "a filename was not supplied (nor was the CookieJar instance initialised with one)";
 
@@ -882,16 +996,23 @@ export class FileCookieJar extends CookieJar {
   delayload: boolean;
 
   /** `new FileCookieJar(filename?, delayload?)`. Nothing is read until `load()`. */
-  constructor(filename?: string | null, delayload?: boolean);
-  /** Keyword form. */
-  constructor(options: { filename?: string | null; delayload?: boolean });
+  constructor(filename?: string | null, delayload?: boolean, policy?: null);
+  /** Keyword form (`policy` only `null`, as for {@linkcode CookieJar}). */
+  constructor(
+    options: { filename?: string | null; delayload?: boolean; policy?: null },
+  );
   constructor(...args: unknown[]) {
     super();
-    const { filename, delayload } = pyArgs({
+    const { filename, delayload, policy } = pyArgs({
       fn: new.target.name,
-      names: ["filename", "delayload"],
-      defaults: { filename: null as string | null, delayload: false },
+      names: ["filename", "delayload", "policy"],
+      defaults: {
+        filename: null as string | null,
+        delayload: false,
+        policy: null as unknown,
+      },
     }, args);
+    refusePolicy(new.target.name, policy);
     this.filename = filename;
     this.delayload = Boolean(delayload);
   }
@@ -927,7 +1048,20 @@ export class FileCookieJar extends CookieJar {
   ): Promise<void>;
   /** Keyword form. */
   save(options: CookieFileOptions): Promise<void>;
-  save(..._args: unknown[]): Promise<void> {
+  save(...args: unknown[]): Promise<void> {
+    try {
+      pyArgs({
+        fn: "save",
+        names: ["filename", "ignore_discard", "ignore_expires"],
+        defaults: {
+          filename: null,
+          ignore_discard: false,
+          ignore_expires: false,
+        },
+      }, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return Promise.reject(
       new Error(
         `${this.constructor.name}.save() is not implemented; use MozillaCookieJar`,

@@ -965,3 +965,114 @@ Deno.test("MozillaCookieJar reads cookies.txt files as CPython 3.13 does: #HttpO
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Cookie takes Python's positional form, and its methods Python's keywords", () => {
+  const positional = new Cookie(
+    0,
+    "n",
+    "v",
+    null,
+    false,
+    "h.example",
+    false,
+    false,
+    "/p",
+    true,
+    false,
+    null,
+    true,
+    null,
+    null,
+    { HttpOnly: null },
+    true,
+  );
+  // As CPython 3.13 prints Cookie(0, 'n', 'v', None, ..., {'HttpOnly': None}, True).
+  equal(
+    positional.repr(),
+    "Cookie(version=0, name='n', value='v', port=None, port_specified=False, domain='h.example', domain_specified=False, domain_initial_dot=False, path='/p', path_specified=True, secure=False, expires=None, discard=True, comment=None, comment_url=None, rest={'HttpOnly': None}, rfc2109=True)",
+  );
+  // The fields after any of them by keyword, as Python allows.
+  const mixed = new Cookie(
+    0,
+    "n",
+    "v",
+    null,
+    false,
+    "h.example",
+    false,
+    false,
+    "/p",
+    true,
+    false,
+    null,
+    true,
+    null,
+    null,
+    { HttpOnly: null },
+    { rfc2109: true } as never,
+  );
+  equal(mixed.repr(), positional.repr());
+  equal(positional.get_nonstandard_attr("x", { default: "d" }), "d");
+  equal(positional.get_nonstandard_attr("HttpOnly", "d"), null);
+  equal(positional.is_expired({ now: 0 }), false);
+  const Loosely = Cookie as unknown as new (...a: unknown[]) => Cookie;
+  throws(() => new Loosely(0, "n"), {
+    name: "TypeError",
+    message:
+      "Cookie() missing 2 required positional arguments: 'value' and 'domain'",
+  });
+  throws(() => new Loosely({ name: "n", value: "v", domain: "h", nmae: "x" }), {
+    name: "TypeError",
+    message: "Cookie() got an unexpected keyword argument 'nmae'",
+  });
+  const loose = positional as unknown as Record<
+    "get_nonstandard_attr" | "is_expired",
+    (...a: unknown[]) => unknown
+  >;
+  throws(() => loose.get_nonstandard_attr("x", "d", { default: "e" }), {
+    name: "TypeError",
+    message:
+      "get_nonstandard_attr() got multiple values for argument 'default'",
+  });
+  throws(() => loose.is_expired(0, 1), {
+    name: "TypeError",
+    message: /is_expired\(\) takes at most 1/,
+  });
+});
+
+Deno.test("a cookie policy is refused, not silently dropped; bad jar calls are TypeErrors", async () => {
+  equal(new CookieJar(null).length, 0);
+  equal(new MozillaCookieJar("c.txt", false, null).filename, "c.txt");
+  // As a port of DefaultCookiePolicy(blocked_domains=[...]) would pass one.
+  const policy = new (class DefaultCookiePolicy {
+    blocked_domains = ["tracker.example"];
+  })();
+  const Jar = CookieJar as unknown as new (...a: unknown[]) => CookieJar;
+  const FileJar = MozillaCookieJar as unknown as new (
+    ...a: unknown[]
+  ) => MozillaCookieJar;
+  throws(() => new Jar(policy), {
+    name: "TypeError",
+    message: /CookieJar\(\): cookie policy objects are not supported/,
+  });
+  throws(() => new Jar({ policy: new (class Policy {})() }), {
+    name: "TypeError",
+    message: /cookie policy objects are not supported/,
+  });
+  throws(() => new FileJar("c.txt", false, policy), {
+    name: "TypeError",
+    message: /MozillaCookieJar\(\): cookie policy objects are not supported/,
+  });
+  throws(() => new Jar(null, null), {
+    name: "TypeError",
+    message: /CookieJar\(\) takes at most 1/,
+  });
+  const base = new FileCookieJar("c.txt") as unknown as {
+    save(...a: unknown[]): Promise<void>;
+  };
+  await rejects(base.save("c.txt", { filename: "d.txt" }), {
+    name: "TypeError",
+    message: "save() got multiple values for argument 'filename'",
+  });
+  await rejects(base.save(), { name: "Error", message: /not implemented/ });
+});
