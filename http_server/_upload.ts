@@ -296,7 +296,7 @@ export async function receiveForm(
       try {
         if (failure) throw failure;
         // A part sent as a file without a name has none (not "undefined").
-        filename ??= "";
+        filename = formName(filename ?? "");
         // The parser decodes a name that is not UTF-8 with U+FFFD for each
         // bad byte, so that two such names would become one file: refused,
         // as a PUT path that is not UTF-8 is.
@@ -360,6 +360,21 @@ export async function receiveForm(
     throw failure;
   }
   return received;
+}
+
+/**
+ * A form's file name as chosen: browsers (and `FormData` in Deno, Node and
+ * curl) write `"`, LF and CR as `%22`, `%0A` and `%0D` and escape nothing
+ * else, so these three, and only these, are turned back, as the Fetch
+ * standard's form parser does. (A name that really holds `%22` cannot be
+ * told apart: it is read as a quote, as there.)
+ */
+function formName(name: string): string {
+  if (!name.includes("%")) return name;
+  return name.replace(
+    /%(22|0A|0D)/g,
+    (_, hex: string) => String.fromCharCode(parseInt(hex, 16)),
+  );
 }
 
 function describe(error: unknown): string {

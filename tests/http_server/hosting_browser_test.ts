@@ -333,11 +333,14 @@ Deno.test({
       );
 
       await t.step(
-        "--upload: the rich listing's form stores the chosen files",
+        "--upload: the rich listing's form stores the chosen files, under the names chosen",
         async () => {
           await using site = await makeSite({ "existing.txt": "e" });
           const local = `${site.outside}/from browser.txt`;
           await Deno.writeTextFile(local, "chosen in the file dialog\n");
+          // Chromium sends this name as `say %22hi%22.txt`.
+          const quoted = `${site.outside}/say "hi".txt`;
+          await Deno.writeTextFile(quoted, "quoted\n");
           await using server = await serve(site.root, [
             "--listing",
             "rich",
@@ -347,27 +350,33 @@ Deno.test({
           await page.goto(server.url("/"), WAIT);
           const input = await page.$("input[type=file]");
           ok(input, "the listing has an upload form");
-          await input.uploadFile(local);
+          await input.uploadFile(local, quoted);
           const [response] = await Promise.all([
             page.waitForNavigation(WAIT),
             page.click("form button[type=submit]"),
           ]);
           equal(response?.status(), 201);
-          ok(
-            (await textOf(page, "body")).includes("from browser.txt (created)"),
-          );
+          const shown = await textOf(page, "body");
+          ok(shown.includes("from browser.txt (created)"), shown);
+          ok(shown.includes('say "hi".txt (created)'), shown);
           equal(
             await Deno.readTextFile(`${site.root}/from browser.txt`),
             "chosen in the file dialog\n",
+          );
+          equal(
+            await Deno.readTextFile(`${site.root}/say "hi".txt`),
+            "quoted\n",
           );
           await Promise.all([
             page.waitForNavigation(WAIT),
             page.click("p:last-child a"),
           ]);
-          ok((await textOf(page, "tbody")).includes("from browser.txt"));
+          const listed = await textOf(page, "tbody");
+          ok(listed.includes("from browser.txt"), listed);
+          ok(listed.includes('say "hi".txt'), listed);
           equal(
             (await listTree(site.root)).join(","),
-            "existing.txt,from browser.txt",
+            'existing.txt,from browser.txt,say "hi".txt',
           );
           await page.close();
         },
