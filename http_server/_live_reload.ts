@@ -7,9 +7,17 @@
  *
  * @module
  */
+import { htmlEscape } from "./_text.ts";
 
 /** The path of the event stream pages listen to. */
 export const LIVE_RELOAD_PATH = "/__serve/live-reload";
+
+/**
+ * The path of the script that listens, loaded from the page's own origin
+ * (not written inline) so that a page whose Content-Security-Policy lets
+ * scripts and connections come from `'self'` still reloads.
+ */
+export const LIVE_RELOAD_SCRIPT_PATH = `${LIVE_RELOAD_PATH}.js`;
 
 // One tab of the site listens and tells the others (BroadcastChannel),
 // elected by a Web Lock: a browser holds at most six HTTP/1.1 connections
@@ -21,8 +29,9 @@ export const LIVE_RELOAD_PATH = "/__serve/live-reload";
 // folder it was served with: the stream's first event names the current
 // one, and a page served before the last change (or by a server since
 // restarted) reloads. A tab whose script starts later asks the listening
-// tab. Names, not clocks: a page reloads once per change.
-const SCRIPT_START = `<script>((version) => {
+// tab. Names, not clocks: a page reloads once per change. The page's version
+// is in the data-version attribute of the tag that loads the script.
+const SCRIPT = `((version) => {
   const path = ${JSON.stringify(LIVE_RELOAD_PATH)};
   const tabs = self.BroadcastChannel && navigator.locks
     ? new BroadcastChannel(path)
@@ -33,7 +42,7 @@ const SCRIPT_START = `<script>((version) => {
   let leave = null;
   const reload = () => { tabs?.postMessage("reload"); location.reload(); };
   const reloadIfStale = (latest) => {
-    if (latest !== version) location.reload();
+    if (version !== null && latest !== version) location.reload();
   };
   const listen = () => {
     events = new EventSource(path);
@@ -65,16 +74,19 @@ const SCRIPT_START = `<script>((version) => {
     turn.abort();
   });
   addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
-})(`;
-const SCRIPT_END = `);</script>
+})(document.currentScript?.dataset.version ?? null);
 `;
 const encoder = new TextEncoder();
+
+/** The script served at {@linkcode LIVE_RELOAD_SCRIPT_PATH}. */
+export const LIVE_RELOAD_SCRIPT: Uint8Array = encoder.encode(SCRIPT);
+
 // One byte per character, so string offsets are byte offsets.
 const latin1 = new TextDecoder("latin1");
 
 /**
- * `html` with the live reload script, carrying `version` (the folder's
- * version when the page is served: `LiveReload.version`), before
+ * `html` with the tag that loads the live reload script, carrying `version`
+ * (the folder's version when the page is served: `LiveReload.version`), before
  * its last `</body>` (any case), or at its end when there is none; a page
  * in UTF-16 (it starts with its byte order mark) is left as it is, as the
  * script's bytes would be read as UTF-16 text.
@@ -85,7 +97,9 @@ export function injectLiveReload(
 ): Uint8Array {
   if (isUtf16(html)) return html;
   const script = encoder.encode(
-    SCRIPT_START + JSON.stringify(version) + SCRIPT_END,
+    `<script src="${LIVE_RELOAD_SCRIPT_PATH}" data-version="${
+      htmlEscape(version)
+    }"></script>\n`,
   );
   const text = latin1.decode(html).toLowerCase();
   const at = text.lastIndexOf("</body");

@@ -43,7 +43,11 @@ import {
 } from "./_inside.ts";
 import * as byteNames from "./_byte_names.ts";
 import { listingHtml, sortEntries } from "./_listing.ts";
-import { injectLiveReload } from "./_live_reload.ts";
+import {
+  injectLiveReload,
+  LIVE_RELOAD_SCRIPT,
+  LIVE_RELOAD_SCRIPT_PATH,
+} from "./_live_reload.ts";
 import { ERROR_PAGE } from "./base_handler.ts";
 import { contentTypeFor } from "../_util/mime_types.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
@@ -141,7 +145,7 @@ export interface HostingHTTPRequestHandlerOptions
   overwrite?: boolean;
   /** Largest upload request body, in bytes (default 1 GiB). */
   max_upload?: number;
-  /** Inject a reload script into HTML pages and serve its event stream. */
+  /** Load a reload script in HTML pages; serve it and its event stream. */
   live_reload?: LiveReload | null;
 }
 
@@ -655,6 +659,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   override async send_head(): Promise<CopySource | null> {
     this.#inSendHead = true;
     try {
+      if (
+        this.live_reload && pathOnly(this.path) === LIVE_RELOAD_SCRIPT_PATH
+      ) {
+        return this.#sendLiveReloadScript();
+      }
       const target = this.translate_path(this.path);
       if (this.hide_dotfiles && isHiddenPath(this.#relative(target))) {
         this.send_error(404, "File not found");
@@ -672,6 +681,15 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       this.#substitute = null;
       this.#variant = null;
     }
+  }
+
+  /** The script that pages with live reload load (see `injectLiveReload`). */
+  #sendLiveReloadScript(): Uint8Array {
+    this.send_response(200);
+    this.send_header("Content-Type", "text/javascript; charset=utf-8");
+    this.send_header("Content-Length", String(LIVE_RELOAD_SCRIPT.length));
+    this.end_headers();
+    return LIVE_RELOAD_SCRIPT;
   }
 
   #relative(path: string): string {

@@ -249,6 +249,43 @@ Deno.test({
       );
 
       await t.step(
+        "--watch: a page whose Content-Security-Policy allows only 'self' still reloads",
+        async () => {
+          const page = (version: number) =>
+            `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="script-src 'self'"></head><body><h1>v${version}</h1></body></html>`;
+          await using site = await makeSite({ "index.html": page(1) });
+          await using server = await serve(site.root, [
+            "--watch",
+            "-H",
+            "Content-Security-Policy: default-src 'self'",
+          ]);
+          const tab = await browser.newPage();
+          const refused: string[] = [];
+          tab.on("console", (message) => {
+            if (message.text().includes("Content Security Policy")) {
+              refused.push(message.text());
+            }
+          });
+          try {
+            await tab.goto(server.url("/"), WAIT);
+            await server.process.until(
+              () =>
+                server.process.stderr.includes('"GET /__serve/live-reload '),
+              "the page to open its event stream",
+            );
+            await Deno.writeTextFile(`${site.root}/index.html`, page(2));
+            await tab.waitForFunction(
+              `document.querySelector("h1")?.textContent === "v2"`,
+              WAIT,
+            );
+            deepEqual(refused, []);
+          } finally {
+            await tab.close();
+          }
+        },
+      );
+
+      await t.step(
         "--spa: deep links load the app; assets still 404",
         async () => {
           await using site = await makeSite({

@@ -786,7 +786,7 @@ Deno.test({
     });
     equal(posted.res.status, 501);
     ok(posted.text.includes("<p>Error code: 501</p>"));
-    ok(!posted.text.includes("<script>"), posted.text);
+    ok(!posted.text.includes("<script"), posted.text);
     await using guarded = await serve(site.root, [
       "--watch",
       "--auth",
@@ -794,7 +794,7 @@ Deno.test({
     ]);
     const refused = await fetchText(guarded.url("/index.html"));
     equal(refused.res.status, 401);
-    ok(!refused.text.includes("<script>"), refused.text);
+    ok(!refused.text.includes("<script"), refused.text);
   },
 });
 
@@ -815,6 +815,25 @@ Deno.test({
     const firstTag = page.res.headers.get("etag") ?? "";
     ok(firstTag.endsWith(`-lr-${firstVersion}"`), firstTag);
     equal((await fetchText(server.url("/notes.txt"))).text, "plain");
+    // The script comes from the page's origin (a policy allowing 'self'
+    // lets it run), with the cache rule of pages.
+    const script = await fetchText(server.url("/__serve/live-reload.js"));
+    equal(script.res.status, 200);
+    equal(
+      script.res.headers.get("content-type"),
+      "text/javascript; charset=utf-8",
+    );
+    equal(script.res.headers.get("cache-control"), "no-cache");
+    ok(script.text.includes("new EventSource(path)"), script.text);
+    ok(script.text.includes("document.currentScript"), script.text);
+    const scriptHead = await fetch(server.url("/__serve/live-reload.js"), {
+      method: "HEAD",
+    });
+    equal(scriptHead.status, 200);
+    equal(
+      scriptHead.headers.get("content-length"),
+      script.res.headers.get("content-length"),
+    );
     // Revalidation: the tag says the copy is current; a date cannot, as it
     // does not name the script's version.
     const revalidate = (headers: Record<string, string>) =>
@@ -887,8 +906,11 @@ function assertScriptBefore(
   page: { res: Response; text: string },
   ending: string,
 ): void {
-  ok(page.text.includes('const path = "/__serve/live-reload";'), page.text);
-  ok(page.text.endsWith(`</script>\n${ending}`), page.text);
+  ok(
+    page.text.includes('<script src="/__serve/live-reload.js" data-version="'),
+    page.text,
+  );
+  ok(page.text.endsWith(`"></script>\n${ending}`), page.text);
   equal(
     Number(page.res.headers.get("content-length")),
     new TextEncoder().encode(page.text).length,
@@ -897,9 +919,10 @@ function assertScriptBefore(
 
 /** The folder version a page's live reload script was served with. */
 function versionIn(page: string): string {
-  const version = /\}\)\(("[^"]*")\);<\/script>/.exec(page)?.[1];
+  const version = /<script src="[^"]*" data-version="([^"&<]*)"><\/script>/
+    .exec(page)?.[1];
   ok(version, "the page's live reload script carries a version");
-  return JSON.parse(version);
+  return version;
 }
 
 Deno.test({
