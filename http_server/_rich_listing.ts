@@ -104,9 +104,15 @@ function breadcrumbs(path: string): string {
 function header(label: string, key: SortKey, order: ListingOrder): string {
   const active = order.key === key;
   const next = active && !order.descending ? "desc" : "asc";
-  const arrow = active ? (order.descending ? " ▼" : " ▲") : "";
+  // The arrow shows the order; aria-sort says it to a screen reader.
+  const arrow = active
+    ? `<span aria-hidden="true">${order.descending ? " ▼" : " ▲"}</span>`
+    : "";
+  const sorted = active
+    ? ` aria-sort="${order.descending ? "descending" : "ascending"}"`
+    : "";
   const numeric = key === "name" ? "" : ' class="n"';
-  return `<th${numeric}><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
+  return `<th${numeric}${sorted}><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
 }
 
 function row(entry: DetailedEntry): string {
@@ -164,7 +170,7 @@ export function richListingHtml(
     );
   }
   const form = options.upload
-    ? `<form method="post" enctype="multipart/form-data"><input type="file" name="file" multiple required> <button type="submit">Upload</button></form>`
+    ? `<form method="post" enctype="multipart/form-data"><label>Files to upload here: <input type="file" name="file" multiple required></label> <button type="submit">Upload</button></form>`
     : "";
   return `<!DOCTYPE html>
 <html lang="en">
@@ -176,6 +182,7 @@ export function richListingHtml(
 <style>${STYLE}</style>
 </head>
 <body>
+<main>
 <h1>${breadcrumbs(path)}</h1>
 ${form}
 <table>
@@ -186,6 +193,7 @@ ${form}
 ${rows.join("\n")}
 </tbody>
 </table>
+</main>
 </body>
 </html>
 `;

@@ -387,6 +387,12 @@ Deno.test({
           await page.goto(server.url("/"), WAIT);
           const input = await page.$("input[type=file]");
           ok(input, "the listing has an upload form");
+          // Its label says what the file chooser is for (unlabelled, a
+          // screen reader heard only "Choose Files").
+          equal(
+            (await page.accessibility.snapshot({ root: input }))?.name,
+            "Files to upload here:",
+          );
           await input.uploadFile(local, quoted);
           const [response] = await Promise.all([
             page.waitForNavigation(WAIT),

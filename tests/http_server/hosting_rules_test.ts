@@ -286,7 +286,15 @@ Deno.test("rich listing: sorting by links, escaping, breadcrumbs, parent, form",
   );
   ok(html.includes('<a href="/docs/a%20b/">a b</a>/'), "breadcrumbs");
   ok(html.includes('<a href="../">../</a>'), "parent link");
-  ok(html.includes('href="?sort=size&amp;order=asc">Size ▼'), "toggles");
+  ok(
+    html.includes(
+      '<th class="n" aria-sort="descending"><a href="?sort=size&amp;order=asc">Size<span aria-hidden="true"> ▼</span></a></th>',
+    ),
+    "toggles, and says the order to a screen reader",
+  );
+  equal(html.match(/aria-sort/g)?.length, 1, "one column is sorted");
+  ok(html.includes("<body>\n<main>\n<h1>"), "a main landmark");
+  ok(html.includes("</table>\n</main>\n</body>"), "a main landmark");
   ok(html.includes("prefers-color-scheme:dark"));
   ok(html.includes('enctype="multipart/form-data"'));
   ok(!html.includes("<script"), "no JavaScript");
