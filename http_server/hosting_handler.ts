@@ -951,7 +951,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       text = listingJson(sortDetailed(entries, order));
     } else if (this.listing === "rich") {
       text = richListingHtml(this.path, sortDetailed(entries, order), order, {
-        upload: this.upload,
+        // No form where a POST would be refused (a folder name not UTF-8).
+        upload: this.upload && decodesAsUtf8(pathOnly(this.path)),
       });
     } else {
       text = listingHtml(this.path, sortEntries(entries));
@@ -1041,6 +1042,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async do_POST(): Promise<void> {
     if (!this.upload) return this.#unsupported();
     await this.#answerUpload(async () => {
+      // As for PUT: bytes that are not UTF-8 cannot reach the disk as they
+      // are (the folder would seem not to exist).
+      if (!decodesAsUtf8(pathOnly(this.path))) {
+        throw new UploadError(400, "the path is not UTF-8 once decoded");
+      }
       const folder = this.translate_path(this.path).replace(/[/\\]$/, "");
       await this.#checkUploadFolder(folder, 404);
       const type = this.headers.get("Content-Type") ?? "";

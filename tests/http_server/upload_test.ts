@@ -446,6 +446,44 @@ Deno.test({
 
 Deno.test({
   name:
+    "upload to a folder whose name is not UTF-8: no form on its rich listing, and a POST there says why it is refused",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using site = await makeSite();
+    // Deno cannot make such a name: the shell's printf gives the byte.
+    const made = await new Deno.Command("sh", {
+      args: ["-c", `mkdir "$(printf 'old\\377')"`],
+      cwd: site.root,
+    }).output();
+    ok(made.success, new TextDecoder().decode(made.stderr));
+    await using server = await serve(site.root, [
+      "--listing",
+      "rich",
+      "--upload",
+    ]);
+    // How the listing links it (Python's surrogate escape).
+    const folder = server.url("/old%ED%B3%BF/");
+    const listing = await fetchText(folder);
+    equal(listing.res.status, 200);
+    ok(!listing.text.includes("<form"), "no form that cannot work");
+    ok((await fetchText(server.url("/"))).text.includes("<form"));
+    const posted = await fetchText(folder, {
+      method: "POST",
+      body: form([["a.txt", "A"]]),
+    });
+    equal(posted.res.status, 400, posted.text);
+    ok(posted.text.includes("not UTF-8"), posted.text);
+    // No file anywhere (Deno cannot read inside the folder: find can).
+    const files = await new Deno.Command("find", {
+      args: [".", "-type", "f"],
+      cwd: site.root,
+    }).output();
+    equal(new TextDecoder().decode(files.stdout), "");
+  },
+});
+
+Deno.test({
+  name:
     "upload races: two uploads of one name at once; one wins whole, the other gets 409",
   ...opts,
   async fn() {
