@@ -47,6 +47,25 @@ async function readWhileFetching(
   return bytesRead(server.child.pid) - before;
 }
 
+/**
+ * {@linkcode readWhileFetching} for a file expected in the cache. A window
+ * can catch a read of the process's own that has nothing to do with the
+ * file (seen once in a full parallel run on a loaded machine: 221 KB while
+ * a cached 48 KiB file was fetched four times), so a window that read the
+ * file's size or more is tried once more: a file not cached is read in
+ * both. Returns the smaller count.
+ */
+async function readWhileFetchingCached(
+  server: ServeProcess,
+  base: string,
+  path: string,
+  times: number,
+): Promise<number> {
+  const first = await readWhileFetching(server, base, path, times);
+  if (first < SIZE) return first;
+  return Math.min(first, await readWhileFetching(server, base, path, times));
+}
+
 async function startServe(dir: string, ...flags: string[]) {
   const server = new ServeProcess([
     "0",
@@ -88,7 +107,12 @@ Deno.test({
 
     for (const name of cases) {
       equal((await fetchShape(base, `/${name}.bin`)).byte, 1);
-      const read = await readWhileFetching(server, base, `/${name}.bin`, 4);
+      const read = await readWhileFetchingCached(
+        server,
+        base,
+        `/${name}.bin`,
+        4,
+      );
       ok(read < SIZE, `${name}.bin was read from disk again (${read} bytes)`);
     }
     const listing = async () =>
@@ -153,7 +177,7 @@ Deno.test({
     await using _ = server;
     for (const path of paths) {
       equal((await fetchShape(base, path)).byte, 1);
-      ok(await readWhileFetching(server, base, path, 2) < SIZE, "cached");
+      ok(await readWhileFetchingCached(server, base, path, 2) < SIZE, "cached");
     }
 
     let round = 0;
@@ -265,7 +289,7 @@ Deno.test({
     for (const path of ["/sub/page.bin", "/link.bin"]) {
       await fetchShape(base, path);
       ok(
-        await readWhileFetching(server, base, path, 2) < SIZE,
+        await readWhileFetchingCached(server, base, path, 2) < SIZE,
         `${path} cached`,
       );
     }
