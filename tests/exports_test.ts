@@ -133,6 +133,7 @@ const ROWS: readonly Row[] = [
       "UrlopenOptions",
       "UrlretrieveOptions",
       "UserPassword",
+      "VerifyLocations",
     ],
   },
   {

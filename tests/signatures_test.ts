@@ -13,9 +13,10 @@
  *
  * Also checked: each class's public data attributes (names, and values
  * where JSON holds them), each named tuple's `_fields`, iteration and
- * tuple helpers, and the instance attributes of the classes re-exported
- * from http.client, http.cookiejar and urllib.response (those checked
- * with the methods they inherit from email.message.Message and io).
+ * tuple helpers, every other public method by name, and the instance
+ * attributes of the classes re-exported from http.client, http.cookiejar,
+ * urllib.response, ssl and the built-ins (those checked with the methods
+ * they inherit from email.message.Message, io and _ssl).
  * What we leave out on purpose is in NOT_ATTRIBUTES, NOT_METHODS and
  * OTHER_SHAPES, each with why.
  *
@@ -42,6 +43,7 @@ interface Signatures {
   classes: Record<string, {
     methods: Record<string, string>;
     attributes: Record<string, unknown>;
+    other_methods: Record<string, string>;
     fields?: string[];
     instance_attributes?: string[];
   }>;
@@ -83,6 +85,13 @@ const MODULES: Record<string, Record<string, unknown>> = {
     MozillaCookieJar: request.MozillaCookieJar,
   },
   "urllib.response": { addinfourl: request.addinfourl },
+  ssl: {
+    SSLCertVerificationError: request.SSLCertVerificationError,
+    SSLContext: request.SSLContext,
+    SSLError: request.SSLError,
+    create_default_context: request.create_default_context,
+  },
+  builtins: { TimeoutError: error.TimeoutError },
 };
 
 // deno-lint-ignore no-explicit-any
@@ -219,6 +228,10 @@ const REQUIRED: Record<string, unknown[]> = {
   "http.cookiejar.MozillaCookieJar": [],
   "http.cookiejar.MozillaCookieJar.save": [],
   "urllib.response.addinfourl": [new Uint8Array(0), null, "http://h/"],
+  "ssl.create_default_context": [],
+  "ssl.SSLContext": [],
+  "ssl.SSLContext.load_default_certs": [],
+  "_ssl._SSLContext.load_verify_locations": [],
 };
 
 /** How to make an instance of each class whose methods are probed. */
@@ -297,6 +310,14 @@ const INSTANCES: Record<string, () => object> = {
   "http.cookiejar.MozillaCookieJar": () => new request.MozillaCookieJar(),
   "urllib.response.addinfourl": () =>
     new request.addinfourl(new Uint8Array(0), null, "http://h/", 200),
+  "ssl.SSLContext": () => new request.SSLContext(),
+  "ssl.SSLError": () => new request.SSLError(null, "x"),
+  "ssl.SSLCertVerificationError": () =>
+    new request.SSLCertVerificationError(
+      20,
+      "unable to get local issuer certificate",
+    ),
+  "builtins.TimeoutError": () => new error.TimeoutError(),
 };
 
 /**
@@ -321,6 +342,25 @@ const HEADERS_ONLY =
 /** Why HTTPResponse lacks http.client's connection state. */
 const NO_CONNECTION_STATE =
   "http.client's connection state; ours reads through a body source (README: Differences from Python)";
+
+/** Why HTTPResponse lacks an io method. */
+const NO_FILE_PLUMBING =
+  "io's file plumbing beyond reading: a response has no descriptor, position or write side (README: Differences from Python)";
+/** Why SSLContext lacks an OpenSSL setting. */
+const NO_TLS_KNOBS =
+  "Deno's TLS (rustls) takes a hostname, authorities and ALPN only: versions, ciphers, options and flags are its own (README: Differences from Python)";
+/** Why SSLContext lacks client certificates. */
+const NO_CLIENT_CERT =
+  "Deno.startTls takes no client certificate (README: Differences from Python)";
+/** Why SSLContext lacks the server side. */
+const CLIENT_ONLY =
+  "a context here is a client's, for urlopen's HTTPS (README: Differences from Python)";
+/** Why SSLContext cannot wrap a socket itself. */
+const NO_WRAPPING =
+  "a context configures urlopen's HTTPS; there are no Python sockets or BIOs to wrap (README: Differences from Python)";
+/** Why SSLContext lacks ALPN. */
+const NO_ALPN =
+  "the HTTPS handler speaks HTTP/1.1 and offers no ALPN (README: Differences from Python)";
 
 /**
  * Python class (or instance) attributes we do not have, with why.
@@ -357,6 +397,18 @@ const NOT_ATTRIBUTES: Record<string, string> = {
   "urllib.response.addinfourl.file":
     "tempfile's wrapper's, which Python's addinfourl is built on; as above",
   "urllib.response.addinfourl.name": "as above",
+  "ssl.SSLContext.hostname_checks_common_name":
+    "rustls matches names against subjectAltName only (README: Differences from Python)",
+  "ssl.SSLContext.keylog_filename": NO_TLS_KNOBS,
+  "ssl.SSLContext.maximum_version": NO_TLS_KNOBS,
+  "ssl.SSLContext.minimum_version": NO_TLS_KNOBS,
+  "ssl.SSLContext.num_tickets": NO_TLS_KNOBS,
+  "ssl.SSLContext.options": NO_TLS_KNOBS,
+  "ssl.SSLContext.post_handshake_auth": NO_CLIENT_CERT,
+  "ssl.SSLContext.protocol": CLIENT_ONLY,
+  "ssl.SSLContext.security_level": NO_TLS_KNOBS,
+  "ssl.SSLContext.sni_callback": CLIENT_ONLY,
+  "ssl.SSLContext.verify_flags": NO_TLS_KNOBS,
 };
 
 /**
@@ -371,9 +423,56 @@ const NOT_METHODS: Record<string, string> = {
   "email.message.Message.set_param": HEADERS_ONLY,
   "email.message.Message.set_payload": HEADERS_ONLY,
   "email.message.Message.set_type": HEADERS_ONLY,
+  "email.message.Message.attach": HEADERS_ONLY,
+  "email.message.Message.get_charset": HEADERS_ONLY,
+  "email.message.Message.get_unixfrom": HEADERS_ONLY,
+  "email.message.Message.is_multipart": HEADERS_ONLY,
+  "email.message.Message.set_boundary": HEADERS_ONLY,
+  "email.message.Message.set_charset": HEADERS_ONLY,
+  "email.message.Message.set_unixfrom": HEADERS_ONLY,
+  "email.message.Message.walk": HEADERS_ONLY,
+  "email.message.Message.raw_items":
+    "not ported: email.message's raw header access (under http.client's compat32 policy what items() gives, as received)",
+  "email.message.Message.set_raw":
+    "not ported: as above (add_header appends a header as given)",
+  "http.client.HTTPMessage.getallmatchingheaders":
+    "always an empty list in Python 3 (README: Importing)",
+  "http.client.HTTPResponse.begin": NO_CONNECTION_STATE,
+  "http.client.HTTPResponse.fileno": NO_FILE_PLUMBING,
+  "http.client.HTTPResponse.flush": NO_FILE_PLUMBING,
+  "http.client.HTTPResponse.readable": NO_FILE_PLUMBING,
+  "_io._BufferedIOBase.detach": NO_FILE_PLUMBING,
+  "_io._BufferedIOBase.readinto1": NO_FILE_PLUMBING,
+  "_io._BufferedIOBase.write": NO_FILE_PLUMBING,
+  "_io._IOBase.isatty": NO_FILE_PLUMBING,
+  "_io._IOBase.seekable": NO_FILE_PLUMBING,
+  "_io._IOBase.tell": NO_FILE_PLUMBING,
+  "_io._IOBase.writable": NO_FILE_PLUMBING,
+  "_io._IOBase.writelines": NO_FILE_PLUMBING,
+  "http.cookiejar.CookieJar.set_policy":
+    "there are no cookie policy objects (README: Differences from Python)",
+  "http.cookiejar.CookieJar.set_cookie_if_ok": "as above",
+  "socketserver.TCPServer.fileno":
+    "a server's socket is Deno's listener, which has no file descriptor (README: Differences from Python)",
   "_io._IOBase.seek":
     "a response is not seekable: Python's raises io.UnsupportedOperation (README: Differences from Python)",
   "_io._IOBase.truncate": "as above",
+  "_ssl._SSLContext.get_ca_certs":
+    "OpenSSL's parsed store; the authorities loaded are caCerts, as PEM text (README: Differences from Python)",
+  "_ssl._SSLContext.cert_store_stats": "as above",
+  "_ssl._SSLContext.session_stats": NO_TLS_KNOBS,
+  "_ssl._SSLContext.get_ciphers": NO_TLS_KNOBS,
+  "_ssl._SSLContext.set_ciphers": NO_TLS_KNOBS,
+  "_ssl._SSLContext.set_ecdh_curve": NO_TLS_KNOBS,
+  "_ssl._SSLContext.load_dh_params": CLIENT_ONLY,
+  "_ssl._SSLContext.load_cert_chain": NO_CLIENT_CERT,
+  "_ssl._SSLContext.set_psk_client_callback": NO_TLS_KNOBS,
+  "_ssl._SSLContext.set_psk_server_callback": CLIENT_ONLY,
+  "ssl.SSLContext.set_servername_callback": CLIENT_ONLY,
+  "ssl.SSLContext.set_alpn_protocols": NO_ALPN,
+  "ssl.SSLContext.set_npn_protocols": NO_ALPN,
+  "ssl.SSLContext.wrap_bio": NO_WRAPPING,
+  "ssl.SSLContext.wrap_socket": NO_WRAPPING,
 };
 
 /**
@@ -693,6 +792,39 @@ Deno.test("signatures: named tuples have Python's _fields, iterate in that order
     }
     if (typeof cls["_make"] !== "function") {
       wrong.push(`${classKey}._make missing`);
+    }
+  }
+  deepEqual(wrong, [], `\n${wrong.join("\n")}`);
+});
+
+/** Whether the class `classKey` names has `method`, static or not. */
+function hasMethod(
+  classKey: string,
+  cls: Record<string, unknown>,
+  method: string,
+): boolean {
+  // ThreadingMixIn is a function making the class: look at what it makes.
+  const made = classKey === "socketserver.ThreadingMixIn"
+    ? socketserver.ThreadingMixIn(socketserver.TCPServer) as unknown as Record<
+      string,
+      unknown
+    >
+    : cls;
+  const proto = made["prototype"] as Record<string, unknown> | undefined;
+  return typeof made[method] === "function" ||
+    typeof proto?.[method] === "function";
+}
+
+Deno.test("signatures: classes have Python's other public methods", () => {
+  const wrong: string[] = [];
+  for (const [classKey, info] of Object.entries(signatures.classes)) {
+    const cls = exported(classKey) as Record<string, unknown> | undefined;
+    if (!cls) continue;
+    for (const [method, key] of Object.entries(info.other_methods)) {
+      if (NOT_METHODS[key]) continue;
+      if (!hasMethod(classKey, cls, method)) {
+        wrong.push(`${classKey}.${method} (${key}): missing`);
+      }
     }
   }
   deepEqual(wrong, [], `\n${wrong.join("\n")}`);

@@ -42,7 +42,11 @@ export {
   HTTPSHandler,
   type HTTPSHandlerOptions,
 } from "./http_handler.ts";
-export { create_default_context, SSLContext } from "./ssl_context.ts";
+export {
+  create_default_context,
+  SSLContext,
+  type VerifyLocations,
+} from "./ssl_context.ts";
 export { SSLCertVerificationError, SSLError } from "./ssl_error.ts";
 export {
   HTTPDefaultErrorHandler,

@@ -12,6 +12,8 @@
 import { X509Certificate } from "node:crypto";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { asPythonOSError } from "../../_util/os_error.ts";
+import { pyArgs } from "../../_util/py_args.ts";
+import { pyRepr } from "../../_util/py_repr.ts";
 import { SSLError } from "./ssl_error.ts";
 
 /**
@@ -22,8 +24,10 @@ import { SSLError } from "./ssl_error.ts";
  * instead, so a context cannot narrow trust to one private CA as Python's
  * can.
  *
- * The certificate chain is always verified: there is no `verify_mode`, as
- * Deno has no per-connection switch for it (`deno run
+ * `new SSLContext()` is Python's `SSLContext(PROTOCOL_TLS_CLIENT)`: a
+ * client's context, `check_hostname` on. The certificate chain is always
+ * verified: `verify_mode` is always `CERT_REQUIRED` (2), as Deno has no
+ * per-connection switch for it (`deno run
  * --unsafely-ignore-certificate-errors=HOST` is the way to skip it).
  *
  * @example Loading authorities: text that holds no certificate is refused
@@ -39,6 +43,114 @@ import { SSLError } from "./ssl_error.ts";
 export class SSLContext {
   /** PEM certificates of the authorities to trust besides Deno's roots. */
   readonly caCerts: string[] = [];
+
+  /**
+   * A client's context. Python's `protocol` may be given only as `null`:
+   * there are no `PROTOCOL_*` constants, and a context here is always
+   * Python's `PROTOCOL_TLS_CLIENT` one.
+   */
+  constructor(protocol?: null);
+  /** Python's keyword: `new SSLContext({ protocol: null })`. */
+  constructor(options: { protocol?: null });
+  constructor(...args: unknown[]) {
+    const { protocol } = pyArgs({
+      fn: "SSLContext",
+      names: ["protocol"] as const,
+      defaults: { protocol: null as unknown },
+    }, args);
+    if (protocol !== null) {
+      throw new TypeError(
+        `SSLContext(): protocol must be null: contexts here are clients' (Python's PROTOCOL_TLS_CLIENT), not ${
+          pyRepr(protocol)
+        }`,
+      );
+    }
+  }
+
+  /**
+   * Python's `verify_mode`: always `CERT_REQUIRED` (2), the chain being
+   * verified on every connection. Setting it to 2 is accepted; `CERT_NONE`
+   * (0) and `CERT_OPTIONAL` (1) are a `RangeError`, so a script that
+   * means to skip verification learns at once that it cannot (Deno has no
+   * per-connection switch: `deno run
+   * --unsafely-ignore-certificate-errors=HOST` skips it for a host).
+   *
+   * @example
+   * ```ts
+   * import { equal, throws } from "node:assert/strict";
+   * import { create_default_context } from "@pyport/web/urllib/request";
+   * const ctx = create_default_context();
+   * equal(ctx.verify_mode, 2); // ssl.CERT_REQUIRED
+   * ctx.check_hostname = false;
+   * throws(() => { ctx.verify_mode = 0; }, RangeError); // ssl.CERT_NONE
+   * ```
+   */
+  get verify_mode(): number {
+    return CERT_REQUIRED;
+  }
+  set verify_mode(value: number) {
+    if (!Number.isInteger(value)) {
+      throw new TypeError(
+        `verify_mode must be an integer, not ${pyRepr(value)}`,
+      );
+    }
+    if (value < 0 || value > CERT_REQUIRED) {
+      throw new RangeError("invalid value for verify_mode");
+    }
+    if (value !== CERT_REQUIRED) {
+      throw new RangeError(
+        `verify_mode can only be CERT_REQUIRED (2): Deno verifies every certificate chain (run deno with --unsafely-ignore-certificate-errors=HOST to skip it), not ${value}`,
+      );
+    }
+  }
+
+  /**
+   * Python's `load_default_certs(purpose=Purpose.SERVER_AUTH)`: nothing to
+   * do, Deno's roots being always trusted. `purpose` may be given only as
+   * `null` (a client's context).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { SSLContext } from "@pyport/web/urllib/request";
+   * const ctx = new SSLContext();
+   * ctx.load_default_certs();
+   * equal(ctx.caCerts.length, 0); // Deno's roots, trusted all along
+   * ```
+   */
+  load_default_certs(purpose?: null): void;
+  /** Python's keyword: `load_default_certs({ purpose: null })`. */
+  load_default_certs(options: { purpose?: null }): void;
+  load_default_certs(...args: unknown[]): void {
+    const { purpose } = pyArgs({
+      fn: "load_default_certs",
+      names: ["purpose"] as const,
+      defaults: { purpose: null as unknown },
+    }, args);
+    if (purpose !== null) {
+      throw new TypeError(
+        `load_default_certs(): purpose must be null: contexts here are clients' (Python's Purpose.SERVER_AUTH), not ${
+          pyRepr(purpose)
+        }`,
+      );
+    }
+  }
+
+  /**
+   * Python's `set_default_verify_paths()`: nothing to do, Deno's roots
+   * (Mozilla's, or the system's with `DENO_TLS_CA_STORE=system`) being
+   * always trusted.
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { SSLContext } from "@pyport/web/urllib/request";
+   * const ctx = new SSLContext();
+   * ctx.set_default_verify_paths();
+   * equal(ctx.caCerts.length, 0);
+   * ```
+   */
+  set_default_verify_paths(): void {}
 
   /**
    * Whether the server's certificate must name the host connected to
@@ -66,17 +178,35 @@ export class SSLContext {
    * them) and, beyond Python, any `.pem` or `.crt` file; links are followed.
    */
   load_verify_locations(
-    cafile?: string | null | {
-      cafile?: string | null;
-      capath?: string | null;
-      cadata?: string | Uint8Array | null;
-    },
+    cafile?: string | null,
     capath?: string | null,
     cadata?: string | Uint8Array | null,
-  ): void {
-    let file = cafile;
-    if (file !== null && typeof file === "object") {
-      ({ cafile: file = null, capath = null, cadata = null } = file);
+    options?: VerifyLocations,
+  ): void;
+  /** Python's keywords: `load_verify_locations({ cadata })`. */
+  load_verify_locations(options: VerifyLocations): void;
+  load_verify_locations(...args: unknown[]): void {
+    const { cafile: file, capath, cadata } = pyArgs({
+      fn: "load_verify_locations",
+      names: ["cafile", "capath", "cadata"] as const,
+      defaults: {
+        cafile: null as string | null,
+        capath: null as string | null,
+        cadata: null as string | Uint8Array | null,
+      },
+    }, args);
+    for (const [name, value] of [["cafile", file], ["capath", capath]]) {
+      if (value !== null && typeof value !== "string") {
+        throw new TypeError(`${name} should be a valid filesystem path`);
+      }
+    }
+    if (
+      cadata !== null && typeof cadata !== "string" &&
+      !(cadata instanceof Uint8Array)
+    ) {
+      throw new TypeError(
+        "cadata should be an ASCII string or a bytes-like object",
+      );
     }
     if (file === "") {
       throw asPythonOSError(
@@ -84,7 +214,7 @@ export class SSLContext {
         null,
       );
     }
-    if (cadata !== undefined && cadata !== null && cadata.length === 0) {
+    if (cadata !== null && cadata.length === 0) {
       throw new TypeError("Empty certificate data");
     }
     if (!file && !capath && !cadata) {
@@ -130,6 +260,19 @@ export class SSLContext {
       this.caCerts.push(cadata);
     }
   }
+}
+
+/** Python's `ssl.CERT_REQUIRED`: the only `verify_mode` there is here. */
+const CERT_REQUIRED = 2;
+
+/** The authorities to trust, by Python's keywords. */
+export interface VerifyLocations {
+  /** A PEM file of certificates. */
+  cafile?: string | null;
+  /** A folder of certificates (OpenSSL's hash-named files, `.pem`, `.crt`). */
+  capath?: string | null;
+  /** PEM text, or DER bytes back to back. */
+  cadata?: string | Uint8Array | null;
 }
 
 /** A PEM certificate block whose body is base64 (what OpenSSL can load). */
@@ -247,28 +390,50 @@ function realFileOrNull(path: string): string | null {
 }
 
 /**
- * Python's `ssl.create_default_context(cafile=None, capath=None,
- * cadata=None)` for client use.
+ * Python's `ssl.create_default_context(purpose=Purpose.SERVER_AUTH, *,
+ * cafile=None, capath=None, cadata=None)` for client use: the authorities
+ * by keyword. A context here is always a client's (Python's
+ * `Purpose.SERVER_AUTH`), so `purpose` may be given only as `null`.
  *
  * @example
  * ```ts
- * import { ok as assert } from "node:assert/strict";
+ * import { ok as assert, throws } from "node:assert/strict";
  * import { create_default_context } from "@pyport/web/urllib/request";
  * assert(create_default_context().caCerts.length === 0);
+ * // A misspelt keyword is refused, not ignored (the CA would be missing).
+ * throws(() => create_default_context({ ca_file: "ca.pem" } as never), TypeError);
  * ```
  */
 export function create_default_context(
-  options: {
-    cafile?: string | null;
-    capath?: string | null;
-    cadata?: string | Uint8Array | null;
-  } = {},
-): SSLContext {
+  purpose?: null,
+  options?: VerifyLocations,
+): SSLContext;
+/** Python's keywords: `create_default_context({ cafile })`. */
+export function create_default_context(options: VerifyLocations): SSLContext;
+export function create_default_context(...args: unknown[]): SSLContext {
+  const options = pyArgs({
+    fn: "create_default_context",
+    names: ["purpose"] as const,
+    keywordOnly: ["cafile", "capath", "cadata"] as const,
+    defaults: {
+      purpose: null as unknown,
+      cafile: null as string | null,
+      capath: null as string | null,
+      cadata: null as string | Uint8Array | null,
+    },
+  }, args);
+  if (options.purpose !== null) {
+    throw new TypeError(
+      `create_default_context(): purpose must be null: contexts here are clients' (Python's Purpose.SERVER_AUTH), not ${
+        pyRepr(options.purpose)
+      }`,
+    );
+  }
   const ctx = new SSLContext();
-  const cadata = options.cadata;
+  const { cafile, capath, cadata } = options;
   const given = cadata instanceof Uint8Array ? cadata.length > 0 : cadata;
-  if (options.cafile || options.capath || given) {
-    ctx.load_verify_locations(options);
+  if (cafile || capath || given) {
+    ctx.load_verify_locations({ cafile, capath, cadata });
   }
   return ctx;
 }
