@@ -204,12 +204,12 @@ export class HTTPError extends URLError {
     this.url = url;
   }
 
-  /** The reason phrase (an alias of `msg`, as in Python). */
+  /**
+   * The reason phrase: `msg`, read-only as Python's property (assigning
+   * it is a `TypeError`, Python's `AttributeError`; assign `msg`).
+   */
   override get reason(): string {
     return this.msg;
-  }
-  override set reason(value: unknown) {
-    this.msg = String(value);
   }
 
   /** The response headers. */

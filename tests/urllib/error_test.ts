@@ -45,6 +45,39 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
   equal(bare.reason, "something bad happened");
 });
 
+Deno.test("HTTPError.reason is msg and, as Python's property, has no setter", () => {
+  const err = new HTTPError("http://h/", 404, "Not Found", null, null);
+  // Python: AttributeError: property 'reason' of 'HTTPError' object has no
+  // setter. Ours changed msg, yet the message still said "Not Found".
+  throws(() => {
+    (err as { reason: unknown }).reason = "Gone";
+  }, TypeError);
+  equal(err.msg, "Not Found");
+  err.msg = "Gone";
+  equal(err.reason, "Gone");
+  // A URLError's reason is a plain attribute in Python: settable.
+  const plain = new URLError("a");
+  plain.reason = "b";
+  equal(plain.reason, "b");
+});
+
+Deno.test("an error's message is its own, written when made (README: Differences from Python, Errors)", () => {
+  // Python builds str(e) when printing; here the message is a plain own
+  // property, which structuredClone (and postMessage) copy.
+  const errors = [
+    new HTTPError("http://h/", 404, "Not Found", null, null),
+    new URLError("no host given"),
+    new ContentTooShortError("retrieval incomplete", ["f", null]),
+  ];
+  for (const err of errors) {
+    ok(Object.hasOwn(err, "message"), err.name);
+    equal(structuredClone(err).message, err.message);
+  }
+  const [http] = errors as [HTTPError];
+  http.code = 500;
+  equal(String(http), "HTTPError: HTTP Error 404: Not Found");
+});
+
 Deno.test("URLError(reason, filename=None): filename by keyword, None by default, no third argument", () => {
   equal(new URLError("r", { filename: "f.txt" }).filename, "f.txt");
   equal(new URLError("r").filename, null);
