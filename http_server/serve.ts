@@ -758,7 +758,8 @@ function checkPermissions(options: ServeOptions): void {
 
 /**
  * The `deno run` flags that let workers read (and, for uploads, write)
- * what this process may, when it may not everywhere.
+ * what this process may, when it may not everywhere: each worker reads
+ * the folder and every file named on the command line again.
  */
 function folderGrants(options: ServeOptions): string[] {
   const everywhere = (name: "read" | "write") =>
@@ -770,6 +771,7 @@ function folderGrants(options: ServeOptions): string[] {
       options.tlsCert,
       options.tlsKey,
       options.tlsPasswordFile,
+      options.hosting?.authFile ?? null,
     ].filter((path) => path !== null);
     grants.push(`--allow-read=${paths.join(",")}`);
   }

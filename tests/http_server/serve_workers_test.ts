@@ -289,3 +289,53 @@ Deno.test("serve_workers: a worker count that is no whole number is named in the
     );
   }
 });
+
+Deno.test({
+  name:
+    "serve --workers 2 --auth-file with --allow-read for the folder and the file: the workers may read the file too",
+  ignore: !LINUX,
+  async fn() {
+    const users = await Deno.makeTempFile({ prefix: "pyport_users_" });
+    try {
+      await Deno.writeTextFile(users, "ada:lovelace\n");
+      await using server = new ServeProcess(
+        [
+          "0",
+          "-b",
+          "127.0.0.1",
+          "-d",
+          dir,
+          "--workers",
+          "2",
+          "--auth-file",
+          users,
+        ],
+        {
+          permissions: [
+            "--allow-net",
+            `--allow-read=${dir},${users}`,
+            "--allow-run",
+          ],
+        },
+      );
+      const port = await server.started();
+      await until(
+        () => childPids(server.child.pid).length === 2,
+        "two workers",
+      );
+      // Each worker reads the file on its own: ask several times.
+      for (let i = 0; i < 6; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+          headers: {
+            Authorization: `Basic ${btoa("ada:lovelace")}`,
+            Connection: "close",
+          },
+          signal: AbortSignal.timeout(10_000),
+        });
+        equal(await res.text(), "Hello World\n");
+      }
+    } finally {
+      await Deno.remove(users);
+    }
+  },
+});
