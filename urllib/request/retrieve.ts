@@ -82,7 +82,8 @@ class StagedWriter {
 
 /**
  * Opens `target` to write the download to, and tells whether its writes
- * can wait (it is no regular file); an abort rejects at once. The open of
+ * can wait (it is no regular file, or may not be looked at); an abort
+ * rejects at once. The open of
  * a FIFO waits for a reader: once abandoned, it is given one (an open for
  * reading and writing, which never waits) so that it finishes, rather than
  * keep the process alive, and both are closed.
@@ -116,6 +117,9 @@ async function openTarget(
   try {
     return [file, !(await file.stat()).isFile];
   } catch (error) {
+    // Deno's fstat needs read permission, which writing the download
+    // does not: without it, the target is taken for one that may wait.
+    if (error instanceof Deno.errors.NotCapable) return [file, true];
     file.close();
     throw error;
   }

@@ -215,3 +215,40 @@ console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`,
     }
   },
 });
+
+Deno.test({
+  name:
+    "urlretrieve to a named file needs write permission for it, not read permission too",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const scratch = await Deno.makeTempDir({ prefix: "pyport_writeonly_" });
+    const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
+    const script = `${scratch}/retrieve.ts`;
+    const target = `${scratch}/page.txt`;
+    await Deno.writeTextFile(
+      script,
+      `import { urlretrieve } from ${JSON.stringify(module.href)};
+const [path] = await urlretrieve("data:,abc", ${JSON.stringify(target)});
+console.log(path);`,
+    );
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-prompt",
+          "--config",
+          new URL("../../../deno.json", import.meta.url).pathname,
+          `--allow-write=${target}`,
+          script,
+        ],
+        stdin: "null",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+      equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      equal(new TextDecoder().decode(out.stdout), `${target}\n`);
+      equal(await Deno.readTextFile(target), "abc");
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
+    }
+  },
+});
