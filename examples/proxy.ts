@@ -6,21 +6,23 @@
  * Run it from a checkout:
  *
  * ```sh
- * deno run -A examples/proxy.ts URL [PROXY_URL]
- * deno run -A examples/proxy.ts http://www.python.org/ http://127.0.0.1:8888
- * http_proxy=http://127.0.0.1:8888 deno run -A examples/proxy.ts http://www.python.org/
+ * deno run --allow-net examples/proxy.ts URL [PROXY_URL]
+ * deno run --allow-net examples/proxy.ts http://www.python.org/ http://127.0.0.1:8888
+ * http_proxy=http://127.0.0.1:8888 deno run --allow-net --allow-env=http_proxy examples/proxy.ts http://www.python.org/
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/proxy URL [PROXY_URL]
+ * deno run --allow-net jsr:@pyport/web/examples/proxy URL [PROXY_URL]
  * ```
  *
  * Each fetch prints its status, size, the `Via` header a proxy may add
  * and the first line of the page. Without `PROXY_URL` the proxy comes from the environment (`http_proxy`,
  * `https_proxy`, `no_proxy`), as `ProxyHandler()` with no argument reads
- * it; with neither, only the direct fetch runs. Credentials go in the
+ * it, which needs env permission for them (`--allow-env`, or
+ * `--allow-env=http_proxy,https_proxy,no_proxy`; without it they are not
+ * seen); with neither, only the direct fetch runs. Credentials go in the
  * proxy URL (`http://user:password@proxy:3128`). The exit status is 1
  * when a fetch fails, 2 for a bad command line (no `URL`, or one with no
  * scheme, as in `www.python.org`).
@@ -91,8 +93,13 @@ async function main(args: string[]): Promise<number> {
   const proxies = proxyArg ? { http: proxyArg, https: proxyArg } : getproxies();
   const proxied = Object.entries(proxies).filter(([scheme]) => scheme !== "no");
   if (proxied.length === 0) {
+    // getproxies() reads only what env permission covers, and never asks.
+    const readable =
+      Deno.permissions.querySync({ name: "env" }).state === "granted";
     console.log(
-      "no proxy given and none in the environment: skipping the proxied fetch",
+      readable
+        ? "no proxy given and none in the environment: skipping the proxied fetch"
+        : "no proxy given, and none in the environment variables env permission covers (--allow-env): skipping the proxied fetch",
     );
     return ok ? 0 : 1;
   }

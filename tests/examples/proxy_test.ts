@@ -125,3 +125,29 @@ Deno.test({
     ok((await proxy.log()).includes("/through-tinyproxy"), await proxy.log());
   },
 });
+
+Deno.test("proxy.ts with the least permissions: http_proxy is used with --allow-env=http_proxy, and without env permission it says it cannot look", async () => {
+  await using site = origin();
+  await using proxy = fakeProxy();
+  const env = { http_proxy: proxy.url };
+  const scoped = await runExample("proxy.ts", [`${site.url}/x`], {
+    env,
+    permissions: ["--no-prompt", "--allow-net", "--allow-env=http_proxy"],
+  });
+  equal(scoped.code, 0, scoped.stderr);
+  ok(scoped.stdout.includes(`proxy for http: ${proxy.url}\n`), scoped.stdout);
+  ok(scoped.stdout.includes("  Via: 1.1 fakeproxy\n"), scoped.stdout);
+  const denied = await runExample("proxy.ts", [`${site.url}/x`], {
+    env,
+    permissions: ["--no-prompt", "--allow-net"],
+  });
+  equal(denied.code, 0, denied.stderr);
+  ok(denied.stdout.startsWith("direct: 200 OK"), denied.stdout);
+  ok(
+    denied.stdout.endsWith(
+      "no proxy given, and none in the environment variables env permission covers (--allow-env): skipping the proxied fetch\n",
+    ),
+    denied.stdout,
+  );
+  equal(proxy.requests.length, 1);
+});

@@ -18,16 +18,37 @@ import type { addinfourl } from "./response.ts";
 import { splitPasswd, splitPort, splitType, splitUser } from "./_split.ts";
 import { pyStrip } from "../../_util/py_str.ts";
 
+/**
+ * The variables read where env permission is given by name only
+ * (`--allow-env=http_proxy,no_proxy`): the whole environment cannot be
+ * listed then, so the usual `<scheme>_proxy` names are asked for one by
+ * one, in both cases, and `REQUEST_METHOD` for the CGI rule.
+ */
+const NAMED_VARIABLES = ["http", "https", "ftp", "all", "no"]
+  .flatMap((scheme) => [`${scheme.toUpperCase()}_PROXY`, `${scheme}_proxy`])
+  .concat("REQUEST_METHOD");
+
+/** Whether env permission is already given for `variable` (or all). */
+function mayRead(variable?: string): boolean {
+  const descriptor: Deno.EnvPermissionDescriptor = variable === undefined
+    ? { name: "env" }
+    : { name: "env", variable };
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
 function environment(): Record<string, string> {
   try {
     // Asking first keeps urlopen from raising a permission prompt: without
     // env access there are simply no proxy settings.
-    if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
-      return {};
+    if (mayRead()) return Deno.env.toObject();
+    const env: Record<string, string> = {};
+    for (const name of NAMED_VARIABLES) {
+      const value = mayRead(name) ? Deno.env.get(name) : undefined;
+      if (value !== undefined) env[name] = value;
     }
-    return Deno.env.toObject();
+    return env;
   } catch {
-    // Without --allow-env there are no proxy settings to read.
+    // No permission API here: no proxy settings to read.
     return {};
   }
 }
@@ -37,7 +58,12 @@ function environment(): Record<string, string> {
  * case; a lower-case one wins; an empty one removes the scheme) as a
  * `{ scheme: url }` record. `no_proxy` appears as `no`. When
  * `REQUEST_METHOD` is set (a CGI script) the upper-case `HTTP_PROXY` is
- * ignored, as in Python.
+ * ignored, as in Python. Only variables Deno's env permission already
+ * covers are read (it never prompts): all of them with `--allow-env`; with
+ * `--allow-env=NAME,...`, those of `http_proxy`, `https_proxy`,
+ * `ftp_proxy`, `all_proxy`, `no_proxy` (lower or upper case) and
+ * `REQUEST_METHOD` that it names. Without env permission there are no
+ * proxies, and requests go straight to the server.
  *
  * @example
  * ```ts
