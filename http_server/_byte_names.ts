@@ -6,9 +6,10 @@
  *
  * Deno's file APIs (and its `node:fs`, even with `Buffer` paths) turn such
  * bytes into U+FFFD, so the name can be neither read from a folder nor
- * opened. On Linux with `--allow-ffi` (`-A`), this module asks the C library
- * directly: `readdir` for the exact names, `realpath`, and `open(O_PATH)`
- * for a descriptor whose `/proc/self/fd/N` alias Deno can stat and open.
+ * opened. On Linux with all permissions (`-A`: FFI, and the alias below,
+ * which Deno opens only then), this module asks the C library directly:
+ * `readdir` for the exact names, `realpath`, and `open(O_PATH)` for a
+ * descriptor whose `/proc/self/fd/N` alias Deno can stat and open.
  * Anywhere else, a listed name Deno cannot reach is marked `unreachable`
  * (the listing shows it without a link). Names that are valid UTF-8 take
  * Deno's own calls, unchanged and at no extra cost.
@@ -45,13 +46,38 @@ function hasEscapes(path: string): boolean {
   return !path.isWellFormed();
 }
 
+let aliasWorks: boolean | undefined;
+
+/**
+ * Whether Deno opens a descriptor's `/proc/self/fd/N` alias here, tried
+ * once: it refuses without all permissions (`--allow-ffi` alone is not
+ * enough), and a name reached only through the alias is then unreachable.
+ */
+function aliasUsable(lib: Libc): boolean {
+  if (aliasWorks === undefined) {
+    aliasWorks = false;
+    const fd = lib.open(cPath("/"), O_PATH | O_CLOEXEC);
+    if (fd >= 0) {
+      try {
+        Deno.statSync(`/proc/self/fd/${fd}`);
+        aliasWorks = true;
+      } catch {
+        // Not all permissions, or no /proc.
+      } finally {
+        lib.close(fd);
+      }
+    }
+  }
+  return aliasWorks;
+}
+
 /**
  * Runs `use` with the C library, or returns `null` where it cannot be
- * asked.
+ * asked, or where what it finds could not be opened (the alias refused).
  */
 function withLibc<T>(use: (libc: Libc) => T): T | null {
   const lib = libc();
-  return lib === null ? null : use(lib);
+  return lib === null || !aliasUsable(lib) ? null : use(lib);
 }
 
 function notFound(path: string): Deno.errors.NotFound {

@@ -169,3 +169,38 @@ Deno.test({
     equal((await get(addressOf(server), "/r%EF%BF%BD.txt")).status, 200);
   });
 });
+
+Deno.test({
+  name:
+    "with FFI but not all permissions, names Deno cannot open are listed as text, not as dead links",
+  ignore: !LINUX,
+}, async () => {
+  await withTree(async (dir) => {
+    // The C library reads the exact names, but Deno opens the descriptor's
+    // /proc/self/fd alias only with all permissions: a link would be a 404.
+    await using server = await spawnServer(
+      "ours with --allow-ffi, without -A",
+      Deno.execPath(),
+      [
+        "run",
+        "--allow-read",
+        "--allow-ffi",
+        "--allow-net=127.0.0.1",
+        SERVE_TS,
+        "0",
+        "-b",
+        "127.0.0.1",
+        "-d",
+        dir,
+      ],
+    );
+    const root = latin1.decode((await get(addressOf(server), "/")).body);
+    ok(!root.includes('href="caf%ED%B3%A9.txt"'), root);
+    ok(!root.includes('href="sub%ED%B3%BF/"'), root);
+    ok(root.includes("<li>caf\xef\xbf\xbd.txt</li>"), root);
+    ok(root.includes("<li>sub\xef\xbf\xbd/</li>"), root);
+    ok(root.includes('<a href="r%EF%BF%BD.txt">'), root);
+    ok(root.includes('<a href="ok.txt">ok.txt</a>'), root);
+    equal((await get(addressOf(server), "/r%EF%BF%BD.txt")).status, 200);
+  });
+});
