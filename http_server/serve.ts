@@ -499,8 +499,12 @@ function bindError(error: unknown, host: string, port: number): StartError {
     );
   }
   if (error instanceof Deno.errors.NotCapable) {
+    // Reading the folder was granted before binding: what is missing is
+    // the address (perhaps granted for another, e.g. 0.0.0.0 where the
+    // default binds ::).
+    const shown = host.includes(":") ? `[${host}]` : host;
     return new StartError(
-      `Deno needs permission to listen and read files: run with -A (or --allow-net --allow-read)`,
+      `Deno needs permission to listen on ${shown} port ${port}: run with -A (or --allow-net)`,
     );
   }
   if (error instanceof Deno.errors.PermissionDenied) {

@@ -700,6 +700,17 @@ Deno.test({
           [],
           /^Error: Deno needs permission to read '.*': run with -A \(or --allow-read=/,
         ],
+        // Reading granted, listening not: the address is named, not reading.
+        [
+          [`--allow-read=${site}`],
+          [],
+          /^Error: Deno needs permission to listen on 127\.0\.0\.1 port 0: run with -A \(or --allow-net\)\n$/,
+        ],
+        [
+          [`--allow-read=${site}`, "--allow-net=127.0.0.2"],
+          [],
+          /^Error: Deno needs permission to listen on 127\.0\.0\.1 port 0: run with -A \(or --allow-net\)\n$/,
+        ],
       ];
       for (const [permissions, flags, message] of refused) {
         await using server = new ServeProcess(
