@@ -76,10 +76,13 @@ function candidateFolders(): string[] {
   return folders;
 }
 
+/** The first candidate folder Deno's write permission did not cover. */
+let refused: string | null = null;
+
 /**
  * Whether a file can be made and written in `folder` (it is removed again,
  * written or not). A folder Deno's permissions keep this program out of is
- * as unusable as one the system refuses.
+ * as unusable as one the system refuses (and remembered, to say so).
  */
 async function usable(folder: string): Promise<boolean> {
   for (let attempt = 0; attempt < NAMES_PER_FOLDER; attempt++) {
@@ -93,6 +96,7 @@ async function usable(folder: string): Promise<boolean> {
       });
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) continue;
+      if (error instanceof Deno.errors.NotCapable) refused ??= folder;
       return false;
     }
     try {
@@ -124,16 +128,19 @@ async function gettempdir(): Promise<string | null> {
   return null;
 }
 
-/** Python's error where no candidate folder is usable. */
+/**
+ * Python's error where no candidate folder is usable, saying which
+ * permission would give one where Deno's kept this program out.
+ */
 function noTempdir(): Error {
   const folders = candidateFolders();
-  const error = new Deno.errors.NotFound(
-    `[Errno 2] No usable temporary directory found in ${pyRepr(folders)}`,
-  );
-  Object.assign(error, {
-    errno: 2,
-    strerror: `No usable temporary directory found in ${pyRepr(folders)}`,
-  });
+  const strerror = `No usable temporary directory found in ${pyRepr(folders)}${
+    refused === null
+      ? ""
+      : `: Deno needs write permission for one (run with --allow-write=${refused})`
+  }`;
+  const error = new Deno.errors.NotFound(`[Errno 2] ${strerror}`);
+  Object.assign(error, { errno: 2, strerror });
   return error;
 }
 

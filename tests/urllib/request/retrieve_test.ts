@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { urlcleanup, urlretrieve } from "../../../urllib/request/mod.ts";
 import { ContentTooShortError, IncompleteRead } from "../../../urllib/error.ts";
 import { startRaw, startSite } from "./_site.ts";
@@ -247,6 +247,52 @@ console.log(path);`,
       equal(out.code, 0, new TextDecoder().decode(out.stderr));
       equal(new TextDecoder().decode(out.stdout), `${target}\n`);
       equal(await Deno.readTextFile(target), "abc");
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "urlretrieve with no file name and no write permission says which permission would give it a temporary folder",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const scratch = await Deno.makeTempDir({ prefix: "pyport_nowrite_" });
+    const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
+    const script = `${scratch}/retrieve.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { urlretrieve } from ${JSON.stringify(module.href)};
+try {
+  await urlretrieve("data:,abc");
+} catch (error) {
+  console.log(JSON.stringify([error.name, error.errno, error.message]));
+}`,
+    );
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-prompt",
+          "--config",
+          new URL("../../../deno.json", import.meta.url).pathname,
+          script,
+        ],
+        cwd: scratch,
+        stdin: "null",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+      equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      const [name, errno, message] = JSON.parse(
+        new TextDecoder().decode(out.stdout),
+      );
+      // Python's FileNotFoundError, and what Deno refused.
+      deepEqual([name, errno], ["NotFound", 2]);
+      match(
+        message,
+        /^\[Errno 2\] No usable temporary directory found in \['\/tmp', .*\]: Deno needs write permission for one \(run with --allow-write=\/tmp\)$/,
+      );
     } finally {
       await Deno.remove(scratch, { recursive: true });
     }
