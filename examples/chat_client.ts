@@ -9,13 +9,13 @@
  * person:
  *
  * ```sh
- * deno run -A examples/chat_client.ts [-u NAME | --username NAME] [port]
+ * deno run --allow-net examples/chat_client.ts [-u NAME | --username NAME] [port]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/chat_client [-u NAME] [port]
+ * deno run --allow-net jsr:@pyport/web/examples/chat_client [-u NAME] [port]
  * ```
  *
  * The name defaults to `join`, as in the original. It prints

@@ -10,13 +10,13 @@
  * Run it from a checkout (port 0 picks a free one):
  *
  * ```sh
- * deno run -A examples/chat_server.ts [port]
+ * deno run --allow-net examples/chat_server.ts [port]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/chat_server [port]
+ * deno run --allow-net jsr:@pyport/web/examples/chat_server [port]
  * ```
  *
  * It listens on 127.0.0.1 port 21567 (the original bound every interface)

@@ -7,19 +7,20 @@
  * Run it from a checkout:
  *
  * ```sh
- * deno run -A examples/custom_handler.ts [mem:/PATH ...]
+ * deno run --allow-net examples/custom_handler.ts [mem:/PATH ...]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/custom_handler [mem:/PATH ...]
+ * deno run --allow-net jsr:@pyport/web/examples/custom_handler [mem:/PATH ...]
  * ```
  *
  * Without arguments it opens `mem:/hello.txt`, `mem:/data.json` and
  * `mem:/missing` (which fails with a URLError, as a missing file would).
  * `http:` URLs work too, through the same opener, and carry the
- * `X-Stamp` header the second handler adds. The exit status is 1 when a
+ * `X-Stamp` header the second handler adds (`mem:` URLs alone need no
+ * permission; `http:` ones need `--allow-net`). The exit status is 1 when a
  * URL you named could not be opened.
  *
  * @module

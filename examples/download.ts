@@ -9,18 +9,20 @@
  * Run it from a checkout:
  *
  * ```sh
- * deno run -A examples/download.ts URL [FILE]
+ * deno run --allow-net --allow-write=. --allow-read=. examples/download.ts URL [FILE]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/download URL [FILE]
+ * deno run --allow-net --allow-write=. --allow-read=. jsr:@pyport/web/examples/download URL [FILE]
  * ```
  *
  * `FILE` defaults to the last part of the URL's path (`index.html` when
  * that is empty), in the current folder; an existing file is replaced, as
- * `urlretrieve` does. The bar is one line on stderr, redrawn with `\r`:
+ * `urlretrieve` does. A `FILE` elsewhere needs `--allow-write` and
+ * `--allow-read` for it (the example reads its size back; `urlretrieve`
+ * itself needs only write permission). The bar is one line on stderr, redrawn with `\r`:
  * percent, bytes so far, total and speed; when the server does not say how
  * big the file is (no `Content-Length`, so `totalsize` is -1) it shows the
  * bytes and speed only. The exit status is 1 when the download fails or

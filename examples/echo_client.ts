@@ -6,13 +6,13 @@
  * Start `echo_server.ts` first, then run it from a checkout:
  *
  * ```sh
- * deno run -A examples/echo_client.ts [port]
+ * deno run --allow-net examples/echo_client.ts [port]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/echo_client [port]
+ * deno run --allow-net jsr:@pyport/web/examples/echo_client [port]
  * ```
  *
  * It prints `Received b'Hello, world'`. With no server listening it fails

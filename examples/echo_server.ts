@@ -7,13 +7,13 @@
  * Run it from a checkout (port 0 picks a free one):
  *
  * ```sh
- * deno run -A examples/echo_server.ts [port]
+ * deno run --allow-net examples/echo_server.ts [port]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/echo_server [port]
+ * deno run --allow-net jsr:@pyport/web/examples/echo_server [port]
  * ```
  *
  * It prints `Listening on ('127.0.0.1', 65432)` once bound (the original

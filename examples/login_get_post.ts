@@ -7,15 +7,15 @@
  * Run it from a checkout:
  *
  * ```sh
- * deno run -A examples/login_get_post.ts            # starts the demo site itself
- * deno run -A examples/login_get_post.ts --demo     # the same, said out loud
- * deno run -A examples/login_get_post.ts http://127.0.0.1:8000 --user alice --password wonderland
+ * deno run --allow-net examples/login_get_post.ts            # starts the demo site itself
+ * deno run --allow-net examples/login_get_post.ts --demo     # the same, said out loud
+ * deno run --allow-net examples/login_get_post.ts http://127.0.0.1:8000 --user alice --password wonderland
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/login_get_post --demo
+ * deno run --allow-net jsr:@pyport/web/examples/login_get_post --demo
  * ```
  *
  * A site given on the command line must answer like the demo one:

@@ -6,14 +6,14 @@
  * Run it from a checkout:
  *
  * ```sh
- * deno run -A examples/robots_check.ts SITE [URL_OR_PATH ...] [--agent NAME]
- * deno run -A examples/robots_check.ts https://www.python.org /about/ /search/ --agent MyBot/1.0
+ * deno run --allow-net examples/robots_check.ts SITE [URL_OR_PATH ...] [--agent NAME]
+ * deno run --allow-net examples/robots_check.ts https://www.python.org /about/ /search/ --agent MyBot/1.0
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/robots_check https://www.python.org /about/
+ * deno run --allow-net jsr:@pyport/web/examples/robots_check https://www.python.org /about/
  * ```
  *
  * `SITE` is the site's address (its `/robots.txt` is read) or the full URL

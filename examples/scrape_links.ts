@@ -8,13 +8,13 @@
  * Run it from a checkout:
  *
  * ```sh
- * deno run -A examples/scrape_links.ts [URL]
+ * deno run --allow-net examples/scrape_links.ts [URL]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/scrape_links [URL]
+ * deno run --allow-net jsr:@pyport/web/examples/scrape_links [URL]
  * ```
  *
  * `URL` defaults to https://www.python.org/. The exit status is 1 when the

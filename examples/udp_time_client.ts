@@ -7,13 +7,13 @@
  * Start `udp_time_server.ts` first, then run it from a checkout:
  *
  * ```sh
- * deno run -A examples/udp_time_client.ts [port]
+ * deno run --allow-net examples/udp_time_client.ts [port]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/udp_time_client [port]
+ * deno run --allow-net jsr:@pyport/web/examples/udp_time_client [port]
  * ```
  *
  * It prints `> ` before each line and the answer after it,

@@ -7,13 +7,13 @@
  * Run it from a checkout (port 0 picks a free one):
  *
  * ```sh
- * deno run -A examples/udp_time_server.ts [port]
+ * deno run --allow-net examples/udp_time_server.ts [port]
  * ```
  *
  * or straight from JSR:
  *
  * ```sh
- * deno run -A jsr:@pyport/web/examples/udp_time_server [port]
+ * deno run --allow-net jsr:@pyport/web/examples/udp_time_server [port]
  * ```
  *
  * It listens on 127.0.0.1 port 21567 (the original bound every interface)

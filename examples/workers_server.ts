@@ -3,8 +3,8 @@
  * share one port, and Linux spreads the connections among them. Each answer
  * names the process that served it.
  *
- *     deno run -A examples/workers_server.ts [port] [workers]
- *     deno run -A jsr:@pyport/web/examples/workers_server [port] [workers]
+ *     deno run --allow-net --allow-run examples/workers_server.ts [port] [workers]
+ *     deno run --allow-net --allow-run jsr:@pyport/web/examples/workers_server [port] [workers]
  *
  * `workers` is a number or `auto` (one per CPU, the default). One line is
  * logged per request, by whichever worker served it; Ctrl-C stops them

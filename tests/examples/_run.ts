@@ -1,5 +1,5 @@
 /**
- * Runs an example as its header comment says (`deno run -A examples/x.ts
+ * Runs an example as its header comment says (`deno run FLAGS examples/x.ts
  * ...`, from the repository root) and serves local pages for it.
  *
  * @module
@@ -22,7 +22,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Kill the example after this many milliseconds (default 20 s). */
   timeoutMs?: number;
-  /** `deno run` permission flags (default `-A`, as the headers say). */
+  /**
+   * `deno run` permission flags (default: those of the first `deno run`
+   * line of the example's header, so the headers stay true).
+   */
   permissions?: string[];
   /**
    * Run in this folder instead of the repository root (for examples that
@@ -70,7 +73,20 @@ export async function runExample(
   }
 }
 
-/** `deno run -A examples/<name> ...args` as a child, its output piped. */
+/**
+ * The permission flags the header of `examples/<name>` runs it with: the
+ * flags between `deno run` and the file in its first command line.
+ */
+export function headerPermissions(name: string): string[] {
+  const source = Deno.readTextFileSync(`${ROOT}examples/${name}`);
+  const escaped = name.replace(/[.]/g, "\\.");
+  const line = new RegExp(`deno run((?: -[-\\w=.,/]+)*) examples/${escaped}`)
+    .exec(source);
+  if (line === null) throw new Error(`examples/${name} has no deno run line`);
+  return line[1]!.split(" ").filter((flag) => flag !== "");
+}
+
+/** `deno run FLAGS examples/<name> ...args` as a child, its output piped. */
 function spawnExample(
   name: string,
   args: string[],
@@ -85,7 +101,8 @@ function spawnExample(
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...(options.permissions ?? ["-A"]),
+      "--no-prompt",
+      ...(options.permissions ?? headerPermissions(name)),
       options.cwd ? `${ROOT}examples/${name}` : `examples/${name}`,
       ...args,
     ],

@@ -39,10 +39,11 @@ Deno.test("download.ts saves the file and draws a percent bar on one line", asyn
   const dir = await Deno.makeTempDir();
   try {
     const file = `${dir}/copy.bin`;
+    // The header's --allow-write=. and --allow-read=. cover the folder.
     const { code, stdout, stderr } = await runExample("download.ts", [
       `${s.url}/files/data.bin`,
       file,
-    ]);
+    ], { cwd: dir });
     equal(code, 0, stderr);
     equal(
       stdout,
@@ -110,7 +111,7 @@ Deno.test("download.ts exits 1 when the body is shorter than its Content-Length"
     const { code, stdout, stderr } = await runExample("download.ts", [
       `http://127.0.0.1:${port}/short.txt`,
       `${dir}/short.txt`,
-    ]);
+    ], { cwd: dir });
     equal(code, 1);
     equal(stdout, "");
     ok(

@@ -50,6 +50,8 @@ Deno.test("proxy.ts: the proxy from http_proxy, and no_proxy going around it", a
   await using proxy = fakeProxy();
   const viaEnv = await runExample("proxy.ts", [`${site.url}/y`], {
     env: { http_proxy: `http://user:pw@${proxy.url.slice(7)}` },
+    // The header's command line for a proxy in the environment.
+    permissions: ["--allow-net", "--allow-env=http_proxy"],
   });
   equal(viaEnv.code, 0, viaEnv.stderr);
   // The password is not printed.
@@ -70,6 +72,7 @@ Deno.test("proxy.ts: the proxy from http_proxy, and no_proxy going around it", a
 
   const bypass = await runExample("proxy.ts", [`${site.url}/z`], {
     env: { http_proxy: proxy.url, no_proxy: "127.0.0.1" },
+    permissions: ["--allow-net", "--allow-env=http_proxy,no_proxy"],
   });
   equal(bypass.code, 0, bypass.stderr);
   ok(
@@ -84,7 +87,9 @@ Deno.test("proxy.ts: the proxy from http_proxy, and no_proxy going around it", a
 
 Deno.test("proxy.ts: no proxy anywhere skips; a dead proxy exits 1", async () => {
   await using site = origin();
-  const none = await runExample("proxy.ts", [`${site.url}/`]);
+  const none = await runExample("proxy.ts", [`${site.url}/`], {
+    permissions: ["--allow-net", "--allow-env"],
+  });
   equal(none.code, 0, none.stderr);
   ok(
     none.stdout.endsWith(
@@ -132,14 +137,14 @@ Deno.test("proxy.ts with the least permissions: http_proxy is used with --allow-
   const env = { http_proxy: proxy.url };
   const scoped = await runExample("proxy.ts", [`${site.url}/x`], {
     env,
-    permissions: ["--no-prompt", "--allow-net", "--allow-env=http_proxy"],
+    permissions: ["--allow-net", "--allow-env=http_proxy"],
   });
   equal(scoped.code, 0, scoped.stderr);
   ok(scoped.stdout.includes(`proxy for http: ${proxy.url}\n`), scoped.stdout);
   ok(scoped.stdout.includes("  Via: 1.1 fakeproxy\n"), scoped.stdout);
   const denied = await runExample("proxy.ts", [`${site.url}/x`], {
     env,
-    permissions: ["--no-prompt", "--allow-net"],
+    permissions: ["--allow-net"],
   });
   equal(denied.code, 0, denied.stderr);
   ok(denied.stdout.startsWith("direct: 200 OK"), denied.stdout);
