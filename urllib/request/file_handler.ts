@@ -81,6 +81,24 @@ function localAddresses(): Set<string> {
   return names;
 }
 
+/**
+ * Python's refusal of a host that is not this machine's; where Deno's
+ * permissions hid this machine's names and addresses, it says so.
+ */
+function notLocal(message: string): URLError {
+  let known = false;
+  try {
+    known = granted("networkInterfaces") && granted("hostname");
+  } catch {
+    // No permission API here.
+  }
+  return new URLError(
+    known
+      ? message
+      : `${message} (this machine's host name and addresses count as local only with --allow-sys)`,
+  );
+}
+
 /** Whether `host` names this machine, by `names` (compared as DNS does, ignoring case). */
 function isLocal(host: string, names: readonly string[]): boolean {
   return names.includes(host.toLowerCase());
@@ -114,7 +132,7 @@ export class FileHandler extends BaseHandler {
       url.startsWith("//") && url.charAt(2) !== "/" && req.host &&
       req.host !== "localhost" && !isLocal(req.host, this.get_names())
     ) {
-      throw new URLError("file:// scheme is supported only on localhost");
+      throw notLocal("file:// scheme is supported only on localhost");
     }
     return await this.open_local_file(req);
   }
@@ -167,7 +185,7 @@ export class FileHandler extends BaseHandler {
       if (err instanceof TypeError || err instanceof URLError) throw err;
       throw new URLError(asPythonOSError(err, localfile));
     }
-    throw new URLError("file not on local host");
+    throw notLocal("file not on local host");
   }
 }
 

@@ -324,3 +324,63 @@ Deno.test("a closed data: or file: response is a closed file (Python's ValueErro
     await Deno.remove(path);
   }
 });
+
+Deno.test({
+  name:
+    "file://HOSTNAME/ without --allow-sys: refused, saying the host name counts as local only with --allow-sys",
+  ignore: Deno.build.os === "windows" ||
+    ["", "localhost"].includes(Deno.hostname().toLowerCase()),
+  async fn() {
+    const scratch = await Deno.makeTempDir({ prefix: "pyport_filehost_" });
+    const file = `${scratch}/a.txt`;
+    await Deno.writeTextFile(file, "local");
+    const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
+    const script = `${scratch}/open.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { urlopen } from ${JSON.stringify(module.href)};
+for (const url of ${
+        JSON.stringify([
+          `file://${Deno.hostname()}${file}`,
+          `file://${Deno.hostname()}/${file}`,
+        ])
+      }) {
+  try {
+    await using resp = await urlopen(url);
+    console.log(new TextDecoder().decode(await resp.read()));
+  } catch (error) {
+    console.log(String(error.reason));
+  }
+}`,
+    );
+    const run = async (permissions: string[]) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-prompt",
+          "--config",
+          new URL("../../../deno.json", import.meta.url).pathname,
+          `--allow-read=${file}`,
+          ...permissions,
+          script,
+        ],
+        stdin: "null",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+      equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      return new TextDecoder().decode(out.stdout).trimEnd().split("\n");
+    };
+    try {
+      const hint =
+        " (this machine's host name and addresses count as local only with --allow-sys)";
+      deepEqual(await run([]), [
+        `file not on local host${hint}`,
+        `file:// scheme is supported only on localhost${hint}`,
+      ]);
+      // A local HOST before a path starting // reads the path (README).
+      deepEqual(await run(["--allow-sys"]), ["local", "local"]);
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
+    }
+  },
+});
