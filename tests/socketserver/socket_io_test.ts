@@ -62,9 +62,10 @@ serverTest(
       loose.read!.call(rfile, 2n ** 70n),
       new RangeError("cannot fit 'int' into an index-sized integer"),
     );
-    // A bool is its integer, as in Python.
+    // A bool is its integer, as in Python; so is a bigint in range.
     equal(text(await rfile.read(true as unknown as number)), "a");
-    equal(text(await rfile.read(2)), "bc");
+    equal(text(await loose.read!.call(rfile, 1n) as Uint8Array), "b");
+    equal(text(await rfile.read(1)), "c");
     deepEqual((await rfile.readlines()).map(text), ["defgh\n", "ij\n"]);
   },
 );
@@ -662,6 +663,23 @@ serverTest(
   },
 );
 
+Deno.test("SocketWriter: text too long to stage is encoded whole, in order after what is staged, in UTF-8 or Latin-1", async () => {
+  const conn = new ScriptedConnection();
+  const wfile = new SocketWriter(conn);
+  // Past a third of 64 KiB, text is encoded apart rather than staged.
+  const long = "\u00e9".repeat(30_000);
+  wfile.write("a");
+  equal(wfile.write(long), 60_000);
+  equal(wfile.write(long, "latin-1"), 30_000);
+  wfile.write("z");
+  await wfile.flush();
+  const sent = new Uint8Array(conn.writes.flatMap((w) => [...w]));
+  equal(sent.length, 1 + 60_000 + 30_000 + 1);
+  equal(decoder.decode(sent.subarray(0, 60_001)), "a" + long);
+  ok(sent.subarray(60_001, 90_001).every((byte) => byte === 0xe9));
+  equal(sent[90_001], 0x7a);
+});
+
 Deno.test("SocketWriter.writelines writes each line as write() does, adding nothing", async () => {
   const sent: string[] = [];
   const conn: StreamConnection = {
@@ -695,6 +713,7 @@ Deno.test("SocketWriter.write takes any bytes-like object whole, and refuses wha
   equal(wfile.write(new Uint16Array([0x4443])), 2);
   equal(wfile.write(new DataView(encoder.encode("xefx").buffer, 1, 2)), 2);
   equal(wfile.write(encoder.encode("__g").subarray(2)), 1);
+  equal(wfile.write(new Uint8Array(0)), 0);
   for (const [value, type] of [[123, "int"], [{ a: 1 }, "dict"]] as const) {
     throws(
       () => wfile.write(value as unknown as Uint8Array),
