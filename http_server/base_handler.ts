@@ -141,11 +141,13 @@ export const SEND_KEPT_HEAD: unique symbol = Symbol("sendKeptHead");
  */
 export const ERROR_PAGE: unique symbol = Symbol("errorPage");
 
+/** The last `Date` value sent and its bytes (re-encoded once a second). */
 let dateText = "";
 let dateBytes: Uint8Array = new Uint8Array(0);
 
-let lastBefore = "";
-let lastBeforeBytes: Uint8Array = new Uint8Array(0);
+/** The last kept head's opening text and its bytes (see `sharedBytes`). */
+let sharedText = "";
+let sharedTextBytes: Uint8Array = new Uint8Array(0);
 
 /**
  * `text` (a head's status line and `Server` line) as bytes, the same
@@ -153,11 +155,11 @@ let lastBeforeBytes: Uint8Array = new Uint8Array(0);
  * the same (those of one handler's cached files) share one.
  */
 function sharedBytes(text: string): Uint8Array {
-  if (text !== lastBefore) {
-    lastBefore = text;
-    lastBeforeBytes = latin1Encode(text);
+  if (text !== sharedText) {
+    sharedText = text;
+    sharedTextBytes = latin1Encode(text);
   }
-  return lastBeforeBytes;
+  return sharedTextBytes;
 }
 
 /** The current `Date` value as bytes, made once a second. */
@@ -405,22 +407,46 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   readonly #head = new HeadBuffer();
   /** Whether the status being sent is an interim (1xx) one. */
   #interim = false;
+  /** The current request's header lines, as read (block end excluded). */
   #headerLines: string[] = [];
+  /** Lines read for the header block, its end included (`MAX_HEADERS`). */
   #headerCount = 0;
+  /** How the current request's body is framed; `null` once it is settled. */
   #framing: BodyFraming | null = null;
+  /** `rfile.position` where the current request's body starts. */
   #bodyStart = 0;
+  /**
+   * The request is HTTP/1.1 or later: the only kind whose chunked body is
+   * skipped to keep the connection (an older one's framing is not trusted).
+   */
   #atLeast11 = false;
+  /**
+   * Before closing, read what the client still sends for a moment (it may
+   * be mid-body), so that the close does not reset the connection.
+   */
   #linger = false;
   /** The server ended this connection for a stall (`stall_timeout`). */
   #stalled = false;
+  /**
+   * No request has started on this connection yet: the wait for its first
+   * byte is timed by `headers_timeout`, later ones by `keep_alive_timeout`.
+   */
   #firstRequest = true;
+  /** The request line was read: a 408 for a slow head keeps it for the log. */
   #requestLineRead = false;
+  /** The server's deadlines, `null` for a handler run without a server. */
   #tracker: ConnectionTracker | null = null;
   /** `rfile`, with its watch on chunked bodies. */
   #reader!: HTTPReader;
+  /** This connection's entry in `#tracker`: its phase and deadline. */
   #tracked: TrackedConnection | null = null;
+  /**
+   * Rejects with a `HeadTimeout` once `headers_timeout` passes while the
+   * head is read (`#expire` rejects it); made on first use per request.
+   */
   #expiry: Promise<never> | null = null;
   #expire: ((error: HeadTimeout) => void) | null = null;
+  /** `wbufsize` is not 0: what the handler wrote is flushed once it returns. */
   #bufferedWrites = false;
 
   /**
