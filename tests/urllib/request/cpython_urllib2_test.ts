@@ -56,6 +56,7 @@ import {
   HTTPErrorProcessor,
   HTTPHandler,
   HTTPMessage,
+  HTTPRedirectHandler,
   type HTTPResponse,
   HTTPSHandler,
   OpenerDirector,
@@ -420,6 +421,43 @@ Deno.test("redirects: headers go on but unredirected ones do not; a Location's f
     await using raw = redirecting("302 Found\r\nURI: /u");
     await using resp = await urlopen(`${raw.base}/x`);
     equal(resp.geturl(), `${raw.base}/u`);
+  }
+});
+
+Deno.test("redirects: a Location naming a host but no path gets '/'; one with neither Location nor URI, or whose redirect_request gives None, is the HTTPError", async () => {
+  {
+    let base = "";
+    let n = 0;
+    await using raw = startRaw(() =>
+      n++ === 0
+        ? `HTTP/1.1 301 Moved\r\nLocation: ${base}\r\nContent-Length: 0\r\n\r\n`
+        : "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n123"
+    );
+    base = raw.base;
+    await using resp = await urlopen(`${raw.base}/a`);
+    equal(resp.geturl(), `${raw.base}/`);
+    deepEqual(requestLines(raw), ["GET /a HTTP/1.1", "GET / HTTP/1.1"]);
+  }
+  {
+    await using raw = redirecting("302 Found");
+    await rejects(
+      urlopen(`${raw.base}/a`),
+      (e) => e instanceof HTTPError && e.code === 302,
+    );
+    equal(raw.requests.length, 1);
+  }
+  {
+    class Refusing extends HTTPRedirectHandler {
+      override redirect_request(): null {
+        return null;
+      }
+    }
+    await using raw = redirecting("302 Found\r\nLocation: /b");
+    await rejects(
+      build_opener(new Refusing()).open(`${raw.base}/a`),
+      (e) => e instanceof HTTPError && e.code === 302,
+    );
+    equal(raw.requests.length, 1);
   }
 });
 

@@ -726,6 +726,15 @@ Deno.test("CR/LF, raw spaces, control characters and numbers that name no port a
     return true;
   });
   await rejects(urlopen(`${raw.base}/x\r\nX-Injected: 1`), InvalidURL);
+  // Python's request line fails to encode as ASCII (UnicodeEncodeError);
+  // here InvalidURL, as README "Differences from Python" says.
+  await rejects(
+    urlopen(`${raw.base}/caf\u00e9?q=\u00e9`),
+    (e) =>
+      e instanceof InvalidURL &&
+      e.message ===
+        "URL can't contain non-ASCII characters: '/caf\u00e9?q=\u00e9'",
+  );
   await rejects(urlopen(`http://127.0.0.1\r\nX: 1:${raw.port}/`), InvalidURL);
   await rejects(
     urlopen(
