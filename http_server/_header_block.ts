@@ -91,16 +91,10 @@ function field(sourceLines: readonly string[]): [string, string] {
  * names as sent, repeats kept, continuation lines joined to their field
  * with their line breaks. The block ends at the first line that does not
  * look like a header; what follows it is ignored, as Python ignores it.
- */
-export function parseHeaderLines(lines: readonly string[]): [string, string][] {
-  return simpleFields(lines) ?? feedParserFields(lines);
-}
-
-/**
- * The fields of a block, as `parseHeaderLines` gives them, and why the
- * block is refused (with 400) when some line other parsers may read
- * another way bears on the body's framing; `null` when it is not. Plain
- * blocks (every line `Name: value`) are never refused.
+ *
+ * With them, why the block is refused (with 400) when some line other
+ * parsers may read another way bears on the body's framing; `null` when
+ * it is not. Plain blocks (every line `Name: value`) are never refused.
  */
 export function readHeaderBlock(
   lines: readonly string[],
@@ -126,7 +120,7 @@ const FRAMING_FIELD = /^(?:content-length|transfer-encoding):/i;
  * or after the line Python's parser stops at (one without a colon or with
  * a name of other characters, which a lenient proxy may skip).
  */
-export function hidesFraming(lines: readonly string[]): boolean {
+function hidesFraming(lines: readonly string[]): boolean {
   let stopped = false;
   const pieces: string[] = [];
   for (const line of lines) {
@@ -149,7 +143,7 @@ export function hidesFraming(lines: readonly string[]): boolean {
  * on where it ends. Continuation lines (starting with a blank) are not
  * field lines.
  */
-export function hasBlankBeforeColon(lines: readonly string[]): boolean {
+function hasBlankBeforeColon(lines: readonly string[]): boolean {
   return lines.some((line) =>
     !SIMPLE_LINE.test(line) && BLANK_BEFORE_COLON.test(line)
   );

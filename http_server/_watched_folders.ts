@@ -19,7 +19,7 @@ export interface FolderEntry {
 export type ListFolder = (path: string) => Iterable<FolderEntry>;
 
 /** Whether the walk goes into `entry`: a folder, not a link, not hidden. */
-export function descendsInto(entry: FolderEntry): boolean {
+function descendsInto(entry: FolderEntry): boolean {
   return entry.isDirectory && !entry.name.startsWith(".");
 }
 

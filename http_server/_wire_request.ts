@@ -25,7 +25,7 @@ function targetOf(url: string): string {
 }
 
 /** The request line and headers, ending with the blank line. */
-export function requestHead(
+function requestHead(
   request: Request,
   framing: { contentLength: number } | "chunked" | null,
 ): string {

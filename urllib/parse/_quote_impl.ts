@@ -236,7 +236,7 @@ for (let i = 0; i < 6; i++) {
 }
 
 /** The value of an ASCII hex digit, or -1. */
-export function hexValue(code: number): number {
+function hexValue(code: number): number {
   return code < 0x80 ? HEX[code] as number : -1;
 }
 
