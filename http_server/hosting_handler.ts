@@ -817,10 +817,55 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   ): Promise<CopySource | null> {
     let [code, message] = held.status as [number, string | null | undefined];
     let body = source;
+    const { version, encoding, suffix } = this.#variantOf(held, code);
+    const etag = headerOf(held, "ETag");
+    if (etag !== null && suffix !== null) {
+      setHeader(held, "ETag", variantETag(etag, suffix));
+    }
+    // A Range request gets no variant, so a 416 carries the plain tag.
+    const changedTag = headerOf(held, "ETag") ?? file?.etag ?? null;
+    // Validators come before the range (RFC 9110 §13.2.2): a current copy
+    // gets 304 even where the range could not be satisfied.
+    const answerable = code === 200 || code === 206 ||
+      (code === 416 && file !== undefined);
+    if (
+      answerable &&
+      this.#clientIsCurrent(held, file, changedTag, version, suffix)
+    ) {
+      closeSource(body);
+      body = null;
+      code = 304;
+      message = undefined;
+      held.headers = changedTag !== null ? [["ETag", changedTag]] : [];
+    } else if (code === 200 && body !== null) {
+      body = await this.#changeBody(held, body, version, encoding);
+    }
+    if (
+      (this.compress || this.precompressed) &&
+      (code === 200 || code === 206 || code === 304)
+    ) {
+      held.headers.push(["Vary", "Accept-Encoding"]);
+    }
+    this.send_response(code, message);
+    for (const [name, value] of held.headers) this.send_header(name, value);
+    this.end_headers();
+    return body;
+  }
+
+  /**
+   * What the held response becomes: the folder's live reload `version`
+   * for an HTML page that gets the script, the content coding (a
+   * precompressed sibling's, or one to compress with), and the `suffix`
+   * they add to the ETag (`null`: the plain response).
+   */
+  #variantOf(held: HeldHead, code: number): {
+    version: string | null;
+    encoding: Encoding | null;
+    suffix: string | null;
+  } {
     const type = headerOf(held, "Content-type") ?? "";
     const length = Number(headerOf(held, "Content-Length") ?? NaN);
     const small = length <= COMPRESS_LIMIT;
-    const variant = this.#variant;
     // A page that gets the live reload script carries the folder's
     // version, which changes with any file: the page's tag names it, and
     // only the tag can say the page is current (a date would keep a copy
@@ -828,7 +873,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const version = code === 200 && small && type.startsWith("text/html")
       ? this.live_reload?.version ?? null
       : null;
-    let encoding: Encoding | null = variant?.encoding ?? null;
+    let encoding: Encoding | null = this.#variant?.encoding ?? null;
     if (
       encoding === null && this.compress && code === 200 && small &&
       length >= COMPRESS_MIN && this.headers.get("Range") === null &&
@@ -840,71 +885,70 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       ...(version !== null ? [`lr-${version}`] : []),
       ...(encoding ? [encoding] : []),
     ];
-    const etag = headerOf(held, "ETag");
-    if (etag !== null && suffixes.length > 0) {
-      setHeader(held, "ETag", variantETag(etag, suffixes.join("-")));
-    }
-    // A Range request gets no variant, so a 416 carries the plain tag.
-    const changedTag = headerOf(held, "ETag") ?? file?.etag ?? null;
+    const suffix = suffixes.length > 0 ? suffixes.join("-") : null;
+    return { version, encoding, suffix };
+  }
+
+  /**
+   * Whether the client's validators say its copy is the one sent now:
+   * judged on the file (with the variant's tag `suffix`), or, for a
+   * listing, on the held head's tag or date. A page with the live reload
+   * script is current only by its tag.
+   */
+  #clientIsCurrent(
+    held: HeldHead,
+    file: FileState | undefined,
+    changedTag: string | null,
+    version: string | null,
+    suffix: string | null,
+  ): boolean {
     const ifNoneMatch = ifNoneMatchOf(this.headers);
     const ifModifiedSince = this.headers.get("If-Modified-Since");
     const unchanged = file
-      ? fileNotModified(
-        ifNoneMatch,
-        ifModifiedSince,
-        file,
-        suffixes.length > 0 ? suffixes.join("-") : null,
-      )
+      ? fileNotModified(ifNoneMatch, ifModifiedSince, file, suffix)
       : ifNoneMatch !== null
       ? etagMatches(ifNoneMatch, changedTag)
       : heldUnmodifiedSince(ifModifiedSince, held);
-    const current = unchanged && (version === null || ifNoneMatch !== null);
-    // Validators come before the range (RFC 9110 §13.2.2): a current copy
-    // gets 304 even where the range could not be satisfied.
-    const answerable = code === 200 || code === 206 ||
-      (code === 416 && file !== undefined);
-    if (answerable && current) {
-      closeSource(body);
-      body = null;
-      code = 304;
-      message = undefined;
-      held.headers = changedTag !== null ? [["ETag", changedTag]] : [];
-    } else if (code === 200 && body !== null) {
-      if (variant) {
-        const original = this.guess_type(variant.original);
-        // The charset is x's, as x itself would be sent: a Latin-1 x is
-        // not labelled UTF-8 because its .gz stands in for it.
-        setHeader(
-          held,
-          "Content-type",
-          contentTypeFor(
-            original,
-            () =>
-              !this.#servableSibling(variant.original) ||
-              fileStartsAsUtf8(variant.original),
-          ),
-        );
-      }
-      if (version !== null || (encoding !== null && !variant)) {
-        let bytes = await readWhole(body);
-        if (version !== null) bytes = injectLiveReload(bytes, version);
-        if (encoding !== null && !variant) {
-          bytes = await compress(bytes, encoding);
-        }
-        body = bytes;
-        setHeader(held, "Content-Length", String(bytes.length));
-      }
-      if (encoding !== null) setHeader(held, "Content-Encoding", encoding);
+    return unchanged && (version === null || ifNoneMatch !== null);
+  }
+
+  /**
+   * The body of a `200` as sent: a precompressed sibling labelled with
+   * its original's type, a page with the live reload script, a
+   * compressed body; the held head changed to match.
+   */
+  async #changeBody(
+    held: HeldHead,
+    body: CopySource,
+    version: string | null,
+    encoding: Encoding | null,
+  ): Promise<CopySource> {
+    const variant = this.#variant;
+    if (variant) {
+      const original = this.guess_type(variant.original);
+      // The charset is x's, as x itself would be sent: a Latin-1 x is
+      // not labelled UTF-8 because its .gz stands in for it.
+      setHeader(
+        held,
+        "Content-type",
+        contentTypeFor(
+          original,
+          () =>
+            !this.#servableSibling(variant.original) ||
+            fileStartsAsUtf8(variant.original),
+        ),
+      );
     }
-    if (
-      (this.compress || this.precompressed) &&
-      (code === 200 || code === 206 || code === 304)
-    ) {
-      held.headers.push(["Vary", "Accept-Encoding"]);
+    if (version !== null || (encoding !== null && !variant)) {
+      let bytes = await readWhole(body);
+      if (version !== null) bytes = injectLiveReload(bytes, version);
+      if (encoding !== null && !variant) {
+        bytes = await compress(bytes, encoding);
+      }
+      body = bytes;
+      setHeader(held, "Content-Length", String(bytes.length));
     }
-    this.send_response(code, message);
-    for (const [name, value] of held.headers) this.send_header(name, value);
-    this.end_headers();
+    if (encoding !== null) setHeader(held, "Content-Encoding", encoding);
     return body;
   }
 
