@@ -102,6 +102,56 @@ Deno.test("do_GET: Python's bytes, subclass fields, the connection closed after"
   equal(r.error, null);
 });
 
+Deno.test("handle_one_request overridden as in Python: raw_requestline set by the override is what parse_request reads; super's runs a request", async () => {
+  const paths: string[] = [];
+  class OwnLoop extends Logged {
+    override protocol_version = "HTTP/1.1";
+    // http.server's own loop, written in a subclass.
+    override async handle_one_request(): Promise<void> {
+      const line = await this.rfile.readline(65537);
+      if (line.length === 0) {
+        this.close_connection = true;
+        return;
+      }
+      this.raw_requestline = line;
+      if (!await this.parse_request()) return;
+      this.do_GET();
+      await this.wfile.flush();
+    }
+    do_GET(): void {
+      paths.push(this.path);
+      this.send_response(200);
+      this.send_header("Content-Length", "2");
+      this.end_headers();
+      this.wfile.write("ok");
+    }
+  }
+  const r = await exchange(
+    OwnLoop,
+    "GET /caf\xe9 HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
+  );
+  equal(r.error, null);
+  // The line is Latin-1, as Python decodes raw_requestline.
+  deepEqual(paths, ["/caf\xe9", "/b"]);
+  equal(r.output.split("HTTP/1.1 200 OK\r\n").length, 3);
+
+  let calls = 0;
+  class Counting extends Logged {
+    override async handle_one_request(): Promise<void> {
+      calls++;
+      await super.handle_one_request();
+    }
+    do_GET(): void {
+      this.send_response(204);
+      this.end_headers();
+    }
+  }
+  const counted = await exchange(Counting, "GET / HTTP/1.0\r\n\r\n");
+  equal(counted.error, null);
+  match(counted.output, /^HTTP\/1\.0 204 No Content\r\n/);
+  equal(calls, 1);
+});
+
 Deno.test("request attributes: command, path, version, headers with repeats, raw line", async () => {
   const seen: Record<string, unknown> = {};
   class Inspect extends Logged {
