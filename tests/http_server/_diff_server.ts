@@ -112,7 +112,9 @@ export async function spawnServer<K extends string>(
 ): Promise<ServerProcess & { kind: K }> {
   const child = new Deno.Command(cmd, {
     args,
-    env,
+    // A Deno server would check for a newer release on a thread of its
+    // own (reading the CA file, resolving names): not the server's work.
+    env: { DENO_NO_UPDATE_CHECK: "1", ...env },
     stdin: "null",
     stdout: "piped",
     // Benchmarks send the request log to /dev/null: reading it here would
