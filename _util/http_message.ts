@@ -294,6 +294,39 @@ export class HTTPMessage implements Iterable<string> {
   }
 
   /**
+   * The `[name, value]` pairs as stored, in order (Python's `raw_items()`:
+   * under `http.client`'s policy, what `items()` gives), as an iterator.
+   *
+   * @example
+   * ```ts
+   * import { deepEqual } from "node:assert/strict";
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["A", "1"], ["B", "2 "]]);
+   * deepEqual([...msg.raw_items()], [["A", "1"], ["B", "2 "]]);
+   * ```
+   */
+  raw_items(): IterableIterator<[string, string]> {
+    return this.items()[Symbol.iterator]();
+  }
+
+  /**
+   * Appends a header with its value stored as given: no parameters, no
+   * checks (Python's `set_raw`).
+   *
+   * @example
+   * ```ts
+   * import { deepEqual } from "node:assert/strict";
+   * import { HTTPMessage } from "@pyport/web";
+   * const msg = new HTTPMessage([["A", "1"]]);
+   * msg.set_raw("A", "2");
+   * deepEqual(msg.get_all("a"), ["1", "2"]);
+   * ```
+   */
+  set_raw(name: string, value: string): void {
+    this.#pairs.push([name, value]);
+  }
+
+  /**
    * Iterates the header names, as iterating a Python message does.
    *
    * @example

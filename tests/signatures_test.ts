@@ -431,10 +431,6 @@ const NOT_METHODS: Record<string, string> = {
   "email.message.Message.set_charset": HEADERS_ONLY,
   "email.message.Message.set_unixfrom": HEADERS_ONLY,
   "email.message.Message.walk": HEADERS_ONLY,
-  "email.message.Message.raw_items":
-    "not ported: email.message's raw header access (under http.client's compat32 policy what items() gives, as received)",
-  "email.message.Message.set_raw":
-    "not ported: as above (add_header appends a header as given)",
   "http.client.HTTPMessage.getallmatchingheaders":
     "always an empty list in Python 3 (README: Importing)",
   "http.client.HTTPResponse.begin": NO_CONNECTION_STATE,
