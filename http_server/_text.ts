@@ -10,6 +10,7 @@
  */
 
 import { decodeBytes, encodeText } from "../_util/codec/mod.ts";
+import { hexValue } from "../urllib/parse/_quote_impl.ts";
 
 const encoder = new TextEncoder();
 // A U+FEFF that starts a run of escapes is a character of the name, not a
@@ -64,13 +65,6 @@ export function quote(text: string, safe = "/"): string {
       : "%" + HEX[byte >> 4] + HEX[byte & 15];
   }
   return out;
-}
-
-function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  if (code >= 0x41 && code <= 0x46) return code - 0x37;
-  if (code >= 0x61 && code <= 0x66) return code - 0x57;
-  return -1;
 }
 
 /**

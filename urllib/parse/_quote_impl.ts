@@ -235,8 +235,8 @@ for (let i = 0; i < 6; i++) {
   HEX[0x61 + i] = 10 + i;
 }
 
-/** The value of an ASCII hex digit, or -1. */
-function hexValue(code: number): number {
+/** The value of an ASCII hex digit (a UTF-16 code or a byte), or -1. */
+export function hexValue(code: number): number {
   return code < 0x80 ? HEX[code] as number : -1;
 }
 
