@@ -13,8 +13,11 @@
 
 /**
  * The connection's input as a handler reads it (`self.rfile`), positioned
- * at the request body once the head is parsed. Python's reads block; these
- * return promises, so write `await this.rfile.read(n)`.
+ * at the request body once the head is parsed. As in Python, it is the
+ * connection, not the body: reads do not stop where the body ends, so read
+ * a body by its `Content-Length` (`read(n)`), not with `read()`, which
+ * waits for the client to close. Python's reads block; these return
+ * promises, so write `await this.rfile.read(n)`.
  *
  * @example A handler that answers with the first line of the body
  * ```ts
@@ -49,17 +52,21 @@
  */
 export interface RequestReader {
   /**
-   * Up to `size` bytes of the body, fewer only at its end; the whole rest
-   * of the body when `size` is negative, `null` (Python's `None`) or left
-   * out. An empty array means the body is exhausted.
+   * Up to `size` bytes, fewer only when the client has closed the
+   * connection; everything until then when `size` is negative, `null`
+   * (Python's `None`) or left out. An empty array means the stream has
+   * ended.
    */
   read(size?: number | null): Promise<Uint8Array>;
   /**
-   * One line including its `\n` (or the rest of the body if none), at most
-   * `size` bytes when `size` is not negative (nor `null`).
+   * One line including its `\n` (or the rest of the stream if none), at
+   * most `size` bytes when `size` is not negative (nor `null`).
    */
   readline(size?: number | null): Promise<Uint8Array>;
-  /** All remaining lines; stops once `hint` bytes are read, if given. */
+  /**
+   * All lines until the client closes the connection; with `hint` > 0,
+   * stops after the line that takes the total past `hint` bytes.
+   */
   readlines(hint?: number): Promise<Uint8Array[]>;
 }
 
