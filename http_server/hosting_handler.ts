@@ -118,12 +118,13 @@ export interface HostingHTTPRequestHandlerOptions
   /** Headers added to every response, replacing the server's own of the same name. */
   extra_headers?: readonly (readonly [name: string, value: string | null])[];
   /**
-   * Single-page-app fallback: a GET for a missing path without a file
-   * extension, from a client that accepts `text/html`, gets this file (a
-   * path relative to `directory`) with status 200.
+   * Single-page-app fallback: a GET or HEAD for a missing path without a
+   * file extension, from a client that names `text/html` in `Accept` (a
+   * browser navigating; a wildcard does not count), gets this file (a path
+   * relative to `directory`) with status 200.
    */
   spa?: string | null;
-  /** A file (relative to `directory`) sent with status 404 for missing paths. */
+  /** A file (relative to `directory`) sent with status 404 to a GET or HEAD of a missing path. */
   not_found_page?: string | null;
   /** A `Cache-Control` value sent with files and listings. */
   cache_control?: string | null;
@@ -313,7 +314,9 @@ const OPTION_NAMES: Record<keyof HostingHTTPRequestHandlerOptions, true> = {
  * - `live_reload`: HTML pages (files and listings) get a script that
  *   reloads them when {@linkcode LiveReload} sees the folder change.
  *
- * Without options it behaves exactly as `SimpleHTTPRequestHandler`.
+ * Without options it behaves as `SimpleHTTPRequestHandler`, except that a
+ * listing answers `Accept: application/json` with JSON and says
+ * `Vary: Accept`.
  *
  * @example Serve a folder with CORS and a custom 404 page
  * ```ts

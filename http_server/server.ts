@@ -326,7 +326,9 @@ export async function loadTLSFiles(
 
 /**
  * Serves HTTPS: an {@linkcode HTTPServer} listening with TLS
- * (`Deno.listenTls`, ALPN `http/1.1`), as Python 3.14's `HTTPSServer`. Give
+ * (`Deno.listenTls`, ALPN `http/1.1` or `http/1.0`), as Python 3.14's
+ * `HTTPSServer`; a client offering only other protocols (`h2` alone) is
+ * refused in the handshake. Give
  * the PEM text already loaded as `tls` (`{ cert: await
  * Deno.readTextFile("cert.pem"), key: await Deno.readTextFile("key.pem") }`). A
  * client whose TLS handshake fails is dropped quietly; the server carries
