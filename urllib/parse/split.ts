@@ -385,13 +385,16 @@ export function urldefrag(
 
 /**
  * Unwraps a URL written as `<URL:scheme://host/path>` (the form of old
- * plain-text mail); any other string comes back stripped of whitespace.
+ * plain-text mail): strips whitespace, then the angle brackets and the
+ * `URL:` prefix, each where present.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { unwrap } from "@pyport/web/urllib/parse";
  * equal(unwrap("<URL:type://host/path>"), "type://host/path");
+ * equal(unwrap("<http://h/>"), "http://h/");
+ * equal(unwrap("URL:http://h/"), "http://h/");
  * equal(unwrap(" http://h/ "), "http://h/");
  * ```
  */
