@@ -652,11 +652,18 @@ async function sendRequest(
 /**
  * Python's `urllib.request.HTTPHandler`: opens `http:` URLs.
  *
- * @example
+ * @example An opener's `http:` requests, with the headers urllib adds
  * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import { HTTPHandler } from "@pyport/web/urllib/request";
- * assert(typeof new HTTPHandler().http_open === "function");
+ * import { equal } from "node:assert/strict";
+ * import { build_opener, HTTPHandler } from "@pyport/web/urllib/request";
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen() {} },
+ *   (req) => new Response(req.headers.get("user-agent")),
+ * );
+ * const opener = build_opener(new HTTPHandler());
+ * await using resp = await opener.open(`http://127.0.0.1:${server.addr.port}/`);
+ * equal(resp.status, 200);
+ * equal(new TextDecoder().decode(await resp.read()), "Python-urllib/3.13");
  * ```
  */
 export class HTTPHandler extends AbstractHTTPHandler {
