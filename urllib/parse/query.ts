@@ -425,7 +425,7 @@ export type QuoteVia = (
 
 /** Keyword options of {@linkcode urlencode}. */
 export interface UrlencodeOptions {
-  /** Expand array (and Set) values into one field per element. */
+  /** Expand array and Set values into one field per element (a `Map` or plain object: per key). */
   doseq?: boolean;
   /** Passed to `quote_via`: characters left unquoted. */
   safe?: string | Uint8Array;
@@ -515,7 +515,8 @@ function sequenceItems(value: unknown): Iterable<unknown> | null {
  * (default {@linkcode quote_plus}). Non-string values go through Python's
  * `str()`: `1` -> `1`, `true` -> `True`, `null`/`undefined` -> `None`,
  * arrays -> `['a', 'b']`; bytes are quoted as bytes. With `doseq`, array
- * and Set values give one field per element.
+ * and Set values give one field per element, and a `Map` or plain object
+ * one per key, as a Python dict does.
  *
  * @example
  * ```ts
@@ -524,6 +525,7 @@ function sequenceItems(value: unknown): Iterable<unknown> | null {
  * equal(urlencode({ q: "a b", n: 1, ok: true }), "q=a+b&n=1&ok=True");
  * equal(urlencode([["k", "v"], ["k", "w"]]), "k=v&k=w");
  * equal(urlencode({ k: ["v", "w"] }, true), "k=v&k=w");
+ * equal(urlencode({ k: { v: 1, w: 2 } }, true), "k=v&k=w");
  * equal(urlencode({ p: "a b/c" }, { quote_via: quote, safe: "/" }), "p=a%20b/c");
  * ```
  */
