@@ -710,9 +710,9 @@ export class HTTPSHandler extends AbstractHTTPHandler {
   /** The TLS context given, or `null`. */
   context: SSLContext | null;
 
-  /** `new HTTPSHandler(debuglevel?, context?, check_hostname?)`. */
+  /** Every optional argument as a keyword: `new HTTPSHandler({ context, check_hostname })`. */
   constructor(options?: HTTPSHandlerOptions);
-  /** Python's positional form. */
+  /** Python's positional form: `new HTTPSHandler(debuglevel?, context?, check_hostname?)`. */
   constructor(
     debuglevel?: number | null,
     context?: SSLContext | null,

@@ -174,7 +174,7 @@ export class Request {
   #fullUrl = "";
   #data: RequestData | null = null;
 
-  /** `new Request(url, data?, headers?, origin_req_host?, unverifiable?, method?)`. */
+  /** Every optional argument as a keyword: `new Request(url, { data, headers, method })`. */
   constructor(url: string, options?: RequestOptions);
   /** Data positionally, the rest as keywords. */
   constructor(url: string, data: RequestData | null, options: RequestOptions);
@@ -185,7 +185,10 @@ export class Request {
     headers: RequestHeaders,
     options: RequestOptions,
   );
-  /** Python's positional form. */
+  /**
+   * Python's positional form: `new Request(url, data?, headers?,
+   * origin_req_host?, unverifiable?, method?)`.
+   */
   constructor(
     url: string,
     data?: RequestData | null,
