@@ -687,7 +687,7 @@ export interface HTTPSHandlerOptions {
   debuglevel?: number | null;
   /** The TLS context: which authorities to trust, and whether names are checked. */
   context?: SSLContext | null;
-  /** When given, sets `context.check_hostname` (as in Python). */
+  /** When given, sets `context.check_hostname`, on a new context if none is given (as in Python). */
   check_hostname?: boolean | null;
 }
 
@@ -707,7 +707,10 @@ export interface HTTPSHandlerOptions {
  * ```
  */
 export class HTTPSHandler extends AbstractHTTPHandler {
-  /** The TLS context given, or `null`. */
+  /**
+   * The TLS context given (or made to carry `check_hostname` when none
+   * was), else `null`: Deno's default roots, names checked.
+   */
   context: SSLContext | null;
 
   /** Every optional argument as a keyword: `new HTTPSHandler({ context, check_hostname })`. */
