@@ -56,3 +56,63 @@ export function asPythonOSError<T>(error: T, filename: string | null): T {
     : `[${label} ${errno}] ${strerror}: ${pyRepr(filename)}`;
   return error;
 }
+
+/**
+ * The system's error number in a Deno error's message (`… (os error 28)`),
+ * or an `errno` set on it; `null` for anything else.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { osErrno } from "./os_error.ts";
+ * equal(osErrno(new Error("No space left on device (os error 28)")), 28);
+ * equal(osErrno(new Error("no number")), null);
+ * ```
+ */
+export function osErrno(error: unknown): number | null {
+  if (!(error instanceof Error)) return null;
+  const set = (error as { errno?: unknown }).errno;
+  if (typeof set === "number") return set;
+  const found = /\(os error (\d+)\)/.exec(error.message);
+  return found === null ? null : Number(found[1]);
+}
+
+const WINDOWS = Deno.build.os === "windows";
+/** ENOSPC and EDQUOT (Linux's number, then the BSDs' and macOS's). */
+const NO_SPACE = WINDOWS ? [39, 112] : [28, 122, 69];
+/** ENFILE, EMFILE; Windows' ERROR_TOO_MANY_OPEN_FILES. */
+const NO_DESCRIPTORS = WINDOWS ? [4] : [23, 24];
+
+/**
+ * Whether `error` says the disk (or the user's quota) is full: `ENOSPC`,
+ * `EDQUOT`.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { outOfSpace } from "./os_error.ts";
+ * ok(outOfSpace(new Error("No space left on device (os error 28)")) ||
+ *   Deno.build.os === "windows");
+ * ```
+ */
+export function outOfSpace(error: unknown): boolean {
+  const errno = osErrno(error);
+  return errno !== null && NO_SPACE.includes(errno);
+}
+
+/**
+ * Whether `error` says this process (`EMFILE`) or the system (`ENFILE`)
+ * has no file descriptor left.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { outOfDescriptors } from "./os_error.ts";
+ * ok(outOfDescriptors(new Error("Too many open files (os error 24)")) ||
+ *   Deno.build.os === "windows");
+ * ```
+ */
+export function outOfDescriptors(error: unknown): boolean {
+  const errno = osErrno(error);
+  return errno !== null && NO_DESCRIPTORS.includes(errno);
+}

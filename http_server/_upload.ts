@@ -9,6 +9,7 @@
  * @module
  */
 
+import { outOfDescriptors, outOfSpace } from "../_util/os_error.ts";
 import { writeAll } from "../_util/write_all.ts";
 import { joinName } from "./_translate.ts";
 
@@ -18,7 +19,7 @@ const encoder = new TextEncoder();
 
 /** A request the upload rules refuse, with the HTTP status saying why. */
 export class UploadError extends Error {
-  /** The status to answer with (400, 403, 409, 413, 415). */
+  /** The status to answer with (400, 403, 409, 413, 415, 503, 507). */
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);
@@ -90,13 +91,18 @@ export async function writeTemporary(
   chunks: AsyncIterable<Uint8Array>,
 ): Promise<string> {
   const path = joinName(folder, `.upload-${crypto.randomUUID()}.part`);
-  // createNew: fails rather than follow or reuse anything already there;
-  // mode 0o666 lets the umask decide, as for any file the user creates.
-  const file = await Deno.open(path, {
-    write: true,
-    createNew: true,
-    mode: 0o666,
-  });
+  let file: Deno.FsFile;
+  try {
+    // createNew: fails rather than follow or reuse anything already there;
+    // mode 0o666 lets the umask decide, as for any file the user creates.
+    file = await Deno.open(path, {
+      write: true,
+      createNew: true,
+      mode: 0o666,
+    });
+  } catch (error) {
+    throw asUploadError(error);
+  }
   inProgress.add(path);
   try {
     for await (const chunk of chunks) await writeAll(file, chunk);
@@ -104,9 +110,25 @@ export async function writeTemporary(
   } catch (error) {
     file.close();
     await discard(path);
-    throw error;
+    throw asUploadError(error);
   }
   return path;
+}
+
+/**
+ * A disk (or quota) that is full as 507 Insufficient Storage, and no file
+ * descriptor left as 503: the client is told the server could not store
+ * it, and may try again later, where an error escaping the handler would
+ * close the connection with no answer. Any other error as it is.
+ */
+function asUploadError(error: unknown): unknown {
+  if (outOfSpace(error)) {
+    return new UploadError(507, "not enough space left to store the upload");
+  }
+  if (outOfDescriptors(error)) {
+    return new UploadError(503, "too many open files to store the upload");
+  }
+  return error;
 }
 
 /** Temporary files of uploads still in progress, removed if serving stops. */
@@ -282,8 +304,13 @@ export async function receiveForm(
   const writes: Promise<void>[] = [];
   const open = new Set<{ destroy(error?: Error): void }>();
   let failure: unknown = null;
+  let wake = () => {};
+  // Settles on the first failure: a part whose write failed (a full disk)
+  // stops reading its stream, so the parser waiting on it never drains.
+  const failed = new Promise<void>((resolve) => wake = resolve);
   const fail = (error: unknown) => {
     failure ??= error;
+    wake();
   };
   parser.on("file", (_field, stream, filename) => {
     // Its errors reach the write below (or nobody, once it is done): without
@@ -335,11 +362,15 @@ export async function receiveForm(
         await Promise.race([
           new Promise((resolve) => parser.once("drain", resolve)),
           finished,
+          failed,
         ]);
       }
     }
+    // The parser cannot finish once a part stopped reading: abort below.
+    if (failure) throw failure;
     parser.end();
-    await finished;
+    await Promise.race([finished, failed]);
+    if (failure) throw failure;
   } catch (error) {
     fail(
       error instanceof UploadError

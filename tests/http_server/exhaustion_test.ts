@@ -1,0 +1,116 @@
+/**
+ * `serve` when the machine runs out of something: a disk that fills up
+ * during an upload (a small tmpfs, mounted where this process may: root on
+ * Linux; skipped elsewhere) gets 507 and leaves nothing behind; descriptors
+ * used up (`prlimit`, Linux) make a file's open fail, which gets 503, not a
+ * 404 a cache would keep, and the server serves again once they are free.
+ */
+import { equal, match, ok } from "node:assert/strict";
+import { deadline } from "../_server.ts";
+import { fetchText, listTree, serve } from "./_hosting.ts";
+
+const linux = Deno.build.os === "linux";
+
+/** Runs `command` quietly; whether it exited 0 (false when it is missing). */
+async function succeeds(command: string, args: string[]): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(command, {
+      args,
+      stdout: "null",
+      stderr: "null",
+      signal: AbortSignal.timeout(10_000),
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a tmpfs can be mounted here (tried once, on a scratch folder). */
+async function canMountTmpfs(): Promise<boolean> {
+  if (!linux || Deno.uid() !== 0) return false;
+  const dir = await Deno.makeTempDir({ prefix: "pyport_mount_probe_" });
+  try {
+    if (
+      !await succeeds("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])
+    ) {
+      return false;
+    }
+    return await succeeds("umount", [dir]);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+const mountable = await canMountTmpfs();
+
+/** A folder on a tmpfs of `size` (a mount option: `256k`), unmounted on dispose. */
+async function smallDisk(
+  size: string,
+): Promise<AsyncDisposable & { dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "pyport_full_disk_" });
+  if (
+    !await succeeds("mount", [
+      "-t",
+      "tmpfs",
+      "-o",
+      `size=${size}`,
+      "tmpfs",
+      dir,
+    ])
+  ) {
+    await Deno.remove(dir);
+    throw new Error(`could not mount a tmpfs on ${dir}`);
+  }
+  return {
+    dir,
+    async [Symbol.asyncDispose]() {
+      // Lazily, so that a server still holding a file cannot keep it mounted.
+      await succeeds("umount", ["-l", dir]);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "exhaustion: an upload that fills the disk gets 507, leaves no file, and the server goes on",
+  ignore: !mountable,
+  sanitizeResources: false,
+  fn: deadline(async () => {
+    await using disk = await smallDisk("256k");
+    await Deno.writeTextFile(`${disk.dir}/here.txt`, "here");
+    await using server = await serve(disk.dir, ["--upload"]);
+    const big = new Uint8Array(1024 * 1024).fill(120);
+
+    const put = await fetchText(server.url("/big.bin"), {
+      method: "PUT",
+      body: big,
+    });
+    equal(put.res.status, 507);
+    match(put.text, /space/);
+
+    const form = new FormData();
+    form.append("file", new File([big], "big-form.bin"));
+    const posted = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form,
+    });
+    equal(posted.res.status, 507);
+
+    // Nothing under the final names, no temporary file left.
+    equal((await listTree(disk.dir)).join(","), "here.txt");
+    equal((await fetchText(server.url("/here.txt"))).text, "here");
+    // The space is back: a small upload now fits.
+    const small = await fetchText(server.url("/small.txt"), {
+      method: "PUT",
+      body: "fits",
+    });
+    equal(small.res.status, 201);
+    await server.process.until(
+      () => server.process.stderr.includes('"PUT /big.bin HTTP/1.1" 507'),
+      "the 507 in the log",
+    );
+    ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+  }),
+});
