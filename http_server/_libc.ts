@@ -37,6 +37,8 @@ const SYMBOLS = {
     parameters: ["i32", "i32", "i32", "buffer", "u32"],
     result: "i32",
   },
+  // errno, read right after a call that failed, on the same thread.
+  __errno_location: { parameters: [], result: "pointer", optional: true },
   statx: {
     parameters: ["i32", "buffer", "i32", "u32", "buffer"],
     result: "i32",

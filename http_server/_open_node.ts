@@ -168,7 +168,13 @@ export function nodeOpenWorks(): boolean {
   if (works === undefined) {
     works = false;
     if (libc()?.statx != null) {
-      const node = openLinkFree("/");
+      let node: OpenNode | null;
+      try {
+        node = openLinkFree("/");
+      } catch (error) {
+        works = undefined; // No descriptor left: try again next time.
+        throw error;
+      }
       try {
         node?.toFsFile().close();
         works = node !== null;
@@ -220,13 +226,38 @@ function openNode(path: string, how: Uint8Array<ArrayBuffer>): OpenNode | null {
     return null; // A lone surrogate that stands for no byte.
   }
   const fd = Number(lib.syscall(SYS_OPENAT2, AT_FDCWD, name, how, 24n));
-  if (fd < 0) return null;
+  if (fd < 0) {
+    // No descriptor left is not "nothing there": the caller must not
+    // answer 404 for a file that exists.
+    const errno = lastErrno(lib);
+    if (errno === ENFILE || errno === EMFILE) {
+      throw Object.assign(
+        new Error(
+          `Too many open files${
+            errno === ENFILE ? " in system" : ""
+          } (os error ${errno})`,
+        ),
+        { errno },
+      );
+    }
+    return null;
+  }
   const mask = STATX_TYPE | STATX_INO;
   if (lib.statx!(fd, EMPTY_PATH, AT_EMPTY_PATH, mask, statxBuffer) !== 0) {
     lib.close(fd);
     return null;
   }
   return new OpenNode(lib, fd, statxView);
+}
+
+// Linux's error numbers for no descriptor left: system-wide, this process.
+const ENFILE = 23;
+const EMFILE = 24;
+
+/** The C library's `errno` for the call that just failed; 0 if unknown. */
+function lastErrno(lib: Libc): number {
+  const at = lib.__errno_location?.();
+  return at ? new Deno.UnsafePointerView(at).getInt32() : 0;
 }
 
 /** glibc's `makedev`, by which Deno (through Rust's `st_dev`) reports it. */

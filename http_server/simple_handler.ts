@@ -71,6 +71,7 @@ import {
   type OpenNode,
 } from "./_open_node.ts";
 import { checkPath } from "./_stat_batch.ts";
+import { outOfDescriptors } from "../_util/os_error.ts";
 import {
   contentTypeFor,
   extensionOf,
@@ -228,7 +229,8 @@ function checkedFile(
   if (info.size <= SMALL_FILE) return node;
   try {
     return node.toFsFile(); // Closes the node.
-  } catch {
+  } catch (error) {
+    if (outOfDescriptors(error)) throw error;
     return null;
   }
 }
@@ -256,7 +258,8 @@ function unreadable(
 async function openOrNull(path: string): Promise<Deno.FsFile | null> {
   try {
     return await byteNames.open(path, { read: true });
-  } catch {
+  } catch (error) {
+    if (outOfDescriptors(error)) throw error;
     return null;
   }
 }
@@ -597,6 +600,20 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * ```
    */
   async send_head(): Promise<CopySource | null> {
+    try {
+      return await this.#sendHead();
+    } catch (error) {
+      // No file descriptor left to open the file or folder: it is there,
+      // so not 404 (which a cache may keep), but an answer to retry later
+      // (Python's open fails and it answers 404 "File not found"). The
+      // connection closes, giving a descriptor back.
+      if (!outOfDescriptors(error)) throw error;
+      this.send_error(503, "Too many open files");
+      return null;
+    }
+  }
+
+  async #sendHead(): Promise<CopySource | null> {
     let path = this.translate_path(this.path);
     // Metadata and small files are read with synchronous calls, as Python
     // does: on a local disk they take microseconds, far less than handing
@@ -1099,7 +1116,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         const read = await this.readListedFolder(path, readEntries);
         entries = sortEntries(read.value);
         checked = read.checked;
-      } catch {
+      } catch (error) {
+        if (outOfDescriptors(error)) throw error;
         this.send_error(404, "No permission to list directory");
         return null;
       }

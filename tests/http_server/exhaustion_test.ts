@@ -7,7 +7,14 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { deadline } from "../_server.ts";
-import { fetchText, listTree, serve } from "./_hosting.ts";
+import { buildRequest, RawConnection } from "./_diff_http.ts";
+import {
+  eventually,
+  fetchText,
+  listTree,
+  makeSite,
+  serve,
+} from "./_hosting.ts";
 
 const linux = Deno.build.os === "linux";
 
@@ -43,6 +50,7 @@ async function canMountTmpfs(): Promise<boolean> {
 }
 
 const mountable = await canMountTmpfs();
+const havePrlimit = linux && await succeeds("prlimit", ["--version"]);
 
 /** A folder on a tmpfs of `size` (a mount option: `256k`), unmounted on dispose. */
 async function smallDisk(
@@ -113,4 +121,69 @@ Deno.test({
     );
     ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
   }),
+});
+
+function openFds(pid: number): number {
+  return [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
+}
+
+/** CPU seconds process `pid` has used (user and system). */
+function cpuSeconds(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`)
+    .slice(Deno.readTextFileSync(`/proc/${pid}/stat`).lastIndexOf(")") + 2)
+    .split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+Deno.test({
+  name:
+    "exhaustion: with no descriptor left a file gets 503, not 404; the accept loop does not spin; freed, it serves again",
+  ignore: !havePrlimit,
+  sanitizeResources: false,
+  fn: deadline(async () => {
+    // Larger than the cache takes and than a small file's read: opened.
+    const big = new Uint8Array(200 * 1024).fill(98);
+    await using site = await makeSite({ "big.bin": big, "a.txt": "a" });
+    for (const flags of [[], ["--no-cache"]]) {
+      await using server = await serve(site.root, flags);
+      const pid = server.process.child.pid;
+      // Room for a few more descriptors only.
+      const limit = openFds(pid) + 4;
+      ok(
+        await succeeds("prlimit", ["--pid", String(pid), `--nofile=${limit}`]),
+      );
+      const conns: RawConnection[] = [];
+      try {
+        const address = { hostname: "127.0.0.1", port: server.port };
+        for (let i = 0; i < 12; i++) {
+          conns.push(await RawConnection.open(address));
+        }
+        await eventually(() => openFds(pid) >= limit, "descriptors used up");
+        const before = cpuSeconds(pid);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // Python's loop spins on the failing accept (a whole CPU).
+        ok(cpuSeconds(pid) - before < 0.5, "the accept loop spins");
+        const first = conns[0]!;
+        await first.write(buildRequest("GET", "/big.bin", { Host: "x" }));
+        const res = await first.read({ timeoutMs: 5000 });
+        equal(res.status, 503, `${flags}: ${res.status}`);
+        for (const conn of conns) conn.close();
+        conns.length = 0;
+        await eventually(() => openFds(pid) < limit - 1, "descriptors freed");
+        const again = await fetchText(server.url("/big.bin"));
+        equal(again.res.status, 200);
+        equal(again.text.length, big.length);
+        await server.process.until(
+          () =>
+            server.process.stderr.includes(
+              "code 503, message Too many open files",
+            ),
+          "the 503 in the log",
+        );
+        ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+      } finally {
+        for (const conn of conns) conn.close();
+      }
+    }
+  }, 40_000),
 });
