@@ -10,6 +10,7 @@ import {
 import { URLError } from "../../../urllib/error.ts";
 import { text } from "./_site.ts";
 import { deadline } from "../../_server.ts";
+import { runScript } from "../../_deno_script.ts";
 
 Deno.test("file: URLs get the type Python's mimetypes gives the name", async () => {
   const dir = await Deno.makeTempDir();
@@ -335,40 +336,27 @@ Deno.test({
     const file = `${scratch}/a.txt`;
     await Deno.writeTextFile(file, "local");
     const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
-    const script = `${scratch}/open.ts`;
-    await Deno.writeTextFile(
-      script,
-      `import { urlopen } from ${JSON.stringify(module.href)};
+    const source = `import { urlopen } from ${JSON.stringify(module.href)};
 for (const url of ${
-        JSON.stringify([
-          `file://${Deno.hostname()}${file}`,
-          `file://${Deno.hostname()}/${file}`,
-        ])
-      }) {
+      JSON.stringify([
+        `file://${Deno.hostname()}${file}`,
+        `file://${Deno.hostname()}/${file}`,
+      ])
+    }) {
   try {
     await using resp = await urlopen(url);
     console.log(new TextDecoder().decode(await resp.read()));
   } catch (error) {
     console.log(String(error.reason));
   }
-}`,
-    );
+}`;
     const run = async (permissions: string[]) => {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          "--config",
-          new URL("../../../deno.json", import.meta.url).pathname,
-          `--allow-read=${file}`,
-          ...permissions,
-          script,
-        ],
-        stdin: "null",
-        signal: AbortSignal.timeout(30_000),
-      }).output();
-      equal(out.code, 0, new TextDecoder().decode(out.stderr));
-      return new TextDecoder().decode(out.stdout).trimEnd().split("\n");
+      const out = await runScript(source, [
+        `--allow-read=${file}`,
+        ...permissions,
+      ]);
+      equal(out.code, 0, out.stderr);
+      return out.stdout.trimEnd().split("\n");
     };
     try {
       const hint =

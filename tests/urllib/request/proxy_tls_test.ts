@@ -23,6 +23,7 @@ import { HTTPError, URLError } from "../../../urllib/error.ts";
 import { type Seen, startSite, text } from "./_site.ts";
 import { haveTinyproxy, startTinyproxy } from "./_tinyproxy.ts";
 import { haveOpenssl, makeCerts, type TestCerts } from "../../_tls.ts";
+import { runScript } from "../../_deno_script.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const REQUEST_MODULE =
@@ -565,13 +566,8 @@ try {
 });
 
 Deno.test("getproxies reads the proxy variables env permission is given for by name (--allow-env=http_proxy,...), and none without it", async () => {
-  const scratch = await Deno.makeTempDir({ prefix: "pyport_envgrant_" });
-  const script = `${scratch}/proxies.ts`;
-  await Deno.writeTextFile(
-    script,
-    `import { getproxies } from ${JSON.stringify(REQUEST_MODULE)};
-console.log(JSON.stringify(getproxies()));`,
-  );
+  const source = `import { getproxies } from ${JSON.stringify(REQUEST_MODULE)};
+console.log(JSON.stringify(getproxies()));`;
   const env: Record<string, string> = {
     http_proxy: "http://lower:1",
     HTTPS_PROXY: "http://upper:2",
@@ -583,38 +579,20 @@ console.log(JSON.stringify(getproxies()));`,
     if (value !== undefined) env[name] = value;
   }
   const proxiesWith = async (permissions: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        "--config",
-        `${ROOT}deno.json`,
-        ...permissions,
-        script,
-      ],
-      clearEnv: true,
-      env,
-      stdin: "null",
-      signal: AbortSignal.timeout(30_000),
-    }).output();
-    const decoder = new TextDecoder();
-    equal(out.success, true, decoder.decode(out.stderr));
-    return JSON.parse(decoder.decode(out.stdout));
+    const out = await runScript(source, permissions, { env, clearEnv: true });
+    equal(out.code, 0, out.stderr);
+    return JSON.parse(out.stdout);
   };
-  try {
-    deepEqual(
-      await proxiesWith(["--allow-env=http_proxy,HTTPS_PROXY,NO_PROXY"]),
-      { http: "http://lower:1", https: "http://upper:2", no: "localhost" },
-    );
-    // Without env permission there is nothing to read: no proxies, no prompt.
-    deepEqual(await proxiesWith([]), {});
-    deepEqual(await proxiesWith(["--allow-env"]), {
-      http: "http://lower:1",
-      https: "http://upper:2",
-      no: "localhost",
-      ftp: "http://not-granted:3",
-    });
-  } finally {
-    await Deno.remove(scratch, { recursive: true });
-  }
+  deepEqual(
+    await proxiesWith(["--allow-env=http_proxy,HTTPS_PROXY,NO_PROXY"]),
+    { http: "http://lower:1", https: "http://upper:2", no: "localhost" },
+  );
+  // Without env permission there is nothing to read: no proxies, no prompt.
+  deepEqual(await proxiesWith([]), {});
+  deepEqual(await proxiesWith(["--allow-env"]), {
+    http: "http://lower:1",
+    https: "http://upper:2",
+    no: "localhost",
+    ftp: "http://not-granted:3",
+  });
 });

@@ -2,6 +2,7 @@ import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { urlcleanup, urlretrieve } from "../../../urllib/request/mod.ts";
 import { ContentTooShortError, IncompleteRead } from "../../../urllib/error.ts";
 import { startRaw, startSite } from "./_site.ts";
+import { runScript } from "../../_deno_script.ts";
 
 Deno.test("urlretrieve streams to a temp file and reports 8192-byte blocks", async () => {
   await using site = startSite();
@@ -150,32 +151,20 @@ Deno.test({
     const scratch = await Deno.makeTempDir({ prefix: "pyport_tempdir_" });
     const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
     // Each child decides its folder once, as Python's process does.
-    const script = `${scratch}/retrieve.ts`;
-    await Deno.writeTextFile(
-      script,
-      `import { urlretrieve } from ${JSON.stringify(module.href)};
+    const source = `import { urlretrieve } from ${JSON.stringify(module.href)};
 const [path] = await urlretrieve("data:,abc");
-console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`,
-    );
+console.log(JSON.stringify([path, (await Deno.stat(path)).mode & 0o777]));`;
     const retrieveIn = async (
       env: Record<string, string>,
       permissions = ["-A"],
     ) => {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--config",
-          new URL("../../../deno.json", import.meta.url).pathname,
-          ...permissions,
-          script,
-        ],
+      const out = await runScript(source, permissions, {
         env,
         clearEnv: true,
         cwd: scratch,
-      }).output();
-      const stderr = new TextDecoder().decode(out.stderr);
-      equal(out.code, 0, stderr);
-      return JSON.parse(new TextDecoder().decode(out.stdout));
+      });
+      equal(out.code, 0, out.stderr);
+      return JSON.parse(out.stdout);
     };
     try {
       const tmp = `${scratch}/tmp`;
@@ -223,29 +212,16 @@ Deno.test({
   async fn() {
     const scratch = await Deno.makeTempDir({ prefix: "pyport_writeonly_" });
     const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
-    const script = `${scratch}/retrieve.ts`;
     const target = `${scratch}/page.txt`;
-    await Deno.writeTextFile(
-      script,
-      `import { urlretrieve } from ${JSON.stringify(module.href)};
+    try {
+      const out = await runScript(
+        `import { urlretrieve } from ${JSON.stringify(module.href)};
 const [path] = await urlretrieve("data:,abc", ${JSON.stringify(target)});
 console.log(path);`,
-    );
-    try {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          "--config",
-          new URL("../../../deno.json", import.meta.url).pathname,
-          `--allow-write=${target}`,
-          script,
-        ],
-        stdin: "null",
-        signal: AbortSignal.timeout(30_000),
-      }).output();
-      equal(out.code, 0, new TextDecoder().decode(out.stderr));
-      equal(new TextDecoder().decode(out.stdout), `${target}\n`);
+        [`--allow-write=${target}`],
+      );
+      equal(out.code, 0, out.stderr);
+      equal(out.stdout, `${target}\n`);
       equal(await Deno.readTextFile(target), "abc");
     } finally {
       await Deno.remove(scratch, { recursive: true });
@@ -260,33 +236,19 @@ Deno.test({
   async fn() {
     const scratch = await Deno.makeTempDir({ prefix: "pyport_nowrite_" });
     const module = new URL("../../../urllib/request/mod.ts", import.meta.url);
-    const script = `${scratch}/retrieve.ts`;
-    await Deno.writeTextFile(
-      script,
-      `import { urlretrieve } from ${JSON.stringify(module.href)};
+    try {
+      const out = await runScript(
+        `import { urlretrieve } from ${JSON.stringify(module.href)};
 try {
   await urlretrieve("data:,abc");
 } catch (error) {
   console.log(JSON.stringify([error.name, error.errno, error.message]));
 }`,
-    );
-    try {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          "--config",
-          new URL("../../../deno.json", import.meta.url).pathname,
-          script,
-        ],
-        cwd: scratch,
-        stdin: "null",
-        signal: AbortSignal.timeout(30_000),
-      }).output();
-      equal(out.code, 0, new TextDecoder().decode(out.stderr));
-      const [name, errno, message] = JSON.parse(
-        new TextDecoder().decode(out.stdout),
+        [],
+        { cwd: scratch },
       );
+      equal(out.code, 0, out.stderr);
+      const [name, errno, message] = JSON.parse(out.stdout);
       // Python's FileNotFoundError, and what Deno refused.
       deepEqual([name, errno], ["NotFound", 2]);
       match(
