@@ -50,6 +50,7 @@ import {
 } from "./_live_reload.ts";
 import { ERROR_PAGE } from "./base_handler.ts";
 import { contentTypeFor } from "../_util/mime_types.ts";
+import { outOfDescriptors } from "../_util/os_error.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
 import {
   acceptedEncodings,
@@ -618,7 +619,14 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     let body: Uint8Array;
     try {
       body = Deno.readFileSync(real);
-    } catch {
+    } catch (error) {
+      // No descriptor left to read the page: Python's page would be a
+      // 404 unlike the one configured, which a cache may keep; as for a
+      // file that cannot be opened, an answer to retry later.
+      if (outOfDescriptors(error)) {
+        super.send_error(503, "Too many open files");
+        return true;
+      }
       return false; // Gone since startup: Python's page instead.
     }
     const text = message ?? this.responses[404]?.[0] ?? "Not Found";
@@ -988,7 +996,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
               this.follow_symlinks || this.#realPathInside(link) !== null,
           ),
       )).value;
-    } catch {
+    } catch (error) {
+      // No descriptor left to read the folder: send_head answers 503.
+      if (outOfDescriptors(error)) throw error;
       this.send_error(404, "No permission to list directory");
       return null;
     }

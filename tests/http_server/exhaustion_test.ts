@@ -7,7 +7,13 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { deadline } from "../_server.ts";
-import { buildRequest, RawConnection } from "./_diff_http.ts";
+import { gzipSync } from "node:zlib";
+import {
+  bodyText,
+  buildRequest,
+  RawConnection,
+  type RawResponse,
+} from "./_diff_http.ts";
 import {
   eventually,
   fetchText,
@@ -186,4 +192,118 @@ Deno.test({
       }
     }
   }, 40_000),
+});
+
+/**
+ * Sends `GET path` (with `headers`) to `server` while every descriptor it
+ * may open is taken by idle connections, and returns the answer; the
+ * connections are closed (and the descriptors free again) on return.
+ */
+async function getExhausted(
+  server: { process: { child: Deno.ChildProcess }; port: number },
+  path: string,
+  headers: Record<string, string>,
+): Promise<RawResponse> {
+  const pid = server.process.child.pid;
+  const limit = openFds(pid) + 4;
+  ok(await succeeds("prlimit", ["--pid", String(pid), `--nofile=${limit}`]));
+  const conns: RawConnection[] = [];
+  try {
+    const address = { hostname: "127.0.0.1", port: server.port };
+    for (let i = 0; i < 12; i++) conns.push(await RawConnection.open(address));
+    await eventually(() => openFds(pid) >= limit, "descriptors used up");
+    await conns[0]!.write(buildRequest("GET", path, { Host: "x", ...headers }));
+    return await conns[0]!.read({ timeoutMs: 5000 });
+  } finally {
+    for (const conn of conns) conn.close();
+    await eventually(() => openFds(pid) < limit - 1, "descriptors freed");
+  }
+}
+
+Deno.test({
+  name:
+    "exhaustion: the hosting flags' pages (--spa, --404, --precompressed, listings) get 503 with no descriptor left, then their answer",
+  ignore: !havePrlimit,
+  sanitizeResources: false,
+  fn: deadline(async () => {
+    // Larger than the cache takes: opened on every request.
+    const big = new Uint8Array(200 * 1024).fill(98);
+    await using site = await makeSite({
+      "app.html": big,
+      "lost.html": "<p>lost</p>",
+      "big.txt": big,
+      "big.txt.gz": new Uint8Array(gzipSync(big)),
+      "d/a.txt": "a",
+      "d/.hidden": "h",
+    });
+    const cases: {
+      flags: string[];
+      path: string;
+      headers: Record<string, string>;
+      check: (res: Response, text: string) => void;
+    }[] = [
+      {
+        flags: ["--spa", "app.html"],
+        path: "/some/route",
+        headers: { Accept: "text/html" },
+        check: (res, text) => {
+          equal(res.status, 200);
+          equal(text.length, big.length);
+        },
+      },
+      {
+        // Was 404 with Python's page in place of the one configured.
+        flags: ["--404", "lost.html"],
+        path: "/missing",
+        headers: {},
+        check: (res, text) => {
+          equal(res.status, 404);
+          equal(text, "<p>lost</p>");
+        },
+      },
+      {
+        // Not the plain file either: the .gz is what was asked for.
+        flags: ["--precompressed"],
+        path: "/big.txt",
+        headers: { "Accept-Encoding": "gzip" },
+        check: (res, text) => {
+          equal(res.status, 200);
+          equal(res.headers.get("Content-Encoding"), "gzip");
+          equal(text.length, big.length);
+        },
+      },
+      // The listings the hosting handler reads itself were 404 "No
+      // permission to list directory".
+      ...[["--listing", "rich"], ["--no-dotfiles"]].map((flags) => ({
+        flags,
+        path: "/d/",
+        headers: {},
+        check: (res: Response, text: string) => {
+          equal(res.status, 200);
+          match(text, /a\.txt/);
+        },
+      })),
+      {
+        flags: ["--compress"],
+        path: "/d/",
+        headers: { Accept: "application/json" },
+        check: (res: Response, text: string) => {
+          equal(res.status, 200);
+          match(text, /"a\.txt"/);
+        },
+      },
+    ];
+    for (const { flags, path, headers, check } of cases) {
+      for (const cache of [[], ["--no-cache"]]) {
+        await using server = await serve(site.root, [...flags, ...cache]);
+        const res = await getExhausted(server, path, headers);
+        const what = `${flags} ${cache} ${path}`;
+        equal(res.status, 503, `${what}: ${res.status}`);
+        match(bodyText(res), /Too many open files/, what);
+        const again = await fetchText(server.url(path), { headers });
+        check(again.res, again.text);
+        ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+      }
+    }
+  }, 60_000),
 });
