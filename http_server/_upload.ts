@@ -9,7 +9,7 @@
  * @module
  */
 
-import { outOfDescriptors, outOfSpace } from "../_util/os_error.ts";
+import { osErrno, outOfDescriptors, outOfSpace } from "../_util/os_error.ts";
 import { writeAll } from "../_util/write_all.ts";
 import { joinName } from "./_translate.ts";
 
@@ -19,7 +19,7 @@ const encoder = new TextEncoder();
 
 /** A request the upload rules refuse, with the HTTP status saying why. */
 export class UploadError extends Error {
-  /** The status to answer with (400, 403, 409, 413, 415, 503, 507). */
+  /** The status to answer with (400, 403, 409, 413, 415, 500, 503, 507). */
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);
@@ -101,7 +101,7 @@ export async function writeTemporary(
       mode: 0o666,
     });
   } catch (error) {
-    throw asUploadError(error);
+    throw asStoreError(error);
   }
   inProgress.add(path);
   try {
@@ -129,6 +129,26 @@ function asUploadError(error: unknown): unknown {
     return new UploadError(503, "too many open files to store the upload");
   }
   return error;
+}
+
+/**
+ * As {@linkcode asUploadError}, and any other error of the system (a
+ * read-only disk, a name in use as a mount point) as 500 with its text:
+ * an answer, where an error escaping the handler would close the
+ * connection with none. Its path is left out of the text, which the
+ * client sees.
+ */
+function asStoreError(error: unknown): unknown {
+  const mapped = asUploadError(error);
+  if (mapped !== error || error instanceof UploadError) return mapped;
+  if (error instanceof Deno.errors.TimedOut || osErrno(error) === null) {
+    return error;
+  }
+  const text = /^(.*?) \(os error \d+\)/.exec((error as Error).message)?.[1];
+  return new UploadError(
+    500,
+    `the upload could not be stored: ${text ?? "system error"}`,
+  );
 }
 
 /** Temporary files of uploads still in progress, removed if serving stops. */
@@ -184,7 +204,9 @@ function conflict(target: string): UploadError {
  * afterwards either way.
  *
  * @throws {UploadError} 409 when `target` exists (and `overwrite` is
- * false) or is a folder.
+ * false) or is a folder; 507 when the disk (or quota) is full (a hard link
+ * takes an inode on tmpfs), 503 with no file descriptor left, 500 for any
+ * other error of the system.
  */
 export async function moveIntoPlace(
   temp: string,
@@ -202,6 +224,8 @@ export async function moveIntoPlace(
     if (before) throw conflict(target);
     await linkExclusive(temp, target);
     return "created";
+  } catch (error) {
+    throw asStoreError(error);
   } finally {
     await discard(temp);
   }

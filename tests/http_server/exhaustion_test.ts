@@ -129,6 +129,100 @@ Deno.test({
   }),
 });
 
+Deno.test({
+  name:
+    "exhaustion: an upload whose final link finds no inode left gets 507, leaves no file, and the server goes on",
+  ignore: !mountable,
+  sanitizeResources: false,
+  fn: deadline(async () => {
+    // Three inodes: the folder, here.txt and a temporary file; the hard
+    // link into place takes a fourth on tmpfs, and fails (ENOSPC).
+    await using disk = await smallDisk("256k,nr_inodes=3");
+    await Deno.writeTextFile(`${disk.dir}/here.txt`, "here");
+    await using server = await serve(disk.dir, ["--upload"]);
+    const put = await fetchText(server.url("/new.txt"), {
+      method: "PUT",
+      body: "new",
+    });
+    equal(put.res.status, 507);
+    match(put.text, /space/);
+    const form = new FormData();
+    form.append("file", new File(["new"], "form.txt"));
+    const posted = await fetchText(server.url("/"), {
+      method: "POST",
+      body: form,
+    });
+    equal(posted.res.status, 507);
+    // Nothing under the final names, no temporary file left.
+    equal((await listTree(disk.dir)).join(","), "here.txt");
+    equal((await fetchText(server.url("/here.txt"))).text, "here");
+    // An inode given back: the upload now fits.
+    await Deno.remove(`${disk.dir}/here.txt`);
+    const fits = await fetchText(server.url("/new.txt"), {
+      method: "PUT",
+      body: "new",
+    });
+    equal(fits.res.status, 201);
+    equal(await Deno.readTextFile(`${disk.dir}/new.txt`), "new");
+    ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+  }),
+});
+
+Deno.test({
+  name:
+    "exhaustion: an upload the system refuses otherwise (read-only disk, a name that is a mount point) gets 500, and the server goes on",
+  ignore: !mountable,
+  sanitizeResources: false,
+  fn: deadline(async () => {
+    await using disk = await smallDisk("256k");
+    await Deno.writeTextFile(`${disk.dir}/busy.txt`, "busy");
+    await Deno.writeTextFile(`${disk.dir}/other.txt`, "other");
+    await using server = await serve(disk.dir, ["--upload", "--overwrite"]);
+
+    // The temporary file cannot be created (EROFS).
+    ok(await succeeds("mount", ["-o", "remount,ro", disk.dir]));
+    const readOnly = await fetchText(server.url("/new.txt"), {
+      method: "PUT",
+      body: "new",
+    });
+    equal(readOnly.res.status, 500);
+    match(readOnly.text, /Read-only file system/);
+    ok(!readOnly.text.includes(disk.dir), "the page names no path");
+    ok(await succeeds("mount", ["-o", "remount,rw", disk.dir]));
+
+    // The name is a mount point: the final rename fails (EBUSY).
+    ok(
+      await succeeds("mount", [
+        "--bind",
+        `${disk.dir}/other.txt`,
+        `${disk.dir}/busy.txt`,
+      ]),
+    );
+    try {
+      const busy = await fetchText(server.url("/busy.txt"), {
+        method: "PUT",
+        body: "new",
+      });
+      equal(busy.res.status, 500);
+      match(busy.text, /busy/);
+    } finally {
+      await succeeds("umount", [`${disk.dir}/busy.txt`]);
+    }
+    equal((await listTree(disk.dir)).join(","), "busy.txt,other.txt");
+    equal(await Deno.readTextFile(`${disk.dir}/busy.txt`), "busy");
+    const stored = await fetchText(server.url("/new.txt"), {
+      method: "PUT",
+      body: "new",
+    });
+    equal(stored.res.status, 201);
+    await server.process.until(
+      () => server.process.stderr.includes('"PUT /busy.txt HTTP/1.1" 500'),
+      "the 500 in the log",
+    );
+    ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+  }),
+});
+
 function openFds(pid: number): number {
   return [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
 }
