@@ -236,6 +236,13 @@ export class OpenerDirector {
     let req: Request;
     if (typeof fullurl === "string") {
       req = new Request(fullurl, data);
+    } else if (fullurl instanceof globalThis.Request) {
+      // Deno's global `Request` is fetch's: a Python user who writes
+      // `new Request(url, data, headers)` without importing urllib's gets it.
+      throw new TypeError(
+        "open() takes a URL string or urllib's Request, not the fetch API's " +
+          'Request: import { Request } from "@pyport/web/urllib/request"',
+      );
     } else {
       req = fullurl;
       if (data !== null) req.data = data;

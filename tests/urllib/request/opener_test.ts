@@ -276,3 +276,21 @@ Deno.test("a handler whose handler_order changed after it was added: the next on
     "c",
   ]);
 });
+
+Deno.test("the fetch API's global Request passed to urlopen (Python's Request, not imported, in Deno): a TypeError that says which Request to import, and nothing is sent", async () => {
+  await using site = startSite();
+  const fetchRequest = new globalThis.Request(`${site.base}/echo`);
+  for (
+    const open of [
+      () => urlopen(fetchRequest as unknown as string),
+      () => build_opener().open(fetchRequest as unknown as string),
+    ]
+  ) {
+    await rejects(open(), {
+      name: "TypeError",
+      message:
+        /fetch API's Request.*import \{ Request \} from "@pyport\/web\/urllib\/request"/,
+    });
+  }
+  equal(site.seen.length, 0);
+});
