@@ -392,6 +392,12 @@ function checkPermissions(options: ServeOptions): void {
       "--follow-symlinks needs permission to read wherever a link may lead: run with -A (or --allow-read)",
     );
   }
+  if (options.workers > 1) {
+    need(
+      { name: "run", command: Deno.execPath() },
+      "--workers needs permission to start its worker processes: run with -A (or --allow-run)",
+    );
+  }
 }
 
 /**

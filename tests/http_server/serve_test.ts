@@ -700,6 +700,15 @@ Deno.test({
           [],
           /^Error: Deno needs permission to read '.*': run with -A \(or --allow-read=/,
         ],
+        // Where --workers runs (Linux): asked for like the others, not
+        // Deno's own wording once the first worker fails to start.
+        ...(Deno.build.os === "linux"
+          ? [[
+            ["--allow-net", `--allow-read=${site}`],
+            ["--workers", "2"],
+            /^Error: --workers needs permission to start its worker processes: run with -A \(or --allow-run\)\n$/,
+          ] as [string[], string[], RegExp]]
+          : []),
         // Reading granted, listening not: the address is named, not reading.
         [
           [`--allow-read=${site}`],
