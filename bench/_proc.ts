@@ -1,6 +1,7 @@
 /**
- * What the benchmarks read about server processes from Linux's `/proc`:
- * CPU time, peak memory, and the processes a server started.
+ * What the benchmarks (and the tests that watch a server's resources) read
+ * about server processes from Linux's `/proc`: CPU time, peak memory, open
+ * descriptors, and the processes a server started.
  *
  * @module
  */
@@ -27,6 +28,13 @@ export function cpuSeconds(pid: number): number {
   const fields = statFields(pid);
   // utime and stime: the 14th and 15th fields overall.
   return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS : NaN;
+}
+
+/** How many file descriptors process `pid` has open. */
+export function openFds(pid: number): number {
+  let count = 0;
+  for (const _ of Deno.readDirSync(`/proc/${pid}/fd`)) count++;
+  return count;
 }
 
 /** Peak resident memory (VmHWM) of a process in bytes, or NaN. */

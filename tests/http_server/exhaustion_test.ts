@@ -7,6 +7,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { deadline } from "../_server.ts";
+import { cpuSeconds, openFds } from "../../bench/_proc.ts";
 import { gzipSync } from "node:zlib";
 import {
   bodyText,
@@ -222,18 +223,6 @@ Deno.test({
     ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
   }),
 });
-
-function openFds(pid: number): number {
-  return [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
-}
-
-/** CPU seconds process `pid` has used (user and system). */
-function cpuSeconds(pid: number): number {
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`)
-    .slice(Deno.readTextFileSync(`/proc/${pid}/stat`).lastIndexOf(")") + 2)
-    .split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 Deno.test({
   name:

@@ -9,6 +9,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { buildRequest, header, RawConnection, sendRaw } from "./_diff_http.ts";
 import { startServer } from "./_diff_server.ts";
+import { openFds } from "../../bench/_proc.ts";
 
 const linux = Deno.build.os === "linux";
 
@@ -26,12 +27,6 @@ async function makeRoot(): Promise<string> {
   await f.truncate(BIG);
   f.close();
   return root;
-}
-
-function openFds(pid: number): number {
-  let n = 0;
-  for (const _ of Deno.readDirSync(`/proc/${pid}/fd`)) n++;
-  return n;
 }
 
 /** fds that point at files in `root` (not sockets or pipes). */
