@@ -78,8 +78,16 @@ export function osErrno(error: unknown): number | null {
 }
 
 const WINDOWS = Deno.build.os === "windows";
-/** ENOSPC and EDQUOT (Linux's number, then the BSDs' and macOS's). */
-const NO_SPACE = WINDOWS ? [39, 112] : [28, 122, 69];
+/**
+ * ENOSPC and EDQUOT, by this system's numbers (EDQUOT is 122 on Linux, 69
+ * on macOS and the BSDs, where Linux's 69 means something else);
+ * Windows' ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.
+ */
+const NO_SPACE = WINDOWS
+  ? [39, 112]
+  : Deno.build.os === "linux" || Deno.build.os === "android"
+  ? [28, 122]
+  : [28, 69];
 /** ENFILE, EMFILE; Windows' ERROR_TOO_MANY_OPEN_FILES. */
 const NO_DESCRIPTORS = WINDOWS ? [4] : [23, 24];
 
