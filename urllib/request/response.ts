@@ -69,13 +69,6 @@ function grown(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Closes the body of a response dropped unread and unclosed, once the
- * garbage collector has taken it: CPython's reference counting closes such
- * a response (an `HTTPError` caught and ignored, a response abandoned after
- * a partial read) at once, and its socket with it. Later here, but the
- * socket is not held for ever.
- */
-/**
  * The one optional parameter `name` of method `fn`, by position or by
  * keyword (`read(5)`, `read({ amt: 5 })`), `fallback` when not given.
  */
@@ -108,6 +101,13 @@ function resolved<T, R>(
   return run(value);
 }
 
+/**
+ * Closes the body of a response dropped unread and unclosed, once the
+ * garbage collector has taken it: CPython's reference counting closes such
+ * a response (an `HTTPError` caught and ignored, a response abandoned after
+ * a partial read) at once, and its socket with it. Later here, but the
+ * socket is not held for ever.
+ */
 const dropped = new FinalizationRegistry<BodySource>((source) => {
   try {
     source.close();
