@@ -14,6 +14,7 @@ import { latin1Decode } from "../../_util/latin1.ts";
 import { asPythonOSError } from "../../_util/os_error.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
+import { typeName } from "../../_util/py_type_name.ts";
 import { SSLError } from "./ssl_error.ts";
 
 /**
@@ -90,8 +91,9 @@ export class SSLContext {
   }
   set verify_mode(value: number) {
     if (!Number.isInteger(value)) {
+      // Python's own message for a non-integer (`ctx.verify_mode = "x"`).
       throw new TypeError(
-        `verify_mode must be an integer, not ${pyRepr(value)}`,
+        `'${typeName(value)}' object cannot be interpreted as an integer`,
       );
     }
     if (value < 0 || value > CERT_REQUIRED) {
