@@ -58,12 +58,13 @@ export interface AsStringOptions {
 /**
  * `failobj`, the sole optional parameter of `fn`, from `args`: by position
  * or as `{ failobj }`. A plain object that is not that keyword alone is
- * the value itself (Python's `msg.get(name, {})`). One argument, not a
+ * the value itself (Python's `msg.get(name, {})`); `undefined` is the
+ * default, `null`, as pyArgs takes it. One argument, not a
  * plain object, costs no look-up: the common call.
  */
 function failobjOf(fn: string, args: readonly unknown[]): unknown {
   if (args.length === 0) return null;
-  if (args.length === 1 && !isPlainObject(args[0])) return args[0];
+  if (args.length === 1 && !isPlainObject(args[0])) return args[0] ?? null;
   return pyArgs({
     fn,
     names: ["failobj"],
