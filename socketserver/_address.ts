@@ -25,7 +25,7 @@ export function inetAddress(
   // A path, or what a Python tuple becomes when copied as is: `("", 8000)`
   // is JavaScript's comma operator, the number 8000 (Python: `bind(): AF_INET
   // address must be tuple, not int`).
-  if (typeof address === "string" || !isPair(address)) {
+  if (!isPair(address)) {
     throw new TypeError(
       `${server} needs a [host, port] address, not ${pyRepr(address)}`,
     );
