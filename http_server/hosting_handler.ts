@@ -1062,11 +1062,6 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async do_PUT(): Promise<void> {
     if (!this.upload) return this.#unsupported();
     await this.#answerUpload(async () => {
-      // Bytes that are not UTF-8 would reach the disk as U+FFFD, so that
-      // different names would land on the same file.
-      if (!decodesAsUtf8(pathOnly(this.path))) {
-        throw new UploadError(400, "the path is not UTF-8 once decoded");
-      }
       const target = this.translate_path(this.path);
       // `/..` and `/.` name the served folder itself.
       if (target.endsWith("/") || isFolderItself(target, this.directory)) {
@@ -1099,11 +1094,6 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async do_POST(): Promise<void> {
     if (!this.upload) return this.#unsupported();
     await this.#answerUpload(async () => {
-      // As for PUT: bytes that are not UTF-8 cannot reach the disk as they
-      // are (the folder would seem not to exist).
-      if (!decodesAsUtf8(pathOnly(this.path))) {
-        throw new UploadError(400, "the path is not UTF-8 once decoded");
-      }
       const folder = this.translate_path(this.path).replace(/[/\\]$/, "");
       await this.#checkUploadFolder(folder, 404);
       const type = this.headers.get("Content-Type") ?? "";
@@ -1125,6 +1115,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   async #answerUpload(work: () => Promise<void>): Promise<void> {
     try {
       this.#checkUploadHead();
+      // Bytes that are not UTF-8 would reach the disk as U+FFFD, so that
+      // different names would land on the same file (PUT), or the folder
+      // would seem not to exist (POST).
+      if (!decodesAsUtf8(pathOnly(this.path))) {
+        throw new UploadError(400, "the path is not UTF-8 once decoded");
+      }
       await work();
     } catch (error) {
       if (!(error instanceof UploadError)) throw error;
