@@ -20,7 +20,7 @@ import {
   unquoteParam,
 } from "./mime_params.ts";
 
-import { isPlainObject, pyArgs } from "./py_args.ts";
+import { optionalArg, pyArgs } from "./py_args.ts";
 import { pyRepr } from "./py_repr.ts";
 import { pyRstrip, pyStrip } from "./py_str.ts";
 
@@ -58,19 +58,10 @@ export interface AsStringOptions {
 /**
  * `failobj`, the sole optional parameter of `fn`, from `args`: by position
  * or as `{ failobj }`. A plain object that is not that keyword alone is
- * the value itself (Python's `msg.get(name, {})`); `undefined` is the
- * default, `null`, as pyArgs takes it. One argument, not a
- * plain object, costs no look-up: the common call.
+ * the value itself (Python's `msg.get(name, {})`).
  */
 function failobjOf(fn: string, args: readonly unknown[]): unknown {
-  if (args.length === 0) return null;
-  if (args.length === 1 && !isPlainObject(args[0])) return args[0] ?? null;
-  return pyArgs({
-    fn,
-    names: ["failobj"],
-    defaults: { failobj: null as unknown },
-    objectParams: ["failobj"],
-  }, args).failobj;
+  return optionalArg<unknown>(fn, "failobj", null, args, true);
 }
 
 /** The optional parameters of `get_params` / `get_param` from `args`. */

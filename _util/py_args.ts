@@ -121,6 +121,42 @@ export function pyArgs<T extends object>(
   return result as T;
 }
 
+/**
+ * The sole optional parameter `name` of `fn` from `args`: by position or as
+ * `{ [name]: value }`, `fallback` when not given (or given `undefined`).
+ * One argument that is not a plain object is taken as it is, without the
+ * resolver: the common call. With `objectParam`, a plain object is the
+ * value itself unless its names are all keywords (see
+ * {@linkcode PyArgsSpec.objectParams}).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { optionalArg } from "./py_args.ts";
+ * equal(optionalArg("read", "amt", null, [5]), 5);
+ * equal(optionalArg("read", "amt", null, [{ amt: 5 }]), 5);
+ * equal(optionalArg("read", "amt", null, [undefined]), null);
+ * ```
+ */
+export function optionalArg<T>(
+  fn: string,
+  name: string,
+  fallback: T,
+  args: readonly unknown[],
+  objectParam = false,
+): T {
+  if (args.length === 0) return fallback;
+  if (args.length === 1 && !isPlainObject(args[0])) {
+    return args[0] === undefined ? fallback : args[0] as T;
+  }
+  return pyArgs({
+    fn,
+    names: [name],
+    defaults: { [name]: fallback },
+    ...(objectParam ? { objectParams: [name] } : {}),
+  }, args)[name] as T;
+}
+
 /** Whether `object` has names, each a keyword `spec` accepts. */
 function onlyKeywords<T extends object>(
   spec: PyArgsSpec<T>,

@@ -25,7 +25,7 @@
  * @module
  */
 import { getheader, type HTTPMessage } from "../_util/http_message.ts";
-import { pyArgs } from "../_util/py_args.ts";
+import { optionalArg, pyArgs } from "../_util/py_args.ts";
 import { pyStr } from "../_util/py_repr.ts";
 export type { HTTPMessage };
 
@@ -446,13 +446,12 @@ export class IncompleteRead extends HTTPException {
   /** Keyword form: `new IncompleteRead(partial, { expected })`. */
   constructor(partial: Uint8Array, options: { expected?: number | null });
   constructor(partial: Uint8Array, ...args: unknown[]) {
-    const expected = args.length === 1 && typeof args[0] === "number"
-      ? args[0]
-      : pyArgs({
-        fn: "IncompleteRead",
-        names: ["expected"],
-        defaults: { expected: null as number | null },
-      }, args).expected;
+    const expected = optionalArg<number | null>(
+      "IncompleteRead",
+      "expected",
+      null,
+      args,
+    );
     const more = expected === null ? "" : `, ${expected} more expected`;
     super(`IncompleteRead(${partial.length} bytes read${more})`);
     this.name = "IncompleteRead";

@@ -9,7 +9,7 @@
  * @module
  */
 import { getheader, HTTPMessage } from "../../_util/http_message.ts";
-import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
+import { isPlainObject, optionalArg } from "../../_util/py_args.ts";
 import { IncompleteRead, TimeoutError, URLError } from "../error.ts";
 
 /**
@@ -66,25 +66,6 @@ function grown(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   out.set(bytes);
   return out;
-}
-
-/**
- * The one optional parameter `name` of method `fn`, by position or by
- * keyword (`read(5)`, `read({ amt: 5 })`), `fallback` when not given.
- */
-function optionalArg<T>(
-  fn: string,
-  name: string,
-  fallback: T,
-  args: readonly unknown[],
-): T {
-  if (args.length === 0) return fallback;
-  if (args.length === 1 && !isPlainObject(args[0])) {
-    return args[0] === undefined ? fallback : args[0] as T;
-  }
-  return pyArgs({ fn, names: [name], defaults: { [name]: fallback } }, args)[
-    name
-  ] as T;
 }
 
 /** A method's arguments resolved, or its TypeError as a rejection. */
