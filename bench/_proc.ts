@@ -1,7 +1,8 @@
 /**
  * What the benchmarks (and the tests that watch a server's resources) read
  * about server processes from Linux's `/proc`: CPU time, peak memory, open
- * descriptors, and the processes a server started.
+ * descriptors, connections waiting to be accepted, and the processes a
+ * server started.
  *
  * @module
  */
@@ -35,6 +36,31 @@ export function openFds(pid: number): number {
   let count = 0;
   for (const _ of Deno.readDirSync(`/proc/${pid}/fd`)) count++;
   return count;
+}
+
+/**
+ * How many connections to local TCP `port` wait in its listen queue, made
+ * by the kernel but not yet accepted by the server (the receive-queue
+ * column of a listening socket in `/proc/net/tcp` and `tcp6`).
+ */
+export function acceptQueue(port: number): number {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  let waiting = 0;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = Deno.readTextFileSync(table);
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const [, localAddress, , state, queues] = line.trim().split(/\s+/);
+      // 0A is LISTEN; the queues column is tx_queue:rx_queue in hex.
+      if (state !== "0A" || !localAddress?.endsWith(local)) continue;
+      waiting += parseInt(queues!.split(":")[1]!, 16);
+    }
+  }
+  return waiting;
 }
 
 /** Peak resident memory (VmHWM) of a process in bytes, or NaN. */

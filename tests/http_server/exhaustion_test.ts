@@ -7,7 +7,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { deadline } from "../_server.ts";
-import { cpuSeconds, openFds } from "../../bench/_proc.ts";
+import { acceptQueue, cpuSeconds, openFds } from "../../bench/_proc.ts";
 import { gzipSync } from "node:zlib";
 import {
   bodyText,
@@ -236,71 +236,75 @@ Deno.test({
     for (const flags of [[], ["--no-cache"]]) {
       await using server = await serve(site.root, flags);
       const pid = server.process.child.pid;
-      // Room for a few more descriptors only.
-      const limit = openFds(pid) + 4;
-      ok(
-        await succeeds("prlimit", ["--pid", String(pid), `--nofile=${limit}`]),
-      );
-      const conns: RawConnection[] = [];
-      try {
-        const address = { hostname: "127.0.0.1", port: server.port };
-        for (let i = 0; i < 12; i++) {
-          conns.push(await RawConnection.open(address));
-        }
-        await eventually(() => openFds(pid) >= limit, "descriptors used up");
+      const res = await withDescriptorsUsedUp(server, async (conn) => {
         const before = cpuSeconds(pid);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         // Python's loop spins on the failing accept (a whole CPU).
         ok(cpuSeconds(pid) - before < 0.5, "the accept loop spins");
-        const first = conns[0]!;
-        await first.write(buildRequest("GET", "/big.bin", { Host: "x" }));
-        const res = await first.read({ timeoutMs: 5000 });
-        equal(res.status, 503, `${flags}: ${res.status}`);
-        for (const conn of conns) conn.close();
-        conns.length = 0;
-        await eventually(() => openFds(pid) < limit - 1, "descriptors freed");
-        const again = await fetchText(server.url("/big.bin"));
-        equal(again.res.status, 200);
-        equal(again.text.length, big.length);
-        await server.process.until(
-          () =>
-            server.process.stderr.includes(
-              "code 503, message Too many open files",
-            ),
-          "the 503 in the log",
-        );
-        ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
-      } finally {
-        for (const conn of conns) conn.close();
-      }
+        await conn.write(buildRequest("GET", "/big.bin", { Host: "x" }));
+        return await conn.read({ timeoutMs: 5000 });
+      });
+      equal(res.status, 503, `${flags}: ${res.status}`);
+      const again = await fetchText(server.url("/big.bin"));
+      equal(again.res.status, 200, server.process.stderr);
+      equal(again.text.length, big.length);
+      await server.process.until(
+        () =>
+          server.process.stderr.includes(
+            "code 503, message Too many open files",
+          ),
+        "the 503 in the log",
+      );
+      ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
     }
   }, 40_000),
 });
 
 /**
- * Sends `GET path` (with `headers`) to `server` while every descriptor it
- * may open is taken by idle connections, and returns the answer; the
- * connections are closed (and the descriptors free again) on return.
+ * Takes every descriptor `server` may open (a lowered limit, then idle
+ * connections), runs `during` with one of those connections, and gives
+ * them all back before returning its result: the connections are closed,
+ * the ones still in the listen queue accepted and closed by the server,
+ * and its descriptor count is back where it started. Only then is the next
+ * request sure to find a descriptor: a request sent while closed
+ * connections still wait in the queue is accepted after them.
  */
-async function getExhausted(
+async function withDescriptorsUsedUp<T>(
   server: { process: { child: Deno.ChildProcess }; port: number },
-  path: string,
-  headers: Record<string, string>,
-): Promise<RawResponse> {
+  during: (conn: RawConnection) => Promise<T>,
+): Promise<T> {
   const pid = server.process.child.pid;
-  const limit = openFds(pid) + 4;
+  const start = openFds(pid);
+  const limit = start + 4;
   ok(await succeeds("prlimit", ["--pid", String(pid), `--nofile=${limit}`]));
   const conns: RawConnection[] = [];
   try {
     const address = { hostname: "127.0.0.1", port: server.port };
     for (let i = 0; i < 12; i++) conns.push(await RawConnection.open(address));
     await eventually(() => openFds(pid) >= limit, "descriptors used up");
-    await conns[0]!.write(buildRequest("GET", path, { Host: "x", ...headers }));
-    return await conns[0]!.read({ timeoutMs: 5000 });
+    return await during(conns[0]!);
   } finally {
     for (const conn of conns) conn.close();
-    await eventually(() => openFds(pid) < limit - 1, "descriptors freed");
+    await eventually(
+      () => acceptQueue(server.port) === 0 && openFds(pid) <= start,
+      "the descriptors given back",
+    );
   }
+}
+
+/**
+ * Sends `GET path` (with `headers`) to `server` while every descriptor it
+ * may open is taken, and returns the answer.
+ */
+function getExhausted(
+  server: { process: { child: Deno.ChildProcess }; port: number },
+  path: string,
+  headers: Record<string, string>,
+): Promise<RawResponse> {
+  return withDescriptorsUsedUp(server, async (conn) => {
+    await conn.write(buildRequest("GET", path, { Host: "x", ...headers }));
+    return await conn.read({ timeoutMs: 5000 });
+  });
 }
 
 Deno.test({
@@ -384,6 +388,8 @@ Deno.test({
         equal(res.status, 503, `${what}: ${res.status}`);
         match(bodyText(res), /Too many open files/, what);
         const again = await fetchText(server.url(path), { headers });
+        const expected = flags[0] === "--404" ? 404 : 200;
+        equal(again.res.status, expected, `${what}: ${server.process.stderr}`);
         check(again.res, again.text);
         ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
       }
