@@ -59,13 +59,7 @@ export class SSLContext {
       names: ["protocol"] as const,
       defaults: { protocol: null as unknown },
     }, args);
-    if (protocol !== null) {
-      throw new TypeError(
-        `SSLContext(): protocol must be null: contexts here are clients' (Python's PROTOCOL_TLS_CLIENT), not ${
-          pyRepr(protocol)
-        }`,
-      );
-    }
+    requireNull("SSLContext", "protocol", protocol, "PROTOCOL_TLS_CLIENT");
   }
 
   /**
@@ -129,13 +123,7 @@ export class SSLContext {
       names: ["purpose"] as const,
       defaults: { purpose: null as unknown },
     }, args);
-    if (purpose !== null) {
-      throw new TypeError(
-        `load_default_certs(): purpose must be null: contexts here are clients' (Python's Purpose.SERVER_AUTH), not ${
-          pyRepr(purpose)
-        }`,
-      );
-    }
+    requireNull("load_default_certs", "purpose", purpose, PURPOSE);
   }
 
   /**
@@ -262,6 +250,27 @@ export class SSLContext {
       this.caCerts.push(cadata);
     }
   }
+}
+
+/** Python's `ssl.Purpose.SERVER_AUTH`: the one purpose a client's context has. */
+const PURPOSE = "Purpose.SERVER_AUTH";
+
+/**
+ * Refuses a `protocol` or `purpose` other than `null`: contexts here are
+ * always clients', which in Python is the constant named `meaning`.
+ */
+function requireNull(
+  fn: string,
+  name: string,
+  value: unknown,
+  meaning: string,
+): void {
+  if (value === null) return;
+  throw new TypeError(
+    `${fn}(): ${name} must be null: contexts here are clients' (Python's ${meaning}), not ${
+      pyRepr(value)
+    }`,
+  );
 }
 
 /** Python's `ssl.CERT_REQUIRED`: the only `verify_mode` there is here. */
@@ -424,13 +433,7 @@ export function create_default_context(...args: unknown[]): SSLContext {
       cadata: null as string | Uint8Array | null,
     },
   }, args);
-  if (options.purpose !== null) {
-    throw new TypeError(
-      `create_default_context(): purpose must be null: contexts here are clients' (Python's Purpose.SERVER_AUTH), not ${
-        pyRepr(options.purpose)
-      }`,
-    );
-  }
+  requireNull("create_default_context", "purpose", options.purpose, PURPOSE);
   const ctx = new SSLContext();
   const { cafile, capath, cadata } = options;
   const given = cadata instanceof Uint8Array ? cadata.length > 0 : cadata;
