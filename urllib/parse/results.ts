@@ -16,7 +16,18 @@
  * @module
  */
 
-import { missingArguments, pyArgs } from "../../_util/py_args.ts";
+import { pyArgs } from "../../_util/py_args.ts";
+import {
+  asDict,
+  checkAllGiven,
+  type FieldsConstructor,
+  fieldsOf,
+  makeTuple,
+  replaceFields,
+  tupleFields,
+  tupleRepr,
+  valuesOf,
+} from "../../_util/named_tuple.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { decodeBytes, encodeText } from "../../_util/codec/mod.ts";
 import { hostInfo, lowerHostname, portNumber, userInfo } from "./_netloc.ts";
@@ -132,27 +143,6 @@ export interface Transcode<R> {
 const CODEC_NAMES = ["encoding", "errors"] as const;
 const CODEC_DEFAULTS = { encoding: "ascii", errors: "strict" };
 
-/** A result class as its constructor: one argument per field, in order. */
-type FieldsConstructor<T, R> = new (...fields: T[]) => R;
-
-/** The field names of the result class `ctor`, in tuple order. */
-function fieldsOf(ctor: unknown): readonly string[] {
-  return (ctor as { _fields: readonly string[] })._fields;
-}
-
-/**
- * Refuses a result built with fields missing, as Python's named tuples do
- * (`SplitResult("a", "b")` is a `TypeError` there, not three `None`s).
- */
-function checkAllGiven(result: object, values: readonly unknown[]): void {
-  if (!values.includes(undefined)) return;
-  const names = fieldsOf(result.constructor);
-  throw missingArguments(
-    `${result.constructor.name}.__new__`,
-    names.filter((_, i) => values[i] === undefined),
-  );
-}
-
 /** The text a field stands for: a bytes field read as Latin-1, losslessly. */
 function textOf(field: Field): string {
   return typeof field === "string" ? field : latin1Decode(field);
@@ -162,12 +152,6 @@ function textOf(field: Field): string {
 function sameType<T extends Field>(like: T, text: string | null): T | null {
   if (text === null || typeof like === "string") return text as T | null;
   return latin1Encode(text) as T;
-}
-
-/** The fields of `result`, in tuple order. */
-function valuesOf<T>(result: Iterable<T>): T[] {
-  const record = result as unknown as Record<string, T>;
-  return fieldsOf(result.constructor).map((name) => record[name] as T);
 }
 
 /**
@@ -215,13 +199,10 @@ function transcoded<V, W, R>(
   const { encoding, errors } = pyArgs(spec, args);
   checkText(encoding, "encoding", fn);
   checkText(errors, "errors", fn);
-  return new ctor(...valuesOf(result).map((v) => convert(v, encoding, errors)));
+  return new ctor(
+    ...valuesOf<V>(result).map((v) => convert(v, encoding, errors)),
+  );
 }
-
-const INSPECT = [
-  Symbol.for("Deno.customInspect"),
-  Symbol.for("nodejs.util.inspect.custom"),
-];
 
 /**
  * What every result shares, as Python's named tuples do: the fields as a
@@ -272,14 +253,7 @@ export abstract class _ResultBase<
     this: FieldsConstructor<T, R>,
     iterable: Iterable<T>,
   ): R {
-    const values = Array.from(iterable);
-    const count = fieldsOf(this).length;
-    if (values.length !== count) {
-      throw new TypeError(
-        `${this.name}._make() expected ${count} arguments, got ${values.length}`,
-      );
-    }
-    return new this(...values);
+    return makeTuple(this, iterable);
   }
 
   /** Iterates the fields in tuple order. */
@@ -300,20 +274,7 @@ export abstract class _ResultBase<
    * ```
    */
   _replace(changes: Partial<F>): this {
-    const names = fieldsOf(this.constructor);
-    const unknown = Object.keys(changes).filter((k) => !names.includes(k));
-    if (unknown.length > 0) {
-      throw new TypeError(
-        `Got unexpected field names: ${pyRepr(unknown)}`,
-      );
-    }
-    const given = changes as Record<string, T | undefined>;
-    const values = valuesOf<T>(this).map((value, i) => {
-      const change = given[names[i] as string];
-      return change === undefined ? value : change;
-    });
-    const ctor = this.constructor as FieldsConstructor<T, this>;
-    return new ctor(...values);
+    return replaceFields(this, changes);
   }
 
   /**
@@ -333,53 +294,16 @@ export abstract class _ResultBase<
 
   /** The fields as a plain object. */
   _asdict(): F {
-    const names = fieldsOf(this.constructor);
-    const values = valuesOf<T>(this);
-    return Object.fromEntries(names.map((name, i) => [name, values[i]])) as F;
+    return asDict(this);
   }
 
   /** Python's `repr`: `SplitResult(scheme='http', netloc='h', …)`. */
   toString(): string {
-    const values = valuesOf<T>(this);
-    const body = fieldsOf(this.constructor).map((name, i) =>
-      `${name}=${pyRepr(values[i])}`
-    );
-    return `${this.constructor.name}(${body.join(", ")})`;
+    return tupleRepr(this);
   }
 
   /** The URL put back together (`urlunsplit`, `urlunparse` or the fragment rejoined). */
   abstract geturl(): T;
-}
-
-for (const symbol of INSPECT) {
-  Object.defineProperty(_ResultBase.prototype, symbol, {
-    value: _ResultBase.prototype.toString,
-    configurable: true,
-    writable: true,
-  });
-}
-
-/**
- * Gives the instances of `ctor` the tuple view of `fields` (`r[0]`,
- * `r.length`) and returns `fields`, for `_fields`. The index getters live on
- * the prototype, so construction only sets the named fields; a tuple
- * subclass of Array would cost far more per result.
- */
-function tupleFields(
-  ctor: { prototype: object },
-  fields: readonly string[],
-): readonly string[] {
-  const proto = ctor.prototype;
-  fields.forEach((field, i) => {
-    Object.defineProperty(proto, i, {
-      get(this: Record<string, unknown>) {
-        return this[field];
-      },
-      configurable: true,
-    });
-  });
-  Object.defineProperty(proto, "length", { value: fields.length });
-  return fields;
 }
 
 /**

@@ -7,8 +7,16 @@
  *
  * @module
  */
-import { missingArguments, pyArgs } from "../../_util/py_args.ts";
-import { pyRepr } from "../../_util/py_repr.ts";
+import { pyArgs } from "../../_util/py_args.ts";
+import {
+  asDict,
+  checkAllGiven,
+  makeTuple,
+  replaceFields,
+  tupleFields,
+  tupleRepr,
+  valuesOf,
+} from "../../_util/named_tuple.ts";
 import { pyStrip } from "../../_util/py_str.ts";
 import { pyLower } from "../../_util/py_case.ts";
 import { decodeBytes } from "../../_util/codec/mod.ts";
@@ -37,23 +45,24 @@ import { urlopen } from "../request/opener.ts";
  */
 export class RequestRate implements Iterable<number> {
   /** The field names, in tuple order. */
-  static readonly _fields: readonly ["requests", "seconds"] = [
-    "requests",
-    "seconds",
-  ];
+  static readonly _fields: readonly ["requests", "seconds"] = tupleFields(
+    this,
+    ["requests", "seconds"],
+  );
   /** How many requests are allowed… */
   readonly requests: number;
   /** …in this many seconds. */
   readonly seconds: number;
+  /** The number of fields, as the tuple's `len()`. */
+  declare readonly length: 2;
+  /** Same as `requests`. */
+  declare readonly 0: number;
+  /** Same as `seconds`. */
+  declare readonly 1: number;
 
   /** `new RequestRate(requests, seconds)`. */
   constructor(requests: number, seconds: number) {
-    if (seconds === undefined) {
-      throw missingArguments(
-        "RequestRate.__new__",
-        requests === undefined ? ["requests", "seconds"] : ["seconds"],
-      );
-    }
+    checkAllGiven(this, [requests, seconds]);
     this.requests = requests;
     this.seconds = seconds;
   }
@@ -69,11 +78,7 @@ export class RequestRate implements Iterable<number> {
    * ```
    */
   static _make(iterable: Iterable<number>): RequestRate {
-    const values = Array.from(iterable);
-    if (values.length !== 2) {
-      throw new TypeError(`Expected 2 arguments, got ${values.length}`);
-    }
-    return new RequestRate(values[0]!, values[1]!);
+    return makeTuple(RequestRate, iterable);
   }
 
   /** The field names, as on the class. */
@@ -81,52 +86,24 @@ export class RequestRate implements Iterable<number> {
     return RequestRate._fields;
   }
 
-  /** The number of fields, as the tuple's `len()`. */
-  get length(): 2 {
-    return 2;
-  }
-
-  /** Same as `requests`. */
-  get 0(): number {
-    return this.requests;
-  }
-
-  /** Same as `seconds`. */
-  get 1(): number {
-    return this.seconds;
-  }
-
   /** A copy with some fields replaced. */
   _replace(changes: { requests?: number; seconds?: number }): RequestRate {
-    const unknown = Object.keys(changes).filter((k) =>
-      k !== "requests" && k !== "seconds"
-    );
-    if (unknown.length > 0) {
-      throw new TypeError(`Got unexpected field names: ${pyRepr(unknown)}`);
-    }
-    const { requests, seconds } = changes;
-    return new RequestRate(
-      requests === undefined ? this.requests : requests,
-      seconds === undefined ? this.seconds : seconds,
-    );
+    return replaceFields(this, changes);
   }
 
   /** The fields as a plain object. */
   _asdict(): { requests: number; seconds: number } {
-    return { requests: this.requests, seconds: this.seconds };
+    return asDict(this);
   }
 
   /** Python's `repr` of the named tuple. */
   toString(): string {
-    return `RequestRate(requests=${pyRepr(this.requests)}, seconds=${
-      pyRepr(this.seconds)
-    })`;
+    return tupleRepr(this);
   }
 
   /** Unpacks as the tuple `[requests, seconds]`. */
-  *[Symbol.iterator](): Iterator<number> {
-    yield this.requests;
-    yield this.seconds;
+  [Symbol.iterator](): Iterator<number> {
+    return valuesOf<number>(this)[Symbol.iterator]();
   }
 }
 

@@ -194,7 +194,11 @@ Deno.test("results: _replace, _make and _asdict", () => {
     "d",
     "e",
   ]);
-  throws(() => ParseResult._make(["a"]), TypeError);
+  // Python's namedtuple message, the class unnamed.
+  throws(() => ParseResult._make(["a"]), {
+    name: "TypeError",
+    message: "Expected 6 arguments, got 1",
+  });
   deepEqual(r._asdict(), {
     scheme: "http",
     netloc: "h",

@@ -446,6 +446,8 @@ Deno.test("RequestRate is Python's named tuple: _fields, indexes, length, _repla
     "RequestRate(requests=3, seconds=5)",
   );
   deepEqual(rate._asdict(), { requests: 3, seconds: 15 });
+  // Printed as Python's repr, as the urllib.parse results are.
+  equal(Deno.inspect(rate), "RequestRate(requests=3, seconds=15)");
   equal(
     String(RequestRate._make([1, 2])),
     "RequestRate(requests=1, seconds=2)",
