@@ -285,10 +285,14 @@ async function withDescriptorsUsedUp<T>(
     return await during(conns[0]!);
   } finally {
     for (const conn of conns) conn.close();
-    await eventually(
-      () => acceptQueue(server.port) === 0 && openFds(pid) <= start,
-      "the descriptors given back",
-    );
+    let seen = "";
+    await eventually(() => {
+      const [queued, open] = [acceptQueue(server.port), openFds(pid)];
+      seen = `${queued} queued, ${open} open of ${start} at first`;
+      return queued === 0 && open <= start;
+    }, "the descriptors given back").catch((error) => {
+      throw new Error(`${error.message} (${seen})`);
+    });
   }
 }
 
