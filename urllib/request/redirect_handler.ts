@@ -206,6 +206,9 @@ export class HTTPRedirectHandler extends BaseHandler {
     });
   }
 
+  // Python binds http_error_301, 303, 307 and 308 to its http_error_302
+  // itself: a subclass that overrides http_error_302 alone changes how
+  // 302s are followed and no others. Each calls this class's, not this's.
   /** Follows a 301. */
   http_error_301(
     req: Request,
@@ -214,7 +217,7 @@ export class HTTPRedirectHandler extends BaseHandler {
     msg: string,
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
-    return this.http_error_302(req, fp, code, msg, headers);
+    return follow(this, req, fp, code, msg, headers);
   }
 
   /** Follows a 303. */
@@ -225,7 +228,7 @@ export class HTTPRedirectHandler extends BaseHandler {
     msg: string,
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
-    return this.http_error_302(req, fp, code, msg, headers);
+    return follow(this, req, fp, code, msg, headers);
   }
 
   /** Follows a 307. */
@@ -236,7 +239,7 @@ export class HTTPRedirectHandler extends BaseHandler {
     msg: string,
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
-    return this.http_error_302(req, fp, code, msg, headers);
+    return follow(this, req, fp, code, msg, headers);
   }
 
   /** Follows a 308. */
@@ -247,8 +250,16 @@ export class HTTPRedirectHandler extends BaseHandler {
     msg: string,
     headers: HTTPMessage,
   ): Promise<addinfourl | null> {
-    return this.http_error_302(req, fp, code, msg, headers);
+    return follow(this, req, fp, code, msg, headers);
   }
+}
+
+/** `HTTPRedirectHandler`'s own `http_error_302`, on `handler`. */
+function follow(
+  handler: HTTPRedirectHandler,
+  ...args: Parameters<HTTPRedirectHandler["http_error_302"]>
+): Promise<addinfourl | null> {
+  return HTTPRedirectHandler.prototype.http_error_302.apply(handler, args);
 }
 
 /** The most of a redirect's body read before following it. */

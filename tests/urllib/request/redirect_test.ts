@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import {
+  build_opener,
   HTTPRedirectHandler,
   Request,
   urlopen,
@@ -190,4 +191,23 @@ Deno.test("redirect_request: a Location that cannot be split still gives the new
   equal(next?.full_url, "http://[::1/x");
   // No origin can be read from it: treated as another origin.
   deepEqual(next?.header_items(), [["X-k", "1"]]);
+});
+
+Deno.test("a subclass that overrides http_error_302 alone changes 302s only: Python binds 301, 303, 307 and 308 to the base's http_error_302", async () => {
+  await using site = startSite();
+  const seen: number[] = [];
+  class Counting extends HTTPRedirectHandler {
+    override http_error_302(
+      ...args: Parameters<HTTPRedirectHandler["http_error_302"]>
+    ) {
+      seen.push(args[2]);
+      return super.http_error_302(...args);
+    }
+  }
+  const opener = build_opener(new Counting());
+  for (const code of [301, 302, 303, 307, 308]) {
+    const resp = await opener.open(`${site.base}/redirect/${code}?to=/echo`);
+    equal(resp.geturl(), `${site.base}/echo`);
+  }
+  deepEqual(seen, [302]);
 });
