@@ -227,14 +227,22 @@ export class AbstractBasicAuthHandler extends BaseHandler {
     return response;
   }
 
-  /** The same as {@linkcode http_request}. */
+  /**
+   * This class's {@linkcode http_request}, which Python binds under this
+   * name too: a subclass that overrides `http_request` alone leaves
+   * `https:` requests as they were.
+   */
   https_request(req: Request): Request {
-    return this.http_request(req);
+    return AbstractBasicAuthHandler.prototype.http_request.call(this, req);
   }
 
-  /** The same as {@linkcode http_response}. */
+  /** This class's {@linkcode http_response}, as `https_request` is. */
   https_response<R extends AuthResponse>(req: Request, response: R): R {
-    return this.http_response(req, response);
+    return AbstractBasicAuthHandler.prototype.http_response.call(
+      this,
+      req,
+      response,
+    ) as R;
   }
 }
 

@@ -61,16 +61,24 @@ export class HTTPCookieProcessor extends BaseHandler {
     return response;
   }
 
-  /** The same as {@linkcode http_request}. */
+  /**
+   * This class's {@linkcode http_request}, which Python binds under this
+   * name too: a subclass that overrides `http_request` alone leaves
+   * `https:` requests as they were.
+   */
   https_request<R extends CookieRequest>(request: R): R {
-    return this.http_request(request);
+    return HTTPCookieProcessor.prototype.http_request.call(this, request) as R;
   }
 
-  /** The same as {@linkcode http_response}. */
+  /** This class's {@linkcode http_response}, as `https_request` is. */
   https_response<S extends CookieResponse>(
     request: CookieRequest,
     response: S,
   ): S {
-    return this.http_response(request, response);
+    return HTTPCookieProcessor.prototype.http_response.call(
+      this,
+      request,
+      response,
+    ) as S;
   }
 }

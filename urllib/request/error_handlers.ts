@@ -49,9 +49,17 @@ export class HTTPErrorProcessor extends BaseHandler {
     return response;
   }
 
-  /** The same for `https:`. */
+  /**
+   * This class's `http_response` for `https:`, as Python binds it: a
+   * subclass that overrides `http_response` alone (to return error
+   * responses, say) still has `https:` errors raised, as in Python.
+   */
   https_response(request: Request, response: addinfourl): Promise<addinfourl> {
-    return this.http_response(request, response);
+    return HTTPErrorProcessor.prototype.http_response.call(
+      this,
+      request,
+      response,
+    );
   }
 }
 

@@ -672,9 +672,13 @@ export class HTTPHandler extends AbstractHTTPHandler {
     return this.do_open(req, false);
   }
 
-  /** Prepares an `http:` request before it is opened. */
+  /**
+   * Prepares an `http:` request before it is opened: the base class's
+   * `do_request_`, which Python binds under this name (a subclass that
+   * overrides `do_request_` leaves it as it was).
+   */
   http_request(req: Request): Request {
-    return this.do_request_(req);
+    return AbstractHTTPHandler.prototype.do_request_.call(this, req);
   }
 }
 
@@ -756,8 +760,11 @@ export class HTTPSHandler extends AbstractHTTPHandler {
     return this.do_open(req, true, this.context);
   }
 
-  /** Prepares an `https:` request before it is opened. */
+  /**
+   * Prepares an `https:` request before it is opened: the base class's
+   * `do_request_`, as `HTTPHandler.http_request` is.
+   */
   https_request(req: Request): Request {
-    return this.do_request_(req);
+    return AbstractHTTPHandler.prototype.do_request_.call(this, req);
   }
 }

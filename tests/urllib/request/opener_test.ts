@@ -3,13 +3,17 @@ import {
   addinfourl,
   BaseHandler,
   build_opener,
+  HTTPBasicAuthHandler,
+  HTTPCookieProcessor,
   HTTPDefaultErrorHandler,
   HTTPErrorProcessor,
   HTTPHandler,
+  HTTPMessage,
   HTTPRedirectHandler,
+  HTTPSHandler,
   install_opener,
   OpenerDirector,
-  type Request,
+  Request,
   urlopen,
 } from "../../../urllib/request/mod.ts";
 import { URLError } from "../../../urllib/error.ts";
@@ -293,4 +297,53 @@ Deno.test("the fetch API's global Request passed to urlopen (Python's Request, n
     });
   }
   equal(site.seen.length, 0);
+});
+
+Deno.test("https_request and https_response are the class's own http_ ones, as Python binds them: overriding only the http_ method (or do_request_) changes http: alone", async () => {
+  const marked = (req: Request) => (req.add_header("X-Mine", "1"), req);
+  class Cookies extends HTTPCookieProcessor {
+    override http_request<R>(request: R): R {
+      return marked(request as Request) as R;
+    }
+  }
+  class Auth extends HTTPBasicAuthHandler {
+    override http_request(req: Request): Request {
+      return marked(req);
+    }
+  }
+  class Plain extends HTTPHandler {
+    override do_request_(req: Request): Request {
+      return marked(req);
+    }
+  }
+  class Secure extends HTTPSHandler {
+    override do_request_(req: Request): Request {
+      return marked(req);
+    }
+  }
+  const fresh = () => new Request("https://example.com/");
+  const [cookies, auth] = [new Cookies(), new Auth()];
+  equal(cookies.https_request(fresh()).has_header("X-mine"), false);
+  equal(cookies.http_request(fresh()).has_header("X-mine"), true);
+  equal(auth.https_request(fresh()).has_header("X-mine"), false);
+  equal(auth.http_request(fresh()).has_header("X-mine"), true);
+  equal(new Plain().http_request(fresh()).has_header("X-mine"), false);
+  equal(new Secure().https_request(fresh()).has_header("X-mine"), false);
+
+  // The mistake Python users know: an error processor that lets errors
+  // through for http: still raises them for https:.
+  class Lenient extends HTTPErrorProcessor {
+    override http_response(_request: Request, response: addinfourl) {
+      return Promise.resolve(response);
+    }
+  }
+  const lenient = new Lenient();
+  const raised: unknown[] = [];
+  lenient.add_parent(
+    { error: (...args: unknown[]) => (raised.push(args[0]), null) } as never,
+  );
+  const bad = new addinfourl(new Uint8Array(), new HTTPMessage(), "u", 404);
+  equal(await lenient.http_response(fresh(), bad), bad);
+  equal(await lenient.https_response(fresh(), bad), null);
+  deepEqual(raised, ["http"]);
 });
