@@ -529,6 +529,15 @@ type PythonOnlyFields = Pick<
   | "domain_specified"
 >;
 
+/** What `MemoryCookieStore` keeps: domain, then path, then name. */
+type CookieIndex = MemoryCookieStore["idx"];
+
+/**
+ * Puts `cookies` (none for `null`) in `jar`'s store, returning what was
+ * there: `FileCookieJar.revert` sets the cookies aside as Python's does.
+ */
+let swapCookies: (jar: CookieJar, cookies: CookieIndex | null) => CookieIndex;
+
 /**
  * Holds the cookies of HTTP responses and adds the matching ones to later
  * requests, like Python's `http.cookiejar.CookieJar`. Storage, domain and
@@ -576,6 +585,16 @@ export class CookieJar implements Iterable<Cookie> {
    * `domain_specified` as written. The jar reports them back as given.
    */
   #given = new WeakMap<ToughCookie, PythonOnlyFields>();
+  /** In `make_cookies`' scratch jar: the expired cookies a response named. */
+  #expiredSeen: ToughCookie[] | null = null;
+
+  static {
+    swapCookies = (jar, cookies) => {
+      const before = jar.#store.idx;
+      jar.#store.idx = cookies ?? Object.create(null);
+      return before;
+    };
+  }
 
   /**
    * An empty jar. Python's `policy` may be given only as `null`: there are
@@ -599,19 +618,33 @@ export class CookieJar implements Iterable<Cookie> {
 
   /**
    * Adds a `Cookie` header with the cookies that match `request`, unless
-   * the request already has one. Expired cookies are dropped first.
+   * the request already has one; expired cookies are never sent. Then
+   * calls `clear_expired_cookies()`, as Python does (an override that keeps
+   * them keeps them in the jar).
    */
   add_cookie_header(request: CookieRequest): void {
+    this.#addCookieHeader(request);
     this.clear_expired_cookies();
-    if (request.has_header("Cookie")) return;
+  }
+
+  #addCookieHeader(request: CookieRequest): void {
     let matched: ToughCookie[];
     try {
-      matched = this.#jar.getCookiesSync(cookieContext(request.full_url));
+      // Not `expire`: tough-cookie would delete the expired cookies it
+      // meets, which is clear_expired_cookies' to do (or not do).
+      matched = this.#jar.getCookiesSync(cookieContext(request.full_url), {
+        expire: false,
+      });
     } catch {
       // A URL tough-cookie cannot place (no host) has no cookies to send.
       return;
     }
-    if (matched.length === 0) return;
+    const now = Date.now();
+    matched = matched.filter((c) => {
+      const expiry = c.expiryTime();
+      return expiry === undefined || expiry > now;
+    });
+    if (matched.length === 0 || request.has_header("Cookie")) return;
     if (matched.length > 1) {
       // Python's order: longest path first, ties in the jar's own order
       // (tough-cookie breaks ties by creation time instead).
@@ -632,20 +665,46 @@ export class CookieJar implements Iterable<Cookie> {
   /**
    * Stores the cookies of `response`'s `Set-Cookie` headers that the
    * rules allow for `request`. A cookie that arrives already expired
-   * deletes the stored one of the same name, domain and path.
+   * deletes the stored one of the same name, domain and path. As in
+   * Python, this is `make_cookies()` then `set_cookie()` for each cookie:
+   * a subclass overriding either has it called here (and so for every
+   * response an `HTTPCookieProcessor` sees).
    */
   extract_cookies(response: CookieResponse, request: CookieRequest): void {
-    for (const header of response.info()?.get_all("Set-Cookie") ?? []) {
-      this.#setFromHeader(header, request.full_url);
+    if (
+      this.make_cookies === OWN_MAKE_COOKIES &&
+      this.set_cookie === OWN_SET_COOKIE
+    ) {
+      // What the two hooks would do, without the round trip through Cookie.
+      for (const header of response.info()?.get_all("Set-Cookie") ?? []) {
+        this.#setFromHeader(header, request.full_url);
+      }
+      return;
+    }
+    for (const cookie of this.make_cookies(response, request)) {
+      this.set_cookie(cookie);
     }
   }
 
   /**
    * The cookies `response` would set for `request`, without storing them.
+   * A cookie that arrives already expired is not among them: as in Python,
+   * it deletes the stored one it names, with `clear()`.
    */
   make_cookies(response: CookieResponse, request: CookieRequest): Cookie[] {
     const scratch = new CookieJar();
+    scratch.#expiredSeen = [];
     scratch.extract_cookies(response, request);
+    for (const gone of scratch.#expiredSeen) {
+      const stored = this.#store.idx[gone.domain ?? ""]?.[gone.path ?? "/"]
+        ?.[gone.key];
+      if (stored === undefined) continue;
+      this.clear(
+        this.#viewDomain(stored),
+        stored.path ?? "/",
+        this.#viewName(stored),
+      );
+    }
     return [...scratch];
   }
 
@@ -669,6 +728,7 @@ export class CookieJar implements Iterable<Cookie> {
     const expiry = stored.expiryTime();
     if (expiry !== undefined && expiry <= Date.now()) {
       // tough-cookie stores it to replace the old one; Python stores neither.
+      this.#expiredSeen?.push(stored);
       this.#store.removeCookie(
         stored.domain ?? "",
         stored.path ?? "/",
@@ -791,24 +851,42 @@ export class CookieJar implements Iterable<Cookie> {
     }
   }
 
-  /** Removes every cookie whose `discard` is set (by default: those with no expiry). */
+  /**
+   * Removes every cookie whose `discard` is set (by default: those with no
+   * expiry), each with `clear(domain, path, name)` as in Python.
+   */
   clear_session_cookies(): void {
-    this.#removeWhere((c) =>
+    this.#clearEach((c) =>
       this.#given.get(c)?.discard ??
         (!c.isPersistent() || extension(c, "discard") !== undefined)
     );
   }
 
-  /** Removes every cookie whose expiry has passed. */
+  /**
+   * Removes every cookie whose expiry has passed, each with
+   * `clear(domain, path, name)` as in Python.
+   */
   clear_expired_cookies(): void {
-    this.#dropExpired(Date.now());
-  }
-
-  #dropExpired(now: number): void {
-    this.#removeWhere((c) => {
+    const now = Date.now();
+    this.#clearEach((c) => {
       const expiry = c.expiryTime();
       return expiry !== undefined && expiry <= now;
     });
+  }
+
+  /** Removes the cookies `predicate` picks, through a `clear` override if any. */
+  #clearEach(predicate: (cookie: ToughCookie) => boolean): void {
+    if (this.clear === OWN_CLEAR) {
+      this.#removeWhere(predicate);
+      return;
+    }
+    for (const cookie of this.#toughCookies().filter(predicate)) {
+      this.clear(
+        this.#viewDomain(cookie),
+        cookie.path ?? "/",
+        this.#viewName(cookie),
+      );
+    }
   }
 
   #removeWhere(predicate: (cookie: ToughCookie) => boolean): void {
@@ -933,6 +1011,10 @@ export class CookieJar implements Iterable<Cookie> {
     return `<${this.constructor.name}[${cookies}]>`;
   }
 }
+
+const OWN_MAKE_COOKIES = CookieJar.prototype.make_cookies;
+const OWN_SET_COOKIE = CookieJar.prototype.set_cookie;
+const OWN_CLEAR = CookieJar.prototype.clear;
 
 /**
  * A cookies file could not be read: it is not in the expected format
@@ -1111,15 +1193,18 @@ export class FileCookieJar extends CookieJar {
   /** Keyword form. */
   revert(options: CookieFileOptions): Promise<void>;
   async revert(...args: unknown[]): Promise<void> {
-    const options = this.fileArgs("revert", args);
-    const text = await readUtf8(options.filename);
-    const before = [...this];
-    this.clear();
+    const { filename, ignore_discard, ignore_expires } = this.fileArgs(
+      "revert",
+      args,
+    );
+    // As Python's: the cookies are set aside (not cleared with clear()),
+    // the file read with load() (a subclass's own), and the cookies put
+    // back as they were (not through set_cookie()) if it fails.
+    const before = swapCookies(this, null);
     try {
-      this.loadText(text, options);
+      await this.load(filename, ignore_discard, ignore_expires);
     } catch (error) {
-      this.clear();
-      for (const cookie of before) this.set_cookie(cookie);
+      swapCookies(this, before);
       throw error;
     }
   }
