@@ -516,8 +516,16 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     const algorithm = chal["algorithm"] ?? "MD5";
     const opaque = chal["opaque"];
     const [H, KD] = this.get_algorithm_impls(algorithm);
+    // As Python: an override may answer no hash for an algorithm it
+    // declines, and then the challenge goes unanswered.
+    if (H === null || H === undefined) return null;
     const [user, pw] = this.passwd.find_user_password(realm, req.full_url);
     if (user === null) return null;
+    // Called as Python calls it, for a request with a body: an override's
+    // digest goes into the answer.
+    const entdig = req.data === null
+      ? null
+      : this.get_entity_digest(req.data, chal as Record<string, string>);
     // An empty selector goes on the wire as "/", so the digest must cover
     // "/" too (Python uses "" here and servers then refuse the answer).
     const uri = req.selector || "/";
@@ -540,6 +548,7 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     let base = `username="${user}", realm="${realm}", nonce="${nonce}", ` +
       `uri="${uri}", response="${response}"`;
     if (opaque) base += `, opaque="${opaque}"`;
+    if (entdig) base += `, digest="${entdig}"`;
     base += `, algorithm="${algorithm}"`;
     return base + qopPart;
   }
@@ -562,8 +571,15 @@ export class AbstractDigestAuthHandler extends BaseHandler {
     return [H, (secret, data) => H(`${secret}:${data}`)];
   }
 
-  /** Entity digests (`auth-int`) are not implemented, as in Python. */
-  get_entity_digest(_data: unknown, _chal: Record<string, string>): null {
+  /**
+   * Entity digests (`auth-int`) are not implemented, as in Python: `null`.
+   * `get_authorization` calls it for a request with a body, and a
+   * subclass's value goes into the answer as `digest="..."`.
+   */
+  get_entity_digest(
+    _data: unknown,
+    _chal: Record<string, string>,
+  ): string | null {
     return null;
   }
 
