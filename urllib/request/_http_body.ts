@@ -177,6 +177,7 @@ class ChunkedBody extends ConnectionBody {
   // Bytes handed out of a chunk whose data has not all arrived.
   #unfinished = 0;
   #done = false;
+  #lostAtSize = false;
 
   #cut(): IncompleteRead {
     this.close();
@@ -191,7 +192,10 @@ class ChunkedBody extends ConnectionBody {
     }
     if (this.#left === null) {
       const size = parseChunkSize(await this.conn.readLine("chunk size"));
-      if (size === null) throw this.#cut();
+      if (size === null) {
+        this.#lostAtSize = true;
+        throw this.#cut();
+      }
       if (size === 0) {
         await this.#discardTrailer();
         this.#done = true;
@@ -233,6 +237,10 @@ class ChunkedBody extends ConnectionBody {
 
   finished(): boolean {
     return this.#done;
+  }
+
+  lostAtSize(): boolean {
+    return this.#lostAtSize;
   }
 }
 

@@ -31,6 +31,12 @@ export interface BodySource {
    * chunk), where http.client lets the connection go at once.
    */
   finished?(): boolean;
+  /**
+   * Whether the `IncompleteRead` just thrown was a missing or malformed
+   * chunk-size line, where http.client lets the connection go: later reads
+   * return nothing rather than throw again.
+   */
+  lostAtSize?(): boolean;
   /** The error reads reject with once the request was aborted, else `null`. */
   abortError?(): Error | null;
   /** Releases the underlying connection or file. */
@@ -310,8 +316,12 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
       // source closed its socket); any other failure ends the body, as in
       // Python.
       if (error instanceof TimeoutError) this.#timedOut = true;
-      if (error instanceof IncompleteRead) this.#cutShort = true;
-      else if (!(error instanceof URLError)) this.#release();
+      if (error instanceof IncompleteRead) {
+        // A chunk-size line that never came whole, or is no size, ends the
+        // body for good, as http.client closes the connection there.
+        if (this.#source.lostAtSize?.()) this.#release();
+        else this.#cutShort = true;
+      } else if (!(error instanceof URLError)) this.#release();
       throw error;
     }
     if (n === null) {

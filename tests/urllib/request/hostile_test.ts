@@ -17,7 +17,7 @@ import {
 } from "../../../urllib/error.ts";
 import {
   build_opener,
-  type HTTPResponse,
+  HTTPResponse,
   ProxyHandler,
   Request,
   urlopen,
@@ -239,6 +239,26 @@ Deno.test("a cut chunked body: IncompleteRead.partial holds the complete chunks,
   deepEqual(await partial("mid-chunk", (r) => r.read()), ["helloabc", null]);
   deepEqual(await partial("before-size", (r) => r.read()), ["helloabc", null]);
   deepEqual(await partial("bad-size", (r) => r.read()), ["hello", null]);
+  // A cut on a chunk-size line lets the connection go, as http.client
+  // closes it there: no second error, later reads return nothing. Inside a
+  // chunk every read throws again (http_test.ts).
+  for (const path of ["before-size", "bad-size"]) {
+    const resp = await urlopen(server.url + path);
+    ok(resp instanceof HTTPResponse);
+    await rejects(resp.read(), IncompleteRead);
+    deepEqual(
+      [resp.isclosed(), resp.closed, decoder.decode(await resp.read())],
+      [true, false, ""],
+    );
+    deepEqual(
+      [
+        decoder.decode(await resp.read(4)),
+        await resp.readinto(new Uint8Array(4)),
+      ],
+      ["", 0],
+    );
+    equal((await resp.readline()).length, 0);
+  }
   // read(amt) and readinto() report what this call received, as Python's.
   deepEqual(
     await partial("mid-chunk", async (r) => {
