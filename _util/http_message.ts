@@ -23,6 +23,7 @@ import {
 import { optionalArg, pyArgs } from "./py_args.ts";
 import { pyRepr } from "./py_repr.ts";
 import { pyRstrip, pyStrip } from "./py_str.ts";
+import { typeName } from "./py_type_name.ts";
 
 export type { ParamValue, Rfc2231Value } from "./mime_params.ts";
 
@@ -766,7 +767,10 @@ function pairsOf(headers: Headers): [string, string][] {
 
 /**
  * http.client's `HTTPResponse.getheader(name, default)` over a response's
- * headers: every value of `name` joined with `", "`, or `default_`.
+ * headers: every value of `name` joined with `", "`, or `default_`. As in
+ * Python, a default that is iterable and not a string is joined with
+ * `", "` too (`["a", "b"]` gives `"a, b"`), and any other is returned as
+ * it is.
  *
  * @example
  * ```ts
@@ -775,15 +779,32 @@ function pairsOf(headers: Headers): [string, string][] {
  * const headers = new HTTPMessage([["X-E", "1"], ["x-e", "2"]]);
  * equal(getheader(headers, "X-E"), "1, 2");
  * equal(getheader(headers, "Missing", "none"), "none");
+ * equal(getheader(headers, "Missing", ["a", "b"]), "a, b");
+ * equal(getheader(headers, "Missing", 42), 42);
  * ```
  */
 export function getheader(
   headers: HTTPMessage | null,
   name: string,
-  default_: string | null = null,
-): string | null {
+  default_: unknown = null,
+): unknown {
   const values = headers?.get_all(name) ?? null;
-  return values === null || values.length === 0 ? default_ : values.join(", ");
+  const found = values === null || values.length === 0 ? default_ : values;
+  if (
+    typeof found === "string" || found === null ||
+    (typeof found !== "object" && typeof found !== "function") ||
+    !(Symbol.iterator in found)
+  ) return found;
+  // Python's ", ".join(default): str items only.
+  const items = Array.from(found as Iterable<unknown>);
+  items.forEach((item, i) => {
+    if (typeof item !== "string") {
+      throw new TypeError(
+        `sequence item ${i}: expected str instance, ${typeName(item)} found`,
+      );
+    }
+  });
+  return items.join(", ");
 }
 
 /** A header's value before its first `;` (quoted or not), lowercased, as Python's `_splitparam`. */

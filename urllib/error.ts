@@ -277,9 +277,25 @@ export class HTTPError extends URLError {
   // What Python's HTTPError passes through to its response (`addinfourl`
   // hands unknown attributes to the file it wraps).
 
-  /** A header's value, repeats joined with `", "` (http.client's `getheader`). */
-  getheader(name: string, default_: string | null = null): string | null {
-    return getheader(this.headers, name, default_);
+  /**
+   * A header's value, repeats joined with `", "` (http.client's
+   * `getheader`), by position or as `{ default }`; a list default is
+   * joined so too.
+   */
+  getheader(
+    name: string,
+    default_?: string | Iterable<string> | null,
+  ): string | null;
+  /** Keyword form: `getheader(name, { default })`. */
+  getheader(
+    name: string,
+    options: { default?: string | Iterable<string> | null },
+  ): string | null;
+  /** Any other default comes back as it is, as in Python. */
+  getheader<T>(name: string, default_: T): string | T;
+  getheader(name: string, ...args: unknown[]): unknown {
+    const fallback = optionalArg<unknown>("getheader", "default", null, args);
+    return getheader(this.headers, name, fallback);
   }
 
   /** Every header as `[name, value]`, in the order received. */

@@ -816,20 +816,23 @@ export class HTTPResponse extends addinfourl {
     return this[LEFT];
   }
 
-  /** Python's `getheader(name, default)`: values of `name` joined with ", ". */
-  getheader(name: string, default_?: string | null): string | null;
+  /**
+   * Python's `getheader(name, default)`: values of `name` joined with ", ";
+   * a default that is a list (any iterable but a string) is joined so too.
+   */
+  getheader(
+    name: string,
+    default_?: string | Iterable<string> | null,
+  ): string | null;
   /** Keyword form: `getheader(name, { default })`. */
   getheader(
     name: string,
-    options: { default?: string | null },
+    options: { default?: string | Iterable<string> | null },
   ): string | null;
-  getheader(name: string, ...args: unknown[]): string | null {
-    const fallback = optionalArg<string | null>(
-      "getheader",
-      "default",
-      null,
-      args,
-    );
+  /** Any other default comes back as it is, as in Python (`getheader(name, 42)`). */
+  getheader<T>(name: string, default_: T): string | T;
+  getheader(name: string, ...args: unknown[]): unknown {
+    const fallback = optionalArg<unknown>("getheader", "default", null, args);
     return getheader(this.headers, name, fallback);
   }
 

@@ -951,6 +951,33 @@ Deno.test("read, readline and getheader take Python's keywords; readlines is pos
   );
 });
 
+Deno.test("getheader, as http.client's: a list default (any iterable but a string) is joined with \", \", any other default returned as it is; HTTPError's takes the keyword too", async () => {
+  await using raw = startRaw((req) =>
+    req.startsWith("GET /error")
+      ? "HTTP/1.1 404 Nope\r\nMy-Header: a\r\nContent-Length: 0\r\n\r\n"
+      : `HTTP/1.1 200 Ok\r\nMy-Header: a\r\nMy-Header: b\r\nContent-Length: 0\r\n\r\n`
+  );
+  await using resp = await urlopen(raw.base);
+  ok(resp instanceof HTTPResponse);
+  equal(resp.getheader("my-header", { default: "d" }), "a, b");
+  equal(resp.getheader("No-Such", { default: ["x", "y"] }), "x, y");
+  equal(resp.getheader("No-Such", new Set(["x"])), "x");
+  equal(resp.getheader("No-Such", []), "");
+  equal(resp.getheader("No-Such", 42), 42);
+  throws(
+    () => resp.getheader("No-Such", [1] as unknown as string[]),
+    new TypeError("sequence item 0: expected str instance, int found"),
+  );
+  let error: unknown = null;
+  await urlopen(`${raw.base}/error`).catch((e) => error = e);
+  ok(error instanceof HTTPError);
+  await using _ = error;
+  equal(error.getheader("my-header", { default: "d" }), "a");
+  equal(error.getheader("No-Such", { default: "d" }), "d");
+  equal(error.getheader("No-Such", ["x", "y"]), "x, y");
+  equal(error.getheader("No-Such"), null);
+});
+
 Deno.test("read1 and peek, as http.client's: at most n bytes a read, empty only at the end; peek consumes nothing", async () => {
   await using site = startSite();
   const resp = await urlopen(`${site.base}/text`);
