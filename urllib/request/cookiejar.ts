@@ -17,6 +17,7 @@ import {
   Cookie as ToughCookie,
   CookieJar as ToughCookieJar,
   MemoryCookieStore,
+  pathMatch,
 } from "tough-cookie";
 import { missingArguments, pyArgs } from "../../_util/py_args.ts";
 import { pyFloat } from "../../_util/py_int.ts";
@@ -506,6 +507,47 @@ function cookieContext(url: string): URL {
   return parsed;
 }
 
+/** tough-cookie's callback for the found cookies (its type is not exported). */
+type FoundCallback = Parameters<MemoryCookieStore["findCookies"]>[3];
+
+/**
+ * tough-cookie's memory store, except that a host without a dot is looked
+ * up under its own name alone, the only domain such a host matches.
+ * tough-cookie throws for a one-label host that it counts a special-use
+ * domain (`example`, `local`, `test`), so those hosts' cookies were stored
+ * and never sent back; Python sends them.
+ */
+class CookieStore extends MemoryCookieStore {
+  override findCookies(
+    domain: string,
+    path: string,
+    allowSpecialUseDomain?: boolean,
+  ): Promise<ToughCookie[]>;
+  override findCookies(
+    domain: string,
+    path: string,
+    allowSpecialUseDomain?: boolean,
+    callback?: FoundCallback,
+  ): void;
+  override findCookies(
+    domain: string,
+    path: string,
+    allowSpecialUseDomain?: boolean,
+    callback?: FoundCallback,
+  ): Promise<ToughCookie[]> | void {
+    if (!domain || domain.includes(".")) {
+      return super.findCookies(domain, path, allowSpecialUseDomain, callback);
+    }
+    const found: ToughCookie[] = [];
+    for (const [cookiePath, byName] of Object.entries(this.idx[domain] ?? {})) {
+      if (path && !pathMatch(path, cookiePath)) continue;
+      found.push(...Object.values(byName));
+    }
+    if (!callback) return Promise.resolve(found);
+    callback(null, found);
+  }
+}
+
 /** What tells two stored cookies apart: domain, path and name. */
 function identity(cookie: ToughCookie): string {
   return `${cookie.domain}\n${cookie.path}\n${cookie.key}`;
@@ -576,7 +618,7 @@ let swapCookies: (jar: CookieJar, cookies: CookieIndex | null) => CookieIndex;
  * ```
  */
 export class CookieJar implements Iterable<Cookie> {
-  #store = new MemoryCookieStore();
+  #store = new CookieStore();
   #jar = new ToughCookieJar(this.#store, TOUGH_OPTIONS);
   #initialDot = new WeakSet<ToughCookie>();
   /**

@@ -31,7 +31,7 @@
  *   test_secure_block, test_no_return_comment and test_Cookie_iterator
  *   with Netscape cookies, test_parse_ns_headers, test_bad_cookie_header;
  * - LWPCookieTests test_netscape_example_1, test_netscape_example_2,
- *   test_netscape_misc, test_empty_path,
+ *   test_netscape_misc, test_intranet_domains_ns, test_empty_path,
  *   test_session_cookies, test_mozilla, and test_url_encoding with
  *   `Set-Cookie`.
  *
@@ -778,6 +778,20 @@ Deno.test("LWPCookieTests: a Domain may be the host itself or a parent with dots
     interact(jar, "http://foo.bar.acme.com/foo"),
     "Customer=WILE_E_COYOTE; PART_NUMBER=3,4",
   );
+});
+
+Deno.test("LWPCookieTests: a host without a dot gets its cookies back, whatever its name: intranet, example, test, local (test_intranet_domains_ns)", () => {
+  for (const host of ["example", "intranet", "test", "local", "invalid"]) {
+    const jar = new CookieJar();
+    interact(jar, `http://${host}/`, "foo1=bar");
+    equal(interact(jar, `http://${host}/`), "foo1=bar", host);
+    equal(interact(jar, `http://${host}:8080/a/b`), "foo1=bar", host);
+    // Python names the host example.local and so takes Domain=.local from
+    // it, sending it back; here a dotless host is its own name (README).
+    interact(jar, `http://${host}/`, "foo2=bar; domain=.local");
+    deepEqual([...jar].map((c) => [c.name, c.domain]), [["foo1", host]]);
+    equal(interact(jar, `http://other${host}/`), "");
+  }
 });
 
 Deno.test("LWPCookieTests: an empty Path is the default one, and a URL without a path still gets the cookie (test_empty_path)", () => {
