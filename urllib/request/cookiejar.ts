@@ -24,6 +24,8 @@ import { pyFloat } from "../../_util/py_int.ts";
 import { decodeBytes } from "../../_util/codec/mod.ts";
 import { quote } from "../parse/quote.ts";
 import { urlsplit } from "../parse/split.ts";
+import { typeName } from "../../_util/py_type_name.ts";
+import { fileURLToPath } from "node:url";
 
 /**
  * The parts of a `Request` a {@linkcode CookieJar} reads and writes. The
@@ -1096,6 +1098,22 @@ function refusePolicy(fn: string, policy: unknown): void {
   }
 }
 
+/**
+ * A cookies file's name as Python's `os.fspath` gives it: a string as it
+ * is, a `file:` URL (Deno's path-like) as its path, `null` for none;
+ * anything else is the TypeError Python raises at once (a number kept
+ * instead opened a file named "").
+ */
+function cookieFileName(fn: string, value: unknown): string | null {
+  if (value === null || typeof value === "string") return value;
+  if (value instanceof URL && value.protocol === "file:") {
+    return fileURLToPath(value);
+  }
+  throw new TypeError(
+    `${fn}(): filename must be a str or a file: URL, not ${typeName(value)}`,
+  );
+}
+
 const MISSING_FILENAME =
   "a filename was not supplied (nor was the CookieJar instance initialised with one)";
 
@@ -1119,11 +1137,24 @@ export class FileCookieJar extends CookieJar {
   /** Kept for Python compatibility; loading is never delayed. */
   delayload: boolean;
 
-  /** `new FileCookieJar(filename?, delayload?)`. Nothing is read until `load()`. */
-  constructor(filename?: string | null, delayload?: boolean, policy?: null);
+  /**
+   * `new FileCookieJar(filename?, delayload?)`: `filename` a path or a
+   * `file:` URL (kept as its path). Nothing is read until `load()`.
+   *
+   * @throws {TypeError} When `filename` is neither (Python's TypeError).
+   */
+  constructor(
+    filename?: string | URL | null,
+    delayload?: boolean,
+    policy?: null,
+  );
   /** Keyword form (`policy` only `null`, as for {@linkcode CookieJar}). */
   constructor(
-    options: { filename?: string | null; delayload?: boolean; policy?: null },
+    options: {
+      filename?: string | URL | null;
+      delayload?: boolean;
+      policy?: null;
+    },
   );
   constructor(...args: unknown[]) {
     super();
@@ -1131,13 +1162,13 @@ export class FileCookieJar extends CookieJar {
       fn: new.target.name,
       names: ["filename", "delayload", "policy"],
       defaults: {
-        filename: null as string | null,
+        filename: null as unknown,
         delayload: false,
         policy: null as unknown,
       },
     }, args);
     refusePolicy(new.target.name, policy);
-    this.filename = filename;
+    this.filename = cookieFileName(new.target.name, filename);
     this.delayload = Boolean(delayload);
   }
 

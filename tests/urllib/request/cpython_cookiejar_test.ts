@@ -16,9 +16,11 @@
  *   does not: README);
  * - HeaderTests test_parse_ns_headers, test_parse_ns_headers_version,
  *   test_parse_ns_headers_special_names: through the cookies stored;
- * - FileCookieJarTests test_mozilla_filepermissions,
- *   test_cookie_files_are_truncated, test_bad_magic, and
- *   test_lwp_valueless_cookie with MozillaCookieJar;
+ * - FileCookieJarTests test_constructor_with_str,
+ *   test_constructor_with_path_like (a `file:` URL),
+ *   test_constructor_with_none, test_constructor_with_other_types,
+ *   test_mozilla_filepermissions, test_cookie_files_are_truncated,
+ *   test_bad_magic, and test_lwp_valueless_cookie with MozillaCookieJar;
  * - CookieTests test_missing_value, test_rfc2109_handling (the default
  *   policy's row), test_ns_parser, test_ns_parser_special_names,
  *   test_expires, test_default_path and test_missing_final_slash (their
@@ -68,11 +70,12 @@
  *   functions of test_escape_path and test_request_path: private helpers
  *   (the last two are ported through what the jar stores and sends).
  */
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
   addinfourl,
   Cookie,
   CookieJar,
+  FileCookieJar,
   HTTPMessage,
   LoadError,
   MozillaCookieJar,
@@ -211,6 +214,45 @@ Deno.test("HeaderTests: a quoted Version and Expires are read, quotes off; expir
 
 // ---------------------------------------------------------------------------
 // FileCookieJarTests, with MozillaCookieJar (there is no LWPCookieJar).
+
+Deno.test("FileCookieJarTests: the filename is kept as given, a file: URL as its path, null as none; a number or other object is a TypeError at once, as in CPython (test_constructor_with_str, _with_path_like, _with_none, _with_other_types)", () => {
+  equal(new MozillaCookieJar("cookies.txt").filename, "cookies.txt");
+  equal(
+    new MozillaCookieJar({ filename: "cookies.txt" }).filename,
+    "cookies.txt",
+  );
+  const url = new URL("file:///tmp/my%20cookies.txt");
+  equal(
+    new MozillaCookieJar(url).filename,
+    Deno.build.os === "windows"
+      ? "\\tmp\\my cookies.txt"
+      : "/tmp/my cookies.txt",
+  );
+  equal(new MozillaCookieJar(null).filename, null);
+  equal(new FileCookieJar().filename, null);
+  const Loosely = MozillaCookieJar as unknown as new (
+    ...args: unknown[]
+  ) => MozillaCookieJar;
+  for (
+    const [value, type] of [[0, "int"], [1.5, "float"], [
+      new (class A {})(),
+      "A",
+    ]] as const
+  ) {
+    const message =
+      `MozillaCookieJar(): filename must be a str or a file: URL, not ${type}`;
+    throws(() => new Loosely(value), { name: "TypeError", message });
+    throws(() => new Loosely({ filename: value }), {
+      name: "TypeError",
+      message,
+    });
+  }
+  throws(() => new Loosely(new URL("http://example.com/c.txt")), {
+    name: "TypeError",
+    message:
+      "MozillaCookieJar(): filename must be a str or a file: URL, not URL",
+  });
+});
 
 Deno.test("FileCookieJarTests: a cookie without a value is saved and loaded as one, in a file only its owner may read (test_lwp_valueless_cookie, test_mozilla_filepermissions)", async () => {
   const dir = await Deno.makeTempDir();
