@@ -67,15 +67,17 @@ export { pathname2url, url2pathname } from "./pathname.ts";
 export {
   Cookie,
   type CookieClearOptions,
-  type CookieFileOptions,
   type CookieInit,
   CookieJar,
   type CookieRequest,
   type CookieResponse,
+} from "./cookiejar.ts";
+export {
+  type CookieFileOptions,
   FileCookieJar,
   LoadError,
   MozillaCookieJar,
-} from "./cookiejar.ts";
+} from "./file_cookiejar.ts";
 export { HTTPCookieProcessor } from "./cookie_processor.ts";
 export {
   HTTPPasswordMgr,

@@ -14,9 +14,11 @@ import {
   CookieJar,
   type CookieRequest,
   type CookieResponse,
+} from "../../../urllib/request/cookiejar.ts";
+import {
   LoadError,
   MozillaCookieJar,
-} from "../../../urllib/request/cookiejar.ts";
+} from "../../../urllib/request/file_cookiejar.ts";
 import { HTTPCookieProcessor } from "../../../urllib/request/cookie_processor.ts";
 import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";

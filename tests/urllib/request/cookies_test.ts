@@ -5,13 +5,12 @@
  */
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { HTTPMessage } from "../../../_util/http_message.ts";
+import { Cookie, CookieJar } from "../../../urllib/request/cookiejar.ts";
 import {
-  Cookie,
-  CookieJar,
   FileCookieJar,
   LoadError,
   MozillaCookieJar,
-} from "../../../urllib/request/cookiejar.ts";
+} from "../../../urllib/request/file_cookiejar.ts";
 import { HTTPCookieProcessor } from "../../../urllib/request/cookie_processor.ts";
 import { HTTPSHandler } from "../../../urllib/request/http_handler.ts";
 import { build_opener } from "../../../urllib/request/opener.ts";
