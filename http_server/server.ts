@@ -11,7 +11,6 @@
  */
 import { pyRepr } from "../_util/py_repr.ts";
 import type {
-  Address,
   RequestHandlerClass,
   ServeForeverOptions,
 } from "../socketserver/base_server.ts";
@@ -147,8 +146,8 @@ export class HTTPServer extends TCPServer {
       // A copy of a pair; anything else is left for `TCPServer` to refuse
       // with its own message (copied, a string or a number lost it).
       isPair(server_address)
-        ? [server_address[0], server_address[1]] as Address
-        : server_address as Address,
+        ? [server_address[0], server_address[1]] as const
+        : server_address,
       RequestHandlerClass,
       // All of them: TCPServer refuses what Python's signature would.
       ...(rest as [bind_and_activate?: boolean | HTTPServerOptions]),

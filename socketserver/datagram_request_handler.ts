@@ -158,7 +158,7 @@ export class PacketWriter {
  *   }
  * }
  * await using server = new UDPServer(["127.0.0.1", 0], Echo);
- * const [host, port] = server.server_address as [string, number];
+ * const [host, port] = server.server_address;
  * const client = dgram.createSocket("udp4");
  * const reply = new Promise<string>((resolve) =>
  *   client.once("message", (msg) => resolve(String(msg)))

@@ -22,7 +22,7 @@
  * }
  * await using server = new ThreadingTCPServer(["127.0.0.1", 0], Echo);
  * void server.serve_forever();
- * const [, port] = server.server_address as [string, number];
+ * const [, port] = server.server_address;
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port });
  * await conn.write(new TextEncoder().encode("ping\n"));
  * const reply = new Uint8Array(8);

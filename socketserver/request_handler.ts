@@ -96,7 +96,7 @@ export class BaseRequestHandler<R = unknown> {
  * }
  * await using server = new TCPServer(["127.0.0.1", 0], Echo);
  * const served = server.handle_request();
- * const [, port] = server.server_address as [string, number];
+ * const [, port] = server.server_address;
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port });
  * await conn.write(new TextEncoder().encode("hello\n"));
  * await conn.closeWrite();

@@ -71,7 +71,7 @@ function checkSize(size: number, method: string): void {
  * }
  * await using server = new TCPServer(["127.0.0.1", 0], Upper);
  * const served = server.handle_request();
- * const [, port] = server.server_address as [string, number];
+ * const [, port] = server.server_address;
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port });
  * await conn.write(new TextEncoder().encode("hello"));
  * const reply = new Uint8Array(16);

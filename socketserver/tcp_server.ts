@@ -66,7 +66,7 @@ export type StreamHandlerClass =
  * }
  * await using server = new TCPServer(["127.0.0.1", 0], Upper);
  * void server.serve_forever();
- * const [, port] = server.server_address as [string, number];
+ * const [, port] = server.server_address;
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port });
  * await conn.write(new TextEncoder().encode("quiet\n"));
  * const reply = new Uint8Array(16);
@@ -75,7 +75,14 @@ export type StreamHandlerClass =
  * conn.close();
  * ```
  */
-export class TCPServer extends BaseServer<StreamConnection> {
+export class TCPServer<
+  A extends Address = readonly [host: string, port: number],
+> extends BaseServer<StreamConnection> {
+  /**
+   * The address served: `[host, port]`, the real port once bound (a path
+   * for {@linkcode UnixStreamServer}).
+   */
+  declare server_address: A;
   /**
    * Python's address family name: `"AF_INET"`; `"AF_INET6"` makes `""`
    * bind every IPv6 address (`::`) rather than every IPv4 one.
@@ -128,24 +135,24 @@ export class TCPServer extends BaseServer<StreamConnection> {
    * @throws {Deno.errors.PermissionDenied} When the port needs privileges.
    */
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: StreamHandlerClass,
     bind_and_activate?: boolean,
   );
   /** Creates the server, with `bind_and_activate` given as a keyword. */
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: StreamHandlerClass,
     options: TCPServerOptions,
   );
   /** Either form (listed last so that mixins see both). */
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: StreamHandlerClass,
     bind_and_activate?: boolean | TCPServerOptions,
   );
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: StreamHandlerClass,
     ...rest: unknown[]
   ) {
@@ -184,7 +191,7 @@ export class TCPServer extends BaseServer<StreamConnection> {
     const listener = this.listen(this.listenOptions());
     this.socket = listener;
     const addr = listener.addr as Deno.NetAddr;
-    this.server_address = [addr.hostname, addr.port];
+    this.server_address = [addr.hostname, addr.port] as Address as A;
   }
 
   /** Creates the listener; `HTTPSServer` overrides it to listen with TLS. */
@@ -298,7 +305,7 @@ export class TCPServer extends BaseServer<StreamConnection> {
  * await served;
  * ```
  */
-export class UnixStreamServer extends TCPServer {
+export class UnixStreamServer extends TCPServer<string> {
   static {
     Object.assign(this.prototype, { address_family: "AF_UNIX" });
   }

@@ -58,7 +58,16 @@ export type ThreadingServerClass<T extends ServerClass> =
   & { daemon_threads: boolean; block_on_close: boolean }
   & (new (
     ...args: ConstructorParameters<T>
-  ) => InstanceType<T> & ThreadingServer<unknown>);
+  ) =>
+    & InstanceType<T>
+    & ThreadingServer<unknown>
+    // `TCPServer` and `UDPServer` are generic in their address, `[host,
+    // port]` unless a Unix subclass says a path; `InstanceType` of the
+    // generic class sees only the constraint (either), so restore the
+    // default.
+    & (Address extends InstanceType<T>["server_address"]
+      ? { server_address: readonly [host: string, port: number] }
+      : unknown));
 
 /**
  * Python's `socketserver.ThreadingMixIn`, as a function: it returns a
@@ -287,7 +296,7 @@ export function installThreading(cls: ServerClass, Base: ServerClass): void {
  * }
  * await using server = new ThreadingTCPServer(["127.0.0.1", 0], Echo);
  * void server.serve_forever();
- * const [, port] = server.server_address as [string, number];
+ * const [, port] = server.server_address;
  * // Two clients at once: the second is answered while the first stays open.
  * const first = await Deno.connect({ hostname: "127.0.0.1", port });
  * const second = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -363,7 +372,7 @@ export interface ThreadingUnixStreamServer
  * }
  * await using server = new ThreadingUDPServer(["127.0.0.1", 0], Echo);
  * void server.serve_forever();
- * const [host, port] = server.server_address as [string, number];
+ * const [host, port] = server.server_address;
  * const client = dgram.createSocket("udp4");
  * const reply = new Promise<string>((resolve) =>
  *   client.once("message", (msg) => resolve(String(msg)))

@@ -59,7 +59,7 @@ export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];
  *   }
  * }
  * await using server = new UDPServer(["127.0.0.1", 0], Upper);
- * const [host, port] = server.server_address as [string, number];
+ * const [host, port] = server.server_address;
  * const client = dgram.createSocket("udp4");
  * const reply = new Promise<string>((resolve) =>
  *   client.once("message", (msg) => resolve(String(msg)))
@@ -70,7 +70,14 @@ export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];
  * client.close();
  * ```
  */
-export class UDPServer extends BaseServer<DatagramRequest> {
+export class UDPServer<
+  A extends Address = readonly [host: string, port: number],
+> extends BaseServer<DatagramRequest> {
+  /**
+   * The address served: `[host, port]`, the real port once bound (a path
+   * for {@linkcode UnixDatagramServer}).
+   */
+  declare server_address: A;
   /**
    * Python's address family name: `"AF_INET"`; `"AF_INET6"` makes `""`
    * bind every IPv6 address (`::`) rather than every IPv4 one.
@@ -128,24 +135,24 @@ export class UDPServer extends BaseServer<DatagramRequest> {
    * @throws {Deno.errors.PermissionDenied} When the port needs privileges.
    */
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: RequestHandlerClass<DatagramRequest>,
     bind_and_activate?: boolean,
   );
   /** Creates the server, with `bind_and_activate` given as a keyword. */
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: RequestHandlerClass<DatagramRequest>,
     options: TCPServerOptions,
   );
   /** Either form (listed last so that mixins see both). */
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: RequestHandlerClass<DatagramRequest>,
     bind_and_activate?: boolean | TCPServerOptions,
   );
   constructor(
-    server_address: Address,
+    server_address: A,
     RequestHandlerClass: RequestHandlerClass<DatagramRequest>,
     ...rest: unknown[]
   ) {
@@ -167,7 +174,7 @@ export class UDPServer extends BaseServer<DatagramRequest> {
         reusePort: this.allow_reuse_port,
       },
     );
-    this.server_address = this.socket.getsockname();
+    this.server_address = this.socket.getsockname() as A;
   }
 
   /** Nothing to do: datagram sockets do not listen. */
@@ -234,7 +241,7 @@ export class UDPServer extends BaseServer<DatagramRequest> {
  * }
  * ```
  */
-export class UnixDatagramServer extends UDPServer {
+export class UnixDatagramServer extends UDPServer<string> {
   static {
     Object.assign(this.prototype, { address_family: "AF_UNIX" });
   }

@@ -121,7 +121,7 @@ Deno.test(
     ChatHandler.slowReaderMs = 200;
     const server = new ChatServer(["127.0.0.1", 0], ChatHandler);
     const serving = server.serve_forever(0.05);
-    const [host, port] = server.server_address as [string, number];
+    const [host, port] = server.server_address;
     // Closed at the end however the test goes: the server's close waits
     // for the clients' tasks.
     const conns: Deno.Conn[] = [];

@@ -847,7 +847,7 @@ Deno.test({
   }
   await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Quick);
   void server.serve_forever(0.05);
-  const port = server.server_address[1] as number;
+  const port = server.server_address[1];
   // An upload that sends 3 of its 1,000,000 bytes, then nothing.
   const upload = await RawConnection.open({ hostname: "127.0.0.1", port });
   await upload.write(
@@ -902,7 +902,7 @@ Deno.test({
   }
   await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Big);
   void server.serve_forever(0.05);
-  const port = server.server_address[1] as number;
+  const port = server.server_address[1];
   const client = await Deno.connect({ hostname: "127.0.0.1", port });
   await client.write(encoder.encode("GET / HTTP/1.0\r\n\r\n"));
   await eventually(

@@ -289,24 +289,27 @@ export class LineEcho extends StreamRequestHandler {
   }
 }
 
-/** A stream server class as the tests construct it. */
+/**
+ * A stream server class as the tests construct it: TCP ones take
+ * `[host, port]`, Unix ones a path, so the address is typed by each.
+ */
 export type StreamServerClass = new (
-  address: Address,
+  address: never,
   handler: RequestHandlerClass<StreamConnection>,
-) => TCPServer;
+) => TCPServer<Address>;
 
 /** CPython's `make_server`: an error in a handler fails the test. */
 export function makeStreamServer(
   ServerClass: StreamServerClass,
   address: Address,
-): TCPServer {
+): TCPServer<Address> {
   class MyServer extends ServerClass {
     override handle_error(_r: unknown, _a: unknown, error?: unknown): void {
       this.close_request(_r as StreamConnection);
       throw error;
     }
   }
-  const server = new MyServer(address, LineEcho);
+  const server = new MyServer(address as never, LineEcho);
   if (typeof address !== "string") {
     const addr = server.socket?.addr as Deno.NetAddr;
     deepEqual(server.server_address, [addr.hostname, addr.port]);
@@ -321,23 +324,23 @@ export class DatagramLineEcho extends DatagramRequestHandler {
   }
 }
 
-/** A datagram server class as the tests construct it. */
+/** A datagram server class as the tests construct it (see above). */
 export type DatagramServerClass = new (
-  address: Address,
+  address: never,
   handler: RequestHandlerClass<DatagramRequest>,
-) => UDPServer;
+) => UDPServer<Address>;
 
 /** CPython's `make_server` for datagram servers. */
 export function makeDatagramServer(
   ServerClass: DatagramServerClass,
   address: Address,
-): UDPServer {
+): UDPServer<Address> {
   class MyServer extends ServerClass {
     override handle_error(_r: unknown, _a: unknown, error?: unknown): void {
       throw error;
     }
   }
-  const server = new MyServer(address, DatagramLineEcho);
+  const server = new MyServer(address as never, DatagramLineEcho);
   deepEqual(server.server_address, server.socket?.getsockname());
   return server;
 }

@@ -145,7 +145,7 @@ Deno.test({
         const c = randomCase(pick);
         const [theirs, mine] = await Promise.all([
           run(python.port, c),
-          run(ours.server_address[1] as number, c),
+          run(ours.server_address[1], c),
         ]);
         const shown = JSON.stringify({ ...c, data: decoder.decode(c.data) });
         deepEqual(mine, theirs, `seed ${seed}, #${i}: ${shown}`);

@@ -66,7 +66,7 @@ serverTest(
     class V6 extends TCPServer {}
     V6.address_family = "AF_INET6";
     await using server = new V6(["", 0], Hi);
-    const [host, port] = server.server_address as [string, number];
+    const [host, port] = server.server_address;
     equal(host, "::");
     for (const client of dualStack ? ["::1", "127.0.0.1"] : ["::1"]) {
       const served = server.handle_request();
@@ -88,7 +88,7 @@ serverTest(
       }
     }
     await using server = new Exposed(["127.0.0.1", 0], StreamRequestHandler);
-    const [, port] = server.server_address as [string, number];
+    const [, port] = server.server_address;
     // Five clients that connect and reset at once (SO_LINGER 0), all still
     // waiting in the backlog, then one that stays.
     for (let i = 0; i < 5; i++) {
@@ -221,7 +221,7 @@ serverTest(
         ["127.0.0.1", 0],
         StreamRequestHandler,
       );
-      port = (server.server_address as [string, number])[1];
+      port = server.server_address[1];
       ok(server.socket !== null);
     }
     // Closed: nobody listens there any more.
@@ -290,7 +290,7 @@ serverTest(
       deepEqual(server.server_address, ["127.0.0.1", 0]);
       server.server_bind();
       server.server_activate();
-      ok((server.server_address as [string, number])[1] > 0);
+      ok(server.server_address[1] > 0);
     }
     throws(
       () =>

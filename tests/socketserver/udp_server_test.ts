@@ -146,7 +146,7 @@ serverTest(
     );
     equal(closed, 1);
     await using named = new UDPServer(["localhost", 0], DatagramRequestHandler);
-    const [host, port] = named.server_address as [string, number];
+    const [host, port] = named.server_address;
     match(host, /^(127\.0\.0\.1|::1)$/);
     ok(port > 0);
     throws(

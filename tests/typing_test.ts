@@ -1,0 +1,47 @@
+/**
+ * How the types feel to code ported line by line from Python: natural code
+ * must type-check without a cast, a non-null assertion or `@ts-ignore`, and
+ * code Python refuses must not. `deno task check` (and `deno test`) type-check
+ * this file, so an `@ts-expect-error` line that stops erring, or a plain line
+ * that starts to, fails the suite; the tests also run the code.
+ */
+import { equal, ok } from "node:assert/strict";
+import {
+  DatagramRequestHandler,
+  StreamRequestHandler,
+  TCPServer,
+  ThreadingMixIn,
+  ThreadingTCPServer,
+  ThreadingUDPServer,
+  UDPServer,
+  UnixStreamServer,
+} from "../socketserver/mod.ts";
+
+Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a number", async () => {
+  class Quiet extends StreamRequestHandler {
+    override handle(): void {}
+  }
+  class Echo extends DatagramRequestHandler {
+    override handle(): void {}
+  }
+  class Mixed extends ThreadingMixIn(TCPServer) {}
+  await using tcp = new TCPServer(["127.0.0.1", 0], Quiet);
+  await using threading = new ThreadingTCPServer(["127.0.0.1", 0], Quiet);
+  await using mixed = new Mixed(["127.0.0.1", 0], Quiet);
+  await using udp = new UDPServer(["127.0.0.1", 0], Echo);
+  await using threadingUdp = new ThreadingUDPServer(["127.0.0.1", 0], Echo);
+  for (const server of [tcp, threading, mixed, udp, threadingUdp]) {
+    const [host, port] = server.server_address;
+    equal(host, "127.0.0.1");
+    ok(port + 0 > 0);
+  }
+  const conn = await Deno.connect({
+    hostname: tcp.server_address[0],
+    port: tcp.server_address[1],
+  });
+  conn.close();
+  // A Unix socket server's address is its path.
+  const unix = new UnixStreamServer("/tmp/never-bound.sock", Quiet, false);
+  const path: string = unix.server_address;
+  equal(path.endsWith(".sock"), true);
+});
