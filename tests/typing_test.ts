@@ -16,6 +16,7 @@ import {
   UDPServer,
   UnixStreamServer,
 } from "../socketserver/mod.ts";
+import { pathname2url, urlretrieve } from "../urllib/request/mod.ts";
 
 Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a number", async () => {
   class Quiet extends StreamRequestHandler {
@@ -44,4 +45,19 @@ Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a n
   const unix = new UnixStreamServer("/tmp/never-bound.sock", Quiet, false);
   const path: string = unix.server_address;
   equal(path.endsWith(".sock"), true);
+});
+
+Deno.test("urlretrieve's headers are never null: they read without a non-null assertion", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".txt" });
+  try {
+    await Deno.writeTextFile(path, "hello");
+    const [filename, headers] = await urlretrieve(
+      `file://${pathname2url(path)}`,
+    );
+    equal(filename, path);
+    equal(headers.get_content_type(), "text/plain");
+    equal(headers.get("Content-length"), "5");
+  } finally {
+    await Deno.remove(path);
+  }
 });

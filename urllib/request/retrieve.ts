@@ -186,13 +186,13 @@ function normpath(path: string): string {
 export function urlretrieve(
   url: string,
   options?: UrlretrieveOptions,
-): Promise<[string, HTTPMessage | null]>;
+): Promise<[string, HTTPMessage]>;
 /** The file name positionally, the rest as keywords. */
 export function urlretrieve(
   url: string,
   filename: string | null,
   options: UrlretrieveOptions,
-): Promise<[string, HTTPMessage | null]>;
+): Promise<[string, HTTPMessage]>;
 /** Python's positional form. */
 export function urlretrieve(
   url: string,
@@ -200,11 +200,11 @@ export function urlretrieve(
   reporthook?: ReportHook | null,
   data?: RequestData | null,
   options?: UrlretrieveOptions,
-): Promise<[string, HTTPMessage | null]>;
+): Promise<[string, HTTPMessage]>;
 export async function urlretrieve(
   url: string,
   ...args: unknown[]
-): Promise<[string, HTTPMessage | null]> {
+): Promise<[string, HTTPMessage]> {
   const opts = pyArgs({
     fn: "urlretrieve",
     names: ["filename", "reporthook", "data"] as const,
@@ -224,7 +224,7 @@ export async function urlretrieve(
   const [urlType, path] = splitType(url);
   let size = -1;
   let read = 0;
-  let result: [string, HTTPMessage | null];
+  let result: [string, HTTPMessage];
   const fp = await urlopen(url, opts.data, { signal: opts.signal });
   try {
     const headers = fp.info();
