@@ -16,7 +16,10 @@ import {
   UDPServer,
   UnixStreamServer,
 } from "../socketserver/mod.ts";
-import { pathname2url, urlretrieve } from "../urllib/request/mod.ts";
+import { pathname2url, urlopen, urlretrieve } from "../urllib/request/mod.ts";
+import { HTTPError } from "../urllib/error.ts";
+import { BaseHTTPRequestHandler } from "../http_server/mod.ts";
+import { withHTTPServer } from "./_server.ts";
 
 Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a number", async () => {
   class Quiet extends StreamRequestHandler {
@@ -60,4 +63,29 @@ Deno.test("urlretrieve's headers are never null: they read without a non-null as
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("HTTPError's headers and info() read without a non-null assertion", async () => {
+  class Missing extends BaseHTTPRequestHandler {
+    do_GET(): void {
+      this.send_response(404);
+      this.send_header("Retry-After", "120");
+      this.send_header("Content-Length", "0");
+      this.end_headers();
+    }
+    override log_message(): void {}
+  }
+  await withHTTPServer(Missing, async (base) => {
+    try {
+      await urlopen(`${base}/gone`);
+      ok(false, "urlopen did not throw");
+    } catch (e) {
+      if (!(e instanceof HTTPError)) throw e;
+      await using err = e;
+      equal(err.code, 404);
+      equal(err.headers.get("Retry-After"), "120");
+      equal(err.info().get_content_type(), "text/plain");
+      equal(err.hdrs.get("Content-Length"), "0");
+    }
+  });
 });

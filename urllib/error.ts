@@ -16,7 +16,8 @@
  * ```ts
  * import { ok as assert } from "node:assert/strict";
  * import { HTTPError, URLError } from "@pyport/web/urllib/error";
- * const err = new HTTPError("http://h/x", 404, "Not Found", null, null);
+ * import { HTTPMessage } from "@pyport/web/urllib/request";
+ * const err = new HTTPError("http://h/x", 404, "Not Found", new HTTPMessage(), null);
  * assert(err instanceof URLError && err.code === 404);
  * assert(String(err) === "HTTPError: HTTP Error 404: Not Found");
  * assert((await err.read()).length === 0);
@@ -175,8 +176,12 @@ export class HTTPError extends URLError {
   code: number;
   /** The reason phrase the server sent. */
   msg: string;
-  /** The response headers (Python's `hdrs`; `headers` is the same object). */
-  hdrs: HTTPMessage | null;
+  /**
+   * The response headers (Python's `hdrs`; `headers` is the same object).
+   * Typed as the headers every error urllib raises carries; an error built
+   * by hand with `null` (Python's `None`) keeps it, untyped.
+   */
+  hdrs: HTTPMessage;
   /** The response the body is read from, or `null` when there is none. */
   fp: ErrorBody | null;
   /** The URL that failed. */
@@ -190,7 +195,7 @@ export class HTTPError extends URLError {
     url: string,
     code: number,
     msg: string,
-    hdrs: HTTPMessage | null,
+    hdrs: HTTPMessage,
     fp: ErrorBody | null,
   ) {
     super(msg, url);
@@ -213,10 +218,10 @@ export class HTTPError extends URLError {
   }
 
   /** The response headers. */
-  get headers(): HTTPMessage | null {
+  get headers(): HTTPMessage {
     return this.hdrs;
   }
-  set headers(value: HTTPMessage | null) {
+  set headers(value: HTTPMessage) {
     this.hdrs = value;
   }
 
@@ -236,7 +241,7 @@ export class HTTPError extends URLError {
   }
 
   /** Python's `info()`: the headers. */
-  info(): HTTPMessage | null {
+  info(): HTTPMessage {
     return this.hdrs;
   }
 

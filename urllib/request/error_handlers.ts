@@ -88,6 +88,8 @@ export class HTTPDefaultErrorHandler extends BaseHandler {
     msg: string,
     hdrs: HTTPMessage | null,
   ): never {
-    throw new HTTPError(req.full_url, code, msg, hdrs, fp);
+    // The opener always passes the response's headers; a `null` given by
+    // hand (Python's None) is kept as given.
+    throw new HTTPError(req.full_url, code, msg, hdrs as HTTPMessage, fp);
   }
 }

@@ -123,7 +123,10 @@ export class HTTPRedirectHandler extends BaseHandler {
     const allowed = ([301, 302, 303, 307, 308].includes(code) &&
       (m === "GET" || m === "HEAD")) ||
       ([301, 302, 303].includes(code) && m === "POST");
-    if (!allowed) throw new HTTPError(req.full_url, code, msg, headers, fp);
+    if (!allowed) {
+      // As in HTTPDefaultErrorHandler: `null` only when passed by hand.
+      throw new HTTPError(req.full_url, code, msg, headers as HTTPMessage, fp);
+    }
     const target = newurl.replaceAll(" ", "%20");
     const to = origin(target);
     const crossOrigin = to === null || to !== origin(req.full_url);
