@@ -580,7 +580,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * Sends the response head for GET and HEAD and returns the body to send
    * (bytes, or an open file `copyfile` streams and the caller closes), or
    * `null` when there is nothing more to send (errors, redirects, 304).
-   * Returns a promise only when it must wait (a huge folder's listing).
+   * This class returns a promise of it; an override may return it as it
+   * is (`this.send_error(403); return null;`), as a Python port does.
    *
    * @example
    * ```ts
@@ -599,7 +600,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * await Deno.remove(dir, { recursive: true });
    * ```
    */
-  async send_head(): Promise<CopySource | null> {
+  send_head(): CopySource | null | Promise<CopySource | null> {
+    return this.#sendHeadOrBusy();
+  }
+
+  async #sendHeadOrBusy(): Promise<CopySource | null> {
     try {
       return await this.#sendHead();
     } catch (error) {
@@ -1086,8 +1091,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * Sends the head of an HTML listing of folder `path` and returns its
-   * bytes; or sends 404 and returns `null` when it cannot be read. Returns
-   * a promise only for a huge folder, read without blocking.
+   * bytes; or sends 404 and returns `null` when it cannot be read. This
+   * class returns a promise of it; an override may return it as it is.
    *
    * @example
    * ```ts
@@ -1104,7 +1109,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * await Deno.remove(dir, { recursive: true });
    * ```
    */
-  async list_directory(path: string): Promise<CopySource | null> {
+  list_directory(path: string): CopySource | null | Promise<CopySource | null> {
+    return this.#listDirectory(path);
+  }
+
+  async #listDirectory(path: string): Promise<CopySource | null> {
     const listed = this.#listed?.path === path ? this.#listed : null;
     let listing = listed?.cached ?? null;
     let entries: readonly ListingEntry[];

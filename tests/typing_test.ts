@@ -16,9 +16,21 @@ import {
   UDPServer,
   UnixStreamServer,
 } from "../socketserver/mod.ts";
-import { pathname2url, urlopen, urlretrieve } from "../urllib/request/mod.ts";
+import {
+  type addinfourl,
+  build_opener,
+  HTTPErrorProcessor,
+  pathname2url,
+  type Request as UrllibRequest,
+  urlopen,
+  urlretrieve,
+} from "../urllib/request/mod.ts";
 import { HTTPError } from "../urllib/error.ts";
-import { BaseHTTPRequestHandler } from "../http_server/mod.ts";
+import {
+  BaseHTTPRequestHandler,
+  createFetchHandler,
+  SimpleHTTPRequestHandler,
+} from "../http_server/mod.ts";
 import { withHTTPServer } from "./_server.ts";
 
 Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a number", async () => {
@@ -87,5 +99,64 @@ Deno.test("HTTPError's headers and info() read without a non-null assertion", as
       equal(err.info().get_content_type(), "text/plain");
       equal(err.hdrs.get("Content-Length"), "0");
     }
+  });
+});
+
+Deno.test("send_head and list_directory overrides may answer without a promise, as a Python port writes them", async () => {
+  class NoListing extends SimpleHTTPRequestHandler {
+    override list_directory(_path: string) {
+      this.send_error(403, "No listings here");
+      return null;
+    }
+    override log_message(): void {}
+  }
+  class Teapot extends SimpleHTTPRequestHandler {
+    override send_head() {
+      if (this.path !== "/tea") return super.send_head();
+      this.send_error(418);
+      return null;
+    }
+    override log_message(): void {}
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/sub`);
+    const listing = createFetchHandler(NoListing.partial({ directory: dir }));
+    const refused = await listing(
+      new Request("http://localhost/sub/"),
+    );
+    equal(refused.status, 403);
+    await refused.body?.cancel();
+    const tea = createFetchHandler(Teapot.partial({ directory: dir }));
+    const brewed = await tea(new Request("http://localhost/tea"));
+    equal(brewed.status, 418);
+    await brewed.body?.cancel();
+    const folder = await tea(new Request("http://localhost/sub/"));
+    equal(folder.status, 200);
+    await folder.body?.cancel();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an HTTPErrorProcessor override may return the response as it is (Python's recipe that lets every status through)", async () => {
+  class Missing extends BaseHTTPRequestHandler {
+    do_GET(): void {
+      this.send_response(404);
+      this.send_header("Content-Length", "4");
+      this.end_headers();
+      this.wfile.write(new TextEncoder().encode("gone"));
+    }
+    override log_message(): void {}
+  }
+  class LetThrough extends HTTPErrorProcessor {
+    override http_response(_request: UrllibRequest, response: addinfourl) {
+      return response;
+    }
+  }
+  await withHTTPServer(Missing, async (base) => {
+    await using resp = await build_opener(LetThrough).open(`${base}/x`);
+    equal(resp.status, 404);
+    equal(new TextDecoder().decode(await resp.read()), "gone");
   });
 });

@@ -29,8 +29,20 @@ export class HTTPErrorProcessor extends BaseHandler {
   /** Runs after the other response processors (Python's 1000). */
   override handler_order = 1000;
 
-  /** Hands a non-2xx response to the error handlers (async). */
-  async http_response(
+  /**
+   * Hands a non-2xx response to the error handlers. This class answers
+   * with a promise; an override may return the response as it is (the
+   * Python recipe that lets every status through), since the opener
+   * awaits what its processors return.
+   */
+  http_response(
+    request: Request,
+    response: addinfourl,
+  ): addinfourl | Promise<addinfourl> {
+    return this.#process(request, response);
+  }
+
+  async #process(
     request: Request,
     response: addinfourl,
   ): Promise<addinfourl> {
@@ -54,7 +66,10 @@ export class HTTPErrorProcessor extends BaseHandler {
    * subclass that overrides `http_response` alone (to return error
    * responses, say) still has `https:` errors raised, as in Python.
    */
-  https_response(request: Request, response: addinfourl): Promise<addinfourl> {
+  https_response(
+    request: Request,
+    response: addinfourl,
+  ): addinfourl | Promise<addinfourl> {
     return HTTPErrorProcessor.prototype.http_response.call(
       this,
       request,
