@@ -29,10 +29,11 @@ import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
  */
 export interface DatagramSocket {
   /**
-   * Sends `data` (bytes, or text as UTF-8) as one datagram to `address`;
+   * Sends `data` (bytes: text is refused with Python's `TypeError`, as
+   * `socket.sendto` refuses a `str`) as one datagram to `address`;
    * resolves with the number of bytes sent.
    */
-  sendto(data: BytesLike | string, address: Address): Promise<number>;
+  sendto(data: BytesLike, address: Address): Promise<number>;
   /**
    * The next datagram (cut to `bufsize` bytes, as Python's `recvfrom`
    * truncates) and its sender's address.
@@ -50,18 +51,12 @@ export interface ReuseOptions {
   reusePort: boolean;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Datagrams received before anyone asked for them are kept up to this
  * count, then dropped, as a full kernel receive buffer drops them
  * (`node:dgram` reads eagerly and cannot be paused).
  */
 const QUEUE_LIMIT = 1024;
-
-function toBytes(data: BytesLike | string): Uint8Array {
-  return typeof data === "string" ? encoder.encode(data) : asBytes(data);
-}
 
 function closedError(): Error {
   return new Deno.errors.BadResource("the socket is closed");
@@ -167,21 +162,16 @@ class UdpSocket implements DatagramSocket {
     });
   }
 
-  sendto(data: BytesLike | string, address: Address): Promise<number> {
+  async sendto(data: BytesLike, address: Address): Promise<number> {
+    // As Python's: the data is checked first, then the address.
+    const bytes = asBytes(data);
     if (typeof address === "string") {
-      return Promise.reject(
-        new TypeError("a UDP address is [host, port], not a path"),
-      );
+      throw new TypeError("a UDP address is [host, port], not a path");
     }
-    if (this.#closing) return Promise.reject(closedError());
-    const bytes = toBytes(data);
+    if (this.#closing) throw closedError();
     const [host, port] = address;
-    try {
-      checkPort(port);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise((resolve, reject) => {
+    checkPort(port);
+    return await new Promise((resolve, reject) => {
       this.#socket.send(bytes, port, host, (error, sent) => {
         if (error) reject(denoError(error));
         else resolve(sent);
@@ -304,14 +294,15 @@ class UnixDatagramSocket implements DatagramSocket {
     return [data.slice(), path];
   }
 
-  sendto(data: BytesLike | string, address: Address): Promise<number> {
+  async sendto(data: BytesLike, address: Address): Promise<number> {
+    const bytes = asBytes(data);
     if (typeof address !== "string") {
-      return Promise.reject(
-        new TypeError("a Unix datagram address is a path, not [host, port]"),
+      throw new TypeError(
+        "a Unix datagram address is a path, not [host, port]",
       );
     }
-    if (this.#closed) return Promise.reject(closedError());
-    return this.#conn.send(toBytes(data), {
+    if (this.#closed) throw closedError();
+    return await this.#conn.send(bytes, {
       transport: "unixpacket",
       path: address,
     });

@@ -55,7 +55,7 @@ export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];
  *   override async handle(): Promise<void> {
  *     const [data, socket] = this.request;
  *     const text = new TextDecoder().decode(data).toUpperCase();
- *     await socket.sendto(text, this.client_address);
+ *     await socket.sendto(new TextEncoder().encode(text), this.client_address);
  *   }
  * }
  * await using server = new UDPServer(["127.0.0.1", 0], Upper);

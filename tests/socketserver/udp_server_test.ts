@@ -64,7 +64,7 @@ serverTest(
         const [data, socket] = this.request;
         seen.push(this.client_address);
         const sent = await socket.sendto(
-          decoder.decode(data).trim().toUpperCase(),
+          new TextEncoder().encode(decoder.decode(data).trim().toUpperCase()),
           this.client_address,
         );
         seen.push(sent);
@@ -161,22 +161,28 @@ serverTest(
 );
 
 serverTest(
-  "sendto refuses a path for a UDP socket, a port that is no integer (as Python), and everything once closed",
+  "sendto refuses text (as Python's refuses a str), a path for a UDP socket, a port that is no integer (as Python), and everything once closed",
   async () => {
     const server = new UDPServer(["127.0.0.1", 0], DatagramRequestHandler);
     const socket = server.socket!;
-    await rejects(socket.sendto("x", "/tmp/nope"), TypeError);
+    const x = new Uint8Array([120]);
+    // Python's socket.sendto("x", addr): the data must be bytes.
+    await rejects(
+      socket.sendto("x" as never, ["127.0.0.1", 9]),
+      new TypeError("a bytes-like object is required, not 'str'"),
+    );
+    await rejects(socket.sendto(x, "/tmp/nope"), TypeError);
     // Python: TypeError: 'str' object cannot be interpreted as an integer.
     const stringPort = ["127.0.0.1", "9"] as unknown as [string, number];
     await rejects(
-      socket.sendto("x", stringPort),
+      socket.sendto(x, stringPort),
       new TypeError("'str' object cannot be interpreted as an integer"),
     );
-    await rejects(socket.sendto("x", ["127.0.0.1", 70000]), RangeError);
+    await rejects(socket.sendto(x, ["127.0.0.1", 70000]), RangeError);
     await server.server_close();
     equal(server.socket, null);
     await rejects(
-      socket.sendto("x", ["127.0.0.1", 9]),
+      socket.sendto(x, ["127.0.0.1", 9]),
       Deno.errors.BadResource,
     );
     await rejects(socket.recvfrom(10), Deno.errors.BadResource);
@@ -264,7 +270,10 @@ serverTest(
       }
     }
     await using server = new UnixDatagramServer(`${dir.path}/s.sock`, Measure);
-    await rejects(server.socket!.sendto("x", ["127.0.0.1", 9]), TypeError);
+    await rejects(
+      server.socket!.sendto(new Uint8Array(1), ["127.0.0.1", 9]),
+      TypeError,
+    );
     const { unixDatagramClient } = await import("./_helpers.ts");
     await using client = unixDatagramClient(`${dir.path}/c.sock`);
     await client.send(new Uint8Array(9000), server.server_address);
