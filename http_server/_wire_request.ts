@@ -24,6 +24,20 @@ function targetOf(url: string): string {
   return hash === -1 ? url.slice(start) : url.slice(start, hash);
 }
 
+/**
+ * The body length `Content-Length` declares, or `null` when it declares
+ * none that can be trusted. `Deno.serve` accepts a field repeated with the
+ * same value (RFC 9110 §8.6) and hands it on joined (`5, 5`): that is one
+ * length, as a socket's handler reads it.
+ */
+function declaredLength(headers: Headers): number | null {
+  const value = headers.get("content-length");
+  if (value === null) return null;
+  const [first, ...others] = value.split(",").map((part) => part.trim());
+  if (first === undefined || !/^\d+$/.test(first)) return null;
+  return others.every((other) => other === first) ? Number(first) : null;
+}
+
 /** The request line and headers, ending with the blank line. */
 function requestHead(
   request: Request,
@@ -96,11 +110,9 @@ export async function* requestBytes(
   const reader = body.getReader();
   let complete = false;
   try {
-    const declared = request.headers.get("content-length");
+    const declared = declaredLength(request.headers);
     if (declared !== null && !request.headers.has("transfer-encoding")) {
-      yield latin1Encode(
-        requestHead(request, { contentLength: Number(declared) }),
-      );
+      yield latin1Encode(requestHead(request, { contentLength: declared }));
       yield* rest(reader, (chunk) => chunk);
       complete = true;
       return;

@@ -10,6 +10,7 @@ import {
   HTTPServer,
 } from "../../http_server/mod.ts";
 import { fetchFrom, Logged } from "./_harness.ts";
+import { deadline, withHTTPServer } from "../_server.ts";
 
 const decoder = new TextDecoder();
 
@@ -517,3 +518,51 @@ Deno.test("fetch adapter: a handler gets the path as the client sent it, dot seg
   }
   deepEqual(seen, ["/a/../b%2F/./c?q=1"]);
 });
+
+/** The status line a raw `request` gets from 127.0.0.1:`port`. */
+async function statusLine(port: number, request: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(new TextEncoder().encode(request));
+    let answer = "";
+    const buffer = new Uint8Array(4096);
+    for (let n; (n = await conn.read(buffer)) !== null;) {
+      answer += decoder.decode(buffer.subarray(0, n));
+    }
+    return answer.slice(0, answer.indexOf("\r\n"));
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test(
+  "fetch adapter: a Content-Length repeated with the same value frames the body as on a socket",
+  deadline(async () => {
+    // Deno.serve accepts `Content-Length: 5` twice (RFC 9110 §8.6 allows a
+    // list of identical values) and hands it on joined, `5, 5`: the
+    // adapter passed on `Content-Length: NaN`, and the handler answered 400.
+    const bodies: string[] = [];
+    class Post extends Logged {
+      override protocol_version = "HTTP/1.1";
+      async do_POST(): Promise<void> {
+        const length = Number(this.headers.get("Content-Length"));
+        bodies.push(decoder.decode(await this.rfile.read(length)));
+        this.send_response(204);
+        this.end_headers();
+      }
+    }
+    const request = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n" +
+      "Content-Length: 5\r\nConnection: close\r\n\r\nhello";
+    const answers: string[] = [];
+    await withHTTPServer(Post, async (_base, socket) => {
+      answers.push(await statusLine(socket.server_port, request));
+    });
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      createFetchHandler(Post),
+    );
+    answers.push(await statusLine(server.addr.port, request));
+    deepEqual(answers, ["HTTP/1.1 204 No Content", "HTTP/1.1 204 No Content"]);
+    deepEqual(bodies, ["hello", "hello"]);
+  }),
+);
