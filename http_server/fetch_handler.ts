@@ -71,7 +71,7 @@ function deliveryOf(info: unknown): Promise<void> | null {
  * HTTP/0.9. A handler that ends without a complete response rejects the
  * promise (`Deno.serve` then answers 500).
  *
- * @example With `Deno.serve` (or `export default { fetch }` for `deno serve`)
+ * @example With `Deno.serve`
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
@@ -92,6 +92,30 @@ function deliveryOf(info: unknown): Promise<void> | null {
  * // Or without any server at all:
  * const direct = await fetchHandler(new Request("http://localhost/here"));
  * equal(await direct.text(), "Hello from /here");
+ * ```
+ *
+ * @example A module for `deno serve` (`deno serve app.ts`)
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { BaseHTTPRequestHandler, createFetchHandler } from "@pyport/web/http/server";
+ *
+ * class Hello extends BaseHTTPRequestHandler {
+ *   do_GET(): void {
+ *     const body = new TextEncoder().encode(`Hello from ${this.path}`);
+ *     this.send_response(200);
+ *     this.send_header("Content-Length", String(body.length));
+ *     this.end_headers();
+ *     this.wfile.write(body);
+ *   }
+ * }
+ *
+ * // The default export's `fetch` is what `deno serve` calls with each request.
+ * const app = { fetch: createFetchHandler(Hello) } satisfies Deno.ServeDefaultExport;
+ * export default app;
+ *
+ * // It can be called without a server too.
+ * const res = await app.fetch(new Request("http://localhost/hi"));
+ * equal(await res.text(), "Hello from /hi");
  * ```
  */
 export function createFetchHandler(

@@ -337,29 +337,29 @@ Deno.test("fetch adapter: a client that goes away stops the handler's writes", a
   ok(failure instanceof Deno.errors.BrokenPipe, String(failure));
 });
 
-Deno.test("fetch adapter: `deno serve` runs a handler module's default export", async () => {
-  const dir = await Deno.makeTempDir();
-  const mod = new URL("../../http_server/mod.ts", import.meta.url).href;
-  await Deno.writeTextFile(
-    `${dir}/app.ts`,
-    `import { BaseHTTPRequestHandler, createFetchHandler } from ${
-      JSON.stringify(mod)
-    };
-class Hello extends BaseHTTPRequestHandler {
-  do_GET(): void {
-    this.send_response(200);
-    this.send_header("Content-Length", "5");
-    this.end_headers();
-    this.wfile.write("hello");
-  }
-}
-export default { fetch: createFetchHandler(Hello) };
-`,
+/**
+ * The code of the one `@example` of `createFetchHandler` whose title names
+ * `deno serve`, as a reader would copy it.
+ */
+async function denoServeExample(): Promise<string> {
+  const source = await Deno.readTextFile(
+    new URL("../../http_server/fetch_handler.ts", import.meta.url),
   );
+  const examples = [
+    ...source.matchAll(/@example ([^\n]*)\n \* ```ts\n([\s\S]*?)\n \* ```/g),
+  ].filter((match) => match[1]!.includes("deno serve"));
+  equal(examples.length, 1, "one example for deno serve");
+  return examples[0]![2]!.replace(/^ \*(?: |$)/gm, "");
+}
+
+Deno.test("fetch adapter: the documented `deno serve` module runs as written", async () => {
+  // The example's title once said `export default { fetch }`, which
+  // exports the global fetch: every request came back 500.
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/app.ts`, await denoServeExample());
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "serve",
-      "-A",
       "--config",
       new URL("../../deno.json", import.meta.url).pathname,
       "--host",
@@ -379,16 +379,17 @@ export default { fetch: createFetchHandler(Hello) };
     const stdout = child.stdout.pipeThrough(new TextDecoderStream())
       .getReader();
     let port = 0;
-    const deadline = Date.now() + 15_000;
-    while (port === 0 && Date.now() < deadline) {
+    const until = Date.now() + 15_000;
+    while (port === 0 && Date.now() < until) {
       const next = await Promise.race([reader.read(), stdout.read()]);
       if (next.done) break;
       out += next.value;
       port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
     }
     ok(port > 0, out);
-    const res = await fetch(`http://127.0.0.1:${port}/`);
-    equal(await res.text(), "hello");
+    const res = await fetch(`http://127.0.0.1:${port}/there?x=1`);
+    equal(res.status, 200);
+    equal(await res.text(), "Hello from /there?x=1");
     reader.cancel();
     stdout.cancel();
   } finally {
