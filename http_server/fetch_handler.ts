@@ -64,12 +64,13 @@ function deliveryOf(info: unknown): Promise<void> | null {
  * repeats already joined by the fetch API (`get_all` returns one value);
  * a 100 Continue a handler sends is dropped (the server in front answers
  * `Expect` itself); the status text is the handler's reason phrase, which
- * the server in front may replace with the standard one; hop-by-hop
+ * `Deno.serve` replaces with the standard one (or none); hop-by-hop
  * headers (`Connection`, `Keep-Alive`, `Transfer-Encoding`, `Upgrade`, …)
- * are left to that server, so `close_connection` has no effect; status 101
- * and codes above 599 cannot be expressed (the promise rejects), nor can
- * HTTP/0.9. A handler that ends without a complete response rejects the
- * promise (`Deno.serve` then answers 500).
+ * are left to that server, so `close_connection` has no effect; status 101,
+ * codes above 599 and a final status below 200 (taken for an interim one)
+ * cannot be expressed (the promise rejects), nor can HTTP/0.9. A handler
+ * that ends without a complete response rejects the promise (`Deno.serve`
+ * then answers 500). README's "Differences from Python" lists the rest.
  *
  * @example With `Deno.serve`
  * ```ts
