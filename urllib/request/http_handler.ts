@@ -30,6 +30,7 @@ import { typeName } from "../../_util/py_type_name.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { urlsplit } from "../parse/split.ts";
 import { Buffer } from "node:buffer";
+import { idnaAuthority, idnaHostname } from "./_idna_host.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
@@ -134,7 +135,10 @@ function withoutZone(host: string): string {
   return zone === -1 ? host : `${host.slice(0, zone)}]`;
 }
 
-/** Splits `host[:port]` as http.client does, with `[v6]` brackets removed. */
+/**
+ * Splits `host[:port]` as http.client does, with `[v6]` brackets removed and
+ * a name beyond ASCII in its IDNA form, as Python's socket resolves it.
+ */
 function hostPort(host: string, defaultPort: number): [string, number] {
   let name = host;
   let port = defaultPort;
@@ -156,7 +160,7 @@ function hostPort(host: string, defaultPort: number): [string, number] {
     name = host.slice(0, colon);
   }
   if (name.startsWith("[") && name.endsWith("]")) name = name.slice(1, -1);
-  return [name, port];
+  return [idnaHostname(name), port];
 }
 
 /**
@@ -249,7 +253,9 @@ export class AbstractHTTPHandler extends BaseHandler {
       selHost = splitHost(sel)[0] ?? selHost;
     }
     if (!request.has_header("Host")) {
-      request.add_unredirected_header("Host", selHost);
+      // In its IDNA form, as browsers send it: Python writes the name as
+      // Latin-1 text, which servers refuse (and fails beyond Latin-1).
+      request.add_unredirected_header("Host", idnaAuthority(selHost));
     }
     for (const [name, value] of this.parent?.addheaders ?? []) {
       const key = capitalize(name);
