@@ -243,6 +243,13 @@ export const HOSTILE_REPLIES: Record<string, string> = {
     "HTTP/1.1 200 OK\nContent-Type: text/x-lf\nContent-Length: 2\n\nok",
   "/continue": "HTTP/1.1 100 Continue\r\n\r\n".repeat(3) +
     `${OK}Content-Length: 2\r\n\r\nok`,
+  // Only 100 is skipped: another 1xx (103 Early Hints before the real
+  // answer, 102 Processing) is taken as the final, bodiless response.
+  "/early-hints":
+    "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n" +
+    `\r\n${OK}Content-Length: 2\r\n\r\nok`,
+  "/processing":
+    `HTTP/1.1 102 Processing\r\n\r\n${OK}Content-Length: 2\r\n\r\nok`,
   "/chunk-cut": `${CHUNKED}5\r\nhello\r\n3\r\nabc\r\n10\r\nxy`,
   "/chunk-cut-size": `${CHUNKED}5\r\nhello\r\n3\r\nabc\r\n`,
   "/chunk-bad-size": `${CHUNKED}5\r\nhello\r\nzz\r\n`,
