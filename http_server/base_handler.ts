@@ -41,6 +41,7 @@ import {
   readHeaderBlock,
 } from "./_header_block.ts";
 import { HeadBuffer, HEADER_CALL } from "./_head_buffer.ts";
+import { unwatchHold, watchHold } from "./_held_heads.ts";
 import { HTTPReader } from "./_http_reader.ts";
 import { parseRequestLine, stripLineEnd } from "./_request_line.ts";
 import {
@@ -629,6 +630,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** Calls the request's `do_<COMMAND>` method once its head is accepted. */
   #dispatch(accepted: boolean): void | Promise<void> {
     this.#setPhase(Phase.Busy, null);
+
     if (!accepted) return;
     const command = this.command as string;
     const name = DO_METHOD[command] ?? "do_" + command;
@@ -642,12 +644,31 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       throw new TypeError(`'${typeName(method)}' object is not callable`);
     }
     const result: unknown = method.call(this);
-    if (result instanceof Promise) return result.then(this.#afterHandlerLater);
+    if (result instanceof Promise) {
+      // From here on, a head held while the handler waits leaves soon
+      // (Python's end_headers sends it at once).
+      const wfile = this.wfile;
+      wfile.onHold = this.#onHold;
+      if (wfile.holding) watchHold(wfile);
+      return result.then(this.#afterHandlerLater);
+    }
     return this.#afterHandler();
+  }
+
+  /** `hold()` ran after the handler's first `await`. */
+  readonly #onHold = (): void => watchHold(this.wfile);
+
+  /** The handler is done: whatever it holds goes with its end. */
+  #stopBoundingHold(): void {
+    const wfile = this.wfile;
+    if (wfile.onHold === null) return;
+    wfile.onHold = null;
+    unwatchHold(wfile);
   }
 
   #afterHandler(): void | Promise<void> {
     const wfile = this.wfile;
+    this.#stopBoundingHold();
     // A head held by end_headers with no body after it goes out now.
     wfile.release();
     if (this.#bufferedWrites) return wfile.flush().then(this.#checkSentLater);
@@ -696,6 +717,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * that end_headers held goes out now.
    */
   #releaseHead(): void {
+    this.#stopBoundingHold();
     if (!this.wfile.closed) this.wfile.release();
   }
 

@@ -838,7 +838,25 @@ export class SocketWriter {
     data: BytesLike | string,
     encoding: "utf-8" | "latin-1" = "utf-8",
   ): number {
-    return this.#enqueue(data, encoding);
+    const count = this.#enqueue(data, encoding);
+    if (this.onHold !== null) this.onHold();
+    return count;
+  }
+
+  /**
+   * Called after `hold()` queues bytes: the HTTP layer sets it while a
+   * handler runs past its first `await`, to bound how long a head waits.
+   */
+  onHold: (() => void) | null = null;
+
+  /**
+   * Whether held bytes wait for a `write()`, `flush()` or `release()`:
+   * nothing is being sent or about to be (unbuffered writers only; a
+   * buffered one holds what it is given anyway, as Python's does).
+   */
+  get holding(): boolean {
+    return this.#bufferSize === 0 && !this.#scheduled &&
+      this.#sending === null && this.#error === null && this.#hasWork();
   }
 
   /** `writeUncopied`: a large piece goes in the queue as it is. */
