@@ -426,6 +426,8 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * be mid-body), so that the close does not reset the connection.
    */
   #linger = false;
+  /** The last `do_` method returned: what it wrote is its to report. */
+  #answered = false;
   /** The server ended this connection for a stall (`stall_timeout`). */
   #stalled = false;
   /**
@@ -540,6 +542,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     // Still tracked while the rest goes out: a client that stops reading
     // the end of a response is dropped (and logged) as one mid-response.
     try {
+      if (this.#answered) await this.#reportLastSend();
       if (this.#linger) await this.#lingerBeforeClose();
       await super.finish();
     } finally {
@@ -630,7 +633,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   /** Calls the request's `do_<COMMAND>` method once its head is accepted. */
   #dispatch(accepted: boolean): void | Promise<void> {
     this.#setPhase(Phase.Busy, null);
-
+    this.#answered = false;
     if (!accepted) return;
     const command = this.command as string;
     const name = DO_METHOD[command] ?? "do_" + command;
@@ -669,6 +672,7 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
   #afterHandler(): void | Promise<void> {
     const wfile = this.wfile;
     this.#stopBoundingHold();
+    this.#answered = true;
     // A head held by end_headers with no body after it goes out now.
     wfile.release();
     if (this.#bufferedWrites) return wfile.flush().then(this.#checkSentLater);
@@ -1102,6 +1106,25 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
       this.close_connection = true;
     } finally {
       this.#setPhase(Phase.Busy, null);
+    }
+  }
+
+  /**
+   * Sends what the last handler wrote before the connection closes. Its
+   * writes only queued, so a failure to send them (the client gone) shows
+   * now; it is reported as Python's write would have raised it in the
+   * handler (`handle_error`, or Python's `Request timed out` line), unless
+   * the handler was handed the failure or the server logged a stall.
+   */
+  async #reportLastSend(): Promise<void> {
+    const wfile = this.wfile;
+    const handled = wfile.failureSeen;
+    try {
+      await wfile.flush();
+    } catch (error) {
+      if (handled || this.#stalled) return;
+      if (!(error instanceof Deno.errors.TimedOut)) throw error;
+      this.log_error("Request timed out: %r", TIMEOUT_REPR);
     }
   }
 

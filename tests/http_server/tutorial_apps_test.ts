@@ -3,7 +3,8 @@
  * long poll), run on our server and, where CPython 3.13 is present, as their
  * Python twins, with a raw client that records when each byte arrives. What
  * they showed, in Python's order: the head of a response leaves when
- * `end_headers()` is called, whatever the handler waits for next.
+ * `end_headers()` is called, whatever the handler waits for next, and a send
+ * that fails under the handler's last write is reported to `handle_error`.
  */
 import { equal, match, ok } from "node:assert/strict";
 import { havePython313, PYTHON, PYTHON_ENV } from "../_python.ts";
@@ -115,5 +116,99 @@ Deno.test({
     );
     const got = await arrivals(py.port, "GET / HTTP/1.0\r\n\r\n");
     checkHeadFirst(got, "CPython");
+  }),
+});
+
+// An event stream whose reader leaves: the next event is taken by the
+// system (the client answers it with a reset), the last one fails, and the
+// handler returns without awaiting it.
+const PY_READER_LEAVES = `
+import sys, time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Events(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(b"data: 0\\n\\n")
+        self.wfile.flush()
+        time.sleep(0.3)
+        self.wfile.write(b"data: 1\\n\\n")
+        self.wfile.flush()
+        time.sleep(0.2)
+        self.wfile.write(b"event: done\\ndata: bye\\n\\n")
+
+    def log_message(self, *args):
+        pass
+
+class Server(HTTPServer):
+    def handle_error(self, request, client_address):
+        print("handle_error:", sys.exc_info()[0].__name__, file=sys.stderr, flush=True)
+
+server = Server(("127.0.0.1", 0), Events)
+host, port = server.server_address
+print(f"Serving HTTP on {host} port {port} (http://{host}:{port}/) ...", flush=True)
+server.serve_forever()
+`;
+
+class ReaderLeaves extends BaseHTTPRequestHandler {
+  async do_GET(): Promise<void> {
+    this.send_response(200);
+    this.send_header("Content-Type", "text/event-stream");
+    this.end_headers();
+    this.wfile.write(encoder.encode("data: 0\n\n"));
+    await this.wfile.flush();
+    await sleep(300);
+    this.wfile.write(encoder.encode("data: 1\n\n"));
+    await this.wfile.flush();
+    await sleep(200);
+    this.wfile.write(encoder.encode("event: done\ndata: bye\n\n"));
+  }
+  override log_message(): void {}
+}
+
+const firstEvent = (text: string) => text.includes("data: 0\n\n");
+
+Deno.test(
+  "a last write that fails after the event stream's reader left is reported to handle_error",
+  deadline(async () => {
+    await withHTTPServer(ReaderLeaves, async (_base, server) => {
+      const reported: unknown[] = [];
+      server.handle_error = (_request, _client, error) => {
+        reported.push(error);
+      };
+      await arrivals(server.server_port, "GET / HTTP/1.0\r\n\r\n", firstEvent);
+      for (let i = 0; i < 40 && reported.length === 0; i++) await sleep(50);
+      equal(reported.length, 1, "handle_error was not called");
+      const error = reported[0];
+      ok(
+        error instanceof Deno.errors.BrokenPipe ||
+          error instanceof Deno.errors.ConnectionReset,
+        `reported: ${error}`,
+      );
+    });
+  }),
+);
+
+Deno.test({
+  name:
+    "a last write that fails after the reader left: CPython 3.13 reports it",
+  ignore: !havePython,
+  fn: deadline(async () => {
+    await using py = await spawnServer(
+      "python",
+      PYTHON,
+      ["-u", "-c", PY_READER_LEAVES],
+      { ...PYTHON_ENV },
+    );
+    await arrivals(py.port, "GET / HTTP/1.0\r\n\r\n", firstEvent);
+    for (let i = 0; i < 40 && !py.stderr().includes("\n"); i++) {
+      await sleep(50);
+    }
+    match(
+      py.stderr(),
+      /^handle_error: (BrokenPipeError|ConnectionResetError)\n$/,
+    );
   }),
 });
