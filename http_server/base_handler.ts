@@ -142,6 +142,15 @@ export const SEND_KEPT_HEAD: unique symbol = Symbol("sendKeptHead");
  */
 export const ERROR_PAGE: unique symbol = Symbol("errorPage");
 
+/**
+ * The package's own hook on the bound of a held head:
+ * `handler[BODY_FOLLOWS_HEAD](method)` is `true` when the `do_` method just
+ * called writes its body as soon as its head is made (the package's own
+ * file serving, unchanged by a subclass), so the head it holds needs no
+ * timer. Not public API.
+ */
+export const BODY_FOLLOWS_HEAD: unique symbol = Symbol("bodyFollowsHead");
+
 /** The last `Date` value sent and its bytes (re-encoded once a second). */
 let dateText = "";
 let dateBytes: Uint8Array = new Uint8Array(0);
@@ -649,10 +658,13 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const result: unknown = method.call(this);
     if (result instanceof Promise) {
       // From here on, a head held while the handler waits leaves soon
-      // (Python's end_headers sends it at once).
-      const wfile = this.wfile;
-      wfile.onHold = this.#onHold;
-      if (wfile.holding) watchHold(wfile);
+      // (Python's end_headers sends it at once), unless its body is known
+      // to follow at once (a file served: no timer's work a request).
+      if (!this[BODY_FOLLOWS_HEAD](method)) {
+        const wfile = this.wfile;
+        wfile.onHold = this.#onHold;
+        if (wfile.holding) watchHold(wfile);
+      }
       return result.then(this.#afterHandlerLater);
     }
     return this.#afterHandler();
@@ -1434,6 +1446,16 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
     const head = this.#head.take();
     if (hold) this.wfile.hold(head, "latin-1");
     else this.wfile.write(head, "latin-1");
+  }
+
+  /**
+   * Whether `method`, the `do_` method just called, writes its body as
+   * soon as it has made its head: never, here. Package-internal.
+   *
+   * @ignore
+   */
+  [BODY_FOLLOWS_HEAD](_method: unknown): boolean {
+    return false;
   }
 
   /**

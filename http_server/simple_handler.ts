@@ -83,7 +83,11 @@ import { urlsplit, urlunsplit } from "../urllib/parse/split.ts";
 import type { SplitResult } from "../urllib/parse/results.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
-import { BaseHTTPRequestHandler, SEND_KEPT_HEAD } from "./base_handler.ts";
+import {
+  BaseHTTPRequestHandler,
+  BODY_FOLLOWS_HEAD,
+  SEND_KEPT_HEAD,
+} from "./base_handler.ts";
 import { FileCache } from "./file_cache.ts";
 import type { ResponseWriter } from "./io.ts";
 
@@ -1285,7 +1289,37 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (Object.hasOwn(map, lower)) return map[lower] as string;
     return guessFileType(path) ?? "application/octet-stream";
   }
+
+  /**
+   * Whether `method` (the `do_` method just called) writes its body as
+   * soon as its head is made: the package's own `do_GET` and `do_HEAD`,
+   * calling the package's own `send_head`, `list_directory` and
+   * `copyfile` (a subclass's could wait in between). Package-internal.
+   *
+   * @ignore
+   */
+  override [BODY_FOLLOWS_HEAD](method: unknown): boolean {
+    return PROMPT_BODIES.has(method) && PROMPT_BODIES.has(this.send_head) &&
+      PROMPT_BODIES.has(this.list_directory) &&
+      PROMPT_BODIES.has(this.copyfile);
+  }
 }
+
+/**
+ * The package's own file-serving methods, which send a body as soon as its
+ * head is made; `HostingHTTPRequestHandler` adds its own.
+ */
+export const PROMPT_BODIES: Set<unknown> = new Set(
+  ["do_GET", "do_HEAD", "send_head", "list_directory", "copyfile"].map(
+    (name) =>
+      (SimpleHTTPRequestHandler.prototype as unknown as Record<
+        string,
+        unknown
+      >)[
+        name
+      ],
+  ),
+);
 
 let sharedFileCache: FileCache | null = null;
 

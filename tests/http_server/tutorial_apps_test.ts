@@ -10,7 +10,11 @@ import { equal, match, ok } from "node:assert/strict";
 import { havePython313, PYTHON, PYTHON_ENV } from "../_python.ts";
 import { deadline, withHTTPServer, within } from "../_server.ts";
 import { spawnServer } from "./_diff_server.ts";
-import { BaseHTTPRequestHandler } from "../../http_server/mod.ts";
+import {
+  BaseHTTPRequestHandler,
+  type CopySource,
+  SimpleHTTPRequestHandler,
+} from "../../http_server/mod.ts";
 
 const havePython = havePython313();
 const encoder = new TextEncoder();
@@ -98,6 +102,26 @@ Deno.test(
   "an event stream's head reaches the client before the handler's first wait ends",
   deadline(async () => {
     await withHTTPServer(HeadFirst, async (_base, server) => {
+      const got = await arrivals(server.server_port, "GET / HTTP/1.0\r\n\r\n");
+      checkHeadFirst(got, "ours");
+    });
+  }),
+);
+
+Deno.test(
+  "a SimpleHTTPRequestHandler whose send_head waits after end_headers: its head is not held for the wait either (only the package's own file serving sends head and body together unbounded)",
+  deadline(async () => {
+    class SlowBody extends SimpleHTTPRequestHandler {
+      override async send_head(): Promise<CopySource | null> {
+        this.send_response(200);
+        this.send_header("Content-Type", "text/event-stream");
+        this.end_headers();
+        await sleep(600);
+        return encoder.encode("data: 1\n\n");
+      }
+      override log_message(): void {}
+    }
+    await withHTTPServer(SlowBody, async (_base, server) => {
       const got = await arrivals(server.server_port, "GET / HTTP/1.0\r\n\r\n");
       checkHeadFirst(got, "ours");
     });
