@@ -209,9 +209,13 @@ export class StreamSocket implements Deno.Conn {
     this.#conn.close();
   }
 
-  /** Half-closes: the peer sees the end of the stream; reading goes on. */
-  closeWrite(): Promise<void> {
-    return this.#conn.closeWrite();
+  /**
+   * Half-closes, Python's `shutdown(SHUT_WR)`: what `wfile` has queued is
+   * sent first, then the peer sees the end of the stream; reading goes on.
+   */
+  async closeWrite(): Promise<void> {
+    await this.#sendQueued();
+    await this.#conn.closeWrite();
   }
 
   /** Turns Nagle's algorithm off or on (TCP only; a no-op otherwise). */
