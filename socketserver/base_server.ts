@@ -418,7 +418,9 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
   /**
    * Reports an error raised while handling a request and carries on: a
    * dashed block on stderr naming the client, then the stack, as Python
-   * prints it.
+   * prints it. It is written before `handle_error` returns (with any log
+   * lines queued before it), not batched as log lines are, so that it comes
+   * before whatever the program prints next, as Python's does.
    */
   handle_error(
     _request: R | null,
@@ -431,6 +433,7 @@ export abstract class BaseServer<R = unknown> implements AsyncDisposable {
     writeStderr(
       `${rule}\nException occurred during processing of request from ${client}\nTraceback (most recent call last):\n${trace}\n${rule}\n`,
     );
+    flushStderr();
   }
 
   /** Stops serving and closes the server: `await using server = ...`. */
