@@ -1,7 +1,7 @@
 /**
  * Host names beyond ASCII as they go on the wire: in IDNA's ASCII form
  * (`bücher.example` is `xn--bcher-kva.example`), to the resolver, in a
- * `CONNECT` line, for TLS and in `Host`.
+ * `CONNECT` line or a proxy's request target, for TLS and in `Host`.
  *
  * Follows CPython 3.13 `Lib/encodings/idna.py` (what `socket` and
  * `http.client` apply to such a name, and its `label too long` error); the
@@ -58,4 +58,23 @@ export function idnaAuthority(host: string): string {
   // A name beyond ASCII is never a bracketed IPv6 address.
   if (colon === -1) return idnaHostname(host);
   return idnaHostname(host.slice(0, colon)) + host.slice(colon);
+}
+
+/**
+ * A request target in absolute form (`http://bücher.example/x`, as sent to
+ * a proxy) with its host in IDNA's ASCII form; any other target as it is.
+ * A path or query beyond ASCII is left for the URL checks to refuse.
+ */
+export function idnaTarget(target: string): string {
+  const parts = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(target);
+  if (parts === null || !NON_ASCII.test(parts[2]!)) return target;
+  const [, scheme, authority, rest] = parts as unknown as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const at = authority.lastIndexOf("@");
+  return scheme + authority.slice(0, at + 1) +
+    idnaAuthority(authority.slice(at + 1)) + rest;
 }

@@ -30,7 +30,7 @@ import { typeName } from "../../_util/py_type_name.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { urlsplit } from "../parse/split.ts";
 import { Buffer } from "node:buffer";
-import { idnaAuthority, idnaHostname } from "./_idna_host.ts";
+import { idnaAuthority, idnaHostname, idnaTarget } from "./_idna_host.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
@@ -310,12 +310,14 @@ export class AbstractHTTPHandler extends BaseHandler {
     const [hostname, port] = hostPort(host, tls ? 443 : 80);
     checkUrlPart(hostname);
     const method = req.get_method();
+    // A proxy's request target is the whole URL: its host in IDNA form too.
+    const target = idnaTarget(req.selector);
     const head = this.#serialize(
       method,
-      req.selector,
+      target,
       titled,
       req.data,
-      defaultHost(req.selector, req._tunnel_host, hostname, port, tls),
+      defaultHost(target, req._tunnel_host, hostname, port, tls),
     );
     const opts: ConnectOptions = {
       hostname,

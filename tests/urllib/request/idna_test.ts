@@ -42,6 +42,23 @@ Deno.test("CONNECT names a host beyond ASCII in its IDNA form, as http.client's 
   );
 });
 
+Deno.test("through an http: proxy, the request target names a host beyond ASCII in its IDNA form too (Python refuses it: UnicodeEncodeError)", async () => {
+  await using proxy = startRaw(() =>
+    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+  );
+  const opener = build_opener(
+    new ProxyHandler({ http: `http://127.0.0.1:${proxy.port}` }),
+  );
+  await using resp = await opener.open("http://bücher.example:8080/a?b=c");
+  equal(resp.status, 200);
+  const [line, ...headers] = proxy.requests[0]!.split("\r\n");
+  equal(line, "GET http://xn--bcher-kva.example:8080/a?b=c HTTP/1.1");
+  equal(
+    headers.find((h) => h.startsWith("Host:")),
+    "Host: xn--bcher-kva.example:8080",
+  );
+});
+
 Deno.test("a label too long for IDNA is Python's UnicodeEncodeError, before anything is sent", async () => {
   const label = "ü" + "a".repeat(70);
   await rejects(urlopen(`http://${label}.example/`), (e: unknown) => {
