@@ -87,6 +87,22 @@ async function smallDisk(
   };
 }
 
+type Served = Awaited<ReturnType<typeof serve>>;
+
+/** `PUT path` with `body` on `server`: the response and its text. */
+function putText(server: Served, path: string, body: BodyInit) {
+  return fetchText(server.url(path), { method: "PUT", body });
+}
+
+/** Waits for `line` in `server`'s log, and checks it has no traceback. */
+async function loggedCleanly(server: Served, line: string): Promise<void> {
+  await server.process.until(
+    () => server.process.stderr.includes(line),
+    `${line} in the log`,
+  );
+  ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+}
+
 Deno.test({
   name:
     "exhaustion: an upload that fills the disk gets 507, leaves no file, and the server goes on",
@@ -98,10 +114,7 @@ Deno.test({
     await using server = await serve(disk.dir, ["--upload"]);
     const big = new Uint8Array(1024 * 1024).fill(120);
 
-    const put = await fetchText(server.url("/big.bin"), {
-      method: "PUT",
-      body: big,
-    });
+    const put = await putText(server, "/big.bin", big);
     equal(put.res.status, 507);
     match(put.text, /space/);
 
@@ -117,16 +130,9 @@ Deno.test({
     equal((await listTree(disk.dir)).join(","), "here.txt");
     equal((await fetchText(server.url("/here.txt"))).text, "here");
     // The space is back: a small upload now fits.
-    const small = await fetchText(server.url("/small.txt"), {
-      method: "PUT",
-      body: "fits",
-    });
+    const small = await putText(server, "/small.txt", "fits");
     equal(small.res.status, 201);
-    await server.process.until(
-      () => server.process.stderr.includes('"PUT /big.bin HTTP/1.1" 507'),
-      "the 507 in the log",
-    );
-    ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+    await loggedCleanly(server, '"PUT /big.bin HTTP/1.1" 507');
   }),
 });
 
@@ -141,10 +147,7 @@ Deno.test({
     await using disk = await smallDisk("256k,nr_inodes=3");
     await Deno.writeTextFile(`${disk.dir}/here.txt`, "here");
     await using server = await serve(disk.dir, ["--upload"]);
-    const put = await fetchText(server.url("/new.txt"), {
-      method: "PUT",
-      body: "new",
-    });
+    const put = await putText(server, "/new.txt", "new");
     equal(put.res.status, 507);
     match(put.text, /space/);
     const form = new FormData();
@@ -159,10 +162,7 @@ Deno.test({
     equal((await fetchText(server.url("/here.txt"))).text, "here");
     // An inode given back: the upload now fits.
     await Deno.remove(`${disk.dir}/here.txt`);
-    const fits = await fetchText(server.url("/new.txt"), {
-      method: "PUT",
-      body: "new",
-    });
+    const fits = await putText(server, "/new.txt", "new");
     equal(fits.res.status, 201);
     equal(await Deno.readTextFile(`${disk.dir}/new.txt`), "new");
     ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
@@ -182,10 +182,7 @@ Deno.test({
 
     // The temporary file cannot be created (EROFS).
     ok(await succeeds("mount", ["-o", "remount,ro", disk.dir]));
-    const readOnly = await fetchText(server.url("/new.txt"), {
-      method: "PUT",
-      body: "new",
-    });
+    const readOnly = await putText(server, "/new.txt", "new");
     equal(readOnly.res.status, 500);
     match(readOnly.text, /Read-only file system/);
     ok(!readOnly.text.includes(disk.dir), "the page names no path");
@@ -200,10 +197,7 @@ Deno.test({
       ]),
     );
     try {
-      const busy = await fetchText(server.url("/busy.txt"), {
-        method: "PUT",
-        body: "new",
-      });
+      const busy = await putText(server, "/busy.txt", "new");
       equal(busy.res.status, 500);
       match(busy.text, /busy/);
     } finally {
@@ -211,16 +205,9 @@ Deno.test({
     }
     equal((await listTree(disk.dir)).join(","), "busy.txt,other.txt");
     equal(await Deno.readTextFile(`${disk.dir}/busy.txt`), "busy");
-    const stored = await fetchText(server.url("/new.txt"), {
-      method: "PUT",
-      body: "new",
-    });
+    const stored = await putText(server, "/new.txt", "new");
     equal(stored.res.status, 201);
-    await server.process.until(
-      () => server.process.stderr.includes('"PUT /busy.txt HTTP/1.1" 500'),
-      "the 500 in the log",
-    );
-    ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+    await loggedCleanly(server, '"PUT /busy.txt HTTP/1.1" 500');
   }),
 });
 
@@ -248,14 +235,7 @@ Deno.test({
       const again = await fetchText(server.url("/big.bin"));
       equal(again.res.status, 200, server.process.stderr);
       equal(again.text.length, big.length);
-      await server.process.until(
-        () =>
-          server.process.stderr.includes(
-            "code 503, message Too many open files",
-          ),
-        "the 503 in the log",
-      );
-      ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
+      await loggedCleanly(server, "code 503, message Too many open files");
     }
   }, 40_000),
 });
