@@ -13,11 +13,9 @@
  */
 import { domainToASCII } from "node:url";
 import { UnicodeEncodeError } from "../../_util/codec/mod.ts";
+import { URL_FORBIDDEN } from "./_split.ts";
 
 const NON_ASCII = /[^\0-\x7f]/;
-// Left alone: the URL checks refuse such a name with Python's message.
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x20\x7f]/;
 // The dots UTS #46 (and Python's codec) split labels at.
 const LABEL_DOTS = /[.\u3002\uff0e\uff61]/;
 const MAX_LABEL = 63;
@@ -29,7 +27,9 @@ const MAX_LABEL = 63;
  * `UnicodeEncodeError` for the `idna` codec.
  */
 export function idnaHostname(name: string): string {
-  if (!NON_ASCII.test(name) || CONTROL.test(name)) return name;
+  // A name the URL checks refuse is left for them to refuse, with
+  // Python's message.
+  if (!NON_ASCII.test(name) || URL_FORBIDDEN.test(name)) return name;
   const ascii = domainToASCII(name);
   const labels = name.split(LABEL_DOTS);
   const encoded = ascii.split(".");

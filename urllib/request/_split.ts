@@ -11,6 +11,13 @@
  */
 import { pyLower, pyTitleChar } from "../../_util/py_case.ts";
 
+/**
+ * What http.client refuses anywhere in a URL it sends (its
+ * `_contains_disallowed_url_pchar_re`): control characters and the space.
+ */
+// deno-lint-ignore no-control-regex
+export const URL_FORBIDDEN = /[\x00-\x20\x7f]/;
+
 /** `"http://h/p"` → `["http", "//h/p"]`; no scheme → `[null, url]`. */
 export function splitType(url: string): [string | null, string] {
   const m = /^([^/:]+):([\s\S]*)$/.exec(url);

@@ -14,7 +14,13 @@ import { BaseHandler } from "./base_handler.ts";
 import type { Request } from "./request.ts";
 import { HTTPResponse } from "./response.ts";
 import { SSLContext } from "./ssl_context.ts";
-import { capitalize, splitHost, splitType, titleCase } from "./_split.ts";
+import {
+  capitalize,
+  splitHost,
+  splitType,
+  titleCase,
+  URL_FORBIDDEN,
+} from "./_split.ts";
 import { Connection, type ConnectOptions, latin1Bytes } from "./_http_conn.ts";
 import {
   bodySource,
@@ -36,8 +42,6 @@ import { idnaAuthority, idnaHostname, idnaTarget } from "./_idna_host.ts";
 const MAX_TIMEOUT = 2 ** 63 / 1e9;
 
 // http.client's rules: matching control characters is their whole point.
-// deno-lint-ignore no-control-regex
-const URL_FORBIDDEN = /[\x00-\x20\x7f]/;
 // deno-lint-ignore no-control-regex
 const METHOD_FORBIDDEN = /[\x00-\x1f]/;
 const NON_ASCII = /[^\t\n\r -~]/;
