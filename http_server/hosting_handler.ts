@@ -48,7 +48,7 @@ import {
   LIVE_RELOAD_SCRIPT,
   LIVE_RELOAD_SCRIPT_PATH,
 } from "./_live_reload.ts";
-import { BODY_FOLLOWS_HEAD, ERROR_PAGE } from "./base_handler.ts";
+import { ERROR_PAGE } from "./base_handler.ts";
 import { contentTypeFor } from "../_util/mime_types.ts";
 import { outOfDescriptors } from "../_util/os_error.ts";
 import { HTTPMessage } from "../_util/http_message.ts";
@@ -1367,21 +1367,10 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       send(`retry: 1000\n\nevent: hello\ndata: ${live.version}\n\n`);
     });
   }
-
-  /**
-   * As `SimpleHTTPRequestHandler`'s, but never for the live reload event
-   * stream, whose head must not wait for its first event.
-   * Package-internal.
-   *
-   * @ignore
-   */
-  override [BODY_FOLLOWS_HEAD](method: unknown): boolean {
-    const live = this.live_reload;
-    if (live !== null && pathOnly(this.path) === live.path) return false;
-    return super[BODY_FOLLOWS_HEAD](method);
-  }
 }
 
+// Its own serving sends each body with its head too (the live reload stream
+// writes its first event at once), so no held head needs a timer.
 for (const name of ["do_GET", "send_head", "list_directory"] as const) {
   PROMPT_BODIES.add(HostingHTTPRequestHandler.prototype[name]);
 }
