@@ -20,6 +20,7 @@ import {
   type addinfourl,
   build_opener,
   HTTPErrorProcessor,
+  HTTPResponse,
   pathname2url,
   type Request as UrllibRequest,
   urlopen,
@@ -158,5 +159,39 @@ Deno.test("an HTTPErrorProcessor override may return the response as it is (Pyth
     await using resp = await build_opener(LetThrough).open(`${base}/x`);
     equal(resp.status, 404);
     equal(new TextDecoder().decode(await resp.read()), "gone");
+  });
+});
+
+Deno.test("urlopen of an http(s) URL written out gives an HTTPResponse: getheader and reason need no cast; a URL only known as a string narrows with instanceof", async () => {
+  class Hello extends BaseHTTPRequestHandler {
+    do_GET(): void {
+      this.send_response(200, "Fine");
+      this.send_header("Content-Type", "text/plain");
+      this.send_header("Content-Length", "2");
+      this.end_headers();
+      this.wfile.write(new TextEncoder().encode("hi"));
+    }
+    override log_message(): void {}
+  }
+  await withHTTPServer(Hello, async (_base, server) => {
+    const port = server.server_port;
+    await using resp = await urlopen(`http://127.0.0.1:${port}/`);
+    equal(resp.getheader("Content-Type"), "text/plain");
+    equal(resp.reason, "Fine");
+    equal(resp.version, 10);
+    await using opened = await build_opener().open(
+      `http://127.0.0.1:${port}/`,
+      null,
+      { timeout: 5 },
+    );
+    equal(opened.getheaders().length, 4);
+    const url: string = `http://127.0.0.1:${port}/`;
+    await using some = await urlopen(url, null, 5);
+    // @ts-expect-error a string may name any scheme (file:, data:): no getheader on addinfourl
+    equal(some.getheader("Content-Type"), "text/plain");
+    ok(some instanceof HTTPResponse);
+    equal(some.getheader("Content-Length"), "2");
+    await using data = await urlopen("data:,x");
+    ok(!(data instanceof HTTPResponse));
   });
 });

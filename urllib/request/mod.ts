@@ -22,7 +22,13 @@ export {
   type RequestHeaders,
   type RequestOptions,
 } from "./request.ts";
-export { addinfourl, type BodySource, HTTPResponse } from "./response.ts";
+export {
+  addinfourl,
+  type BodySource,
+  HTTPResponse,
+  type HttpURL,
+  type ResponseFor,
+} from "./response.ts";
 export { BaseHandler } from "./base_handler.ts";
 export {
   __version__,
@@ -31,6 +37,7 @@ export {
   type HandlerSpec,
   install_opener,
   type InstallableOpener,
+  type Openable,
   OpenerDirector,
   type OpenOptions,
   urlopen,

@@ -12,7 +12,7 @@ import { URLError } from "../error.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import type { BaseHandler } from "./base_handler.ts";
 import { Request, type RequestData } from "./request.ts";
-import type { addinfourl } from "./response.ts";
+import type { addinfourl, HttpURL, ResponseFor } from "./response.ts";
 import { HTTPHandler, HTTPSHandler } from "./http_handler.ts";
 import {
   HTTPDefaultErrorHandler,
@@ -73,6 +73,14 @@ function method(handler: BaseHandler, name: string): HandlerMethod {
   const fn = (handler as unknown as Record<string, unknown>)[name];
   return (fn as HandlerMethod).bind(handler);
 }
+
+/**
+ * What `urlopen` and `OpenerDirector.open` take: a URL or a
+ * {@linkcode Request}. `HttpURL` is named so that a template string such as
+ * `` `http://127.0.0.1:${port}/` `` keeps its scheme in its type, which
+ * makes the result an `HTTPResponse` (see {@linkcode ResponseFor}).
+ */
+export type Openable = HttpURL | string | Request;
 
 /** The optional arguments of `OpenerDirector.open` and `urlopen`. */
 export interface OpenOptions {
@@ -204,20 +212,23 @@ export class OpenerDirector {
    * When no handler answers at all it throws `URLError` (Python would
    * return `None`).
    */
-  open(fullurl: string | Request, options?: OpenOptions): Promise<addinfourl>;
+  open<U extends Openable>(
+    fullurl: U,
+    options?: OpenOptions,
+  ): Promise<ResponseFor<U>>;
   /** Data positionally, timeout as a keyword. */
-  open(
-    fullurl: string | Request,
+  open<U extends Openable>(
+    fullurl: U,
     data: RequestData | null,
     options: OpenOptions,
-  ): Promise<addinfourl>;
+  ): Promise<ResponseFor<U>>;
   /** Python's positional form. */
-  open(
-    fullurl: string | Request,
+  open<U extends Openable>(
+    fullurl: U,
     data?: RequestData | null,
     timeout?: number | null,
     options?: OpenOptions,
-  ): Promise<addinfourl>;
+  ): Promise<ResponseFor<U>>;
   async open(
     fullurl: string | Request,
     ...args: unknown[]
@@ -487,23 +498,23 @@ export interface UrlopenOptions extends OpenOptions {
  * }
  * ```
  */
-export function urlopen(
-  url: string | Request,
+export function urlopen<U extends Openable>(
+  url: U,
   options?: UrlopenOptions,
-): Promise<addinfourl>;
+): Promise<ResponseFor<U>>;
 /** Data positionally, the rest as keywords. */
-export function urlopen(
-  url: string | Request,
+export function urlopen<U extends Openable>(
+  url: U,
   data: RequestData | null,
   options: UrlopenOptions,
-): Promise<addinfourl>;
+): Promise<ResponseFor<U>>;
 /** Python's positional form. */
-export function urlopen(
-  url: string | Request,
+export function urlopen<U extends Openable>(
+  url: U,
   data?: RequestData | null,
   timeout?: number | null,
   options?: UrlopenOptions,
-): Promise<addinfourl>;
+): Promise<ResponseFor<U>>;
 export function urlopen(
   url: string | Request,
   ...args: unknown[]

@@ -841,3 +841,28 @@ export class HTTPResponse extends addinfourl {
     return this.headers?.items() ?? [];
   }
 }
+
+/**
+ * A URL whose scheme is `http` or `https`, as a literal or template type:
+ * `"https://example.com/"` or `` `http://127.0.0.1:${port}/` ``.
+ */
+export type HttpURL = `http://${string}` | `https://${string}`;
+
+/**
+ * What opening `U` resolves to with the default HTTP handlers: an
+ * {@linkcode HTTPResponse} for a URL typed as {@linkcode HttpURL}, an
+ * {@linkcode addinfourl} for anything else (a `string` may name any scheme,
+ * and `file:` or `data:` URLs give an `addinfourl`, as in Python). Narrow a
+ * response of the latter type with `instanceof HTTPResponse` before calling
+ * `getheader`, or read `headers`, which every response has.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { HTTPResponse, type ResponseFor, urlopen } from "@pyport/web/urllib/request";
+ * const url: string = "data:,hi";
+ * await using resp: ResponseFor<string> = await urlopen(url);
+ * assert(!(resp instanceof HTTPResponse) && resp.headers.get("Content-type") !== null);
+ * ```
+ */
+export type ResponseFor<U> = U extends HttpURL ? HTTPResponse : addinfourl;
