@@ -19,7 +19,10 @@ import {
 import {
   type addinfourl,
   build_opener,
+  HTTPDefaultErrorHandler,
   HTTPErrorProcessor,
+  type HTTPMessage,
+  HTTPRedirectHandler,
   HTTPResponse,
   pathname2url,
   type Request as UrllibRequest,
@@ -194,4 +197,43 @@ Deno.test("urlopen of an http(s) URL written out gives an HTTPResponse: getheade
     await using data = await urlopen("data:,x");
     ok(!(data instanceof HTTPResponse));
   });
+});
+
+Deno.test("HTTPError takes the headers a handler is given, null included, as Python's HTTPError(url, code, msg, None, None)", async () => {
+  class Moved extends BaseHTTPRequestHandler {
+    do_GET(): void {
+      this.send_response(302);
+      this.send_header("Location", "/elsewhere");
+      this.send_header("Content-Length", "0");
+      this.end_headers();
+    }
+    override log_message(): void {}
+  }
+  // The docs' "raise HTTPError if no other handler should try this URL".
+  class Refuse extends HTTPRedirectHandler {
+    override redirect_request(
+      req: UrllibRequest,
+      fp: addinfourl | null,
+      code: number,
+      msg: string,
+      headers: HTTPMessage | null,
+      _newurl: string,
+    ): UrllibRequest | null {
+      throw new HTTPError(req.full_url, code, msg, headers, fp);
+    }
+  }
+  await withHTTPServer(Moved, async (base) => {
+    try {
+      await build_opener(Refuse).open(`${base}/x`);
+      ok(false, "the redirect was followed");
+    } catch (e) {
+      if (!(e instanceof HTTPError)) throw e;
+      await using err = e;
+      equal(err.code, 302);
+      equal(err.headers.get("Location"), "/elsewhere");
+    }
+  });
+  const bare = new HTTPError("http://h/", 500, "Oops", null, null);
+  equal(bare.message, "HTTP Error 500: Oops");
+  equal((await bare.read()).length, 0);
 });

@@ -190,12 +190,15 @@ export class HTTPError extends URLError {
   /** What it reads once `fp` is set to `null`: an empty body of its own. */
   #empty: ErrorBody | null = null;
 
-  /** `new HTTPError(url, code, msg, hdrs, fp)`, as in Python. */
+  /**
+   * `new HTTPError(url, code, msg, hdrs, fp)`, as in Python; `hdrs` may be
+   * `null` (Python's `None`), as handlers that raise it pass what they got.
+   */
   constructor(
     url: string,
     code: number,
     msg: string,
-    hdrs: HTTPMessage,
+    hdrs: HTTPMessage | null,
     fp: ErrorBody | null,
   ) {
     super(msg, url);
@@ -203,7 +206,8 @@ export class HTTPError extends URLError {
     this.name = "HTTPError";
     this.code = code;
     this.msg = msg;
-    this.hdrs = hdrs;
+    // Typed as every error urllib raises has it (see `hdrs`).
+    this.hdrs = hdrs as HTTPMessage;
     // As Python's: an error made without a body reads an empty one.
     this.fp = fp ?? emptyBody();
     this.url = url;

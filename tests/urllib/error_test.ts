@@ -29,7 +29,7 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
   // Values print as Python's str() prints them.
   equal(new URLError(null).message, "<urlopen error None>");
   equal(
-    new HTTPError("http://h/", 404, null!, null!, null).message,
+    new HTTPError("http://h/", 404, null!, null, null).message,
     "HTTP Error 404: None",
   );
   // The code too (CPython's test_HTTPError_interface makes one with None):
@@ -38,7 +38,7 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
     null!,
     null!,
     "something bad happened",
-    null!,
+    null,
     null,
   );
   equal(bare.message, "HTTP Error None: something bad happened");
@@ -46,7 +46,7 @@ Deno.test("URLError keeps its reason and Python's str()", () => {
 });
 
 Deno.test("HTTPError.reason is msg and, as Python's property, has no setter", () => {
-  const err = new HTTPError("http://h/", 404, "Not Found", null!, null);
+  const err = new HTTPError("http://h/", 404, "Not Found", null, null);
   // Python: AttributeError: property 'reason' of 'HTTPError' object has no
   // setter. Ours changed msg, yet the message still said "Not Found".
   throws(() => {
@@ -65,7 +65,7 @@ Deno.test("an error's message is its own, written when made (README: Differences
   // Python builds str(e) when printing; here the message is a plain own
   // property, which structuredClone (and postMessage) copy.
   const errors = [
-    new HTTPError("http://h/", 404, "Not Found", null!, null),
+    new HTTPError("http://h/", 404, "Not Found", null, null),
     new URLError("no host given"),
     new ContentTooShortError("retrieval incomplete", ["f", null]),
   ];
@@ -92,7 +92,7 @@ Deno.test("URLError(reason, filename=None): filename by keyword, None by default
   });
   // HTTPError's filename is its URL, as Python's.
   equal(
-    new HTTPError("http://h/", 404, "NF", null!, null).filename,
+    new HTTPError("http://h/", 404, "NF", null, null).filename,
     "http://h/",
   );
 });
@@ -127,7 +127,7 @@ Deno.test("HTTPError is a URLError and a readable response", async () => {
   ok(!err.closed);
   await err.close();
   ok(err.closed);
-  const empty = new HTTPError("http://h/", 500, "x", null!, null);
+  const empty = new HTTPError("http://h/", 500, "x", null, null);
   equal((await empty.read()).length, 0);
   deepEqual(await empty.readlines(), []);
   ok(!empty.closed);
@@ -138,8 +138,8 @@ Deno.test("HTTPError is a URLError and a readable response", async () => {
   ok(empty.closed);
   await rejects(empty.read(), /I\/O operation on closed file/);
   // Each error's empty body is its own: closing one closes no other.
-  const a = new HTTPError("http://h/", 500, "x", null!, null);
-  const b = new HTTPError("http://h/", 500, "x", null!, null);
+  const a = new HTTPError("http://h/", 500, "x", null, null);
+  const b = new HTTPError("http://h/", 500, "x", null, null);
   a.fp = b.fp = null;
   await a.close();
   equal((await b.read()).length, 0);
@@ -155,16 +155,16 @@ Deno.test("HTTPError reads as a file: readlines, readinto and for await", async 
       404,
     );
   const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  let err = new HTTPError("http://h/", 404, "Not Found", null!, body());
+  let err = new HTTPError("http://h/", 404, "Not Found", null, body());
   deepEqual((await err.readlines()).map(text), [
     "<h1>nope</h1>\n",
     "second line",
   ]);
-  err = new HTTPError("http://h/", 404, "Not Found", null!, body());
+  err = new HTTPError("http://h/", 404, "Not Found", null, body());
   const lines: string[] = [];
   for await (const line of err) lines.push(text(line));
   deepEqual(lines, ["<h1>nope</h1>\n", "second line"]);
-  err = new HTTPError("http://h/", 404, "Not Found", null!, body());
+  err = new HTTPError("http://h/", 404, "Not Found", null, body());
   const buf = new Uint8Array(4);
   equal(await err.readinto(buf), 4);
   equal(text(buf), "<h1>");

@@ -105,6 +105,6 @@ export class HTTPDefaultErrorHandler extends BaseHandler {
   ): never {
     // The opener always passes the response's headers; a `null` given by
     // hand (Python's None) is kept as given.
-    throw new HTTPError(req.full_url, code, msg, hdrs as HTTPMessage, fp);
+    throw new HTTPError(req.full_url, code, msg, hdrs, fp);
   }
 }

@@ -125,7 +125,7 @@ export class HTTPRedirectHandler extends BaseHandler {
       ([301, 302, 303].includes(code) && m === "POST");
     if (!allowed) {
       // As in HTTPDefaultErrorHandler: `null` only when passed by hand.
-      throw new HTTPError(req.full_url, code, msg, headers as HTTPMessage, fp);
+      throw new HTTPError(req.full_url, code, msg, headers, fp);
     }
     const target = newurl.replaceAll(" ", "%20");
     const to = origin(target);
