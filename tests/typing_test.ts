@@ -237,3 +237,35 @@ Deno.test("HTTPError takes the headers a handler is given, null included, as Pyt
   equal(bare.message, "HTTP Error 500: Oops");
   equal((await bare.read()).length, 0);
 });
+
+Deno.test("an http_error_default override may return the HTTPError as the response, made from the headers it is given (Python's DefaultErrorHandler recipe)", async () => {
+  class Missing extends BaseHTTPRequestHandler {
+    do_GET(): void {
+      this.send_response(404);
+      this.send_header("Content-Length", "4");
+      this.end_headers();
+      this.wfile.write(new TextEncoder().encode("gone"));
+    }
+    override log_message(): void {}
+  }
+  class DefaultErrorHandler extends HTTPDefaultErrorHandler {
+    override http_error_default(
+      req: UrllibRequest,
+      fp: addinfourl | null,
+      code: number,
+      msg: string,
+      headers: HTTPMessage | null,
+    ) {
+      return new HTTPError(req.get_full_url(), code, msg, headers, fp);
+    }
+  }
+  await withHTTPServer(Missing, async (base) => {
+    await using resp = await build_opener(new DefaultErrorHandler()).open(
+      `${base}/x`,
+    );
+    ok(resp instanceof HTTPError);
+    equal(resp.status, 404);
+    equal(resp.headers.get("Content-Length"), "4");
+    equal(new TextDecoder().decode(await resp.read()), "gone");
+  });
+});

@@ -95,14 +95,23 @@ export class HTTPErrorProcessor extends BaseHandler {
  * ```
  */
 export class HTTPDefaultErrorHandler extends BaseHandler {
-  /** Throws `HTTPError(req.full_url, code, msg, hdrs, fp)`. */
+  /**
+   * Throws `HTTPError(req.full_url, code, msg, hdrs, fp)`. An override may
+   * answer instead, as Python's may: with a response, or the `HTTPError`
+   * itself (it reads as one), which `open` then resolves to; or `null` to
+   * leave the error to the next handler.
+   */
   http_error_default(
     req: Request,
     fp: addinfourl | null,
     code: number,
     msg: string,
     hdrs: HTTPMessage | null,
-  ): never {
+  ):
+    | addinfourl
+    | HTTPError
+    | null
+    | Promise<addinfourl | HTTPError | null> {
     // The opener always passes the response's headers; a `null` given by
     // hand (Python's None) is kept as given.
     throw new HTTPError(req.full_url, code, msg, hdrs, fp);
