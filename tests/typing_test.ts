@@ -19,11 +19,13 @@ import {
 import {
   type addinfourl,
   build_opener,
+  Cookie,
   HTTPDefaultErrorHandler,
   HTTPErrorProcessor,
   type HTTPMessage,
   HTTPRedirectHandler,
   HTTPResponse,
+  MozillaCookieJar,
   pathname2url,
   type Request as UrllibRequest,
   urlopen,
@@ -268,4 +270,33 @@ Deno.test("an http_error_default override may return the HTTPError as the respon
     equal(resp.headers.get("Content-Length"), "4");
     equal(new TextDecoder().decode(await resp.read()), "gone");
   });
+});
+
+Deno.test("a cookie file's name by position and ignore_discard / ignore_expires by keyword, as Python's jar.save(path, ignore_discard=True)", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    const jar = new MozillaCookieJar();
+    // A session cookie (discard): saved and loaded only with ignore_discard.
+    jar.set_cookie(
+      new Cookie({
+        name: "sid",
+        value: "42",
+        domain: "example.com",
+        discard: true,
+      }),
+    );
+    await jar.save(path, { ignore_discard: true });
+    const again = new MozillaCookieJar();
+    await again.load(path, { ignore_discard: true });
+    equal(
+      String(again),
+      "<MozillaCookieJar[<Cookie sid=42 for example.com/>]>",
+    );
+    await again.revert(path, true, { ignore_expires: true });
+    equal(again.length, 1);
+    await again.revert(path, false, { ignore_expires: true });
+    equal(again.length, 0);
+  } finally {
+    await Deno.remove(path);
+  }
 });

@@ -157,6 +157,17 @@ export class FileCookieJar extends CookieJar {
     ignore_discard?: boolean,
     ignore_expires?: boolean,
   ): Promise<void>;
+  /** `filename` by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
+  save(
+    filename: string | null,
+    options: Omit<CookieFileOptions, "filename">,
+  ): Promise<void>;
+  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
+  save(
+    filename: string | null,
+    ignore_discard: boolean,
+    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
+  ): Promise<void>;
   /** Keyword form. */
   save(options: CookieFileOptions): Promise<void>;
   save(...args: unknown[]): Promise<void> {
@@ -191,6 +202,17 @@ export class FileCookieJar extends CookieJar {
     ignore_discard?: boolean,
     ignore_expires?: boolean,
   ): Promise<void>;
+  /** `filename` by position, the rest by keyword: `load(path, { ignore_discard: true })`. */
+  load(
+    filename: string | null,
+    options: Omit<CookieFileOptions, "filename">,
+  ): Promise<void>;
+  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
+  load(
+    filename: string | null,
+    ignore_discard: boolean,
+    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
+  ): Promise<void>;
   /** Keyword form. */
   load(options: CookieFileOptions): Promise<void>;
   async load(...args: unknown[]): Promise<void> {
@@ -218,6 +240,17 @@ export class FileCookieJar extends CookieJar {
     filename?: string | null,
     ignore_discard?: boolean,
     ignore_expires?: boolean,
+  ): Promise<void>;
+  /** `filename` by position, the rest by keyword: `revert(path, { ignore_discard: true })`. */
+  revert(
+    filename: string | null,
+    options: Omit<CookieFileOptions, "filename">,
+  ): Promise<void>;
+  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
+  revert(
+    filename: string | null,
+    ignore_discard: boolean,
+    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
   ): Promise<void>;
   /** Keyword form. */
   revert(options: CookieFileOptions): Promise<void>;
@@ -272,6 +305,17 @@ export class MozillaCookieJar extends FileCookieJar {
     filename?: string | null,
     ignore_discard?: boolean,
     ignore_expires?: boolean,
+  ): Promise<void>;
+  /** `filename` by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
+  override save(
+    filename: string | null,
+    options: Omit<CookieFileOptions, "filename">,
+  ): Promise<void>;
+  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
+  override save(
+    filename: string | null,
+    ignore_discard: boolean,
+    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
   ): Promise<void>;
   /** Keyword form. */
   override save(options: CookieFileOptions): Promise<void>;
