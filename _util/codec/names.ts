@@ -99,11 +99,13 @@ for (const [module, aliases] of Object.entries(MULTIBYTE_ALIASES)) {
 }
 
 /**
- * Single-byte code pages: module name -> [lookup name, aliases, overrides].
- * Overrides are `byte:codepoint` pairs (hex) where iconv-lite's table differs
- * from Python's; `fffe` marks a byte Python leaves undefined.
+ * Single-byte code pages: module name -> [lookup name, aliases, overrides,
+ * base]. Overrides are `byte:codepoint` pairs (hex) where iconv-lite's table
+ * differs from Python's; `fffe` marks a byte Python leaves undefined. The
+ * table starts from iconv-lite's of the same name, or of `base` for a code
+ * page iconv-lite lacks.
  */
-const CHARMAPS: Record<string, readonly [string, string, string?]> = {
+const CHARMAPS: Record<string, readonly [string, string, string?, string?]> = {
   cp437: ["cp437", "437 cspc8codepage437 ibm437"],
   cp720: ["cp720", ""],
   cp737: ["cp737", ""],
@@ -190,6 +192,13 @@ const CHARMAPS: Record<string, readonly [string, string, string?]> = {
   mac_iceland: ["mac-iceland", "maciceland", "bd:3a9 db:20ac f0:f8ff"],
   mac_roman: ["mac-roman", "macintosh macroman", "bd:3a9 db:20ac f0:f8ff"],
   mac_turkish: ["mac-turkish", "macturkish", "bd:3a9 f0:f8ff f5:f8a0"],
+  // PalmOS: cp1252 with the card suits, and five controls left as they are.
+  palmos: [
+    "palmos",
+    "",
+    "81:81 8d:2666 8e:2663 8f:2665 90:2660 9b:9b 9d:9d 9e:9e",
+    "cp1252",
+  ],
   tis_620: [
     "tis-620",
     "iso_ir_166 tis620 tis_620_0 tis_620_2529_0 tis_620_2529_1",
@@ -198,11 +207,13 @@ const CHARMAPS: Record<string, readonly [string, string, string?]> = {
   ],
 };
 
-for (const [module, [name, aliases, overrides]] of Object.entries(CHARMAPS)) {
+for (
+  const [module, [name, aliases, overrides, base]] of Object.entries(CHARMAPS)
+) {
   CODEC_SPECS[module] = {
     name,
     aliases,
-    make: () => charmapCodec(module, overrides ?? ""),
+    make: () => charmapCodec(base ?? module, overrides ?? ""),
   };
 }
 

@@ -1,4 +1,4 @@
-import { deepEqual, equal, throws } from "node:assert/strict";
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import {
   decodeBytes,
   encodeText,
@@ -6,7 +6,7 @@ import {
   UnicodeDecodeError,
   UnicodeEncodeError,
 } from "../../_util/codec/mod.ts";
-import { havePython313, pythonGenerated } from "../_python.ts";
+import { havePython313, pythonGenerated, pythonJson } from "../_python.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const hex = (b: Uint8Array) =>
@@ -318,6 +318,9 @@ Deno.test("legacy codecs: Python's mappings, not iconv-lite's", () => {
   );
   equal(decodeBytes(bytes(0xdb), "mac-roman"), "€");
   equal(decodeBytes(bytes(0x80), "tis-620"), "\x80");
+  // PalmOS: cp1252 with the card suits where cp1252 has Ž and gaps.
+  equal(decodeBytes(bytes(0x8d, 0x8e, 0x80, 0x81), "palmos"), "♦♣€\x81");
+  throws(() => encodeText("Ž", "palmos"), UnicodeEncodeError);
   // JIS X 0208 as Python maps it (wave dash, not fullwidth tilde).
   equal(decodeBytes(bytes(0x81, 0x60), "shift_jis"), "\u301c");
   equal(decodeBytes(bytes(0x81, 0x60), "cp932"), "\uff5e");
@@ -504,5 +507,71 @@ Deno.test({
       }
     }
     deepEqual(failures.slice(0, 10), []);
+  },
+});
+
+Deno.test({
+  name:
+    "every text codec of CPython 3.13 is here with Python's byte table, or is named in the README as missing (skipped without Python)",
+  ignore: !havePython313(),
+  async fn() {
+    // Each codec module of CPython's `encodings` package that encodes text,
+    // with what each single byte decodes to (null where it fails).
+    const python = await pythonJson<Record<string, (string | null)[]>>(`
+import codecs, encodings, json, pkgutil
+tables = {}
+for module in pkgutil.iter_modules(encodings.__path__):
+    try:
+        info = codecs.lookup(module.name)
+    except LookupError:
+        continue  # mbcs and oem exist on Windows only
+    if not info._is_text_encoding:
+        continue
+    row = []
+    for b in range(256):
+        try:
+            row.append(bytes([b]).decode(module.name))
+        except UnicodeError:  # the undefined codec decodes nothing
+            row.append(None)
+    tables[module.name] = row
+print(json.dumps(tables))
+`);
+    const readme = await Deno.readTextFile(
+      new URL("../../README.md", import.meta.url),
+    );
+    const start = readme.indexOf("Codecs CPython has that are missing here");
+    ok(start !== -1, "the README's paragraph on missing codecs");
+    const paragraph = readme.slice(start, readme.indexOf("\n\n", start));
+    const listed = new Set(
+      Array.from(
+        paragraph.matchAll(/`([a-z0-9_-]+)`/g),
+        (m) => m[1]!.replaceAll("-", "_"),
+      ),
+    );
+    const unlisted: string[] = [];
+    const wrong: string[] = [];
+    for (const [name, row] of Object.entries(python)) {
+      try {
+        lookupEncoding(name);
+      } catch {
+        // EBCDIC pages, the iso2022 family and the escapes are named by
+        // family in the README; anything else must be named itself.
+        const family =
+          /^(cp(037|273|424|500|875|1026|1140)|iso2022_.*|.*_escape)$/;
+        if (!listed.has(name) && !family.test(name)) unlisted.push(name);
+        continue;
+      }
+      for (let b = 0; b < 256; b++) {
+        let got: string | null;
+        try {
+          got = decodeBytes(bytes(b), name);
+        } catch {
+          got = null;
+        }
+        if (got !== row[b]) wrong.push(`${name} byte ${b.toString(16)}`);
+      }
+    }
+    deepEqual(unlisted, [], `missing here, not in the README: ${unlisted}`);
+    deepEqual(wrong.slice(0, 10), [], `decoded unlike CPython: ${wrong}`);
   },
 });
