@@ -27,7 +27,7 @@ import {
   HTTPResponse,
   MozillaCookieJar,
   pathname2url,
-  type Request as UrllibRequest,
+  Request as UrllibRequest,
   urlopen,
   urlretrieve,
 } from "../urllib/request/mod.ts";
@@ -167,7 +167,7 @@ Deno.test("an HTTPErrorProcessor override may return the response as it is (Pyth
   });
 });
 
-Deno.test("urlopen of an http(s) URL written out gives an HTTPResponse: getheader and reason need no cast; a URL only known as a string narrows with instanceof", async () => {
+Deno.test("urlopen of an http(s) URL written out, or of a Request made with one, gives an HTTPResponse: getheader and reason need no cast; a URL only known as a string narrows with instanceof", async () => {
   class Hello extends BaseHTTPRequestHandler {
     do_GET(): void {
       this.send_response(200, "Fine");
@@ -190,6 +190,12 @@ Deno.test("urlopen of an http(s) URL written out gives an HTTPResponse: getheade
       { timeout: 5 },
     );
     equal(opened.getheaders().length, 4);
+    // A scraper's usual Request, made to send its own User-Agent.
+    const req = new UrllibRequest(`http://127.0.0.1:${port}/`, {
+      headers: { "User-Agent": "scraper/1.0" },
+    });
+    await using viaRequest = await urlopen(req);
+    equal(viaRequest.getheader("Content-Length"), "2");
     const url: string = `http://127.0.0.1:${port}/`;
     await using some = await urlopen(url, null, 5);
     // @ts-expect-error a string may name any scheme (file:, data:): no getheader on addinfourl

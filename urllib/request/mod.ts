@@ -16,6 +16,7 @@
  */
 export {
   type FileBody,
+  type HttpURL,
   Request,
   request_host,
   type RequestData,
@@ -26,7 +27,6 @@ export {
   addinfourl,
   type BodySource,
   HTTPResponse,
-  type HttpURL,
   type ResponseFor,
 } from "./response.ts";
 export { BaseHandler } from "./base_handler.ts";

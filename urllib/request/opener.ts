@@ -11,8 +11,8 @@ import { pyInt } from "../../_util/py_int.ts";
 import { URLError } from "../error.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import type { BaseHandler } from "./base_handler.ts";
-import { Request, type RequestData } from "./request.ts";
-import type { addinfourl, HttpURL, ResponseFor } from "./response.ts";
+import { type HttpURL, Request, type RequestData } from "./request.ts";
+import type { addinfourl, ResponseFor } from "./response.ts";
 import { HTTPHandler, HTTPSHandler } from "./http_handler.ts";
 import {
   HTTPDefaultErrorHandler,
@@ -80,7 +80,7 @@ function method(handler: BaseHandler, name: string): HandlerMethod {
  * `` `http://127.0.0.1:${port}/` `` keeps its scheme in its type, which
  * makes the result an `HTTPResponse` (see {@linkcode ResponseFor}).
  */
-export type Openable = HttpURL | string | Request;
+export type Openable = HttpURL | string | Request<HttpURL | string>;
 
 /** The optional arguments of `OpenerDirector.open` and `urlopen`. */
 export interface OpenOptions {

@@ -107,6 +107,15 @@ const SPEC = {
 };
 
 /**
+ * A URL whose scheme is `http` or `https`, as a literal or template type:
+ * `"https://example.com/"` or `` `http://127.0.0.1:${port}/` ``.
+ */
+export type HttpURL = `http://${string}` | `https://${string}`;
+
+/** The key of `Request`'s URL type, which has no value. */
+declare const URL_TYPE: unique symbol;
+
+/**
  * Python's `urllib.request.Request`.
  *
  * Header names are stored as Python stores them (`str.capitalize()`:
@@ -127,7 +136,13 @@ const SPEC = {
  * assert(req.get_header("Content-type") === "text/plain");
  * ```
  */
-export class Request {
+export class Request<U extends HttpURL | string = string> {
+  /**
+   * The URL the request was made with, as its type knows it: lets
+   * `urlopen` type what an `http(s)://` request resolves to as an
+   * `HTTPResponse` (see `ResponseFor`). It exists in types only.
+   */
+  declare readonly [URL_TYPE]?: U;
   /** The URL scheme (`http`, `https`, `file`, `data`, …). */
   type!: string;
   /**
@@ -175,12 +190,12 @@ export class Request {
   #data: RequestData | null = null;
 
   /** Every optional argument as a keyword: `new Request(url, { data, headers, method })`. */
-  constructor(url: string, options?: RequestOptions);
+  constructor(url: U, options?: RequestOptions);
   /** Data positionally, the rest as keywords. */
-  constructor(url: string, data: RequestData | null, options: RequestOptions);
+  constructor(url: U, data: RequestData | null, options: RequestOptions);
   /** Data and headers positionally, the rest as keywords. */
   constructor(
-    url: string,
+    url: U,
     data: RequestData | null,
     headers: RequestHeaders,
     options: RequestOptions,
@@ -190,7 +205,7 @@ export class Request {
    * origin_req_host?, unverifiable?, method?)`.
    */
   constructor(
-    url: string,
+    url: U,
     data?: RequestData | null,
     headers?: RequestHeaders,
     origin_req_host?: string | null,
@@ -198,7 +213,7 @@ export class Request {
     method?: string | null,
     options?: RequestOptions,
   );
-  constructor(url: string, ...args: unknown[]) {
+  constructor(url: U, ...args: unknown[]) {
     adoptClassFields(new.target);
     const opts = pyArgs(SPEC, args);
     this.full_url = url;

@@ -11,6 +11,7 @@
 import { getheader, HTTPMessage } from "../../_util/http_message.ts";
 import { isPlainObject, optionalArg } from "../../_util/py_args.ts";
 import { IncompleteRead, TimeoutError, URLError } from "../error.ts";
+import type { HttpURL, Request } from "./request.ts";
 
 /**
  * Where a response's body bytes come from. `readInto` fills the start of
@@ -843,18 +844,13 @@ export class HTTPResponse extends addinfourl {
 }
 
 /**
- * A URL whose scheme is `http` or `https`, as a literal or template type:
- * `"https://example.com/"` or `` `http://127.0.0.1:${port}/` ``.
- */
-export type HttpURL = `http://${string}` | `https://${string}`;
-
-/**
  * What opening `U` resolves to with the default HTTP handlers: an
- * {@linkcode HTTPResponse} for a URL typed as {@linkcode HttpURL}, an
- * {@linkcode addinfourl} for anything else (a `string` may name any scheme,
- * and `file:` or `data:` URLs give an `addinfourl`, as in Python). Narrow a
- * response of the latter type with `instanceof HTTPResponse` before calling
- * `getheader`, or read `headers`, which every response has.
+ * {@linkcode HTTPResponse} for a URL typed as {@linkcode HttpURL} or a
+ * {@linkcode Request} made with one, an {@linkcode addinfourl} for anything
+ * else (a `string` may name any scheme, and `file:` or `data:` URLs give an
+ * `addinfourl`, as in Python). Narrow a response of the latter type with
+ * `instanceof HTTPResponse` before calling `getheader`, or read `headers`,
+ * which every response has.
  *
  * @example
  * ```ts
@@ -865,4 +861,5 @@ export type HttpURL = `http://${string}` | `https://${string}`;
  * assert(!(resp instanceof HTTPResponse) && resp.headers.get("Content-type") !== null);
  * ```
  */
-export type ResponseFor<U> = U extends HttpURL ? HTTPResponse : addinfourl;
+export type ResponseFor<U> = U extends HttpURL | Request<HttpURL> ? HTTPResponse
+  : addinfourl;
