@@ -23,6 +23,7 @@ import {
 import { shareTimeout } from "../socketserver/stream_socket.ts";
 import type {
   Address,
+  BaseServer,
   RequestHandlerClass as HandlerClass,
 } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
@@ -285,7 +286,8 @@ function shortest(...seconds: (number | null)[]): number | null {
  * await done;
  * ```
  */
-export class BaseHTTPRequestHandler extends StreamRequestHandler {
+export class BaseHTTPRequestHandler
+  extends StreamRequestHandler<StreamConnection> {
   /** The server that accepted the connection. */
   declare server: HTTPServer;
 
@@ -466,9 +468,9 @@ export class BaseHTTPRequestHandler extends StreamRequestHandler {
    * `finish()` once the constructor has returned.
    */
   constructor(
-    request: StreamRequestHandler["request"],
+    request: StreamConnection,
     client_address: Address,
-    server: StreamRequestHandler["server"],
+    server: BaseServer<StreamConnection>,
   ) {
     super(request, client_address, server);
     this.command = null;

@@ -18,7 +18,7 @@ import {
   type StreamConnection,
 } from "./_socket_io.ts";
 import type { Address, BaseServer } from "./base_server.ts";
-import { shareTimeout } from "./stream_socket.ts";
+import { shareTimeout, type StreamSocket } from "./stream_socket.ts";
 
 export { SocketReader, SocketWriter, type StreamConnection };
 
@@ -79,11 +79,21 @@ export class BaseRequestHandler<R = unknown> {
  * `readinto`, `for await (const line of this.rfile)`) and `wfile` (`write`,
  * `flush`), and `finish()` sends what is left and closes both.
  *
+ * `request` (and `connection`, the same object) is the
+ * {@linkcode StreamSocket} a stream server hands every handler, so Python's
+ * calls on it type-check as written (`await this.request.sendall(data)`);
+ * `R` is the connection's type for a handler run on a connection of your
+ * own (`StreamRequestHandler<StreamConnection>`). Type a parameter that
+ * takes handler classes as `StreamHandlerClass`: a subclass is not a
+ * `typeof StreamRequestHandler`, whose `R` is left open.
+ *
  * Class attributes as in Python: `rbufsize`, `wbufsize` (0: each write is
  * sent as soon as the handler yields; positive: held until `flush()` or that
  * many bytes), `timeout` (seconds any single read or write may take, then it
  * throws `Deno.errors.TimedOut`, Python's `TimeoutError`), and
  * `disable_nagle_algorithm` (`TCP_NODELAY`).
+ *
+ * @typeParam R The connection's type.
  *
  * @example An echo server, as in the tutorials
  * ```ts
@@ -107,7 +117,9 @@ export class BaseRequestHandler<R = unknown> {
  * await served;
  * ```
  */
-export class StreamRequestHandler extends BaseRequestHandler<StreamConnection> {
+export class StreamRequestHandler<
+  R extends StreamConnection = StreamSocket,
+> extends BaseRequestHandler<R> {
   /** Size of `rfile`'s buffer; -1 (default) or 0: the default size. */
   declare rbufsize: number;
   /** 0 (default): writes leave as soon as the handler yields; else the buffer size. */
@@ -136,7 +148,7 @@ export class StreamRequestHandler extends BaseRequestHandler<StreamConnection> {
   }
 
   /** The connection (set by `setup()`; the same object as `request`). */
-  declare connection: StreamConnection;
+  declare connection: R;
   /** Reads from the client (set by `setup()`). */
   declare rfile: SocketReader;
   /** Writes to the client (set by `setup()`). */

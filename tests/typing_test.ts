@@ -37,7 +37,7 @@ import {
   createFetchHandler,
   SimpleHTTPRequestHandler,
 } from "../http_server/mod.ts";
-import { withHTTPServer } from "./_server.ts";
+import { withHTTPServer, within } from "./_server.ts";
 
 Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a number", async () => {
   class Quiet extends StreamRequestHandler {
@@ -305,4 +305,41 @@ Deno.test("a cookie file's name by position and ignore_discard / ignore_expires 
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("a StreamRequestHandler's request and connection are the socket a stream server hands it: recv, sendall, settimeout, getpeername and closeWrite without a cast", async () => {
+  // Python's handlers mix rfile with socket calls on self.request; they
+  // were typed as the bare connection, so each needed `as StreamSocket`.
+  const peers: unknown[] = [];
+  class Upper extends StreamRequestHandler {
+    override async handle(): Promise<void> {
+      this.request.settimeout(3);
+      peers.push(this.request.getpeername(), this.client_address);
+      const line = await this.rfile.readline();
+      const text = new TextDecoder().decode(line).toUpperCase();
+      await this.request.sendall(new TextEncoder().encode(text));
+      await this.connection.closeWrite();
+      peers.push(new TextDecoder().decode(await this.request.recv(64)));
+    }
+  }
+  await using server = new TCPServer(["127.0.0.1", 0], Upper);
+  const served = server.handle_request();
+  const [hostname, port] = server.server_address;
+  const conn = await Deno.connect({ hostname, port });
+  try {
+    await conn.write(new TextEncoder().encode("hello\n"));
+    let answer = "";
+    const buffer = new Uint8Array(64);
+    for (let n; (n = await within(conn.read(buffer), 3000, "the answer"));) {
+      answer += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    equal(answer, "HELLO\n");
+    await conn.write(new TextEncoder().encode("bye"));
+    await conn.closeWrite();
+    await within(served, 3000, "the request");
+  } finally {
+    conn.close();
+  }
+  equal(JSON.stringify(peers[0]), JSON.stringify(peers[1]));
+  equal(peers[2], "bye");
 });

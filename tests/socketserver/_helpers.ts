@@ -15,6 +15,7 @@ import {
   DatagramRequestHandler,
   type RequestHandlerClass,
   type StreamConnection,
+  type StreamHandlerClass,
   StreamRequestHandler,
   type TCPServer,
   type UDPServer,
@@ -295,7 +296,7 @@ export class LineEcho extends StreamRequestHandler {
  */
 export type StreamServerClass = new (
   address: never,
-  handler: RequestHandlerClass<StreamConnection>,
+  handler: StreamHandlerClass,
 ) => TCPServer<Address>;
 
 /** CPython's `make_server`: an error in a handler fails the test. */

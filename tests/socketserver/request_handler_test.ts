@@ -16,6 +16,7 @@ import {
   SocketReader,
   SocketWriter,
   type StreamConnection,
+  type StreamHandlerClass,
   StreamRequestHandler,
   TCPServer,
 } from "../../socketserver/mod.ts";
@@ -32,7 +33,7 @@ import {
 
 /** Serves one connection with `Handler`; the test talks to it as the client. */
 async function oneRequest(
-  Handler: typeof StreamRequestHandler,
+  Handler: StreamHandlerClass,
   client: (conn: Deno.Conn) => Promise<void>,
 ): Promise<void> {
   await using server = new TCPServer(["127.0.0.1", 0], Handler);
@@ -280,7 +281,7 @@ serverTest(
         calls.push(noDelay);
       }
     }
-    class NoDelay extends StreamRequestHandler {
+    class NoDelay extends StreamRequestHandler<StreamConnection> {
       override disable_nagle_algorithm = true;
     }
     const conn = new Recording(["hi\n"]);

@@ -9,11 +9,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { havePython313, pythonOutput } from "../_python.ts";
 import { within } from "../_server.ts";
-import {
-  StreamRequestHandler,
-  type StreamSocket,
-  TCPServer,
-} from "../../socketserver/mod.ts";
+import { StreamRequestHandler, TCPServer } from "../../socketserver/mod.ts";
 import {
   connect,
   decoder,
@@ -72,7 +68,7 @@ serverTest(
       override async handle(): Promise<void> {
         await this.rfile.readline();
         this.wfile.write(encoder.encode("your results\n"));
-        await (this.request as StreamSocket).closeWrite();
+        await this.request.closeWrite();
         got.push(decoder.decode(await this.rfile.read()));
       }
     }
