@@ -586,3 +586,49 @@ serverTest(
     return Promise.resolve();
   },
 );
+
+const HTTP_URL = new URL("../../http_server/mod.ts", import.meta.url).href;
+
+// The README's way to stop on Ctrl-C (Python: `except KeyboardInterrupt`),
+// in a process that sends itself SIGINT: serve_forever() returns with a
+// browser-like connection kept alive and idle, then a waiting
+// handle_request() ends; the code after each runs, and the exit is clean.
+const CTRL_C = `
+import { BaseHTTPRequestHandler, HTTPServer } from "${HTTP_URL}";
+import { StreamRequestHandler, TCPServer } from "${MOD_URL}";
+class Hello extends BaseHTTPRequestHandler {
+  protocol_version = "HTTP/1.1";
+  do_GET() {
+    this.send_response(204);
+    this.end_headers();
+  }
+  log_message() {}
+}
+const httpd = new HTTPServer(["127.0.0.1", 0], Hello);
+Deno.addSignalListener("SIGINT", () => httpd.shutdown());
+const conn = await Deno.connect({ hostname: "127.0.0.1", port: httpd.server_port });
+await conn.write(new TextEncoder().encode("GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"));
+setTimeout(async () => {
+  await conn.read(new Uint8Array(1024));
+  Deno.kill(Deno.pid, "SIGINT");
+}, 100);
+await httpd.serve_forever();
+console.log("serve_forever returned");
+await httpd.server_close();
+conn.close();
+const server = new TCPServer(["127.0.0.1", 0], StreamRequestHandler);
+Deno.addSignalListener("SIGINT", () => server.server_close());
+setTimeout(() => Deno.kill(Deno.pid, "SIGINT"), 100);
+await server.handle_request();
+console.log("handle_request returned");
+`;
+
+serverTest(
+  "Ctrl-C, as the README stops on it: a SIGINT listener's shutdown() ends serve_forever() and its server_close() a waiting handle_request()",
+  async () => {
+    const run = await within(runScript(CTRL_C), 15_000, "the program");
+    equal(run.code, 0, run.stderr);
+    equal(run.stdout, "serve_forever returned\nhandle_request returned\n");
+  },
+  { timeoutMs: 20_000 },
+);
