@@ -28,6 +28,11 @@ export { SocketReader, SocketWriter, type StreamConnection };
  * `client_address` and `server`, then calls `setup()`, `handle()` and
  * `finish()` — each may be `async`. Override `handle()`.
  *
+ * `request` is typed as the `StreamSocket` a stream server hands over,
+ * unless a type argument says otherwise (`BaseRequestHandler<DatagramRequest>`
+ * for a datagram server's `[data, socket]`), so the docs' TCP handler that
+ * calls `this.request.recv(1024)` needs none.
+ *
  * Unlike Python, the constructor itself does not handle the request (so
  * that subclass fields are set when `handle()` runs); the server runs the
  * three methods right after constructing it.
@@ -47,7 +52,7 @@ export { SocketReader, SocketWriter, type StreamConnection };
  * equal(handler.reply, "hello world");
  * ```
  */
-export class BaseRequestHandler<R = unknown> {
+export class BaseRequestHandler<R = StreamSocket> {
   /** The request: a connection for stream servers, `[data, socket]` for datagram ones. */
   request: R;
   /** The client's address. */

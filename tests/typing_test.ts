@@ -7,6 +7,8 @@
  */
 import { equal, ok } from "node:assert/strict";
 import {
+  BaseRequestHandler,
+  type DatagramRequest,
   DatagramRequestHandler,
   StreamRequestHandler,
   TCPServer,
@@ -342,4 +344,36 @@ Deno.test("a StreamRequestHandler's request and connection are the socket a stre
   }
   equal(JSON.stringify(peers[0]), JSON.stringify(peers[1]));
   equal(peers[2], "bye");
+});
+
+Deno.test("the socketserver docs' first handler, a BaseRequestHandler calling recv and sendall on self.request, needs no type argument; a datagram server refuses it", async () => {
+  class MyTCPHandler extends BaseRequestHandler {
+    override async handle(): Promise<void> {
+      const data = await this.request.recv(1024);
+      const text = new TextDecoder().decode(data).trim();
+      await this.request.sendall(new TextEncoder().encode(text.toUpperCase()));
+    }
+  }
+  await using server = new TCPServer(["127.0.0.1", 0], MyTCPHandler);
+  const served = server.handle_request();
+  const [hostname, port] = server.server_address;
+  const conn = await Deno.connect({ hostname, port });
+  try {
+    await conn.write(new TextEncoder().encode("hello world\n"));
+    const buffer = new Uint8Array(64);
+    const n = await within(conn.read(buffer), 3000, "the answer");
+    equal(new TextDecoder().decode(buffer.subarray(0, n ?? 0)), "HELLO WORLD");
+    await within(served, 3000, "the request");
+  } finally {
+    conn.close();
+  }
+  class Echo extends BaseRequestHandler<DatagramRequest> {
+    override handle(): void {}
+  }
+  await using udp = new UDPServer(["127.0.0.1", 0], Echo);
+  ok(udp.server_address[1] > 0);
+  const refuse = () =>
+    // @ts-expect-error a stream handler given to a datagram server
+    new UDPServer(["127.0.0.1", 0], MyTCPHandler, false);
+  equal(typeof refuse, "function");
 });
