@@ -41,6 +41,17 @@ import {
 } from "../http_server/mod.ts";
 import { withHTTPServer, within } from "./_server.ts";
 
+/** Answers every GET with a 404 whose body is "gone". */
+class Gone extends BaseHTTPRequestHandler {
+  do_GET(): void {
+    this.send_response(404);
+    this.send_header("Content-Length", "4");
+    this.end_headers();
+    this.wfile.write(new TextEncoder().encode("gone"));
+  }
+  override log_message(): void {}
+}
+
 Deno.test("a TCP or UDP server's server_address is [host, port]: its port is a number", async () => {
   class Quiet extends StreamRequestHandler {
     override handle(): void {}
@@ -148,21 +159,12 @@ Deno.test("send_head and list_directory overrides may answer without a promise, 
 });
 
 Deno.test("an HTTPErrorProcessor override may return the response as it is (Python's recipe that lets every status through)", async () => {
-  class Missing extends BaseHTTPRequestHandler {
-    do_GET(): void {
-      this.send_response(404);
-      this.send_header("Content-Length", "4");
-      this.end_headers();
-      this.wfile.write(new TextEncoder().encode("gone"));
-    }
-    override log_message(): void {}
-  }
   class LetThrough extends HTTPErrorProcessor {
     override http_response(_request: UrllibRequest, response: addinfourl) {
       return response;
     }
   }
-  await withHTTPServer(Missing, async (base) => {
+  await withHTTPServer(Gone, async (base) => {
     await using resp = await build_opener(LetThrough).open(`${base}/x`);
     equal(resp.status, 404);
     equal(new TextDecoder().decode(await resp.read()), "gone");
@@ -249,15 +251,6 @@ Deno.test("HTTPError takes the headers a handler is given, null included, as Pyt
 });
 
 Deno.test("an http_error_default override may return the HTTPError as the response, made from the headers it is given (Python's DefaultErrorHandler recipe)", async () => {
-  class Missing extends BaseHTTPRequestHandler {
-    do_GET(): void {
-      this.send_response(404);
-      this.send_header("Content-Length", "4");
-      this.end_headers();
-      this.wfile.write(new TextEncoder().encode("gone"));
-    }
-    override log_message(): void {}
-  }
   class DefaultErrorHandler extends HTTPDefaultErrorHandler {
     override http_error_default(
       req: UrllibRequest,
@@ -269,7 +262,7 @@ Deno.test("an http_error_default override may return the HTTPError as the respon
       return new HTTPError(req.get_full_url(), code, msg, headers, fp);
     }
   }
-  await withHTTPServer(Missing, async (base) => {
+  await withHTTPServer(Gone, async (base) => {
     await using resp = await build_opener(new DefaultErrorHandler()).open(
       `${base}/x`,
     );
