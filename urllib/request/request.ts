@@ -135,6 +135,9 @@ declare const URL_TYPE: unique symbol;
  * assert(req.get_method() === "POST");
  * assert(req.get_header("Content-type") === "text/plain");
  * ```
+ *
+ * @typeParam U The type of the URL given to the constructor: a literal or
+ * template `http(s)://` URL makes `urlopen(req)` an `HTTPResponse`.
  */
 export class Request<U extends HttpURL | string = string> {
   /**
