@@ -51,3 +51,17 @@ export function asBytes(value: unknown): Uint8Array {
     `a bytes-like object is required, not '${typeName(value)}'`,
   );
 }
+
+/**
+ * `bytes` typed as the web APIs that take a `BufferSource` want them:
+ * `bytes` itself when its buffer is a plain `ArrayBuffer`, else (a
+ * `SharedArrayBuffer`) a copy. For bytes handed to users that come from
+ * elsewhere (a caller's own file object, a Node `Buffer`).
+ */
+export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return isOwned(bytes) ? bytes : bytes.slice();
+}
+
+function isOwned(bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer;
+}

@@ -80,7 +80,7 @@ export function latin1Decode(bytes: Uint8Array): string {
  * deepEqual(latin1Encode("café"), new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
  * ```
  */
-export function latin1Encode(text: string): Uint8Array {
+export function latin1Encode(text: string): Uint8Array<ArrayBuffer> {
   if (text.length >= NATIVE_FROM) {
     // ASCII, the usual case, is the same in UTF-8, which is encoded
     // natively; any other character makes the UTF-8 form longer.

@@ -42,7 +42,9 @@ export class HTTPReader extends SocketReader {
   }
 
   /** Adds the watch to a read that returns bytes. */
-  #watch(read: Promise<Uint8Array>): Promise<Uint8Array> {
+  #watch(
+    read: Promise<Uint8Array<ArrayBuffer>>,
+  ): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#chunked === null) return read;
     return read.then((bytes) => {
       this.#seen(bytes);
@@ -50,15 +52,15 @@ export class HTTPReader extends SocketReader {
     });
   }
 
-  override read(size?: number | null): Promise<Uint8Array> {
+  override read(size?: number | null): Promise<Uint8Array<ArrayBuffer>> {
     return this.#watch(super.read(size));
   }
 
-  override read1(size?: number): Promise<Uint8Array> {
+  override read1(size?: number): Promise<Uint8Array<ArrayBuffer>> {
     return this.#watch(super.read1(size));
   }
 
-  override readline(size?: number | null): Promise<Uint8Array> {
+  override readline(size?: number | null): Promise<Uint8Array<ArrayBuffer>> {
     return this.#watch(super.readline(size));
   }
 

@@ -501,7 +501,7 @@ export class BaseHTTPRequestHandler
    * equal(await res.text(), "GET /a?b HTTP/1.1\r\n");
    * ```
    */
-  get raw_requestline(): Uint8Array {
+  get raw_requestline(): Uint8Array<ArrayBuffer> {
     return latin1Encode(this.#rawLine);
   }
   set raw_requestline(value: Uint8Array) {

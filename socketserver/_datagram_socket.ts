@@ -21,7 +21,7 @@ import { lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
 import type { Address } from "./base_server.ts";
 import { checkPort } from "./_address.ts";
-import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
+import { asBytes, type BytesLike, ownedBytes } from "../_util/bytes_like.ts";
 
 /**
  * The socket of a datagram server, as Python's `socket.socket` is used with
@@ -38,7 +38,7 @@ export interface DatagramSocket {
    * The next datagram (cut to `bufsize` bytes, as Python's `recvfrom`
    * truncates) and its sender's address.
    */
-  recvfrom(bufsize: number): Promise<[Uint8Array, Address]>;
+  recvfrom(bufsize: number): Promise<[Uint8Array<ArrayBuffer>, Address]>;
   /** The address the socket is bound to. */
   getsockname(): Address;
   /** Closes the socket; pending `recvfrom` calls reject. */
@@ -114,10 +114,10 @@ const lookup: Lookup = (host, options, callback) => {
 /** A UDP socket on `node:dgram`, receiving by `recvfrom` instead of events. */
 class UdpSocket implements DatagramSocket {
   readonly #socket: dgram.Socket;
-  #packets: [Uint8Array, Address][] = [];
+  #packets: [Uint8Array<ArrayBuffer>, Address][] = [];
   #waiters: {
     bufsize: number;
-    resolve: (packet: [Uint8Array, Address]) => void;
+    resolve: (packet: [Uint8Array<ArrayBuffer>, Address]) => void;
     reject: (error: unknown) => void;
   }[] = [];
   #closing: Promise<void> | null = null;
@@ -126,10 +126,8 @@ class UdpSocket implements DatagramSocket {
     this.#socket = socket;
     socket.on("message", (message: Uint8Array, from: dgram.RemoteInfo) => {
       // A plain Uint8Array view, not node's Buffer, as everywhere else.
-      const data = new Uint8Array(
-        message.buffer,
-        message.byteOffset,
-        message.byteLength,
+      const data = ownedBytes(
+        new Uint8Array(message.buffer, message.byteOffset, message.byteLength),
       );
       this.#deliver([data, [from.address, from.port]]);
     });
@@ -142,13 +140,13 @@ class UdpSocket implements DatagramSocket {
     });
   }
 
-  #deliver(packet: [Uint8Array, Address]): void {
+  #deliver(packet: [Uint8Array<ArrayBuffer>, Address]): void {
     const waiter = this.#waiters.shift();
     if (waiter) waiter.resolve(truncate(packet, waiter.bufsize));
     else if (this.#packets.length < QUEUE_LIMIT) this.#packets.push(packet);
   }
 
-  recvfrom(bufsize: number): Promise<[Uint8Array, Address]> {
+  recvfrom(bufsize: number): Promise<[Uint8Array<ArrayBuffer>, Address]> {
     if (this.#closing) return Promise.reject(closedError());
     try {
       checkBufsize(bufsize);
@@ -197,9 +195,9 @@ class UdpSocket implements DatagramSocket {
 }
 
 function truncate(
-  [data, from]: [Uint8Array, Address],
+  [data, from]: [Uint8Array<ArrayBuffer>, Address],
   bufsize: number,
-): [Uint8Array, Address] {
+): [Uint8Array<ArrayBuffer>, Address] {
   return [data.length > bufsize ? data.subarray(0, bufsize) : data, from];
 }
 
@@ -264,7 +262,7 @@ class UnixDatagramSocket implements DatagramSocket {
   readonly #path: string;
   /** Receives run one after another, each into the same buffer. */
   #receiving: Promise<unknown> = Promise.resolve();
-  #buffer = new Uint8Array(0);
+  #buffer: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   #closed = false;
 
   constructor(conn: DenoDatagramConn, path: string) {
@@ -272,7 +270,7 @@ class UnixDatagramSocket implements DatagramSocket {
     this.#path = path;
   }
 
-  recvfrom(bufsize: number): Promise<[Uint8Array, Address]> {
+  recvfrom(bufsize: number): Promise<[Uint8Array<ArrayBuffer>, Address]> {
     try {
       checkBufsize(bufsize);
     } catch (error) {
@@ -283,7 +281,7 @@ class UnixDatagramSocket implements DatagramSocket {
     return next;
   }
 
-  async #receive(bufsize: number): Promise<[Uint8Array, Address]> {
+  async #receive(bufsize: number): Promise<[Uint8Array<ArrayBuffer>, Address]> {
     if (this.#closed) throw closedError();
     if (this.#buffer.length < bufsize) this.#buffer = new Uint8Array(bufsize);
     const [data, from] = await this.#conn.receive(

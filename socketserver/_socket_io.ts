@@ -30,7 +30,7 @@ export interface StreamConnection {
   setNoDelay?(noDelay?: boolean): void;
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 
 /**
  * A size as Python's file reads take it: an integer, or None (`null`) for
@@ -190,11 +190,11 @@ function headLength(text: string): number {
  * equal((await rfile.readlines()).length, 2);
  * ```
  */
-export class SocketReader implements AsyncIterable<Uint8Array> {
+export class SocketReader implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   /** Seconds a single read may wait; `null`: for ever (Python: the socket timeout). */
   timeout: number | null = null;
   readonly #conn: StreamConnection;
-  #buffer: Uint8Array;
+  #buffer: Uint8Array<ArrayBuffer>;
   #start = 0;
   #end = 0;
   #eof = false;
@@ -262,7 +262,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     // The buffer goes to the next connection, unless a read abandoned by a
     // timeout may still land in it.
     if (this.#inFlight !== null) return;
-    READ_BUFFERS.give(this.#buffer as Uint8Array<ArrayBuffer>);
+    READ_BUFFERS.give(this.#buffer);
     this.#buffer = EMPTY;
     this.#forgetDecoded();
     this.#start = this.#end = 0;
@@ -392,7 +392,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   }
 
   /** Takes `count` buffered bytes as a copy. */
-  #take(count: number): Uint8Array {
+  #take(count: number): Uint8Array<ArrayBuffer> {
     const out = this.#buffer.slice(this.#start, this.#start + count);
     this.#start += count;
     this.#taken += count;
@@ -404,7 +404,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * end of stream when `size` is negative or left out. An empty array means
    * the stream has ended.
    */
-  async read(size: number | null = -1): Promise<Uint8Array> {
+  async read(size: number | null = -1): Promise<Uint8Array<ArrayBuffer>> {
     size = sizeOrNone(size);
     if (size < -1) {
       throw new RangeError("read length must be non-negative or -1");
@@ -417,7 +417,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
     return this.#take(Math.min(size, this.buffered));
   }
 
-  async #readAll(): Promise<Uint8Array> {
+  async #readAll(): Promise<Uint8Array<ArrayBuffer>> {
     while (await this.#fill());
     return this.#take(this.buffered);
   }
@@ -426,7 +426,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * At most `size` bytes with at most one read from the connection (Python's
    * `read1`): what is buffered, or else what one read brings.
    */
-  async read1(size = -1): Promise<Uint8Array> {
+  async read1(size = -1): Promise<Uint8Array<ArrayBuffer>> {
     // Python's BufferedReader.read1 takes no None (read and readline do).
     size = integerSize(size);
     this.#checkOpen("read");
@@ -445,7 +445,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * when nothing is; empty at end of stream. `size` is accepted for
    * Python's signature; as there, the result may be shorter or longer.
    */
-  async peek(size = 0): Promise<Uint8Array> {
+  async peek(size = 0): Promise<Uint8Array<ArrayBuffer>> {
     integerSize(size);
     this.#checkOpen("peek");
     while (this.buffered === 0 && await this.#fill());
@@ -498,7 +498,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * One line including its `\n` (the rest of the stream if it has none), at
    * most `size` bytes when `size` is not negative. Empty at end of stream.
    */
-  async readline(size: number | null = -1): Promise<Uint8Array> {
+  async readline(size: number | null = -1): Promise<Uint8Array<ArrayBuffer>> {
     size = sizeOrNone(size);
     this.#checkOpen("readline");
     return this.#take(await this.#lineLength(size));
@@ -580,10 +580,12 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
    * the total past `hint` bytes (a total of exactly `hint` reads on), as a
    * Python socket file's `readlines` does.
    */
-  async readlines(hint: number | null = -1): Promise<Uint8Array[]> {
+  async readlines(
+    hint: number | null = -1,
+  ): Promise<Uint8Array<ArrayBuffer>[]> {
     hint = sizeOrNone(hint);
     this.#checkOpen();
-    const lines: Uint8Array[] = [];
+    const lines: Uint8Array<ArrayBuffer>[] = [];
     let total = 0;
     while (true) {
       const line = await this.readline();
@@ -621,7 +623,7 @@ export class SocketReader implements AsyncIterable<Uint8Array> {
   }
 
   /** Iterates over lines, as `for line in rfile` does in Python. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array<ArrayBuffer>> {
     this.#checkOpen();
     while (true) {
       const line = await this.readline();

@@ -13,7 +13,7 @@ import type { DatagramRequest } from "./udp_server.ts";
 import { asBytes, type BytesLike } from "../_util/bytes_like.ts";
 
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 
 /**
  * The datagram's `rfile`: Python's `BytesIO`, whose `readlines(hint)` stops
@@ -25,12 +25,12 @@ class PacketReader extends SocketReader {
   }
 
   /** As `BytesIO.read`: any negative size, or None, reads it all. */
-  override read(size: number | null = -1): Promise<Uint8Array> {
+  override read(size: number | null = -1): Promise<Uint8Array<ArrayBuffer>> {
     return super.read(wholeIfNegative(size));
   }
 
   /** As `BytesIO.read1`, which takes None and any negative size too. */
-  override read1(size: number | null = -1): Promise<Uint8Array> {
+  override read1(size: number | null = -1): Promise<Uint8Array<ArrayBuffer>> {
     return super.read1(wholeIfNegative(size));
   }
 }
@@ -74,7 +74,7 @@ function packetConnection(packet: Uint8Array): StreamConnection {
  * ```
  */
 export class PacketWriter {
-  #chunks: Uint8Array[] = [];
+  #chunks: Uint8Array<ArrayBuffer>[] = [];
   #size = 0;
   #closed = false;
 
@@ -118,7 +118,7 @@ export class PacketWriter {
    * that closed `wfile` sends no reply (`finish()` fails, and
    * `handle_error` reports it).
    */
-  getvalue(): Uint8Array {
+  getvalue(): Uint8Array<ArrayBuffer> {
     if (this.#closed) throw new TypeError("I/O operation on closed file.");
     if (this.#chunks.length === 0) return EMPTY;
     if (this.#chunks.length > 1) {
@@ -130,7 +130,7 @@ export class PacketWriter {
       }
       this.#chunks = [joined];
     }
-    return this.#chunks[0] as Uint8Array;
+    return this.#chunks[0] as Uint8Array<ArrayBuffer>;
   }
 
   /** Stops writing. */
@@ -172,7 +172,7 @@ export class PacketWriter {
 export class DatagramRequestHandler
   extends BaseRequestHandler<DatagramRequest> {
   /** The datagram received (set by `setup()`). */
-  declare packet: Uint8Array;
+  declare packet: Uint8Array<ArrayBuffer>;
   /** The server's socket, to answer on (set by `setup()`). */
   declare socket: DatagramSocket;
   /** Reads the datagram (set by `setup()`). */

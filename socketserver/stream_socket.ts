@@ -14,14 +14,14 @@ import { typeName } from "../_util/py_type_name.ts";
 import { sendQueued, withTimeout } from "./_socket_io.ts";
 import type { Address } from "./base_server.ts";
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 
 /** `StreamSocket`'s method that links files to its timeout (internal). */
 const SHARE_TIMEOUT: unique symbol = Symbol("shareTimeout");
 
 /** A read that outlived a timeout: the next read takes its bytes. */
 interface PendingRead {
-  readonly buffer: Uint8Array;
+  readonly buffer: Uint8Array<ArrayBuffer>;
   readonly done: Promise<number | null>;
 }
 
@@ -88,7 +88,7 @@ export class StreamSocket implements Deno.Conn {
   #files: { timeout: number | null }[] = [];
   #pending: PendingRead | null = null;
   /** Bytes a late read brought beyond what the call waiting for it asked. */
-  #leftover: Uint8Array = EMPTY;
+  #leftover: Uint8Array<ArrayBuffer> = EMPTY;
 
   /** Wraps an accepted connection. */
   constructor(conn: Deno.Conn) {
@@ -105,7 +105,7 @@ export class StreamSocket implements Deno.Conn {
    * nothing received (Python's `TimeoutError`); the bytes that arrive later
    * are not lost, the next `recv` returns them.
    */
-  async recv(bufsize: number): Promise<Uint8Array> {
+  async recv(bufsize: number): Promise<Uint8Array<ArrayBuffer>> {
     checkSize(bufsize, "recv");
     if (bufsize === 0) return new Uint8Array(0);
     const got = await this.#receive(bufsize, "recv");
@@ -280,7 +280,7 @@ export class StreamSocket implements Deno.Conn {
    * read that outlived a timeout, else of a new read; empty at the end of
    * the stream. The bytes are a view of a buffer no one else holds.
    */
-  async #receive(size: number, what: string): Promise<Uint8Array> {
+  async #receive(size: number, what: string): Promise<Uint8Array<ArrayBuffer>> {
     while (this.#leftover.length === 0) {
       const pending = this.#pending ?? this.#startRead(size);
       const n = await withTimeout(pending.done, this.#timeout, what);

@@ -29,7 +29,10 @@ export type { DatagramSocket };
  * `[data, socket]`, the datagram received and the server's socket to answer
  * on with `socket.sendto(reply, client_address)`.
  */
-export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];
+export type DatagramRequest = [
+  data: Uint8Array<ArrayBuffer>,
+  socket: DatagramSocket,
+];
 
 /**
  * Python's `socketserver.UDPServer`: receives datagrams on `[host, port]`

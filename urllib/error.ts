@@ -26,6 +26,7 @@
  * @module
  */
 import { getheader, type HTTPMessage } from "../_util/http_message.ts";
+import { ownedBytes } from "../_util/bytes_like.ts";
 import { optionalArg, pyArgs } from "../_util/py_args.ts";
 import { pyStr } from "../_util/py_repr.ts";
 export type { HTTPMessage };
@@ -133,6 +134,15 @@ function emptyBody(): ErrorBody {
       return closed;
     },
   };
+}
+
+/** The lines of `lines`, each as `ownedBytes` makes it. */
+async function* ownedLines(
+  lines: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  for await (const line of { [Symbol.asyncIterator]: () => lines }) {
+    yield ownedBytes(line);
+  }
 }
 
 /** `body`'s method `name`, or Python's `AttributeError` as a `TypeError`. */
@@ -250,18 +260,19 @@ export class HTTPError extends URLError {
   }
 
   /** Reads up to `amt` bytes of the error body (all of it by default). */
-  read(amt?: number | null): Promise<Uint8Array> {
-    return (this.#body()).read(amt);
+  read(amt?: number | null): Promise<Uint8Array<ArrayBuffer>> {
+    return (this.#body()).read(amt).then(ownedBytes);
   }
 
   /** Reads one line of the error body. */
-  readline(limit?: number | null): Promise<Uint8Array> {
-    return (this.#body()).readline(limit);
+  readline(limit?: number | null): Promise<Uint8Array<ArrayBuffer>> {
+    return (this.#body()).readline(limit).then(ownedBytes);
   }
 
   /** Reads the remaining lines of the error body, as its response does. */
-  readlines(hint: number | null = null): Promise<Uint8Array[]> {
-    return method(this.#body(), "readlines")(hint);
+  readlines(hint: number | null = null): Promise<Uint8Array<ArrayBuffer>[]> {
+    return method(this.#body(), "readlines")(hint)
+      .then((lines) => lines.map((line) => ownedBytes(line)));
   }
 
   /** Reads into `b`, resolving to the count (0 at the end). */
@@ -270,8 +281,8 @@ export class HTTPError extends URLError {
   }
 
   /** `for await (const line of err)`: the error body's lines. */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return method(this.#body(), Symbol.asyncIterator)();
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array<ArrayBuffer>> {
+    return ownedLines(method(this.#body(), Symbol.asyncIterator)());
   }
 
   #body(): ErrorBody {

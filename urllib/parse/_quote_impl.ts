@@ -241,7 +241,7 @@ export function hexValue(code: number): number {
 }
 
 /** Decodes `%XX` escapes in bytes; anything else is copied. */
-export function unquoteBytes(bytes: Uint8Array): Uint8Array {
+export function unquoteBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const first = bytes.indexOf(0x25);
   if (first < 0) return bytes.slice();
   const out = new Uint8Array(bytes.length);
@@ -268,7 +268,7 @@ export function unquoteAsciiRun(
   text: string,
   start: number,
   end: number,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(end - start);
   let o = 0;
   for (let i = start; i < end; i++) {

@@ -206,7 +206,7 @@ function splitBytes(bytes: Uint8Array, sep: Uint8Array): Uint8Array[] {
   return out;
 }
 
-function unquotePlusBytes(bytes: Uint8Array): Uint8Array {
+function unquotePlusBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const spaced = bytes.map((b) => (b === 0x2b ? 0x20 : b));
   return unquoteBytes(spaced);
 }
@@ -215,7 +215,7 @@ function parseBytes(
   qs: Uint8Array,
   separator: unknown,
   a: ParseQsArgs,
-): [Uint8Array, Uint8Array][] {
+): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][] {
   const sep = separator instanceof Uint8Array
     ? separator
     : encodeText(separator as string, "ascii", "strict");
@@ -223,7 +223,7 @@ function parseBytes(
   checkMaxFields(a.max_num_fields, fields.length);
   const strict = truthy(a.strict_parsing);
   const keepBlank = truthy(a.keep_blank_values);
-  const out: [Uint8Array, Uint8Array][] = [];
+  const out: [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][] = [];
   for (const field of fields) {
     if (field.length === 0 && !strict) continue;
     const eq = field.indexOf(0x3d);
@@ -242,7 +242,7 @@ function parseQslImpl(
   qs: unknown,
   args: readonly unknown[],
   fn: string,
-): [string, string][] | [Uint8Array, Uint8Array][] {
+): [string, string][] | [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][] {
   const a = args.length === 0
     ? PARSE_QS_SPEC.defaults
     : pyArgs({ ...PARSE_QS_SPEC, fn }, args);
@@ -309,22 +309,22 @@ export function parse_qsl(
   errors?: string,
   max_num_fields?: number | null,
   separator?: string | Uint8Array,
-): [Uint8Array, Uint8Array][];
+): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][];
 /** Python's `parse_qsl` on bytes with keyword options. */
 export function parse_qsl(
   qs: Uint8Array,
   options: ParseQsOptions,
-): [Uint8Array, Uint8Array][];
+): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][];
 /** Python's `parse_qsl` on bytes, `keep_blank_values` positional. */
 export function parse_qsl(
   qs: Uint8Array,
   keep_blank_values: boolean | undefined,
   options: Omit<ParseQsOptions, "keep_blank_values">,
-): [Uint8Array, Uint8Array][];
+): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][];
 export function parse_qsl(
   qs: string | Uint8Array | null,
   ...args: unknown[]
-): [string, string][] | [Uint8Array, Uint8Array][] {
+): [string, string][] | [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][] {
   return parseQslImpl(qs, args, "parse_qsl");
 }
 
@@ -375,26 +375,31 @@ export function parse_qs(
   errors?: string,
   max_num_fields?: number | null,
   separator?: string | Uint8Array,
-): BytesKeyMap<Uint8Array[]>;
+): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
 /** Python's `parse_qs` on bytes with keyword options. */
 export function parse_qs(
   qs: Uint8Array,
   options: ParseQsOptions,
-): BytesKeyMap<Uint8Array[]>;
+): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
 /** Python's `parse_qs` on bytes, `keep_blank_values` positional. */
 export function parse_qs(
   qs: Uint8Array,
   keep_blank_values: boolean | undefined,
   options: Omit<ParseQsOptions, "keep_blank_values">,
-): BytesKeyMap<Uint8Array[]>;
+): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
 export function parse_qs(
   qs: string | Uint8Array | null,
   ...args: unknown[]
-): Record<string, string[]> | BytesKeyMap<Uint8Array[]> {
+): Record<string, string[]> | BytesKeyMap<Uint8Array<ArrayBuffer>[]> {
   const pairs = parseQslImpl(qs, args, "parse_qs");
   if (qs instanceof Uint8Array) {
-    const map = new BytesKeyMap<Uint8Array[]>();
-    for (const [name, value] of pairs as [Uint8Array, Uint8Array][]) {
+    const map = new BytesKeyMap<Uint8Array<ArrayBuffer>[]>();
+    for (
+      const [name, value] of pairs as [
+        Uint8Array<ArrayBuffer>,
+        Uint8Array<ArrayBuffer>,
+      ][]
+    ) {
       const list = map.get(name);
       if (list) list.push(value);
       else map.set(name, [value]);

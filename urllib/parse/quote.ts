@@ -274,7 +274,9 @@ export function unquote_plus(string: string, ...args: unknown[]): string {
  * deepEqual(unquote_to_bytes("é"), new Uint8Array([0xc3, 0xa9]));
  * ```
  */
-export function unquote_to_bytes(string: string | Uint8Array): Uint8Array {
+export function unquote_to_bytes(
+  string: string | Uint8Array,
+): Uint8Array<ArrayBuffer> {
   onlyOneArgument("unquote_to_bytes", arguments.length);
   if (string === undefined) {
     throw missingArguments("unquote_to_bytes", ["string"]);

@@ -269,7 +269,9 @@ function componentsText(
  */
 export function urlunsplit(components: Iterable<string>): string;
 /** Puts a bytes URL back together. */
-export function urlunsplit(components: Iterable<Uint8Array>): Uint8Array;
+export function urlunsplit(
+  components: Iterable<Uint8Array>,
+): Uint8Array<ArrayBuffer>;
 /** Puts a URL back together from a mix of text and empty bytes. */
 export function urlunsplit(
   components: Iterable<string | Uint8Array>,
@@ -303,7 +305,9 @@ export function urlunsplit(
  */
 export function urlunparse(components: Iterable<string>): string;
 /** Puts a bytes URL back together. */
-export function urlunparse(components: Iterable<Uint8Array>): Uint8Array;
+export function urlunparse(
+  components: Iterable<Uint8Array>,
+): Uint8Array<ArrayBuffer>;
 /** Puts a URL back together from a mix of text and empty bytes. */
 export function urlunparse(
   components: Iterable<string | Uint8Array>,

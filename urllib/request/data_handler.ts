@@ -28,7 +28,7 @@ const B64_VALUE: Int8Array = (() => {
  * complete a group end the data (what follows is ignored); a group left
  * unfinished at the end is an error.
  */
-function decodeBase64(data: Uint8Array): Uint8Array {
+function decodeBase64(data: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(Math.floor(data.length / 4) * 3 + 3);
   let length = 0;
   let inGroup = 0; // characters of the current 4-character group read

@@ -49,7 +49,7 @@ const RELEASED = Symbol("released");
 const LEFT = Symbol("left");
 
 const LINE_CHUNK = 8192;
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 const ALL_CHUNK = 65536;
 /**
  * The most `read()` sets aside for a body on the strength of its
@@ -156,7 +156,7 @@ export class BytesSource implements BodySource {
  * assert(lines.join("|") === "one\n|two\n");
  * ```
  */
-export class addinfourl implements AsyncIterable<Uint8Array> {
+export class addinfourl implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   /** The URL of the resource (after redirects). */
   url: string;
   /** The response headers (empty when the resource has none). */
@@ -168,9 +168,9 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   /** Python's `msg` attribute (the reason phrase once urllib has handled the response). */
   msg: string | null = null;
   #source: BodySource;
-  #peek: Uint8Array = new Uint8Array(0);
+  #peek: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   /** Where `readline` reads, once it has read (`#peek` may be a view of it). */
-  #lineBuffer: Uint8Array | null = null;
+  #lineBuffer: Uint8Array<ArrayBuffer> | null = null;
   /** `close()` was called. */
   #closed = false;
   /** Reads called and not yet done (see `#inTurn`). */
@@ -388,10 +388,10 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * Once the request's `signal` has aborted, every read rejects with
    * `URLError(signal.reason)`.
    */
-  read(amt?: number | null): Promise<Uint8Array>;
+  read(amt?: number | null): Promise<Uint8Array<ArrayBuffer>>;
   /** Keyword form: `read({ amt })`. */
-  read(options: { amt?: number | null }): Promise<Uint8Array>;
-  read(...args: unknown[]): Promise<Uint8Array> {
+  read(options: { amt?: number | null }): Promise<Uint8Array<ArrayBuffer>>;
+  read(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
     return resolved(
       () => optionalArg<number | null>("read", "amt", null, args),
       (amt) => this.#inTurn(() => this.#read(amt)),
@@ -415,17 +415,17 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * equal((await resp.read1()).length, 0);
    * ```
    */
-  read1(n?: number | null): Promise<Uint8Array>;
+  read1(n?: number | null): Promise<Uint8Array<ArrayBuffer>>;
   /** Keyword form: `read1({ n })`. */
-  read1(options: { n?: number | null }): Promise<Uint8Array>;
-  read1(...args: unknown[]): Promise<Uint8Array> {
+  read1(options: { n?: number | null }): Promise<Uint8Array<ArrayBuffer>>;
+  read1(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
     return resolved(
       () => optionalArg<number | null>("read1", "n", -1, args),
       (n) => this.#inTurn(() => this.#read1(n ?? -1)),
     );
   }
 
-  async #read1(n: number): Promise<Uint8Array> {
+  async #read1(n: number): Promise<Uint8Array<ArrayBuffer>> {
     this.#checkOpen("read1");
     // Bytes given read as io.BytesIO's read1: all the rest.
     if (n < 0 && !this.#fileLike) return await this.#readUpTo(Infinity);
@@ -433,7 +433,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     if (n < 0) n = LINE_CHUNK;
     const left = this.#source.missing?.();
     if (left !== undefined) n = Math.min(n, this.#peek.length + left);
-    let data: Uint8Array;
+    let data: Uint8Array<ArrayBuffer>;
     if (this.#peek.length > 0 || n === 0) {
       data = this.#peek.slice(0, n);
       this.#peek = this.#peek.subarray(data.length);
@@ -467,17 +467,17 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * equal(new TextDecoder().decode(await resp.read()), "abc");
    * ```
    */
-  peek(n?: number): Promise<Uint8Array>;
+  peek(n?: number): Promise<Uint8Array<ArrayBuffer>>;
   /** Keyword form: `peek({ n })`. */
-  peek(options: { n?: number }): Promise<Uint8Array>;
-  peek(...args: unknown[]): Promise<Uint8Array> {
+  peek(options: { n?: number }): Promise<Uint8Array<ArrayBuffer>>;
+  peek(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
     return resolved(
       () => optionalArg<number>("peek", "n", -1, args),
       () => this.#inTurn(() => this.#peekAhead()),
     );
   }
 
-  async #peekAhead(): Promise<Uint8Array> {
+  async #peekAhead(): Promise<Uint8Array<ArrayBuffer>> {
     this.#checkOpen("peek");
     if (this.#peek.length === 0) {
       const into = this.#lineBuffer ??= new Uint8Array(LINE_CHUNK);
@@ -493,7 +493,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return this.#peek.slice();
   }
 
-  async #read(amt: number | null): Promise<Uint8Array> {
+  async #read(amt: number | null): Promise<Uint8Array<ArrayBuffer>> {
     this.#checkOpen("read");
     if (amt !== null && amt < -1 && this.#fileLike) {
       throw new RangeError("read length must be non-negative or -1");
@@ -512,7 +512,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     return data;
   }
 
-  async #readAll(): Promise<Uint8Array> {
+  async #readAll(): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#closed) return new Uint8Array(0);
     // Once the connection is let go (a body cut short and reported, or a
     // read that returned nothing), the rest reads as empty, as in Python.
@@ -535,7 +535,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * size asked for is memory: at most TRUSTED_LENGTH is set aside before
    * the bytes arrive.
    */
-  async #readUpTo(limit: number): Promise<Uint8Array> {
+  async #readUpTo(limit: number): Promise<Uint8Array<ArrayBuffer>> {
     const announced = this.#source.missing?.();
     const expected = Math.min(
       limit,
@@ -588,10 +588,12 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** Reads one line, `\n` included; at most `limit` bytes when given. */
-  readline(limit?: number | null): Promise<Uint8Array>;
+  readline(limit?: number | null): Promise<Uint8Array<ArrayBuffer>>;
   /** Keyword form: `readline({ limit })`. */
-  readline(options: { limit?: number | null }): Promise<Uint8Array>;
-  readline(...args: unknown[]): Promise<Uint8Array> {
+  readline(
+    options: { limit?: number | null },
+  ): Promise<Uint8Array<ArrayBuffer>>;
+  readline(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
     let limit: number | null;
     try {
       limit = optionalArg<number | null>("readline", "limit", null, args);
@@ -611,7 +613,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** A whole line from what was read already, or `null`. */
-  #bufferedLine(): Uint8Array | null {
+  #bufferedLine(): Uint8Array<ArrayBuffer> | null {
     const peek = this.#peek;
     const nl = this.#closed ? -1 : peek.indexOf(10);
     if (nl < 0) return null;
@@ -624,7 +626,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   async #readline(
     limit: number | null = null,
     op: string | null = "readline",
-  ): Promise<Uint8Array> {
+  ): Promise<Uint8Array<ArrayBuffer>> {
     this.#checkOpen(op);
     const aborted = this.#abortedRead();
     if (aborted !== null) throw aborted;
@@ -636,7 +638,7 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     // The line grows in one buffer, and reads go into one buffer kept for
     // them: a line that arrives a few bytes at a time costs neither a
     // buffer nor a copy per piece.
-    let line: Uint8Array = EMPTY;
+    let line: Uint8Array<ArrayBuffer> = EMPTY;
     let total = 0;
     while (total < max && !this.#closed) {
       if (this.#peek.length === 0) {
@@ -675,8 +677,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
    * `hint` bytes (for bytes given rather than a stream, once they reach it,
    * as Python's `BytesIO`).
    */
-  readlines(hint?: number | null): Promise<Uint8Array[]>;
-  readlines(...args: unknown[]): Promise<Uint8Array[]> {
+  readlines(hint?: number | null): Promise<Uint8Array<ArrayBuffer>[]>;
+  readlines(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>[]> {
     return resolved(
       () => {
         // Python's is positional only (io's readlines(hint, /)).
@@ -689,8 +691,8 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
     );
   }
 
-  async #readlines(hint: number | null): Promise<Uint8Array[]> {
-    const lines: Uint8Array[] = [];
+  async #readlines(hint: number | null): Promise<Uint8Array<ArrayBuffer>[]> {
+    const lines: Uint8Array<ArrayBuffer>[] = [];
     const limit = hint !== null && hint > 0
       ? (this.#fileLike ? hint + 1 : hint)
       : Infinity;
@@ -705,14 +707,16 @@ export class addinfourl implements AsyncIterable<Uint8Array> {
   }
 
   /** `for await (const line of resp)`: the body's lines, as iterating in Python. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array<ArrayBuffer>> {
     // A plain iterator, not an async generator, whose machinery cost more
     // than a short line; its next() calls take turns as all reads do.
-    const lines: AsyncIterableIterator<Uint8Array> = {
+    const lines: AsyncIterableIterator<Uint8Array<ArrayBuffer>> = {
       next: () =>
         (this.#closed
           ? this.#inTurn(() => this.#readline(null, null))
-          : this.readline()).then((line): IteratorResult<Uint8Array> =>
+          : this.readline()).then((
+            line,
+          ): IteratorResult<Uint8Array<ArrayBuffer>> =>
             line.length === 0
               ? { value: undefined, done: true }
               : { value: line, done: false }
