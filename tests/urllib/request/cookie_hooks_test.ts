@@ -8,7 +8,6 @@
  * cookies through the hooks. The expected values are CPython 3.13's.
  */
 import { deepEqual, equal, rejects } from "node:assert/strict";
-import { HTTPMessage } from "../../../_util/http_message.ts";
 import {
   Cookie,
   CookieJar,
@@ -23,12 +22,15 @@ import { HTTPCookieProcessor } from "../../../urllib/request/cookie_processor.ts
 import { build_opener } from "../../../urllib/request/opener.ts";
 import { Request } from "../../../urllib/request/request.ts";
 import { withServer } from "./_site.ts";
+import { response } from "./_cookie_response.ts";
 
-function response(...setCookies: string[]) {
-  const headers = new HTTPMessage(
-    setCookies.map((v) => ["Set-Cookie", v] as const),
-  );
-  return { info: () => headers };
+/** A jar that records the arguments of every `clear` call. */
+class ClearLogged extends CookieJar {
+  readonly cleared: unknown[][] = [];
+  override clear(...args: unknown[]): void {
+    this.cleared.push(args);
+    (super.clear as (...a: unknown[]) => void)(...args);
+  }
 }
 
 const names = (jar: CookieJar) => [...jar].map((c) => c.name);
@@ -112,14 +114,8 @@ Deno.test("CookieJar: cookies set through set_cookie are stored as extract_cooki
 
 Deno.test("CookieJar.make_cookies deletes the stored cookie an expired one names, with clear (as CPython 3.13)", () => {
   const req = new Request("http://h.test/p/");
-  const cleared: unknown[] = [];
-  class Logged extends CookieJar {
-    override clear(...args: unknown[]): void {
-      cleared.push(args);
-      (super.clear as (...a: unknown[]) => void)(...args);
-    }
-  }
-  const jar = new Logged();
+  const jar = new ClearLogged();
+  const cleared = jar.cleared;
   jar.extract_cookies(response("a=1; Path=/", "b=2; Path=/"), req);
   const made = jar.make_cookies(response("a=; Path=/; Max-Age=0"), req);
   deepEqual(made, []);
@@ -139,14 +135,8 @@ Deno.test("CookieJar.make_cookies deletes the stored cookie an expired one names
 
 Deno.test("CookieJar.clear_session_cookies and clear_expired_cookies remove each cookie with clear (as CPython 3.13)", () => {
   const req = new Request("http://h.test/p/");
-  const cleared: unknown[] = [];
-  class Logged extends CookieJar {
-    override clear(...args: unknown[]): void {
-      cleared.push(args);
-      (super.clear as (...a: unknown[]) => void)(...args);
-    }
-  }
-  const jar = new Logged();
+  const jar = new ClearLogged();
+  const cleared = jar.cleared;
   jar.extract_cookies(
     response("a=1; Path=/", "s=1; Path=/", "e=1; Path=/; Max-Age=100"),
     req,

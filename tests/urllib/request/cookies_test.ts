@@ -4,7 +4,6 @@
  * flow with redirects, logout), then a differential run against CPython.
  */
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { HTTPMessage } from "../../../_util/http_message.ts";
 import { Cookie, CookieJar } from "../../../urllib/request/cookiejar.ts";
 import {
   FileCookieJar,
@@ -18,14 +17,8 @@ import { Request } from "../../../urllib/request/request.ts";
 import { create_default_context } from "../../../urllib/request/ssl_context.ts";
 import { haveOpenssl, makeCerts } from "../../_tls.ts";
 import { withServer } from "./_site.ts";
+import { response } from "./_cookie_response.ts";
 import { havePython313, pythonJson } from "../../_python.ts";
-
-function response(...setCookies: string[]) {
-  const headers = new HTTPMessage(
-    setCookies.map((v) => ["Set-Cookie", v] as const),
-  );
-  return { info: () => headers };
-}
 
 function cookieHeader(jar: CookieJar, url: string): string | null {
   const req = new Request(url);
