@@ -272,7 +272,7 @@ export class HTTPError extends URLError {
   /** Reads the remaining lines of the error body, as its response does. */
   readlines(hint: number | null = null): Promise<Uint8Array<ArrayBuffer>[]> {
     return method(this.#body(), "readlines")(hint)
-      .then((lines) => lines.map((line) => ownedBytes(line)));
+      .then((lines) => lines.map(ownedBytes));
   }
 
   /** Reads into `b`, resolving to the count (0 at the end). */

@@ -46,6 +46,11 @@ Deno.test("HTTPCookieProcessor stores a response's cookies through the jar's set
         ],
       }),
     async (base) => {
+      const visit = async (jar: CookieJar) => {
+        await using resp = await build_opener(new HTTPCookieProcessor(jar))
+          .open(`${base}/`, { timeout: 5 });
+        await resp.read();
+      };
       const offered: string[] = [];
       class NoTrackers extends CookieJar {
         override set_cookie(cookie: Cookie): void {
@@ -54,12 +59,7 @@ Deno.test("HTTPCookieProcessor stores a response's cookies through the jar's set
         }
       }
       const picky = new NoTrackers();
-      const resp = await build_opener(new HTTPCookieProcessor(picky)).open(
-        `${base}/`,
-        { timeout: 5 },
-      );
-      await resp.read();
-      resp.close();
+      await visit(picky);
       deepEqual(offered, ["sid", "tracker", "theme"]);
       deepEqual(names(picky), ["sid", "theme"]);
 
@@ -73,12 +73,7 @@ Deno.test("HTTPCookieProcessor stores a response's cookies through the jar's set
         }
       }
       const fewer = new NoTheme();
-      const again = await build_opener(new HTTPCookieProcessor(fewer)).open(
-        `${base}/`,
-        { timeout: 5 },
-      );
-      await again.read();
-      again.close();
+      await visit(fewer);
       deepEqual(names(fewer), ["sid", "tracker"]);
     },
   );
