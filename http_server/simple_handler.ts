@@ -1119,44 +1119,75 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   async #listDirectory(path: string): Promise<CopySource | null> {
     const listed = this.#listed?.path === path ? this.#listed : null;
-    let listing = listed?.cached ?? null;
-    let entries: readonly ListingEntry[];
-    if (listing) {
-      entries = listing.entries;
-    } else {
-      let checked: boolean;
-      try {
-        const read = await this.readListedFolder(path, readEntries);
-        entries = sortEntries(read.value);
-        checked = read.checked;
-      } catch (error) {
-        if (outOfDescriptors(error)) throw error;
-        this.send_error(404, "No permission to list directory");
-        return null;
-      }
-      const store = storeOf(this.cache);
-      if (listed && checked && store) {
-        // send_head found no index page in the folder before calling here.
-        const { info, checkedAt } = listed;
-        listing = storeListing(
-          store,
-          path,
-          info,
-          checkedAt,
-          entries,
-          this.index_pages,
-        );
-      }
+    const cached = listed?.cached;
+    const page = cached
+      ? listingPage(cached, this.path, () => this.#render(cached.entries))
+      : await this.#newListingPage(path, listed);
+    if (page === null) {
+      this.send_error(404, "No permission to list directory");
+      return null;
     }
-    const render = () => encodeListing(listingHtml(this.path, entries));
-    const encoded = listing
-      ? listingPage(listing, this.path, render)
-      : render();
     this.send_response(200);
     this.send_header("Content-type", "text/html; charset=utf-8");
-    this.send_header("Content-Length", String(encoded.length));
+    this.send_header("Content-Length", String(page.length));
     this.end_headers();
-    return encoded;
+    return page;
+  }
+
+  /**
+   * The listing page of folder `path`, which the cache does not hold, for
+   * this request's path, or `null` when the folder cannot be read. Built
+   * here, or shared with a request for the same page building it now (see
+   * `_shared_builds.ts`) when the folder's stamp is settled.
+   */
+  #newListingPage(
+    path: string,
+    listed: Listed | null,
+  ): Promise<Uint8Array | null> {
+    const store = storeOf(this.cache);
+    const stamp = listed && store
+      ? store.trustedStamp(listed.info, listed.checkedAt)
+      : null;
+    const build = () => this.#buildListingPage(path, listed, store);
+    if (store === null || stamp === null) return build();
+    return store.listingPages.run(`${path}\0${this.path}`, stamp, build);
+  }
+
+  /** Reads folder `path` and renders its page, caching what it read. */
+  async #buildListingPage(
+    path: string,
+    listed: Listed | null,
+    store: CacheStore | null,
+  ): Promise<Uint8Array | null> {
+    let entries: readonly ListingEntry[];
+    let checked: boolean;
+    try {
+      const read = await this.readListedFolder(path, readEntries);
+      entries = sortEntries(read.value);
+      checked = read.checked;
+    } catch (error) {
+      if (outOfDescriptors(error)) throw error;
+      return null;
+    }
+    // send_head found no index page in the folder before calling here.
+    const listing = listed && checked && store
+      ? storeListing(
+        store,
+        path,
+        listed.info,
+        listed.checkedAt,
+        entries,
+        this.index_pages,
+      )
+      : null;
+    return listing
+      ? listingPage(listing, this.path, () => this.#render(entries))
+      : this.#render(entries);
+  }
+
+  /** Python's listing page of `entries` for this request's path. */
+  #render(entries: readonly ListingEntry[]): Uint8Array {
+    return encodeListing(listingHtml(this.path, entries));
   }
 
   /**

@@ -206,6 +206,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_lru.ts":
     "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_shared_builds.ts":
+    "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_wire_response.ts":
     "the fetch adapter's response parser: no CPython counterpart",
   "http_server/_wire_request.ts":

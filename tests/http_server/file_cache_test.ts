@@ -724,3 +724,103 @@ Deno.test({
     }
   },
 });
+
+/**
+ * A handler that counts the folder reads of listings, each held until
+ * `release` resolves; `arrivals` counts the listing requests that came.
+ */
+function heldListings(release: Promise<void>) {
+  const counts = { arrivals: 0, reads: 0 };
+  class Held extends Quiet {
+    override list_directory(path: string) {
+      counts.arrivals++;
+      return super.list_directory(path);
+    }
+    protected override async readListedFolder<T>(
+      path: string,
+      read: (folder: string, size: number | null) => Promise<T>,
+    ): Promise<{ value: T; checked: boolean }> {
+      counts.reads++;
+      await release;
+      return await super.readListedFolder(path, read);
+    }
+  }
+  return { Held, counts };
+}
+
+/** Resolves once `done()` says true, looking every 10 ms. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 10));
+}
+
+Deno.test({
+  name:
+    "FileCache: requests for a listing that come while it is being built share that build",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const list = `${root}/www/list`;
+    await Deno.writeTextFile(`${list}/a.txt`, "a");
+    await settle(list);
+    const release = Promise.withResolvers<void>();
+    const { Held, counts } = heldListings(release.promise);
+    await using server = new ThreadingHTTPServer(
+      ["127.0.0.1", 0],
+      Held.partial({ directory: `${root}/www`, cache: new FileCache() }),
+    );
+    const done = server.serve_forever();
+    try {
+      const url = `http://127.0.0.1:${server.server_port}/list/`;
+      const pages = Array.from({ length: 4 }, () => get(url));
+      await until(() => counts.arrivals === 4);
+      release.resolve();
+      const texts = (await Promise.all(pages)).map((page) => page.text);
+      equal(counts.reads, 1, "one read of the folder for the four requests");
+      match(texts[0]!, /href="a\.txt"/);
+      deepEqual(new Set(texts).size, 1);
+    } finally {
+      release.resolve();
+      await server.shutdown();
+      await done;
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FileCache: a listing request whose folder changed since a build began gets a build of its own",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const list = `${root}/www/list`;
+    await Deno.writeTextFile(`${list}/a.txt`, "a");
+    await settle(list);
+    const release = Promise.withResolvers<void>();
+    const { Held, counts } = heldListings(release.promise);
+    await using server = new ThreadingHTTPServer(
+      ["127.0.0.1", 0],
+      Held.partial({ directory: `${root}/www`, cache: new FileCache() }),
+    );
+    const done = server.serve_forever();
+    try {
+      const url = `http://127.0.0.1:${server.server_port}/list/`;
+      const first = get(url);
+      await until(() => counts.arrivals === 1);
+      await Deno.writeTextFile(`${list}/b.txt`, "b");
+      // Settled again: a stamp that differs, not one too new to share.
+      await settle(list);
+      const second = get(url);
+      await until(() => counts.arrivals === 2);
+      equal(counts.reads, 2, "the second request read the folder itself");
+      release.resolve();
+      match((await second).text, /href="b\.txt"/);
+      await first;
+    } finally {
+      release.resolve();
+      await server.shutdown();
+      await done;
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
