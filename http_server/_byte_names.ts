@@ -273,10 +273,14 @@ export function readDirSync(path: string): ExactDirEntry[] {
   return exactNames(path, Array.from(Deno.readDirSync(path), plain));
 }
 
-/** `Deno.readDir` with exact names. */
-export async function* readDir(path: string): AsyncIterable<ExactDirEntry> {
-  if (hasEscapes(path)) return yield* escapedEntries(path);
+/**
+ * `Deno.readDir` with exact names, as one array: Deno reads the folder in
+ * a few large batches, and yielding its entries one by one through an
+ * async iterator cost more than the reading (0.4 s of 0.7 for 100,000).
+ */
+export async function readDir(path: string): Promise<ExactDirEntry[]> {
+  if (hasEscapes(path)) return escapedEntries(path);
   const listed: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(path)) listed.push(plain(entry));
-  yield* exactNames(path, listed);
+  return exactNames(path, listed);
 }

@@ -62,19 +62,15 @@ export async function readDetailedEntries(
   hidden: (name: string) => boolean,
   mayFollow: (link: string) => boolean = () => true,
 ): Promise<DetailedEntry[]> {
+  const shown = (await byteNames.readDir(path)).filter((entry) =>
+    !hidden(entry.name)
+  );
   const out: DetailedEntry[] = [];
-  let batch: ExactDirEntry[] = [];
-  const flush = async () => {
+  for (let i = 0; i < shown.length; i += BATCH) {
+    const batch = shown.slice(i, i + BATCH);
     out.push(
       ...await Promise.all(batch.map((e) => describe(path, e, mayFollow))),
     );
-    batch = [];
-  };
-  for await (const entry of byteNames.readDir(path)) {
-    if (hidden(entry.name)) continue;
-    batch.push(entry);
-    if (batch.length === BATCH) await flush();
   }
-  await flush();
   return out;
 }

@@ -144,9 +144,9 @@ async function readEntries(
   knownSize: number | null,
 ): Promise<ListingEntry[]> {
   const size = knownSize ?? (await Deno.stat(path)).size;
-  const raw: byteNames.ExactDirEntry[] = [];
-  if (size <= SMALL_DIRECTORY) raw.push(...byteNames.readDirSync(path));
-  else for await (const entry of byteNames.readDir(path)) raw.push(entry);
+  const raw = size <= SMALL_DIRECTORY
+    ? byteNames.readDirSync(path)
+    : await byteNames.readDir(path);
   const entries: ListingEntry[] = [];
   for (const entry of raw) {
     let isDirectory = entry.isDirectory;
