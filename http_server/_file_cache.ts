@@ -20,7 +20,6 @@ import {
 import { trustsChangeTime } from "./_local_fs.ts";
 import { FrequencySketch } from "./_frequency.ts";
 import { type Costed, Lru } from "./_lru.ts";
-import { SharedBuilds } from "./_shared_builds.ts";
 import type { HeadTemplate } from "./_response_head.ts";
 
 /** Bytes of bookkeeping counted per entry beside its data. */
@@ -94,8 +93,6 @@ export class CacheStore {
   misses = 0;
   /** How often each path was asked for lately, cached or not. */
   readonly #frequency: FrequencySketch;
-  /** Listing pages being built now, for requests for the same page. */
-  readonly listingPages = new SharedBuilds<Uint8Array | null>();
 
   constructor(limits: StoreLimits) {
     this.lru = new Lru(limits.maxBytes, limits.maxEntries, retire);

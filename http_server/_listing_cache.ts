@@ -20,6 +20,7 @@ import {
 } from "./_file_cache.ts";
 import type { FileStamp } from "./_file_stamp.ts";
 import type { ListingEntry } from "./_listing.ts";
+import { SharedBuilds } from "./_shared_builds.ts";
 
 /** What a symbolic link leads to. */
 type TargetKind = "file" | "directory" | "other" | "missing";
@@ -170,4 +171,53 @@ export function listingPage(
     listing.page = { urlPath, bytes };
   }
   return bytes;
+}
+
+/**
+ * Whether each symbolic link among `links` (entries of folder `path`)
+ * still leads to a folder exactly when it was listed as one.
+ */
+function linksLeadAsListed(
+  path: string,
+  links: readonly ListingEntry[],
+): boolean {
+  return links.every((entry) =>
+    (targetKind(path, entry.name) === "directory") === entry.isDirectory
+  );
+}
+
+/** A listing page just built, and the symbolic links among its entries. */
+export interface BuiltListing {
+  readonly page: Uint8Array;
+  readonly links: readonly ListingEntry[];
+}
+
+/** Listing pages being built now, by store. */
+const building = new WeakMap<CacheStore, SharedBuilds<BuiltListing | null>>();
+
+/**
+ * The listing page of folder `path` for request path `urlPath` that
+ * `build()` makes (`null`: the folder cannot be read), or the one a
+ * request for the same page is building now under the same settled
+ * `stamp` (see `_shared_builds.ts`). Its links are looked at again, as a
+ * cached listing's are: a link's target can change kind without the
+ * folder's stamp moving, and then `build()` runs anew.
+ */
+export async function sharedListingPage(
+  store: CacheStore,
+  path: string,
+  urlPath: string,
+  stamp: FileStamp,
+  build: () => Promise<BuiltListing | null>,
+): Promise<Uint8Array | null> {
+  let builds = building.get(store);
+  if (builds === undefined) {
+    builds = new SharedBuilds();
+    building.set(store, builds);
+  }
+  const built = await builds.run(`${path}\0${urlPath}`, stamp, build);
+  if (built === null || linksLeadAsListed(path, built.links)) {
+    return built?.page ?? null;
+  }
+  return (await build())?.page ?? null;
 }

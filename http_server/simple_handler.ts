@@ -51,9 +51,11 @@ import {
   sortEntries,
 } from "./_listing.ts";
 import {
+  type BuiltListing,
   type CachedListing,
   listingPage,
   lookupListing,
+  sharedListingPage,
   storeListing,
 } from "./_listing_cache.ts";
 import {
@@ -1140,7 +1142,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * here, or shared with a request for the same page building it now (see
    * `_shared_builds.ts`) when the folder's stamp is settled.
    */
-  #newListingPage(
+  async #newListingPage(
     path: string,
     listed: Listed | null,
   ): Promise<Uint8Array | null> {
@@ -1149,8 +1151,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       ? store.trustedStamp(listed.info, listed.checkedAt)
       : null;
     const build = () => this.#buildListingPage(path, listed, store);
-    if (store === null || stamp === null) return build();
-    return store.listingPages.run(`${path}\0${this.path}`, stamp, build);
+    if (store === null || stamp === null) return (await build())?.page ?? null;
+    return await sharedListingPage(store, path, this.path, stamp, build);
   }
 
   /** Reads folder `path` and renders its page, caching what it read. */
@@ -1158,7 +1160,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     path: string,
     listed: Listed | null,
     store: CacheStore | null,
-  ): Promise<Uint8Array | null> {
+  ): Promise<BuiltListing | null> {
     let entries: readonly ListingEntry[];
     let checked: boolean;
     try {
@@ -1180,9 +1182,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         this.index_pages,
       )
       : null;
-    return listing
+    const page = listing
       ? listingPage(listing, this.path, () => this.#render(entries))
       : this.#render(entries);
+    return { page, links: entries.filter((entry) => entry.isSymlink) };
   }
 
   /** Python's listing page of `entries` for this request's path. */

@@ -726,11 +726,12 @@ Deno.test({
 });
 
 /**
- * A handler that counts the folder reads of listings, each held until
- * `release` resolves; `arrivals` counts the listing requests that came.
+ * A handler that counts the folder reads of listings (`reads` begun,
+ * `readsDone` finished), each held once done until `release` resolves;
+ * `arrivals` counts the listing requests that came.
  */
 function heldListings(release: Promise<void>) {
-  const counts = { arrivals: 0, reads: 0 };
+  const counts = { arrivals: 0, reads: 0, readsDone: 0 };
   class Held extends Quiet {
     override list_directory(path: string) {
       counts.arrivals++;
@@ -741,8 +742,10 @@ function heldListings(release: Promise<void>) {
       read: (folder: string, size: number | null) => Promise<T>,
     ): Promise<{ value: T; checked: boolean }> {
       counts.reads++;
+      const value = await super.readListedFolder(path, read);
+      counts.readsDone++;
       await release;
-      return await super.readListedFolder(path, read);
+      return value;
     }
   }
   return { Held, counts };
@@ -816,6 +819,49 @@ Deno.test({
       release.resolve();
       match((await second).text, /href="b\.txt"/);
       await first;
+    } finally {
+      release.resolve();
+      await server.shutdown();
+      await done;
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FileCache: a listing shared with a request that came while it was built shows where its links lead by then",
+  ignore: !LINUX,
+  async fn() {
+    const root = await tempTree();
+    const list = `${root}/www/list`;
+    await Deno.mkdir(`${root}/target`);
+    await Deno.symlink(`${root}/target`, `${list}/link`);
+    await settle(list);
+    const release = Promise.withResolvers<void>();
+    const { Held, counts } = heldListings(release.promise);
+    await using server = new ThreadingHTTPServer(
+      ["127.0.0.1", 0],
+      Held.partial({
+        directory: `${root}/www`,
+        cache: new FileCache(),
+        follow_symlinks: true,
+      }),
+    );
+    const done = server.serve_forever();
+    try {
+      const url = `http://127.0.0.1:${server.server_port}/list/`;
+      const first = get(url);
+      await until(() => counts.readsDone === 1);
+      // The folder's stamp does not move when a link's target changes kind.
+      await Deno.remove(`${root}/target`);
+      await Deno.writeTextFile(`${root}/target`, "now a file");
+      const second = get(url);
+      await until(() => counts.arrivals === 2);
+      release.resolve();
+      match((await second).text, /href="link">link@</);
+      // The first came before the change: either answer is true for it.
+      match((await first).text, /href="link\/?">link@</);
     } finally {
       release.resolve();
       await server.shutdown();
