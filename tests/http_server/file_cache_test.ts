@@ -725,13 +725,35 @@ Deno.test({
   },
 });
 
+/** What a test of listings held mid-build gets. */
+interface HeldListings {
+  /** The temporary folder holding `www`, the folder served. */
+  readonly root: string;
+  /** The served folder's `list/`, settled. */
+  readonly list: string;
+  /** The URL of `list/`. */
+  readonly url: string;
+  /** Listing requests that came; folder reads begun and finished. */
+  readonly counts: { arrivals: number; reads: number; readsDone: number };
+  /** Lets every held folder read go on. */
+  release(): void;
+}
+
 /**
- * A handler that counts the folder reads of listings (`reads` begun,
- * `readsDone` finished), each held once done until `release` resolves;
- * `arrivals` counts the listing requests that came.
+ * Runs `body` against a ThreadingHTTPServer with a file cache, serving
+ * `root/www` (where `prepare` made `list/`'s contents), whose listings
+ * each hold once the folder is read until `release()` is called.
  */
-function heldListings(release: Promise<void>) {
+async function withHeldListings(
+  prepare: (root: string, list: string) => Promise<void>,
+  body: (held: HeldListings) => Promise<void>,
+): Promise<void> {
+  const root = await tempTree();
+  const list = `${root}/www/list`;
+  await prepare(root, list);
+  await settle(list);
   const counts = { arrivals: 0, reads: 0, readsDone: 0 };
+  const released = Promise.withResolvers<void>();
   class Held extends Quiet {
     override list_directory(path: string) {
       counts.arrivals++;
@@ -744,11 +766,34 @@ function heldListings(release: Promise<void>) {
       counts.reads++;
       const value = await super.readListedFolder(path, read);
       counts.readsDone++;
-      await release;
+      await released.promise;
       return value;
     }
   }
-  return { Held, counts };
+  await using server = new ThreadingHTTPServer(
+    ["127.0.0.1", 0],
+    Held.partial({
+      directory: `${root}/www`,
+      cache: new FileCache(),
+      follow_symlinks: true,
+    }),
+  );
+  const done = server.serve_forever();
+  try {
+    const url = `http://127.0.0.1:${server.server_port}/list/`;
+    await body({
+      root,
+      list,
+      url,
+      counts,
+      release: () => released.resolve(),
+    });
+  } finally {
+    released.resolve();
+    await server.shutdown();
+    await done;
+    await Deno.remove(root, { recursive: true });
+  }
 }
 
 /** Resolves once `done()` says true, looking every 10 ms. */
@@ -760,113 +805,66 @@ Deno.test({
   name:
     "FileCache: requests for a listing that come while it is being built share that build",
   ignore: !LINUX,
-  async fn() {
-    const root = await tempTree();
-    const list = `${root}/www/list`;
-    await Deno.writeTextFile(`${list}/a.txt`, "a");
-    await settle(list);
-    const release = Promise.withResolvers<void>();
-    const { Held, counts } = heldListings(release.promise);
-    await using server = new ThreadingHTTPServer(
-      ["127.0.0.1", 0],
-      Held.partial({ directory: `${root}/www`, cache: new FileCache() }),
-    );
-    const done = server.serve_forever();
-    try {
-      const url = `http://127.0.0.1:${server.server_port}/list/`;
-      const pages = Array.from({ length: 4 }, () => get(url));
-      await until(() => counts.arrivals === 4);
-      release.resolve();
-      const texts = (await Promise.all(pages)).map((page) => page.text);
-      equal(counts.reads, 1, "one read of the folder for the four requests");
-      match(texts[0]!, /href="a\.txt"/);
-      deepEqual(new Set(texts).size, 1);
-    } finally {
-      release.resolve();
-      await server.shutdown();
-      await done;
-      await Deno.remove(root, { recursive: true });
-    }
-  },
+  fn: () =>
+    withHeldListings(
+      (_root, list) => Deno.writeTextFile(`${list}/a.txt`, "a"),
+      async ({ url, counts, release }) => {
+        const pages = Array.from({ length: 4 }, () => get(url));
+        await until(() => counts.arrivals === 4);
+        release();
+        const texts = (await Promise.all(pages)).map((page) => page.text);
+        equal(counts.reads, 1, "one read of the folder for the four requests");
+        match(texts[0]!, /href="a\.txt"/);
+        equal(new Set(texts).size, 1);
+      },
+    ),
 });
 
 Deno.test({
   name:
     "FileCache: a listing request whose folder changed since a build began gets a build of its own",
   ignore: !LINUX,
-  async fn() {
-    const root = await tempTree();
-    const list = `${root}/www/list`;
-    await Deno.writeTextFile(`${list}/a.txt`, "a");
-    await settle(list);
-    const release = Promise.withResolvers<void>();
-    const { Held, counts } = heldListings(release.promise);
-    await using server = new ThreadingHTTPServer(
-      ["127.0.0.1", 0],
-      Held.partial({ directory: `${root}/www`, cache: new FileCache() }),
-    );
-    const done = server.serve_forever();
-    try {
-      const url = `http://127.0.0.1:${server.server_port}/list/`;
-      const first = get(url);
-      await until(() => counts.arrivals === 1);
-      await Deno.writeTextFile(`${list}/b.txt`, "b");
-      // Settled again: a stamp that differs, not one too new to share.
-      await settle(list);
-      const second = get(url);
-      await until(() => counts.arrivals === 2);
-      equal(counts.reads, 2, "the second request read the folder itself");
-      release.resolve();
-      match((await second).text, /href="b\.txt"/);
-      await first;
-    } finally {
-      release.resolve();
-      await server.shutdown();
-      await done;
-      await Deno.remove(root, { recursive: true });
-    }
-  },
+  fn: () =>
+    withHeldListings(
+      (_root, list) => Deno.writeTextFile(`${list}/a.txt`, "a"),
+      async ({ list, url, counts, release }) => {
+        const first = get(url);
+        await until(() => counts.arrivals === 1);
+        await Deno.writeTextFile(`${list}/b.txt`, "b");
+        // Settled again: a stamp that differs, not one too new to share.
+        await settle(list);
+        const second = get(url);
+        await until(() => counts.arrivals === 2);
+        equal(counts.reads, 2, "the second request read the folder itself");
+        release();
+        match((await second).text, /href="b\.txt"/);
+        await first;
+      },
+    ),
 });
 
 Deno.test({
   name:
     "FileCache: a listing shared with a request that came while it was built shows where its links lead by then",
   ignore: !LINUX,
-  async fn() {
-    const root = await tempTree();
-    const list = `${root}/www/list`;
-    await Deno.mkdir(`${root}/target`);
-    await Deno.symlink(`${root}/target`, `${list}/link`);
-    await settle(list);
-    const release = Promise.withResolvers<void>();
-    const { Held, counts } = heldListings(release.promise);
-    await using server = new ThreadingHTTPServer(
-      ["127.0.0.1", 0],
-      Held.partial({
-        directory: `${root}/www`,
-        cache: new FileCache(),
-        follow_symlinks: true,
-      }),
-    );
-    const done = server.serve_forever();
-    try {
-      const url = `http://127.0.0.1:${server.server_port}/list/`;
-      const first = get(url);
-      await until(() => counts.readsDone === 1);
-      // The folder's stamp does not move when a link's target changes kind.
-      await Deno.remove(`${root}/target`);
-      await Deno.writeTextFile(`${root}/target`, "now a file");
-      const second = get(url);
-      await until(() => counts.arrivals === 2);
-      release.resolve();
-      match((await second).text, /href="link">link@</);
-      // The first came before the change: either answer is true for it.
-      match((await first).text, /href="link\/?">link@</);
-    } finally {
-      release.resolve();
-      await server.shutdown();
-      await done;
-      await Deno.remove(root, { recursive: true });
-    }
-  },
+  fn: () =>
+    withHeldListings(
+      async (root, list) => {
+        await Deno.mkdir(`${root}/target`);
+        await Deno.symlink(`${root}/target`, `${list}/link`);
+      },
+      async ({ root, url, counts, release }) => {
+        const first = get(url);
+        await until(() => counts.readsDone === 1);
+        // The folder's stamp does not move when a link's target changes kind.
+        await Deno.remove(`${root}/target`);
+        await Deno.writeTextFile(`${root}/target`, "now a file");
+        const second = get(url);
+        await until(() => counts.arrivals === 2);
+        release();
+        match((await second).text, /href="link">link@</);
+        // The first came before the change: either answer is true for it.
+        match((await first).text, /href="link\/?">link@</);
+      },
+    ),
 });
