@@ -157,7 +157,11 @@ const ROWS: readonly Row[] = [
   {
     python: "urllib.robotparser",
     entry: "urllib/robotparser/mod.ts",
-    added: { RequestRate: "urllib.robotparser" },
+    added: {
+      Entry: "urllib.robotparser",
+      RequestRate: "urllib.robotparser",
+      RuleLine: "urllib.robotparser",
+    },
   },
   {
     python: "socketserver",

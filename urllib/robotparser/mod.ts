@@ -15,4 +15,9 @@
  *
  * @module
  */
-export { RequestRate, RobotFileParser } from "./robotparser.ts";
+export {
+  Entry,
+  RequestRate,
+  RobotFileParser,
+  RuleLine,
+} from "./robotparser.ts";

@@ -122,37 +122,84 @@ function isDigits(s: string): boolean {
   return /^[0-9]+$/.test(s);
 }
 
-class RuleLine {
-  readonly path: string;
-  readonly allowance: boolean;
+/**
+ * One `Allow:` (`allowance` true) or `Disallow:` (false) line of an entry,
+ * as Python's `urllib.robotparser.RuleLine`: the path is normalised and
+ * quoted as `can_fetch` quotes the URL it is asked about, and an empty
+ * `Disallow:` allows everything.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { RuleLine } from "@pyport/web/urllib/robotparser";
+ * const line = new RuleLine("/tmp/ä", false);
+ * equal(line.path, "/tmp/%C3%A4");
+ * equal(line.applies_to("/tmp/%C3%A4/x"), true);
+ * equal(String(line), "Disallow: /tmp/%C3%A4");
+ * equal(new RuleLine("", false).allowance, true);
+ * ```
+ */
+export class RuleLine {
+  /** The path this rule covers (a prefix; `*` covers every path). */
+  path: string;
+  /** Whether the rule allows (`Allow:`) or refuses (`Disallow:`). */
+  allowance: boolean;
 
+  /** `new RuleLine(path, allowance)`. */
   constructor(path: string, allowance: boolean) {
     // An empty Disallow means everything is allowed.
     this.allowance = path === "" && !allowance ? true : allowance;
     this.path = quote(urlunparse(urlparse(path)));
   }
 
-  appliesTo(filename: string): boolean {
+  /** Whether this rule covers `filename` (a quoted path). */
+  applies_to(filename: string): boolean {
     return this.path === "*" || filename.startsWith(this.path);
   }
 
+  /** Python's `str()`: `Allow: <path>` or `Disallow: <path>`. */
   toString(): string {
     return `${this.allowance ? "Allow" : "Disallow"}: ${this.path}`;
   }
 }
 
-class Entry {
-  readonly useragents: string[] = [];
-  readonly rulelines: RuleLine[] = [];
+/**
+ * One group of a `robots.txt` file, as Python's
+ * `urllib.robotparser.Entry`: its user agents, its rule lines in order,
+ * and its `Crawl-delay` and `Request-rate`. A parser's `entries` and
+ * `default_entry` hold them.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { RobotFileParser } from "@pyport/web/urllib/robotparser";
+ * const rp = new RobotFileParser();
+ * rp.parse(["User-agent: FooBot", "Crawl-delay: 3", "Disallow: /private"]);
+ * const [entry] = rp.entries;
+ * deepEqual(entry?.useragents, ["FooBot"]);
+ * equal(entry?.delay, 3);
+ * equal(entry?.applies_to("foobot/2.1"), true);
+ * equal(entry?.allowance("/private/x"), false);
+ * equal(String(entry?.rulelines[0]), "Disallow: /private");
+ * ```
+ */
+export class Entry {
+  /** The `User-agent` names of this group, as written. */
+  useragents: string[] = [];
+  /** The `Allow` and `Disallow` lines, in order (the first match decides). */
+  rulelines: RuleLine[] = [];
+  /** The `Crawl-delay` in seconds, or `null`. */
   delay: number | null = null;
-  reqRate: RequestRate | null = null;
+  /** The `Request-rate`, or `null`. */
+  req_rate: RequestRate | null = null;
 
+  /** Python's `str()`: the group written back as `robots.txt` lines. */
   toString(): string {
     const lines = this.useragents.map((agent) => `User-agent: ${agent}`);
     if (this.delay !== null) lines.push(`Crawl-delay: ${this.delay}`);
-    if (this.reqRate !== null) {
+    if (this.req_rate !== null) {
       lines.push(
-        `Request-rate: ${this.reqRate.requests}/${this.reqRate.seconds}`,
+        `Request-rate: ${this.req_rate.requests}/${this.req_rate.seconds}`,
       );
     }
     lines.push(...this.rulelines.map(String));
@@ -160,7 +207,7 @@ class Entry {
   }
 
   /** Matches the agent's name (before any `/version`) as a substring, ignoring case. */
-  appliesTo(useragent: string): boolean {
+  applies_to(useragent: string): boolean {
     // Python's lower(): a letter cased only in a newer Unicode stays as is.
     const name = pyLower(useragent.split("/")[0] ?? "");
     return this.useragents.some((agent) =>
@@ -171,7 +218,7 @@ class Entry {
   /** The first rule whose path prefixes `filename` decides; none means allowed. */
   allowance(filename: string): boolean {
     for (const line of this.rulelines) {
-      if (line.appliesTo(filename)) return line.allowance;
+      if (line.applies_to(filename)) return line.allowance;
     }
     return true;
   }
@@ -215,9 +262,12 @@ export class RobotFileParser {
   allow_all = false;
   /** When the rules were last read or parsed (seconds since the epoch; 0 for never). */
   last_checked = 0;
-  #entries: Entry[] = [];
-  #sitemaps: string[] = [];
-  #defaultEntry: Entry | null = null;
+  /** The entries read so far for named user agents, in file order. */
+  entries: Entry[] = [];
+  /** The `Sitemap` URLs read so far, in order. */
+  sitemaps: string[] = [];
+  /** The first entry for `*`, consulted after every other; `null` if none. */
+  default_entry: Entry | null = null;
 
   /** `new RobotFileParser(url?)`. */
   constructor(url?: string);
@@ -283,9 +333,9 @@ export class RobotFileParser {
   #addEntry(entry: Entry): void {
     if (entry.useragents.includes("*")) {
       // Only the first catch-all entry counts, and it is consulted last.
-      this.#defaultEntry ??= entry;
+      this.default_entry ??= entry;
     } else {
-      this.#entries.push(entry);
+      this.entries.push(entry);
     }
   }
 
@@ -347,7 +397,7 @@ export class RobotFileParser {
               numbers.length === 2 && requests !== undefined &&
               seconds !== undefined && isDigits(requests) && isDigits(seconds)
             ) {
-              entry.reqRate = new RequestRate(
+              entry.req_rate = new RequestRate(
                 Number(requests),
                 Number(seconds),
               );
@@ -357,7 +407,7 @@ export class RobotFileParser {
           break;
         case "sitemap":
           // Sitemaps stand apart from user-agent groups, so the state stays.
-          this.#sitemaps.push(value);
+          this.sitemaps.push(value);
           break;
       }
     }
@@ -387,10 +437,10 @@ export class RobotFileParser {
   }
 
   #entryFor(useragent: string): Entry | null {
-    for (const entry of this.#entries) {
-      if (entry.appliesTo(useragent)) return entry;
+    for (const entry of this.entries) {
+      if (entry.applies_to(useragent)) return entry;
     }
-    return this.#defaultEntry;
+    return this.default_entry;
   }
 
   /**
@@ -408,12 +458,12 @@ export class RobotFileParser {
    */
   request_rate(useragent: string): RequestRate | null {
     if (!this.mtime()) return null;
-    return this.#entryFor(useragent)?.reqRate ?? null;
+    return this.#entryFor(useragent)?.req_rate ?? null;
   }
 
-  /** The `Sitemap` URLs, in order, or `null` when there are none. */
+  /** The `Sitemap` URLs, in order ({@linkcode sitemaps} itself), or `null` when there are none. */
   site_maps(): string[] | null {
-    return this.#sitemaps.length > 0 ? [...this.#sitemaps] : null;
+    return this.sitemaps.length > 0 ? this.sitemaps : null;
   }
 
   /**
@@ -422,9 +472,9 @@ export class RobotFileParser {
    * separated by a blank line.
    */
   toString(): string {
-    const entries = this.#defaultEntry === null
-      ? this.#entries
-      : [...this.#entries, this.#defaultEntry];
+    const entries = this.default_entry === null
+      ? this.entries
+      : [...this.entries, this.default_entry];
     return entries.map(String).join("\n\n");
   }
 }

@@ -5,8 +5,10 @@
  */
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import {
+  Entry,
   RequestRate,
   RobotFileParser,
+  RuleLine,
 } from "../../../urllib/robotparser/mod.ts";
 import { havePython313, pythonJson } from "../../_python.ts";
 
@@ -299,6 +301,59 @@ Deno.test("robots.txt: nothing is allowed before the rules are read; mtime and m
   equal(String(new RequestRate(2, 10)), "RequestRate(requests=2, seconds=10)");
 });
 
+Deno.test("RobotFileParser keeps Python's entries, default_entry and sitemaps, which can_fetch reads", () => {
+  // The values CPython 3.13 gives for the same lines.
+  const rp = new RobotFileParser();
+  rp.parse([
+    "User-agent: *",
+    "Disallow: /tmp",
+    "",
+    "User-agent: FooBot",
+    "User-agent: BarBot",
+    "Crawl-delay: 2",
+    "Request-rate: 3/15",
+    "Allow: /tmp/ok",
+    "Disallow: /",
+    "Sitemap: http://h/a.xml",
+    "Sitemap: http://h/b.xml",
+    "",
+    "User-agent: *",
+    "Disallow: /second-default",
+  ]);
+  equal(rp.entries.length, 1);
+  const [entry] = rp.entries;
+  ok(entry instanceof Entry);
+  deepEqual(entry.useragents, ["FooBot", "BarBot"]);
+  equal(entry.delay, 2);
+  equal(String(entry.req_rate), "RequestRate(requests=3, seconds=15)");
+  deepEqual(
+    entry.rulelines.map((line) => [line.path, line.allowance]),
+    [["/tmp/ok", true], ["/", false]],
+  );
+  ok(entry.rulelines[0] instanceof RuleLine);
+  equal(entry.applies_to("barbot/1.0"), true);
+  equal(entry.allowance("/tmp/ok/x"), true);
+  equal(entry.allowance("/x"), false);
+  // The first `*` entry is the default; a second one is dropped.
+  deepEqual(rp.default_entry?.useragents, ["*"]);
+  deepEqual(rp.default_entry?.rulelines.map(String), ["Disallow: /tmp"]);
+  deepEqual(rp.sitemaps, ["http://h/a.xml", "http://h/b.xml"]);
+  equal(rp.site_maps(), rp.sitemaps);
+  // The attributes are the parser's state, as in Python: changing them
+  // changes the answers.
+  rp.default_entry = null;
+  equal(rp.can_fetch("Other", "/tmp"), true);
+  rp.entries.length = 0;
+  equal(rp.can_fetch("FooBot", "/x"), true);
+  const added = new Entry();
+  added.useragents.push("*");
+  added.rulelines.push(new RuleLine("/no", false));
+  rp.entries.push(added);
+  equal(rp.can_fetch("Any", "/no/1"), false);
+  equal(rp.can_fetch("Any", "/yes"), true);
+  equal(String(rp), "User-agent: *\nDisallow: /no");
+});
+
 Deno.test("robots.txt: blank lines end an entry only when truly empty (not a lone newline)", () => {
   // With splitlines() a blank line is "" and closes the entry; with
   // readlines() it is "\n" and does not, exactly as in Python.
@@ -367,6 +422,11 @@ for text in data["files"]:
             "rate": [rate(a) for a, _ in data["questions"]],
             "maps": p.site_maps(),
             "str": str(p),
+            "entries": [
+                [e.useragents, [[l.path, l.allowance] for l in e.rulelines],
+                 e.delay, None if e.req_rate is None else list(e.req_rate)]
+                for e in p.entries + [p.default_entry] if e is not None],
+            "sitemaps": p.sitemaps,
         })
 print(json.dumps(out))
 `;
@@ -376,6 +436,8 @@ print(json.dumps(out))
     rate: unknown[];
     maps: unknown;
     str: string;
+    entries: unknown[];
+    sitemaps: string[];
   };
   const python = await pythonJson<PyRow[]>(script, {
     input: { files, questions },
@@ -409,6 +471,20 @@ print(json.dumps(out))
       );
       deepEqual(p.site_maps(), expected.maps, label);
       equal(String(p), expected.str, label);
+      const entries = p.default_entry === null
+        ? p.entries
+        : [...p.entries, p.default_entry];
+      deepEqual(
+        entries.map((e) => [
+          e.useragents,
+          e.rulelines.map((line) => [line.path, line.allowance]),
+          e.delay,
+          e.req_rate === null ? null : [...e.req_rate],
+        ]),
+        expected.entries,
+        label,
+      );
+      deepEqual(p.sitemaps, expected.sitemaps, label);
     }
   }
 });
