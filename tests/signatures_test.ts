@@ -16,7 +16,8 @@
  * tuple helpers, every other public method by name, and the instance
  * attributes of the classes re-exported from http.client, http.cookiejar,
  * urllib.response, ssl and the built-ins (those checked with the methods
- * they inherit from email.message.Message, io and _ssl).
+ * they inherit from email.message.Message, io and _ssl), and of the
+ * ported classes whose instances hold state (the generator's SAMPLES).
  * What we leave out on purpose is in NOT_ATTRIBUTES, NOT_METHODS and
  * OTHER_SHAPES, each with why.
  *
@@ -253,6 +254,12 @@ const INSTANCES: Record<string, () => object> = {
     new request.HTTPPasswordMgrWithPriorAuth(),
   "urllib.request.OpenerDirector": () => new request.OpenerDirector(),
   "urllib.robotparser.RequestRate": () => new robotparser.RequestRate(3, 15),
+  "urllib.robotparser.RuleLine": () => new robotparser.RuleLine("/p", false),
+  "urllib.error.URLError": () => new error.URLError("reason"),
+  "urllib.error.HTTPError": () =>
+    new error.HTTPError("http://h/", 404, "Not Found", null as never, null),
+  "urllib.error.ContentTooShortError": () =>
+    new error.ContentTooShortError("message", new Uint8Array(0)),
   "socketserver.BaseServer": () =>
     new (socketserver.BaseServer as unknown as AnyClass)(
       ADDRESS,
@@ -397,6 +404,14 @@ const NOT_ATTRIBUTES: Record<string, string> = {
   "urllib.response.addinfourl.file":
     "tempfile's wrapper's, which Python's addinfourl is built on; as above",
   "urllib.response.addinfourl.name": "as above",
+  "urllib.error.HTTPError.file":
+    "the file wrapper's name for what HTTPError keeps as fp, which it has (README: Differences from Python)",
+  "urllib.request.HTTPPasswordMgr.passwd":
+    "Python's store, a dict keyed by tuples of reduced URIs, which JavaScript cannot key by value: read through add_password and find_user_password (README: Differences from Python)",
+  "urllib.request.HTTPPasswordMgrWithDefaultRealm.passwd": "as above",
+  "urllib.request.HTTPPasswordMgrWithPriorAuth.passwd": "as above",
+  "urllib.request.HTTPPasswordMgrWithPriorAuth.authenticated":
+    "as above, through update_authenticated and is_authenticated",
   "ssl.SSLContext.hostname_checks_common_name":
     "rustls matches names against subjectAltName only (README: Differences from Python)",
   "ssl.SSLContext.keylog_filename": NO_TLS_KNOBS,
