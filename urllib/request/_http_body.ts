@@ -179,15 +179,22 @@ class ChunkedBody extends ConnectionBody {
   #done = false;
   #lostAtSize = false;
 
-  #cut(): IncompleteRead {
+  /** Closes the connection; the error for a body cut short there. */
+  #cut(
+    partial: Uint8Array = EMPTY,
+    expected: number | null = null,
+  ): IncompleteRead {
     this.close();
-    return new IncompleteRead(EMPTY);
+    return new IncompleteRead(partial, expected);
   }
 
   /** Bytes left in the current chunk, reading the next size line when needed; null at the end. */
   async #chunkLeft(): Promise<number | null> {
     if (this.#left === 0) {
-      if ((await this.conn.readExactly(2)).length < 2) throw this.#cut();
+      // As http.client's _safe_read(2): what came of the CR LF, and how
+      // many of its bytes are missing.
+      const crlf = await this.conn.readExactly(2);
+      if (crlf.length < 2) throw this.#cut(crlf.slice(), 2 - crlf.length);
       this.#left = null;
     }
     if (this.#left === null) {

@@ -187,8 +187,12 @@ export class addinfourl implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   #released = false;
   /** The source met its end (and its socket is closed). */
   #exhausted = false;
-  /** A chunked body was cut short: every later read fails too, as Python's. */
-  #cutShort = false;
+  /**
+   * A chunked body was cut short: every later read fails too, as Python's,
+   * asking again for what the cut read asked (`expected` of the repeated
+   * error: `null` inside a chunk's data, 2 at its CR LF).
+   */
+  #cutShort: { expected: number | null } | null = null;
   /** A read timed out: the body can no longer be trusted to continue. */
   #timedOut = false;
   /**
@@ -306,7 +310,9 @@ export class addinfourl implements AsyncIterable<Uint8Array<ArrayBuffer>> {
     // Python's socket file refuses every read after a timeout, rather than
     // let a retry take what follows the lost bytes, or an end, for the rest.
     if (this.#timedOut) throw timedOutObject();
-    if (this.#cutShort) throw new IncompleteRead(EMPTY);
+    if (this.#cutShort) {
+      throw new IncompleteRead(EMPTY, this.#cutShort.expected);
+    }
     if (this.#released || this.#exhausted) return null;
     let n: number | null;
     try {
@@ -321,7 +327,13 @@ export class addinfourl implements AsyncIterable<Uint8Array<ArrayBuffer>> {
         // A chunk-size line that never came whole, or is no size, ends the
         // body for good, as http.client closes the connection there.
         if (this.#source.lostAtSize?.()) this.#release();
-        else this.#cutShort = true;
+        else {
+          this.#cutShort ??= {
+            expected: error.expected === null
+              ? null
+              : error.partial.length + error.expected,
+          };
+        }
       } else if (!(error instanceof URLError)) this.#release();
       throw error;
     }
@@ -368,14 +380,14 @@ export class addinfourl implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   /**
    * The error for a read that met `error` after `got` bytes of `data`: an
    * {@linkcode IncompleteRead} from a chunked body becomes Python's, whose
-   * `partial` holds the complete chunks this read received.
+   * `partial` holds the complete chunks this read received and whose
+   * `expected` is `None` (http.client's `_read_chunked` makes a new one).
    */
   #failedRead(error: unknown, data: Uint8Array, got: number): unknown {
     if (!(error instanceof IncompleteRead)) return error;
     const unfinished = this.#source.unfinishedChunk?.() ?? 0;
     return new IncompleteRead(
       data.slice(0, got - Math.min(got, unfinished)),
-      error.expected,
     );
   }
 
@@ -443,6 +455,10 @@ export class addinfourl implements AsyncIterable<Uint8Array<ArrayBuffer>> {
       try {
         got = await this.#fill(buffer);
       } catch (error) {
+        // http.client's read1 lets the chunk reader's IncompleteRead through
+        // as it is: at a chunk's CR LF, `partial` is what came of it and
+        // `expected` what is missing.
+        if (error instanceof IncompleteRead) throw error;
         throw this.#failedRead(error, buffer, 0);
       }
       data = got === null ? EMPTY : buffer.subarray(0, got);

@@ -601,6 +601,76 @@ export const CASES: Case[] = [
     ops: [["read1", 20], ["read"], ["isclosed"]],
     want: [null, "Hello123\r\nHello123\r\n", "Hello123\r\n", true],
   },
+  {
+    cpython:
+      "read1 cut inside a chunk's CR LF: http.client's _safe_read(2) error, what came of the CR LF and how much is missing",
+    reply: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r",
+    ops: [["read1", 100], ["read1", 100], ["read1", 100], ["isclosed"], [
+      "read",
+    ]],
+    want: [
+      null,
+      "abc",
+      {
+        error: "IncompleteRead",
+        message: "IncompleteRead(1 bytes read, 1 more expected)",
+        partial: "\r",
+        expected: 1,
+      },
+      {
+        error: "IncompleteRead",
+        message: "IncompleteRead(0 bytes read, 2 more expected)",
+        partial: "",
+        expected: 2,
+      },
+      false,
+      {
+        error: "IncompleteRead",
+        message: "IncompleteRead(0 bytes read)",
+        partial: "",
+        expected: null,
+      },
+    ],
+  },
+  {
+    cpython:
+      "read1 cut right after a chunk's data: the whole CR LF missing, at every read1",
+    reply: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc",
+    ops: [["read1"], ["read1"], ["read1", 2]],
+    want: [
+      null,
+      "abc",
+      {
+        error: "IncompleteRead",
+        message: "IncompleteRead(0 bytes read, 2 more expected)",
+        partial: "",
+        expected: 2,
+      },
+      {
+        error: "IncompleteRead",
+        message: "IncompleteRead(0 bytes read, 2 more expected)",
+        partial: "",
+        expected: 2,
+      },
+    ],
+  },
+  {
+    cpython: "read1 cut inside a chunk's data: no expected",
+    reply: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc",
+    ops: [["read1", 2], ["read1", 2], ["read1", 2], ["isclosed"]],
+    want: [
+      null,
+      "ab",
+      "c",
+      {
+        error: "IncompleteRead",
+        message: "IncompleteRead(0 bytes read)",
+        partial: "",
+        expected: null,
+      },
+      false,
+    ],
+  },
   ...Object.entries(EXTENDED).flatMap(([cls, reply]): Case[] => [
     {
       cpython: `${cls}.test_readline`,
