@@ -396,7 +396,6 @@ const NOT_ATTRIBUTES: Record<string, string> = {
   "http.client.HTTPMessage.policy": HEADERS_ONLY,
   "http.client.HTTPMessage.preamble": HEADERS_ONLY,
   "http.client.HTTPResponse.chunk_left": NO_CONNECTION_STATE,
-  "http.client.HTTPResponse.chunked": NO_CONNECTION_STATE,
   "http.client.HTTPResponse.fp": NO_CONNECTION_STATE,
   "http.client.HTTPResponse.will_close": NO_CONNECTION_STATE,
   "urllib.response.addinfourl.fp":

@@ -109,6 +109,8 @@ export interface ErrorBody {
   readonly version?: number;
   /** An HTTP response's body bytes still to come, `null` when unknown. */
   readonly length?: number | null;
+  /** Whether an HTTP response's body is framed in chunks. */
+  readonly chunked?: boolean;
 }
 
 /**
@@ -336,6 +338,11 @@ export class HTTPError extends URLError {
   /** The response's body bytes still to come; `null` when unknown. */
   get length(): number | null {
     return this.fp?.length ?? null;
+  }
+
+  /** Whether the response's body is framed in chunks (its `chunked`). */
+  get chunked(): boolean {
+    return this.fp?.chunked ?? false;
   }
 
   /** Closes the underlying response. */

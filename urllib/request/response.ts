@@ -838,6 +838,26 @@ export class HTTPResponse extends addinfourl {
   }
 
   /**
+   * Python's `chunked`: whether the body is framed in chunks, by the
+   * response's `Transfer-Encoding: chunked` (as http.client decides it, so
+   * also for a `HEAD`, 204 or 304 response that has no body).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { HTTPMessage, HTTPResponse } from "@pyport/web/urllib/request";
+   * const headers = new HTTPMessage([["Transfer-Encoding", "chunked"]]);
+   * const resp = new HTTPResponse(new Uint8Array(0), headers, "http://h/", 204, "No Content");
+   * equal(resp.chunked, true);
+   * equal(new HTTPResponse(new Uint8Array(0), null, "http://h/", 200, "OK").chunked, false);
+   * ```
+   */
+  get chunked(): boolean {
+    const te = this.headers?.get("transfer-encoding") ?? null;
+    return te !== null && te.toLowerCase() === "chunked";
+  }
+
+  /**
    * Python's `getheader(name, default)`: values of `name` joined with ", ";
    * a default that is a list (any iterable but a string) is joined so too.
    */

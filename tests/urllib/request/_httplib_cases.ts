@@ -671,6 +671,46 @@ export const CASES: Case[] = [
       false,
     ],
   },
+  {
+    cpython: "HTTPResponse.chunked: a chunked body, before and after reading",
+    reply:
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    ops: [["chunked"], ["length"], ["read"], ["chunked"]],
+    want: [null, true, null, "abc", true],
+  },
+  {
+    cpython: "HTTPResponse.chunked: a Content-Length body",
+    reply: `${CL10}${HELLO}`,
+    ops: [["chunked"], ["read"]],
+    want: [null, false, HELLO],
+  },
+  {
+    cpython:
+      "HTTPResponse.chunked: another coding before chunked is read to the close",
+    reply:
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc",
+    ops: [["chunked"], ["read"]],
+    want: [null, false, "3\r\nabc"],
+  },
+  {
+    cpython:
+      "HTTPResponse.chunked through HTTPError, as Python's passes it to its response",
+    reply:
+      "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    ops: [["chunked"], ["read"]],
+    want: [
+      { error: "HTTPError", message: "HTTP Error 404: Not Found" },
+      true,
+      "abc",
+    ],
+  },
+  {
+    cpython: "HTTPResponse.chunked: a HEAD response says so, with no body",
+    reply: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    method: "HEAD",
+    ops: [["chunked"], ["read"]],
+    want: [null, true, ""],
+  },
   ...Object.entries(EXTENDED).flatMap(([cls, reply]): Case[] => [
     {
       cpython: `${cls}.test_readline`,

@@ -592,6 +592,7 @@ Deno.test("error statuses throw HTTPError, which is a readable response", async 
     equal(e.getheader("X-Missing", "none"), "none");
     deepEqual(e.getheaders(), e.headers?.items());
     equal(e.version, 11);
+    equal(e.chunked, false);
     equal(e.length, "status 418".length);
     equal(e.isclosed(), false);
     equal(text(await e.read()), "status 418");
