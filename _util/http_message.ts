@@ -20,7 +20,7 @@ import {
   unquoteParam,
 } from "./mime_params.ts";
 
-import { optionalArg, pyArgs } from "./py_args.ts";
+import { type MixedArgs, optionalArg, pyArgs } from "./py_args.ts";
 import { pyRepr } from "./py_repr.ts";
 import { pyRstrip, pyStrip } from "./py_str.ts";
 import { typeName } from "./py_type_name.ts";
@@ -536,10 +536,13 @@ export class HTTPMessage implements Iterable<string> {
     header?: string,
     unquote?: boolean,
   ): [string, ParamValue][] | T;
-  /** `failobj` by position, the rest by keyword. */
+  /** Some by position, the rest by keyword: `get_params(null, { header })`. */
   get_params<T>(
-    failobj: T,
-    options: Omit<ParamOptions<T>, "failobj">,
+    ...args: MixedArgs<
+      [failobj?: T, header?: string, unquote?: boolean],
+      ParamOptions<T>,
+      ["failobj", "header", "unquote"]
+    >
   ): [string, ParamValue][] | T;
   /** Keyword form: `get_params({ failobj, header, unquote })`. */
   get_params<T>(options: ParamOptions<T>): [string, ParamValue][] | T;
@@ -574,11 +577,14 @@ export class HTTPMessage implements Iterable<string> {
     header?: string,
     unquote?: boolean,
   ): ParamValue | T;
-  /** `failobj` by position, the rest by keyword. */
+  /** Some by position, the rest by keyword: `get_param(param, null, { header })`. */
   get_param<T>(
     param: string,
-    failobj: T,
-    options: Omit<ParamOptions<T>, "failobj">,
+    ...args: MixedArgs<
+      [failobj?: T, header?: string, unquote?: boolean],
+      ParamOptions<T>,
+      ["failobj", "header", "unquote"]
+    >
   ): ParamValue | T;
   /** Keyword form: `get_param(param, { failobj, header, unquote })`. */
   get_param<T>(param: string, options: ParamOptions<T>): ParamValue | T;
@@ -680,10 +686,17 @@ export class HTTPMessage implements Iterable<string> {
     unixfrom?: boolean,
     maxheaderlen?: number,
     policy?: null,
-    options?: AsStringOptions,
   ): string;
   /** Keyword form: `as_string({ unixfrom, maxheaderlen, policy })`. */
   as_string(options: AsStringOptions): string;
+  /** Some by position, the rest by keyword: `as_string(false, { policy: null })`. */
+  as_string(
+    ...args: MixedArgs<
+      [unixfrom?: boolean, maxheaderlen?: number, policy?: null],
+      AsStringOptions,
+      ["unixfrom", "maxheaderlen", "policy"]
+    >
+  ): string;
   as_string(...args: unknown[]): string {
     if (args.length > 0) {
       const { maxheaderlen, policy } = pyArgs({

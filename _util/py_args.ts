@@ -34,6 +34,54 @@ export interface PyArgsSpec<T> {
   readonly objectParams?: readonly (keyof T & string)[];
 }
 
+/**
+ * Python's mixed call form, as the type of a rest parameter: some optional
+ * arguments by position, the rest by keyword, as Python's
+ * `quote(s, "/", "utf-8", errors="strict")` is `quote(s, "/", "utf-8", {
+ * errors: "strict" })`. `Positional` lists the parameters Python takes by
+ * position, in its order (a labelled tuple: editors show the labels);
+ * `Keywords` is the options object, naming those (as `Names`, in the same
+ * order) and any keyword-only ones. A call gives a non-empty prefix of
+ * `Positional` (`undefined` standing for a value not given) and then one
+ * object with keywords for the parameters after it; a keyword naming a
+ * parameter already given by position does not type-check, as Python
+ * refuses it ("got multiple values"). The all-positional and all-keyword
+ * forms are overloads of their own, which name each parameter.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { MixedArgs } from "./py_args.ts";
+ * interface Options { sep?: string; end?: string; flush?: boolean }
+ * function show(
+ *   value: string,
+ *   ...args: MixedArgs<[sep?: string, end?: string], Options, ["sep", "end"]>
+ * ): number {
+ *   return value.length + args.length;
+ * }
+ * equal(show("x", "-", { end: "" }), 3);
+ * equal(show("x", "-", "", { flush: true }), 4);
+ * ```
+ */
+export type MixedArgs<
+  Positional extends readonly unknown[],
+  Keywords,
+  Names extends readonly (keyof Keywords)[],
+> = Required<Positional> extends readonly [...infer Init, unknown]
+  ? Names extends
+    readonly [...infer InitNames extends (keyof Keywords)[], unknown]
+    // All of Positional, then the keywords left (keyword-only ones).
+    ?
+      | ([keyof Omit<Keywords, Names[number]>] extends [never] ? never
+        : [
+          ...{ [I in keyof Positional]-?: Positional[I] | undefined },
+          keywords: Omit<Keywords, Names[number]>,
+        ])
+      // Or fewer by position.
+      | MixedArgs<Init, Keywords, InitNames>
+  : never
+  : never;
+
 /** Whether a value is a plain `{...}` object (the shape of a keywords bag). */
 export function isPlainObject(
   value: unknown,

@@ -56,6 +56,8 @@ export {
 export type { RequestReader, ResponseWriter } from "./io.ts";
 // Python's bytes-like objects: what `wfile.write` takes.
 export type { BytesLike } from "../_util/bytes_like.ts";
+// Python's mixed call form: `msg.get_param(name, null, { header })`.
+export type { MixedArgs } from "../_util/py_args.ts";
 export { responses } from "./responses.ts";
 export {
   SimpleHTTPRequestHandler,

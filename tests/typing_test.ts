@@ -5,7 +5,7 @@
  * this file, so an `@ts-expect-error` line that stops erring, or a plain line
  * that starts to, fails the suite; the tests also run the code.
  */
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import {
   BaseRequestHandler,
   type DatagramRequest,
@@ -22,18 +22,33 @@ import {
   type addinfourl,
   build_opener,
   Cookie,
+  create_default_context,
   HTTPDefaultErrorHandler,
   HTTPErrorProcessor,
   type HTTPMessage,
+  HTTPMessage as Message,
   HTTPRedirectHandler,
   HTTPResponse,
+  HTTPSHandler,
   MozillaCookieJar,
   pathname2url,
   Request as UrllibRequest,
+  SSLContext,
+  SSLError,
   urlopen,
   urlretrieve,
 } from "../urllib/request/mod.ts";
 import { HTTPError } from "../urllib/error.ts";
+import {
+  parse_qs,
+  parse_qsl,
+  quote,
+  quote_plus,
+  unquote,
+  unquote_plus,
+  urlencode,
+  urlsplit,
+} from "../urllib/parse/mod.ts";
 import {
   BaseHTTPRequestHandler,
   createFetchHandler,
@@ -369,4 +384,142 @@ Deno.test("the socketserver docs' first handler, a BaseRequestHandler calling re
     // @ts-expect-error a stream handler given to a datagram server
     new UDPServer(["127.0.0.1", 0], MyTCPHandler, false);
   equal(typeof refuse, "function");
+});
+
+Deno.test("Python's mixed call forms type-check and run: some optional arguments by position, the rest in one options object, as Python's f(a, b, c=...)", async () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  // quote(s, "/", "latin-1", errors="strict") and its family.
+  equal(quote("é x/", "/", "latin-1", { errors: "strict" }), "%E9%20x/");
+  equal(quote("é x/", "", { encoding: "latin-1" }), "%E9%20x%2F");
+  equal(quote_plus("é x/", "/", "latin-1", { errors: "strict" }), "%E9+x/");
+  equal(unquote("%E9", "latin-1", { errors: "strict" }), "é");
+  equal(unquote_plus("%E9+", "latin-1", { errors: "strict" }), "é ");
+  // parse_qs(qs, True, False, separator=";") at every depth, str and bytes.
+  const qs = "a=1;b=;a=2";
+  const want = parse_qs(qs, { keep_blank_values: true, separator: ";" });
+  deepEqual(want, { a: ["1", "2"], b: [""] });
+  deepEqual(parse_qs(qs, true, false, { separator: ";" }), want);
+  deepEqual(parse_qs(qs, true, false, "utf-8", { separator: ";" }), want);
+  deepEqual(
+    parse_qs(qs, true, false, "utf-8", "strict", 10, { separator: ";" }),
+    want,
+  );
+  deepEqual(parse_qsl(qs, true, false, "utf-8", "strict", { separator: ";" }), [
+    ["a", "1"],
+    ["b", ""],
+    ["a", "2"],
+  ]);
+  const pairs = parse_qsl(bytes(qs), true, false, { separator: ";" });
+  deepEqual(pairs.map((pair) => pair.map((b) => b.length)), [[1, 1], [1, 0], [
+    1,
+    1,
+  ]]);
+  equal(parse_qs(bytes(qs), true, false, "utf-8", { separator: ";" }).size, 2);
+  // urlencode(q, True, "/", "utf-8", quote_via=quote).
+  const query = { a: ["x y", "/"] };
+  equal(
+    urlencode(query, true, "/", "utf-8", { quote_via: quote }),
+    "a=x%20y&a=/",
+  );
+  equal(urlencode(query, true, "/", { quote_via: quote }), "a=x%20y&a=/");
+  equal(
+    urlencode(query, true, "/", "utf-8", "strict", { quote_via: quote }),
+    "a=x%20y&a=/",
+  );
+  // A result's encode("ascii", errors="strict") and decode.
+  const split = urlsplit("http://h/p").encode("ascii", { errors: "strict" });
+  equal(
+    String(split.decode("ascii", { errors: "strict" })),
+    String(urlsplit("http://h/p")),
+  );
+  // urlopen(url, data, timeout, context=ctx) and OpenerDirector.open(url, data, timeout=5).
+  await using opened = await urlopen("data:,x", null, 5, {
+    context: create_default_context(),
+  });
+  equal(new TextDecoder().decode(await opened.read()), "x");
+  await using again = await build_opener().open("data:,y", null, {
+    timeout: 5,
+  });
+  equal(new TextDecoder().decode(await again.read()), "y");
+  // Request(url, data, headers, origin_req_host, method="PUT").
+  const req = new UrllibRequest("http://h/", null, { "X-A": "1" }, "o", {
+    method: "PUT",
+  });
+  deepEqual([req.get_method(), req.origin_req_host, req.get_header("X-a")], [
+    "PUT",
+    "o",
+    "1",
+  ]);
+  const later = new UrllibRequest("http://h/", null, {}, "o", true, {
+    method: "PUT",
+  });
+  deepEqual([later.get_method(), later.unverifiable], ["PUT", true]);
+  // urlretrieve(url, path, None, data=None) and urlretrieve(url, path, reporthook=hook).
+  const path = await Deno.makeTempFile();
+  try {
+    const blocks: number[] = [];
+    await urlretrieve("data:,abc", path, null, { data: null });
+    await urlretrieve("data:,abc", path, { reporthook: (n) => blocks.push(n) });
+    equal(await Deno.readTextFile(path), "abc");
+    ok(blocks.length > 0);
+    // FileCookieJar(path, False, policy=None), jar.save(path, True, ignore_expires=True), clear(d, p, name=n).
+    const jar = new MozillaCookieJar(path, false, { policy: null });
+    equal(jar.filename, path);
+    jar.set_cookie(
+      new Cookie({ name: "sid", value: "1", domain: "h.test", discard: true }),
+    );
+    await jar.save(path, true, { ignore_expires: true });
+    const read = new MozillaCookieJar(null, { delayload: false });
+    await read.load(path, true, { ignore_expires: true });
+    equal(read.length, 1);
+    throws(() => read.clear("h.test", "/", { name: "other" }), RangeError);
+    read.clear("h.test", "/", { name: "sid" });
+    equal(read.length, 0);
+  } finally {
+    await Deno.remove(path);
+  }
+  // HTTPSHandler(0, None, check_hostname=False); load_verify_locations(None, None, cadata=...).
+  equal(
+    new HTTPSHandler(0, null, { check_hostname: false }).context
+      ?.check_hostname,
+    false,
+  );
+  throws(
+    () => new SSLContext().load_verify_locations(null, null, { cadata: "x" }),
+    SSLError,
+  );
+  // msg.get_param("charset", None, "content-type", unquote=False), msg.as_string(False, 0, policy=None).
+  const msg = new Message([["Content-Type", 'text/plain; charset="utf-8"']]);
+  equal(
+    msg.get_param("charset", null, "content-type", { unquote: false }),
+    '"utf-8"',
+  );
+  deepEqual(msg.get_params(null, "content-type", { unquote: true }), [
+    ["text/plain", ""],
+    ["charset", "utf-8"],
+  ]);
+  equal(msg.as_string(false, 0, { policy: null }), msg.as_string());
+  // A keyword naming a parameter already given by position: Python's
+  // "got multiple values", refused by the types too.
+  throws(
+    // @ts-expect-error safe given twice
+    () => quote("a", "/", { safe: "" }),
+    /multiple values for argument 'safe'/,
+  );
+  throws(
+    // @ts-expect-error strict_parsing given twice
+    () => parse_qs(qs, true, false, { strict_parsing: true }),
+    /multiple values for argument 'strict_parsing'/,
+  );
+  await rejects(
+    // @ts-expect-error timeout given twice
+    async () => await urlopen("data:,x", null, 5, { timeout: 5 }),
+    { name: "TypeError", message: /multiple values for argument 'timeout'/ },
+  );
+  const headers = {};
+  throws(
+    // @ts-expect-error data given twice
+    () => new UrllibRequest("http://h/", null, headers, "o", { data: null }),
+    /multiple values for argument 'data'/,
+  );
 });

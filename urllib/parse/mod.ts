@@ -61,6 +61,8 @@ export {
   unquote_to_bytes,
   type UnquoteOptions,
 } from "./quote.ts";
+// Python's mixed call form: `quote(s, "/", "utf-8", { errors })`.
+export type { MixedArgs } from "../../_util/py_args.ts";
 export {
   BytesKeyMap,
   parse_qs,

@@ -12,6 +12,7 @@ import { latin1Decode } from "../../_util/latin1.ts";
 import {
   isPlainObject,
   missingArguments,
+  type MixedArgs,
   pyArgs,
 } from "../../_util/py_args.ts";
 import { quotePlusImpl, unquoteBytes, unquoteImpl } from "./_quote_impl.ts";
@@ -294,11 +295,31 @@ export function parse_qsl(
   qs: string | null,
   options: ParseQsOptions,
 ): [string, string][];
-/** Python's `parse_qsl` with `keep_blank_values` positional, the rest as keywords. */
+/**
+ * Python's `parse_qsl` with some arguments by position and the rest as
+ * keywords: `parse_qsl(qs, true, false, { separator: ";" })`.
+ */
 export function parse_qsl(
   qs: string | null,
-  keep_blank_values: boolean | undefined,
-  options: Omit<ParseQsOptions, "keep_blank_values">,
+  ...args: MixedArgs<
+    [
+      keep_blank_values?: boolean,
+      strict_parsing?: boolean,
+      encoding?: string,
+      errors?: string,
+      max_num_fields?: number | null,
+      separator?: string | Uint8Array,
+    ],
+    ParseQsOptions,
+    [
+      "keep_blank_values",
+      "strict_parsing",
+      "encoding",
+      "errors",
+      "max_num_fields",
+      "separator",
+    ]
+  >
 ): [string, string][];
 /** Python's `parse_qsl` on bytes: bytes pairs. */
 export function parse_qsl(
@@ -315,11 +336,28 @@ export function parse_qsl(
   qs: Uint8Array,
   options: ParseQsOptions,
 ): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][];
-/** Python's `parse_qsl` on bytes, `keep_blank_values` positional. */
+/** Python's `parse_qsl` on bytes, some arguments by position, the rest as keywords. */
 export function parse_qsl(
   qs: Uint8Array,
-  keep_blank_values: boolean | undefined,
-  options: Omit<ParseQsOptions, "keep_blank_values">,
+  ...args: MixedArgs<
+    [
+      keep_blank_values?: boolean,
+      strict_parsing?: boolean,
+      encoding?: string,
+      errors?: string,
+      max_num_fields?: number | null,
+      separator?: string | Uint8Array,
+    ],
+    ParseQsOptions,
+    [
+      "keep_blank_values",
+      "strict_parsing",
+      "encoding",
+      "errors",
+      "max_num_fields",
+      "separator",
+    ]
+  >
 ): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][];
 export function parse_qsl(
   qs: string | Uint8Array | null,
@@ -360,11 +398,31 @@ export function parse_qs(
   qs: string | null,
   options: ParseQsOptions,
 ): Record<string, string[]>;
-/** Python's `parse_qs` with `keep_blank_values` positional, the rest as keywords. */
+/**
+ * Python's `parse_qs` with some arguments by position and the rest as
+ * keywords: `parse_qs(qs, true, false, { separator: ";" })`.
+ */
 export function parse_qs(
   qs: string | null,
-  keep_blank_values: boolean | undefined,
-  options: Omit<ParseQsOptions, "keep_blank_values">,
+  ...args: MixedArgs<
+    [
+      keep_blank_values?: boolean,
+      strict_parsing?: boolean,
+      encoding?: string,
+      errors?: string,
+      max_num_fields?: number | null,
+      separator?: string | Uint8Array,
+    ],
+    ParseQsOptions,
+    [
+      "keep_blank_values",
+      "strict_parsing",
+      "encoding",
+      "errors",
+      "max_num_fields",
+      "separator",
+    ]
+  >
 ): Record<string, string[]>;
 /** Python's `parse_qs` on bytes: a map from name bytes to value bytes. */
 export function parse_qs(
@@ -381,11 +439,28 @@ export function parse_qs(
   qs: Uint8Array,
   options: ParseQsOptions,
 ): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
-/** Python's `parse_qs` on bytes, `keep_blank_values` positional. */
+/** Python's `parse_qs` on bytes, some arguments by position, the rest as keywords. */
 export function parse_qs(
   qs: Uint8Array,
-  keep_blank_values: boolean | undefined,
-  options: Omit<ParseQsOptions, "keep_blank_values">,
+  ...args: MixedArgs<
+    [
+      keep_blank_values?: boolean,
+      strict_parsing?: boolean,
+      encoding?: string,
+      errors?: string,
+      max_num_fields?: number | null,
+      separator?: string | Uint8Array,
+    ],
+    ParseQsOptions,
+    [
+      "keep_blank_values",
+      "strict_parsing",
+      "encoding",
+      "errors",
+      "max_num_fields",
+      "separator",
+    ]
+  >
 ): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
 export function parse_qs(
   qs: string | Uint8Array | null,
@@ -547,18 +622,23 @@ export function urlencode(
   query: UrlencodeQuery,
   options: UrlencodeOptions,
 ): string;
-/** Python's `urlencode` with `doseq` positional and the rest as keywords. */
+/**
+ * Python's `urlencode` with some arguments by position and the rest as
+ * keywords: `urlencode(query, true, "", "utf-8", { quote_via: quote })`.
+ */
 export function urlencode(
   query: UrlencodeQuery,
-  doseq: boolean | undefined,
-  options: Omit<UrlencodeOptions, "doseq">,
-): string;
-/** Python's `urlencode` with `doseq` and `safe` positional, the rest as keywords. */
-export function urlencode(
-  query: UrlencodeQuery,
-  doseq: boolean | undefined,
-  safe: string | Uint8Array | undefined,
-  options: Omit<UrlencodeOptions, "doseq" | "safe">,
+  ...args: MixedArgs<
+    [
+      doseq?: boolean,
+      safe?: string | Uint8Array,
+      encoding?: string | null,
+      errors?: string | null,
+      quote_via?: QuoteVia,
+    ],
+    UrlencodeOptions,
+    ["doseq", "safe", "encoding", "errors", "quote_via"]
+  >
 ): string;
 export function urlencode(query: UrlencodeQuery, ...args: unknown[]): string {
   if (query === undefined) throw missingArguments("urlencode", ["query"]);

@@ -16,7 +16,11 @@ import {
   unquoteBytes,
   unquoteImpl,
 } from "./_quote_impl.ts";
-import { missingArguments, pyArgs } from "../../_util/py_args.ts";
+import {
+  missingArguments,
+  type MixedArgs,
+  pyArgs,
+} from "../../_util/py_args.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import { onlyOneArgument } from "./_split_args.ts";
 
@@ -88,11 +92,21 @@ export function quote(
   string: string | Uint8Array,
   options: QuoteOptions,
 ): string;
-/** Python's `quote` with `safe` positional and the rest as keywords. */
+/**
+ * Python's `quote` with some arguments by position and the rest as keywords:
+ * `quote(s, "/", "utf-8", { errors: "strict" })`.
+ */
 export function quote(
   string: string | Uint8Array,
-  safe: string | Uint8Array | undefined,
-  options: Omit<QuoteOptions, "safe">,
+  ...args: MixedArgs<
+    [
+      safe?: string | Uint8Array,
+      encoding?: string | null,
+      errors?: string | null,
+    ],
+    QuoteOptions,
+    ["safe", "encoding", "errors"]
+  >
 ): string;
 export function quote(string: string | Uint8Array, ...args: unknown[]): string {
   if (string === undefined) throw missingArguments("quote", ["string"]);
@@ -125,11 +139,21 @@ export function quote_plus(
   string: string | Uint8Array,
   options: QuoteOptions,
 ): string;
-/** Python's `quote_plus` with `safe` positional and the rest as keywords. */
+/**
+ * Python's `quote_plus` with some arguments by position and the rest as keywords:
+ * `quote_plus(s, "/", "utf-8", { errors: "strict" })`.
+ */
 export function quote_plus(
   string: string | Uint8Array,
-  safe: string | Uint8Array | undefined,
-  options: Omit<QuoteOptions, "safe">,
+  ...args: MixedArgs<
+    [
+      safe?: string | Uint8Array,
+      encoding?: string | null,
+      errors?: string | null,
+    ],
+    QuoteOptions,
+    ["safe", "encoding", "errors"]
+  >
 ): string;
 export function quote_plus(
   string: string | Uint8Array,
@@ -204,11 +228,14 @@ export function unquote(
   string: string | Uint8Array,
   options: UnquoteOptions,
 ): string;
-/** Python's `unquote` with `encoding` positional and `errors` as a keyword. */
+/** Python's `unquote` with `encoding` by position, `errors` as a keyword. */
 export function unquote(
   string: string | Uint8Array,
-  encoding: string | null | undefined,
-  options: Omit<UnquoteOptions, "encoding">,
+  ...args: MixedArgs<
+    [encoding?: string | null, errors?: string | null],
+    UnquoteOptions,
+    ["encoding", "errors"]
+  >
 ): string;
 export function unquote(
   string: string | Uint8Array,
@@ -239,11 +266,14 @@ export function unquote_plus(
 ): string;
 /** Python's `unquote_plus` with keyword options. */
 export function unquote_plus(string: string, options: UnquoteOptions): string;
-/** Python's `unquote_plus` with `encoding` positional and `errors` as a keyword. */
+/** Python's `unquote_plus` with `encoding` by position, `errors` as a keyword. */
 export function unquote_plus(
   string: string,
-  encoding: string | null | undefined,
-  options: Omit<UnquoteOptions, "encoding">,
+  ...args: MixedArgs<
+    [encoding?: string | null, errors?: string | null],
+    UnquoteOptions,
+    ["encoding", "errors"]
+  >
 ): string;
 export function unquote_plus(string: string, ...args: unknown[]): string {
   if (string === undefined) throw missingArguments("unquote_plus", ["string"]);

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { pyArgs } from "../../_util/py_args.ts";
+import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import {
   asDict,
   checkAllGiven,
@@ -138,6 +138,14 @@ export interface Transcode<R> {
   (encoding?: string, errors?: string): R;
   /** The twin, with keyword options. */
   (options: CodecOptions): R;
+  /** The twin, with `encoding` by position and `errors` as a keyword. */
+  (
+    ...args: MixedArgs<
+      [encoding?: string, errors?: string],
+      CodecOptions,
+      ["encoding", "errors"]
+    >
+  ): R;
 }
 
 const CODEC_NAMES = ["encoding", "errors"] as const;

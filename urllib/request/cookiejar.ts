@@ -17,7 +17,11 @@ import {
   MemoryCookieStore,
   pathMatch,
 } from "tough-cookie";
-import { missingArguments, pyArgs } from "../../_util/py_args.ts";
+import {
+  missingArguments,
+  type MixedArgs,
+  pyArgs,
+} from "../../_util/py_args.ts";
 import { quote } from "../parse/quote.ts";
 import { urlsplit } from "../parse/split.ts";
 
@@ -842,20 +846,21 @@ export class CookieJar implements Iterable<Cookie> {
    * @throws {RangeError} When the given domain, path or name is not in
    * the jar (Python's `KeyError`).
    */
-  clear(): void;
-  /** Removes the cookies of one domain (`path` and `name` as keywords). */
-  clear(domain: string | null, options?: CookieClearOptions): void;
-  /** Removes the cookies of one domain and path (`name` as a keyword). */
   clear(
-    domain: string | null,
-    path: string | null,
-    options?: CookieClearOptions,
+    domain?: string | null,
+    path?: string | null,
+    name?: string | null,
   ): void;
-  /** Removes one cookie. */
+  /**
+   * Some by position, the rest as keywords: `clear(domain, { path })`,
+   * `clear(domain, path, { name })`.
+   */
   clear(
-    domain: string | null,
-    path: string | null,
-    name: string | null,
+    ...args: MixedArgs<
+      [domain?: string | null, path?: string | null, name?: string | null],
+      CookieClearOptions,
+      ["domain", "path", "name"]
+    >
   ): void;
   /** Keyword form: `clear({ domain, path, name })`. */
   clear(options: CookieClearOptions): void;

@@ -11,7 +11,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { decodeBytes } from "../../_util/codec/mod.ts";
-import { pyArgs } from "../../_util/py_args.ts";
+import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import { pyFloat } from "../../_util/py_int.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { pyStrip } from "../../_util/py_str.ts";
@@ -42,6 +42,16 @@ export class LoadError extends Error {
     super(message);
     this.name = "LoadError";
   }
+}
+
+/** Keyword options of the `FileCookieJar` and `MozillaCookieJar` constructors. */
+export interface FileCookieJarOptions {
+  /** The file: a path, or a `file:` URL (kept as its path). */
+  filename?: string | URL | null;
+  /** Python's flag to load lazily; kept, and nothing is read until `load()`. */
+  delayload?: boolean;
+  /** Only `null` (Python's default policy), as for {@linkcode CookieJar}. */
+  policy?: null;
 }
 
 /** Options of `save`, `load` and `revert`, as Python's keywords. */
@@ -105,12 +115,14 @@ export class FileCookieJar extends CookieJar {
     policy?: null,
   );
   /** Keyword form (`policy` only `null`, as for {@linkcode CookieJar}). */
+  constructor(options: FileCookieJarOptions);
+  /** Some arguments by position, the rest by keyword: `new MozillaCookieJar(path, { delayload: true })`. */
   constructor(
-    options: {
-      filename?: string | URL | null;
-      delayload?: boolean;
-      policy?: null;
-    },
+    ...args: MixedArgs<
+      [filename?: string | URL | null, delayload?: boolean, policy?: null],
+      FileCookieJarOptions,
+      ["filename", "delayload", "policy"]
+    >
   );
   constructor(...args: unknown[]) {
     super();
@@ -157,16 +169,17 @@ export class FileCookieJar extends CookieJar {
     ignore_discard?: boolean,
     ignore_expires?: boolean,
   ): Promise<void>;
-  /** `filename` by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
+  /** Some arguments by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
   save(
-    filename: string | null,
-    options: Omit<CookieFileOptions, "filename">,
-  ): Promise<void>;
-  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
-  save(
-    filename: string | null,
-    ignore_discard: boolean,
-    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
+    ...args: MixedArgs<
+      [
+        filename?: string | null,
+        ignore_discard?: boolean,
+        ignore_expires?: boolean,
+      ],
+      CookieFileOptions,
+      ["filename", "ignore_discard", "ignore_expires"]
+    >
   ): Promise<void>;
   /** Keyword form. */
   save(options: CookieFileOptions): Promise<void>;
@@ -202,16 +215,17 @@ export class FileCookieJar extends CookieJar {
     ignore_discard?: boolean,
     ignore_expires?: boolean,
   ): Promise<void>;
-  /** `filename` by position, the rest by keyword: `load(path, { ignore_discard: true })`. */
+  /** Some arguments by position, the rest by keyword: `load(path, { ignore_discard: true })`. */
   load(
-    filename: string | null,
-    options: Omit<CookieFileOptions, "filename">,
-  ): Promise<void>;
-  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
-  load(
-    filename: string | null,
-    ignore_discard: boolean,
-    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
+    ...args: MixedArgs<
+      [
+        filename?: string | null,
+        ignore_discard?: boolean,
+        ignore_expires?: boolean,
+      ],
+      CookieFileOptions,
+      ["filename", "ignore_discard", "ignore_expires"]
+    >
   ): Promise<void>;
   /** Keyword form. */
   load(options: CookieFileOptions): Promise<void>;
@@ -241,16 +255,17 @@ export class FileCookieJar extends CookieJar {
     ignore_discard?: boolean,
     ignore_expires?: boolean,
   ): Promise<void>;
-  /** `filename` by position, the rest by keyword: `revert(path, { ignore_discard: true })`. */
+  /** Some arguments by position, the rest by keyword: `revert(path, { ignore_discard: true })`. */
   revert(
-    filename: string | null,
-    options: Omit<CookieFileOptions, "filename">,
-  ): Promise<void>;
-  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
-  revert(
-    filename: string | null,
-    ignore_discard: boolean,
-    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
+    ...args: MixedArgs<
+      [
+        filename?: string | null,
+        ignore_discard?: boolean,
+        ignore_expires?: boolean,
+      ],
+      CookieFileOptions,
+      ["filename", "ignore_discard", "ignore_expires"]
+    >
   ): Promise<void>;
   /** Keyword form. */
   revert(options: CookieFileOptions): Promise<void>;
@@ -306,16 +321,17 @@ export class MozillaCookieJar extends FileCookieJar {
     ignore_discard?: boolean,
     ignore_expires?: boolean,
   ): Promise<void>;
-  /** `filename` by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
+  /** Some arguments by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
   override save(
-    filename: string | null,
-    options: Omit<CookieFileOptions, "filename">,
-  ): Promise<void>;
-  /** `filename` and `ignore_discard` by position, `ignore_expires` by keyword. */
-  override save(
-    filename: string | null,
-    ignore_discard: boolean,
-    options: Omit<CookieFileOptions, "filename" | "ignore_discard">,
+    ...args: MixedArgs<
+      [
+        filename?: string | null,
+        ignore_discard?: boolean,
+        ignore_expires?: boolean,
+      ],
+      CookieFileOptions,
+      ["filename", "ignore_discard", "ignore_expires"]
+    >
   ): Promise<void>;
   /** Keyword form. */
   override save(options: CookieFileOptions): Promise<void>;

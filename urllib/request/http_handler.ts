@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { pyArgs } from "../../_util/py_args.ts";
+import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import { pyInt } from "../../_util/py_int.ts";
 import { HTTPException, InvalidURL, URLError } from "../error.ts";
 import { BaseHandler } from "./base_handler.ts";
@@ -737,16 +737,17 @@ export class HTTPSHandler extends AbstractHTTPHandler {
     context?: SSLContext | null,
     check_hostname?: boolean | null,
   );
-  /** Some positionally, the rest as keywords. */
+  /** Some positionally, the rest as keywords: `new HTTPSHandler(0, { context })`. */
   constructor(
-    debuglevel: number | null,
-    options: Omit<HTTPSHandlerOptions, "debuglevel">,
-  );
-  /** Some positionally, the rest as keywords. */
-  constructor(
-    debuglevel: number | null,
-    context: SSLContext | null,
-    options: Pick<HTTPSHandlerOptions, "check_hostname">,
+    ...args: MixedArgs<
+      [
+        debuglevel?: number | null,
+        context?: SSLContext | null,
+        check_hostname?: boolean | null,
+      ],
+      HTTPSHandlerOptions,
+      ["debuglevel", "context", "check_hostname"]
+    >
   );
   constructor(...args: unknown[]) {
     const { debuglevel, context, check_hostname } = pyArgs({

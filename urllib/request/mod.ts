@@ -82,6 +82,7 @@ export {
 export {
   type CookieFileOptions,
   FileCookieJar,
+  type FileCookieJarOptions,
   LoadError,
   MozillaCookieJar,
 } from "./file_cookiejar.ts";
@@ -116,3 +117,5 @@ export {
 } from "../../_util/http_message.ts";
 // Python's bytes-like objects: what a request body may be.
 export type { BytesLike } from "../../_util/bytes_like.ts";
+// Python's mixed call form: `urlopen(url, data, 5, { context })`.
+export type { MixedArgs } from "../../_util/py_args.ts";

@@ -9,7 +9,7 @@
  */
 import { pyInt } from "../../_util/py_int.ts";
 import { URLError } from "../error.ts";
-import { pyArgs } from "../../_util/py_args.ts";
+import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import type { BaseHandler } from "./base_handler.ts";
 import { type HttpURL, Request, type RequestData } from "./request.ts";
 import type { addinfourl, ResponseFor } from "./response.ts";
@@ -216,18 +216,20 @@ export class OpenerDirector {
     fullurl: U,
     options?: OpenOptions,
   ): Promise<ResponseFor<U>>;
-  /** Data positionally, timeout as a keyword. */
-  open<U extends Openable>(
-    fullurl: U,
-    data: RequestData | null,
-    options: OpenOptions,
-  ): Promise<ResponseFor<U>>;
   /** Python's positional form. */
   open<U extends Openable>(
     fullurl: U,
     data?: RequestData | null,
     timeout?: number | null,
-    options?: OpenOptions,
+  ): Promise<ResponseFor<U>>;
+  /** Some arguments by position, the rest as keywords: `open(url, data, { timeout })`. */
+  open<U extends Openable>(
+    fullurl: U,
+    ...args: MixedArgs<
+      [data?: RequestData | null, timeout?: number | null],
+      OpenOptions,
+      ["data", "timeout"]
+    >
   ): Promise<ResponseFor<U>>;
   async open(
     fullurl: string | Request,
@@ -502,18 +504,23 @@ export function urlopen<U extends Openable>(
   url: U,
   options?: UrlopenOptions,
 ): Promise<ResponseFor<U>>;
-/** Data positionally, the rest as keywords. */
-export function urlopen<U extends Openable>(
-  url: U,
-  data: RequestData | null,
-  options: UrlopenOptions,
-): Promise<ResponseFor<U>>;
 /** Python's positional form. */
 export function urlopen<U extends Openable>(
   url: U,
   data?: RequestData | null,
   timeout?: number | null,
-  options?: UrlopenOptions,
+): Promise<ResponseFor<U>>;
+/**
+ * Some arguments by position, the rest as keywords:
+ * `urlopen(url, data, 5, { context })`.
+ */
+export function urlopen<U extends Openable>(
+  url: U,
+  ...args: MixedArgs<
+    [data?: RequestData | null, timeout?: number | null],
+    UrlopenOptions,
+    ["data", "timeout"]
+  >
 ): Promise<ResponseFor<U>>;
 export function urlopen(
   url: string | Request,

@@ -13,7 +13,7 @@ import {
 } from "../../_util/class_attributes.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { unquote, unwrap, urlparse } from "../parse/mod.ts";
-import { isPlainObject, pyArgs } from "../../_util/py_args.ts";
+import { isPlainObject, type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import {
   asBytes,
@@ -194,15 +194,6 @@ export class Request<U extends HttpURL | string = string> {
 
   /** Every optional argument as a keyword: `new Request(url, { data, headers, method })`. */
   constructor(url: U, options?: RequestOptions);
-  /** Data positionally, the rest as keywords. */
-  constructor(url: U, data: RequestData | null, options: RequestOptions);
-  /** Data and headers positionally, the rest as keywords. */
-  constructor(
-    url: U,
-    data: RequestData | null,
-    headers: RequestHeaders,
-    options: RequestOptions,
-  );
   /**
    * Python's positional form: `new Request(url, data?, headers?,
    * origin_req_host?, unverifiable?, method?)`.
@@ -214,7 +205,24 @@ export class Request<U extends HttpURL | string = string> {
     origin_req_host?: string | null,
     unverifiable?: boolean,
     method?: string | null,
-    options?: RequestOptions,
+  );
+  /**
+   * Some arguments by position, the rest as keywords:
+   * `new Request(url, data, headers, { method: "PUT" })`.
+   */
+  constructor(
+    url: U,
+    ...args: MixedArgs<
+      [
+        data?: RequestData | null,
+        headers?: RequestHeaders,
+        origin_req_host?: string | null,
+        unverifiable?: boolean,
+        method?: string | null,
+      ],
+      RequestOptions,
+      ["data", "headers", "origin_req_host", "unverifiable", "method"]
+    >
   );
   constructor(url: U, ...args: unknown[]) {
     adoptClassFields(new.target);

@@ -11,7 +11,7 @@ import { makeTempFile } from "./_temp_file.ts";
 import { writeAll } from "../../_util/write_all.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import type { HTTPMessage } from "../../_util/http_message.ts";
-import { pyArgs } from "../../_util/py_args.ts";
+import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import { ContentTooShortError } from "../error.ts";
 import { install_opener, urlopen } from "./opener.ts";
 import { abortError, guard } from "./_http_conn.ts";
@@ -187,19 +187,25 @@ export function urlretrieve(
   url: string,
   options?: UrlretrieveOptions,
 ): Promise<[string, HTTPMessage]>;
-/** The file name positionally, the rest as keywords. */
-export function urlretrieve(
-  url: string,
-  filename: string | null,
-  options: UrlretrieveOptions,
-): Promise<[string, HTTPMessage]>;
 /** Python's positional form. */
 export function urlretrieve(
   url: string,
   filename?: string | null,
   reporthook?: ReportHook | null,
   data?: RequestData | null,
-  options?: UrlretrieveOptions,
+): Promise<[string, HTTPMessage]>;
+/** Some arguments by position, the rest as keywords: `urlretrieve(url, path, { reporthook })`. */
+export function urlretrieve(
+  url: string,
+  ...args: MixedArgs<
+    [
+      filename?: string | null,
+      reporthook?: ReportHook | null,
+      data?: RequestData | null,
+    ],
+    UrlretrieveOptions,
+    ["filename", "reporthook", "data"]
+  >
 ): Promise<[string, HTTPMessage]>;
 export async function urlretrieve(
   url: string,

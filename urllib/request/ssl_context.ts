@@ -12,7 +12,7 @@
 import { X509Certificate } from "node:crypto";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { asPythonOSError } from "../../_util/os_error.ts";
-import { pyArgs } from "../../_util/py_args.ts";
+import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import { SSLError } from "./ssl_error.ts";
@@ -171,10 +171,21 @@ export class SSLContext {
     cafile?: string | null,
     capath?: string | null,
     cadata?: string | Uint8Array | null,
-    options?: VerifyLocations,
   ): void;
   /** Python's keywords: `load_verify_locations({ cadata })`. */
   load_verify_locations(options: VerifyLocations): void;
+  /** Some by position, the rest as keywords: `load_verify_locations(null, { capath })`. */
+  load_verify_locations(
+    ...args: MixedArgs<
+      [
+        cafile?: string | null,
+        capath?: string | null,
+        cadata?: string | Uint8Array | null,
+      ],
+      VerifyLocations,
+      ["cafile", "capath", "cadata"]
+    >
+  ): void;
   load_verify_locations(...args: unknown[]): void {
     const { cafile: file, capath, cadata } = pyArgs({
       fn: "load_verify_locations",
