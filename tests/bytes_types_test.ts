@@ -24,6 +24,10 @@ import {
   parse_qs,
   parse_qsl,
   unquote_to_bytes,
+  urldefrag,
+  urljoin,
+  urlparse,
+  urlsplit,
   urlunparse,
   urlunsplit,
 } from "../urllib/parse/mod.ts";
@@ -160,6 +164,53 @@ Deno.test("unquote_to_bytes and urllib.parse's bytes results are BufferSources",
   equal(await useAsBufferSource(urlunparse(parts)), "http://h/p?q#f");
   parts.splice(3, 1);
   equal(await useAsBufferSource(urlunsplit(parts)), "http://h/p?q#f");
+});
+
+Deno.test("the fields of urlsplit, urlparse and urldefrag on bytes, their hostname, username, password and geturl(), urljoin on bytes, encode() of a str result and parse_qs's bytes keys are BufferSources", async () => {
+  const url = encoder.encode("HTTP://u:pw@Host:8/p;x?q=1#f");
+  const split = urlsplit(url);
+  const [scheme] = split;
+  equal(await useAsBufferSource(scheme), "http");
+  equal(await useAsBufferSource(split.netloc), "u:pw@Host:8");
+  equal(await useAsBufferSource(split.path), "/p;x");
+  equal(await useAsBufferSource(split.query), "q=1");
+  equal(await useAsBufferSource(split.fragment), "f");
+  equal(
+    await useAsBufferSource(split.geturl()),
+    "http://u:pw@Host:8/p;x?q=1#f",
+  );
+  const { hostname, username, password } = split;
+  ok(hostname && username && password);
+  equal(await useAsBufferSource(hostname), "host");
+  equal(await useAsBufferSource(username), "u");
+  equal(await useAsBufferSource(password), "pw");
+  const parsed = urlparse(url, encoder.encode("ftp"), false);
+  equal(await useAsBufferSource(parsed.params), "x");
+  equal(await useAsBufferSource(parsed[2]), "/p");
+  equal(await useAsBufferSource(parsed.fragment), "");
+  for (const field of parsed) await useAsBufferSource(field);
+  const defrag = urldefrag(url);
+  equal(await useAsBufferSource(defrag.url), "http://u:pw@Host:8/p;x?q=1");
+  equal(await useAsBufferSource(defrag[1]), "f");
+  equal(
+    await useAsBufferSource(defrag.geturl()),
+    "http://u:pw@Host:8/p;x?q=1#f",
+  );
+  const encoded = urlsplit("http://h/p").encode();
+  equal(await useAsBufferSource(encoded.path), "/p");
+  equal(
+    await useAsBufferSource(urljoin(url, encoder.encode("../r"))),
+    "http://u:pw@Host:8/r",
+  );
+  for (const [name, values] of parse_qs(encoder.encode("a=1&b=2"))) {
+    ok(["a", "b"].includes(await useAsBufferSource(name)));
+    equal(values.length, 1);
+  }
+  const keys: string[] = [];
+  for (const name of parse_qs(encoder.encode("k=v")).keys()) {
+    keys.push(await useAsBufferSource(name));
+  }
+  deepEqual(keys, ["k"]);
 });
 
 Deno.test("a stream handler's rfile reads, lines and request.recv are BufferSources", async () => {

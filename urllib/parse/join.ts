@@ -137,6 +137,15 @@ export function urljoin(
   url: string,
   allow_fragments?: boolean | JoinOptions,
 ): string;
+/**
+ * Resolves a bytes reference against a bytes base (ASCII only): new bytes,
+ * or `base` or `url` itself when the other is empty, as in Python.
+ */
+export function urljoin(
+  base: Uint8Array<ArrayBuffer>,
+  url: Uint8Array<ArrayBuffer>,
+  allow_fragments?: boolean | JoinOptions,
+): Uint8Array<ArrayBuffer>;
 /** Resolves a bytes reference against a bytes base (ASCII only). */
 export function urljoin(
   base: Uint8Array,

@@ -40,6 +40,9 @@ export interface ParseQsOptions {
  * The `parse_qs` result for bytes input: a `Map` from name bytes to the list
  * of value bytes, in first-seen order. Keys compare by content, so
  * `map.get(new TextEncoder().encode("a"))` finds the entry for `b"a"`.
+ * `K` is the type of the keys stored: `parse_qs` stores
+ * `Uint8Array<ArrayBuffer>` ones, which go to `crypto.subtle`, `Blob` and
+ * `Response` as they are.
  *
  * @example
  * ```ts
@@ -51,11 +54,12 @@ export interface ParseQsOptions {
  * deepEqual([map.size, map.get(new Uint8Array([97]))], [1, 2]);
  * ```
  */
-export class BytesKeyMap<V> extends Map<Uint8Array, V> {
-  #keys = new Map<string, Uint8Array>();
+export class BytesKeyMap<V, K extends Uint8Array = Uint8Array>
+  extends Map<K, V> {
+  #keys = new Map<string, K>();
 
   /** Creates a map, optionally from `[bytes, value]` entries. */
-  constructor(entries?: Iterable<readonly [Uint8Array, V]> | null) {
+  constructor(entries?: Iterable<readonly [K, V]> | null) {
     super();
     for (const [k, v] of entries ?? []) this.set(k, v);
   }
@@ -72,7 +76,7 @@ export class BytesKeyMap<V> extends Map<Uint8Array, V> {
   }
 
   /** Stores `value` under `key`, replacing the value of equal bytes. */
-  override set(key: Uint8Array, value: V): this {
+  override set(key: K, value: V): this {
     const id = contentKey(key);
     const stored = this.#keys.get(id);
     if (stored === undefined) this.#keys.set(id, key);
@@ -433,12 +437,12 @@ export function parse_qs(
   errors?: string,
   max_num_fields?: number | null,
   separator?: string | Uint8Array,
-): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
+): BytesKeyMap<Uint8Array<ArrayBuffer>[], Uint8Array<ArrayBuffer>>;
 /** Python's `parse_qs` on bytes with keyword options. */
 export function parse_qs(
   qs: Uint8Array,
   options: ParseQsOptions,
-): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
+): BytesKeyMap<Uint8Array<ArrayBuffer>[], Uint8Array<ArrayBuffer>>;
 /** Python's `parse_qs` on bytes, some arguments by position, the rest as keywords. */
 export function parse_qs(
   qs: Uint8Array,
@@ -461,14 +465,19 @@ export function parse_qs(
       "separator",
     ]
   >
-): BytesKeyMap<Uint8Array<ArrayBuffer>[]>;
+): BytesKeyMap<Uint8Array<ArrayBuffer>[], Uint8Array<ArrayBuffer>>;
 export function parse_qs(
   qs: string | Uint8Array | null,
   ...args: unknown[]
-): Record<string, string[]> | BytesKeyMap<Uint8Array<ArrayBuffer>[]> {
+):
+  | Record<string, string[]>
+  | BytesKeyMap<Uint8Array<ArrayBuffer>[], Uint8Array<ArrayBuffer>> {
   const pairs = parseQslImpl(qs, args, "parse_qs");
   if (qs instanceof Uint8Array) {
-    const map = new BytesKeyMap<Uint8Array<ArrayBuffer>[]>();
+    const map = new BytesKeyMap<
+      Uint8Array<ArrayBuffer>[],
+      Uint8Array<ArrayBuffer>
+    >();
     for (
       const [name, value] of pairs as [
         Uint8Array<ArrayBuffer>,

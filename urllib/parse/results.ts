@@ -574,7 +574,10 @@ export class SplitResult extends _SplitResultBase<string, SplitResultBytes> {}
 
 /**
  * The result of {@linkcode urlsplit} on bytes: {@linkcode SplitResult}
- * with `Uint8Array` fields.
+ * with `Uint8Array` fields. `B` is their type: those of `urlsplit` are
+ * `Uint8Array<ArrayBuffer>` (the default), which go to `crypto.subtle`,
+ * `Blob` and `Response` as they are; one made with `new` has the type
+ * of the bytes given.
  *
  * @example
  * ```ts
@@ -587,8 +590,8 @@ export class SplitResult extends _SplitResultBase<string, SplitResultBytes> {}
  * equal(r.decode().path, "/x");
  * ```
  */
-export class SplitResultBytes
-  extends _SplitResultBase<Uint8Array, SplitResult> {}
+export class SplitResultBytes<B extends Uint8Array = Uint8Array<ArrayBuffer>>
+  extends _SplitResultBase<B, SplitResult> {}
 
 /**
  * The result of {@linkcode urlparse} on a string: a 6-tuple
@@ -609,7 +612,10 @@ export class ParseResult extends _ParseResultBase<string, ParseResultBytes> {}
 
 /**
  * The result of {@linkcode urlparse} on bytes: {@linkcode ParseResult}
- * with `Uint8Array` fields.
+ * with `Uint8Array` fields. `B` is their type: those of `urlparse` are
+ * `Uint8Array<ArrayBuffer>` (the default), which go to `crypto.subtle`,
+ * `Blob` and `Response` as they are; one made with `new` has the type
+ * of the bytes given.
  *
  * @example
  * ```ts
@@ -619,8 +625,8 @@ export class ParseResult extends _ParseResultBase<string, ParseResultBytes> {}
  * equal(new TextDecoder().decode(r.params), "a");
  * ```
  */
-export class ParseResultBytes
-  extends _ParseResultBase<Uint8Array, ParseResult> {}
+export class ParseResultBytes<B extends Uint8Array = Uint8Array<ArrayBuffer>>
+  extends _ParseResultBase<B, ParseResult> {}
 
 /**
  * The result of {@linkcode urldefrag} on a string: `(url, fragment)`.
@@ -639,7 +645,10 @@ export class DefragResult
 
 /**
  * The result of {@linkcode urldefrag} on bytes: {@linkcode DefragResult}
- * with `Uint8Array` fields.
+ * with `Uint8Array` fields. `B` is their type: those of `urldefrag` are
+ * `Uint8Array<ArrayBuffer>` (the default), which go to `crypto.subtle`,
+ * `Blob` and `Response` as they are; one made with `new` has the type
+ * of the bytes given.
  *
  * @example
  * ```ts
@@ -649,8 +658,8 @@ export class DefragResult
  * equal(new TextDecoder().decode(r.url), "a");
  * ```
  */
-export class DefragResultBytes
-  extends _DefragResultBase<Uint8Array, DefragResult> {}
+export class DefragResultBytes<B extends Uint8Array = Uint8Array<ArrayBuffer>>
+  extends _DefragResultBase<B, DefragResult> {}
 
 /**
  * Gives each str result class its `encode` and each bytes result class its
