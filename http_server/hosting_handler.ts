@@ -1203,7 +1203,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
 
   /**
    * Checks that uploads may write in `folder`: an existing folder (else
-   * `missing`), not hidden when `hide_dotfiles`, inside `directory` once
+   * `missing`), not hidden when `hide_dotfiles` (as the path names it, nor
+   * once links are resolved), inside `directory` once
    * every symbolic link is resolved (403 otherwise, `follow_symlinks` or
    * not).
    */
@@ -1218,8 +1219,15 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     } catch {
       throw new UploadError(missing, "the folder does not exist");
     }
-    if (!startsWithFolder(real, realRoot(this.directory))) {
+    const root = realRoot(this.directory);
+    if (!startsWithFolder(real, root)) {
       throw new UploadError(403, "the folder is outside the served folder");
+    }
+    // A link inside the folder (sub/git -> ../.git) leads into a hidden
+    // folder under a name that is not hidden: the rule is of where the file
+    // lands, not of how the path spells it.
+    if (this.hide_dotfiles && isHiddenPath(real.slice(root.length))) {
+      throw new UploadError(403, "hidden folders do not accept uploads");
     }
   }
 

@@ -569,6 +569,35 @@ Deno.test({
 
 Deno.test({
   name:
+    "upload with --no-dotfiles: a link inside leading into a hidden folder is refused (PUT and form)",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ ".git/config": "[core]\n" });
+    // The operator's link: reading through it is theirs to allow, but an
+    // upload through it would land in .git (hooks, config).
+    await Deno.symlink(".git", `${site.root}/repo`);
+    await Deno.mkdir(`${site.root}/.hidden`);
+    await Deno.symlink(".hidden", `${site.root}/shown`);
+    await using server = await serve(site.root, ["--upload", "--no-dotfiles"]);
+    equal(await put(server.port, "/repo/evil", "x"), 403);
+    equal(await put(server.port, "/shown/evil", "x"), 403);
+    const posted = await fetchText(server.url("/repo/"), {
+      method: "POST",
+      body: form([["evil", "x"]]),
+    });
+    equal(posted.res.status, 403);
+    match(posted.text, /hidden folders do not accept uploads/);
+    deepEqual(await listTree(site.root), [".git/config", "repo", "shown"]);
+    // A link to a folder that is not hidden still takes uploads.
+    await Deno.mkdir(`${site.root}/docs`);
+    await Deno.symlink("docs", `${site.root}/docs-link`);
+    equal(await put(server.port, "/docs-link/ok.txt", "fine"), 201);
+    equal(await Deno.readTextFile(`${site.root}/docs/ok.txt`), "fine");
+  },
+});
+
+Deno.test({
+  name:
     "moveIntoPlace: of two temporaries racing for one name, exactly one lands",
   ...opts,
   async fn() {
