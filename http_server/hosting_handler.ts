@@ -20,6 +20,9 @@ import {
   ENCODING_SUFFIX,
   ENCODINGS,
   isCompressible,
+  releaseCompression,
+  reserveCompression,
+  ReservedBody,
 } from "./_compress.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
 import {
@@ -79,7 +82,12 @@ import {
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import type { LiveReload } from "./live_reload.ts";
-import { closeSource, type CopySource, startsAsUtf8 } from "./_file_source.ts";
+import {
+  closeSource,
+  type CopySource,
+  SMALL_FILE,
+  startsAsUtf8,
+} from "./_file_source.ts";
 import {
   fileNotModified,
   type FileState,
@@ -382,6 +390,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   #substitute: string | null = null;
   /** The coding of a precompressed sibling being served, and its original. */
   #variant: { encoding: Encoding; original: string } | null = null;
+  /** Bytes of the compression budget this request holds, not yet handed on. */
+  #reserved = 0;
   #status = 0;
 
   /**
@@ -692,6 +702,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       this.#inSendHead = false;
       this.#substitute = null;
       this.#variant = null;
+      // Not handed to a body (a 304, an error): given back now.
+      releaseCompression(this.#reserved);
+      this.#reserved = 0;
     }
   }
 
@@ -891,7 +904,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       length >= COMPRESS_MIN && this.headers.get("Range") === null &&
       isCompressible(type)
     ) {
-      encoding = this.#acceptedCodings()[0] ?? null;
+      const accepted = this.#acceptedCodings()[0] ?? null;
+      if (accepted !== null && this.#reserveFor(length)) encoding = accepted;
     }
     const suffixes = [
       ...(version !== null ? [`lr-${version}`] : []),
@@ -899,6 +913,19 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     ];
     const suffix = suffixes.length > 0 ? suffixes.join("-") : null;
     return { version, encoding, suffix };
+  }
+
+  /**
+   * Whether a body of `length` bytes may be compressed now: one above
+   * `SMALL_FILE` reserves its bytes of the process's compression budget
+   * (else it is sent as it is).
+   */
+  #reserveFor(length: number): boolean {
+    // A small body is held like a small file read whole: no reservation.
+    if (length <= SMALL_FILE) return true;
+    if (!reserveCompression(length)) return false;
+    this.#reserved = length;
+    return true;
   }
 
   /**
@@ -958,6 +985,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         bytes = await compress(bytes, encoding);
       }
       body = bytes;
+      if (this.#reserved > 0) {
+        // Held until sent: the body gives the reservation back then.
+        body = new ReservedBody(bytes, this.#reserved);
+        this.#reserved = 0;
+      }
       setHeader(held, "Content-Length", String(bytes.length));
     }
     if (encoding !== null) setHeader(held, "Content-Encoding", encoding);

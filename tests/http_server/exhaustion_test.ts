@@ -4,6 +4,8 @@
  * Linux; skipped elsewhere) gets 507 and leaves nothing behind; descriptors
  * used up (`prlimit`, Linux) make a file's open fail, which gets 503, not a
  * 404 a cache would keep, and the server serves again once they are free.
+ * Memory: `--compress` holds a bounded total of compressed bodies for
+ * clients that do not read them.
  */
 import { equal, match, ok } from "node:assert/strict";
 import { deadline } from "../_server.ts";
@@ -18,6 +20,7 @@ import {
 import {
   eventually,
   fetchText,
+  get,
   listTree,
   makeSite,
   serve,
@@ -385,5 +388,71 @@ Deno.test({
         ok(!server.process.stderr.includes("Traceback"), server.process.stderr);
       }
     }
+  }, 60_000),
+});
+
+/** Reads from `conn` until a whole response head has come; returns it. */
+async function readHead(conn: Deno.Conn): Promise<string> {
+  const buffer = new Uint8Array(64 * 1024);
+  let text = "";
+  while (!text.includes("\r\n\r\n")) {
+    const n = await conn.read(buffer);
+    if (n === null) throw new Error(`closed after ${JSON.stringify(text)}`);
+    text += new TextDecoder("latin1").decode(buffer.subarray(0, n));
+  }
+  return text.slice(0, text.indexOf("\r\n\r\n"));
+}
+
+Deno.test({
+  name:
+    "exhaustion: --compress holds a bounded total of large compressed bodies for clients that read nothing; past it files go out as they are",
+  ignore: !linux,
+  fn: deadline(async () => {
+    // 7.5 MiB of random bytes: compressed, no smaller, and more than the
+    // socket buffers take, so a client that reads nothing holds it all.
+    const size = 7.5 * 1024 * 1024;
+    const big = new Uint8Array(size);
+    for (let i = 0; i < size; i += 65536) {
+      crypto.getRandomValues(big.subarray(i, Math.min(size, i + 65536)));
+    }
+    await using site = await makeSite({ "big.txt": big });
+    await using server = await serve(site.root, ["--compress"]);
+    const request = buildRequest("GET", "/big.txt", {
+      Host: "x",
+      "Accept-Encoding": "gzip",
+    });
+    // Each held a whole compressed copy, so that a few hundred such
+    // clients took gigabytes: four fit in the budget (32 MiB).
+    const stalled: Deno.Conn[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const conn = await Deno.connect({
+          hostname: "127.0.0.1",
+          port: server.port,
+        });
+        stalled.push(conn);
+        await conn.write(new TextEncoder().encode(request));
+        match(await readHead(conn), /\r\nContent-Encoding: gzip\r\n/i);
+      }
+      // The fifth gets the file as it is, whole, and at once.
+      const plain = await get(server.url("/big.txt"), {
+        headers: { "Accept-Encoding": "gzip" },
+      });
+      equal(plain.status, 200);
+      equal(plain.headers.get("Content-Encoding"), null);
+      equal(plain.headers.get("Vary"), "Accept-Encoding");
+      equal((await plain.arrayBuffer()).byteLength, size);
+    } finally {
+      // (The server logs each as a client gone mid-body, as Python does.)
+      for (const conn of stalled) conn.close();
+    }
+    // The stalled clients gone, their share comes back.
+    await eventually(async () => {
+      const res = await get(server.url("/big.txt"), {
+        headers: { "Accept-Encoding": "gzip" },
+      });
+      await res.body?.cancel();
+      return res.headers.get("Content-Encoding") === "gzip";
+    }, "a compressed answer again");
   }, 60_000),
 });
