@@ -1366,7 +1366,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
 
   /**
    * The live reload event stream: open until the client goes or the
-   * watcher closes; a `change` event per settled burst of changes. It has
+   * watcher closes; a `change` event per settled burst of changes (naming
+   * the files changed, unless listings are off). It has
    * no length, so the connection closes after it.
    */
   async #streamChanges(live: LiveReload): Promise<void> {
@@ -1399,8 +1400,15 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         }
       };
       const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
+      // Names only where a listing could show them: with listings off the
+      // stream would tell anyone listening each file's name as it is saved
+      // (the page's script reloads on the event alone).
+      const named = this.listing !== "off";
       unsubscribe = live.subscribe(
-        (paths) => send(`event: change\ndata: ${JSON.stringify(paths)}\n\n`),
+        (paths) =>
+          send(
+            `event: change\ndata: ${JSON.stringify(named ? paths : [])}\n\n`,
+          ),
         stop,
       );
       // The folder's version: a page served with another one missed a change.

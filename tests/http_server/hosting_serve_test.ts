@@ -927,6 +927,33 @@ function versionIn(page: string): string {
 
 Deno.test({
   name:
+    "--watch --no-listing: the change events name no file (a listener would learn each name saved)",
+  ...opts,
+  async fn() {
+    await using site = await makeSite({ "index.html": "<h1>v1</h1>" });
+    await using server = await serve(site.root, ["--watch", "--no-listing"]);
+    const events = await get(server.url("/__serve/live-reload"));
+    const reader = events.body!.getReader();
+    try {
+      let received = text.decode((await reader.read()).value);
+      ok(received.startsWith("retry: 1000"), received);
+      // A name the folder does not list, and no one could guess.
+      await Deno.writeTextFile(`${site.root}/unlisted-7f3a.txt`, "private");
+      while (!received.includes("event: change")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += text.decode(value);
+      }
+      match(received, /event: change\ndata: \[\]\n\n/);
+      ok(!received.includes("unlisted"), received);
+    } finally {
+      await reader.cancel();
+    }
+  },
+});
+
+Deno.test({
+  name:
     "--watch: a reader of the event stream that went away is dropped when the folder changes; the server goes on",
   ...opts,
   async fn() {
