@@ -8,6 +8,7 @@
 import { parseAuthFile, parseUserPass } from "./_auth.ts";
 import { isHiddenPath } from "./_hosting_paths.ts";
 import { COMPRESS_LIMIT } from "./_compress.ts";
+import { isHostPattern } from "./_upload_hosts.ts";
 import { parseExtraHeader } from "./_extra_headers.ts";
 import { LIVE_RELOAD_PATH } from "./_live_reload.ts";
 import { makeSelfSigned, type SelfSigned } from "./_self_signed.ts";
@@ -36,6 +37,7 @@ export const HOSTING_OPTIONS = {
   upload: { type: "boolean" },
   overwrite: { type: "boolean" },
   "max-upload": { type: "string" },
+  "upload-hosts": { type: "string", multiple: true },
   watch: { type: "boolean" },
   "tls-self-signed": { type: "boolean" },
 } as const;
@@ -47,7 +49,8 @@ export const HOSTING_USAGE =
              [--no-listing | --listing {rich,python}] [--compress]
              [--precompressed]
              [--auth USER:PASS] [--auth-file FILE]
-             [--upload [--overwrite] [--max-upload BYTES]] [--watch]
+             [--upload [--overwrite] [--max-upload BYTES]
+              [--upload-hosts NAMES]] [--watch]
              [--tls-self-signed]`;
 
 /** The help section of the hosting flags. */
@@ -90,6 +93,10 @@ export const HOSTING_HELP =
                         by default)
   --max-upload BYTES    largest upload body, e.g. 500M or 2G
                         (default: 1G)
+  --upload-hosts NAMES  host names (comma-separated; .NAME for NAME and the
+                        names under it; * for any) by which a browser may
+                        reach this server to upload, besides IP addresses
+                        and localhost (a guard against DNS rebinding)
   --watch               live reload: HTML pages reload when a file in the
                         folder changes (events at ${LIVE_RELOAD_PATH})
   --tls-self-signed     serve HTTPS with a certificate made at startup for
@@ -114,6 +121,7 @@ export interface HostingFlags {
   readonly upload: boolean;
   readonly overwrite: boolean;
   readonly maxUpload: number;
+  readonly uploadHosts: string[];
   readonly watch: boolean;
   readonly selfSigned: boolean;
 }
@@ -245,12 +253,21 @@ export function parseHostingFlags(values: FlagValues): HostingFlags | null {
     ? []
     : [checked("--auth", () => parseUserPass(authText))];
   const upload = flag(values, "upload");
-  for (const dependent of ["overwrite", "max-upload"]) {
+  for (const dependent of ["overwrite", "max-upload", "upload-hosts"]) {
     if (values[dependent] !== undefined && !upload) {
       throw new HostingFlagError(`argument --${dependent}: needs --upload`);
     }
   }
   const maxText = text(values, "max-upload");
+  const uploadHosts = ((values["upload-hosts"] ?? []) as string[]).flatMap(
+    (list) => list.split(",").map((name) => name.trim()),
+  );
+  const badHost = uploadHosts.find((name) => !isHostPattern(name));
+  if (badHost !== undefined) {
+    throw new HostingFlagError(
+      `argument --upload-hosts: not a host name: '${badHost}'`,
+    );
+  }
   const selfSigned = flag(values, "tls-self-signed");
   if (selfSigned && values["tls-cert"] !== undefined) {
     throw new HostingFlagError(
@@ -277,6 +294,7 @@ export function parseHostingFlags(values: FlagValues): HostingFlags | null {
     maxUpload: maxText === null
       ? DEFAULT_MAX_UPLOAD
       : checked("--max-upload", () => parseByteSize(maxText)),
+    uploadHosts,
     watch: flag(values, "watch"),
     selfSigned,
   };
@@ -406,6 +424,7 @@ export async function prepareHosting(
       upload: flags.upload,
       overwrite: flags.overwrite,
       max_upload: flags.maxUpload,
+      upload_hosts: flags.uploadHosts,
       // Too many files for the system's watch limit fails here, not later.
       live_reload: flags.watch
         ? checked("--watch", () => new LiveReload(directory))

@@ -25,6 +25,7 @@ import {
   ReservedBody,
 } from "./_compress.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
+import { isHostPattern, isTrustedHost } from "./_upload_hosts.ts";
 import {
   type DetailedEntry,
   readDetailedEntries,
@@ -156,6 +157,12 @@ export interface HostingHTTPRequestHandlerOptions
   overwrite?: boolean;
   /** Largest upload request body, in bytes (default 1 GiB). */
   max_upload?: number;
+  /**
+   * Names besides IP addresses and `localhost` by which a browser may
+   * address this server to upload (`.name` for a name and every name under
+   * it, `"*"` for any): the defence against DNS rebinding.
+   */
+  upload_hosts?: readonly string[];
   /** Load a reload script in HTML pages; serve it and its event stream. */
   live_reload?: LiveReload | null;
 }
@@ -202,6 +209,13 @@ function checkOptions(options: HostingHTTPRequestHandlerOptions): void {
   // The realm goes out in a header: the rule of any header value added.
   if (options.auth_realm !== undefined) {
     checkExtraHeader("WWW-Authenticate", basicChallenge(options.auth_realm));
+  }
+  for (const name of options.upload_hosts ?? []) {
+    if (!isHostPattern(name)) {
+      throw new TypeError(
+        `upload_hosts: not a host name: ${JSON.stringify(name)}`,
+      );
+    }
   }
 }
 
@@ -284,6 +298,7 @@ const OPTION_NAMES: Record<keyof HostingHTTPRequestHandlerOptions, true> = {
   upload: true,
   overwrite: true,
   max_upload: true,
+  upload_hosts: true,
   live_reload: true,
 };
 
@@ -320,7 +335,11 @@ const OPTION_NAMES: Record<keyof HostingHTTPRequestHandlerOptions, true> = {
  *   folder must exist inside `directory` (symbolic links are resolved and
  *   must stay inside, even with `follow_symlinks`); an existing file is
  *   never replaced unless `overwrite` (409); bodies above `max_upload` get
- *   413 before a byte is read; `Content-Length` is required (411).
+ *   413 before a byte is read; `Content-Length` is required (411). A
+ *   browser's upload is refused (403) when it comes from another site's
+ *   page, or addresses this server by a name that is not an IP address,
+ *   `localhost` or one of `upload_hosts` (a page whose name was rebound
+ *   to this machine would otherwise upload as its own origin).
  * - `live_reload`: HTML pages (files and listings) get a script that
  *   reloads them when {@linkcode LiveReload} sees the folder change.
  *
@@ -380,6 +399,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   overwrite: boolean;
   /** The largest upload body, in bytes. */
   max_upload: number;
+  /** Names besides IP addresses and `localhost` that uploads may address. */
+  upload_hosts: readonly string[];
   /** The live reload watcher, if any. */
   live_reload: LiveReload | null;
 
@@ -419,6 +440,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     this.upload = options.upload ?? false;
     this.overwrite = options.overwrite ?? false;
     this.max_upload = options.max_upload ?? DEFAULT_MAX_UPLOAD;
+    this.upload_hosts = options.upload_hosts ?? [];
     this.live_reload = options.live_reload ?? null;
   }
 
@@ -1169,6 +1191,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     if (this.#crossSite()) {
       throw new UploadError(403, "uploads from another site are refused");
     }
+    if (this.#fromBrowser() && !this.#trustedHost()) {
+      throw new UploadError(
+        403,
+        "uploads through this host name are refused (see --upload-hosts)",
+      );
+    }
     // The answer links back to the path: only a path (origin form) may come
     // back in it, never `javascript:…` or another host's URL.
     if (!this.path.startsWith("/")) {
@@ -1191,6 +1219,21 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       reason,
       reason === error.message ? null : error.message,
     );
+  }
+
+  /** Whether a browser sent the request: it says where it comes from. */
+  #fromBrowser(): boolean {
+    return this.headers.get("Sec-Fetch-Site") !== null ||
+      this.headers.get("Origin") !== null;
+  }
+
+  /**
+   * Whether the request addresses this server by a name it can trust (see
+   * `_upload_hosts.ts`): a page whose name was rebound to this machine
+   * addresses it by that name.
+   */
+  #trustedHost(): boolean {
+    return isTrustedHost(this.headers.get("Host"), this.upload_hosts);
   }
 
   /**

@@ -206,6 +206,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_lru.ts":
     "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_upload_hosts.ts":
+    "serve's hosting flags: the upload guard against DNS rebinding, no CPython counterpart",
   "http_server/_shared_builds.ts":
     "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_wire_response.ts":

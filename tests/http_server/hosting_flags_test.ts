@@ -26,6 +26,7 @@ Deno.test("serve --help lists the hosting flags after Python's own", async () =>
     "--upload",
     "--overwrite",
     "--max-upload BYTES",
+    "--upload-hosts NAMES",
     "--watch",
     "--tls-self-signed",
   ];
@@ -111,6 +112,11 @@ Deno.test("serve: each bad hosting flag value exits 2 with one error line", asyn
     ],
     [["--overwrite"], /argument --overwrite: needs --upload/],
     [["--max-upload", "5M"], /argument --max-upload: needs --upload/],
+    [["--upload-hosts", "nas"], /argument --upload-hosts: needs --upload/],
+    [
+      ["--upload", "--upload-hosts", "nas,http://evil"],
+      /argument --upload-hosts: not a host name: 'http:\/\/evil'/,
+    ],
     [
       ["--upload", "--max-upload", "lots"],
       /argument --max-upload: 'lots' is not a positive size/,

@@ -668,6 +668,64 @@ Deno.test("checkFileName: what a new file may be called", () => {
 
 Deno.test({
   name:
+    "a browser's upload through a name rebound to this server is refused; IP addresses, localhost, --upload-hosts names and non-browsers pass",
+  ...opts,
+  async fn() {
+    await using site = await uploadSite();
+    await using server = await serve(site.root, [
+      "--upload",
+      "--upload-hosts",
+      "nas.lan,.example.org",
+    ]);
+    const port = server.port;
+    /** A PUT from a page of `host`, as a browser sends it. */
+    const fromPage = (name: string, host: string) =>
+      put(port, `/${name}`, "x", {
+        Host: `${host}:${port}`,
+        Origin: `http://${host}:${port}`,
+        "Sec-Fetch-Site": "same-origin",
+      });
+    // DNS rebinding: evil.example now resolves here, and its page is
+    // same-origin with what it reaches.
+    equal(await fromPage("rebound1.txt", "evil.example"), 403);
+    equal(await fromPage("rebound2.txt", "org.evil.example"), 403);
+    equal(
+      await put(port, "/rebound3.txt", "x", {
+        Host: `evil.example:${port}`,
+        Origin: `http://evil.example:${port}`,
+      }),
+      403,
+    );
+    const { type, body } = rawForm("rebound4.txt", "payload");
+    const posted = await sendRaw(
+      { hostname: "127.0.0.1", port },
+      buildRequest("POST", "/docs/", {
+        Host: `evil.example:${port}`,
+        "Sec-Fetch-Site": "same-origin",
+        "Content-Type": type,
+        "Content-Length": String(encoder.encode(body).length),
+      }) + body,
+    );
+    equal(posted.status, 403);
+    // Names the server is known by, and a client that is not a browser.
+    equal(await fromPage("ip.txt", "127.0.0.1"), 201);
+    equal(await fromPage("v6.txt", "[::1]"), 201);
+    equal(await fromPage("lh.txt", "localhost"), 201);
+    equal(await fromPage("app.txt", "app.localhost"), 201);
+    equal(await fromPage("nas.txt", "NAS.lan."), 201);
+    equal(await fromPage("org.txt", "example.org"), 201);
+    equal(await fromPage("www.txt", "www.example.org"), 201);
+    equal(await put(port, "/curl.txt", "x", { Host: "evil.example" }), 201);
+    deepEqual(
+      (await listTree(site.root)).filter((p) => p.includes("rebound")),
+      [],
+    );
+    await assertContained(site);
+  },
+});
+
+Deno.test({
+  name:
     "uploads a browser sends from another site's page are refused; a form part without a name is refused",
   ...opts,
   async fn() {
