@@ -8,6 +8,10 @@
  * Only Linux is checked (from `/proc/self/mountinfo`); elsewhere nothing is
  * trusted yet, so the cache stays inactive.
  *
+ * The same list tells the rich and JSON listings where they may `stat` a
+ * folder's entries synchronously: on a local file system a `stat` never
+ * waits on a server (see `_directory_entries.ts`).
+ *
  * @module
  */
 
@@ -70,12 +74,13 @@ function readMountInfo(): string | null {
 }
 
 /**
- * Whether the file system of device `dev` (from `stat`) is one whose ctime
- * the cache may trust. Answered once per device; a device missing from the
- * mount table (e.g. a btrfs subvolume that is not itself mounted) is not
- * trusted.
+ * Whether device `dev` (from `stat`) holds a local file system of those
+ * listed above, where a `stat` is answered from the kernel's own tables
+ * (never waits on a server). Answered once per device; a device missing
+ * from the mount table (e.g. a btrfs subvolume that is not itself mounted)
+ * is not counted as local.
  */
-export function trustsChangeTime(dev: number): boolean {
+export function isLocalFileSystem(dev: number): boolean {
   let verdict = verdicts.get(dev);
   if (verdict === undefined) {
     const text = readMountInfo();
@@ -86,4 +91,12 @@ export function trustsChangeTime(dev: number): boolean {
     verdicts.set(dev, verdict);
   }
   return verdict;
+}
+
+/**
+ * Whether the file system of device `dev` (from `stat`) is one whose ctime
+ * the cache may trust: a local one ({@linkcode isLocalFileSystem}).
+ */
+export function trustsChangeTime(dev: number): boolean {
+  return isLocalFileSystem(dev);
 }

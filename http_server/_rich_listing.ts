@@ -3,9 +3,16 @@
  * breadcrumbs, dark mode, no JavaScript) and the JSON listing every
  * listing style answers to `Accept: application/json`.
  *
+ * A folder of 100,000 names makes a page of 25 MB: it is made a piece at a
+ * time (a row, an entry), each few hundred rows encoded to bytes as they
+ * come, the event loop running between slices of that work, rather than
+ * as one string encoded at the end (a string of that size is built from a
+ * 100,000-string array, and held as two bytes a character once any
+ * character is not Latin-1).
+ *
  * @module
  */
-import type { DetailedEntry } from "./_directory_entries.ts";
+import { type DetailedEntry, TimeSlices } from "./_directory_entries.ts";
 import { htmlEscape, quote, unquote } from "./_text.ts";
 
 /** A column to sort a listing by. */
@@ -28,28 +35,35 @@ export function listingOrder(query: string): ListingOrder {
   return { key, descending: params.get("order") === "desc" };
 }
 
-function byName(a: DetailedEntry, b: DetailedEntry): number {
-  const x = a.name.toLowerCase();
-  const y = b.name.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /**
  * `entries` in `order`: folders before files, then by the key (ties by
- * name), reversed for descending.
+ * name, compared lower-cased), reversed for descending. Each entry's keys
+ * are worked out once, not in every comparison.
  */
 export function sortDetailed(
   entries: readonly DetailedEntry[],
   order: ListingOrder,
 ): DetailedEntry[] {
   const value = (e: DetailedEntry): number =>
-    order.key === "size" ? e.size ?? -1 : e.mtime?.getTime() ?? 0;
+    order.key === "name"
+      ? 0
+      : order.key === "size"
+      ? e.size ?? -1
+      : e.mtime?.getTime() ?? 0;
+  const keyed = entries.map((entry) => ({
+    entry,
+    folder: entry.isDirectory,
+    value: value(entry),
+    name: entry.name.toLowerCase(),
+  }));
   const sign = order.descending ? -1 : 1;
-  return [...entries].sort((a, b) => {
-    if (a.isDirectory !== b.isDirectory) return a.isDirectory ? -1 : 1;
-    const primary = order.key === "name" ? 0 : value(a) - value(b);
-    return sign * (primary !== 0 ? primary : byName(a, b));
+  keyed.sort((a, b) => {
+    if (a.folder !== b.folder) return a.folder ? -1 : 1;
+    const primary = a.value - b.value;
+    if (primary !== 0) return sign * primary;
+    return a.name < b.name ? -sign : a.name > b.name ? sign : 0;
   });
+  return keyed.map((k) => k.entry);
 }
 
 /** `1536` to `1.5 KiB`. */
@@ -70,23 +84,37 @@ export function humanSize(bytes: number): string {
   return `${value.toFixed(value < 9.95 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
-function utcMinute(date: Date): string {
-  return date.toISOString().slice(0, 16).replace("T", " ");
+/** `2024-05-01T12:34:56.789Z` (an ISO time) to `2024-05-01 12:34`. */
+function utcMinute(iso: string): string {
+  return iso.slice(0, 16).replace("T", " ");
 }
 
 function linkOf(entry: DetailedEntry): string {
   return quote(entry.isDirectory ? entry.name + "/" : entry.name);
 }
 
+/** The JSON listing in pieces, which make {@linkcode listingJson}. */
+export function* listingJsonParts(
+  entries: readonly DetailedEntry[],
+): Generator<string> {
+  yield "[";
+  let separator = "";
+  for (const entry of entries) {
+    yield separator + JSON.stringify({
+      name: entry.name,
+      type: entry.isDirectory ? "directory" : entry.isFile ? "file" : "other",
+      size: entry.size,
+      mtime: entry.mtime?.toISOString() ?? null,
+      href: linkOf(entry),
+    });
+    separator = ",";
+  }
+  yield "]";
+}
+
 /** The JSON listing: `[{ name, type, size, mtime, href }]`. */
 export function listingJson(entries: readonly DetailedEntry[]): string {
-  return JSON.stringify(entries.map((entry) => ({
-    name: entry.name,
-    type: entry.isDirectory ? "directory" : entry.isFile ? "file" : "other",
-    size: entry.size,
-    mtime: entry.mtime?.toISOString() ?? null,
-    href: linkOf(entry),
-  })));
+  return [...listingJsonParts(entries)].join("");
 }
 
 /** Links to each folder above and including `path` (`/a/b/`). */
@@ -115,6 +143,7 @@ function header(label: string, key: SortKey, order: ListingOrder): string {
   return `<th${numeric}${sorted}><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
 }
 
+/** An entry's row, and the line break after it. */
 function row(entry: DetailedEntry): string {
   let display = entry.isDirectory ? entry.name + "/" : entry.name;
   if (entry.isSymlink) display += "@";
@@ -123,15 +152,14 @@ function row(entry: DetailedEntry): string {
     : `<span title="${entry.size} ${entry.size === 1 ? "byte" : "bytes"}">${
       humanSize(entry.size)
     }</span>`;
-  const mtime = entry.mtime === null
+  const iso = entry.mtime?.toISOString();
+  const mtime = iso === undefined
     ? "—"
-    : `<time datetime="${entry.mtime.toISOString()}">${
-      utcMinute(entry.mtime)
-    }</time>`;
+    : `<time datetime="${iso}">${utcMinute(iso)}</time>`;
   const kind = entry.isDirectory ? "dir" : "file";
   return `<tr class="${kind}"><td><a href="${linkOf(entry)}">${
     htmlEscape(display)
-  }</a></td><td class="n">${size}</td><td class="n">${mtime}</td></tr>`;
+  }</a></td><td class="n">${size}</td><td class="n">${mtime}</td></tr>\n`;
 }
 
 const STYLE =
@@ -152,27 +180,22 @@ export interface RichListingOptions {
 
 /**
  * The rich listing page for request path `urlPath` (query ignored) and
- * sorted `entries`.
+ * sorted `entries`, in pieces (the top, each row, the bottom), which make
+ * {@linkcode richListingHtml}.
  */
-export function richListingHtml(
+export function* richListingParts(
   urlPath: string,
   entries: readonly DetailedEntry[],
   order: ListingOrder,
   options: RichListingOptions,
-): string {
+): Generator<string> {
   const cut = urlPath.search(/[?#]/);
   const path = unquote(cut === -1 ? urlPath : urlPath.slice(0, cut));
   const title = `Directory listing for ${htmlEscape(path)}`;
-  const rows = entries.map(row);
-  if (path !== "/") {
-    rows.unshift(
-      `<tr class="dir"><td><a href="../">../</a></td><td class="n"></td><td class="n"></td></tr>`,
-    );
-  }
   const form = options.upload
     ? `<form method="post" enctype="multipart/form-data"><label>Files to upload here: <input type="file" name="file" multiple required></label> <button type="submit">Upload</button></form>`
     : "";
-  return `<!DOCTYPE html>
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -190,11 +213,70 @@ ${form}
     header("Modified (UTC)", "mtime", order)
   }</tr></thead>
 <tbody>
-${rows.join("\n")}
-</tbody>
+`;
+  const parent = path !== "/";
+  if (parent) {
+    yield `<tr class="dir"><td><a href="../">../</a></td><td class="n"></td><td class="n"></td></tr>\n`;
+  }
+  for (const entry of entries) yield row(entry);
+  // An empty body is still a line of its own.
+  yield `${parent || entries.length > 0 ? "" : "\n"}</tbody>
 </table>
 </main>
 </body>
 </html>
 `;
+}
+
+/**
+ * The rich listing page for request path `urlPath` (query ignored) and
+ * sorted `entries`.
+ */
+export function richListingHtml(
+  urlPath: string,
+  entries: readonly DetailedEntry[],
+  order: ListingOrder,
+  options: RichListingOptions,
+): string {
+  return [...richListingParts(urlPath, entries, order, options)].join("");
+}
+
+/** Characters of text gathered before they are encoded. */
+const PIECE = 64 * 1024;
+
+const encoder = new TextEncoder();
+
+/**
+ * `parts` as UTF-8 bytes, made and encoded a slice of time at a time with
+ * the event loop running between slices, so that other requests are served
+ * while a huge listing is made.
+ */
+export async function encodeInSlices(
+  parts: Iterable<string>,
+): Promise<Uint8Array> {
+  const slices = new TimeSlices();
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  let text = "";
+  const flush = () => {
+    const bytes = encoder.encode(text);
+    pieces.push(bytes);
+    length += bytes.length;
+    text = "";
+  };
+  for (const part of parts) {
+    text += part;
+    if (text.length < PIECE) continue;
+    flush();
+    if (slices.due()) await slices.next();
+  }
+  flush();
+  if (pieces.length === 1) return pieces[0] as Uint8Array;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }

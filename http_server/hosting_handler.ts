@@ -26,10 +26,7 @@ import {
 } from "./_compress.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
 import { isHostPattern, isTrustedHost } from "./_upload_hosts.ts";
-import {
-  type DetailedEntry,
-  readDetailedEntries,
-} from "./_directory_entries.ts";
+import { readDetailedEntries, readEntries } from "./_directory_entries.ts";
 import { etagMatches, ifNoneMatchOf, variantETag } from "./_etag.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
@@ -46,7 +43,7 @@ import {
   startsWithFolder,
 } from "./_inside.ts";
 import * as byteNames from "./_byte_names.ts";
-import { listingHtml, sortEntries } from "./_listing.ts";
+import { encodeListing, listingHtml, sortEntries } from "./_listing.ts";
 import {
   injectLiveReload,
   LIVE_RELOAD_SCRIPT,
@@ -62,9 +59,10 @@ import {
   preferredMediaType,
 } from "./_negotiate.ts";
 import {
-  listingJson,
+  encodeInSlices,
+  listingJsonParts,
   listingOrder,
-  richListingHtml,
+  richListingParts,
   sortDetailed,
 } from "./_rich_listing.ts";
 import { latin1Reason } from "./_response_head.ts";
@@ -1038,38 +1036,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       this.#pending.push(["Vary", "Accept"]);
       return await super.list_directory(path);
     }
-    const hidden = this.hide_dotfiles ? isHiddenName : () => false;
-    let entries: DetailedEntry[];
-    try {
-      entries = (await this.readListedFolder(
-        path,
-        (folder) =>
-          readDetailedEntries(
-            folder,
-            hidden,
-            (link) =>
-              this.follow_symlinks || this.#realPathInside(link) !== null,
-          ),
-      )).value;
-    } catch (error) {
-      // No descriptor left to read the folder: send_head answers 503.
-      if (outOfDescriptors(error)) throw error;
+    const body = await this.#listingBody(path, json);
+    if (body === null) {
       this.send_error(404, "No permission to list directory");
       return null;
     }
-    const order = listingOrder(this.path.slice(pathOnly(this.path).length + 1));
-    let text: string;
-    if (json) {
-      text = listingJson(sortDetailed(entries, order));
-    } else if (this.listing === "rich") {
-      text = richListingHtml(this.path, sortDetailed(entries, order), order, {
-        // No form where a POST would be refused (a folder name not UTF-8).
-        upload: this.upload && decodesAsUtf8(pathOnly(this.path)),
-      });
-    } else {
-      text = listingHtml(this.path, sortEntries(entries));
-    }
-    const body = encoder.encode(text);
     this.send_response(200);
     this.send_header(
       "Content-type",
@@ -1079,6 +1050,57 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     this.send_header("Vary", "Accept");
     this.end_headers();
     return body;
+  }
+
+  /**
+   * The listing of folder `path` (JSON when `json`), or `null` when the
+   * folder cannot be read.
+   */
+  async #listingBody(path: string, json: boolean): Promise<Uint8Array | null> {
+    const hidden = this.hide_dotfiles ? isHiddenName : () => false;
+    const mayFollow = (link: string) =>
+      this.follow_symlinks || this.#realPathInside(link) !== null;
+    if (!json && this.listing === "python") {
+      // Names only, as Python's listing shows: no stat per entry.
+      const entries = await this.#readListed(
+        path,
+        (folder, size) => readEntries(folder, size, hidden, mayFollow),
+      );
+      if (entries === null) return null;
+      return encodeListing(listingHtml(this.path, sortEntries(entries)));
+    }
+    const entries = await this.#readListed(
+      path,
+      (folder) => readDetailedEntries(folder, hidden, mayFollow),
+    );
+    if (entries === null) return null;
+    const order = listingOrder(this.path.slice(pathOnly(this.path).length + 1));
+    const sorted = sortDetailed(entries, order);
+    return await encodeInSlices(
+      json
+        ? listingJsonParts(sorted)
+        : richListingParts(this.path, sorted, order, {
+          // No form where a POST would be refused (a folder name not UTF-8).
+          upload: this.upload && decodesAsUtf8(pathOnly(this.path)),
+        }),
+    );
+  }
+
+  /**
+   * What `read` makes of folder `path` (see `readListedFolder`), or `null`
+   * when the folder cannot be read.
+   */
+  async #readListed<T>(
+    path: string,
+    read: (folder: string, size: number | null) => Promise<T>,
+  ): Promise<T | null> {
+    try {
+      return (await this.readListedFolder(path, read)).value;
+    } catch (error) {
+      // No descriptor left to read the folder: send_head answers 503.
+      if (outOfDescriptors(error)) throw error;
+      return null;
+    }
   }
 
   // ---- OPTIONS --------------------------------------------------------

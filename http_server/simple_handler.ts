@@ -85,6 +85,7 @@ import { urlsplit, urlunsplit } from "../urllib/parse/split.ts";
 import type { SplitResult } from "../urllib/parse/results.ts";
 // File names that are not UTF-8: calls that take and give them exactly.
 import * as byteNames from "./_byte_names.ts";
+import { readEntries } from "./_directory_entries.ts";
 import {
   BaseHTTPRequestHandler,
   BODY_FOLLOWS_HEAD,
@@ -130,39 +131,6 @@ const OPTION_NAMES: Record<keyof SimpleHTTPRequestHandlerOptions, true> = {
   follow_symlinks: true,
   cache: true,
 };
-
-/** Folders up to this size (in directory bytes) are read synchronously. */
-const SMALL_DIRECTORY = 64 * 1024;
-
-/**
- * The entries of folder `path`, symlinks resolved to tell folders apart. A
- * folder of modest size is read with synchronous calls (Deno's async
- * reader costs one operation per entry, and the head then leaves with the
- * page in one write); a huge one asynchronously, so that it cannot stall
- * other requests.
- */
-async function readEntries(
-  path: string,
-  knownSize: number | null,
-): Promise<ListingEntry[]> {
-  const size = knownSize ?? (await Deno.stat(path)).size;
-  const raw = size <= SMALL_DIRECTORY
-    ? byteNames.readDirSync(path)
-    : await byteNames.readDir(path);
-  const entries: ListingEntry[] = [];
-  for (const entry of raw) {
-    let isDirectory = entry.isDirectory;
-    if (entry.isSymlink) {
-      const target = await byteNames.stat(joinName(path, entry.name)).catch(
-        () => null,
-      );
-      isDirectory = target?.isDirectory ?? false;
-    }
-    const { name, isSymlink, unreachable } = entry;
-    entries.push({ name, isDirectory, isSymlink, unreachable });
-  }
-  return entries;
-}
 
 /** A path that a link leads out of the folder. */
 const OUTSIDE: unique symbol = Symbol("outside");

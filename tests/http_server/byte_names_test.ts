@@ -112,6 +112,31 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "--no-dotfiles: Python's listing still carries the bytes of names that are not UTF-8",
+  ignore: !LINUX,
+}, async () => {
+  await withTree(async (dir) => {
+    await Deno.writeTextFile(`${dir}/.secret`, "hidden");
+    const pages: Record<string, string> = {};
+    for (const args of [[], ["--no-dotfiles"]]) {
+      await using server = await startServer("ours", dir, { args });
+      const page = await get(addressOf(server), "/");
+      equal(page.status, 200);
+      pages[args.join("")] = latin1.decode(page.body);
+    }
+    const all = pages[""] ?? "";
+    ok(all.includes('<li><a href="caf%ED%B3%A9.txt">caf\xe9.txt</a></li>'));
+    ok(all.includes('<li><a href=".secret">.secret</a></li>\n'));
+    // The same page, the hidden name left out: the raw bytes, not U+FFFD.
+    equal(
+      pages["--no-dotfiles"],
+      all.replace('<li><a href=".secret">.secret</a></li>\n', ""),
+    );
+  });
+});
+
+Deno.test({
   name: "names that are not UTF-8: the same bytes as python3 -m http.server",
   ignore: !LINUX || !havePython313(),
 }, async () => {

@@ -311,6 +311,40 @@ Deno.test("rich listing: sorting by links, escaping, breadcrumbs, parent, form",
   equal(humanSize(1023), "1023 bytes");
 });
 
+Deno.test("rich listing: sorted as by a comparison of lower-cased names, folders first", () => {
+  // The order as one comparator states it (keys worked out per comparison).
+  const reference = (list: DetailedEntry[], key: string, descending: boolean) =>
+    [...list].sort((a, b) => {
+      if (a.isDirectory !== b.isDirectory) return a.isDirectory ? -1 : 1;
+      const value = (e: DetailedEntry) =>
+        key === "size" ? e.size ?? -1 : e.mtime?.getTime() ?? 0;
+      const primary = key === "name" ? 0 : value(a) - value(b);
+      const [x, y] = [a.name.toLowerCase(), b.name.toLowerCase()];
+      const byName = x < y ? -1 : x > y ? 1 : 0;
+      return (descending ? -1 : 1) * (primary !== 0 ? primary : byName);
+    });
+  const letters = ["a", "A", "b", "B", "é", "É", "ß", "İ", "_", "😀", "\udc80"];
+  let seed = 7;
+  const pick = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+  for (let round = 0; round < 300; round++) {
+    const list = Array.from({ length: pick(12) }, () => {
+      let name = "";
+      for (let i = pick(3); i >= 0; i--) name += letters[pick(letters.length)];
+      const dir = pick(4) === 0;
+      return entry(name, dir ? null : pick(3) * 10, pick(3) * 1000, dir);
+    });
+    for (const key of ["name", "size", "mtime"] as const) {
+      for (const descending of [false, true]) {
+        deepEqual(
+          sortDetailed(list, { key, descending }),
+          reference(list, key, descending),
+          JSON.stringify({ list, key, descending }),
+        );
+      }
+    }
+  }
+});
+
 Deno.test("JSON listing: name, type, size, mtime, href", () => {
   const json = JSON.parse(listingJson([
     entry("sub dir", null, 0, true),

@@ -1,0 +1,131 @@
+/**
+ * What a huge rich or JSON listing may cost the others: its stats and its
+ * page are made in slices, so that other requests are served meanwhile,
+ * and requests for the same folder build it one at a time, so that
+ * concurrent requests hold one build's working set, not one each.
+ * Untimed: the order of events, and counts of builds seen through a
+ * subclass.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import {
+  type DetailedEntry,
+  readDetailedEntries,
+} from "../../http_server/_directory_entries.ts";
+import {
+  encodeInSlices,
+  listingJson,
+  listingJsonParts,
+} from "../../http_server/_rich_listing.ts";
+import { HostingHTTPRequestHandler } from "../../http_server/hosting_handler.ts";
+import { ThreadingHTTPServer } from "../../http_server/server.ts";
+import { within } from "../_server.ts";
+
+class Quiet extends HostingHTTPRequestHandler {
+  override log_message(): void {}
+}
+
+/** Serves `directory` with `Handler` on a free port while `body` runs. */
+async function withServer(
+  Handler: typeof Quiet,
+  body: (base: string) => Promise<void>,
+): Promise<void> {
+  await using server = new ThreadingHTTPServer(["127.0.0.1", 0], Handler);
+  const done = server.serve_forever();
+  try {
+    await within(
+      body(`http://127.0.0.1:${server.server_port}`),
+      20_000,
+      "test",
+    );
+  } finally {
+    await server.shutdown();
+    await done;
+  }
+}
+
+/** A temporary folder with `big/` holding `count` empty files. */
+async function bigFolder(count: number): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "pyport_listing_load_" });
+  Deno.mkdirSync(`${root}/big`);
+  const empty = new Uint8Array();
+  for (let i = 0; i < count; i++) {
+    Deno.writeFileSync(`${root}/big/file_${i}_with_a_longer_name.txt`, empty);
+  }
+  Deno.writeTextFileSync(`${root}/small.txt`, "small");
+  return root;
+}
+
+/**
+ * Runs `build(startOther)` while a server in this process serves
+ * `small.txt` from `root`; `startOther()` (called by `build` from inside
+ * its work) fetches it. Returns the order in which the two ended.
+ */
+async function alongside(
+  root: string,
+  build: (startOther: () => void) => Promise<unknown>,
+): Promise<string[]> {
+  const ended: string[] = [];
+  await withServer(Quiet.partial({ directory: root }), async (base) => {
+    let other: Promise<void> | null = null;
+    const startOther = () => {
+      other ??= fetch(`${base}/small.txt`).then(async (res) => {
+        equal(await res.text(), "small");
+        ended.push("small file");
+      });
+    };
+    await build(startOther);
+    ended.push("build");
+    ok(other !== null, "the other request was started");
+    await other;
+  });
+  return ended;
+}
+
+Deno.test("a huge folder's entries are stat'ed in slices: a small file is served meanwhile", async () => {
+  const root = await bigFolder(30_000);
+  try {
+    let seen = 0;
+    const ended = await alongside(root, async (startOther) => {
+      const entries = await readDetailedEntries(`${root}/big`, () => {
+        // Called for each name once the folder is read, before the stats.
+        if (++seen === 30_000) startOther();
+        return false;
+      });
+      equal(entries.length, 30_000);
+      ok(entries.every((e) => e.isFile && e.size === 0 && e.mtime !== null));
+    });
+    deepEqual(ended, ["small file", "build"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a huge listing page is made in slices: a small file is served meanwhile", async () => {
+  const root = await bigFolder(0);
+  try {
+    const entry: DetailedEntry = {
+      name: "file_000123_with_a_longer_name.txt",
+      isDirectory: false,
+      isSymlink: false,
+      isFile: true,
+      size: 0,
+      mtime: new Date(0),
+    };
+    const entries = Array<DetailedEntry>(100_000).fill(entry);
+    const ended = await alongside(root, async (startOther) => {
+      function* parts() {
+        let first = true;
+        for (const part of listingJsonParts(entries)) {
+          yield part;
+          if (first) startOther();
+          first = false;
+        }
+      }
+      const bytes = await encodeInSlices(parts());
+      equal(bytes.length, listingJson(entries).length);
+    });
+    deepEqual(ended, ["small file", "build"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
