@@ -10,7 +10,14 @@
  * `_file_stamp.ts`): a request whose stat shows its folder changed since the
  * work began starts its own.
  *
- * Not in CPython, whose listing is built anew for every request.
+ * Work whose result may not be shared (the rich and JSON listings, whose
+ * sizes and dates must be read after each request arrived) takes turns
+ * instead ({@linkcode OneAtATime}): requests for the same folder build one
+ * after the other, so that eight of them hold one build's working set
+ * rather than eight.
+ *
+ * Not in CPython, whose listing is built anew for every request, each
+ * request on its own thread.
  *
  * @module
  */
@@ -38,5 +45,28 @@ export class SharedBuilds<T> {
     const forget = () => this.#running.delete(fullKey);
     result.then(forget, forget);
     return result;
+  }
+}
+
+/** Work run one at a time per key, in the order asked. */
+export class OneAtATime {
+  /** Per key, what the work last asked for ends with. */
+  readonly #last = new Map<string, Promise<void>>();
+
+  /**
+   * The result of `work()`, started once every work asked before for `key`
+   * has ended (however it ended).
+   */
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.#last.get(key);
+    const { promise: ended, resolve } = Promise.withResolvers<void>();
+    this.#last.set(key, ended);
+    try {
+      await before;
+      return await work();
+    } finally {
+      resolve();
+      if (this.#last.get(key) === ended) this.#last.delete(key);
+    }
   }
 }

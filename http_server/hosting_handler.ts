@@ -65,6 +65,7 @@ import {
   richListingParts,
   sortDetailed,
 } from "./_rich_listing.ts";
+import { OneAtATime } from "./_shared_builds.ts";
 import { latin1Reason } from "./_response_head.ts";
 import { decodesAsUtf8, htmlEscape, quote, unquote } from "./_text.ts";
 import { joinName, locationPath } from "./_translate.ts";
@@ -99,6 +100,15 @@ import {
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
 const encoder = new TextEncoder();
+
+/**
+ * The listings this handler builds itself (rich, JSON, and Python's with
+ * hidden names left out), one at a time per folder: they are never shared
+ * nor cached, since each must show sizes and dates read after its request
+ * arrived, but the requests that ask for one together need not hold a
+ * build's working set each.
+ */
+const listingTurns = new OneAtATime();
 
 /** Bodies smaller than this are not worth compressing. */
 const COMPRESS_MIN = 1024;
@@ -1036,7 +1046,10 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       this.#pending.push(["Vary", "Accept"]);
       return await super.list_directory(path);
     }
-    const body = await this.#listingBody(path, json);
+    const body = await listingTurns.run(
+      path,
+      () => this.#listingBody(path, json),
+    );
     if (body === null) {
       this.send_error(404, "No permission to list directory");
       return null;

@@ -129,3 +129,55 @@ Deno.test("a huge listing page is made in slices: a small file is served meanwhi
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("concurrent rich and JSON listings of one folder are built one at a time", async () => {
+  const root = await bigFolder(50);
+  const counts = { arrivals: 0, building: 0, most: 0 };
+  const allArrived = Promise.withResolvers<void>();
+  const CLIENTS = 4;
+  class Counted extends Quiet {
+    override list_directory(path: string) {
+      if (++counts.arrivals === CLIENTS) allArrived.resolve();
+      return super.list_directory(path);
+    }
+    protected override async readListedFolder<T>(
+      path: string,
+      read: (folder: string, size: number | null) => Promise<T>,
+    ): Promise<{ value: T; checked: boolean }> {
+      counts.most = Math.max(counts.most, ++counts.building);
+      try {
+        // Each build waits until every request is in: builds side by side
+        // would all be counted here together.
+        await allArrived.promise;
+        return await super.readListedFolder(path, read);
+      } finally {
+        counts.building--;
+      }
+    }
+  }
+  try {
+    await withServer(
+      Counted.partial({ directory: root, listing: "rich" }),
+      async (base) => {
+        const pages = await Promise.all(
+          Array.from({ length: CLIENTS }, async (_, i) => {
+            const json = i % 2 === 1;
+            const res = await fetch(`${base}/big/`, {
+              headers: { Accept: json ? "application/json" : "text/html" },
+            });
+            equal(res.status, 200);
+            const text = await res.text();
+            return json
+              ? JSON.parse(text).length
+              : text.split('<tr class="file">').length - 1;
+          }),
+        );
+        deepEqual(pages, [50, 50, 50, 50]);
+        equal(counts.arrivals, CLIENTS);
+        equal(counts.most, 1, "one build at a time");
+      },
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
