@@ -44,7 +44,14 @@ const SMALL_DIRECTORY = 64 * 1024;
  * the timers' cost near a sixth of the work.
  */
 export class TimeSlices {
-  #end = performance.now() + SLICE_MS;
+  readonly #sliceMs: number;
+  #end: number;
+
+  /** Slices of `sliceMs` (about ten milliseconds unless given). */
+  constructor(sliceMs: number = SLICE_MS) {
+    this.#sliceMs = sliceMs;
+    this.#end = performance.now() + sliceMs;
+  }
 
   /** Whether the slice is used up: `next()` is due. */
   due(): boolean {
@@ -54,7 +61,7 @@ export class TimeSlices {
   /** Lets pending I/O run, then starts a new slice. */
   async next(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
-    this.#end = performance.now() + SLICE_MS;
+    this.#end = performance.now() + this.#sliceMs;
   }
 }
 
@@ -126,12 +133,13 @@ async function onLocalFileSystem(path: string): Promise<boolean> {
  * with the bytes of a name that is not UTF-8 escaped), skipping names for
  * which `hidden` says true. A symbolic link's target is looked at only
  * when `mayFollow` allows it (a link out of the served folder lists
- * without size, date or kind).
+ * without size, date or kind). Synchronous stats run in `slices`.
  */
 export async function readDetailedEntries(
   path: string,
   hidden: (name: string) => boolean,
   mayFollow: (link: string) => boolean = () => true,
+  slices: TimeSlices = new TimeSlices(),
 ): Promise<DetailedEntry[]> {
   const shown = (await byteNames.readDir(path)).filter((entry) =>
     !hidden(entry.name)
@@ -139,7 +147,6 @@ export async function readDetailedEntries(
   const local = await onLocalFileSystem(path);
   const out: DetailedEntry[] = [];
   const elsewhere: ExactDirEntry[] = [];
-  const slices = new TimeSlices();
   for (const entry of shown) {
     // A regular file is on its folder's file system.
     if (!local || !entry.isFile) {

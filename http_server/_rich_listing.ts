@@ -253,8 +253,8 @@ const encoder = new TextEncoder();
  */
 export async function encodeInSlices(
   parts: Iterable<string>,
+  slices: TimeSlices = new TimeSlices(),
 ): Promise<Uint8Array> {
-  const slices = new TimeSlices();
   const pieces: Uint8Array[] = [];
   let length = 0;
   let text = "";
