@@ -42,6 +42,15 @@ const WINDOWS_RESERVED =
   /[<>:"|?*]|[. ]$|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 
 /**
+ * Whether `name` is that of an upload in progress (a temporary file, see
+ * {@linkcode writeTemporary}): never listed nor served while uploads are
+ * on, since a refused upload's bytes stay there until it ends.
+ */
+export function isUploadInProgress(name: string): boolean {
+  return TEMPORARY.test(name);
+}
+
+/**
  * Checks `name` as the name of a new file in a folder.
  *
  * @throws {UploadError} 400 for an empty, `.`/`..`, too long or
@@ -70,7 +79,7 @@ export function checkFileName(name: string, hideDotfiles: boolean): void {
       `${JSON.stringify(name)} is not a valid Windows file name`,
     );
   }
-  if (TEMPORARY.test(name)) {
+  if (isUploadInProgress(name)) {
     throw new UploadError(
       400,
       "names like .upload-*.part are kept for uploads in progress",

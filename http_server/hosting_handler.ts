@@ -73,6 +73,7 @@ import {
   bodyChunks,
   checkFileName,
   discard,
+  isUploadInProgress,
   moveIntoPlace,
   type ReceivedFile,
   receiveForm,
@@ -704,6 +705,20 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   }
 
   /**
+   * Whether file name `name` is neither listed nor served: a hidden name
+   * with `hide_dotfiles`, an upload in progress with `upload`.
+   */
+  #isHiddenName(name: string): boolean {
+    return (this.hide_dotfiles && isHiddenName(name)) ||
+      (this.upload && isUploadInProgress(name));
+  }
+
+  /** {@linkcode #isHiddenName} for any name of `relative`, a path. */
+  #isHiddenPath(relative: string): boolean {
+    return relative.split(/[/\\]/).some((name) => this.#isHiddenName(name));
+  }
+
+  /**
    * Sends the head for GET and HEAD as `SimpleHTTPRequestHandler` does,
    * with hidden names refused, the single-page-app fallback, precompressed
    * siblings, compression and the live reload script applied.
@@ -717,7 +732,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         return this.#sendLiveReloadScript();
       }
       const target = this.translate_path(this.path);
-      if (this.hide_dotfiles && isHiddenPath(this.#relative(target))) {
+      if (this.#isHiddenPath(this.#relative(target))) {
         this.send_error(404, "File not found");
         return null;
       }
@@ -1042,7 +1057,10 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       "text/html",
       "application/json",
     ]) === "application/json";
-    if (!json && this.listing === "python" && !this.hide_dotfiles) {
+    // Python's page as Python makes it (and cached) when no name is hidden.
+    if (
+      !json && this.listing === "python" && !this.hide_dotfiles && !this.upload
+    ) {
       this.#pending.push(["Vary", "Accept"]);
       return await super.list_directory(path);
     }
@@ -1070,7 +1088,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * folder cannot be read.
    */
   async #listingBody(path: string, json: boolean): Promise<Uint8Array | null> {
-    const hidden = this.hide_dotfiles ? isHiddenName : () => false;
+    const hidden = (name: string) => this.#isHiddenName(name);
     const mayFollow = (link: string) =>
       this.follow_symlinks || this.#realPathInside(link) !== null;
     if (!json && this.listing === "python") {

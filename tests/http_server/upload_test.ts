@@ -668,6 +668,56 @@ Deno.test("checkFileName: what a new file may be called", () => {
 
 Deno.test({
   name:
+    "an upload in progress is neither listed nor served, in any listing style",
+  ...opts,
+  async fn() {
+    for (const style of [[], ["--listing", "rich"]]) {
+      await using site = await uploadSite();
+      await using server = await serve(site.root, ["--upload", ...style]);
+      const conn = await RawConnection.open({
+        hostname: "127.0.0.1",
+        port: server.port,
+      });
+      try {
+        // Half a body: its temporary file stays while the rest is awaited.
+        await conn.write(
+          buildRequest("PUT", "/docs/slow.txt", {
+            Host: "localhost",
+            "Content-Length": "10",
+          }) + "12345",
+        );
+        let part = "";
+        await eventually(async () => {
+          part = (await listTree(`${site.root}/docs`)).find((name) =>
+            name.startsWith(".upload-")
+          ) ?? "";
+          return part !== "";
+        }, "the upload's temporary file");
+        for (const accept of ["text/html", "application/json"]) {
+          const listing = await fetchText(server.url("/docs/"), {
+            headers: { Accept: accept },
+          });
+          equal(listing.res.status, 200);
+          ok(listing.text.includes("readme.txt"), listing.text);
+          ok(!listing.text.includes(".upload-"), `${style} ${accept}`);
+        }
+        const fetched = await fetchText(server.url(`/docs/${part}`));
+        equal(fetched.res.status, 404, `${style}: ${part}`);
+        await conn.write("67890");
+        equal((await conn.read()).status, 201);
+      } finally {
+        conn.close();
+      }
+      equal(
+        await Deno.readTextFile(`${site.root}/docs/slow.txt`),
+        "1234567890",
+      );
+    }
+  },
+});
+
+Deno.test({
+  name:
     "a browser's upload through a name rebound to this server is refused; IP addresses, localhost, --upload-hosts names and non-browsers pass",
   ...opts,
   async fn() {
