@@ -54,11 +54,13 @@ export {
   quote,
   quote_from_bytes,
   quote_plus,
+  type QuoteArgs,
   type QuoteFromBytesOptions,
   type QuoteOptions,
   unquote,
   unquote_plus,
   unquote_to_bytes,
+  type UnquoteArgs,
   type UnquoteOptions,
 } from "./quote.ts";
 // Python's mixed call form: `quote(s, "/", "utf-8", { errors })`.
@@ -67,6 +69,7 @@ export {
   BytesKeyMap,
   parse_qs,
   parse_qsl,
+  type ParseQsArgs,
   type ParseQsOptions,
   type QuoteVia,
   urlencode,

@@ -37,6 +37,31 @@ export interface ParseQsOptions {
 }
 
 /**
+ * The optional arguments of {@linkcode parse_qs} and {@linkcode parse_qsl}
+ * given partly by position, the rest by keyword:
+ * `parse_qs(qs, true, false, { separator: ";" })`.
+ */
+export type ParseQsArgs = MixedArgs<
+  [
+    keep_blank_values?: boolean,
+    strict_parsing?: boolean,
+    encoding?: string,
+    errors?: string,
+    max_num_fields?: number | null,
+    separator?: string | Uint8Array,
+  ],
+  ParseQsOptions,
+  [
+    "keep_blank_values",
+    "strict_parsing",
+    "encoding",
+    "errors",
+    "max_num_fields",
+    "separator",
+  ]
+>;
+
+/**
  * The `parse_qs` result for bytes input: a `Map` from name bytes to the list
  * of value bytes, in first-seen order. Keys compare by content, so
  * `map.get(new TextEncoder().encode("a"))` finds the entry for `b"a"`.
@@ -129,7 +154,7 @@ const PARSE_QS_SPEC = {
   },
 };
 
-type ParseQsArgs = typeof PARSE_QS_SPEC.defaults;
+type ParseQsSettings = typeof PARSE_QS_SPEC.defaults;
 
 /** Python truthiness: flags arrive as 0/1, and empty containers are false. */
 function truthy(value: unknown): boolean {
@@ -155,7 +180,7 @@ function checkMaxFields(max: unknown, fields: number): void {
 function parseText(
   qs: string,
   separator: unknown,
-  a: ParseQsArgs,
+  a: ParseQsSettings,
 ): [string, string][] {
   const sep = typeof separator === "string"
     ? separator
@@ -219,7 +244,7 @@ function unquotePlusBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 function parseBytes(
   qs: Uint8Array,
   separator: unknown,
-  a: ParseQsArgs,
+  a: ParseQsSettings,
 ): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][] {
   const sep = separator instanceof Uint8Array
     ? separator
@@ -305,25 +330,7 @@ export function parse_qsl(
  */
 export function parse_qsl(
   qs: string | null,
-  ...args: MixedArgs<
-    [
-      keep_blank_values?: boolean,
-      strict_parsing?: boolean,
-      encoding?: string,
-      errors?: string,
-      max_num_fields?: number | null,
-      separator?: string | Uint8Array,
-    ],
-    ParseQsOptions,
-    [
-      "keep_blank_values",
-      "strict_parsing",
-      "encoding",
-      "errors",
-      "max_num_fields",
-      "separator",
-    ]
-  >
+  ...args: ParseQsArgs
 ): [string, string][];
 /** Python's `parse_qsl` on bytes: bytes pairs. */
 export function parse_qsl(
@@ -343,25 +350,7 @@ export function parse_qsl(
 /** Python's `parse_qsl` on bytes, some arguments by position, the rest as keywords. */
 export function parse_qsl(
   qs: Uint8Array,
-  ...args: MixedArgs<
-    [
-      keep_blank_values?: boolean,
-      strict_parsing?: boolean,
-      encoding?: string,
-      errors?: string,
-      max_num_fields?: number | null,
-      separator?: string | Uint8Array,
-    ],
-    ParseQsOptions,
-    [
-      "keep_blank_values",
-      "strict_parsing",
-      "encoding",
-      "errors",
-      "max_num_fields",
-      "separator",
-    ]
-  >
+  ...args: ParseQsArgs
 ): [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>][];
 export function parse_qsl(
   qs: string | Uint8Array | null,
@@ -408,25 +397,7 @@ export function parse_qs(
  */
 export function parse_qs(
   qs: string | null,
-  ...args: MixedArgs<
-    [
-      keep_blank_values?: boolean,
-      strict_parsing?: boolean,
-      encoding?: string,
-      errors?: string,
-      max_num_fields?: number | null,
-      separator?: string | Uint8Array,
-    ],
-    ParseQsOptions,
-    [
-      "keep_blank_values",
-      "strict_parsing",
-      "encoding",
-      "errors",
-      "max_num_fields",
-      "separator",
-    ]
-  >
+  ...args: ParseQsArgs
 ): Record<string, string[]>;
 /** Python's `parse_qs` on bytes: a map from name bytes to value bytes. */
 export function parse_qs(
@@ -446,25 +417,7 @@ export function parse_qs(
 /** Python's `parse_qs` on bytes, some arguments by position, the rest as keywords. */
 export function parse_qs(
   qs: Uint8Array,
-  ...args: MixedArgs<
-    [
-      keep_blank_values?: boolean,
-      strict_parsing?: boolean,
-      encoding?: string,
-      errors?: string,
-      max_num_fields?: number | null,
-      separator?: string | Uint8Array,
-    ],
-    ParseQsOptions,
-    [
-      "keep_blank_values",
-      "strict_parsing",
-      "encoding",
-      "errors",
-      "max_num_fields",
-      "separator",
-    ]
-  >
+  ...args: ParseQsArgs
 ): BytesKeyMap<Uint8Array<ArrayBuffer>[], Uint8Array<ArrayBuffer>>;
 export function parse_qs(
   qs: string | Uint8Array | null,

@@ -40,6 +40,21 @@ export interface QuoteFromBytesOptions {
   safe?: string | Uint8Array;
 }
 
+/**
+ * The optional arguments of {@linkcode quote} and {@linkcode quote_plus}
+ * given partly by position, the rest by keyword:
+ * `quote(s, "/", { encoding: "latin-1" })`.
+ */
+export type QuoteArgs = MixedArgs<
+  [
+    safe?: string | Uint8Array,
+    encoding?: string | null,
+    errors?: string | null,
+  ],
+  QuoteOptions,
+  ["safe", "encoding", "errors"]
+>;
+
 /** Keyword options of {@linkcode unquote} and {@linkcode unquote_plus}. */
 export interface UnquoteOptions {
   /** Encoding of the percent-encoded bytes (default `"utf-8"`). */
@@ -47,6 +62,17 @@ export interface UnquoteOptions {
   /** Error handler for undecodable bytes (default `"replace"`). */
   errors?: string | null;
 }
+
+/**
+ * The optional arguments of {@linkcode unquote} and
+ * {@linkcode unquote_plus} given partly by position, the rest by keyword:
+ * `unquote(s, "latin-1", { errors: "strict" })`.
+ */
+export type UnquoteArgs = MixedArgs<
+  [encoding?: string | null, errors?: string | null],
+  UnquoteOptions,
+  ["encoding", "errors"]
+>;
 
 const QUOTE_SPEC = {
   fn: "quote",
@@ -98,15 +124,7 @@ export function quote(
  */
 export function quote(
   string: string | Uint8Array,
-  ...args: MixedArgs<
-    [
-      safe?: string | Uint8Array,
-      encoding?: string | null,
-      errors?: string | null,
-    ],
-    QuoteOptions,
-    ["safe", "encoding", "errors"]
-  >
+  ...args: QuoteArgs
 ): string;
 export function quote(string: string | Uint8Array, ...args: unknown[]): string {
   if (string === undefined) throw missingArguments("quote", ["string"]);
@@ -145,15 +163,7 @@ export function quote_plus(
  */
 export function quote_plus(
   string: string | Uint8Array,
-  ...args: MixedArgs<
-    [
-      safe?: string | Uint8Array,
-      encoding?: string | null,
-      errors?: string | null,
-    ],
-    QuoteOptions,
-    ["safe", "encoding", "errors"]
-  >
+  ...args: QuoteArgs
 ): string;
 export function quote_plus(
   string: string | Uint8Array,
@@ -231,11 +241,7 @@ export function unquote(
 /** Python's `unquote` with `encoding` by position, `errors` as a keyword. */
 export function unquote(
   string: string | Uint8Array,
-  ...args: MixedArgs<
-    [encoding?: string | null, errors?: string | null],
-    UnquoteOptions,
-    ["encoding", "errors"]
-  >
+  ...args: UnquoteArgs
 ): string;
 export function unquote(
   string: string | Uint8Array,
@@ -269,11 +275,7 @@ export function unquote_plus(string: string, options: UnquoteOptions): string;
 /** Python's `unquote_plus` with `encoding` by position, `errors` as a keyword. */
 export function unquote_plus(
   string: string,
-  ...args: MixedArgs<
-    [encoding?: string | null, errors?: string | null],
-    UnquoteOptions,
-    ["encoding", "errors"]
-  >
+  ...args: UnquoteArgs
 ): string;
 export function unquote_plus(string: string, ...args: unknown[]): string {
   if (string === undefined) throw missingArguments("unquote_plus", ["string"]);

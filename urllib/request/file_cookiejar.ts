@@ -65,6 +65,20 @@ export interface CookieFileOptions {
 }
 
 /**
+ * The arguments of `save`, `load` and `revert` given partly by position,
+ * the rest by keyword: `load(path, { ignore_discard: true })`.
+ */
+export type CookieFileArgs = MixedArgs<
+  [
+    filename?: string | null,
+    ignore_discard?: boolean,
+    ignore_expires?: boolean,
+  ],
+  CookieFileOptions,
+  ["filename", "ignore_discard", "ignore_expires"]
+>;
+
+/**
  * A cookies file's name as Python's `os.fspath` gives it: a string as it
  * is, a `file:` URL (Deno's path-like) as its path, `null` for none;
  * anything else is the TypeError Python raises at once (a number kept
@@ -171,15 +185,7 @@ export class FileCookieJar extends CookieJar {
   ): Promise<void>;
   /** Some arguments by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
   save(
-    ...args: MixedArgs<
-      [
-        filename?: string | null,
-        ignore_discard?: boolean,
-        ignore_expires?: boolean,
-      ],
-      CookieFileOptions,
-      ["filename", "ignore_discard", "ignore_expires"]
-    >
+    ...args: CookieFileArgs
   ): Promise<void>;
   /** Keyword form. */
   save(options: CookieFileOptions): Promise<void>;
@@ -217,15 +223,7 @@ export class FileCookieJar extends CookieJar {
   ): Promise<void>;
   /** Some arguments by position, the rest by keyword: `load(path, { ignore_discard: true })`. */
   load(
-    ...args: MixedArgs<
-      [
-        filename?: string | null,
-        ignore_discard?: boolean,
-        ignore_expires?: boolean,
-      ],
-      CookieFileOptions,
-      ["filename", "ignore_discard", "ignore_expires"]
-    >
+    ...args: CookieFileArgs
   ): Promise<void>;
   /** Keyword form. */
   load(options: CookieFileOptions): Promise<void>;
@@ -257,15 +255,7 @@ export class FileCookieJar extends CookieJar {
   ): Promise<void>;
   /** Some arguments by position, the rest by keyword: `revert(path, { ignore_discard: true })`. */
   revert(
-    ...args: MixedArgs<
-      [
-        filename?: string | null,
-        ignore_discard?: boolean,
-        ignore_expires?: boolean,
-      ],
-      CookieFileOptions,
-      ["filename", "ignore_discard", "ignore_expires"]
-    >
+    ...args: CookieFileArgs
   ): Promise<void>;
   /** Keyword form. */
   revert(options: CookieFileOptions): Promise<void>;
@@ -323,15 +313,7 @@ export class MozillaCookieJar extends FileCookieJar {
   ): Promise<void>;
   /** Some arguments by position, the rest by keyword: `save(path, { ignore_discard: true })`. */
   override save(
-    ...args: MixedArgs<
-      [
-        filename?: string | null,
-        ignore_discard?: boolean,
-        ignore_expires?: boolean,
-      ],
-      CookieFileOptions,
-      ["filename", "ignore_discard", "ignore_expires"]
-    >
+    ...args: CookieFileArgs
   ): Promise<void>;
   /** Keyword form. */
   override save(options: CookieFileOptions): Promise<void>;

@@ -80,6 +80,7 @@ export {
   type CookieResponse,
 } from "./cookiejar.ts";
 export {
+  type CookieFileArgs,
   type CookieFileOptions,
   FileCookieJar,
   type FileCookieJarOptions,
