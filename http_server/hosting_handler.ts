@@ -940,17 +940,23 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     // version, which changes with any file: the page's tag names it, and
     // only the tag can say the page is current (a date would keep a copy
     // whose script names an old version). null: no script.
-    const version = code === 200 && small && type.startsWith("text/html")
+    let version = code === 200 && small && type.startsWith("text/html")
       ? this.live_reload?.version ?? null
       : null;
     let encoding: Encoding | null = this.#variant?.encoding ?? null;
+    const compressWith = encoding === null && this.compress && code === 200 &&
+        small && length >= COMPRESS_MIN &&
+        this.headers.get("Range") === null && isCompressible(type)
+      ? this.#acceptedCodings()[0] ?? null
+      : null;
+    // Both changes hold the body whole until it is sent: past the budget,
+    // the file goes out as it is (a page then without the script).
     if (
-      encoding === null && this.compress && code === 200 && small &&
-      length >= COMPRESS_MIN && this.headers.get("Range") === null &&
-      isCompressible(type)
+      (version !== null || compressWith !== null) && this.#reserveFor(length)
     ) {
-      const accepted = this.#acceptedCodings()[0] ?? null;
-      if (accepted !== null && this.#reserveFor(length)) encoding = accepted;
+      encoding ??= compressWith;
+    } else {
+      version = null;
     }
     const suffixes = [
       ...(version !== null ? [`lr-${version}`] : []),
@@ -961,9 +967,10 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   }
 
   /**
-   * Whether a body of `length` bytes may be compressed now: one above
-   * `SMALL_FILE` reserves its bytes of the process's compression budget
-   * (else it is sent as it is).
+   * Whether a body of `length` bytes may be held whole now (to compress it
+   * or add the live reload script): one above `SMALL_FILE` reserves its
+   * bytes of the process's budget for such bodies (else it is sent as it
+   * is).
    */
   #reserveFor(length: number): boolean {
     // A small body is held like a small file read whole: no reservation.

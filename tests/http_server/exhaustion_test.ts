@@ -403,37 +403,63 @@ async function readHead(conn: Deno.Conn): Promise<string> {
   return text.slice(0, text.indexOf("\r\n\r\n"));
 }
 
+/** 7.5 MiB of random bytes: more than the socket buffers take. */
+function randomBytes(): Uint8Array {
+  const size = 7.5 * 1024 * 1024;
+  const big = new Uint8Array(size);
+  for (let i = 0; i < size; i += 65536) {
+    crypto.getRandomValues(big.subarray(i, Math.min(size, i + 65536)));
+  }
+  return big;
+}
+
+/**
+ * Opens four connections that each ask for `path` (with `headers`) and
+ * read nothing past the head, which must pass `changed`; returns them.
+ */
+async function stallFour(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  changed: (head: string) => boolean,
+): Promise<Deno.Conn[]> {
+  const request = buildRequest("GET", path, { Host: "x", ...headers });
+  const stalled: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 4; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      stalled.push(conn);
+      await conn.write(new TextEncoder().encode(request));
+      const head = await readHead(conn);
+      ok(changed(head), head);
+    }
+    return stalled;
+  } catch (error) {
+    for (const conn of stalled) conn.close();
+    throw error;
+  }
+}
+
 Deno.test({
   name:
     "exhaustion: --compress holds a bounded total of large compressed bodies for clients that read nothing; past it files go out as they are",
   ignore: !linux,
   fn: deadline(async () => {
-    // 7.5 MiB of random bytes: compressed, no smaller, and more than the
-    // socket buffers take, so a client that reads nothing holds it all.
-    const size = 7.5 * 1024 * 1024;
-    const big = new Uint8Array(size);
-    for (let i = 0; i < size; i += 65536) {
-      crypto.getRandomValues(big.subarray(i, Math.min(size, i + 65536)));
-    }
+    // Random bytes compress no smaller, so a client that reads nothing
+    // holds the whole compressed copy.
+    const big = randomBytes();
+    const size = big.length;
     await using site = await makeSite({ "big.txt": big });
     await using server = await serve(site.root, ["--compress"]);
-    const request = buildRequest("GET", "/big.txt", {
-      Host: "x",
-      "Accept-Encoding": "gzip",
-    });
     // Each held a whole compressed copy, so that a few hundred such
     // clients took gigabytes: four fit in the budget (32 MiB).
-    const stalled: Deno.Conn[] = [];
+    const stalled = await stallFour(
+      server.port,
+      "/big.txt",
+      { "Accept-Encoding": "gzip" },
+      (head) => /\r\nContent-Encoding: gzip\r\n/i.test(head),
+    );
     try {
-      for (let i = 0; i < 4; i++) {
-        const conn = await Deno.connect({
-          hostname: "127.0.0.1",
-          port: server.port,
-        });
-        stalled.push(conn);
-        await conn.write(new TextEncoder().encode(request));
-        match(await readHead(conn), /\r\nContent-Encoding: gzip\r\n/i);
-      }
       // The fifth gets the file as it is, whole, and at once.
       const plain = await get(server.url("/big.txt"), {
         headers: { "Accept-Encoding": "gzip" },
@@ -454,5 +480,42 @@ Deno.test({
       await res.body?.cancel();
       return res.headers.get("Content-Encoding") === "gzip";
     }, "a compressed answer again");
+  }, 60_000),
+});
+
+Deno.test({
+  name:
+    "exhaustion: --watch holds a bounded total of large pages with the reload script for clients that read nothing; past it pages go out as they are",
+  ignore: !linux,
+  fn: deadline(async () => {
+    const text = new TextDecoder().decode(
+      randomBytes().map((byte) => 0x61 + (byte % 26)),
+    );
+    const page = `<!DOCTYPE html>\n<title>big</title>\n<p>${text}</p>\n`;
+    await using site = await makeSite({ "big.html": page });
+    await using server = await serve(site.root, ["--watch"]);
+    // A page with the script is longer than the file.
+    const length = new TextEncoder().encode(page).length;
+    const withScript = (contentLength: string | null) =>
+      Number(contentLength) > length;
+    const stalled = await stallFour(
+      server.port,
+      "/big.html",
+      {},
+      (head) =>
+        withScript(/\r\nContent-Length: (\d+)/i.exec(head)?.[1] ?? null),
+    );
+    try {
+      const plain = await get(server.url("/big.html"));
+      equal(plain.status, 200);
+      equal(await plain.text(), page, "the page as it is, without the script");
+    } finally {
+      for (const conn of stalled) conn.close();
+    }
+    await eventually(async () => {
+      const res = await get(server.url("/big.html"));
+      await res.body?.cancel();
+      return withScript(res.headers.get("Content-Length"));
+    }, "the script again");
   }, 60_000),
 });
