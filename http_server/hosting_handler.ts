@@ -24,6 +24,7 @@ import {
   reserveCompression,
   ReservedBody,
 } from "./_compress.ts";
+import { CompressedBodies } from "./_compressed_bodies.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
 import { isHostPattern, isTrustedHost } from "./_upload_hosts.ts";
 import { readDetailedEntries, readEntries } from "./_directory_entries.ts";
@@ -110,6 +111,12 @@ const encoder = new TextEncoder();
  * build's working set each.
  */
 const listingTurns = new OneAtATime();
+
+/**
+ * Compressed pages and pages with the live reload script, kept by the tag
+ * they are sent with (see `_compressed_bodies.ts`).
+ */
+const changedBodies = new CompressedBodies();
 
 /** Bodies smaller than this are not worth compressing. */
 const COMPRESS_MIN = 1024;
@@ -1031,10 +1038,18 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       );
     }
     if (version !== null || (encoding !== null && !variant)) {
-      let bytes = await readWhole(body);
-      if (version !== null) bytes = injectLiveReload(bytes, version);
-      if (encoding !== null && !variant) {
-        bytes = await compress(bytes, encoding);
+      const tag = headerOf(held, "ETag");
+      const urlPath = pathOnly(this.path);
+      let bytes = tag === null ? undefined : changedBodies.get(tag, urlPath);
+      if (bytes === undefined) {
+        bytes = await readWhole(body);
+        if (version !== null) bytes = injectLiveReload(bytes, version);
+        if (encoding !== null && !variant) {
+          bytes = await compress(bytes, encoding);
+        }
+        if (tag !== null) changedBodies.set(tag, urlPath, bytes);
+      } else {
+        closeSource(body);
       }
       body = bytes;
       if (this.#reserved > 0) {

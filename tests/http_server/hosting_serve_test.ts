@@ -1133,3 +1133,44 @@ Deno.test({
     equal(text.decode(js.body), "console.log(1);\n".repeat(100));
   },
 });
+
+Deno.test({
+  name:
+    "--compress: a compressed body kept for the next request is never that of a file changed since (same size, same second, date put back)",
+  ...opts,
+  async fn() {
+    const version = (n: number) => `const version = ${n};\n`.repeat(100);
+    await using site = await makeSite({ "app.js": version(0) });
+    const path = `${site.root}/app.js`;
+    await settle(path);
+    await using server = await serve(site.root, ["--compress"]);
+    const fetchAs = async (coding: "gzip" | "br") => {
+      const res = await raw(server.port, "GET", "/app.js", {
+        "Accept-Encoding": coding,
+      });
+      equal(header(res, "content-encoding"), coding);
+      return text.decode(
+        coding === "gzip"
+          ? gunzipSync(res.body)
+          : brotliDecompressSync(res.body),
+      );
+    };
+    for (const coding of ["gzip", "br"] as const) {
+      equal(await fetchAs(coding), version(0));
+      equal(await fetchAs(coding), version(0), "kept, and the same");
+    }
+    const old = (await Deno.stat(path)).mtime!;
+    for (let n = 1; n <= 3; n++) {
+      // Same size; the second and third also within the same second as
+      // the one before, with the modification date put back.
+      await Deno.writeTextFile(path, version(n));
+      if (n > 1) await Deno.utime(path, old, old);
+      for (const coding of ["gzip", "br"] as const) {
+        equal(await fetchAs(coding), version(n), `${coding}, version ${n}`);
+      }
+    }
+    await settle(path);
+    equal(await fetchAs("br"), version(3));
+    equal(await fetchAs("br"), version(3));
+  },
+});
