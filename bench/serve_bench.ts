@@ -37,13 +37,13 @@
 
 import { SETTLE_MS } from "../http_server/_file_stamp.ts";
 import { havePython313 } from "../tests/_python.ts";
-import { freePort, startDaemon } from "../tests/_daemon.ts";
 import { RawConnection } from "../tests/http_server/_diff_http.ts";
 import {
-  SERVE_TS,
-  type ServerProcess,
-  spawnServer,
-} from "../tests/http_server/_diff_server.ts";
+  oursArgs,
+  type Server,
+  startNginx,
+  startSpawned,
+} from "./_peer_servers.ts";
 import { peakRssBytes, processTree, treeCpuSeconds } from "./_proc.ts";
 import {
   best,
@@ -85,13 +85,6 @@ interface Settings {
   bigTree: number;
   bigFile: number;
   pin: boolean;
-}
-
-/** A running server: its port, its process (and the processes below it). */
-interface Server extends AsyncDisposable {
-  readonly port: number;
-  readonly pid: number;
-  close(): Promise<void>;
 }
 
 type Figure = "kib" | "index" | "k64" | "listing" | "tree" | "bigTree";
@@ -215,98 +208,6 @@ async function makeFiles(
 }
 
 // ---- the servers --------------------------------------------------------
-
-function pinned(settings: Settings, cmd: string, args: string[]) {
-  return settings.pin
-    ? { cmd: "taskset", args: ["-c", "0", cmd, ...args] }
-    : { cmd, args };
-}
-
-function fromProcess(process: ServerProcess): Server {
-  return {
-    port: process.port,
-    pid: process.pid,
-    close: () => process.close(),
-    [Symbol.asyncDispose]: () => process.close(),
-  };
-}
-
-async function startSpawned(
-  kind: string,
-  cmd: string,
-  args: string[],
-  env: Record<string, string>,
-  settings: Settings,
-): Promise<Server> {
-  const run = pinned(settings, cmd, args);
-  return fromProcess(
-    await spawnServer(kind, run.cmd, run.args, env, 20_000, false),
-  );
-}
-
-function oursArgs(dir: string, ...flags: string[]): string[] {
-  return ["run", "-A", SERVE_TS, "0", "-b", "127.0.0.1", "-d", dir, ...flags];
-}
-
-const NGINX_CONF = (dir: string, root: string, port: number) => `
-worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log /dev/null;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    autoindex on;
-  }
-}
-`;
-
-async function nginxPath(): Promise<string | null> {
-  for (const path of ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]) {
-    try {
-      if ((await Deno.stat(path)).isFile) return path;
-    } catch {
-      // Not there.
-    }
-  }
-  return null;
-}
-
-async function startNginx(root: string, settings: Settings): Promise<Server> {
-  const nginx = await nginxPath();
-  if (!nginx) throw new Error("nginx is not installed (apt-get install nginx)");
-  const dir = await Deno.makeTempDir({ prefix: "pyport_nginx_" });
-  const port = freePort();
-  await Deno.writeTextFile(`${dir}/nginx.conf`, NGINX_CONF(dir, root, port));
-  const run = pinned(settings, nginx, [
-    "-p",
-    dir,
-    "-c",
-    `${dir}/nginx.conf`,
-    "-e",
-    `${dir}/error.log`,
-  ]);
-  const daemon = await startDaemon("nginx", run.cmd, run.args, port, dir);
-  return {
-    port,
-    pid: daemon.child.pid,
-    close: daemon.close,
-    [Symbol.asyncDispose]: daemon.close,
-  };
-}
 
 function start(kind: Kind, root: string, settings: Settings): Promise<Server> {
   const deno = Deno.execPath();
