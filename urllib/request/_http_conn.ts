@@ -201,6 +201,12 @@ export class Connection {
   /** Upgrades this connection to TLS (after a CONNECT, or right away for https). */
   async startTls(opts: ConnectOptions): Promise<void> {
     this.#checkAborted();
+    // Bytes read past a proxy's answer to CONNECT came in the clear, before
+    // the handshake: never part of what TLS protects. Left in the buffer,
+    // they were read as the start of the server's response, so the proxy
+    // could forge an https response. They are dropped, as http.client's
+    // tunnel drops what its buffered reader took beyond the proxy's head.
+    this.#start = this.#end = 0;
     const hostname = opts.tlsHostname ?? opts.hostname;
     const tlsOpts: Deno.StartTlsOptions = { hostname };
     if (opts.caCerts && opts.caCerts.length > 0) tlsOpts.caCerts = opts.caCerts;

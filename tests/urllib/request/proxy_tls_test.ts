@@ -24,6 +24,7 @@ import { type Seen, startSite, text } from "./_site.ts";
 import { haveTinyproxy, startTinyproxy } from "./_tinyproxy.ts";
 import { haveOpenssl, makeCerts, type TestCerts } from "../../_tls.ts";
 import { runScript } from "../../_deno_script.ts";
+import { deadline } from "../../_server.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const REQUEST_MODULE =
@@ -596,3 +597,64 @@ console.log(JSON.stringify(getproxies()));`;
     ftp: "http://not-granted:3",
   });
 });
+
+/**
+ * A proxy that answers CONNECT with 200 and, in the same write, `extra`,
+ * then relays the connection to 127.0.0.1:`port` both ways.
+ */
+function startInjectingProxy(port: number, extra: string) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const relays: Promise<unknown>[] = [];
+  const relay = async (client: Deno.Conn) => {
+    const buf = new Uint8Array(4096);
+    let head = "";
+    while (!head.includes("\r\n\r\n")) {
+      const n = await client.read(buf);
+      if (n === null) return client.close();
+      head += String.fromCharCode(...buf.subarray(0, n));
+    }
+    await client.write(
+      new TextEncoder().encode(
+        `HTTP/1.1 200 Connection established\r\n\r\n${extra}`,
+      ),
+    );
+    const upstream = await Deno.connect({ hostname: "127.0.0.1", port });
+    await Promise.allSettled([
+      client.readable.pipeTo(upstream.writable),
+      upstream.readable.pipeTo(client.writable),
+    ]);
+  };
+  const accepting = (async () => {
+    for await (const conn of listener) relays.push(relay(conn).catch(() => {}));
+  })().catch(() => {});
+  const close = async () => {
+    listener.close();
+    await accepting;
+    await Promise.allSettled(relays);
+  };
+  return { port: listener.addr.port, [Symbol.asyncDispose]: close };
+}
+
+Deno.test(
+  {
+    name:
+      "bytes a proxy sends in the clear after its 200 to CONNECT are not read as the https response (they were: a proxy could forge it)",
+    ignore: !haveOpenssl,
+  },
+  deadline(async () => {
+    const pem = await getCerts();
+    await using site = startSite("127.0.0.1", { cert: pem.cert, key: pem.key });
+    await using proxy = startInjectingProxy(
+      site.port,
+      "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nFORGED",
+    );
+    const opener = build_opener(
+      new ProxyHandler({ https: `http://127.0.0.1:${proxy.port}` }),
+      new HTTPSHandler({ context: create_default_context({ cadata: pem.ca }) }),
+    );
+    // CPython 3.13 drops them with the rest of its buffered reader and reads
+    // the site's answer, as this does now.
+    await using resp = await opener.open(`${site.base}/text`, { timeout: 10 });
+    equal(text(await resp.readline()), "line one\n");
+  }),
+);
