@@ -542,3 +542,22 @@ Deno.test("RequestRate is Python's named tuple: _fields, indexes, length, _repla
       "RequestRate.__new__() missing 1 required positional argument: 'seconds'",
   });
 });
+
+Deno.test("robots.txt: Crawl-delay and Request-rate read ASCII digits only, and never throw (README)", () => {
+  // CPython 3.13 reads "٣" as 3, and its parse() raises ValueError on the
+  // values its isdigit() passes but int() refuses ("²", "①", "5\x1c").
+  const read = (line: string) => {
+    const parser = new RobotFileParser();
+    parser.parse(["User-agent: *", line, "Disallow: /x"]);
+    equal(parser.can_fetch("bot", "/x"), false, line);
+    const rate = parser.request_rate("bot");
+    return [parser.crawl_delay("bot"), rate === null ? null : [...rate]];
+  };
+  deepEqual(read("Crawl-delay: \u0663"), [null, null]);
+  deepEqual(read("Crawl-delay: \u00b2"), [null, null]);
+  deepEqual(read("Crawl-delay: \u2460"), [null, null]);
+  deepEqual(read("Request-rate: \u00b9/5"), [null, null]);
+  deepEqual(read("Crawl-delay: 5%1C"), [5, null]);
+  deepEqual(read("Request-rate: 1%1C/5"), [null, [1, 5]]);
+  deepEqual(read("Crawl-delay: 99999999999999999999"), [1e20, null]);
+});
