@@ -6,7 +6,7 @@
  * local file system (see `_local_fs.ts`), where a `stat` never waits on a
  * server, they are taken synchronously (about 3 µs each here, against
  * 13.5 µs for Deno's asynchronous `stat`), a slice of time at a time, the
- * other requests' I/O running between slices ({@linkcode TimeSlices}).
+ * other requests' I/O running between slices (see `_turns.ts`).
  * Elsewhere (NFS, SMB, FUSE), where one `stat` may wait long on a server,
  * and for the entries that may lead to another file system (folders, any
  * of which may be a mount point, and symbolic links), they are
@@ -19,51 +19,13 @@ import * as byteNames from "./_byte_names.ts";
 import type { ExactDirEntry } from "./_byte_names.ts";
 import { isLocalFileSystem } from "./_local_fs.ts";
 import { joinName } from "./_translate.ts";
+import { TimeSlices } from "./_turns.ts";
 
 /** Asynchronous stats at once: bounded, so a huge folder cannot open a flood. */
 const BATCH = 64;
 
-/** How long synchronous work may hold the event loop at a stretch. */
-const SLICE_MS = 10;
-
 /** Folders up to this size (in directory bytes) are read synchronously. */
 const SMALL_DIRECTORY = 64 * 1024;
-
-/**
- * Long synchronous work cut into slices of about ten milliseconds, each
- * followed by a wait in which the runtime looks for I/O, so that other
- * requests are read and answered meanwhile.
- *
- * The wait is a zero timer (about 2 ms here): only a wait on a timer makes
- * the runtime poll for I/O every time. Measured with 4 ms of work between
- * waits, a small file was served after 2–5 of them; after 130–260 with an
- * immediate (`setImmediate`, 5 µs, after which the runtime polls for I/O
- * only every few dozen turns), and after 1–260 with a wait on an operation
- * done on another thread (20–30 µs: when it is done before the runtime
- * looks, no I/O runs). A microtask lets no I/O run. Slices of 10 ms keep
- * the timers' cost near a sixth of the work.
- */
-export class TimeSlices {
-  readonly #sliceMs: number;
-  #end: number;
-
-  /** Slices of `sliceMs` (about ten milliseconds unless given). */
-  constructor(sliceMs: number = SLICE_MS) {
-    this.#sliceMs = sliceMs;
-    this.#end = performance.now() + sliceMs;
-  }
-
-  /** Whether the slice is used up: `next()` is due. */
-  due(): boolean {
-    return performance.now() >= this.#end;
-  }
-
-  /** Lets pending I/O run, then starts a new slice. */
-  async next(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.#end = performance.now() + this.#sliceMs;
-  }
-}
 
 /** A listed entry with what `stat` tells of it. */
 export interface DetailedEntry extends ListingEntry {

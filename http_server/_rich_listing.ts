@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { type DetailedEntry, TimeSlices } from "./_directory_entries.ts";
+import type { DetailedEntry } from "./_directory_entries.ts";
+import { TimeSlices } from "./_turns.ts";
 import { htmlEscape, quote, unquote } from "./_text.ts";
 
 /** A column to sort a listing by. */

@@ -61,6 +61,7 @@ import {
   timestampArg,
 } from "./_handler_args.ts";
 import type { HTTPServer } from "./server.ts";
+import { turns } from "./_turns.ts";
 
 /** A client's `[host, port]`, as Python's `client_address`. */
 export type ClientAddress = readonly [host: string, port: number];
@@ -113,14 +114,6 @@ const REQUEST_FORMAT = '"%s" %s %s';
 const DISCARD_LIMIT = 256 * 1024;
 /** Queued response bytes above which the next request waits for the client. */
 const PIPELINE_LIMIT = 256 * 1024;
-/**
- * Requests answered in a row from bytes already read (no socket read
- * between them) before the connection's loop yields the event loop a turn.
- */
-const BUFFERED_REQUESTS_PER_TURN = 4;
-/** Resolves after the event loop has had a turn (timers, I/O, accepts). */
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, 0));
 /** How long a closing connection keeps reading a body still arriving. */
 const LINGER_MS = 2000;
 
@@ -574,12 +567,6 @@ export class BaseHTTPRequestHandler
     this.close_connection = true;
     const custom = this.handle_one_request !==
       BaseHTTPRequestHandler.prototype.handle_one_request;
-    // Pipelined requests already read are answered from the buffer, and
-    // their promises (a cached file's, say) settle without the event loop
-    // turning; past a few in a row, give it a turn, so that a client
-    // flooding one connection cannot hold off accepting and serving the
-    // others (Python's threads take turns every 5 ms).
-    let buffered = 0;
     do {
       const reads = this.rfile.progress;
       const served = custom
@@ -588,11 +575,12 @@ export class BaseHTTPRequestHandler
       if (served !== undefined) await served;
       const settled = this.#settleBody();
       if (settled !== undefined) await settled;
-      if (this.rfile.progress !== reads) buffered = 0;
-      else if (++buffered >= BUFFERED_REQUESTS_PER_TURN) {
-        buffered = 0;
-        await nextTurn();
-      }
+      // A request answered from bytes already read (pipelined) settles
+      // without the event loop turning: once the turn has run a slice, wait
+      // for the next, so that clients flooding their connections cannot
+      // hold off accepting and serving the others (see `_turns.ts`; Python's
+      // threads take turns every 5 ms).
+      if (this.rfile.progress === reads && turns.due()) await turns.next();
     } while (!this.close_connection);
   }
 

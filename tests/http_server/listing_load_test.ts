@@ -10,8 +10,8 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import {
   type DetailedEntry,
   readDetailedEntries,
-  TimeSlices,
 } from "../../http_server/_directory_entries.ts";
+import { TimeSlices } from "../../http_server/_turns.ts";
 import {
   encodeInSlices,
   listingJson,
