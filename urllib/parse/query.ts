@@ -501,6 +501,14 @@ const NOT_A_QUERY = "not a valid non-string sequence or mapping object";
 
 function queryPairs(query: unknown): Iterable<readonly unknown[]> {
   if (query instanceof Map) return query.entries();
+  // Python refuses a sequence by its first item: an empty str or bytes has
+  // none, and encodes to "".
+  if (
+    (typeof query === "string" || query instanceof Uint8Array) &&
+    query.length === 0
+  ) {
+    return [];
+  }
   if (isPlainObject(query)) return Object.entries(query);
   if (Array.isArray(query)) {
     if (query.length > 0 && !Array.isArray(query[0])) {

@@ -297,6 +297,10 @@ Deno.test("urlencode: malformed queries are TypeErrors with Python's messages", 
   equal(urlencode([["a", "b"], "cd"] as never), "a=b&c=d");
   equal(urlencode([["a", "b"], utf8("ab")] as never), "a=b&97=98");
   throws(() => urlencode({ a: 1 }, { quote_via: "x" as never }), TypeError);
+  // An empty str or bytes has no first item to refuse: Python gives "".
+  equal(urlencode("" as never), "");
+  equal(urlencode(new Uint8Array() as never), "");
+  throws(() => urlencode(utf8("a") as never), { message: notQuery });
 });
 
 Deno.test("urlencode and parse_qsl round-trip", () => {
