@@ -44,11 +44,6 @@ export function releaseCompression(bytes: number): void {
   budgetInUse = Math.max(0, budgetInUse - bytes);
 }
 
-/** Bytes of {@linkcode COMPRESS_BUDGET} reserved now. */
-export function compressionInUse(): number {
-  return budgetInUse;
-}
-
 const CHUNK = 256 * 1024;
 
 /**

@@ -19,7 +19,7 @@ import * as byteNames from "./_byte_names.ts";
 import type { ExactDirEntry } from "./_byte_names.ts";
 import { isLocalFileSystem } from "./_local_fs.ts";
 import { joinName } from "./_translate.ts";
-import { TimeSlices } from "./_turns.ts";
+import { type TimeSlices, turns } from "./_turns.ts";
 
 /** Asynchronous stats at once: bounded, so a huge folder cannot open a flood. */
 const BATCH = 64;
@@ -101,7 +101,7 @@ export async function readDetailedEntries(
   path: string,
   hidden: (name: string) => boolean,
   mayFollow: (link: string) => boolean = () => true,
-  slices: TimeSlices = new TimeSlices(),
+  slices: TimeSlices = turns,
 ): Promise<DetailedEntry[]> {
   const shown = (await byteNames.readDir(path)).filter((entry) =>
     !hidden(entry.name)

@@ -13,7 +13,7 @@
  * @module
  */
 import type { DetailedEntry } from "./_directory_entries.ts";
-import { TimeSlices } from "./_turns.ts";
+import { type TimeSlices, turns } from "./_turns.ts";
 import { htmlEscape, quote, unquote } from "./_text.ts";
 
 /** A column to sort a listing by. */
@@ -254,7 +254,7 @@ const encoder = new TextEncoder();
  */
 export async function encodeInSlices(
   parts: Iterable<string>,
-  slices: TimeSlices = new TimeSlices(),
+  slices: TimeSlices = turns,
 ): Promise<Uint8Array> {
   const pieces: Uint8Array[] = [];
   let length = 0;
