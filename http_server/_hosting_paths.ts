@@ -7,11 +7,14 @@
 
 /**
  * Whether `relative` (a path below the served folder, `/` or `\`
- * separated) has a segment that starts with a dot, `.well-known` (RFC 8615)
- * excepted.
+ * separated) has a segment that `hidden` says is hidden: by default one
+ * that starts with a dot, `.well-known` (RFC 8615) excepted.
  */
-export function isHiddenPath(relative: string): boolean {
-  return relative.split(/[/\\]/).some(isHiddenName);
+export function isHiddenPath(
+  relative: string,
+  hidden: (name: string) => boolean = isHiddenName,
+): boolean {
+  return relative.split(/[/\\]/).some(hidden);
 }
 
 /** Whether one file name is hidden: starts with `.`, but not `.well-known`. */

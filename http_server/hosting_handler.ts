@@ -722,7 +722,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
 
   /** {@linkcode #isHiddenName} for any name of `relative`, a path. */
   #isHiddenPath(relative: string): boolean {
-    return relative.split(/[/\\]/).some((name) => this.#isHiddenName(name));
+    return isHiddenPath(relative, (name) => this.#isHiddenName(name));
   }
 
   /**
