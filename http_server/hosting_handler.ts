@@ -24,7 +24,7 @@ import {
   reserveCompression,
   ReservedBody,
 } from "./_compress.ts";
-import { CompressedBodies } from "./_compressed_bodies.ts";
+import { ChangedBodies } from "./_changed_bodies.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
 import { isHostPattern, isTrustedHost } from "./_upload_hosts.ts";
 import { readDetailedEntries, readEntries } from "./_directory_entries.ts";
@@ -114,9 +114,9 @@ const listingTurns = new OneAtATime();
 
 /**
  * Compressed pages and pages with the live reload script, kept by the tag
- * they are sent with (see `_compressed_bodies.ts`).
+ * they are sent with (see `_changed_bodies.ts`).
  */
-const changedBodies = new CompressedBodies();
+const changedBodies = new ChangedBodies();
 
 /** Bodies smaller than this are not worth compressing. */
 const COMPRESS_MIN = 1024;

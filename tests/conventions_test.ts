@@ -208,8 +208,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_upload_hosts.ts":
     "serve's hosting flags: the upload guard against DNS rebinding, no CPython counterpart",
-  "http_server/_compressed_bodies.ts":
-    "serve's hosting flags: compressed bodies kept for --compress, no CPython counterpart",
+  "http_server/_changed_bodies.ts":
+    "serve's hosting flags: bodies kept for --compress and --watch, no CPython counterpart",
   "http_server/_turns.ts":
     "the engine's fairness between connections and long work, no CPython counterpart",
   "http_server/_shared_builds.ts":

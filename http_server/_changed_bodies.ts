@@ -33,7 +33,7 @@ interface Kept {
 }
 
 /** Changed bodies by tag and URL path. */
-export class CompressedBodies {
+export class ChangedBodies {
   readonly #lru = new Lru<Kept>(MAX_BYTES, MAX_ENTRIES);
 
   #key(tag: string, urlPath: string): string {

@@ -1,9 +1,9 @@
-/** The compressed bodies `--compress` keeps: by tag and path, bounded. */
+/** The changed bodies (compressed, or with the reload script) `serve` keeps: by tag and path, bounded. */
 import { equal } from "node:assert/strict";
-import { CompressedBodies } from "../../http_server/_compressed_bodies.ts";
+import { ChangedBodies } from "../../http_server/_changed_bodies.ts";
 
-Deno.test("CompressedBodies: a body is found under its tag and URL path only", () => {
-  const bodies = new CompressedBodies();
+Deno.test("ChangedBodies: a body is found under its tag and URL path only", () => {
+  const bodies = new ChangedBodies();
   const body = new Uint8Array([1, 2, 3]);
   bodies.set('"a-br"', "/app.js", body);
   equal(bodies.get('"a-br"', "/app.js"), body);
@@ -12,8 +12,8 @@ Deno.test("CompressedBodies: a body is found under its tag and URL path only", (
   equal(bodies.get('"a-br"', "/other.js"), undefined);
 });
 
-Deno.test("CompressedBodies: a body over 1 MiB is not kept, and 16 MiB in all", () => {
-  const bodies = new CompressedBodies();
+Deno.test("ChangedBodies: a body over 1 MiB is not kept, and 16 MiB in all", () => {
+  const bodies = new ChangedBodies();
   bodies.set('"big"', "/big.js", new Uint8Array(1024 * 1024 + 1));
   equal(bodies.get('"big"', "/big.js"), undefined);
   const mib = new Uint8Array(1024 * 1024);
