@@ -41,7 +41,17 @@ export async function runScript(
   try {
     await Deno.writeTextFile(script, source);
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-prompt", "--config", CONFIG, ...permissions, script],
+      // --quiet: Deno's own notes ("Download ..." on a fresh cache) are not
+      // the program's output, which the tests read.
+      args: [
+        "run",
+        "--no-prompt",
+        "--quiet",
+        "--config",
+        CONFIG,
+        ...permissions,
+        script,
+      ],
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.env === undefined ? {} : { env: options.env }),
       clearEnv: options.clearEnv ?? false,

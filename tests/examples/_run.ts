@@ -102,6 +102,9 @@ function spawnExample(
     args: [
       "run",
       "--no-prompt",
+      // Deno's own notes ("Download ..." on a fresh cache) are not the
+      // example's output, which the tests compare line by line.
+      "--quiet",
       ...(options.permissions ?? headerPermissions(name)),
       options.cwd ? `${ROOT}examples/${name}` : `examples/${name}`,
       ...args,
