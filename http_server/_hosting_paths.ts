@@ -32,6 +32,11 @@ export function hasExtension(urlPath: string): boolean {
   return last.lastIndexOf(".") > 0;
 }
 
+/** `path` below the served folder `directory`, as the hidden-name rules take it. */
+export function relativeTo(directory: string, path: string): string {
+  return path.startsWith(directory) ? path.slice(directory.length) : path;
+}
+
 /** The path part of request target `target`, without `?query` or `#fragment`. */
 export function pathOnly(target: string): string {
   const cut = target.search(/[?#]/);

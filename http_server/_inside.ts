@@ -65,6 +65,17 @@ export function lstatOrNull(path: string): Deno.FileInfo | null {
   }
 }
 
+/** Whether nothing is at `path` (not even a dangling link). */
+export function isMissing(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory;
+  }
+}
+
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
 /** Whether `path` names `directory` itself (with or without a final separator). */

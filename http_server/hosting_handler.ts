@@ -26,7 +26,7 @@ import {
 } from "./_compress.ts";
 import { ChangedBodies } from "./_changed_bodies.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
-import { isHostPattern, isTrustedHost } from "./_upload_hosts.ts";
+import { isHostPattern } from "./_upload_hosts.ts";
 import { readDetailedEntries, readEntries } from "./_directory_entries.ts";
 import { etagMatches, ifNoneMatchOf, variantETag } from "./_etag.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
@@ -36,9 +36,11 @@ import {
   isHiddenName,
   isHiddenPath,
   pathOnly,
+  relativeTo,
 } from "./_hosting_paths.ts";
 import {
   isFolderItself,
+  isMissing,
   lstatOrNull,
   realRoot,
   startsWithFolder,
@@ -68,19 +70,26 @@ import {
 } from "./_rich_listing.ts";
 import { OneAtATime } from "./_shared_builds.ts";
 import { latin1Reason } from "./_response_head.ts";
-import { decodesAsUtf8, htmlEscape, quote, unquote } from "./_text.ts";
+import { decodesAsUtf8, unquote } from "./_text.ts";
 import { joinName, locationPath } from "./_translate.ts";
 import {
   bodyChunks,
   checkFileName,
-  discard,
   isUploadInProgress,
   moveIntoPlace,
-  type ReceivedFile,
   receiveForm,
   UploadError,
   writeTemporary,
 } from "./_upload.ts";
+import {
+  checkUploadFolder,
+  checkUploadHead,
+  placeAll,
+  type PlacedFile,
+  uploadConflict,
+  uploadedAnswer,
+  uploadLength,
+} from "./_upload_rules.ts";
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import type { LiveReload } from "./live_reload.ts";
@@ -101,7 +110,6 @@ import {
 
 const IS_WINDOWS = Deno.build.os === "windows";
 const SEP = IS_WINDOWS ? "\\" : "/";
-const encoder = new TextEncoder();
 
 /**
  * The listings this handler builds itself (rich, JSON, and Python's with
@@ -282,16 +290,6 @@ function fileStartsAsUtf8(path: string): boolean {
     return startsAsUtf8(file, file.statSync().size);
   } catch {
     return true;
-  }
-}
-
-function isMissing(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return false;
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound ||
-      error instanceof Deno.errors.NotADirectory;
   }
 }
 
@@ -517,7 +515,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     if (!this.#authorizedOrRefused()) return false;
     if (this.upload && (this.command === "PUT" || this.command === "POST")) {
       try {
-        this.#checkUploadHead();
+        checkUploadHead(this);
       } catch (error) {
         if (!(error instanceof UploadError)) throw error;
         this.#refuseUpload(error);
@@ -739,7 +737,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         return this.#sendLiveReloadScript();
       }
       const target = this.translate_path(this.path);
-      if (this.#isHiddenPath(this.#relative(target))) {
+      if (this.#isHiddenPath(relativeTo(this.directory, target))) {
         this.send_error(404, "File not found");
         return null;
       }
@@ -767,11 +765,6 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     this.send_header("Content-Length", String(LIVE_RELOAD_SCRIPT.length));
     this.end_headers();
     return LIVE_RELOAD_SCRIPT;
-  }
-
-  #relative(path: string): string {
-    const root = this.directory;
-    return path.startsWith(root) ? path.slice(root.length) : path;
   }
 
   /** The single-page-app file when this request should get it, else null. */
@@ -1200,9 +1193,9 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       const cut = Math.max(target.lastIndexOf(SEP), target.lastIndexOf("/"));
       const folder = target.slice(0, cut);
       checkFileName(target.slice(cut + 1), this.hide_dotfiles);
-      await this.#checkUploadFolder(folder, 409);
-      const length = this.#uploadLength();
-      const conflict = this.#uploadConflict(target);
+      await checkUploadFolder(this, folder, 409);
+      const length = uploadLength(this);
+      const conflict = uploadConflict(this, target);
       if (conflict !== null) {
         throw new UploadError(409, `${pathOnly(this.path)} ${conflict}`);
       }
@@ -1225,64 +1218,30 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     if (!this.upload) return this.#unsupported();
     await this.#answerUpload(async () => {
       const folder = this.translate_path(this.path).replace(/[/\\]$/, "");
-      await this.#checkUploadFolder(folder, 404);
+      await checkUploadFolder(this, folder, 404);
       const type = this.headers.get("Content-Type") ?? "";
       if (!/^multipart\/form-data\s*;/i.test(type)) {
         throw new UploadError(415, "expected a multipart/form-data form");
       }
-      const length = this.#uploadLength();
+      const length = uploadLength(this);
       const files = await receiveForm(
         bodyChunks((size) => this.rfile.read(size), length),
         type,
         folder,
         (name) => checkFileName(name, this.hide_dotfiles),
       );
-      const outcomes = await this.#placeAll(files, folder);
-      this.#sendUploaded(outcomes);
+      this.#sendUploaded(await placeAll(this, files, folder));
     });
   }
 
   async #answerUpload(work: () => Promise<void>): Promise<void> {
     try {
-      this.#checkUploadHead();
-      // Bytes that are not UTF-8 would reach the disk as U+FFFD, so that
-      // different names would land on the same file (PUT), or the folder
-      // would seem not to exist (POST).
-      if (!decodesAsUtf8(pathOnly(this.path))) {
-        throw new UploadError(400, "the path is not UTF-8 once decoded");
-      }
+      checkUploadHead(this);
       await work();
     } catch (error) {
       if (!(error instanceof UploadError)) throw error;
       this.#refuseUpload(error);
     }
-  }
-
-  /**
-   * What the head of an upload alone can refuse: its origin, its target, a
-   * partial PUT and its size.
-   */
-  #checkUploadHead(): void {
-    if (this.#crossSite()) {
-      throw new UploadError(403, "uploads from another site are refused");
-    }
-    if (this.#fromBrowser() && !this.#trustedHost()) {
-      throw new UploadError(
-        403,
-        "uploads through this host name are refused (see --upload-hosts)",
-      );
-    }
-    // The answer links back to the path: only a path (origin form) may come
-    // back in it, never `javascript:…` or another host's URL.
-    if (!this.path.startsWith("/")) {
-      throw new UploadError(400, "the target of an upload must be a path");
-    }
-    // A partial PUT would store the range as the whole file: RFC 9110
-    // (section 14.5) asks for 400 from a server that does not apply ranges.
-    if (this.command === "PUT" && this.headers.get("Content-Range") !== null) {
-      throw new UploadError(400, "a PUT with Content-Range is not supported");
-    }
-    this.#uploadLength();
   }
 
   #refuseUpload(error: UploadError): void {
@@ -1296,188 +1255,16 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     );
   }
 
-  /** Whether a browser sent the request: it says where it comes from. */
-  #fromBrowser(): boolean {
-    return this.headers.get("Sec-Fetch-Site") !== null ||
-      this.headers.get("Origin") !== null;
-  }
-
-  /**
-   * Whether the request addresses this server by a name it can trust (see
-   * `_upload_hosts.ts`): a page whose name was rebound to this machine
-   * addresses it by that name.
-   */
-  #trustedHost(): boolean {
-    return isTrustedHost(this.headers.get("Host"), this.upload_hosts);
-  }
-
-  /**
-   * Whether a browser sent this upload from a page of another site: a
-   * form there posts here with no preflight, carrying the credentials the
-   * browser keeps for this server. Browsers say where a request comes from
-   * (`Sec-Fetch-Site`, else `Origin`, which every browser sends with a
-   * POST); other clients send neither and are not affected. The rule of
-   * Go's `CrossOriginProtection`.
-   */
-  #crossSite(): boolean {
-    const site = this.headers.get("Sec-Fetch-Site");
-    if (site !== null) return site !== "same-origin" && site !== "none";
-    const origin = this.headers.get("Origin");
-    if (origin === null) return false;
-    let host: string;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      return true; // "null": a sandboxed or privacy-hidden origin
+  #sendUploaded(placed: readonly PlacedFile[]): void {
+    const answer = uploadedAnswer(this, placed);
+    this.send_response(answer.status);
+    if (answer.location !== null) {
+      this.send_header("Location", answer.location);
     }
-    return host !== (this.headers.get("Host") ?? "").toLowerCase();
-  }
-
-  #uploadLength(): number {
-    const header = this.headers.get("Content-Length");
-    if (header === null) {
-      throw new UploadError(411, "an upload needs a Content-Length");
-    }
-    if (!/^\d+$/.test(header.trim())) {
-      throw new UploadError(400, "bad Content-Length");
-    }
-    const length = Number(header.trim());
-    if (length > this.max_upload) {
-      throw new UploadError(
-        413,
-        `the upload is larger than the limit of ${this.max_upload} bytes`,
-      );
-    }
-    return length;
-  }
-
-  /**
-   * Checks that uploads may write in `folder`: an existing folder (else
-   * `missing`), not hidden when `hide_dotfiles` (as the path names it, nor
-   * once links are resolved), inside `directory` once
-   * every symbolic link is resolved (403 otherwise, `follow_symlinks` or
-   * not).
-   */
-  async #checkUploadFolder(folder: string, missing: number): Promise<void> {
-    if (this.hide_dotfiles && isHiddenPath(this.#relative(folder))) {
-      throw new UploadError(403, "hidden folders do not accept uploads");
-    }
-    let real: string;
-    try {
-      real = await Deno.realPath(folder);
-      if (!(await Deno.stat(real)).isDirectory) throw new Error("not a folder");
-    } catch {
-      throw new UploadError(missing, "the folder does not exist");
-    }
-    const root = realRoot(this.directory);
-    if (!startsWithFolder(real, root)) {
-      throw new UploadError(403, "the folder is outside the served folder");
-    }
-    // A link inside the folder (sub/git -> ../.git) leads into a hidden
-    // folder under a name that is not hidden: the rule is of where the file
-    // lands, not of how the path spells it.
-    if (this.hide_dotfiles && isHiddenPath(real.slice(root.length))) {
-      throw new UploadError(403, "hidden folders do not accept uploads");
-    }
-  }
-
-  /**
-   * Why an upload to `target` may not go ahead, or `null`: with
-   * `overwrite`, a folder there; else the file exists; or, with
-   * `precompressed`, it would change
-   * what an existing file serves (`x.gz` beside `x`: browsers would get
-   * the upload in place of `x`), or an existing `x.gz` or `x.br` would be
-   * served in place of the upload `x`.
-   */
-  #uploadConflict(target: string): string | null {
-    // With overwrite, only a folder stands in the way: nothing replaces one.
-    if (this.overwrite) {
-      return lstatOrNull(target)?.isDirectory ? "already exists" : null;
-    }
-    if (!isMissing(target)) return "already exists";
-    if (!this.precompressed) return null;
-    for (const suffix of Object.values(ENCODING_SUFFIX)) {
-      if (
-        target.endsWith(suffix) && !isMissing(target.slice(0, -suffix.length))
-      ) {
-        return "would be served in place of the file it compresses";
-      }
-      if (!isMissing(target + suffix)) {
-        return `has a ${suffix} beside it, served in its place`;
-      }
-    }
-    return null;
-  }
-
-  /** Moves received files into place, refusing before any move if one exists. */
-  async #placeAll(
-    files: ReceivedFile[],
-    folder: string,
-  ): Promise<{ name: string; outcome: "created" | "replaced" }[]> {
-    // Refused whole when a name is taken (or, with overwrite, is a folder,
-    // which nothing replaces): else earlier files were already in place
-    // when a later one failed.
-    for (const file of files) {
-      const conflict = this.#uploadConflict(joinName(folder, file.name));
-      if (conflict !== null) {
-        await Promise.all(files.map((f) => discard(f.temp)));
-        throw new UploadError(409, `${file.name} ${conflict}`);
-      }
-    }
-    const done: { name: string; outcome: "created" | "replaced" }[] = [];
-    for (const [index, file] of files.entries()) {
-      try {
-        const target = joinName(folder, file.name);
-        done.push({
-          name: file.name,
-          outcome: await moveIntoPlace(file.temp, target, this.overwrite),
-        });
-      } catch (error) {
-        // Another upload took a name meanwhile: keep what is stored.
-        await Promise.all(files.slice(index + 1).map((f) => discard(f.temp)));
-        throw error;
-      }
-    }
-    return done;
-  }
-
-  #sendUploaded(
-    outcomes: { name: string; outcome: "created" | "replaced" }[],
-  ): void {
-    const base = locationPath(pathOnly(this.path)).replace(/\/?$/, "/");
-    const items = outcomes.map(({ name, outcome }) => ({
-      name,
-      href: base + quote(name),
-      status: outcome,
-    }));
-    const html = preferredMediaType(this.headers.get("Accept"), [
-      "application/json",
-      "text/html",
-    ]) === "text/html";
-    const text = html
-      ? `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Uploaded</title>\n</head>\n<body>\n<p>Uploaded:</p>\n<ul>\n${
-        items.map((i) =>
-          `<li><a href="${htmlEscape(i.href)}">${
-            htmlEscape(i.name)
-          }</a> (${i.status})</li>`
-        ).join("\n")
-      }\n</ul>\n<p><a href="${
-        htmlEscape(base)
-      }">Back to the folder</a></p>\n</body>\n</html>\n`
-      : JSON.stringify(items);
-    const body = encoder.encode(text);
-    const created = outcomes.some((o) => o.outcome === "created");
-    this.send_response(created ? 201 : 200);
-    if (created && items.length === 1) {
-      this.send_header("Location", items[0]?.href ?? base);
-    }
-    this.send_header(
-      "Content-Type",
-      html ? "text/html; charset=utf-8" : "application/json",
-    );
-    this.send_header("Content-Length", String(body.length));
+    this.send_header("Content-Type", answer.type);
+    this.send_header("Content-Length", String(answer.body.length));
     this.end_headers();
-    this.wfile.write(body);
+    this.wfile.write(answer.body);
   }
 
   // ---- Live reload ----------------------------------------------------

@@ -206,6 +206,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's file cache and workers (issue 10): no CPython counterpart",
   "http_server/_lru.ts":
     "serve's file cache and workers (issue 10): no CPython counterpart",
+  "http_server/_upload_rules.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_upload_hosts.ts":
     "serve's hosting flags: the upload guard against DNS rebinding, no CPython counterpart",
   "http_server/_changed_bodies.ts":
