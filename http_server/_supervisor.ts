@@ -20,11 +20,12 @@ import { formatSlot, READY_PREFIX, WORKER_ENV } from "./_worker.ts";
 const START_MS = 30_000;
 const STOP_MS = 5_000;
 /**
- * A worker that dies sooner than this after starting is replaced only after
- * a pause, doubling each time (1, 2, 4, 8, 16 s), and not after
- * `QUICK_DEATHS` such deaths in a row: a worker that cannot start (a broken
- * handler module) must not spin, but one killed early (the OOM killer, an
- * operator) must not leave the group short for good.
+ * A worker that dies before it listens, or sooner than this after, is
+ * replaced only after a pause, doubling each time (1, 2, 4, 8, 16 s), and
+ * not after `QUICK_DEATHS` such deaths in a row: a worker that cannot start
+ * (a broken handler module) must not spin, however slowly it fails on a
+ * busy machine, but one killed early (the OOM killer, an operator) must not
+ * leave the group short for good.
  */
 const MIN_LIFE_MS = 2_000;
 const QUICK_DEATHS = 5;
@@ -130,7 +131,8 @@ function describeExit(status: Deno.CommandStatus): string {
 interface Worker {
   readonly index: number;
   readonly child: Deno.ChildProcess;
-  readonly startedAt: number;
+  /** When it began to listen (`Date.now()`), or null before. */
+  listenedAt: number | null;
   /** Resolves once it listens; rejects if it exits first. */
   readonly listening: Promise<void>;
   /** Resolves once its output is all forwarded. */
@@ -141,7 +143,7 @@ interface Worker {
 export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #workers = new Map<number, Worker>();
-  /** Per slot: deaths within `MIN_LIFE_MS` of starting, in a row. */
+  /** Per slot: deaths before listening or within `MIN_LIFE_MS` of it, in a row. */
   readonly #quickDeaths = new Map<number, number>();
   /** Replacements waiting out their pause. */
   readonly #pauses = new Set<ReturnType<typeof setTimeout>>();
@@ -215,8 +217,17 @@ export class Supervisor {
       );
     });
     listening.catch(() => {});
-    const drained = forwardStdout(child.stdout, () => ready()).catch(() => {});
-    const worker = { index, child, startedAt: Date.now(), listening, drained };
+    const drained = forwardStdout(child.stdout, () => {
+      worker.listenedAt = Date.now();
+      ready();
+    }).catch(() => {});
+    const worker: Worker = {
+      index,
+      child,
+      listenedAt: null,
+      listening,
+      drained,
+    };
     this.#workers.set(index, worker);
     child.status.then((status) => this.#exited(worker, status));
     return worker;
@@ -229,11 +240,11 @@ export class Supervisor {
     }
     // Before all listen, start() reports; once stopping, nothing to say.
     if (!this.#running || this.#stopping) return;
-    const { index, child, startedAt } = worker;
+    const { index, child, listenedAt } = worker;
     const what = `worker ${index + 1} (pid ${child.pid}) ${
       describeExit(status)
     }`;
-    if (Date.now() - startedAt >= MIN_LIFE_MS) {
+    if (listenedAt !== null && Date.now() - listenedAt >= MIN_LIFE_MS) {
       this.#quickDeaths.delete(index);
       const next = this.#spawn(index);
       toStderr(`${what}; started another (pid ${next.child.pid})\n`);
@@ -241,7 +252,9 @@ export class Supervisor {
     }
     const deaths = (this.#quickDeaths.get(index) ?? 0) + 1;
     this.#quickDeaths.set(index, deaths);
-    const early = `${what} within ${MIN_LIFE_MS / 1000} s of starting`;
+    const early = listenedAt === null
+      ? `${what} before it listened`
+      : `${what} within ${MIN_LIFE_MS / 1000} s of listening`;
     if (deaths < QUICK_DEATHS) {
       const pause = FIRST_PAUSE_MS * 2 ** (deaths - 1);
       toStderr(`${early}; starting another in ${pause / 1000} s\n`);

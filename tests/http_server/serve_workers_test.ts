@@ -141,7 +141,7 @@ Deno.test({
   async fn() {
     const { server, port, workers } = await startWorkers();
     await using _ = server;
-    // Workers that die within 2 s of starting are replaced after a pause
+    // Workers that die within 2 s of listening are replaced after a pause
     // (the next test); this one lived longer.
     await new Promise((r) => setTimeout(r, 2_100));
     Deno.kill(workers[0]!, "SIGKILL");
@@ -186,7 +186,7 @@ Deno.test({
       new RegExp(
         `^worker (\\d) \\(pid ${
           workers[0]
-        }\\) was killed by SIGKILL within 2 s of starting; starting another in 1 s\nworker \\1 started again \\(pid \\d+\\)$`,
+        }\\) was killed by SIGKILL within 2 s of listening; starting another in 1 s\nworker \\1 started again \\(pid \\d+\\)$`,
         "m",
       ),
     );
@@ -194,6 +194,37 @@ Deno.test({
     for (let i = 0; i < 6; i++) {
       equal(await getOnce(port, "/hello.txt"), "Hello World\n");
     }
+    equal(await server.stop("SIGTERM"), 0);
+  },
+});
+
+Deno.test({
+  name:
+    "serve --workers 2: a replacement that cannot start is tried again after growing pauses, however long it took to fail",
+  ignore: !LINUX,
+  async fn() {
+    const own = await Deno.makeTempDir({ prefix: "pyport_workers_gone_" });
+    const server = new ServeProcess([
+      "0",
+      ...["-b", "127.0.0.1", "-d", own, "--workers", "2"],
+    ]);
+    await using _ = server;
+    await server.started();
+    await until(() => childPids(server.child.pid).length === 2, "two workers");
+    // The folder goes: a new worker exits before it listens. That counts
+    // as a quick death whether it took one second or five (a busy
+    // machine), so it is never started again at once, in a loop.
+    await Deno.remove(own);
+    Deno.kill(childPids(server.child.pid)[0]!, "SIGKILL");
+    await server.until(
+      () =>
+        /before it listened; starting another in \d s$/m.test(server.stderr),
+      "the failed start",
+    );
+    match(
+      server.stderr,
+      /^worker (\d) \(pid \d+\) exited with code 1 before it listened; starting another in [12] s$/m,
+    );
     equal(await server.stop("SIGTERM"), 0);
   },
 });
