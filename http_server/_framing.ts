@@ -8,6 +8,7 @@
  * @module
  */
 import { pyRepr } from "../_util/py_repr.ts";
+import { trimOws } from "../_util/ows.ts";
 
 /** How the body of a request is delimited. */
 export type BodyFraming =
@@ -23,8 +24,6 @@ export type BodyFraming =
 const NONE: BodyFraming = { kind: "none" };
 const CHUNKED: BodyFraming = { kind: "chunked" };
 const DECIMAL = /^[0-9]+$/;
-/** A value with optional spaces or tabs around it (RFC 9110 OWS). */
-const OWS = /^[ \t]+|[ \t]+$/g;
 
 /** The framing headers found while the head was read. */
 export interface FramingHeaders {
@@ -46,7 +45,7 @@ export function requestFraming(found: FramingHeaders): BodyFraming {
       return invalid("both Content-Length and Transfer-Encoding");
     }
     const codings = transferEncoding.join(",").split(",")
-      .map((coding) => coding.replace(OWS, "").toLowerCase())
+      .map((coding) => trimOws(coding).toLowerCase())
       .filter((coding) => coding !== "");
     const chunked = codings.filter((coding) => coding === "chunked").length;
     if (codings[codings.length - 1] !== "chunked" || chunked !== 1) {
@@ -57,7 +56,7 @@ export function requestFraming(found: FramingHeaders): BodyFraming {
   if (contentLength.length === 0) return NONE;
   let length = -1;
   for (const raw of contentLength) {
-    const text = raw.replace(OWS, "");
+    const text = trimOws(raw);
     const value = Number(text);
     if (!DECIMAL.test(text) || !Number.isSafeInteger(value)) {
       return invalid(`invalid Content-Length (${pyRepr(raw)})`);

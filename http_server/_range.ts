@@ -10,6 +10,9 @@ export interface ByteRange {
   readonly end: number;
 }
 
+/** One `first-last` range spec, trimmed; blanks around its dash are allowed. */
+const RANGE_SPEC = /^(\d*)\s*-\s*(\d*)$/;
+
 /**
  * Parses `Range` against a file of `size` bytes: the range to send, the
  * string `"unsatisfiable"` (answer 416), or `null` to ignore the header and
@@ -28,7 +31,9 @@ export function parseRange(
     element.trim() !== ""
   );
   if (ranges.length !== 1) return null;
-  const match = /^\s*(\d*)\s*-\s*(\d*)\s*$/.exec(ranges[0]!);
+  // Trimmed first: blanks matched by `\s*` on both sides of an empty
+  // `(\d*)` would be tried at every split of a long run of them.
+  const match = RANGE_SPEC.exec(ranges[0]!.trim());
   if (!match) return null;
   const [, first = "", last = ""] = match;
   if (first === "" && last === "") return null;

@@ -8,6 +8,7 @@
  * @module
  */
 import { latin1Decode } from "../_util/latin1.ts";
+import { trimOws } from "../_util/ows.ts";
 import { ChunkedDecoder } from "./_chunked.ts";
 import type { ByteSink } from "./_memory_connection.ts";
 
@@ -33,8 +34,6 @@ const STATUS_LINE = /^HTTP\/\d+\.\d+ (\d{3})(?: (.*))?$/;
  */
 // deno-lint-ignore no-control-regex
 const UNSENDABLE = /[\x00-\x08\x0a-\x1f\x7f]/;
-/** HTTP's whitespace around a field value (not JavaScript's, which has NBSP). */
-const OUTER_BLANKS = /^[ \t]+|[ \t]+$/g;
 
 /** A parsed response head. */
 export interface ResponseHead {
@@ -71,14 +70,14 @@ export function parseResponseHead(text: string): ResponseHead | null {
     if (line === "") continue;
     const previous = headers[headers.length - 1];
     if ((line[0] === " " || line[0] === "\t") && previous) {
-      previous[1] += " " + line.replace(OUTER_BLANKS, "");
+      previous[1] += " " + trimOws(line);
       continue;
     }
     const colon = line.indexOf(":");
     if (colon <= 0) return null;
     headers.push([
       line.slice(0, colon),
-      line.slice(colon + 1).replace(OUTER_BLANKS, ""),
+      trimOws(line.slice(colon + 1)),
     ]);
   }
   return { status: Number(status[1]), reason: status[2] ?? "", headers };

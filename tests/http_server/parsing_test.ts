@@ -22,6 +22,7 @@ import {
   statusLine,
 } from "../../http_server/_response_head.ts";
 import { latin1Encode } from "../../_util/latin1.ts";
+import { runScript } from "../_deno_script.ts";
 import {
   headEnd,
   parseResponseHead,
@@ -345,4 +346,34 @@ Deno.test("response head: lines checked, head found, parsed back", () => {
   );
   equal(parseResponseHead("<html>"), null);
   equal(headEnd(latin1Encode("HTTP/1.0 200 OK\n\nx")), 17);
+});
+
+Deno.test("header values with long runs of blanks are read in linear time", async () => {
+  // Trimming by a regular expression (`/^[ \t]+|[ \t]+$/g`, or `\s*` on
+  // both sides of an optional part) backtracks over a run of blanks inside
+  // a value once for each blank: a 65,536-byte header took 2 s of the one
+  // thread. Here a MiB of blanks would take minutes that way; the child is
+  // stopped after 30 s, and its last line says which read was stuck.
+  const module = (name: string) =>
+    JSON.stringify(new URL(`../../http_server/${name}`, import.meta.url).href);
+  const source = `
+    import { requestFraming } from ${module("_framing.ts")};
+    import { parseRange } from ${module("_range.ts")};
+    import { parseResponseHead } from ${module("_wire_response.ts")};
+    const blanks = " \\t".repeat(1 << 19);
+    console.log(requestFraming({ contentLength: ["1" + blanks + "1"], transferEncoding: [] }).kind);
+    console.log(requestFraming({ contentLength: [], transferEncoding: ["a" + blanks + "a"] }).kind);
+    console.log(parseRange("bytes=" + blanks + "x", 100));
+    console.log(parseRange("bytes=1" + blanks + "-" + blanks + "x", 100));
+    console.log(parseResponseHead("HTTP/1.1 200 OK\\r\\nA: x" + blanks + "x")?.status);
+  `;
+  const out = await runScript(source, []);
+  equal(out.stderr, "");
+  deepEqual(out.stdout.trim().split("\n"), [
+    "invalid",
+    "invalid",
+    "null",
+    "null",
+    "200",
+  ]);
 });
