@@ -33,6 +33,13 @@ function stripSpace(text: string): string {
 const DECIMAL = /^[+-]?\d+(?:_\d+)*$/;
 
 /**
+ * Python's default `sys.get_int_max_str_digits()`: `int()` refuses decimal
+ * text of more digits (leading zeros count; the sign and underscores do
+ * not) with ValueError.
+ */
+const MAX_STR_DIGITS = 4300;
+
+/**
  * The value of `text` as Python's `int(text)` reads it, or `null` where
  * Python raises `ValueError`.
  *
@@ -47,7 +54,10 @@ const DECIMAL = /^[+-]?\d+(?:_\d+)*$/;
  */
 export function pyInt(text: string): number | null {
   const trimmed = stripSpace(text);
-  return DECIMAL.test(trimmed) ? Number(trimmed.replaceAll("_", "")) : null;
+  if (!DECIMAL.test(trimmed)) return null;
+  const plain = trimmed.replaceAll("_", "");
+  const sign = plain[0] === "+" || plain[0] === "-" ? 1 : 0;
+  return plain.length - sign > MAX_STR_DIGITS ? null : Number(plain);
 }
 
 const DIGITS = String.raw`\d+(?:_\d+)*`;

@@ -36,3 +36,18 @@ Deno.test("pyInt and pyFloat read text as Python's int() and float() do", () => 
   }
   equal(Number.isNaN(pyFloat(" nan ")), true);
 });
+
+Deno.test("pyInt refuses more than 4,300 digits, as Python's int() does by default", () => {
+  // sys.get_int_max_str_digits(): the sign and underscores do not count,
+  // leading zeros do. An HTTP date's zone of 5,000 digits is thereby no
+  // zone at all in CPython, and the date is read as UTC.
+  equal(pyInt("1".repeat(4300)), Infinity);
+  equal(pyInt("-" + "1".repeat(4300)), -Infinity);
+  equal(pyInt(" +" + "1".repeat(4300) + " "), Infinity);
+  equal(pyInt("1_".repeat(4299) + "1"), Infinity);
+  equal(pyInt("1".repeat(4301)), null);
+  equal(pyInt("+" + "1".repeat(4301)), null);
+  equal(pyInt("0".repeat(4301)), null);
+  equal(pyInt("0".repeat(4300)), 0);
+  equal(pyFloat("1".repeat(5000)), Infinity);
+});

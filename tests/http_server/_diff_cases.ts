@@ -180,6 +180,8 @@ export function buildCases(tree: Tree): Case[] {
   ims("rfc850", "Tuesday, 05-Mar-24 06:07:08 GMT");
   ims("asctime", "Tue Mar  5 06:07:08 2024");
   ims("no tz", "Tue, 05 Mar 2024 06:07:08");
+  // More digits than Python's int() reads: no zone, so the date is UTC.
+  ims("zone of 5,000 digits", "Tue, 05 Mar 2024 06:07:08 +" + "1".repeat(5000));
   ims("with INM", "Tue, 05 Mar 2024 06:07:08 GMT", { "If-None-Match": '"x"' });
   add({
     name: "GET dir IMS equal",
