@@ -180,6 +180,19 @@ export function buildCases(tree: Tree): Case[] {
   ims("rfc850", "Tuesday, 05-Mar-24 06:07:08 GMT");
   ims("asctime", "Tue Mar  5 06:07:08 2024");
   ims("no tz", "Tue, 05 Mar 2024 06:07:08");
+  ims("year 0000", "Tue, 05 Mar 0000 06:07:08 GMT");
+  ims("year 9999", "Fri, 31 Dec 9999 23:59:59 GMT");
+  ims("year 10000", "Sat, 01 Jan 10000 00:00:00 GMT");
+  ims("year of 20 digits", "Tue, 05 Mar 99999999999999999999 06:07:08 GMT");
+  ims("time 99:99:99", "Tue, 05 Mar 2024 99:99:99 GMT");
+  ims("zone +9999", "Tue, 05 Mar 2024 06:07:08 +9999");
+  ims(
+    "two dates",
+    "Tue, 05 Mar 2024 06:07:08 GMT, Wed, 06 Mar 2024 00:00:00 GMT",
+  );
+  ims("empty If-None-Match", "Tue, 05 Mar 2024 06:07:08 GMT", {
+    "If-None-Match": "",
+  });
   // More digits than Python's int() reads: no zone, so the date is UTC.
   ims("zone of 5,000 digits", "Tue, 05 Mar 2024 06:07:08 +" + "1".repeat(5000));
   ims("with INM", "Tue, 05 Mar 2024 06:07:08 GMT", { "If-None-Match": '"x"' });
@@ -269,6 +282,12 @@ export function buildCases(tree: Tree): Case[] {
       "/evil.com",
       "/%5cevil.com",
       "http://127.0.0.1/notes.txt",
+      "http://127.0.0.1/../secret.txt",
+      "http://127.0.0.1/..%2fsecret.txt",
+      "/%c0%af",
+      "/..%c0%af..%c0%afsecret.txt",
+      "/notes.txt%ff",
+      "/%ff/",
       "notes.txt",
       "*",
     ]
@@ -277,7 +296,23 @@ export function buildCases(tree: Tree): Case[] {
   add({ name: "GET 70000-char path", request: get("/" + "a".repeat(70000)) });
 
   // Methods.
-  for (const m of ["POST", "PUT", "DELETE", "PATCH", "FOO", "get", "OPTIONS"]) {
+  for (
+    const m of [
+      "POST",
+      "PUT",
+      "DELETE",
+      "PATCH",
+      "FOO",
+      "get",
+      "OPTIONS",
+      // `do_` + a name JavaScript objects inherit is no method either.
+      "constructor",
+      "__proto__",
+      "hasOwnProperty",
+      "G\0T",
+      "G\u00ffT",
+    ]
+  ) {
     add({
       name: `${m} /`,
       request: buildRequest(m, "/", { ...HOST, "Content-Length": "0" }),

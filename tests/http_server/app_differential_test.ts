@@ -78,6 +78,32 @@ const CASES: [string, string][] = [
     `POST /echo HTTP/1.1\r\n${H}Expect: 100-continue\r\nContent-Length: 2\r\n\r\nok`,
   ],
   ["unknown method", `BREW /pot HTTP/1.1\r\n${H}\r\n`],
+  // `do_` + a name JavaScript objects inherit is no method: 501, as Python.
+  ["method constructor", `constructor /info HTTP/1.1\r\n${H}\r\n`],
+  ["method __proto__", `__proto__ /info HTTP/1.1\r\n${H}\r\n`],
+  ["method toString", `toString /info HTTP/1.1\r\n${H}\r\n`],
+  ["method hasOwnProperty", `hasOwnProperty /info HTTP/1.1\r\n${H}\r\n`],
+  [
+    "method in lower case",
+    `post /echo HTTP/1.1\r\n${H}Content-Length: 0\r\n\r\n`,
+  ],
+  ["method with NUL and Latin-1", `P\0ST\u00ff /echo HTTP/1.1\r\n${H}\r\n`],
+  [
+    "post, 100-CONTINUE",
+    `POST /echo HTTP/1.1\r\n${H}Expect: 100-CONTINUE\r\nContent-Length: 2\r\n\r\nok`,
+  ],
+  [
+    "post, 100-continue in a list",
+    `POST /echo HTTP/1.1\r\n${H}Expect: 100-continue, x\r\nContent-Length: 2\r\n\r\nok`,
+  ],
+  [
+    "post, another expectation",
+    `POST /echo HTTP/1.1\r\n${H}Expect: 200-ok\r\nContent-Length: 2\r\n\r\nok`,
+  ],
+  [
+    "post, 100-continue over HTTP/1.0",
+    `POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok`,
+  ],
   [
     "pipelined",
     `GET /info HTTP/1.1\r\n${H}\r\nPOST /echo HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\nabc` +

@@ -202,3 +202,39 @@ Deno.test("smuggling: chunked bodies, read by the handler or discarded", async (
   );
   deepEqual(r.served, ["/read-chunked"]);
 });
+
+Deno.test("smuggling: odd chunk sizes, extensions and trailers never let a body through", async () => {
+  const post = (body: string) =>
+    `POST /ignore HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n${body}${NEXT}`;
+  const size = SMUGGLED.length.toString(16);
+  // Followed to their end: the next request is served.
+  for (
+    const body of [
+      `${size.toUpperCase()}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `000${size}\r\n${SMUGGLED}\r\n0000\r\n\r\n`,
+      `${size} \t;a=b;c="d, e"\r\n${SMUGGLED}\r\n0;x\r\n\r\n`,
+      `0\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n`,
+    ]
+  ) {
+    deepEqual((await run(post(body))).served, ["/ignore", "/next"], body);
+  }
+  // Malformed: where the body ends cannot be known, so the connection
+  // closes after the answer (Python would read each of them as requests).
+  for (
+    const body of [
+      `+${size}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `0x${size}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `-${size}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `${"0".repeat(14)}${size}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `${"f".repeat(14)}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `${size}\n${SMUGGLED}\n0\n\n`,
+      `${size};a\nb\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+      `${size}\r\n${SMUGGLED}xx\r\n0\r\n\r\n`,
+      `0\r\n${SMUGGLED}`,
+      `0\r\nT: 1\n\r\n`,
+      `\r\n${SMUGGLED}`,
+    ]
+  ) {
+    deepEqual((await run(post(body))).served, ["/ignore"], body);
+  }
+});
