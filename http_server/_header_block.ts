@@ -85,6 +85,13 @@ function field(sourceLines: readonly string[]): [string, string] {
   return [first.slice(0, colon), stripTrailingBreaks(value)];
 }
 
+/** Why a header block is refused: the status, its message, the page's explanation. */
+export interface BlockRefusal {
+  readonly code: 400 | 431;
+  readonly message: string;
+  readonly explain: string | null;
+}
+
 /**
  * The header fields of the lines read for one request (the terminating
  * blank line excluded), as Python's `HTTPMessage` holds them: in order,
@@ -92,23 +99,65 @@ function field(sourceLines: readonly string[]): [string, string] {
  * with their line breaks. The block ends at the first line that does not
  * look like a header; what follows it is ignored, as Python ignores it.
  *
- * With them, why the block is refused (with 400) when some line other
- * parsers may read another way bears on the body's framing; `null` when
- * it is not. Plain blocks (every line `Name: value`) are never refused.
+ * With them, why the block is refused, or `null`: 400 when some line other
+ * parsers may read another way bears on the body's framing; 431 when bare
+ * CRs break it into more than `MAX_HEADERS` lines (then with no fields).
+ * Plain blocks (every line `Name: value`) are never refused.
  */
 export function readHeaderBlock(
   lines: readonly string[],
-): { fields: [string, string][]; refusal: string | null } {
+): { fields: [string, string][]; refusal: BlockRefusal | null } {
   const simple = simpleFields(lines);
   if (simple !== null) return { fields: simple, refusal: null };
-  let refusal: string | null = null;
+  // Python reads a line of 65,536 bare CRs as that many lines, one by one
+  // (seconds of CPU for a head of a few MB, which here would hold every
+  // connection up); its limit of 100 lines (the blank one included)
+  // applies here to the lines it sees.
+  if (hasMoreFeedLinesThan(lines, MAX_HEADERS - 1)) {
+    return {
+      fields: [],
+      refusal: {
+        code: 431,
+        message: "Too many headers",
+        explain:
+          `bare CRs break the header block into more than ${MAX_HEADERS} lines`,
+      },
+    };
+  }
+  let reason: string | null = null;
   if (hasBlankBeforeColon(lines)) {
-    refusal = "blank before a header's colon";
+    reason = "blank before a header's colon";
   } else if (hidesFraming(lines)) {
-    refusal =
+    reason =
       "Content-Length or Transfer-Encoding after a bare CR or a malformed line";
   }
+  const refusal = reason === null
+    ? null
+    : { code: 400 as const, message: `Bad request: ${reason}`, explain: null };
   return { fields: feedParserFields(lines), refusal };
+}
+
+/**
+ * Whether {@linkcode feedLines} would make more than `limit` lines of
+ * `lines` (each bare CR ends one), counted only as far as the limit.
+ */
+function hasMoreFeedLinesThan(
+  lines: readonly string[],
+  limit: number,
+): boolean {
+  let count = lines.length;
+  for (const line of lines) {
+    for (
+      let cr = line.indexOf("\r");
+      cr !== -1;
+      cr = line.indexOf("\r", cr + 1)
+    ) {
+      const ends = cr === line.length - 1 ||
+        (cr === line.length - 2 && line.charCodeAt(cr + 1) === 0x0a);
+      if (!ends && ++count > limit) return true;
+    }
+  }
+  return false;
 }
 
 const FRAMING_FIELD = /^(?:content-length|transfer-encoding):/i;

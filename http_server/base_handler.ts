@@ -986,7 +986,7 @@ export class BaseHTTPRequestHandler
     const { fields, refusal } = readHeaderBlock(this.#headerLines);
     this.headers = new this.MessageClass(fields);
     if (refusal !== null) {
-      this.send_error(400, `Bad request: ${refusal}`);
+      this.send_error(refusal.code, refusal.message, refusal.explain);
       return false;
     }
     let connection: string | null = null;

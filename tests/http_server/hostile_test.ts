@@ -310,6 +310,32 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "hostile: a head of bare CRs (Python reads each as a line: seconds of CPU) gets 431, and the server keeps serving",
+  ...opts,
+  async fn() {
+    await using tree = await buildTree();
+    await using server = await startServer("ours", tree.root, {
+      args: ["-p", "HTTP/1.1"],
+    });
+    // 90 lines of 65,000 bare CRs, each under Python's line limit.
+    const flood = `X: ${"\r".repeat(65_000)}\r\n`.repeat(90);
+    const res = await sendRaw(
+      server,
+      `GET /notes.txt HTTP/1.1\r\nHost: a\r\n${flood}\r\n`,
+      { timeoutMs: 20_000 },
+    );
+    equal(res.statusLine, "HTTP/1.1 431 Too many headers");
+    ok(
+      new TextDecoder().decode(res.body).includes(
+        "bare CRs break the header block into more than 100 lines",
+      ),
+    );
+    equal((await sendRaw(server, get("/notes.txt"))).status, 200);
+  },
+});
+
+Deno.test({
   name: "hostile: half-sent requests and slow clients do not block others",
   ...opts,
   async fn() {

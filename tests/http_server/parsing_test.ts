@@ -228,6 +228,32 @@ Deno.test("header block: the rules on their own", () => {
   deepEqual(splitWords("a\u00a0b\x1cc  d"), ["a", "b", "c", "d"]);
 });
 
+Deno.test("header block: bare CRs may not break it into more lines than Python reads (431, no fields)", () => {
+  // 98 lines from the CRs, one more from the last line, the blank line:
+  // 100, Python's limit. One CR more is one line too many.
+  const atLimit = ["A: 1" + "\r B".repeat(98) + "\r\n"];
+  const { fields, refusal } = readHeaderBlock(atLimit);
+  equal(refusal, null);
+  equal(fields.length, 1);
+  equal(fields[0]![1].split("\r").length, 99);
+  deepEqual(readHeaderBlock(["A: 1" + "\r B".repeat(99) + "\r\n"]), {
+    fields: [],
+    refusal: {
+      code: 431,
+      message: "Too many headers",
+      explain: "bare CRs break the header block into more than 100 lines",
+    },
+  });
+  // Spread over lines, ending CRs (CRLF, a last CR) not counted.
+  const spread = Array.from({ length: 49 }, () => "X: a\rY: b\r\n");
+  equal(readHeaderBlock([...spread, "Z: c\r\n"]).refusal, null);
+  equal(readHeaderBlock([...spread, "Z: c\rW: d\r\n"]).refusal?.code, 431);
+  equal(readHeaderBlock(["X: a\r", "Y: b\r\r\n"]).refusal, null);
+  // The flood that took seconds: 90 lines of 65,000 CRs.
+  const flood = Array.from({ length: 90 }, () => "X: " + "\r".repeat(65000));
+  equal(readHeaderBlock(flood).refusal?.code, 431);
+});
+
 Deno.test("framing: lengths, chunked, and every ambiguity refused", () => {
   const f = (cl: string[], te: string[] = []) =>
     requestFraming({ contentLength: cl, transferEncoding: te });
