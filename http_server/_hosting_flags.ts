@@ -95,8 +95,9 @@ export const HOSTING_HELP =
                         (default: 1G)
   --upload-hosts NAMES  host names (comma-separated; .NAME for NAME and the
                         names under it; * for any) by which a browser may
-                        reach this server to upload, besides IP addresses
-                        and localhost (a guard against DNS rebinding)
+                        reach this server to upload, besides IP addresses,
+                        localhost and names under .localhost (a guard
+                        against DNS rebinding)
   --watch               live reload: HTML pages reload when a file in the
                         folder changes (events at ${LIVE_RELOAD_PATH})
   --tls-self-signed     serve HTTPS with a certificate made at startup for

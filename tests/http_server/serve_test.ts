@@ -500,13 +500,14 @@ Deno.test({
       "the log line",
     );
     // HTTP/1.1 keep-alive through Deno.serve: with Nagle's algorithm on,
-    // every response after the first waited about 40 ms (a loaded machine
-    // slows one or two of ten, hence the margin).
+    // every response after the first waited about 40 ms for the client's
+    // delayed ACK. A loaded machine can slow any number of them, but not
+    // speed one up: one answered sooner shows that none has to wait.
     using h1Client = Deno.createHttpClient({
       caCerts: [certs.ca],
       http2: false,
     });
-    const slow: number[] = [];
+    const times: number[] = [];
     for (let i = 0; i < 11; i++) {
       const started = performance.now();
       const again = await fetch(`https://127.0.0.1:${h2Port}/hello.txt`, {
@@ -514,10 +515,9 @@ Deno.test({
         signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
       });
       await again.arrayBuffer();
-      const ms = performance.now() - started;
-      if (i > 0 && ms >= 30) slow.push(ms);
+      if (i > 0) times.push(performance.now() - started);
     }
-    ok(slow.length <= 3, `slow: ${slow.join(", ")} ms`);
+    ok(Math.min(...times) < 30, `every one slow: ${times.join(", ")} ms`);
     // Downloads the client gives up on midway leave no file open (Deno.serve
     // does not always cancel the body of an HTTP/2 stream reset).
     const big = `${dir}/big.bin`;
