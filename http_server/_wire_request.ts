@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { latin1Encode } from "../_util/latin1.ts";
+import { latin1Decode, latin1Encode } from "../_util/latin1.ts";
 import { encodeChunk, LAST_CHUNK } from "../_util/chunk_encoding.ts";
 
 /** A body without a length up to this size is sent with `Content-Length`. */
@@ -15,13 +15,36 @@ const SMALL_BODY = 64 * 1024;
 /**
  * The request target as the client sent it: the path and query of `url`
  * taken as written. `Deno.serve` gives them raw, where `new URL` would
- * resolve `..` and `.` (a socket hands a handler `/a/../b` as it came).
+ * resolve `..` and `.` (a socket hands a handler `/a/../b` as it came). The
+ * authority ends at the first `/`, `?` or `#` (`http://h?x=1` is `/?x=1`);
+ * a `CONNECT` target is the authority itself (`host:port`), as sent.
+ * Characters beyond ASCII (`Deno.serve` takes a target's bytes as UTF-8)
+ * become those bytes again, one Latin-1 character each, as a socket reads
+ * them.
  */
-function targetOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start === -1) return "/";
-  const hash = url.indexOf("#", start);
-  return hash === -1 ? url.slice(start) : url.slice(start, hash);
+function targetOf(url: string, method: string): string {
+  const scheme = url.indexOf("://");
+  let end = scheme === -1 ? url.indexOf(":") + 1 : scheme + 3;
+  const authority = end;
+  if (scheme !== -1) {
+    while (end < url.length && !TARGET_START.has(url.charCodeAt(end))) end++;
+  }
+  if (method === "CONNECT" && scheme !== -1) {
+    return asSent(url.slice(authority, end));
+  }
+  const hash = url.indexOf("#", end);
+  const target = url.slice(end, hash === -1 ? url.length : hash);
+  return asSent(target.startsWith("/") ? target : "/" + target);
+}
+
+/** `/`, `?` and `#`: where a URL's authority ends. */
+const TARGET_START = new Set([0x2f, 0x3f, 0x23]);
+
+/** `target`'s UTF-8 bytes as Latin-1 text (itself when it is ASCII). */
+function asSent(target: string): string {
+  // deno-lint-ignore no-control-regex
+  if (!/[^\x00-\x7f]/.test(target)) return target;
+  return latin1Decode(new TextEncoder().encode(target));
 }
 
 /**
@@ -43,7 +66,9 @@ function requestHead(
   request: Request,
   framing: { contentLength: number } | "chunked" | null,
 ): string {
-  let head = `${request.method} ${targetOf(request.url)} HTTP/1.1\r\n`;
+  let head = `${request.method} ${
+    targetOf(request.url, request.method)
+  } HTTP/1.1\r\n`;
   if (!request.headers.has("host")) {
     head += `Host: ${new URL(request.url).host}\r\n`;
   }

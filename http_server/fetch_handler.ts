@@ -44,6 +44,22 @@ function clientAddress(info: unknown): Address {
   return ["127.0.0.1", 0];
 }
 
+/**
+ * Whether `request`'s `Host` has a `/`, `?` or `#`: `Deno.serve` makes the
+ * URL of an HTTP/1.1 request from it, so that `Host: h/admin` would hand
+ * the handler of `GET /` the path `/admin/`. RFC 9112 §3.2 wants a 400 for
+ * a `Host` that is not a valid host and port.
+ */
+function hostInPath(request: Request): boolean {
+  const host = request.headers.get("host");
+  return host !== null && /[/?#]/.test(host);
+}
+
+/** The bare 400 `Deno.serve` gives a request it cannot read. */
+function badRequest(): Response {
+  return new Response(null, { status: 400 });
+}
+
 /** `Deno.serve`'s promise that the response was delivered, if `info` has one. */
 function deliveryOf(info: unknown): Promise<void> | null {
   const completed = (info as Partial<Deno.ServeHandlerInfo> | undefined)
@@ -128,6 +144,7 @@ export function createFetchHandler(
   server.server_name = host;
   server.server_port = port;
   return (request, info) => {
+    if (hostInPath(request)) return Promise.resolve(badRequest());
     const output = new ResponseAssembler(request.method === "HEAD");
     // Deno.serve does not always cancel a response body when a client
     // goes away mid-stream (a handler then waits to write for ever,
