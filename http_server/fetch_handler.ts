@@ -45,6 +45,17 @@ function clientAddress(info: unknown): Address {
 }
 
 /**
+ * Stops `output` when `signal` aborts: without `Deno.serve`'s `completed`,
+ * the request's signal is how a host says its client went away (a handler
+ * writing to a response nobody reads would otherwise wait for ever).
+ * `Deno.serve` is not asked: it warns of a listener on its requests' signals.
+ */
+function abortWith(signal: AbortSignal, output: ResponseAssembler): void {
+  if (signal.aborted) output.abort();
+  else signal.addEventListener("abort", () => output.abort(), { once: true });
+}
+
+/**
  * Whether `request`'s `Host` has a `/`, `?` or `#`: `Deno.serve` makes the
  * URL of an HTTP/1.1 request from it, so that `Host: h/admin` would hand
  * the handler of `GET /` the path `/admin/`. RFC 9112 §3.2 wants a 400 for
@@ -150,7 +161,9 @@ export function createFetchHandler(
     // goes away mid-stream (a handler then waits to write for ever,
     // holding its file open); its `completed` promise tells: it rejects
     // (HTTP/2), or resolves with the body unfinished (HTTP/1.1).
-    deliveryOf(info)?.then(() => output.delivered(), () => output.abort());
+    const delivery = deliveryOf(info);
+    if (delivery) delivery.then(() => output.delivered(), () => output.abort());
+    else abortWith(request.signal, output);
     const connection = new MemoryConnection(requestBytes(request), output);
     void handleAccepted(server, connection, clientAddress(info));
     return output.response;

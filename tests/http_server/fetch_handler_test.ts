@@ -567,3 +567,45 @@ Deno.test(
     deepEqual(bodies, ["hello", "hello"]);
   }),
 );
+
+Deno.test(
+  "fetch adapter without Deno.serve: a request whose signal aborts stops the handler's writes, read or not",
+  deadline(async () => {
+    const failures: unknown[] = [];
+    class Endless extends Logged {
+      async do_GET(): Promise<void> {
+        this.send_response(200);
+        this.end_headers();
+        try {
+          for (let i = 0; i < 100_000; i++) {
+            this.wfile.write(new Uint8Array(16 * 1024));
+            await this.wfile.drain();
+          }
+          failures.push(null);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    }
+    const handler = createFetchHandler(Endless);
+    // Aborted while nobody reads the body: the writes wait on back-pressure.
+    const unread = new AbortController();
+    const res = await handler(
+      new Request("http://localhost/", { signal: unread.signal }),
+    );
+    equal(res.status, 200);
+    unread.abort();
+    for (let i = 0; i < 200 && failures.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    equal(failures.length, 1, "a handler still writing after 2 s");
+    ok(failures[0] instanceof Deno.errors.BrokenPipe, String(failures[0]));
+    // Aborted before the handler ran: there is nobody to answer.
+    const early = new AbortController();
+    early.abort();
+    await rejects(
+      handler(new Request("http://localhost/", { signal: early.signal })),
+      /without a complete response/,
+    );
+  }),
+);
