@@ -199,26 +199,53 @@ function listenHttp2(
 ): Listening {
   let handler: FetchHandler | null = null;
   let address: ServerAddress = [host, port];
-  const server = Deno.serve(
-    { hostname: host, port, cert: tls.cert, key: tls.key, onListen() {} },
-    (request, info) => {
-      handler ??= createFetchHandler(Handler, { server_address: address });
-      return handler(request, info);
-    },
-  );
-  address = [server.addr.hostname, server.addr.port];
-  // Deno.serve leaves Nagle's algorithm on for TLS: an HTTP/1.1 client
-  // waited about 40 ms for every response.
-  setListenerNoDelay(server.addr);
+  let stopping = false;
+  const start = (): Deno.HttpServer<Deno.NetAddr> => {
+    const server = Deno.serve(
+      { hostname: host, port, cert: tls.cert, key: tls.key, onListen() {} },
+      (request, info) => {
+        handler ??= createFetchHandler(Handler, { server_address: address });
+        return handler(request, info);
+      },
+    );
+    // Deno.serve leaves Nagle's algorithm on for TLS: an HTTP/1.1 client
+    // waited about 40 ms for every response.
+    setListenerNoDelay(server.addr);
+    // Deno.serve stops for good when an accept fails (out of file
+    // descriptors): its `finished` rejects, which ended the process.
+    // Python's loop goes on; listen again once a descriptor is free.
+    server.finished.catch(() => void restart());
+    return server;
+  };
+  const restart = async () => {
+    while (!stopping) {
+      await new Promise((resolve) => setTimeout(resolve, RELISTEN_MS));
+      if (stopping) return;
+      try {
+        current = start();
+        return;
+      } catch {
+        // Still no descriptor (or the port not yet free): try again.
+      }
+    }
+  };
+  let current = start();
+  address = [current.addr.hostname, current.addr.port];
+  port = current.addr.port;
   return {
     address,
     server: null,
     serve() {},
-    close: () => closeSoon(server),
+    close: () => {
+      stopping = true;
+      return closeSoon(current);
+    },
   };
 }
 
-/** How long `Deno.serve`'s requests may take to end once `serve` stops. */
+/** How long `--http2` waits before listening again after Deno.serve stopped. */
+const RELISTEN_MS = 10;
+
 const STOP_GRACE_MS = 200;
 
 /**

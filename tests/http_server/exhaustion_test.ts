@@ -7,8 +7,9 @@
  * Memory: `--compress` holds a bounded total of compressed bodies for
  * clients that do not read them.
  */
-import { equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { deadline } from "../_server.ts";
+import { haveOpenssl, makeCerts } from "../_tls.ts";
 import { acceptQueue, cpuSeconds, openFds } from "../../bench/_proc.ts";
 import { gzipSync } from "node:zlib";
 import {
@@ -240,6 +241,77 @@ Deno.test({
       equal(again.text.length, big.length);
       await loggedCleanly(server, "code 503, message Too many open files");
     }
+  }, 40_000),
+});
+
+Deno.test({
+  name:
+    "exhaustion: serve --http2 outlives running out of descriptors (Deno.serve stops; it listens again) and serves once they are free",
+  ignore: !havePrlimit || !haveOpenssl,
+  sanitizeResources: false,
+  fn: deadline(async () => {
+    const certs = await makeCerts();
+    await using site = await makeSite({
+      "a.txt": "a",
+      "cert.pem": certs.cert,
+      "key.pem": certs.key,
+    });
+    await using server = await serve(site.root, [
+      "--tls-cert",
+      `${site.root}/cert.pem`,
+      "--tls-key",
+      `${site.root}/key.pem`,
+      "--http2",
+    ], { scheme: "https" });
+    using client = Deno.createHttpClient({ caCerts: [certs.ca] });
+    const getA = async () => {
+      const res = await fetch(server.url("/a.txt"), {
+        client,
+        signal: AbortSignal.timeout(5000),
+      });
+      return [res.status, await res.text()];
+    };
+    deepEqual(await getA(), [200, "a"]);
+    const pid = server.process.child.pid;
+    const start = openFds(pid);
+    // The soft limit only (`soft:`), so that it can be raised again.
+    const limit = (n: number) =>
+      succeeds("prlimit", ["--pid", String(pid), `--nofile=${n}:`]);
+    ok(await limit(start + 4));
+    const conns: Deno.Conn[] = [];
+    try {
+      for (let i = 0; i < 12; i++) {
+        try {
+          conns.push(
+            await Deno.connect({ hostname: "127.0.0.1", port: server.port }),
+          );
+        } catch {
+          // Refused while Deno.serve is down: the descriptors are used up.
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      equal(server.process.exitCode, null, server.process.stderr);
+      const before = cpuSeconds(pid);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      ok(cpuSeconds(pid) - before < 0.3, "spinning while out of descriptors");
+    } finally {
+      for (const conn of conns) conn.close();
+    }
+    ok(
+      await limit(start + 64),
+      `exit ${server.process.exitCode}: ${server.process.stderr}`,
+    );
+    let last: unknown = null;
+    await eventually(async () => {
+      last = await getA().catch((error) => error);
+      return Array.isArray(last) && last[0] === 200;
+    }, "serving again").catch((error) => {
+      throw new Error(
+        `${error.message}: ${last}; exit ${server.process.exitCode}; ${server.process.stderr}`,
+      );
+    });
+    equal(server.process.exitCode, null);
+    await loggedCleanly(server, '"GET /a.txt HTTP/1.1" 200');
   }, 40_000),
 });
 
