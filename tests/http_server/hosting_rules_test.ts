@@ -397,14 +397,21 @@ Deno.test("LiveReload: a build writing files for most of a second sends one chan
     const sent: (readonly string[])[] = [];
     live.subscribe((paths) => sent.push(paths));
     await new Promise((r) => setTimeout(r, 200)); // let the watcher start
+    // A loaded machine may pause the writes for over the 100 ms a burst
+    // settles in: each such pause may end a batch, so they are counted.
+    let pauses = 0;
+    let last = performance.now();
     for (let i = 0; i < 30; i++) {
       await Deno.writeTextFile(`${dir}/f${i}.js`, "x");
       await new Promise((r) => setTimeout(r, 20));
+      const now = performance.now();
+      if (now - last > 90) pauses++;
+      last = now;
     }
     await new Promise((r) => setTimeout(r, 500));
-    // One batch, or two where a loaded machine paused the writes for over
-    // 100 ms; sending every 100 ms made 6 or more.
-    ok(sent.length <= 2, JSON.stringify(sent));
+    // One batch (and one more per pause); sending every 100 ms made 6 or
+    // more on a quiet machine.
+    ok(sent.length <= 1 + pauses, `${pauses} pauses: ${JSON.stringify(sent)}`);
     equal(new Set(sent.flat()).size, 30);
   } finally {
     live.close();
