@@ -246,6 +246,7 @@ function listenHttp2(
 /** How long `--http2` waits before listening again after Deno.serve stopped. */
 const RELISTEN_MS = 10;
 
+/** How long `Deno.serve`'s requests may take to end once `serve` stops. */
 const STOP_GRACE_MS = 200;
 
 /**
