@@ -14,6 +14,8 @@ import type { ByteSink } from "./_memory_connection.ts";
 
 /** Longest response head accepted. */
 const MAX_HEAD = 1024 * 1024;
+/** How many body bytes wait for the client before a write waits too. */
+const QUEUED_BYTES = 64 * 1024;
 /**
  * Connection-level headers, which the server running the `Response`
  * manages itself (and HTTP/2 forbids).
@@ -199,7 +201,10 @@ export class ResponseAssembler implements ByteSink {
         },
         pull: () => this.#wake(),
         cancel: () => this.abort(),
-      }, { highWaterMark: 4 });
+        // Counted in bytes: a count of chunks let four 256 KiB file writes
+        // wait on each stream a client stopped reading (HTTP/2 has up to
+        // 200 streams a connection).
+      }, { highWaterMark: QUEUED_BYTES, size: (chunk) => chunk.byteLength });
     }
     const headers = new Headers();
     try {

@@ -10,7 +10,7 @@ import {
   HTTPServer,
 } from "../../http_server/mod.ts";
 import { fetchFrom, Logged } from "./_harness.ts";
-import { deadline, withHTTPServer } from "../_server.ts";
+import { deadline, withHTTPServer, within } from "../_server.ts";
 
 const decoder = new TextDecoder();
 
@@ -226,6 +226,41 @@ Deno.test("fetch adapter: a large response streams with back-pressure", async ()
   }
   equal(consumed, total);
   ok(maxAhead < 2 * 1024 * 1024, `the handler ran ${maxAhead} bytes ahead`);
+});
+
+Deno.test("fetch adapter: a body nobody reads holds about one 256 KiB write, not several (HTTP/2 multiplies it by every open stream)", async () => {
+  // A file goes out in 256 KiB writes; a client that stops reading (an
+  // HTTP/2 one may do so on 200 streams of one connection) must hold the
+  // handler after about one of them, as a socket's 256 KiB queue does.
+  const chunk = 256 * 1024;
+  let written = 0;
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => stopped = resolve);
+  class Big extends Logged {
+    async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.send_header("Content-Length", String(64 * chunk));
+      this.end_headers();
+      try {
+        for (let i = 0; i < 64; i++) {
+          await this.wfile.write(new Uint8Array(chunk));
+          written += chunk;
+        }
+      } finally {
+        stopped();
+      }
+    }
+  }
+  const res = await fetchFrom(Big, "/");
+  // No I/O is involved: a few turns of the event loop let the handler run
+  // as far ahead as the adapter lets it.
+  for (let turn = 0; turn < 20; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const ahead = written;
+  await res.body!.cancel();
+  await within(done, 5000, "the handler to stop");
+  ok(ahead <= 2 * chunk, `the handler ran ${ahead} bytes ahead of the client`);
 });
 
 Deno.test("fetch adapter: a body read slowly arrives as written, though the writer reuses its buffers", async () => {
