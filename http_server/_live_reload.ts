@@ -87,9 +87,11 @@ const latin1 = new TextDecoder("latin1");
 /**
  * `html` with the tag that loads the live reload script, carrying `version`
  * (the folder's version when the page is served: `LiveReload.version`), before
- * its last `</body>` (any case), or at its end when there is none; a page
- * in UTF-16 (it starts with its byte order mark) is left as it is, as the
- * script's bytes would be read as UTF-16 text.
+ * its last `</body>` (any case), or at its end when there is none; a
+ * `</body>` inside a script, a style, a comment or a tag's attribute is not
+ * one. A page that ends inside one of those, or in UTF-16 (it starts with
+ * its byte order mark), is left as it is: the tag would be read as part of
+ * them, or its bytes as UTF-16 text.
  */
 export function injectLiveReload(
   html: Uint8Array,
@@ -101,9 +103,8 @@ export function injectLiveReload(
       htmlEscape(version)
     }"></script>\n`,
   );
-  const text = latin1.decode(html).toLowerCase();
-  const at = text.lastIndexOf("</body");
-  const cut = at === -1 ? html.length : at;
+  const cut = bodyEnd(latin1.decode(html).toLowerCase());
+  if (cut === null) return html;
   const out = new Uint8Array(html.length + script.length);
   out.set(html.subarray(0, cut));
   out.set(script, cut);
@@ -115,4 +116,90 @@ function isUtf16(bytes: Uint8Array): boolean {
   const [first, second] = bytes;
   return (first === 0xff && second === 0xfe) ||
     (first === 0xfe && second === 0xff);
+}
+
+/**
+ * Elements whose content is text up to their end tag (HTML's raw text and
+ * escapable raw text elements, and those read so when scripting is on):
+ * a `</body>` in them is text.
+ */
+const TEXT_ELEMENTS = new Set([
+  "script",
+  "style",
+  "textarea",
+  "title",
+  "xmp",
+  "iframe",
+  "noembed",
+  "noframes",
+  "noscript",
+]);
+const TAG_START = /<(\/?)([a-z][^\s/>]*)/y;
+
+/**
+ * Where the last `</body>` of lowercased `text` starts, read as a browser
+ * tokenizes it (outside comments, tags' attributes and text elements); its
+ * length when there is none; `null` when there is none and the text ends
+ * inside a comment, a tag or a text element (`<plaintext>` never ends).
+ */
+function bodyEnd(text: string): number | null {
+  let last = -1;
+  const stop = () => last === -1 ? null : last;
+  for (let at = text.indexOf("<"); at !== -1; at = text.indexOf("<", at)) {
+    if (text.startsWith("<!--", at)) {
+      const end = text.indexOf("-->", at + 4);
+      if (end === -1) return stop();
+      at = end + 3;
+      continue;
+    }
+    TAG_START.lastIndex = at;
+    const tag = TAG_START.exec(text);
+    if (tag === null) {
+      at++;
+      continue;
+    }
+    const [start, slash, name = ""] = tag;
+    const after = tagEnd(text, at + start.length);
+    if (after === -1) return stop();
+    if (slash) {
+      if (name === "body") last = at;
+    } else if (name === "plaintext") return stop();
+    else if (TEXT_ELEMENTS.has(name)) {
+      const close = endTagOf(text, name, after);
+      if (close === -1) return stop();
+      at = close;
+      continue;
+    }
+    at = after;
+  }
+  return last === -1 ? text.length : last;
+}
+
+/**
+ * Just past the `>` ending the tag whose attributes start at `from`; -1 if
+ * none. A quote right after an `=` opens a value, which may hold `>`.
+ */
+function tagEnd(text: string, from: number): number {
+  let previous = "";
+  for (let i = from; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === ">") return i + 1;
+    if ((c === '"' || c === "'") && previous === "=") {
+      i = text.indexOf(c, i + 1);
+      if (i === -1) return -1;
+    }
+    if (c > " ") previous = c;
+  }
+  return -1;
+}
+
+/** Where the end tag of text element `name` starts, from `from`; -1 if none. */
+function endTagOf(text: string, name: string, from: number): number {
+  const end = "</" + name;
+  for (let at = text.indexOf(end, from); at !== -1;) {
+    const next = text[at + end.length];
+    if (next === undefined || /[\s/>]/.test(next)) return at;
+    at = text.indexOf(end, at + 1);
+  }
+  return -1;
 }

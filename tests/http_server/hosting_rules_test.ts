@@ -390,6 +390,60 @@ Deno.test("live reload script goes before the last </body>, or at the end, with 
   }
 });
 
+Deno.test("live reload script never lands inside a script, a style, a comment or a tag: a `</body>` there is not the page's end", () => {
+  const tag =
+    '<script src="/__serve/live-reload.js" data-version="v"></script>\n';
+  const inject = (page: string) =>
+    text.decode(injectLiveReload(bytes.encode(page), "v"));
+  const cases: [page: string, before: string, after: string][] = [
+    // No </body> of its own: the end, not the middle of the script's string
+    // (whose </script> would have cut the page's script short).
+    [
+      '<body><script>const t = "</body>"; go();</script>\n',
+      '<body><script>const t = "</body>"; go();</script>\n',
+      "",
+    ],
+    [
+      "<body>a</body></html><!-- </body> -->",
+      "<body>a",
+      "</body></html><!-- </body> -->",
+    ],
+    [
+      "<body>a</BODY><style>/* </body> */</style>",
+      "<body>a",
+      "</BODY><style>/* </body> */</style>",
+    ],
+    ['<body><a title="</body>">x</a>', '<body><a title="</body>">x</a>', ""],
+    [
+      "<body><SCRIPT type=module>'</body>'</SCRIPT ><p>b</p>",
+      "<body><SCRIPT type=module>'</body>'</SCRIPT ><p>b</p>",
+      "",
+    ],
+    [
+      "<body><textarea></body></textarea></body>",
+      "<body><textarea></body></textarea>",
+      "</body>",
+    ],
+    // A name that only starts like a raw text element's is an element.
+    ["<body><scripts></body>", "<body><scripts>", "</body>"],
+    ["<body>a</body><body>b</body>", "<body>a</body><body>b", "</body>"],
+  ];
+  for (const [page, before, after] of cases) {
+    equal(inject(page), before + tag + after, page);
+  }
+  // A page that ends inside a script, a comment or a tag gets no script:
+  // wherever it went, it would be read as part of them.
+  for (
+    const page of [
+      '<body><script>let s = "</body>',
+      "<body><!-- </body>",
+      '<body><img alt="</body>',
+    ]
+  ) {
+    equal(inject(page), page);
+  }
+});
+
 Deno.test("LiveReload: a build writing files for most of a second sends one change, not one per 100 ms", async () => {
   const dir = await Deno.makeTempDir();
   const live = new LiveReload(dir);
