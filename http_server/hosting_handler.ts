@@ -130,6 +130,12 @@ const changedBodies = new ChangedBodies();
 const COMPRESS_MIN = 1024;
 /** An idle event stream gets a comment this often, to notice a gone client. */
 const HEARTBEAT_MS = 15_000;
+/**
+ * An event stream whose client has left more than this of earlier events
+ * unread when the next one comes is closed: one that does not read would
+ * hold every change's names until `stall_timeout`.
+ */
+const UNREAD_EVENTS_LIMIT = 256 * 1024;
 /** The default `max_upload`: 1 GiB. */
 export const DEFAULT_MAX_UPLOAD: number = 1024 ** 3;
 
@@ -1296,6 +1302,11 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
         if (stopped) return;
         try {
           if (this.wfile.closed) throw new Error("client gone");
+          if (this.wfile.pending > UNREAD_EVENTS_LIMIT) {
+            // Not reading: it gets the current version when it comes back.
+            this.connection.close();
+            throw new Error("client not reading");
+          }
           this.wfile.write(text);
           // A client gone since the last event fails the flush: stop then
           // (unhandled, the rejection would end the server).

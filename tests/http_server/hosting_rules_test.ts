@@ -30,6 +30,7 @@ import { injectLiveReload } from "../../http_server/_live_reload.ts";
 import { HostingHTTPRequestHandler } from "../../http_server/hosting_handler.ts";
 import { LiveReload } from "../../http_server/live_reload.ts";
 import { watchedFolders } from "../../http_server/_watched_folders.ts";
+import { HTTPServer } from "../../http_server/server.ts";
 import { within } from "../_server.ts";
 import {
   acceptedEncodings,
@@ -505,6 +506,76 @@ Deno.test("watchedFolders: folders only, not through links, not hidden, not unre
   throws(() => watchedFolders("/s/locked", list), Deno.errors.PermissionDenied);
   tree["/s/a"] = new Error("EIO");
   throws(() => watchedFolders("/s", list), /EIO/);
+});
+
+Deno.test("live reload stream: a client that takes none of its events is closed once they pile up, not sent to for ever", async () => {
+  // 500 such clients and a build touching thousands of files held every
+  // change event for each of them, about 200 KB a time, for as long as
+  // stall_timeout (5 minutes).
+  let changed: (paths: readonly string[]) => void = () => {};
+  let subscribed!: () => void;
+  const listening = new Promise<void>((resolve) => subscribed = resolve);
+  const live = {
+    path: "/__serve/live-reload",
+    closed: false,
+    version: "v-1",
+    subscribe(listener: (paths: readonly string[]) => void) {
+      changed = listener;
+      subscribed();
+      return () => {};
+    },
+  } as unknown as LiveReload;
+  let closed!: () => void;
+  const gone = new Promise<void>((resolve) => closed = resolve);
+  const request = new TextEncoder().encode(
+    "GET /__serve/live-reload HTTP/1.1\r\nHost: x\r\n\r\n",
+  );
+  let sent = false;
+  let written = 0;
+  const connection = {
+    // The request, then nothing until the connection closes.
+    read: (p: Uint8Array) => {
+      if (sent) return gone.then(() => null);
+      sent = true;
+      p.set(request);
+      return Promise.resolve(request.length);
+    },
+    // The client reads nothing: its first write never completes.
+    write: (p: Uint8Array) => {
+      written += p.length;
+      return gone.then(() => {
+        throw new Deno.errors.BrokenPipe("closed");
+      });
+    },
+    close: () => closed(),
+  };
+  const dir = await Deno.makeTempDir();
+  try {
+    const Handler = class extends HostingHTTPRequestHandler.partial({
+      directory: dir,
+      live_reload: live,
+    }) {
+      override log_message() {}
+    };
+    const server = new HTTPServer(["127.0.0.1", 0], Handler, false);
+    const served = server.finish_request(connection, ["127.0.0.1", 4242])
+      .finally(() => server.shutdown_request(connection));
+    await within(listening, 5_000, "the stream to start");
+    const names = Array.from(
+      { length: 2_000 },
+      (_, i) => `assets/generated/chunk-${i}.0123456789abcdef.js`,
+    );
+    for (let i = 0; i < 100; i++) {
+      changed(names);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await within(gone, 5_000, "the stream to be closed");
+    await within(served, 5_000, "the handler to end");
+    ok(written > 0);
+  } finally {
+    closed();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 /**
