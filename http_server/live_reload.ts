@@ -89,6 +89,8 @@ export class LiveReload implements Disposable {
   /** When the burst being held began (`performance.now()`). */
   #burstStart = 0;
   #closed = false;
+  /** Whether the last walk found folders made while watching again. */
+  #foldersBehind = false;
   /** Tells this watcher's versions from those of an earlier server. */
   readonly #instance = crypto.randomUUID().slice(0, 8);
   #changes = 0;
@@ -125,27 +127,33 @@ export class LiveReload implements Disposable {
   }
 
   /**
-   * Watches the folders watched and `appeared` with what is under them. A
-   * folder made under one of them between the walk and the watch would go
-   * unseen, so they are walked again once watched, and watched again if
-   * that finds more.
+   * Watches again, with `appeared` (new folders an event named). The old
+   * watcher is closed by then, so folders made anywhere meanwhile (the rest
+   * of a burst: an unpacked archive, a checkout) were never named: the
+   * whole folder is walked, walked again once watched (and watched again
+   * while that finds more), and each folder found that no event named is
+   * reported as changed.
    */
   #watchAlso(appeared: readonly string[]): Deno.FsWatcher {
-    const under = (): string[] =>
-      appeared.flatMap((folder) => {
-        try {
-          return watchedFolders(folder);
-        } catch {
-          return []; // Unreadable, or gone already.
-        }
-      });
-    let found = under();
+    const known = new Set([...this.#folders, ...appeared]);
+    let watcher = this.#watch(watchedFolders(this.#root));
     for (let attempt = 1;; attempt++) {
-      const watcher = this.#watch([...new Set([...this.#folders, ...found])]);
-      if (attempt >= WATCH_ATTEMPTS) return watcher;
-      found = under();
-      if (found.every((folder) => this.#folders.has(folder))) return watcher;
+      let unseen = false;
+      for (const folder of this.#folders) {
+        if (known.has(folder)) continue;
+        known.add(folder);
+        const relative = relativeTo(this.#roots, folder);
+        if (relative !== null) this.#pending.add(relative);
+        unseen = true;
+      }
+      if (unseen) this.#settle();
+      const folders = watchedFolders(this.#root);
+      this.#foldersBehind = !folders.every((folder) =>
+        this.#folders.has(folder)
+      );
+      if (!this.#foldersBehind || attempt >= WATCH_ATTEMPTS) return watcher;
       watcher.close();
+      watcher = this.#watch(folders);
     }
   }
 
@@ -200,6 +208,14 @@ export class LiveReload implements Disposable {
       }
       try {
         this.#watcher = this.#watchAlso(appeared);
+        // Folders still being made (a long burst): once it has had a
+        // moment, walk and watch again, until a walk finds none unwatched.
+        while (this.#foldersBehind) {
+          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+          if (this.#closed) return;
+          this.#watcher.close();
+          this.#watcher = this.#watchAlso([]);
+        }
       } catch {
         // The folder went, or the system's watch limit: no more reloads.
         return;

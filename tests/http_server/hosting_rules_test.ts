@@ -691,6 +691,20 @@ Deno.test("LiveReload: a folder made after the start is watched: a file written 
   });
 });
 
+Deno.test("LiveReload: folders made in a burst (an unpacked archive, a checkout) are all watched, not only those whose making was seen", async () => {
+  await watching(async () => {}, async (dir, _live, reported) => {
+    // Made while the watcher was being replaced for the first of them,
+    // about half went unwatched: changes in them never reloaded a page.
+    const count = 200;
+    for (let i = 0; i < count; i++) Deno.mkdirSync(`${dir}/d${i}`);
+    for (let i = 0; i < count; i++) await reported(`d${i}`);
+    for (let i = 0; i < count; i++) {
+      Deno.writeTextFileSync(`${dir}/d${i}/page.html`, "x");
+    }
+    for (let i = 0; i < count; i++) await reported(`d${i}/page.html`);
+  });
+});
+
 Deno.test("LiveReload: close() after watching a new folder stops everything (the sanitizers see no watcher left)", async () => {
   await watching(async () => {}, async (dir, live, reported) => {
     await Deno.mkdir(`${dir}/new`);
