@@ -110,6 +110,17 @@ function bodyState(head: ResponseHead, noBody: boolean): BodyState {
 }
 
 /**
+ * What a handler's write raises once the client of a fetch-adapter
+ * response went away: a `BrokenPipe`, as on a socket the peer closed.
+ */
+export class ClientGone extends Deno.errors.BrokenPipe {
+  constructor() {
+    super("the client went away");
+    this.name = "BrokenPipe";
+  }
+}
+
+/**
  * A {@linkcode ByteSink} that turns a handler's output into the `Response`
  * of `response`, which settles once the head is complete.
  */
@@ -140,7 +151,7 @@ export class ResponseAssembler implements ByteSink {
 
   write(bytes: Uint8Array): void | Promise<void> {
     if (this.#cancelled) {
-      throw new Deno.errors.BrokenPipe("the client went away");
+      throw new ClientGone();
     }
     if (this.#body === null) {
       const rest = this.#takeHead(bytes);

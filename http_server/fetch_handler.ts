@@ -13,7 +13,7 @@ import {
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 import { MemoryConnection } from "./_memory_connection.ts";
 import { requestBytes } from "./_wire_request.ts";
-import { ResponseAssembler } from "./_wire_response.ts";
+import { ClientGone, ResponseAssembler } from "./_wire_response.ts";
 import { HTTPServer, type ServerAddress } from "./server.ts";
 
 /** Options of {@linkcode createFetchHandler}. */
@@ -69,6 +69,24 @@ function hostInPath(request: Request): boolean {
 /** The bare 400 `Deno.serve` gives a request it cannot read. */
 function badRequest(): Response {
   return new Response(null, { status: 400 });
+}
+
+/**
+ * The adapter's server: as `HTTPServer`, but a handler stopped by its
+ * client going away is not reported with a traceback. Over HTTP/2 a
+ * browser cancels streams as a matter of course (media it seeks in, pages
+ * left mid-load), where a socket's client that leaves mid-response is rare
+ * enough to report, as Python does.
+ */
+class AdapterServer extends HTTPServer {
+  override handle_error(
+    request: StreamConnection | null,
+    client_address: Address | null,
+    error?: unknown,
+  ): void {
+    if (error instanceof ClientGone) return;
+    super.handle_error(request, client_address, error);
+  }
 }
 
 /** `Deno.serve`'s promise that the response was delivered, if `info` has one. */
@@ -151,7 +169,7 @@ export function createFetchHandler(
   options: FetchHandlerOptions = {},
 ): FetchHandler {
   const [host, port] = options.server_address ?? ["127.0.0.1", 0];
-  const server = new HTTPServer([host, port], RequestHandlerClass, false);
+  const server = new AdapterServer([host, port], RequestHandlerClass, false);
   server.server_name = host;
   server.server_port = port;
   return (request, info) => {

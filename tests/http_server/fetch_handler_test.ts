@@ -380,6 +380,43 @@ Deno.test("fetch adapter: a client that goes away stops the handler's writes", a
   ok(failures[0] instanceof Deno.errors.BrokenPipe, String(failures[0]));
 });
 
+Deno.test("fetch adapter: a handler stopped by its client going away is not reported (browsers cancel HTTP/2 streams as a matter of course)", async () => {
+  const reported: unknown[] = [];
+  let stopped: unknown = null;
+  class Uncaught extends Logged {
+    async do_GET(): Promise<void> {
+      this.send_response(200);
+      this.end_headers();
+      try {
+        for (let i = 0; i < 100_000; i++) {
+          this.wfile.write(new Uint8Array(16 * 1024));
+          await this.wfile.drain();
+        }
+      } catch (error) {
+        stopped = error;
+        throw error; // on to the server, as a handler that does not catch
+      }
+    }
+  }
+  const originalHandleError = HTTPServer.prototype.handle_error;
+  HTTPServer.prototype.handle_error = (_r, _c, error) => reported.push(error);
+  try {
+    const res = await fetchFrom(Uncaught, "/");
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    for (let i = 0; i < 200 && stopped === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    ok(stopped instanceof Deno.errors.BrokenPipe, String(stopped));
+    // The server's report would follow within a few turns.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    HTTPServer.prototype.handle_error = originalHandleError;
+  }
+  deepEqual(reported, []);
+});
+
 /**
  * The code of the one `@example` of `createFetchHandler` whose title names
  * `deno serve`, as a reader would copy it.
