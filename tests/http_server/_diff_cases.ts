@@ -338,6 +338,10 @@ export function buildCases(tree: Tree): Case[] {
     ["tab separators", "GET\t/notes.txt\tHTTP/1.0\r\n\r\n"],
     ["header without colon", "GET / HTTP/1.0\r\nBroken header\r\n\r\n"],
     ["space before colon", "GET / HTTP/1.0\r\nHost : x\r\n\r\n"],
+    [
+      "length after a line without colon",
+      "GET /notes.txt HTTP/1.0\r\nBroken header\r\nContent-Length: 0\r\n\r\n",
+    ],
     ["bare LF", "GET /notes.txt HTTP/1.0\n\n"],
     ["control chars", "GET /\x01\x02 HTTP/1.0\r\n\r\n"],
     ["huge header", `GET / HTTP/1.0\r\nX-Big: ${"b".repeat(70000)}\r\n\r\n`],
@@ -354,7 +358,8 @@ export function buildCases(tree: Tree): Case[] {
   ];
   for (const [label, raw] of malformed) {
     const tags: CaseTag[] =
-      /content-length: (abc|-1)/i.test(raw) || label === "space before colon"
+      /content-length: (abc|-1)/i.test(raw) || label === "space before colon" ||
+        label === "length after a line without colon"
         ? ["framing", "wire"]
         : ["wire"];
     add({ name: `malformed: ${label}`, request: raw, tags });
@@ -715,7 +720,7 @@ export const ALLOWANCES: readonly Allowance[] = [
   {
     id: "strict-framing",
     reason:
-      "a request whose body length is malformed (Content-Length: abc, -1), or with a blank before a header's colon (which Python stops reading fields at, and a proxy may read), is refused with 400 and the connection closed, so no part of it can be read as another request (RFC 9112 sections 5.1 and 6.3); Python ignores Content-Length and answers what the handler does (501 for POST)",
+      "a request whose body length is malformed (Content-Length: abc, -1), or with a blank before a header's colon (which Python stops reading fields at, and a proxy may read), or with a Content-Length or Transfer-Encoding after a line Python stops reading fields at (a line without a colon), is refused with 400 and the connection closed, so no part of it can be read as another request (RFC 9112 sections 5.1 and 6.3); Python ignores Content-Length and answers what the handler does (501 for POST)",
     undo: (c, py, ours) =>
       c.tags?.includes("framing") && refusedFraming(ours) ? py : null,
   },
