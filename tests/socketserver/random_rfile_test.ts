@@ -73,6 +73,7 @@ const PIECES = [
   "x".repeat(70),
   "\n\n",
   "\u00e9\n",
+  "y".repeat(9000),
 ];
 
 function randomCase(pick: Pick) {
@@ -85,7 +86,9 @@ function randomCase(pick: Pick) {
   ).sort((a, b) => a - b);
   const calls: Call[] = Array.from({ length: pick([1, 2, 3, 4, 5]) }, () => {
     const name = pick(["read", "readline", "readinto", "readlines"] as const);
-    const arg = pick(name === "readinto" ? [1, 3, 10] : [-1, 0, 1, 3, 5, 100]);
+    const arg = pick(
+      name === "readinto" ? [1, 3, 10, 8193] : [-1, 0, 1, 3, 5, 100, 8193],
+    );
     return [name, arg];
   });
   // Read to the end, so that no server closes with bytes unread (a reset
