@@ -49,6 +49,11 @@ const TARGETS = [
   "/../notes.txt",
   "/%2e%2e/notes.txt",
   "/notes.txt?x=1",
+  "/nested?x=1#part",
+  "/nested/..",
+  "/caf%C3%A9.txt",
+  "/100%25.txt",
+  "/upper.txt",
   "/notes.txt#part",
   "/notes.txt/",
   "/%2fetc%2fpasswd",
@@ -116,6 +121,10 @@ const HEADER_PIECES: readonly HeaderPiece[] = [
   [": empty name"],
   ["NoColon"],
   ["X-Space : before colon", "framing"],
+  [" leading: a continuation with no field before it"],
+  ["From nobody"],
+  ["X-CR: a\rb"],
+  ["X-CR: a\rContent-Length: 0", "framing"],
 ];
 
 /** How a line the parser reads as a field (or a continuation) starts. */
@@ -134,16 +143,24 @@ function randomCase(pick: Pick): Case {
   head += end;
   // Python's parser stops reading fields at a line that does not start as
   // a field does (`NoColon`, `Bad Name: x`): a length after it is one more
-  // that Python ignores and ours refuses.
+  // that Python ignores and ours refuses. So is a length that a line
+  // starting with a blank continues (`0\r\n leading: ...` is no number).
   let stopped = false;
+  let inLength = false;
   for (let i = pick([0, 1, 2, 3]); i > 0; i--) {
     const [line, tag] = pick(HEADER_PIECES);
     head += line + end;
     if (tag && !tags.includes(tag)) tags.push(tag);
-    if (stopped && FRAMING_LINE.test(line) && !tags.includes("framing")) {
-      tags.push("framing");
+    // Each CR, LF or CRLF in a piece ends a line for that parser.
+    for (const part of line.split(/\r\n|\r|\n/)) {
+      const continues = /^[\t ]/.test(part);
+      const hidden = stopped && FRAMING_LINE.test(part);
+      if ((hidden || (continues && inLength)) && !tags.includes("framing")) {
+        tags.push("framing");
+      }
+      if (!continues) inLength = FRAMING_LINE.test(part);
+      if (!FIELD_START.test(part)) stopped = true;
     }
-    if (!FIELD_START.test(line)) stopped = true;
   }
   head += end;
   // A head cut short, then the end of the stream: what a client that gives
