@@ -76,10 +76,53 @@ function unescapeHtml(text: string): string {
 
 // The href="..." , href='...' or unquoted href=value of any tag; group 1
 // is the tag name, so <base href> (not a link itself) can be told apart.
+// The patterns are sticky: tagMatches and findTitle say where to try them.
 const HREF =
-  /<([a-z][a-z0-9-]*)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
-const TITLE = /<title[^>]*>([\s\S]*?)<\/title\s*>/i;
-const BASE = /<base\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+  /<([a-z][a-z0-9-]*)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/iy;
+const HREF_START = /<[a-z][a-z0-9-]*\b/iy;
+const TITLE = /<title[^>]*>([\s\S]*?)<\/title\s*>/iy;
+const BASE = /<base\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/iy;
+const BASE_START = /<base\s/iy;
+
+/**
+ * The matches `text.matchAll` finds for `tag` (HREF or BASE, made global),
+ * in time linear in the length of `text`: matchAll tries `tag` at every
+ * `<`, and each try scans to the next `>`, so a hostile page of `<a<a<a`...
+ * takes minutes. Where `tag` fails at a `<` that `start` (its part before
+ * `[^>]*?`) matches, it fails at every `<` up to the next `>` too: the
+ * `href` it wants would lie between them, where the first try looked.
+ */
+function* tagMatches(
+  text: string,
+  start: RegExp,
+  tag: RegExp,
+): Generator<RegExpExecArray> {
+  let at = text.indexOf("<");
+  while (at !== -1) {
+    tag.lastIndex = at;
+    const match = tag.exec(text);
+    if (match !== null) {
+      yield match;
+      at = text.indexOf("<", tag.lastIndex);
+      continue;
+    }
+    start.lastIndex = at;
+    const close = start.test(text) ? text.indexOf(">", at) : at;
+    at = close === -1 ? -1 : text.indexOf("<", close + 1);
+  }
+}
+
+/**
+ * TITLE's group as `TITLE.exec(text)` (not sticky) finds it, in time
+ * linear in the length of `text`: only the first `<title` need be tried,
+ * since where no `>` or no `</title>` follows it, none follows a later one.
+ */
+function findTitle(text: string): string | undefined {
+  const at = text.search(/<title/i);
+  if (at === -1) return undefined;
+  TITLE.lastIndex = at;
+  return TITLE.exec(text)?.[1];
+}
 
 async function main(args: string[]): Promise<number> {
   const url = args[0] ?? "https://www.python.org/";
@@ -121,8 +164,8 @@ async function main(args: string[]): Promise<number> {
     text = decode(body, charset);
   }
 
-  const title = TITLE.exec(text)?.[1];
-  const baseMatch = BASE.exec(text);
+  const title = findTitle(text);
+  const baseMatch = tagMatches(text, BASE_START, BASE).next().value;
   const base = baseMatch
     ? urljoin(
       finalUrl,
@@ -132,7 +175,7 @@ async function main(args: string[]): Promise<number> {
 
   const links: string[] = [];
   const seen = new Set<string>();
-  for (const match of text.matchAll(HREF)) {
+  for (const match of tagMatches(text, HREF_START, HREF)) {
     if (match[1]?.toLowerCase() === "base") continue;
     const href = unescapeHtml((match[2] ?? match[3] ?? match[4] ?? "").trim());
     if (href === "" || href.startsWith("#")) continue; // same-page anchors

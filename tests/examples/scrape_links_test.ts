@@ -174,3 +174,27 @@ Deno.test("scrape_links.ts: no charset in the response, so the page's own <meta 
   equal(late.code, 0, late.stderr);
   ok(late.stdout.includes("Charset: utf-8\nTitle: Ünï\n"), late.stdout);
 });
+
+Deno.test("scrape_links.ts reads hostile pages of 1-2 MiB without stalling", async () => {
+  // 1-2 MiB of tags that never close: trying the patterns at every `<` (as
+  // matchAll and exec do), each try scanning to the end, took minutes.
+  const pages: Record<string, string> = {
+    "/a": "<a".repeat(512 * 1024),
+    "/title": "<title>".repeat(300 * 1024),
+    "/base": "<base ".repeat(350 * 1024),
+  };
+  await using s = serveLocal((req) =>
+    new Response(pages[new URL(req.url).pathname], {
+      headers: { "content-type": "text/html; charset=utf-8" },
+    })
+  );
+  for (const path of Object.keys(pages)) {
+    const { code, stdout, stderr } = await runExample(
+      "scrape_links.ts",
+      [`${s.url}${path}`],
+      { timeoutMs: 30_000 },
+    );
+    equal(code, 0, `${path}: ${stderr}`);
+    ok(stdout.endsWith("Title: (none)\nLinks (0):\n"), stdout);
+  }
+});
