@@ -6,6 +6,7 @@
  * @module
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { pyStrip } from "../_util/py_str.ts";
 import type { BasicAuthUser } from "./hosting_handler.ts";
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
@@ -89,7 +90,7 @@ export function parseAuthFile(text: string): BasicAuthUser[] {
   for (const [index, raw] of lines.entries()) {
     // Only ASCII blanks are cut: trim() would also cut a password's
     // trailing U+00A0 or U+3000, so that "pw\u00a0" stood for "pw".
-    const line = raw.replace(/^[ \t\r]+|[ \t\r]+$/g, "");
+    const line = pyStrip(raw, " \t\r");
     if (line === "" || line.startsWith("#")) continue;
     let entry: BasicAuthUser;
     try {

@@ -6,6 +6,7 @@
  */
 
 import { isToken } from "../_util/http_token.ts";
+import { trimOws } from "../_util/ows.ts";
 
 // RFC 9110 §5.5: no control character but the tab (clients refuse
 // responses that carry one), nothing beyond Latin-1.
@@ -71,7 +72,7 @@ export function parseExtraHeader(text: string): [string, string | null] {
     throw new TypeError(`${JSON.stringify(text)} is not "Name: Value"`);
   }
   const name = text.slice(0, colon).trim();
-  const value = text.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+  const value = trimOws(text.slice(colon + 1));
   checkExtraHeader(name, value || null);
   return [name, value || null];
 }
