@@ -63,12 +63,13 @@ export interface UploadedAnswer {
 }
 
 /**
- * Throws the {@linkcode UploadError} that the head of `request` alone
- * earns, if any: another site's page, a host name a rebound page would
- * use, a target that is not a path, a partial PUT, a missing, malformed or
- * too large length, a path that is not UTF-8.
+ * The upload's length, once the head of `request` passes; throws the
+ * {@linkcode UploadError} that the head alone earns, if any: another
+ * site's page, a host name a rebound page would use, a target that is not
+ * a path, a partial PUT, a missing, malformed or too large length, a path
+ * that is not UTF-8.
  */
-export function checkUploadHead(request: UploadRequest): void {
+export function checkUploadHead(request: UploadRequest): number {
   const { headers } = request;
   if (isCrossSite(headers)) {
     throw new UploadError(403, "uploads from another site are refused");
@@ -92,17 +93,18 @@ export function checkUploadHead(request: UploadRequest): void {
   if (request.command === "PUT" && headers.get("Content-Range") !== null) {
     throw new UploadError(400, "a PUT with Content-Range is not supported");
   }
-  uploadLength(request);
+  const length = uploadLength(request);
   // Bytes that are not UTF-8 would reach the disk as U+FFFD, so that
   // different names would land on the same file (PUT), or the folder
   // would seem not to exist (POST).
   if (!decodesAsUtf8(pathOnly(request.path))) {
     throw new UploadError(400, "the path is not UTF-8 once decoded");
   }
+  return length;
 }
 
 /** The upload's `Content-Length`: required, digits only, at most `max_upload`. */
-export function uploadLength(request: UploadRequest): number {
+function uploadLength(request: UploadRequest): number {
   const header = request.headers.get("Content-Length")?.trim() ?? null;
   if (header === null) {
     throw new UploadError(411, "an upload needs a Content-Length");

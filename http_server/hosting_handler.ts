@@ -88,7 +88,6 @@ import {
   type PlacedFile,
   uploadConflict,
   uploadedAnswer,
-  uploadLength,
 } from "./_upload_rules.ts";
 import type { Address, BaseServer } from "../socketserver/base_server.ts";
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
@@ -1190,7 +1189,7 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   /** Stores the request body as the file the path names, when `upload` is on. */
   async do_PUT(): Promise<void> {
     if (!this.upload) return this.#unsupported();
-    await this.#answerUpload(async () => {
+    await this.#answerUpload(async (length) => {
       const target = this.translate_path(this.path);
       // `/..` and `/.` name the served folder itself.
       if (target.endsWith("/") || isFolderItself(target, this.directory)) {
@@ -1200,7 +1199,6 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
       const folder = target.slice(0, cut);
       checkFileName(target.slice(cut + 1), this.hide_dotfiles);
       await checkUploadFolder(this, folder, 409);
-      const length = uploadLength(this);
       const conflict = uploadConflict(this, target);
       if (conflict !== null) {
         throw new UploadError(409, `${pathOnly(this.path)} ${conflict}`);
@@ -1222,14 +1220,13 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
   /** Stores the files of a `multipart/form-data` form in the folder the path names. */
   async do_POST(): Promise<void> {
     if (!this.upload) return this.#unsupported();
-    await this.#answerUpload(async () => {
+    await this.#answerUpload(async (length) => {
       const folder = this.translate_path(this.path).replace(/[/\\]$/, "");
       await checkUploadFolder(this, folder, 404);
       const type = this.headers.get("Content-Type") ?? "";
       if (!/^multipart\/form-data\s*;/i.test(type)) {
         throw new UploadError(415, "expected a multipart/form-data form");
       }
-      const length = uploadLength(this);
       const files = await receiveForm(
         bodyChunks((size) => this.rfile.read(size), length),
         type,
@@ -1240,10 +1237,12 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
     });
   }
 
-  async #answerUpload(work: () => Promise<void>): Promise<void> {
+  /** Runs `work` with the upload's length once its head passes; answers a refusal. */
+  async #answerUpload(
+    work: (length: number) => Promise<void>,
+  ): Promise<void> {
     try {
-      checkUploadHead(this);
-      await work();
+      await work(checkUploadHead(this));
     } catch (error) {
       if (!(error instanceof UploadError)) throw error;
       this.#refuseUpload(error);

@@ -75,6 +75,7 @@ Deno.test("isCrossSite: Sec-Fetch-Site first, then Origin against Host; clients 
 Deno.test("checkUploadHead: each refusal of the head alone, in order", () => {
   const fine: [string, string][] = [["Content-Length", "5"]];
   equal(refusal(request(fine)), null);
+  equal(checkUploadHead(request([["Content-Length", " 5 "]])), 5);
   deepEqual(
     refusal(request([["Sec-Fetch-Site", "cross-site"], ...fine])),
     [403, "uploads from another site are refused"],
