@@ -116,7 +116,6 @@ function bodyState(head: ResponseHead, noBody: boolean): BodyState {
 export class ClientGone extends Deno.errors.BrokenPipe {
   constructor() {
     super("the client went away");
-    this.name = "BrokenPipe";
   }
 }
 
