@@ -8,7 +8,9 @@
  *
  * @module
  */
-import iconv from "iconv-lite";
+// Deferred: evaluated on the first legacy encoding asked for, so that
+// importing urllib costs no CommonJS loader and no code tables.
+import defer * as iconvModule from "iconv-lite";
 import { encodeNarrow } from "./ascii_latin1.ts";
 import type { CharEncoder, Codec } from "./error_handlers.ts";
 import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
@@ -288,7 +290,7 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
     encodeFirst: (cp, decodeOne) => {
       // Syllables KS X 1001 has keep their two-byte form.
       const plain = cp >= 0xac00 && cp <= 0xd7a3
-        ? iconv.encode(String.fromCodePoint(cp), "euc-kr")
+        ? iconvModule.default.encode(String.fromCodePoint(cp), "euc-kr")
         : undefined;
       if (plain && plain.length === 2 && decodeOne(plain) === cp) return plain;
       return composeKsc(cp);
@@ -347,7 +349,10 @@ export function multibyte(errName: string): Codec {
     if (cp === undefined) {
       cp = -1;
       if (accept(seq)) {
-        const s = iconv.decode(seq as unknown as Buffer, iconvName);
+        const s = iconvModule.default.decode(
+          seq as unknown as Buffer,
+          iconvName,
+        );
         const first = s.codePointAt(0);
         if (
           first !== undefined && first !== 0xfffd &&
@@ -372,7 +377,7 @@ export function multibyte(errName: string): Codec {
       spec.encodeFirst?.(cp, decodeOne) ?? null;
     if (!seq && !encodeOnly.has(cp) && (cp < 0xd800 || cp > 0xdfff)) {
       const out = new Uint8Array(
-        iconv.encode(
+        iconvModule.default.encode(
           String.fromCodePoint(cp),
           iconvName,
         ) as unknown as ArrayBufferLike,
