@@ -17,7 +17,7 @@
  * @module
  */
 import { peakRssBytes } from "./_proc.ts";
-import { havePython313, PYTHON, PYTHON_ENV } from "../tests/_python.ts";
+import { havePython313, pythonPrints } from "../tests/_python.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const CONFIG = new URL("deno.json", ROOT).pathname;
@@ -81,13 +81,7 @@ function better(a: Figure | undefined, b: Figure): Figure {
 /** The CPython executable itself, without pyenv's shim; null when absent. */
 function pythonExecutable(): string | null {
   if (!havePython313()) return null;
-  const out = new Deno.Command(PYTHON, {
-    args: ["-c", "import sys; print(sys.executable)"],
-    env: PYTHON_ENV,
-    stdout: "piped",
-    stderr: "null",
-  }).outputSync();
-  return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+  return pythonPrints("import sys; print(sys.executable)");
 }
 
 /** Runs `command` to its end: wall time, and the VmHWM it printed. */

@@ -37,11 +37,14 @@ export const PYTHON = "python3";
 /** The exact release the committed fixtures were recorded with. */
 export const REFERENCE_VERSION = "3.13.0";
 
-/** What `python3 --version` says under PYTHON_ENV ("3.13.0"), or null. */
-function findVersion(): string | null {
+/**
+ * What `python3 -c code` prints under PYTHON_ENV, trimmed; null when it
+ * fails or no python3 runs.
+ */
+export function pythonPrints(code: string): string | null {
   try {
     const out = new Deno.Command(PYTHON, {
-      args: ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+      args: ["-c", code],
       env: PYTHON_ENV,
       stdout: "piped",
       stderr: "null",
@@ -54,7 +57,9 @@ function findVersion(): string | null {
 }
 
 /** The CPython version found, e.g. "3.13.0", or null when none runs. */
-export const pythonVersion: string | null = findVersion();
+export const pythonVersion: string | null = pythonPrints(
+  "import sys; print('%d.%d.%d' % sys.version_info[:3])",
+);
 
 /** Whether CPython 3.13 (any patch release) runs as `python3`. */
 export function havePython313(): boolean {
