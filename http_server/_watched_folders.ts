@@ -33,6 +33,40 @@ export function skippable(error: unknown): boolean {
     error instanceof Deno.errors.NotADirectory;
 }
 
+/** The folders right under `folder` the walk goes into; throws as `list`. */
+function under(folder: string, list: ListFolder): string[] {
+  const found: string[] = [];
+  for (const entry of list(folder)) {
+    if (descendsInto(entry)) found.push(joinName(folder, entry.name));
+  }
+  return found;
+}
+
+/**
+ * Adds `root` and every folder under it the walk goes into to `into`, root
+ * first; a folder that cannot be listed ({@linkcode skippable}) is left out
+ * with what is under it, except `root` when `rootMustList`: that throws.
+ */
+function walk(
+  root: string,
+  list: ListFolder,
+  rootMustList: boolean,
+  into: Set<string>,
+): void {
+  const next = [root];
+  for (let folder; (folder = next.pop()) !== undefined;) {
+    let found: string[];
+    try {
+      found = under(folder, list);
+    } catch (error) {
+      if ((rootMustList && folder === root) || !skippable(error)) throw error;
+      continue;
+    }
+    into.add(folder);
+    next.push(...found);
+  }
+}
+
 /**
  * `root` and every folder under it the walk goes into (see
  * {@linkcode descendsInto}), `root` first. A folder under `root` that
@@ -43,20 +77,49 @@ export function watchedFolders(
   root: string,
   list: ListFolder = Deno.readDirSync,
 ): string[] {
-  const folders: string[] = [];
-  const next = [root];
-  for (let folder; (folder = next.pop()) !== undefined;) {
-    const under: string[] = [];
+  const folders = new Set<string>();
+  walk(root, list, true, folders);
+  return [...folders];
+}
+
+/**
+ * The folders of the subtrees of `roots` (each root and what the walk goes
+ * into under it) that are not in `known`, each once: what a watcher must
+ * add when those folders appear. Only those subtrees are listed, never the
+ * rest of the served folder; a root that cannot be listed (gone already,
+ * unreadable) gives nothing.
+ */
+export function newFoldersUnder(
+  roots: Iterable<string>,
+  known: ReadonlySet<string>,
+  list: ListFolder = Deno.readDirSync,
+): string[] {
+  const found = new Set<string>();
+  for (const root of roots) {
+    if (!found.has(root)) walk(root, list, false, found);
+  }
+  return [...found].filter((folder) => !known.has(folder));
+}
+
+/**
+ * The folders right under each of `folders` that the walk goes into and
+ * that are not in `known`: made between a walk and the start of watching,
+ * so no event named them. A folder that cannot be listed gives none.
+ */
+export function unknownSubfolders(
+  folders: Iterable<string>,
+  known: ReadonlySet<string>,
+  list: ListFolder = Deno.readDirSync,
+): string[] {
+  const found: string[] = [];
+  for (const folder of folders) {
     try {
-      for (const entry of list(folder)) {
-        if (descendsInto(entry)) under.push(joinName(folder, entry.name));
+      for (const sub of under(folder, list)) {
+        if (!known.has(sub)) found.push(sub);
       }
     } catch (error) {
-      if (folder === root || !skippable(error)) throw error;
-      continue;
+      if (!skippable(error)) throw error;
     }
-    folders.push(folder);
-    next.push(...under);
   }
-  return folders;
+  return found;
 }

@@ -182,6 +182,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_watched_folders.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_watch_plan.ts":
+    "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_negotiate.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_rich_listing.ts":

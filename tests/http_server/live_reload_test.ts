@@ -5,7 +5,20 @@
  */
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { LiveReload } from "../../http_server/live_reload.ts";
-import { watchedFolders } from "../../http_server/_watched_folders.ts";
+import {
+  inFolders,
+  MAX_EXTRA_FOLDERS,
+  MAX_EXTRA_WATCHERS,
+  MAX_WATCHERS,
+  nextStep,
+  type OpenWatch,
+  sortFound,
+} from "../../http_server/_watch_plan.ts";
+import {
+  newFoldersUnder,
+  unknownSubfolders,
+  watchedFolders,
+} from "../../http_server/_watched_folders.ts";
 import { within } from "../_server.ts";
 
 Deno.test("LiveReload: a build writing files for most of a second sends one change, not one per 100 ms", async () => {
@@ -212,4 +225,263 @@ Deno.test("LiveReload: close() after watching a new folder stops everything (the
     await new Promise((r) => setTimeout(r, 200));
     equal(calls, 0);
   });
+});
+
+/**
+ * Counts, until `restore()`, the `Deno.watchFs` watchers open (and the
+ * most open at once) and the folders listed with `Deno.readDirSync` (what
+ * the walk lists with): the calls LiveReload makes, not its own account of
+ * them. Test files run in workers of their own, so no other file sees it.
+ */
+function countCalls() {
+  const { watchFs, readDirSync } = Deno;
+  const counts = {
+    open: 0,
+    most: 0,
+    listed: 0,
+    /** The folders listed (as the walk spells them), each once. */
+    paths: new Set<string>(),
+    restore() {
+      Object.assign(Deno, { watchFs, readDirSync });
+    },
+  };
+  Deno.watchFs = (paths, options) => {
+    const watcher = watchFs(paths, options);
+    counts.most = Math.max(counts.most, ++counts.open);
+    const close = watcher.close.bind(watcher);
+    let closed = false;
+    watcher.close = () => {
+      if (!closed) counts.open--;
+      closed = true;
+      close();
+    };
+    return watcher;
+  };
+  Deno.readDirSync = (path) => {
+    counts.listed++;
+    counts.paths.add(String(path));
+    return readDirSync(path);
+  };
+  return counts;
+}
+
+/** Makes `count` folders `t0`, `t1`… in `dir`: a folder bigger than a new one. */
+function makeFolders(dir: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) Deno.mkdirSync(`${dir}/t${i}`);
+  return Promise.resolve();
+}
+
+Deno.test("LiveReload: a folder made in a big folder is watched by walking just it, not the whole folder again", async () => {
+  const counts = countCalls();
+  try {
+    await watching((dir) => makeFolders(dir, 300), async (dir, _, reported) => {
+      // Each new folder made the whole folder be walked again (twice and
+      // more) and every watch be added again: 0.3 s to 2 s of blocked event
+      // loop with 10,000 folders.
+      counts.listed = 0;
+      counts.paths.clear();
+      await Deno.mkdir(`${dir}/new/deeper`, { recursive: true });
+      await reported("new");
+      await Deno.writeTextFile(`${dir}/new/deeper/page.html`, "x");
+      await reported("new/deeper/page.html");
+      ok(counts.listed < 20, `${counts.listed} folders listed`);
+      ok(!counts.paths.has(`${dir}/t0`));
+      await Deno.writeTextFile(`${dir}/t299/page.html`, "x");
+      await reported("t299/page.html");
+    });
+  } finally {
+    counts.restore();
+  }
+});
+
+Deno.test("LiveReload: folders made in many separate bursts are watched with a bounded number of watchers, without walking the whole folder again", async () => {
+  const counts = countCalls();
+  try {
+    await watching((dir) => makeFolders(dir, 300), async (dir, _, reported) => {
+      counts.listed = 0;
+      counts.paths.clear();
+      const bursts = 3 * MAX_EXTRA_WATCHERS;
+      for (let i = 0; i < bursts; i++) {
+        await Deno.mkdir(`${dir}/s${i}/inner`, { recursive: true });
+        await reported(`s${i}`);
+      }
+      for (let i = 0; i < bursts; i++) {
+        await Deno.writeTextFile(`${dir}/s${i}/inner/page.html`, "x");
+      }
+      for (let i = 0; i < bursts; i++) await reported(`s${i}/inner/page.html`);
+      ok(counts.most <= MAX_WATCHERS, `${counts.most} watchers at once`);
+      ok(counts.listed < 300, `${counts.listed} folders listed`);
+      ok(!counts.paths.has(`${dir}/t0`));
+      await Deno.writeTextFile(`${dir}/t0/page.html`, "x");
+      await reported("t0/page.html");
+    });
+  } finally {
+    counts.restore();
+  }
+});
+
+Deno.test("LiveReload: a burst of nested folders (200, three deep, made at once) are all watched, within the bound on watchers", async () => {
+  const counts = countCalls();
+  try {
+    await watching(async () => {}, async (dir, _, reported) => {
+      const count = 200;
+      for (let i = 0; i < count; i++) {
+        Deno.mkdirSync(`${dir}/b${i}/x/y`, { recursive: true });
+      }
+      for (let i = 0; i < count; i++) await reported(`b${i}/x/y`);
+      for (let i = 0; i < count; i++) {
+        Deno.writeTextFileSync(`${dir}/b${i}/x/y/page.html`, "x");
+      }
+      for (let i = 0; i < count; i++) await reported(`b${i}/x/y/page.html`);
+      ok(counts.most <= MAX_WATCHERS, `${counts.most} watchers at once`);
+    });
+  } finally {
+    counts.restore();
+  }
+});
+
+Deno.test("LiveReload: past the bound on the extra watchers' folders, everything is watched again by one watcher, and stays watched", async () => {
+  const counts = countCalls();
+  try {
+    await watching((dir) => makeFolders(dir, 300), async (dir, _, reported) => {
+      counts.paths.clear();
+      // Bursts of 200 new folders: the last passes MAX_EXTRA_FOLDERS.
+      const bursts = Math.floor(MAX_EXTRA_FOLDERS / 200) + 1;
+      for (let b = 0; b < bursts; b++) {
+        for (let i = 0; i < 200; i++) Deno.mkdirSync(`${dir}/n${b}-${i}`);
+        for (let i = 0; i < 200; i++) await reported(`n${b}-${i}`);
+      }
+      // The whole folder was walked again: the consolidation ran.
+      ok(counts.paths.has(`${dir}/t0`));
+      ok(counts.most <= MAX_WATCHERS, `${counts.most} watchers at once`);
+      const pages = ["t0", "t299", "n0-0", "n0-199", `n${bursts - 1}-199`];
+      for (const folder of pages) {
+        await Deno.writeTextFile(`${dir}/${folder}/page.html`, "x");
+      }
+      for (const folder of pages) await reported(`${folder}/page.html`);
+    });
+  } finally {
+    counts.restore();
+  }
+});
+
+Deno.test("LiveReload: a folder there from the start, removed and made again, is watched again", async () => {
+  // Deno watches a path only when the first watcher listing it does: the
+  // one over the whole folder still lists it, so it has to be replaced.
+  await watching(async (dir) => {
+    await Deno.mkdir(`${dir}/dist/js`, { recursive: true });
+  }, async (dir, live, reported) => {
+    const removed = nextReportOf(live, "dist");
+    await Deno.remove(`${dir}/dist`, { recursive: true });
+    await removed;
+    const madeAgain = nextReportOf(live, "dist/js");
+    await Deno.mkdir(`${dir}/dist/js`, { recursive: true });
+    await madeAgain;
+    await Deno.writeTextFile(`${dir}/dist/index.html`, "x");
+    await Deno.writeTextFile(`${dir}/dist/js/app.js`, "x");
+    await reported("dist/index.html");
+    await reported("dist/js/app.js");
+  });
+});
+
+Deno.test("LiveReload: removing a folder watched by an extra watcher does not stop reports elsewhere", async () => {
+  await watching((dir) => makeFolders(dir, 3), async (dir, live, reported) => {
+    for (const name of ["one", "two"]) {
+      await Deno.mkdir(`${dir}/${name}/inner`, { recursive: true });
+      await reported(name);
+    }
+    const removed = nextReportOf(live, "one");
+    await Deno.remove(`${dir}/one`, { recursive: true });
+    await removed;
+    for (const folder of ["two", "two/inner", "t1", ""]) {
+      await Deno.writeTextFile(`${dir}/${folder}/after.html`, "x");
+    }
+    for (const folder of ["two/", "two/inner/", "t1/", ""]) {
+      await reported(`${folder}after.html`);
+    }
+  });
+});
+
+Deno.test("newFoldersUnder and unknownSubfolders list only the subtrees asked for, leave out known folders, links and hidden ones", () => {
+  const entry = (name: string, isDirectory = true) => ({ name, isDirectory });
+  const tree: Record<string, ReturnType<typeof entry>[]> = {
+    "/s/new": [entry("a"), entry(".hidden"), entry("link", false)],
+    "/s/new/a": [entry("b"), entry("old")],
+    "/s/new/a/b": [],
+    "/s/new/a/old": [],
+    "/s/other": [],
+  };
+  const listed: string[] = [];
+  const list = (path: string) => {
+    listed.push(path);
+    const found = tree[path];
+    if (found === undefined) throw new Deno.errors.NotFound(path);
+    return found;
+  };
+  const known = new Set(["/s", "/s/new/a/old"]);
+  // A root inside another root's subtree is not walked twice; one gone
+  // gives nothing.
+  deepEqual(
+    newFoldersUnder(["/s/new", "/s/new/a", "/s/gone"], known, list).sort(),
+    ["/s/new", "/s/new/a", "/s/new/a/b"],
+  );
+  deepEqual(listed.sort(), [
+    "/s/gone",
+    "/s/new",
+    "/s/new/a",
+    "/s/new/a/b",
+    "/s/new/a/old",
+  ]);
+  listed.length = 0;
+  known.add("/s/new/a");
+  deepEqual(unknownSubfolders(["/s/new", "/s/gone"], known, list), []);
+  deepEqual(unknownSubfolders(["/s/new/a"], known, list), ["/s/new/a/b"]);
+  deepEqual(listed, ["/s/new", "/s/gone", "/s/new/a"]);
+});
+
+Deno.test("watch plan: add an extra watcher, merge them past the bound, watch everything again past the folders' bound or for one the whole watcher lists", () => {
+  const watch = (whole: boolean, ...folders: string[]): OpenWatch => ({
+    whole,
+    folders: new Set(folders),
+  });
+  const whole = watch(true, "/s", "/s/dist");
+  const extra = watch(false, "/s/new");
+  // Listed by an open watcher: made again, it waits for that one to close.
+  deepEqual(sortFound(["/s/dist", "/s/new", "/s/b"], [whole, extra]), {
+    fresh: ["/s/b"],
+    stale: ["/s/dist", "/s/new"],
+  });
+  const found = (fresh: string[], stale: string[] = []) => ({ fresh, stale });
+  equal(nextStep([whole], found([])), "none");
+  equal(nextStep([whole], found(["/s/a"])), "add");
+  const extras = Array.from(
+    { length: MAX_EXTRA_WATCHERS },
+    (_, i) => watch(false, `/s/e${i}`),
+  );
+  equal(nextStep([whole, ...extras.slice(1)], found(["/s/a"])), "add");
+  equal(nextStep([whole, ...extras], found(["/s/a"])), "merge");
+  equal(nextStep([whole, extra], found([], ["/s/new"])), "merge");
+  equal(nextStep([whole, extra], found([], ["/s/dist"])), "consolidate");
+  const many = Array.from({ length: MAX_EXTRA_FOLDERS }, (_, i) => `/s/m${i}`);
+  equal(nextStep([whole], found(many)), "add");
+  equal(nextStep([whole], found([...many, "/s/one-more"])), "consolidate");
+  equal(
+    nextStep([whole, watch(false, ...many)], found(["/s/a"])),
+    "consolidate",
+  );
+});
+
+Deno.test("watch plan: a watcher keeps the events in or of the folders it was given, not those deeper or elsewhere", () => {
+  const folders = new Set(["/s/new", "/s/new/a", "/"]);
+  ok(inFolders(folders, "/s/new"));
+  ok(inFolders(folders, "/s/new/page.html"));
+  ok(inFolders(folders, "/s/new/a/b"));
+  ok(!inFolders(folders, "/s/new/a/b/page.html"));
+  ok(!inFolders(folders, "/s/other/page.html"));
+  ok(!inFolders(folders, "/s/newer"));
+  ok(inFolders(folders, "/top")); // in `/`
+  const windows = new Set(["C:\\", "C:\\site"]);
+  ok(inFolders(windows, "C:\\page.html"));
+  ok(inFolders(windows, "C:\\site\\page.html"));
+  ok(!inFolders(windows, "C:\\site\\sub\\page.html"));
 });
