@@ -91,7 +91,9 @@ function ignored(relative: string): boolean {
  * Symbolic links are not followed for watching: a change behind a link
  * leading out of the folder reloads no page. Folders that cannot be read,
  * and hidden folders, are not watched. A folder created later is watched
- * from when its creation is seen, walking just that folder.
+ * from when its creation is seen, walking just that folder; when events
+ * were dropped (a burst bigger than Deno's queue), the whole folder is
+ * walked again.
  *
  * Close it (or `using` it) to stop watching; open event streams then end.
  *
@@ -128,6 +130,8 @@ export class LiveReload implements Disposable {
   #folders = new Set<string>();
   /** Folders an event named or a listing found, not watched yet. */
   readonly #appeared = new Set<string>();
+  /** Whether a watcher lost events (its queue overflowed). */
+  #rescan = false;
   /** Whether new folders are being watched (`#grow` runs). */
   #growing = false;
   /** Whether a settled burst waits for the folders it names to be watched. */
@@ -210,7 +214,8 @@ export class LiveReload implements Disposable {
     try {
       for await (const event of watch.watcher) {
         // Each watcher is handed every event; it keeps those in its folders.
-        const kept = event.paths.some((path) => inFolders(watch.folders, path));
+        const kept = event.flag === "rescan" ||
+          event.paths.some((path) => inFolders(watch.folders, path));
         if (kept) this.#take(event);
       }
     } catch {
@@ -237,6 +242,15 @@ export class LiveReload implements Disposable {
   /** Adds what `event` names to the burst; notes folders that appeared. */
   #take(event: Deno.FsEvent): void {
     if (event.kind === "access") return;
+    if (event.flag === "rescan") {
+      // The watcher's queue overflowed: its events (folders made among
+      // them too) were dropped, so everything is walked again.
+      this.#rescan = true;
+      this.#pending.add("");
+      this.#settle();
+      this.#grow();
+      return;
+    }
     let seen = false;
     let appeared = false;
     for (const path of event.paths) {
@@ -260,7 +274,8 @@ export class LiveReload implements Disposable {
    */
   async #grow(): Promise<void> {
     const more = () =>
-      !this.#stopped && !this.#closed && this.#appeared.size > 0;
+      !this.#stopped && !this.#closed &&
+      (this.#appeared.size > 0 || this.#rescan);
     if (this.#growing || !more()) return;
     this.#growing = true;
     try {
@@ -292,18 +307,23 @@ export class LiveReload implements Disposable {
   async #round(): Promise<void> {
     const roots = [...this.#appeared];
     this.#appeared.clear();
-    const found = () =>
-      sortFound(newFoldersUnder(roots, this.#folders), this.#watches);
-    let sorted: FoundFolders;
-    try {
-      sorted = found();
-    } catch {
-      return; // A new folder could not be read: not watched.
-    }
-    const step = nextStep(this.#watches, sorted);
+    const rescan = this.#rescan;
+    this.#rescan = false;
     let change: Change | undefined;
-    if (step === "consolidate") change = this.#consolidate();
-    else if (step !== "none") change = this.#extend(step, sorted, found);
+    if (rescan) change = this.#consolidate();
+    else {
+      const found = () =>
+        sortFound(newFoldersUnder(roots, this.#folders), this.#watches);
+      let sorted: FoundFolders;
+      try {
+        sorted = found();
+      } catch {
+        return; // A new folder could not be read: not watched.
+      }
+      const step = nextStep(this.#watches, sorted);
+      if (step === "consolidate") change = this.#consolidate();
+      else if (step !== "none") change = this.#extend(step, sorted, found);
+    }
     if (change === undefined) return;
     this.#report(change.added);
     try {

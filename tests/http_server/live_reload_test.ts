@@ -402,6 +402,20 @@ Deno.test("LiveReload: removing a folder watched by an extra watcher does not st
   });
 });
 
+Deno.test("LiveReload: a burst too big for Deno's event queue (events dropped) still gets its folders watched", async () => {
+  await watching(async () => {}, async (dir, _, reported) => {
+    // Nothing is read while this runs: past 1,024 events queued, Deno drops
+    // the rest (the making of `lost` with them) and says to rescan.
+    for (let i = 0; i < 1_500; i++) Deno.writeTextFileSync(`${dir}/f${i}`, "x");
+    Deno.mkdirSync(`${dir}/lost/inner`, { recursive: true });
+    const until = performance.now() + 200; // the backlog reaches the queue
+    while (performance.now() < until) { /* hold the event loop */ }
+    await reported("lost/inner");
+    await Deno.writeTextFile(`${dir}/lost/inner/page.html`, "x");
+    await reported("lost/inner/page.html");
+  });
+});
+
 Deno.test("newFoldersUnder and unknownSubfolders list only the subtrees asked for, leave out known folders, links and hidden ones", () => {
   const entry = (name: string, isDirectory = true) => ({ name, isDirectory });
   const tree: Record<string, ReturnType<typeof entry>[]> = {
