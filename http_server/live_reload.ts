@@ -199,13 +199,26 @@ export class LiveReload implements Disposable {
   }
 
   /**
-   * Whether `path` (from an event, not hidden) is a folder not yet watched.
-   * A path that is no longer a folder is forgotten, so one made again under
-   * its name is seen as new.
+   * Whether `path` (from an event of `kind`, not hidden) is a folder not
+   * yet watched. A watched folder removed or renamed (its watch went with
+   * it), or no longer a folder, is forgotten, so one made again under its
+   * name is seen as new, even when the event comes after it was made
+   * again (Deno takes long over a removal in a big watcher's list). What
+   * was under a renamed folder is forgotten with it (no event names it).
    */
-  #unwatchedFolder(path: string): boolean {
+  #unwatchedFolder(path: string, kind: Deno.FsEvent["kind"]): boolean {
+    if (kind === "rename") {
+      const under = [path + "/", path + "\\"];
+      for (const folder of this.#folders) {
+        if (under.some((prefix) => folder.startsWith(prefix))) {
+          this.#folders.delete(folder);
+        }
+      }
+    }
     const folder = isFolder(path);
-    if (!folder) this.#folders.delete(path);
+    if (!folder || kind === "remove" || kind === "rename") {
+      this.#folders.delete(path);
+    }
     return folder && !this.#folders.has(path);
   }
 
@@ -258,7 +271,7 @@ export class LiveReload implements Disposable {
       if (relative === null || ignored(relative)) continue;
       this.#pending.add(relative);
       seen = true;
-      if (relative !== "" && this.#unwatchedFolder(path)) {
+      if (relative !== "" && this.#unwatchedFolder(path, event.kind)) {
         this.#appeared.add(path);
         appeared = true;
       }

@@ -384,6 +384,36 @@ Deno.test("LiveReload: a folder there from the start, removed and made again, is
   });
 });
 
+Deno.test("LiveReload: a folder removed and made again at once (its removal's event comes when it is there again) is watched again", async () => {
+  await watching(async (dir) => {
+    await Deno.mkdir(`${dir}/dist/js`, { recursive: true });
+  }, async (dir, _live, reported) => {
+    // Nothing is read in between: the removal's event found a folder
+    // there, so the folder was not forgotten and never watched again.
+    Deno.removeSync(`${dir}/dist`, { recursive: true });
+    Deno.mkdirSync(`${dir}/dist/js`, { recursive: true });
+    await reported("dist/js");
+    await Deno.writeTextFile(`${dir}/dist/js/app.js`, "x");
+    await reported("dist/js/app.js");
+  });
+});
+
+Deno.test("LiveReload: a folder renamed away and made again under its old name, with what was under it, is watched again; so is the renamed one", async () => {
+  await watching(async (dir) => {
+    await Deno.mkdir(`${dir}/site/js`, { recursive: true });
+  }, async (dir, _live, reported) => {
+    // No event names `site/js` when `site` goes: it was still taken for
+    // watched, so the one made again was not.
+    Deno.renameSync(`${dir}/site`, `${dir}/old`);
+    Deno.mkdirSync(`${dir}/site/js`, { recursive: true });
+    await reported("site/js");
+    await Deno.writeTextFile(`${dir}/site/js/app.js`, "x");
+    await reported("site/js/app.js");
+    await Deno.writeTextFile(`${dir}/old/js/app.js`, "x");
+    await reported("old/js/app.js");
+  });
+});
+
 Deno.test("LiveReload: removing a folder watched by an extra watcher does not stop reports elsewhere", async () => {
   await watching((dir) => makeFolders(dir, 3), async (dir, live, reported) => {
     for (const name of ["one", "two"]) {
