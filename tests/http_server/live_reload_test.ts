@@ -241,6 +241,11 @@ function countCalls() {
     listed: 0,
     /** The folders listed (as the walk spells them), each once. */
     paths: new Set<string>(),
+    /** Forgets the folders listed so far (the walk at the start). */
+    forgetListed() {
+      counts.listed = 0;
+      counts.paths.clear();
+    },
     restore() {
       Object.assign(Deno, { watchFs, readDirSync });
     },
@@ -265,6 +270,23 @@ function countCalls() {
   return counts;
 }
 
+/** {@linkcode watching}, with the calls it makes counted from the start. */
+async function watchingCounted(
+  setup: (dir: string) => Promise<void>,
+  test: (
+    dir: string,
+    reported: (path: string) => Promise<void>,
+    counts: ReturnType<typeof countCalls>,
+  ) => Promise<void>,
+): Promise<void> {
+  const counts = countCalls();
+  try {
+    await watching(setup, (dir, _, reported) => test(dir, reported, counts));
+  } finally {
+    counts.restore();
+  }
+}
+
 /** Makes `count` folders `t0`, `t1`… in `dir`: a folder bigger than a new one. */
 function makeFolders(dir: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) Deno.mkdirSync(`${dir}/t${i}`);
@@ -272,14 +294,13 @@ function makeFolders(dir: string, count: number): Promise<void> {
 }
 
 Deno.test("LiveReload: a folder made in a big folder is watched by walking just it, not the whole folder again", async () => {
-  const counts = countCalls();
-  try {
-    await watching((dir) => makeFolders(dir, 300), async (dir, _, reported) => {
+  await watchingCounted(
+    (dir) => makeFolders(dir, 300),
+    async (dir, reported, counts) => {
       // Each new folder made the whole folder be walked again (twice and
-      // more) and every watch be added again: 0.3 s to 2 s of blocked event
-      // loop with 10,000 folders.
-      counts.listed = 0;
-      counts.paths.clear();
+      // more) and every watch be added again: with 10,000 folders, 50 new
+      // ones 20 ms apart blocked the event loop for over 2 s.
+      counts.forgetListed();
       await Deno.mkdir(`${dir}/new/deeper`, { recursive: true });
       await reported("new");
       await Deno.writeTextFile(`${dir}/new/deeper/page.html`, "x");
@@ -288,18 +309,15 @@ Deno.test("LiveReload: a folder made in a big folder is watched by walking just 
       ok(!counts.paths.has(`${dir}/t0`));
       await Deno.writeTextFile(`${dir}/t299/page.html`, "x");
       await reported("t299/page.html");
-    });
-  } finally {
-    counts.restore();
-  }
+    },
+  );
 });
 
 Deno.test("LiveReload: folders made in many separate bursts are watched with a bounded number of watchers, without walking the whole folder again", async () => {
-  const counts = countCalls();
-  try {
-    await watching((dir) => makeFolders(dir, 300), async (dir, _, reported) => {
-      counts.listed = 0;
-      counts.paths.clear();
+  await watchingCounted(
+    (dir) => makeFolders(dir, 300),
+    async (dir, reported, counts) => {
+      counts.forgetListed();
       const bursts = 3 * MAX_EXTRA_WATCHERS;
       for (let i = 0; i < bursts; i++) {
         await Deno.mkdir(`${dir}/s${i}/inner`, { recursive: true });
@@ -314,37 +332,30 @@ Deno.test("LiveReload: folders made in many separate bursts are watched with a b
       ok(!counts.paths.has(`${dir}/t0`));
       await Deno.writeTextFile(`${dir}/t0/page.html`, "x");
       await reported("t0/page.html");
-    });
-  } finally {
-    counts.restore();
-  }
+    },
+  );
 });
 
 Deno.test("LiveReload: a burst of nested folders (200, three deep, made at once) are all watched, within the bound on watchers", async () => {
-  const counts = countCalls();
-  try {
-    await watching(async () => {}, async (dir, _, reported) => {
-      const count = 200;
-      for (let i = 0; i < count; i++) {
-        Deno.mkdirSync(`${dir}/b${i}/x/y`, { recursive: true });
-      }
-      for (let i = 0; i < count; i++) await reported(`b${i}/x/y`);
-      for (let i = 0; i < count; i++) {
-        Deno.writeTextFileSync(`${dir}/b${i}/x/y/page.html`, "x");
-      }
-      for (let i = 0; i < count; i++) await reported(`b${i}/x/y/page.html`);
-      ok(counts.most <= MAX_WATCHERS, `${counts.most} watchers at once`);
-    });
-  } finally {
-    counts.restore();
-  }
+  await watchingCounted(async () => {}, async (dir, reported, counts) => {
+    const count = 200;
+    for (let i = 0; i < count; i++) {
+      Deno.mkdirSync(`${dir}/b${i}/x/y`, { recursive: true });
+    }
+    for (let i = 0; i < count; i++) await reported(`b${i}/x/y`);
+    for (let i = 0; i < count; i++) {
+      Deno.writeTextFileSync(`${dir}/b${i}/x/y/page.html`, "x");
+    }
+    for (let i = 0; i < count; i++) await reported(`b${i}/x/y/page.html`);
+    ok(counts.most <= MAX_WATCHERS, `${counts.most} watchers at once`);
+  });
 });
 
 Deno.test("LiveReload: past the bound on the extra watchers' folders, everything is watched again by one watcher, and stays watched", async () => {
-  const counts = countCalls();
-  try {
-    await watching((dir) => makeFolders(dir, 300), async (dir, _, reported) => {
-      counts.paths.clear();
+  await watchingCounted(
+    (dir) => makeFolders(dir, 300),
+    async (dir, reported, counts) => {
+      counts.forgetListed();
       // Bursts of 200 new folders: the last passes MAX_EXTRA_FOLDERS.
       const bursts = Math.floor(MAX_EXTRA_FOLDERS / 200) + 1;
       for (let b = 0; b < bursts; b++) {
@@ -359,10 +370,8 @@ Deno.test("LiveReload: past the bound on the extra watchers' folders, everything
         await Deno.writeTextFile(`${dir}/${folder}/page.html`, "x");
       }
       for (const folder of pages) await reported(`${folder}/page.html`);
-    });
-  } finally {
-    counts.restore();
-  }
+    },
+  );
 });
 
 Deno.test("LiveReload: a folder there from the start, removed and made again, is watched again", async () => {
