@@ -11,7 +11,7 @@
  *
  * @module
  */
-import defer * as mimeDb from "mime-db";
+import db from "mime-db";
 
 interface MimeEntry {
   readonly source?: string;
@@ -87,7 +87,7 @@ const PYTHON_OVERRIDES: Readonly<Record<string, string>> = {
 function buildTable(): Map<string, string> {
   const table = new Map<string, string>();
   const rank = new Map<string, number>();
-  const entries = mimeDb.default as unknown as Record<string, MimeEntry>;
+  const entries = db as unknown as Record<string, MimeEntry>;
   for (const [type, entry] of Object.entries(entries)) {
     const score = SOURCE_RANK[entry.source ?? ""] ?? 3;
     for (const ext of entry.extensions ?? []) {

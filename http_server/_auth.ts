@@ -5,8 +5,7 @@
  *
  * @module
  */
-// Deferred, for `serve` run without --auth.
-import defer * as nodeCrypto from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { pyStrip } from "../_util/py_str.ts";
 import type { BasicAuthUser } from "./hosting_handler.ts";
 
@@ -27,8 +26,7 @@ export interface StoredUser {
 // passwords in Unicode Normalization Form C, so both sides are put in it:
 // "jo\u0308se" given to --auth would otherwise refuse a client's "jos\u00e9".
 function sha256(text: string): Uint8Array {
-  return nodeCrypto.createHash("sha256").update(text.normalize("NFC"), "utf8")
-    .digest();
+  return createHash("sha256").update(text.normalize("NFC"), "utf8").digest();
 }
 
 function hexBytes(hex: string): Uint8Array {
@@ -155,8 +153,8 @@ export function authorized(
   const password = sha256(credentials[1]);
   let found = false;
   for (const stored of users) {
-    const sameUser = nodeCrypto.timingSafeEqual(user, stored.user);
-    const samePassword = nodeCrypto.timingSafeEqual(password, stored.password);
+    const sameUser = timingSafeEqual(user, stored.user);
+    const samePassword = timingSafeEqual(password, stored.password);
     found = (sameUser && samePassword) || found;
   }
   return found;

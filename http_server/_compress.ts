@@ -8,10 +8,9 @@
  *
  * @module
  */
-// Deferred: evaluated by the first compressed response, not by `serve`
-// run without --compress.
-import defer * as mimeDb from "mime-db";
-import defer * as zlib from "node:zlib";
+import db from "mime-db";
+import { brotliCompress, constants, gzip } from "node:zlib";
+import { promisify } from "node:util";
 import type { FileSource } from "./_file_source.ts";
 
 /** Bodies larger than this (8 MiB) are sent uncompressed. */
@@ -100,6 +99,9 @@ export const ENCODING_SUFFIX: Readonly<Record<Encoding, string>> = {
   gzip: ".gz",
 };
 
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
 // Brotli's default quality (11) is meant for ahead-of-time compression and
 // is ~50x slower; 5 is a common on-the-fly choice, near gzip's speed and
 // still smaller.
@@ -117,29 +119,24 @@ interface MimeEntry {
 export function isCompressible(contentType: string): boolean {
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   if (type === "application/octet-stream") return false;
-  const entry = (mimeDb.default as unknown as Record<string, MimeEntry>)[type];
+  const entry = (db as unknown as Record<string, MimeEntry>)[type];
   if (entry?.compressible !== undefined) return entry.compressible;
   return type.startsWith("text/") || /\+(json|xml)$/.test(type);
 }
 
 /** `body` in content coding `encoding`. */
-export function compress(
+export async function compress(
   body: Uint8Array,
   encoding: Encoding,
 ): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const done = (error: Error | null, out: Uint8Array) => {
-      if (error) reject(error);
-      else resolve(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
-    };
-    if (encoding === "gzip") {
-      zlib.gzip(body, done);
-      return;
-    }
-    const params = {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    };
-    zlib.brotliCompress(body, { params }, done);
-  });
+  const out = encoding === "gzip" ? await gzipAsync(body) : await brotliAsync(
+    body,
+    {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    },
+  );
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

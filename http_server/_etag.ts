@@ -9,8 +9,7 @@
  *
  * @module
  */
-// Deferred: only a file changed within the last second is tagged by content.
-import defer * as nodeCrypto from "node:crypto";
+import { createHash } from "node:crypto";
 import type { FileStamp } from "./_file_stamp.ts";
 
 /**
@@ -28,8 +27,7 @@ const CONTENT_PREFIX = '"c-';
 
 /** The tag of `bytes` from their SHA-1: `"c-<base64url>"`. */
 export function contentTag(bytes: Uint8Array): string {
-  return CONTENT_PREFIX +
-    nodeCrypto.createHash("sha1").update(bytes).digest("base64url") +
+  return CONTENT_PREFIX + createHash("sha1").update(bytes).digest("base64url") +
     '"';
 }
 

@@ -16,12 +16,9 @@
  *
  * @module
  */
-import type * as dgram from "node:dgram";
-// Deferred: evaluated when a UDP server is made, so that importing
-// socketserver for TCP loads none of Node's UDP layer.
-import defer * as nodeDgram from "node:dgram";
-import defer * as nodeDns from "node:dns";
-import defer * as nodeNet from "node:net";
+import dgram from "node:dgram";
+import { lookup as dnsLookup } from "node:dns";
+import { isIP } from "node:net";
 import type { Address } from "./base_server.ts";
 import { checkPort } from "./_address.ts";
 import { asBytes, type BytesLike, ownedBytes } from "../_util/bytes_like.ts";
@@ -92,7 +89,7 @@ function denoError(error: unknown): unknown {
  */
 function numericHost(host: string): string {
   if (host === "") return "0.0.0.0";
-  if (nodeNet.isIP(host)) return host;
+  if (isIP(host)) return host;
   const probe = Deno.listen({ hostname: host, port: 0 });
   try {
     return (probe.addr as Deno.NetAddr).hostname;
@@ -109,9 +106,9 @@ type Lookup = (
 
 /** Numeric hosts answer at once (so `bind` is synchronous); names go to DNS. */
 const lookup: Lookup = (host, options, callback) => {
-  const family = nodeNet.isIP(host);
+  const family = isIP(host);
   if (family) callback(null, host, family);
-  else nodeDns.lookup(host, options as object, callback as never);
+  else dnsLookup(host, options as object, callback as never);
 };
 
 /** A UDP socket on `node:dgram`, receiving by `recvfrom` instead of events. */
@@ -228,8 +225,8 @@ export function bindUdp(
     );
   }
   const address = numericHost(host);
-  const socket = nodeDgram.createSocket({
-    type: nodeNet.isIP(address) === 6 ? "udp6" : "udp4",
+  const socket = dgram.createSocket({
+    type: isIP(address) === 6 ? "udp6" : "udp4",
     reuseAddr,
     lookup,
   } as dgram.SocketOptions);

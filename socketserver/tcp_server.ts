@@ -7,7 +7,7 @@
  *
  * @module
  */
-import defer * as nodePath from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { haveUnstableNet } from "./_datagram_socket.ts";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { sendQueued, type StreamConnection } from "./_socket_io.ts";
@@ -326,8 +326,8 @@ const MAX_SOCKET_PATH = 107;
  * relative, would name another file after a `Deno.chdir`.
  */
 function bindablePath(path: string): string {
-  if (nodePath.isAbsolute(path)) return path;
-  const absolute = nodePath.resolve(path);
+  if (isAbsolute(path)) return path;
+  const absolute = resolve(path);
   return new TextEncoder().encode(absolute).length <= MAX_SOCKET_PATH
     ? absolute
     : path;

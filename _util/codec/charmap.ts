@@ -6,9 +6,7 @@
  *
  * @module
  */
-// Deferred: evaluated on the first legacy encoding asked for, so that
-// importing urllib costs no CommonJS loader and no code tables.
-import defer * as iconvModule from "iconv-lite";
+import iconv from "iconv-lite";
 import type { CharEncoder, Codec } from "./error_handlers.ts";
 import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
 
@@ -18,7 +16,7 @@ const UNDEFINED = 0xfffe;
 export function charmapCodec(module: string, overrides: string): Codec {
   const all = new Uint8Array(256);
   for (let b = 0; b < 256; b++) all[b] = b;
-  const decoded = iconvModule.default.decode(all as unknown as Buffer, module);
+  const decoded = iconv.decode(all as unknown as Buffer, module);
   const table = new Uint16Array(256);
   for (let b = 0; b < 256; b++) {
     const c = decoded.charCodeAt(b);

@@ -8,9 +8,7 @@
  *
  * @module
  */
-// Deferred: evaluated on the first legacy encoding asked for, so that
-// importing urllib costs no CommonJS loader and no code tables.
-import defer * as iconvModule from "iconv-lite";
+import iconv from "iconv-lite";
 import { encodeNarrow } from "./ascii_latin1.ts";
 import type { CharEncoder, Codec } from "./error_handlers.ts";
 import { encodeSlow, handleDecodeError, TextSink } from "./error_handlers.ts";
@@ -290,7 +288,7 @@ const MULTIBYTE: Record<string, MultibyteSpec> = {
     encodeFirst: (cp, decodeOne) => {
       // Syllables KS X 1001 has keep their two-byte form.
       const plain = cp >= 0xac00 && cp <= 0xd7a3
-        ? iconvModule.default.encode(String.fromCodePoint(cp), "euc-kr")
+        ? iconv.encode(String.fromCodePoint(cp), "euc-kr")
         : undefined;
       if (plain && plain.length === 2 && decodeOne(plain) === cp) return plain;
       return composeKsc(cp);
@@ -349,10 +347,7 @@ export function multibyte(errName: string): Codec {
     if (cp === undefined) {
       cp = -1;
       if (accept(seq)) {
-        const s = iconvModule.default.decode(
-          seq as unknown as Buffer,
-          iconvName,
-        );
+        const s = iconv.decode(seq as unknown as Buffer, iconvName);
         const first = s.codePointAt(0);
         if (
           first !== undefined && first !== 0xfffd &&
@@ -377,7 +372,7 @@ export function multibyte(errName: string): Codec {
       spec.encodeFirst?.(cp, decodeOne) ?? null;
     if (!seq && !encodeOnly.has(cp) && (cp < 0xd800 || cp > 0xdfff)) {
       const out = new Uint8Array(
-        iconvModule.default.encode(
+        iconv.encode(
           String.fromCodePoint(cp),
           iconvName,
         ) as unknown as ArrayBufferLike,

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import defer * as nodeUrl from "node:url";
+import { domainToASCII } from "node:url";
 import { UnicodeEncodeError } from "../../_util/codec/mod.ts";
 import { URL_FORBIDDEN } from "./_split.ts";
 
@@ -30,7 +30,7 @@ export function idnaHostname(name: string): string {
   // A name the URL checks refuse is left for them to refuse, with
   // Python's message.
   if (!NON_ASCII.test(name) || URL_FORBIDDEN.test(name)) return name;
-  const ascii = nodeUrl.domainToASCII(name);
+  const ascii = domainToASCII(name);
   const labels = name.split(LABEL_DOTS);
   const encoded = ascii.split(".");
   const bad = ascii === ""

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import defer * as nodePath from "node:path";
+import { join, resolve } from "node:path";
 import { pyRepr } from "../../_util/py_repr.ts";
 
 const NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_";
@@ -62,8 +62,8 @@ function candidateFolders(): string[] {
   if (Deno.build.os === "windows") {
     const home = environment("USERPROFILE");
     const root = environment("SYSTEMROOT");
-    if (home) folders.push(nodePath.join(home, "AppData", "Local", "Temp"));
-    if (root) folders.push(nodePath.join(root, "Temp"));
+    if (home) folders.push(join(home, "AppData", "Local", "Temp"));
+    if (root) folders.push(join(root, "Temp"));
     folders.push("c:\\temp", "c:\\tmp", "\\temp", "\\tmp");
   } else {
     folders.push("/tmp", "/var/tmp", "/usr/tmp");
@@ -86,7 +86,7 @@ let refused: string | null = null;
  */
 async function usable(folder: string): Promise<boolean> {
   for (let attempt = 0; attempt < NAMES_PER_FOLDER; attempt++) {
-    const path = nodePath.join(folder, randomName());
+    const path = join(folder, randomName());
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, {
@@ -122,7 +122,7 @@ async function gettempdir(): Promise<string | null> {
   if (tempdir !== null) return tempdir;
   const folders = candidateFolders();
   for (const folder of folders) {
-    const path = folder === "." ? folder : nodePath.resolve(folder);
+    const path = folder === "." ? folder : resolve(folder);
     if (await usable(path)) return tempdir = path;
   }
   return null;
@@ -161,7 +161,7 @@ export async function makeTempFile(): Promise<[string, Deno.FsFile]> {
     return [path, await Deno.open(path, { write: true })];
   }
   for (let attempt = 1;; attempt++) {
-    const path = nodePath.join(folder, `tmp${randomName()}`);
+    const path = join(folder, `tmp${randomName()}`);
     try {
       const file = await Deno.open(path, {
         createNew: true,

@@ -9,7 +9,7 @@
  */
 import { pyRepr } from "../../_util/py_repr.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
-import defer * as nodeCrypto from "node:crypto";
+import { createHash } from "node:crypto";
 import type { HTTPMessage } from "../../_util/http_message.ts";
 import { pyArgs } from "../../_util/py_args.ts";
 import { pySplit } from "../../_util/py_str.ts";
@@ -374,8 +374,7 @@ async function closeWhenRetried(
 export type DigestHash = (text: string) => string;
 
 function hasher(name: string): DigestHash {
-  return (text) =>
-    nodeCrypto.createHash(name).update(text, "utf8").digest("hex");
+  return (text) => createHash(name).update(text, "utf8").digest("hex");
 }
 
 const DIGEST_ALGORITHMS: Readonly<Record<string, DigestHash>> = {

@@ -11,10 +11,12 @@
 import { pyInt } from "../../_util/py_int.ts";
 import { pyStrip } from "../../_util/py_str.ts";
 import { pyRepr } from "../../_util/py_repr.ts";
-import type { Cookie as ToughCookie, MemoryCookieStore } from "tough-cookie";
-// Deferred, as Python's urllib.request imports http.cookiejar only when a
-// cookie processor is made: tough-cookie is evaluated with the first jar.
-import defer * as tough from "tough-cookie";
+import {
+  Cookie as ToughCookie,
+  CookieJar as ToughCookieJar,
+  MemoryCookieStore,
+  pathMatch,
+} from "tough-cookie";
 import {
   missingArguments,
   type MixedArgs,
@@ -515,44 +517,36 @@ type FoundCallback = Parameters<MemoryCookieStore["findCookies"]>[3];
  * domain (`example`, `local`, `test`), so those hosts' cookies were stored
  * and never sent back; Python sends them.
  */
-function newCookieStore(): MemoryCookieStore {
-  cookieStoreClass ??= class CookieStore extends tough.MemoryCookieStore {
-    override findCookies(
-      domain: string,
-      path: string,
-      allowSpecialUseDomain?: boolean,
-    ): Promise<ToughCookie[]>;
-    override findCookies(
-      domain: string,
-      path: string,
-      allowSpecialUseDomain?: boolean,
-      callback?: FoundCallback,
-    ): void;
-    override findCookies(
-      domain: string,
-      path: string,
-      allowSpecialUseDomain?: boolean,
-      callback?: FoundCallback,
-    ): Promise<ToughCookie[]> | void {
-      if (!domain || domain.includes(".")) {
-        return super.findCookies(domain, path, allowSpecialUseDomain, callback);
-      }
-      const found: ToughCookie[] = [];
-      for (
-        const [cookiePath, byName] of Object.entries(this.idx[domain] ?? {})
-      ) {
-        if (path && !tough.pathMatch(path, cookiePath)) continue;
-        found.push(...Object.values(byName));
-      }
-      if (!callback) return Promise.resolve(found);
-      callback(null, found);
+class CookieStore extends MemoryCookieStore {
+  override findCookies(
+    domain: string,
+    path: string,
+    allowSpecialUseDomain?: boolean,
+  ): Promise<ToughCookie[]>;
+  override findCookies(
+    domain: string,
+    path: string,
+    allowSpecialUseDomain?: boolean,
+    callback?: FoundCallback,
+  ): void;
+  override findCookies(
+    domain: string,
+    path: string,
+    allowSpecialUseDomain?: boolean,
+    callback?: FoundCallback,
+  ): Promise<ToughCookie[]> | void {
+    if (!domain || domain.includes(".")) {
+      return super.findCookies(domain, path, allowSpecialUseDomain, callback);
     }
-  };
-  return new cookieStoreClass();
+    const found: ToughCookie[] = [];
+    for (const [cookiePath, byName] of Object.entries(this.idx[domain] ?? {})) {
+      if (path && !pathMatch(path, cookiePath)) continue;
+      found.push(...Object.values(byName));
+    }
+    if (!callback) return Promise.resolve(found);
+    callback(null, found);
+  }
 }
-
-/** {@linkcode newCookieStore}'s class, made once tough-cookie is needed. */
-let cookieStoreClass: (new () => MemoryCookieStore) | undefined;
 
 /** What tells two stored cookies apart: domain, path and name. */
 function identity(cookie: ToughCookie): string {
@@ -630,8 +624,8 @@ export let swapCookies: (
  * ```
  */
 export class CookieJar implements Iterable<Cookie> {
-  #store = newCookieStore();
-  #jar = new tough.CookieJar(this.#store, TOUGH_OPTIONS);
+  #store = new CookieStore();
+  #jar = new ToughCookieJar(this.#store, TOUGH_OPTIONS);
   #initialDot = new WeakSet<ToughCookie>();
   /**
    * What a `Cookie` given to `set_cookie` holds and tough-cookie cannot:
@@ -799,7 +793,7 @@ export class CookieJar implements Iterable<Cookie> {
   /** Stores `cookie`, replacing one with the same domain, path and name. */
   set_cookie(cookie: Cookie): void {
     const hostOnly = !cookie.domain.startsWith(".");
-    const converted = new tough.Cookie({
+    const tough = new ToughCookie({
       key: cookie.value === null ? "" : cookie.name,
       value: cookie.value === null ? cookie.name : cookie.value,
       domain: hostOnly ? cookie.domain : cookie.domain.slice(1),
@@ -819,8 +813,8 @@ export class CookieJar implements Iterable<Cookie> {
         .filter(([k]) => !["httponly", "samesite"].includes(k.toLowerCase()))
         .map(([k, v]) => v === null ? k : `${k}=${v}`),
     });
-    if (cookie.domain_initial_dot) this.#initialDot.add(converted);
-    this.#given.set(converted, {
+    if (cookie.domain_initial_dot) this.#initialDot.add(tough);
+    this.#given.set(tough, {
       expires: cookie.expires,
       version: cookie.version,
       port: cookie.port,
@@ -833,14 +827,13 @@ export class CookieJar implements Iterable<Cookie> {
       domain_specified: cookie.domain_specified,
     });
     // A replaced cookie keeps its place in the jar's order, as in Python.
-    const replaced = this.#store.idx[converted.domain ?? ""]
-      ?.[converted.path ?? "/"]
-      ?.[converted.key];
+    const replaced = this.#store.idx[tough.domain ?? ""]?.[tough.path ?? "/"]
+      ?.[tough.key];
     if (replaced) {
-      converted.creation = replaced.creation;
-      converted.creationIndex = replaced.creationIndex;
+      tough.creation = replaced.creation;
+      tough.creationIndex = replaced.creationIndex;
     }
-    this.#store.putCookie(converted, () => {});
+    this.#store.putCookie(tough, () => {});
   }
 
   /**

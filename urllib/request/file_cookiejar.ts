@@ -9,7 +9,7 @@
  *
  * @module
  */
-import defer * as nodeUrl from "node:url";
+import { fileURLToPath } from "node:url";
 import { decodeBytes } from "../../_util/codec/mod.ts";
 import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
 import { pyFloat } from "../../_util/py_int.ts";
@@ -87,7 +87,7 @@ export type CookieFileArgs = MixedArgs<
 function cookieFileName(fn: string, value: unknown): string | null {
   if (value === null || typeof value === "string") return value;
   if (value instanceof URL && value.protocol === "file:") {
-    return nodeUrl.fileURLToPath(value);
+    return fileURLToPath(value);
   }
   throw new TypeError(
     `${fn}(): filename must be a str or a file: URL, not ${typeName(value)}`,

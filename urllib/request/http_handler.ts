@@ -35,7 +35,7 @@ import { asBytes, isBytesLike } from "../../_util/bytes_like.ts";
 import { typeName } from "../../_util/py_type_name.ts";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { urlsplit } from "../parse/split.ts";
-import defer * as nodeBuffer from "node:buffer";
+import { Buffer } from "node:buffer";
 import { idnaAuthority, idnaHostname, idnaTarget } from "./_idna_host.ts";
 
 /** Seconds past which Python's socket timeout overflows (64-bit nanoseconds). */
@@ -517,7 +517,7 @@ async function sendFile(
       }
       // Unchunked, the blocks are the buffer's start as it is.
       await conn.writeAll(
-        chunked ? nodeBuffer.Buffer.concat(pieces) : buffer.subarray(0, ready),
+        chunked ? Buffer.concat(pieces) : buffer.subarray(0, ready),
       );
       buffer.copyWithin(0, ready, filled);
       filled -= ready;
@@ -633,7 +633,7 @@ async function sendRequest(
         else debug(`send: ${reprBytes(part)}`);
       }
     }
-    return await conn.writeAll(nodeBuffer.Buffer.concat(parts));
+    return await conn.writeAll(Buffer.concat(parts));
   }
   await send(conn, head, debug);
   if (isFileBody(data)) return await sendFile(conn, data, chunked, debug);

@@ -9,7 +9,7 @@
  * @module
  */
 
-import defer * as nodeCrypto from "node:crypto";
+import { X509Certificate } from "node:crypto";
 import { latin1Decode } from "../../_util/latin1.ts";
 import { asPythonOSError } from "../../_util/os_error.ts";
 import { type MixedArgs, pyArgs } from "../../_util/py_args.ts";
@@ -322,7 +322,7 @@ const ANY_CERTIFICATE_BLOCK =
 function allCertificatesParse(text: string): boolean {
   for (const [block] of text.matchAll(ANY_CERTIFICATE_BLOCK)) {
     try {
-      new nodeCrypto.X509Certificate(block);
+      new X509Certificate(block);
     } catch {
       return false;
     }
