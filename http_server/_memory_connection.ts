@@ -9,6 +9,9 @@
  */
 import type { StreamConnection } from "../socketserver/_socket_io.ts";
 
+/** The most bytes one `write` of a memory connection takes. */
+export const WRITE_PIECE = 64 * 1024;
+
 /** Where a memory connection's output goes. */
 export interface ByteSink {
   /**
@@ -54,17 +57,23 @@ export class MemoryConnection implements StreamConnection {
   }
 
   /**
-   * Hands a copy of `p` to the sink; fails once the writing side has
-   * ended. A copy, as a socket's write copies into the kernel: the writer
-   * reuses its buffers once a write resolves, and the sink may still hold
-   * what it took (a response body's queue does).
+   * Hands a copy of the first {@linkcode WRITE_PIECE} bytes of `p` (all of
+   * it if shorter) to the sink and resolves with their count, as a
+   * socket's write takes what fits in its buffer (`wfile` sends the rest
+   * in further writes); fails once the writing side has ended. A copy, as
+   * a socket's write copies into the kernel: the writer reuses its buffers
+   * once a write resolves, and the sink may still hold what it took (a
+   * response body's queue does). A piece at a time, so that what a sink
+   * holds for a client that reads slowly, or has gone, is one piece, not
+   * a copy of the writer's whole 256 KiB chunk.
    */
   async write(p: Uint8Array): Promise<number> {
     if (this.#writeEnded) {
       throw new Deno.errors.BrokenPipe("the connection was closed");
     }
-    await this.#sink.write(p.slice());
-    return p.length;
+    const count = Math.min(p.length, WRITE_PIECE);
+    await this.#sink.write(p.slice(0, count));
+    return count;
   }
 
   /** Ends the output (Python's `shutdown(SHUT_WR)`). */
