@@ -160,7 +160,13 @@ export class ResponseAssembler implements ByteSink {
     this.#feedBody(bytes);
     const controller = this.#controller;
     if (controller !== null && (controller.desiredSize ?? 1) <= 0) {
-      return new Promise((resolve) => this.#wakers.push(resolve));
+      // A client that goes away meanwhile fails the write at once, as a
+      // socket's blocked send fails on a reset: the handler stops without
+      // reading its next chunk first.
+      return new Promise<void>((resolve) => this.#wakers.push(resolve))
+        .then(() => {
+          if (this.#cancelled) throw new ClientGone();
+        });
     }
   }
 

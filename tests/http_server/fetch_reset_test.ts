@@ -4,14 +4,20 @@
  * streams as fast as it can send frames (CVE-2023-44487, "Rapid Reset"),
  * or leave a hundred of them unread on one connection.
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { createFetchHandler } from "../../http_server/mod.ts";
 import { OpenFile } from "../../http_server/_file_source.ts";
 import {
   MemoryConnection,
   WRITE_PIECE,
 } from "../../http_server/_memory_connection.ts";
+import {
+  ClientGone,
+  ResponseAssembler,
+} from "../../http_server/_wire_response.ts";
 import { Logged } from "./_harness.ts";
+
+const encoder = new TextEncoder();
 
 /** Waits (10 ms at a time, 5 s at most) until `done()` holds. */
 async function until(done: () => boolean): Promise<void> {
@@ -33,6 +39,18 @@ Deno.test("memory connection: a write takes one piece of 64 KiB at most, copied,
   big.fill(2); // the writer reuses its buffer
   deepEqual(taken.map((piece) => piece.length), [WRITE_PIECE, 10]);
   ok(taken.every((piece) => piece.every((byte) => byte === 1)));
+});
+
+Deno.test("fetch adapter: a write waiting for the client fails at once when the client goes away, not at the next write", async () => {
+  const output = new ResponseAssembler(false);
+  await output.write(
+    encoder.encode("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n"),
+  );
+  await output.response;
+  const waiting = output.write(new Uint8Array(WRITE_PIECE));
+  ok(waiting instanceof Promise, "a full queue makes the write wait");
+  output.abort();
+  await rejects(waiting, ClientGone);
 });
 
 Deno.test("fetch adapter: streams reset once their first bytes arrive cost one file read each, and their handlers stop (HTTP/2 Rapid Reset)", async () => {
