@@ -5,8 +5,8 @@
  * @module
  */
 
-import { isToken } from "../_util/http_token.ts";
-import { trimOws } from "../_util/ows.ts";
+import { isToken, OWS } from "../_util/http_token.ts";
+import { pyStrip } from "../_util/py_str.ts";
 
 // RFC 9110 §5.5: no control character but the tab (clients refuse
 // responses that carry one), nothing beyond Latin-1.
@@ -72,7 +72,7 @@ export function parseExtraHeader(text: string): [string, string | null] {
     throw new TypeError(`${JSON.stringify(text)} is not "Name: Value"`);
   }
   const name = text.slice(0, colon).trim();
-  const value = trimOws(text.slice(colon + 1));
+  const value = pyStrip(text.slice(colon + 1), OWS);
   checkExtraHeader(name, value || null);
   return [name, value || null];
 }

@@ -8,7 +8,8 @@
  * @module
  */
 import { pyRepr } from "../_util/py_repr.ts";
-import { trimOws } from "../_util/ows.ts";
+import { pyStrip } from "../_util/py_str.ts";
+import { OWS } from "../_util/http_token.ts";
 
 /** How the body of a request is delimited. */
 export type BodyFraming =
@@ -45,7 +46,7 @@ export function requestFraming(found: FramingHeaders): BodyFraming {
       return invalid("both Content-Length and Transfer-Encoding");
     }
     const codings = transferEncoding.join(",").split(",")
-      .map((coding) => trimOws(coding).toLowerCase())
+      .map((coding) => pyStrip(coding, OWS).toLowerCase())
       .filter((coding) => coding !== "");
     const chunked = codings.filter((coding) => coding === "chunked").length;
     if (codings[codings.length - 1] !== "chunked" || chunked !== 1) {
@@ -56,7 +57,7 @@ export function requestFraming(found: FramingHeaders): BodyFraming {
   if (contentLength.length === 0) return NONE;
   let length = -1;
   for (const raw of contentLength) {
-    const text = trimOws(raw);
+    const text = pyStrip(raw, OWS);
     const value = Number(text);
     if (!DECIMAL.test(text) || !Number.isSafeInteger(value)) {
       return invalid(`invalid Content-Length (${pyRepr(raw)})`);

@@ -8,7 +8,8 @@
  * @module
  */
 import { latin1Decode } from "../_util/latin1.ts";
-import { trimOws } from "../_util/ows.ts";
+import { pyStrip } from "../_util/py_str.ts";
+import { OWS } from "../_util/http_token.ts";
 import { ChunkedDecoder } from "./_chunked.ts";
 import type { ByteSink } from "./_memory_connection.ts";
 
@@ -72,14 +73,14 @@ export function parseResponseHead(text: string): ResponseHead | null {
     if (line === "") continue;
     const previous = headers[headers.length - 1];
     if ((line[0] === " " || line[0] === "\t") && previous) {
-      previous[1] += " " + trimOws(line);
+      previous[1] += " " + pyStrip(line, OWS);
       continue;
     }
     const colon = line.indexOf(":");
     if (colon <= 0) return null;
     headers.push([
       line.slice(0, colon),
-      trimOws(line.slice(colon + 1)),
+      pyStrip(line.slice(colon + 1), OWS),
     ]);
   }
   return { status: Number(status[1]), reason: status[2] ?? "", headers };

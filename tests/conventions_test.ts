@@ -139,8 +139,6 @@ const NOT_PORTED: Record<string, string> = {
   "_util/py_args.ts": "our convention for Python's optional arguments",
   "_util/write_all.ts": "a Deno I/O helper, no CPython counterpart",
   "_util/http_token.ts": "RFC 9110 tokens, checked where Python checks none",
-  "_util/ows.ts":
-    "RFC 9110 blanks around header values, trimmed where Python reads no framing",
   "_util/class_attributes.ts":
     "our convention for Python's class attributes on TypeScript classes",
   "http_server/_range.ts": "RFC 9110 ranges: CPython 3.13's server has none",
