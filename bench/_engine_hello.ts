@@ -10,10 +10,14 @@
  *   (Deno adds `date` and `content-length` to both): Deno takes a slower
  *   path for a response with more than a Content-Type, so this is the
  *   like-for-like ceiling.
+ * - `floor`: a loop on `Deno.listen` that parses nothing: for each request
+ *   head that ends in what it reads, it writes one response prepared at
+ *   start-up. No engine on Deno's sockets can cost less a request, so it
+ *   shows how far from Deno's own floor the other rows are.
  *
- * Both print Python's startup line, so the benchmark starts them alike.
+ * All print Python's startup line, so the benchmark starts them alike.
  *
- *     deno run -A bench/_engine_hello.ts ours|bare|bare-headers [port]
+ *     deno run -A bench/_engine_hello.ts ours|bare|bare-headers|floor [port]
  *
  * @module
  */
@@ -29,6 +33,53 @@ function announce(host: string, port: number): void {
   console.log(
     `Serving HTTP on ${host} port ${port} (http://${host}:${port}/) ...`,
   );
+}
+
+const HEAD_END = new TextEncoder().encode("\r\n\r\n");
+
+/** How many request heads end in `bytes`, carrying a partial end over. */
+function headEnds(bytes: Uint8Array, matched: { n: number }): number {
+  let ends = 0;
+  for (const byte of bytes) {
+    if (byte === HEAD_END[matched.n]) matched.n++;
+    else matched.n = byte === HEAD_END[0] ? 1 : 0;
+    if (matched.n === HEAD_END.length) {
+      ends++;
+      matched.n = 0;
+    }
+  }
+  return ends;
+}
+
+async function answerPrepared(conn: Deno.Conn, response: Uint8Array) {
+  const buffer = new Uint8Array(64 * 1024);
+  const matched = { n: 0 };
+  try {
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      const ends = headEnds(buffer.subarray(0, n), matched);
+      for (let i = 0; i < ends; i++) await conn.write(response);
+    }
+  } catch {
+    // The client went away mid-write: nothing to answer.
+  }
+  conn.close();
+}
+
+async function serveFloor(port: number): Promise<void> {
+  const head = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n` +
+    `Content-Length: ${BODY.length}\r\n\r\n`;
+  const response = new Uint8Array([
+    ...new TextEncoder().encode(head),
+    ...BODY,
+  ]);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  announce("127.0.0.1", (listener.addr as Deno.NetAddr).port);
+  for await (const conn of listener) {
+    conn.setNoDelay(true);
+    answerPrepared(conn, response);
+  }
 }
 
 if (import.meta.main) {
@@ -51,8 +102,12 @@ if (import.meta.main) {
       () => new Response(BODY, { headers }),
     );
     announce(server.addr.hostname, server.addr.port);
+  } else if (kind === "floor") {
+    await serveFloor(port);
   } else {
-    console.error("usage: _engine_hello.ts ours|bare|bare-headers [port]");
+    console.error(
+      "usage: _engine_hello.ts ours|bare|bare-headers|floor [port]",
+    );
     Deno.exit(2);
   }
 }

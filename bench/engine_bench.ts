@@ -4,8 +4,10 @@
  * answering the same body, and CPython 3.13's `http.server` running the
  * same handler (and, like for like, a bare `Deno.serve` that also sends the
  * `Server` header ours sends), measured in one run with `wrk` (servers
- * pinned to core 0,
- * wrk to core 1, 32 keep-alive connections), best of alternating rounds.
+ * pinned to core 0, wrk to core 1, 32 keep-alive connections), best of
+ * alternating rounds. A floor row, a `Deno.listen` loop that writes a
+ * prepared response for each request head and parses nothing, shows the
+ * least any engine on Deno's sockets could cost.
  * Beside requests per second it prints the server's CPU time per request,
  * which other load on a shared machine disturbs much less. `wrk` sends a
  * three-line head; two more rows send the dozen header lines a browser
@@ -27,7 +29,7 @@ import { cpuSeconds } from "./_proc.ts";
 import { pythonHelloScript } from "./_python_hello.ts";
 import { canPin, ensureWrk, runWrk } from "./_server_wrk.ts";
 
-type Kind = "ours" | "bare" | "bare-headers" | "python";
+type Kind = "ours" | "bare" | "bare-headers" | "floor" | "python";
 
 /** A row of the table: a server and the head `wrk` sends it. */
 interface Row {
@@ -105,12 +107,13 @@ async function main(args: string[]): Promise<number> {
   }
   const pin = await canPin();
   const prefix = pin ? ["taskset", "-c", "0"] : [];
-  const kinds: Kind[] = ["ours", "bare", "bare-headers"];
+  const kinds: Kind[] = ["ours", "bare", "bare-headers", "floor"];
   if (havePython313()) kinds.push("python");
   const labels: Record<Kind, string> = {
     ours: "ours: do_GET on ThreadingHTTPServer",
     bare: "bare Deno.serve (Content-Type only)",
     "bare-headers": "bare Deno.serve sending our Server header too",
+    floor: "floor: a Deno.listen loop writing prepared bytes, parsing nothing",
     python: "CPython 3.13: do_GET on ThreadingHTTPServer",
   };
   const rows: Row[] = kinds.map((kind) => ({ kind, label: labels[kind] }));
@@ -190,6 +193,16 @@ async function main(args: string[]): Promise<number> {
         : "not pinned (no taskset or one core)"
     }. CPU/req: the server process's user+system time over the requests served.`,
   );
+  const floor = figures.get(rows.find((r) => r.kind === "floor")!);
+  if (ours && bare && floor) {
+    console.log(
+      `floor: the loop that parses nothing reaches ${
+        fmt(bare.cpuUs / floor.cpuUs, 2)
+      }x bare by CPU per request, the most an engine on Deno.listen could; ours costs ${
+        fmt(ours.cpuUs / floor.cpuUs, 2)
+      }x the floor's CPU per request.`,
+    );
+  }
   console.log(
     `goal: ours >= ${GOAL}x bare Deno.serve: ${fmt(byRps, 2)}x by req/s, ${
       fmt(byCpu, 2)

@@ -25,6 +25,8 @@ Deno.test({
       text,
       /\| ours: do_GET on ThreadingHTTPServer, a browser's head \| [\d,]+ \|/,
     );
+    match(text, /\| floor: a Deno\.listen loop writing prepared bytes/);
+    match(text, /floor: the loop that parses nothing reaches [\d.]+x bare/);
     match(text, /goal: ours >= 1\.5x bare Deno\.serve: /);
   },
 });
