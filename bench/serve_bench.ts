@@ -474,7 +474,12 @@ function goal(
 ): [string, boolean] {
   const met = value !== null &&
     (lowerIsBetter ? value < target : value >= target);
-  const shown = value === null ? "n/a" : value.toFixed(2);
+  // Rounded down, so that the figure shown is on the same side of a
+  // two-decimal target as the value: 0.8996 against ">= 0.9" prints as
+  // 0.89, not as a 0.90 that is "NOT met".
+  const shown = value === null
+    ? "n/a"
+    : (Math.floor(value * 100 + 1e-9) / 100).toFixed(2);
   return [
     `${what}: ${shown} (goal ${lowerIsBetter ? "<" : ">="} ${target}) ${
       met ? "met" : "NOT met"
