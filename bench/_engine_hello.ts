@@ -51,20 +51,30 @@ function headEnds(bytes: Uint8Array, matched: { n: number }): number {
   return ends;
 }
 
-async function answerPrepared(conn: Deno.Conn, response: Uint8Array) {
+/**
+ * Answers each request head read from `conn` with `response`. Callbacks
+ * rather than an async loop: a promise chain of `then`s costs Deno a little
+ * less a request, and the floor must be the cheapest way.
+ */
+function answerPrepared(conn: Deno.Conn, response: Uint8Array): void {
   const buffer = new Uint8Array(64 * 1024);
   const matched = { n: 0 };
-  try {
-    for (;;) {
-      const n = await conn.read(buffer);
-      if (n === null) break;
-      const ends = headEnds(buffer.subarray(0, n), matched);
-      for (let i = 0; i < ends; i++) await conn.write(response);
+  // The client went away (a failed read or write): nothing to answer.
+  const close = () => {
+    try {
+      conn.close();
+    } catch {
+      // Closed already.
     }
-  } catch {
-    // The client went away mid-write: nothing to answer.
-  }
-  conn.close();
+  };
+  const read = () => conn.read(buffer).then(answer, close);
+  const write = (left: number): unknown =>
+    left === 0
+      ? read()
+      : conn.write(response).then(() => write(left - 1), close);
+  const answer = (n: number | null) =>
+    n === null ? close() : write(headEnds(buffer.subarray(0, n), matched));
+  read();
 }
 
 async function serveFloor(port: number): Promise<void> {
