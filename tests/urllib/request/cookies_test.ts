@@ -633,7 +633,11 @@ function sampleJar(path: string | null = null): MozillaCookieJar {
 Deno.test("MozillaCookieJar: save and load round trip, session cookies on request", async () => {
   const path = await Deno.makeTempFile();
   try {
-    await sampleJar(path).save();
+    // One jar for the file and the expected cookies: Max-Age counts from
+    // the time the cookie is taken in, so a second jar made a second later
+    // would expire a second later.
+    const saved = sampleJar(path);
+    await saved.save();
     const text = await Deno.readTextFile(path);
     ok(text.startsWith("# Netscape HTTP Cookie File\n"));
     ok(
@@ -651,7 +655,7 @@ Deno.test("MozillaCookieJar: save and load round trip, session cookies on reques
     ) => [c.name, c.value, c.domain, c.path, c.secure, c.expires, httpOnly(c)];
     deepEqual(
       [...loaded].map(fields),
-      [...sampleJar()].filter((c) => !c.discard).map(fields),
+      [...saved].filter((c) => !c.discard).map(fields),
     );
     deepEqual([...loaded].map((c) => c.name), ["persist", "http", "dom"]);
     // Loaded cookies report the flag as Python's loader spells it.
@@ -733,7 +737,8 @@ Deno.test({
   try {
     const ours = `${dir}/ours.txt`;
     const theirs = `${dir}/theirs.txt`;
-    await sampleJar(ours).save();
+    const saved = sampleJar(ours); // One jar: see the round trip above.
+    await saved.save();
     const script = `
 import http.cookiejar, json, sys
 ours, theirs = sys.argv[1], sys.argv[2]
@@ -749,7 +754,7 @@ out.save()
 print(json.dumps(seen))
 `;
     const python = await pythonJson(script, { args: [ours, theirs] });
-    const mine = [...sampleJar()].filter((c) => !c.discard).map((c) => [
+    const mine = [...saved].filter((c) => !c.discard).map((c) => [
       c.name,
       c.value,
       c.domain,
