@@ -28,9 +28,10 @@
  * and `--workers 2` against one worker, in
  * requests per server CPU-second on the 1 KiB file (both pinned to one
  * core: a 2-core machine has no free core for a second worker), after 10
- * s of load on each to warm both up. Best of alternating rounds. Files are made, then left a moment so that
- * their change time is more than a second old, as files served in earnest
- * are (a file changed in the last second is read from disk each time).
+ * s of load on each to warm both up. Best of alternating rounds. Files are
+ * made, then left a moment so that their change time is more than a second
+ * old, as files served in earnest are (a file changed in the last second is
+ * read from disk each time).
  *
  * @module
  */
