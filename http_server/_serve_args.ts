@@ -290,7 +290,9 @@ export function parseCommandLine(args: string[]): ServeOptions | "help" {
   }
   const port = Number(portText);
   if (port > 65535) {
-    throw new UsageError(`argument port: ${port} is not a port (0-65535)`);
+    throw new UsageError(
+      `argument port: ${portText} is not a port (0-65535)`,
+    );
   }
   const protocol = values.protocol ?? "HTTP/1.0";
   if (protocol !== "HTTP/1.0" && protocol !== "HTTP/1.1") {

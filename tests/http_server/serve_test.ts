@@ -281,7 +281,12 @@ Deno.test("serve: bad command lines exit 2 with one clear error", async () => {
         /serve: error: argument -d\/--directory: expected one argument$/m,
       ],
       [["notaport"], /invalid int value: 'notaport'/],
-      [["70000"], /not a port/],
+      [["70000"], /argument port: 70000 is not a port \(0-65535\)$/m],
+      // The port as written, not as a double rounds it.
+      [
+        ["99999999999999999999"],
+        /argument port: 99999999999999999999 is not a port/,
+      ],
       [["-p", "HTTP/2"], /not HTTP\/1\.0 or HTTP\/1\.1/],
       [["--cgi"], /--cgi is not supported/],
       [["--tls-key", "k.pem"], /need --tls-cert/],
