@@ -387,8 +387,9 @@ function say(line: string): void {
  * Asks now, while someone is at the console, for the permissions serving
  * will use, and refuses to start without them: a prompt on the first
  * request would stop the whole server until answered, and without a
- * console the request would fail. A link may lead anywhere, so following
- * links needs read access everywhere.
+ * console the request would fail. The files named on the command line are
+ * asked for the same way, naming their flag. A link may lead anywhere, so
+ * following links needs read access everywhere.
  */
 function checkPermissions(options: ServeOptions): void {
   const need = (
@@ -412,6 +413,21 @@ function checkPermissions(options: ServeOptions): void {
       `--upload needs permission to write in ${
         pyRepr(folder)
       }: run with -A (or --allow-write=${folder})`,
+    );
+  }
+  const namedFiles: [string, string | null][] = [
+    ["--tls-cert", options.tlsCert],
+    ["--tls-key", options.tlsKey],
+    ["--tls-password-file", options.tlsPasswordFile],
+    ["--auth-file", options.hosting?.authFile ?? null],
+  ];
+  for (const [flag, path] of namedFiles) {
+    if (path === null) continue;
+    need(
+      { name: "read", path },
+      `${flag} needs permission to read ${
+        pyRepr(path)
+      }: run with -A (or --allow-read=${path})`,
     );
   }
   if (options.followSymlinks) {

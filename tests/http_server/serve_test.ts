@@ -705,6 +705,33 @@ Deno.test({
           [],
           /^Error: Deno needs permission to read '.*': run with -A \(or --allow-read=/,
         ],
+        // Files named on the command line, outside the folder: asked for
+        // like the folder, the flag named (not a usage error, nor Deno's
+        // own wording once the file is opened).
+        ...(["--auth-file", "--tls-cert"].map((flag) =>
+          [
+            ["--allow-net", `--allow-read=${site}`],
+            [flag, `${site}_elsewhere/file`],
+            new RegExp(
+              `^Error: ${flag} needs permission to read '${site}_elsewhere/file': run with -A \\(or --allow-read=${site}_elsewhere/file\\)\n$`,
+            ),
+          ] as [string[], string[], RegExp]
+        )),
+        [
+          ["--allow-net", `--allow-read=${site}`],
+          ["--tls-cert", `${site}/c.pem`, "--tls-key", `${site}_elsewhere/k`],
+          /^Error: --tls-key needs permission to read '.*_elsewhere\/k'/,
+        ],
+        [
+          ["--allow-net", `--allow-read=${site}`],
+          [
+            "--tls-cert",
+            `${site}/c.pem`,
+            "--tls-password-file",
+            `${site}_elsewhere/pw`,
+          ],
+          /^Error: --tls-password-file needs permission to read '.*_elsewhere\/pw'/,
+        ],
         // Where --workers runs (Linux): asked for like the others, not
         // Deno's own wording once the first worker fails to start.
         ...(Deno.build.os === "linux"
