@@ -824,3 +824,43 @@ Deno.test("SimpleHTTPRequestHandler(*args, directory=None) refuses an unknown ke
       /HostingHTTPRequestHandler\(\) got an unexpected keyword argument 'cros'/,
   });
 });
+
+Deno.test({
+  name:
+    "SimpleHTTPRequestHandler: a file whose stat never matches what is read (a /proc file: size 0, text inside) is 500 File changed while being read (Python announces it empty and sends it anyway), and serving goes on",
+  // Linux's /proc: a regular file to stat, whose size says nothing.
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "pyport_proc_" });
+    try {
+      await Deno.symlink("/proc/version", `${dir}/version`);
+      await Deno.writeTextFile(`${dir}/plain.txt`, "plain\n");
+      const errors: string[] = [];
+      class Logged extends Quiet {
+        override log_error(format: string, ...args: unknown[]): void {
+          errors.push(`${format} ${args.join(" ")}`);
+        }
+      }
+      for (const cache of [false, true]) {
+        errors.length = 0;
+        const Handler = Logged.partial({
+          directory: dir,
+          cache,
+          follow_symlinks: true,
+        });
+        await withHTTPServer(Handler, async (base) => {
+          const res = await fetch(`${base}/version`);
+          equal(res.status, 500, `cache=${cache}`);
+          match(await res.text(), /File changed while being read/);
+          const plain = await fetch(`${base}/plain.txt`);
+          equal(await plain.text(), "plain\n");
+        });
+        deepEqual(errors, [
+          "code %d, message %s 500 File changed while being read",
+        ]);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
