@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { isSecretFile, secretFilesOf } from "./_secret_files.ts";
 import type { HTTPMessage } from "../_util/http_message.ts";
 import { ENCODING_SUFFIX } from "./_compress.ts";
 import { isHiddenPath, pathOnly, relativeTo } from "./_hosting_paths.ts";
@@ -45,6 +46,8 @@ export interface UploadRequest {
   readonly precompressed: boolean;
   readonly max_upload: number;
   readonly upload_hosts: readonly string[];
+  /** Files no upload replaces (`SimpleHTTPRequestHandler`'s option). */
+  readonly secret_files: readonly string[];
 }
 
 /** What storing one file did. */
@@ -184,7 +187,8 @@ export async function checkUploadFolder(
 }
 
 /**
- * Why an upload to `target` may not go ahead, or `null`: with `overwrite`,
+ * Why an upload to `target` may not go ahead, or `null`: one of the
+ * `secret_files` (or a link to one); with `overwrite`,
  * a folder there; else the file exists; or, with `precompressed`, it would
  * change what an existing file serves (`x.gz` beside `x`: browsers would
  * get the upload in place of `x`), or an existing `x.gz` or `x.br` would
@@ -194,6 +198,12 @@ export function uploadConflict(
   request: UploadRequest,
   target: string,
 ): string | null {
+  if (
+    request.secret_files.length > 0 &&
+    isSecretFile(secretFilesOf(request.secret_files), target)
+  ) {
+    return "may not be replaced";
+  }
   // With overwrite, only a folder stands in the way: nothing replaces one.
   if (request.overwrite) {
     return lstatOrNull(target)?.isDirectory ? "already exists" : null;

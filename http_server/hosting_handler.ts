@@ -303,6 +303,7 @@ const OPTION_NAMES: Record<keyof HostingHTTPRequestHandlerOptions, true> = {
   directory: true,
   follow_symlinks: true,
   cache: true,
+  secret_files: true,
   cors: true,
   extra_headers: true,
   spa: true,

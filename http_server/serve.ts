@@ -277,6 +277,13 @@ function startServer(
     directory: options.directory,
     follow_symlinks: options.followSymlinks,
     cache: options.cache ? new FileCache() : null,
+    // The files it reads its secrets from, never served nor uploaded over.
+    secret_files: [
+      options.tlsCert,
+      options.tlsKey,
+      options.tlsPasswordFile,
+      options.hosting?.authFile ?? null,
+    ].filter((path) => path !== null),
   };
   const Base: typeof SimpleHTTPRequestHandler = hosting
     ? HostingHTTPRequestHandler.partial({ ...hosting.options, ...bound })
@@ -288,6 +295,7 @@ function startServer(
     override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
     override stall_timeout = STALL_TIMEOUT;
   };
+
   const listen = (host: string): Listening => {
     if (tls && options.http2) {
       return listenHttp2(host, options.port, tls, Handler);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isSecretFile, secretFilesOf } from "./_secret_files.ts";
 import { isUtf8 } from "node:buffer";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { checkOptionNames, registerOptionNames } from "./_handler_args.ts";
@@ -111,6 +112,13 @@ export interface SimpleHTTPRequestHandlerOptions {
    * (default `null`: read from disk on every request, as Python).
    */
   cache?: FileCache | boolean | null;
+  /**
+   * Files never served (404) nor, by `HostingHTTPRequestHandler`'s
+   * uploads, replaced, whether named by their path or reached through a
+   * link (default none; Python serves whatever the folder holds). `serve`
+   * puts its TLS key, certificate, key password and `--auth-file` here.
+   */
+  secret_files?: readonly string[];
 }
 
 /**
@@ -130,6 +138,7 @@ const OPTION_NAMES: Record<keyof SimpleHTTPRequestHandlerOptions, true> = {
   directory: true,
   follow_symlinks: true,
   cache: true,
+  secret_files: true,
 };
 
 /** A path that a link leads out of the folder. */
@@ -409,6 +418,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   follow_symlinks: boolean;
   /** The in-memory cache of files and listings, or `null` for none. */
   cache: FileCache | null;
+  /** Files never served nor replaced by an upload (see the option). */
+  secret_files: readonly string[];
   #listed: Listed | null = null;
   /** What the last `send_head` knew of the file it answered for. */
   #answeredFile: FileState | undefined = undefined;
@@ -435,6 +446,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     this.follow_symlinks = options.follow_symlinks ?? false;
     const cache = options.cache ?? null;
     this.cache = cache === true ? sharedCache() : cache || null;
+    this.secret_files = options.secret_files ?? [];
   }
 
   /**
@@ -629,6 +641,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         return null;
       }
       [path, info, real] = index;
+    }
+    if (
+      this.secret_files.length > 0 &&
+      isSecretFile(secretFilesOf(this.secret_files), path, info)
+    ) {
+      this.send_error(404, "File not found");
+      return null;
     }
     const ctype = this.guess_type(path);
     // Only regular files are opened: opening a FIFO or device could block.

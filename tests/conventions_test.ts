@@ -188,6 +188,8 @@ const NOT_PORTED: Record<string, string> = {
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/_self_signed.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
+  "http_server/_secret_files.ts":
+    "serve keeping its key and password files unserved: Python serves them",
   "http_server/_upload.ts":
     "serve's hosting features (issue 11): no CPython counterpart",
   "http_server/workers.ts":

@@ -31,6 +31,7 @@ function request(
     precompressed: false,
     max_upload: 100,
     upload_hosts: [],
+    secret_files: [],
     ...more,
   };
 }

@@ -1,0 +1,73 @@
+/**
+ * Files a server keeps from its clients (`SimpleHTTPRequestHandler`'s
+ * `secret_files`): `serve` names there the files it reads its secrets
+ * from — the TLS key, the certificate file (which may hold the key too),
+ * the key's password and the users of `--auth-file`. People run
+ * `serve --tls-cert cert.pem --tls-key key.pem` in the folder they serve;
+ * Python's `http.server` (3.14, whose flags these are) then hands the
+ * private key to anyone who asks for `/key.pem`.
+ *
+ * A file is known by its path and by its identity (device and inode, links
+ * followed), so a symbolic or hard link to it is refused too, and a file
+ * put in its place later (a renewed key moved over the old one) is still
+ * refused by its path.
+ *
+ * @module
+ */
+import { isAbsolute, resolve } from "node:path";
+
+/** The files to keep, as {@linkcode secretFilesOf} makes them. */
+export interface SecretFiles {
+  /** Their absolute paths. */
+  readonly paths: ReadonlySet<string>;
+  /** Their `device:inode` identities, where the system gives them. */
+  readonly ids: ReadonlySet<string>;
+}
+
+/** `info`'s `device:inode`, or `null` where the system gives none. */
+function identityOf(info: Deno.FileInfo): string | null {
+  return info.ino === null ? null : `${info.dev}:${info.ino}`;
+}
+
+/** `path`'s identity (links followed); `null` when it has none. */
+function identity(path: string): string | null {
+  try {
+    return identityOf(Deno.statSync(path));
+  } catch {
+    return null; // Missing or unreadable: nothing to compare.
+  }
+}
+
+/** Each list's files, made once: handlers are made per connection. */
+const made = new WeakMap<readonly string[], SecretFiles>();
+
+/**
+ * The files of `paths` (relative ones read from the current folder), their
+ * identities taken on first use of that list.
+ */
+export function secretFilesOf(paths: readonly string[]): SecretFiles {
+  let secrets = made.get(paths);
+  if (secrets === undefined) {
+    const absolute = paths.map((path) => resolve(path));
+    const ids = absolute.map(identity).filter((id) => id !== null);
+    secrets = { paths: new Set(absolute), ids: new Set(ids) };
+    made.set(paths, secrets);
+  }
+  return secrets;
+}
+
+/**
+ * Whether `path` (absolute, as `translate_path` gives it) is one of
+ * `secrets` or a link to one; `info`, its metadata with links followed
+ * when the caller has it, spares a `stat`.
+ */
+export function isSecretFile(
+  secrets: SecretFiles,
+  path: string,
+  info?: Deno.FileInfo | null,
+): boolean {
+  if (secrets.paths.has(isAbsolute(path) ? path : resolve(path))) return true;
+  if (secrets.ids.size === 0) return false;
+  const id = info ? identityOf(info) : identity(path);
+  return id !== null && secrets.ids.has(id);
+}
