@@ -57,9 +57,9 @@ export function secretFilesOf(paths: readonly string[]): SecretFiles {
 }
 
 /**
- * Whether `path` (absolute, as `translate_path` gives it) is one of
- * `secrets` or a link to one; `info`, its metadata with links followed
- * when the caller has it, spares a `stat`.
+ * Whether `path` (as `translate_path` gives it) is one of `secrets` or a
+ * link to one; `info`, its metadata with links followed when the caller
+ * has it, spares a `stat`.
  */
 export function isSecretFile(
   secrets: SecretFiles,
@@ -70,4 +70,16 @@ export function isSecretFile(
   if (secrets.ids.size === 0) return false;
   const id = info ? identityOf(info) : identity(path);
   return id !== null && secrets.ids.has(id);
+}
+
+/**
+ * {@linkcode isSecretFile} for a handler's `secret_files` list: at no cost
+ * when it is empty, as it is unless given.
+ */
+export function isAmong(
+  list: readonly string[],
+  path: string,
+  info?: Deno.FileInfo | null,
+): boolean {
+  return list.length > 0 && isSecretFile(secretFilesOf(list), path, info);
 }

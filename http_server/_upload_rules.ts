@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { isSecretFile, secretFilesOf } from "./_secret_files.ts";
+import { isAmong } from "./_secret_files.ts";
 import type { HTTPMessage } from "../_util/http_message.ts";
 import { ENCODING_SUFFIX } from "./_compress.ts";
 import { isHiddenPath, pathOnly, relativeTo } from "./_hosting_paths.ts";
@@ -198,12 +198,7 @@ export function uploadConflict(
   request: UploadRequest,
   target: string,
 ): string | null {
-  if (
-    request.secret_files.length > 0 &&
-    isSecretFile(secretFilesOf(request.secret_files), target)
-  ) {
-    return "may not be replaced";
-  }
+  if (isAmong(request.secret_files, target)) return "may not be replaced";
   // With overwrite, only a folder stands in the way: nothing replaces one.
   if (request.overwrite) {
     return lstatOrNull(target)?.isDirectory ? "already exists" : null;

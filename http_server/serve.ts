@@ -295,7 +295,6 @@ function startServer(
     override keep_alive_timeout = KEEP_ALIVE_TIMEOUT;
     override stall_timeout = STALL_TIMEOUT;
   };
-
   const listen = (host: string): Listening => {
     if (tls && options.http2) {
       return listenHttp2(host, options.port, tls, Handler);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isSecretFile, secretFilesOf } from "./_secret_files.ts";
+import { isAmong } from "./_secret_files.ts";
 import { isUtf8 } from "node:buffer";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { checkOptionNames, registerOptionNames } from "./_handler_args.ts";
@@ -642,10 +642,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
       [path, info, real] = index;
     }
-    if (
-      this.secret_files.length > 0 &&
-      isSecretFile(secretFilesOf(this.secret_files), path, info)
-    ) {
+    if (isAmong(this.secret_files, path, info)) {
       this.send_error(404, "File not found");
       return null;
     }
