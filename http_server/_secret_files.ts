@@ -3,9 +3,10 @@
  * `secret_files`): `serve` names there the files it reads its secrets
  * from — the TLS key, the certificate file (which may hold the key too),
  * the key's password and the users of `--auth-file`. People run
- * `serve --tls-cert cert.pem --tls-key key.pem` in the folder they serve;
- * Python's `http.server` (3.14, whose flags these are) then hands the
- * private key to anyone who asks for `/key.pem`.
+ * `serve --tls-cert cert.pem --tls-key key.pem` in the folder they serve,
+ * where Python's `SimpleHTTPRequestHandler` hands every file to anyone who
+ * asks, `/key.pem` included (CPython 3.13 checked; 3.14's command line,
+ * whose TLS flags these are, serves with that handler).
  *
  * A file is known by its path and by its identity (device and inode, links
  * followed), so a symbolic or hard link to it is refused too, and a file

@@ -278,12 +278,7 @@ function startServer(
     follow_symlinks: options.followSymlinks,
     cache: options.cache ? new FileCache() : null,
     // The files it reads its secrets from, never served nor uploaded over.
-    secret_files: [
-      options.tlsCert,
-      options.tlsKey,
-      options.tlsPasswordFile,
-      options.hosting?.authFile ?? null,
-    ].filter((path) => path !== null),
+    secret_files: namedFiles(options).map(([, path]) => path),
   };
   const Base: typeof SimpleHTTPRequestHandler = hosting
     ? HostingHTTPRequestHandler.partial({ ...hosting.options, ...bound })
@@ -391,6 +386,20 @@ function say(line: string): void {
 }
 
 /**
+ * The files the command line names besides the folder (each with its
+ * flag): all read at startup, by every worker again, and all secrets.
+ */
+function namedFiles(options: ServeOptions): [flag: string, path: string][] {
+  const files: [string, string | null][] = [
+    ["--tls-cert", options.tlsCert],
+    ["--tls-key", options.tlsKey],
+    ["--tls-password-file", options.tlsPasswordFile],
+    ["--auth-file", options.hosting?.authFile ?? null],
+  ];
+  return files.filter((file): file is [string, string] => file[1] !== null);
+}
+
+/**
  * Asks now, while someone is at the console, for the permissions serving
  * will use, and refuses to start without them: a prompt on the first
  * request would stop the whole server until answered, and without a
@@ -422,14 +431,7 @@ function checkPermissions(options: ServeOptions): void {
       }: run with -A (or --allow-write=${folder})`,
     );
   }
-  const namedFiles: [string, string | null][] = [
-    ["--tls-cert", options.tlsCert],
-    ["--tls-key", options.tlsKey],
-    ["--tls-password-file", options.tlsPasswordFile],
-    ["--auth-file", options.hosting?.authFile ?? null],
-  ];
-  for (const [flag, path] of namedFiles) {
-    if (path === null) continue;
+  for (const [flag, path] of namedFiles(options)) {
     need(
       { name: "read", path },
       `${flag} needs permission to read ${
@@ -463,11 +465,8 @@ function folderGrants(options: ServeOptions): string[] {
   if (!everywhere("read")) {
     const paths = [
       options.directory,
-      options.tlsCert,
-      options.tlsKey,
-      options.tlsPasswordFile,
-      options.hosting?.authFile ?? null,
-    ].filter((path) => path !== null);
+      ...namedFiles(options).map(([, path]) => path),
+    ];
     grants.push(`--allow-read=${paths.join(",")}`);
   }
   if (options.hosting?.upload && !everywhere("write")) {
