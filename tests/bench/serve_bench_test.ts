@@ -21,6 +21,14 @@ Deno.test({
     match(text, /^\| req\/CPU-s \|/m);
     match(text, /^\| 64 MiB file, peak RSS MiB \| [\d.]+/m);
     match(text, /^--workers 2 vs one worker, .*: [\d,]+ vs [\d,]+/m);
+    match(
+      text,
+      /^files beyond the cache, taken in turns, .*: [\d,]+ vs [\d,]+ requests per server CPU-second \([\d.]+x\); [\d,]+ vs [\d,]+ req\/s/m,
+    );
+    match(
+      text,
+      /^goal files > cache at random, ours\/uncached per CPU-second: /m,
+    );
     match(text, /^goals: /m);
   },
 });
