@@ -11,11 +11,14 @@
  * A file is known by its path and by its identity (device and inode, links
  * followed), so a symbolic or hard link to it is refused too, and a file
  * put in its place later (a renewed key moved over the old one) is still
- * refused by its path.
+ * refused by its path. Listings leave them out by name (a link to one
+ * under another name is still listed, with a 404 behind it: knowing it
+ * would take a `stat` per entry).
  *
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
+import { joinName } from "./_translate.ts";
 
 /** The files to keep, as {@linkcode secretFilesOf} makes them. */
 export interface SecretFiles {
@@ -83,4 +86,19 @@ export function isAmong(
   info?: Deno.FileInfo | null,
 ): boolean {
   return list.length > 0 && isSecretFile(secretFilesOf(list), path, info);
+}
+
+const NONE = (_name: string) => false;
+
+/**
+ * Which entries a listing of folder `folder` leaves out: the files of a
+ * handler's `secret_files` list found there by name.
+ */
+export function secretNames(
+  list: readonly string[],
+  folder: string,
+): (name: string) => boolean {
+  if (list.length === 0) return NONE;
+  const { paths } = secretFilesOf(list);
+  return (name) => paths.has(resolve(joinName(folder, name)));
 }

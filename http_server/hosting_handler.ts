@@ -28,6 +28,7 @@ import { ChangedBodies } from "./_changed_bodies.ts";
 import { CORS_HEADERS, optionsHeaders } from "./_cors.ts";
 import { isHostPattern } from "./_upload_hosts.ts";
 import { readDetailedEntries, readEntries } from "./_directory_entries.ts";
+import { secretNames } from "./_secret_files.ts";
 import { etagMatches, ifNoneMatchOf, variantETag } from "./_etag.ts";
 import { parseHttpDateUtc, unmodifiedSince } from "./_dates.ts";
 import { checkExtraHeader } from "./_extra_headers.ts";
@@ -1109,7 +1110,8 @@ export class HostingHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * folder cannot be read.
    */
   async #listingBody(path: string, json: boolean): Promise<Uint8Array | null> {
-    const hidden = (name: string) => this.#isHiddenName(name);
+    const secret = secretNames(this.secret_files, path);
+    const hidden = (name: string) => this.#isHiddenName(name) || secret(name);
     const mayFollow = (link: string) =>
       this.follow_symlinks || this.#realPathInside(link) !== null;
     if (!json && this.listing === "python") {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isAmong } from "./_secret_files.ts";
+import { isAmong, secretNames } from "./_secret_files.ts";
 import { isUtf8 } from "node:buffer";
 import { classAttributes } from "../_util/class_attributes.ts";
 import { checkOptionNames, registerOptionNames } from "./_handler_args.ts";
@@ -1148,7 +1148,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let entries: readonly ListingEntry[];
     let checked: boolean;
     try {
-      const read = await this.readListedFolder(path, readEntries);
+      const secret = secretNames(this.secret_files, path);
+      const read = await this.readListedFolder(
+        path,
+        (folder, size) => readEntries(folder, size, secret),
+      );
       entries = sortEntries(read.value);
       checked = read.checked;
     } catch (error) {

@@ -39,7 +39,7 @@ Deno.test("secretFilesOf: a path, a link and a hard link to one are secret, a fi
   }
 });
 
-Deno.test("SimpleHTTPRequestHandler secret_files: 404 for the file, a link to it and an index page that is one, with and without the cache", async () => {
+Deno.test("SimpleHTTPRequestHandler secret_files: 404 for the file, a link to it and an index page that is one, and not listed, with and without the cache", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pyport_secret_handler_" });
   try {
     await Deno.writeTextFile(`${dir}/key.pem`, "PRIVATE KEY");
@@ -66,6 +66,11 @@ Deno.test("SimpleHTTPRequestHandler secret_files: 404 for the file, a link to it
         }
         const res = await fetch(`${base}/hello.txt`);
         equal(await res.text(), "Hello World\n");
+        // Left out of listings by name; a link under another name stays.
+        const listing = await (await fetch(`${base}/`)).text();
+        equal(listing.includes("key.pem"), false, `cache=${cache}`);
+        equal(listing.includes('href="hello.txt"'), true);
+        if (!WINDOWS) equal(listing.includes('href="alias.pem"'), true);
       });
     }
   } finally {
@@ -131,6 +136,22 @@ Deno.test({
         equal((await get(path, "HEAD"))[0], 404, `HEAD ${path}`);
       }
       equal((await get("/hello.txt"))[1], "Hello World\n");
+      // Nor listed, in the page or in the JSON listing.
+      for (const accept of ["text/html", "application/json"]) {
+        const res = await fetch(`https://127.0.0.1:${port}/`, {
+          client,
+          headers: {
+            Authorization: `Basic ${btoa("alice:pw")}`,
+            Accept: accept,
+          },
+          signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+        });
+        const listing = await res.text();
+        for (const name of ["key.pem", "cert.pem", "users.txt"]) {
+          equal(listing.includes(name), false, `${accept}: ${name}`);
+        }
+        equal(listing.includes("hello.txt"), true, accept);
+      }
       // Nor replaced by an upload, even with --overwrite: by PUT, by a form.
       const upload = async (path: string, body: BodyInit) => {
         const res = await fetch(`https://127.0.0.1:${port}${path}`, {
