@@ -50,11 +50,11 @@ export interface CachedFile extends Costed {
   /** Its entity tag (from the settled stamp). */
   readonly etag: string;
   /** Its content tag, once computed (see `_etag.ts`). */
-  contentTag?: string;
+  contentTag: string | undefined;
   /** Whether its bytes are UTF-8, once asked (for the `charset` it is sent with). */
-  utf8?: boolean;
+  utf8: boolean | undefined;
   /** Its whole response's head as last sent, kept as bytes (see `CachedHead`). */
-  head?: CachedHead;
+  head: CachedHead | undefined;
   /** How many responses are using the bytes now. */
   pins: number;
   /** Whether the entry has left the cache. */
@@ -258,6 +258,11 @@ export function storeFile(
     bytes,
     etag: stampTag(stamp),
     cost: entryCost(path, bytes.length),
+    // Every field from the start: one shape for all entries, each field
+    // inside the object (one added later would go to a separate array).
+    contentTag: undefined,
+    utf8: undefined,
+    head: undefined,
     pins: 0,
     gone: false,
   };
