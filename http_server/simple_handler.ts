@@ -115,8 +115,9 @@ export interface SimpleHTTPRequestHandlerOptions {
   /**
    * Files never served (404) nor, by `HostingHTTPRequestHandler`'s
    * uploads, replaced, whether named by their path or reached through a
-   * link (default none; Python serves whatever the folder holds). `serve`
-   * puts its TLS key, certificate, key password and `--auth-file` here.
+   * link, and left out of listings (default none; Python serves and lists
+   * whatever the folder holds). `serve` puts its TLS key, certificate, key
+   * password and `--auth-file` here.
    */
   secret_files?: readonly string[];
 }
@@ -418,7 +419,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   follow_symlinks: boolean;
   /** The in-memory cache of files and listings, or `null` for none. */
   cache: FileCache | null;
-  /** Files never served nor replaced by an upload (see the option). */
+  /** Files never served, listed nor replaced by an upload (see the option). */
   secret_files: readonly string[];
   #listed: Listed | null = null;
   /** What the last `send_head` knew of the file it answered for. */
