@@ -100,5 +100,7 @@ export function secretNames(
 ): (name: string) => boolean {
   if (list.length === 0) return NONE;
   const { paths } = secretFilesOf(list);
-  return (name) => paths.has(resolve(joinName(folder, name)));
+  // Resolved once: an entry's name holds no separator, nor is `.` or `..`.
+  const base = resolve(folder);
+  return (name) => paths.has(joinName(base, name));
 }
