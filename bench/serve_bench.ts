@@ -30,10 +30,9 @@
  * worker on the 1 KiB file (both pinned to one core: a 2-core machine has
  * no free core for a second worker), and ours against ours uncached on the
  * 16 KiB tree (the goal's figure for files beyond the cache). Best of
- * alternating rounds. Files are
- * made, then left a moment so that their change time is more than a second
- * old, as files served in earnest are (a file changed in the last second is
- * read from disk each time).
+ * alternating rounds. Files are made, then left a moment so that their
+ * change time is more than a second old, as files served in earnest are (a
+ * file changed in the last second is read from disk each time).
  *
  * @module
  */
@@ -424,44 +423,37 @@ interface Pair {
 }
 
 /**
- * Loads each of two servers for `settings.warmUp` seconds, then in turns
- * for `settings.pairRounds` rounds, and keeps each one's best round. Fresh
- * processes first: a server's JIT and V8's heap sizing take seconds to
- * settle (two workers, each given half the requests, twice as long:
- * rounds on cold workers measured warm-up, 0.70x against 0.86x warm).
+ * Starts two servers, loads each for `settings.warmUp` seconds, then in
+ * turns for `settings.pairRounds` rounds, keeps each one's best round and
+ * stops them. Fresh processes first: a server's JIT and V8's heap sizing
+ * take seconds to settle (two workers, each given half the requests, twice
+ * as long: rounds on cold workers measured warm-up, 0.70x against 0.86x
+ * warm).
  */
 async function measurePair(
-  servers: [Server, Server],
+  start: readonly [() => Promise<Server>, () => Promise<Server>],
   load: (server: Server, seconds: number) => Promise<WrkResult>,
   settings: Settings,
 ): Promise<Pair> {
   const pair: Pair = { perCpu: [0, 0], rps: [0, 0] };
-  for (const server of servers) await load(server, settings.warmUp);
-  for (let round = 0; round < settings.pairRounds; round++) {
-    // Which goes first alternates, so neither always follows the other.
-    const order = round % 2 ? [1, 0] : [0, 1];
-    for (const i of order) {
-      const server = servers[i]!;
-      const before = treeCpuSeconds(server.pid);
-      const r = await load(server, settings.seconds);
-      const cpu = treeCpuSeconds(server.pid) - before;
-      if (cpu > 0) pair.perCpu[i] = Math.max(pair.perCpu[i]!, r.requests / cpu);
-      pair.rps[i] = Math.max(pair.rps[i]!, r.requestsPerSec);
-    }
-  }
-  return pair;
-}
-
-/** Starts both servers, measures them as a pair, stops them. */
-async function withPair(
-  start: [() => Promise<Server>, () => Promise<Server>],
-  load: (server: Server, seconds: number) => Promise<WrkResult>,
-  settings: Settings,
-): Promise<Pair> {
   const servers: Server[] = [];
   try {
     for (const begin of start) servers.push(await begin());
-    return await measurePair([servers[0]!, servers[1]!], load, settings);
+    for (const server of servers) await load(server, settings.warmUp);
+    for (let round = 0; round < settings.pairRounds; round++) {
+      // Which goes first alternates, so neither always follows the other.
+      for (const i of round % 2 ? [1, 0] : [0, 1]) {
+        const server = servers[i]!;
+        const before = treeCpuSeconds(server.pid);
+        const r = await load(server, settings.seconds);
+        const cpu = treeCpuSeconds(server.pid) - before;
+        if (cpu > 0) {
+          pair.perCpu[i] = Math.max(pair.perCpu[i]!, r.requests / cpu);
+        }
+        pair.rps[i] = Math.max(pair.rps[i]!, r.requestsPerSec);
+      }
+    }
+    return pair;
   } finally {
     for (const server of servers) await server.close();
   }
@@ -469,7 +461,7 @@ async function withPair(
 
 /** The 1 KiB file on one worker, then on two. */
 function measureWorkers(root: string, settings: Settings): Promise<Pair> {
-  return withPair(
+  return measurePair(
     [
       () => start("ours", root, settings),
       () =>
@@ -504,7 +496,7 @@ function measureBeyondCache(
   settings: Settings,
 ): Promise<Pair> {
   const bigTree = figures(settings).find((f) => f.key === "bigTree")!;
-  return withPair(
+  return measurePair(
     [
       () => start("ours", root, settings),
       () => start("uncached", root, settings),
