@@ -63,7 +63,7 @@ export function secretFilesOf(paths: readonly string[]): SecretFiles {
 /**
  * Whether `path` (as `translate_path` gives it) is one of `secrets` or a
  * link to one; `info`, its metadata with links followed when the caller
- * has it, spares a `stat`.
+ * has it (`null`: nothing is there), spares a `stat`.
  */
 export function isSecretFile(
   secrets: SecretFiles,
@@ -72,7 +72,7 @@ export function isSecretFile(
 ): boolean {
   if (secrets.paths.has(isAbsolute(path) ? path : resolve(path))) return true;
   if (secrets.ids.size === 0) return false;
-  const id = info ? identityOf(info) : identity(path);
+  const id = info === undefined ? identity(path) : info && identityOf(info);
   return id !== null && secrets.ids.has(id);
 }
 
